@@ -1,0 +1,76 @@
+"""Assemble the bot from settings: content, flows, store and engine.
+
+This is the only place that knows every part; channels receive a ready Engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.engine.flow import Flow
+from bot.engine.flowparse import FlowEnvironment, load_flows
+from bot.i18n import SUPPORTED_LANGUAGES
+from bot.knowledge import KnowledgeBase, knowledge_actions, load_knowledge
+from bot.store import Store
+from bot.store.pseudonym import Pseudonymizer, load_or_create_secret
+from bot.yamlsrc import Problem
+
+
+class InvalidConfiguration(Exception):
+    """Flows or content have errors; ``problems`` says where and what."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    knowledge: KnowledgeBase
+    flows: dict[str, Flow]
+    environment: FlowEnvironment
+    content_problems: list[Problem]
+    flow_problems: list[Problem]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.content_problems + self.flow_problems
+
+
+def load_all(settings: Settings) -> Loaded:
+    """Load content, then flows against it; collects every problem of both."""
+    root = Path.cwd()  # problems name files relative to where the command runs
+    knowledge, problems = load_knowledge(settings.content_dir, root)
+    environment = FlowEnvironment(
+        vocabularies=knowledge.vocabularies,
+        content_ids=frozenset(knowledge.items),
+        actions=knowledge_actions(knowledge),
+        languages=SUPPORTED_LANGUAGES,
+    )
+    flows, flow_problems = load_flows(settings.flows_dir, environment, root)
+    return Loaded(knowledge, flows, environment, problems, flow_problems)
+
+
+def build_engine(settings: Settings, store: Store | None = None) -> Engine:
+    loaded = load_all(settings)
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if errors:
+        raise InvalidConfiguration(errors)
+    if settings.main_flow not in loaded.flows:
+        raise InvalidConfiguration([Problem(None, f"the main flow '{settings.main_flow}' "
+                                                  f"(ESSBOT_MAIN_FLOW) is not in "
+                                                  f"{settings.flows_dir}")])
+    if store is None:
+        store = Store(settings.db_path)
+    secret = load_or_create_secret(settings.secret, Path(settings.db_path).parent)
+    return Engine(
+        loaded.flows,
+        settings.main_flow,
+        store,
+        Pseudonymizer(secret),
+        actions=loaded.environment.actions,
+        default_language=settings.default_language,
+    )

@@ -1,0 +1,84 @@
+"""The console channel: chat with the bot in a terminal, or script a conversation.
+
+Interactive (stdin is a terminal): a prompt, and the conversation starts by
+itself. Scripted (stdin is a pipe or a file): one user message per line, the
+bot's replies printed as plain text, so that ``printf '/start\\n1\\n' | essbot
+chat`` walks a conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TextIO
+
+from bot.engine import Engine, Incoming, Outgoing
+
+CHANNEL = "console"
+_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
+
+
+def render(outgoing: Outgoing) -> str:
+    """A message as plain text; choices as a numbered list."""
+    lines = [outgoing.text]
+    lines += [f"  {n}. {choice.label}" for n, choice in enumerate(outgoing.choices, 1)]
+    return "\n".join(lines)
+
+
+class ConsoleChannel:
+    def __init__(self, engine: Engine, stdin: TextIO, stdout: TextIO, *,
+                 interactive: bool, language: str | None = None, user_id: str = "local",
+                 documents_dir: Path = Path("var") / "documents"):
+        self.engine = engine
+        self.stdin = stdin
+        self.stdout = stdout
+        self.interactive = interactive
+        self.language = language
+        self.user_id = user_id
+        self.documents_dir = documents_dir
+        self._last_choices: tuple = ()
+
+    def send(self, text: str) -> None:
+        """Pass one line typed by the user to the engine and print the replies."""
+        number = _NUMBER.match(text)
+        choices = self._last_choices
+        if number and 1 <= int(number.group(1)) <= len(choices):
+            # A number picks from the list just shown, exactly like pressing a button.
+            incoming = Incoming.choice(CHANNEL, self.user_id,
+                                       choices[int(number.group(1)) - 1].payload, self.language)
+        else:
+            incoming = Incoming.text_message(CHANNEL, self.user_id, text, self.language)
+        for outgoing in self.engine.handle(incoming):
+            self.show(outgoing)
+
+    def show(self, outgoing: Outgoing) -> None:
+        if outgoing.choices:
+            self._last_choices = outgoing.choices
+        self.stdout.write(render(outgoing) + "\n")
+        if outgoing.document is not None:
+            self.documents_dir.mkdir(parents=True, exist_ok=True)
+            path = self.documents_dir / Path(outgoing.document.filename).name
+            path.write_bytes(outgoing.document.data)
+            self.stdout.write(f"  [{path}]\n")
+        self.stdout.write("\n")
+        self.stdout.flush()
+
+    def run(self) -> None:
+        if self.interactive:
+            self.stdout.write("essbot — /aide pour l'aide, Ctrl-D pour quitter.\n\n")
+            self.send("/start")
+        while True:
+            if self.interactive:
+                self.stdout.write("vous › ")
+                self.stdout.flush()
+            line = self.stdin.readline()
+            if not line:
+                break
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            if self.interactive:
+                self.stdout.write("\n")
+            self.send(text)
+        if self.interactive:
+            self.stdout.write("\nÀ bientôt !\n")

@@ -1,0 +1,175 @@
+"""The ``essbot`` command line."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+from dotenv import load_dotenv
+
+from bot import __version__
+from bot.app import InvalidConfiguration, build_engine, load_all
+from bot.config import Settings
+from bot.engine.graph import to_dot, to_mermaid
+from bot.i18n import SUPPORTED_LANGUAGES
+from bot.knowledge import load_knowledge
+from bot.yamlsrc import Problem
+
+log = logging.getLogger("essbot")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj
+
+
+def _with_dirs(settings: Settings, flows_dir: Path | None, content_dir: Path | None) -> Settings:
+    return replace(settings, flows_dir=flows_dir or settings.flows_dir,
+                   content_dir=content_dir or settings.content_dir)
+
+
+def _report(problems: list[Problem], what: str, summary: str) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        click.echo(str(problem), err=bool(errors))
+    if errors:
+        noun = "error" if len(errors) == 1 else "errors"
+        click.echo(f"{what}: {len(errors)} {noun}.", err=True)
+        raise SystemExit(1)
+    click.echo(summary)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="essbot")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """essbot: a chatbot that guides French local authorities in developing the ESS.
+
+    Settings come from the environment, or from a .env file in the current
+    folder (see .env.example).
+    """
+    load_dotenv(Path.cwd() / ".env", override=False)
+    settings = Settings.from_env()
+    logging.basicConfig(level=getattr(logging, settings.log_level, logging.WARNING),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = settings
+
+
+@cli.command()
+@click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), default=None,
+              help="Language of the conversation (default: French).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite database (default: $ESSBOT_DB or ./var/essbot.db).")
+@click.option("--user", default="local", show_default=True,
+              help="Who is chatting: each user has their own conversation.")
+@click.pass_context
+def chat(ctx: click.Context, lang: str | None, db_path: Path | None, user: str) -> None:
+    """Chat with the bot in the terminal.
+
+    When standard input is not a terminal, each line is one message and the
+    replies are printed as plain text:
+
+        printf '/start\\n1\\n' | essbot chat
+    """
+    from bot.channels.console import ConsoleChannel
+
+    settings = _settings(ctx)
+    if db_path is not None:
+        settings = replace(settings, db_path=db_path)
+    try:
+        engine = build_engine(settings)
+    except InvalidConfiguration as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo("The bot cannot start: fix the errors above "
+                   "(essbot flows validate, essbot content validate).", err=True)
+        raise SystemExit(1) from None
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") \
+        if hasattr(sys.stdin, "buffer") else sys.stdin
+    channel = ConsoleChannel(engine, stdin, sys.stdout, interactive=sys.stdin.isatty(),
+                             language=lang, user_id=user,
+                             documents_dir=Path(settings.db_path).parent / "documents")
+    try:
+        channel.run()
+    except KeyboardInterrupt:
+        click.echo("\nÀ bientôt !")
+    finally:
+        engine.store.close()
+
+
+@cli.group()
+def flows() -> None:
+    """Check and draw the conversation flows (flows/*.yaml)."""
+
+
+@flows.command("validate")
+@click.option("--flows-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of flow files (default: $ESSBOT_FLOWS_DIR or ./flows).")
+@click.option("--content-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of content files (default: $ESSBOT_CONTENT_DIR or ./content).")
+@click.pass_context
+def flows_validate(ctx: click.Context, flows_dir: Path | None, content_dir: Path | None) -> None:
+    """Check every flow; print file:line:column for each problem; exit 1 on any error."""
+    loaded = load_all(_with_dirs(_settings(ctx), flows_dir, content_dir))
+    flow_problems = list(loaded.flow_problems)
+    content_errors = [p for p in loaded.content_problems if p.severity == "error"]
+    if content_errors:
+        flow_problems.append(Problem(None, f"the content has {len(content_errors)} error(s), "
+                                           "and flows depend on it: run "
+                                           "'essbot content validate'"))
+    states = sum(len(flow.states) for flow in loaded.flows.values())
+    _report(flow_problems, "flows",
+            f"OK: {len(loaded.flows)} flow(s), {states} states, no problem found.")
+
+
+@flows.command("graph")
+@click.option("--flow", "flow_id", default=None, help="Flow id (default: the main flow).")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
+              show_default=True, help="Diagram language.")
+@click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), default="fr", show_default=True,
+              help="Language of the labels.")
+@click.pass_context
+def flows_graph(ctx: click.Context, flow_id: str | None, fmt: str, lang: str) -> None:
+    """Print the diagram of a flow (Mermaid or Graphviz DOT)."""
+    settings = _settings(ctx)
+    loaded = load_all(settings)
+    flow_id = flow_id or settings.main_flow
+    flow = loaded.flows.get(flow_id)
+    if flow is None:
+        known = ", ".join(sorted(loaded.flows)) or "none"
+        click.echo(f"No valid flow '{flow_id}' (valid flows: {known}). "
+                   "Run 'essbot flows validate' to see problems.", err=True)
+        raise SystemExit(1)
+    click.echo(to_mermaid(flow, lang) if fmt == "mermaid" else to_dot(flow, lang), nl=False)
+
+
+@cli.group()
+def content() -> None:
+    """Check the knowledge base (content/*.yaml)."""
+
+
+@content.command("validate")
+@click.option("--content-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of content files (default: $ESSBOT_CONTENT_DIR or ./content).")
+@click.pass_context
+def content_validate(ctx: click.Context, content_dir: Path | None) -> None:
+    """Check every knowledge item; print file:line:column for each problem; exit 1 on error."""
+    directory = content_dir or _settings(ctx).content_dir
+    knowledge, problems = load_knowledge(directory, Path.cwd())
+    counts = {}
+    for item in knowledge.items.values():
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    _report(problems, "content", f"OK: {len(knowledge.items)} items ({detail}), "
+                                 "no problem found.")
+
+
+def main() -> None:
+    cli(prog_name="essbot")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Global commands: they work in every state, each with a French name and an English alias."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.i18n import N_
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    id: str
+    french: str
+    english: str
+    description: str  # French msgid, translated on display
+
+    def name_in(self, language: str) -> str:
+        return self.french if language == "fr" else self.english
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "start", "start", N_("commencer ou reprendre le parcours")),
+    Command("help", "aide", "help", N_("afficher cette aide")),
+    Command("back", "retour", "back", N_("revenir à la question précédente")),
+    Command("restart", "recommencer", "restart", N_("repartir de zéro")),
+    Command("language", "langue", "lang", N_("changer de langue (français, anglais)")),
+    Command("forget", "oublier", "forget", N_("effacer tout ce qui est enregistré à votre sujet")),
+)
+
+_BY_NAME = {name: c for c in COMMANDS for name in (c.french, c.english)}
+_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCommand:
+    name: str  # as typed, lower-cased
+    command: Command | None  # None when unknown
+    args: str
+
+
+def parse_command(text: str) -> ParsedCommand | None:
+    """'/aide', '/Langue en', '/start@essbot' -> ParsedCommand; other text -> None."""
+    match = _COMMAND.match(text.strip())
+    if not match:
+        return None
+    name = match.group(1).lower()
+    return ParsedCommand(name, _BY_NAME.get(name), (match.group(2) or "").strip())

@@ -1,0 +1,43 @@
+"""Bridge from async channels to the synchronous engine.
+
+Messages of one conversation are handled strictly in arrival order (an
+``asyncio.Lock`` wakes its waiters first come, first served); messages of
+different conversations run concurrently in a thread pool, so a slow database
+write for one user does not hold the event loop for everybody else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Executor
+
+from bot.engine.engine import Engine
+from bot.engine.messages import Incoming, Outgoing
+
+
+class Dispatcher:
+    def __init__(self, engine: Engine, executor: Executor | None = None):
+        self.engine = engine
+        self.executor = executor
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        key = (incoming.channel, incoming.user_id)
+        lock, users = self._locks.get(key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self.executor, self.engine.handle, incoming)
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    @property
+    def active_conversations(self) -> int:
+        return len(self._locks)

@@ -1,0 +1,545 @@
+"""The conversation engine: one incoming event in, the messages to send out.
+
+``Engine.handle`` is synchronous and thread-safe. For each message it loads the
+conversation from SQLite, takes one step in the flow's shared state machine,
+and saves the new state with its log events in a single transaction: a crash
+mid-message leaves the conversation exactly as it was before the message.
+Messages of one conversation are handled one at a time (a lock per pseudonym);
+async channels go through :class:`bot.engine.dispatch.Dispatcher`, which also
+keeps their arrival order.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.engine.commands import COMMANDS, ParsedCommand, parse_command
+from bot.engine.conversation import Conversation
+from bot.engine.flow import ActionContext, ActionSpec, Flow, FlowChoice, State
+from bot.engine.flowparse import choice_payload
+from bot.engine.machine import ADVANCE, SUBMIT, CompiledFlow, choose
+from bot.engine.messages import Choice, Incoming, Kind, Outgoing
+from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator, normalize_language, translator
+from bot.store import Event, Store
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_LENGTH = 4096
+MAX_AUTOMATIC_STEPS = 20  # validation forbids loops; this only bounds a bug's damage
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
+LANGUAGE_PAYLOAD = "s:lang:"
+FORGET_YES, FORGET_NO = "s:forget:yes", "s:forget:no"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionContext:
+    """What the free-text hook may know: where the user is, never who they are."""
+
+    flow: Flow
+    state: str
+    slots: Mapping[str, object]
+    translator: Translator
+
+
+class QuestionHook(Protocol):
+    """Answers free text that is not an expected answer; None means 'not mine'."""
+
+    def __call__(self, text: str, context: QuestionContext) -> list[Outgoing] | None: ...
+
+
+def normalize_answer(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used to match typed answers."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", letters).split())
+
+
+class KeyedLocks:
+    """One lock per key, created on demand and dropped when nobody holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, list] = {}  # key -> [lock, users]
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        with self._guard:
+            entry = self._locks.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._guard:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+class Engine:
+    def __init__(
+        self,
+        flows: Mapping[str, Flow],
+        main_flow: str,
+        store: Store,
+        pseudonymize: Callable[[str, str], str],
+        actions: Mapping[str, ActionSpec] | None = None,
+        question_hook: QuestionHook | None = None,
+        default_language: str = "fr",
+    ):
+        if main_flow not in flows:
+            raise ValueError(f"the main flow {main_flow!r} is not among the loaded flows")
+        self.flows = dict(flows)
+        self.compiled = {flow_id: CompiledFlow(flow) for flow_id, flow in flows.items()}
+        self.main_flow = main_flow
+        self.store = store
+        self.pseudonymize = pseudonymize
+        self.actions = dict(actions or {})
+        self.question_hook = question_hook
+        self.default_language = default_language
+        self._locks = KeyedLocks()
+
+    def handle(self, incoming: Incoming) -> list[Outgoing]:
+        key = self.pseudonymize(incoming.channel, incoming.user_id)
+        with self._locks.hold(key):
+            turn = _Turn(self, key, incoming)
+            try:
+                with self.store.transaction():
+                    turn.run()
+            except Exception as exc:
+                # The transaction rolled back: the conversation is as it was before.
+                log.exception("error while handling a %s message", incoming.channel)
+                self.store.log(key, incoming.channel,
+                               [Event("error", detail=type(exc).__name__)])
+                return self._apology(key, incoming, turn.language)
+            return turn.replies
+
+    def _apology(self, key: str, incoming: Incoming, language: str) -> list[Outgoing]:
+        """After a failed message: say so, and ask the (unchanged) current question again."""
+        t = translator(language)
+        apology = Outgoing(t._("Désolé, une erreur interne m'empêche de répondre. Votre "
+                               "parcours est conservé : réessayez dans un instant, ou tapez "
+                               "/aide."))
+        try:
+            turn = _Turn(self, key, incoming)
+            turn.conversation = self.store.load_conversation(key)
+            if turn.conversation is None:
+                return [apology]
+            turn.language = turn.conversation.language
+            turn.prompt()
+        except Exception:  # the apology alone is better than a second failure
+            log.exception("could not ask the current question again")
+            return [apology]
+        return [apology, *turn.replies]
+
+    def command_list(self, language: str) -> list[tuple[str, str]]:
+        """(name, description) of every global command, for help texts and channel menus."""
+        t = translator(language)
+        return [(c.name_in(language), t._(c.description)) for c in COMMANDS]
+
+
+class _Turn:
+    """The handling of one incoming message; discarded afterwards."""
+
+    def __init__(self, engine: Engine, key: str, incoming: Incoming):
+        self.engine = engine
+        self.key = key
+        self.incoming = incoming
+        self.replies: list[Outgoing] = []
+        self.events: list[Event] = []
+        self.conversation: Conversation | None = None
+        self.forgotten = False
+        self.language = (normalize_language(incoming.locale) or engine.default_language)
+
+    # -- small helpers ------------------------------------------------------------------
+
+    @property
+    def t(self) -> Translator:
+        return translator(self.language)
+
+    @property
+    def flow(self) -> Flow:
+        return self.engine.flows[self.conversation.flow_id]
+
+    @property
+    def state(self) -> State:
+        return self.flow.states[self.conversation.state]
+
+    def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
+        self.replies.append(Outgoing(text, choices))
+
+    def event(self, kind: str, **fields) -> None:
+        flow = self.conversation.flow_id if self.conversation else None
+        self.events.append(Event(kind, flow=fields.pop("flow", flow), **fields))
+
+    # -- the turn -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        incoming = self.incoming
+        text = _CONTROL.sub("", incoming.text).strip() if incoming.kind is Kind.TEXT else ""
+        command = parse_command(text) if text.startswith("/") else None
+        self.conversation = self.engine.store.load_conversation(self.key)
+        if self.conversation is None:
+            if command and command.command and command.command.id == "forget":
+                self.say(self.t._("Je n'ai rien enregistré à votre sujet : il n'y a rien à "
+                                  "effacer."))
+                return
+            self.begin()
+            if command is None or (command.command and command.command.id == "start"):
+                self.finish()  # a first message, whatever it says, is answered by the welcome
+                return
+        else:
+            self.language = self.conversation.language
+            self.recover_missing_state()
+        if incoming.kind is Kind.TEXT and len(incoming.text) > MAX_TEXT_LENGTH:
+            self.event("invalid_input", state=self.conversation.state, detail="too_long")
+            self.say(self.t._("Votre message est trop long (plus de {limit} caractères). "
+                              "Pouvez-vous le raccourcir ?").format(
+                limit=self.t.format_number(MAX_TEXT_LENGTH)))
+            self.prompt()
+        elif command is not None:
+            self.run_command(command)
+        elif incoming.kind is Kind.CHOICE:
+            self.on_payload(incoming.payload)
+        elif not text:
+            self.prompt()
+        else:
+            self.on_text(text)
+        self.finish()
+
+    def finish(self) -> None:
+        store = self.engine.store
+        if not self.forgotten:
+            self.conversation.flow_version = self.flow.version
+            store.save_conversation(self.conversation)
+            store.log(self.key, self.incoming.channel, self.events)
+
+    def begin(self) -> None:
+        flow = self.engine.flows[self.engine.main_flow]
+        self.conversation = Conversation(
+            key=self.key, channel=self.incoming.channel, flow_id=flow.id, state=flow.start,
+            flow_version=flow.version, language=self.language,
+        )
+        self.event("conversation_started", state=flow.start)
+        self.render(flow.start, entering=True)
+
+    def recover_missing_state(self) -> None:
+        conversation = self.conversation
+        flow = self.engine.flows.get(conversation.flow_id)
+        if flow is not None and conversation.state in flow.states:
+            return
+        flow = self.engine.flows[self.engine.main_flow]
+        self.event("state_missing", flow=flow.id, state=flow.start)
+        conversation.flow_id, conversation.state = flow.id, flow.start
+        conversation.back.clear()
+        self.say(self.t._("Le parcours a été modifié depuis votre dernier passage : "
+                          "nous reprenons au début."))
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def available_choices(self, state: State) -> list[FlowChoice]:
+        slots = self.conversation.slots
+        return [c for c in state.choices if c.when is None or c.when.holds(slots)]
+
+    def slot_values(self) -> dict[str, str]:
+        t = self.t
+        return {name: slot.display(self.conversation.slots.get(name), t)
+                for name, slot in self.flow.slots.items()}
+
+    def render(self, state_name: str, entering: bool) -> None:
+        """Show a state: its texts, the output of its actions (on entry), its choices."""
+        flow = self.flow
+        state = flow.states[state_name]
+        t = self.t
+        values = self.slot_values() if any(text.has_placeholders for text in state.say) else None
+        first = len(self.replies)
+        for text in state.say:
+            self.say(text.render(t, values))
+        if entering:
+            for call in state.actions:
+                context = ActionContext(flow, self.conversation, t)
+                self.replies.extend(self.engine.actions[call.name].run(context, call.args))
+                if context.shown_items:
+                    self.event("recommended", state=state_name, detail=call.name,
+                               items=tuple(context.shown_items))
+            if state.final:
+                self.event("completed", state=state_name)
+        choices = tuple(Choice(choice_payload(state_name, c.id), c.label.render(t))
+                        for c in self.available_choices(state))
+        if choices:
+            if len(self.replies) > first and self.replies[-1].document is None:
+                last = self.replies[-1]
+                self.replies[-1] = Outgoing(last.text, choices)
+            else:
+                self.say(t._("Choisissez une option :"), choices)
+
+    def prompt(self) -> None:
+        """Ask the current question again, without re-running its actions."""
+        self.render(self.conversation.state, entering=False)
+
+    # -- moving in the flow -------------------------------------------------------------
+
+    def move(self, target: str, via: str) -> None:
+        conversation = self.conversation
+        compiled = self.engine.compiled[conversation.flow_id]
+        for _ in range(MAX_AUTOMATIC_STEPS):
+            self.event("transition", state=conversation.state, target=target, detail=via)
+            conversation.state = target
+            self.render(target, entering=True)
+            state = self.state
+            if state.waits_for_user or not state.branches:
+                return
+            target = compiled.step(conversation.state, conversation.slots, ADVANCE)
+            via = "automatic"
+        raise RuntimeError(f"more than {MAX_AUTOMATIC_STEPS} automatic steps in a row")
+
+    def apply_choice(self, choice: FlowChoice) -> None:
+        conversation = self.conversation
+        slots = copy.deepcopy(conversation.slots)
+        for slot, value in choice.assign:
+            slots[slot] = value
+        for slot, value in choice.add:
+            values = slots.setdefault(slot, [])
+            if value not in values:
+                values.append(value)
+        target = self.engine.compiled[conversation.flow_id].step(
+            conversation.state, slots, choose(choice.id))
+        if target is None:
+            raise RuntimeError(f"no branch of choice {choice.id!r} applies")
+        conversation.push_back()
+        conversation.slots = slots
+        for slot, value in (*choice.assign, *choice.add):
+            self.event("slot_set", state=conversation.state, slot=slot, value=value)
+        self.move(target, via="choice")
+
+    def on_payload(self, payload: str) -> None:
+        conversation = self.conversation
+        if payload.startswith("s:"):
+            self.on_system_answer(payload)
+            return
+        conversation.pending = None
+        parts = payload.split(":", 2)
+        if len(parts) != 3 or parts[0] != "c":
+            self.reject("forged_choice", self.t._("Je n'ai pas reconnu ce choix."))
+            return
+        _, state_name, choice_id = parts
+        if state_name != conversation.state:
+            self.reject("stale_choice", self.t._("Ce bouton correspond à une question "
+                                                 "précédente. Voici la question en cours :"))
+            return
+        for choice in self.available_choices(self.state):
+            if choice.id == choice_id:
+                self.apply_choice(choice)
+                return
+        self.reject("forged_choice", self.t._("Ce choix n'est pas proposé ici."))
+
+    def reject(self, reason: str, message: str) -> None:
+        """Refuse an input: say why, ask the current question again, change nothing."""
+        self.event("invalid_input", state=self.conversation.state, detail=reason)
+        self.say(message)
+        self.prompt()
+
+    def on_text(self, text: str) -> None:
+        conversation = self.conversation
+        if conversation.pending:
+            if self.on_pending_text(text):
+                return
+            conversation.pending = None
+        state = self.state
+        if state.input is not None:
+            self.on_input(state, text)
+            return
+        choice = self.match_choice(state, text)
+        if choice is not None:
+            self.apply_choice(choice)
+            return
+        hook = self.engine.question_hook
+        if hook is not None:
+            context = QuestionContext(self.flow, conversation.state, dict(conversation.slots),
+                                      self.t)
+            answer = hook(text, context)
+            if answer:
+                self.event("question", state=conversation.state)
+                self.replies.extend(answer)
+                self.prompt()
+                return
+        if state.choices:
+            message = self.t._("Je n'ai pas compris votre réponse. Touchez un bouton, ou tapez "
+                               "le numéro ou le libellé d'une option.")
+        else:
+            message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
+                               "faire, ou /recommencer pour un nouveau parcours.")
+        self.reject("unexpected_text", message)
+
+    def match_choice(self, state: State, text: str) -> FlowChoice | None:
+        choices = self.available_choices(state)
+        number = _NUMBER.match(text)
+        if number:
+            index = int(number.group(1)) - 1
+            return choices[index] if 0 <= index < len(choices) else None
+        wanted = normalize_answer(text)
+        t = self.t
+        labels = [(choice, normalize_answer(choice.label.render(t))) for choice in choices]
+        for choice, label in labels:
+            if wanted in (label, normalize_answer(choice.id)):
+                return choice
+        # A part of one label only ("emploi" for "Emploi et insertion") is enough.
+        partial = [choice for choice, label in labels
+                   if len(wanted) >= 3 and f" {wanted} " in f" {label} "]
+        return partial[0] if len(partial) == 1 else None
+
+    def on_input(self, state: State, text: str) -> None:
+        spec = state.input
+        ok = spec.min_length <= len(text) <= spec.max_length and (
+            spec.pattern is None or spec.pattern.fullmatch(text) is not None)
+        if not ok:
+            message = (spec.error.render(self.t) if spec.error else
+                       self.t._("Cette réponse ne convient pas (entre {min} et {max} "
+                                "caractères).").format(min=spec.min_length, max=spec.max_length))
+            self.reject("validation", message)
+            return
+        slots = dict(self.conversation.slots)
+        slots[spec.slot] = text
+        target = self.engine.compiled[self.conversation.flow_id].step(
+            self.conversation.state, slots, SUBMIT)
+        if target is None:
+            raise RuntimeError(f"no branch of the input of {state.name!r} applies")
+        self.conversation.push_back()
+        self.conversation.slots = slots
+        # Typed text is never logged: only the fact that the slot was filled.
+        self.event("slot_set", state=state.name, slot=spec.slot)
+        self.move(target, via="input")
+
+    # -- commands and system questions ----------------------------------------------------
+
+    def run_command(self, parsed: ParsedCommand) -> None:
+        conversation = self.conversation
+        t = self.t
+        command = parsed.command
+        conversation.pending = None
+        if command is None:
+            self.event("invalid_input", state=conversation.state, detail="unknown_command")
+            self.say(t._("Je ne connais pas la commande /{name}. Tapez /aide pour voir la "
+                         "liste des commandes.").format(name=parsed.name))
+            self.prompt()
+            return
+        self.event("command", state=conversation.state, detail=command.id)
+        match command.id:
+            case "start":
+                if conversation.state == self.flow.start and not conversation.back:
+                    self.render(conversation.state, entering=True)
+                else:
+                    self.say(t._("Vous reprenez votre parcours là où vous l'aviez laissé. "
+                                 "Pour repartir de zéro, tapez /recommencer."))
+                    self.prompt()
+            case "help":
+                lines = [t._("Voici les commandes disponibles à tout moment :")]
+                lines += [f"/{name} — {description}"
+                          for name, description in self.engine.command_list(self.language)]
+                lines.append(t._("Pour répondre, touchez un bouton, ou tapez le numéro ou le "
+                                 "libellé d'une option."))
+                self.say("\n".join(lines))
+                self.prompt()
+            case "back":
+                if conversation.pop_back():
+                    self.event("transition", state=conversation.state, detail="back")
+                    self.prompt()
+                else:
+                    self.say(t._("Vous êtes déjà au début du parcours."))
+                    self.prompt()
+            case "restart":
+                flow = self.engine.flows[self.engine.main_flow]
+                conversation.flow_id, conversation.state = flow.id, flow.start
+                conversation.slots, conversation.back = {}, []
+                self.event("restart", flow=flow.id, state=flow.start)
+                self.render(flow.start, entering=True)
+            case "language":
+                wanted = normalize_language(parsed.args) or self.language_from_text(parsed.args)
+                if wanted:
+                    self.set_language(wanted)
+                else:
+                    conversation.pending = "language"
+                    self.say(t._("Dans quelle langue voulez-vous continuer ?"),
+                             tuple(Choice(LANGUAGE_PAYLOAD + code, LANGUAGE_NAMES[code])
+                                   for code in SUPPORTED_LANGUAGES))
+            case "forget":
+                conversation.pending = "forget"
+                self.say(t._("Voulez-vous effacer tout ce qui est enregistré à votre sujet "
+                              "(votre parcours et son historique) ? C'est définitif."),
+                         (Choice(FORGET_YES, t._("Oui, tout effacer")),
+                          Choice(FORGET_NO, t._("Non, garder"))))
+
+    @staticmethod
+    def language_from_text(text: str) -> str | None:
+        wanted = normalize_answer(text)
+        for code, name in LANGUAGE_NAMES.items():
+            if wanted in (code, normalize_answer(name)):
+                return code
+        return None
+
+    def set_language(self, language: str) -> None:
+        self.conversation.language = self.language = language
+        self.conversation.pending = None
+        self.event("language", value=language)
+        self.say(self.t._("Très bien, je vous parle désormais en français."))
+        self.prompt()
+
+    def on_system_answer(self, payload: str) -> None:
+        pending = self.conversation.pending
+        if payload.startswith(LANGUAGE_PAYLOAD) and pending == "language":
+            language = payload.removeprefix(LANGUAGE_PAYLOAD)
+            if language in SUPPORTED_LANGUAGES:
+                self.set_language(language)
+                return
+        elif payload in (FORGET_YES, FORGET_NO) and pending == "forget":
+            self.answer_forget(payload == FORGET_YES)
+            return
+        self.conversation.pending = None
+        self.reject("stale_choice", self.t._("Ce bouton n'est plus valable. Voici la question "
+                                             "en cours :"))
+
+    def on_pending_text(self, text: str) -> bool:
+        """Typed answer to a system question; False when the text answers something else."""
+        pending = self.conversation.pending
+        wanted = normalize_answer(text)
+        if pending == "language":
+            number = _NUMBER.match(text)
+            if number and 1 <= int(number.group(1)) <= len(SUPPORTED_LANGUAGES):
+                self.set_language(SUPPORTED_LANGUAGES[int(number.group(1)) - 1])
+                return True
+            language = self.language_from_text(text)
+            if language:
+                self.set_language(language)
+                return True
+        elif pending == "forget":
+            if wanted in ("1", "oui", "yes", normalize_answer(self.t._("Oui, tout effacer"))):
+                self.answer_forget(True)
+                return True
+            if wanted in ("2", "non", "no", normalize_answer(self.t._("Non, garder"))):
+                self.answer_forget(False)
+                return True
+        return False
+
+    def answer_forget(self, confirmed: bool) -> None:
+        self.conversation.pending = None
+        if not confirmed:
+            self.event("command", state=self.conversation.state, detail="forget_cancelled")
+            self.say(self.t._("D'accord, rien n'a été effacé."))
+            self.prompt()
+            return
+        self.engine.store.forget(self.key)
+        self.forgotten = True
+        self.say(self.t._("C'est fait : tout ce qui était enregistré à votre sujet a été effacé. "
+                          "Tapez /start si vous voulez reprendre un parcours."))

@@ -1,0 +1,178 @@
+"""The in-memory model of a conversation flow, as compiled from ``flows/*.yaml``.
+
+The model is immutable and shared by every conversation; a conversation only
+holds a state name and its slot values (see :mod:`bot.engine.conversation`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.conditions import Condition
+from bot.engine.messages import Outgoing
+from bot.i18n import SOURCE_LANGUAGE, Translator
+from bot.yamlsrc import Position
+
+if TYPE_CHECKING:
+    from bot.engine.conversation import Conversation
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class LocalText:
+    """Text shown to users: per-language strings, or a gettext msgid (``key``)."""
+
+    texts: Mapping[str, str] | None = None
+    key: str | None = None
+
+    @property
+    def has_placeholders(self) -> bool:
+        sources = [self.key] if self.key is not None else list(self.texts.values())
+        return any(_PLACEHOLDER.search(text) for text in sources)
+
+    def render(self, t: Translator, values: Mapping[str, str] | None = None) -> str:
+        if self.key is not None:
+            raw = t.gettext(self.key)
+        else:
+            assert self.texts is not None
+            raw = self.texts.get(t.language) or self.texts[SOURCE_LANGUAGE]
+        if values and "{" in raw:
+            # Only {slot} placeholders are replaced; any other brace stays as written.
+            return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), raw)
+        return raw
+
+
+class SlotType(StrEnum):
+    CHOICE = "choice"  # one of declared values: categorical, safe to log
+    TEXT = "text"  # typed by the user: never logged
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    name: str
+    type: SlotType
+    multiple: bool = False
+    values: Mapping[str, LocalText] = field(default_factory=dict)  # ordered
+    vocabulary: str | None = None  # the taxonomy list the values come from, if any
+
+    def label(self, value: str, t: Translator) -> str:
+        text = self.values.get(value)
+        return text.render(t) if text else value
+
+    def display(self, value: Any, t: Translator) -> str:
+        """A slot value as users read it: labels, joined for multiple slots."""
+        if value is None or value == []:
+            return "—"
+        if isinstance(value, list):
+            return ", ".join(self.label(v, t) for v in value)
+        if self.type is SlotType.CHOICE:
+            return self.label(value, t)
+        return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """Go to ``target`` if ``condition`` holds (or always, when it is None)."""
+
+    target: str
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlowChoice:
+    id: str
+    label: LocalText
+    branches: tuple[Branch, ...]
+    assign: tuple[tuple[str, str], ...] = ()  # set: slot = value
+    add: tuple[tuple[str, str], ...] = ()  # add: value appended to a multiple slot
+    when: Condition | None = None  # offered only when this holds
+
+
+@dataclass(frozen=True, slots=True)
+class TextInput:
+    slot: str
+    branches: tuple[Branch, ...]
+    min_length: int = 1
+    max_length: int = 200
+    pattern: re.Pattern[str] | None = None
+    error: LocalText | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCall:
+    name: str
+    args: Mapping[str, Any]
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    name: str
+    position: Position
+    say: tuple[LocalText, ...] = ()
+    actions: tuple[ActionCall, ...] = ()
+    choices: tuple[FlowChoice, ...] = ()
+    input: TextInput | None = None
+    branches: tuple[Branch, ...] = ()  # automatic: taken right after the state is shown
+    final: bool = False
+
+    @property
+    def waits_for_user(self) -> bool:
+        return bool(self.choices or self.input)
+
+    def exits(self) -> list[Branch]:
+        """Every branch leaving the state, for validation and diagrams."""
+        out = list(self.branches)
+        for choice in self.choices:
+            out.extend(choice.branches)
+        if self.input:
+            out.extend(self.input.branches)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    id: str
+    title: LocalText
+    start: str
+    slots: Mapping[str, Slot]
+    states: Mapping[str, State]
+    version: str  # a digest of the source file: changes whenever the file does
+    source: str
+
+
+# -- actions: named engine functions that flows may call -------------------------------
+
+
+class ParamKind(StrEnum):
+    SLOT = "slot"  # the name of a slot of the flow
+    CONTENT = "content"  # the id of a knowledge item
+    CONTENT_LIST = "content_list"  # a list of knowledge item ids
+    TEXT = "text"  # any string
+
+
+@dataclass(slots=True)
+class ActionContext:
+    """What an action may read, and where it reports the items it showed."""
+
+    flow: Flow
+    conversation: Conversation
+    translator: Translator
+    shown_items: list[str] = field(default_factory=list)
+
+
+ActionFunction = Callable[[ActionContext, Mapping[str, Any]], list[Outgoing]]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    name: str
+    run: ActionFunction
+    params: Mapping[str, ParamKind] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()
+    doc: str = ""

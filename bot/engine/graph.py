@@ -1,0 +1,67 @@
+"""Diagrams of a flow, as Mermaid or Graphviz DOT text."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bot.engine.flow import Branch, Flow
+from bot.i18n import translator
+
+MAX_LABEL = 60
+
+
+def _edges(flow: Flow, language: str) -> dict[tuple[str, str], list[str]]:
+    """(source, target) -> the labels of every way from one to the other."""
+    t = translator(language)
+    edges: dict[tuple[str, str], list[str]] = defaultdict(list)
+
+    def add(source: str, branches: tuple[Branch, ...], label: str) -> None:
+        for branch in branches:
+            text = label
+            if branch.condition is not None:
+                text = f"{label} [{branch.condition.describe()}]".strip()
+            edges[(source, branch.target)].append(text)
+
+    for name, state in flow.states.items():
+        for choice in state.choices:
+            add(name, choice.branches, choice.label.render(t))
+        if state.input is not None:
+            add(name, state.input.branches, f"‹{state.input.slot}›")
+        add(name, state.branches, "")
+    return edges
+
+
+def _label(labels: list[str]) -> str:
+    text = " | ".join(label for label in labels if label)
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def to_mermaid(flow: Flow, language: str = "fr") -> str:
+    def clean(text: str) -> str:
+        return text.replace(":", " ").replace('"', "'").replace(";", ",")
+
+    lines = ["stateDiagram-v2", f"    [*] --> {flow.start}"]
+    for (source, target), labels in _edges(flow, language).items():
+        label = clean(_label(labels))
+        lines.append(f"    {source} --> {target}" + (f": {label}" if label else ""))
+    for name, state in flow.states.items():
+        if state.final:
+            lines.append(f"    {name} --> [*]")
+    return "\n".join(lines) + "\n"
+
+
+def to_dot(flow: Flow, language: str = "fr") -> str:
+    def quote(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = [f"digraph {quote(flow.id)} {{", "    rankdir=LR;", "    node [shape=box];",
+             f"    __start [shape=point]; __start -> {quote(flow.start)};"]
+    for name, state in flow.states.items():
+        if state.final:
+            lines.append(f"    {quote(name)} [peripheries=2];")
+    for (source, target), labels in _edges(flow, language).items():
+        label = _label(labels)
+        attributes = f" [label={quote(label)}]" if label else ""
+        lines.append(f"    {quote(source)} -> {quote(target)}{attributes};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

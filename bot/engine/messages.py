@@ -1,0 +1,62 @@
+"""The transport-agnostic protocol between channels and the engine.
+
+A channel turns what its network delivers into an :class:`Incoming` and renders
+each :class:`Outgoing` it gets back. Neither side knows the other's details:
+the engine never sees a Telegram update, a channel never sees a flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    TEXT = "text"  # typed text; a leading "/" makes it a command
+    CHOICE = "choice"  # the payload of a pressed button (or a choice picked another way)
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One update from a user, as the channel received it."""
+
+    channel: str  # "console", "telegram", "matrix": part of the pseudonym, never stored raw
+    user_id: str  # the channel's id for the conversation (chat id, room id...)
+    kind: Kind
+    text: str = ""  # for TEXT
+    payload: str = ""  # for CHOICE: the opaque payload of a Choice we sent
+    locale: str | None = None  # the channel's idea of the user's language, e.g. "fr-FR"
+
+    @classmethod
+    def text_message(cls, channel: str, user_id: str, text: str, locale: str | None = None):
+        return cls(channel, user_id, Kind.TEXT, text=text, locale=locale)
+
+    @classmethod
+    def choice(cls, channel: str, user_id: str, payload: str, locale: str | None = None):
+        return cls(channel, user_id, Kind.CHOICE, payload=payload, locale=locale)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An option offered to the user: a button, or a numbered line on text channels."""
+
+    payload: str  # at most 64 bytes, so that it fits Telegram's callback data
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file to send along with a message (a summary, a feuille de route...)."""
+
+    filename: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message to show. ``text`` is plain text: channels escape it for their markup."""
+
+    text: str
+    choices: tuple[Choice, ...] = field(default_factory=tuple)
+    document: Document | None = None

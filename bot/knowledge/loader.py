@@ -1,0 +1,271 @@
+"""Load and validate ``content/*.yaml``; every problem names ``file:line:column``.
+
+``taxonomy.yaml`` holds the shared vocabularies, ``sources.yaml`` the source
+documents; every other file holds ``items:``. The format is documented in
+``docs/content.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from bot.engine.conditions import suggest
+from bot.engine.flow import LocalText
+from bot.i18n import SUPPORTED_LANGUAGES
+from bot.knowledge.model import APPLICABILITY, KINDS, Item, KnowledgeBase, Source
+from bot.yamlsrc import MarkedDict, MarkedList, Position, Problem, load_marked_file
+
+TAXONOMY_FILE = "taxonomy.yaml"
+SOURCES_FILE = "sources.yaml"
+VOCABULARIES = tuple(APPLICABILITY.values())
+ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
+             "legal_basis", "how_to_reach", "url", "region")
+REQUIRED_BODY = ("lever", "example")
+REQUIRED_REACH = ("funding", "contact")
+MAX_SUMMARY = 300
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, where: Position, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def keys(self, node: MarkedDict, allowed: tuple[str, ...], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.error(node.key_positions[key], suggest(f"key in {what}", key, allowed)
+                           + f" Allowed keys: {', '.join(allowed)}.")
+
+    def text(self, node: MarkedDict, key: str, what: str, required: bool = True) -> str | None:
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.error(node.position, f"{what} needs '{key}:'")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(node.at(key), f"'{key}' of {what} must be non-empty text")
+            return None
+        return value.strip()
+
+
+def load_taxonomy(path: Path, root: Path, check: _Checker) -> dict[str, dict[str, LocalText]]:
+    try:
+        document = load_marked_file(path, root)
+    except Problem as problem:
+        check.problems.append(problem)
+        return {}
+    if not isinstance(document, MarkedDict):
+        check.error(Position(str(path), 1, 1), "the taxonomy must be a mapping of vocabularies")
+        return {}
+    vocabularies: dict[str, dict[str, LocalText]] = {}
+    for name in VOCABULARIES:
+        if name not in document:
+            check.error(document.position, f"the taxonomy needs the vocabulary '{name}'")
+    for name, values in document.items():
+        if not isinstance(values, MarkedDict):
+            check.error(document.at(name), f"vocabulary '{name}' must map each value to "
+                                           "{fr: ..., en: ...}")
+            continue
+        labels: dict[str, LocalText] = {}
+        for value, label in values.items():
+            at = values.at(value)
+            if not isinstance(value, str) or not re.match(r"^[a-z0-9][a-z0-9-]*$", value):
+                check.error(values.key_positions[value],
+                            f"value '{value}' must be lower-case letters, digits and '-'")
+                continue
+            missing = [lang for lang in SUPPORTED_LANGUAGES
+                       if not isinstance(label, MarkedDict) or not label.get(lang)]
+            if missing:
+                check.error(at, f"missing translation: the label of '{value}' has no "
+                                f"{', '.join(missing)} version; write {{fr: ..., en: ...}}")
+                continue
+            labels[value] = LocalText(texts={lang: label[lang] for lang in SUPPORTED_LANGUAGES})
+        vocabularies[name] = labels
+    return vocabularies
+
+
+def load_documents(path: Path, root: Path, check: _Checker) -> dict[str, str]:
+    try:
+        document = load_marked_file(path, root)
+    except Problem as problem:
+        check.problems.append(problem)
+        return {}
+    documents = document.get("documents") if isinstance(document, MarkedDict) else None
+    if not isinstance(documents, MarkedDict):
+        check.error(Position(str(path), 1, 1), "sources.yaml needs 'documents:', a mapping of "
+                                               "id to {title: ...}")
+        return {}
+    result = {}
+    for doc_id, spec in documents.items():
+        if not isinstance(spec, MarkedDict):
+            check.error(documents.at(doc_id), f"document '{doc_id}' needs 'title:'")
+            continue
+        check.keys(spec, ("title", "publisher", "url"), f"document '{doc_id}'")
+        title = check.text(spec, "title", f"document '{doc_id}'")
+        if title:
+            result[doc_id] = title
+    return result
+
+
+class _ItemParser:
+    def __init__(self, check: _Checker, vocabularies, documents):
+        self.check = check
+        self.vocabularies = vocabularies
+        self.documents = documents
+        self.today = dt.date.today()
+
+    def sources(self, node: MarkedDict, what: str) -> tuple[Source, ...]:
+        check = self.check
+        raw = node.get("sources")
+        if not isinstance(raw, MarkedList) or not raw:
+            check.error(node.at("sources"), f"{what} needs 'sources:', a list with at least one "
+                                            "{title: ..., url: ...} or {document: <id>}")
+            return ()
+        result = []
+        for i, entry in enumerate(raw):
+            at = raw.at(i)
+            if not isinstance(entry, MarkedDict):
+                check.error(at, "a source is {title: ..., url: ...} or {document: <id>}")
+                continue
+            check.keys(entry, ("title", "url", "document"), "a source")
+            if "document" in entry:
+                doc_id = entry["document"]
+                if doc_id not in self.documents:
+                    check.error(entry.at("document"), suggest("source document", doc_id,
+                                                              self.documents)
+                                + " Source documents are listed in content/sources.yaml.")
+                    continue
+                result.append(Source(self.documents[doc_id], entry.get("url"), doc_id))
+                continue
+            title = check.text(entry, "title", "a source")
+            url = entry.get("url")
+            if not isinstance(url, str) or not URL_PATTERN.match(url):
+                check.error(entry.at("url"), "a web source needs 'url:' starting with https://")
+                continue
+            if title:
+                result.append(Source(title, url))
+        return tuple(result)
+
+    def applies_to(self, node: MarkedDict, what: str) -> dict[str, frozenset[str]]:
+        raw = node.get("applies_to")
+        if raw is None:
+            return {}
+        if not isinstance(raw, MarkedDict):
+            self.check.error(node.at("applies_to"), "'applies_to' must be a mapping")
+            return {}
+        self.check.keys(raw, tuple(APPLICABILITY), "'applies_to'")
+        result = {}
+        for key, vocabulary in APPLICABILITY.items():
+            if key not in raw:
+                continue
+            values = raw[key]
+            if not isinstance(values, MarkedList):
+                self.check.error(raw.at(key), f"'{key}' takes a list of values from "
+                                              f"content/{TAXONOMY_FILE}")
+                continue
+            known = self.vocabularies.get(vocabulary, {})
+            for i, value in enumerate(values):
+                if value not in known:
+                    self.check.error(values.at(i), suggest(f"value in '{key}'", value, known)
+                                     + f" See content/{TAXONOMY_FILE}.")
+            result[key] = frozenset(v for v in values if v in known)
+        return result
+
+    def item(self, node: Any, where: Position) -> Item | None:
+        check = self.check
+        if not isinstance(node, MarkedDict):
+            check.error(where, "an item must be a mapping with id, kind, title, summary, ...")
+            return None
+        item_id = node.get("id")
+        if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
+            check.error(node.at("id"), f"item id '{item_id}' must be lower-case letters, "
+                                       "digits and '_' (for example: clause_insertion)")
+            return None
+        what = f"item '{item_id}'"
+        check.keys(node, ITEM_KEYS, what)
+        kind = node.get("kind")
+        if kind not in KINDS:
+            check.error(node.at("kind"), suggest("kind", kind, KINDS)
+                        + f" Kinds: {', '.join(KINDS)}.")
+            return None
+        before = len(check.problems)
+        title = check.text(node, "title", what)
+        summary = check.text(node, "summary", what)
+        if summary and len(summary) > MAX_SUMMARY:
+            check.error(node.at("summary"), f"the summary of {what} has {len(summary)} "
+                                            f"characters; keep it under {MAX_SUMMARY} and put "
+                                            "the rest in 'body'")
+        body = check.text(node, "body", what, required=kind in REQUIRED_BODY) or ""
+        how_to_reach = check.text(node, "how_to_reach", what, required=kind in REQUIRED_REACH)
+        legal_basis = check.text(node, "legal_basis", what, required=False)
+        region = node.get("region")
+        if region is not None and (kind != "contact" or not isinstance(region, str)):
+            check.error(node.at("region"), "'region' is for contacts only, as a quoted INSEE "
+                                           "region code such as \"53\"")
+        url = node.get("url")
+        if url is not None and (not isinstance(url, str) or not URL_PATTERN.match(url)):
+            check.error(node.at("url"), "'url' must start with https://")
+        checked = node.get("last_checked")
+        if not isinstance(checked, dt.date) or isinstance(checked, dt.datetime):
+            check.error(node.at("last_checked"), f"{what} needs 'last_checked:' as a date "
+                                                 "YYYY-MM-DD, the day its facts were checked")
+        elif checked > self.today:
+            check.error(node.at("last_checked"), f"'last_checked' of {what} is in the future")
+        sources = self.sources(node, what)
+        applies_to = self.applies_to(node, what)
+        if len(check.problems) > before:
+            return None
+        return Item(item_id, kind, title, summary, sources, checked, node.position, body,
+                    applies_to, legal_basis, how_to_reach, url, region)
+
+
+def load_knowledge(directory: Path, root: Path | None = None) -> tuple[KnowledgeBase,
+                                                                       list[Problem]]:
+    """Load a content folder. Items with problems are left out; all problems are returned."""
+    root = root or directory.parent
+    check = _Checker()
+    vocabularies: dict[str, dict[str, LocalText]] = {}
+    documents: dict[str, str] = {}
+    for name, loader in ((TAXONOMY_FILE, load_taxonomy), (SOURCES_FILE, load_documents)):
+        path = directory / name
+        if not path.exists():
+            check.error(Position(str(path), 1, 1), f"missing {name} in the content folder")
+        elif name == TAXONOMY_FILE:
+            vocabularies = loader(path, root, check)
+        else:
+            documents = loader(path, root, check)
+    parser = _ItemParser(check, vocabularies, documents)
+    items: dict[str, Item] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name in (TAXONOMY_FILE, SOURCES_FILE):
+            continue
+        try:
+            document = load_marked_file(path, root)
+        except Problem as problem:
+            check.problems.append(problem)
+            continue
+        raw = document.get("items") if isinstance(document, MarkedDict) else None
+        if not isinstance(raw, MarkedList):
+            where = getattr(document, "position", Position(str(path), 1, 1))
+            check.error(where, "a content file needs 'items:', a list of items")
+            continue
+        if isinstance(document, MarkedDict):
+            check.keys(document, ("items",), "a content file")
+        for i, node in enumerate(raw):
+            item = parser.item(node, raw.at(i))
+            if item is None:
+                continue
+            if item.id in items:
+                first = items[item.id].position
+                check.error(item.position, f"duplicate item id '{item.id}' (first defined at "
+                                           f"{first}): give each item its own id")
+                continue
+            items[item.id] = item
+    return KnowledgeBase(items, vocabularies, documents), check.problems

@@ -1,0 +1,53 @@
+"""Knowledge items (levers, funding tools, contacts, examples, glossary) and their sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.engine.flow import LocalText
+from bot.yamlsrc import Position
+
+KINDS = ("lever", "funding", "contact", "example", "glossary")
+# applies_to key -> the taxonomy vocabulary its values come from
+APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
+                 "themes": "themes", "steps": "steps"}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    url: str | None = None
+    document: str | None = None  # id of a source document in content/sources.yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    kind: str
+    title: str
+    summary: str
+    sources: tuple[Source, ...]
+    last_checked: dt.date
+    position: Position
+    body: str = ""
+    applies_to: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    legal_basis: str | None = None
+    how_to_reach: str | None = None
+    url: str | None = None
+    region: str | None = None
+
+    def restricts(self, dimension: str) -> frozenset[str] | None:
+        """The values this item is limited to on one dimension, or None for 'all'."""
+        return self.applies_to.get(dimension) or None
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    items: Mapping[str, Item]
+    vocabularies: Mapping[str, Mapping[str, LocalText]]  # from content/taxonomy.yaml
+    documents: Mapping[str, str]  # source document id -> title
+
+    def of_kind(self, kind: str) -> list[Item]:
+        return [item for item in self.items.values() if item.kind == kind]

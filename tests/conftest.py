@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_engine
+from bot.config import PROJECT_ROOT, Settings
+from bot.engine import Engine, Incoming, Outgoing
+
+TEST_SECRET = "test-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return replace(Settings.from_env({}), db_path=tmp_path / "essbot.db", secret=TEST_SECRET)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Engine:
+    engine = build_engine(settings)
+    yield engine
+    engine.store.close()
+
+
+class Chat:
+    """Drives one user's conversation and keeps what the bot answered last."""
+
+    def __init__(self, engine: Engine, user_id: str = "4242", channel: str = "test",
+                 locale: str | None = "fr"):
+        self.engine = engine
+        self.user_id = user_id
+        self.channel = channel
+        self.locale = locale
+        self.replies: list[Outgoing] = []
+
+    def send(self, text: str) -> list[Outgoing]:
+        self.replies = self.engine.handle(
+            Incoming.text_message(self.channel, self.user_id, text, self.locale))
+        return self.replies
+
+    def press(self, label_or_payload: str) -> list[Outgoing]:
+        """Press the button whose label contains the text (or whose payload equals it)."""
+        payload = label_or_payload
+        for choice in self.choices:
+            if label_or_payload in choice.label:
+                payload = choice.payload
+                break
+        self.replies = self.engine.handle(
+            Incoming.choice(self.channel, self.user_id, payload, self.locale))
+        return self.replies
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.text for reply in self.replies)
+
+    @property
+    def choices(self):
+        return [c for reply in self.replies for c in reply.choices]
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.label for c in self.choices]
+
+    @property
+    def conversation(self):
+        key = self.engine.pseudonymize(self.channel, self.user_id)
+        return self.engine.store.load_conversation(key)
+
+
+@pytest.fixture
+def chat(engine: Engine) -> Chat:
+    return Chat(engine)
+
+
+def run_essbot(args: list[str], stdin: str = "", env: dict | None = None,
+               cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
+    """Run the installed command line, as a user would."""
+    full_env = {**os.environ, "ESSBOT_SECRET": TEST_SECRET, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
+                          capture_output=True, env=full_env, cwd=cwd, timeout=120)

@@ -1,0 +1,302 @@
+"""The engine, driven through its public entry point as a channel would."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Incoming
+from bot.engine.engine import MAX_TEXT_LENGTH
+from tests.conftest import Chat
+
+
+def walk_to_themes(chat: Chat) -> None:
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.press("Intercommunalité")
+    chat.send("Pays de Vitré")
+    chat.press("Rural")
+    chat.press("Continuer")
+
+
+def test_first_message_gets_the_welcome_and_choices(chat: Chat):
+    chat.send("bonjour")
+    assert "économie sociale et solidaire" in chat.text
+    assert chat.labels == ["Commencer", "Comment se déroule le parcours ?"]
+    assert chat.conversation.state == "accueil"
+
+
+def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
+    walk_to_themes(chat)
+    assert chat.conversation.state == "themes"
+    chat.press("Alimentation")
+    assert "Thèmes retenus : Alimentation" in chat.text
+    chat.press("Économie circulaire")
+    assert "Alimentation, Économie circulaire" in chat.text
+    chat.press("Continuer")
+    chat.press("Nous débutons")
+    text = chat.text
+    assert "Intercommunalité (EPCI) (Pays de Vitré)" in text
+    assert "LEVIERS À ACTIONNER" in text
+    assert "Sources (vérifiées le" in text
+    assert "https://" in text
+    conversation = chat.conversation
+    assert conversation.state == "suite_identifier"
+    assert conversation.slots == {"collectivite": "epci", "territoire": "Pays de Vitré",
+                                  "contexte": ["rural"], "themes": ["alimentation",
+                                                                    "economie-circulaire"],
+                                  "etape": "identifier"}
+    # Every recommended lever fits the chosen step.
+    events = chat.engine.store.events(conversation.key)
+    recommended = [e for e in events if e["kind"] == "recommended"]
+    assert recommended, "the recommendations are logged"
+    assert any(e["kind"] == "completed" for e in events)
+
+
+def test_the_same_parcours_by_typed_text(chat: Chat):
+    for line in ["/start", "commencer", "2", "Vitré", "rural", "continuer", "alimentation",
+                 "continuer", "3"]:
+        chat.send(line)
+    assert chat.conversation.state == "suite_ancrer"
+    assert chat.conversation.slots["etape"] == "ancrer"
+    assert "LEVIERS À ACTIONNER" in chat.text
+
+
+def test_conditional_transition_on_a_multiple_slot(chat: Chat):
+    walk_to_themes(chat)
+    chat.send("/retour")  # back to the context question
+    assert chat.conversation.state == "contexte_suite"
+    chat.press("Quartiers prioritaires")
+    chat.press("Continuer")
+    assert chat.conversation.state == "contrat_ville"
+    chat.press("Non")
+    chat.press("Emploi")
+    chat.press("Continuer")
+    chat.press("Nous connaissons")
+    # QPV without a city contract: the contract itself is shown before the recommendations.
+    assert "Avant tout, pour vos quartiers prioritaires" in chat.text
+    assert chat.text.index("contrat de ville « Engagements") < chat.text.index("LEVIERS")
+
+
+def test_free_text_where_a_choice_is_expected_reprompts_without_moving(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("je ne sais pas trop")
+    assert "Je n'ai pas compris votre réponse" in chat.text
+    assert chat.labels[0] == "Commune"
+    assert chat.conversation.state == "collectivite"
+
+
+@pytest.mark.parametrize("payload,message", [
+    ("c:collectivite:metropole", "Ce choix n'est pas proposé ici."),
+    ("c:collectivite", "Je n'ai pas reconnu ce choix."),
+    ("<script>", "Je n'ai pas reconnu ce choix."),
+    ("c:accueil:commencer", "question précédente"),
+    ("s:forget:yes", "n'est plus valable"),
+    ("s:lang:de", "n'est plus valable"),
+])
+def test_forged_or_stale_payloads_change_nothing(chat: Chat, payload: str, message: str):
+    chat.send("/start")
+    chat.press("Commencer")
+    before = chat.conversation
+    chat.press(payload)
+    assert message in chat.text
+    assert chat.labels[0] == "Commune", "the current question is asked again"
+    after = chat.conversation
+    assert (after.state, after.slots, after.back) == (before.state, before.slots, before.back)
+
+
+def test_an_old_button_of_a_multiple_choice_cannot_add_twice(chat: Chat):
+    walk_to_themes(chat)
+    chat.press("Alimentation")
+    chat.press("c:themes_suite:alimentation")  # already chosen: not offered any more
+    assert "Ce choix n'est pas proposé ici." in chat.text
+    assert chat.conversation.slots["themes"] == ["alimentation"]
+
+
+def test_input_validation_reprompts_with_the_flow_error(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.press("Commune")
+    chat.send("<b>DROP TABLE</b>;")
+    assert "Je n'ai pas reconnu un nom de territoire" in chat.text
+    assert chat.conversation.state == "territoire"
+    chat.send("x")
+    assert chat.conversation.state == "territoire"
+    chat.send("Saint-Jean-de-Luz")
+    assert chat.conversation.state == "contexte"
+
+
+def test_too_long_and_binary_input_is_refused_politely(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("a" * (MAX_TEXT_LENGTH + 1))
+    assert "trop long" in chat.text and "4\u202f096" in chat.text  # Babel's French format
+    chat.send("\x00\x01\x02\ufffe")
+    assert chat.conversation.state == "collectivite"
+    chat.send("\x00Commune\x07")  # control characters are dropped, the answer stands
+    assert chat.conversation.state == "territoire"
+
+
+def test_help_lists_every_command_in_the_users_language(chat: Chat):
+    chat.send("/start")
+    chat.send("/aide")
+    for command in ["/start", "/aide", "/retour", "/recommencer", "/langue", "/oublier"]:
+        assert command in chat.text
+    assert chat.labels == ["Commencer", "Comment se déroule le parcours ?"]
+    chat.send("/help@essbot")
+    assert "/retour" in chat.text
+
+
+def test_english_aliases_and_english_help(engine):
+    chat = Chat(engine, locale="en-GB")
+    chat.send("/start")
+    assert "Hello!" in chat.text
+    assert chat.labels[0] == "Start"
+    chat.send("/help")
+    for command in ["/help", "/back", "/restart", "/lang", "/forget"]:
+        assert command in chat.text
+
+
+def test_back_restores_the_previous_question_and_answers(chat: Chat):
+    walk_to_themes(chat)
+    chat.press("Alimentation")
+    assert chat.conversation.slots["themes"] == ["alimentation"]
+    chat.send("/retour")
+    assert chat.conversation.state == "themes"
+    assert "themes" not in chat.conversation.slots
+    for _ in range(10):
+        chat.send("/back")
+    assert "déjà au début" in chat.text
+    assert chat.conversation.state == "accueil"
+
+
+def test_restart_clears_answers_and_start_resumes(chat: Chat):
+    walk_to_themes(chat)
+    chat.send("/start")
+    assert "Vous reprenez votre parcours" in chat.text
+    assert chat.conversation.state == "themes"
+    chat.send("/recommencer")
+    assert chat.conversation.state == "accueil"
+    assert chat.conversation.slots == {}
+    assert chat.conversation.back == []
+
+
+def test_language_switch_by_button_and_by_argument(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("/langue")
+    assert [c.label for c in chat.choices] == ["Français", "English"]
+    chat.press("English")
+    assert "I will speak English" in chat.text
+    assert chat.labels[0] == "Municipality"
+    assert chat.conversation.language == "en"
+    chat.send("/lang fr")
+    assert "je vous parle désormais en français" in chat.text
+    chat.send("/langue")
+    chat.send("english")
+    assert chat.conversation.language == "en"
+
+
+def test_the_stored_language_wins_over_the_channel_locale(engine):
+    chat = Chat(engine, locale="fr")
+    chat.send("/start")
+    chat.send("/lang en")
+    chat.locale = "fr-FR"
+    chat.send("/help")
+    assert "These commands work at any time" in chat.text
+
+
+def test_forget_asks_first_then_erases_everything(chat: Chat):
+    walk_to_themes(chat)
+    store = chat.engine.store
+    key = chat.conversation.key
+    chat.send("/oublier")
+    assert "C'est définitif" in chat.text
+    chat.press("Non, garder")
+    assert "rien n'a été effacé" in chat.text
+    assert chat.conversation.state == "themes"
+    chat.send("/oublier")
+    chat.send("oui")
+    assert "a été effacé" in chat.text
+    assert store.load_conversation(key) is None
+    assert store.events(key) == []
+    chat.send("/oublier")
+    assert "rien à effacer" in chat.text
+    chat.send("/start")
+    assert chat.conversation.state == "accueil"
+
+
+def test_a_command_abandons_a_pending_confirmation(chat: Chat):
+    chat.send("/start")
+    chat.send("/oublier")
+    chat.send("/aide")
+    chat.press("s:forget:yes")  # the old confirmation button no longer erases anything
+    assert chat.conversation is not None
+
+
+def test_unknown_command(chat: Chat):
+    chat.send("/start")
+    chat.send("/supprimer_tout")
+    assert "Je ne connais pas la commande /supprimer_tout" in chat.text
+    assert chat.conversation.state == "accueil"
+
+
+def test_an_internal_error_rolls_back_and_answers(engine, chat: Chat, monkeypatch):
+    walk_to_themes(chat)
+    chat.press("Alimentation")
+    chat.press("Continuer")
+    before = chat.conversation
+
+    def broken(context, args):
+        raise RuntimeError("boom")
+
+    spec = engine.actions["recommend"]
+    monkeypatch.setitem(engine.actions, "recommend",
+                        type(spec)(spec.name, broken, spec.params, spec.required))
+    chat.press("Nous débutons")
+    assert "erreur interne" in chat.text
+    after = chat.conversation
+    assert (after.state, after.slots) == (before.state, before.slots)
+    errors = [e for e in engine.store.events(before.key) if e["kind"] == "error"]
+    assert errors and errors[-1]["detail"] == "RuntimeError"
+    monkeypatch.undo()
+    chat.press("Nous débutons")
+    assert "LEVIERS" in chat.text
+
+
+def test_question_hook_answers_free_text_and_keeps_the_state(engine, chat: Chat):
+    seen = []
+
+    def hook(text, context):
+        seen.append((text, context.state))
+        return [] if "météo" in text else [type(chat.replies[0])(f"Réponse à : {text}")]
+
+    engine.question_hook = hook
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("c'est quoi une SCIC ?")
+    assert "Réponse à : c'est quoi une SCIC ?" in chat.text
+    assert chat.labels[0] == "Commune", "then the current question comes back"
+    assert chat.conversation.state == "collectivite"
+    chat.send("quel temps fait-il ? météo")
+    assert "Je n'ai pas compris" in chat.text
+    assert seen == [("c'est quoi une SCIC ?", "collectivite"),
+                    ("quel temps fait-il ? météo", "collectivite")]
+
+
+def test_users_do_not_share_conversations(engine):
+    alice, bob = Chat(engine, user_id="1"), Chat(engine, user_id="2")
+    alice.send("/start")
+    alice.press("Commencer")
+    bob.send("/start")
+    assert alice.conversation.state == "collectivite"
+    assert bob.conversation.state == "accueil"
+    same_id_other_channel = Chat(engine, user_id="1", channel="other")
+    same_id_other_channel.send("/start")
+    assert same_id_other_channel.conversation.key != alice.conversation.key
+
+
+def test_empty_text_reprompts(chat: Chat):
+    chat.send("/start")
+    chat.engine.handle(Incoming.text_message("test", chat.user_id, "   "))
+    assert chat.conversation.state == "accueil"
