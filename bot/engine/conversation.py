@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
 BACK_STACK_LIMIT = 50
+
+
+def copy_slots(slots: dict[str, Any]) -> dict[str, Any]:
+    """A copy that owns its lists (slot values are strings or lists of strings)."""
+    return {name: list(value) if isinstance(value, list) else value
+            for name, value in slots.items()}
 
 
 @dataclass(slots=True)
@@ -25,7 +30,7 @@ class Conversation:
 
     def push_back(self) -> None:
         """Remember where we are, so that /retour can come back here with these answers."""
-        self.back.append((self.state, copy.deepcopy(self.slots)))
+        self.back.append((self.state, copy_slots(self.slots)))
         del self.back[:-BACK_STACK_LIMIT]
 
     def pop_back(self) -> bool:

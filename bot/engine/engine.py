@@ -1,9 +1,9 @@
 """The conversation engine: one incoming event in, the messages to send out.
 
 ``Engine.handle`` is synchronous and thread-safe. For each message it loads the
-conversation from SQLite, takes one step in the flow's shared state machine,
-and saves the new state with its log events in a single transaction: a crash
-mid-message leaves the conversation exactly as it was before the message.
+conversation from SQLite, takes one step in the flow's shared state machine in
+memory, then saves the new state with its log events in one short transaction:
+a crash mid-message leaves the conversation exactly as it was before it.
 Messages of one conversation are handled one at a time (a lock per pseudonym);
 async channels go through :class:`bot.engine.dispatch.Dispatcher`, which also
 keeps their arrival order.
@@ -11,7 +11,6 @@ keeps their arrival order.
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 import threading
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.engine.commands import COMMANDS, ParsedCommand, parse_command
-from bot.engine.conversation import Conversation
+from bot.engine.conversation import Conversation, copy_slots
 from bot.engine.flow import ActionContext, ActionSpec, Flow, FlowChoice, State
 from bot.engine.flowparse import choice_payload
 from bot.engine.machine import ADVANCE, SUBMIT, CompiledFlow, choose
@@ -116,10 +115,12 @@ class Engine:
         with self._locks.hold(key):
             turn = _Turn(self, key, incoming)
             try:
+                turn.run()  # reads, then works in memory: no database lock is held
                 with self.store.transaction():
-                    turn.run()
+                    turn.commit()
             except Exception as exc:
-                # The transaction rolled back: the conversation is as it was before.
+                # Nothing was written, or the transaction rolled back: the conversation is
+                # exactly as it was before this message.
                 log.exception("error while handling a %s message", incoming.channel)
                 self.store.log(key, incoming.channel,
                                [Event("error", detail=type(exc).__name__)])
@@ -198,8 +199,7 @@ class _Turn:
                 return
             self.begin()
             if command is None or (command.command and command.command.id == "start"):
-                self.finish()  # a first message, whatever it says, is answered by the welcome
-                return
+                return  # a first message, whatever it says, is answered by the welcome
         else:
             self.language = self.conversation.language
             self.recover_missing_state()
@@ -217,11 +217,13 @@ class _Turn:
             self.prompt()
         else:
             self.on_text(text)
-        self.finish()
 
-    def finish(self) -> None:
+    def commit(self) -> None:
+        """Write what the turn decided; called inside one transaction."""
         store = self.engine.store
-        if not self.forgotten:
+        if self.forgotten:
+            store.forget(self.key)
+        elif self.conversation is not None:
             self.conversation.flow_version = self.flow.version
             store.save_conversation(self.conversation)
             store.log(self.key, self.incoming.channel, self.events)
@@ -307,7 +309,7 @@ class _Turn:
 
     def apply_choice(self, choice: FlowChoice) -> None:
         conversation = self.conversation
-        slots = copy.deepcopy(conversation.slots)
+        slots = copy_slots(conversation.slots)
         for slot, value in choice.assign:
             slots[slot] = value
         for slot, value in choice.add:
@@ -539,7 +541,6 @@ class _Turn:
             self.say(self.t._("D'accord, rien n'a été effacé."))
             self.prompt()
             return
-        self.engine.store.forget(self.key)
-        self.forgotten = True
+        self.forgotten = True  # commit() erases everything stored under this pseudonym
         self.say(self.t._("C'est fait : tout ce qui était enregistré à votre sujet a été effacé. "
                           "Tapez /start si vous voulez reprendre un parcours."))

@@ -13,7 +13,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,10 +129,11 @@ class Store:
         ]
         if not rows:
             return
-        with self.transaction():  # nests as a savepoint inside a message's transaction
+        # Inside a message's transaction, join it; alone, make one (no savepoint per call).
+        with self._lock, nullcontext() if self.db.conn.in_transaction else self.transaction():
             self.db.conn.executemany(
-                "INSERT INTO events (ts, conversation, channel, kind, flow, state, target, slot,"
-                " value, items, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (ts, conversation, channel, kind, flow, state, target,"
+                " slot, value, items, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 

@@ -47,9 +47,9 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"ts", "kind"},
     )
+    # Only the index that /oublier needs: every other index would be paid on every message
+    # (the log is written far more often than it is read).
     db["events"].create_index(["conversation"])
-    db["events"].create_index(["ts"])
-    db["events"].create_index(["kind"])
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]

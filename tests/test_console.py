@@ -1,0 +1,71 @@
+"""The console channel and the `essbot chat` command, end to end."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from bot.channels.console import ConsoleChannel
+from tests.conftest import run_essbot
+
+PARCOURS = "\n".join([
+    "/start", "1", "Commune", "Pont-Aven", "rural", "littoral", "Continuer",
+    "Alimentation", "Continuer", "2", ""])
+
+
+def test_scripted_chat_walks_the_whole_parcours(tmp_path: Path):
+    result = run_essbot(["chat", "--db", str(tmp_path / "c.db")], PARCOURS)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Bonjour !")
+    assert "  1. Commencer\n  2. Comment se déroule le parcours ?" in out
+    assert "Noté : Rural, Littoral." in out
+    assert "Commune (Pont-Aven), territoire : Rural, Littoral, thèmes : Alimentation" in out
+    assert "LEVIERS À ACTIONNER" in out and "FINANCEMENTS ET APPUIS" in out
+    assert "Sources (vérifiées le" in out and "https://" in out
+    assert "Prochaine étape : inscrire l'ESS" in out
+    assert (tmp_path / "c.db").exists()
+
+
+def test_scripted_chat_in_english(tmp_path: Path):
+    result = run_essbot(["chat", "--lang", "en", "--db", str(tmp_path / "c.db")],
+                        "/start\n/help\n")
+    assert result.returncode == 0, result.stderr
+    assert "Hello!" in result.stdout
+    assert "/forget — erase everything stored about you" in result.stdout
+
+
+def test_binary_input_does_not_crash_the_chat(tmp_path: Path):
+    import subprocess
+    import sys
+
+    data = b"/start\n\xff\xfe\x00\x01garbage\n1\n"
+    result = subprocess.run([sys.executable, "-m", "bot", "chat", "--db",
+                             str(tmp_path / "c.db")], input=data, capture_output=True,
+                            env={"ESSBOT_SECRET": "x" * 20, "PATH": "/usr/bin:/bin"},
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Je n'ai pas compris votre réponse" in result.stdout.decode()
+    assert "Pour quel type de collectivité" in result.stdout.decode()
+
+
+def test_interactive_mode_starts_by_itself_and_numbers_pick_the_shown_list(engine):
+    stdin, stdout = io.StringIO("2\n\n1\n"), io.StringIO()
+    ConsoleChannel(engine, stdin, stdout, interactive=True).run()
+    out = stdout.getvalue()
+    assert out.startswith("essbot — /aide pour l'aide")
+    assert "Bonjour !" in out
+    assert "Le parcours suit les trois étapes" in out  # "2" picked the second choice
+    assert "Pour quel type de collectivité" in out  # then "1": Commencer
+    assert out.rstrip().endswith("À bientôt !")
+
+
+def test_a_broken_flow_stops_the_chat_with_located_errors(tmp_path: Path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "parcours.yaml").write_text("id: parcours\nstart: nulle_part\n")
+    result = run_essbot(["chat"], "/start\n", {"ESSBOT_FLOWS_DIR": str(flows),
+                                               "ESSBOT_DB": str(tmp_path / "c.db")})
+    assert result.returncode == 1
+    assert "parcours.yaml:1:1: error: a flow needs 'title: {fr: ..., en: ...}'" in result.stderr
+    assert "The bot cannot start" in result.stderr

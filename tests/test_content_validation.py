@@ -1,0 +1,113 @@
+"""Content validation: the shipped knowledge base is valid, and each mistake is located."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import load_knowledge
+from bot.knowledge.recommend import Profile, rank
+from tests.conftest import run_essbot
+
+VALID_ITEM = """\
+items:
+  - id: demo
+    kind: lever
+    title: "Un levier"
+    summary: "En bref."
+    body: "Le détail."
+    applies_to: {steps: [identifier]}
+    sources:
+      - document: anct-guide-ess
+    last_checked: 2026-01-15
+"""
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    folder.mkdir()
+    for name in ("taxonomy.yaml", "sources.yaml"):
+        shutil.copy(Path("content") / name, folder / name)
+    return folder
+
+
+def problems_for(content_dir: Path, text: str) -> list[str]:
+    (content_dir / "items.yaml").write_text(text, encoding="utf-8")
+    _, problems = load_knowledge(content_dir, content_dir.parent)
+    return [str(p) for p in problems]
+
+
+def test_the_shipped_content_is_valid_and_sourced():
+    knowledge, problems = load_knowledge(Path("content"), Path.cwd())
+    assert problems == []
+    assert len(knowledge.of_kind("lever")) >= 10
+    for item in knowledge.items.values():
+        assert item.sources, item.id
+        for source in item.sources:
+            assert source.url or source.document, item.id
+
+
+def test_a_valid_item_loads(content_dir: Path):
+    assert problems_for(content_dir, VALID_ITEM) == []
+
+
+@pytest.mark.parametrize("change,expected", [
+    (("    sources:\n      - document: anct-guide-ess\n", ""),
+     "content/items.yaml:2:5: error: item 'demo' needs 'sources:'"),
+    (("document: anct-guide-ess", "document: anct-guide"),
+     "content/items.yaml:9:19: error: unknown source document 'anct-guide'. "
+     "Did you mean 'anct-guide-ess'?"),
+    (("steps: [identifier]", "steps: [identifer]"),
+     "content/items.yaml:7:26: error: unknown value in 'steps' 'identifer'. "
+     "Did you mean 'identifier'?"),
+    (("last_checked: 2026-01-15", "last_checked: janvier"),
+     "content/items.yaml:10:19: error: item 'demo' needs 'last_checked:' as a date"),
+    (("last_checked: 2026-01-15", "last_checked: 2999-01-01"),
+     "content/items.yaml:10:19: error: 'last_checked' of item 'demo' is in the future"),
+    (("kind: lever", "kind: levier"),
+     "content/items.yaml:3:11: error: unknown kind 'levier'. Did you mean 'lever'?"),
+    (("    body: \"Le détail.\"\n", "    body: \"Le détail.\"\n    sumary: x\n"),
+     "content/items.yaml:7:5: error: unknown key in item 'demo' 'sumary'. "
+     "Did you mean 'summary'?"),
+    (("      - document: anct-guide-ess", "      - title: Un site\n        url: www.example"),
+     "content/items.yaml:10:14: error: a web source needs 'url:' starting with https://"),
+])
+def test_content_mistakes_are_located(content_dir: Path, change, expected):
+    old, new = change
+    assert old in VALID_ITEM
+    problems = problems_for(content_dir, VALID_ITEM.replace(old, new))
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_duplicate_id_across_files(content_dir: Path):
+    (content_dir / "other.yaml").write_text(VALID_ITEM, encoding="utf-8")
+    problems = problems_for(content_dir, VALID_ITEM)
+    assert problems == ["content/other.yaml:2:5: error: duplicate item id 'demo' (first defined "
+                        "at content/items.yaml:2:5): give each item its own id"]
+
+
+def test_cli_content_validate(content_dir: Path):
+    (content_dir / "items.yaml").write_text(VALID_ITEM.replace("kind: lever", "kind: x"))
+    result = run_essbot(["content", "validate", "--content-dir", str(content_dir)],
+                        cwd=content_dir.parent)
+    assert result.returncode == 1
+    assert "content/items.yaml:3:11: error: unknown kind 'x'." in result.stderr
+    ok = run_essbot(["content", "validate"])
+    assert ok.returncode == 0 and "OK: " in ok.stdout
+
+
+def test_ranking_is_deterministic_and_respects_the_step():
+    knowledge, _ = load_knowledge(Path("content"), Path.cwd())
+    profile = Profile(type="commune", contexts=frozenset({"rural"}),
+                      themes=frozenset({"alimentation"}), step="identifier")
+    first = rank(knowledge.of_kind("lever"), profile, 5)
+    assert first == rank(reversed(knowledge.of_kind("lever")), profile, 5)
+    for item in first:
+        steps = item.restricts("steps")
+        assert steps is None or "identifier" in steps
+    qpv_only = {i.id for i in knowledge.of_kind("lever") if i.restricts("contexts") == {"qpv"}}
+    assert qpv_only, "the content has levers for priority neighbourhoods only"
+    assert not qpv_only & {i.id for i in rank(knowledge.of_kind("lever"), profile, 50)}
