@@ -69,3 +69,27 @@ def test_a_broken_flow_stops_the_chat_with_located_errors(tmp_path: Path):
     assert result.returncode == 1
     assert "parcours.yaml:1:1: error: a flow needs 'title: {fr: ..., en: ...}'" in result.stderr
     assert "The bot cannot start" in result.stderr
+
+
+def test_interactive_mode_wraps_long_lines_at_word_boundaries(engine, monkeypatch):
+    monkeypatch.setattr("shutil.get_terminal_size", lambda: __import__("os").terminal_size(
+        (60, 24)))
+    stdin, stdout = io.StringIO("2\n"), io.StringIO()
+    ConsoleChannel(engine, stdin, stdout, interactive=True).run()
+    out = stdout.getvalue()
+    assert max(len(line) for line in out.splitlines()) <= 59
+    sentence = "Le parcours suit les trois étapes proposées par l'ANCT pour intégrer"
+    assert " ".join(out.split()).count(sentence) == 1, "no word is cut in two"
+
+
+def test_a_document_is_saved_and_its_path_shown(engine, tmp_path: Path):
+    from bot.engine import Document, Outgoing
+
+    stdout = io.StringIO()
+    channel = ConsoleChannel(engine, io.StringIO(), stdout, interactive=False,
+                             documents_dir=tmp_path / "docs")
+    channel.show(Outgoing("Votre feuille de route", document=Document(
+        "../../feuille.md", "text/markdown", b"# Feuille\n")))
+    saved = tmp_path / "docs" / "feuille.md"  # the name cannot escape the folder
+    assert saved.read_text() == "# Feuille\n"
+    assert f"[{saved}]" in stdout.getvalue()

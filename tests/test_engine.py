@@ -300,3 +300,12 @@ def test_empty_text_reprompts(chat: Chat):
     chat.send("/start")
     chat.engine.handle(Incoming.text_message("test", chat.user_id, "   "))
     assert chat.conversation.state == "accueil"
+
+
+def test_a_long_explanation_is_not_repeated_when_the_question_comes_back(chat: Chat):
+    chat.send("/start")
+    chat.press("Comment se déroule")
+    assert "Le parcours suit les trois étapes" in chat.text
+    chat.send("hein ?")
+    assert "Le parcours suit les trois étapes" not in chat.text
+    assert "Je n'ai pas compris" in chat.text and chat.labels == ["Commencer"]

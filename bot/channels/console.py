@@ -9,6 +9,8 @@ chat`` walks a conversation.
 from __future__ import annotations
 
 import re
+import shutil
+import textwrap
 from pathlib import Path
 from typing import TextIO
 
@@ -18,11 +20,19 @@ CHANNEL = "console"
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
 
 
-def render(outgoing: Outgoing) -> str:
-    """A message as plain text; choices as a numbered list."""
-    lines = [outgoing.text]
+def render(outgoing: Outgoing, width: int | None = None) -> str:
+    """A message as plain text, choices as a numbered list; wrapped at ``width`` if given."""
+    lines = outgoing.text.split("\n")
     lines += [f"  {n}. {choice.label}" for n, choice in enumerate(outgoing.choices, 1)]
-    return "\n".join(lines)
+    if width is None:
+        return "\n".join(lines)
+    wrapped = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip()))
+        if line.lstrip()[:1].isdigit() or line.lstrip().startswith("–"):
+            indent += "   "  # continuation lines of a list item align with its text
+        wrapped.append(textwrap.fill(line, width, subsequent_indent=indent) or line)
+    return "\n".join(wrapped)
 
 
 class ConsoleChannel:
@@ -54,7 +64,8 @@ class ConsoleChannel:
     def show(self, outgoing: Outgoing) -> None:
         if outgoing.choices:
             self._last_choices = outgoing.choices
-        self.stdout.write(render(outgoing) + "\n")
+        width = min(shutil.get_terminal_size().columns, 100) - 1 if self.interactive else None
+        self.stdout.write(render(outgoing, width) + "\n")
         if outgoing.document is not None:
             self.documents_dir.mkdir(parents=True, exist_ok=True)
             path = self.documents_dir / Path(outgoing.document.filename).name

@@ -32,6 +32,7 @@ from bot.store import Event, Store
 log = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 4096
+REPROMPT_MAX_TEXT = 280  # longer texts of a state are not repeated when it is asked again
 MAX_AUTOMATIC_STEPS = 20  # validation forbids loops; this only bounds a bug's damage
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
@@ -268,7 +269,10 @@ class _Turn:
         values = self.slot_values() if any(text.has_placeholders for text in state.say) else None
         first = len(self.replies)
         for text in state.say:
-            self.say(text.render(t, values))
+            rendered = text.render(t, values)
+            # Asked again, a long explanation is noise: the choices carry the question.
+            if entering or len(rendered) <= REPROMPT_MAX_TEXT or not state.choices:
+                self.say(rendered)
         if entering:
             for call in state.actions:
                 context = ActionContext(flow, self.conversation, t)
