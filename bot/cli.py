@@ -79,14 +79,7 @@ def chat(ctx: click.Context, lang: str | None, db_path: Path | None, user: str) 
     settings = _settings(ctx)
     if db_path is not None:
         settings = replace(settings, db_path=db_path)
-    try:
-        engine = build_engine(settings)
-    except InvalidConfiguration as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo("The bot cannot start: fix the errors above "
-                   "(essbot flows validate, essbot content validate).", err=True)
-        raise SystemExit(1) from None
+    engine = _engine_or_exit(settings)
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") \
         if hasattr(sys.stdin, "buffer") else sys.stdin
     channel = ConsoleChannel(engine, stdin, sys.stdout, interactive=sys.stdin.isatty(),
@@ -98,6 +91,44 @@ def chat(ctx: click.Context, lang: str | None, db_path: Path | None, user: str) 
         click.echo("\nÀ bientôt !")
     finally:
         engine.store.close()
+
+
+@cli.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Serve users on every channel configured in the environment (Telegram, Matrix).
+
+    Stops cleanly on Ctrl-C or SIGTERM; conversations are stored as they go,
+    so a restart loses nothing.
+    """
+    import asyncio
+    import os
+
+    from bot.runner import CHANNEL_VARIABLES, NoChannelConfigured, Runner
+
+    settings = _settings(ctx)
+    engine = _engine_or_exit(settings)
+    try:
+        runner = Runner(engine, os.environ)
+    except NoChannelConfigured:
+        engine.store.close()
+        click.echo("No channel is configured. Set, in the environment or in .env:", err=True)
+        for name, variables in CHANNEL_VARIABLES.items():
+            click.echo(f"  - {name}: {variables}", err=True)
+        click.echo("See .env.example. To chat in this terminal instead: essbot chat", err=True)
+        raise SystemExit(2) from None
+    asyncio.run(runner.serve())
+
+
+def _engine_or_exit(settings: Settings):
+    try:
+        return build_engine(settings)
+    except InvalidConfiguration as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo("The bot cannot start: fix the errors above "
+                   "(essbot flows validate, essbot content validate).", err=True)
+        raise SystemExit(1) from None
 
 
 @cli.group()

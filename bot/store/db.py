@@ -16,12 +16,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from bot.engine.conversation import Conversation
 from bot.store.migrations import migrate
+
+if TYPE_CHECKING:
+    from bot.engine.conversation import Conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ class Store:
             ).fetchone()
         if row is None:
             return None
+        from bot.engine.conversation import Conversation  # engine imports the store
+
         return Conversation(
             key=row[0], channel=row[1], flow_id=row[2], state=row[3], flow_version=row[4],
             language=row[5], slots=json.loads(row[6]),
@@ -117,6 +121,23 @@ class Store:
                     f"DELETE FROM {table} WHERE {column} = ?", (key,)
                 ).rowcount
         return removed
+
+    # -- channel bookkeeping ------------------------------------------------------------
+
+    def channel_state(self, channel: str, key: str) -> str | None:
+        """A value a channel saved with :meth:`set_channel_state`, or None."""
+        with self._lock:
+            row = self.db.execute("SELECT value FROM channel_state WHERE channel = ? AND key = ?",
+                                  (channel, key)).fetchone()
+        return row[0] if row else None
+
+    def set_channel_state(self, channel: str, key: str, value: str) -> None:
+        """Save a channel's bookkeeping value (a sync token...); durable when this returns."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(channel, key) DO UPDATE SET value = excluded.value,"
+                " updated_at = excluded.updated_at", (channel, key, value, utc_now()))
 
     # -- events -----------------------------------------------------------------------
 

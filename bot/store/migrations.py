@@ -52,7 +52,14 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["events"].create_index(["conversation"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+def _v2_channel_state(db: sqlite_utils.Database) -> None:
+    # Small bookkeeping of the channels (a Matrix sync token, the last handled event...),
+    # so that a restart resumes where it stopped. Never a raw user id.
+    db["channel_state"].create({"channel": str, "key": str, "value": str, "updated_at": str},
+                               pk=("channel", "key"), not_null={"value"})
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_channel_state]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
