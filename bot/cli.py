@@ -13,6 +13,7 @@ from dotenv import load_dotenv
 
 from bot import __version__
 from bot.app import InvalidConfiguration, build_engine, load_all
+from bot.cli_recommend import plan, recommend
 from bot.config import Settings
 from bot.engine.graph import to_dot, to_mermaid
 from bot.i18n import SUPPORTED_LANGUAGES
@@ -196,6 +197,10 @@ def content_validate(ctx: click.Context, content_dir: Path | None) -> None:
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
     _report(problems, "content", f"OK: {len(knowledge.items)} items ({detail}), "
                                  "no problem found.")
+
+
+cli.add_command(recommend)
+cli.add_command(plan)
 
 
 def main() -> None:

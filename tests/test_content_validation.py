@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import load_knowledge
-from bot.knowledge.recommend import Profile, rank
 from tests.conftest import run_essbot
 
 VALID_ITEM = """\
@@ -29,7 +28,7 @@ items:
 def content_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "content"
     folder.mkdir()
-    for name in ("taxonomy.yaml", "sources.yaml"):
+    for name in ("taxonomy.yaml", "sources.yaml", "scoring.yaml"):
         shutil.copy(Path("content") / name, folder / name)
     return folder
 
@@ -97,17 +96,3 @@ def test_cli_content_validate(content_dir: Path):
     assert "content/items.yaml:3:11: error: unknown kind 'x'." in result.stderr
     ok = run_essbot(["content", "validate"])
     assert ok.returncode == 0 and "OK: " in ok.stdout
-
-
-def test_ranking_is_deterministic_and_respects_the_step():
-    knowledge, _ = load_knowledge(Path("content"), Path.cwd())
-    profile = Profile(type="commune", contexts=frozenset({"rural"}),
-                      themes=frozenset({"alimentation"}), step="identifier")
-    first = rank(knowledge.of_kind("lever"), profile, 5)
-    assert first == rank(reversed(knowledge.of_kind("lever")), profile, 5)
-    for item in first:
-        steps = item.restricts("steps")
-        assert steps is None or "identifier" in steps
-    qpv_only = {i.id for i in knowledge.of_kind("lever") if i.restricts("contexts") == {"qpv"}}
-    assert qpv_only, "the content has levers for priority neighbourhoods only"
-    assert not qpv_only & {i.id for i in rank(knowledge.of_kind("lever"), profile, 50)}

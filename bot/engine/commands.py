@@ -26,7 +26,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("restart", "recommencer", "restart", N_("repartir de zéro")),
     Command("language", "langue", "lang", N_("changer de langue (français, anglais)")),
     Command("forget", "oublier", "forget", N_("effacer tout ce qui est enregistré à votre sujet")),
+    Command("plan", "feuille", "plan", N_("recevoir votre feuille de route")),
 )
+# Commands whose work a flow provides, with actions under its 'commands:' key.
+FLOW_ACTION_COMMANDS = ("plan",)
 
 _BY_NAME = {name: c for c in COMMANDS for name in (c.french, c.english)}
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)

@@ -11,6 +11,7 @@ keeps their arrival order.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -22,7 +23,16 @@ from typing import Protocol
 
 from bot.engine.commands import COMMANDS, ParsedCommand, parse_command
 from bot.engine.conversation import Conversation, copy_slots
-from bot.engine.flow import ActionContext, ActionSpec, Flow, FlowChoice, State
+from bot.engine.flow import (
+    ActionContext,
+    ActionSpec,
+    Candidate,
+    Flow,
+    FlowChoice,
+    ResolverSpec,
+    SlotType,
+    State,
+)
 from bot.engine.flowparse import choice_payload
 from bot.engine.machine import ADVANCE, SUBMIT, CompiledFlow, choose
 from bot.engine.messages import Choice, Incoming, Kind, Outgoing
@@ -38,6 +48,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
 LANGUAGE_PAYLOAD = "s:lang:"
 FORGET_YES, FORGET_NO = "s:forget:yes", "s:forget:no"
+PICK_PAYLOAD = "s:pick:"  # the user picks one of several candidates a resolver found
+PICK_PENDING = "pick:"  # conversation.pending = "pick:" + JSON of the candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,7 @@ class Engine:
         actions: Mapping[str, ActionSpec] | None = None,
         question_hook: QuestionHook | None = None,
         default_language: str = "fr",
+        resolvers: Mapping[str, ResolverSpec] | None = None,
     ):
         if main_flow not in flows:
             raise ValueError(f"the main flow {main_flow!r} is not among the loaded flows")
@@ -109,6 +122,7 @@ class Engine:
         self.actions = dict(actions or {})
         self.question_hook = question_hook
         self.default_language = default_language
+        self.resolvers = dict(resolvers or {})
         self._locks = KeyedLocks()
 
     def handle(self, incoming: Incoming) -> list[Outgoing]:
@@ -365,7 +379,12 @@ class _Turn:
             conversation.pending = None
         state = self.state
         if state.input is not None:
-            self.on_input(state, text)
+            # An input state may offer choices too ("Passer"): a number or a whole label.
+            choice = self.match_choice(state, text, whole_label=True) if state.choices else None
+            if choice is not None:
+                self.apply_choice(choice)
+            else:
+                self.on_input(state, text)
             return
         choice = self.match_choice(state, text)
         if choice is not None:
@@ -389,7 +408,8 @@ class _Turn:
                                "faire, ou /recommencer pour un nouveau parcours.")
         self.reject("unexpected_text", message)
 
-    def match_choice(self, state: State, text: str) -> FlowChoice | None:
+    def match_choice(self, state: State, text: str,
+                     whole_label: bool = False) -> FlowChoice | None:
         choices = self.available_choices(state)
         number = _NUMBER.match(text)
         if number:
@@ -401,6 +421,8 @@ class _Turn:
         for choice, label in labels:
             if wanted in (label, normalize_answer(choice.id)):
                 return choice
+        if whole_label:
+            return None
         # A part of one label only ("emploi" for "Emploi et insertion") is enough.
         partial = [choice for choice, label in labels
                    if len(wanted) >= 3 and f" {wanted} " in f" {label} "]
@@ -416,17 +438,91 @@ class _Turn:
                                 "caractères).").format(min=spec.min_length, max=spec.max_length))
             self.reject("validation", message)
             return
-        slots = dict(self.conversation.slots)
+        if spec.resolve is not None:
+            self.resolve_input(state, text)
+            return
+        self.accept_input(state, text)
+
+    def resolve_input(self, state: State, text: str) -> None:
+        """Look the text up; one candidate is taken, several are offered, none refused."""
+        spec = state.input
+        candidates = self.engine.resolvers[spec.resolve.resolver].lookup(text)
+        if not candidates:
+            message = (spec.error.render(self.t) if spec.error else
+                       self.t._("Je n'ai rien trouvé sous ce nom. Vérifiez l'orthographe, "
+                                "ou essayez autrement."))
+            self.reject("not_found", message)
+            return
+        if len(candidates) == 1:
+            self.accept_input(state, candidates[0].label, candidates[0])
+            return
+        self.conversation.pending = PICK_PENDING + json.dumps(
+            [[c.label, dict(c.facts)] for c in candidates], ensure_ascii=False)
+        self.event("disambiguation", state=state.name, detail=str(len(candidates)))
+        choices = [Choice(f"{PICK_PAYLOAD}{i}", c.label) for i, c in enumerate(candidates)]
+        choices.append(Choice(f"{PICK_PAYLOAD}none", self.t._("Aucune : je retape")))
+        self.say(self.t._("Plusieurs réponses correspondent. Laquelle est la bonne ?"),
+                 tuple(choices))
+
+    def pending_candidates(self) -> list[Candidate]:
+        pending = self.conversation.pending or ""
+        if not pending.startswith(PICK_PENDING):
+            return []
+        try:
+            return [Candidate(label, facts)
+                    for label, facts in json.loads(pending.removeprefix(PICK_PENDING))]
+        except (ValueError, TypeError):
+            return []
+
+    def pick(self, index: int | None) -> None:
+        """The user picked candidate ``index`` (None: none of them) of the pending list."""
+        candidates = self.pending_candidates()
+        self.conversation.pending = None
+        state = self.state
+        if index is None or state.input is None or state.input.resolve is None:
+            self.prompt()
+            return
+        self.accept_input(state, candidates[index].label, candidates[index])
+
+    def accept_input(self, state: State, text: str, found: Candidate | None = None) -> None:
+        spec = state.input
+        slots = copy_slots(self.conversation.slots)
         slots[spec.slot] = text
+        filled = [spec.slot]
+        if found is not None:
+            for slot_name, fact in spec.resolve.assign:
+                if self.fill_slot(slots, slot_name, found.facts.get(fact)):
+                    filled.append(slot_name)
         target = self.engine.compiled[self.conversation.flow_id].step(
             self.conversation.state, slots, SUBMIT)
         if target is None:
             raise RuntimeError(f"no branch of the input of {state.name!r} applies")
         self.conversation.push_back()
         self.conversation.slots = slots
-        # Typed text is never logged: only the fact that the slot was filled.
-        self.event("slot_set", state=state.name, slot=spec.slot)
+        for slot_name in filled:
+            # Typed text is never logged: only the fact that the slot was filled, and the
+            # value of categorical slots.
+            slot = self.flow.slots[slot_name]
+            value = slots.get(slot_name) if slot.type is SlotType.CHOICE else None
+            self.event("slot_set", state=state.name, slot=slot_name,
+                       value=",".join(value) if isinstance(value, list) else value)
         self.move(target, via="input")
+
+    def fill_slot(self, slots: dict, slot_name: str, value) -> bool:
+        """Put a resolver's fact into a slot if it is a value the slot accepts."""
+        slot = self.flow.slots[slot_name]
+        values = value if isinstance(value, list) else [value]
+        values = [str(v) for v in values if v is not None and v != ""]
+        if slot.type is SlotType.CHOICE:
+            values = [v for v in values if v in slot.values]
+        if not values:
+            return False
+        if slot.multiple:
+            current = slots.setdefault(slot_name, [])
+            current.extend(v for v in values if v not in current)
+        else:
+            slots[slot_name] = values[0]
+        return True
 
     # -- commands and system questions ----------------------------------------------------
 
@@ -480,6 +576,17 @@ class _Turn:
                     self.say(t._("Dans quelle langue voulez-vous continuer ?"),
                              tuple(Choice(LANGUAGE_PAYLOAD + code, LANGUAGE_NAMES[code])
                                    for code in SUPPORTED_LANGUAGES))
+            case "plan":
+                calls = self.flow.commands.get("plan", ())
+                if not calls:
+                    self.say(t._("Ce parcours ne propose pas de feuille de route."))
+                for call in calls:
+                    context = ActionContext(self.flow, conversation, t)
+                    self.replies.extend(self.engine.actions[call.name].run(context, call.args))
+                    if context.shown_items:
+                        self.event("recommended", state=conversation.state, detail=call.name,
+                                   items=tuple(context.shown_items))
+                self.prompt()
             case "forget":
                 conversation.pending = "forget"
                 self.say(t._("Voulez-vous effacer tout ce qui est enregistré à votre sujet "
@@ -512,6 +619,15 @@ class _Turn:
         elif payload in (FORGET_YES, FORGET_NO) and pending == "forget":
             self.answer_forget(payload == FORGET_YES)
             return
+        elif payload.startswith(PICK_PAYLOAD) and pending and pending.startswith(PICK_PENDING):
+            picked = payload.removeprefix(PICK_PAYLOAD)
+            count = len(self.pending_candidates())
+            if picked == "none":
+                self.pick(None)
+                return
+            if picked.isdigit() and int(picked) < count:
+                self.pick(int(picked))
+                return
         self.conversation.pending = None
         self.reject("stale_choice", self.t._("Ce bouton n'est plus valable. Voici la question "
                                              "en cours :"))
@@ -529,6 +645,17 @@ class _Turn:
             if language:
                 self.set_language(language)
                 return True
+        elif pending and pending.startswith(PICK_PENDING):
+            candidates = self.pending_candidates()
+            number = _NUMBER.match(text)
+            if number and 1 <= int(number.group(1)) <= len(candidates) + 1:
+                index = int(number.group(1)) - 1
+                self.pick(index if index < len(candidates) else None)
+                return True
+            for index, candidate in enumerate(candidates):
+                if wanted == normalize_answer(candidate.label):
+                    self.pick(index)
+                    return True
         elif pending == "forget":
             if wanted in ("1", "oui", "yes", normalize_answer(self.t._("Oui, tout effacer"))):
                 self.answer_forget(True)

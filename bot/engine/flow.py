@@ -94,6 +94,14 @@ class FlowChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class Resolve:
+    """Typed text looked up by a named resolver; its facts fill slots (``set``)."""
+
+    resolver: str
+    assign: tuple[tuple[str, str], ...]  # (slot, fact)
+
+
+@dataclass(frozen=True, slots=True)
 class TextInput:
     slot: str
     branches: tuple[Branch, ...]
@@ -101,6 +109,7 @@ class TextInput:
     max_length: int = 200
     pattern: re.Pattern[str] | None = None
     error: LocalText | None = None
+    resolve: Resolve | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +153,8 @@ class Flow:
     states: Mapping[str, State]
     version: str  # a digest of the source file: changes whenever the file does
     source: str
+    # global commands that run flow actions (e.g. /feuille): command id -> actions
+    commands: Mapping[str, tuple[ActionCall, ...]] = field(default_factory=dict)
 
 
 # -- actions: named engine functions that flows may call -------------------------------
@@ -175,4 +186,29 @@ class ActionSpec:
     run: ActionFunction
     params: Mapping[str, ParamKind] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
+    doc: str = ""
+
+
+# -- resolvers: turn typed text into known entities (a territory...) -----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One entity a resolver found: a label users can tell apart, and its facts."""
+
+    label: str
+    facts: Mapping[str, Any]  # fact name -> a string, or a list of strings
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverSpec:
+    """A named lookup that flows may use in an input (``resolve:``).
+
+    ``lookup`` returns the candidates, best first: none (not found), one, or
+    several homonyms among which the user picks.
+    """
+
+    name: str
+    lookup: Callable[[str], list[Candidate]]
+    facts: frozenset[str]
     doc: str = ""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.engine.commands import FLOW_ACTION_COMMANDS
 from bot.engine.conditions import Combination, Condition, ConditionCompiler, Test, suggest
 from bot.engine.flow import (
     ActionCall,
@@ -24,6 +25,8 @@ from bot.engine.flow import (
     FlowChoice,
     LocalText,
     ParamKind,
+    Resolve,
+    ResolverSpec,
     Slot,
     SlotType,
     State,
@@ -34,12 +37,13 @@ from bot.yamlsrc import MarkedDict, Position, Problem, display_name, load_marked
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit
-FLOW_KEYS = ("id", "title", "start", "slots", "states", "description")
+FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands")
 SLOT_KEYS = ("type", "vocabulary", "values", "multiple")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final")
 CHOICE_KEYS = ("id", "label", "set", "add", "next", "when")
 CHOICES_FROM_KEYS = ("slot", "next")
-INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "next")
+INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "resolve", "next")
+RESOLVE_KEYS = ("with", "set")
 BRANCH_KEYS = ("if", "goto")
 
 
@@ -56,6 +60,7 @@ class FlowEnvironment:
     content_ids: frozenset[str] = frozenset()
     actions: Mapping[str, ActionSpec] = field(default_factory=dict)
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    resolvers: Mapping[str, ResolverSpec] = field(default_factory=dict)
 
 
 class FlowParser:
@@ -370,10 +375,40 @@ class FlowParser:
         if "next" not in node:
             self.error(node.position, "'input' needs 'next: <state>'")
             return None
+        resolve = self.parse_resolve(node["resolve"], node.at("resolve")) \
+            if "resolve" in node else None
         branches = self.branches(node["next"], node.at("next"), f"'input' of state '{state}'",
                                  conditions)
         return TextInput(slot.name, branches, lengths["min_length"], lengths["max_length"],
-                         pattern, error)
+                         pattern, error, resolve)
+
+    def parse_resolve(self, value: Any, where: Position) -> Resolve | None:
+        node = self._mapping(value, where, "'resolve'")
+        if node is None:
+            return None
+        self._check_keys(node, RESOLVE_KEYS, "'resolve'")
+        spec = self.env.resolvers.get(node.get("with"))
+        if spec is None:
+            self.error(node.at("with") if "with" in node else node.position,
+                       suggest("resolver", node.get("with"), self.env.resolvers)
+                       + f" Resolvers: {', '.join(sorted(self.env.resolvers)) or 'none'}.")
+            return None
+        assign: list[tuple[str, str]] = []
+        mapping = node.get("set", {})
+        if not isinstance(mapping, MarkedDict):
+            self.error(node.at("set"), "'set' maps slots to facts, e.g. {collectivite: type}")
+            return None
+        for slot_name, fact in mapping.items():
+            if slot_name not in self.slots:
+                self.error(mapping.key_positions[slot_name],
+                           suggest("slot", slot_name, self.slots))
+            elif fact not in spec.facts:
+                self.error(mapping.at(slot_name), suggest(f"fact of '{spec.name}'", fact,
+                                                          spec.facts)
+                           + f" Facts: {', '.join(sorted(spec.facts))}.")
+            else:
+                assign.append((slot_name, fact))
+        return Resolve(spec.name, tuple(assign))
 
     def parse_actions(self, state: str, value: Any, where: Position) -> tuple[ActionCall, ...]:
         items = value if isinstance(value, list) else None
@@ -483,9 +518,6 @@ class FlowParser:
         text_input = None
         if "input" in node:
             text_input = self.parse_input(name, node["input"], node.at("input"), conditions)
-        if text_input and choices:
-            self.error(node.at("input"), f"state '{name}' has both choices and an input: "
-                                         "split it into two states")
         branches: tuple[Branch, ...] = ()
         if "next" in node:
             if choices or text_input:
@@ -536,11 +568,30 @@ class FlowParser:
                 self.error(where, f"{origin}: " + suggest("target state", target,
                                                          self.state_names)
                            + " Fix the name, or add the state under 'states:'.")
+        commands = self.parse_commands(doc["commands"], doc.at("commands")) \
+            if "commands" in doc else {}
         if self.problems or flow_id is None or title is None:
             return None
-        flow = Flow(flow_id, title, start, dict(self.slots), states, self.digest, self.source)
+        flow = Flow(flow_id, title, start, dict(self.slots), states, self.digest, self.source,
+                    commands)
         self.check_graph(flow)
         return None if any(p.severity == "error" for p in self.problems) else flow
+
+    def parse_commands(self, value: Any, where: Position) -> dict[str, tuple[ActionCall, ...]]:
+        node = self._mapping(value, where, "'commands'")
+        if node is None:
+            return {}
+        result = {}
+        for command, actions in node.items():
+            if command not in FLOW_ACTION_COMMANDS:
+                self.error(node.key_positions[command],
+                           suggest("command", command, FLOW_ACTION_COMMANDS)
+                           + " Flows may give actions to: "
+                           + ", ".join(FLOW_ACTION_COMMANDS) + ".")
+                continue
+            result[command] = self.parse_actions(f"command {command}", actions,
+                                                 node.at(command))
+        return result
 
     def check_graph(self, flow: Flow) -> None:
         reachable = {flow.start}

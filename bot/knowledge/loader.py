@@ -16,13 +16,17 @@ from bot.engine.conditions import suggest
 from bot.engine.flow import LocalText
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.knowledge.model import APPLICABILITY, KINDS, Item, KnowledgeBase, Source
+from bot.knowledge.scoring import load_scoring
 from bot.yamlsrc import MarkedDict, MarkedList, Position, Problem, load_marked_file
 
 TAXONOMY_FILE = "taxonomy.yaml"
 SOURCES_FILE = "sources.yaml"
-VOCABULARIES = tuple(APPLICABILITY.values())
+SCORING_FILE = "scoring.yaml"  # ranking rules: bot/knowledge/scoring.py
+SYNONYMS_FILE = "synonymes.yaml"  # vocabulary of free-text questions: bot/qa/
+NOT_ITEMS = (TAXONOMY_FILE, SOURCES_FILE, SCORING_FILE, SYNONYMS_FILE)
+VOCABULARIES = (*APPLICABILITY.values(), "regions")
 ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
-             "legal_basis", "how_to_reach", "url", "region")
+             "legal_basis", "how_to_reach", "url", "region", "audience")
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
 MAX_SUMMARY = 300
@@ -205,10 +209,15 @@ class _ItemParser:
         body = check.text(node, "body", what, required=kind in REQUIRED_BODY) or ""
         how_to_reach = check.text(node, "how_to_reach", what, required=kind in REQUIRED_REACH)
         legal_basis = check.text(node, "legal_basis", what, required=False)
+        audience = check.text(node, "audience", what, required=False)  # TODO required
         region = node.get("region")
         if region is not None and (kind != "contact" or not isinstance(region, str)):
             check.error(node.at("region"), "'region' is for contacts only, as a quoted INSEE "
                                            "region code such as \"53\"")
+        elif region is not None and region not in self.vocabularies.get("regions", {}):
+            check.error(node.at("region"), suggest("region code", region,
+                                                   self.vocabularies.get("regions", {}))
+                        + " Region codes are listed under 'regions:' in taxonomy.yaml.")
         url = node.get("url")
         if url is not None and (not isinstance(url, str) or not URL_PATTERN.match(url)):
             check.error(node.at("url"), "'url' must start with https://")
@@ -223,7 +232,7 @@ class _ItemParser:
         if len(check.problems) > before:
             return None
         return Item(item_id, kind, title, summary, sources, checked, node.position, body,
-                    applies_to, legal_basis, how_to_reach, url, region)
+                    applies_to, legal_basis, how_to_reach, url, region, audience)
 
 
 def load_knowledge(directory: Path, root: Path | None = None) -> tuple[KnowledgeBase,
@@ -244,7 +253,7 @@ def load_knowledge(directory: Path, root: Path | None = None) -> tuple[Knowledge
     parser = _ItemParser(check, vocabularies, documents)
     items: dict[str, Item] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if path.name in (TAXONOMY_FILE, SOURCES_FILE):
+        if path.name in NOT_ITEMS:
             continue
         try:
             document = load_marked_file(path, root)
@@ -268,4 +277,12 @@ def load_knowledge(directory: Path, root: Path | None = None) -> tuple[Knowledge
                                            f"{first}): give each item its own id")
                 continue
             items[item.id] = item
-    return KnowledgeBase(items, vocabularies, documents), check.problems
+    scoring = None
+    scoring_path = directory / SCORING_FILE
+    if not scoring_path.exists():
+        check.error(Position(str(scoring_path), 1, 1), f"missing {SCORING_FILE} in the content "
+                                                       "folder (the ranking rules)")
+    else:
+        scoring, problems = load_scoring(scoring_path, root, vocabularies)
+        check.problems.extend(problems)
+    return KnowledgeBase(items, vocabularies, documents, scoring), check.problems

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.engine.flow import LocalText
 from bot.yamlsrc import Position
 
+if TYPE_CHECKING:
+    from bot.knowledge.scoring import ScoringRules
+
 KINDS = ("lever", "funding", "contact", "example", "glossary")
 # applies_to key -> the taxonomy vocabulary its values come from
 APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
-                 "themes": "themes", "steps": "steps"}
+                 "themes": "themes", "steps": "steps", "sizes": "sizes"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,7 @@ class Item:
     how_to_reach: str | None = None
     url: str | None = None
     region: str | None = None
+    audience: str | None = None  # who a funding tool or contact serves
 
     def restricts(self, dimension: str) -> frozenset[str] | None:
         """The values this item is limited to on one dimension, or None for 'all'."""
@@ -48,6 +53,7 @@ class KnowledgeBase:
     items: Mapping[str, Item]
     vocabularies: Mapping[str, Mapping[str, LocalText]]  # from content/taxonomy.yaml
     documents: Mapping[str, str]  # source document id -> title
+    scoring: ScoringRules | None = None  # from content/scoring.yaml; None if it is broken
 
     def of_kind(self, kind: str) -> list[Item]:
         return [item for item in self.items.values() if item.kind == kind]

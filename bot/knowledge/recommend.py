@@ -1,76 +1,55 @@
 """From a profile to ranked knowledge items, and the flow actions that show them.
 
-Scoring is deliberately simple and deterministic: an item restricted to other
-types of collectivité, other territory contexts or (for levers) another step
-is left out; the rest is ranked by what it shares with the profile, then by id.
+The ranking rules (weights, limits, reasons) are data: ``content/scoring.yaml``,
+applied by :mod:`bot.knowledge.scoring`. This module turns slots into a
+profile and rankings into messages and documents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from bot.engine.flow import ActionContext, ActionSpec, ParamKind
-from bot.engine.messages import Outgoing
+from bot.engine.messages import Document, Outgoing
 from bot.i18n import N_, Translator
 from bot.knowledge.model import Item, KnowledgeBase
+from bot.knowledge.roadmap import roadmap_filename, roadmap_html, roadmap_markdown
+from bot.knowledge.scoring import Profile, Ranked
 
-STEP_WEIGHT, THEME_WEIGHT, CONTEXT_WEIGHT, TYPE_WEIGHT, GENERIC_THEME_WEIGHT = 3, 2, 1, 1, 0.5
-LIMITS = {"lever": 3, "funding": 2, "contact": 2, "example": 2}
+RECOMMENDED_KINDS = ("lever", "funding", "contact", "example")
 HEADINGS = {
     "lever": N_("Leviers à actionner"),
     "funding": N_("Financements et appuis"),
     "contact": N_("Contacts utiles"),
     "example": N_("Exemples dont s'inspirer"),
 }
+PROFILE_PARAMS = {"type": ParamKind.SLOT, "contexts": ParamKind.SLOT, "themes": ParamKind.SLOT,
+                  "step": ParamKind.SLOT, "region": ParamKind.SLOT, "size": ParamKind.SLOT,
+                  "territory": ParamKind.SLOT}
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
-    type: str | None = None
-    contexts: frozenset[str] = frozenset()
-    themes: frozenset[str] = frozenset()
-    step: str | None = None
-    region: str | None = None
-
-
-def score(item: Item, profile: Profile) -> float | None:
-    """How well an item fits a profile; None when it does not apply at all."""
-    types = item.restricts("collectivites")
-    if types and profile.type and profile.type not in types:
-        return None
-    contexts = item.restricts("contexts")
-    if contexts and not contexts & profile.contexts:
-        return None
-    if item.region is not None and item.region != profile.region:
-        return None
-    total = 0.0
-    steps = item.restricts("steps")
-    if steps and profile.step:
-        if profile.step in steps:
-            total += STEP_WEIGHT
-        elif item.kind == "lever":
-            return None
-    themes = item.restricts("themes")
-    total += THEME_WEIGHT * len(themes & profile.themes) if themes else GENERIC_THEME_WEIGHT
-    total += CONTEXT_WEIGHT * len(contexts & profile.contexts) if contexts else 0
-    total += TYPE_WEIGHT if types and profile.type in types else 0
-    return total
-
-
-def rank(items: Iterable[Item], profile: Profile, limit: int) -> list[Item]:
-    scored = [(s, item) for item in items if (s := score(item, profile)) is not None]
-    scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-    return [item for _, item in scored[:limit]]
+def recommendations(kb: KnowledgeBase, profile: Profile,
+                    limits: str = "full") -> dict[str, list[Ranked]]:
+    """The best items of each kind for a profile; ``limits`` is "chat" or "full"."""
+    rules = kb.scoring
+    if rules is None:
+        raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
+    return {kind: rules.rank(kb.of_kind(kind), profile, rules.limits[limits][kind])
+            for kind in RECOMMENDED_KINDS}
 
 
 def describe_item(item: Item, t: Translator, number: int | None = None,
-                  with_body: bool = False) -> str:
-    """An item as plain text: title, summary (or body), legal basis, contact, sources."""
+                  with_body: bool = False, reason: str | None = None) -> str:
+    """An item as plain text: title, summary (or body), why, legal basis, contact, sources."""
     indent = "   " if number is not None else ""
     lines = [f"{number}. {item.title}" if number is not None else item.title]
     lines.append(indent + (item.body.strip() if with_body and item.body else item.summary))
+    if reason:
+        lines.append(indent + t._("Pourquoi : {text}").format(text=reason))
+    if item.audience and with_body:
+        lines.append(indent + t._("Pour qui : {text}").format(text=item.audience))
     if item.legal_basis:
         lines.append(indent + t._("Base légale : {text}").format(text=item.legal_basis))
     if item.how_to_reach:
@@ -95,28 +74,50 @@ def profile_from_slots(slots: Mapping[str, Any], args: Mapping[str, str]) -> Pro
         return slots.get(args[name]) if name in args else None
 
     return Profile(slot("type"), _slot_list(slot("contexts")), _slot_list(slot("themes")),
-                   slot("step"), slot("region"))
+                   slot("step"), slot("region"), slot("size"), slot("territory"))
 
 
 def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:
-    """The flow actions backed by the knowledge base: ``recommend`` and ``show``."""
+    """The flow actions backed by the knowledge base: ``recommend``, ``plan`` and ``show``."""
 
     def recommend(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:
         t = context.translator
         profile = profile_from_slots(context.conversation.slots, args)
         messages = []
-        for kind, limit in LIMITS.items():
-            chosen = rank(kb.of_kind(kind), profile, limit)
+        for kind, chosen in recommendations(kb, profile, "chat").items():
             if not chosen:
                 continue
-            context.shown_items.extend(item.id for item in chosen)
-            blocks = [describe_item(item, t, n) for n, item in enumerate(chosen, 1)]
+            context.shown_items.extend(r.item.id for r in chosen)
+            blocks = [describe_item(r.item, t, n, reason=kb.scoring.reason(r, t))
+                      for n, r in enumerate(chosen, 1)]
             messages.append(Outgoing("\n\n".join([t._(HEADINGS[kind]).upper(), *blocks])))
         if not messages:
             messages.append(Outgoing(t._("Je n'ai pas trouvé de recommandation pour ce profil. "
                                          "Essayez d'autres thèmes, ou contactez la CRESS de "
                                          "votre région.")))
         return messages
+
+    def plan(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:
+        t = context.translator
+        profile = profile_from_slots(context.conversation.slots, args)
+        if profile.step is None:
+            return [Outgoing(t._("Votre feuille de route sera prête à la fin du parcours : "
+                                 "répondez d'abord aux questions."))]
+        chosen = recommendations(kb, profile, "full")
+        context.shown_items.extend(r.item.id for ranked in chosen.values() for r in ranked)
+        today = dt.date.today()
+        name = roadmap_filename(profile, today)
+        return [
+            Outgoing(t._("Votre feuille de route est prête : les étapes, les leviers, les "
+                         "contacts, les financements, les exemples et toutes les sources. "
+                         "Tapez /feuille pour la recevoir à nouveau."),
+                     document=Document(f"{name}.md", "text/markdown",
+                                       roadmap_markdown(kb, profile, chosen, t, today).encode())),
+            Outgoing(t._("La même, en version imprimable (ouvrez-la dans un navigateur, puis "
+                         "Imprimer) :"),
+                     document=Document(f"{name}.html", "text/html",
+                                       roadmap_html(kb, profile, chosen, t, today).encode())),
+        ]
 
     def show(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:
         items = [kb.items[item_id] for item_id in args["items"]]
@@ -126,11 +127,14 @@ def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:
 
     return {
         "recommend": ActionSpec(
-            "recommend", recommend,
-            params={"type": ParamKind.SLOT, "contexts": ParamKind.SLOT,
-                    "themes": ParamKind.SLOT, "step": ParamKind.SLOT, "region": ParamKind.SLOT},
-            doc="Recommend levers, funding, contacts and examples for the profile held in "
-                "the named slots.",
+            "recommend", recommend, params=PROFILE_PARAMS,
+            doc="Recommend levers, funding, contacts and examples, each with the reason it "
+                "was chosen, for the profile held in the named slots.",
+        ),
+        "plan": ActionSpec(
+            "plan", plan, params=PROFILE_PARAMS,
+            doc="Send the feuille de route (Markdown and printable HTML) for the profile held "
+                "in the named slots.",
         ),
         "show": ActionSpec(
             "show", show, params={"items": ParamKind.CONTENT_LIST},

@@ -1,0 +1,315 @@
+"""Ranking rules (``content/scoring.yaml``): weights, limits, size classes and reasons.
+
+The rules are data so that an administrator can read and tune them; this
+module only validates them and applies them. The same profile always gives the
+same ranking: scores are sums of fixed weights, and ties are broken by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.engine.conditions import suggest
+from bot.engine.flow import LocalText
+from bot.i18n import SUPPORTED_LANGUAGES, Translator
+from bot.knowledge.model import KINDS, Item
+from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
+
+WEIGHTS = ("step", "theme", "generic_theme", "context", "type", "size", "region")
+LIMIT_SETS = ("chat", "full")
+# reasons: dimension -> the taxonomy vocabulary of its values
+REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
+                     "themes": "themes", "steps": "steps", "sizes": "sizes",
+                     "regions": "regions"}
+REASON_TEXTS = ("sentence", "and", "generic")
+# regions use the taxonomy labels; every other dimension needs a phrase per value
+PHRASES_FROM_TAXONOMY = ("regions",)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the bot knows of the collectivité; every field is optional."""
+
+    type: str | None = None
+    contexts: frozenset[str] = frozenset()
+    themes: frozenset[str] = frozenset()
+    step: str | None = None
+    region: str | None = None
+    size: str | None = None
+    territory: str | None = None  # the territory's display name, for documents only
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """An item chosen for a profile, with its score and what it matched."""
+
+    item: Item
+    score: float
+    matched: tuple[tuple[str, tuple[str, ...]], ...]  # (reason dimension, values)
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonTexts:
+    template: LocalText
+    values: Mapping[str, LocalText]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringRules:
+    weights: Mapping[str, float]
+    limits: Mapping[str, Mapping[str, int]]  # "chat" | "full" -> kind -> count
+    sizes: tuple[tuple[str, int | None, int | None], ...]  # (class, min, max)
+    texts: Mapping[str, LocalText]  # sentence, and, generic
+    reasons: Mapping[str, ReasonTexts] = field(default_factory=dict)
+    region_labels: Mapping[str, LocalText] = field(default_factory=dict)
+
+    # -- profile ------------------------------------------------------------------------
+
+    def size_class(self, population: int | None) -> str | None:
+        if population is None:
+            return None
+        for name, low, high in self.sizes:
+            if (low is None or population >= low) and (high is None or population <= high):
+                return name
+        return None
+
+    # -- ranking ------------------------------------------------------------------------
+
+    def score(self, item: Item, profile: Profile) -> Ranked | None:
+        """How well an item fits a profile; None when it does not apply at all."""
+        w = self.weights
+        matched: list[tuple[str, tuple[str, ...]]] = []
+        types = item.restricts("collectivites")
+        if types and profile.type and profile.type not in types:
+            return None
+        contexts = item.restricts("contexts")
+        if contexts and not contexts & profile.contexts:
+            return None
+        sizes = item.restricts("sizes")
+        if sizes and profile.size and profile.size not in sizes:
+            return None
+        if item.region is not None and item.region != profile.region:
+            return None
+        total = 0.0
+        steps = item.restricts("steps")
+        if steps and profile.step:
+            if profile.step in steps:
+                total += w["step"]
+                matched.append(("steps", (profile.step,)))
+            elif item.kind == "lever":
+                return None
+        if types and profile.type in types:
+            total += w["type"]
+            matched.insert(0, ("collectivites", (profile.type,)))
+        if sizes and profile.size in sizes:
+            total += w["size"]
+            matched.append(("sizes", (profile.size,)))
+        shared_contexts = tuple(sorted(contexts & profile.contexts)) if contexts else ()
+        if shared_contexts:
+            total += w["context"] * len(shared_contexts)
+            matched.append(("contexts", shared_contexts))
+        themes = item.restricts("themes")
+        if themes:
+            shared = tuple(sorted(themes & profile.themes))
+            total += w["theme"] * len(shared)
+            if shared:
+                matched.append(("themes", shared))
+        else:
+            total += w["generic_theme"]
+        if item.region is not None:
+            total += w["region"]
+            matched.append(("regions", (item.region,)))
+        order = list(REASON_DIMENSIONS)
+        matched.sort(key=lambda pair: order.index(pair[0]))
+        return Ranked(item, total, tuple(matched))
+
+    def rank(self, items: Iterable[Item], profile: Profile, limit: int) -> list[Ranked]:
+        scored = [r for item in items if (r := self.score(item, profile)) is not None]
+        scored.sort(key=lambda r: (-r.score, r.item.id))
+        return scored[:limit]
+
+    # -- explanations -------------------------------------------------------------------
+
+    def reason(self, ranked: Ranked, t: Translator) -> str:
+        """« Parce que vous êtes une commune et vous visez l'alimentation. »"""
+        conjunction = self.texts["and"].render(t)
+        phrases = []
+        for dimension, values in ranked.matched:
+            texts = self.reasons[dimension]
+            labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
+            words = [labels[v].render(t) if v in labels else v for v in values]
+            joined = _join(words, conjunction)
+            phrases.append(texts.template.render(t).replace("{values}", joined))
+        if not phrases:
+            phrases = [self.texts["generic"].render(t)]
+        sentence = self.texts["sentence"].render(t)
+        return sentence.replace("{reasons}", _join(phrases, conjunction))
+
+
+def _join(words: list[str], conjunction: str) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + conjunction + words[-1]
+
+
+# -- loading --------------------------------------------------------------------------
+
+
+class _ScoringParser:
+    def __init__(self, vocabularies: Mapping[str, Mapping[str, LocalText]]):
+        self.vocabularies = vocabularies
+        self.problems: list[Problem] = []
+
+    def error(self, where: Position, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def mapping(self, node: MarkedDict, key: str) -> MarkedDict | None:
+        value = node.get(key)
+        if not isinstance(value, MarkedDict):
+            self.error(node.at(key) if key in node else node.position,
+                       f"scoring.yaml needs '{key}:' as a mapping")
+            return None
+        return value
+
+    def unknown_keys(self, node: MarkedDict, allowed: Iterable[str], what: str) -> None:
+        allowed = tuple(allowed)
+        for key in node:
+            if key not in allowed:
+                self.error(node.key_positions[key], suggest(f"key in {what}", key, allowed)
+                           + f" Allowed: {', '.join(allowed)}.")
+
+    def text(self, node: MarkedDict, key: str, what: str) -> LocalText | None:
+        value = node.get(key)
+        if not isinstance(value, MarkedDict) or any(
+                not isinstance(value.get(lang), str) or not value.get(lang)
+                for lang in SUPPORTED_LANGUAGES):
+            where = node.at(key) if key in node else node.position
+            self.error(where, f"{what} needs a text in every language: "
+                              f"{{{', '.join(f'{lang}: ...' for lang in SUPPORTED_LANGUAGES)}}}")
+            return None
+        return LocalText(texts={lang: value[lang] for lang in SUPPORTED_LANGUAGES})
+
+    def number(self, node: MarkedDict, key: str, what: str, whole: bool = False) -> float | None:
+        value = node.get(key)
+        kinds = (int,) if whole else (int, float)
+        if not isinstance(value, kinds) or isinstance(value, bool) or value < 0:
+            self.error(node.at(key), f"{what} takes a {'whole ' if whole else ''}number ≥ 0")
+            return None
+        return value
+
+    def weights(self, document: MarkedDict) -> dict[str, float]:
+        node = self.mapping(document, "weights")
+        result: dict[str, float] = {}
+        if node is None:
+            return result
+        self.unknown_keys(node, WEIGHTS, "'weights'")
+        for name in WEIGHTS:
+            if name not in node:
+                self.error(node.position, f"'weights' needs '{name}:'")
+            elif (value := self.number(node, name, f"weight '{name}'")) is not None:
+                result[name] = float(value)
+        return result
+
+    def limits(self, document: MarkedDict) -> dict[str, dict[str, int]]:
+        node = self.mapping(document, "limits")
+        result: dict[str, dict[str, int]] = {}
+        if node is None:
+            return result
+        self.unknown_keys(node, LIMIT_SETS, "'limits'")
+        kinds = [k for k in KINDS if k != "glossary"]
+        for name in LIMIT_SETS:
+            inner = self.mapping(node, name)
+            if inner is None:
+                continue
+            self.unknown_keys(inner, kinds, f"'limits.{name}'")
+            result[name] = {}
+            for kind in kinds:
+                if kind not in inner:
+                    self.error(inner.position, f"'limits.{name}' needs '{kind}:'")
+                elif (value := self.number(inner, kind, f"limit '{kind}'", whole=True)) \
+                        is not None:
+                    result[name][kind] = int(value)
+        return result
+
+    def sizes(self, document: MarkedDict) -> tuple[tuple[str, int | None, int | None], ...]:
+        node = self.mapping(document, "sizes")
+        if node is None:
+            return ()
+        known = self.vocabularies.get("sizes", {})
+        result = []
+        for name, bounds in node.items():
+            if name not in known:
+                self.error(node.key_positions[name], suggest("size class", name, known)
+                           + " Size classes are listed under 'sizes:' in taxonomy.yaml.")
+                continue
+            if not isinstance(bounds, MarkedDict) or not bounds:
+                self.error(node.at(name), f"size class '{name}' needs {{min: N}}, {{max: N}} "
+                                          "or both")
+                continue
+            self.unknown_keys(bounds, ("min", "max"), f"size class '{name}'")
+            low = self.number(bounds, "min", "'min'", whole=True) if "min" in bounds else None
+            high = self.number(bounds, "max", "'max'", whole=True) if "max" in bounds else None
+            result.append((name, low, high))
+        for name in known:
+            if name not in node:
+                self.error(node.position, f"'sizes' needs the bounds of '{name}'")
+        return tuple(result)
+
+    def reasons(self, document: MarkedDict) -> tuple[dict[str, LocalText],
+                                                     dict[str, ReasonTexts]]:
+        node = self.mapping(document, "reasons")
+        if node is None:
+            return {}, {}
+        self.unknown_keys(node, (*REASON_TEXTS, *REASON_DIMENSIONS), "'reasons'")
+        texts = {key: text for key in REASON_TEXTS
+                 if (text := self.text(node, key, f"'reasons.{key}'")) is not None}
+        dimensions: dict[str, ReasonTexts] = {}
+        for dimension, vocabulary in REASON_DIMENSIONS.items():
+            inner = self.mapping(node, dimension)
+            if inner is None:
+                continue
+            self.unknown_keys(inner, ("template", "values"), f"'reasons.{dimension}'")
+            template = self.text(inner, "template", f"'reasons.{dimension}.template'")
+            values: dict[str, LocalText] = {}
+            known = self.vocabularies.get(vocabulary, {})
+            if dimension not in PHRASES_FROM_TAXONOMY:
+                raw = self.mapping(inner, "values")
+                for value in raw or {}:
+                    if value not in known:
+                        self.error(raw.key_positions[value],
+                                   suggest(f"value of '{vocabulary}'", value, known))
+                    elif (text := self.text(raw, value, f"the phrase of '{value}'")) is not None:
+                        values[value] = text
+                for value in known if raw is not None else ():
+                    if value not in raw:
+                        self.error(raw.position, f"'reasons.{dimension}.values' needs a "
+                                                 f"phrase for '{value}'")
+            if template is not None:
+                dimensions[dimension] = ReasonTexts(template, values)
+        return texts, dimensions
+
+
+def load_scoring(path: Path, root: Path,
+                 vocabularies: Mapping[str, Mapping[str, LocalText]],
+                 ) -> tuple[ScoringRules | None, list[Problem]]:
+    """Read and check ``scoring.yaml``; None (with problems) when it is unusable."""
+    try:
+        document = load_marked_file(path, root)
+    except Problem as problem:
+        return None, [problem]
+    if not isinstance(document, MarkedDict):
+        return None, [Problem(Position(str(path.relative_to(root) if path.is_relative_to(root)
+                                           else path), 1, 1),
+                              "scoring.yaml must be a mapping: weights, limits, sizes, reasons")]
+    parser = _ScoringParser(vocabularies)
+    parser.unknown_keys(document, ("weights", "limits", "sizes", "reasons"), "scoring.yaml")
+    weights = parser.weights(document)
+    limits = parser.limits(document)
+    sizes = parser.sizes(document)
+    texts, reasons = parser.reasons(document)
+    if parser.problems:
+        return None, parser.problems
+    return ScoringRules(weights, limits, sizes, texts, reasons,
+                        vocabularies.get("regions", {})), []

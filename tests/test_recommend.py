@@ -1,0 +1,155 @@
+"""Recommendations: ranking rules from content/scoring.yaml, reasons, the CLI, the plan."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import translator
+from bot.knowledge import load_knowledge
+from bot.knowledge.recommend import recommendations
+from bot.knowledge.scoring import Profile, load_scoring
+from tests.conftest import run_essbot
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    knowledge, problems = load_knowledge(CONTENT, CONTENT.parent)
+    assert not [p for p in problems if p.severity == "error"]
+    return knowledge
+
+
+def rural_food_epci(step: str = "soutenir") -> Profile:
+    return Profile(type="epci", contexts=frozenset({"rural"}),
+                   themes=frozenset({"alimentation"}), step=step, region="53")
+
+
+def test_the_same_profile_always_gives_the_same_answer(kb):
+    first = recommendations(kb, rural_food_epci())
+    again = recommendations(kb, rural_food_epci())
+    assert {k: [(r.item.id, r.score) for r in v] for k, v in first.items()} == \
+           {k: [(r.item.id, r.score) for r in v] for k, v in again.items()}
+    shuffled = kb.scoring.rank(list(reversed(kb.of_kind("lever"))), rural_food_epci(), 5)
+    assert [r.item.id for r in shuffled] == [r.item.id for r in first["lever"]]
+
+
+def test_restrictions_leave_items_out(kb):
+    profile = Profile(type="commune", contexts=frozenset({"rural"}),
+                      themes=frozenset({"alimentation"}), step="identifier", size="petite")
+    ranked = kb.scoring.rank(kb.of_kind("lever"), profile, 100)
+    assert ranked, "some levers apply"
+    for r in ranked:
+        for dimension, value in (("steps", "identifier"), ("collectivites", "commune"),
+                                 ("sizes", "petite")):
+            allowed = r.item.restricts(dimension)
+            assert allowed is None or value in allowed, (r.item.id, dimension)
+        contexts = r.item.restricts("contexts")
+        assert contexts is None or "rural" in contexts
+    regional = [i.id for i in kb.of_kind("lever") if i.restricts("collectivites") == {"region"}]
+    assert regional and not set(regional) & {r.item.id for r in ranked}
+
+
+def test_each_item_says_why_it_was_chosen(kb):
+    chosen = recommendations(kb, rural_food_epci())
+    t = translator("fr")
+    reasons = {r.item.id: kb.scoring.reason(r, t) for rs in chosen.values() for r in rs}
+    assert all(reason.startswith("Parce que ") and reason.endswith(".")
+               for reason in reasons.values())
+    themed = [r for r in chosen["lever"] if "alimentation" in (r.item.restricts("themes") or ())]
+    assert themed, "a food lever is recommended to a collectivité that works on food"
+    assert "vous visez l'alimentation" in kb.scoring.reason(themed[0], t)
+    cress = [r for r in chosen["contact"] if r.item.region == "53"]
+    assert cress, "the CRESS of the region is among the contacts"
+    assert "Bretagne" in kb.scoring.reason(cress[0], t)
+    english = kb.scoring.reason(themed[0], translator("en"))
+    assert english.startswith("Because ") and "food" in english
+
+
+def test_a_small_commune_gets_the_levers_for_small_communes(kb):
+    small = [i for i in kb.of_kind("lever") if i.restricts("sizes") == {"petite"}]
+    assert small, "the content has levers meant for communes under 3,500 inhabitants"
+    profile = Profile(type="commune", step=next(iter(small[0].restricts("steps"))),
+                      size="petite", themes=frozenset({"services-proximite"}))
+    ids = [r.item.id for r in recommendations(kb, profile)["lever"]]
+    assert small[0].id in ids
+    big = Profile(type="commune", step=profile.step, size="grande",
+                  themes=frozenset({"services-proximite"}))
+    assert small[0].id not in [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), big, 99)]
+
+
+def test_size_classes_follow_the_bounds_in_scoring_yaml(kb):
+    assert kb.scoring.size_class(3499) == "petite"
+    assert kb.scoring.size_class(3500) == "moyenne"
+    assert kb.scoring.size_class(50_000) == "grande"
+    assert kb.scoring.size_class(None) is None
+
+
+def test_scoring_file_mistakes_are_located(tmp_path: Path, kb):
+    text = (CONTENT / "scoring.yaml").read_text(encoding="utf-8")
+    broken = text.replace("  theme: 2 ", "  theme: deux ")
+    broken = re.sub(r"(?m)^ *rural: .*\n", "", broken)
+    broken = broken.replace("  petite: {max: 3499}", "  petites: {max: 3499}")
+    path = tmp_path / "scoring.yaml"
+    path.write_text(broken, encoding="utf-8")
+    rules, problems = load_scoring(path, tmp_path, kb.vocabularies)
+    assert rules is None
+    messages = [str(p) for p in problems]
+    line_of = {needle: text.index(needle) for needle in ("  theme: 2",)}
+    theme_line = text[:line_of["  theme: 2"]].count("\n") + 1
+    assert any(m.startswith(f"scoring.yaml:{theme_line}:") and "weight 'theme'" in m
+               for m in messages), messages
+    assert any("unknown size class 'petites'. Did you mean 'petite'?" in m for m in messages)
+    assert any("needs a phrase for 'rural'" in m for m in messages)
+
+
+def test_recommend_cli_json(tmp_path: Path):
+    result = run_essbot(["recommend", "--type", "epci", "--context", "rural",
+                         "--themes", "alimentation,mobilite", "--step", "soutenir", "--json"])
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"profile", "levers", "funding", "contacts", "examples"}
+    assert data["profile"]["type"] == "epci"
+    assert data["profile"]["themes"] == ["alimentation", "mobilite"]
+    assert data["levers"], "levers are recommended"
+    for key in ("levers", "funding", "contacts", "examples"):
+        for item in data[key]:
+            assert {"id", "title", "summary", "reason", "score", "sources"} <= set(item)
+            assert item["sources"] and all({"title", "url"} <= set(s) for s in item["sources"])
+            assert item["reason"].startswith("Parce que")
+    scores = [item["score"] for item in data["levers"]]
+    assert scores == sorted(scores, reverse=True)
+    again = run_essbot(["recommend", "--type", "epci", "--context", "rural",
+                        "--themes", "alimentation,mobilite", "--step", "soutenir", "--json"])
+    assert again.stdout == result.stdout
+
+
+def test_recommend_cli_rejects_unknown_values_clearly():
+    result = run_essbot(["recommend", "--themes", "alimentaton", "--step", "soutenir"])
+    assert result.returncode == 2
+    assert "alimentaton" in result.stderr and "alimentation" in result.stderr
+
+
+def test_plan_cli_writes_markdown_and_html(tmp_path: Path):
+    result = run_essbot(["plan", "--type", "commune", "--context", "qpv", "--themes",
+                         "emploi-insertion", "--step", "ancrer", "--output",
+                         str(tmp_path / "plan.md")])
+    assert result.returncode == 0, result.stderr
+    markdown = (tmp_path / "plan.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Feuille de route ESS")
+    for heading in ("## Votre profil", "## Vos étapes", "## Leviers recommandés", "## Contacts",
+                    "## Financements et appuis", "## Sources"):
+        assert heading in markdown
+    assert "vous êtes ici" in markdown and "Pourquoi : Parce que" in markdown
+    html_result = run_essbot(["plan", "--type", "commune", "--step", "ancrer", "--output",
+                              str(tmp_path / "plan.html")])
+    assert html_result.returncode == 0, html_result.stderr
+    page = (tmp_path / "plan.html").read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "@media print" in page
+    assert '<li id="source-1">' in page
+    missing_step = run_essbot(["plan", "--type", "commune"])
+    assert missing_step.returncode == 2 and "step" in missing_step.stderr
