@@ -209,7 +209,7 @@ class _ItemParser:
         body = check.text(node, "body", what, required=kind in REQUIRED_BODY) or ""
         how_to_reach = check.text(node, "how_to_reach", what, required=kind in REQUIRED_REACH)
         legal_basis = check.text(node, "legal_basis", what, required=False)
-        audience = check.text(node, "audience", what, required=False)  # TODO required
+        audience = check.text(node, "audience", what, required=kind in REQUIRED_REACH)
         region = node.get("region")
         if region is not None and (kind != "contact" or not isinstance(region, str)):
             check.error(node.at("region"), "'region' is for contacts only, as a quoted INSEE "
