@@ -153,3 +153,32 @@ def test_plan_cli_writes_markdown_and_html(tmp_path: Path):
     assert '<li id="source-1">' in page
     missing_step = run_essbot(["plan", "--type", "commune"])
     assert missing_step.returncode == 2 and "step" in missing_step.stderr
+
+
+EVALUATION_TARGET = 0.85  # share of the expected levers found in the top 5
+
+
+def test_expert_evaluation_set(kb, capsys):
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "data" / "profiles.yaml").read_text("utf-8"))
+    profiles = data["profiles"]
+    assert len(profiles) >= 25
+    found = expected = 0
+    misses = []
+    for case in profiles:
+        unknown = [i for i in case["expected"] if i not in kb.items]
+        assert not unknown, f"{case['name']}: unknown ids {unknown}"
+        profile = Profile(case["type"], frozenset(case.get("contexts", [])),
+                          frozenset(case.get("themes", [])), case["step"], None,
+                          case.get("size"))
+        top = [r.item.id for r in recommendations(kb, profile)["lever"]]
+        assert len(top) == 5, case["name"]
+        hits = [i for i in case["expected"] if i in top]
+        found, expected = found + len(hits), expected + len(case["expected"])
+        misses += [f"{case['name']}: {i}" for i in case["expected"] if i not in top]
+    share = found / expected
+    with capsys.disabled():
+        print(f"\nrecommendations: {found}/{expected} expected levers in the top 5 "
+              f"({share:.1%}) over {len(profiles)} profiles")
+    assert share >= EVALUATION_TARGET, "\n".join(misses)

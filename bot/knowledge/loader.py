@@ -26,7 +26,7 @@ SYNONYMS_FILE = "synonymes.yaml"  # vocabulary of free-text questions: bot/qa/
 NOT_ITEMS = (TAXONOMY_FILE, SOURCES_FILE, SCORING_FILE, SYNONYMS_FILE)
 VOCABULARIES = (*APPLICABILITY.values(), "regions")
 ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
-             "legal_basis", "how_to_reach", "url", "region", "audience")
+             "legal_basis", "how_to_reach", "url", "region", "audience", "priority")
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
 MAX_SUMMARY = 300
@@ -221,6 +221,10 @@ class _ItemParser:
         url = node.get("url")
         if url is not None and (not isinstance(url, str) or not URL_PATTERN.match(url)):
             check.error(node.at("url"), "'url' must start with https://")
+        priority = node.get("priority", 0)
+        if not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 3:
+            check.error(node.at("priority"), "'priority' takes a whole number from 0 to 3 "
+                                             "(how central the item is to its steps)")
         checked = node.get("last_checked")
         if not isinstance(checked, dt.date) or isinstance(checked, dt.datetime):
             check.error(node.at("last_checked"), f"{what} needs 'last_checked:' as a date "
@@ -232,7 +236,7 @@ class _ItemParser:
         if len(check.problems) > before:
             return None
         return Item(item_id, kind, title, summary, sources, checked, node.position, body,
-                    applies_to, legal_basis, how_to_reach, url, region, audience)
+                    applies_to, legal_basis, how_to_reach, url, region, audience, priority)
 
 
 def load_knowledge(directory: Path, root: Path | None = None) -> tuple[KnowledgeBase,

@@ -42,6 +42,7 @@ class Item:
     url: str | None = None
     region: str | None = None
     audience: str | None = None  # who a funding tool or contact serves
+    priority: int = 0  # 0-3: how central the item is to its steps in the source documents
 
     def restricts(self, dimension: str) -> frozenset[str] | None:
         """The values this item is limited to on one dimension, or None for 'all'."""

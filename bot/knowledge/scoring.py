@@ -17,7 +17,7 @@ from bot.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.knowledge.model import KINDS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
-WEIGHTS = ("step", "theme", "generic_theme", "context", "type", "size", "region")
+WEIGHTS = ("step", "theme", "generic_theme", "context", "type", "size", "region", "priority")
 LIMIT_SETS = ("chat", "full")
 # reasons: dimension -> the taxonomy vocabulary of its values
 REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
@@ -118,6 +118,7 @@ class ScoringRules:
                 matched.append(("themes", shared))
         else:
             total += w["generic_theme"]
+        total += w["priority"] * item.priority
         if item.region is not None:
             total += w["region"]
             matched.append(("regions", (item.region,)))
