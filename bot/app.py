@@ -14,6 +14,8 @@ from bot.engine.flow import Flow
 from bot.engine.flowparse import FlowEnvironment, load_flows
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.knowledge import KnowledgeBase, knowledge_actions, load_knowledge
+from bot.knowledge.profile import load_territories, territory_resolver
+from bot.knowledge.territory import default_territory_path
 from bot.store import Store
 from bot.store.pseudonym import Pseudonymizer, load_or_create_secret
 from bot.yamlsrc import Problem
@@ -44,11 +46,17 @@ def load_all(settings: Settings) -> Loaded:
     """Load content, then flows against it; collects every problem of both."""
     root = Path.cwd()  # problems name files relative to where the command runs
     knowledge, problems = load_knowledge(settings.content_dir, root)
+    resolvers = {}
+    territories = default_territory_path(settings.content_dir)
+    if territories.exists():  # without it, flows that resolve territories fail validation
+        resolvers["territory"] = territory_resolver(load_territories(territories),
+                                                    knowledge.scoring)
     environment = FlowEnvironment(
         vocabularies=knowledge.vocabularies,
         content_ids=frozenset(knowledge.items),
         actions=knowledge_actions(knowledge),
         languages=SUPPORTED_LANGUAGES,
+        resolvers=resolvers,
     )
     flows, flow_problems = load_flows(settings.flows_dir, environment, root)
     return Loaded(knowledge, flows, environment, problems, flow_problems)
@@ -72,5 +80,6 @@ def build_engine(settings: Settings, store: Store | None = None) -> Engine:
         store,
         Pseudonymizer(secret),
         actions=loaded.environment.actions,
+        resolvers=loaded.environment.resolvers,
         default_language=settings.default_language,
     )

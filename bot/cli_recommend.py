@@ -61,10 +61,10 @@ def _split(value: str, vocabulary: str, option: str, kb: KnowledgeBase) -> froze
 
 
 def _territory(kb_dir: Path, query: str) -> Territory:
-    from bot.knowledge.territory import TerritoryIndex, default_territory_path
+    from bot.knowledge.profile import find_territories, load_territories
+    from bot.knowledge.territory import default_territory_path
 
-    index = TerritoryIndex.load(default_territory_path(kb_dir))
-    found = index.lookup(query)
+    found = find_territories(load_territories(default_territory_path(kb_dir)), query)
     if not found:
         raise click.BadParameter(f"no commune or EPCI matches {query!r}; try a postal code, an "
                                  "INSEE code or a SIREN", param_hint="--territory")

@@ -22,7 +22,7 @@ def test_graph_mermaid_shows_states_and_choices():
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("stateDiagram-v2\n    [*] --> accueil\n")
-    assert "    accueil --> collectivite: Commencer" in out
+    assert "    accueil --> territoire: Commencer" in out
     assert "contexte_suite --> contrat_ville: Continuer [contexte contains qpv]" in out
     assert "    fin --> [*]" in out
 
@@ -31,7 +31,7 @@ def test_graph_dot_in_english():
     result = run_essbot(["flows", "graph", "--format", "dot", "--lang", "en"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith('digraph "parcours" {')
-    assert '"accueil" -> "collectivite" [label="Start"];' in result.stdout
+    assert '"accueil" -> "territoire" [label="Start"];' in result.stdout
     assert result.stdout.rstrip().endswith("}")
 
 

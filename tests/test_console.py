@@ -9,7 +9,7 @@ from bot.channels.console import ConsoleChannel
 from tests.conftest import run_essbot
 
 PARCOURS = "\n".join([
-    "/start", "1", "Commune", "Pont-Aven", "rural", "littoral", "Continuer",
+    "/start", "1", "Pont-Aven", "Oui", "rural", "littoral", "Continuer",
     "Alimentation", "Continuer", "2", ""])
 
 
@@ -20,7 +20,10 @@ def test_scripted_chat_walks_the_whole_parcours(tmp_path: Path):
     assert out.startswith("Bonjour !")
     assert "  1. Commencer\n  2. Comment se déroule le parcours ?" in out
     assert "Noté : Rural, Littoral." in out
-    assert "Commune (Pont-Aven), territoire : Rural, Littoral, thèmes : Alimentation" in out
+    assert "J'ai trouvé : Pont-Aven (29, Finistère)" in out
+    assert ("Commune (Pont-Aven (29, Finistère)), territoire : Rural, Littoral, "
+            "thèmes : Alimentation") in out
+    assert "Pourquoi : Parce que" in out and "CRESS Bretagne" in out
     assert "LEVIERS À ACTIONNER" in out and "FINANCEMENTS ET APPUIS" in out
     assert "Sources (vérifiées le" in out and "https://" in out
     assert "Prochaine étape : inscrire l'ESS" in out
@@ -39,14 +42,14 @@ def test_binary_input_does_not_crash_the_chat(tmp_path: Path):
     import subprocess
     import sys
 
-    data = b"/start\n\xff\xfe\x00\x01garbage\n1\n"
+    data = b"/start\n\xff\xfe\x00\x01garbage\n1\n1\n\xff\xfe\x00\x01garbage\n"
     result = subprocess.run([sys.executable, "-m", "bot", "chat", "--db",
                              str(tmp_path / "c.db")], input=data, capture_output=True,
                             env={"ESSBOT_SECRET": "x" * 20, "PATH": "/usr/bin:/bin"},
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Je n'ai pas compris votre réponse" in result.stdout.decode()
-    assert "Pour quel type de collectivité" in result.stdout.decode()
+    assert "Pour quel type de collectivité" in result.stdout.decode()  # after « Passer »
 
 
 def test_interactive_mode_starts_by_itself_and_numbers_pick_the_shown_list(engine):
@@ -56,7 +59,7 @@ def test_interactive_mode_starts_by_itself_and_numbers_pick_the_shown_list(engin
     assert out.startswith("essbot — /aide pour l'aide")
     assert "Bonjour !" in out
     assert "Le parcours suit les trois étapes" in out  # "2" picked the second choice
-    assert "Pour quel type de collectivité" in out  # then "1": Commencer
+    assert "Quel est votre territoire" in out  # then "1": Commencer
     assert out.rstrip().endswith("À bientôt !")
 
 

@@ -12,10 +12,17 @@ from tests.conftest import Chat
 def walk_to_themes(chat: Chat) -> None:
     chat.send("/start")
     chat.press("Commencer")
-    chat.press("Intercommunalité")
-    chat.send("Pays de Vitré")
+    chat.send("Vitré Communauté")
+    chat.press("Oui")
     chat.press("Rural")
     chat.press("Continuer")
+
+
+def walk_to_collectivite(chat: Chat) -> None:
+    """The parcours without a territory: the type of collectivité is asked."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.press("Passer cette question")
 
 
 def test_first_message_gets_the_welcome_and_choices(chat: Chat):
@@ -35,16 +42,22 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
     chat.press("Continuer")
     chat.press("Nous débutons")
     text = chat.text
-    assert "Intercommunalité (EPCI) (Pays de Vitré)" in text
+    assert "Intercommunalité (EPCI) (CA Vitré Communauté (CA, 35))" in text
     assert "LEVIERS À ACTIONNER" in text
     assert "Sources (vérifiées le" in text
     assert "https://" in text
     conversation = chat.conversation
     assert conversation.state == "suite_identifier"
-    assert conversation.slots == {"collectivite": "epci", "territoire": "Pays de Vitré",
+    assert conversation.slots == {"collectivite": "epci",
+                                  "territoire": "CA Vitré Communauté (CA, 35)",
+                                  "region": "53", "taille": "grande",
                                   "contexte": ["rural"], "themes": ["alimentation",
                                                                     "economie-circulaire"],
                                   "etape": "identifier"}
+    assert "CRESS Bretagne" in text, "the CRESS of the territory's region is recommended"
+    documents = [reply.document for reply in chat.replies if reply.document]
+    assert [d.media_type for d in documents] == ["text/markdown", "text/html"]
+    assert documents[0].data.decode().startswith("# Feuille de route ESS — CA Vitré")
     # Every recommended lever fits the chosen step.
     events = chat.engine.store.events(conversation.key)
     recommended = [e for e in events if e["kind"] == "recommended"]
@@ -53,7 +66,7 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
 
 
 def test_the_same_parcours_by_typed_text(chat: Chat):
-    for line in ["/start", "commencer", "2", "Vitré", "rural", "continuer", "alimentation",
+    for line in ["/start", "commencer", "Vitré", "oui", "rural", "continuer", "alimentation",
                  "continuer", "3"]:
         chat.send(line)
     assert chat.conversation.state == "suite_ancrer"
@@ -78,8 +91,7 @@ def test_conditional_transition_on_a_multiple_slot(chat: Chat):
 
 
 def test_free_text_where_a_choice_is_expected_reprompts_without_moving(chat: Chat):
-    chat.send("/start")
-    chat.press("Commencer")
+    walk_to_collectivite(chat)
     chat.send("je ne sais pas trop")
     assert "Je n'ai pas compris votre réponse" in chat.text
     assert chat.labels[0] == "Commune"
@@ -91,12 +103,12 @@ def test_free_text_where_a_choice_is_expected_reprompts_without_moving(chat: Cha
     ("c:collectivite", "Je n'ai pas reconnu ce choix."),
     ("<script>", "Je n'ai pas reconnu ce choix."),
     ("c:accueil:commencer", "question précédente"),
+    ("s:pick:0", "n'est plus valable"),
     ("s:forget:yes", "n'est plus valable"),
     ("s:lang:de", "n'est plus valable"),
 ])
 def test_forged_or_stale_payloads_change_nothing(chat: Chat, payload: str, message: str):
-    chat.send("/start")
-    chat.press("Commencer")
+    walk_to_collectivite(chat)
     before = chat.conversation
     chat.press(payload)
     assert message in chat.text
@@ -116,14 +128,85 @@ def test_an_old_button_of_a_multiple_choice_cannot_add_twice(chat: Chat):
 def test_input_validation_reprompts_with_the_flow_error(chat: Chat):
     chat.send("/start")
     chat.press("Commencer")
-    chat.press("Commune")
     chat.send("<b>DROP TABLE</b>;")
-    assert "Je n'ai pas reconnu un nom de territoire" in chat.text
+    assert "Je ne trouve pas ce territoire" in chat.text
     assert chat.conversation.state == "territoire"
     chat.send("x")
     assert chat.conversation.state == "territoire"
+    chat.send("Zzyzxville")
+    assert "Je ne trouve pas ce territoire" in chat.text
+    assert chat.conversation.state == "territoire"
     chat.send("Saint-Jean-de-Luz")
+    assert chat.conversation.state == "territoire_trouve"
+    assert "J'ai trouvé : Saint-Jean-de-Luz (64, Pyrénées-Atlantiques)" in chat.text
+    assert "Commune, De 3 500 à 49 999 habitants, région Nouvelle-Aquitaine" in chat.text
+
+
+def test_a_territory_prefills_the_profile_and_can_be_corrected(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Pont-Aven")  # 2,777 inhabitants, in Brittany
+    slots = chat.conversation.slots
+    assert (slots["collectivite"], slots["taille"], slots["region"]) == ("commune", "petite",
+                                                                       "53")
+    chat.press("Non, corriger")
+    assert chat.conversation.state == "collectivite"
+    chat.press("Intercommunalité")
+    assert chat.conversation.state == "taille", "the size of the EPCI is asked"
+    chat.press("De 3 500")
+    assert chat.conversation.state == "contexte", "the region is known from the territory"
+    assert chat.conversation.slots["collectivite"] == "epci"
+    assert chat.conversation.slots["taille"] == "moyenne"
+
+
+def test_without_a_territory_the_region_is_asked(chat: Chat):
+    walk_to_collectivite(chat)
+    chat.press("Département")
+    assert chat.conversation.state == "region", "a département has no size question"
+    chat.press("Occitanie")
     assert chat.conversation.state == "contexte"
+    assert chat.conversation.slots["region"] == "76"
+
+
+def test_homonyms_are_offered_as_choices(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Saint-Denis")
+    assert "Plusieurs réponses correspondent" in chat.text
+    assert chat.labels == ["Saint-Denis (974, La Réunion)", "Saint-Denis (93, Seine-Saint-Denis)",
+                           "Saint-Denis (11, Aude)", "Saint-Denis (30, Gard)",
+                           "Aucune : je retape"]
+    assert chat.conversation.state == "territoire"
+    chat.press("Saint-Denis (93")
+    assert chat.conversation.state == "territoire_trouve"
+    assert chat.conversation.slots["region"] == "11"
+    assert chat.conversation.slots["territoire"] == "Saint-Denis (93, Seine-Saint-Denis)"
+    chat.press("s:pick:1")  # the old list is gone: a stale button changes nothing
+    assert "n'est plus valable" in chat.text
+    assert chat.conversation.state == "territoire_trouve"
+
+
+def test_homonyms_by_typed_number_label_or_a_new_name(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Saint-Denis")
+    chat.send("3")
+    assert chat.conversation.slots["territoire"] == "Saint-Denis (11, Aude)"
+    chat.press("Chercher un autre")
+    chat.send("Saint-Denis")
+    chat.send("saint-denis (30, gard)")
+    assert chat.conversation.slots["territoire"] == "Saint-Denis (30, Gard)"
+    chat.press("Chercher un autre")
+    chat.send("Saint-Denis")
+    chat.send("Aucune : je retape")
+    assert chat.conversation.state == "territoire" and "Quel est votre territoire" in chat.text
+    chat.send("Saint-Denis")
+    chat.send("Rennes")  # neither a number nor a label: a new search
+    assert chat.conversation.slots["territoire"] == "Rennes (35, Ille-et-Vilaine)"
+    chat.press("Chercher un autre")
+    chat.send("Saint-Denis")
+    chat.press("s:pick:99")  # forged
+    assert "n'est plus valable" in chat.text and chat.conversation.state == "territoire"
 
 
 def test_too_long_and_binary_input_is_refused_politely(chat: Chat):
@@ -132,9 +215,9 @@ def test_too_long_and_binary_input_is_refused_politely(chat: Chat):
     chat.send("a" * (MAX_TEXT_LENGTH + 1))
     assert "trop long" in chat.text and "4\u202f096" in chat.text  # Babel's French format
     chat.send("\x00\x01\x02\ufffe")
-    assert chat.conversation.state == "collectivite"
-    chat.send("\x00Commune\x07")  # control characters are dropped, the answer stands
     assert chat.conversation.state == "territoire"
+    chat.send("\x00Vitré\x07")  # control characters are dropped, the answer stands
+    assert chat.conversation.state == "territoire_trouve"
 
 
 def test_help_lists_every_command_in_the_users_language(chat: Chat):
@@ -188,7 +271,7 @@ def test_language_switch_by_button_and_by_argument(chat: Chat):
     assert [c.label for c in chat.choices] == ["Français", "English"]
     chat.press("English")
     assert "I will speak English" in chat.text
-    assert chat.labels[0] == "Municipality"
+    assert chat.labels[0] == "Skip this question"
     assert chat.conversation.language == "en"
     chat.send("/lang fr")
     assert "je vous parle désormais en français" in chat.text
@@ -272,8 +355,7 @@ def test_question_hook_answers_free_text_and_keeps_the_state(engine, chat: Chat)
         return [] if "météo" in text else [type(chat.replies[0])(f"Réponse à : {text}")]
 
     engine.question_hook = hook
-    chat.send("/start")
-    chat.press("Commencer")
+    walk_to_collectivite(chat)
     chat.send("c'est quoi une SCIC ?")
     assert "Réponse à : c'est quoi une SCIC ?" in chat.text
     assert chat.labels[0] == "Commune", "then the current question comes back"
@@ -289,7 +371,7 @@ def test_users_do_not_share_conversations(engine):
     alice.send("/start")
     alice.press("Commencer")
     bob.send("/start")
-    assert alice.conversation.state == "collectivite"
+    assert alice.conversation.state == "territoire"
     assert bob.conversation.state == "accueil"
     same_id_other_channel = Chat(engine, user_id="1", channel="other")
     same_id_other_channel.send("/start")

@@ -19,7 +19,7 @@ from tests.conftest import Chat, run_essbot
 
 def test_a_new_process_resumes_the_conversation_at_the_same_step(tmp_path: Path):
     env = {"ESSBOT_DB": str(tmp_path / "bot.db")}
-    first = run_essbot(["chat"], "/start\nCommencer\nCommune\nMorlaix\n", env)
+    first = run_essbot(["chat"], "/start\nCommencer\nMorlaix\nOui\n", env)
     assert first.returncode == 0, first.stderr
     assert "Comment décririez-vous votre territoire ?" in first.stdout
     second = run_essbot(["chat"], "3\n", env)  # a new process: "3" is the third context
@@ -30,7 +30,7 @@ def test_a_new_process_resumes_the_conversation_at_the_same_step(tmp_path: Path)
 
 def test_updates_of_one_conversation_are_handled_in_arrival_order(engine):
     chat = Chat(engine, user_id="ordered")
-    for step in ["/start", "Commencer", "Commune", "Brest", "Urbain", "Continuer"]:
+    for step in ["/start", "Commencer", "Brest", "Oui", "Urbain", "Continuer"]:
         chat.send(step)
     assert chat.conversation.state == "themes"
     themes = ["alimentation", "mobilite", "habitat", "numerique", "culture-tourisme",
@@ -82,8 +82,9 @@ def test_different_conversations_proceed_while_one_is_busy(engine):
 def test_no_table_ever_holds_a_raw_user_id_or_typed_text(engine):
     raw_id, typed = "987654321", "Plougastel-Daoulas"
     chat = Chat(engine, user_id=raw_id, channel="telegram")
-    for step in ["/start", "Commencer", "Commune", typed, "Rural", "Continuer", "Habitat",
-                 "Continuer", "Nous débutons", "/langue", "English", "/back", "n'importe quoi"]:
+    for step in ["/start", "Commencer", typed, "Oui", "Rural", "Continuer", "Habitat",
+                 "Continuer", "Nous débutons", "/langue", "English", "/back", "n'importe quoi",
+                 "/inconnue"]:
         chat.send(step)
     db = engine.store.db
     for table in db.table_names():

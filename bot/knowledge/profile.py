@@ -6,6 +6,8 @@ Used by the flows (the ``territory`` resolver of an input) and by the
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.flow import Candidate, ResolverSpec
@@ -35,9 +37,47 @@ def territory_facts(territory: Territory, rules: ScoringRules | None = None) -> 
     }
 
 
+def load_territories(path: Path) -> TerritoryIndex:
+    """The territory index of a file, loaded once per version of the file (reloads are cheap)."""
+    return _load_territories(path.resolve(), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_territories(path: Path, mtime_ns: int) -> TerritoryIndex:
+    from bot.knowledge.territory import TerritoryIndex
+
+    return TerritoryIndex.load(path)
+
+
+GROUPING_HEADS = frozenset({"cc", "ca", "cu", "ept"})  # « CA Vitré Communauté »
+
+
+def find_territories(index: TerritoryIndex, text: str) -> list[Territory]:
+    """What the agent most likely meant: the exact matches if any, else the best guesses.
+
+    « Vitré » is the commune, not also « Vitrey-sur-Mance »; « Saint-Denis » is the four
+    communes of that name; a code is every commune or grouping that bears it.
+    """
+    from bot.knowledge.territory import fold
+
+    found = index.lookup(text)
+    wanted, code = fold(text), text.strip().upper()
+
+    def exact(territory: Territory) -> bool:
+        if code in (territory.code.upper(), *territory.postal_codes):
+            return True
+        name = fold(territory.name)
+        head, _, rest = name.partition(" ")
+        return wanted == name or (territory.kind != "commune" and head in GROUPING_HEADS
+                                  and wanted == rest)
+
+    return [t for t in found if exact(t)] or found
+
+
 def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None) -> ResolverSpec:
     def lookup(text: str) -> list[Candidate]:
-        return [Candidate(t.label, territory_facts(t, rules)) for t in index.lookup(text)]
+        return [Candidate(t.label, territory_facts(t, rules))
+                for t in find_territories(index, text)]
 
     return ResolverSpec("territory", lookup, TERRITORY_FACTS,
                         doc="A commune (name, postal code, INSEE code) or an EPCI (name, "
