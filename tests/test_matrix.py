@@ -590,3 +590,52 @@ def test_essbot_run_starts_the_matrix_channel_from_the_environment(synapse, tmp_
     log = (tmp_path / "stderr.log").read_text(encoding="utf-8")
     assert "channel matrix started" in log and "Traceback" not in log
     assert user.user_id not in log  # logs name no account
+
+
+def test_telegram_and_matrix_run_together_on_one_engine_and_database(synapse, settings):
+    """`essbot run` with both channels configured: one process, one engine, one database."""
+    from bot.runner import Runner
+    from tests.telegram_api import TOKEN, FakeBotAPI
+
+    user = synapse.register()
+    agent = Agent(synapse, synapse.register())
+    engine = build_engine(settings)
+
+    async def scenario():
+        api = FakeBotAPI()
+        await api.start()
+        runner = Runner(engine, {
+            "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
+            "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": user.user_id,
+            "MATRIX_ACCESS_TOKEN": user.access_token})
+        serving = asyncio.create_task(runner.serve())
+        try:
+            assert sorted(c.name for c in runner.channels) == ["matrix", "telegram"]
+            room_id = await agent.create_room([user.user_id])
+            await until(lambda: agent.messages_from(room_id, user.user_id), "the Matrix greeting")
+            api.text(1001, "/start")
+            await api.wait_messages(1001, 1, timeout=TIMEOUT)
+            await agent.say(room_id, "1")  # « Commencer »
+            await until(lambda: _count_at_least(agent, room_id, user.user_id, 2),
+                        "the Matrix answer")
+        finally:
+            runner.request_stop()
+            await asyncio.wait_for(serving, 60)
+            await agent.close()
+            await api.close()
+
+    run(scenario())
+    store = Store(settings.db_path)
+    try:
+        channels = [row[0] for row in store.db.execute(
+            "SELECT channel FROM conversations ORDER BY channel")]
+        assert channels == ["matrix", "telegram"]
+        states = {row[0]: row[1] for row in store.db.execute(
+            "SELECT channel, state FROM conversations")}
+        assert states["matrix"] == "territoire" and states["telegram"] == "accueil"
+    finally:
+        store.close()
+
+
+async def _count_at_least(agent: Agent, room_id: str, sender: str, count: int) -> bool:
+    return len(await agent.messages_from(room_id, sender)) >= count
