@@ -16,6 +16,8 @@ from bot.i18n import SUPPORTED_LANGUAGES
 from bot.knowledge import KnowledgeBase, knowledge_actions, load_knowledge
 from bot.knowledge.profile import load_territories, territory_resolver
 from bot.knowledge.territory import default_territory_path
+from bot.qa.hook import QuestionService
+from bot.qa.synonyms import SYNONYMS_FILE, load_synonyms
 from bot.store import Store
 from bot.store.pseudonym import Pseudonymizer, load_or_create_secret
 from bot.yamlsrc import Problem
@@ -46,6 +48,7 @@ def load_all(settings: Settings) -> Loaded:
     """Load content, then flows against it; collects every problem of both."""
     root = Path.cwd()  # problems name files relative to where the command runs
     knowledge, problems = load_knowledge(settings.content_dir, root)
+    problems += load_synonyms(settings.content_dir / SYNONYMS_FILE, root)[1]
     resolvers = {}
     territories = default_territory_path(settings.content_dir)
     if territories.exists():  # without it, flows that resolve territories fail validation
@@ -74,12 +77,23 @@ def build_engine(settings: Settings, store: Store | None = None) -> Engine:
     if store is None:
         store = Store(settings.db_path)
     secret = load_or_create_secret(settings.secret, Path(settings.db_path).parent)
-    return Engine(
+    # Free-text questions; the index follows changes of content/ by itself.
+    questions = QuestionService.create(loaded.knowledge, settings.content_dir, store, Path.cwd())
+    engine = Engine(
         loaded.flows,
         settings.main_flow,
         store,
         Pseudonymizer(secret),
         actions=loaded.environment.actions,
         resolvers=loaded.environment.resolvers,
+        question_hook=questions,
         default_language=settings.default_language,
     )
+    engine.route_payloads(questions.prefix, questions.on_payload)
+    from bot.admin.service import AdminService  # it reloads through load_all, defined here
+
+    engine.admin = AdminService(settings, engine)
+    from bot.broadcast import install as install_broadcast  # it needs the engine's store
+
+    install_broadcast(engine, settings, loaded.knowledge.vocabularies)
+    return engine

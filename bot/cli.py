@@ -12,12 +12,16 @@ import click
 from dotenv import load_dotenv
 
 from bot import __version__
+from bot.admin import cli as admin_cli
 from bot.app import InvalidConfiguration, build_engine, load_all
+from bot.broadcast import cli as broadcast_cli
 from bot.cli_recommend import plan, recommend
 from bot.config import Settings
 from bot.engine.graph import to_dot, to_mermaid
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.knowledge import load_knowledge
+from bot.qa import cli as qa_cli
+from bot.qa.synonyms import SYNONYMS_FILE, load_synonyms
 from bot.yamlsrc import Problem
 
 log = logging.getLogger("essbot")
@@ -110,7 +114,7 @@ def run(ctx: click.Context) -> None:
     settings = _settings(ctx)
     engine = _engine_or_exit(settings)
     try:
-        runner = Runner(engine, os.environ)
+        runner = Runner(engine, os.environ, settings=settings)
     except NoChannelConfigured:
         engine.store.close()
         click.echo("No channel is configured. Set, in the environment or in .env:", err=True)
@@ -159,23 +163,53 @@ def flows_validate(ctx: click.Context, flows_dir: Path | None, content_dir: Path
 
 @flows.command("graph")
 @click.option("--flow", "flow_id", default=None, help="Flow id (default: the main flow).")
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
-              show_default=True, help="Diagram language.")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg", "png"]),
+              default="mermaid", show_default=True,
+              help="Diagram language; svg and png need Graphviz.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: print; required for png).")
 @click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), default="fr", show_default=True,
               help="Language of the labels.")
 @click.pass_context
-def flows_graph(ctx: click.Context, flow_id: str | None, fmt: str, lang: str) -> None:
-    """Print the diagram of a flow (Mermaid or Graphviz DOT)."""
+def flows_graph(ctx: click.Context, flow_id: str | None, fmt: str, output: Path | None,
+                lang: str) -> None:
+    """Print or write the diagram of a flow; unreachable or faulty states are in red."""
+    from bot.admin.diagram import GRAPHVIZ_FORMATS, GraphvizMissing, find_flow, render
+
     settings = _settings(ctx)
-    loaded = load_all(settings)
     flow_id = flow_id or settings.main_flow
-    flow = loaded.flows.get(flow_id)
-    if flow is None:
-        known = ", ".join(sorted(loaded.flows)) or "none"
-        click.echo(f"No valid flow '{flow_id}' (valid flows: {known}). "
-                   "Run 'essbot flows validate' to see problems.", err=True)
+    found = find_flow(settings, flow_id)
+    if found.flow is None:
+        for problem in found.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"No valid flow '{flow_id}' (valid flows: {', '.join(found.valid) or 'none'})."
+                   " Run 'essbot flows validate' to see problems.", err=True)
         raise SystemExit(1)
-    click.echo(to_mermaid(flow, lang) if fmt == "mermaid" else to_dot(flow, lang), nl=False)
+    for problem in found.problems:
+        click.echo(str(problem), err=True)
+    if found.highlight:
+        click.echo(f"Marked in red: {', '.join(sorted(found.highlight))}", err=True)
+    if fmt == "mermaid":
+        data: str | bytes = to_mermaid(found.flow, lang, found.highlight)
+    else:
+        data = to_dot(found.flow, lang, found.highlight)
+    if fmt in GRAPHVIZ_FORMATS:
+        if fmt == "png" and output is None:
+            click.echo("A png diagram must go to a file: add --output diagram.png", err=True)
+            raise SystemExit(1)
+        try:
+            data = render(data, fmt)
+        except GraphvizMissing as exc:
+            click.echo(str(exc), err=True)
+            raise SystemExit(1) from None
+    if output is None:
+        click.echo(data if isinstance(data, str) else data.decode(), nl=False)
+        return
+    if isinstance(data, str):
+        output.write_text(data, encoding="utf-8")
+    else:
+        output.write_bytes(data)
+    click.echo(f"Diagram of '{flow_id}' written to {output}", err=True)
 
 
 @cli.group()
@@ -191,6 +225,7 @@ def content_validate(ctx: click.Context, content_dir: Path | None) -> None:
     """Check every knowledge item; print file:line:column for each problem; exit 1 on error."""
     directory = content_dir or _settings(ctx).content_dir
     knowledge, problems = load_knowledge(directory, Path.cwd())
+    problems += load_synonyms(directory / SYNONYMS_FILE, Path.cwd())[1]
     counts = {}
     for item in knowledge.items.values():
         counts[item.kind] = counts.get(item.kind, 0) + 1
@@ -200,7 +235,14 @@ def content_validate(ctx: click.Context, content_dir: Path | None) -> None:
 
 
 cli.add_command(recommend)
+cli.add_command(qa_cli.ask)
+cli.add_command(qa_cli.questions)
 cli.add_command(plan)
+flows.add_command(admin_cli.flows_test)
+cli.add_command(admin_cli.stats)
+cli.add_command(admin_cli.purge)
+cli.add_command(admin_cli.export)
+cli.add_command(broadcast_cli.broadcast)
 
 
 def main() -> None:

@@ -20,6 +20,13 @@ class Settings:
     main_flow: str
     default_language: str
     log_level: str
+    admins: tuple[str, ...] = ()  # "channel:user_id" (ESSBOT_ADMINS); never stored anywhere
+    retention_days: int = 365  # events and idle conversations older than this are purged
+    reload_interval: float = 2.0  # seconds between checks of flows/ and content/; 0: off
+    publishers: tuple[str, ...] = ()  # "channel:user_id" (ESSBOT_PUBLISHERS); never stored
+    broadcast_rate: float = 30.0  # messages per second per channel, replies included
+    broadcast_chat_interval: float = 1.0  # seconds between two broadcast messages to a chat
+    broadcast_concurrency: int = 8  # broadcast sends in flight at once, per channel
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -32,4 +39,27 @@ class Settings:
             main_flow=env.get("ESSBOT_MAIN_FLOW") or "parcours",
             default_language=env.get("ESSBOT_DEFAULT_LANGUAGE") or "fr",
             log_level=(env.get("ESSBOT_LOG_LEVEL") or "WARNING").upper(),
+            admins=tuple(a.strip() for a in (env.get("ESSBOT_ADMINS") or "").split(",")
+                         if a.strip()),
+            retention_days=_number(env, "ESSBOT_RETENTION_DAYS", 365, int),
+            reload_interval=_number(env, "ESSBOT_RELOAD_INTERVAL", 2.0, float),
+            publishers=tuple(p.strip() for p in (env.get("ESSBOT_PUBLISHERS") or "").split(",")
+                             if p.strip()),
+            broadcast_rate=_number(env, "ESSBOT_BROADCAST_RATE", 30.0, float) or 30.0,
+            broadcast_chat_interval=_number(env, "ESSBOT_BROADCAST_CHAT_INTERVAL", 1.0, float),
+            broadcast_concurrency=_number(env, "ESSBOT_BROADCAST_CONCURRENCY", 8, int) or 1,
         )
+
+
+def _number(env: Mapping[str, str], name: str, default, kind: type):
+    """A numeric setting; a value that is not a number is refused at start, with its name."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must not be negative ({raw})")
+    return value

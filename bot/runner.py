@@ -14,7 +14,10 @@ import signal
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
+from bot.admin.live import LiveAdmin
+from bot.broadcast.runtime import BroadcastRuntime
 from bot.channels.base import Channel
+from bot.config import Settings
 from bot.engine.dispatch import Dispatcher
 from bot.engine.engine import Engine
 
@@ -53,10 +56,14 @@ class Runner:
     """Starts the channels, keeps them running until asked to stop, then stops them."""
 
     def __init__(self, engine: Engine, env: Mapping[str, str],
-                 factories: list[ChannelFactory] | None = None, workers: int = 8):
+                 factories: list[ChannelFactory] | None = None, workers: int = 8,
+                 settings: Settings | None = None):
         self.engine = engine
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="essbot")
-        self.dispatcher = Dispatcher(engine, self.executor)
+        # Broadcasts (bot.broadcast) share each channel's message budget with the replies.
+        self.broadcast = BroadcastRuntime.create(engine, settings)
+        self.dispatcher = (self.broadcast.dispatcher(engine, self.executor)
+                           if self.broadcast is not None else Dispatcher(engine, self.executor))
         self.channels: list[Channel] = []
         for factory in factories if factories is not None else channel_factories():
             channel = factory(env, self.dispatcher)
@@ -65,6 +72,9 @@ class Runner:
         if not self.channels:
             raise NoChannelConfigured()
         self._stopping = asyncio.Event()
+        # Live reload (files, SIGHUP), admin notices and the retention purge; needs settings.
+        self.live = (LiveAdmin(engine, settings, self.channels, self.executor)
+                     if settings is not None else None)
 
     def request_stop(self) -> None:
         self._stopping.set()
@@ -80,8 +90,16 @@ class Runner:
                 await channel.start()
                 started.append(channel)
                 log.warning("channel %s started", channel.name)
+            if self.live is not None:
+                self.live.start()
+            if self.broadcast is not None:
+                self.broadcast.start(started)
             await self._stopping.wait()
         finally:
+            if self.broadcast is not None:
+                await self.broadcast.stop()
+            if self.live is not None:
+                await self.live.stop()
             for channel in reversed(started):
                 try:
                     await channel.stop()

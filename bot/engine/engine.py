@@ -60,12 +60,55 @@ class QuestionContext:
     state: str
     slots: Mapping[str, object]
     translator: Translator
+    explicit: bool = False  # asked with /question: answer it, even to say there is no answer
 
 
 class QuestionHook(Protocol):
     """Answers free text that is not an expected answer; None means 'not mine'."""
 
     def __call__(self, text: str, context: QuestionContext) -> list[Outgoing] | None: ...
+
+
+class PayloadHandler(Protocol):
+    """Answers the choices of a registered payload prefix (see ``Engine.route_payloads``).
+
+    Gets the whole payload; returns the messages to show before the current question is
+    asked again, or None when the payload is not one it made (it is then refused as forged).
+    It cannot change the conversation: it sees a copy of the slots.
+    """
+
+    def __call__(self, payload: str, context: QuestionContext) -> list[Outgoing] | None: ...
+
+
+class AdminHandler(Protocol):
+    """Administrators' commands (``/stats``, ``/recharger``, ``/version``): see bot.admin.
+
+    ``is_admin`` sees the raw (channel, user_id) of the message in memory only; it is
+    never stored.
+    """
+
+    def is_admin(self, channel: str, user_id: str) -> bool: ...
+
+    def run(self, command: str, args: str, t: Translator) -> list[Outgoing]: ...
+
+
+class Extension(Protocol):
+    """A feature that brings global commands and short dialogs of its own (bot.broadcast).
+
+    It runs the commands whose ids are in ``command_ids``. A dialog keeps its state in
+    ``conversation.pending`` as ``"<prefix>:..."`` and its buttons' payloads start with
+    ``"s:<prefix>:"``; ``on_answer`` gets them (a payload, or typed text) and returns False
+    when they are not its own. It works through the turn: ``say``, ``prompt``, ``event``,
+    ``writes`` (functions run in the turn's transaction), ``conversation``, ``incoming``
+    (the raw id is in memory only), ``key`` (the pseudonym), ``t``.
+    """
+
+    prefix: str
+    command_ids: frozenset[str]
+
+    def on_command(self, turn: _Turn, command_id: str, args: str) -> None: ...
+
+    def on_answer(self, turn: _Turn, payload: str | None, text: str | None) -> bool: ...
 
 
 def normalize_answer(text: str) -> str:
@@ -124,6 +167,21 @@ class Engine:
         self.default_language = default_language
         self.resolvers = dict(resolvers or {})
         self._locks = KeyedLocks()
+        self._live_lock = threading.Lock()  # swap() and pinned() see flows and actions together
+        self.admin: AdminHandler | None = None
+        self.payload_handlers: dict[str, PayloadHandler] = {}
+        self.extensions: list[Extension] = []
+
+    def route_payloads(self, prefix: str, handler: PayloadHandler) -> None:
+        """Send the choices whose payload starts with ``prefix`` to ``handler``.
+
+        For buttons that are not flow choices, such as « Détails » under the answer to a
+        free-text question: they are valid in any state and never move the conversation.
+        """
+        if prefix.startswith(("c:", "s:")) or not prefix.endswith(":"):
+            raise ValueError(f"payload prefix {prefix!r}: must end with ':' and not be 'c:' "
+                             "(flow choices) or 's:' (the engine's own questions)")
+        self.payload_handlers[prefix] = handler
 
     def handle(self, incoming: Incoming) -> list[Outgoing]:
         key = self.pseudonymize(incoming.channel, incoming.user_id)
@@ -160,23 +218,75 @@ class Engine:
             return [apology]
         return [apology, *turn.replies]
 
+    def swap(self, flows: Mapping[str, Flow], actions: Mapping[str, ActionSpec] | None = None,
+             resolvers: Mapping[str, ResolverSpec] | None = None) -> None:
+        """Serve new flows (and the actions and resolvers bound to new content) from now on.
+
+        Live reload: the new version is compiled first, then swapped in under a lock that
+        :meth:`pinned` also takes, so a turn sees either the old set or the new one, never a
+        mix. Turns already running finish on the version they started with.
+        """
+        if self.main_flow not in flows:
+            raise ValueError(f"the main flow {self.main_flow!r} is not among the new flows")
+        compiled = {flow_id: CompiledFlow(flow) for flow_id, flow in flows.items()}
+        with self._live_lock:
+            self.flows, self.compiled = dict(flows), compiled
+            if actions is not None:
+                self.actions = dict(actions)
+            if resolvers is not None:
+                self.resolvers = dict(resolvers)
+
+    def pinned(self) -> _PinnedEngine:
+        """This engine with the flows, actions and resolvers live now, for one turn."""
+        with self._live_lock:
+            return _PinnedEngine(self, self.flows, self.compiled, self.actions, self.resolvers)
+
+    def extension(self, command_id: str | None = None, pending: str | None = None,
+                  payload: str | None = None) -> Extension | None:
+        """The extension that runs this command, owns this pending dialog or payload."""
+        for extension in self.extensions:
+            if command_id is not None and command_id in extension.command_ids:
+                return extension
+            if pending is not None and pending.startswith(extension.prefix + ":"):
+                return extension
+            if payload is not None and payload.startswith(f"s:{extension.prefix}:"):
+                return extension
+        return None
+
+    def is_admin(self, incoming: Incoming) -> bool:
+        return self.admin is not None and self.admin.is_admin(incoming.channel, incoming.user_id)
+
     def command_list(self, language: str) -> list[tuple[str, str]]:
         """(name, description) of every global command, for help texts and channel menus."""
         t = translator(language)
         return [(c.name_in(language), t._(c.description)) for c in COMMANDS]
 
 
+class _PinnedEngine:
+    """The engine as one turn sees it: a live reload during the turn does not reach it."""
+
+    def __init__(self, engine: Engine, flows: dict[str, Flow], compiled: dict[str, CompiledFlow],
+                 actions: dict[str, ActionSpec], resolvers: dict[str, ResolverSpec]):
+        self._engine = engine
+        self.flows, self.compiled, self.actions, self.resolvers = (flows, compiled, actions,
+                                                                   resolvers)
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+
 class _Turn:
     """The handling of one incoming message; discarded afterwards."""
 
     def __init__(self, engine: Engine, key: str, incoming: Incoming):
-        self.engine = engine
+        self.engine = engine.pinned()
         self.key = key
         self.incoming = incoming
         self.replies: list[Outgoing] = []
         self.events: list[Event] = []
         self.conversation: Conversation | None = None
         self.forgotten = False
+        self.writes: list[Callable[[], object]] = []  # extensions' writes, in the transaction
         self.language = (normalize_language(incoming.locale) or engine.default_language)
 
     # -- small helpers ------------------------------------------------------------------
@@ -217,7 +327,8 @@ class _Turn:
                 return  # a first message, whatever it says, is answered by the welcome
         else:
             self.language = self.conversation.language
-            self.recover_missing_state()
+            if self.recover_missing_state() and command is None:
+                return  # the message answered a question that is gone: show where they are
         if incoming.kind is Kind.TEXT and len(incoming.text) > MAX_TEXT_LENGTH:
             self.event("invalid_input", state=self.conversation.state, detail="too_long")
             self.say(self.t._("Votre message est trop long (plus de {limit} caractères). "
@@ -242,6 +353,8 @@ class _Turn:
             self.conversation.flow_version = self.flow.version
             store.save_conversation(self.conversation)
             store.log(self.key, self.incoming.channel, self.events)
+        for write in self.writes:
+            write()
 
     def begin(self) -> None:
         flow = self.engine.flows[self.engine.main_flow]
@@ -252,17 +365,40 @@ class _Turn:
         self.event("conversation_started", state=flow.start)
         self.render(flow.start, entering=True)
 
-    def recover_missing_state(self) -> None:
+    def recover_missing_state(self) -> bool:
+        """Bring a conversation onto the live flow after a reload; True if it had to move.
+
+        A state that was renamed is followed (``renamed_from``); a removed one leads to the
+        flow's ``fallback`` state, or its start; a removed flow to the main flow's start.
+        The user is told, and shown the question where they now are.
+        """
         conversation = self.conversation
         flow = self.engine.flows.get(conversation.flow_id)
+        if flow is not None and conversation.flow_version != flow.version:
+            # /retour must not lead to a state that is gone.
+            conversation.back = [(flow.renamed.get(state, state), slots)
+                                 for state, slots in conversation.back
+                                 if flow.renamed.get(state, state) in flow.states]
         if flow is not None and conversation.state in flow.states:
-            return
-        flow = self.engine.flows[self.engine.main_flow]
-        self.event("state_missing", flow=flow.id, state=flow.start)
-        conversation.flow_id, conversation.state = flow.id, flow.start
-        conversation.back.clear()
-        self.say(self.t._("Le parcours a été modifié depuis votre dernier passage : "
-                          "nous reprenons au début."))
+            return False
+        old_state = conversation.state
+        if flow is None:
+            flow = self.engine.flows[self.engine.main_flow]
+            target = flow.start
+            conversation.back.clear()
+        else:
+            target = flow.renamed.get(old_state) or flow.fallback or flow.start
+        self.event("state_missing", flow=flow.id, state=old_state, target=target)
+        conversation.flow_id, conversation.pending = flow.id, None
+        if target == flow.start and old_state not in flow.renamed:
+            conversation.back.clear()
+            self.say(self.t._("Le parcours a été modifié depuis votre dernier passage : "
+                              "nous reprenons au début."))
+        else:
+            self.say(self.t._("Le parcours a été mis à jour depuis votre dernier passage. "
+                              "Vos réponses sont conservées ; vous reprenez ici :"))
+        self.move(target, via="migrated")
+        return True
 
     # -- rendering ----------------------------------------------------------------------
 
@@ -349,6 +485,10 @@ class _Turn:
         if payload.startswith("s:"):
             self.on_system_answer(payload)
             return
+        for prefix, handler in self.engine.payload_handlers.items():
+            if payload.startswith(prefix):
+                self.on_routed_payload(prefix, handler, payload)
+                return
         conversation.pending = None
         parts = payload.split(":", 2)
         if len(parts) != 3 or parts[0] != "c":
@@ -364,6 +504,40 @@ class _Turn:
                 self.apply_choice(choice)
                 return
         self.reject("forged_choice", self.t._("Ce choix n'est pas proposé ici."))
+
+    def question_context(self, explicit: bool = False) -> QuestionContext:
+        conversation = self.conversation
+        return QuestionContext(self.flow, conversation.state, copy_slots(conversation.slots),
+                               self.t, explicit)
+
+    def on_routed_payload(self, prefix: str, handler: PayloadHandler, payload: str) -> None:
+        """A button of a registered handler: its answer, then the current question again."""
+        answer = handler(payload, self.question_context())
+        if answer is None:
+            self.reject("forged_choice", self.t._("Je n'ai pas reconnu ce choix."))
+            return
+        self.event("payload", state=self.conversation.state, detail=prefix.rstrip(":"))
+        self.replies.extend(answer)
+        self.prompt()
+
+    def ask_question(self, text: str) -> None:
+        """``/question ...``: always answered here, whatever the current state expects."""
+        t = self.t
+        hook = self.engine.question_hook
+        if not text:
+            self.say(t._("Posez votre question après la commande, par exemple : /question "
+                         "c'est quoi un PTCE ?"))
+        elif hook is None:
+            self.say(t._("Je ne sais pas encore répondre aux questions libres."))
+        else:
+            answer = hook(text, self.question_context(explicit=True))
+            if answer:
+                self.event("question", state=self.conversation.state)
+                self.replies.extend(answer)
+            else:
+                self.say(t._("Je n'ai pas de réponse à cette question. Tapez /aide pour voir "
+                             "ce que je sais faire."))
+        self.prompt()
 
     def reject(self, reason: str, message: str) -> None:
         """Refuse an input: say why, ask the current question again, change nothing."""
@@ -531,6 +705,8 @@ class _Turn:
         t = self.t
         command = parsed.command
         conversation.pending = None
+        if command is not None and command.admin and not self.engine.is_admin(self.incoming):
+            command = None  # exactly the answer to an unknown command: it reveals nothing
         if command is None:
             self.event("invalid_input", state=conversation.state, detail="unknown_command")
             self.say(t._("Je ne connais pas la commande /{name}. Tapez /aide pour voir la "
@@ -587,12 +763,23 @@ class _Turn:
                         self.event("recommended", state=conversation.state, detail=call.name,
                                    items=tuple(context.shown_items))
                 self.prompt()
+            case "question":
+                self.ask_question(parsed.args)
+            case "stats" | "reload" | "version":
+                self.replies.extend(self.engine.admin.run(command.id, parsed.args, t))
             case "forget":
                 conversation.pending = "forget"
                 self.say(t._("Voulez-vous effacer tout ce qui est enregistré à votre sujet "
                               "(votre parcours et son historique) ? C'est définitif."),
                          (Choice(FORGET_YES, t._("Oui, tout effacer")),
                           Choice(FORGET_NO, t._("Non, garder"))))
+            case _:
+                extension = self.engine.extension(command_id=command.id)
+                if extension is None:
+                    self.say(t._("Cette commande n'est pas disponible sur ce service."))
+                    self.prompt()
+                else:
+                    extension.on_command(self, command.id, parsed.args)
 
     @staticmethod
     def language_from_text(text: str) -> str | None:
@@ -611,6 +798,9 @@ class _Turn:
 
     def on_system_answer(self, payload: str) -> None:
         pending = self.conversation.pending
+        extension = self.engine.extension(payload=payload)
+        if extension is not None and extension.on_answer(self, payload, None):
+            return
         if payload.startswith(LANGUAGE_PAYLOAD) and pending == "language":
             language = payload.removeprefix(LANGUAGE_PAYLOAD)
             if language in SUPPORTED_LANGUAGES:
@@ -635,6 +825,9 @@ class _Turn:
     def on_pending_text(self, text: str) -> bool:
         """Typed answer to a system question; False when the text answers something else."""
         pending = self.conversation.pending
+        extension = self.engine.extension(pending=pending) if pending else None
+        if extension is not None:
+            return extension.on_answer(self, None, text)
         wanted = normalize_answer(text)
         if pending == "language":
             number = _NUMBER.match(text)

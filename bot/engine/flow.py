@@ -155,6 +155,9 @@ class Flow:
     source: str
     # global commands that run flow actions (e.g. /feuille): command id -> actions
     commands: Mapping[str, tuple[ActionCall, ...]] = field(default_factory=dict)
+    # Live reload: where conversations go when their state no longer exists.
+    renamed: Mapping[str, str] = field(default_factory=dict)  # old state -> new (renamed_from)
+    fallback: str | None = None  # for removed states; None: the start
 
 
 # -- actions: named engine functions that flows may call -------------------------------

@@ -37,9 +37,10 @@ from bot.yamlsrc import MarkedDict, Position, Problem, display_name, load_marked
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit
-FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands")
+FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands", "fallback")
 SLOT_KEYS = ("type", "vocabulary", "values", "multiple")
-STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final")
+STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
+              "renamed_from")
 CHOICE_KEYS = ("id", "label", "set", "add", "next", "when")
 CHOICES_FROM_KEYS = ("slot", "next")
 INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "resolve", "next")
@@ -74,6 +75,8 @@ class FlowParser:
         self.slots: dict[str, Slot] = {}
         self.state_names: set[str] = set()
         self._targets: list[tuple[str, Position, str]] = []  # (target, where, from what)
+        self.renamed: dict[str, tuple[str, Position]] = {}  # old state -> (new state, where)
+        self.draft: Flow | None = None  # built before the graph checks, for diagrams
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -490,6 +493,8 @@ class FlowParser:
         if node is None:
             return None
         self._check_keys(node, STATE_KEYS, f"state '{name}'")
+        if "renamed_from" in node:
+            self.parse_renamed(name, node["renamed_from"], node.at("renamed_from"))
         say = self.texts(node["say"], node.at("say"), f"the text of state '{name}'") \
             if "say" in node else ()
         actions = self.parse_actions(name, node["actions"], node.at("actions")) \
@@ -563,6 +568,14 @@ class FlowParser:
             self.error(doc.position, "a flow needs 'start: <state>', the first state shown")
         else:
             self._target(start, doc.at("start"), "'start'")
+        fallback = doc.get("fallback")
+        if fallback is not None:
+            self._target(fallback, doc.at("fallback"), "'fallback'")
+        for old, (new, where) in self.renamed.items():
+            if old in self.state_names:
+                self.error(where, f"state '{new}': 'renamed_from' names '{old}', which is still "
+                                  f"a state of this flow. Remove '{old}' from 'renamed_from', or "
+                                  "rename the state")
         for target, where, origin in self._targets:
             if target not in self.state_names:
                 self.error(where, f"{origin}: " + suggest("target state", target,
@@ -573,9 +586,25 @@ class FlowParser:
         if self.problems or flow_id is None or title is None:
             return None
         flow = Flow(flow_id, title, start, dict(self.slots), states, self.digest, self.source,
-                    commands)
+                    commands, renamed={old: new for old, (new, _) in self.renamed.items()},
+                    fallback=fallback)
+        self.draft = flow
         self.check_graph(flow)
         return None if any(p.severity == "error" for p in self.problems) else flow
+
+    def parse_renamed(self, state: str, value: Any, where: Position) -> None:
+        """``renamed_from``: the former names of a state, so that conversations left in a
+        state under its old name follow it after a live reload instead of restarting."""
+        items = value if isinstance(value, list) else [value]
+        for i, old in enumerate(items):
+            at = value.at(i) if isinstance(value, list) else position_of(value, where)
+            if self._id(old, at, "former state name") is None:
+                continue
+            if old in self.renamed:
+                self.error(at, f"'{old}' appears in 'renamed_from' of both "
+                               f"'{self.renamed[old][0]}' and '{state}': keep it in one state")
+                continue
+            self.renamed[old] = (state, at)
 
     def parse_commands(self, value: Any, where: Position) -> dict[str, tuple[ActionCall, ...]]:
         node = self._mapping(value, where, "'commands'")

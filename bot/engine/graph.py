@@ -1,13 +1,32 @@
-"""Diagrams of a flow, as Mermaid or Graphviz DOT text."""
+"""Diagrams of a flow, as Mermaid or Graphviz DOT text.
+
+``highlight`` maps state names to a short reason (unreachable, a validation
+problem): those states are drawn in red, so that an administrator sees at once
+where the flow needs work.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from bot.engine.flow import Branch, Flow
 from bot.i18n import translator
 
 MAX_LABEL = 60
+HIGHLIGHT_FILL, HIGHLIGHT_STROKE = "#ffd6d6", "#cc0000"
+
+
+def unreachable_states(flow: Flow) -> set[str]:
+    """States no path from ``start`` leads to."""
+    reachable, todo = {flow.start}, [flow.start]
+    while todo:
+        state = flow.states.get(todo.pop())
+        for branch in state.exits() if state else ():
+            if branch.target not in reachable:
+                reachable.add(branch.target)
+                todo.append(branch.target)
+    return set(flow.states) - reachable
 
 
 def _edges(flow: Flow, language: str) -> dict[tuple[str, str], list[str]]:
@@ -36,7 +55,8 @@ def _label(labels: list[str]) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
-def to_mermaid(flow: Flow, language: str = "fr") -> str:
+def to_mermaid(flow: Flow, language: str = "fr",
+               highlight: Mapping[str, str] | None = None) -> str:
     def clean(text: str) -> str:
         return text.replace(":", " ").replace('"', "'").replace(";", ",")
 
@@ -47,10 +67,16 @@ def to_mermaid(flow: Flow, language: str = "fr") -> str:
     for name, state in flow.states.items():
         if state.final:
             lines.append(f"    {name} --> [*]")
+    marked = [name for name in flow.states if name in (highlight or {})]
+    if marked:
+        lines.append(f"    classDef problem fill:{HIGHLIGHT_FILL},stroke:{HIGHLIGHT_STROKE},"
+                     "stroke-width:2px")
+        lines.append(f"    class {','.join(marked)} problem")
     return "\n".join(lines) + "\n"
 
 
-def to_dot(flow: Flow, language: str = "fr") -> str:
+def to_dot(flow: Flow, language: str = "fr",
+           highlight: Mapping[str, str] | None = None) -> str:
     def quote(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -59,6 +85,10 @@ def to_dot(flow: Flow, language: str = "fr") -> str:
     for name, state in flow.states.items():
         if state.final:
             lines.append(f"    {quote(name)} [peripheries=2];")
+        if name in (highlight or {}):
+            lines.append(f"    {quote(name)} [style=filled, fillcolor={quote(HIGHLIGHT_FILL)},"
+                         f" color={quote(HIGHLIGHT_STROKE)}, penwidth=2,"
+                         f" tooltip={quote(highlight[name])}];")
     for (source, target), labels in _edges(flow, language).items():
         label = _label(labels)
         attributes = f" [label={quote(label)}]" if label else ""

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +52,9 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self.path = str(path)
         self._lock = threading.RLock()
+        # Features with tables of their own keyed by pseudonym (bot.broadcast) add a
+        # function (db, key) -> rows removed here, so that forget() erases those rows too.
+        self.forget_hooks: list[Callable[[sqlite_utils.Database, str], int]] = []
         if str(path) != ":memory:":
             self.db.enable_wal()
         self.db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: no corruption on crash
@@ -120,6 +123,8 @@ class Store:
                 removed += self.db.execute(
                     f"DELETE FROM {table} WHERE {column} = ?", (key,)
                 ).rowcount
+            for hook in self.forget_hooks:
+                removed += hook(self.db, key)
         return removed
 
     # -- channel bookkeeping ------------------------------------------------------------
@@ -157,6 +162,30 @@ class Store:
                 " slot, value, items, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
+
+    # -- unanswered questions (bot/qa) ----------------------------------------------------
+
+    def record_unanswered(self, question: str, normalized: str, language: str) -> None:
+        """Count one more asking of a question nothing answered; ``question`` is redacted."""
+        now = utc_now()
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO unanswered_questions (question, normalized, language, count,"
+                " created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)"
+                " ON CONFLICT(normalized) DO UPDATE SET count = count + 1,"
+                " updated_at = excluded.updated_at", (question, normalized, language, now, now))
+
+    def unanswered_questions(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The unanswered questions, most often asked first."""
+        sql = ("SELECT question, count, language, created_at AS first_asked,"
+               " updated_at AS last_asked FROM unanswered_questions"
+               " ORDER BY count DESC, updated_at DESC")
+        params: tuple = ()
+        if limit:
+            sql += " LIMIT ?"
+            params = (limit,)
+        with self._lock:
+            return list(self.db.query(sql, params))
 
     def events(self, conversation: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM events"

@@ -59,7 +59,48 @@ def _v2_channel_state(db: sqlite_utils.Database) -> None:
                                pk=("channel", "key"), not_null={"value"})
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_channel_state]
+def _v3_broadcast(db: sqlite_utils.Database) -> None:
+    # Broadcasts (bot/broadcast, docs/broadcast.md). Users appear only as pseudonyms; the one
+    # way back to a chat id is address_book.address, encrypted with a key derived from
+    # ESSBOT_SECRET, kept only for subscribers who consented, erased by /desabonner.
+    db["subscriptions"].create(
+        {"key": str, "channel": str, "language": str, "regions": str, "themes": str,
+         "collectivite": str, "consent_at": str, "updated_at": str},
+        pk="key", not_null={"channel", "language", "regions", "themes", "consent_at"})
+    db["address_book"].create({"key": str, "channel": str, "address": bytes, "created_at": str},
+                              pk="key", not_null={"channel", "address"})
+    db["publishers"].create({"key": str, "granted_by": str, "granted_at": str}, pk="key")
+    db["updates"].create(
+        {"id": int, "created_at": str, "author": str, "origin": str, "language": str,
+         "title": str, "text": str, "link": str, "deadline": str, "regions": str,
+         "themes": str, "collectivites": str, "recipients": int},
+        pk="id", not_null={"created_at", "origin", "title", "text", "regions", "themes",
+                           "collectivites"})
+    db["outbox"].create(
+        {"id": int, "update_id": int, "recipient": str, "channel": str, "status": str,
+         "attempts": int, "not_before": float, "error": str, "updated_at": str,
+         "sent_at": str},
+        pk="id", not_null={"update_id", "recipient", "channel", "status"},
+        defaults={"status": "pending", "attempts": 0, "not_before": 0.0},
+        foreign_keys=[("update_id", "updates", "id")])
+    db["outbox"].create_index(["update_id", "recipient"], unique=True)
+    db["outbox"].create_index(["status", "channel", "id"])  # the worker's next rows
+    db["outbox"].create_index(["recipient"])  # /desabonner, /oublier
+
+
+def _v4_unanswered_questions(db: sqlite_utils.Database) -> None:
+    # Free-text questions the knowledge base could not answer (bot/qa, docs/questions.md),
+    # redacted before storage and tied to nobody: no pseudonym, one row per wording.
+    db["unanswered_questions"].create(
+        {"id": int, "question": str, "normalized": str, "language": str, "count": int,
+         "created_at": str, "updated_at": str},
+        pk="id", not_null={"question", "normalized", "count"}, defaults={"count": 1})
+    db["unanswered_questions"].create_index(["normalized"], unique=True)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_channel_state,
+                                                             _v3_broadcast,
+                                                             _v4_unanswered_questions]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,96 @@
+"""``essbot ask`` and ``essbot questions unanswered`` (the interface is fixed: other tools
+use it). See docs/questions.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from bot.i18n import SUPPORTED_LANGUAGES, translator
+from bot.knowledge import load_knowledge
+from bot.qa import build_searcher
+from bot.qa.search import RELEVANT, Hit
+
+
+def hit_json(hit: Hit) -> dict:
+    item = hit.item
+    return {"id": item.id, "kind": item.kind, "title": item.title, "summary": item.summary,
+            "score": hit.score,
+            "sources": [{"title": s.title, "url": s.url} for s in item.sources]}
+
+
+@click.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, best first.")
+@click.option("--top", type=click.IntRange(min=1, max=50), default=3, show_default=True,
+              help="How many answers at most.")
+@click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), default="fr", show_default=True,
+              help="Language of the messages.")
+@click.pass_context
+def ask(ctx: click.Context, question: str, as_json: bool, top: int, lang: str) -> None:
+    """Answer a question from the knowledge base, as the bot would: best answers first.
+
+        essbot ask "c koi un PTCE" --json
+    """
+    content_dir = ctx.obj.content_dir
+    root = Path.cwd()
+    knowledge, problems = load_knowledge(content_dir, root)
+    searcher, synonym_problems = build_searcher(knowledge, content_dir, root)
+    errors = [p for p in problems + synonym_problems if p.severity == "error"]
+    if errors:
+        click.echo(f"warning: the content has {len(errors)} error(s); answers leave the broken "
+                   "parts out (essbot content validate)", err=True)
+    hits = [h for h in searcher.search(question, top) if h.score >= RELEVANT]
+    if as_json:
+        click.echo(json.dumps([hit_json(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    t = translator(lang)
+    if not hits:
+        click.echo(t._("Je n'ai pas trouvé de réponse sûre à cette question dans la base de "
+                       "connaissances."))
+        return
+    for number, hit in enumerate(hits, 1):
+        item = hit.item
+        click.echo(f"{number}. {item.title}  [{item.id}, {item.kind}, {hit.score:.2f}]")
+        click.echo(f"   {item.summary}")
+        for source in item.sources:
+            click.echo("   – " + source.title + (f" — {source.url}" if source.url else ""))
+
+
+@click.group()
+def questions() -> None:
+    """The free-text questions users asked."""
+
+
+@questions.command("unanswered")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite database (default: $ESSBOT_DB or ./var/essbot.db).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Show only the N most frequent.")
+@click.pass_context
+def unanswered(ctx: click.Context, db_path: Path | None, as_json: bool,
+               limit: int | None) -> None:
+    """The questions the bot could not answer, most frequent first (redacted when stored)."""
+    from bot.store import Store
+
+    path = db_path or ctx.obj.db_path
+    rows = []
+    if Path(path).exists():
+        store = Store(path)
+        try:
+            rows = store.unanswered_questions(limit)
+        finally:
+            store.close()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No unanswered question recorded.")
+        return
+    width = max(len(str(r["count"])) for r in rows)
+    for row in rows:
+        click.echo(f"{row['count']:>{width}}  {row['question']}  (last asked "
+                   f"{row['last_asked'][:10]})")

@@ -1,0 +1,115 @@
+"""From text to search terms: folding, tokens, stop words and a light French stemmer.
+
+Town hall agents type as they speak (« c koi un PTCE », « la comcom peut... »): the
+pipeline folds case and accents, drops elisions (« l' », « d' », « qu' »), splits words,
+removes stop words, then reduces each word to a stem with the suffix rules below, so that
+« associations », « associatif » and « associative » meet. The rules are data, tried in
+order; the first that applies wins. A rule only applies when the stem left is long enough.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "`": "'", "ʼ": "'"})
+_TOKEN = re.compile(r"[a-z0-9]+")
+_THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f.](?=\d{3}\b)")  # « 23 000 » -> « 23000 »
+# Elided articles and pronouns: « l'ESS » -> « ess », « qu'est-ce » -> « est ce ».
+_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'")
+
+# Words that say what kind of answer is wanted (they are stop words for the topic):
+# a definition (the glossary first), an example, a contact.
+INTENTS: dict[str, frozenset[str]] = {
+    "glossary": frozenset({"quoi", "definition", "definir", "signifie", "signifient",
+                           "signification", "veut", "sigle", "acronyme", "what", "meaning",
+                           "means", "mean", "kesako"}),
+    "example": frozenset({"exemple", "exemples", "example", "examples", "cas"}),
+    "contact": frozenset({"contact", "contacts", "contacter", "joindre", "appeler", "telephone",
+                          "tel", "mail", "email", "adresse", "coordonnees", "numero"}),
+}
+# Function words and question scaffolding: they say nothing about the topic.
+STOP_WORDS = frozenset("""
+a ai aie aient aies ait alors as au aucun aucune aupres aussi autre autres aux avec avez avoir
+avons ayant bah ben bien bon bonjour bonsoir c ca car ce ceci cela celle celles celui cependant
+ces cet cette ceux chaque chez ci coucou comme comment d dans de des deja depuis doit doivent
+donc dont du elle elles en encore est et etaient etais etait etant ete etes etre eu eux faire
+fais fait faut hein hello ici il ils j je jusqu l la le les leur leurs lui m ma mais me meme
+merci mes moi mon n ne ni non nos notre nous o on ont ou oui par parce pas peu peut peuvent peux
+plait plus pour pourquoi pourrait pouvons pouvez pouvoir puis puisque qu quand que quel quelle
+quelles quels qui quoi s sa sais sait sans savoir se selon ses si sil soit son sont suis sur svp
+t ta te tes toi ton tous tout toute toutes tres trop tu un une unes uns vers veux voila vos
+votre vous vu y dire dit sert servir fonctionne exactement
+what is the a an of to do does can how for in on and or what's whats which who why with
+""".split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
+
+# Suffix rules on folded words: (suffix, replacement, shortest stem kept).
+# Plurals first, then the derivational endings, longest first.
+PLURAL_RULES: tuple[tuple[str, str, int], ...] = (
+    ("eaux", "eau", 3), ("aux", "al", 3), ("s", "", 3), ("x", "", 3),
+)
+SUFFIX_RULES: tuple[tuple[str, str, int], ...] = (
+    ("issements", "", 3), ("issement", "", 3), ("atrices", "", 3), ("ateurs", "", 3),
+    ("ationnelle", "", 3), ("ationnel", "", 3), ("atrice", "", 3), ("ateur", "", 3),
+    ("tionnements", "", 3), ("tionnement", "", 3), ("tionner", "", 3), ("tionnes", "", 3),
+    ("tionne", "", 3), ("ations", "", 3), ("ation", "", 3), ("itions", "", 3), ("ition", "", 3),
+    ("tions", "", 3), ("tion", "", 3),
+    ("ements", "", 4), ("ement", "", 4), ("ments", "", 4), ("ment", "", 4),
+    ("atives", "", 3), ("ative", "", 3), ("atifs", "", 3), ("atif", "", 3),
+    ("ites", "", 3), ("ite", "", 3), ("istes", "", 3), ("iste", "", 3), ("isme", "", 3),
+    ("iques", "", 3), ("ique", "", 3), ("ic", "", 3), ("aire", "ar", 3), ("oire", "or", 4),
+    ("iales", "", 4), ("iale", "", 4), ("ial", "", 4), ("ales", "", 4), ("ale", "", 4),
+    ("al", "", 4), ("ie", "", 4), ("ables", "", 3), ("able", "", 3), ("ibles", "", 3),
+    ("ible", "", 3), ("euses", "", 3), ("euse", "", 3), ("eurs", "", 3), ("eur", "", 3),
+    ("ieres", "", 3), ("iere", "", 3), ("iers", "", 3), ("ier", "", 3),
+    ("ives", "", 3), ("ive", "", 3), ("ifs", "", 3), ("if", "", 3),
+    ("elles", "", 3), ("elle", "", 3), ("els", "", 3), ("el", "", 4),
+    ("iennes", "", 3), ("ienne", "", 3), ("iens", "", 3), ("ien", "", 3),
+    ("antes", "", 4), ("ante", "", 4), ("ants", "", 4), ("ant", "", 4),
+    ("ances", "", 4), ("ance", "", 4), ("ences", "", 4), ("ence", "", 4),
+    ("ions", "", 4), ("ion", "", 4),
+    ("erions", "", 3), ("erons", "", 3), ("erez", "", 3), ("eront", "", 3), ("era", "", 3),
+    ("ees", "", 3), ("ee", "", 3), ("es", "", 3), ("ez", "", 3), ("er", "", 3),
+    ("ir", "", 4), ("e", "", 3),
+)
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, ligatures spelt out, typographic apostrophes made plain."""
+    text = text.casefold().translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Folded words, elisions removed: « L'entrée d'une SCIC » -> [entree, une, scic]."""
+    return _TOKEN.findall(_ELISION.sub(" ", _THOUSANDS.sub("", fold(text))))
+
+
+def _apply(word: str, rules: tuple[tuple[str, str, int], ...]) -> str:
+    for suffix, replacement, shortest in rules:
+        if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
+            return word[: len(word) - len(suffix)] + replacement
+    return word
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The stem of one folded word; numbers and words of four letters are kept as they are.
+
+    Short words are mostly acronyms (PTCE, SCIC, SIAE): cutting their last letter would
+    merge unrelated ones. Two passes: « intercommunalité » -> « intercommunal » -> « intercommun ».
+    """
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    word = _apply(word, PLURAL_RULES)
+    if len(word) <= 4:
+        return word
+    once = _apply(word, SUFFIX_RULES)
+    return _apply(once, SUFFIX_RULES) if once != word and len(once) > 6 else once
+
+
+def terms(text: str) -> list[str]:
+    """Stems of the words of ``text`` that carry meaning (stop words left out)."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]

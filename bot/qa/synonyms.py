@@ -1,0 +1,166 @@
+"""``content/synonymes.yaml``: the vocabulary of questions, kept by administrators.
+
+Two sections:
+
+``synonymes``
+    groups of equivalent words or phrases (« commande publique », « marchés publics »,
+    « achats »): a question naming one of them also looks for the others.
+``abreviations``
+    one-way rewrites of what people type into what they mean (« c koi » -> « c'est
+    quoi », « asso » -> « association »), applied before anything else.
+
+Every problem names ``file:line:column``, like the rest of the content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.engine.conditions import suggest
+from bot.qa.normalize import STOP_WORDS, terms, words
+from bot.yamlsrc import (
+    MarkedDict,
+    MarkedList,
+    Position,
+    Problem,
+    display_name,
+    load_marked_file,
+)
+
+SYNONYMS_FILE = "synonymes.yaml"
+SECTIONS = ("synonymes", "abreviations")
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Synonyms:
+    """Rewrites on folded words; groups of equivalent phrases on stems."""
+
+    rewrites: dict[Phrase, Phrase] = field(default_factory=dict)
+    groups: tuple[tuple[Phrase, ...], ...] = ()
+
+    @property
+    def longest_rewrite(self) -> int:
+        return max((len(k) for k in self.rewrites), default=0)
+
+    def rewrite(self, folded_words: list[str]) -> list[str]:
+        """Replace typed forms by what they mean, longest match first."""
+        if not self.rewrites:
+            return folded_words
+        out: list[str] = []
+        i, longest = 0, self.longest_rewrite
+        while i < len(folded_words):
+            for size in range(min(longest, len(folded_words) - i), 0, -1):
+                meaning = self.rewrites.get(tuple(folded_words[i:i + size]))
+                if meaning is not None:
+                    out.extend(meaning)
+                    i += size
+                    break
+            else:
+                out.append(folded_words[i])
+                i += 1
+        return out
+
+
+def _text(value, where: Position, what: str, problems: list[Problem]) -> str | None:
+    if isinstance(value, bool) or value is None or not isinstance(value, str | int | float):
+        problems.append(Problem(where, f"{what} must be a word or a phrase in quotes"))
+        return None
+    text = str(value).strip()
+    if not text:
+        problems.append(Problem(where, f"{what} is empty"))
+        return None
+    return text
+
+
+def parse_synonyms(document, path_name: str) -> tuple[Synonyms, list[Problem]]:
+    """Check a parsed synonyms document; bad entries are left out and reported."""
+    problems: list[Problem] = []
+    start = Position(path_name, 1, 1)
+    if document is None:
+        return Synonyms(), problems
+    if not isinstance(document, MarkedDict):
+        problems.append(Problem(start, "synonymes.yaml must be a mapping with 'synonymes:' "
+                                       "(a list of groups) and 'abreviations:' (a mapping)"))
+        return Synonyms(), problems
+    for key in document:
+        if key not in SECTIONS:
+            problems.append(Problem(document.key_positions[key],
+                                    suggest("section", key, SECTIONS)
+                                    + f" Sections: {', '.join(SECTIONS)}."))
+    groups: list[tuple[Phrase, ...]] = []
+    seen: dict[Phrase, tuple[Position, int]] = {}
+    raw_groups = document.get("synonymes")
+    if raw_groups is not None and not isinstance(raw_groups, MarkedList):
+        problems.append(Problem(document.at("synonymes"), "'synonymes' must be a list of "
+                                "groups, each written [mot, autre mot, ...]"))
+        raw_groups = None
+    for i, group in enumerate(raw_groups or []):
+        where = raw_groups.at(i)
+        if not isinstance(group, MarkedList) or len(group) < 2:
+            problems.append(Problem(where, "a group of synonyms is a list of at least two "
+                                           "words or phrases: [marchés publics, commande "
+                                           "publique]"))
+            continue
+        phrases: list[Phrase] = []
+        for j, entry in enumerate(group):
+            at = group.at(j)
+            text = _text(entry, at, "a synonym", problems)
+            if text is None:
+                continue
+            stems = tuple(terms(text))
+            if not stems:
+                problems.append(Problem(at, f"'{text}' has only common words (le, de, quoi...) "
+                                            "and cannot be searched: write a more specific "
+                                            "word"))
+                continue
+            if stems in seen:
+                first, group_number = seen[stems]
+                if group_number != len(groups):  # another spelling in the same group is fine
+                    problems.append(Problem(at, f"'{text}' is already in the group at line "
+                                                f"{first.line}: merge the two groups",
+                                            severity="warning"))
+                continue
+            seen[stems] = (at, len(groups))
+            phrases.append(stems)
+        if len(phrases) >= 2:
+            groups.append(tuple(phrases))
+    rewrites: dict[Phrase, Phrase] = {}
+    raw_rewrites = document.get("abreviations")
+    if raw_rewrites is not None and not isinstance(raw_rewrites, MarkedDict):
+        problems.append(Problem(document.at("abreviations"), "'abreviations' must be a "
+                                "mapping: « ce qui est tapé: ce que cela veut dire »"))
+        raw_rewrites = None
+    for typed, meaning in (raw_rewrites or {}).items():
+        at_key, at_value = raw_rewrites.key_positions[typed], raw_rewrites.at(typed)
+        typed_text = _text(typed, at_key, "an abbreviation", problems)
+        meaning_text = _text(meaning, at_value, f"the meaning of '{typed}'", problems)
+        if typed_text is None or meaning_text is None:
+            continue
+        typed_words, meaning_words = tuple(words(typed_text)), tuple(words(meaning_text))
+        if not typed_words or not meaning_words:
+            problems.append(Problem(at_key, f"'{typed_text}' or its meaning has no letters "
+                                            "or digits"))
+            continue
+        if typed_words in rewrites:
+            problems.append(Problem(at_key, f"'{typed_text}' is rewritten twice (the same "
+                                            "once accents and case are ignored)"))
+            continue
+        rewrites[typed_words] = meaning_words
+    return Synonyms(rewrites, tuple(groups)), problems
+
+
+def load_synonyms(path: Path, root: Path | None = None) -> tuple[Synonyms, list[Problem]]:
+    """Load a synonyms file; a missing file is no synonyms, not an error."""
+    if not path.exists():
+        return Synonyms(), []
+    try:
+        document = load_marked_file(path, root)
+    except Problem as problem:
+        return Synonyms(), [problem]
+    return parse_synonyms(document, display_name(path, root))
+
+
+__all__ = ["STOP_WORDS", "SYNONYMS_FILE", "Synonyms", "load_synonyms", "parse_synonyms"]

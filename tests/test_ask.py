@@ -1,0 +1,327 @@
+"""Free-text questions: retrieval quality, the CLI, the engine hook, unanswered questions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.config import PROJECT_ROOT
+from bot.engine.engine import QuestionContext
+from bot.i18n import translator
+from bot.knowledge import load_knowledge
+from bot.qa import build_searcher
+from bot.qa.evaluate import evaluate, load_questions
+from bot.qa.hook import QuestionService
+from bot.qa.redact import redact
+from bot.qa.search import RELEVANT
+from bot.qa.synonyms import load_synonyms
+from tests.conftest import TEST_SECRET, Chat
+
+CONTENT = PROJECT_ROOT / "content"
+QUESTIONS = PROJECT_ROOT / "tests" / "data" / "questions.yaml"
+TOP3_TARGET = 0.90
+TOP1_TARGET = 0.85  # measured 92 % on 90 questions (docs/questions.md)
+
+
+@pytest.fixture(scope="module")
+def searcher():
+    knowledge = load_knowledge(CONTENT)[0]
+    searcher, synonym_problems = build_searcher(knowledge, CONTENT)
+    assert [p for p in synonym_problems if p.severity == "error"] == []
+    return searcher
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return load_knowledge(CONTENT)[0]
+
+
+def test_questions_find_their_answers(searcher, knowledge):
+    questions = load_questions(QUESTIONS)
+    assert len([q for q in questions if q.expected]) >= 60
+    unknown = {i for q in questions for i in q.expected} - set(knowledge.items)
+    assert unknown == set(), f"tests/data/questions.yaml names items that do not exist: {unknown}"
+    result = evaluate(searcher, questions)
+    print(f"\nfree-text questions: {result}")
+    for miss in result.misses:
+        print("  " + miss)
+    assert result.top3_rate >= TOP3_TARGET, result
+    assert result.top1_rate >= TOP1_TARGET, result
+    assert result.refused >= 0.75 * result.unanswerable, result
+
+
+def test_french_normalisation_meets_spoken_questions(searcher):
+    def best(question: str) -> str:
+        return searcher.search(question, 1)[0].item.id
+
+    assert best("c koi un PTCE") == best("Qu'est-ce qu'un pôle territorial de coopération "
+                                         "économique ?")
+    assert best("SUBVENTION ASSO") == best("subventions associations")
+    assert best("marchés réservés") == best("marche reserve")
+    assert searcher.search("", 3) == [] and searcher.search("le la les ?", 3) == []
+
+
+# -- the CLI ----------------------------------------------------------------------------------
+
+def invoke(args: list[str], **env) -> object:
+    return CliRunner().invoke(cli, args, env={"ESSBOT_SECRET": TEST_SECRET, **env},
+                              catch_exceptions=False)
+
+
+def test_ask_json_shape():
+    result = invoke(["ask", "c koi un PTCE", "--json", "--top", "2"])
+    assert result.exit_code == 0, result.output
+    answers = json.loads(result.output)
+    assert 1 <= len(answers) <= 2
+    assert answers[0]["id"] in ("glossaire_ptce", "ptce")
+    for answer in answers:
+        assert set(answer) == {"id", "kind", "title", "summary", "score", "sources"}
+        assert 0 < answer["score"] <= 1 and answer["score"] >= RELEVANT
+        assert answer["sources"] and all(set(s) == {"title", "url"} for s in answer["sources"])
+        assert all(s["url"] is None or s["url"].startswith("https://")
+                   for s in answer["sources"])
+    scores = [a["score"] for a in answers]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "recette de la tarte aux pommes"])
+def test_ask_without_answer(question: str):
+    result = invoke(["ask", question, "--json"])
+    assert result.exit_code == 0 and json.loads(result.output) == []
+    result = invoke(["ask", question, "--lang", "en"])
+    assert result.exit_code == 0
+    assert "could not find a reliable answer" in result.output, result.output
+
+
+def test_ask_readable_output():
+    result = invoke(["ask", "seuil spaser"])
+    assert result.exit_code == 0
+    assert result.output.startswith("1. ") and "spaser" in result.output.lower()
+    assert "https://" in result.output
+
+
+# -- through the engine -----------------------------------------------------------------------
+
+def in_the_parcours(chat: Chat) -> str:
+    """Go one step into the parcours, to a state with choices; returns the state."""
+    chat.send("/start")
+    chat.press("Comment se déroule le parcours")
+    assert chat.labels == ["Commencer"] and chat.conversation.back
+    return chat.conversation.state
+
+
+def asked_again(chat: Chat) -> bool:
+    return [c.label for c in chat.replies[-1].choices] == ["Commencer"]
+
+
+def test_question_command_in_the_middle_of_the_parcours(chat: Chat):
+    state = in_the_parcours(chat)
+    before = chat.conversation
+    chat.send("/question c'est quoi une SCIC ?")
+    assert "Voici ce que j'ai trouvé" in chat.text
+    assert "SCIC" in chat.text and "Source :" in chat.text
+    assert "Reprendre le parcours" in chat.labels
+    assert any(label.startswith("Détails : ") for label in chat.labels)
+    assert asked_again(chat), "the current question comes back"
+    after = chat.conversation
+    assert (after.state, after.slots, after.back) == (before.state, before.slots, before.back)
+    chat.press("Commencer")
+    assert chat.conversation.state != state, "the parcours resumes where it was"
+
+
+def test_question_command_where_a_typed_answer_is_expected(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    state = chat.conversation.state
+    assert chat.engine.flows["parcours"].states[state].input is not None
+    chat.send("/question c koi un PTCE")
+    assert "pôle territorial de coopération économique" in chat.text
+    assert chat.conversation.state == state
+
+
+def test_english_alias_and_empty_question(chat: Chat):
+    state = in_the_parcours(chat)
+    chat.send("/ask")
+    assert "/question" in chat.text and chat.conversation.state == state
+    chat.send("/ask seuil spaser")
+    assert "SPASER" in chat.text
+
+
+def test_free_text_question_keeps_the_state(chat: Chat):
+    in_the_parcours(chat)
+    before = chat.conversation
+    chat.send("la comcom peut entrer au capital d'une scic ?")
+    assert "Entrer au capital d'une société coopérative d'intérêt collectif" in chat.text
+    after = chat.conversation
+    assert (after.state, after.slots, after.back) == (before.state, before.slots, before.back)
+    events = chat.engine.store.events(after.key)
+    assert events[-1]["kind"] == "question" and events[-1]["detail"] is None
+
+
+def test_detail_and_resume_buttons(chat: Chat):
+    state = in_the_parcours(chat)
+    chat.send("/question seuil spaser")
+    detail = next(c for c in chat.choices if c.label.startswith("Détails : Adopter un SPASER"))
+    assert len(detail.payload.encode()) <= 64
+    chat.press(detail.payload)
+    assert "Sources (vérifiées le" in chat.text and "Base légale" in chat.text
+    assert chat.conversation.state == state
+    chat.send("/question seuil spaser")
+    chat.press("Reprendre le parcours")
+    assert asked_again(chat)
+    assert chat.conversation.state == state
+
+
+@pytest.mark.parametrize("payload", ["q:d:nexiste_pas", "q:d:", "q:other", "q:d:../../etc"])
+def test_forged_detail_payload_is_refused(chat: Chat, payload: str):
+    in_the_parcours(chat)
+    before = chat.conversation
+    chat.press(payload)
+    assert "Je n'ai pas reconnu ce choix." in chat.text
+    after = chat.conversation
+    assert (after.state, after.slots) == (before.state, before.slots)
+
+
+def test_no_answer_is_honest_and_points_to_national_contacts(chat: Chat):
+    state = in_the_parcours(chat)
+    chat.send("/question horaires de la piscine municipale ?")
+    assert "Je n'ai pas trouvé de réponse sûre" in chat.text
+    assert "RTES" in chat.text and "ESS France" in chat.text
+    assert "Reprendre le parcours" in chat.labels
+    assert chat.conversation.state == state
+
+
+def test_no_answer_names_the_cress_of_the_region(engine, knowledge):
+    service = QuestionService.create(knowledge, CONTENT, engine.store)
+    flow = engine.flows[engine.main_flow]
+    context = QuestionContext(flow, flow.start, {"region": "53"}, translator("fr"), True)
+    [reply] = service("horaires de la piscine municipale ?", context)
+    assert "CRESS Bretagne" in reply.text and "RTES" not in reply.text
+    assert any(c.payload == "q:d:cress_bretagne" for c in reply.choices)
+
+
+def test_stray_text_is_not_taken_for_a_question(chat: Chat):
+    in_the_parcours(chat)
+    chat.send("bof")
+    assert "Je n'ai pas compris votre réponse" in chat.text
+    assert chat.engine.store.unanswered_questions() == []
+
+
+# -- unanswered questions ---------------------------------------------------------------------
+
+PERSONAL = ("Bonjour, je suis Marie Dupont (marie.dupont@mairie-exemple.fr, 06 12 34 56 78, "
+            "@mdupont), IBAN FR76 3000 6000 0112 3456 7890 189, dossier 1234567 : "
+            "comment inscrire la piscine de Trifouilly sur https://exemple.fr/x ?")
+
+
+def test_redaction_removes_personal_data():
+    known = {"piscine", "inscrire", "dossier", "comment"}
+    text = redact(PERSONAL, known)
+    for secret in ("Marie", "Dupont", "marie.dupont", "mairie-exemple", "06 12", "@mdupont",
+                   "FR76", "3000 6000", "1234567", "Trifouilly", "exemple.fr"):
+        assert secret not in text, (secret, text)
+    for placeholder in ("[nom]", "[email]", "[téléphone]", "[pseudo]", "[iban]", "[nombre]",
+                        "[lien]"):
+        assert placeholder in text, (placeholder, text)
+    assert "comment inscrire la piscine" in text
+    assert redact("Appelez M. Paris au +33 6 12 34 56 78", {"paris", "appel"}) == \
+        "Appelez M. [nom] au [téléphone]"
+    assert redact("seuil SPASER pour 2024 ?", {"spaser", "seuil"}) == "seuil SPASER pour 2024 ?"
+
+
+def test_unanswered_questions_are_recorded_redacted(chat: Chat, settings):
+    in_the_parcours(chat)
+    chat.send("/question " + PERSONAL)
+    chat.send("/question horaires de la piscine municipale ?")
+    chat.send("horaires de la piscine municipale ?")
+    rows = chat.engine.store.unanswered_questions()
+    assert [r["count"] for r in rows] == [2, 1]
+    assert rows[0]["question"] == "horaires de la piscine municipale ?"
+    assert "[email]" in rows[1]["question"] and "[nom]" in rows[1]["question"]
+    chat.engine.store.close()
+    # Nowhere in the database: not in this table, not in the log.
+    conn = sqlite3.connect(settings.db_path)
+    dump = "\n".join(conn.iterdump())
+    conn.close()
+    for secret in ("Dupont", "marie.dupont", "06 12 34", "mdupont", "FR76", "Trifouilly"):
+        assert secret not in dump
+
+
+def test_questions_unanswered_command(chat: Chat, settings):
+    in_the_parcours(chat)
+    for text in ("quel temps fera-t-il demain ?", "horaires de la piscine ?",
+                 "horaires de la piscine ?"):
+        chat.send("/question " + text)
+    chat.engine.store.close()
+    result = invoke(["questions", "unanswered", "--db", str(settings.db_path)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("2  horaires de la piscine ?")
+    assert lines[1].startswith("1  quel temps fera-t-il demain ?")
+    rows = json.loads(invoke(["questions", "unanswered", "--db", str(settings.db_path),
+                              "--json"]).output)
+    assert (rows[0]["question"], rows[0]["count"]) == ("horaires de la piscine ?", 2)
+    empty = invoke(["questions", "unanswered", "--db", str(settings.db_path) + ".none"])
+    assert "No unanswered question" in empty.output
+
+
+# -- synonyms file ----------------------------------------------------------------------------
+
+def test_synonym_errors_name_file_and_line(tmp_path: Path):
+    path = tmp_path / "synonymes.yaml"
+    path.write_text("synonymes:\n"
+                    "  - [commande publique, marchés publics]\n"
+                    "  - seul\n"
+                    "  - [asso, le]\n"
+                    "  - [interco, [liste]]\n"
+                    "abreviations:\n"
+                    "  c koi: c'est quoi\n"
+                    "  C Koi: autre chose\n"
+                    "  vide: ''\n"
+                    "synonymz: []\n", encoding="utf-8")
+    synonyms, problems = load_synonyms(path, tmp_path)
+    located = sorted(str(p) for p in problems)
+    assert any(p.startswith("synonymes.yaml:3:5: error: a group of synonyms") for p in located)
+    assert any(p.startswith("synonymes.yaml:4:12: error: 'le' has only common words")
+               for p in located)
+    assert any(p.startswith("synonymes.yaml:5:15: error: a synonym must be") for p in located)
+    assert any(p.startswith("synonymes.yaml:8:3: error: 'C Koi' is rewritten twice")
+               for p in located)
+    assert any(p.startswith("synonymes.yaml:9:9: error:") for p in located)
+    assert any(p.startswith("synonymes.yaml:10:1: error:") and "synonymes" in p
+               for p in located)
+    assert len(synonyms.groups) == 1 and synonyms.rewrites[("c", "koi")] == ("est", "quoi")
+    path.write_text("synonymes: [a, b\n", encoding="utf-8")
+    [problem] = load_synonyms(path, tmp_path)[1]
+    assert str(problem).startswith("synonymes.yaml:") and "not valid YAML" in str(problem)
+
+
+def test_content_validate_checks_the_synonyms(tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "synonymes.yaml").write_text("synonymes:\n  - [seul]\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["content", "validate", "--content-dir", str(content)],
+                                env={"ESSBOT_SECRET": TEST_SECRET})
+    assert result.exit_code == 1
+    assert "synonymes.yaml:2:5: error: a group of synonyms" in result.output
+
+
+def test_index_follows_content_changes(tmp_path: Path, knowledge, monkeypatch):
+    import bot.qa.hook as hook
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    service = QuestionService.create(knowledge, content, None, tmp_path)
+    assert service.search("zorglub") == []
+    synonyms = content / "synonymes.yaml"
+    synonyms.write_text(synonyms.read_text(encoding="utf-8")
+                        + "  zorglub: société coopérative d'intérêt collectif\n",
+                        encoding="utf-8")
+    monkeypatch.setattr(hook, "REFRESH_EVERY", 0.0)
+    assert service.search("zorglub")[0].item.id in ("glossaire_scic", "scic_capital")
