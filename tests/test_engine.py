@@ -391,3 +391,14 @@ def test_a_long_explanation_is_not_repeated_when_the_question_comes_back(chat: C
     chat.send("hein ?")
     assert "Le parcours suit les trois étapes" not in chat.text
     assert "Je n'ai pas compris" in chat.text and chat.labels == ["Commencer"]
+
+
+def test_a_question_typed_where_a_territory_is_expected_is_answered(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("c'est quoi une SCIC ?")
+    assert "Voici ce que j'ai trouvé" in chat.text and "SCIC" in chat.text
+    assert chat.conversation.state == "territoire"
+    assert "Quel est votre territoire" in chat.text, "then the question comes back"
+    chat.send("Zzyzxville")  # neither a territory nor a question
+    assert "Je ne trouve pas ce territoire" in chat.text

@@ -61,6 +61,8 @@ class QuestionContext:
     slots: Mapping[str, object]
     translator: Translator
     explicit: bool = False  # asked with /question: answer it, even to say there is no answer
+    # typed where an answer was expected, and not a valid one: answer only if sure, else None
+    only_if_relevant: bool = False
 
 
 class QuestionHook(Protocol):
@@ -505,10 +507,11 @@ class _Turn:
                 return
         self.reject("forged_choice", self.t._("Ce choix n'est pas proposé ici."))
 
-    def question_context(self, explicit: bool = False) -> QuestionContext:
+    def question_context(self, explicit: bool = False,
+                         only_if_relevant: bool = False) -> QuestionContext:
         conversation = self.conversation
         return QuestionContext(self.flow, conversation.state, copy_slots(conversation.slots),
-                               self.t, explicit)
+                               self.t, explicit, only_if_relevant)
 
     def on_routed_payload(self, prefix: str, handler: PayloadHandler, payload: str) -> None:
         """A button of a registered handler: its answer, then the current question again."""
@@ -538,6 +541,19 @@ class _Turn:
                 self.say(t._("Je n'ai pas de réponse à cette question. Tapez /aide pour voir "
                              "ce que je sais faire."))
         self.prompt()
+
+    def answer_as_question(self, text: str) -> bool:
+        """Typed text that is not a valid answer may be a question (« c'est quoi un EPT ? »)."""
+        hook = self.engine.question_hook
+        if hook is None:
+            return False
+        answer = hook(text, self.question_context(only_if_relevant=True))
+        if not answer:
+            return False
+        self.event("question", state=self.conversation.state)
+        self.replies.extend(answer)
+        self.prompt()
+        return True
 
     def reject(self, reason: str, message: str) -> None:
         """Refuse an input: say why, ask the current question again, change nothing."""
@@ -607,6 +623,8 @@ class _Turn:
         ok = spec.min_length <= len(text) <= spec.max_length and (
             spec.pattern is None or spec.pattern.fullmatch(text) is not None)
         if not ok:
+            if self.answer_as_question(text):
+                return
             message = (spec.error.render(self.t) if spec.error else
                        self.t._("Cette réponse ne convient pas (entre {min} et {max} "
                                 "caractères).").format(min=spec.min_length, max=spec.max_length))
@@ -622,6 +640,8 @@ class _Turn:
         spec = state.input
         candidates = self.engine.resolvers[spec.resolve.resolver].lookup(text)
         if not candidates:
+            if self.answer_as_question(text):
+                return
             message = (spec.error.render(self.t) if spec.error else
                        self.t._("Je n'ai rien trouvé sous ce nom. Vérifiez l'orthographe, "
                                 "ou essayez autrement."))

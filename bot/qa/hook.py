@@ -160,6 +160,8 @@ class QuestionService:
         t = context.translator
         if relevant:
             return [self.answer(relevant, t)]
+        if context.only_if_relevant:
+            return None
         if not context.explicit and not looks_like_a_question(text):
             return None  # not a question: the engine asks the user to rephrase
         nearby = [h for h in hits if h.score >= NEARBY]
