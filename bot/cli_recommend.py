@@ -93,6 +93,11 @@ def _load(ctx: click.Context, type_, contexts, themes, step, territory
     return kb, profile, place
 
 
+def _label(kb: KnowledgeBase, vocabulary: str, value: str, t) -> str:
+    text = kb.vocabularies.get(vocabulary, {}).get(value)
+    return text.render(t) if text else value
+
+
 def _item_json(kb: KnowledgeBase, ranked: Ranked, lang: str) -> dict[str, Any]:
     item = ranked.item
     data: dict[str, Any] = {
@@ -144,8 +149,10 @@ def recommend(ctx: click.Context, type_, contexts, themes, step, territory, lang
         return
     t = translator(lang)
     if place is not None:
-        click.echo(f"{place.label} — {profile.type}, region {profile.region}, "
-                   f"size {profile.size}\n")
+        facts = [_label(kb, vocabulary, value, t) for vocabulary, value in (
+            ("collectivites", profile.type), ("regions", profile.region),
+            ("sizes", profile.size)) if value]
+        click.echo(f"{place.label} — {', '.join(facts)}\n")
     for kind, ranked in chosen.items():
         if not ranked:
             continue
