@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SCRIPT = [
     ("text", "/start"),
     ("choice", "c:accueil:commencer"),
-    ("choice", "c:collectivite:commune"),
-    ("text", "Quimperlé"),
+    ("text", "Quimperlé"),  # the territory: resolved, it pre-fills type, size and region
+    ("choice", "c:territoire_trouve:oui"),
     ("choice", "c:contexte:rural"),
     ("choice", "c:contexte_suite:continuer"),
     ("choice", "c:themes:alimentation"),

@@ -9,6 +9,7 @@ catalogs are compiled in memory the first time a language is used, so no
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import io
 from functools import cache
@@ -86,10 +87,15 @@ class Translator:
         return self._translations.ngettext(singular, plural, n)
 
     def format_date(self, value: dt.date) -> str:
-        return babel_format_date(value, format="long", locale=self.locale)
+        return _format_date(value, self.language)
 
     def format_number(self, value: float | int) -> str:
         return format_decimal(value, locale=self.locale)
+
+
+@functools.lru_cache(maxsize=1024)  # a few distinct dates (last_checked), shown very often
+def _format_date(value: dt.date, language: str) -> str:
+    return babel_format_date(value, format="long", locale=Locale.parse(language))
 
 
 @cache

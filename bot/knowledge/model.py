@@ -55,6 +55,14 @@ class KnowledgeBase:
     vocabularies: Mapping[str, Mapping[str, LocalText]]  # from content/taxonomy.yaml
     documents: Mapping[str, str]  # source document id -> title
     scoring: ScoringRules | None = None  # from content/scoring.yaml; None if it is broken
+    _by_kind: Mapping[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False,
+                                                     default_factory=dict)
+
+    def __post_init__(self) -> None:
+        by_kind: dict[str, tuple[Item, ...]] = {}
+        for item in self.items.values():  # ranking asks for a kind at every recommendation
+            by_kind[item.kind] = (*by_kind.get(item.kind, ()), item)
+        object.__setattr__(self, "_by_kind", by_kind)
 
     def of_kind(self, kind: str) -> list[Item]:
-        return [item for item in self.items.values() if item.kind == kind]
+        return list(self._by_kind.get(kind, ()))

@@ -15,7 +15,7 @@ from bot.engine.flow import ActionContext, ActionSpec, ParamKind
 from bot.engine.messages import Document, Outgoing
 from bot.i18n import N_, Translator
 from bot.knowledge.model import Item, KnowledgeBase
-from bot.knowledge.roadmap import roadmap_filename, roadmap_html, roadmap_markdown
+from bot.knowledge.roadmap import roadmap_documents, roadmap_filename
 from bot.knowledge.scoring import Profile, Ranked
 
 RECOMMENDED_KINDS = ("lever", "funding", "contact", "example")
@@ -107,16 +107,15 @@ def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:
         context.shown_items.extend(r.item.id for ranked in chosen.values() for r in ranked)
         today = dt.date.today()
         name = roadmap_filename(profile, today)
+        markdown, page = roadmap_documents(kb, profile, chosen, t, today)
         return [
             Outgoing(t._("Votre feuille de route est prête : les étapes, les leviers, les "
                          "contacts, les financements, les exemples et toutes les sources. "
                          "Tapez /feuille pour la recevoir à nouveau."),
-                     document=Document(f"{name}.md", "text/markdown",
-                                       roadmap_markdown(kb, profile, chosen, t, today).encode())),
+                     document=Document(f"{name}.md", "text/markdown", markdown.encode())),
             Outgoing(t._("La même, en version imprimable (ouvrez-la dans un navigateur, puis "
                          "Imprimer) :"),
-                     document=Document(f"{name}.html", "text/html",
-                                       roadmap_html(kb, profile, chosen, t, today).encode())),
+                     document=Document(f"{name}.html", "text/html", page.encode())),
         ]
 
     def show(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:

@@ -131,9 +131,24 @@ def outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranke
     return Outline(title, subtitle, profile_lines, sections, sources)
 
 
+def roadmap_documents(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranked]],
+                      t: Translator, today: dt.date) -> tuple[str, str]:
+    """The feuille de route as (Markdown, HTML), from one outline."""
+    doc = outline(kb, profile, chosen, t, today)
+    return render_markdown(doc, t), render_html(doc, t)
+
+
 def roadmap_markdown(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranked]],
                      t: Translator, today: dt.date) -> str:
-    doc = outline(kb, profile, chosen, t, today)
+    return render_markdown(outline(kb, profile, chosen, t, today), t)
+
+
+def roadmap_html(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranked]],
+                 t: Translator, today: dt.date) -> str:
+    return render_html(outline(kb, profile, chosen, t, today), t)
+
+
+def render_markdown(doc: Outline, t: Translator) -> str:
     out = [f"# {doc.title}", "", f"_{doc.subtitle}_", "", f"## {t._('Votre profil')}", ""]
     out += [f"- **{name}** : {value}" for name, value in doc.profile]
     for section in doc.sections:
@@ -171,9 +186,7 @@ section{break-inside:avoid-page}h2{break-after:avoid}}
 """.strip()
 
 
-def roadmap_html(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranked]],
-                 t: Translator, today: dt.date) -> str:
-    doc = outline(kb, profile, chosen, t, today)
+def render_html(doc: Outline, t: Translator) -> str:
     e = html.escape
     out = [f'<!doctype html><html lang="{e(t.language)}"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
