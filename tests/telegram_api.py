@@ -38,6 +38,7 @@ TOKEN = "123456789:AAH-fake-token_for-tests-0123456789"
 BOT_ID = 123456789
 BOT_USERNAME = "essbot_test_bot"
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 JSON_FIELDS = {"chat_id", "message_id", "reply_markup", "commands", "scope", "offset", "limit",
                "timeout", "allowed_updates", "link_preview_options", "show_alert", "cache_time",
                "drop_pending_updates", "max_connections", "reply_parameters",
@@ -418,6 +419,8 @@ class FakeBotAPI:
         if sent.document is not None:
             message["document"] = {"file_id": "doc", "file_unique_id": "doc",
                                    "file_name": sent.document["filename"]}
+            if sent.text:
+                message["caption"] = sent.text
         else:
             message["text"] = sent.text
         if sent.reply_markup:
@@ -443,6 +446,8 @@ class FakeBotAPI:
             plain = raw
         if key == "text" and not plain.strip():
             raise ApiError(400, "Bad Request: message text is empty")
+        if key == "caption" and utf16_length(plain) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
         if utf16_length(plain) > MAX_TEXT:
             raise ApiError(400, "Bad Request: message is too long")
         return raw, plain
@@ -497,8 +502,8 @@ class FakeBotAPI:
         document = params.get("document")
         if not isinstance(document, dict):
             raise ApiError(400, "Bad Request: there is no document in the request")
-        caption = params.get("caption", "")
-        sent = self._record_sent(Sent(chat_id, next(self._message_ids), caption, caption,
+        raw, plain = self._rendered(params, "caption")
+        sent = self._record_sent(Sent(chat_id, next(self._message_ids), plain, raw,
                                       params.get("reply_markup"), document))
         return self._message_json(sent)
 

@@ -25,6 +25,7 @@ from bot.channels.telegram_format import (
     REDACTOR,
     install_token_redaction,
     keyboard,
+    merge_turn,
     split_text,
 )
 from bot.config import Settings
@@ -143,25 +144,88 @@ async def test_whole_parcours_by_buttons(settings):
         replies = await h.press(ALICE, "Nous débutons")
         text = all_text(replies)
         assert "LEVIERS À ACTIONNER" in text and "Sources (vérifiées le" in text
-        # Every message was HTML, and only the last keyboard of the chat is live.
+        # Every message was HTML; every pressed question lost its keyboard: only the one
+        # answered by typing (the territory) and the last one keep theirs.
         sends = h.api.calls_of("sendMessage", ALICE)
         assert all(c.params["parse_mode"] == "HTML" for c in sends)
         live = [m for m in h.api.messages(ALICE) if m.buttons]
-        assert live == [h.api.last_with_buttons(ALICE)]
+        assert [m.labels for m in live] == [["Passer cette question"],
+                                            h.api.last_with_buttons(ALICE).labels]
+        assert len([m for m in h.api.messages(ALICE) if "✔" in m.text]) == 8
         assert len(h.api.calls_of("answerCallbackQuery")) == 8
+        assert not h.api.calls_of("editMessageReplyMarkup")
+
+
+TYPED = ["/start", "commencer", "Quimperlé", "oui", "rural", "continuer", "alimentation",
+         "continuer"]
 
 
 @aio
 async def test_whole_parcours_by_typed_text(settings):
     async with telegram(settings) as h:
-        for line in ["/start", "commencer", "Quimperlé", "oui", "rural", "continuer",
-                     "alimentation", "continuer"]:
-            await h.say(ALICE, line)
+        for line in TYPED:
+            replies = await h.say(ALICE, line)
+            assert len(replies) == 1, "one message per turn"
         replies = await h.say(ALICE, "3")
-        assert "LEVIERS À ACTIONNER" in all_text(replies)
-        # Keyboards of questions answered by typing were removed: one live keyboard at most.
+        text = all_text(replies)
+        assert "LEVIERS À ACTIONNER" in text and "CONTACTS UTILES" in text
+        # The recommendations (8 replies of the engine, about 10,000 characters) come as
+        # texts merged up to 4,096 characters, the two files with their text as caption,
+        # and the closing question with its keyboard.
+        assert [bool(m.document) for m in replies] == [False] * 4 + [True, True, False]
+        assert replies[0].text.startswith("Voici mes recommandations")
+        assert "\n\nLEVIERS À ACTIONNER" in replies[0].text
+        assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in replies)
+        assert replies[4].document["filename"].endswith(".md")
+        assert "feuille de route" in replies[4].text  # the caption
+        assert replies[5].document["filename"].endswith(".html")
+        assert replies[-1].buttons and not any(m.buttons for m in replies[:-1])
+        # Keyboards of questions answered by typing are left as they are (no extra call).
+        assert not h.api.calls_of("editMessageReplyMarkup", ALICE)
+        assert len([m for m in h.api.messages(ALICE) if m.buttons]) == 9
+
+
+@aio
+async def test_a_keyboard_left_by_a_typed_answer_is_harmless(settings):
+    async with telegram(settings) as h:
+        await h.say(ALICE, "/start")
+        welcome = h.api.last_with_buttons(ALICE)
+        await h.say(ALICE, "commencer")  # typed: the welcome keeps its keyboard
+        assert welcome.buttons and not welcome.edits
+        data = next(b["callback_data"] for b in welcome.buttons if "Commencer" in b["text"])
+        replies = await h.press_data(ALICE, welcome, data)
+        # The engine says the button is no longer valid and asks the current question
+        # again; the old keyboard is removed then, without a mark.
+        assert "Quel est votre territoire" in replies[-1].text
+        assert "précédente" in all_text(replies) or "plus valable" in all_text(replies)
+        assert welcome.reply_markup is None and "✔" not in welcome.text
+        replies = await h.say(ALICE, "Quimperlé")  # nothing moved
+        assert "J'ai trouvé : Quimperlé" in all_text(replies)
+
+
+@aio
+async def test_old_keyboards_can_be_removed_after_typed_answers(settings):
+    async with telegram(settings, remove_old_keyboards=True) as h:
+        for line in TYPED:
+            await h.say(ALICE, line)
+        # One live keyboard per chat: those of questions answered by typing were removed.
         assert len([m for m in h.api.messages(ALICE) if m.buttons]) == 1
-        assert h.api.calls_of("editMessageReplyMarkup", ALICE)
+        assert len(h.api.calls_of("editMessageReplyMarkup", ALICE)) == len(TYPED) - 1
+
+
+@aio
+async def test_the_httpx_transport_works_too(settings):
+    # aiohttp is the default transport (faster); PTB's own httpx one is the fallback.
+    async with telegram(settings, http_client="httpx", request_timeout=0.5) as h:
+        assert h.channel.http_client == "httpx"
+        h.api.fail("sendMessage", chat_id=ALICE, delay=2)  # a timeout, then a retry
+        replies = await h.say(ALICE, "/start")
+        assert len(replies) == 1 and replies[0].labels[0] == "Commencer"
+        await h.press(ALICE, "Commencer")
+        assert replies[0].text.endswith("✔ Commencer")
+        document = Document("f.md", "text/markdown", b"# F\n")
+        await h.channel.deliver(str(ALICE), Outgoing("Le fichier", document=document))
+        assert h.api.messages(ALICE)[-1].document["data"] == b"# F\n"
 
 
 @aio
@@ -320,6 +384,32 @@ def test_split_text_respects_the_limit_and_boundaries():
     assert split_text("court") == ["court"] and split_text("  ") == []
 
 
+def test_merge_turn_joins_texts_up_to_the_limit_and_keeps_the_order():
+    yes = (Choice("c:s:oui", "Oui"),)
+    document = Document("f.md", "text/markdown", b"x")
+    merged = merge_turn([Outgoing("Noté : Rural."), Outgoing("Autre chose ?", yes)])
+    assert merged == [Outgoing("Noté : Rural.\n\nAutre chose ?", yes)]  # keyboard kept
+    # Texts that would not fit in one message together stay apart (then each is split
+    # on its own if needed); a message with a keyboard ends the merging.
+    a, b, c = "a" * 3000, "b" * 1094, "&" * 10  # 3000 + 2 + 1094 = 4096: fits
+    merged = merge_turn([Outgoing(a), Outgoing(b), Outgoing(c), Outgoing("d", yes),
+                         Outgoing("e")])
+    assert [m.text for m in merged] == [f"{a}\n\n{b}", c + "\n\nd", "e"]
+    assert len(merge_turn([Outgoing(a), Outgoing(b + "b")])) == 2  # 4097: does not fit
+    assert len(merge_turn([Outgoing(a), Outgoing(b, yes)])) == 2  # no room left for ✔
+    assert len(merge_turn([Outgoing("x" * 5000), Outgoing("y")])) == 2
+    # A document is never moved: a short text goes as its caption, a long one before it.
+    captioned = Outgoing("Votre fichier", document=document)
+    merged = merge_turn([Outgoing("avant"), captioned, Outgoing("après"), Outgoing("fin")])
+    assert merged == [Outgoing("avant"), captioned, Outgoing("après\n\nfin")]
+    long = Outgoing("l" * 2000, document=document)
+    merged = merge_turn([Outgoing("avant"), long, Outgoing("après")])
+    assert merged == [Outgoing("avant\n\n" + "l" * 2000, document=document),
+                      Outgoing("après")]
+    assert merge_turn([Outgoing(""), Outgoing("seul")]) == [Outgoing("seul")]
+    assert merge_turn([]) == []
+
+
 def test_keyboards_put_short_labels_two_per_row():
     short = keyboard([Choice(f"c:s:{i}", f"Choix {i}") for i in range(5)])
     assert [len(row) for row in short.inline_keyboard] == [2, 2, 1]
@@ -356,12 +446,21 @@ async def test_documents_are_sent_with_send_document(settings):
     async with telegram(settings) as h:
         h.api.chat(ALICE)
         document = Document("../feuille-de-route.md", "text/markdown", b"# Feuille\n")
-        await h.channel.deliver(str(ALICE), Outgoing("Votre feuille de route", document=document))
+        await h.channel.deliver(str(ALICE), Outgoing("Votre feuille <de> route",
+                                                     document=document))
         sent = h.api.calls_of("sendDocument", ALICE)
-        assert len(sent) == 1
+        assert len(sent) == 1 and not h.api.calls_of("sendMessage")
         assert sent[0].params["document"]["filename"] == "feuille-de-route.md"
         assert sent[0].params["document"]["data"] == b"# Feuille\n"
-        assert h.api.texts(ALICE)[0] == "Votre feuille de route"
+        # A short text is the document's caption: one message.
+        assert h.api.texts(ALICE) == ["Votre feuille <de> route"]
+        assert sent[0].params["caption"] == "Votre feuille &lt;de&gt; route"
+        # Too long for a caption (1,024 characters): the text, then the document.
+        long = "Une feuille de route détaillée. " * 40
+        await h.channel.deliver(str(ALICE), Outgoing(long, document=document))
+        messages = h.api.messages(ALICE)[1:]
+        assert [m.text for m in messages] == [long.strip(), ""]
+        assert messages[1].document["filename"] == "feuille-de-route.md"
 
 
 # -- errors from Telegram --------------------------------------------------------------
@@ -434,8 +533,10 @@ async def test_non_text_updates_get_a_polite_answer(settings):
             before = len(h.api.messages(ALICE))
             await h.settled(h.api.content(ALICE, kind))
             replies = h.api.messages(ALICE)[before:]
-            assert "messages écrits" in replies[0].text, kind
-            assert "Quel est votre territoire" in replies[-1].text  # asked again
+            assert len(replies) == 1, kind  # the note and the question, in one message
+            assert replies[0].text.startswith("Je ne sais lire que les messages écrits"), kind
+            assert "\n\nQuel est votre territoire" in replies[0].text  # asked again
+            assert replies[0].labels == ["Passer cette question"]
         before = len(h.api.messages(BOB))
         await h.settled(h.api.content(BOB, "sticker", language_code="en-GB"))
         assert "written messages" in h.api.messages(BOB)[before].text
@@ -505,6 +606,9 @@ def test_from_env(settings):
                            "ESSBOT_HTTP_PORT": "8443"}, dispatcher)
         assert hooked.port == 8443 and hooked.host == "127.0.0.1"
         assert len(hooked.webhook_secret) >= 32  # generated when not given
+        assert not polling.remove_old_keyboards and polling.http_client == "aiohttp"
+        assert from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_REMOVE_OLD_KEYBOARDS": "1"},
+                        dispatcher).remove_old_keyboards
         assert polling.bot.base_url.startswith("http://127.0.0.1:9/bot")
     finally:
         engine.store.close()
@@ -536,7 +640,7 @@ async def test_the_token_never_reaches_the_logs(settings, caplog):
         h.api.fail("sendMessage", chat_id=ALICE, retry_after=1)
         await h.say(ALICE, "/start")
         await h.press(ALICE, "Commencer")
-    assert any("getUpdates" in r.getMessage() for r in caplog.records), "httpx logged URLs"
+    assert any("getUpdates" in r.getMessage() for r in caplog.records), "PTB logged calls"
     assert TOKEN not in caplog.text
     secret_part = TOKEN.split(":")[1]
     assert all(secret_part not in r.getMessage() for r in caplog.records)

@@ -17,7 +17,9 @@ three things that matter here:
   backoff on network errors and 5xx and sleeps on a 429 ``retry_after``: one rate-limited
   chat waits, the others do not.
 
-See docs/telegram.md.
+Throughput: the replies of one turn are merged into as few messages as fit
+(``merge_turn``), and the HTTP exchange runs on aiohttp (``AiohttpRequest``, a PTB
+transport) rather than httpx. See docs/telegram.md.
 """
 
 from __future__ import annotations
@@ -59,23 +61,27 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
 from bot.channels.telegram_format import (
     CHOSEN_MARK,
     MAX_MESSAGE_LENGTH,
+    REDACTOR,
     chosen_suffix,
     escape,
+    fits_caption,
     install_token_redaction,
-    keyboard,
+    keyboard_data,
+    merge_turn,
     split_text,
     suffix_room,
     utf16_length,
 )
 from bot.engine.dispatch import Dispatcher
-from bot.engine.messages import Incoming, Outgoing
+from bot.engine.messages import Document, Incoming, Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +98,7 @@ warnings.filterwarnings("ignore", message=r".*`retry_after` will be of type",
 CHANNEL = "telegram"
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True).to_dict()
 ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post",
                    "callback_query"]
 # Callback data we ever send: the engine's payloads ("c:<state>:<choice>", "s:...").
@@ -157,6 +164,119 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
     if isinstance(exc, NetworkError | Conflict):  # TimedOut, connection errors, 5xx
         return TransientError(str(exc))
     return DeliveryError(str(exc))
+
+
+class _Bot(PTBBot):
+    """PTB's ``Bot`` with one more method, for the calls whose result is not read."""
+
+    async def post_raw(self, endpoint: str, params: dict[str, Any], **timeouts: float) -> Any:
+        # Bot._post is what every Bot method (and PTB's own ExtBot) calls: it applies the
+        # defaults, drops None values, serialises PTB objects and maps errors; only the
+        # conversion of the result into PTB objects (Message.de_json) is skipped.
+        return await self._post(endpoint, params, **timeouts)
+
+
+_DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's DefaultValue: "not given"
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def _aiohttp_available() -> bool:
+    return importlib.util.find_spec("aiohttp") is not None
+
+
+class AiohttpRequest(BaseRequest):
+    """python-telegram-bot's HTTP transport on aiohttp instead of httpx.
+
+    PTB still builds the requests and turns Telegram's answers into results and
+    exceptions (``BaseRequest.post``); only the HTTP exchange changes. aiohttp's client
+    takes about half the CPU time of httpx + httpcore + anyio per request, and on a
+    small server the channel is CPU-bound on its API calls (benchmarks/telegram.py).
+    Like httpx, it honours the ``HTTP(S)_PROXY`` environment variables and checks TLS
+    certificates against certifi's bundle when certifi is there.
+    """
+
+    def __init__(self, connection_pool_size: int = 16, *, read_timeout: float | None = 5.0,
+                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
+                 pool_timeout: float | None = 1.0, media_write_timeout: float | None = 20.0):
+        self._pool_size = connection_pool_size
+        self._timeouts = {"read": read_timeout, "write": write_timeout,
+                          "connect": connect_timeout, "pool": pool_timeout}
+        self._media_write_timeout = media_write_timeout
+        self._session = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._timeouts["read"]
+
+    async def initialize(self) -> None:
+        import aiohttp
+
+        if self._session is None or self._session.closed:
+            ssl_context = True
+            with contextlib.suppress(ImportError):
+                import ssl
+
+                import certifi
+                ssl_context = ssl.create_default_context(cafile=certifi.where())
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=ssl_context),
+                trust_env=True, headers={"User-Agent": self.USER_AGENT})
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(self, url: str, method: str, request_data: Any = None,
+                         read_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         write_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+        import aiohttp
+
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data is not None else None
+        data: Any = None
+        headers = None
+        if files:  # uploads: multipart, as PTB does
+            data = aiohttp.FormData()
+            for name, value in request_data.json_parameters.items():
+                data.add_field(name, value)
+            for name, part in files.items():
+                filename, content, *mime = part if isinstance(part, tuple) else (name, part)
+                data.add_field(name, content, filename=filename,
+                               content_type=mime[0] if mime else None)
+        elif request_data is not None and request_data.parameters:
+            # A JSON body (the Bot API accepts it): encoded in C, where urlencoding a 4 kB
+            # text is a Python loop over its characters.
+            data = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+            headers = JSON_HEADERS
+
+        def given(value: Any, default: float | None) -> float | None:
+            return default if isinstance(value, _DEFAULT) else value
+
+        read = given(read_timeout, self._timeouts["read"])
+        write = given(write_timeout, self._media_write_timeout if files
+                      else self._timeouts["write"])
+        connect = given(connect_timeout, self._timeouts["connect"])
+        pool = given(pool_timeout, self._timeouts["pool"])
+        # aiohttp has no write timeout: the whole exchange is bounded by the sum instead.
+        limits = (read, write, connect, pool)
+        timeout = aiohttp.ClientTimeout(
+            total=sum(limits) if None not in limits else None,
+            connect=None if connect is None or pool is None else connect + pool,
+            sock_connect=connect, sock_read=read)
+        try:
+            async with self._session.request(method, url, data=data, headers=headers,
+                                             timeout=timeout) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:  # aiohttp's timeouts are asyncio.TimeoutError
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            # Some aiohttp errors quote the URL, which holds the token.
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {REDACTOR.redact(str(exc))}"
+                               ) from exc
 
 
 class SerialLanes:
@@ -268,8 +388,8 @@ class TelegramChannel:
                  host: str = "127.0.0.1", port: int = 8080,
                  poll_timeout: float = 30.0, request_timeout: float = 10.0,
                  retry: RetryPolicy | None = None, drain_timeout: float = 10.0,
-                 max_in_flight: int = 4, register_commands: bool = True,
-                 remove_old_keyboards: bool = True):
+                 max_in_flight: int = 16, register_commands: bool = True,
+                 remove_old_keyboards: bool = False, http_client: str = "aiohttp"):
         if not token:
             raise ValueError("a Telegram bot token is required")
         install_token_redaction(token)  # before the Bot exists: PTB logs its URL at DEBUG
@@ -285,20 +405,24 @@ class TelegramChannel:
         self.drain_timeout = drain_timeout
         self.register_commands = register_commands
         self.remove_old_keyboards = remove_old_keyboards
-        self.bot = PTBBot(
+        if http_client == "aiohttp" and not _aiohttp_available():
+            http_client = "httpx"
+        transport = AiohttpRequest if http_client == "aiohttp" else HTTPXRequest
+        self.http_client = http_client
+        self.bot = _Bot(
             token,
             base_url=f"{self.api_base_url}/bot",
             base_file_url=f"{self.api_base_url}/file/bot",
-            request=HTTPXRequest(connection_pool_size=max_in_flight,
-                                 read_timeout=request_timeout, write_timeout=request_timeout,
-                                 connect_timeout=request_timeout, pool_timeout=request_timeout),
-            get_updates_request=HTTPXRequest(connection_pool_size=2,
-                                             read_timeout=request_timeout,
-                                             connect_timeout=request_timeout),
+            request=transport(connection_pool_size=max_in_flight,
+                              read_timeout=request_timeout, write_timeout=request_timeout,
+                              connect_timeout=request_timeout, pool_timeout=request_timeout),
+            get_updates_request=transport(connection_pool_size=2,
+                                          read_timeout=request_timeout,
+                                          connect_timeout=request_timeout),
         )
-        # Requests in flight at once: past a few, httpcore's pool and the API server only
-        # queue them (and httpcore's pool gets slower with the queue); chats still proceed
-        # concurrently, each waiting only for its own turn.
+        # Requests in flight at once, all chats together (one connection each): a chat has
+        # at most one (its sends are serial, to keep their order). Against the loopback
+        # server 4 is clearly slower, 8 to 32 alike; 16 leaves room for network latency.
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._inbox = SerialLanes("telegram-in")  # engine turns, per chat
         self._outbox = SerialLanes("telegram-out")  # sends, per chat
@@ -597,6 +721,16 @@ class TelegramChannel:
                             type(exc).__name__, attempt, delay)
                 await asyncio.sleep(delay)
 
+    def _raw_call(self, method: str, params: dict[str, Any], **timeouts: float
+                  ) -> Awaitable[Any]:
+        """A Bot API call whose result is the raw JSON (a dict), not a PTB object.
+
+        Same request and same errors as ``bot.send_message`` & co., without building a
+        ``Message`` (with its chat, sender and keyboard objects) that nobody reads: about
+        a third of the CPU time of a send.
+        """
+        return self.bot.post_raw(method, params, **timeouts)
+
     async def _answer_query(self, query_id: str) -> None:
         try:
             await self._call("answerCallbackQuery",
@@ -610,7 +744,7 @@ class TelegramChannel:
         try:
             if turn.press is not None:
                 await self._mark_pressed(chat_id, turn.press)
-            for reply in replies:
+            for reply in merge_turn(replies):  # one message per turn where possible
                 await self.send(chat_id, reply)
         except RecipientGone as exc:
             log.info("telegram: a chat is gone (%s); replies dropped", exc)
@@ -628,10 +762,10 @@ class TelegramChannel:
             if press.label is not None and current and press.text and \
                     utf16_length(text) + utf16_length(chosen_suffix(press.label)) \
                     <= MAX_MESSAGE_LENGTH:
-                await self._call("editMessageText", lambda: self.bot.edit_message_text(
-                    text + chosen_suffix(press.label), chat_id=chat_id,
-                    message_id=press.message_id, parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True)))
+                await self._call("editMessageText", lambda: self._raw_call("editMessageText", {
+                    "chat_id": chat_id, "message_id": press.message_id,
+                    "text": text + chosen_suffix(press.label), "parse_mode": ParseMode.HTML,
+                    "link_preview_options": NO_PREVIEW}))
             else:
                 await self._remove_keyboard(chat_id, press.message_id)
         except DeliveryError as exc:
@@ -641,8 +775,8 @@ class TelegramChannel:
 
     async def _remove_keyboard(self, chat_id: int, message_id: int) -> None:
         try:
-            await self._call("editMessageReplyMarkup", lambda: self.bot.edit_message_reply_markup(
-                chat_id=chat_id, message_id=message_id, reply_markup=None))
+            await self._call("editMessageReplyMarkup", lambda: self._raw_call(
+                "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id}))
         except DeliveryError as exc:
             if isinstance(exc, RecipientGone):
                 raise
@@ -651,34 +785,45 @@ class TelegramChannel:
     async def send(self, chat_id: int, message: Outgoing, *, retry: bool = True) -> None:
         """Render one Outgoing: text parts (keyboard on the last), then its document.
 
+        A document whose text fits a caption is sent as one message (text as caption).
         Must run in the chat's send lane (it updates the chat's live keyboard).
         """
-        markup = keyboard(message.choices)
+        markup = keyboard_data(message.choices)  # a dict, the JSON sent (cached)
         text = message.text.strip()
+        document = message.document
+        if document is not None and fits_caption(message):
+            await self._send_document(chat_id, document, text, retry)
+            return
         if not text and markup is not None:
             text = "…"
         parts = split_text(text, MAX_MESSAGE_LENGTH,
                            MAX_MESSAGE_LENGTH - suffix_room(message.choices))
-        if markup is not None and self.remove_old_keyboards:
-            old = self._open_keyboard.pop(chat_id, None)
-            if old is not None:  # only one live keyboard per chat: old ones cannot be pressed
-                await self._remove_keyboard(chat_id, old)
+        old = self._open_keyboard.pop(chat_id, None) if markup is not None else None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             sent = await self._call("sendMessage", lambda p=part, k=(markup if last else None):
-                                    self.bot.send_message(
-                                        chat_id, escape(p), parse_mode=ParseMode.HTML,
-                                        reply_markup=k,
-                                        link_preview_options=LinkPreviewOptions(is_disabled=True)),
+                                    self._raw_call("sendMessage", {
+                                        "chat_id": chat_id, "text": escape(p),
+                                        "parse_mode": ParseMode.HTML, "reply_markup": k,
+                                        "link_preview_options": NO_PREVIEW}),
                                     retry=retry)
             if last and markup is not None:
-                self._open_keyboard[chat_id] = sent.message_id
-        if message.document is not None:
-            document = message.document
-            filename = document.filename.replace("\\", "/").rsplit("/", 1)[-1] or "document"
-            await self._call("sendDocument", lambda: self.bot.send_document(
-                chat_id, InputFile(document.data, filename=filename),
-                write_timeout=60), retry=retry)
+                self._open_keyboard[chat_id] = sent["message_id"]
+        if old is not None and self.remove_old_keyboards:
+            # After the new question, so that the user does not wait for it: one live
+            # keyboard per chat, old ones cannot be pressed.
+            await self._remove_keyboard(chat_id, old)
+        if document is not None:
+            await self._send_document(chat_id, document, "", retry)
+
+    async def _send_document(self, chat_id: int, document: Document, caption: str,
+                             retry: bool) -> None:
+        filename = document.filename.replace("\\", "/").rsplit("/", 1)[-1] or "document"
+        await self._call("sendDocument", lambda: self._raw_call("sendDocument", {
+            "chat_id": chat_id, "document": InputFile(document.data, filename=filename),
+            "caption": escape(caption) if caption else None,
+            "parse_mode": ParseMode.HTML if caption else None}, write_timeout=60),
+            retry=retry)
 
     # -- pushed messages -----------------------------------------------------------------
 
@@ -709,6 +854,8 @@ def from_env(env: Mapping[str, str], dispatcher: Dispatcher) -> TelegramChannel 
         webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
         host=env.get("ESSBOT_HTTP_HOST") or "127.0.0.1",
         port=int(env.get("ESSBOT_HTTP_PORT") or 8080),
+        remove_old_keyboards=(env.get("TELEGRAM_REMOVE_OLD_KEYBOARDS") or "").strip().lower()
+        in ("1", "true", "yes", "on", "oui"),
     )
 
 

@@ -1,4 +1,4 @@
-"""Rendering for Telegram: HTML escaping, splitting at 4,096 characters, keyboards, log redaction.
+"""Rendering for Telegram: HTML escaping, merging and splitting, keyboards, log redaction.
 
 Pure functions with no I/O, so that they are easy to test on their own. The engine
 speaks plain text; Telegram receives it as HTML (``parse_mode=HTML``) with every
@@ -7,6 +7,7 @@ character of the content escaped, and only the few tags the channel adds itself.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import threading
@@ -15,9 +16,10 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.engine.messages import Choice
+from bot.engine.messages import Choice, Outgoing
 
 MAX_MESSAGE_LENGTH = 4096  # Telegram's limit, in UTF-16 code units after entity parsing
+MAX_CAPTION_LENGTH = 1024  # the same for a document's caption
 SHORT_LABEL = 20  # labels up to this length go two per row
 CHOSEN_MARK = "✔"
 
@@ -82,14 +84,60 @@ def split_text(text: str, limit: int = MAX_MESSAGE_LENGTH, last_limit: int | Non
     return parts
 
 
+def fits_caption(message: Outgoing) -> bool:
+    """Whether the text of a document can be its caption (then one message, not two)."""
+    return (message.document is not None and not message.choices
+            and html_length(message.text.strip()) <= MAX_CAPTION_LENGTH)
+
+
+def merge_turn(messages: Sequence[Outgoing], limit: int = MAX_MESSAGE_LENGTH) -> list[Outgoing]:
+    """The replies of one turn with consecutive texts merged: fewer messages, same content.
+
+    A text-only message (no choices, no document) is joined to the next one by a blank
+    line when the result still fits in one Telegram message, keeping room for the chosen
+    mark when the next one has choices: the keyboard stays on the last part. Order is kept:
+    a document, and the text sent as its caption (:func:`fits_caption`), are never merged
+    into, nor moved across. Texts too long for one message are left alone (then split).
+    """
+    merged: list[Outgoing] = []
+    for message in messages:
+        previous = merged[-1] if merged else None
+        if previous is not None and not previous.choices and previous.document is None \
+                and not fits_caption(message):
+            text = "\n\n".join(t for t in (previous.text.strip(), message.text.strip()) if t)
+            if html_length(text) <= limit - suffix_room(message.choices):
+                merged[-1] = Outgoing(text, message.choices, message.document)
+                continue
+        merged.append(message)
+    return merged
+
+
 def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
     """One button per row, or two per row when every label is short."""
     if not choices:
         return None
+    return _keyboard(tuple(choices))
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:
+    # Cached: the same questions come back for every user, and PTB objects are immutable.
     buttons = [InlineKeyboardButton(c.label, callback_data=c.payload) for c in choices]
     per_row = 2 if all(len(c.label) <= SHORT_LABEL for c in choices) and len(choices) > 2 else 1
     rows = [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
     return InlineKeyboardMarkup(rows)
+
+
+def keyboard_data(choices: Sequence[Choice]) -> dict | None:
+    """The keyboard as the JSON the Bot API takes (cached: serialised once per question)."""
+    if not choices:
+        return None
+    return _keyboard_data(tuple(choices))
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyboard_data(choices: tuple[Choice, ...]) -> dict:
+    return _keyboard(choices).to_dict()
 
 
 def chosen_suffix(label: str) -> str:
