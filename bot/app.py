@@ -44,11 +44,17 @@ class Loaded:
         return self.content_problems + self.flow_problems
 
 
+def load_content(content_dir: Path, root: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """The knowledge base, and the problems of every content file (synonyms included)."""
+    knowledge, problems = load_knowledge(content_dir, root)
+    problems += load_synonyms(content_dir / SYNONYMS_FILE, root)[1]
+    return knowledge, problems
+
+
 def load_all(settings: Settings) -> Loaded:
     """Load content, then flows against it; collects every problem of both."""
     root = Path.cwd()  # problems name files relative to where the command runs
-    knowledge, problems = load_knowledge(settings.content_dir, root)
-    problems += load_synonyms(settings.content_dir / SYNONYMS_FILE, root)[1]
+    knowledge, problems = load_content(settings.content_dir, root)
     resolvers = {}
     territories = default_territory_path(settings.content_dir)
     if territories.exists():  # without it, flows that resolve territories fail validation

@@ -13,15 +13,13 @@ from dotenv import load_dotenv
 
 from bot import __version__
 from bot.admin import cli as admin_cli
-from bot.app import InvalidConfiguration, build_engine, load_all
+from bot.app import InvalidConfiguration, build_engine, load_all, load_content
 from bot.broadcast import cli as broadcast_cli
 from bot.cli_recommend import plan, recommend
 from bot.config import Settings
 from bot.engine.graph import to_dot, to_mermaid
 from bot.i18n import SUPPORTED_LANGUAGES
-from bot.knowledge import load_knowledge
 from bot.qa import cli as qa_cli
-from bot.qa.synonyms import SYNONYMS_FILE, load_synonyms
 from bot.yamlsrc import Problem
 
 log = logging.getLogger("essbot")
@@ -179,14 +177,12 @@ def flows_graph(ctx: click.Context, flow_id: str | None, fmt: str, output: Path 
     settings = _settings(ctx)
     flow_id = flow_id or settings.main_flow
     found = find_flow(settings, flow_id)
+    for problem in found.problems:
+        click.echo(str(problem), err=True)
     if found.flow is None:
-        for problem in found.problems:
-            click.echo(str(problem), err=True)
         click.echo(f"No valid flow '{flow_id}' (valid flows: {', '.join(found.valid) or 'none'})."
                    " Run 'essbot flows validate' to see problems.", err=True)
         raise SystemExit(1)
-    for problem in found.problems:
-        click.echo(str(problem), err=True)
     if found.highlight:
         click.echo(f"Marked in red: {', '.join(sorted(found.highlight))}", err=True)
     if fmt == "mermaid":
@@ -224,8 +220,7 @@ def content() -> None:
 def content_validate(ctx: click.Context, content_dir: Path | None) -> None:
     """Check every knowledge item; print file:line:column for each problem; exit 1 on error."""
     directory = content_dir or _settings(ctx).content_dir
-    knowledge, problems = load_knowledge(directory, Path.cwd())
-    problems += load_synonyms(directory / SYNONYMS_FILE, Path.cwd())[1]
+    knowledge, problems = load_content(directory, Path.cwd())
     counts = {}
     for item in knowledge.items.values():
         counts[item.kind] = counts.get(item.kind, 0) + 1

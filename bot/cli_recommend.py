@@ -15,7 +15,7 @@ from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.profile import build_profile, territory_facts
 from bot.knowledge.recommend import HEADINGS, describe_item, recommendations
-from bot.knowledge.roadmap import roadmap_filename, roadmap_html, roadmap_markdown
+from bot.knowledge.roadmap import outline, render_html, render_markdown, roadmap_filename
 from bot.knowledge.scoring import Profile, Ranked
 
 if TYPE_CHECKING:
@@ -93,11 +93,6 @@ def _load(ctx: click.Context, type_, contexts, themes, step, territory
     return kb, profile, place
 
 
-def _label(kb: KnowledgeBase, vocabulary: str, value: str, t) -> str:
-    text = kb.vocabularies.get(vocabulary, {}).get(value)
-    return text.render(t) if text else value
-
-
 def _item_json(kb: KnowledgeBase, ranked: Ranked, lang: str) -> dict[str, Any]:
     item = ranked.item
     data: dict[str, Any] = {
@@ -149,7 +144,7 @@ def recommend(ctx: click.Context, type_, contexts, themes, step, territory, lang
         return
     t = translator(lang)
     if place is not None:
-        facts = [_label(kb, vocabulary, value, t) for vocabulary, value in (
+        facts = [kb.label(vocabulary, value, t) for vocabulary, value in (
             ("collectivites", profile.type), ("regions", profile.region),
             ("sizes", profile.size)) if value]
         click.echo(f"{place.label} — {', '.join(facts)}\n")
@@ -185,8 +180,9 @@ def plan(ctx: click.Context, type_, contexts, themes, step, territory, lang, out
         targets = [output]
     else:
         raise click.BadParameter("the file name must end in .md or .html", param_hint="--output")
+    doc = outline(kb, profile, chosen, t, today)  # one outline for both documents
     for target in targets:
-        render = roadmap_markdown if target.suffix.lower() == ".md" else roadmap_html
+        render = render_markdown if target.suffix.lower() == ".md" else render_html
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(kb, profile, chosen, t, today), encoding="utf-8")
+        target.write_text(render(doc, t), encoding="utf-8")
         click.echo(f"Wrote {target}")

@@ -39,16 +39,19 @@ class Settings:
             main_flow=env.get("ESSBOT_MAIN_FLOW") or "parcours",
             default_language=env.get("ESSBOT_DEFAULT_LANGUAGE") or "fr",
             log_level=(env.get("ESSBOT_LOG_LEVEL") or "WARNING").upper(),
-            admins=tuple(a.strip() for a in (env.get("ESSBOT_ADMINS") or "").split(",")
-                         if a.strip()),
+            admins=_accounts(env, "ESSBOT_ADMINS"),
             retention_days=_number(env, "ESSBOT_RETENTION_DAYS", 365, int),
             reload_interval=_number(env, "ESSBOT_RELOAD_INTERVAL", 2.0, float),
-            publishers=tuple(p.strip() for p in (env.get("ESSBOT_PUBLISHERS") or "").split(",")
-                             if p.strip()),
+            publishers=_accounts(env, "ESSBOT_PUBLISHERS"),
             broadcast_rate=_number(env, "ESSBOT_BROADCAST_RATE", 30.0, float) or 30.0,
             broadcast_chat_interval=_number(env, "ESSBOT_BROADCAST_CHAT_INTERVAL", 1.0, float),
             broadcast_concurrency=_number(env, "ESSBOT_BROADCAST_CONCURRENCY", 8, int) or 1,
         )
+
+
+def _accounts(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma list of "channel:user_id" accounts; blanks are ignored."""
+    return tuple(a.strip() for a in (env.get(name) or "").split(",") if a.strip())
 
 
 def _number(env: Mapping[str, str], name: str, default, kind: type):

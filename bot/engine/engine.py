@@ -24,6 +24,7 @@ from typing import Protocol
 from bot.engine.commands import COMMANDS, ParsedCommand, parse_command
 from bot.engine.conversation import Conversation, copy_slots
 from bot.engine.flow import (
+    ActionCall,
     ActionContext,
     ActionSpec,
     Candidate,
@@ -426,12 +427,7 @@ class _Turn:
             if entering or len(rendered) <= REPROMPT_MAX_TEXT or not state.choices:
                 self.say(rendered)
         if entering:
-            for call in state.actions:
-                context = ActionContext(flow, self.conversation, t)
-                self.replies.extend(self.engine.actions[call.name].run(context, call.args))
-                if context.shown_items:
-                    self.event("recommended", state=state_name, detail=call.name,
-                               items=tuple(context.shown_items))
+            self.run_actions(state.actions, state_name)
             if state.final:
                 self.event("completed", state=state_name)
         choices = tuple(Choice(choice_payload(state_name, c.id), c.label.render(t))
@@ -446,6 +442,15 @@ class _Turn:
     def prompt(self) -> None:
         """Ask the current question again, without re-running its actions."""
         self.render(self.conversation.state, entering=False)
+
+    def run_actions(self, calls: tuple[ActionCall, ...], state_name: str) -> None:
+        """Run flow actions (of a state, or of a command); log the items they showed."""
+        for call in calls:
+            context = ActionContext(self.flow, self.conversation, self.t)
+            self.replies.extend(self.engine.actions[call.name].run(context, call.args))
+            if context.shown_items:
+                self.event("recommended", state=state_name, detail=call.name,
+                           items=tuple(context.shown_items))
 
     # -- moving in the flow -------------------------------------------------------------
 
@@ -542,12 +547,15 @@ class _Turn:
                              "ce que je sais faire."))
         self.prompt()
 
-    def answer_as_question(self, text: str) -> bool:
-        """Typed text that is not a valid answer may be a question (« c'est quoi un EPT ? »)."""
+    def answer_as_question(self, text: str, only_if_relevant: bool = True) -> bool:
+        """Typed text that is not a valid answer may be a question (« c'est quoi un EPT ? »).
+
+        ``only_if_relevant`` goes to the hook: see :class:`QuestionContext`.
+        """
         hook = self.engine.question_hook
         if hook is None:
             return False
-        answer = hook(text, self.question_context(only_if_relevant=True))
+        answer = hook(text, self.question_context(only_if_relevant=only_if_relevant))
         if not answer:
             return False
         self.event("question", state=self.conversation.state)
@@ -580,16 +588,8 @@ class _Turn:
         if choice is not None:
             self.apply_choice(choice)
             return
-        hook = self.engine.question_hook
-        if hook is not None:
-            context = QuestionContext(self.flow, conversation.state, dict(conversation.slots),
-                                      self.t)
-            answer = hook(text, context)
-            if answer:
-                self.event("question", state=conversation.state)
-                self.replies.extend(answer)
-                self.prompt()
-                return
+        if self.answer_as_question(text, only_if_relevant=False):
+            return
         if state.choices:
             message = self.t._("Je n'ai pas compris votre réponse. Touchez un bouton, ou tapez "
                                "le numéro ou le libellé d'une option.")
@@ -668,9 +668,8 @@ class _Turn:
         except (ValueError, TypeError):
             return []
 
-    def pick(self, index: int | None) -> None:
-        """The user picked candidate ``index`` (None: none of them) of the pending list."""
-        candidates = self.pending_candidates()
+    def pick(self, candidates: list[Candidate], index: int | None) -> None:
+        """The user picked ``candidates[index]`` (None: none of them), the pending list."""
         self.conversation.pending = None
         state = self.state
         if index is None or state.input is None or state.input.resolve is None:
@@ -776,12 +775,7 @@ class _Turn:
                 calls = self.flow.commands.get("plan", ())
                 if not calls:
                     self.say(t._("Ce parcours ne propose pas de feuille de route."))
-                for call in calls:
-                    context = ActionContext(self.flow, conversation, t)
-                    self.replies.extend(self.engine.actions[call.name].run(context, call.args))
-                    if context.shown_items:
-                        self.event("recommended", state=conversation.state, detail=call.name,
-                                   items=tuple(context.shown_items))
+                self.run_actions(calls, conversation.state)
                 self.prompt()
             case "question":
                 self.ask_question(parsed.args)
@@ -831,12 +825,12 @@ class _Turn:
             return
         elif payload.startswith(PICK_PAYLOAD) and pending and pending.startswith(PICK_PENDING):
             picked = payload.removeprefix(PICK_PAYLOAD)
-            count = len(self.pending_candidates())
+            candidates = self.pending_candidates()
             if picked == "none":
-                self.pick(None)
+                self.pick(candidates, None)
                 return
-            if picked.isdigit() and int(picked) < count:
-                self.pick(int(picked))
+            if picked.isdigit() and int(picked) < len(candidates):
+                self.pick(candidates, int(picked))
                 return
         self.conversation.pending = None
         self.reject("stale_choice", self.t._("Ce bouton n'est plus valable. Voici la question "
@@ -863,11 +857,11 @@ class _Turn:
             number = _NUMBER.match(text)
             if number and 1 <= int(number.group(1)) <= len(candidates) + 1:
                 index = int(number.group(1)) - 1
-                self.pick(index if index < len(candidates) else None)
+                self.pick(candidates, index if index < len(candidates) else None)
                 return True
             for index, candidate in enumerate(candidates):
                 if wanted == normalize_answer(candidate.label):
-                    self.pick(index)
+                    self.pick(candidates, index)
                     return True
         elif pending == "forget":
             if wanted in ("1", "oui", "yes", normalize_answer(self.t._("Oui, tout effacer"))):

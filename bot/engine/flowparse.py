@@ -32,6 +32,7 @@ from bot.engine.flow import (
     State,
     TextInput,
 )
+from bot.engine.graph import unreachable_states
 from bot.i18n import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES, has_translation
 from bot.yamlsrc import MarkedDict, Position, Problem, display_name, load_marked, position_of
 
@@ -623,15 +624,9 @@ class FlowParser:
         return result
 
     def check_graph(self, flow: Flow) -> None:
-        reachable = {flow.start}
-        todo = [flow.start]
-        while todo:
-            for branch in flow.states[todo.pop()].exits():
-                if branch.target not in reachable:
-                    reachable.add(branch.target)
-                    todo.append(branch.target)
+        unreachable = unreachable_states(flow)
         for name, state in flow.states.items():
-            if name not in reachable:
+            if name in unreachable:
                 self.error(state.position, f"unreachable state '{name}': no choice, input or "
                                            "'next' leads to it. Link it from another state, "
                                            "or delete it")

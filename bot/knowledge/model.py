@@ -11,6 +11,7 @@ from bot.engine.flow import LocalText
 from bot.yamlsrc import Position
 
 if TYPE_CHECKING:
+    from bot.i18n import Translator
     from bot.knowledge.scoring import ScoringRules
 
 KINDS = ("lever", "funding", "contact", "example", "glossary")
@@ -66,3 +67,8 @@ class KnowledgeBase:
 
     def of_kind(self, kind: str) -> list[Item]:
         return list(self._by_kind.get(kind, ()))
+
+    def label(self, vocabulary: str, value: str, t: Translator) -> str:
+        """The label of a value of a taxonomy vocabulary; the value itself if unknown."""
+        text = self.vocabularies.get(vocabulary, {}).get(value)
+        return text.render(t) if text else value

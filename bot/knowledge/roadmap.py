@@ -59,11 +59,6 @@ def roadmap_filename(profile: Profile, today: dt.date) -> str:
     return f"feuille-de-route-ess-{slug}-{today.isoformat()}"
 
 
-def _label(kb: KnowledgeBase, vocabulary: str, value: str, t: Translator) -> str:
-    text = kb.vocabularies.get(vocabulary, {}).get(value)
-    return text.render(t) if text else value
-
-
 def outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranked]],
             t: Translator, today: dt.date) -> Outline:
     rules = kb.scoring
@@ -92,22 +87,22 @@ def outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranke
         return Entry(item.title, lines, item.url, cite(ranked))
 
     profile_lines = [
-        (t._("Collectivité"), _label(kb, "collectivites", profile.type, t)
+        (t._("Collectivité"), kb.label("collectivites", profile.type, t)
          if profile.type else "—"),
         (t._("Territoire"), profile.territory or "—"),
-        (t._("Région"), _label(kb, "regions", profile.region, t) if profile.region else "—"),
-        (t._("Taille"), _label(kb, "sizes", profile.size, t) if profile.size else "—"),
-        (t._("Contexte"), ", ".join(_label(kb, "contexts", c, t)
+        (t._("Région"), kb.label("regions", profile.region, t) if profile.region else "—"),
+        (t._("Taille"), kb.label("sizes", profile.size, t) if profile.size else "—"),
+        (t._("Contexte"), ", ".join(kb.label("contexts", c, t)
                                     for c in sorted(profile.contexts)) or "—"),
-        (t._("Thèmes"), ", ".join(_label(kb, "themes", c, t)
+        (t._("Thèmes"), ", ".join(kb.label("themes", c, t)
                                   for c in sorted(profile.themes)) or "—"),
-        (t._("Étape"), _label(kb, "steps", profile.step, t) if profile.step else "—"),
+        (t._("Étape"), kb.label("steps", profile.step, t) if profile.step else "—"),
     ]
     steps = Section(t._("Vos étapes"), t._(
         "La démarche suit trois étapes (ANCT). Vous en êtes à celle marquée « vous êtes ici » ; "
         "les leviers des autres étapes préparent la suite."))
     for step in STEP_ORDER:
-        label = _label(kb, "steps", step, t)
+        label = kb.label("steps", step, t)
         if step == profile.step:
             levers = chosen.get("lever", [])
             title = t._("{step} — vous êtes ici").format(step=label)
@@ -123,7 +118,7 @@ def outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranke
         if ranked:
             sections.append(Section(t._(SECTION_TITLES[kind]),
                                     entries=[entry(r) for r in ranked]))
-    place = profile.territory or (_label(kb, "collectivites", profile.type, t)
+    place = profile.territory or (kb.label("collectivites", profile.type, t)
                                   if profile.type else "")
     title = t._("Feuille de route ESS") + (f" — {place}" if place else "")
     subtitle = t._("Établie le {date} par essbot. Chaque information renvoie à ses sources, "
@@ -136,16 +131,6 @@ def roadmap_documents(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, 
     """The feuille de route as (Markdown, HTML), from one outline."""
     doc = outline(kb, profile, chosen, t, today)
     return render_markdown(doc, t), render_html(doc, t)
-
-
-def roadmap_markdown(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranked]],
-                     t: Translator, today: dt.date) -> str:
-    return render_markdown(outline(kb, profile, chosen, t, today), t)
-
-
-def roadmap_html(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranked]],
-                 t: Translator, today: dt.date) -> str:
-    return render_html(outline(kb, profile, chosen, t, today), t)
 
 
 def render_markdown(doc: Outline, t: Translator) -> str:

@@ -23,6 +23,7 @@ LIMIT_SETS = ("chat", "full")
 REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
                      "themes": "themes", "steps": "steps", "sizes": "sizes",
                      "regions": "regions"}
+_REASON_ORDER = {dimension: n for n, dimension in enumerate(REASON_DIMENSIONS)}  # in reasons
 REASON_TEXTS = ("sentence", "and", "generic")
 # regions use the taxonomy labels; every other dimension needs a phrase per value
 PHRASES_FROM_TAXONOMY = ("regions",)
@@ -102,7 +103,7 @@ class ScoringRules:
                 return None
         if types and profile.type in types:
             total += w["type"]
-            matched.insert(0, ("collectivites", (profile.type,)))
+            matched.append(("collectivites", (profile.type,)))
         if sizes and profile.size in sizes:
             total += w["size"]
             matched.append(("sizes", (profile.size,)))
@@ -122,8 +123,7 @@ class ScoringRules:
         if item.region is not None:
             total += w["region"]
             matched.append(("regions", (item.region,)))
-        order = list(REASON_DIMENSIONS)
-        matched.sort(key=lambda pair: order.index(pair[0]))
+        matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         return Ranked(item, total, tuple(matched))
 
     def rank(self, items: Iterable[Item], profile: Profile, limit: int) -> list[Ranked]:
