@@ -15,25 +15,28 @@ class AdminId:
         return f"{self.channel}:{self.user_id}"
 
 
-def parse_admins(entries: Iterable[str]) -> tuple[AdminId, ...]:
+def parse_admin(entry: str) -> AdminId | None:
     """``telegram:12345``, ``matrix:@alice:example.org``: split at the first colon only.
 
-    Entries without a channel are ignored (the caller warns): an administrator must be
+    An entry without a channel is None (the caller warns): an administrator must be
     tied to one network, since the same number may name different people elsewhere.
     """
-    admins = []
-    for entry in entries:
-        channel, sep, user_id = entry.strip().partition(":")
-        if sep and channel and user_id:
-            admins.append(AdminId(channel.strip().lower(), user_id.strip()))
-    return tuple(admins)
+    channel, sep, user_id = entry.strip().partition(":")
+    if sep and channel and user_id:
+        return AdminId(channel.strip().lower(), user_id.strip())
+    return None
+
+
+def parse_admins(entries: Iterable[str]) -> tuple[AdminId, ...]:
+    """The valid entries of a ``channel:user_id`` list (see :func:`parse_admin`)."""
+    return tuple(admin for admin in map(parse_admin, entries) if admin is not None)
 
 
 class Admins:
     def __init__(self, entries: Iterable[str]):
-        entries = [e for e in entries if e.strip()]
-        self.ids = parse_admins(entries)
-        self.invalid = [e for e in entries if not parse_admins([e])]
+        parsed = [(e, parse_admin(e)) for e in entries if e.strip()]
+        self.ids = tuple(admin for _, admin in parsed if admin is not None)
+        self.invalid = [entry for entry, admin in parsed if admin is None]
         self._set = frozenset((a.channel, a.user_id) for a in self.ids)
 
     def __contains__(self, item: tuple[str, str]) -> bool:

@@ -40,7 +40,7 @@ class LiveAdmin:
         self.executor = executor
         service = engine.admin if isinstance(engine.admin, AdminService) else None
         self.reloader = service.reloader if service else Reloader(settings, engine)
-        self.admins = Admins(settings.admins)
+        self.admins = service.admins if service else Admins(settings.admins)
         self.watcher = (FileWatcher(lambda: source_files(settings))
                         if settings.reload_interval > 0 else None)
         self._tasks: set[asyncio.Task] = set()

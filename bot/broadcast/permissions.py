@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from bot.admin.access import Admins, parse_admins
+from bot.admin.access import Admins, parse_admin
 from bot.store import Store
 from bot.store.db import utc_now
 
@@ -34,10 +34,10 @@ class Publishers:
 
     def target_key(self, account: str) -> str | None:
         """The pseudonym of ``channel:user_id``, or None when the text is not of that form."""
-        parsed = parse_admins([account])
-        if not parsed:
+        parsed = parse_admin(account)
+        if parsed is None:
             return None
-        return self.pseudonymize(parsed[0].channel, parsed[0].user_id)
+        return self.pseudonymize(parsed.channel, parsed.user_id)
 
     def grant(self, key: str, granted_by: str | None) -> bool:
         """Make ``key`` a publisher; False if it already was."""

@@ -52,7 +52,8 @@ def evaluate(searcher: Searcher, questions: list[Question],
     """Top-1 and top-3 among answers above ``threshold``; refusals of the unanswerable."""
     result = Evaluation()
     for question in questions:
-        hits = [h for h in searcher.search(question.text, top=3) if h.score >= threshold]
+        found = searcher.search(question.text, top=3)
+        hits = [h for h in found if h.score >= threshold]
         ids = [h.item.id for h in hits]
         if not question.expected:
             result.unanswerable += 1
@@ -67,9 +68,8 @@ def evaluate(searcher: Searcher, questions: list[Question],
         if any(i in question.expected for i in ids):
             result.top3 += 1
         else:
-            found = [(h.item.id, h.score) for h in searcher.search(question.text, top=3)]
             result.misses.append(f"{question.text!r}: expected {list(question.expected)}, "
-                                 f"got {found}")
+                                 f"got {[(h.item.id, h.score) for h in found]}")
         if ids and ids[0] not in question.expected and any(i in question.expected for i in ids):
             result.misses.append(f"  (top-3 only) {question.text!r}: {ids}")
     return result

@@ -115,8 +115,14 @@ class QuestionService:
     def _content_signature(self) -> tuple:
         if self.content_dir is None or not self.content_dir.is_dir():
             return ()
-        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                            for p in self.content_dir.glob("*.yaml")))
+        signature = []
+        for path in self.content_dir.glob("*.yaml"):
+            try:  # a file removed while we look is simply not part of the signature
+                st = path.stat()
+            except OSError:
+                continue
+            signature.append((path.name, st.st_mtime_ns, st.st_size))
+        return tuple(sorted(signature))
 
     def refresh_if_changed(self) -> None:
         """Rebuild the index when a content file changed; keep the old one if it is broken."""
