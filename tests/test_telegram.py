@@ -659,3 +659,16 @@ def test_the_redacting_filter_covers_messages_arguments_and_tracebacks(caplog):
     assert token not in caplog.text and "SECRET" not in caplog.text
     assert "bot<redacted>/getMe" in caplog.text
     assert REDACTOR.redact(f"a {token} b") == "a <redacted> b"
+
+
+def test_the_http_client_honours_proxy_variables_read_once(monkeypatch):
+    from bot.channels.telegram import AiohttpRequest
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    request = AiohttpRequest()
+    assert request._proxy("https://api.telegram.org/bot1:x/getMe") == "http://proxy.example:3128"
+    assert request._proxy("http://127.0.0.1:8081/bot1:x/getMe") is None
+    monkeypatch.delenv("HTTPS_PROXY")
+    assert request._proxy("https://api.telegram.org/bot1:x/sendMessage") == \
+        "http://proxy.example:3128", "read once per host, not on every request"

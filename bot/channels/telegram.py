@@ -34,6 +34,7 @@ import random
 import re
 import secrets
 import sys
+import urllib.request
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Mapping
@@ -203,6 +204,7 @@ class AiohttpRequest(BaseRequest):
                           "connect": connect_timeout, "pool": pool_timeout}
         self._media_write_timeout = media_write_timeout
         self._session = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -220,7 +222,20 @@ class AiohttpRequest(BaseRequest):
                 ssl_context = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=ssl_context),
-                trust_env=True, headers={"User-Agent": self.USER_AGENT})
+                headers={"User-Agent": self.USER_AGENT})
+
+    def _proxy(self, url: str) -> str | None:
+        """HTTP(S)_PROXY / NO_PROXY for this host, read once: aiohttp's ``trust_env`` would
+        read them, and look for a .netrc file, on every request."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            env = urllib.request.getproxies_environment()
+            proxy = env.get(parts.scheme)
+            if proxy and urllib.request.proxy_bypass_environment(key[1], env):
+                proxy = None
+            self._proxies[key] = proxy
+        return self._proxies[key]
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -269,7 +284,8 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect, sock_read=read)
         try:
             async with self._session.request(method, url, data=data, headers=headers,
-                                             timeout=timeout) as response:
+                                             timeout=timeout,
+                                             proxy=self._proxy(url)) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts are asyncio.TimeoutError
             raise TimedOut from exc
