@@ -25,7 +25,8 @@ def test_scripted_chat_walks_the_whole_parcours(tmp_path: Path):
             "thèmes : Alimentation") in out
     assert "Pourquoi : Parce que" in out and "CRESS Bretagne" in out
     assert "LEVIERS À ACTIONNER" in out and "FINANCEMENTS ET APPUIS" in out
-    assert "Sources (vérifiées le" in out and "https://" in out
+    assert "Source (vérifiée le" in out and "https://" in out
+    assert "autres dans la feuille de route)" in out
     assert "Prochaine étape : inscrire l'ESS" in out
     assert (tmp_path / "c.db").exists()
 

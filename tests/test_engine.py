@@ -44,7 +44,7 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
     text = chat.text
     assert "Intercommunalité (EPCI) (CA Vitré Communauté (CA, 35))" in text
     assert "LEVIERS À ACTIONNER" in text
-    assert "Sources (vérifiées le" in text
+    assert "Source (vérifiée le" in text and "Base légale" not in text
     assert "https://" in text
     conversation = chat.conversation
     assert conversation.state == "suite_identifier"

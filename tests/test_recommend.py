@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
-from bot.knowledge.recommend import recommendations
+from bot.knowledge.recommend import chat_source, describe_item, recommendations
+from bot.knowledge.roadmap import roadmap_documents
 from bot.knowledge.scoring import Profile, load_scoring
 from tests.conftest import run_essbot
 
@@ -58,8 +60,10 @@ def test_each_item_says_why_it_was_chosen(kb):
     chosen = recommendations(kb, rural_food_epci())
     t = translator("fr")
     reasons = {r.item.id: kb.scoring.reason(r, t) for rs in chosen.values() for r in rs}
-    assert all(reason.startswith("Parce que ") and reason.endswith(".")
+    assert all(reason.startswith(("Parce que ", "Parce qu'")) and reason.endswith(".")
                for reason in reasons.values())
+    assert not [r for r in reasons.values() if re.search(r"\bque [aeiouy]", r)], \
+        "« que » is elided before a vowel"
     themed = [r for r in chosen["lever"] if "alimentation" in (r.item.restricts("themes") or ())]
     assert themed, "a food lever is recommended to a collectivité that works on food"
     assert "vous visez l'alimentation" in kb.scoring.reason(themed[0], t)
@@ -68,6 +72,28 @@ def test_each_item_says_why_it_was_chosen(kb):
     assert "Bretagne" in kb.scoring.reason(cress[0], t)
     english = kb.scoring.reason(themed[0], translator("en"))
     assert english.startswith("Because ") and "food" in english
+
+
+def test_the_chat_shows_one_source_per_item_and_the_plan_all_of_them(kb):
+    profile = rural_food_epci()
+    t = translator("fr")
+    chat = recommendations(kb, profile, "chat")
+    full = recommendations(kb, profile, "full")
+    markdown, _page = roadmap_documents(kb, profile, full, t, dt.date(2026, 11, 23))
+    for ranked in (r for rs in chat.values() for r in rs):
+        item = ranked.item
+        text = describe_item(item, t, 1, reason=kb.scoring.reason(ranked, t), compact=True)
+        assert text.count("Source (vérifiée le") == 1 and "Sources" not in text
+        assert "Base légale" not in text
+        shown = chat_source(item)
+        assert shown.title in text
+        assert shown.url or not any(source.url for source in item.sources)
+        others = len(item.sources) - 1
+        assert (f"(et {others} autre" in text) == (others > 0)
+        for source in item.sources:  # the chat's "and N more" are in the feuille de route
+            assert source.title in markdown, (item.id, source.title)
+    english = describe_item(item, translator("en"), compact=True)
+    assert "Source (checked on" in english
 
 
 def test_a_small_commune_gets_the_levers_for_small_communes(kb):
@@ -120,7 +146,7 @@ def test_recommend_cli_json(tmp_path: Path):
         for item in data[key]:
             assert {"id", "title", "summary", "reason", "score", "sources"} <= set(item)
             assert item["sources"] and all({"title", "url"} <= set(s) for s in item["sources"])
-            assert item["reason"].startswith("Parce que")
+            assert item["reason"].startswith(("Parce que", "Parce qu'"))
     scores = [item["score"] for item in data["levers"]]
     assert scores == sorted(scores, reverse=True)
     again = run_essbot(["recommend", "--type", "epci", "--context", "rural",

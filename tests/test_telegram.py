@@ -143,7 +143,7 @@ async def test_whole_parcours_by_buttons(settings):
         await h.press(ALICE, "Continuer")
         replies = await h.press(ALICE, "Nous débutons")
         text = all_text(replies)
-        assert "LEVIERS À ACTIONNER" in text and "Sources (vérifiées le" in text
+        assert "LEVIERS À ACTIONNER" in text and "Source (vérifiée le" in text
         # Every message was HTML; every pressed question lost its keyboard: only the one
         # answered by typing (the territory) and the last one keep theirs.
         sends = h.api.calls_of("sendMessage", ALICE)

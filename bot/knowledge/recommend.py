@@ -14,7 +14,7 @@ from typing import Any
 from bot.engine.flow import ActionContext, ActionSpec, ParamKind
 from bot.engine.messages import Document, Outgoing
 from bot.i18n import N_, Translator
-from bot.knowledge.model import Item, KnowledgeBase
+from bot.knowledge.model import Item, KnowledgeBase, Source
 from bot.knowledge.roadmap import roadmap_documents, roadmap_filename
 from bot.knowledge.scoring import Profile, Ranked
 
@@ -41,8 +41,13 @@ def recommendations(kb: KnowledgeBase, profile: Profile,
 
 
 def describe_item(item: Item, t: Translator, number: int | None = None,
-                  with_body: bool = False, reason: str | None = None) -> str:
-    """An item as plain text: title, summary (or body), why, legal basis, contact, sources."""
+                  with_body: bool = False, reason: str | None = None,
+                  compact: bool = False) -> str:
+    """An item as plain text: title, summary (or body), why, legal basis, contact, sources.
+
+    ``compact`` is the chat's form of a recommendation, read on a phone: no legal basis
+    and one source (:func:`chat_source`); the feuille de route sent with it has them all.
+    """
     indent = "   " if number is not None else ""
     lines = [f"{number}. {item.title}" if number is not None else item.title]
     lines.append(indent + (item.body.strip() if with_body and item.body else item.summary))
@@ -50,17 +55,37 @@ def describe_item(item: Item, t: Translator, number: int | None = None,
         lines.append(indent + t._("Pourquoi : {text}").format(text=reason))
     if item.audience and with_body:
         lines.append(indent + t._("Pour qui : {text}").format(text=item.audience))
-    if item.legal_basis:
+    if item.legal_basis and not compact:
         lines.append(indent + t._("Base légale : {text}").format(text=item.legal_basis))
     if item.how_to_reach:
         lines.append(indent + t._("Pour les joindre : {text}").format(text=item.how_to_reach))
     if item.url:
         lines.append(indent + item.url)
-    lines.append(indent + t._("Sources (vérifiées le {date}) :").format(
-        date=t.format_date(item.last_checked)))
+    date = t.format_date(item.last_checked)
+    if compact and item.sources:
+        source = chat_source(item)
+        line = t._("Source (vérifiée le {date}) : {source}").format(
+            date=date, source=_source_text(source))
+        others = len(item.sources) - 1
+        if others:
+            line += " " + t.ngettext("(et {n} autre dans la feuille de route)",
+                                     "(et {n} autres dans la feuille de route)",
+                                     others).format(n=others)
+        lines.append(indent + line)
+        return "\n".join(lines)
+    lines.append(indent + t._("Sources (vérifiées le {date}) :").format(date=date))
     for source in item.sources:
-        lines.append(indent + f"– {source.title}" + (f" — {source.url}" if source.url else ""))
+        lines.append(indent + "– " + _source_text(source))
     return "\n".join(lines)
+
+
+def chat_source(item: Item) -> Source:
+    """The source a compact description shows: the first one with a link, else the first."""
+    return next((source for source in item.sources if source.url), item.sources[0])
+
+
+def _source_text(source: Source) -> str:
+    return source.title + (f" — {source.url}" if source.url else "")
 
 
 def _slot_list(value: Any) -> frozenset[str]:
@@ -88,7 +113,7 @@ def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:
             if not chosen:
                 continue
             context.shown_items.extend(r.item.id for r in chosen)
-            blocks = [describe_item(r.item, t, n, reason=kb.scoring.reason(r, t))
+            blocks = [describe_item(r.item, t, n, reason=kb.scoring.reason(r, t), compact=True)
                       for n, r in enumerate(chosen, 1)]
             messages.append(Outgoing("\n\n".join([t._(HEADINGS[kind]).upper(), *blocks])))
         if not messages:

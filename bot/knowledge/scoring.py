@@ -7,6 +7,7 @@ same ranking: scores are sums of fixed weights, and ties are broken by id.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,7 +147,16 @@ class ScoringRules:
         if not phrases:
             phrases = [self.texts["generic"].render(t)]
         sentence = self.texts["sentence"].render(t)
-        return sentence.replace("{reasons}", _join(phrases, conjunction))
+        text = sentence.replace("{reasons}", _join(phrases, conjunction))
+        return _elide_que(text) if t.language == "fr" else text
+
+
+# « parce que il » → « parce qu'il »: phrases are written on their own, then joined.
+_QUE_BEFORE_VOWEL = re.compile(r"\b([Qq]u)e (?=[aeiouyàâéèêëîïôûAEIOUYÉÈÊÀÂÎÔÛ])")
+
+
+def _elide_que(text: str) -> str:
+    return _QUE_BEFORE_VOWEL.sub(r"\1'", text)
 
 
 def _join(words: list[str], conjunction: str) -> str:
