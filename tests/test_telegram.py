@@ -169,16 +169,16 @@ async def test_whole_parcours_by_typed_text(settings):
         replies = await h.say(ALICE, "3")
         text = all_text(replies)
         assert "LEVIERS À ACTIONNER" in text and "CONTACTS UTILES" in text
-        # The recommendations (8 replies of the engine, about 10,000 characters) come as
-        # texts merged up to 4,096 characters, the two files with their text as caption,
-        # and the closing question with its keyboard.
-        assert [bool(m.document) for m in replies] == [False] * 4 + [True, True, False]
+        # The recommendations (8 replies of the engine, about 6,000 characters in their
+        # compact form) come as texts merged up to 4,096 characters, the two files with
+        # their text as caption, and the closing question with its keyboard.
+        assert [bool(m.document) for m in replies] == [False] * 2 + [True, True, False]
         assert replies[0].text.startswith("Voici mes recommandations")
         assert "\n\nLEVIERS À ACTIONNER" in replies[0].text
         assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in replies)
-        assert replies[4].document["filename"].endswith(".md")
-        assert "feuille de route" in replies[4].text  # the caption
-        assert replies[5].document["filename"].endswith(".html")
+        assert replies[2].document["filename"].endswith(".md")
+        assert "feuille de route" in replies[2].text  # the caption
+        assert replies[3].document["filename"].endswith(".html")
         assert replies[-1].buttons and not any(m.buttons for m in replies[:-1])
         # Keyboards of questions answered by typing are left as they are (no extra call).
         assert not h.api.calls_of("editMessageReplyMarkup", ALICE)
