@@ -44,14 +44,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot as PTBBot
-from telegram import (
-    BotCommand,
-    BotCommandScopeDefault,
-    InputFile,
-    LinkPreviewOptions,
-    Message,
-    Update,
-)
+from telegram import BotCommand, BotCommandScopeDefault, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -81,8 +74,9 @@ from bot.channels.telegram_format import (
     suffix_room,
     utf16_length,
 )
+from bot.channels.telegram_updates import CHANNEL, FORGED, Press, Reader, Turn, Update
 from bot.engine.dispatch import Dispatcher
-from bot.engine.messages import Document, Incoming, Outgoing
+from bot.engine.messages import Document, Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -96,44 +90,14 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 warnings.filterwarnings("ignore", message=r".*`retry_after` will be of type",
                         category=DeprecationWarning)
 
-CHANNEL = "telegram"
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True).to_dict()
 ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post",
                    "callback_query"]
-# Callback data we ever send: the engine's payloads ("c:<state>:<choice>", "s:...").
-PAYLOAD_SHAPE = re.compile(r"^[a-z]:[\w:.\-]{1,62}$", re.ASCII)
 GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "bot was blocked",
                 "not enough rights to send", "have no rights to send", "chat_write_forbidden",
                 "peer_id_invalid")
-# Kinds of message content that are not text; anything else (service messages: members
-# joining, pinned messages...) is ignored silently.
-CONTENT_ATTRIBUTES = ("photo", "sticker", "voice", "audio", "video", "video_note", "animation",
-                      "document", "location", "venue", "contact", "poll", "dice", "game",
-                      "story", "paid_media")
-
-# The few texts the channel writes itself (everything else comes from the engine).
-TEXTS = {
-    "fr": {
-        "not_text": "Je ne sais lire que les messages écrits et les boutons. "
-                    "Répondez par écrit, ou tapez /aide.",
-        "edited": "Je ne prends pas en compte les messages modifiés : "
-                  "envoyez plutôt un nouveau message.",
-    },
-    "en": {
-        "not_text": "I can only read written messages and buttons. "
-                    "Please answer in writing, or type /help.",
-        "edited": "I do not take edited messages into account: please send a new message.",
-    },
-}
-
-
-def channel_language(language_code: str | None) -> str:
-    """English for users whose Telegram is in English, French otherwise."""
-    return "en" if (language_code or "").lower().startswith("en") else "fr"
-
-
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How sends are retried on network errors, 5xx and 429."""
@@ -167,14 +131,28 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
     return DeliveryError(str(exc))
 
 
-class _Bot(PTBBot):
-    """PTB's ``Bot`` with one more method, for the calls whose result is not read."""
+class ApiParams:
+    """The parameters of one Bot API call, in the shape PTB's request classes read.
 
-    async def post_raw(self, endpoint: str, params: dict[str, Any], **timeouts: float) -> Any:
-        # Bot._post is what every Bot method (and PTB's own ExtBot) calls: it applies the
-        # defaults, drops None values, serialises PTB objects and maps errors; only the
-        # conversion of the result into PTB objects (Message.de_json) is skipped.
-        return await self._post(endpoint, params, **timeouts)
+    ``BaseRequest.post`` (python-telegram-bot's request layer: HTTP status and Telegram
+    errors to exceptions, JSON result) takes a ``RequestData``, which PTB's ``Bot`` builds
+    with one ``RequestParameter`` object per parameter. The calls made for every update
+    (getUpdates, sendMessage...) pass plain JSON values instead, in the three attributes
+    the transports read. ``None`` values are left out, as PTB does.
+    """
+
+    __slots__ = ("multipart_data", "parameters")
+
+    def __init__(self, parameters: Mapping[str, Any],
+                 files: dict[str, tuple] | None = None):
+        self.parameters = {k: v for k, v in parameters.items() if v is not None}
+        self.multipart_data = files or {}  # part name -> (filename, content, mime type)
+
+    @property
+    def json_parameters(self) -> dict[str, str]:
+        """Each value as a string: a form field (httpx, or a multipart upload)."""
+        return {k: v if isinstance(v, str) else json.dumps(v)
+                for k, v in self.parameters.items()}
 
 
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's DefaultValue: "not given"
@@ -374,25 +352,6 @@ def _log_failure(future: asyncio.Future) -> None:
         log.error("telegram: a background job failed", exc_info=future.exception())
 
 
-@dataclass(slots=True)
-class _Press:
-    """A pressed button, to mark on its message once the engine has answered."""
-
-    message_id: int
-    text: str  # the message's text as Telegram shows it
-    label: str | None  # the pressed button's label; None if the data is on no button
-
-
-@dataclass(slots=True)
-class _Turn:
-    """What one update asks of the channel, in the chat's order."""
-
-    chat_id: int
-    incoming: Incoming | None  # None: nothing for the engine (only a notice)
-    notice: str | None = None
-    press: _Press | None = None
-
-
 class TelegramChannel:
     """A running Telegram bot (long polling, or a webhook when ``webhook_url`` is set)."""
 
@@ -425,17 +384,18 @@ class TelegramChannel:
             http_client = "httpx"
         transport = AiohttpRequest if http_client == "aiohttp" else HTTPXRequest
         self.http_client = http_client
-        self.bot = _Bot(
-            token,
-            base_url=f"{self.api_base_url}/bot",
-            base_file_url=f"{self.api_base_url}/file/bot",
-            request=transport(connection_pool_size=max_in_flight,
+        self.request_timeout = request_timeout
+        self._api = transport(connection_pool_size=max_in_flight,
                               read_timeout=request_timeout, write_timeout=request_timeout,
-                              connect_timeout=request_timeout, pool_timeout=request_timeout),
-            get_updates_request=transport(connection_pool_size=2,
-                                          read_timeout=request_timeout,
-                                          connect_timeout=request_timeout),
-        )
+                              connect_timeout=request_timeout, pool_timeout=request_timeout)
+        self._updates = transport(connection_pool_size=2, read_timeout=request_timeout,
+                                  connect_timeout=request_timeout)
+        # PTB's Bot makes the calls of the start-up and the rare ones (getMe, commands,
+        # webhook); the calls of every update go through _post, on the same transports.
+        self.bot = PTBBot(token, base_url=f"{self.api_base_url}/bot",
+                          base_file_url=f"{self.api_base_url}/file/bot",
+                          request=self._api, get_updates_request=self._updates)
+        self._reader: Reader | None = None  # once getMe told who the bot is
         # Requests in flight at once, all chats together (one connection each): a chat has
         # at most one (its sends are serial, to keep their order). Against the loopback
         # server 4 is clearly slower, 8 to 32 alike; 16 leaves room for network latency.
@@ -454,6 +414,7 @@ class TelegramChannel:
 
     async def start(self) -> None:
         await self._call("getMe", self.bot.initialize)
+        self._reader = Reader(self.bot.id, self.bot.username or "")
         log.info("telegram: connected as @%s", self.bot.username)
         if self.register_commands:
             await self.set_commands()
@@ -515,9 +476,10 @@ class TelegramChannel:
         failures = 0
         while self._running:
             try:
-                updates = await self.bot.get_updates(
-                    offset=self._next_offset, timeout=int(self.poll_timeout),
-                    limit=100, allowed_updates=ALLOWED_UPDATES)
+                updates = await self._post("getUpdates", {
+                    "offset": self._next_offset, "timeout": int(self.poll_timeout),
+                    "limit": 100, "allowed_updates": ALLOWED_UPDATES},
+                    read_timeout=self.request_timeout + int(self.poll_timeout))
             except InvalidToken:
                 log.error("telegram: the bot token was refused; polling stops")
                 return
@@ -538,12 +500,17 @@ class TelegramChannel:
             failures = 0
             if not updates:
                 continue
-            self._unacked = [u.update_id for u in updates]
+            try:
+                self._unacked = [int(update["update_id"]) for update in updates]
+            except (KeyError, TypeError, ValueError):
+                log.error("telegram: getUpdates answered with updates without an id; "
+                          "polling stops")
+                return
             handled = [f for u in updates if (f := self.accept(u)) is not None]
             if handled:
                 # asyncio.wait, not gather: cancelling the poller (stop) must not cancel turns.
                 await asyncio.wait(handled)
-            self._next_offset = updates[-1].update_id + 1
+            self._next_offset = self._unacked[-1] + 1
             self._unacked = []
 
     async def _acknowledge_handled(self, drained: bool) -> None:
@@ -554,8 +521,8 @@ class TelegramChannel:
         if self.webhook_url or offset is None:
             return
         with contextlib.suppress(TelegramError):
-            await self.bot.get_updates(offset=offset, timeout=0, limit=1,
-                                       allowed_updates=ALLOWED_UPDATES)
+            await self._post("getUpdates", {"offset": offset, "timeout": 0, "limit": 1,
+                                            "allowed_updates": ALLOWED_UPDATES})
 
     # -- receiving: webhook --------------------------------------------------------------
 
@@ -575,8 +542,10 @@ class TelegramChannel:
                     self.set_status(403)
                     return
                 try:
-                    update = Update.de_json(json.loads(self.request.body), channel.bot)
-                except Exception:
+                    update = json.loads(self.request.body)
+                except ValueError:
+                    update = None
+                if not isinstance(update, dict):
                     self.set_status(400)
                     return
                 handled = channel.accept(update)
@@ -606,98 +575,22 @@ class TelegramChannel:
         Returns None for updates that are ignored. Never raises on odd updates.
         """
         try:
-            turn = self._turn(update)
-        except Exception:
+            turn = self._reader.read(update)
+        except Exception:  # not what the Bot API describes; its content is not logged
             log.exception("telegram: could not read an update; ignored")
             return None
         if turn is None:
             return None
+        if turn.query_id is not None:
+            query_id = turn.query_id
+            self._outbox.fire(("answer", query_id), lambda: self._answer_query(query_id))
+        if turn.chat_id is None:
+            return None
+        if turn.incoming is not None and turn.incoming.payload == FORGED:
+            log.info("telegram: callback data of an unknown shape")
         return self._inbox.submit(turn.chat_id, lambda: self._run_turn(turn))
 
-    def _turn(self, update: Update) -> _Turn | None:
-        if update.callback_query is not None:
-            return self._press_turn(update)
-        if update.channel_post is not None or update.edited_channel_post is not None:
-            return None  # a bot added to a channel stays silent there (see docs/telegram.md)
-        if update.edited_message is not None:
-            message = update.edited_message
-            if message.chat.type != "private":
-                return None
-            user = message.from_user
-            language = channel_language(user.language_code if user else None)
-            return _Turn(message.chat.id, None, notice=TEXTS[language]["edited"])
-        message = update.message
-        if message is None:
-            return None
-        user = message.from_user
-        locale = user.language_code if user else None
-        chat_id = message.chat.id
-        private = message.chat.type == "private"
-        if message.text is not None:
-            text = message.text
-            if not private:
-                text = self._addressed_text(message)
-                if text is None:
-                    return None
-            return _Turn(chat_id, Incoming.text_message(CHANNEL, str(chat_id), text, locale))
-        if not any(getattr(message, attribute, None) for attribute in CONTENT_ATTRIBUTES):
-            return None  # service message (members joining, pins...)
-        if not private and not self._replies_to_me(message):
-            return None
-        notice = TEXTS[channel_language(locale)]["not_text"]
-        # An empty text makes the engine ask the current question again (or welcome).
-        return _Turn(chat_id, Incoming.text_message(CHANNEL, str(chat_id), "", locale),
-                     notice=notice)
-
-    def _press_turn(self, update: Update) -> _Turn | None:
-        query = update.callback_query
-        self._outbox.fire(("answer", query.id), lambda: self._answer_query(query.id))
-        message = query.message
-        if message is None or not isinstance(message, Message) or query.data is None:
-            return None  # inline-mode message, or too old to be accessible: nothing to do
-        data = query.data
-        label = None
-        markup = message.reply_markup
-        if markup is not None:
-            for row in markup.inline_keyboard:
-                for button in row:
-                    if button.callback_data == data:
-                        label = button.text
-        press = _Press(message.message_id, message.text or "", label)
-        if len(data.encode()) > 64 or not PAYLOAD_SHAPE.match(data):
-            log.info("telegram: callback data of an unknown shape")
-            data = "x:forged"  # the engine answers with a clear re-prompt
-        locale = query.from_user.language_code if query.from_user else None
-        chat_id = message.chat.id
-        return _Turn(chat_id, Incoming.choice(CHANNEL, str(chat_id), data, locale), press=press)
-
-    def _addressed_text(self, message: Message) -> str | None:
-        """In a group, the text meant for the bot, or None if the bot is not addressed."""
-        text = message.text or ""
-        username = (self.bot.username or "").lower()
-        if text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            target = command.partition("@")[2].lower()
-            return text if not target or target == username else None
-        mention = f"@{username}"
-        mentioned = False
-        for entity in message.entities or ():
-            if entity.type == "mention":
-                if message.parse_entity(entity).lower() == mention:
-                    mentioned = True
-            elif entity.type == "text_mention" and entity.user and entity.user.id == self.bot.id:
-                mentioned = True
-        if mentioned:
-            return re.sub(re.escape(mention), " ", text, flags=re.IGNORECASE).strip()
-        if self._replies_to_me(message):
-            return text
-        return None
-
-    def _replies_to_me(self, message: Message) -> bool:
-        reply = message.reply_to_message
-        return bool(reply and reply.from_user and reply.from_user.id == self.bot.id)
-
-    async def _run_turn(self, turn: _Turn) -> None:
+    async def _run_turn(self, turn: Turn) -> None:
         """Engine lane of a chat: handle the update, then queue the replies (in order)."""
         replies: list[Outgoing] = []
         if turn.incoming is not None:
@@ -737,24 +630,27 @@ class TelegramChannel:
                             type(exc).__name__, attempt, delay)
                 await asyncio.sleep(delay)
 
-    def _raw_call(self, method: str, params: dict[str, Any], **timeouts: float
-                  ) -> Awaitable[Any]:
-        """A Bot API call whose result is the raw JSON (a dict), not a PTB object.
+    async def _post(self, method: str, params: Mapping[str, Any],
+                    files: dict[str, tuple] | None = None, **timeouts: float) -> Any:
+        """One Bot API call; its result as JSON (a dict, a list...), not PTB objects.
 
-        Same request and same errors as ``bot.send_message`` & co., without building a
-        ``Message`` (with its chat, sender and keyboard objects) that nobody reads: about
-        a third of the CPU time of a send.
+        The same request, answer checks and exceptions as ``bot.send_message`` & co.
+        (PTB's ``BaseRequest.post``), without the objects that PTB's ``Bot`` builds for
+        the parameters and the result: about a third of the CPU time of a call.
         """
-        return self.bot.post_raw(method, params, **timeouts)
+        request = self._updates if method == "getUpdates" else self._api
+        log.debug("telegram: calling %s", method)  # never the parameters: they are personal
+        return await request.post(f"{self.bot.base_url}/{method}", ApiParams(params, files),
+                                  **timeouts)
 
     async def _answer_query(self, query_id: str) -> None:
         try:
-            await self._call("answerCallbackQuery",
-                             lambda: self.bot.answer_callback_query(query_id))
+            await self._call("answerCallbackQuery", lambda: self._post(
+                "answerCallbackQuery", {"callback_query_id": query_id}))
         except DeliveryError as exc:  # too old (> 15 s), or the network: harmless
             log.info("telegram: answerCallbackQuery failed: %s", exc)
 
-    async def _send_turn(self, turn: _Turn, replies: list[Outgoing]) -> None:
+    async def _send_turn(self, turn: Turn, replies: list[Outgoing]) -> None:
         """Send lane of a chat: mark the pressed button, then send the replies in order."""
         chat_id = turn.chat_id
         try:
@@ -767,7 +663,7 @@ class TelegramChannel:
         except DeliveryError as exc:
             log.warning("telegram: replies not delivered: %s", exc)
 
-    async def _mark_pressed(self, chat_id: int, press: _Press) -> None:
+    async def _mark_pressed(self, chat_id: int, press: Press) -> None:
         """Show the chosen option on the question and remove its keyboard."""
         live = self._open_keyboard.get(chat_id)
         if live == press.message_id:
@@ -778,7 +674,7 @@ class TelegramChannel:
             if press.label is not None and current and press.text and \
                     utf16_length(text) + utf16_length(chosen_suffix(press.label)) \
                     <= MAX_MESSAGE_LENGTH:
-                await self._call("editMessageText", lambda: self._raw_call("editMessageText", {
+                await self._call("editMessageText", lambda: self._post("editMessageText", {
                     "chat_id": chat_id, "message_id": press.message_id,
                     "text": text + chosen_suffix(press.label), "parse_mode": ParseMode.HTML,
                     "link_preview_options": NO_PREVIEW}))
@@ -791,7 +687,7 @@ class TelegramChannel:
 
     async def _remove_keyboard(self, chat_id: int, message_id: int) -> None:
         try:
-            await self._call("editMessageReplyMarkup", lambda: self._raw_call(
+            await self._call("editMessageReplyMarkup", lambda: self._post(
                 "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id}))
         except DeliveryError as exc:
             if isinstance(exc, RecipientGone):
@@ -818,7 +714,7 @@ class TelegramChannel:
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             sent = await self._call("sendMessage", lambda p=part, k=(markup if last else None):
-                                    self._raw_call("sendMessage", {
+                                    self._post("sendMessage", {
                                         "chat_id": chat_id, "text": escape(p),
                                         "parse_mode": ParseMode.HTML, "reply_markup": k,
                                         "link_preview_options": NO_PREVIEW}),
@@ -835,10 +731,10 @@ class TelegramChannel:
     async def _send_document(self, chat_id: int, document: Document, caption: str,
                              retry: bool) -> None:
         filename = document.filename.replace("\\", "/").rsplit("/", 1)[-1] or "document"
-        await self._call("sendDocument", lambda: self._raw_call("sendDocument", {
-            "chat_id": chat_id, "document": InputFile(document.data, filename=filename),
-            "caption": escape(caption) if caption else None,
-            "parse_mode": ParseMode.HTML if caption else None}, write_timeout=60),
+        upload = {"document": InputFile(document.data, filename=filename).field_tuple}
+        await self._call("sendDocument", lambda: self._post("sendDocument", {
+            "chat_id": chat_id, "caption": escape(caption) if caption else None,
+            "parse_mode": ParseMode.HTML if caption else None}, upload, write_timeout=60),
             retry=retry)
 
     # -- pushed messages -----------------------------------------------------------------
