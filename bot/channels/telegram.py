@@ -198,9 +198,11 @@ class AiohttpRequest(BaseRequest):
 
                 import certifi
                 ssl_context = ssl.create_default_context(cafile=certifi.where())
+            # The Bot API sets no cookies: a dummy jar skips their bookkeeping per request.
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=ssl_context),
-                headers={"User-Agent": self.USER_AGENT})
+                headers={"User-Agent": self.USER_AGENT},
+                cookie_jar=aiohttp.DummyCookieJar())
 
     def _proxy(self, url: str) -> str | None:
         """HTTP(S)_PROXY / NO_PROXY for this host, read once: aiohttp's ``trust_env`` would
@@ -242,8 +244,9 @@ class AiohttpRequest(BaseRequest):
                                content_type=mime[0] if mime else None)
         elif request_data is not None and request_data.parameters:
             # A JSON body (the Bot API accepts it): encoded in C, where urlencoding a 4 kB
-            # text is a Python loop over its characters.
-            data = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+            # text is a Python loop over its characters. ASCII-only (\u escapes) is encoded
+            # twice as fast as UTF-8 for French text, for a few more bytes.
+            data = json.dumps(request_data.parameters).encode()
             headers = JSON_HEADERS
 
         def given(value: Any, default: float | None) -> float | None:

@@ -8,7 +8,6 @@ once into a file beside the database, readable by its owner only.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import os
@@ -27,7 +26,8 @@ class Pseudonymizer:
 
     def __call__(self, channel: str, user_id: str) -> str:
         message = f"{channel}\x1f{user_id}".encode()
-        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+        # hmac.digest: the same HMAC as hmac.new(...).hexdigest(), in one C call.
+        return hmac.digest(self._secret, message, "sha256").hex()
 
 
 def load_or_create_secret(configured: str | None, directory: Path) -> bytes:
