@@ -679,3 +679,5 @@ def test_the_http_client_honours_proxy_variables_read_once(monkeypatch):
     monkeypatch.delenv("HTTPS_PROXY")
     assert request._proxy("https://api.telegram.org/bot1:x/sendMessage") == \
         "http://proxy.example:3128", "read once per host, not on every request"
+    assert request._proxy("http://localhost") is None  # no path, and NO_PROXY
+    assert request._proxy("https://other.example") is None  # HTTPS_PROXY is gone now

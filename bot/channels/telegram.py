@@ -182,7 +182,7 @@ class AiohttpRequest(BaseRequest):
                           "connect": connect_timeout, "pool": pool_timeout}
         self._media_write_timeout = media_write_timeout
         self._session = None
-        self._proxies: dict[tuple[str, str], str | None] = {}
+        self._proxies: dict[str, str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -207,15 +207,16 @@ class AiohttpRequest(BaseRequest):
     def _proxy(self, url: str) -> str | None:
         """HTTP(S)_PROXY / NO_PROXY for this host, read once: aiohttp's ``trust_env`` would
         read them, and look for a .netrc file, on every request."""
-        parts = urlsplit(url)
-        key = (parts.scheme, parts.hostname or "")
-        if key not in self._proxies:
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end < 0 else url[:end]  # scheme://host[:port]: a handful
+        if origin not in self._proxies:
+            parts = urlsplit(url)
             env = urllib.request.getproxies_environment()
             proxy = env.get(parts.scheme)
-            if proxy and urllib.request.proxy_bypass_environment(key[1], env):
+            if proxy and urllib.request.proxy_bypass_environment(parts.hostname or "", env):
                 proxy = None
-            self._proxies[key] = proxy
-        return self._proxies[key]
+            self._proxies[origin] = proxy
+        return self._proxies[origin]
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
