@@ -120,6 +120,7 @@ def test_scoring_file_mistakes_are_located(tmp_path: Path, kb):
     broken = text.replace("  theme: 2 ", "  theme: deux ")
     broken = re.sub(r"(?m)^ *rural: .*\n", "", broken)
     broken = broken.replace("  petite: {max: 3499}", "  petites: {max: 3499}")
+    broken = broken.replace('en: "Because {reasons}."', 'en: "Because."')
     path = tmp_path / "scoring.yaml"
     path.write_text(broken, encoding="utf-8")
     rules, problems = load_scoring(path, tmp_path, kb.vocabularies)
@@ -131,6 +132,9 @@ def test_scoring_file_mistakes_are_located(tmp_path: Path, kb):
                for m in messages), messages
     assert any("unknown size class 'petites'. Did you mean 'petite'?" in m for m in messages)
     assert any("needs a phrase for 'rural'" in m for m in messages)
+    sentence_line = text[:text.index("  sentence:")].count("\n") + 1
+    assert any(m.startswith(f"scoring.yaml:{sentence_line}:") and "{reasons}" in m
+               and "missing in: en" in m for m in messages), messages
 
 
 def test_recommend_cli_json(tmp_path: Path):

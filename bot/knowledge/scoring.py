@@ -7,7 +7,6 @@ same ranking: scores are sums of fixed weights, and ties are broken by id.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,17 +145,16 @@ class ScoringRules:
             phrases.append(texts.template.render(t).replace("{values}", joined))
         if not phrases:
             phrases = [self.texts["generic"].render(t)]
-        sentence = self.texts["sentence"].render(t)
-        text = sentence.replace("{reasons}", _join(phrases, conjunction))
-        return _elide_que(text) if t.language == "fr" else text
+        prefix, _, suffix = self.texts["sentence"].render(t).partition("{reasons}")
+        reasons = _join(phrases, conjunction)
+        if t.language == "fr" and prefix.lower().endswith("que ") and \
+                reasons[:1].lower() in FRENCH_VOWELS:
+            prefix = prefix[:-2] + "'"  # « parce que il » → « parce qu'il »
+        return prefix + reasons + suffix
 
 
-# « parce que il » → « parce qu'il »: phrases are written on their own, then joined.
-_QUE_BEFORE_VOWEL = re.compile(r"\b([Qq]u)e (?=[aeiouyàâéèêëîïôûAEIOUYÉÈÊÀÂÎÔÛ])")
-
-
-def _elide_que(text: str) -> str:
-    return _QUE_BEFORE_VOWEL.sub(r"\1'", text)
+# Phrases are written on their own, then joined after « que », which elides before a vowel.
+FRENCH_VOWELS = frozenset("aeiouyàâéèêëîïôû")
 
 
 def _join(words: list[str], conjunction: str) -> str:
@@ -201,6 +199,16 @@ class _ScoringParser:
                               f"{{{', '.join(f'{lang}: ...' for lang in SUPPORTED_LANGUAGES)}}}")
             return None
         return LocalText(texts={lang: value[lang] for lang in SUPPORTED_LANGUAGES})
+
+    def placeholder(self, node: MarkedDict, key: str, text: LocalText | None,
+                    placeholder: str) -> None:
+        """A reason text must say where its parts go, in every language."""
+        if text is None or text.texts is None:
+            return
+        missing = [lang for lang, value in text.texts.items() if placeholder not in value]
+        if missing:
+            self.error(node.at(key), f"'{key}' must contain {placeholder} (missing in: "
+                                     f"{', '.join(missing)})")
 
     def number(self, node: MarkedDict, key: str, what: str, whole: bool = False) -> float | None:
         value = node.get(key)
@@ -276,6 +284,7 @@ class _ScoringParser:
         self.unknown_keys(node, (*REASON_TEXTS, *REASON_DIMENSIONS), "'reasons'")
         texts = {key: text for key in REASON_TEXTS
                  if (text := self.text(node, key, f"'reasons.{key}'")) is not None}
+        self.placeholder(node, "sentence", texts.get("sentence"), "{reasons}")
         dimensions: dict[str, ReasonTexts] = {}
         for dimension, vocabulary in REASON_DIMENSIONS.items():
             inner = self.mapping(node, dimension)
@@ -297,6 +306,7 @@ class _ScoringParser:
                     if value not in raw:
                         self.error(raw.position, f"'reasons.{dimension}.values' needs a "
                                                  f"phrase for '{value}'")
+            self.placeholder(inner, "template", template, "{values}")
             if template is not None:
                 dimensions[dimension] = ReasonTexts(template, values)
         return texts, dimensions
