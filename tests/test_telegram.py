@@ -559,6 +559,17 @@ async def test_non_text_updates_get_a_polite_answer(settings):
 
 
 @aio
+async def test_an_update_that_does_not_follow_the_bot_api_is_skipped(settings, caplog):
+    async with telegram(settings) as h:
+        odd = h.api.push({"message": {"message_id": 1, "date": 1, "text": "secret?"}})
+        await h.settled(odd)
+        replies = await h.say(ALICE, "/start")  # polling goes on past it
+        assert "économie sociale et solidaire" in all_text(replies)
+    assert "could not read an update" in caplog.text
+    assert "secret?" not in caplog.text, "the content of updates is not logged"
+
+
+@aio
 async def test_in_groups_the_bot_answers_only_when_addressed(settings):
     async with telegram(settings) as h:
         assert await h.say(GROUP, "bonjour à tous", user_id=ALICE) == []

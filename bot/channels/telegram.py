@@ -18,8 +18,10 @@ three things that matter here:
   chat waits, the others do not.
 
 Throughput: the replies of one turn are merged into as few messages as fit
-(``merge_turn``), and the HTTP exchange runs on aiohttp (``AiohttpRequest``, a PTB
-transport) rather than httpx. See docs/telegram.md.
+(``merge_turn``), updates are read as JSON (``telegram_updates``), the calls made for
+every update skip the objects PTB's ``Bot`` builds (``ApiParams``), and the HTTP exchange
+runs on aiohttp (``AiohttpRequest``, a PTB transport) rather than httpx. See
+docs/telegram.md.
 """
 
 from __future__ import annotations
@@ -504,12 +506,13 @@ class TelegramChannel:
             failures = 0
             if not updates:
                 continue
-            try:
-                self._unacked = [int(update["update_id"]) for update in updates]
-            except (KeyError, TypeError, ValueError):
-                log.error("telegram: getUpdates answered with updates without an id; "
-                          "polling stops")
-                return
+            updates = [u for u in updates if isinstance(u, dict)
+                       and type(u.get("update_id")) is int] if isinstance(updates, list) else []
+            if not updates:  # not what the Bot API describes: ask again, a little later
+                log.error("telegram: getUpdates answered without update ids")
+                await asyncio.sleep(self.retry.max_delay)
+                continue
+            self._unacked = [update["update_id"] for update in updates]
             handled = [f for u in updates if (f := self.accept(u)) is not None]
             if handled:
                 # asyncio.wait, not gather: cancelling the poller (stop) must not cancel turns.
