@@ -127,6 +127,14 @@ def test_file_changes_are_noticed_once_settled(live_settings):
     assert watcher.poll() is False
 
 
+async def delivered(channel: FakeChannel, timeout: float = 5.0) -> None:
+    """Wait until the channel got a message (the test then checks it), at most ``timeout``."""
+    for _ in range(int(timeout / 0.05)):
+        await asyncio.sleep(0.05)
+        if channel.delivered:
+            return
+
+
 def test_the_watcher_reloads_and_tells_admins(live_settings, live_engine):
     settings = replace(live_settings, reload_interval=0.05)
     channel = FakeChannel()
@@ -135,10 +143,7 @@ def test_the_watcher_reloads_and_tells_admins(live_settings, live_engine):
         live = LiveAdmin(live_engine, settings, [channel])
         live.start()
         edit(settings, "Bonjour ! Bienvenue", "Salut ! Bienvenue")
-        for _ in range(100):
-            await asyncio.sleep(0.05)
-            if channel.delivered:
-                break
+        await delivered(channel)
         await live.stop()
 
     asyncio.run(scenario())
@@ -157,10 +162,7 @@ def test_sighup_reloads(live_settings, live_engine):
         live = LiveAdmin(live_engine, live_settings, [channel])
         live.start()
         os.kill(os.getpid(), signal.SIGHUP)
-        for _ in range(100):
-            await asyncio.sleep(0.05)
-            if channel.delivered:
-                break
+        await delivered(channel)
         await live.stop()
 
     asyncio.run(scenario())
