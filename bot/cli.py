@@ -15,6 +15,7 @@ from bot import __version__
 from bot.admin import cli as admin_cli
 from bot.app import InvalidConfiguration, build_engine, load_all, load_content
 from bot.broadcast import cli as broadcast_cli
+from bot.cli_errors import exit_on_invalid
 from bot.cli_recommend import plan, recommend
 from bot.config import Settings
 from bot.engine.graph import to_dot, to_mermaid
@@ -127,11 +128,8 @@ def _engine_or_exit(settings: Settings):
     try:
         return build_engine(settings)
     except InvalidConfiguration as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo("The bot cannot start: fix the errors above "
-                   "(essbot flows validate, essbot content validate).", err=True)
-        raise SystemExit(1) from None
+        exit_on_invalid(exc, "The bot cannot start: fix the errors above "
+                             "(essbot flows validate, essbot content validate).")
 
 
 @cli.group()

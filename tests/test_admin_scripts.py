@@ -82,3 +82,16 @@ def test_pressing_a_missing_button_lists_the_buttons(tmp_path: Path):
     result = run_essbot(["flows", "test", str(tmp_path / "b.yaml")], env=DEMO_ENV)
     assert result.returncode == 1
     assert 'press: no button "Continuer"; buttons: "Commencer"' in result.stdout
+
+
+def test_scripts_do_not_run_on_flows_that_do_not_load(tmp_path: Path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "broken.yaml").write_text("id: [broken\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(PASSING, encoding="utf-8")
+    result = run_essbot(["flows", "test", str(tmp_path / "s.yaml")],
+                        env={**DEMO_ENV, "ESSBOT_FLOWS_DIR": str(flows),
+                             "ESSBOT_DB": str(tmp_path / "t.db")})
+    assert result.returncode == 1
+    assert f"{flows / 'broken.yaml'}:2:1: error: the file is not valid YAML" in result.stderr
+    assert "The flows or content have errors: fix them first" in result.stderr

@@ -62,15 +62,13 @@ def flows_test(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         click.echo(f"No folder {targets[0]}: write scripts there, or name them.", err=True)
         raise SystemExit(1)
     from bot.app import InvalidConfiguration
+    from bot.cli_errors import exit_on_invalid
 
     try:
         results, problems = run_paths(settings, targets, Path.cwd())
     except InvalidConfiguration as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo("The flows or content have errors: fix them first "
-                   "(essbot flows validate, essbot content validate).", err=True)
-        raise SystemExit(1) from None
+        exit_on_invalid(exc, "The flows or content have errors: fix them first "
+                             "(essbot flows validate, essbot content validate).")
     for problem in problems:
         click.echo(str(problem), err=True)
     failed = [r for r in results if not r.passed]
