@@ -96,3 +96,54 @@ def test_cli_content_validate(content_dir: Path):
     assert "content/items.yaml:3:11: error: unknown kind 'x'." in result.stderr
     ok = run_essbot(["content", "validate"])
     assert ok.returncode == 0 and "OK: " in ok.stdout
+
+
+ACTING = """\
+    how_to:
+      - "Réunir les services concernés."
+      - "Écrire la délibération."
+    first_action: "Inscrire le sujet au prochain bureau communautaire."
+    carried_by: "Service du développement économique"
+    cost: "Temps d'agent surtout : quelques jours par an."
+    indicators: ["nombre de structures accompagnées"]
+    family: tiers-lieux
+    gender: f
+    plural: false
+    review_by: 2099-12-31
+    applies_to: {steps: [identifier], programmes: [pvd]}
+"""
+
+
+def test_how_to_act_on_an_item_loads(content_dir: Path):
+    text = VALID_ITEM.replace("    applies_to: {steps: [identifier]}\n", ACTING)
+    (content_dir / "items.yaml").write_text(text, encoding="utf-8")
+    knowledge, problems = load_knowledge(content_dir, content_dir.parent)
+    assert problems == []
+    item = knowledge.items["demo"]
+    assert item.how_to == ("Réunir les services concernés.", "Écrire la délibération.")
+    assert item.indicators == ("nombre de structures accompagnées",)
+    assert (item.family, item.gender, item.plural) == ("tiers-lieux", "f", False)
+    assert item.restricts("programmes") == {"pvd"}
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("    gender: x\n", "'gender' is f or m"),
+    ("    how_to: \"une seule phrase\"\n", "'how_to' of item 'demo' must be a list"),
+    ("    family: Tiers Lieux\n", "'family' is a short name"),
+    ("    review_by: bientôt\n", "'review_by' takes a date"),
+    ("    applies_to: {programmes: [pvdd]}\n", "unknown value in 'programmes' 'pvdd'"),
+])
+def test_mistakes_in_how_to_act_are_located(content_dir: Path, line: str, expected: str):
+    text = VALID_ITEM.replace("    applies_to: {steps: [identifier]}\n", line)
+    found = problems_for(content_dir, text)
+    assert any(expected in p and p.startswith("content/items.yaml:") for p in found), found
+
+
+def test_a_past_review_date_warns_and_keeps_the_item(content_dir: Path):
+    text = VALID_ITEM.replace("    applies_to: {steps: [identifier]}\n",
+                              "    review_by: 2020-01-01\n")
+    (content_dir / "items.yaml").write_text(text, encoding="utf-8")
+    knowledge, problems = load_knowledge(content_dir, content_dir.parent)
+    assert "demo" in knowledge.items
+    assert [p.severity for p in problems] == ["warning"]
+    assert "due for review on 2020-01-01" in str(problems[0])

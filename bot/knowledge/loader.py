@@ -15,7 +15,7 @@ from typing import Any
 from bot.engine.conditions import suggest
 from bot.engine.flow import LocalText
 from bot.i18n import SUPPORTED_LANGUAGES
-from bot.knowledge.model import APPLICABILITY, KINDS, Item, KnowledgeBase, Source
+from bot.knowledge.model import APPLICABILITY, GENDERS, KINDS, Item, KnowledgeBase, Source
 from bot.knowledge.scoring import load_scoring
 from bot.yamlsrc import MarkedDict, MarkedList, Position, Problem, load_marked_file
 
@@ -26,12 +26,16 @@ SYNONYMS_FILE = "synonymes.yaml"  # vocabulary of free-text questions: bot/qa/
 NOT_ITEMS = (TAXONOMY_FILE, SOURCES_FILE, SCORING_FILE, SYNONYMS_FILE)
 VOCABULARIES = (*APPLICABILITY.values(), "regions")
 ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
-             "legal_basis", "how_to_reach", "url", "region", "audience", "priority")
+             "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
+             "how_to", "first_action", "carried_by", "cost", "indicators", "family", "gender",
+             "plural", "review_by")
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
 MAX_SUMMARY = 300
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+FAMILY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_FIRST_ACTION = 200
 
 
 class _Checker:
@@ -57,6 +61,17 @@ class _Checker:
             self.error(node.at(key), f"'{key}' of {what} must be non-empty text")
             return None
         return value.strip()
+
+    def text_list(self, node: MarkedDict, key: str, what: str) -> tuple[str, ...]:
+        """An optional list of non-empty texts (steps, indicators)."""
+        value = node.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, MarkedList) or not value or any(
+                not isinstance(entry, str) or not entry.strip() for entry in value):
+            self.error(node.at(key), f"'{key}' of {what} must be a list of non-empty texts")
+            return ()
+        return tuple(entry.strip() for entry in value)
 
 
 def load_taxonomy(path: Path, root: Path, check: _Checker) -> dict[str, dict[str, LocalText]]:
@@ -233,10 +248,61 @@ class _ItemParser:
             check.error(node.at("last_checked"), f"'last_checked' of {what} is in the future")
         sources = self.sources(node, what)
         applies_to = self.applies_to(node, what)
-        if len(check.problems) > before:
+        acting = self.acting(node, what)
+        review_by = self.review_by(node, what)
+        if any(p.severity == "error" for p in check.problems[before:]):
             return None
         return Item(item_id, kind, title, summary, sources, checked, node.position, body,
-                    applies_to, legal_basis, how_to_reach, url, region, audience, priority)
+                    applies_to, legal_basis, how_to_reach, url, region, audience, priority,
+                    review_by=review_by, **acting)
+
+    def acting(self, node: MarkedDict, what: str) -> dict[str, Any]:
+        """The optional fields that say how to act on an item, and how to speak of it."""
+        check = self.check
+        first_action = check.text(node, "first_action", what, required=False)
+        if first_action and len(first_action) > MAX_FIRST_ACTION:
+            check.error(node.at("first_action"), f"the first action of {what} has "
+                                                 f"{len(first_action)} characters; keep it "
+                                                 f"under {MAX_FIRST_ACTION}")
+        family = node.get("family")
+        if family is not None and (not isinstance(family, str)
+                                   or not FAMILY_PATTERN.match(family)):
+            check.error(node.at("family"), "'family' is a short name in lower-case letters, "
+                                           "digits and '-' (for example: tiers-lieux)")
+        gender = node.get("gender")
+        if gender is not None and gender not in GENDERS:
+            check.error(node.at("gender"), "'gender' is f or m: the grammatical gender of the "
+                                           "item in a sentence (« elle agit », « il agit »)")
+        plural = node.get("plural", False)
+        if not isinstance(plural, bool):
+            check.error(node.at("plural"), "'plural' is true or false")
+        return {
+            "how_to": check.text_list(node, "how_to", what),
+            "first_action": first_action,
+            "carried_by": check.text(node, "carried_by", what, required=False),
+            "cost": check.text(node, "cost", what, required=False),
+            "indicators": check.text_list(node, "indicators", what),
+            "family": family if isinstance(family, str) else None,
+            "gender": gender if gender in GENDERS else None,
+            "plural": plural is True,
+        }
+
+    def review_by(self, node: MarkedDict, what: str) -> dt.date | None:
+        """A date by which a time-bound fact must be checked again; past dates warn."""
+        value = node.get("review_by")
+        if value is None:
+            return None
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            self.check.error(node.at("review_by"), "'review_by' takes a date YYYY-MM-DD: when "
+                                                   "the time-bound facts of the item must be "
+                                                   "checked again")
+            return None
+        if value < self.today:
+            self.check.problems.append(Problem(
+                node.at("review_by"), f"{what} was due for review on {value.isoformat()}: "
+                                      "check its time-bound facts again, then move "
+                                      "'review_by' and 'last_checked'", severity="warning"))
+        return value
 
 
 def load_knowledge(directory: Path, root: Path | None = None) -> tuple[KnowledgeBase,

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 KINDS = ("lever", "funding", "contact", "example", "glossary")
 # applies_to key -> the taxonomy vocabulary its values come from
 APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
-                 "themes": "themes", "steps": "steps", "sizes": "sizes"}
+                 "themes": "themes", "steps": "steps", "sizes": "sizes",
+                 "programmes": "programmes"}
+GENDERS = ("f", "m")  # grammatical gender of an item's subject, for reason sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,16 @@ class Item:
     region: str | None = None
     audience: str | None = None  # who a funding tool or contact serves
     priority: int = 0  # 0-3: how central the item is to its steps in the source documents
+    # For the feuille de route and the chat cards (docs/content.md, "Acting on an item"):
+    how_to: tuple[str, ...] = ()  # the steps to carry it out, in order
+    first_action: str | None = None  # one concrete thing to do this month
+    carried_by: str | None = None  # who carries it in the collectivité (service, élu)
+    cost: str | None = None  # indicative cost or order of magnitude, as a source gives it
+    indicators: tuple[str, ...] = ()  # what to follow to know it works
+    family: str | None = None  # near-duplicates share a family: one slot in a top list
+    gender: str | None = None  # "f" or "m": « elle agit » / « il agit » in reasons
+    plural: bool = False  # « ils agissent »
+    review_by: dt.date | None = None  # a time-bound fact must be re-checked by this date
 
     def restricts(self, dimension: str) -> frozenset[str] | None:
         """The values this item is limited to on one dimension, or None for 'all'."""

@@ -17,12 +17,13 @@ from bot.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.knowledge.model import KINDS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
-WEIGHTS = ("step", "theme", "generic_theme", "context", "type", "size", "region", "priority")
+WEIGHTS = ("step", "theme", "generic_theme", "context", "type", "size", "region", "priority",
+           "programme")
 LIMIT_SETS = ("chat", "full")
 # reasons: dimension -> the taxonomy vocabulary of its values
 REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
                      "themes": "themes", "steps": "steps", "sizes": "sizes",
-                     "regions": "regions"}
+                     "programmes": "programmes", "regions": "regions"}
 _REASON_ORDER = {dimension: n for n, dimension in enumerate(REASON_DIMENSIONS)}  # in reasons
 REASON_TEXTS = ("sentence", "and", "generic")
 # regions use the taxonomy labels; every other dimension needs a phrase per value
@@ -40,6 +41,7 @@ class Profile:
     region: str | None = None
     size: str | None = None
     territory: str | None = None  # the territory's display name, for documents only
+    programmes: frozenset[str] = frozenset()  # national programmes the territory belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,9 @@ class ScoringRules:
             return None
         if item.region is not None and item.region != profile.region:
             return None
+        programmes = item.restricts("programmes")
+        if programmes and not programmes & profile.programmes:
+            return None
         total = 0.0
         steps = item.restricts("steps")
         if steps and profile.step:
@@ -119,6 +124,10 @@ class ScoringRules:
                 matched.append(("themes", shared))
         else:
             total += w["generic_theme"]
+        shared_programmes = tuple(sorted(programmes & profile.programmes)) if programmes else ()
+        if shared_programmes:
+            total += w["programme"] * len(shared_programmes)
+            matched.append(("programmes", shared_programmes))
         total += w["priority"] * item.priority
         if item.region is not None:
             total += w["region"]
