@@ -104,9 +104,9 @@ async def serve(rate: int) -> None:
 
 def prepare(db: Path, recipients: int):
     from bot.app import build_engine
-    from bot.broadcast import service_of
     from bot.broadcast.model import Draft
     from bot.config import Settings
+    from tests.broadcast_support import service_of
 
     settings = replace(Settings.from_env({}), db_path=db, secret="benchmark-secret-0123456789",
                        reload_interval=0, retention_days=0)
@@ -126,13 +126,16 @@ def prepare(db: Path, recipients: int):
 
 
 async def run_bot(service, engine, base_url: str, rate: float, concurrency: int) -> float:
-    from bot.broadcast.pacing import Budgets, MeteredDispatcher
+    from bot.broadcast.pacing import Budgets
     from bot.broadcast.worker import DeliveryWorker, WorkerSettings
     from bot.channels.telegram import TelegramChannel
+    from bot.engine.dispatch import Dispatcher
     from tests.telegram_api import TOKEN
 
     budgets = Budgets(rate)
-    channel = TelegramChannel(TOKEN, MeteredDispatcher(engine, None, budgets),
+    dispatcher = Dispatcher(engine)
+    dispatcher.observe(budgets.count_replies)
+    channel = TelegramChannel(TOKEN, dispatcher,
                               api_base_url=base_url, register_commands=False, poll_timeout=5)
     await channel.start()
     worker = DeliveryWorker(service.outbox, service.subscriptions, service.updates, [channel],

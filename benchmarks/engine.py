@@ -25,6 +25,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from tests.conftest import raw_db
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # (kind, value): a payload pressed in a state, or typed text
@@ -76,8 +78,8 @@ def run_engine(users: int) -> dict:
             if group.start == 0:
                 middle = rss_kib()
         elapsed = time.perf_counter() - started
-        stored = engine.store.db.execute("SELECT count(*) FROM conversations").fetchone()[0]
-        done = engine.store.db.execute(
+        stored = raw_db(engine.store).execute("SELECT count(*) FROM conversations").fetchone()[0]
+        done = raw_db(engine.store).execute(
             "SELECT count(*) FROM conversations WHERE state = 'suite_identifier'").fetchone()[0]
         end = rss_kib()
         engine.store.close()

@@ -13,7 +13,7 @@ from dotenv import load_dotenv
 
 from bot import __version__
 from bot.admin import cli as admin_cli
-from bot.app import InvalidConfiguration, build_engine, load_all, load_content
+from bot.app import App, InvalidConfiguration, load_all, load_content
 from bot.broadcast import cli as broadcast_cli
 from bot.cli_errors import exit_on_invalid
 from bot.cli_recommend import plan, recommend
@@ -83,10 +83,10 @@ def chat(ctx: click.Context, lang: str | None, db_path: Path | None, user: str) 
     settings = _settings(ctx)
     if db_path is not None:
         settings = replace(settings, db_path=db_path)
-    engine = _engine_or_exit(settings)
+    app = _app_or_exit(settings)
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") \
         if hasattr(sys.stdin, "buffer") else sys.stdin
-    channel = ConsoleChannel(engine, stdin, sys.stdout, interactive=sys.stdin.isatty(),
+    channel = ConsoleChannel(app.engine, stdin, sys.stdout, interactive=sys.stdin.isatty(),
                              language=lang, user_id=user,
                              documents_dir=Path(settings.db_path).parent / "documents")
     try:
@@ -94,7 +94,7 @@ def chat(ctx: click.Context, lang: str | None, db_path: Path | None, user: str) 
     except KeyboardInterrupt:
         click.echo("\nÀ bientôt !")
     finally:
-        engine.store.close()
+        app.close()
 
 
 @cli.command()
@@ -108,25 +108,25 @@ def run(ctx: click.Context) -> None:
     import asyncio
     import os
 
-    from bot.runner import CHANNEL_VARIABLES, NoChannelConfigured, Runner
+    from bot.runner import NoChannelConfigured, Runner
 
     settings = _settings(ctx)
-    engine = _engine_or_exit(settings)
+    app = _app_or_exit(settings)
     try:
-        runner = Runner(engine, os.environ, settings=settings)
-    except NoChannelConfigured:
-        engine.store.close()
+        runner = Runner(app, os.environ)
+    except NoChannelConfigured as none:
+        app.close()
         click.echo("No channel is configured. Set, in the environment or in .env:", err=True)
-        for name, variables in CHANNEL_VARIABLES.items():
-            click.echo(f"  - {name}: {variables}", err=True)
+        for entry in none.entries:
+            click.echo(f"  - {entry.name}: {entry.variables}", err=True)
         click.echo("See .env.example. To chat in this terminal instead: essbot chat", err=True)
         raise SystemExit(2) from None
     asyncio.run(runner.serve())
 
 
-def _engine_or_exit(settings: Settings):
+def _app_or_exit(settings: Settings) -> App:
     try:
-        return build_engine(settings)
+        return App(settings)
     except InvalidConfiguration as exc:
         exit_on_invalid(exc, "The bot cannot start: fix the errors above "
                              "(essbot flows validate, essbot content validate).")

@@ -1,8 +1,10 @@
 """``essbot run``: every channel configured in the environment, one engine, one database.
 
-Each channel module exposes ``from_env(env, dispatcher) -> Channel | None``:
-it returns ``None`` when its variables are not set, so that adding a channel
-to a deployment is only a matter of setting its variables.
+Channels plug in one way: a :class:`ChannelEntry` names the channel, the variables that
+turn it on, and its factory ``from_env(env, dispatcher) -> Channel | None`` (``None``
+when its variables are not set), so that adding a channel to a deployment is only a
+matter of setting its variables. The features' background work (live reload, retention,
+broadcast delivery) starts once the channels run, and stops before them.
 """
 
 from __future__ import annotations
@@ -11,70 +13,70 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.admin.live import LiveAdmin
-from bot.broadcast.runtime import BroadcastRuntime
 from bot.channels.base import Channel
-from bot.config import Settings
 from bot.engine.dispatch import Dispatcher
-from bot.engine.engine import Engine
+from bot.feature import Runtime
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 log = logging.getLogger(__name__)
 
 ChannelFactory = Callable[[Mapping[str, str], Dispatcher], "Channel | None"]
 
-# What to set for each channel, shown when none is configured.
-CHANNEL_VARIABLES = {
-    "telegram": "TELEGRAM_BOT_TOKEN",
-    "matrix": "MATRIX_HOMESERVER, MATRIX_USER_ID and MATRIX_PASSWORD (or MATRIX_ACCESS_TOKEN)",
-}
+
+@dataclass(frozen=True, slots=True)
+class ChannelEntry:
+    name: str
+    variables: str  # what to set to turn it on, shown when no channel is configured
+    factory: ChannelFactory
 
 
-def channel_factories() -> list[ChannelFactory]:
-    """The factories of every channel this installation knows."""
-    factories: list[ChannelFactory] = []
-    try:
-        from bot.channels import telegram
-        factories.append(telegram.from_env)
-    except ImportError:  # pragma: no cover - only while a channel is being written
-        log.debug("telegram channel unavailable", exc_info=True)
-    try:
-        from bot.channels import matrix
-        factories.append(matrix.from_env)
-    except ImportError:  # pragma: no cover
-        log.debug("matrix channel unavailable", exc_info=True)
-    return factories
+def default_channels() -> list[ChannelEntry]:
+    """The channels this installation knows."""
+    from bot.channels import matrix, telegram
+
+    return [
+        ChannelEntry("telegram", "TELEGRAM_BOT_TOKEN", telegram.from_env),
+        ChannelEntry("matrix", "MATRIX_HOMESERVER, MATRIX_USER_ID and MATRIX_PASSWORD (or "
+                               "MATRIX_ACCESS_TOKEN)", matrix.from_env),
+    ]
 
 
 class NoChannelConfigured(Exception):
     """``essbot run`` found no channel to start."""
 
+    def __init__(self, entries: Sequence[ChannelEntry]):
+        self.entries = list(entries)
+        super().__init__("no channel is configured")
+
 
 class Runner:
-    """Starts the channels, keeps them running until asked to stop, then stops them."""
+    """Starts the channels and the features' background work, keeps them running until
+    asked to stop, then stops them."""
 
-    def __init__(self, engine: Engine, env: Mapping[str, str],
-                 factories: list[ChannelFactory] | None = None, workers: int = 8,
-                 settings: Settings | None = None):
-        self.engine = engine
+    def __init__(self, app: App, env: Mapping[str, str],
+                 channels: Sequence[ChannelEntry] | None = None, workers: int = 8):
+        self.app = app
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="essbot")
-        # Broadcasts (bot.broadcast) share each channel's message budget with the replies.
-        self.broadcast = BroadcastRuntime.create(engine, settings)
-        self.dispatcher = (self.broadcast.dispatcher(engine, self.executor)
-                           if self.broadcast is not None else Dispatcher(engine, self.executor))
+        self.dispatcher = Dispatcher(app.engine, self.executor)
+        entries = list(channels) if channels is not None else default_channels()
         self.channels: list[Channel] = []
-        for factory in factories if factories is not None else channel_factories():
-            channel = factory(env, self.dispatcher)
+        for entry in entries:
+            channel = entry.factory(env, self.dispatcher)
             if channel is not None:
                 self.channels.append(channel)
         if not self.channels:
-            raise NoChannelConfigured()
+            self.executor.shutdown(wait=False)
+            raise NoChannelConfigured(entries)
+        self.runtime = Runtime(app.engine, app.store, self.channels, self.dispatcher,
+                               self.executor, app.reload)
         self._stopping = asyncio.Event()
-        # Live reload (files, SIGHUP), admin notices and the retention purge; needs settings.
-        self.live = (LiveAdmin(engine, settings, self.channels, self.executor)
-                     if settings is not None else None)
 
     def request_stop(self) -> None:
         self._stopping.set()
@@ -85,25 +87,27 @@ class Runner:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, self.request_stop)
         started: list[Channel] = []
+        features = self.app.features
         try:
             for channel in self.channels:
                 await channel.start()
                 started.append(channel)
                 log.warning("channel %s started", channel.name)
-            if self.live is not None:
-                self.live.start()
-            if self.broadcast is not None:
-                self.broadcast.start(started)
+            self.runtime.channels = started
+            for feature in features:
+                feature.start(self.runtime)
             await self._stopping.wait()
         finally:
-            if self.broadcast is not None:
-                await self.broadcast.stop()
-            if self.live is not None:
-                await self.live.stop()
+            for feature in reversed(features):
+                try:
+                    await feature.stop()
+                except Exception:
+                    log.exception("feature %s did not stop cleanly", feature.name)
+            await self.runtime.cancel_tasks()
             for channel in reversed(started):
                 try:
                     await channel.stop()
                 except Exception:
                     log.exception("channel %s did not stop cleanly", channel.name)
             self.executor.shutdown(wait=True)
-            self.engine.store.close()
+            self.app.close()

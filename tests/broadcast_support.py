@@ -66,10 +66,13 @@ def subscribe(engine, user_id: str, channel: str = "telegram", regions: tuple[st
     return chat
 
 
-def engine_vocabularies(engine):
-    from bot.broadcast import service_of
+def service_of(engine):
+    """The broadcast service of an engine built by the application."""
+    return engine.extension_named("bc").service
 
-    return service_of(engine).vocabularies
+
+def engine_vocabularies(engine):
+    return engine.snapshot.part("bc")
 
 
 async def wait_until(predicate: Callable[[], object], timeout: float = 10.0,

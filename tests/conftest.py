@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_engine
+from bot.app import App
 from bot.config import PROJECT_ROOT, Settings
 from bot.engine import Engine, Incoming, Outgoing
 
@@ -21,10 +21,15 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def engine(settings: Settings) -> Engine:
-    engine = build_engine(settings)
-    yield engine
-    engine.store.close()
+def app(settings: Settings) -> App:
+    app = App(settings)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def engine(app: App) -> Engine:
+    return app.engine
 
 
 class Chat:
@@ -83,3 +88,9 @@ def run_essbot(args: list[str], stdin: str = "", env: dict | None = None,
     full_env = {**os.environ, "ESSBOT_SECRET": TEST_SECRET, **(env or {})}
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
                           capture_output=True, env=full_env, cwd=cwd, timeout=120)
+
+
+def raw_db(store):
+    """The store's database, for tests that look at the rows themselves."""
+    with store.reading() as db:
+        return db

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.admin.purge import purge
 from bot.app import build_engine
 from tests.admin_demo import demo
-from tests.conftest import Chat, run_essbot
+from tests.conftest import Chat, raw_db, run_essbot
 
 OLD = "2020-01-01T00:00:00.000+00:00"
 
@@ -19,9 +19,10 @@ OLD = "2020-01-01T00:00:00.000+00:00"
 def age(engine, user_id: str) -> str:
     """Make one conversation and its events look two years old; returns its pseudonym."""
     key = engine.pseudonymize("test", user_id)
-    engine.store.db.execute("UPDATE events SET ts = ? WHERE conversation = ?", (OLD, key))
-    engine.store.db.execute("UPDATE conversations SET updated_at = ? WHERE key = ?", (OLD, key))
-    engine.store.db.conn.commit()
+    db = raw_db(engine.store)
+    db.execute("UPDATE events SET ts = ? WHERE conversation = ?", (OLD, key))
+    db.execute("UPDATE conversations SET updated_at = ? WHERE key = ?", (OLD, key))
+    db.conn.commit()
     return key
 
 
@@ -43,7 +44,7 @@ def test_purge_removes_old_events_and_idle_conversations(engine):
 
 
 def test_purge_leaves_the_tables_of_other_features_alone(engine):
-    db = engine.store.db
+    db = raw_db(engine.store)
     db.execute("CREATE TABLE other_feature (name TEXT, updated_at TEXT)")
     db.execute("INSERT INTO other_feature VALUES ('consent', ?)", (OLD,))
     db.execute("CREATE TABLE IF NOT EXISTS unanswered_questions (question TEXT, "
@@ -51,7 +52,7 @@ def test_purge_leaves_the_tables_of_other_features_alone(engine):
     db.execute("INSERT INTO unanswered_questions (question, normalized, count, updated_at) "
                "VALUES ('vieille question', 'vieille', 3, ?)", (OLD,))
     db.conn.commit()
-    assert purge(engine.store, 365).other == 1
+    assert purge(engine.store, 365, others=[e.purge for e in engine.extensions]).other == 1
     assert db.execute("SELECT COUNT(*) FROM other_feature").fetchone()[0] == 1
     assert db.execute("SELECT COUNT(*) FROM unanswered_questions").fetchone()[0] == 0
 
@@ -96,18 +97,17 @@ def test_export_csv_and_jsonl(settings, tmp_path: Path):
     assert lines[0]["conversation"] == key
 
 
-def test_essbot_run_purges_at_start(engine, settings):
+def test_essbot_run_purges_at_start(app, engine, settings):
     import asyncio
 
-    from bot.runner import Runner
+    from bot.runner import ChannelEntry, Runner
     from tests.test_admin_reload import FakeChannel
 
     Chat(engine, user_id="old").send("/start")
     old = age(engine, "old")
     Chat(engine, user_id="recent").send("/start")
     channel = FakeChannel()
-    runner = Runner(engine, {}, factories=[lambda env, dispatcher: channel],
-                    settings=settings)
+    runner = Runner(app, {}, channels=[ChannelEntry("test", "", lambda env, d: channel)])
 
     async def scenario():
         serving = asyncio.create_task(runner.serve())

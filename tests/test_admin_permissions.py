@@ -9,7 +9,7 @@ import pytest
 from bot.admin.access import parse_admins
 from bot.app import build_engine
 from bot.config import Settings
-from tests.conftest import Chat
+from tests.conftest import Chat, raw_db
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_an_admin_gets_version_and_stats(admin_engine):
     admin.send("/start")
     admin.send("/version")
     assert "essbot 0." in admin.text
-    assert f"parcours ({admin_engine.flows['parcours'].version})" in admin.text
+    assert f"parcours ({admin_engine.snapshot.flows['parcours'].version})" in admin.text
     admin.send("/stats")
     assert "Statistiques (groupes de moins de 5 conversations masqués)" in admin.text
     assert "Conversations commencées : < 5" in admin.text
@@ -62,7 +62,7 @@ def test_admin_ids_are_never_stored(admin_engine):
     admin = Chat(admin_engine, user_id="admin-1")
     for line in ["/start", "/stats", "/version", "/recharger"]:
         admin.send(line)
-    db = admin_engine.store.db
+    db = raw_db(admin_engine.store)
     for table in db.table_names():
         for row in db[table].rows:
             assert "admin-1" not in str(row), table

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin.live import LiveAdmin
-from bot.admin.reload import FileWatcher, source_files
-from bot.app import build_engine
+from bot.app import App
 from bot.config import PROJECT_ROOT, Settings
 from bot.engine import Outgoing
+from bot.engine.dispatch import Dispatcher
+from bot.feature import Runtime
+from bot.reload import FileWatcher, source_files
 from tests.admin_demo import DEMO_FLOWS, FULL
 from tests.conftest import TEST_SECRET, Chat
 
@@ -35,10 +36,28 @@ def live_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def live_engine(live_settings: Settings):
-    engine = build_engine(live_settings)
-    yield engine
-    engine.store.close()
+def live_app(live_settings: Settings):
+    app = App(live_settings)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def live_engine(live_app: App):
+    return live_app.engine
+
+
+def admin_of(app: App, channels: list) -> tuple:
+    """The admin feature, started as ``essbot run`` would, with these channels."""
+    runtime = Runtime(app.engine, app.store, channels, Dispatcher(app.engine), None, app.reload)
+    admin = app.feature("admin")
+    admin.start(runtime)
+    return admin, runtime
+
+
+async def stop(admin, runtime: Runtime) -> None:
+    await admin.stop()
+    await runtime.cancel_tasks()
 
 
 def edit(settings: Settings, old: str, new: str, name: str = "demo.yaml") -> Path:
@@ -83,14 +102,21 @@ def test_a_valid_change_is_served_without_restart(live_settings, live_engine):
     assert "Salut ! Bienvenue" in newcomer.text
 
 
-def test_an_invalid_change_is_refused_and_admins_get_file_and_line(live_settings, live_engine):
+def test_an_invalid_change_is_refused_and_admins_get_file_and_line(live_settings, live_app,
+                                                                    live_engine):
     path = edit(live_settings, "        next: collectivite\n", "        next: colectivite\n")
     line = line_of(path, "next: colectivite")
     user = Chat(live_engine, user_id="someone")
     user.send("/start")
     channel = FakeChannel()
-    live = LiveAdmin(live_engine, live_settings, [channel])
-    result = asyncio.run(live.reload("files"))
+
+    async def scenario():
+        admin, runtime = admin_of(live_app, [channel])
+        result = await admin.reload_and_tell("files")
+        await stop(admin, runtime)
+        return result
+
+    result = asyncio.run(scenario())
     assert not result.ok
     # The administrator is told, in chat, where the error is.
     assert len(channel.delivered) == 1
@@ -100,7 +126,7 @@ def test_an_invalid_change_is_refused_and_admins_get_file_and_line(live_settings
     assert f"demo.yaml:{line}:" in text and "Did you mean 'collectivite'?" in text
     # ... and the bot goes on with the last good version.
     user.press("Commencer")
-    assert live_engine.flows["demo"].states["accueil"].choices[0].branches[0].target \
+    assert live_engine.snapshot.flows["demo"].states["accueil"].choices[0].branches[0].target \
         == "collectivite"
     assert user.conversation.state == "collectivite"
     assert "Pour quel type de collectivité" in user.text
@@ -135,35 +161,35 @@ async def delivered(channel: FakeChannel, timeout: float = 5.0) -> None:
             return
 
 
-def test_the_watcher_reloads_and_tells_admins(live_settings, live_engine):
+def test_the_watcher_reloads_and_tells_admins(live_settings):
     settings = replace(live_settings, reload_interval=0.05)
     channel = FakeChannel()
+    app = App(settings)
 
     async def scenario():
-        live = LiveAdmin(live_engine, settings, [channel])
-        live.start()
+        admin, runtime = admin_of(app, [channel])
         edit(settings, "Bonjour ! Bienvenue", "Salut ! Bienvenue")
         await delivered(channel)
-        await live.stop()
+        await stop(admin, runtime)
 
     asyncio.run(scenario())
     assert channel.delivered and "Nouvelle version chargée" in channel.delivered[0][1]
-    user = Chat(live_engine, user_id="u")
+    user = Chat(app.engine, user_id="u")
     user.send("/start")
     assert "Salut ! Bienvenue" in user.text
+    app.close()
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this system")
-def test_sighup_reloads(live_settings, live_engine):
+def test_sighup_reloads(live_settings, live_app):
     channel = FakeChannel()
     edit(live_settings, "Bonjour ! Bienvenue", "Coucou ! Bienvenue")
 
     async def scenario():
-        live = LiveAdmin(live_engine, live_settings, [channel])
-        live.start()
+        admin, runtime = admin_of(live_app, [channel])
         os.kill(os.getpid(), signal.SIGHUP)
         await delivered(channel)
-        await live.stop()
+        await stop(admin, runtime)
 
     asyncio.run(scenario())
     assert channel.delivered and "Nouvelle version chargée" in channel.delivered[0][1]
@@ -190,12 +216,12 @@ def without_avis(text: str) -> str:
     return (text[:start] + text[end:]).replace("      next: avis", "      next: themes")
 
 
-def test_a_renamed_state_keeps_the_conversation_there(live_settings, live_engine):
+def test_a_renamed_state_keeps_the_conversation_there(live_settings, live_app, live_engine):
     user = Chat(live_engine)
     walk_to(user, "territoire")
     rewrite(live_settings, lambda text: text.replace("next: territoire", "next: ou").replace(
         "  territoire:\n    say:", "  ou:\n    renamed_from: territoire\n    say:"))
-    assert live_engine.admin.reloader.reload("chat").ok
+    assert live_app.reload("chat").ok
     user.send("Rennes")
     assert "Le parcours a été mis à jour" in user.text
     assert "Quel est votre territoire ?" in user.text  # where they are now
@@ -207,12 +233,12 @@ def test_a_renamed_state_keeps_the_conversation_there(live_settings, live_engine
     assert user.conversation.state == "ou"
 
 
-def test_a_removed_state_leads_to_the_flow_fallback(live_settings, live_engine):
+def test_a_removed_state_leads_to_the_flow_fallback(live_settings, live_app, live_engine):
     user = Chat(live_engine)
     walk_to(user, "avis")
     rewrite(live_settings, lambda text: without_avis(text).replace(
         "start: accueil\n", "start: accueil\nfallback: themes\n"))
-    result = live_engine.admin.reloader.reload("files")
+    result = live_app.reload("files")
     assert result.ok, [str(p) for p in result.problems]
     replies = user.send("Oui")
     assert not any("erreur interne" in r.text for r in replies)
@@ -228,21 +254,21 @@ def test_a_removed_state_leads_to_the_flow_fallback(live_settings, live_engine):
                and e["target"] == "themes" for e in events)
 
 
-def test_without_a_fallback_a_removed_state_restarts(live_settings, live_engine):
+def test_without_a_fallback_a_removed_state_restarts(live_settings, live_app, live_engine):
     user = Chat(live_engine)
     walk_to(user, "avis")
     rewrite(live_settings, without_avis)
-    assert live_engine.admin.reloader.reload("files").ok
+    assert live_app.reload("files").ok
     user.send("Oui")
     assert "nous reprenons au début" in user.text
     assert user.conversation.state == "accueil"
 
 
-def test_renamed_from_and_fallback_are_validated(live_settings, live_engine):
+def test_renamed_from_and_fallback_are_validated(live_settings, live_app, live_engine):
     path = edit(live_settings, "start: accueil\n", "start: accueil\nfallback: themmes\n")
     edit(live_settings, "  fin:\n    final: true", "  fin:\n    renamed_from: [themes]\n"
                                                  "    final: true")
-    result = live_engine.admin.reloader.reload("files")
+    result = live_app.reload("files")
     assert not result.ok
     messages = [str(p) for p in result.problems]
     assert any(f"demo.yaml:{line_of(path, 'fallback: themmes')}:" in m

@@ -10,8 +10,10 @@ import pytest
 
 from bot.admin import stats
 from bot.app import build_engine
+from bot.qa.storage import unanswered_questions
+from bot.store.log import LogReader
 from tests.admin_demo import DEMO_ENV, FULL, demo
-from tests.conftest import Chat, run_essbot
+from tests.conftest import Chat, raw_db, run_essbot
 
 PARTIAL = ["/start", "Commencer", "Intercommunalité"]  # stops at the territory question
 
@@ -34,7 +36,8 @@ def seeded(settings):
 
 
 def report(engine) -> dict:
-    return stats.compute(engine.store.db.conn, None, engine.flows, "demo")
+    return stats.compute(engine.store.events(), unanswered_questions(engine.store), None,
+                         engine.snapshot.flows, "demo")
 
 
 def test_counts_and_small_group_suppression(seeded):
@@ -101,14 +104,12 @@ def test_since_excludes_older_events(seeded):
 
 def test_unanswered_questions_are_read_when_recorded(seeded):
     _, engine = seeded
-    # bot/qa records them (a migration); the statistics only read the table if it is there.
-    engine.store.db.execute("CREATE TABLE IF NOT EXISTS unanswered_questions (question TEXT, "
-                            "normalized TEXT, count INTEGER, updated_at TEXT)")
-    engine.store.db.execute("INSERT INTO unanswered_questions (question, normalized, count, "
-                            "updated_at) VALUES "
-                            "('comment créer une scic', 'creer scic', 7, '2026-01-01'), "
-                            "('question rare et personnelle', 'rare', 1, '2026-01-01')")
-    engine.store.db.conn.commit()
+    # bot/qa records them (its own table); the statistics only show the frequent ones.
+    db = raw_db(engine.store)
+    db.execute("INSERT INTO unanswered_questions (question, normalized, count, updated_at) "
+               "VALUES ('comment créer une scic', 'creer scic', 7, '2026-01-01'), "
+               "('question rare et personnelle', 'rare', 1, '2026-01-01')")
+    db.conn.commit()
     data = report(engine)
     assert data["questions"]["unanswered"] == [{"question": "comment créer une scic",
                                                 "times": 7}]
@@ -144,15 +145,14 @@ def test_stats_without_a_database(tmp_path: Path):
 
 def test_the_report_never_writes(seeded):
     settings, _ = seeded
-    conn = stats.open_readonly(str(settings.db_path))
-    with pytest.raises(sqlite3.OperationalError):
-        conn.execute("DELETE FROM events")
-    conn.close()
+    with LogReader(settings.db_path) as reader, reader.reading() as db, \
+            pytest.raises(sqlite3.OperationalError):
+        db.execute("DELETE FROM events")
 
 
 def test_without_a_table_of_unanswered_questions(seeded):
     _, engine = seeded
-    engine.store.db.execute("DROP TABLE IF EXISTS unanswered_questions")
+    raw_db(engine.store).execute("DROP TABLE IF EXISTS unanswered_questions")
     data = report(engine)
     assert data["questions"]["unanswered"] is None
     assert "Unanswered questions: not recorded by this version." in stats.render_text(data)

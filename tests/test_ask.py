@@ -12,14 +12,12 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.config import PROJECT_ROOT
-from bot.engine.engine import QuestionContext
-from bot.i18n import translator
 from bot.knowledge import load_knowledge
 from bot.qa import build_searcher
 from bot.qa.evaluate import evaluate, load_questions
-from bot.qa.hook import QuestionService
 from bot.qa.redact import redact
 from bot.qa.search import RELEVANT
+from bot.qa.storage import unanswered_questions
 from bot.qa.synonyms import load_synonyms
 from tests.conftest import TEST_SECRET, Chat
 
@@ -139,7 +137,7 @@ def test_question_command_where_a_typed_answer_is_expected(chat: Chat):
     chat.send("/start")
     chat.press("Commencer")
     state = chat.conversation.state
-    assert chat.engine.flows["parcours"].states[state].input is not None
+    assert chat.engine.snapshot.flows["parcours"].states[state].input is not None
     chat.send("/question c koi un PTCE")
     assert "pôle territorial de coopération économique" in chat.text
     assert chat.conversation.state == state
@@ -197,11 +195,13 @@ def test_no_answer_is_honest_and_points_to_national_contacts(chat: Chat):
     assert chat.conversation.state == state
 
 
-def test_no_answer_names_the_cress_of_the_region(engine, knowledge):
-    service = QuestionService.create(knowledge, CONTENT, engine.store)
-    flow = engine.flows[engine.main_flow]
-    context = QuestionContext(flow, flow.start, {"region": "53"}, translator("fr"), True)
-    [reply] = service("horaires de la piscine municipale ?", context)
+def test_no_answer_names_the_cress_of_the_region(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Rennes")  # région Bretagne (53)
+    assert chat.conversation.slots.get("region") == "53"
+    chat.send("/question horaires de la piscine municipale ?")
+    reply = next(r for r in chat.replies if "Je n'ai pas trouvé de réponse sûre" in r.text)
     assert "CRESS Bretagne" in reply.text and "RTES" not in reply.text
     assert any(c.payload == "q:d:cress_bretagne" for c in reply.choices)
 
@@ -210,7 +210,7 @@ def test_stray_text_is_not_taken_for_a_question(chat: Chat):
     in_the_parcours(chat)
     chat.send("bof")
     assert "Je n'ai pas compris votre réponse" in chat.text
-    assert chat.engine.store.unanswered_questions() == []
+    assert unanswered_questions(chat.engine.store) == []
 
 
 # -- unanswered questions ---------------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_unanswered_questions_are_recorded_redacted(chat: Chat, settings):
     chat.send("/question " + PERSONAL)
     chat.send("/question horaires de la piscine municipale ?")
     chat.send("horaires de la piscine municipale ?")
-    rows = chat.engine.store.unanswered_questions()
+    rows = unanswered_questions(chat.engine.store)
     assert [r["count"] for r in rows] == [2, 1]
     assert rows[0]["question"] == "horaires de la piscine municipale ?"
     assert "[email]" in rows[1]["question"] and "[nom]" in rows[1]["question"]
@@ -312,16 +312,23 @@ def test_content_validate_checks_the_synonyms(tmp_path: Path):
     assert "synonymes.yaml:2:5: error: a group of synonyms" in result.output
 
 
-def test_index_follows_content_changes(tmp_path: Path, knowledge, monkeypatch):
-    import bot.qa.hook as hook
+def test_the_index_follows_content_reloads(tmp_path: Path, settings):
+    from dataclasses import replace
+
+    from bot.app import App
 
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
-    service = QuestionService.create(knowledge, content, None, tmp_path)
-    assert service.search("zorglub") == []
+    app = App(replace(settings, content_dir=content))
+    chat = Chat(app.engine)
+    in_the_parcours(chat)
+    chat.send("/question zorglub ?")
+    assert "Je n'ai pas trouvé de réponse sûre" in chat.text
     synonyms = content / "synonymes.yaml"
     synonyms.write_text(synonyms.read_text(encoding="utf-8")
                         + "  zorglub: société coopérative d'intérêt collectif\n",
                         encoding="utf-8")
-    monkeypatch.setattr(hook, "REFRESH_EVERY", 0.0)
-    assert service.search("zorglub")[0].item.id in ("glossaire_scic", "scic_capital")
+    assert app.reload("files").ok
+    chat.send("/question zorglub ?")
+    assert "Voici ce que j'ai trouvé" in chat.text and "SCIC" in chat.text
+    app.close()

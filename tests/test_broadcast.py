@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.broadcast import service_of
 from bot.broadcast.crypto import AddressCipher, AddressUnreadable
 from bot.broadcast.model import Targeting
-from tests.broadcast_support import subscribe
-from tests.conftest import Chat, run_essbot
+from tests.broadcast_support import service_of, subscribe
+from tests.conftest import Chat, raw_db, run_essbot
 
 RAW_ID = "7700123456789"  # distinctive, so that finding it in the database file means a leak
 
@@ -87,7 +86,7 @@ def test_cancelling_or_leaving_the_dialog_records_nothing(engine, service):
     assert "rien n'a été enregistré" in chat.text
     chat.send("/subscribe")
     chat.send("/aide")  # a command ends the dialog
-    assert chat.conversation.pending is None
+    assert chat.conversation.dialog is None
     assert service.subscriptions.count() == 0
     chat.send("/subscriptions")
     assert "aucune actualité" in chat.text
@@ -110,7 +109,7 @@ def test_unsubscribe_erases_subscription_address_and_queued_messages(engine, ser
     assert "Votre adresse et vos choix sont effacés" in chat.text
     assert service.subscriptions.get(key) is None
     assert service.subscriptions.address(key) is None
-    rows = list(engine.store.db.query("SELECT status FROM outbox WHERE recipient = ?", (key,)))
+    rows = list(raw_db(engine.store).query("SELECT status FROM outbox WHERE recipient = ?", (key,)))
     assert [r["status"] for r in rows] == ["cancelled"]
     chat.send("/unsubscribe")
     assert "rien à arrêter" in chat.text
@@ -122,7 +121,7 @@ def test_forget_erases_every_broadcast_row(engine, service):
     publish_in_chat(engine).press("Publier")
     chat.send("/oublier")
     chat.press("Oui")
-    db = engine.store.db
+    db = raw_db(engine.store)
     for table, column in (("subscriptions", "key"), ("address_book", "key"),
                           ("outbox", "recipient"), ("conversations", "key")):
         assert db.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?",
@@ -132,7 +131,7 @@ def test_forget_erases_every_broadcast_row(engine, service):
 def test_the_raw_id_never_reaches_the_database_file(engine, settings):
     subscribe(engine, RAW_ID, regions=("53",), themes=("alimentation",))
     publish_in_chat(engine).press("Publier")
-    engine.store.db.execute("PRAGMA wal_checkpoint(FULL)")
+    raw_db(engine.store).execute("PRAGMA wal_checkpoint(FULL)")
     for path in Path(settings.db_path).parent.glob("essbot.db*"):
         data = path.read_bytes()
         assert RAW_ID.encode() not in data, path
@@ -173,7 +172,8 @@ def test_publication_reaches_exactly_the_matching_subscribers(engine, service):
     assert "Régions : Bretagne" in chat.text and "Thèmes : Alimentation" in chat.text
     chat.press("Publier")
     assert "Publié : l'actualité n° 1 part vers 2 abonné(s)" in chat.text
-    rows = engine.store.db.execute("SELECT recipient FROM outbox WHERE update_id = 1").fetchall()
+    rows = raw_db(engine.store).execute(
+        "SELECT recipient FROM outbox WHERE update_id = 1").fetchall()
     assert {r[0] for r in rows} == {bretagne.conversation.key, everything.conversation.key}
     assert paris.conversation.key not in {r[0] for r in rows}
     assert mobilite.conversation.key not in {r[0] for r in rows}
@@ -207,7 +207,7 @@ def test_a_non_publisher_is_refused_and_the_attempt_logged_anonymously(engine):
     chat.send("/start")
     chat.send("/publier")
     assert "Seuls les réseaux de l'ESS habilités peuvent publier" in chat.text
-    assert chat.conversation.pending is None
+    assert chat.conversation.dialog is None
     refused = [e for e in engine.store.events() if e["kind"] == "publish_refused"]
     assert len(refused) == 1 and refused[0]["conversation"] is None
 
@@ -221,7 +221,7 @@ def test_an_administrator_grants_and_revokes_the_right_to_publish(engine):
     assert "Je ne connais pas la commande /publieur" in candidate.text
     admin.send("/publieur telegram:321")
     assert "peut désormais publier" in admin.text
-    rows = list(engine.store.db.query("SELECT key FROM publishers"))
+    rows = list(raw_db(engine.store).query("SELECT key FROM publishers"))
     assert rows == [{"key": candidate.conversation.key}]  # the pseudonym, not the id
     candidate.send("/publier")
     assert "Titre de l'actualité" in candidate.text
@@ -257,7 +257,7 @@ def test_the_publication_dialog_checks_every_answer(engine):
     chat.press("Toutes les collectivités")
     assert "Aperçu du message" in chat.text and "Destinataires : 0" in chat.text
     chat.press("Annuler")
-    assert engine.store.db.execute("SELECT count(*) FROM updates").fetchone()[0] == 0
+    assert raw_db(engine.store).execute("SELECT count(*) FROM updates").fetchone()[0] == 0
 
 
 def test_english_commands_and_texts(engine):

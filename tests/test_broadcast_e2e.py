@@ -20,15 +20,15 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_engine
-from bot.broadcast import service_of
 from bot.broadcast.model import Draft
-from bot.broadcast.pacing import Budgets, MeteredDispatcher
+from bot.broadcast.pacing import Budgets
 from bot.broadcast.worker import DeliveryWorker, WorkerSettings
 from bot.channels.telegram import RetryPolicy, TelegramChannel
 from bot.config import PROJECT_ROOT
+from bot.engine.dispatch import Dispatcher
 from bot.store import Store
-from tests.broadcast_support import run_async, wait_until
-from tests.conftest import TEST_SECRET, run_essbot
+from tests.broadcast_support import run_async, service_of, wait_until
+from tests.conftest import TEST_SECRET, raw_db, run_essbot
 from tests.telegram_api import TOKEN, FakeBotAPI
 from tests.test_matrix import synapse  # noqa: F401  (the session-wide Synapse fixture)
 
@@ -67,7 +67,9 @@ async def test_telegram_channel_with_429_5xx_and_403(settings):
     engine = build_engine(settings)
     service = service_of(engine)
     budgets = Budgets(30)
-    channel = TelegramChannel(TOKEN, MeteredDispatcher(engine, None, budgets),
+    dispatcher = Dispatcher(engine)
+    dispatcher.observe(budgets.count_replies)
+    channel = TelegramChannel(TOKEN, dispatcher,
                               api_base_url=api.base_url, register_commands=False,
                               poll_timeout=1, retry=RetryPolicy(attempts=2, base_delay=0.01))
     await channel.start()
@@ -164,7 +166,7 @@ def finish(settings, server: ServerThread, update_id: int) -> dict:
     store = Store(settings.db_path)
     try:
         deadline = time.monotonic() + 60
-        while store.db.execute("SELECT count(*) FROM outbox WHERE status IN "
+        while raw_db(store).execute("SELECT count(*) FROM outbox WHERE status IN "
                                "('pending', 'sending')").fetchone()[0]:
             assert process.poll() is None, process.stderr.read().decode()
             assert time.monotonic() < deadline, "the restarted bot did not finish"

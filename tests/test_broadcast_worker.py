@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from bot.broadcast import service_of
 from bot.broadcast.model import Draft, Targeting
 from bot.broadcast.pacing import Budgets, SlidingWindow
 from bot.broadcast.worker import DeliveryWorker, WorkerSettings
@@ -19,8 +18,10 @@ from tests.broadcast_support import (
     ScriptedChannel,
     TransientError,
     run_async,
+    service_of,
     wait_until,
 )
+from tests.conftest import raw_db
 
 FAST = WorkerSettings(rate=1000, chat_interval=0.0, concurrency=4, base_delay=0.02,
                       max_delay=0.1, poll_interval=0.02)
@@ -86,7 +87,7 @@ async def test_429_is_honoured_on_the_whole_channel(service):
     later = [at for _, at in channel.attempts[limited + 1:]]
     assert min(later) - channel.attempts[limited][1] >= 0.29  # nobody written to meanwhile
     assert sum(1 for user, _ in channel.attempts if user == "1") == 2
-    row = service.store.db.execute("SELECT attempts FROM outbox WHERE recipient = ?",
+    row = raw_db(service.store).execute("SELECT attempts FROM outbox WHERE recipient = ?",
                                    (service.pseudonymize("telegram", "1"),)).fetchone()
     assert row[0] == 1  # a 429 is not counted as a failed try
 
@@ -117,8 +118,8 @@ async def test_a_recipient_who_blocked_the_bot_is_unsubscribed(service):
     key = service.pseudonymize("telegram", "2")
     assert service.subscriptions.get(key) is None
     assert service.subscriptions.address(key) is None
-    rows = service.store.db.execute("SELECT status FROM outbox WHERE recipient = ? ORDER BY id",
-                                    (key,)).fetchall()
+    rows = raw_db(service.store).execute(
+        "SELECT status FROM outbox WHERE recipient = ? ORDER BY id", (key,)).fetchall()
     assert [r[0] for r in rows] == ["gone", "cancelled"]  # the second is never attempted
     assert channel.count("1") == 2
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Incoming
-from bot.engine.engine import MAX_TEXT_LENGTH
+from bot.engine import Engine, Extension, Incoming
+from bot.engine.turn import MAX_TEXT_LENGTH
 from tests.conftest import Chat
 
 
@@ -333,8 +333,8 @@ def test_an_internal_error_rolls_back_and_answers(engine, chat: Chat, monkeypatc
     def broken(context, args):
         raise RuntimeError("boom")
 
-    spec = engine.actions["recommend"]
-    monkeypatch.setitem(engine.actions, "recommend",
+    spec = engine.snapshot.actions["recommend"]
+    monkeypatch.setitem(engine.snapshot.actions, "recommend",
                         type(spec)(spec.name, broken, spec.params, spec.required))
     chat.press("Nous débutons")
     assert "erreur interne" in chat.text
@@ -347,14 +347,21 @@ def test_an_internal_error_rolls_back_and_answers(engine, chat: Chat, monkeypatc
     assert "LEVIERS" in chat.text
 
 
-def test_question_hook_answers_free_text_and_keeps_the_state(engine, chat: Chat):
+def test_an_extension_answers_free_text_and_keeps_the_state(engine):
     seen = []
 
-    def hook(text, context):
-        seen.append((text, context.state))
-        return [] if "météo" in text else [type(chat.replies[0])(f"Réponse à : {text}")]
+    class Answers(Extension):
+        name = "answers"
 
-    engine.question_hook = hook
+        def on_free_text(self, turn, text, why):
+            seen.append((text, turn.conv.state))
+            if "météo" in text:
+                return False
+            turn.say(f"Réponse à : {text}")
+            turn.prompt()
+            return True
+
+    chat = Chat(Engine(engine.snapshot, engine.store, engine.pseudonymize, [Answers()]))
     walk_to_collectivite(chat)
     chat.send("c'est quoi une SCIC ?")
     assert "Réponse à : c'est quoi une SCIC ?" in chat.text

@@ -39,7 +39,7 @@ from nio import (
     RoomSendResponse,
 )
 
-from bot.app import build_engine
+from bot.app import App, build_engine
 from bot.channels.base import Channel, RateLimited, RecipientGone, TransientError
 from bot.channels.matrix import (
     CHANNEL,
@@ -54,7 +54,7 @@ from bot.engine import Incoming
 from bot.engine.dispatch import Dispatcher
 from bot.engine.messages import Choice, Document, Outgoing
 from bot.store import Store
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, raw_db
 from tests.synapse import RegisteredUser, Synapse, SynapseUnavailable
 
 TIMEOUT = 30.0
@@ -301,7 +301,7 @@ def test_invitation_greeting_and_the_whole_parcours(synapse, settings):
                 raise AssertionError(f"no recommendations after {sent}")
             assert any(t.isdigit() for t in sent) and any(t.isupper() for t in sent)
             # Only pseudonyms in the database: no room id, no user id.
-            dump = "\n".join(bot.engine.store.db.iterdump())
+            dump = "\n".join(raw_db(bot.engine.store).iterdump())
             assert room_id not in dump and agent.user.user_id not in dump
             # Exactly one reply set per message, as the engine alone would answer.
             turns = await agent.replies_per_message(room_id, bot.user.user_id)
@@ -599,12 +599,12 @@ def test_telegram_and_matrix_run_together_on_one_engine_and_database(synapse, se
 
     user = synapse.register()
     agent = Agent(synapse, synapse.register())
-    engine = build_engine(settings)
+    app = App(settings)
 
     async def scenario():
         api = FakeBotAPI()
         await api.start()
-        runner = Runner(engine, {
+        runner = Runner(app, {
             "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
             "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": user.user_id,
             "MATRIX_ACCESS_TOKEN": user.access_token})
@@ -627,10 +627,10 @@ def test_telegram_and_matrix_run_together_on_one_engine_and_database(synapse, se
     run(scenario())
     store = Store(settings.db_path)
     try:
-        channels = [row[0] for row in store.db.execute(
+        channels = [row[0] for row in raw_db(store).execute(
             "SELECT channel FROM conversations ORDER BY channel")]
         assert channels == ["matrix", "telegram"]
-        states = {row[0]: row[1] for row in store.db.execute(
+        states = {row[0]: row[1] for row in raw_db(store).execute(
             "SELECT channel, state FROM conversations")}
         assert states["matrix"] == "territoire" and states["telegram"] == "accueil"
     finally:

@@ -9,12 +9,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bot.engine import Incoming
+from bot.engine import Engine, Extension, Incoming
 from bot.engine.dispatch import Dispatcher
 from bot.store import Store
 from bot.store.migrations import SCHEMA_VERSION, schema_version
 from bot.store.pseudonym import SECRET_FILE_NAME, Pseudonymizer, load_or_create_secret
-from tests.conftest import Chat, run_essbot
+from tests.conftest import Chat, raw_db, run_essbot
 
 
 def test_a_new_process_resumes_the_conversation_at_the_same_step(tmp_path: Path):
@@ -55,13 +55,16 @@ def test_different_conversations_proceed_while_one_is_busy(engine):
     release = threading.Event()
     entered = threading.Event()
 
-    def slow_hook(text, context):
-        if text == "lent":
-            entered.set()
-            release.wait(10)
-        return None
+    class Slow(Extension):
+        name = "slow"
 
-    engine.question_hook = slow_hook
+        def on_free_text(self, turn, text, why):
+            if text == "lent":
+                entered.set()
+                release.wait(10)
+            return False
+
+    engine = Engine(engine.snapshot, engine.store, engine.pseudonymize, [Slow()])
 
     async def scenario():
         dispatcher = Dispatcher(engine, ThreadPoolExecutor(max_workers=4))
@@ -86,7 +89,7 @@ def test_no_table_ever_holds_a_raw_user_id_or_typed_text(engine):
                  "Continuer", "Nous débutons", "/langue", "English", "/back", "n'importe quoi",
                  "/inconnue"]:
         chat.send(step)
-    db = engine.store.db
+    db = raw_db(engine.store)
     for table in db.table_names():
         for row in db[table].rows:
             for column, value in row.items():
@@ -103,14 +106,14 @@ def test_no_table_ever_holds_a_raw_user_id_or_typed_text(engine):
 
 def test_the_schema_is_versioned_and_uses_wal(tmp_path: Path):
     store = Store(tmp_path / "a.db")
-    assert schema_version(store.db) == SCHEMA_VERSION
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert set(store.db.table_names()) >= {"meta", "conversations", "events"}
+    assert schema_version(raw_db(store)) == SCHEMA_VERSION
+    assert raw_db(store).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert set(raw_db(store).table_names()) >= {"meta", "conversations", "events"}
     store.close()
     from bot.store.migrations import migrate
 
     again = Store(tmp_path / "a.db")
-    assert migrate(again.db) == 0, "migrations run once"
+    assert migrate(raw_db(again)) == 0, "migrations run once"
     again.close()
 
 

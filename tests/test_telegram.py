@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import aiohttp
 import pytest
 
-from bot.app import build_engine
+from bot.app import App, build_engine
 from bot.channels.base import RateLimited, RecipientGone, TransientError
 from bot.channels.telegram import RetryPolicy, TelegramChannel, from_env
 from bot.channels.telegram_format import (
@@ -637,8 +637,7 @@ async def test_essbot_run_starts_the_telegram_channel(settings):
     api = FakeBotAPI()
     await api.start()
     try:
-        engine = build_engine(settings)
-        runner = Runner(engine, {"TELEGRAM_BOT_TOKEN": TOKEN,
+        runner = Runner(App(settings), {"TELEGRAM_BOT_TOKEN": TOKEN,
                                  "TELEGRAM_API_BASE_URL": api.base_url})
         serving = asyncio.create_task(runner.serve())
         api.text(ALICE, "/start")

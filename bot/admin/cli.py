@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from contextlib import closing, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -19,6 +19,7 @@ from bot.admin.purge import purge as purge_store
 from bot.admin.scripts import format_failure, run_paths
 from bot.config import Settings
 from bot.store import Store
+from bot.store.log import LogReader
 
 DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
                          default=None, help="SQLite database (default: $ESSBOT_DB or "
@@ -98,12 +99,16 @@ def stats(ctx: click.Context, since: str | None, as_json: bool, chart: Path | No
           db_path: Path | None) -> None:
     """Usage statistics from the anonymised log; groups under 5 conversations are hidden."""
     from bot.app import load_all
+    from bot.qa.storage import unanswered_questions
 
     settings: Settings = ctx.obj
     path = _db(ctx, db_path)
     loaded = load_all(settings)  # for the order of states and the labels of values
-    with closing(stats_module.open_readonly(str(path))) as conn:
-        report = stats_module.compute(conn, _since(since), loaded.flows, settings.main_flow,
+    start = _since(since)
+    with LogReader(path) as reader:
+        report = stats_module.compute(reader.events(start, with_users_only=True),
+                                      unanswered_questions(reader, since=start), start,
+                                      loaded.flows, settings.main_flow,
                                       settings.default_language)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -133,9 +138,14 @@ def purge(ctx: click.Context, days: int | None, dry_run: bool, db_path: Path | N
     """Delete events older than N days and conversations idle for N days."""
     settings: Settings = ctx.obj
     days = days or settings.retention_days
+    from bot.app import default_features
+
     store = Store(_db(ctx, db_path))
     try:
-        result = purge_store(store, days, dry_run=dry_run)
+        features = default_features(settings)
+        for feature in features:
+            store.migrate_feature(feature.name, feature.migrations)
+        result = purge_store(store, days, dry_run=dry_run, others=[f.purge for f in features])
     finally:
         store.close()
     click.echo(f"{'Dry run: ' if dry_run else ''}{str(result)[0].upper()}{str(result)[1:]} "
@@ -163,7 +173,7 @@ def export_events_command(ctx: click.Context, fmt: str, output: Path | None, sin
     path = _db(ctx, db_path)
     target = open(output, "w", encoding="utf-8", newline="") if output else nullcontext(  # noqa: SIM115
         sys.stdout)
-    with closing(stats_module.open_readonly(str(path))) as conn, target as out:
-        count = export_events(conn, out, fmt, _since(since))
+    with LogReader(path) as reader, target as out:
+        count = export_events(reader, out, fmt, _since(since))
     if output:
         click.echo(f"{count} event(s) written to {output}", err=True)

@@ -8,39 +8,26 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
-from collections.abc import Iterator
 from typing import TextIO
 
-COLUMNS = ("id", "ts", "conversation", "channel", "kind", "flow", "state", "target", "slot",
-           "value", "items", "detail")
+from bot.store.log import EVENT_COLUMNS, LogReader
+
 FORMATS = ("csv", "jsonl")
 
 
-def event_rows(conn: sqlite3.Connection, since: str | None = None) -> Iterator[dict]:
-    sql = f"SELECT {', '.join(COLUMNS)} FROM events"
-    params: tuple = ()
-    if since:
-        sql += " WHERE ts >= ?"
-        params = (since,)
-    for row in conn.execute(sql + " ORDER BY id", params):
-        yield dict(zip(COLUMNS, row, strict=True))
-
-
-def export_events(conn: sqlite3.Connection, out: TextIO, fmt: str,
-                  since: str | None = None) -> int:
+def export_events(log: LogReader, out: TextIO, fmt: str, since: str | None = None) -> int:
     """Write every event to ``out``; returns how many were written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS)
         writer.writeheader()
-        for row in event_rows(conn, since):
+        for row in log.events(since):
             writer.writerow(row)
             count += 1
     else:
-        for row in event_rows(conn, since):
+        for row in log.events(since):
             if row["items"]:
                 row["items"] = json.loads(row["items"])
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.store import Store
+from bot.store import Store, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -36,32 +37,21 @@ def cutoff_for(days: int, now: dt.datetime | None = None) -> str:
     return (now - dt.timedelta(days=days)).isoformat(timespec="milliseconds")
 
 
-# Other tables of the anonymised log, purged by the same rule when they exist. Only these:
-# tables such as subscriptions hold consent, not history, and follow their own rules.
-LOG_TABLES = {"unanswered_questions": "updated_at"}  # table -> timestamp of last activity
+Purger = Callable[[Transaction, str, bool], int]  # (tx, cutoff, dry_run) -> rows
 
 
-def _dated_tables(store: Store) -> list[tuple[str, str]]:
-    present = set(store.db.table_names())
-    return [(table, column) for table, column in LOG_TABLES.items() if table in present]
-
-
-def purge(store: Store, days: int, dry_run: bool = False,
-          now: dt.datetime | None = None) -> PurgeResult:
+def purge(store: Store, days: int, dry_run: bool = False, now: dt.datetime | None = None,
+          others: Iterable[Purger] = ()) -> PurgeResult:
+    """Apply the retention; ``others`` purge the features' dated logs by the same rule
+    (the unanswered questions: tables such as subscriptions hold consent, not history, and
+    follow their own rules)."""
     if days < 1:
         raise ValueError("the retention must be at least 1 day")
     cutoff = cutoff_for(days, now)
-    counts = []
-    with store.transaction():
-        queries = [("events", "ts"), ("conversations", "updated_at"), *_dated_tables(store)]
-        for table, column in queries:
-            where = f'FROM "{table}" WHERE "{column}" < ?'
-            if dry_run:
-                counts.append(store.db.execute(f"SELECT COUNT(*) {where}", (cutoff,))
-                              .fetchone()[0])
-            else:
-                counts.append(store.db.execute(f"DELETE {where}", (cutoff,)).rowcount)
-    result = PurgeResult(cutoff, counts[0], counts[1], sum(counts[2:]), dry_run)
+    with store.transaction() as tx:
+        events, conversations = store.purge_before(cutoff, dry_run)
+        other = sum(purger(tx, cutoff, dry_run) for purger in others)
+    result = PurgeResult(cutoff, events, conversations, other, dry_run)
     if not dry_run and (result.events or result.conversations or result.other):
         log.warning("retention (%d days): %s", days, result)
     return result

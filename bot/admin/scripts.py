@@ -30,8 +30,8 @@ from typing import Any
 from bot.app import build_engine
 from bot.config import Settings
 from bot.engine import Engine, Incoming, Outgoing
+from bot.engine.choices import normalize_answer
 from bot.engine.conditions import suggest
-from bot.engine.engine import normalize_answer
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.store import Store
 from bot.yamlsrc import MarkedDict, Position, Problem, display_name, load_marked_file

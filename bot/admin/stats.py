@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.engine.flow import Flow
@@ -26,9 +25,6 @@ TOP_ITEMS = 15
 TOP_QUESTIONS = 10
 # Profile slots first, in this order; any other slot found in the log follows.
 PROFILE_SLOTS = ("collectivite", "region", "contexte", "themes", "etape")
-# Columns another module may give its table of unanswered questions.
-_QUESTION_TEXT_COLUMNS = ("question", "normalized", "text", "query", "label")
-_QUESTION_COUNT_COLUMNS = ("count", "times", "asked", "occurrences")
 
 
 def shown(count: int) -> int | None:
@@ -42,29 +38,19 @@ def _rate(part: int | None, whole: int | None) -> float | None:
     return round(100 * part / whole, 1)
 
 
-def _rows(conn: sqlite3.Connection, since: str | None) -> list[sqlite3.Row]:
-    sql = ("SELECT conversation, kind, flow, state, target, slot, value, items, detail, ts "
-           "FROM events WHERE conversation IS NOT NULL")
-    params: tuple = ()
-    if since:
-        sql += " AND ts >= ?"
-        params = (since,)
-    cursor = conn.execute(sql + " ORDER BY id", params)
-    cursor.row_factory = sqlite3.Row
-    return cursor.fetchall()
-
-
-def _tables(conn: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-
-
-def compute(conn: sqlite3.Connection, since: str | None = None,
+def compute(events: Iterable[Mapping[str, Any]],
+            unanswered: list[Mapping[str, Any]] | None = None, since: str | None = None,
             flows: Mapping[str, Flow] | None = None, main_flow: str = "parcours",
             language: str = "fr") -> dict[str, Any]:
-    """The whole report, JSON-ready, every group of fewer than 5 conversations as None."""
+    """The whole report, JSON-ready, every group of fewer than 5 conversations as None.
+
+    ``events``: the log's events tied to a conversation, since ``since``, in order;
+    ``unanswered``: the unanswered questions ({question, count}), or None when this
+    database records none.
+    """
     from bot.i18n import translator
 
-    rows = _rows(conn, since)
+    rows = [row for row in events if row["conversation"] is not None]
     flows = flows or {}
     t = translator(language)
     started: set[str] = set()
@@ -123,7 +109,7 @@ def compute(conn: sqlite3.Connection, since: str | None = None,
                         for item, who in sorted(items.items(),
                                                 key=lambda kv: (-len(kv[1]), kv[0]))
                         ][:TOP_ITEMS],
-        "questions": _questions(conn, asked, questions, since),
+        "questions": _questions(unanswered, asked, questions),
     }
     return report
 
@@ -143,34 +129,21 @@ def _profiles(values: dict[str, dict[str, set[str]]], flow: Flow | None,
     return result
 
 
-def _questions(conn: sqlite3.Connection, asked: set[str],
-               by_topic: dict[str, set[str]], since: str | None) -> dict[str, Any]:
-    """Free-text questions: from 'question' events, and a table of unanswered ones if any.
-
-    Another module owns these; when they are missing, the report says so instead of failing.
-    """
+def _questions(unanswered: list[Mapping[str, Any]] | None, asked: set[str],
+               by_topic: dict[str, set[str]]) -> dict[str, Any]:
+    """Free-text questions: from 'question' events, and the unanswered ones if recorded."""
     section: dict[str, Any] = {
         "conversations_asking": shown(len(asked)),
         "most_asked": [{"question": topic, "conversations": shown(len(who))}
                        for topic, who in sorted(by_topic.items(),
                                                 key=lambda kv: (-len(kv[1]), kv[0]))
                        ][:TOP_QUESTIONS],
-        "unanswered": None,  # None: no table of unanswered questions in this database
+        "unanswered": None,  # None: no unanswered questions are recorded in this database
     }
-    table = next((name for name in sorted(_tables(conn)) if "unanswered" in name), None)
-    if table is None:
+    if unanswered is None:
         return section
-    columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
-    text = next((c for c in _QUESTION_TEXT_COLUMNS if c in columns), None)
-    if text is None:
-        return section
-    count = next((c for c in _QUESTION_COUNT_COLUMNS if c in columns), None)
-    measure = f'SUM("{count}")' if count else "COUNT(*)"
-    where, params = "", ()
-    if since and "updated_at" in columns:  # asked (again) since that date
-        where, params = ' WHERE "updated_at" >= ?', (since,)
-    rows = conn.execute(f'SELECT "{text}", {measure} AS n FROM "{table}"{where} '
-                        f'GROUP BY "{text}" ORDER BY n DESC, 1', params).fetchall()
+    rows = sorted(((row["question"], row["count"]) for row in unanswered),
+                  key=lambda pair: (-pair[1], pair[0]))
     # Free text is only shown when enough people asked it: it could name someone.
     visible = [{"question": q, "times": n} for q, n in rows if q and n >= MIN_GROUP]
     hidden = sum(1 for q, n in rows if q and n < MIN_GROUP)
@@ -256,8 +229,3 @@ def render_chat(report: dict[str, Any], t: Translator) -> str:
             items=", ".join(f"{e['item']} ({e['conversations']})" for e in top)))
     lines.append(t._("Détails : essbot stats (ou --json, --chart) sur le serveur."))
     return "\n".join(lines)
-
-
-def open_readonly(path: str) -> sqlite3.Connection:
-    """A read-only connection: statistics never write, and may run beside the bot (WAL)."""
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)

@@ -12,7 +12,7 @@ import click
 from bot.broadcast.fileformat import load_draft
 from bot.broadcast.render import targeting_text, update_text
 from bot.broadcast.service import BroadcastService
-from bot.broadcast.updates import Progress
+from bot.broadcast.storage import Progress
 from bot.config import Settings
 from bot.i18n import translator
 from bot.knowledge import load_knowledge

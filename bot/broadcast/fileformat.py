@@ -23,8 +23,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.broadcast.dialogs import LINK_MAX, TEXT_MAX, TITLE_MAX, parse_date
-from bot.broadcast.model import DIMENSIONS, Draft, Targeting
+from bot.broadcast.model import (
+    DIMENSIONS,
+    LINK_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Draft,
+    Targeting,
+    parse_date,
+)
 from bot.broadcast.render import Vocabularies
 from bot.engine.conditions import suggest
 from bot.i18n import SUPPORTED_LANGUAGES

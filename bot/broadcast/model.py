@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -101,3 +102,19 @@ class Update(Draft):
             author=row.get("author") or None, origin=str(row["origin"]),
             recipients=int(row.get("recipients") or 0),
         )
+
+
+TITLE_MAX, TEXT_MAX, LINK_MAX = 120, 3000, 500  # characters of an update's parts
+_DATE_FR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """15/12/2026, 15-12-2026, 15.12.2026 or 2026-12-15."""
+    match = _DATE_FR.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None

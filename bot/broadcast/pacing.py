@@ -2,9 +2,9 @@
 
 Telegram allows about 30 messages per second in all, and 1 per second per chat.
 Each channel gets one :class:`SlidingWindow` of its messages over the last second.
-Interactive replies are recorded in it as they go out (:class:`MeteredDispatcher`) and
-never wait; the broadcast worker sends only when the window has room left, so a burst
-of conversations slows the broadcast down, never the conversations.
+Interactive replies are recorded in it as they go out (:meth:`Budgets.count_replies`, a
+dispatcher observer) and never wait; the broadcast worker sends only when the window has
+room left, so a burst of conversations slows the broadcast down, never the conversations.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
-
-from bot.engine.dispatch import Dispatcher
-from bot.engine.messages import Incoming, Outgoing
 
 Clock = Callable[[], float]
 IN_FLIGHT_POLL = 0.002  # seconds: how often a window full of sends in flight is checked
@@ -128,16 +125,6 @@ class Budgets:
         if messages > 0:
             self.window(channel).record(messages)
 
-
-class MeteredDispatcher(Dispatcher):
-    """A Dispatcher that counts every turn's replies against its channel's budget."""
-
-    def __init__(self, engine, executor=None, budgets: Budgets | None = None):
-        super().__init__(engine, executor)
-        self.budgets = budgets
-
-    async def handle(self, incoming: Incoming) -> list[Outgoing]:
-        replies = await super().handle(incoming)
-        if self.budgets is not None:
-            self.budgets.interactive(incoming.channel, len(replies))
-        return replies
+    def count_replies(self, channel: str, replies: list) -> None:
+        """A dispatcher observer: the replies of a turn take their place in the window."""
+        self.interactive(channel, len(replies))

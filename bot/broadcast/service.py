@@ -1,4 +1,4 @@
-"""The broadcast feature assembled: storage, permissions, and its place in the engine."""
+"""The broadcast feature's services: storage, permissions and publishing, over one store."""
 
 from __future__ import annotations
 
@@ -8,29 +8,27 @@ from pathlib import Path
 
 from bot.broadcast.crypto import AddressCipher
 from bot.broadcast.model import Draft, Update
-from bot.broadcast.outbox import Outbox
-from bot.broadcast.permissions import Publishers
 from bot.broadcast.render import Vocabularies
-from bot.broadcast.subscriptions import Subscriptions, forget_broadcast_rows
-from bot.broadcast.updates import Updates
+from bot.broadcast.storage import MIGRATIONS, Outbox, Publishers, Subscriptions, Updates
 from bot.broadcast.worker import Hold, WorkerSettings
 from bot.config import Settings
 from bot.store import Store
 from bot.store.pseudonym import Pseudonymizer, load_or_create_secret
+
+NAME = "bc"  # the feature's name: payload prefix, dialog owner, migrations namespace
 
 
 class BroadcastService:
     def __init__(self, store: Store, secret: bytes, vocabularies: Vocabularies,
                  publishers: tuple[str, ...] = (), admins: tuple[str, ...] = ()):
         self.store = store
+        store.migrate_feature(NAME, MIGRATIONS)  # its tables, if a command comes first
         self.pseudonymize = Pseudonymizer(secret)
         self.vocabularies = vocabularies
         self.subscriptions = Subscriptions(store, AddressCipher(secret))
         self.publishers = Publishers(store, self.pseudonymize, publishers, admins)
         self.updates = Updates(store, self.subscriptions)
         self.outbox = Outbox(store)
-        if forget_broadcast_rows not in store.forget_hooks:
-            store.forget_hooks.append(forget_broadcast_rows)
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Store,

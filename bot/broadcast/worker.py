@@ -21,11 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.broadcast.model import Update
-from bot.broadcast.outbox import Outbox, Row
 from bot.broadcast.pacing import Budgets, ChatSpacing, SlidingWindow
 from bot.broadcast.render import update_message
-from bot.broadcast.subscriptions import Subscriptions
-from bot.broadcast.updates import Updates
+from bot.broadcast.storage import Outbox, Row, Subscriptions, Updates
 from bot.channels.base import Channel, DeliveryError, RateLimited, RecipientGone, TransientError
 from bot.engine.messages import Outgoing
 from bot.i18n import translator

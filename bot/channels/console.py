@@ -8,7 +8,6 @@ chat`` walks a conversation.
 
 from __future__ import annotations
 
-import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import TextIO
 from bot.engine import Engine, Incoming, Outgoing
 
 CHANNEL = "console"
-_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
 
 
 def render(outgoing: Outgoing, width: int | None = None) -> str:
@@ -46,24 +44,17 @@ class ConsoleChannel:
         self.language = language
         self.user_id = user_id
         self.documents_dir = documents_dir
-        self._last_choices: tuple = ()
 
     def send(self, text: str) -> None:
-        """Pass one line typed by the user to the engine and print the replies."""
-        number = _NUMBER.match(text)
-        choices = self._last_choices
-        if number and 1 <= int(number.group(1)) <= len(choices):
-            # A number picks from the list just shown, exactly like pressing a button.
-            incoming = Incoming.choice(CHANNEL, self.user_id,
-                                       choices[int(number.group(1)) - 1].payload, self.language)
-        else:
-            incoming = Incoming.text_message(CHANNEL, self.user_id, text, self.language)
+        """Pass one line typed by the user to the engine and print the replies.
+
+        A number or a label picks from the list just shown: the engine remembers it.
+        """
+        incoming = Incoming.text_message(CHANNEL, self.user_id, text, self.language)
         for outgoing in self.engine.handle(incoming):
             self.show(outgoing)
 
     def show(self, outgoing: Outgoing) -> None:
-        if outgoing.choices:
-            self._last_choices = outgoing.choices
         width = min(shutil.get_terminal_size().columns, 100) - 1 if self.interactive else None
         self.stdout.write(render(outgoing, width) + "\n")
         if outgoing.document is not None:

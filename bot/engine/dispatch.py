@@ -4,15 +4,21 @@ Messages of one conversation are handled strictly in arrival order (an
 ``asyncio.Lock`` wakes its waiters first come, first served); messages of
 different conversations run concurrently in a thread pool, so a slow database
 write for one user does not hold the event loop for everybody else.
+
+Observers see the replies of every turn as they leave (the broadcast worker counts
+them against each channel's message budget).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import Executor
 
 from bot.engine.engine import Engine
 from bot.engine.messages import Incoming, Outgoing
+
+ReplyObserver = Callable[[str, list[Outgoing]], None]  # (channel, replies)
 
 
 class Dispatcher:
@@ -20,6 +26,11 @@ class Dispatcher:
         self.engine = engine
         self.executor = executor
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+        self._observers: list[ReplyObserver] = []
+
+    def observe(self, observer: ReplyObserver) -> None:
+        """Call ``observer(channel, replies)`` after every turn handled here."""
+        self._observers.append(observer)
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         key = (incoming.channel, incoming.user_id)
@@ -30,13 +41,17 @@ class Dispatcher:
         try:
             async with lock:
                 loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(self.executor, self.engine.handle, incoming)
+                replies = await loop.run_in_executor(self.executor, self.engine.handle,
+                                                     incoming)
         finally:
             lock, users = self._locks[key]
             if users == 1:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
+        for observer in self._observers:
+            observer(incoming.channel, replies)
+        return replies
 
     @property
     def active_conversations(self) -> int:

@@ -10,15 +10,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.engine.conditions import Condition
 from bot.engine.messages import Outgoing
 from bot.i18n import SOURCE_LANGUAGE, Translator
 from bot.yamlsrc import Position
-
-if TYPE_CHECKING:
-    from bot.engine.conversation import Conversation
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
@@ -59,6 +56,7 @@ class Slot:
     multiple: bool = False
     values: Mapping[str, LocalText] = field(default_factory=dict)  # ordered
     vocabulary: str | None = None  # the taxonomy list the values come from, if any
+    position: Position | None = None  # where it is declared, for problems about it
 
     def label(self, value: str, t: Translator) -> str:
         text = self.values.get(value)
@@ -158,6 +156,7 @@ class Flow:
     # Live reload: where conversations go when their state no longer exists.
     renamed: Mapping[str, str] = field(default_factory=dict)  # old state -> new (renamed_from)
     fallback: str | None = None  # for removed states; None: the start
+    slots_position: Position | None = None  # the 'slots:' key, for problems about slots
 
 
 # -- actions: named engine functions that flows may call -------------------------------
@@ -172,10 +171,11 @@ class ParamKind(StrEnum):
 
 @dataclass(slots=True)
 class ActionContext:
-    """What an action may read, and where it reports the items it showed."""
+    """What an action may read (a copy of the answers), and where it reports the items it
+    showed."""
 
     flow: Flow
-    conversation: Conversation
+    slots: Mapping[str, Any]
     translator: Translator
     shown_items: list[str] = field(default_factory=list)
 

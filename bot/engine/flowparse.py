@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.engine.commands import FLOW_ACTION_COMMANDS
 from bot.engine.conditions import Combination, Condition, ConditionCompiler, Test, suggest
 from bot.engine.flow import (
     ActionCall,
@@ -63,6 +62,7 @@ class FlowEnvironment:
     actions: Mapping[str, ActionSpec] = field(default_factory=dict)
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     resolvers: Mapping[str, ResolverSpec] = field(default_factory=dict)
+    flow_commands: frozenset[str] = frozenset({"plan"})  # commands a flow may give actions to
 
 
 class FlowParser:
@@ -204,7 +204,7 @@ class FlowParser:
                 continue
             if kind == "choice" and not values and vocabulary is None:
                 self.error(spec.position, f"choice slot '{name}' declares no values")
-            self.slots[name] = Slot(name, SlotType(kind), multiple, values, vocabulary)
+            self.slots[name] = Slot(name, SlotType(kind), multiple, values, vocabulary, at)
 
     def check_value(self, slot_name: str, value: Any) -> str | None:
         slot = self.slots.get(slot_name)
@@ -588,7 +588,8 @@ class FlowParser:
             return None
         flow = Flow(flow_id, title, start, dict(self.slots), states, self.digest, self.source,
                     commands, renamed={old: new for old, (new, _) in self.renamed.items()},
-                    fallback=fallback)
+                    fallback=fallback, slots_position=doc.at("slots") if "slots" in doc
+                    else doc.position)
         self.draft = flow
         self.check_graph(flow)
         return None if any(p.severity == "error" for p in self.problems) else flow
@@ -613,11 +614,11 @@ class FlowParser:
             return {}
         result = {}
         for command, actions in node.items():
-            if command not in FLOW_ACTION_COMMANDS:
+            known = sorted(self.env.flow_commands)
+            if command not in known:
                 self.error(node.key_positions[command],
-                           suggest("command", command, FLOW_ACTION_COMMANDS)
-                           + " Flows may give actions to: "
-                           + ", ".join(FLOW_ACTION_COMMANDS) + ".")
+                           suggest("command", command, known)
+                           + " Flows may give actions to: " + ", ".join(known) + ".")
                 continue
             result[command] = self.parse_actions(f"command {command}", actions,
                                                  node.at(command))

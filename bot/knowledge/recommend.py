@@ -107,7 +107,7 @@ def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:
 
     def recommend(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:
         t = context.translator
-        profile = profile_from_slots(context.conversation.slots, args)
+        profile = profile_from_slots(context.slots, args)
         messages = []
         for kind, chosen in recommendations(kb, profile, "chat").items():
             if not chosen:
@@ -124,7 +124,7 @@ def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:
 
     def plan(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:
         t = context.translator
-        profile = profile_from_slots(context.conversation.slots, args)
+        profile = profile_from_slots(context.slots, args)
         if profile.step is None:
             return [Outgoing(t._("Votre feuille de route sera prête à la fin du parcours : "
                                  "répondez d'abord aux questions."))]

@@ -74,16 +74,14 @@ def questions() -> None:
 def unanswered(ctx: click.Context, db_path: Path | None, as_json: bool,
                limit: int | None) -> None:
     """The questions the bot could not answer, most frequent first (redacted when stored)."""
-    from bot.store import Store
+    from bot.qa.storage import unanswered_questions
+    from bot.store.log import LogReader
 
     path = db_path or ctx.obj.db_path
     rows = []
     if Path(path).exists():
-        store = Store(path)
-        try:
-            rows = store.unanswered_questions(limit)
-        finally:
-            store.close()
+        with LogReader(path) as reader:
+            rows = unanswered_questions(reader, limit) or []
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

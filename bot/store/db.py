@@ -1,9 +1,14 @@
-"""The SQLite store: conversations (state) and events (the anonymised session log).
+"""The SQLite store: conversations (state), events (the anonymised session log), and the
+transactions in which features keep their own tables.
 
-Schema creation and migrations use sqlite-utils; the per-message path uses
-plain prepared statements, since it runs for every message. One connection is
-shared by the threads of a process and guarded by a lock; WAL mode lets other
-processes (``essbot stats``, Datasette) read while the bot writes.
+Schema creation and migrations use sqlite-utils; the per-message path uses plain
+prepared statements, since it runs for every message. One connection is shared by the
+threads of a process and guarded by a lock; WAL mode lets other processes (``essbot
+stats``, Datasette) read while the bot writes.
+
+Outside ``bot/store``, SQL lives only in the ``storage`` module of the feature that owns
+the tables; it reaches the database through :meth:`Store.transaction` and
+:meth:`Store.reading`, never through the connection itself.
 """
 
 from __future__ import annotations
@@ -12,18 +17,23 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from bot.store.migrations import migrate
+from bot.store.migrations import Migration, migrate, migrate_feature
 
 if TYPE_CHECKING:
     from bot.engine.conversation import Conversation
+
+# What a feature's storage code gets inside a transaction (or a read): the database, to
+# run its statements; the transaction commits when the ``with`` block ends.
+Transaction = sqlite_utils.Database
+MEMORY = ":memory:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,100 +56,136 @@ def utc_now() -> str:
 
 class Store:
     def __init__(self, path: str | Path):
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-        self.db = sqlite_utils.Database(conn)
         self.path = str(path)
+        if self.path != MEMORY:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        self._db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
-        # Features with tables of their own keyed by pseudonym (bot.broadcast) add a
-        # function (db, key) -> rows removed here, so that forget() erases those rows too.
-        self.forget_hooks: list[Callable[[sqlite_utils.Database, str], int]] = []
-        if str(path) != ":memory:":
-            self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: no corruption on crash
-        self.db.execute("PRAGMA busy_timeout=30000")
-        migrate(self.db)
+        if self.path != MEMORY:
+            self._db.enable_wal()
+        self._db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: no corruption on crash
+        self._db.execute("PRAGMA busy_timeout=30000")
+        migrate(self._db)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.path == MEMORY
 
     def close(self) -> None:
         with self._lock:
-            self.db.close()
+            self._db.close()
+
+    def migrate_feature(self, name: str, migrations: Sequence[Migration]) -> int:
+        """Create or update the tables a feature declares; returns the migrations run."""
+        with self._lock:
+            return migrate_feature(self._db, name, migrations)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One atomic unit: a message's state change and its events land together or not."""
-        with self._lock, self.db.atomic():
-            yield
+    def transaction(self) -> Iterator[Transaction]:
+        """One atomic unit: a message's state change and its events land together or not.
+
+        Nested calls join the outer transaction (as a savepoint).
+        """
+        with self._lock, self._db.atomic() as db:
+            yield db
+
+    @contextmanager
+    def reading(self) -> Iterator[Transaction]:
+        """The database for reads, under the lock that the writers take."""
+        with self._lock:
+            yield self._db
 
     # -- conversations ----------------------------------------------------------------
 
     def load_conversation(self, key: str) -> Conversation | None:
         with self._lock:
-            row = self.db.execute(
+            row = self._db.execute(
                 "SELECT key, channel, flow_id, state, flow_version, language, slots, back, "
-                "pending, created_at, updated_at FROM conversations WHERE key = ?",
+                "pending, offered, created_at, updated_at FROM conversations WHERE key = ?",
                 (key,),
             ).fetchone()
         if row is None:
             return None
-        from bot.engine.conversation import Conversation  # engine imports the store
+        from bot.engine.choices import Offered  # the engine imports the store
+        from bot.engine.conversation import Conversation, Dialog
 
         return Conversation(
             key=row[0], channel=row[1], flow_id=row[2], state=row[3], flow_version=row[4],
             language=row[5], slots=json.loads(row[6]),
             back=[(state, slots) for state, slots in json.loads(row[7])],
-            pending=row[8], created_at=row[9], updated_at=row[10],
+            dialog=Dialog.loads(row[8]),
+            offered=Offered.from_json(json.loads(row[9]) if row[9] else None),
+            created_at=row[10], updated_at=row[11],
         )
 
     def save_conversation(self, conversation: Conversation) -> None:
         now = utc_now()
         conversation.created_at = conversation.created_at or now
         conversation.updated_at = now
+        dialog = conversation.dialog.dumps() if conversation.dialog else None
+        offered = (json.dumps(conversation.offered.to_json(), ensure_ascii=False)
+                   if conversation.offered.choices else None)
         with self._lock:
-            self.db.execute(
+            self._db.execute(
                 "INSERT INTO conversations (key, channel, flow_id, state, flow_version, language,"
-                " slots, back, pending, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " slots, back, pending, offered, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(key) DO UPDATE SET channel=excluded.channel,"
                 " flow_id=excluded.flow_id, state=excluded.state,"
                 " flow_version=excluded.flow_version, language=excluded.language,"
                 " slots=excluded.slots, back=excluded.back, pending=excluded.pending,"
-                " updated_at=excluded.updated_at",
+                " offered=excluded.offered, updated_at=excluded.updated_at",
                 (
                     conversation.key, conversation.channel, conversation.flow_id,
                     conversation.state, conversation.flow_version, conversation.language,
                     json.dumps(conversation.slots, ensure_ascii=False),
                     json.dumps(conversation.back, ensure_ascii=False),
-                    conversation.pending, conversation.created_at, conversation.updated_at,
+                    dialog, offered, conversation.created_at, conversation.updated_at,
                 ),
             )
 
-    def forget(self, key: str) -> int:
-        """Delete everything stored about one pseudonym; returns the number of rows removed."""
+    def forget(self, key: str,
+               others: Iterable[Callable[[Transaction, str], int]] = ()) -> int:
+        """Delete everything stored about one pseudonym; returns the number of rows removed.
+
+        ``others`` erase the rows of the features' own tables, in the same transaction.
+        """
         removed = 0
-        with self.transaction():
-            for table in ("conversations", "events"):
-                column = "key" if table == "conversations" else "conversation"
-                removed += self.db.execute(
-                    f"DELETE FROM {table} WHERE {column} = ?", (key,)
-                ).rowcount
-            for hook in self.forget_hooks:
-                removed += hook(self.db, key)
+        with self.transaction() as db:
+            removed += db.execute("DELETE FROM conversations WHERE key = ?", (key,)).rowcount
+            removed += db.execute("DELETE FROM events WHERE conversation = ?",
+                                  (key,)).rowcount
+            for erase in others:
+                removed += erase(db, key)
         return removed
+
+    def purge_before(self, cutoff: str, dry_run: bool = False) -> tuple[int, int]:
+        """Events older than ``cutoff`` (ISO time) and conversations idle since then:
+        (events, conversations) deleted, or that would be with ``dry_run``."""
+        counts = []
+        with self.transaction() as db:
+            for table, column in (("events", "ts"), ("conversations", "updated_at")):
+                where = f"FROM {table} WHERE {column} < ?"
+                if dry_run:
+                    counts.append(db.execute(f"SELECT COUNT(*) {where}", (cutoff,)).fetchone()[0])
+                else:
+                    counts.append(db.execute(f"DELETE {where}", (cutoff,)).rowcount)
+        return counts[0], counts[1]
 
     # -- channel bookkeeping ------------------------------------------------------------
 
     def channel_state(self, channel: str, key: str) -> str | None:
         """A value a channel saved with :meth:`set_channel_state`, or None."""
         with self._lock:
-            row = self.db.execute("SELECT value FROM channel_state WHERE channel = ? AND key = ?",
-                                  (channel, key)).fetchone()
+            row = self._db.execute("SELECT value FROM channel_state WHERE channel = ? AND "
+                                   "key = ?", (channel, key)).fetchone()
         return row[0] if row else None
 
     def set_channel_state(self, channel: str, key: str, value: str) -> None:
         """Save a channel's bookkeeping value (a sync token...); durable when this returns."""
-        with self.transaction():
-            self.db.execute(
+        with self.transaction() as db:
+            db.execute(
                 "INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(channel, key) DO UPDATE SET value = excluded.value,"
                 " updated_at = excluded.updated_at", (channel, key, value, utc_now()))
@@ -156,36 +202,19 @@ class Store:
         if not rows:
             return
         # Inside a message's transaction, join it; alone, make one (no savepoint per call).
-        with self._lock, nullcontext() if self.db.conn.in_transaction else self.transaction():
-            self.db.conn.executemany(
-                "INSERT INTO events (ts, conversation, channel, kind, flow, state, target,"
-                " slot, value, items, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-
-    # -- unanswered questions (bot/qa) ----------------------------------------------------
-
-    def record_unanswered(self, question: str, normalized: str, language: str) -> None:
-        """Count one more asking of a question nothing answered; ``question`` is redacted."""
-        now = utc_now()
-        with self.transaction():
-            self.db.execute(
-                "INSERT INTO unanswered_questions (question, normalized, language, count,"
-                " created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)"
-                " ON CONFLICT(normalized) DO UPDATE SET count = count + 1,"
-                " updated_at = excluded.updated_at", (question, normalized, language, now, now))
-
-    def unanswered_questions(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """The unanswered questions, most often asked first."""
-        sql = ("SELECT question, count, language, created_at AS first_asked,"
-               " updated_at AS last_asked FROM unanswered_questions"
-               " ORDER BY count DESC, updated_at DESC")
-        params: tuple = ()
-        if limit:
-            sql += " LIMIT ?"
-            params = (limit,)
         with self._lock:
-            return list(self.db.query(sql, params))
+            if self._db.conn.in_transaction:
+                self._insert_events(rows)
+            else:
+                with self.transaction():
+                    self._insert_events(rows)
+
+    def _insert_events(self, rows: list[tuple]) -> None:
+        self._db.conn.executemany(
+            "INSERT INTO events (ts, conversation, channel, kind, flow, state, target,"
+            " slot, value, items, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
     def events(self, conversation: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM events"
@@ -194,4 +223,4 @@ class Store:
             sql += " WHERE conversation = ?"
             params = (conversation,)
         with self._lock:
-            return list(self.db.query(sql + " ORDER BY id", params))
+            return list(self._db.query(sql + " ORDER BY id", params))

@@ -1,12 +1,17 @@
 """Schema versions. Each migration runs once, in order, inside a transaction.
 
-To change the schema, append a function to MIGRATIONS; never edit one that has
-shipped. ``meta.schema_version`` records how far a database has come.
+The core tables (conversations, events, channel bookkeeping) are migrated here; a
+feature with tables of its own declares its migrations (``bot.feature.Feature``) and
+they are run by :func:`migrate_feature`, counted under ``meta.schema_version:<name>``.
+To change a schema, append a function; never edit one that has shipped, except to move
+it to a feature whose first migration is idempotent (as v3 and v4 did: they now live in
+``bot/broadcast/storage`` and ``bot/qa/storage``, with ``if_not_exists``, so databases
+created before the move adopt the existing tables).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlite_utils
 
@@ -59,70 +64,55 @@ def _v2_channel_state(db: sqlite_utils.Database) -> None:
                                pk=("channel", "key"), not_null={"value"})
 
 
-def _v3_broadcast(db: sqlite_utils.Database) -> None:
-    # Broadcasts (bot/broadcast, docs/broadcast.md). Users appear only as pseudonyms; the one
-    # way back to a chat id is address_book.address, encrypted with a key derived from
-    # ESSBOT_SECRET, kept only for subscribers who consented, erased by /desabonner.
-    db["subscriptions"].create(
-        {"key": str, "channel": str, "language": str, "regions": str, "themes": str,
-         "collectivite": str, "consent_at": str, "updated_at": str},
-        pk="key", not_null={"channel", "language", "regions", "themes", "consent_at"})
-    db["address_book"].create({"key": str, "channel": str, "address": bytes, "created_at": str},
-                              pk="key", not_null={"channel", "address"})
-    db["publishers"].create({"key": str, "granted_by": str, "granted_at": str}, pk="key")
-    db["updates"].create(
-        {"id": int, "created_at": str, "author": str, "origin": str, "language": str,
-         "title": str, "text": str, "link": str, "deadline": str, "regions": str,
-         "themes": str, "collectivites": str, "recipients": int},
-        pk="id", not_null={"created_at", "origin", "title", "text", "regions", "themes",
-                           "collectivites"})
-    db["outbox"].create(
-        {"id": int, "update_id": int, "recipient": str, "channel": str, "status": str,
-         "attempts": int, "not_before": float, "error": str, "updated_at": str,
-         "sent_at": str},
-        pk="id", not_null={"update_id", "recipient", "channel", "status"},
-        defaults={"status": "pending", "attempts": 0, "not_before": 0.0},
-        foreign_keys=[("update_id", "updates", "id")])
-    db["outbox"].create_index(["update_id", "recipient"], unique=True)
-    db["outbox"].create_index(["status", "channel", "id"])  # the worker's next rows
-    db["outbox"].create_index(["recipient"])  # /desabonner, /oublier
+def _v3_moved_to_broadcast(db: sqlite_utils.Database) -> None:
+    """The broadcast tables: now created by the broadcast feature's own migrations."""
 
 
-def _v4_unanswered_questions(db: sqlite_utils.Database) -> None:
-    # Free-text questions the knowledge base could not answer (bot/qa, docs/questions.md),
-    # redacted before storage and tied to nobody: no pseudonym, one row per wording.
-    db["unanswered_questions"].create(
-        {"id": int, "question": str, "normalized": str, "language": str, "count": int,
-         "created_at": str, "updated_at": str},
-        pk="id", not_null={"question", "normalized", "count"}, defaults={"count": 1})
-    db["unanswered_questions"].create_index(["normalized"], unique=True)
+def _v4_moved_to_questions(db: sqlite_utils.Database) -> None:
+    """The unanswered-question log: now created by the questions feature's migrations."""
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_channel_state,
-                                                             _v3_broadcast,
-                                                             _v4_unanswered_questions]
+def _v5_offered_choices(db: sqlite_utils.Database) -> None:
+    # The choices the user sees last, so that one matcher serves typed numbers and labels
+    # on every channel (bot/engine/choices.py); ``pending`` now holds a JSON dialog.
+    db["conversations"].add_column("offered", str)
+
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_channel_state, _v3_moved_to_broadcast,
+                               _v4_moved_to_questions, _v5_offered_choices]
 SCHEMA_VERSION = len(MIGRATIONS)
+CORE = "schema_version"
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: sqlite_utils.Database, key: str = CORE) -> int:
     if "meta" not in db.table_names():
         return 0
-    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return int(row[0]) if row else 0
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Bring the database to SCHEMA_VERSION; returns the number of migrations applied."""
+def _run(db: sqlite_utils.Database, key: str, migrations: Sequence[Migration],
+         what: str) -> int:
     with db.atomic():
         if "meta" not in db.table_names():
             db["meta"].create({"key": str, "value": str}, pk="key")
-        current = schema_version(db)
-        if current > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"the database is at schema version {current}, newer than this essbot "
-                f"({SCHEMA_VERSION}): upgrade essbot"
-            )
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[version - 1](db)
-            db["meta"].upsert({"key": "schema_version", "value": str(version)}, pk="key")
-    return SCHEMA_VERSION - current
+        current, target = schema_version(db, key), len(migrations)
+        if current > target:
+            raise RuntimeError(f"the database is at version {current} of {what}, newer than "
+                               f"this essbot ({target}): upgrade essbot")
+        for version in range(current + 1, target + 1):
+            migrations[version - 1](db)
+            db["meta"].upsert({"key": key, "value": str(version)}, pk="key")
+    return target - current
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the core tables to SCHEMA_VERSION; returns the number of migrations applied."""
+    return _run(db, CORE, MIGRATIONS, "the schema")
+
+
+def migrate_feature(db: sqlite_utils.Database, name: str,
+                    migrations: Sequence[Migration]) -> int:
+    """Bring the tables of one feature up to date; returns the number applied."""
+    return _run(db, f"{CORE}:{name}", migrations, f"the tables of {name}")

@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.broadcast.model import Draft, Subscription, Targeting, Update, dumps
-from bot.broadcast.subscriptions import Subscriptions
-from bot.store import Store
-from bot.store.db import utc_now
+from bot.broadcast.storage.subscriptions import Subscriptions
+from bot.store import Store, utc_now
 
 # Outbox statuses, and how `essbot broadcast status` groups them.
 PENDING, SENDING, SENT = "pending", "sending", "sent"
@@ -70,9 +69,8 @@ class Updates:
     def publish(self, draft: Draft, author: str | None, origin: str) -> Update:
         """Store the update and queue it for every matching subscriber, in one transaction."""
         now = utc_now()
-        with self.store.transaction():
+        with self.store.transaction() as db:
             recipients = self.recipients(draft.targeting)
-            db = self.store.db
             cursor = db.execute(
                 "INSERT INTO updates (created_at, author, origin, language, title, text, link,"
                 " deadline, regions, themes, collectivites, recipients)"
@@ -89,13 +87,13 @@ class Updates:
         return self.get(update_id)
 
     def get(self, update_id: int) -> Update | None:
-        with self.store.transaction():
-            rows = list(self.store.db.query("SELECT * FROM updates WHERE id = ?", (update_id,)))
+        with self.store.transaction() as db:
+            rows = list(db.query("SELECT * FROM updates WHERE id = ?", (update_id,)))
         return Update.from_row(rows[0]) if rows else None
 
     def recent(self, limit: int = 50) -> list[Update]:
-        with self.store.transaction():
-            rows = list(self.store.db.query("SELECT * FROM updates ORDER BY id DESC LIMIT ?",
+        with self.store.transaction() as db:
+            rows = list(db.query("SELECT * FROM updates ORDER BY id DESC LIMIT ?",
                                             (limit,)))
         return [Update.from_row(row) for row in rows]
 
@@ -116,8 +114,8 @@ class Updates:
         return found
 
     def progress(self, update_id: int) -> Progress:
-        with self.store.transaction():
-            rows = self.store.db.execute(
+        with self.store.transaction() as db:
+            rows = db.execute(
                 "SELECT status, count(*) FROM outbox WHERE update_id = ? GROUP BY status",
                 (update_id,)).fetchall()
         return Progress({status: count for status, count in rows})
@@ -128,8 +126,8 @@ class Updates:
         if not ids:
             return result
         marks = ",".join("?" * len(ids))
-        with self.store.transaction():
-            rows = self.store.db.execute(
+        with self.store.transaction() as db:
+            rows = db.execute(
                 f"SELECT update_id, status, count(*) FROM outbox WHERE update_id IN ({marks})"
                 " GROUP BY update_id, status", ids).fetchall()
         for update_id, status, count in rows:
@@ -138,7 +136,7 @@ class Updates:
 
     def requeue_unknown(self, update_id: int) -> int:
         """Send again the messages whose fate a crash left unknown (may duplicate them)."""
-        with self.store.transaction():
-            return self.store.db.execute(
+        with self.store.transaction() as db:
+            return db.execute(
                 "UPDATE outbox SET status = 'pending', not_before = 0, updated_at = ? "
                 "WHERE update_id = ? AND status = 'unknown'", (utc_now(), update_id)).rowcount

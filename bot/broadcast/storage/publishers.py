@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from bot.admin.access import Admins, parse_admin
-from bot.store import Store
-from bot.store.db import utc_now
+from bot.store import Store, utc_now
 
 
 class Publishers:
@@ -28,8 +27,8 @@ class Publishers:
         return self.is_granted(self.pseudonymize(channel, user_id))
 
     def is_granted(self, key: str) -> bool:
-        with self.store.transaction():
-            return self.store.db.execute("SELECT 1 FROM publishers WHERE key = ?",
+        with self.store.transaction() as db:
+            return db.execute("SELECT 1 FROM publishers WHERE key = ?",
                                          (key,)).fetchone() is not None
 
     def target_key(self, account: str) -> str | None:
@@ -41,16 +40,16 @@ class Publishers:
 
     def grant(self, key: str, granted_by: str | None) -> bool:
         """Make ``key`` a publisher; False if it already was."""
-        with self.store.transaction():
-            return self.store.db.execute(
+        with self.store.transaction() as db:
+            return db.execute(
                 "INSERT INTO publishers (key, granted_by, granted_at) VALUES (?, ?, ?)"
                 " ON CONFLICT(key) DO NOTHING", (key, granted_by, utc_now())).rowcount > 0
 
     def revoke(self, key: str) -> bool:
-        with self.store.transaction():
-            return self.store.db.execute("DELETE FROM publishers WHERE key = ?",
+        with self.store.transaction() as db:
+            return db.execute("DELETE FROM publishers WHERE key = ?",
                                          (key,)).rowcount > 0
 
     def granted_count(self) -> int:
-        with self.store.transaction():
-            return self.store.db.execute("SELECT count(*) FROM publishers").fetchone()[0]
+        with self.store.transaction() as db:
+            return db.execute("SELECT count(*) FROM publishers").fetchone()[0]

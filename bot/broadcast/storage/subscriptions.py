@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlite_utils
-
 from bot.broadcast.crypto import AddressCipher, AddressUnreadable
 from bot.broadcast.model import Subscription, dumps
-from bot.store import Store
-from bot.store.db import utc_now
+from bot.store import Store, Transaction, utc_now
 
 
 class Subscriptions:
@@ -28,8 +25,7 @@ class Subscriptions:
         """Record (or replace) a subscription; ``address`` is sealed before it is written."""
         now = utc_now()
         sealed = self.cipher.seal(key, address)
-        with self.store.transaction():
-            db = self.store.db
+        with self.store.transaction() as db:
             db.execute(
                 "INSERT INTO subscriptions (key, channel, language, regions, themes,"
                 " collectivite, consent_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -45,33 +41,33 @@ class Subscriptions:
                 (key, channel, sealed, now))
 
     def set_language(self, key: str, language: str) -> None:
-        with self.store.transaction():
-            self.store.db.execute("UPDATE subscriptions SET language = ? WHERE key = ?",
+        with self.store.transaction() as db:
+            db.execute("UPDATE subscriptions SET language = ? WHERE key = ?",
                                   (language, key))
 
     def get(self, key: str) -> Subscription | None:
-        with self.store.transaction():
-            rows = list(self.store.db.query("SELECT * FROM subscriptions WHERE key = ?", (key,)))
+        with self.store.transaction() as db:
+            rows = list(db.query("SELECT * FROM subscriptions WHERE key = ?", (key,)))
         return Subscription.from_row(rows[0]) if rows else None
 
     def all(self) -> list[Subscription]:
-        with self.store.transaction():
-            rows = list(self.store.db.query("SELECT * FROM subscriptions ORDER BY key"))
+        with self.store.transaction() as db:
+            rows = list(db.query("SELECT * FROM subscriptions ORDER BY key"))
         return [Subscription.from_row(row) for row in rows]
 
     def count(self) -> int:
-        with self.store.transaction():
-            return self.store.db.execute("SELECT count(*) FROM subscriptions").fetchone()[0]
+        with self.store.transaction() as db:
+            return db.execute("SELECT count(*) FROM subscriptions").fetchone()[0]
 
     def unsubscribe(self, key: str) -> bool:
         """Erase the subscription and the address; cancel what was queued. True if any."""
-        with self.store.transaction():
-            return erase_subscription(self.store.db, key) > 0
+        with self.store.transaction() as db:
+            return erase_subscription(db, key) > 0
 
     def address(self, key: str) -> tuple[str, str] | None:
         """(channel, address) of a subscriber, opened in memory; None if there is none."""
-        with self.store.transaction():
-            row = self.store.db.execute("SELECT channel, address FROM address_book WHERE key = ?",
+        with self.store.transaction() as db:
+            row = db.execute("SELECT channel, address FROM address_book WHERE key = ?",
                                         (key,)).fetchone()
         if row is None:
             return None
@@ -81,7 +77,7 @@ class Subscriptions:
             return None
 
 
-def erase_subscription(db: sqlite_utils.Database, key: str) -> int:
+def erase_subscription(db: Transaction, key: str) -> int:
     """Delete a subscription and its address, and cancel its queued messages."""
     removed = 0
     for table in ("subscriptions", "address_book"):
@@ -91,7 +87,7 @@ def erase_subscription(db: sqlite_utils.Database, key: str) -> int:
     return removed
 
 
-def forget_broadcast_rows(db: sqlite_utils.Database, key: str) -> int:
+def forget_broadcast_rows(db: Transaction, key: str) -> int:
     """The /oublier hook: erase every broadcast row of a pseudonym.
 
     Subscription, address and publisher grant are deleted; queued messages are deleted;

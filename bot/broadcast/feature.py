@@ -1,40 +1,51 @@
-"""The chat side of broadcasts: /abonner, /abonnements, /desabonner, /actualites, /publier,
-/publieur.
+"""Broadcasts as a feature: /abonner, /abonnements, /desabonner, /actualites, /publier,
+/publieur, their tables and the delivery worker.
 
-These are short dialogs in the middle of a conversation: the user's place in the flow is
-left untouched, the dialog's own state lives in ``conversation.pending`` (``bc:`` + JSON),
+The commands open short dialogs in the middle of a conversation (:meth:`Turn.ask`): the
+user's place in the flow is left untouched, the dialog's own state is the dialog's data,
 and when it ends the current question of the flow is asked again, so the user is back
-where they were. A command typed meanwhile cancels the dialog, as for the engine's own
-questions. Writes (subscription, publication) run in the turn's transaction.
+where they were. Typed numbers and labels are matched by the engine, as for any choice.
+A command typed meanwhile cancels the dialog. Writes (subscription, publication) run in
+the turn's transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
-from bot.broadcast.model import DIMENSIONS, Draft, Targeting, as_list
+from bot.broadcast.model import (
+    DIMENSIONS,
+    LINK_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Draft,
+    Targeting,
+    as_list,
+    parse_date,
+)
+from bot.broadcast.pacing import Budgets
 from bot.broadcast.render import Vocabularies, labels, targeting_text, update_text
-from bot.broadcast.service import BroadcastService
-from bot.engine.engine import normalize_answer
+from bot.broadcast.service import NAME, BroadcastService, hold_from_env, worker_settings
+from bot.broadcast.storage import MIGRATIONS, forget_broadcast_rows
+from bot.broadcast.worker import DeliveryWorker
+from bot.config import Settings
+from bot.engine.choices import normalize_answer
+from bot.engine.extension import Audience, Command
 from bot.engine.messages import Choice, Outgoing
+from bot.engine.turn import Turn
+from bot.feature import Content, Contribution, Feature, Runtime
 from bot.i18n import N_, Translator
-from bot.store import Event
+from bot.store import Event, Transaction
 
 log = logging.getLogger(__name__)
 
-PREFIX = "bc"
-PENDING = PREFIX + ":"
-PAYLOAD = f"s:{PREFIX}:"
-TITLE_MAX, TEXT_MAX, LINK_MAX = 120, 3000, 500
-_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
+PAYLOAD = f"{NAME}:"
 _LINK = re.compile(r"^https?://[^\s<>\"]+\.[^\s<>\"]+$")
-_DATE_FR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 # Multiple-choice steps: the dialog key holding the selection, and its vocabulary.
 PICK_STEPS = {"regions": ("r", "regions"), "themes": ("t", "themes"),
@@ -53,44 +64,93 @@ PICK_QUESTIONS = {
 }
 SUB_STEPS = ("regions", "themes", "consent")
 PUB_STEPS = ("title", "text", "link", "deadline", "regions", "themes", "types", "preview")
+TYPED_STEPS = ("title", "text", "link", "deadline")  # answered by typing
 
 
-class BroadcastChat:
-    """The :class:`~bot.engine.engine.Extension` of broadcasts."""
+class BroadcastFeature(Feature):
+    name = NAME
+    commands = (
+        Command("subscribe", "abonner", "subscribe",
+                N_("recevoir les actualités de l'ESS (appels à projets, événements)")),
+        Command("subscriptions", "abonnements", "subscriptions", N_("voir vos abonnements")),
+        Command("unsubscribe", "desabonner", "unsubscribe", N_("arrêter les actualités")),
+        Command("news", "actualites", "news", N_("voir les dernières actualités pour vous")),
+        # Publishers' commands: not listed in /aide; others are told they may not.
+        Command("publish", "publier", "publish", N_("publier une actualité pour les abonnés"),
+                audience=Audience.HIDDEN),
+        Command("publisher", "publieur", "publisher", N_("habiliter un compte à publier"),
+                audience=Audience.ADMIN),
+    )
+    # Subscriptions are pre-filled from the profile; /actualites reads it.
+    required_slots: ClassVar[Mapping[str, str | None]] = {
+        "region": "regions", "themes": "themes", "collectivite": "collectivites"}
+    migrations = MIGRATIONS
 
-    prefix = PREFIX
-    command_ids = frozenset({"subscribe", "subscriptions", "unsubscribe", "news", "publish",
-                             "publisher"})
-
-    def __init__(self, service: BroadcastService,
+    def __init__(self, service: BroadcastService, settings: Settings | None = None,
                  today: Callable[[], dt.date] = dt.date.today):
         self.service = service
+        self.settings = settings
         self.today = today
+        self.worker: DeliveryWorker | None = None
 
-    @property
-    def vocabularies(self) -> Vocabularies:
-        return self.service.vocabularies
+    @classmethod
+    def from_settings(cls, settings: Settings, store, vocabularies: Vocabularies
+                      ) -> BroadcastFeature:
+        return cls(BroadcastService.from_settings(settings, store, vocabularies), settings)
+
+    def vocabularies(self, turn: Turn) -> Vocabularies:
+        """The vocabularies of the version this turn serves (they follow live reloads)."""
+        return turn.part(self.name) or self.service.vocabularies
+
+    # -- the application side ---------------------------------------------------------------
+
+    def load(self, content: Content) -> Contribution:
+        # The vocabularies of the version served: a live reload renames values for
+        # broadcasts too.
+        return Contribution(part=content.knowledge.vocabularies)
+
+    def forget(self, tx: Transaction, key: str) -> int:
+        return forget_broadcast_rows(tx, key)
+
+    def start(self, runtime: Runtime) -> None:
+        """The delivery worker, and the replies counted against each channel's budget."""
+        settings = worker_settings(self.settings) if self.settings else None
+        if settings is None:
+            return
+        budgets = Budgets(settings.rate)
+        runtime.dispatcher.observe(budgets.count_replies)
+        service = self.service
+        self.worker = DeliveryWorker(service.outbox, service.subscriptions, service.updates,
+                                     runtime.channels, budgets, settings, hold_from_env())
+        task = runtime.spawn(self.worker.run(), "broadcast-worker")
+        task.add_done_callback(_report)
+
+    async def stop(self) -> None:
+        if self.worker is not None:
+            await self.worker.stop()
 
     # -- commands ---------------------------------------------------------------------------
 
-    def on_command(self, turn, command_id: str, args: str) -> None:
-        getattr(self, f"_cmd_{command_id}")(turn, args)
+    def on_command(self, turn: Turn, command: Command, args: str) -> None:
+        getattr(self, f"_cmd_{command.id}")(turn, args)
 
-    def _cmd_subscribe(self, turn, args: str) -> None:
+    def _cmd_subscribe(self, turn: Turn, args: str) -> None:
         current = self.service.subscriptions.get(turn.key)
-        slots = turn.conversation.slots
+        slots = turn.slots
         if current is not None:
             regions, themes = list(current.regions), list(current.themes)
         else:  # pre-filled from the profile of the parcours
-            regions = [r for r in as_list(slots.get("region")) if r in self._values("regions")]
-            themes = [v for v in as_list(slots.get("themes")) if v in self._values("themes")]
+            known_regions, known_themes = (self._values(turn, "regions"),
+                                           self._values(turn, "themes"))
+            regions = [r for r in as_list(slots.get("region")) if r in known_regions]
+            themes = [v for v in as_list(slots.get("themes")) if v in known_themes]
         turn.say(turn.t._("Abonnez-vous aux actualités de l'ESS : appels à projets et leurs "
                           "dates limites, événements comme le Mois de l'ESS, études, "
                           "évolutions de la loi, publiés par les réseaux de l'ESS (RTES, "
                           "CRESS, Avise, France Active…)."))
         self._ask(turn, {"d": "sub", "s": "regions", "r": regions, "t": themes})
 
-    def _cmd_subscriptions(self, turn, args: str) -> None:
+    def _cmd_subscriptions(self, turn: Turn, args: str) -> None:
         t = turn.t
         current = self.service.subscriptions.get(turn.key)
         if current is None:
@@ -100,27 +160,27 @@ class BroadcastChat:
             consent = dt.datetime.fromisoformat(current.consent_at).date()
             turn.say("\n".join([
                 t._("Vous recevez les actualités de l'ESS pour :"),
-                self._selection_text(t, Targeting(current.regions, current.themes)),
+                self._selection_text(turn, Targeting(current.regions, current.themes)),
                 t._("Consentement donné le {date}.").format(date=t.format_date(consent)),
                 t._("Pour changer vos choix : /abonner. Pour arrêter : /desabonner."),
             ]))
         turn.prompt()
 
-    def _cmd_unsubscribe(self, turn, args: str) -> None:
+    def _cmd_unsubscribe(self, turn: Turn, args: str) -> None:
         t = turn.t
         if self.service.subscriptions.get(turn.key) is None:
             turn.say(t._("Vous n'êtes abonné à aucune actualité : il n'y a rien à arrêter."))
         else:
-            turn.writes.append(lambda: self.service.subscriptions.unsubscribe(turn.key))
+            turn.write(lambda db: self.service.subscriptions.unsubscribe(turn.key))
             turn.event("unsubscribed")
             turn.say(t._("C'est fait : vous ne recevrez plus d'actualités. Votre adresse et vos "
                          "choix sont effacés."))
         turn.prompt()
 
-    def _cmd_news(self, turn, args: str) -> None:
+    def _cmd_news(self, turn: Turn, args: str) -> None:
         t = turn.t
         current = self.service.subscriptions.get(turn.key)
-        slots = turn.conversation.slots
+        slots = turn.slots
         if current is not None:
             regions, themes = current.regions, current.themes
         else:
@@ -141,7 +201,7 @@ class BroadcastChat:
                 turn.say(t._("Pour les recevoir dès leur parution : /abonner."))
         turn.prompt()
 
-    def _cmd_publish(self, turn, args: str) -> None:
+    def _cmd_publish(self, turn: Turn, args: str) -> None:
         t = turn.t
         incoming = turn.incoming
         if not self.service.publishers.may_publish(incoming.channel, incoming.user_id):
@@ -149,7 +209,7 @@ class BroadcastChat:
             log.warning("broadcast: publication refused to a non-publisher on %s",
                         incoming.channel)
             channel = incoming.channel
-            turn.writes.append(lambda: self.service.store.log(
+            turn.write(lambda db: self.service.store.log(
                 None, channel, [Event("publish_refused")]))
             turn.say(t._("Seuls les réseaux de l'ESS habilités peuvent publier des actualités. "
                          "Si vous représentez un réseau (RTES, CRESS, Avise, France Active…), "
@@ -160,7 +220,7 @@ class BroadcastChat:
                      "abandonner."))
         self._ask(turn, {"d": "pub", "s": "title", "r": [], "t": [], "c": []})
 
-    def _cmd_publisher(self, turn, args: str) -> None:
+    def _cmd_publisher(self, turn: Turn, args: str) -> None:
         t = turn.t
         words = args.split()
         revoke = bool(words) and normalize_answer(words[0]) in ("retirer", "remove", "revoke")
@@ -172,88 +232,51 @@ class BroadcastChat:
                          "telegram:12345. Comptes habilités en chat : {count}.").format(
                 count=self.service.publishers.granted_count()))
         elif revoke:
-            turn.writes.append(lambda: self.service.publishers.revoke(key))
+            turn.write(lambda db: self.service.publishers.revoke(key))
             turn.say(t._("Le compte {account} ne peut plus publier.").format(account=account))
         else:
-            turn.writes.append(lambda: self.service.publishers.grant(key, turn.key))
+            turn.write(lambda db: self.service.publishers.grant(key, turn.key))
             turn.say(t._("Le compte {account} peut désormais publier avec /publier.").format(
                 account=account))
         turn.prompt()
 
     # -- answers ----------------------------------------------------------------------------
 
-    def on_answer(self, turn, payload: str | None, text: str | None) -> bool:
-        state = self._state(turn)
-        if state is None:
+    def on_payload(self, turn: Turn, payload: str) -> bool:
+        state = turn.dialog(self.name)
+        parts = payload.removeprefix(PAYLOAD).split(":", 2)
+        if state is None or "s" not in state or parts[0] != state["s"] or len(parts) < 2:
+            # A button of an earlier step, or of a dialog that ended.
+            turn.reject("stale_choice", turn.t._("Ce bouton n'est plus valable. Voici la "
+                                                 "question en cours :"))
+            return True
+        self._act(turn, state, parts[1], parts[2] if len(parts) > 2 else None)
+        return True
+
+    def on_dialog_text(self, turn: Turn, text: str) -> bool:
+        state = turn.dialog(self.name)
+        if state is None or "s" not in state:
             return False
-        if payload is not None:
-            parts = payload.removeprefix(PAYLOAD).split(":", 2)
-            if parts[0] != state["s"] or len(parts) < 2:
-                return False  # a button of an earlier step: the engine says it is stale
-            self._act(turn, state, parts[1], parts[2] if len(parts) > 2 else None)
-            return True
-        text = (text or "").strip()
-        step = state["s"]
-        if step in ("title", "text", "link", "deadline"):
-            # Typed answers: only a whole button label counts ("Pas de lien"), not a number.
-            action = self._match(turn, state, text, whole_label=True, numbers=False)
-            if action is not None:
-                self._act(turn, state, *action)
-            else:
-                self._typed(turn, state, text)
-            return True
-        action = self._match(turn, state, text)
-        if action is None:
+        if state["s"] in TYPED_STEPS:
+            self._typed(turn, state, text.strip())
+        else:
             turn.say(turn.t._("Je n'ai pas compris. Touchez un bouton, ou tapez le numéro ou le "
                               "libellé d'une option."))
             self._ask(turn, state, again=True)
-        else:
-            self._act(turn, state, *action)
         return True
 
-    def _state(self, turn) -> dict[str, Any] | None:
-        pending = turn.conversation.pending or ""
-        if not pending.startswith(PENDING):
-            return None
-        try:
-            state = json.loads(pending.removeprefix(PENDING))
-        except ValueError:
-            return None
-        return state if isinstance(state, dict) and "s" in state else None
-
-    def _match(self, turn, state, text: str, whole_label: bool = False, numbers: bool = True
-               ) -> tuple[str, str | None] | None:
-        """The (action, value) a typed answer stands for: a number, a label, or a word."""
-        choices = self._choices(turn.t, state)
-        number = _NUMBER.match(text) if numbers else None
-        if number:
-            index = int(number.group(1)) - 1
-            return _split(choices[index].payload) if 0 <= index < len(choices) else None
-        wanted = normalize_answer(text)
-        if not wanted:
-            return None
-        labelled = [(c, normalize_answer(c.label.removeprefix("✓ "))) for c in choices]
-        for choice, label in labelled:
-            if wanted == label:
-                return _split(choice.payload)
-        if whole_label:
-            return None
-        partial = [c for c, label in labelled if len(wanted) >= 3 and f" {wanted} " in
-                   f" {label} "]
-        return _split(partial[0].payload) if len(partial) == 1 else None
-
-    def _act(self, turn, state: dict[str, Any], action: str, value: str | None) -> None:
+    def _act(self, turn: Turn, state: dict[str, Any], action: str, value: str | None) -> None:
         t = turn.t
         step = state["s"]
         if action == "cancel":
-            turn.conversation.pending = None
+            turn.end_dialog()
             turn.say(t._("Abandonné : rien n'a été enregistré."))
             turn.prompt()
             return
         if step in PICK_STEPS:
             key, vocabulary = PICK_STEPS[step]
             selected = list(state.get(key, []))
-            if action == "tog" and value in self._values(vocabulary):
+            if action == "tog" and value in self._values(turn, vocabulary):
                 if value in selected:
                     selected.remove(value)
                 else:
@@ -278,7 +301,7 @@ class BroadcastChat:
             return
         self._ask(turn, state, again=True)
 
-    def _typed(self, turn, state: dict[str, Any], text: str) -> None:
+    def _typed(self, turn: Turn, state: dict[str, Any], text: str) -> None:
         """A typed answer to title, text, link or deadline: checked, then the next step."""
         t = turn.t
         step = state["s"]
@@ -312,29 +335,28 @@ class BroadcastChat:
         state[step] = text
         self._next(turn, state)
 
-    def _next(self, turn, state: dict[str, Any]) -> None:
+    def _next(self, turn: Turn, state: dict[str, Any]) -> None:
         steps = SUB_STEPS if state["d"] == "sub" else PUB_STEPS
         state["s"] = steps[steps.index(state["s"]) + 1]
         self._ask(turn, state)
 
     # -- asking -----------------------------------------------------------------------------
 
-    def _ask(self, turn, state: dict[str, Any], again: bool = False) -> None:
+    def _ask(self, turn: Turn, state: dict[str, Any], again: bool = False) -> None:
         """Show the question of the dialog's current step, and remember the dialog."""
         t = turn.t
         step = state["s"]
-        turn.conversation.pending = PENDING + json.dumps(state, ensure_ascii=False)
-        choices = tuple(self._choices(t, state))
+        choices = tuple(self._choices(turn, state))
         if step in PICK_STEPS:
             key, vocabulary = PICK_STEPS[step]
-            selection = labels(self.vocabularies, vocabulary, state.get(key, []), t,
+            selection = labels(self.vocabularies(turn), vocabulary, state.get(key, []), t,
                                t._("aucune sélection (tout)"))
             text = "\n".join([t._(PICK_QUESTIONS[(state["d"], step)]),
                               t._("Sélection : {values}").format(values=selection)])
         elif step == "consent":
             text = "\n".join([
                 t._("Vous recevrez les actualités de l'ESS pour :"),
-                self._selection_text(t, Targeting(tuple(state["r"]), tuple(state["t"]))),
+                self._selection_text(turn, Targeting(tuple(state["r"]), tuple(state["t"]))),
                 t._("Pour vous écrire, le bot conserve votre adresse sur cette messagerie, "
                     "chiffrée, avec vos choix et la date de votre accord. Rien d'autre. Vous "
                     "pouvez arrêter à tout moment avec /desabonner, qui efface tout cela."),
@@ -345,7 +367,7 @@ class BroadcastChat:
             count = len(self.service.updates.recipients(draft.targeting))
             turn.say(t._("Aperçu du message :"))
             turn.say(update_text(draft, t))
-            text = "\n".join([targeting_text(draft.targeting, self.vocabularies, t),
+            text = "\n".join([targeting_text(draft.targeting, self.vocabularies(turn), t),
                               t._("Destinataires : {count} abonné(s).").format(
                                   count=t.format_number(count)),
                               t._("Publier maintenant ?")])
@@ -358,9 +380,10 @@ class BroadcastChat:
                 "link": t._("Lien vers la page de l'appel, de l'événement ou de l'étude ?"),
                 "deadline": t._("Date limite (JJ/MM/AAAA) ?"),
             }[step]
-        turn.say(text, choices)
+        turn.ask(self.name, state, text, choices, free_text=step in TYPED_STEPS)
 
-    def _choices(self, t: Translator, state: dict[str, Any]) -> list[Choice]:
+    def _choices(self, turn: Turn, state: dict[str, Any]) -> list[Choice]:
+        t = turn.t
         step = state["s"]
         prefix = f"{PAYLOAD}{step}:"
         cancel = Choice(prefix + "cancel", t._("Annuler"))
@@ -369,7 +392,7 @@ class BroadcastChat:
             selected = set(state.get(key, []))
             options = [Choice(f"{prefix}tog:{value}",
                               ("✓ " if value in selected else "") + label.render(t))
-                       for value, label in self.vocabularies.get(vocabulary, {}).items()]
+                       for value, label in self.vocabularies(turn).get(vocabulary, {}).items()]
             everything = {"regions": t._("Toutes les régions"), "themes": t._("Tous les thèmes"),
                           "types": t._("Toutes les collectivités")}[step]
             return [*options, Choice(prefix + "all", everything),
@@ -386,52 +409,52 @@ class BroadcastChat:
 
     # -- the end of a dialog ----------------------------------------------------------------
 
-    def _subscribe(self, turn, state: dict[str, Any]) -> None:
+    def _subscribe(self, turn: Turn, state: dict[str, Any]) -> None:
         t = turn.t
-        slots = turn.conversation.slots
+        slots = turn.slots
         collectivite = slots.get("collectivite")
-        collectivite = collectivite if collectivite in self._values("collectivites") else None
+        collectivite = collectivite if collectivite in self._values(turn, "collectivites") else None
         regions, themes = list(state["r"]), list(state["t"])
         key, incoming, language = turn.key, turn.incoming, turn.language
-        turn.writes.append(lambda: self.service.subscriptions.subscribe(
+        turn.write(lambda db: self.service.subscriptions.subscribe(
             key, incoming.channel, incoming.user_id, language, regions, themes, collectivite))
         turn.event("subscribed")
-        turn.conversation.pending = None
+        turn.end_dialog()
         turn.say("\n".join([
             t._("C'est noté : vous recevrez les actualités de l'ESS pour :"),
-            self._selection_text(t, Targeting(tuple(regions), tuple(themes))),
+            self._selection_text(turn, Targeting(tuple(regions), tuple(themes))),
             t._("/abonnements pour les revoir, /desabonner pour arrêter."),
         ]))
         turn.prompt()
 
-    def _publish(self, turn, state: dict[str, Any]) -> None:
+    def _publish(self, turn: Turn, state: dict[str, Any]) -> None:
         t = turn.t
         incoming = turn.incoming
         if not self.service.publishers.may_publish(incoming.channel, incoming.user_id):
-            turn.conversation.pending = None  # the right was withdrawn meanwhile
+            turn.end_dialog()  # the right was withdrawn meanwhile
             turn.say(t._("Vous n'êtes plus habilité à publier."))
             turn.prompt()
             return
         draft = self._draft(state, t)
-        turn.conversation.pending = None
+        turn.end_dialog()
         turn.event("published")
         index = len(turn.replies)
         turn.say("")  # replaced once the update has its number, in the transaction
 
-        def publish() -> None:
+        def publish(db: Transaction) -> None:
             update = self.service.publish(draft, author=turn.key, origin="chat")
             turn.replies[index] = Outgoing(
                 t._("Publié : l'actualité n° {id} part vers {count} abonné(s), au rythme "
                     "permis par la messagerie. Suivi : essbot broadcast status {id}").format(
                     id=update.id, count=t.format_number(update.recipients)))
 
-        turn.writes.append(publish)
+        turn.write(publish)
         turn.prompt()
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _values(self, vocabulary: str) -> set[str]:
-        return set(self.vocabularies.get(vocabulary, {}))
+    def _values(self, turn: Turn, vocabulary: str) -> set[str]:
+        return set(self.vocabularies(turn).get(vocabulary, {}))
 
     def _draft(self, state: dict[str, Any], t: Translator) -> Draft:
         deadline = state.get("deadline")
@@ -441,23 +464,12 @@ class BroadcastChat:
                                          tuple(state["c"])),
                      language=t.language)
 
-    def _selection_text(self, t: Translator, targeting: Targeting) -> str:
-        text = targeting_text(replace(targeting, collectivites=()), self.vocabularies, t)
+    def _selection_text(self, turn: Turn, targeting: Targeting) -> str:
+        text = targeting_text(replace(targeting, collectivites=()), self.vocabularies(turn),
+                              turn.t)
         return "\n".join(text.splitlines()[:len(DIMENSIONS) - 1])  # regions and themes
 
 
-def _split(payload: str) -> tuple[str, str | None]:
-    parts = payload.removeprefix(PAYLOAD).split(":", 2)
-    return parts[1], parts[2] if len(parts) > 2 else None
-
-
-def parse_date(text: str) -> dt.date | None:
-    """15/12/2026, 15-12-2026, 15.12.2026 or 2026-12-15."""
-    match = _DATE_FR.match(text)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+def _report(task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the broadcast worker stopped", exc_info=task.exception())

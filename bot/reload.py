@@ -1,9 +1,11 @@
-"""Live reload of ``flows/`` and ``content/`` while the bot serves users.
+"""Live reload of ``flows/`` and ``content/`` while the bot serves users: what a reload
+reads, how its result reads, and how changes to the files are noticed.
 
-A reload loads and validates everything first; only a version without a single
-error is swapped into the engine (:meth:`bot.engine.Engine.swap`, atomic for
-turns). Otherwise the bot keeps serving the last good version, and the result
-lists the ``file:line`` errors for the logs and for the administrators.
+A reload (:meth:`bot.app.App.reload`) loads and validates everything first; only a
+version without a single error is swapped into the engine (one
+:class:`~bot.engine.snapshot.Snapshot`, atomic for turns). Otherwise the bot keeps
+serving the last good version, and the result lists the ``file:line`` errors for the
+logs and for the administrators.
 
 Changes to the files are noticed by :class:`FileWatcher`, a small polling loop
 over modification times: a handful of files, checked every few seconds, do not
@@ -12,17 +14,13 @@ justify a dependency or an inotify thread.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.app import Loaded, load_all
 from bot.config import Settings
-from bot.engine import Engine
 from bot.i18n import Translator
 from bot.yamlsrc import Problem
 
@@ -88,49 +86,7 @@ class ReloadResult:
         return "\n".join(lines)
 
 
-class Reloader:
-    """Validates and swaps in new flows and content; one reload at a time."""
-
-    def __init__(self, settings: Settings, engine: Engine,
-                 load: Callable[[Settings], Loaded] = load_all):
-        self.settings = settings
-        self.engine = engine
-        self.load = load
-        self._lock = threading.Lock()
-        self.loaded_at = dt.datetime.now(dt.UTC)
-        self.content = content_version(settings)
-
-    def reload(self, trigger: str) -> ReloadResult:
-        with self._lock:
-            result = self._reload(trigger)
-        for line in result.log_lines():
-            (log.warning if result.ok else log.error)("%s", line)
-        return result
-
-    def _reload(self, trigger: str) -> ReloadResult:
-        settings = self.settings
-        try:
-            loaded = self.load(settings)
-        except Exception as exc:  # a bug must not take the running version down
-            log.exception("live reload failed")
-            return ReloadResult(False, trigger, [Problem(None, f"cannot load: {exc}")])
-        errors = [p for p in loaded.problems if p.severity == "error"]
-        if not errors and settings.main_flow not in loaded.flows:
-            errors.append(Problem(None, f"the main flow '{settings.main_flow}' "
-                                        f"(ESSBOT_MAIN_FLOW) is not in {settings.flows_dir}"))
-        if errors:
-            return ReloadResult(False, trigger, errors)
-        environment = loaded.environment
-        self.engine.swap(loaded.flows, environment.actions,
-                         getattr(environment, "resolvers", None) or None)
-        self.loaded_at = dt.datetime.now(dt.UTC)
-        self.content = content_version(settings)
-        return ReloadResult(True, trigger, versions={f.id: f.version
-                                                     for f in loaded.flows.values()},
-                            content=self.content)
-
-
-Snapshot = tuple[tuple[str, int, int], ...]
+FileSnapshot = tuple[tuple[str, int, int], ...]
 
 
 class FileWatcher:
@@ -144,9 +100,9 @@ class FileWatcher:
     def __init__(self, files: Callable[[], list[Path]]):
         self.files = files
         self.current = self.snapshot()
-        self._pending: Snapshot | None = None
+        self._pending: FileSnapshot | None = None
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> FileSnapshot:
         entries = []
         for path in self.files():
             try:

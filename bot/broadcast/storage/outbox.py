@@ -18,10 +18,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from bot.broadcast.subscriptions import erase_subscription
-from bot.broadcast.updates import CANCELLED, FAILED, GONE, PENDING, SENDING, SENT, UNKNOWN
-from bot.store import Store
-from bot.store.db import utc_now
+from bot.broadcast.storage.subscriptions import erase_subscription
+from bot.broadcast.storage.updates import CANCELLED, FAILED, GONE, PENDING, SENDING, SENT, UNKNOWN
+from bot.store import Store, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +42,15 @@ class Outbox:
         the two commits around the send): they are not sent again automatically, so that
         nobody gets a message twice. ``essbot broadcast retry ID --unknown`` sends them.
         """
-        with self.store.transaction():
-            return self.store.db.execute(
+        with self.store.transaction() as db:
+            return db.execute(
                 "UPDATE outbox SET status = ?, error = 'interrupted', updated_at = ? "
                 "WHERE status = ?", (UNKNOWN, utc_now(), SENDING)).rowcount
 
     def due(self, channel: str, limit: int = 200, now: float | None = None) -> list[Row]:
         now = time.time() if now is None else now
-        with self.store.transaction():
-            rows = self.store.db.execute(
+        with self.store.transaction() as db:
+            rows = db.execute(
                 "SELECT id, update_id, recipient, attempts FROM outbox "
                 "WHERE status = 'pending' AND channel = ? AND not_before <= ? "
                 "ORDER BY id LIMIT ?", (channel, now, limit)).fetchall()
@@ -59,16 +58,16 @@ class Outbox:
 
     def next_due_at(self, channel: str) -> float | None:
         """When the earliest delayed row of a channel becomes due (epoch seconds)."""
-        with self.store.transaction():
-            row = self.store.db.execute(
+        with self.store.transaction() as db:
+            row = db.execute(
                 "SELECT min(not_before) FROM outbox WHERE status = 'pending' AND channel = ?",
                 (channel,)).fetchone()
         return row[0] if row and row[0] is not None else None
 
     def claim(self, row_id: int) -> bool:
         """Mark a row ``sending``, durably, before its message goes out; False if taken."""
-        with self.store.transaction():
-            return self.store.db.execute(
+        with self.store.transaction() as db:
+            return db.execute(
                 "UPDATE outbox SET status = ?, attempts = attempts + 1, updated_at = ? "
                 "WHERE id = ? AND status = ?", (SENDING, utc_now(), row_id, PENDING)
             ).rowcount == 1
@@ -79,8 +78,8 @@ class Outbox:
 
     def retry(self, row_id: int, delay: float, error: str, refund: bool = False) -> None:
         """Back to ``pending``, due in ``delay`` seconds; ``refund``: not counted as a try."""
-        with self.store.transaction():
-            self.store.db.execute(
+        with self.store.transaction() as db:
+            db.execute(
                 "UPDATE outbox SET status = ?, not_before = ?, error = ?, updated_at = ?,"
                 " attempts = attempts - ? WHERE id = ? AND status = ?",
                 (PENDING, time.time() + delay, error, utc_now(), int(refund), row_id, SENDING))
@@ -89,22 +88,22 @@ class Outbox:
         self._set(row_id, FAILED, error)
 
     def cancel(self, row_id: int, error: str) -> None:
-        with self.store.transaction():
-            self.store.db.execute(
+        with self.store.transaction() as db:
+            db.execute(
                 "UPDATE outbox SET status = ?, error = ?, updated_at = ? "
                 "WHERE id = ? AND status IN (?, ?)",
                 (CANCELLED, error, utc_now(), row_id, PENDING, SENDING))
 
     def gone(self, row_id: int, recipient: str) -> None:
         """The recipient blocked the bot or left: unsubscribe them, and stop writing."""
-        with self.store.transaction():
+        with self.store.transaction() as db:
             self._set(row_id, GONE, "recipient_gone")
-            erase_subscription(self.store.db, recipient)
+            erase_subscription(db, recipient)
 
     def _set(self, row_id: int, status: str, error: str | None, sent_at: str | None = None
              ) -> None:
-        with self.store.transaction():
-            self.store.db.execute(
+        with self.store.transaction() as db:
+            db.execute(
                 "UPDATE outbox SET status = ?, error = ?, sent_at = coalesce(?, sent_at),"
                 " updated_at = ? WHERE id = ?", (status, error, sent_at, utc_now(), row_id))
 
@@ -114,8 +113,8 @@ class Outbox:
         if channel is not None:
             sql += " AND channel = ?"
             params = (channel,)
-        with self.store.transaction():
-            return self.store.db.execute(sql, params).fetchone()[0]
+        with self.store.transaction() as db:
+            return db.execute(sql, params).fetchone()[0]
 
 
 __all__ = ["CANCELLED", "FAILED", "GONE", "PENDING", "SENDING", "SENT", "UNKNOWN", "Outbox",

@@ -1,0 +1,99 @@
+"""The one matcher of typed answers: a number, a label or a word picks an offered choice.
+
+The engine remembers, in the conversation, the choices of the last message that had
+some (:class:`Offered`). Whatever the channel (buttons on Telegram, a numbered list on
+Matrix and in the terminal) and whatever asked (a flow state, a homonym list, a
+feature's dialog), typed text is matched here, turned into the choice's payload, and
+handled exactly like a pressed button.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.engine.messages import Choice
+
+NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
+MIN_PARTIAL = 3  # letters a part of a label needs to pick it ("emploi" for "Emploi et ...")
+
+
+def normalize_answer(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used to match typed answers."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", letters).split())
+
+
+def typed_number(text: str) -> int | None:
+    """« 2 », « 2. », « 2) » -> 2; anything else -> None."""
+    match = NUMBER.match(text)
+    return int(match.group(1)) if match else None
+
+
+def choice_key(payload: str) -> str | None:
+    """The short name a payload ends with (« continuer » of ``c:themes:continuer``).
+
+    Typing it picks the choice, as typing its label does; numeric ends (list indexes)
+    are not names.
+    """
+    key = payload.rsplit(":", 1)[-1]
+    return None if not key or key.isdigit() else normalize_answer(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """The choices the user sees last, and how typed text may pick one of them.
+
+    ``free_text``: the question also takes typed text (a territory, a title), so a part of
+    a label is an answer of its own; only a whole label picks a choice, and a number does
+    only when ``numbers`` says so (« 1 » skips the territory question, but is a title).
+    """
+
+    choices: tuple[Choice, ...] = ()
+    free_text: bool = False
+    numbers: bool = True
+
+    def to_json(self) -> dict:
+        return {"c": [[c.payload, c.label] for c in self.choices], "free": self.free_text,
+                "n": self.numbers}
+
+    @classmethod
+    def from_json(cls, value: object) -> Offered:
+        if not isinstance(value, dict):
+            return cls()
+        choices = tuple(Choice(str(pair[0]), str(pair[1])) for pair in value.get("c") or ()
+                        if isinstance(pair, list | tuple) and len(pair) == 2)
+        return cls(choices, bool(value.get("free")), bool(value.get("n", True)))
+
+    @classmethod
+    def last_of(cls, messages: Iterable, free_text: bool = False,
+                numbers: bool = True) -> Offered:
+        """The choices of the last message that has some (none: nothing is offered)."""
+        last: tuple[Choice, ...] = ()
+        for message in messages:
+            if message.choices:
+                last = message.choices
+        return cls(last, free_text, numbers) if last else cls()
+
+    def match(self, text: str) -> Choice | None:
+        """The offered choice that typed text stands for, or None."""
+        choices = self.choices
+        if not choices:
+            return None
+        number = typed_number(text) if self.numbers else None
+        if number is not None and 1 <= number <= len(choices):
+            return choices[number - 1]
+        wanted = normalize_answer(text)
+        if not wanted:
+            return None
+        labels = [(choice, normalize_answer(choice.label)) for choice in choices]
+        for choice, label in labels:
+            if wanted == label or wanted == choice_key(choice.payload):
+                return choice
+        if self.free_text or len(wanted) < MIN_PARTIAL:
+            return None
+        partial = [choice for choice, label in labels if f" {wanted} " in f" {label} "]
+        return partial[0] if len(partial) == 1 else None

@@ -1,0 +1,614 @@
+"""One incoming message, handled: :class:`Turn`, the public face of a conversation turn.
+
+The engine creates a turn per message, pinned to one :class:`~bot.engine.snapshot.Snapshot`;
+the turn reads the conversation, works in memory, and the engine writes what it decided
+in one transaction. Features act on the conversation only through the public methods of
+:class:`Turn` (``say``, ``ask``, ``prompt``, ``event``, ``write``, ``dialog``...).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from bot.engine.choices import Offered, normalize_answer
+from bot.engine.commands import ParsedCommand
+from bot.engine.conversation import ENGINE, Conversation, Dialog, copy_slots
+from bot.engine.extension import Audience, Command, FreeText
+from bot.engine.flow import (
+    ActionCall,
+    ActionContext,
+    Candidate,
+    Flow,
+    FlowChoice,
+    SlotType,
+    State,
+)
+from bot.engine.flowparse import choice_payload
+from bot.engine.machine import ADVANCE, SUBMIT, choose
+from bot.engine.messages import Choice, Incoming, Kind, Outgoing
+from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator, normalize_language, translator
+from bot.store import Event, Transaction
+
+if TYPE_CHECKING:
+    from bot.engine.engine import Engine
+    from bot.engine.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_LENGTH = 4096
+REPROMPT_MAX_TEXT = 280  # longer texts of a state are not repeated when it is asked again
+MAX_AUTOMATIC_STEPS = 20  # validation forbids loops; this only bounds a bug's damage
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+SYSTEM = "s:"  # payloads of the engine's own questions
+LANGUAGE_PAYLOAD = "s:lang:"
+FORGET_YES, FORGET_NO = "s:forget:yes", "s:forget:no"
+PICK_PAYLOAD = "s:pick:"  # the user picks one of several candidates a resolver found
+
+
+class Turn:
+    """The handling of one incoming message; discarded afterwards."""
+
+    def __init__(self, engine: Engine, snapshot: Snapshot, key: str, incoming: Incoming):
+        self._engine = engine
+        self.snapshot = snapshot
+        self.key = key  # the pseudonym
+        self.incoming = incoming  # the raw id is in memory only, never stored
+        self.replies: list[Outgoing] = []
+        self.events: list[Event] = []
+        self.conversation: Conversation | None = None
+        self.forgotten = False
+        self._writes: list[Callable[[Transaction], object]] = []
+        # How typed text may pick among the choices of the last question shown.
+        self._free_text_question, self._numbers_pick = False, True
+        self.language = normalize_language(incoming.locale) or engine.default_language
+
+    # -- what features use ---------------------------------------------------------------
+
+    @property
+    def t(self) -> Translator:
+        return translator(self.language)
+
+    @property
+    def conv(self) -> Conversation:
+        assert self.conversation is not None, "the conversation is loaded first"
+        return self.conversation
+
+    @property
+    def flow(self) -> Flow:
+        return self.snapshot.flows[self.conv.flow_id]
+
+    @property
+    def state(self) -> State:
+        return self.flow.states[self.conv.state]
+
+    @property
+    def slots(self) -> dict[str, Any]:
+        """A copy of the conversation's answers (changing it changes nothing)."""
+        return copy_slots(self.conv.slots)
+
+    @property
+    def is_admin(self) -> bool:
+        return self._engine.is_admin(self.incoming.channel, self.incoming.user_id)
+
+    def part(self, name: str) -> Any:
+        """The data a feature loaded for the snapshot this turn serves."""
+        return self.snapshot.part(name)
+
+    def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
+        self.replies.append(Outgoing(text, choices))
+
+    def reply(self, *messages: Outgoing) -> None:
+        self.replies.extend(messages)
+
+    def event(self, kind: str, **fields: Any) -> None:
+        flow = self.conversation.flow_id if self.conversation else None
+        self.events.append(Event(kind, flow=fields.pop("flow", flow), **fields))
+
+    def write(self, function: Callable[[Transaction], object]) -> None:
+        """Run ``function`` in the transaction that saves this turn (after the state)."""
+        self._writes.append(function)
+
+    def ask(self, owner: str, data: Mapping[str, Any], text: str,
+            choices: tuple[Choice, ...] = (), free_text: bool = False) -> None:
+        """Ask a question outside the flow; its answer goes back to ``owner``.
+
+        A pressed (or typed) choice comes as a payload to ``on_payload``; other typed text
+        to ``on_dialog_text``. ``free_text``: the question takes typed text, so a number or
+        a part of a label is not read as a choice (only a whole label is).
+        """
+        self.conv.dialog = Dialog(owner, dict(data))
+        self._free_text_question, self._numbers_pick = free_text, not free_text
+        self.say(text, choices)
+
+    def dialog(self, owner: str) -> dict[str, Any] | None:
+        """The data of ``owner``'s dialog if it is the one waiting, else None."""
+        dialog = self.conv.dialog
+        return dict(dialog.data) if dialog is not None and dialog.owner == owner else None
+
+    def end_dialog(self) -> None:
+        self.conv.dialog = None
+
+    def prompt(self) -> None:
+        """Ask the current question of the flow again, without re-running its actions."""
+        self.render(self.conv.state, entering=False)
+
+    def run_flow_command(self, command_id: str) -> bool:
+        """Run the actions the flow gives to a command (``commands:``); False if none."""
+        calls = self.flow.commands.get(command_id, ())
+        self.run_actions(calls, self.conv.state)
+        return bool(calls)
+
+    def reject(self, reason: str, message: str) -> None:
+        """Refuse an input: say why, ask the current question again, change nothing."""
+        self.event("invalid_input", state=self.conv.state, detail=reason)
+        self.say(message)
+        self.prompt()
+
+    # -- the turn ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        incoming = self.incoming
+        text = _CONTROL.sub("", incoming.text).strip() if incoming.kind is Kind.TEXT else ""
+        command = self._engine.parse_command(text) if text.startswith("/") else None
+        self.conversation = self._engine.store.load_conversation(self.key)
+        if self.conversation is None:
+            if command and command.command and command.command.id == "forget":
+                self.say(self.t._("Je n'ai rien enregistré à votre sujet : il n'y a rien à "
+                                  "effacer."))
+                return
+            self.begin()
+            if command is None or (command.command and command.command.id == "start"):
+                return  # a first message, whatever it says, is answered by the welcome
+        else:
+            self.language = self.conversation.language
+            if self.recover_missing_state() and command is None:
+                return  # the message answered a question that is gone: show where they are
+        if incoming.kind is Kind.TEXT and len(incoming.text) > MAX_TEXT_LENGTH:
+            self.event("invalid_input", state=self.conv.state, detail="too_long")
+            self.say(self.t._("Votre message est trop long (plus de {limit} caractères). "
+                              "Pouvez-vous le raccourcir ?").format(
+                limit=self.t.format_number(MAX_TEXT_LENGTH)))
+            self.prompt()
+        elif command is not None:
+            self.run_command(command)
+        elif incoming.kind is Kind.CHOICE:
+            self.on_payload(incoming.payload)
+        elif not text:
+            self.prompt()
+        else:
+            self.on_text(text)
+
+    def finish(self) -> None:
+        """Remember what the user now sees, to read a typed number or label next time."""
+        if self.conversation is not None and not self.forgotten:
+            self.conversation.offered = Offered.last_of(self.replies, self._free_text_question,
+                                                        self._numbers_pick)
+
+    def commit(self, db: Transaction) -> None:
+        """Write what the turn decided; called inside one transaction."""
+        store = self._engine.store
+        if self.forgotten:
+            store.forget(self.key, [e.forget for e in self._engine.extensions])
+        elif self.conversation is not None:
+            self.conversation.flow_version = self.flow.version
+            store.save_conversation(self.conversation)
+            store.log(self.key, self.incoming.channel, self.events)
+        for write in self._writes:
+            write(db)
+
+    def begin(self) -> None:
+        flow = self.snapshot.main
+        self.conversation = Conversation(
+            key=self.key, channel=self.incoming.channel, flow_id=flow.id, state=flow.start,
+            flow_version=flow.version, language=self.language,
+        )
+        self.event("conversation_started", state=flow.start)
+        self.render(flow.start, entering=True)
+
+    def recover_missing_state(self) -> bool:
+        """Bring a conversation onto the live flow after a reload; True if it had to move.
+
+        A state that was renamed is followed (``renamed_from``); a removed one leads to the
+        flow's ``fallback`` state, or its start; a removed flow to the main flow's start.
+        The user is told, and shown the question where they now are.
+        """
+        conversation = self.conv
+        flow = self.snapshot.flows.get(conversation.flow_id)
+        if flow is not None and conversation.flow_version != flow.version:
+            # /retour must not lead to a state that is gone.
+            conversation.back = [(flow.renamed.get(state, state), slots)
+                                 for state, slots in conversation.back
+                                 if flow.renamed.get(state, state) in flow.states]
+        if flow is not None and conversation.state in flow.states:
+            return False
+        old_state = conversation.state
+        if flow is None:
+            flow = self.snapshot.main
+            target = flow.start
+            conversation.back.clear()
+        else:
+            target = flow.renamed.get(old_state) or flow.fallback or flow.start
+        self.event("state_missing", flow=flow.id, state=old_state, target=target)
+        conversation.flow_id, conversation.dialog = flow.id, None
+        if target == flow.start and old_state not in flow.renamed:
+            conversation.back.clear()
+            self.say(self.t._("Le parcours a été modifié depuis votre dernier passage : "
+                              "nous reprenons au début."))
+        else:
+            self.say(self.t._("Le parcours a été mis à jour depuis votre dernier passage. "
+                              "Vos réponses sont conservées ; vous reprenez ici :"))
+        self.move(target, via="migrated")
+        return True
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def available_choices(self, state: State) -> list[FlowChoice]:
+        slots = self.conv.slots
+        return [c for c in state.choices if c.when is None or c.when.holds(slots)]
+
+    def slot_values(self) -> dict[str, str]:
+        t = self.t
+        return {name: slot.display(self.conv.slots.get(name), t)
+                for name, slot in self.flow.slots.items()}
+
+    def render(self, state_name: str, entering: bool) -> None:
+        """Show a state: its texts, the output of its actions (on entry), its choices."""
+        flow = self.flow
+        state = flow.states[state_name]
+        t = self.t
+        values = self.slot_values() if any(text.has_placeholders for text in state.say) else None
+        first = len(self.replies)
+        for text in state.say:
+            rendered = text.render(t, values)
+            # Asked again, a long explanation is noise: the choices carry the question.
+            if entering or len(rendered) <= REPROMPT_MAX_TEXT or not state.choices:
+                self.say(rendered)
+        if entering:
+            self.run_actions(state.actions, state_name)
+            if state.final:
+                self.event("completed", state=state_name)
+        # A typed answer is expected: a number still picks from the list (« 1. Passer »).
+        self._free_text_question, self._numbers_pick = state.input is not None, True
+        choices = tuple(Choice(choice_payload(state_name, c.id), c.label.render(t))
+                        for c in self.available_choices(state))
+        if choices:
+            if len(self.replies) > first and self.replies[-1].document is None:
+                last = self.replies[-1]
+                self.replies[-1] = Outgoing(last.text, choices)
+            else:
+                self.say(t._("Choisissez une option :"), choices)
+
+    def run_actions(self, calls: tuple[ActionCall, ...], state_name: str) -> None:
+        """Run flow actions (of a state, or of a command); log the items they showed."""
+        for call in calls:
+            context = ActionContext(self.flow, self.slots, self.t)
+            self.replies.extend(self.snapshot.actions[call.name].run(context, call.args))
+            if context.shown_items:
+                self.event("recommended", state=state_name, detail=call.name,
+                           items=tuple(context.shown_items))
+
+    # -- moving in the flow -------------------------------------------------------------
+
+    def move(self, target: str, via: str) -> None:
+        conversation = self.conv
+        compiled = self.snapshot.compiled[conversation.flow_id]
+        next_target: str | None = target
+        for _ in range(MAX_AUTOMATIC_STEPS):
+            if next_target is None:
+                raise RuntimeError(f"no automatic branch of {conversation.state!r} applies")
+            self.event("transition", state=conversation.state, target=next_target, detail=via)
+            conversation.state = next_target
+            self.render(next_target, entering=True)
+            state = self.state
+            if state.waits_for_user or not state.branches:
+                return
+            next_target = compiled.step(conversation.state, conversation.slots, ADVANCE)
+            via = "automatic"
+        raise RuntimeError(f"more than {MAX_AUTOMATIC_STEPS} automatic steps in a row")
+
+    def apply_choice(self, choice: FlowChoice) -> None:
+        conversation = self.conv
+        slots = copy_slots(conversation.slots)
+        for slot, value in choice.assign:
+            slots[slot] = value
+        for slot, value in choice.add:
+            values = slots.setdefault(slot, [])
+            if value not in values:
+                values.append(value)
+        target = self.snapshot.compiled[conversation.flow_id].step(
+            conversation.state, slots, choose(choice.id))
+        if target is None:
+            raise RuntimeError(f"no branch of choice {choice.id!r} applies")
+        conversation.push_back()
+        conversation.slots = slots
+        for slot, value in (*choice.assign, *choice.add):
+            self.event("slot_set", state=conversation.state, slot=slot, value=value)
+        self.move(target, via="choice")
+
+    # -- payloads (pressed buttons, or typed answers that picked one) --------------------
+
+    def on_payload(self, payload: str) -> None:
+        if payload.startswith(SYSTEM):
+            self.on_system_answer(payload)
+            return
+        extension = self._engine.extension_of_payload(payload)
+        if extension is not None:
+            if extension.on_payload(self, payload):
+                self.event("payload", state=self.conv.state, detail=extension.name)
+            else:
+                self.reject("forged_choice", self.t._("Je n'ai pas reconnu ce choix."))
+            return
+        conversation = self.conv
+        conversation.dialog = None
+        parts = payload.split(":", 2)
+        if len(parts) != 3 or parts[0] != "c":
+            self.reject("forged_choice", self.t._("Je n'ai pas reconnu ce choix."))
+            return
+        _, state_name, choice_id = parts
+        if state_name != conversation.state:
+            self.reject("stale_choice", self.t._("Ce bouton correspond à une question "
+                                                 "précédente. Voici la question en cours :"))
+            return
+        for choice in self.available_choices(self.state):
+            if choice.id == choice_id:
+                self.apply_choice(choice)
+                return
+        self.reject("forged_choice", self.t._("Ce choix n'est pas proposé ici."))
+
+    # -- typed text ---------------------------------------------------------------------
+
+    def on_text(self, text: str) -> None:
+        conversation = self.conv
+        picked = conversation.offered.match(text)
+        if picked is not None:
+            self.on_payload(picked.payload)
+            return
+        dialog = conversation.dialog
+        if dialog is not None:
+            owner = self._engine.extension_named(dialog.owner)
+            if owner is not None and owner.on_dialog_text(self, text):
+                return
+            conversation.dialog = None  # the text answers something else
+        state = self.state
+        if state.input is not None:
+            self.on_input(state, text)
+            return
+        if self.answer_free_text(text, FreeText.UNEXPECTED):
+            return
+        if state.choices:
+            message = self.t._("Je n'ai pas compris votre réponse. Touchez un bouton, ou tapez "
+                               "le numéro ou le libellé d'une option.")
+        else:
+            message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
+                               "faire, ou /recommencer pour un nouveau parcours.")
+        self.reject("unexpected_text", message)
+
+    def answer_free_text(self, text: str, why: FreeText) -> bool:
+        """Offer text that nothing expected to the extensions (a question, maybe)."""
+        return any(extension.on_free_text(self, text, why)
+                   for extension in self._engine.extensions)
+
+    def on_input(self, state: State, text: str) -> None:
+        spec = state.input
+        assert spec is not None
+        ok = spec.min_length <= len(text) <= spec.max_length and (
+            spec.pattern is None or spec.pattern.fullmatch(text) is not None)
+        if not ok:
+            if self.answer_free_text(text, FreeText.SURE_ONLY):
+                return
+            message = (spec.error.render(self.t) if spec.error else
+                       self.t._("Cette réponse ne convient pas (entre {min} et {max} "
+                                "caractères).").format(min=spec.min_length, max=spec.max_length))
+            self.reject("validation", message)
+            return
+        if spec.resolve is not None:
+            self.resolve_input(state, text)
+            return
+        self.accept_input(state, text)
+
+    def resolve_input(self, state: State, text: str) -> None:
+        """Look the text up; one candidate is taken, several are offered, none refused."""
+        spec = state.input
+        assert spec is not None and spec.resolve is not None
+        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
+        if not candidates:
+            if self.answer_free_text(text, FreeText.SURE_ONLY):
+                return
+            message = (spec.error.render(self.t) if spec.error else
+                       self.t._("Je n'ai rien trouvé sous ce nom. Vérifiez l'orthographe, "
+                                "ou essayez autrement."))
+            self.reject("not_found", message)
+            return
+        if len(candidates) == 1:
+            self.accept_input(state, candidates[0].label, candidates[0])
+            return
+        self.event("disambiguation", state=state.name, detail=str(len(candidates)))
+        choices = [Choice(f"{PICK_PAYLOAD}{i}", c.label) for i, c in enumerate(candidates)]
+        choices.append(Choice(f"{PICK_PAYLOAD}none", self.t._("Aucune : je retape")))
+        self.ask(ENGINE, {"q": "pick", "candidates": [[c.label, dict(c.facts)]
+                                                      for c in candidates]},
+                 self.t._("Plusieurs réponses correspondent. Laquelle est la bonne ?"),
+                 tuple(choices))
+
+    def accept_input(self, state: State, text: str, found: Candidate | None = None) -> None:
+        spec = state.input
+        assert spec is not None
+        slots = copy_slots(self.conv.slots)
+        slots[spec.slot] = text
+        filled = [spec.slot]
+        if found is not None and spec.resolve is not None:
+            for slot_name, fact in spec.resolve.assign:
+                if self.fill_slot(slots, slot_name, found.facts.get(fact)):
+                    filled.append(slot_name)
+        target = self.snapshot.compiled[self.conv.flow_id].step(self.conv.state, slots, SUBMIT)
+        if target is None:
+            raise RuntimeError(f"no branch of the input of {state.name!r} applies")
+        self.conv.push_back()
+        self.conv.slots = slots
+        for slot_name in filled:
+            # Typed text is never logged: only the fact that the slot was filled, and the
+            # value of categorical slots.
+            slot = self.flow.slots[slot_name]
+            value = slots.get(slot_name) if slot.type is SlotType.CHOICE else None
+            self.event("slot_set", state=state.name, slot=slot_name,
+                       value=",".join(value) if isinstance(value, list) else value)
+        self.move(target, via="input")
+
+    def fill_slot(self, slots: dict[str, Any], slot_name: str, value: Any) -> bool:
+        """Put a resolver's fact into a slot if it is a value the slot accepts."""
+        slot = self.flow.slots[slot_name]
+        values = value if isinstance(value, list) else [value]
+        values = [str(v) for v in values if v is not None and v != ""]
+        if slot.type is SlotType.CHOICE:
+            values = [v for v in values if v in slot.values]
+        if not values:
+            return False
+        if slot.multiple:
+            current = slots.setdefault(slot_name, [])
+            current.extend(v for v in values if v not in current)
+        else:
+            slots[slot_name] = values[0]
+        return True
+
+    # -- commands and the engine's own questions -------------------------------------------
+
+    def run_command(self, parsed: ParsedCommand) -> None:
+        conversation = self.conv
+        t = self.t
+        command = parsed.command
+        conversation.dialog = None
+        if command is not None and command.audience is Audience.ADMIN and not self.is_admin:
+            command = None  # exactly the answer to an unknown command: it reveals nothing
+        if command is None:
+            self.event("invalid_input", state=conversation.state, detail="unknown_command")
+            self.say(t._("Je ne connais pas la commande /{name}. Tapez /aide pour voir la "
+                         "liste des commandes.").format(name=parsed.name))
+            self.prompt()
+            return
+        self.event("command", state=conversation.state, detail=command.id)
+        owner = None if command.from_flow else self._engine.extension_of_command(command.id)
+        if owner is not None:
+            owner.on_command(self, command, parsed.args)
+            return
+        self.run_core_command(command, parsed.args)
+
+    def run_core_command(self, command: Command, args: str) -> None:
+        conversation = self.conv
+        t = self.t
+        match command.id:
+            case "start":
+                if conversation.state == self.flow.start and not conversation.back:
+                    self.render(conversation.state, entering=True)
+                else:
+                    self.say(t._("Vous reprenez votre parcours là où vous l'aviez laissé. "
+                                 "Pour repartir de zéro, tapez /recommencer."))
+                    self.prompt()
+            case "help":
+                lines = [t._("Voici les commandes disponibles à tout moment :")]
+                lines += [f"/{name} — {description}"
+                          for name, description in self._engine.command_list(self.language)]
+                lines.append(t._("Pour répondre, touchez un bouton, ou tapez le numéro ou le "
+                                 "libellé d'une option."))
+                self.say("\n".join(lines))
+                self.prompt()
+            case "back":
+                if conversation.pop_back():
+                    self.event("transition", state=conversation.state, detail="back")
+                else:
+                    self.say(t._("Vous êtes déjà au début du parcours."))
+                self.prompt()
+            case "restart":
+                flow = self.snapshot.main
+                conversation.flow_id, conversation.state = flow.id, flow.start
+                conversation.slots, conversation.back = {}, []
+                self.event("restart", flow=flow.id, state=flow.start)
+                self.render(flow.start, entering=True)
+            case "language":
+                wanted = normalize_language(args) or self.language_from_text(args)
+                if wanted:
+                    self.set_language(wanted)
+                else:
+                    self.ask(ENGINE, {"q": "language"},
+                             t._("Dans quelle langue voulez-vous continuer ?"),
+                             tuple(Choice(LANGUAGE_PAYLOAD + code, LANGUAGE_NAMES[code])
+                                   for code in SUPPORTED_LANGUAGES))
+            case "forget":
+                self.ask(ENGINE, {"q": "forget"},
+                         t._("Voulez-vous effacer tout ce qui est enregistré à votre sujet "
+                             "(votre parcours et son historique) ? C'est définitif."),
+                         (Choice(FORGET_YES, t._("Oui, tout effacer")),
+                          Choice(FORGET_NO, t._("Non, garder"))))
+            case _ if command.from_flow:
+                if not self.run_flow_command(command.id):
+                    self.say(t._("Ce parcours ne propose pas cette commande."))
+                self.prompt()
+            case _:  # pragma: no cover - every core command is above
+                raise ValueError(f"no handler for the command {command.id!r}")
+
+    @staticmethod
+    def language_from_text(text: str) -> str | None:
+        wanted = normalize_answer(text)
+        for code, name in LANGUAGE_NAMES.items():
+            if wanted in (code, normalize_answer(name)):
+                return code
+        return None
+
+    def set_language(self, language: str) -> None:
+        self.conv.language = self.language = language
+        self.conv.dialog = None
+        self.event("language", value=language)
+        self.say(self.t._("Très bien, je vous parle désormais en français."))
+        self.prompt()
+
+    def on_system_answer(self, payload: str) -> None:
+        question = (self.dialog(ENGINE) or {}).get("q")
+        if payload.startswith(LANGUAGE_PAYLOAD) and question == "language":
+            language = payload.removeprefix(LANGUAGE_PAYLOAD)
+            if language in SUPPORTED_LANGUAGES:
+                self.set_language(language)
+                return
+        elif payload in (FORGET_YES, FORGET_NO) and question == "forget":
+            self.answer_forget(payload == FORGET_YES)
+            return
+        elif payload.startswith(PICK_PAYLOAD) and question == "pick":
+            picked = payload.removeprefix(PICK_PAYLOAD)
+            candidates = self.pending_candidates()
+            if picked == "none":
+                self.pick(candidates, None)
+                return
+            if picked.isdigit() and int(picked) < len(candidates):
+                self.pick(candidates, int(picked))
+                return
+        self.conv.dialog = None
+        self.reject("stale_choice", self.t._("Ce bouton n'est plus valable. Voici la question "
+                                             "en cours :"))
+
+    def pending_candidates(self) -> list[Candidate]:
+        raw = (self.dialog(ENGINE) or {}).get("candidates") or []
+        try:
+            return [Candidate(str(label), dict(facts)) for label, facts in raw]
+        except (ValueError, TypeError):
+            return []
+
+    def pick(self, candidates: list[Candidate], index: int | None) -> None:
+        """The user picked ``candidates[index]`` (None: none of them)."""
+        self.conv.dialog = None
+        state = self.state
+        if index is None or state.input is None or state.input.resolve is None:
+            self.prompt()
+            return
+        self.accept_input(state, candidates[index].label, candidates[index])
+
+    def answer_forget(self, confirmed: bool) -> None:
+        self.conv.dialog = None
+        if not confirmed:
+            self.event("command", state=self.conv.state, detail="forget_cancelled")
+            self.say(self.t._("D'accord, rien n'a été effacé."))
+            self.prompt()
+            return
+        self.forgotten = True  # commit() erases everything stored under this pseudonym
+        self.say(self.t._("C'est fait : tout ce qui était enregistré à votre sujet a été effacé. "
+                          "Tapez /start si vous voulez reprendre un parcours."))
