@@ -122,6 +122,9 @@ def run(ctx: click.Context) -> None:
         click.echo("See .env.example. To chat in this terminal instead: essbot chat", err=True)
         raise SystemExit(2) from None
     asyncio.run(runner.serve())
+    if runner.failure is not None:
+        click.echo(f"essbot run stopped: {runner.failure}", err=True)
+        raise SystemExit(1)
 
 
 def _app_or_exit(settings: Settings) -> App:

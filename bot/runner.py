@@ -76,10 +76,18 @@ class Runner:
             raise NoChannelConfigured(entries)
         self.runtime = Runtime(app.engine, app.store, self.channels, self.dispatcher,
                                self.executor, app.reload)
+        self.failure: BaseException | None = None  # why a channel could not go on
+        self.dispatcher.on_fatal(self.fail)
         self._stopping = asyncio.Event()
 
     def request_stop(self) -> None:
         self._stopping.set()
+
+    def fail(self, error: BaseException) -> None:
+        """A channel cannot go on: stop everything; ``essbot run`` then exits non-zero."""
+        if self.failure is None:
+            self.failure = error
+        self.request_stop()
 
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()

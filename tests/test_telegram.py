@@ -24,7 +24,7 @@ from bot.channels.telegram import RetryPolicy, TelegramChannel, from_env
 from bot.channels.telegram_format import (
     REDACTOR,
     install_token_redaction,
-    keyboard,
+    keyboard_markup,
     merge_turn,
     split_text,
 )
@@ -214,10 +214,8 @@ async def test_old_keyboards_can_be_removed_after_typed_answers(settings):
 
 
 @aio
-async def test_the_httpx_transport_works_too(settings):
-    # aiohttp is the default transport (faster); PTB's own httpx one is the fallback.
-    async with telegram(settings, http_client="httpx", request_timeout=0.5) as h:
-        assert h.channel.http_client == "httpx"
+async def test_a_timeout_is_retried_and_documents_are_sent(settings):
+    async with telegram(settings, request_timeout=0.5) as h:
         h.api.fail("sendMessage", chat_id=ALICE, delay=2)  # a timeout, then a retry
         replies = await h.say(ALICE, "/start")
         assert len(replies) == 1 and replies[0].labels[0] == "Commencer"
@@ -418,12 +416,12 @@ def test_merge_turn_joins_texts_up_to_the_limit_and_keeps_the_order():
 
 
 def test_keyboards_put_short_labels_two_per_row():
-    short = keyboard([Choice(f"c:s:{i}", f"Choix {i}") for i in range(5)])
+    short = keyboard_markup([Choice(f"c:s:{i}", f"Choix {i}") for i in range(5)])
     assert [len(row) for row in short.inline_keyboard] == [2, 2, 1]
-    long = keyboard([Choice("c:s:a", "Un libellé nettement plus long que vingt"),
+    long = keyboard_markup([Choice("c:s:a", "Un libellé nettement plus long que vingt"),
                      Choice("c:s:b", "B"), Choice("c:s:c", "C")])
     assert [len(row) for row in long.inline_keyboard] == [1, 1, 1]
-    assert keyboard([]) is None
+    assert keyboard_markup([]) is None
 
 
 @aio
@@ -565,7 +563,7 @@ async def test_an_update_that_does_not_follow_the_bot_api_is_skipped(settings, c
         await h.settled(odd)
         replies = await h.say(ALICE, "/start")  # polling goes on past it
         assert "économie sociale et solidaire" in all_text(replies)
-    assert "could not read an update" in caplog.text
+    assert "does not follow the Bot API was ignored" in caplog.text
     assert "secret?" not in caplog.text, "the content of updates is not logged"
 
 
@@ -624,7 +622,7 @@ def test_from_env(settings):
                            "ESSBOT_HTTP_PORT": "8443"}, dispatcher)
         assert hooked.port == 8443 and hooked.host == "127.0.0.1"
         assert len(hooked.webhook_secret) >= 32  # generated when not given
-        assert not polling.remove_old_keyboards and polling.http_client == "aiohttp"
+        assert not polling.remove_old_keyboards
         assert from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_REMOVE_OLD_KEYBOARDS": "1"},
                         dispatcher).remove_old_keyboards
         assert polling.bot.base_url.startswith("http://127.0.0.1:9/bot")
@@ -678,16 +676,64 @@ def test_the_redacting_filter_covers_messages_arguments_and_tracebacks(caplog):
     assert REDACTOR.redact(f"a {token} b") == "a <redacted> b"
 
 
-def test_the_http_client_honours_proxy_variables_read_once(monkeypatch):
-    from bot.channels.telegram import AiohttpRequest
 
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    request = AiohttpRequest()
-    assert request._proxy("https://api.telegram.org/bot1:x/getMe") == "http://proxy.example:3128"
-    assert request._proxy("http://127.0.0.1:8081/bot1:x/getMe") is None
-    monkeypatch.delenv("HTTPS_PROXY")
-    assert request._proxy("https://api.telegram.org/bot1:x/sendMessage") == \
-        "http://proxy.example:3128", "read once per host, not on every request"
-    assert request._proxy("http://localhost") is None  # no path, and NO_PROXY
-    assert request._proxy("https://other.example") is None  # HTTPS_PROXY is gone now
+
+# -- never deaf, never a secret, bounded ----------------------------------------------------
+
+@aio
+async def test_polling_survives_lone_auth_conflict_and_server_errors(settings):
+    async with telegram(settings) as h:
+        for status in (401, 404, 409, 502):  # a proxy glitch, another poller for a moment
+            h.api.fail("getUpdates", status=status)
+        replies = await h.say(ALICE, "/start")
+        assert "économie sociale et solidaire" in all_text(replies)
+        assert h.channel.failure is None
+
+
+@aio
+async def test_a_token_refused_for_good_stops_essbot_run(settings, caplog):
+    from bot.channels.telegram import PollingFailed
+    from bot.runner import ChannelEntry
+
+    api = FakeBotAPI()
+    await api.start()
+    try:
+        def factory(env, dispatcher):
+            return TelegramChannel(TOKEN, dispatcher, api_base_url=api.base_url,
+                                   poll_timeout=1, auth_grace=0.3, register_commands=False,
+                                   retry=RetryPolicy(attempts=2, base_delay=0.05,
+                                                     max_delay=0.1))
+
+        runner = Runner(App(settings), {}, channels=[ChannelEntry("telegram", "", factory)])
+        api.fail("getUpdates", status=401, times=10_000)
+        await asyncio.wait_for(runner.serve(), 30)
+    finally:
+        await api.close()
+    assert isinstance(runner.failure, PollingFailed)
+    assert "TELEGRAM_BOT_TOKEN" in str(runner.failure)
+    assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in str(runner.failure)
+
+
+@aio
+async def test_the_webhook_refuses_large_or_unauthenticated_bodies_before_reading(settings):
+    url = "https://bot.example.org/essbot/telegram"
+    async with telegram(settings, webhook_url=url, webhook_secret="s3cr3t", port=0) as h:
+        for secret, expected in ((b"", b" 403 "), (b"s3cr3t", b" 413 ")):
+            reader, writer = await asyncio.open_connection("127.0.0.1", h.channel.webhook_port)
+            writer.write(b"POST /essbot/telegram HTTP/1.1\r\nHost: bot\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 95000000\r\n"
+                         b"X-Telegram-Bot-Api-Secret-Token: " + secret + b"\r\n\r\n")
+            await writer.drain()
+            status = await asyncio.wait_for(reader.readline(), 5)  # no body was sent
+            assert expected in status, status
+            writer.close()
+
+
+def test_live_keyboards_are_bounded():
+    from bot.channels.telegram import LiveKeyboards
+
+    keyboards = LiveKeyboards(limit=3)
+    for chat in range(10):
+        keyboards.set(chat, 100 + chat)
+    assert len(keyboards) == 3
+    assert keyboards.get(9) == 109 and keyboards.get(0) is None

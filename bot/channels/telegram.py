@@ -17,11 +17,12 @@ three things that matter here:
   backoff on network errors and 5xx and sleeps on a 429 ``retry_after``: one rate-limited
   chat waits, the others do not.
 
-Throughput: the replies of one turn are merged into as few messages as fit
-(``merge_turn``), updates are read as JSON (``telegram_updates``), the calls made for
-every update skip the objects PTB's ``Bot`` builds (``ApiParams``), and the HTTP exchange
-runs on aiohttp (``AiohttpRequest``, a PTB transport) rather than httpx. See
-docs/telegram.md.
+Only python-telegram-bot's public API is used: the ``Bot`` methods, on PTB's own HTTP
+transport (``HTTPXRequest``); updates are fetched with ``Bot.do_api_request`` and read
+as JSON (``telegram_updates``), so that an update that does not follow the Bot API is
+skipped without its content being logged. The replies of one turn are merged into as
+few messages as fit (``merge_turn``). Every call is retried by the one policy of the
+channels (:mod:`bot.channels.retry`). See docs/telegram.md.
 """
 
 from __future__ import annotations
@@ -29,39 +30,41 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import importlib.util
 import json
 import logging
-import random
 import re
 import secrets
-import sys
-import urllib.request
+import time
 import warnings
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Hashable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot as PTBBot
-from telegram import BotCommand, BotCommandScopeDefault, InputFile, LinkPreviewOptions
+from telegram import (
+    BotCommand,
+    BotCommandScopeDefault,
+    InputFile,
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
     Conflict,
+    EndPointNotFound,
     Forbidden,
     InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
-    TimedOut,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import HTTPXRequest
 
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
+from bot.channels.retry import NO_RETRY, RetryPolicy
 from bot.channels.telegram_format import (
     CHOSEN_MARK,
     MAX_MESSAGE_LENGTH,
@@ -70,7 +73,7 @@ from bot.channels.telegram_format import (
     escape,
     fits_caption,
     install_token_redaction,
-    keyboard_data,
+    keyboard_markup,
     merge_turn,
     split_text,
     suffix_room,
@@ -82,11 +85,6 @@ from bot.engine.messages import Document, Outgoing
 
 log = logging.getLogger(__name__)
 
-# httpcore tries `import sniffio` on every request; when sniffio is not installed (anyio 4
-# no longer needs it) each failed import scans sys.path, about a third of the channel's
-# CPU time. A None entry makes that import fail at once, exactly as before, only faster.
-if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 # PTB 22 itself reads RetryAfter.retry_after while building the exception, which warns that
 # the attribute becomes a timedelta; retry_after_seconds() accepts both.
 warnings.filterwarnings("ignore", message=r".*`retry_after` will be of type",
@@ -94,22 +92,16 @@ warnings.filterwarnings("ignore", message=r".*`retry_after` will be of type",
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True).to_dict()
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MAX_WEBHOOK_BODY = 1 << 20  # bytes: a Bot API update is a few kilobytes
+SMALL_REFUSED_BODY = 64 << 10  # a refused request up to this size is read (and dropped)
+AUTH_GRACE = 300.0  # seconds of refused tokens before polling gives up (the process exits)
+MAX_LIVE_KEYBOARDS = 10_000  # chats whose last keyboard is remembered (most recent ones)
 ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post",
                    "callback_query"]
 GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "bot was blocked",
                 "not enough rights to send", "have no rights to send", "chat_write_forbidden",
                 "peer_id_invalid")
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How sends are retried on network errors, 5xx and 429."""
-
-    attempts: int = 6  # in all, the first try included
-    base_delay: float = 0.5  # doubled at each network/5xx failure...
-    max_delay: float = 30.0  # ...up to this
-    max_retry_after: float = 300.0  # a longer 429 is given up (logged), not slept through
-
-
 def retry_after_seconds(exc: RetryAfter) -> float:
     with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
         warnings.simplefilter("ignore")
@@ -118,165 +110,54 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 
 
 def delivery_error(exc: TelegramError) -> DeliveryError:
-    """Map a python-telegram-bot error to the channel protocol's exceptions."""
+    """Map a python-telegram-bot error to the channel protocol's exceptions.
+
+    The message is redacted: an error may quote the URL, which holds the token.
+    """
+    text = REDACTOR.redact(str(exc))
     if isinstance(exc, RetryAfter):
         return RateLimited(retry_after_seconds(exc))
     if isinstance(exc, Forbidden | ChatMigrated):
-        return RecipientGone(str(exc))
+        return RecipientGone(text)
     if isinstance(exc, BadRequest):  # a NetworkError subclass: test it first
-        message = str(exc).lower()
+        message = text.lower()
         if any(marker in message for marker in GONE_MARKERS):
-            return RecipientGone(str(exc))
-        return DeliveryError(str(exc))
+            return RecipientGone(text)
+        return DeliveryError(text)
     if isinstance(exc, NetworkError | Conflict):  # TimedOut, connection errors, 5xx
-        return TransientError(str(exc))
-    return DeliveryError(str(exc))
+        return TransientError(text)
+    return DeliveryError(text)
 
 
-class ApiParams:
-    """The parameters of one Bot API call, in the shape PTB's request classes read.
+class PollingFailed(Exception):
+    """Polling cannot go on (the token is refused for good): the process must exit."""
 
-    ``BaseRequest.post`` (python-telegram-bot's request layer: HTTP status and Telegram
-    errors to exceptions, JSON result) takes a ``RequestData``, which PTB's ``Bot`` builds
-    with one ``RequestParameter`` object per parameter. The calls made for every update
-    (getUpdates, sendMessage...) pass plain JSON values instead, in the three attributes
-    the transports read. ``None`` values are left out, as PTB does.
+
+class LiveKeyboards:
+    """The message that carries each chat's live keyboard, for the most recent chats.
+
+    Bounded: a long run with many chats keeps only the last ``limit``; a chat forgotten
+    here only loses the « ✔ choice » edit of an old question, nothing else.
     """
 
-    __slots__ = ("multipart_data", "parameters")
+    def __init__(self, limit: int = MAX_LIVE_KEYBOARDS):
+        self.limit = limit
+        self._messages: OrderedDict[int, int] = OrderedDict()
 
-    def __init__(self, parameters: Mapping[str, Any],
-                 files: dict[str, tuple] | None = None):
-        self.parameters = {k: v for k, v in parameters.items() if v is not None}
-        self.multipart_data = files or {}  # part name -> (filename, content, mime type)
+    def get(self, chat_id: int) -> int | None:
+        return self._messages.get(chat_id)
 
-    @property
-    def json_parameters(self) -> dict[str, str]:
-        """Each value as a string: a form field (httpx, or a multipart upload)."""
-        return {k: v if isinstance(v, str) else json.dumps(v)
-                for k, v in self.parameters.items()}
+    def pop(self, chat_id: int) -> int | None:
+        return self._messages.pop(chat_id, None)
 
+    def set(self, chat_id: int, message_id: int) -> None:
+        self._messages[chat_id] = message_id
+        self._messages.move_to_end(chat_id)
+        while len(self._messages) > self.limit:
+            self._messages.popitem(last=False)
 
-_DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's DefaultValue: "not given"
-JSON_HEADERS = {"Content-Type": "application/json"}
-
-
-def _aiohttp_available() -> bool:
-    return importlib.util.find_spec("aiohttp") is not None
-
-
-class AiohttpRequest(BaseRequest):
-    """python-telegram-bot's HTTP transport on aiohttp instead of httpx.
-
-    PTB still builds the requests and turns Telegram's answers into results and
-    exceptions (``BaseRequest.post``); only the HTTP exchange changes. aiohttp's client
-    takes about half the CPU time of httpx + httpcore + anyio per request, and on a
-    small server the channel is CPU-bound on its API calls (benchmarks/telegram.py).
-    Like httpx, it honours the ``HTTP(S)_PROXY`` environment variables and checks TLS
-    certificates against certifi's bundle when certifi is there.
-    """
-
-    def __init__(self, connection_pool_size: int = 16, *, read_timeout: float | None = 5.0,
-                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 1.0, media_write_timeout: float | None = 20.0):
-        self._pool_size = connection_pool_size
-        self._timeouts = {"read": read_timeout, "write": write_timeout,
-                          "connect": connect_timeout, "pool": pool_timeout}
-        self._media_write_timeout = media_write_timeout
-        self._session = None
-        self._proxies: dict[str, str | None] = {}
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._timeouts["read"]
-
-    async def initialize(self) -> None:
-        import aiohttp
-
-        if self._session is None or self._session.closed:
-            ssl_context = True
-            with contextlib.suppress(ImportError):
-                import ssl
-
-                import certifi
-                ssl_context = ssl.create_default_context(cafile=certifi.where())
-            # The Bot API sets no cookies: a dummy jar skips their bookkeeping per request.
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=ssl_context),
-                headers={"User-Agent": self.USER_AGENT},
-                cookie_jar=aiohttp.DummyCookieJar())
-
-    def _proxy(self, url: str) -> str | None:
-        """HTTP(S)_PROXY / NO_PROXY for this host, read once: aiohttp's ``trust_env`` would
-        read them, and look for a .netrc file, on every request."""
-        end = url.find("/", url.find("//") + 2)
-        origin = url if end < 0 else url[:end]  # scheme://host[:port]: a handful
-        if origin not in self._proxies:
-            parts = urlsplit(url)
-            env = urllib.request.getproxies_environment()
-            proxy = env.get(parts.scheme)
-            if proxy and urllib.request.proxy_bypass_environment(parts.hostname or "", env):
-                proxy = None
-            self._proxies[origin] = proxy
-        return self._proxies[origin]
-
-    async def shutdown(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
-
-    async def do_request(self, url: str, method: str, request_data: Any = None,
-                         read_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         write_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
-        import aiohttp
-
-        if self._session is None or self._session.closed:
-            raise RuntimeError("This AiohttpRequest is not initialized!")
-        files = request_data.multipart_data if request_data is not None else None
-        data: Any = None
-        headers = None
-        if files:  # uploads: multipart, as PTB does
-            data = aiohttp.FormData()
-            for name, value in request_data.json_parameters.items():
-                data.add_field(name, value)
-            for name, part in files.items():
-                filename, content, *mime = part if isinstance(part, tuple) else (name, part)
-                data.add_field(name, content, filename=filename,
-                               content_type=mime[0] if mime else None)
-        elif request_data is not None and request_data.parameters:
-            # A JSON body (the Bot API accepts it): encoded in C, where urlencoding a 4 kB
-            # text is a Python loop over its characters. ASCII-only (\u escapes) is encoded
-            # twice as fast as UTF-8 for French text, for a few more bytes.
-            data = json.dumps(request_data.parameters).encode()
-            headers = JSON_HEADERS
-
-        def given(value: Any, default: float | None) -> float | None:
-            return default if isinstance(value, _DEFAULT) else value
-
-        read = given(read_timeout, self._timeouts["read"])
-        write = given(write_timeout, self._media_write_timeout if files
-                      else self._timeouts["write"])
-        connect = given(connect_timeout, self._timeouts["connect"])
-        pool = given(pool_timeout, self._timeouts["pool"])
-        # aiohttp has no write timeout: the whole exchange is bounded by the sum instead.
-        limits = (read, write, connect, pool)
-        timeout = aiohttp.ClientTimeout(
-            total=sum(limits) if None not in limits else None,
-            connect=None if connect is None or pool is None else connect + pool,
-            sock_connect=connect, sock_read=read)
-        try:
-            async with self._session.request(method, url, data=data, headers=headers,
-                                             timeout=timeout,
-                                             proxy=self._proxy(url)) as response:
-                return response.status, await response.read()
-        except TimeoutError as exc:  # aiohttp's timeouts are asyncio.TimeoutError
-            raise TimedOut from exc
-        except aiohttp.ClientError as exc:
-            # Some aiohttp errors quote the URL, which holds the token.
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {REDACTOR.redact(str(exc))}"
-                               ) from exc
+    def __len__(self) -> int:
+        return len(self._messages)
 
 
 class SerialLanes:
@@ -370,7 +251,7 @@ class TelegramChannel:
                  poll_timeout: float = 30.0, request_timeout: float = 10.0,
                  retry: RetryPolicy | None = None, drain_timeout: float = 10.0,
                  max_in_flight: int = 16, register_commands: bool = True,
-                 remove_old_keyboards: bool = False, http_client: str = "aiohttp"):
+                 remove_old_keyboards: bool = False, auth_grace: float = AUTH_GRACE):
         if not token:
             raise ValueError("a Telegram bot token is required")
         install_token_redaction(token)  # before the Bot exists: PTB logs its URL at DEBUG
@@ -386,21 +267,20 @@ class TelegramChannel:
         self.drain_timeout = drain_timeout
         self.register_commands = register_commands
         self.remove_old_keyboards = remove_old_keyboards
-        if http_client == "aiohttp" and not _aiohttp_available():
-            http_client = "httpx"
-        transport = AiohttpRequest if http_client == "aiohttp" else HTTPXRequest
-        self.http_client = http_client
         self.request_timeout = request_timeout
-        self._api = transport(connection_pool_size=max_in_flight,
-                              read_timeout=request_timeout, write_timeout=request_timeout,
-                              connect_timeout=request_timeout, pool_timeout=request_timeout)
-        self._updates = transport(connection_pool_size=2, read_timeout=request_timeout,
-                                  connect_timeout=request_timeout)
-        # PTB's Bot makes the calls of the start-up and the rare ones (getMe, commands,
-        # webhook); the calls of every update go through _post, on the same transports.
+        self.auth_grace = auth_grace
+        self.failure: BaseException | None = None  # why polling stopped for good, if it did
+        # PTB's own transport and Bot: one connection pool for the replies, one for
+        # getUpdates (whose long poll holds its connection).
         self.bot = PTBBot(token, base_url=f"{self.api_base_url}/bot",
                           base_file_url=f"{self.api_base_url}/file/bot",
-                          request=self._api, get_updates_request=self._updates)
+                          request=HTTPXRequest(
+                              connection_pool_size=max_in_flight,
+                              read_timeout=request_timeout, write_timeout=request_timeout,
+                              connect_timeout=request_timeout, pool_timeout=request_timeout),
+                          get_updates_request=HTTPXRequest(
+                              connection_pool_size=2, read_timeout=request_timeout,
+                              connect_timeout=request_timeout))
         self._reader: Reader | None = None  # once getMe told who the bot is
         # Requests in flight at once, all chats together (one connection each): a chat has
         # at most one (its sends are serial, to keep their order). Against the loopback
@@ -408,7 +288,7 @@ class TelegramChannel:
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._inbox = SerialLanes("telegram-in")  # engine turns, per chat
         self._outbox = SerialLanes("telegram-out")  # sends, per chat
-        self._open_keyboard: dict[int, int] = {}  # chat -> message id of its live keyboard
+        self._live_keyboards = LiveKeyboards()  # chat -> message id of its live keyboard
         self._poller: asyncio.Task | None = None
         self._server = None  # tornado HTTPServer in webhook mode
         self.webhook_port: int | None = None  # the bound port (useful with port=0)
@@ -478,78 +358,143 @@ class TelegramChannel:
     # -- receiving: long polling ---------------------------------------------------------
 
     async def _poll(self) -> None:
-        """Fetch updates; confirm a batch (next offset) only once the engine handled it."""
+        """Fetch updates; confirm a batch (next offset) only once the engine handled it.
+
+        Never goes deaf: every failure is retried with backoff (a lone 401, 404 or 409
+        from a proxy glitch included). Only a token refused for ``auth_grace`` seconds in
+        a row stops polling, and tells the runner, so that the process exits and its
+        supervisor or operator sees it.
+        """
         failures = 0
+        refused_since: float | None = None
         while self._running:
             try:
-                updates = await self._post("getUpdates", {
-                    "offset": self._next_offset, "timeout": int(self.poll_timeout),
-                    "limit": 100, "allowed_updates": ALLOWED_UPDATES},
-                    read_timeout=self.request_timeout + int(self.poll_timeout))
-            except InvalidToken:
-                log.error("telegram: the bot token was refused; polling stops")
-                return
-            except (NetworkError, Conflict, RetryAfter) as exc:
+                updates = await self._get_updates()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # never let the poller die on an error
                 failures += 1
-                delay = (retry_after_seconds(exc) if isinstance(exc, RetryAfter)
-                         else min(self.retry.max_delay, self.retry.base_delay * 2 ** failures))
+                error = delivery_error(exc) if isinstance(exc, TelegramError) else exc
+                # 401 or 404: the token is refused (do_api_request calls a 404 an unknown
+                # endpoint, but getUpdates exists).
+                if isinstance(exc, InvalidToken | EndPointNotFound):
+                    refused_since = refused_since or time.monotonic()
+                    if time.monotonic() - refused_since >= self.auth_grace:
+                        self._fail(PollingFailed(
+                            "the bot token is refused by Telegram (revoked or mistyped): "
+                            "set a valid TELEGRAM_BOT_TOKEN"))
+                        return
+                elif isinstance(exc, Conflict):
+                    log.error("telegram: another process polls updates with this token "
+                              "(409 Conflict): stop it, or give each a bot of its own; "
+                              "retrying")
+                delay = self.retry.delay(error, min(failures, 10))
                 log.warning("telegram: getUpdates failed (%s); retrying in %.1f s",
                             type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 continue
-            except TelegramError:
-                failures += 1
-                log.exception("telegram: getUpdates failed")
-                await asyncio.sleep(min(self.retry.max_delay,
-                                        self.retry.base_delay * 2 ** failures))
-                continue
-            failures = 0
+            failures, refused_since = 0, None
             if not updates:
                 continue
-            updates = [u for u in updates if isinstance(u, dict)
-                       and type(u.get("update_id")) is int] if isinstance(updates, list) else []
-            if not updates:  # not what the Bot API describes: ask again, a little later
-                log.error("telegram: getUpdates answered without update ids")
-                await asyncio.sleep(self.retry.max_delay)
-                continue
-            self._unacked = [update["update_id"] for update in updates]
-            handled = [f for u in updates if (f := self.accept(u)) is not None]
-            if handled:
-                # asyncio.wait, not gather: cancelling the poller (stop) must not cancel turns.
-                await asyncio.wait(handled)
-            self._next_offset = self._unacked[-1] + 1
-            self._unacked = []
+            try:
+                await self._handle_batch(updates)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bug: the batch is confirmed, the loop goes on
+                log.exception("telegram: a batch of updates failed")
+
+    async def _get_updates(self) -> list[Any]:
+        result = await self.bot.do_api_request(
+            "getUpdates", api_kwargs={"offset": self._next_offset,
+                                      "timeout": int(self.poll_timeout), "limit": 100,
+                                      "allowed_updates": ALLOWED_UPDATES},
+            read_timeout=self.request_timeout + int(self.poll_timeout))
+        if not isinstance(result, list):
+            log.error("telegram: getUpdates answered something else than a list")
+            return []
+        return result
+
+    async def _handle_batch(self, updates: list[Any]) -> None:
+        valid = [u for u in updates if isinstance(u, dict) and type(u.get("update_id")) is int]
+        if not valid:  # not what the Bot API describes: ask again, a little later
+            log.error("telegram: getUpdates answered without update ids")
+            await asyncio.sleep(self.retry.max_delay)
+            return
+        self._unacked = [update["update_id"] for update in valid]
+        handled = [f for u in valid if (f := self.accept(u)) is not None]
+        if handled:
+            # asyncio.wait, not gather: cancelling the poller (stop) must not cancel turns.
+            await asyncio.wait(handled)
+        self._next_offset = max(self._unacked) + 1
+        self._unacked = []
+
+    def _fail(self, error: BaseException) -> None:
+        log.error("telegram: %s", error)
+        self.failure = error
+        self.dispatcher.report_fatal(error)
 
     async def _acknowledge_handled(self, drained: bool) -> None:
         """At stop, confirm what was handled, so that a restart does not handle it twice."""
         offset = self._next_offset
         if self._unacked and drained:
-            offset = self._unacked[-1] + 1  # the batch in hand was handled in full
+            offset = max(self._unacked) + 1  # the batch in hand was handled in full
         if self.webhook_url or offset is None:
             return
         with contextlib.suppress(TelegramError):
-            await self._post("getUpdates", {"offset": offset, "timeout": 0, "limit": 1,
-                                            "allowed_updates": ALLOWED_UPDATES})
+            await self.bot.do_api_request("getUpdates", api_kwargs={
+                "offset": offset, "timeout": 0, "limit": 1, "allowed_updates": ALLOWED_UPDATES})
 
     # -- receiving: webhook --------------------------------------------------------------
 
     async def _start_webhook(self) -> None:
         from tornado.httpserver import HTTPServer
         from tornado.netutil import bind_sockets
-        from tornado.web import Application, RequestHandler
+        from tornado.web import Application, RequestHandler, stream_request_body
 
         channel = self
-        path = urlsplit(self.webhook_url).path or "/"
+        path = urlsplit(self.webhook_url or "").path or "/"
+        secret = (self.webhook_secret or "").encode()
 
+        @stream_request_body
         class WebhookHandler(RequestHandler):
-            async def post(self) -> None:
-                given = self.request.headers.get(SECRET_HEADER, "")
-                if not hmac.compare_digest(given.encode(), channel.webhook_secret.encode()):
+            """The secret and the size are checked on the headers, before the body is read.
+
+            An unauthenticated request is never buffered: a small one is read and dropped
+            (so that the client gets its 403), a large one is cut off at once.
+            """
+
+            def prepare(self) -> None:
+                self._chunks: list[bytes] = []
+                self._size = 0
+                self._refused: int | None = None
+                if self.request.method != "POST":
+                    return  # tornado answers 405
+                length = self.request.headers.get("Content-Length")
+                declared = int(length) if length is not None and length.isdigit() else None
+                given = self.request.headers.get(SECRET_HEADER, "").encode()
+                if not hmac.compare_digest(given, secret):
                     log.warning("telegram: webhook request with a wrong secret rejected")
-                    self.set_status(403)
+                    self._refused = 403
+                elif declared is None or declared > MAX_WEBHOOK_BODY:
+                    self._refused = 413
+                if self._refused is not None and (declared is None
+                                                  or declared > SMALL_REFUSED_BODY):
+                    self.set_status(self._refused)
+                    self.finish()
+                    return
+                self.request.connection.set_max_body_size(MAX_WEBHOOK_BODY)
+
+            def data_received(self, chunk: bytes) -> None:
+                self._size += len(chunk)
+                if self._refused is None and self._size <= MAX_WEBHOOK_BODY:
+                    self._chunks.append(chunk)
+
+            async def post(self) -> None:
+                if self._refused is not None or self._size > MAX_WEBHOOK_BODY:
+                    self.set_status(self._refused or 413)
                     return
                 try:
-                    update = json.loads(self.request.body)
+                    update = json.loads(b"".join(self._chunks))
                 except ValueError:
                     update = None
                 if not isinstance(update, dict):
@@ -561,7 +506,7 @@ class TelegramChannel:
                     await asyncio.wait([handled])
                 self.set_status(200)
 
-            def log_exception(self, *args) -> None:  # pragma: no cover - tornado internals
+            def log_exception(self, *args: Any) -> None:  # pragma: no cover - tornado
                 log.error("telegram: webhook handler error")
 
         sockets = bind_sockets(self.port, address=self.host)
@@ -582,9 +527,10 @@ class TelegramChannel:
         Returns None for updates that are ignored. Never raises on odd updates.
         """
         try:
-            turn = self._reader.read(update)
-        except Exception:  # not what the Bot API describes; its content is not logged
-            log.exception("telegram: could not read an update; ignored")
+            turn = self._reader.read(update) if self._reader is not None else None
+        except Exception as exc:  # not what the Bot API describes; its content is not logged
+            log.error("telegram: an update that does not follow the Bot API was ignored "
+                      "(%s)", type(exc).__name__)
             return None
         if turn is None:
             return None
@@ -614,46 +560,22 @@ class TelegramChannel:
 
         Raises a :class:`DeliveryError` subclass once it gives up.
         """
-        attempt = 0
-        while True:
-            attempt += 1
+
+        async def once() -> Any:
+            log.debug("telegram: calling %s", what)  # never the parameters: they are personal
             try:
                 async with self._in_flight:
                     return await request()
             except TelegramError as exc:
-                error = delivery_error(exc)
-                if not retry or attempt >= self.retry.attempts:
-                    raise error from exc
-                if isinstance(error, RateLimited):
-                    if error.retry_after > self.retry.max_retry_after:
-                        raise error from exc
-                    delay = error.retry_after
-                elif isinstance(error, TransientError):
-                    delay = min(self.retry.max_delay, self.retry.base_delay * 2 ** (attempt - 1))
-                    delay *= random.uniform(0.8, 1.2)
-                else:
-                    raise error from exc
-                log.warning("telegram: %s failed (%s); retry %d in %.2f s", what,
-                            type(exc).__name__, attempt, delay)
-                await asyncio.sleep(delay)
+                raise delivery_error(exc) from None  # PTB's error may quote the URL
 
-    async def _post(self, method: str, params: Mapping[str, Any],
-                    files: dict[str, tuple] | None = None, **timeouts: float) -> Any:
-        """One Bot API call; its result as JSON (a dict, a list...), not PTB objects.
-
-        The same request, answer checks and exceptions as ``bot.send_message`` & co.
-        (PTB's ``BaseRequest.post``), without the objects that PTB's ``Bot`` builds for
-        the parameters and the result: about a third of the CPU time of a call.
-        """
-        request = self._updates if method == "getUpdates" else self._api
-        log.debug("telegram: calling %s", method)  # never the parameters: they are personal
-        return await request.post(f"{self.bot.base_url}/{method}", ApiParams(params, files),
-                                  **timeouts)
+        policy = self.retry if retry else NO_RETRY
+        return await policy.run(f"telegram: {what}", once, log)
 
     async def _answer_query(self, query_id: str) -> None:
         try:
-            await self._call("answerCallbackQuery", lambda: self._post(
-                "answerCallbackQuery", {"callback_query_id": query_id}))
+            await self._call("answerCallbackQuery",
+                             lambda: self.bot.answer_callback_query(query_id))
         except DeliveryError as exc:  # too old (> 15 s), or the network: harmless
             log.info("telegram: answerCallbackQuery failed: %s", exc)
 
@@ -672,19 +594,20 @@ class TelegramChannel:
 
     async def _mark_pressed(self, chat_id: int, press: Press) -> None:
         """Show the chosen option on the question and remove its keyboard."""
-        live = self._open_keyboard.get(chat_id)
+        live = self._live_keyboards.get(chat_id)
         if live == press.message_id:
-            del self._open_keyboard[chat_id]
+            self._live_keyboards.pop(chat_id)
         current = live is None or live == press.message_id
         text = escape(press.text)
         try:
             if press.label is not None and current and press.text and \
                     utf16_length(text) + utf16_length(chosen_suffix(press.label)) \
                     <= MAX_MESSAGE_LENGTH:
-                await self._call("editMessageText", lambda: self._post("editMessageText", {
-                    "chat_id": chat_id, "message_id": press.message_id,
-                    "text": text + chosen_suffix(press.label), "parse_mode": ParseMode.HTML,
-                    "link_preview_options": NO_PREVIEW}))
+                label = press.label
+                await self._call("editMessageText", lambda: self.bot.edit_message_text(
+                    text + chosen_suffix(label), chat_id=chat_id,
+                    message_id=press.message_id, parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW))
             else:
                 await self._remove_keyboard(chat_id, press.message_id)
         except DeliveryError as exc:
@@ -694,8 +617,8 @@ class TelegramChannel:
 
     async def _remove_keyboard(self, chat_id: int, message_id: int) -> None:
         try:
-            await self._call("editMessageReplyMarkup", lambda: self._post(
-                "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id}))
+            await self._call("editMessageReplyMarkup", lambda: self.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id))
         except DeliveryError as exc:
             if isinstance(exc, RecipientGone):
                 raise
@@ -707,7 +630,7 @@ class TelegramChannel:
         A document whose text fits a caption is sent as one message (text as caption).
         Must run in the chat's send lane (it updates the chat's live keyboard).
         """
-        markup = keyboard_data(message.choices)  # a dict, the JSON sent (cached)
+        markup = keyboard_markup(message.choices)  # cached per question
         text = message.text.strip()
         document = message.document
         if document is not None and fits_caption(message):
@@ -717,17 +640,16 @@ class TelegramChannel:
             text = "…"
         parts = split_text(text, MAX_MESSAGE_LENGTH,
                            MAX_MESSAGE_LENGTH - suffix_room(message.choices))
-        old = self._open_keyboard.pop(chat_id, None) if markup is not None else None
+        old = self._live_keyboards.pop(chat_id) if markup is not None else None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             sent = await self._call("sendMessage", lambda p=part, k=(markup if last else None):
-                                    self._post("sendMessage", {
-                                        "chat_id": chat_id, "text": escape(p),
-                                        "parse_mode": ParseMode.HTML, "reply_markup": k,
-                                        "link_preview_options": NO_PREVIEW}),
+                                    self.bot.send_message(
+                                        chat_id, escape(p), parse_mode=ParseMode.HTML,
+                                        reply_markup=k, link_preview_options=NO_PREVIEW),
                                     retry=retry)
             if last and markup is not None:
-                self._open_keyboard[chat_id] = sent["message_id"]
+                self._live_keyboards.set(chat_id, sent.message_id)
         if old is not None and self.remove_old_keyboards:
             # After the new question, so that the user does not wait for it: one live
             # keyboard per chat, old ones cannot be pressed.
@@ -738,10 +660,10 @@ class TelegramChannel:
     async def _send_document(self, chat_id: int, document: Document, caption: str,
                              retry: bool) -> None:
         filename = document.filename.replace("\\", "/").rsplit("/", 1)[-1] or "document"
-        upload = {"document": InputFile(document.data, filename=filename).field_tuple}
-        await self._call("sendDocument", lambda: self._post("sendDocument", {
-            "chat_id": chat_id, "caption": escape(caption) if caption else None,
-            "parse_mode": ParseMode.HTML if caption else None}, upload, write_timeout=60),
+        await self._call("sendDocument", lambda: self.bot.send_document(
+            chat_id, InputFile(document.data, filename=filename),
+            caption=escape(caption) if caption else None,
+            parse_mode=ParseMode.HTML if caption else None, write_timeout=60),
             retry=retry)
 
     # -- pushed messages -----------------------------------------------------------------

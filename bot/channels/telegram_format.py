@@ -112,7 +112,7 @@ def merge_turn(messages: Sequence[Outgoing], limit: int = MAX_MESSAGE_LENGTH) ->
     return merged
 
 
-def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
+def keyboard_markup(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
     """One button per row, or two per row when every label is short."""
     if not choices:
         return None
@@ -126,18 +126,6 @@ def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:
     per_row = 2 if all(len(c.label) <= SHORT_LABEL for c in choices) and len(choices) > 2 else 1
     rows = [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
     return InlineKeyboardMarkup(rows)
-
-
-def keyboard_data(choices: Sequence[Choice]) -> dict | None:
-    """The keyboard as the JSON the Bot API takes (cached: serialised once per question)."""
-    if not choices:
-        return None
-    return _keyboard_data(tuple(choices))
-
-
-@functools.lru_cache(maxsize=1024)
-def _keyboard_data(choices: tuple[Choice, ...]) -> dict:
-    return _keyboard(choices).to_dict()
 
 
 def chosen_suffix(label: str) -> str:

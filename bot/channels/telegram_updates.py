@@ -82,6 +82,20 @@ class Reader:
         query must be answered.
         Raises (KeyError, TypeError...) on an update that does not follow the Bot API.
         """
+        turn = self._read(update)
+        if turn is None:
+            return None
+        if turn.chat_id is not None and type(turn.chat_id) is not int:
+            raise TypeError("the chat id of an update is not an integer")
+        if turn.incoming is not None and not isinstance(turn.incoming.text, str):
+            raise TypeError("the text of an update is not a string")
+        if turn.press is not None and type(turn.press.message_id) is not int:
+            raise TypeError("the message id of a press is not an integer")
+        if turn.query_id is not None and not isinstance(turn.query_id, str):
+            raise TypeError("the id of a callback query is not a string")
+        return turn
+
+    def _read(self, update: Update) -> Turn | None:
         if "callback_query" in update:
             return self._press(update["callback_query"])
         if "channel_post" in update or "edited_channel_post" in update:
@@ -121,6 +135,8 @@ class Reader:
         # message comes with no message at all: only the query is answered.
         if message is None or not message.get("date") or data is None:
             return Turn(None, None, query_id=query["id"])
+        if not isinstance(data, str):
+            raise TypeError("callback data is not a string")
         label = None
         for row in (message.get("reply_markup") or {}).get("inline_keyboard", ()):
             for button in row:

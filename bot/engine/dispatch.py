@@ -27,10 +27,20 @@ class Dispatcher:
         self.executor = executor
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
         self._observers: list[ReplyObserver] = []
+        self._fatal: list[Callable[[BaseException], None]] = []
 
     def observe(self, observer: ReplyObserver) -> None:
         """Call ``observer(channel, replies)`` after every turn handled here."""
         self._observers.append(observer)
+
+    def on_fatal(self, handler: Callable[[BaseException], None]) -> None:
+        """Call ``handler(error)`` when a channel reports that it cannot go on."""
+        self._fatal.append(handler)
+
+    def report_fatal(self, error: BaseException) -> None:
+        """A channel cannot go on (a revoked token...): the process should stop, non-zero."""
+        for handler in self._fatal:
+            handler(error)
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         key = (incoming.channel, incoming.user_id)
