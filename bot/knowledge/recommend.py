@@ -30,13 +30,15 @@ PROFILE_PARAMS = {"type": ParamKind.SLOT, "contexts": ParamKind.SLOT, "themes": 
                   "territory": ParamKind.SLOT}
 
 
-def recommendations(kb: KnowledgeBase, profile: Profile,
-                    limits: str = "full") -> dict[str, list[Ranked]]:
-    """The best items of each kind for a profile; ``limits`` is "chat" or "full"."""
+def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
+                    limit: int | None = None) -> dict[str, list[Ranked]]:
+    """The best items of each kind for a profile; ``limits`` is "chat" or "full" (the
+    counts of scoring.yaml), ``limit`` the same count for every kind instead."""
     rules = kb.scoring
     if rules is None:
         raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
-    return {kind: rules.rank(kb.of_kind(kind), profile, rules.limits[limits][kind])
+    return {kind: rules.rank(kb.of_kind(kind), profile,
+                             limit if limit is not None else rules.limits[limits][kind])
             for kind in RECOMMENDED_KINDS}
 
 
