@@ -1,4 +1,5 @@
-"""French territories: resolve what an agent types to a commune, an EPCI or an EPT.
+"""French territories: resolve what an agent types to a commune, an EPCI, an EPT, a
+département, a région or a collectivité d'outre-mer, and say what is known of it.
 
 The data is ``content/territoires/territoires.json.gz``, derived from Etalab's
 ``@etalab/decoupage-administratif`` (INSEE COG, DGCL) by ``scripts/build_territories.py``;
@@ -14,7 +15,13 @@ sorted list of search keys, so that a lookup never scans the ~35,000 communes:
 Results are candidates, best first, each with a French label that tells homonyms apart
 (« Saint-Denis (93, Seine-Saint-Denis) », « Saint-Denis (974, La Réunion) »); the order is
 deterministic. A département code or name after the name (« Saint-Denis 93 »,
-« Saint-Denis (974) », « Saint-Denis, La Réunion ») narrows the homonyms.
+« Saint-Denis (974) », « Saint-Denis, La Réunion ») narrows the homonyms; words before it
+(« département de la Creuse », « région 53 », « le 93 », « commune de Creuse ») say which kind
+is meant. :meth:`TerritoryIndex.resolve` separates the readings that match as well as each
+other (offered as choices) from the weaker ones.
+
+The file also carries, per commune, what the bot suggests of its context (grille de densité,
+QPV 2024, littoral, massif) and the programmes it belongs to (:meth:`TerritoryIndex.context`).
 """
 
 from __future__ import annotations
@@ -33,8 +40,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-Kind = Literal["commune", "epci", "ept"]
-KINDS: tuple[Kind, ...] = ("commune", "epci", "ept")
+from bot.knowledge import collectivites as special
+from bot.knowledge.collectivites import Status
+
+Kind = Literal["commune", "epci", "ept", "departement", "region", "com"]
+KINDS: tuple[Kind, ...] = ("commune", "epci", "ept", "departement", "region", "com")
+# In a tier, with nothing asked: the collectivités named by a département or région name
+# first (« Creuse » is the département before the commune of 186 inhabitants), then the
+# communes, then the groupings.
+_GROUP = {"departement": 0, "region": 0, "com": 0, "commune": 1, "epci": 2, "ept": 2}
+FORMAT = 2
 DATA_FILE = Path("territoires") / "territoires.json.gz"
 SMALL_MAX, MEDIUM_MAX = 3_499, 49_999  # the size classes of content/scoring.yaml (sizes:)
 MAX_QUERY = 200  # longer text is not a territory name (the longest label is ~110 characters)
@@ -42,6 +57,11 @@ MAX_QUERY = 200  # longer text is not a territory name (the longest label is ~11
 # Short type names in labels: « Rennes Métropole (métropole, 35) », « Plaine Commune (EPT, 93) ».
 TYPE_LABELS = {"CC": "CC", "CA": "CA", "CU": "CU", "METRO": "métropole", "MET69": "métropole",
                "EPT": "EPT"}
+# Rural communes: levels 5-7 of INSEE's grille communale de densité (1-4 are urban).
+RURAL_LEVELS = frozenset({5, 6, 7})
+DENSITY_LABELS = {1: "grand centre urbain", 2: "centre urbain intermédiaire",
+                  3: "ceinture urbaine", 4: "petite ville", 5: "bourg rural",
+                  6: "rural à habitat dispersé", 7: "rural à habitat très dispersé"}
 
 # Tiers of a name match, best first: the exact name, another name of the same territory
 # (without its article, without « CC », « métropole »...), the name of a former commune merged
@@ -51,16 +71,20 @@ EXACT, ALTERNATE, FORMER, PREFIX, FORMER_PREFIX, FUZZY = range(6)
 
 @dataclass(frozen=True, slots=True)
 class Territory:
-    """A commune, an EPCI à fiscalité propre or an EPT of the Métropole du Grand Paris.
+    """A commune, an EPCI à fiscalité propre, an EPT of the Métropole du Grand Paris, a
+    département, a région, or a collectivité d'outre-mer (``com``, with the Nouvelle-Calédonie
+    and the territories without a collectivité).
 
     ``epci_*`` of a commune are those of its EPCI; an EPCI has its own type in ``epci_type``;
     an EPT has ``epci_type`` "EPT" and, in ``epci_siren``/``epci_name``, the Métropole du
     Grand Paris it lies in. ``ept_*`` are set for the communes of an EPT. The département (and
-    region) of an EPCI or EPT is the one where most of its inhabitants live.
+    region) of an EPCI or EPT is the one where most of its inhabitants live. ``status`` names a
+    special status (``bot/knowledge/collectivites.py``) and ``note`` says, in French, what it
+    means; a former région's name gives today's région with a note.
     """
 
     kind: Kind
-    code: str  # INSEE code of a commune, SIREN of an EPCI or EPT
+    code: str  # INSEE code of a commune, département or région; SIREN of an EPCI or EPT
     name: str
     label: str  # French display label, unique across the data set
     population: int | None  # population municipale (INSEE; DGCL for EPCI and EPT)
@@ -74,21 +98,67 @@ class Territory:
     ept_siren: str | None = None
     ept_name: str | None = None
     postal_codes: tuple[str, ...] = ()
-    member_count: int | None = None  # communes of an EPCI or EPT
+    member_count: int | None = None  # communes of an EPCI, EPT, département or région
+    status: Status | None = None
+    note: str | None = None
+    epci_count: int | None = None  # EPCI of a département or région (by their main département)
 
     @property
-    def collectivite_type(self) -> str:
-        """The ``collectivites`` value of content/taxonomy.yaml: commune, epci or ept."""
-        return self.kind
+    def collectivite_type(self) -> str | None:
+        """The ``collectivites`` value of content/taxonomy.yaml (None for the collectivités
+        d'outre-mer, which have their own statuses)."""
+        return None if self.kind == "com" else self.kind
+
+    @property
+    def competences(self) -> tuple[str, ...]:
+        """The levels of collectivité whose competences it exercises."""
+        if self.status is not None:
+            return self.status.competences
+        return () if self.kind == "com" else (self.kind,)
 
     @property
     def size_class(self) -> str | None:
-        """``petite`` (< 3,500 inhabitants), ``moyenne`` (up to 49,999) or ``grande``."""
-        if self.population is None:
+        """``petite`` (< 3,500 inhabitants), ``moyenne`` (up to 49,999) or ``grande``; None
+        for départements, régions and collectivités d'outre-mer, and without a population."""
+        if self.population is None or self.kind not in ("commune", "epci", "ept"):
             return None
         if self.population <= SMALL_MAX:
             return "petite"
         return "moyenne" if self.population <= MEDIUM_MAX else "grande"
+
+
+@dataclass(frozen=True, slots=True)
+class TerritoryContext:
+    """What the open data suggests of a territory: suggestions the agent confirms.
+
+    ``contexts`` are values of the taxonomy's ``contexts`` (qpv, rural, urbain, littoral,
+    outre-mer), ``programmes`` of its ``programmes`` (pvd, acv, territoires-industrie). For an
+    EPCI, a département or a région they are aggregated over its communes: QPV and littoral
+    if any commune is; rural or urbain as the majority of the population lives; programmes
+    only for communes and groupings (a département holds communes of every programme).
+    """
+
+    contexts: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    density: int | None = None  # level 1-7 of the grille de densité (communes)
+    rural_share: float | None = None  # share of the population in rural communes
+    qpv_communes: int = 0  # communes with at least one QPV
+    littoral_communes: int = 0
+    massifs: tuple[str, ...] = ()  # massif perimeters (loi Montagne), not the zone de montagne
+    industrie: tuple[str, ...] = ()  # names of the Territoires d'industrie
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a text designates: ``best`` are the readings that fit equally well (one: take it;
+    several: ask), ``others`` weaker readings (prefixes, near spellings, another kind)."""
+
+    best: list[Territory]
+    others: list[Territory]
+
+    @property
+    def all(self) -> list[Territory]:
+        return [*self.best, *self.others]
 
 
 def default_territory_path(content_dir: Path) -> Path:
@@ -157,16 +227,30 @@ _TRAILING_CODE = re.compile(r"^(?P<name>.*?\S)[\s,]+(?P<hint>\d{2,3}|2[abAB])\s*
 _TRAILING_COMMA = re.compile(r"^(?P<name>[^,]*\S)\s*,\s*(?P<hint>[^,]+)$", re.S)
 _SIREN = re.compile(r"\d{9}")
 _INSEE_OR_POSTAL = re.compile(r"\d{4,5}|2[AB]\d{3}")
+_DEP_CODE = re.compile(r"0?[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-8]|98[4-9]|6AE")
+# Words before a name that say which kind of collectivité is meant (on folded text).
+_LINK = r"(?: (?:de la|de l|du|des|de|d))?"
+_KIND_HINTS = (
+    (re.compile(rf"^(?:(?:dans |sur )?(?:le |la |les )?)?(?:conseil departemental|departement|"
+                rf"dept|dep|dpt|cd){_LINK} (?P<rest>.+)$"), "departement"),
+    (re.compile(r"^(?:dans |sur )?le (?P<rest>\d{2,3}|2[ab])$"), "departement"),
+    (re.compile(rf"^(?:(?:dans |sur )?(?:la )?)?(?:conseil regional|region|reg){_LINK} "
+                r"(?P<rest>.+)$"), "region"),
+    (re.compile(rf"^(?:la )?(?:commune|ville|mairie){_LINK} (?P<rest>.+)$"), "commune"),
+    (re.compile(r"^(?:collectivite d outre mer|com){_LINK} (?P<rest>.+)$".replace(
+        "{_LINK}", _LINK)), "com"),
+)
 
 
 @dataclass
 class _Query:
-    """A name to look for, and what narrows it: département, region, kind of EPCI."""
+    """A name to look for, and what narrows it: département, region, kind of EPCI, kind."""
 
     key: str
     departement: str | None = None
     region: str | None = None
     epci_type: str | None = None
+    kinds: frozenset[str] = frozenset()
     alternates: list[str] = field(default_factory=list)
 
 
@@ -174,22 +258,21 @@ class _Query:
 
 
 class TerritoryIndex:
-    """Every commune, EPCI and EPT, and the dicts that find them; build it with :meth:`load`."""
+    """Every territory, and the dicts that find them; build it with :meth:`load`."""
 
     def __init__(self, territories: list[Territory], aliases: Iterable[list[str]],
-                 meta: dict[str, Any], departements: dict[str, tuple[str, str]],
-                 regions: dict[str, str]):
+                 meta: dict[str, Any], data: dict[str, Any]):
         self.territories = territories
         self.meta = meta
-        self._departements = departements  # code -> (name, region code)
-        self._region_names = regions
         self._by_code: dict[str, list[int]] = defaultdict(list)  # INSEE codes, SIREN
         self._by_former_code: dict[str, list[int]] = defaultdict(list)
         self._by_postal: dict[str, list[int]] = defaultdict(list)
+        self._by_dep_code: dict[str, int] = {}  # département (and COM) code -> territory
+        self._by_region_code: dict[str, int] = {}
         self._by_label: dict[str, int] = {}
         self._by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)  # key -> (tier, id)
-        self._dep_by_name = _names({code: name for code, (name, _) in departements.items()})
-        self._region_by_name = _names(regions)
+        self._dep_by_name: dict[str, str] = {}
+        self._region_by_name: dict[str, str] = {}
         for tid, territory in enumerate(territories):
             self._add(tid, territory)
         self._add_aliases(aliases)
@@ -206,9 +289,15 @@ class TerritoryIndex:
         self._order = [0] * len(territories)
         for position, tid in enumerate(order):
             self._order[tid] = position
-        # The same, communes first: bit 31 set for EPCI and EPT (see ``_ranker``).
-        self._default_rank = [(t.kind != "commune") << 31 | self._order[tid]
+        # The same, by group first (see _GROUP): bits 37-38 (see ``_ranker``).
+        self._default_rank = [_GROUP[t.kind] << 37 | self._order[tid]
                               for tid, t in enumerate(territories)]
+        self._contexts = _ContextData(data.get("contexts", {}), data.get("programmes", {}))
+        self._contexts.tncc = {
+            **{("dep", row[0]): row[3] for row in data.get("departements", ())},
+            **{("region", row[0]): row[2] for row in data.get("regions", ())}}
+        self._members: dict[tuple[str, str], list[int]] | None = None
+        self._context_cache: dict[int, TerritoryContext] = {}
 
     # -- building ---------------------------------------------------------------------
 
@@ -221,31 +310,40 @@ class TerritoryIndex:
         """
         with gzip.open(path, "rt", encoding="utf-8") as stream:
             data = json.load(stream)
-        if data.get("format") != 1:
+        if data.get("format") != FORMAT:
             raise ValueError(f"{path}: unknown territory file format {data.get('format')!r}")
         collecting = gc.isenabled()
         gc.disable()
         try:
-            regions = {code: name for code, name in data["regions"]}
-            departements = {code: (name, region) for code, name, region in data["departements"]}
-            return cls(_territories(data, departements, regions), data["aliases"],
-                       data["source"], departements, regions)
+            return cls(_territories(data), data["aliases"], data["source"], data)
         finally:
             if collecting:
                 gc.enable()
 
     def _add(self, tid: int, territory: Territory) -> None:
-        self._by_code[territory.code].append(tid)
-        for postal in territory.postal_codes:
-            self._by_postal[postal].append(tid)
-        self._by_label[_label_key(territory.label)] = tid
         key = fold(territory.name)
+        if territory.note and territory.kind == "region" and territory.label.endswith(")") \
+                and "ancienne région" in territory.label:
+            return  # a former région's entry: found by its former name only (_add_aliases)
+        self._by_label[_label_key(territory.label)] = tid
+        if territory.kind in ("commune", "epci", "ept"):
+            self._by_code[territory.code].append(tid)
+            for postal in territory.postal_codes:
+                self._by_postal[postal].append(tid)
         self._by_key[key].append((EXACT, tid))
         bare = _without_article(key)
         if bare != key:
             self._by_key[bare].append((ALTERNATE, tid))
-        if territory.kind != "commune":
+        if territory.kind in ("epci", "ept"):
             self._add_key(core_name(key)[0], ALTERNATE, tid)
+        if territory.kind in ("departement", "com"):
+            self._by_dep_code.setdefault(territory.code, tid)
+            self._dep_by_name.setdefault(key, territory.code)
+            self._dep_by_name.setdefault(bare, territory.code)
+        if territory.kind == "region":
+            self._by_region_code.setdefault(territory.code, tid)
+            self._region_by_name.setdefault(key, territory.code)
+            self._region_by_name.setdefault(bare, territory.code)
 
     def _add_key(self, key: str, tier: int, tid: int) -> None:
         entries = self._by_key[key]
@@ -253,7 +351,8 @@ class TerritoryIndex:
             entries.append((tier, tid))
 
     def _add_aliases(self, aliases: Iterable[list[str]]) -> None:
-        """Former codes and names (merged communes, arrondissements) lead to today's commune."""
+        """Former codes and names (merged communes, arrondissements) lead to today's commune;
+        short names lead to collectivités (« PACA », « Alsace », « Guyane »...)."""
         for code, name, commune, _kind in aliases:
             tid = next(iter(self._by_code.get(commune, ())), None)
             if tid is None:
@@ -264,6 +363,23 @@ class TerritoryIndex:
                 key = fold(name)
                 self._add_key(key, FORMER, tid)
                 self._add_key(_without_article(key), FORMER, tid)
+        for tid, territory in enumerate(self.territories):
+            for alias in _special_names(territory):
+                self._add_key(alias, EXACT, tid)
+                self._by_label.setdefault(alias, tid)
+            if territory.kind == "com" or territory.status is not None:
+                for code in _extra_codes(territory):
+                    self._by_code[code].append(tid)
+                    for postal in territory.postal_codes:
+                        if tid not in self._by_postal[postal]:
+                            self._by_postal[postal].append(tid)
+        paris = next(iter(self._by_code.get("75056", ())), None)
+        if paris is not None:
+            self._by_dep_code["75"] = paris
+            self._dep_by_name.setdefault("paris", "75")
+        for alias, code in special.REGION_ALIASES.items():
+            if code in self._by_region_code:
+                self._add_key(alias, EXACT, self._by_region_code[code])
 
     # -- public API -------------------------------------------------------------------
 
@@ -276,53 +392,166 @@ class TerritoryIndex:
         return str(self.meta.get("version", ""))
 
     def get(self, kind: str, code: str) -> Territory | None:
-        """The territory of that kind (commune, epci, ept) and code (INSEE code or SIREN)."""
-        for tid in self._by_code.get(code.strip().upper(), ()):
+        """The territory of that kind and code (INSEE code, SIREN, département or région
+        code); a département code of a collectivité unique gives it (« 973 »: the CTG)."""
+        code = code.strip().upper()
+        if kind in ("departement", "com"):
+            tid = self._by_dep_code.get(code)
+            return self.territories[tid] if tid is not None else None
+        if kind == "region":
+            tid = self._by_region_code.get(code)
+            return self.territories[tid] if tid is not None else None
+        for tid in self._by_code.get(code, ()):
             if self.territories[tid].kind == kind:
                 return self.territories[tid]
         return None
 
-    def lookup(self, query: str, limit: int = 8) -> list[Territory]:
-        """Candidates for what the user typed, best first; ``[]`` when nothing fits.
+    def lookup(self, query: str, limit: int = 8, prefer: str | None = None) -> list[Territory]:
+        """Candidates for what the user typed, best first; ``[]`` when nothing fits."""
+        return self.resolve(query, limit, prefer).all[:limit]
 
-        Codes are exact: a SIREN; an INSEE or postal code (see ``_by_number``). A display
-        label (as sent back by a button) gives its territory alone. Names go by tier (see
-        ``EXACT``...); within a tier, a commune comes before an EPCI unless the text says
-        « CC », « agglo », « métropole »... (then that kind of EPCI comes first), then the
-        most populated first, then kind and code: the order is deterministic.
+    def resolve(self, query: str, limit: int = 8, prefer: str | None = None) -> Resolution:
+        """The readings of a text: ``best`` those of its best tier, ``others`` the rest.
+
+        Codes are exact: a SIREN; an INSEE or postal code (see ``_by_number``); a département
+        code (« 23 », « 2A », « 976 », « le 93 »), with the région of that INSEE code among the
+        others. A display label (as sent back by a button) gives its territory alone. Names
+        go by tier (see ``EXACT``...); within a tier, the kind the text (« département de »,
+        « région », « commune de ») or ``prefer`` asks for first, then départements, régions
+        and collectivités d'outre-mer, then communes, then groupings (unless the text says
+        « CC », « agglo », « métropole »...), then the most populated, then kind and code: the
+        order is deterministic. When a kind is asked and its best tier holds one, the readings
+        of other kinds become ``others``.
         """
         if not _plausible(query):
-            return []
+            return Resolution([], [])
         query = query.strip()
+        ranked, wanted = self._search(query, limit, prefer)
+        if not ranked:
+            return Resolution([], [])
+        best_tier = ranked[0][1]
+        best = [t for t, tier in ranked if tier == best_tier]
+        if wanted and best_tier <= FORMER:
+            kind_first = [t for t, tier in ranked if tier <= FORMER and t.kind == wanted]
+            if kind_first:
+                best = [t for t in kind_first if t in best] or kind_first[:1]
+        others = [t for t, _tier in ranked if t not in best]
+        return Resolution(best, others)
+
+    def _search(self, query: str, limit: int, prefer: str | None
+                ) -> tuple[list[tuple[Territory, int]], str | None]:
+        """Matches with their tier, best first, and the kind asked for (if any)."""
         compact = re.sub(r"[\s.]", "", query).upper()
         if _SIREN.fullmatch(compact):
-            return self._ranked(self._by_code.get(compact, ()), limit)
+            return [(t, EXACT) for t in self._ranked(self._by_code.get(compact, ()), limit)
+                    ], prefer
         if _INSEE_OR_POSTAL.fullmatch(compact):
-            return self._by_number(compact.zfill(5), limit)
+            return self._by_number(compact.zfill(5), limit), prefer
+        if _DEP_CODE.fullmatch(compact):
+            return self._by_dep_number(compact, limit, prefer), prefer
         label = self._by_label.get(_label_key(query))
         if label is not None:
-            return [self.territories[label]]
-        return self._by_name(self._parse(query), limit)
+            return [(self.territories[label], EXACT)], None
+        key = fold(query)
+        if key not in self._by_key:
+            for pattern, kind in _KIND_HINTS:
+                match = pattern.match(key)
+                if not match:
+                    continue
+                found, _ = self._search(match["rest"], limit, kind)
+                if any(t.kind == kind for t, _tier in found):
+                    return found, kind
+        return self._by_name(self._parse(query, prefer), limit), prefer
+
+    def context(self, territory: Territory) -> TerritoryContext:
+        """What the open data suggests of a territory (see :class:`TerritoryContext`)."""
+        tid = self._tid(territory)
+        cached = self._context_cache.get(tid)
+        if cached is None:
+            cached = self._contexts.of(territory, [self.territories[i]
+                                                   for i in self._member_ids(territory)])
+            if len(self._context_cache) < 4096:
+                self._context_cache[tid] = cached
+        return cached
+
+    def members(self, territory: Territory) -> list[Territory]:
+        """The communes of a territory (itself for a commune)."""
+        return [self.territories[i] for i in self._member_ids(territory)]
+
+    def departement(self, code: str) -> Territory | None:
+        tid = self._by_dep_code.get(code)
+        return self.territories[tid] if tid is not None else None
+
+    def region(self, code: str) -> Territory | None:
+        tid = self._by_region_code.get(code)
+        return self.territories[tid] if tid is not None else None
+
+    def neighbours(self, territory: Territory) -> dict[str, Any]:
+        """The names of the collectivités around a territory, for later messages and the
+        feuille de route: its intercommunalité (and how many communes it has), its
+        département (« le conseil départemental de la Haute-Vienne », and how many EPCI it
+        counts), its région (« le conseil régional de Nouvelle-Aquitaine »)."""
+        dep = self.departement(territory.departement_code)
+        epci = None
+        if territory.kind == "commune" and territory.epci_siren:
+            epci = self.get("epci", territory.epci_siren)
+        elif territory.kind == "epci":
+            epci = territory
+        dep_tncc = self._contexts.tncc.get(("dep", territory.departement_code), 0)
+        region_tncc = self._contexts.tncc.get(("region", territory.region_code), 0)
+        departement_name = territory.departement_name or None
+        region_name = territory.region_name or None
+        return {
+            "epci_name": epci.name if epci else None,
+            "epci_members": epci.member_count if epci else None,
+            "departement_name": departement_name,
+            "departement_of": special.of_name(departement_name, dep_tncc)
+            if departement_name else None,
+            "departement_epci_count": dep.epci_count if dep else None,
+            "departement_council": _departement_council(territory, departement_name, dep_tncc),
+            "region_name": region_name,
+            "region_of": special.of_name(region_name, region_tncc) if region_name else None,
+            "region_council": _region_council(territory, region_name, region_tncc),
+        }
 
     # -- lookups ----------------------------------------------------------------------
 
-    def _by_number(self, code: str, limit: int) -> list[Territory]:
+    def _by_number(self, code: str, limit: int) -> list[tuple[Territory, int]]:
         """The communes of that INSEE code or postal code, most populated first; then the
         commune that once had that INSEE code.
 
         Many strings are both: ``13100`` is the INSEE code of Saint-Rémy-de-Provence and the
         postal code of Aix-en-Provence, ``69001`` that of Affoux and of Lyon's 1st
         arrondissement. People type postal codes far more often, and the best known are those
-        of large towns, so population decides; both stay among the candidates. Former codes
-        come last (``75015`` is a postal code of Paris and a former code of Bry-sur-Marne).
+        of large towns, so population decides; both stay among the candidates (all of the same
+        tier: the agent chooses). Former codes come last (``75015`` is a postal code of Paris
+        and a former code of Bry-sur-Marne).
         """
-        found = {t.code: t for t in self._ranked(
+        found = {t.code: (t, EXACT) for t in self._ranked(
             [*self._by_code.get(code, ()), *self._by_postal.get(code, ())], limit)}
         for territory in self._ranked(self._by_former_code.get(code, ()), limit):
-            found.setdefault(territory.code, territory)
+            found.setdefault(territory.code, (territory, FORMER))
         return list(found.values())[:limit]
 
-    def _by_name(self, query: _Query, limit: int) -> list[Territory]:
+    def _by_dep_number(self, code: str, limit: int, prefer: str | None
+                       ) -> list[tuple[Territory, int]]:
+        """A département (or collectivité d'outre-mer) by its code, and the région with that
+        INSEE code (« 53 »: Mayenne, and Bretagne as another reading); ``prefer`` « region »
+        puts the région first."""
+        code = code.zfill(2) if code.isdigit() else code
+        found: list[tuple[Territory, int]] = []
+        dep = self._by_dep_code.get(code)
+        region = self._by_region_code.get(code)
+        if dep is not None:
+            found.append((self.territories[dep], EXACT))
+        if region is not None and region != dep:
+            found.append((self.territories[region], ALTERNATE))
+        if prefer == "region" and region is not None:
+            found.sort(key=lambda pair: pair[0].kind != "region")
+            found = [(t, EXACT if i == 0 else ALTERNATE) for i, (t, _) in enumerate(found)]
+        return found[:limit]
+
+    def _by_name(self, query: _Query, limit: int) -> list[tuple[Territory, int]]:
         tiers: dict[int, int] = {}  # id -> its best tier
         for key in (query.key, *query.alternates):
             floor = EXACT if key == query.key else ALTERNATE
@@ -338,8 +567,8 @@ class TerritoryIndex:
         pool: Iterable[int] = tiers
         if query.departement or query.region:
             pool = [tid for tid in tiers if _fits(self.territories[tid], query)] or tiers
-        return [self.territories[tid]
-                for tid in heapq.nsmallest(limit, pool, key=self._ranker(query, tiers, distances))]
+        chosen = heapq.nsmallest(limit, pool, key=self._ranker(query, tiers, distances))
+        return [(self.territories[tid], tiers[tid]) for tid in chosen]
 
     def _add_prefixed(self, key: str, tiers: dict[int, int]) -> None:
         """Note the names that start with ``key`` (tier PREFIX or FORMER_PREFIX).
@@ -361,23 +590,28 @@ class TerritoryIndex:
     def _ranker(self, query: _Query, tiers: dict[int, int], distances: dict[int, int]
                 ) -> Callable[[int], int]:
         """The sort key of a match, as one int (cheap to compare over thousands of prefixes):
-        tier, then preferred kind, then similarity (near spellings), then default order.
+        tier, then the kind asked for, then group (département/région, commune, grouping),
+        then similarity (near spellings), then default order.
 
-        In a tier, the kind of EPCI the text names (« CC », « agglo », « métropole »...)
-        comes first if it names one; else the communes: a bare name most often means one.
+        The kind of EPCI the text names (« CC », « agglo », « métropole »...) or the kind
+        asked (« département de... », ``prefer``) comes first in its tier.
         """
-        territories, order, base = self.territories, self._order, self._default_rank
-        wanted = query.epci_type
-        if wanted:
+        territories, base = self.territories, self._default_rank
+        wanted, kinds = query.epci_type, query.kinds
+        if wanted or kinds:
             def rank(tid: int) -> int:
                 territory = territories[tid]
-                other = territory.kind == "commune" or territory.epci_type != wanted
-                return ((tiers[tid] << 32) | (other << 31) | (distances.get(tid, 0) << 16)
-                        | order[tid])
+                if wanted:
+                    kind = "METRO" if territory.epci_type == "MET69" else territory.epci_type
+                    other = territory.kind == "commune" or kind != wanted
+                else:
+                    other = territory.kind not in kinds
+                return ((tiers[tid] << 40) | (other << 39) | (distances.get(tid, 0) << 20)
+                        | base[tid])
             return rank
         if distances:
-            return lambda tid: (tiers[tid] << 32) | base[tid] | (distances[tid] << 16)
-        return lambda tid: (tiers[tid] << 32) | base[tid]
+            return lambda tid: (tiers[tid] << 40) | base[tid] | (distances[tid] << 20)
+        return lambda tid: (tiers[tid] << 40) | base[tid]
 
     def _fuzzy(self, key: str, limit: int) -> list[tuple[str, float]]:
         """Near spellings of ``key``, with their similarity, best first.
@@ -402,9 +636,39 @@ class TerritoryIndex:
         found = sorted(set(ids), key=self._default_rank.__getitem__)
         return [self.territories[tid] for tid in found[:limit]]
 
+    def _tid(self, territory: Territory) -> int:
+        tid = self._by_label.get(_label_key(territory.label))
+        if tid is None or self.territories[tid] != territory:
+            return self.territories.index(territory)
+        return tid
+
+    def _member_ids(self, territory: Territory) -> list[int]:
+        """The communes of a territory, from groups built on the first call."""
+        if territory.kind == "commune":
+            return [self._tid(territory)]
+        if self._members is None:
+            members: dict[tuple[str, str], list[int]] = defaultdict(list)
+            for tid, t in enumerate(self.territories):
+                if t.kind == "commune":
+                    members["dep", t.departement_code].append(tid)
+                    members["region", t.region_code].append(tid)
+                    if t.epci_siren:
+                        members["epci", t.epci_siren].append(tid)
+                    if t.ept_siren:
+                        members["ept", t.ept_siren].append(tid)
+            self._members = dict(members)
+        members = self._members
+        if territory.kind in ("epci", "ept"):
+            return members.get((territory.kind, territory.code), [])
+        if territory.kind == "region":
+            return members.get(("region", territory.region_code), [])
+        if territory.code == "6AE":
+            return [*members.get(("dep", "67"), []), *members.get(("dep", "68"), [])]
+        return members.get(("dep", territory.departement_code), [])
+
     # -- query parsing ----------------------------------------------------------------
 
-    def _parse(self, text: str) -> _Query:
+    def _parse(self, text: str, prefer: str | None = None) -> _Query:
         """Split « Saint-Denis (974) », « Saint-Denis 93 », « Saint-Denis, Réunion » in a
         name and a département or region hint; also note « CC », « métropole »..."""
         departement = region = None
@@ -422,12 +686,13 @@ class TerritoryIndex:
         key = fold(text)
         core, epci_type = core_name(key)
         alternates = [k for k in dict.fromkeys((core, _without_article(key))) if k and k != key]
-        return _Query(key, departement, region, epci_type, alternates)
+        kinds = frozenset({prefer}) if prefer else frozenset()
+        return _Query(key, departement, region, epci_type, kinds, alternates)
 
     def _place(self, hint: str) -> tuple[str | None, str | None]:
         """A département or a region named by a code or a name, or (None, None)."""
         code = hint.strip().upper()
-        if code in self._departements:
+        if code in self._by_dep_code:
             return code, None
         key = fold(hint)
         if key in self._dep_by_name:
@@ -435,17 +700,103 @@ class TerritoryIndex:
         return None, self._region_by_name.get(key)
 
 
+# -- contexts -------------------------------------------------------------------------------
+
+
+class _ContextData:
+    """The contexts and programmes of the file, by commune code (or SIREN for Territoires
+    d'industrie), and the articles of département and région names."""
+
+    def __init__(self, contexts: dict[str, Any], programmes: dict[str, Any]):
+        self.density = {code: int(level) for level, codes in contexts.get("densite", {}).items()
+                        for code in codes}
+        self.massif = {code: name for name, codes in contexts.get("massif", {}).items()
+                       for code in codes}
+        self.qpv = {code: count for code, count in contexts.get("qpv", [])}
+        self.littoral = frozenset(contexts.get("littoral", ()))
+        self.programmes = {key: frozenset(codes) for key, codes in programmes.items()
+                           if key != "territoires-industrie"}
+        self.industrie = {siren: tuple(names)
+                          for siren, names in programmes.get("territoires-industrie", [])}
+        self.available = frozenset(contexts) | frozenset(programmes)
+        self.tncc: dict[tuple[str, str], int] = {}
+
+    def of(self, territory: Territory, communes: list[Territory]) -> TerritoryContext:
+        found: list[str] = []
+        population = rural = 0
+        qpv = littoral = 0
+        massifs: dict[str, int] = {}
+        for commune in communes:
+            weight = commune.population or 0
+            level = self.density.get(commune.code)
+            if level is not None:
+                population += weight
+                rural += weight if level in RURAL_LEVELS else 0
+            qpv += commune.code in self.qpv
+            littoral += commune.code in self.littoral
+            massif = self.massif.get(commune.code)
+            if massif:
+                massifs[massif] = massifs.get(massif, 0) + 1
+        share = rural / population if population else None
+        if qpv:
+            found.append("qpv")
+        if share is not None:
+            found.append("rural" if share >= 0.5 else "urbain")
+        if littoral:
+            found.append("littoral")
+        if territory.region_code in special.DROM_REGIONS or territory.kind == "com" or (
+                territory.departement_code in special.OVERSEAS_COLLECTIVITES):
+            found.append("outre-mer")
+        programmes: list[str] = []
+        industrie: tuple[str, ...] = ()
+        if territory.kind in ("commune", "epci", "ept"):
+            for key, codes in sorted(self.programmes.items()):
+                if any(c.code in codes for c in communes):
+                    programmes.append(key)
+            group = territory.code if territory.kind != "commune" else (
+                territory.ept_siren or territory.epci_siren)
+            industrie = self.industrie.get(group or "", ())
+            if not industrie and territory.kind == "commune" and territory.epci_siren:
+                industrie = self.industrie.get(territory.epci_siren, ())
+            if industrie:
+                programmes.append("territoires-industrie")
+        density = self.density.get(territory.code) if territory.kind == "commune" else None
+        ordered = tuple(sorted(massifs, key=lambda name: (-massifs[name], name)))
+        return TerritoryContext(tuple(found), tuple(programmes), density, share, qpv, littoral,
+                                ordered, industrie)
+
+
+def _departement_council(territory: Territory, name: str | None, tncc: int) -> str | None:
+    """Who exercises the départemental competences over a territory, as a phrase."""
+    dep = territory.departement_code
+    if territory.epci_type == "MET69" or territory.status is special.LYON:
+        return "la Métropole de Lyon"
+    fixed = {"75": "la Ville de Paris", "2A": "la Collectivité de Corse",
+             "2B": "la Collectivité de Corse", "67": "la Collectivité européenne d'Alsace",
+             "68": "la Collectivité européenne d'Alsace",
+             "6AE": "la Collectivité européenne d'Alsace",
+             "972": "la Collectivité territoriale de Martinique",
+             "973": "la Collectivité territoriale de Guyane",
+             "976": "le Département de Mayotte"}
+    if dep in fixed:
+        return fixed[dep]
+    if not name or dep in special.OVERSEAS_COLLECTIVITES or territory.kind == "region":
+        return None
+    return "le conseil départemental " + special.of_name(name, tncc)
+
+
+def _region_council(territory: Territory, name: str | None, tncc: int) -> str | None:
+    """Who exercises the régional competences over a territory, as a phrase."""
+    fixed = {"94": "la Collectivité de Corse", "02": "la Collectivité territoriale de Martinique",
+             "03": "la Collectivité territoriale de Guyane", "06": "le Département de Mayotte"}
+    if territory.region_code in fixed:
+        return fixed[territory.region_code]
+    if not name or territory.region_code in special.OVERSEAS_COLLECTIVITES:
+        return None
+    return "le conseil régional " + special.of_name(name, tncc)
+
+
 # -- helpers --------------------------------------------------------------------------------
-
-
-def _names(names: dict[str, str]) -> dict[str, str]:
-    """Folded names, with and without their article (« La Réunion », « Réunion ») -> code."""
-    found: dict[str, str] = {}
-    for code, name in sorted(names.items()):
-        key = fold(name)
-        found.setdefault(key, code)
-        found.setdefault(_without_article(key), code)
-    return found
 
 
 def _label_key(label: str) -> str:
@@ -492,40 +843,171 @@ def _fits(territory: Territory, query: _Query) -> bool:
     return not (query.region and territory.region_code != query.region)
 
 
-def _territories(data: dict[str, Any], departements: dict[str, tuple[str, str]],
-                 regions: dict[str, str]) -> list[Territory]:
+def _special_names(territory: Territory) -> list[str]:
+    """Other names a collectivité is called by (folded), found as exactly as its own."""
+    names = {
+        "collectivite-europeenne-d-alsace": ["alsace", "cea", "collectivite europeenne alsace"],
+        "collectivite-territoriale-de-guyane": ["guyane", "ctg", "guyane francaise"],
+        "collectivite-territoriale-de-martinique": ["martinique", "ctm"],
+        "collectivite-de-corse": ["corse", "ctc", "collectivite territoriale de corse"],
+        "ville-de-paris": ["ville de paris", "mairie de paris"],
+        "mayotte": ["departement de mayotte", "departement region de mayotte"],
+    }
+    found = list(names.get(territory.status.key, ())) if territory.status else []
+    if territory.kind == "com":
+        found += {"975": ["spm", "saint pierre et miquelon"],
+                  "977": ["saint barth", "saint barts", "saint barthelemy"],
+                  "978": ["saint martin"],
+                  "984": ["taaf"], "986": ["wallis", "wallis et futuna", "futuna"],
+                  "987": ["polynesie", "polynesie francaise"],
+                  "988": ["nouvelle caledonie", "caledonie"],
+                  "989": ["clipperton", "ile de clipperton"]}.get(territory.code, [])
+    if territory.kind == "region" and territory.note and "ancienne région" in territory.label:
+        former = territory.label.split("ancienne région ", 1)[1].rstrip(")")
+        found.append(fold(former))
+    return found
+
+
+def _extra_codes(territory: Territory) -> list[str]:
+    """Codes that lead to a collectivité besides its own: its commune code for Saint-Martin
+    and Saint-Barthélemy."""
+    return [code for code, dep in special.COM_COMMUNES.items() if dep == territory.code]
+
+
+def _territories(data: dict[str, Any]) -> list[Territory]:
     """Territory objects from the file's rows; labels are made unique at the end."""
+    regions = {code: (name, tncc, zone, population)
+               for code, name, tncc, zone, population in data["regions"]}
+    departements = {code: (name, region, tncc, zone, population)
+                    for code, name, region, tncc, zone, population in data["departements"]}
     epcis = {row[0]: row for row in data["epci"]}
     epts = {row[0]: row for row in data["ept"]}
     postal_cache: dict[str, tuple[str, ...]] = {}
 
-    places = {dep: (dep, name, region, regions.get(region, ""))
-              for dep, (name, region) in departements.items()}
+    places = {dep: (dep, name, region, regions.get(region, ("",))[0])
+              for dep, (name, region, *_rest) in departements.items()}
 
     def place(dep: str) -> tuple[str, str, str, str]:
         return places.get(dep) or (dep, "", "", "")
 
     found: list[Territory] = []
     no_group = ("", None, None)
+    com_postal: dict[str, tuple[str, ...]] = {}
     for code, name, dep, population, postal, epci, ept in data["communes"]:
-        _, epci_name, epci_type = epcis.get(epci, no_group)[:3]
-        ept_name = epts.get(ept, no_group)[1]
         postal_codes = postal_cache.get(postal) or postal_cache.setdefault(
             postal, tuple(postal.split()))
+        if code in special.COM_COMMUNES:  # Saint-Martin, Saint-Barthélemy: the COM itself
+            com_postal[special.COM_COMMUNES[code]] = postal_codes
+            continue
+        _, epci_name, epci_type = epcis.get(epci, no_group)[:3]
+        ept_name = epts.get(ept, no_group)[1]
         where = place(dep)
+        status = note = None
+        if code == "75056":
+            status, note = special.PARIS, special.PARIS.note
+        elif dep in special.OVERSEAS_COLLECTIVITES:
+            status = special.OVERSEAS_COLLECTIVITES[dep]
+            note = status.note.format(name=_com_name(where[1]))
         found.append(Territory(
             "commune", code, name, f"{name} ({dep}, {where[1]})", population, *where,
-            epci or None, epci_name, epci_type, ept or None, ept_name, postal_codes))
+            epci or None, epci_name, epci_type, ept or None, ept_name, postal_codes,
+            status=status, note=note))
+    epci_count: dict[str, int] = defaultdict(int)
     for siren, name, kind, population, members, dep in data["epci"]:
+        epci_count[dep] += 1
+        status = special.LYON if kind == "MET69" else None
         found.append(Territory("epci", siren, name, f"{name} ({TYPE_LABELS.get(kind, kind)}, "
                                f"{dep})", population, *place(dep), epci_type=kind,
-                               member_count=members))
+                               member_count=members, status=status,
+                               note=status.note if status else None))
     for siren, name, population, members, dep, epci in data["ept"]:
         found.append(Territory("ept", siren, name, f"{name} (EPT, {dep})", population,
                                *place(dep), epci_siren=epci,
                                epci_name=epcis.get(epci, no_group)[1], epci_type="EPT",
                                member_count=members))
+    found.extend(_collectivites(regions, departements, epci_count, com_postal, data))
     return _unique_labels(found)
+
+
+def _com_name(name: str) -> str:
+    return {"Wallis et Futuna": "Wallis-et-Futuna"}.get(name, name)
+
+
+def _collectivites(regions: dict[str, tuple], departements: dict[str, tuple],
+                   epci_count: dict[str, int], com_postal: dict[str, tuple[str, ...]],
+                   data: dict[str, Any]) -> list[Territory]:
+    """Départements, régions, collectivités uniques and d'outre-mer, former régions."""
+    communes_per_dep: dict[str, int] = defaultdict(int)
+    for row in data["communes"]:
+        communes_per_dep[row[2]] += 1
+    found: list[Territory] = []
+    region_epci: dict[str, int] = defaultdict(int)
+    for dep, (_name, region, *_rest) in departements.items():
+        region_epci[region] += epci_count.get(dep, 0)
+    merged_deps = {"75", "972", "973", "976"}  # the Ville de Paris; collectivités uniques
+    for code, (name, region, _tncc, _zone, population) in departements.items():
+        region_name = regions.get(region, ("",))[0]
+        if code in special.OVERSEAS_COLLECTIVITES:
+            status = special.OVERSEAS_COLLECTIVITES[code]
+            kind_label = {"nouvelle-caledonie": "collectivité à statut particulier",
+                          "sans-collectivite": "territoire sans collectivité"}.get(
+                status.key, "collectivité d'outre-mer")
+            found.append(Territory(
+                "com", code, _com_name(name), f"{_com_name(name)} ({kind_label}, {code})",
+                population or None, code, _com_name(name), code, _com_name(name),
+                postal_codes=com_postal.get(code, ()), member_count=communes_per_dep.get(code),
+                status=status, note=status.note.format(name=_com_name(name))))
+            continue
+        if code in merged_deps and code != "976":
+            continue
+        status = note = None
+        if code in ("2A", "2B"):
+            status = special.CORSE_DEPARTEMENT
+            note = status.note.format(name=f"La {name}")
+        elif code in ("67", "68"):
+            status = special.ALSACE_DEPARTEMENT
+            note = status.note.format(name=name)
+        elif code == "69":
+            status, note = special.RHONE, special.RHONE.note
+        elif code == "976":
+            status, note = special.MAYOTTE, special.MAYOTTE.note
+        count = sum(n for d, n in communes_per_dep.items() if d == code)
+        found.append(Territory(
+            "departement", code, name, f"{name} (département, {code})", population or None,
+            code, name, region, region_name, member_count=count, status=status, note=note,
+            epci_count=epci_count.get(code, 0)))
+    alsace_population = sum(departements[d][4] for d in ("67", "68") if d in departements)
+    if "67" in departements:
+        found.append(Territory(
+            "departement", "6AE", special.ALSACE.name, f"{special.ALSACE.name} (67, 68)",
+            alsace_population, "6AE", special.ALSACE.name, "44", regions.get("44", ("",))[0],
+            member_count=communes_per_dep.get("67", 0) + communes_per_dep.get("68", 0),
+            status=special.ALSACE, note=special.ALSACE.note,
+            epci_count=epci_count.get("67", 0) + epci_count.get("68", 0)))
+    singles = {"94": (special.CORSE, ""), "03": (special.GUYANE, "973"),
+               "02": (special.MARTINIQUE, "972")}
+    for code, (name, _tncc, zone, population) in regions.items():
+        if zone == "com" or code == "06":  # the COM are above; Mayotte is its département
+            continue
+        status, dep = singles.get(code, (None, ""))
+        display = status.name if status else name
+        label = (f"{display} ({dep})" if dep else f"{display} (région)")
+        dep_name = departements[dep][0] if dep in departements else ""
+        found.append(Territory(
+            "region", code, display, label, population or None, dep, dep_name, code, name,
+            member_count=sum(1 for d in departements.values() if d[1] == code),
+            status=status, note=status.note if status else None,
+            epci_count=region_epci.get(code, 0)))
+    for former, code in special.FORMER_REGIONS.items():
+        if code not in regions:
+            continue
+        name, _tncc, _zone, population = regions[code]
+        found.append(Territory(
+            "region", code, name, f"{name} (ancienne région {former})", population or None,
+            "", "", code, name, member_count=sum(1 for d in departements.values()
+                                                 if d[1] == code),
+            note=special.former_region_note(former, name), epci_count=region_epci.get(code, 0)))
+    return found
 
 
 def _unique_labels(territories: list[Territory]) -> list[Territory]:
