@@ -101,7 +101,7 @@ class Territory:
     member_count: int | None = None  # communes of an EPCI, EPT, département or région
     status: Status | None = None
     note: str | None = None
-    epci_count: int | None = None  # EPCI of a département or région (by their main département)
+    epci_count: int | None = None  # EPCI and EPT of a département or région (main département)
 
     @property
     def collectivite_type(self) -> str | None:
@@ -295,7 +295,8 @@ class TerritoryIndex:
         self._contexts = _ContextData(data.get("contexts", {}), data.get("programmes", {}))
         self._contexts.tncc = {
             **{("dep", row[0]): row[3] for row in data.get("departements", ())},
-            **{("region", row[0]): row[2] for row in data.get("regions", ())}}
+            **{("region", row[0]): row[2] for row in data.get("regions", ())},
+            ("dep", "6AE"): 3}  # « de la Collectivité européenne d'Alsace »
         self._members: dict[tuple[str, str], list[int]] | None = None
         self._context_cache: dict[int, TerritoryContext] = {}
 
@@ -504,6 +505,7 @@ class TerritoryIndex:
         return {
             "epci_name": epci.name if epci else None,
             "epci_members": epci.member_count if epci else None,
+            "ept_name": territory.ept_name if territory.kind == "commune" else None,
             "departement_name": departement_name,
             "departement_of": special.of_name(departement_name, dep_tncc)
             if departement_name else None,
@@ -921,6 +923,7 @@ def _territories(data: dict[str, Any]) -> list[Territory]:
                                member_count=members, status=status,
                                note=status.note if status else None))
     for siren, name, population, members, dep, epci in data["ept"]:
+        epci_count[dep] += 1
         found.append(Territory("ept", siren, name, f"{name} (EPT, {dep})", population,
                                *place(dep), epci_siren=epci,
                                epci_name=epcis.get(epci, no_group)[1], epci_type="EPT",
