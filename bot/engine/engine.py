@@ -471,6 +471,8 @@ class _Turn:
     def apply_choice(self, choice: FlowChoice) -> None:
         conversation = self.conversation
         slots = copy_slots(conversation.slots)
+        for slot in choice.clear:
+            slots.pop(slot, None)
         for slot, value in choice.assign:
             slots[slot] = value
         for slot, value in choice.add:

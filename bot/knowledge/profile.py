@@ -24,7 +24,8 @@ OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})  # INSEE codes (COG
 TERRITORY_FACTS = frozenset({
     "type", "size", "region", "contexts", "code", "population", "name", "departement", "epci",
     "kind", "label", "status", "note", "competences", "programmes", "detected_contexts",
-    "massif", "density", "epci_name", "epci_members", "ept_name", "departement_name",
+    "massif", "density", "epci_name", "epci_members", "ept_name", "groupement",
+    "departement_name",
     "departement_council", "departement_epci_count", "region_name", "region_council",
     "member_count",
 })

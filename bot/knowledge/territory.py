@@ -64,9 +64,10 @@ DENSITY_LABELS = {1: "grand centre urbain", 2: "centre urbain intermédiaire",
                   6: "rural à habitat dispersé", 7: "rural à habitat très dispersé"}
 
 # Tiers of a name match, best first: the exact name, another name of the same territory
-# (without its article, without « CC », « métropole »...), the name of a former commune merged
-# into it, the start of one of those, the start of a former name, a near spelling.
-EXACT, ALTERNATE, FORMER, PREFIX, FORMER_PREFIX, FUZZY = range(6)
+# (without its article, without « CC », « métropole »...), a name matched by the text stripped
+# of such words (« agglo quimperlé »: « quimperlé »), the name of a former commune merged into
+# it, the start of one of those, the start of a former name, a near spelling.
+EXACT, ALTERNATE, LOOSE, FORMER, PREFIX, FORMER_PREFIX, FUZZY = range(7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +214,14 @@ def core_name(key: str) -> tuple[str, str | None]:
     return key, kind
 
 
+def _without_head(key: str) -> str:
+    """A folded EPCI name without its leading type words (« vitre communaute »)."""
+    for head, _kind in _TYPE_HEADS:
+        if key.startswith(head + " "):
+            return key[len(head) + 1:]
+    return key
+
+
 def _without_article(key: str) -> str:
     for article in _ARTICLES:
         if key.startswith(article) and len(key) > len(article) + 2:
@@ -337,6 +346,7 @@ class TerritoryIndex:
             self._by_key[bare].append((ALTERNATE, tid))
         if territory.kind in ("epci", "ept"):
             self._add_key(core_name(key)[0], ALTERNATE, tid)
+            self._add_key(_without_head(key), ALTERNATE, tid)
         if territory.kind in ("departement", "com"):
             self._by_dep_code.setdefault(territory.code, tid)
             self._dep_by_name.setdefault(key, territory.code)
@@ -462,7 +472,10 @@ class TerritoryIndex:
                 found, _ = self._search(match["rest"], limit, kind)
                 if any(t.kind == kind for t, _tier in found):
                     return found, kind
-        return self._by_name(self._parse(query, prefer), limit), prefer
+        parsed = self._parse(query, prefer)
+        if parsed.epci_type and not prefer:
+            prefer = "ept" if parsed.epci_type == "EPT" else "epci"
+        return self._by_name(parsed, limit), prefer
 
     def context(self, territory: Territory) -> TerritoryContext:
         """What the open data suggests of a territory (see :class:`TerritoryContext`)."""
@@ -506,6 +519,9 @@ class TerritoryIndex:
             "epci_name": epci.name if epci else None,
             "epci_members": epci.member_count if epci else None,
             "ept_name": territory.ept_name if territory.kind == "commune" else None,
+            "groupement": (territory.ept_name or (epci.name if epci else None))
+            if territory.kind == "commune" else
+            territory.name if territory.kind in ("epci", "ept") else None,
             "departement_name": departement_name,
             "departement_of": special.of_name(departement_name, dep_tncc)
             if departement_name else None,
@@ -556,7 +572,7 @@ class TerritoryIndex:
     def _by_name(self, query: _Query, limit: int) -> list[tuple[Territory, int]]:
         tiers: dict[int, int] = {}  # id -> its best tier
         for key in (query.key, *query.alternates):
-            floor = EXACT if key == query.key else ALTERNATE
+            floor = EXACT if key == query.key else LOOSE
             for tier, tid in self._by_key.get(key, ()):
                 _keep(tiers, tid, max(tier, floor))
             self._add_prefixed(key, tiers)
