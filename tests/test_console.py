@@ -9,7 +9,7 @@ from bot.channels.console import ConsoleChannel
 from tests.conftest import run_essbot
 
 PARCOURS = "\n".join([
-    "/start", "1", "Pont-Aven", "Oui", "C'est juste, continuer",
+    "/start", "1", "Pont-Aven", "Oui", "Oui, c'est juste", "Continuer",
     "Alimentation", "Continuer", "2", ""])
 
 

@@ -15,7 +15,9 @@ def walk_to_themes(chat: Chat) -> None:
     chat.send("Vitré Communauté")
     chat.press("Oui")
     assert "caractéristiques : Rural." in chat.text, "what open data suggests is shown"
-    chat.press("C'est juste")
+    chat.press("Oui, c'est juste")
+    assert "listes publiées : Action cœur de ville, Petites villes de demain" in chat.text
+    chat.press("Continuer")
 
 
 def walk_to_collectivite(chat: Chat) -> None:
@@ -71,8 +73,8 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
 
 
 def test_the_same_parcours_by_typed_text(chat: Chat):
-    for line in ["/start", "commencer", "Vitré", "oui", "rural", "continuer", "alimentation",
-                 "continuer", "3"]:
+    for line in ["/start", "commencer", "Vitré", "oui", "rural", "continuer", "continuer",
+                 "alimentation", "continuer", "3"]:
         chat.send(line)
     assert chat.conversation.state == "suite_ancrer"
     assert chat.conversation.slots["etape"] == "ancrer"
@@ -81,10 +83,12 @@ def test_the_same_parcours_by_typed_text(chat: Chat):
 
 def test_conditional_transition_on_a_multiple_slot(chat: Chat):
     walk_to_themes(chat)
-    chat.send("/retour")  # back to the context question
+    chat.send("/retour")  # back to the programmes, then to the context question
+    chat.send("/retour")
     assert chat.conversation.state == "contexte_repere"
     chat.press("Quartiers prioritaires")
-    chat.press("C'est juste")
+    chat.press("Continuer")
+    chat.press("Continuer")
     assert chat.conversation.state == "contrat_ville"
     chat.press("Non")
     chat.press("Emploi")

@@ -137,6 +137,7 @@ async def test_whole_parcours_by_buttons(settings):
         await h.press(ALICE, "Oui")
         await h.press(ALICE, "Rural")
         await h.press(ALICE, "Continuer")
+        await h.press(ALICE, "Continuer")  # the national programmes
         await h.press(ALICE, "Alimentation")
         await h.press(ALICE, "Économie circulaire")
         assert "Alimentation, Économie circulaire" in h.api.texts(ALICE)[-1]
@@ -151,13 +152,13 @@ async def test_whole_parcours_by_buttons(settings):
         live = [m for m in h.api.messages(ALICE) if m.buttons]
         assert [m.labels for m in live] == [["Passer cette question"],
                                             h.api.last_with_buttons(ALICE).labels]
-        assert len([m for m in h.api.messages(ALICE) if "✔" in m.text]) == 8
-        assert len(h.api.calls_of("answerCallbackQuery")) == 8
+        assert len([m for m in h.api.messages(ALICE) if "✔" in m.text]) == 9
+        assert len(h.api.calls_of("answerCallbackQuery")) == 9
         assert not h.api.calls_of("editMessageReplyMarkup")
 
 
-TYPED = ["/start", "commencer", "Quimperlé", "oui", "rural", "continuer", "alimentation",
-         "continuer"]
+TYPED = ["/start", "commencer", "Quimperlé", "oui", "rural", "continuer", "continuer",
+         "alimentation", "continuer"]
 
 
 @aio
@@ -182,7 +183,7 @@ async def test_whole_parcours_by_typed_text(settings):
         assert replies[-1].buttons and not any(m.buttons for m in replies[:-1])
         # Keyboards of questions answered by typing are left as they are (no extra call).
         assert not h.api.calls_of("editMessageReplyMarkup", ALICE)
-        assert len([m for m in h.api.messages(ALICE) if m.buttons]) == 9
+        assert len([m for m in h.api.messages(ALICE) if m.buttons]) == 10
 
 
 @aio
@@ -231,7 +232,7 @@ async def test_the_httpx_transport_works_too(settings):
 @aio
 async def test_updates_of_one_chat_are_handled_in_order(settings):
     async with telegram(settings) as h:
-        lines = ["/start", "commencer", "Quimperlé", "oui", "rural", "continuer"]
+        lines = ["/start", "commencer", "Quimperlé", "oui", "rural", "continuer", "continuer"]
         ids = [h.api.text(ALICE, line) for line in lines]  # one batch, no waiting in between
         ids += [h.api.text(BOB, line) for line in lines[:3]]
         for update_id in ids:
