@@ -44,7 +44,8 @@ OUTPUT = Path(__file__).resolve().parent.parent / "content" / "territoires" / "t
 COLUMNS = {
     "regions": ["code", "name", "tncc", "zone", "population"],
     "departements": ["code", "name", "region", "tncc", "zone", "population"],
-    "communes": ["code", "name", "departement", "population", "postal_codes", "epci", "ept"],
+    "communes": ["code", "name", "departement", "population", "postal_codes", "epci", "ept",
+                 "siren"],
     "epci": ["siren", "name", "type", "population", "members", "departement"],
     "ept": ["siren", "name", "population", "members", "departement", "epci"],
     "aliases": ["code", "name", "commune", "kind"],
@@ -267,7 +268,7 @@ def transform(raw: Raw, source: dict[str, str], contexts: dict[str, Any] | None 
     communes = [
         [code, c["nom"], c["departement"], c.get("population"),
          " ".join(sorted(c.get("codesPostaux", []))), epci_of.get(code, ""),
-         ept_of.get(code, "")]
+         ept_of.get(code, ""), c.get("siren", "")]
         for code, c in sorted(current.items())
     ]
     epci = [

@@ -103,6 +103,7 @@ class Territory:
     status: Status | None = None
     note: str | None = None
     epci_count: int | None = None  # EPCI and EPT of a département or région (main département)
+    siren: str | None = None  # of a commune (an EPCI's or EPT's is its code)
 
     @property
     def collectivite_type(self) -> str | None:
@@ -185,11 +186,19 @@ _TYPE_TAILS = (("metropole", "METRO"), ("agglomeration", "CA"), ("agglo", "CA"),
 _LINKS = ("de la ", "de l ", "des ", "du ", "de ", "d ", "l ", "la ", "le ", "les ")
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unaccent(match: re.Match[str]) -> str:
+    """A combining mark goes; any other non-ASCII character (’, °, emoji) separates words."""
+    return "" if unicodedata.combining(match.group()) else " "
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, words separated by one space, ``st``/``ste`` spelled out."""
     text = text.casefold().replace("œ", "oe").replace("æ", "ae")
     if not text.isascii():  # drop the accents: NFKD splits « é » in « e » and a combining mark
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        text = _NON_ASCII.sub(_unaccent, unicodedata.normalize("NFKD", text))
     words = _WORD.findall(text)
     if "st" in words or "ste" in words or "sts" in words or "stes" in words:
         words = [_ABBREVIATIONS.get(w, w) for w in words]
@@ -236,19 +245,40 @@ _TRAILING_CODE = re.compile(r"^(?P<name>.*?\S)[\s,]+(?P<hint>\d{2,3}|2[abAB])\s*
 _TRAILING_COMMA = re.compile(r"^(?P<name>[^,]*\S)\s*,\s*(?P<hint>[^,]+)$", re.S)
 _SIREN = re.compile(r"\d{9}")
 _INSEE_OR_POSTAL = re.compile(r"\d{4,5}|2[AB]\d{3}")
-_DEP_CODE = re.compile(r"0?[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-8]|98[4-9]|6AE")
-# Words before a name that say which kind of collectivité is meant (on folded text).
+_DEP_CODE = re.compile(r"0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-8]|98[4-9]|6AE")
+# Words before a name or a code that say which kind of collectivité, or which kind of code,
+# is meant (on folded text): (pattern, kinds it may name, kind of code).
 _LINK = r"(?: (?:de la|de l|du|des|de|d))?"
-_KIND_HINTS = (
-    (re.compile(rf"^(?:(?:dans |sur )?(?:le |la |les )?)?(?:conseil departemental|departement|"
-                rf"dept|dep|dpt|cd){_LINK} (?P<rest>.+)$"), "departement"),
-    (re.compile(r"^(?:dans |sur )?le (?P<rest>\d{2,3}|2[ab])$"), "departement"),
-    (re.compile(rf"^(?:(?:dans |sur )?(?:la )?)?(?:conseil regional|region|reg){_LINK} "
-                r"(?P<rest>.+)$"), "region"),
-    (re.compile(rf"^(?:la )?(?:commune|ville|mairie){_LINK} (?P<rest>.+)$"), "commune"),
-    (re.compile(r"^(?:collectivite d outre mer|com){_LINK} (?P<rest>.+)$".replace(
-        "{_LINK}", _LINK)), "com"),
-)
+_NUMBER = r"(?:(?:n|no|num|numero) )?"
+_AT = r"(?:(?:dans |sur |pour )?(?:le |la |les |l )?)?"
+_HINTS: tuple[tuple[re.Pattern[str], tuple[str, ...], str | None], ...] = tuple(
+    (re.compile(pattern), kinds, code) for pattern, kinds, code in (
+        (rf"^(?:le )?(?:code )?(?:insee|cog)(?: de la commune| commune)? {_NUMBER}(?P<rest>.+)$",
+         ("commune",), "insee"),
+        (rf"^(?:le )?code (?:de la )?commune {_NUMBER}(?P<rest>.+)$", ("commune",), "insee"),
+        (rf"^(?:le )?(?:code postal|cp) {_NUMBER}(?P<rest>.+)$", ("commune",), "postal"),
+        (rf"^(?:le )?{_NUMBER}siren {_NUMBER}(?P<rest>.+)$", (), "siren"),
+        (rf"^{_AT}(?:conseil departemental|code departement|departement|dept|dep|dpt|cd)"
+         rf"{_LINK} {_NUMBER}(?P<rest>.+)$", ("departement",), None),
+        (r"^(?:dans |sur )?le (?P<rest>\d{2,3}|2[ab])$", ("departement",), None),
+        (rf"^{_AT}(?:conseil regional|code region|ancienne region|region|reg){_LINK} "
+         rf"{_NUMBER}(?P<rest>.+)$", ("region",), None),
+        (rf"^(?:la )?(?:commune|ville|mairie|municipalite){_LINK} (?P<rest>.+)$",
+         ("commune",), None),
+        (rf"^(?:le )?conseil municipal{_LINK} (?P<rest>.+)$", ("commune",), None),
+        (rf"^(?:le )?conseil communautaire{_LINK} (?P<rest>.+)$", ("epci", "ept"), None),
+        (rf"^(?:la )?collectivite(?: territoriale| d outre mer| unique)?{_LINK} (?P<rest>.+)$",
+         ("com", "region", "departement"), None),
+        (rf"^(?:le )?conseil(?: territorial)?{_LINK} (?P<rest>.+)$", (), None),
+    ))
+
+
+# Words that, alone, name no place: the agent has not typed the name yet.
+_NOT_A_NAME = frozenset({
+    "mairie", "commune", "ville", "departement", "region", "conseil", "collectivite",
+    "intercommunalite", "territoire", "epci", "ept", "cc", "ca", "cu", "agglo", "metropole",
+    "communaute de communes", "communaute d agglomeration", "conseil departemental",
+    "conseil regional", "code postal", "code insee", "siren"})
 
 
 @dataclass
@@ -338,6 +368,8 @@ class TerritoryIndex:
         self._by_label[_label_key(territory.label)] = tid
         if territory.kind in ("commune", "epci", "ept"):
             self._by_code[territory.code].append(tid)
+            if territory.siren:
+                self._by_code[territory.siren].append(tid)
             for postal in territory.postal_codes:
                 self._by_postal[postal].append(tid)
         self._by_key[key].append((EXACT, tid))
@@ -347,10 +379,16 @@ class TerritoryIndex:
         if territory.kind in ("epci", "ept"):
             self._add_key(core_name(key)[0], ALTERNATE, tid)
             self._add_key(_without_head(key), ALTERNATE, tid)
+            for short in _group_names(territory.name):
+                self._add_key(short, ALTERNATE, tid)
         if territory.kind in ("departement", "com"):
             self._by_dep_code.setdefault(territory.code, tid)
             self._dep_by_name.setdefault(key, territory.code)
             self._dep_by_name.setdefault(bare, territory.code)
+        if territory.kind == "region" and territory.departement_code:  # CTG, CTM
+            self._by_dep_code.setdefault(territory.departement_code, tid)
+        if territory.status is special.MAYOTTE:
+            self._by_region_code.setdefault(territory.region_code, tid)
         if territory.kind == "region":
             self._by_region_code.setdefault(territory.code, tid)
             self._region_by_name.setdefault(key, territory.code)
@@ -443,39 +481,57 @@ class TerritoryIndex:
         best_tier = ranked[0][1]
         best = [t for t, tier in ranked if tier == best_tier]
         if wanted and best_tier <= FORMER:
-            kind_first = [t for t, tier in ranked if tier <= FORMER and t.kind == wanted]
+            kind_first = [t for t, tier in ranked if tier <= FORMER and t.kind in wanted]
             if kind_first:
                 best = [t for t in kind_first if t in best] or kind_first[:1]
         others = [t for t, _tier in ranked if t not in best]
         return Resolution(best, others)
 
     def _search(self, query: str, limit: int, prefer: str | None
-                ) -> tuple[list[tuple[Territory, int]], str | None]:
-        """Matches with their tier, best first, and the kind asked for (if any)."""
-        compact = re.sub(r"[\s.]", "", query).upper()
-        if _SIREN.fullmatch(compact):
-            return [(t, EXACT) for t in self._ranked(self._by_code.get(compact, ()), limit)
-                    ], prefer
-        if _INSEE_OR_POSTAL.fullmatch(compact):
-            return self._by_number(compact.zfill(5), limit), prefer
-        if _DEP_CODE.fullmatch(compact):
-            return self._by_dep_number(compact, limit, prefer), prefer
+                ) -> tuple[list[tuple[Territory, int]], tuple[str, ...]]:
+        """Matches with their tier, best first, and the kinds asked for (if any)."""
+        asked = (prefer,) if prefer else ()
+        found = self._by_code_text(query, limit, prefer, None)
+        if found is not None:
+            return found, asked
         label = self._by_label.get(_label_key(query))
         if label is not None:
-            return [(self.territories[label], EXACT)], None
+            return [(self.territories[label], EXACT)], ()
         key = fold(query)
+        if key in _NOT_A_NAME and key not in self._by_key:
+            return [], asked
         if key not in self._by_key:
-            for pattern, kind in _KIND_HINTS:
+            for pattern, kinds, code in _HINTS:
                 match = pattern.match(key)
                 if not match:
                     continue
-                found, _ = self._search(match["rest"], limit, kind)
-                if any(t.kind == kind for t, _tier in found):
-                    return found, kind
+                rest = _drop_words(query, len(key[:match.start("rest")].split()))
+                if code is not None:
+                    found = self._by_code_text(rest, limit, prefer, code)
+                    if found:
+                        return found, asked
+                    continue
+                found, _ = self._search(rest, limit, kinds[0] if kinds else prefer)
+                if found and (not kinds or any(t.kind in kinds for t, _tier in found)):
+                    return found, kinds
         parsed = self._parse(query, prefer)
         if parsed.epci_type and not prefer:
-            prefer = "ept" if parsed.epci_type == "EPT" else "epci"
-        return self._by_name(parsed, limit), prefer
+            asked = ("ept",) if parsed.epci_type == "EPT" else ("epci",)
+        return self._by_name(parsed, limit), asked
+
+    def _by_code_text(self, text: str, limit: int, prefer: str | None, code: str | None
+                      ) -> list[tuple[Territory, int]] | None:
+        """The territories of a code (None when the text is no code): a SIREN; an INSEE or
+        postal code (``code`` « insee » or « postal » says which, else both); a département
+        code."""
+        compact = re.sub(r"[\s.:°/-]", "", text).upper()
+        if _SIREN.fullmatch(compact) and code in (None, "siren"):
+            return [(t, EXACT) for t in self._ranked(self._by_code.get(compact, ()), limit)]
+        if _INSEE_OR_POSTAL.fullmatch(compact) and code in (None, "insee", "postal"):
+            return self._by_number(compact.zfill(5), limit, code)
+        if code is None and _DEP_CODE.fullmatch(text.strip().upper()):
+            return self._by_dep_number(text.strip().upper(), limit, prefer)
+        return None
 
     def context(self, territory: Territory) -> TerritoryContext:
         """What the open data suggests of a territory (see :class:`TerritoryContext`)."""
@@ -534,21 +590,30 @@ class TerritoryIndex:
 
     # -- lookups ----------------------------------------------------------------------
 
-    def _by_number(self, code: str, limit: int) -> list[tuple[Territory, int]]:
+    def _by_number(self, code: str, limit: int, mode: str | None = None
+                   ) -> list[tuple[Territory, int]]:
         """The communes of that INSEE code or postal code, most populated first; then the
-        commune that once had that INSEE code.
+        commune that once had that INSEE code. ``mode`` « insee » or « postal » keeps one
+        reading (the agent wrote « code INSEE », « CP »...).
 
         Many strings are both: ``13100`` is the INSEE code of Saint-Rémy-de-Provence and the
         postal code of Aix-en-Provence, ``69001`` that of Affoux and of Lyon's 1st
         arrondissement. People type postal codes far more often, and the best known are those
-        of large towns, so population decides; both stay among the candidates (all of the same
-        tier: the agent chooses). Former codes come last (``75015`` is a postal code of Paris
-        and a former code of Bry-sur-Marne).
+        of large towns, so population decides; the commune of that INSEE code is always among
+        the candidates (second at worst), all of the same tier: the agent chooses. Former codes
+        come last (``75015`` is a postal code of Paris and a former code of Bry-sur-Marne).
         """
-        found = {t.code: (t, EXACT) for t in self._ranked(
-            [*self._by_code.get(code, ()), *self._by_postal.get(code, ())], limit)}
-        for territory in self._ranked(self._by_former_code.get(code, ()), limit):
-            found.setdefault(territory.code, (territory, FORMER))
+        by_code = () if mode == "postal" else self._by_code.get(code, ())
+        by_postal = () if mode == "insee" else self._by_postal.get(code, ())
+        ranked = self._ranked([*by_code, *by_postal], len(by_code) + len(by_postal))
+        insee = [t for t in ranked if t.code == code]
+        if insee and ranked[0] is not insee[0]:
+            ranked.remove(insee[0])
+            ranked.insert(1, insee[0])
+        found = {t.code: (t, EXACT) for t in ranked[:limit]}
+        if mode != "postal":
+            for territory in self._ranked(self._by_former_code.get(code, ()), limit):
+                found.setdefault(territory.code, (territory, FORMER))
         return list(found.values())[:limit]
 
     def _by_dep_number(self, code: str, limit: int, prefer: str | None
@@ -582,11 +647,34 @@ class TerritoryIndex:
                 for _tier, tid in self._by_key[key]:
                     if tid not in tiers:
                         tiers[tid], distances[tid] = FUZZY, round(1000 * (1 - ratio))
+        if query.epci_type:
+            self._add_groups_of_communes(query.epci_type, tiers)
         pool: Iterable[int] = tiers
         if query.departement or query.region:
             pool = [tid for tid in tiers if _fits(self.territories[tid], query)] or tiers
         chosen = heapq.nsmallest(limit, pool, key=self._ranker(query, tiers, distances))
         return [(self.territories[tid], tiers[tid]) for tid in chosen]
+
+    def _add_groups_of_communes(self, epci_type: str, tiers: dict[int, int]) -> None:
+        """« agglo de Guéret »: when no grouping of that type matches the name, the one of a
+        commune of that name does (the CA du Grand Guéret), at the commune's tier."""
+        def kind_of(territory: Territory) -> str | None:
+            return "METRO" if territory.epci_type == "MET69" else territory.epci_type
+
+        strong = [tid for tid, tier in tiers.items() if tier <= LOOSE]
+        territories = self.territories
+        if any(territories[tid].kind != "commune" and kind_of(territories[tid]) == epci_type
+               for tid in strong):
+            return
+        for tid in strong:
+            commune = territories[tid]
+            siren = commune.ept_siren if epci_type == "EPT" else commune.epci_siren
+            if commune.kind != "commune" or not siren:
+                continue
+            for group in self._by_code.get(siren, ()):
+                if territories[group].kind != "commune" and (
+                        kind_of(territories[group]) == epci_type):
+                    _keep(tiers, group, tiers[tid])
 
     def _add_prefixed(self, key: str, tiers: dict[int, int]) -> None:
         """Note the names that start with ``key`` (tier PREFIX or FORMER_PREFIX).
@@ -599,7 +687,10 @@ class TerritoryIndex:
         keys, by_key = self._keys, self._by_key
         start = bisect.bisect_left(keys, key)
         stop = bisect.bisect_left(keys, key + "\uffff", lo=start)
+        size = len(key)
         for name in keys[start:stop]:
+            if not _whole_words(name, size):
+                continue
             for tier, tid in by_key[name]:
                 tier = FORMER_PREFIX if tier == FORMER else PREFIX
                 if tier < tiers.get(tid, FUZZY + 1):
@@ -817,6 +908,48 @@ def _region_council(territory: Territory, name: str | None, tncc: int) -> str | 
 # -- helpers --------------------------------------------------------------------------------
 
 
+PREFIX_RULE = "cut"
+
+
+def _whole_words(name: str, size: int) -> bool:
+    """Whether a name's first ``size`` characters, typed, may stand for it: whole words
+    (« saint denis » for « saint denis en val »), or a word cut after at least 5 letters with
+    at least 3 left (« montpel » for « montpellier »; not « berlin » for « berling », nor
+    « null » for « nullemont »: another word more likely than a name cut short)."""
+    if PREFIX_RULE == "all" or len(name) == size or name[size] == " ":
+        return True
+    if PREFIX_RULE == "words":
+        return False
+    start = name.rfind(" ", 0, size) + 1
+    end = name.find(" ", size)
+    word_end = len(name) if end < 0 else end
+    return size - start >= 5 and word_end - size >= 3
+
+
+def _drop_words(text: str, count: int) -> str:
+    """``text`` without its first ``count`` words (as ``fold`` counts them)."""
+    words = list(re.finditer(r"[^\W_]+", text))
+    return text[words[count].start():] if count < len(words) else ""
+
+
+_LINK_WORDS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "sur",
+                         "sous", "aux", "au", "a"})
+_ACRONYM = re.compile(r"\(([^()]{1,40})\)")
+
+
+def _group_names(name: str) -> list[str]:
+    """Short names of an EPCI or EPT: the acronym its name gives in parentheses (« CAPI »),
+    and its initials (« Grand Paris Sud Est Avenir »: « gpsea »; « CA du Pays Ajaccien »:
+    « capa »), folded; initials of fewer than 3 letters are left out."""
+    found = [fold(acronym) for acronym in _ACRONYM.findall(name)]
+    words = fold(_ACRONYM.sub(" ", name)).split()
+    letters = "".join(word if word in ("cc", "ca", "cu") else word[0]
+                      for word in words if word not in _LINK_WORDS and not word.isdigit())
+    if len(letters) >= 3:
+        found.append(letters)
+    return [key for key in found if key]
+
+
 def _label_key(label: str) -> str:
     """Labels are matched as sent back by a button: only case and spacing may differ."""
     return " ".join(label.casefold().split())
@@ -868,7 +1001,8 @@ def _special_names(territory: Territory) -> list[str]:
         "collectivite-territoriale-de-guyane": ["guyane", "ctg", "guyane francaise"],
         "collectivite-territoriale-de-martinique": ["martinique", "ctm"],
         "collectivite-de-corse": ["corse", "ctc", "collectivite territoriale de corse"],
-        "ville-de-paris": ["ville de paris", "mairie de paris"],
+        "ville-de-paris": ["ville de paris"],
+        "metropole-de-lyon": ["grand lyon"],
         "mayotte": ["departement de mayotte", "departement region de mayotte"],
     }
     found = list(names.get(territory.status.key, ())) if territory.status else []
@@ -911,7 +1045,7 @@ def _territories(data: dict[str, Any]) -> list[Territory]:
     found: list[Territory] = []
     no_group = ("", None, None)
     com_postal: dict[str, tuple[str, ...]] = {}
-    for code, name, dep, population, postal, epci, ept in data["communes"]:
+    for code, name, dep, population, postal, epci, ept, siren in data["communes"]:
         postal_codes = postal_cache.get(postal) or postal_cache.setdefault(
             postal, tuple(postal.split()))
         if code in special.COM_COMMUNES:  # Saint-Martin, Saint-Barthélemy: the COM itself
@@ -929,7 +1063,7 @@ def _territories(data: dict[str, Any]) -> list[Territory]:
         found.append(Territory(
             "commune", code, name, f"{name} ({dep}, {where[1]})", population, *where,
             epci or None, epci_name, epci_type, ept or None, ept_name, postal_codes,
-            status=status, note=note))
+            status=status, note=note, siren=siren or None))
     epci_count: dict[str, int] = defaultdict(int)
     for siren, name, kind, population, members, dep in data["epci"]:
         epci_count[dep] += 1
