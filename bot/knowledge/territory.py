@@ -171,7 +171,9 @@ def default_territory_path(content_dir: Path) -> Path:
 # -- text folding ---------------------------------------------------------------------------
 
 _WORD = re.compile(r"[a-z0-9]+")
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes",
+                  "mt": "mont"}
+_SLASHED = re.compile(r"\b(s/s|ss|s)/?(?=\s|\w)")
 _ARTICLES = ("l ", "le ", "la ", "les ")
 # Leading/trailing words naming the kind of an EPCI; the rest is its "core" name, so that
 # « cc pays de quimperle », « comcom du pays de quimperlé » and « Pays de Quimperlé » meet.
@@ -196,13 +198,18 @@ def _unaccent(match: re.Match[str]) -> str:
 
 def fold(text: str) -> str:
     """Lower case, no accents, words separated by one space, ``st``/``ste`` spelled out."""
-    text = text.casefold().replace("œ", "oe").replace("æ", "ae")
+    text = text.casefold().replace("œ", "oe").replace("æ", "ae").replace("&", " et ")
+    if "/" in text:  # « Boulogne s/ Mer », « Châlons s/s Bois »
+        text = _SLASHED.sub(lambda m: " sous " if m.group(1) in ("ss", "s/s") else " sur ", text)
     if not text.isascii():  # drop the accents: NFKD splits « é » in « e » and a combining mark
         text = _NON_ASCII.sub(_unaccent, unicodedata.normalize("NFKD", text))
     words = _WORD.findall(text)
-    if "st" in words or "ste" in words or "sts" in words or "stes" in words:
+    if not _ABBREVIATIONS.keys().isdisjoint(words):
         words = [_ABBREVIATIONS.get(w, w) for w in words]
-    return " ".join(words)
+    folded = " ".join(words)
+    if " n d " in f" {folded} ":  # « N.-D. » is Notre-Dame
+        folded = f" {folded} ".replace(" n d ", " notre dame ").strip()
+    return folded
 
 
 def core_name(key: str) -> tuple[str, str | None]:
@@ -243,6 +250,21 @@ def _without_article(key: str) -> str:
 _PARENS = re.compile(r"^(?P<name>.*?)[\s,]*\((?P<hint>[^()]*)\)\s*$", re.S)
 _TRAILING_CODE = re.compile(r"^(?P<name>.*?\S)[\s,]+(?P<hint>\d{2,3}|2[abAB])\s*$", re.S)
 _TRAILING_COMMA = re.compile(r"^(?P<name>[^,]*\S)\s*,\s*(?P<hint>[^,]+)$", re.S)
+_TRAILING_IN = re.compile(r"^(?P<name>.*?\S)\s+(?:en|dans (?:le|la|les|l'|l’)|dans|au|aux)\s*"
+                          r"(?P<hint>[^\s].*)$", re.S | re.I)
+# « Paris 15e », « Lyon 3e arrondissement », « Marseille 1er », « 13e arrondissement de
+# Marseille », « Paris XVe »: the commune (arrondissements are no collectivités).
+_ARRONDISSEMENT = re.compile(
+    r"^(?:(?P<city>paris|lyon|marseille) (?:(?P<num>\d{1,2})|(?P<roman>[ivx]{1,5}))"
+    r"(?: ?(?:e|er|eme|ieme|em|eme arr|e arr))?(?: (?:arrondissement|arrdt|arr|ardt))?"
+    r"|(?P<num2>\d{1,2}|[ivx]{1,5}) ?(?:e|er|eme|ieme) (?:arrondissement|arrdt|arr|ardt)"
+    r"(?: (?:de|d))? (?P<city2>paris|lyon|marseille))$")
+_CITY_CODES = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
+_TRAILING_DASH = re.compile(r"^(?P<name>.*?\S)\s+[-–—]\s+(?P<hint>[^-–—]+)$", re.S)
+# « 59100 Roubaix », « Roubaix 59100 », « Roubaix (59100) »: a name and its postal code
+_WITH_POSTAL = re.compile(r"^\s*(?:(?P<code>\d{5}|2[ABab]\d{3})[\s,-]+(?P<name>.*[^\W\d].*?)|"
+                          r"(?P<name2>.*[^\W\d].*?)[\s,(-]+(?P<code2>\d{5}|2[ABab]\d{3})\)?)"
+                          r"\s*$", re.S)
 _SIREN = re.compile(r"\d{9}")
 _INSEE_OR_POSTAL = re.compile(r"\d{4,5}|2[AB]\d{3}")
 _DEP_CODE = re.compile(r"0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-8]|98[4-9]|6AE")
@@ -291,6 +313,7 @@ class _Query:
     epci_type: str | None = None
     kinds: frozenset[str] = frozenset()
     alternates: list[str] = field(default_factory=list)
+    postal: str | None = None  # a postal or INSEE code typed with the name
 
 
 # -- the index ------------------------------------------------------------------------------
@@ -481,7 +504,7 @@ class TerritoryIndex:
         best_tier = ranked[0][1]
         best = [t for t, tier in ranked if tier == best_tier]
         if wanted and best_tier <= FORMER:
-            kind_first = [t for t, tier in ranked if tier <= FORMER and t.kind in wanted]
+            kind_first = [t for t, tier in ranked if tier <= FORMER and _is_kind(t, wanted)]
             if kind_first:
                 best = [t for t in kind_first if t in best] or kind_first[:1]
         others = [t for t, _tier in ranked if t not in best]
@@ -500,6 +523,11 @@ class TerritoryIndex:
         key = fold(query)
         if key in _NOT_A_NAME and key not in self._by_key:
             return [], asked
+        district = _ARRONDISSEMENT.match(key)
+        if district and key not in self._by_key:
+            city = self.get("commune", _CITY_CODES[district["city"] or district["city2"]])
+            if city is not None:
+                return [(city, EXACT)], asked
         if key not in self._by_key:
             for pattern, kinds, code in _HINTS:
                 match = pattern.match(key)
@@ -647,34 +675,64 @@ class TerritoryIndex:
                 for _tier, tid in self._by_key[key]:
                     if tid not in tiers:
                         tiers[tid], distances[tid] = FUZZY, round(1000 * (1 - ratio))
-        if query.epci_type:
-            self._add_groups_of_communes(query.epci_type, tiers)
+        if query.epci_type or query.kinds & {"epci", "ept"}:
+            self._add_groups_of_communes(query.epci_type, tiers,
+                                         "ept" in query.kinds or query.epci_type == "EPT")
+        if query.kinds & {"departement", "region"}:
+            self._add_places_of_communes(query.kinds, tiers)
         pool: Iterable[int] = tiers
         if query.departement or query.region:
             pool = [tid for tid in tiers if _fits(self.territories[tid], query)] or tiers
+        if query.postal:
+            code = query.postal
+            pool = [tid for tid in pool if code in self.territories[tid].postal_codes
+                    or self.territories[tid].code == code] or [
+                tid for tid in pool if self.territories[tid].departement_code in (
+                    code[:2], code[:3])] or pool
         chosen = heapq.nsmallest(limit, pool, key=self._ranker(query, tiers, distances))
         return [(self.territories[tid], tiers[tid]) for tid in chosen]
 
-    def _add_groups_of_communes(self, epci_type: str, tiers: dict[int, int]) -> None:
-        """« agglo de Guéret »: when no grouping of that type matches the name, the one of a
-        commune of that name does (the CA du Grand Guéret), at the commune's tier."""
-        def kind_of(territory: Territory) -> str | None:
-            return "METRO" if territory.epci_type == "MET69" else territory.epci_type
+    def _add_groups_of_communes(self, epci_type: str | None, tiers: dict[int, int],
+                                ept: bool) -> None:
+        """« agglo de Guéret », or « Guéret » for an intercommunalité: when no grouping (of
+        that type) matches the name, the one of a commune of that name does (the CA du Grand
+        Guéret), at the commune's tier."""
+        def fits(territory: Territory) -> bool:
+            if territory.kind not in ("epci", "ept"):
+                return False
+            kind = "METRO" if territory.epci_type == "MET69" else territory.epci_type
+            return epci_type is None or kind == epci_type
 
         strong = [tid for tid, tier in tiers.items() if tier <= LOOSE]
         territories = self.territories
-        if any(territories[tid].kind != "commune" and kind_of(territories[tid]) == epci_type
-               for tid in strong):
+        if any(fits(territories[tid]) for tid in strong):
             return
         for tid in strong:
             commune = territories[tid]
-            siren = commune.ept_siren if epci_type == "EPT" else commune.epci_siren
+            siren = commune.ept_siren if ept else commune.epci_siren
             if commune.kind != "commune" or not siren:
                 continue
             for group in self._by_code.get(siren, ()):
-                if territories[group].kind != "commune" and (
-                        kind_of(territories[group]) == epci_type):
+                if fits(territories[group]):
                     _keep(tiers, group, tiers[tid])
+
+    def _add_places_of_communes(self, kinds: frozenset[str], tiers: dict[int, int]) -> None:
+        """« Guéret » for a département: when no département (or région) matches the name,
+        that of the communes of that name does, at their tier."""
+        strong = [tid for tid, tier in tiers.items() if tier <= LOOSE]
+        territories = self.territories
+        if not strong or any(_is_kind(territories[tid], kinds) for tid in strong):
+            return
+        best = min(tiers[tid] for tid in strong)
+        for tid in strong:
+            commune = territories[tid]
+            if commune.kind != "commune" or tiers[tid] != best:
+                continue
+            place = (self._by_dep_code.get(commune.departement_code)
+                     if "departement" in kinds else
+                     self._by_region_code.get(commune.region_code))
+            if place is not None and territories[place].kind in kinds:
+                _keep(tiers, place, tiers[tid])
 
     def _add_prefixed(self, key: str, tiers: dict[int, int]) -> None:
         """Note the names that start with ``key`` (tier PREFIX or FORMER_PREFIX).
@@ -714,7 +772,7 @@ class TerritoryIndex:
                     kind = "METRO" if territory.epci_type == "MET69" else territory.epci_type
                     other = territory.kind == "commune" or kind != wanted
                 else:
-                    other = territory.kind not in kinds
+                    other = not _is_kind(territory, kinds)
                 return ((tiers[tid] << 40) | (other << 39) | (distances.get(tid, 0) << 20)
                         | base[tid])
             return rank
@@ -737,7 +795,9 @@ class TerritoryIndex:
             self._buckets = _buckets(self._keys)
         heads, tails = self._buckets
         pool = set(heads.get(_head(key), ())) | set(tails.get(key[-3:], ()))
-        near = difflib.get_close_matches(key, sorted(pool), n=limit, cutoff=0.85)
+        # Short words need to be nearer: « null » is not « Nully », nor « Genève » « Genevrey ».
+        cutoff = 0.9 if len(key) <= 6 else 0.85
+        near = difflib.get_close_matches(key, sorted(pool), n=limit, cutoff=cutoff)
         return [(k, difflib.SequenceMatcher(None, key, k).ratio()) for k in near]
 
     def _ranked(self, ids: Iterable[int], limit: int) -> list[Territory]:
@@ -780,8 +840,12 @@ class TerritoryIndex:
     def _parse(self, text: str, prefer: str | None = None) -> _Query:
         """Split « Saint-Denis (974) », « Saint-Denis 93 », « Saint-Denis, Réunion » in a
         name and a département or region hint; also note « CC », « métropole »..."""
-        departement = region = None
-        for pattern in (_PARENS, _TRAILING_CODE, _TRAILING_COMMA):
+        departement = region = postal = None
+        with_postal = _WITH_POSTAL.match(text)
+        if with_postal and fold(text) not in self._by_key:
+            postal = (with_postal["code"] or with_postal["code2"]).upper()
+            text = with_postal["name"] or with_postal["name2"]
+        for pattern in (_PARENS, _TRAILING_CODE, _TRAILING_COMMA, _TRAILING_DASH, _TRAILING_IN):
             match = pattern.match(text)
             if not match or not fold(match["name"]):
                 continue
@@ -796,7 +860,7 @@ class TerritoryIndex:
         core, epci_type = core_name(key)
         alternates = [k for k in dict.fromkeys((core, _without_article(key))) if k and k != key]
         kinds = frozenset({prefer}) if prefer else frozenset()
-        return _Query(key, departement, region, epci_type, kinds, alternates)
+        return _Query(key, departement, region, epci_type, kinds, alternates, postal)
 
     def _place(self, hint: str) -> tuple[str | None, str | None]:
         """A département or a region named by a code or a name, or (None, None)."""
@@ -924,6 +988,14 @@ def _whole_words(name: str, size: int) -> bool:
     end = name.find(" ", size)
     word_end = len(name) if end < 0 else end
     return size - start >= 5 and word_end - size >= 3
+
+
+def _is_kind(territory: Territory, kinds: Iterable[str]) -> bool:
+    """Whether a territory is, or exercises the competences of, one of these kinds (the
+    Métropole de Lyon is a département too)."""
+    return any(territory.kind == kind or (territory.status is not None
+                                          and kind in territory.status.competences)
+               for kind in kinds)
 
 
 def _drop_words(text: str, count: int) -> str:
