@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine.flow import Candidate, ResolverSpec
 from bot.knowledge.scoring import Profile, ScoringRules
+from bot.knowledge.territory_model import DENSITY_LABELS
 
 if TYPE_CHECKING:
     from bot.knowledge.territory import Resolution, Territory, TerritoryIndex
@@ -67,7 +68,7 @@ def territory_facts(territory: Territory, rules: ScoringRules | None = None,
         facts["contexts"] = list(context.contexts)
         facts["programmes"] = list(context.programmes)
         facts["massif"] = context.massifs[0] if context.massifs else None
-        facts["density"] = context.density
+        facts["density"] = DENSITY_LABELS.get(context.density) if context.density else None
         facts.update(index.neighbours(territory))
     facts["detected_contexts"] = facts["contexts"]
     return facts

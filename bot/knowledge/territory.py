@@ -36,32 +36,47 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from bot.knowledge import collectivites as special
-from bot.knowledge.collectivites import Status
+from bot.knowledge.territory_context import ContextData, departement_council, region_council
+from bot.knowledge.territory_data import extra_codes, special_names, territories_from_rows
+from bot.knowledge.territory_model import (
+    DENSITY_LABELS,
+    KINDS,
+    MEDIUM_MAX,
+    RURAL_LEVELS,
+    SMALL_MAX,
+    TYPE_LABELS,
+    Kind,
+    Resolution,
+    Territory,
+    TerritoryContext,
+)
+from bot.knowledge.territory_text import (
+    core_name,
+    drop_words,
+    fold,
+    group_names,
+    label_key,
+    without_article,
+    without_head,
+)
 
-Kind = Literal["commune", "epci", "ept", "departement", "region", "com"]
-KINDS: tuple[Kind, ...] = ("commune", "epci", "ept", "departement", "region", "com")
+__all__ = ["DENSITY_LABELS", "KINDS", "MEDIUM_MAX", "RURAL_LEVELS", "SMALL_MAX", "TYPE_LABELS",
+           "Kind", "Resolution", "Territory", "TerritoryContext", "TerritoryIndex",
+           "default_territory_path", "fold"]
+
 # In a tier, with nothing asked: the collectivités named by a département or région name
 # first (« Creuse » is the département before the commune of 186 inhabitants), then the
 # communes, then the groupings.
 _GROUP = {"departement": 0, "region": 0, "com": 0, "commune": 1, "epci": 2, "ept": 2}
 FORMAT = 2
 DATA_FILE = Path("territoires") / "territoires.json.gz"
-SMALL_MAX, MEDIUM_MAX = 3_499, 49_999  # the size classes of content/scoring.yaml (sizes:)
 MAX_QUERY = 200  # longer text is not a territory name (the longest label is ~110 characters)
 
-# Short type names in labels: « Rennes Métropole (métropole, 35) », « Plaine Commune (EPT, 93) ».
-TYPE_LABELS = {"CC": "CC", "CA": "CA", "CU": "CU", "METRO": "métropole", "MET69": "métropole",
-               "EPT": "EPT"}
-# Rural communes: levels 5-7 of INSEE's grille communale de densité (1-4 are urban).
-RURAL_LEVELS = frozenset({5, 6, 7})
-DENSITY_LABELS = {1: "grand centre urbain", 2: "centre urbain intermédiaire",
-                  3: "ceinture urbaine", 4: "petite ville", 5: "bourg rural",
-                  6: "rural à habitat dispersé", 7: "rural à habitat très dispersé"}
 
 # Tiers of a name match, best first: the exact name, another name of the same territory
 # (without its article, without « CC », « métropole »...), a name matched by the text stripped
@@ -70,179 +85,12 @@ DENSITY_LABELS = {1: "grand centre urbain", 2: "centre urbain intermédiaire",
 EXACT, ALTERNATE, LOOSE, FORMER, PREFIX, FORMER_PREFIX, FUZZY = range(7)
 
 
-@dataclass(frozen=True, slots=True)
-class Territory:
-    """A commune, an EPCI à fiscalité propre, an EPT of the Métropole du Grand Paris, a
-    département, a région, or a collectivité d'outre-mer (``com``, with the Nouvelle-Calédonie
-    and the territories without a collectivité).
-
-    ``epci_*`` of a commune are those of its EPCI; an EPCI has its own type in ``epci_type``;
-    an EPT has ``epci_type`` "EPT" and, in ``epci_siren``/``epci_name``, the Métropole du
-    Grand Paris it lies in. ``ept_*`` are set for the communes of an EPT. The département (and
-    region) of an EPCI or EPT is the one where most of its inhabitants live. ``status`` names a
-    special status (``bot/knowledge/collectivites.py``) and ``note`` says, in French, what it
-    means; a former région's name gives today's région with a note.
-    """
-
-    kind: Kind
-    code: str  # INSEE code of a commune, département or région; SIREN of an EPCI or EPT
-    name: str
-    label: str  # French display label, unique across the data set
-    population: int | None  # population municipale (INSEE; DGCL for EPCI and EPT)
-    departement_code: str
-    departement_name: str
-    region_code: str  # INSEE region code: the key of the CRESS in content/contacts.yaml
-    region_name: str
-    epci_siren: str | None = None
-    epci_name: str | None = None
-    epci_type: str | None = None  # CC, CA, CU, METRO, MET69 (Lyon), EPT
-    ept_siren: str | None = None
-    ept_name: str | None = None
-    postal_codes: tuple[str, ...] = ()
-    member_count: int | None = None  # communes of an EPCI, EPT, département or région
-    status: Status | None = None
-    note: str | None = None
-    epci_count: int | None = None  # EPCI and EPT of a département or région (main département)
-    siren: str | None = None  # of a commune (an EPCI's or EPT's is its code)
-
-    @property
-    def collectivite_type(self) -> str | None:
-        """The ``collectivites`` value of content/taxonomy.yaml (None for the collectivités
-        d'outre-mer, which have their own statuses)."""
-        return None if self.kind == "com" else self.kind
-
-    @property
-    def competences(self) -> tuple[str, ...]:
-        """The levels of collectivité whose competences it exercises."""
-        if self.status is not None:
-            return self.status.competences
-        return () if self.kind == "com" else (self.kind,)
-
-    @property
-    def size_class(self) -> str | None:
-        """``petite`` (< 3,500 inhabitants), ``moyenne`` (up to 49,999) or ``grande``; None
-        for départements, régions and collectivités d'outre-mer, and without a population."""
-        if self.population is None or self.kind not in ("commune", "epci", "ept"):
-            return None
-        if self.population <= SMALL_MAX:
-            return "petite"
-        return "moyenne" if self.population <= MEDIUM_MAX else "grande"
-
-
-@dataclass(frozen=True, slots=True)
-class TerritoryContext:
-    """What the open data suggests of a territory: suggestions the agent confirms.
-
-    ``contexts`` are values of the taxonomy's ``contexts`` (qpv, rural, urbain, littoral,
-    outre-mer), ``programmes`` of its ``programmes`` (pvd, acv, territoires-industrie). For an
-    EPCI, a département or a région they are aggregated over its communes: QPV and littoral
-    if any commune is; rural or urbain as the majority of the population lives; programmes
-    only for communes and groupings (a département holds communes of every programme).
-    """
-
-    contexts: tuple[str, ...] = ()
-    programmes: tuple[str, ...] = ()
-    density: int | None = None  # level 1-7 of the grille de densité (communes)
-    rural_share: float | None = None  # share of the population in rural communes
-    qpv_communes: int = 0  # communes with at least one QPV
-    littoral_communes: int = 0
-    massifs: tuple[str, ...] = ()  # massif perimeters (loi Montagne), not the zone de montagne
-    industrie: tuple[str, ...] = ()  # names of the Territoires d'industrie
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """What a text designates: ``best`` are the readings that fit equally well (one: take it;
-    several: ask), ``others`` weaker readings (prefixes, near spellings, another kind)."""
-
-    best: list[Territory]
-    others: list[Territory]
-
-    @property
-    def all(self) -> list[Territory]:
-        return [*self.best, *self.others]
-
-
 def default_territory_path(content_dir: Path) -> Path:
     """Where the territory file lives in a content directory (``content/`` by default)."""
     return Path(content_dir) / DATA_FILE
 
 
 # -- text folding ---------------------------------------------------------------------------
-
-_WORD = re.compile(r"[a-z0-9]+")
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes",
-                  "mt": "mont"}
-_SLASHED = re.compile(r"\b(s/s|ss|s)/?(?=\s|\w)")
-_ARTICLES = ("l ", "le ", "la ", "les ")
-# Leading/trailing words naming the kind of an EPCI; the rest is its "core" name, so that
-# « cc pays de quimperle », « comcom du pays de quimperlé » and « Pays de Quimperlé » meet.
-_TYPE_HEADS = (
-    ("communaute de communes", "CC"), ("communaute d agglomeration", "CA"),
-    ("communaute urbaine", "CU"), ("comcom", "CC"), ("cc", "CC"), ("ca", "CA"),
-    ("cu", "CU"), ("agglomeration", "CA"), ("agglo", "CA"), ("eurometropole", "METRO"),
-    ("metropole", "METRO"), ("etablissement public territorial", "EPT"), ("ept", "EPT"),
-)
-_TYPE_TAILS = (("metropole", "METRO"), ("agglomeration", "CA"), ("agglo", "CA"),
-               ("communaute", None))
-_LINKS = ("de la ", "de l ", "des ", "du ", "de ", "d ", "l ", "la ", "le ", "les ")
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _unaccent(match: re.Match[str]) -> str:
-    """A combining mark goes; any other non-ASCII character (’, °, emoji) separates words."""
-    return "" if unicodedata.combining(match.group()) else " "
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, words separated by one space, ``st``/``ste`` spelled out."""
-    text = text.casefold().replace("œ", "oe").replace("æ", "ae").replace("&", " et ")
-    if "/" in text:  # « Boulogne s/ Mer », « Châlons s/s Bois »
-        text = _SLASHED.sub(lambda m: " sous " if m.group(1) in ("ss", "s/s") else " sur ", text)
-    if not text.isascii():  # drop the accents: NFKD splits « é » in « e » and a combining mark
-        text = _NON_ASCII.sub(_unaccent, unicodedata.normalize("NFKD", text))
-    words = _WORD.findall(text)
-    if not _ABBREVIATIONS.keys().isdisjoint(words):
-        words = [_ABBREVIATIONS.get(w, w) for w in words]
-    folded = " ".join(words)
-    if " n d " in f" {folded} ":  # « N.-D. » is Notre-Dame
-        folded = f" {folded} ".replace(" n d ", " notre dame ").strip()
-    return folded
-
-
-def core_name(key: str) -> tuple[str, str | None]:
-    """A folded name without the words that say it is an intercommunality, and that type."""
-    kind = None
-    for head, head_kind in _TYPE_HEADS:
-        if key == head or key.startswith(head + " "):
-            key, kind = key[len(head):].lstrip(), head_kind
-            break
-    for tail, tail_kind in _TYPE_TAILS:
-        if key.endswith(" " + tail):
-            key, kind = key[: -len(tail) - 1], kind or tail_kind
-            break
-    for link in _LINKS:
-        if key.startswith(link):
-            key = key[len(link):]
-            break
-    return key, kind
-
-
-def _without_head(key: str) -> str:
-    """A folded EPCI name without its leading type words (« vitre communaute »)."""
-    for head, _kind in _TYPE_HEADS:
-        if key.startswith(head + " "):
-            return key[len(head) + 1:]
-    return key
-
-
-def _without_article(key: str) -> str:
-    for article in _ARTICLES:
-        if key.startswith(article) and len(key) > len(article) + 2:
-            return key[len(article):]
-    return key
 
 
 # -- query parsing --------------------------------------------------------------------------
@@ -354,7 +202,7 @@ class TerritoryIndex:
         # The same, by group first (see _GROUP): bits 37-38 (see ``_ranker``).
         self._default_rank = [_GROUP[t.kind] << 37 | self._order[tid]
                               for tid, t in enumerate(territories)]
-        self._contexts = _ContextData(data.get("contexts", {}), data.get("programmes", {}))
+        self._contexts = ContextData(data.get("contexts", {}), data.get("programmes", {}))
         self._contexts.tncc = {
             **{("dep", row[0]): row[3] for row in data.get("departements", ())},
             **{("region", row[0]): row[2] for row in data.get("regions", ())},
@@ -378,7 +226,7 @@ class TerritoryIndex:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return cls(_territories(data), data["aliases"], data["source"], data)
+            return cls(territories_from_rows(data), data["aliases"], data["source"], data)
         finally:
             if collecting:
                 gc.enable()
@@ -388,7 +236,7 @@ class TerritoryIndex:
         if territory.note and territory.kind == "region" and territory.label.endswith(")") \
                 and "ancienne région" in territory.label:
             return  # a former région's entry: found by its former name only (_add_aliases)
-        self._by_label[_label_key(territory.label)] = tid
+        self._by_label[label_key(territory.label)] = tid
         if territory.kind in ("commune", "epci", "ept"):
             self._by_code[territory.code].append(tid)
             if territory.siren:
@@ -396,13 +244,13 @@ class TerritoryIndex:
             for postal in territory.postal_codes:
                 self._by_postal[postal].append(tid)
         self._by_key[key].append((EXACT, tid))
-        bare = _without_article(key)
+        bare = without_article(key)
         if bare != key:
             self._by_key[bare].append((ALTERNATE, tid))
         if territory.kind in ("epci", "ept"):
             self._add_key(core_name(key)[0], ALTERNATE, tid)
-            self._add_key(_without_head(key), ALTERNATE, tid)
-            for short in _group_names(territory.name):
+            self._add_key(without_head(key), ALTERNATE, tid)
+            for short in group_names(territory.name):
                 self._add_key(short, ALTERNATE, tid)
         if territory.kind in ("departement", "com"):
             self._by_dep_code.setdefault(territory.code, tid)
@@ -434,13 +282,13 @@ class TerritoryIndex:
             if name:
                 key = fold(name)
                 self._add_key(key, FORMER, tid)
-                self._add_key(_without_article(key), FORMER, tid)
+                self._add_key(without_article(key), FORMER, tid)
         for tid, territory in enumerate(self.territories):
-            for alias in _special_names(territory):
+            for alias in special_names(territory):
                 self._add_key(alias, EXACT, tid)
                 self._by_label.setdefault(alias, tid)
             if territory.kind == "com" or territory.status is not None:
-                for code in _extra_codes(territory):
+                for code in extra_codes(territory):
                     self._by_code[code].append(tid)
                     for postal in territory.postal_codes:
                         if tid not in self._by_postal[postal]:
@@ -517,7 +365,7 @@ class TerritoryIndex:
         found = self._by_code_text(query, limit, prefer, None)
         if found is not None:
             return found, asked
-        label = self._by_label.get(_label_key(query))
+        label = self._by_label.get(label_key(query))
         if label is not None:
             return [(self.territories[label], EXACT)], ()
         key = fold(query)
@@ -533,7 +381,7 @@ class TerritoryIndex:
                 match = pattern.match(key)
                 if not match:
                     continue
-                rest = _drop_words(query, len(key[:match.start("rest")].split()))
+                rest = drop_words(query, len(key[:match.start("rest")].split()))
                 if code is not None:
                     found = self._by_code_text(rest, limit, prefer, code)
                     if found:
@@ -610,10 +458,10 @@ class TerritoryIndex:
             "departement_of": special.of_name(departement_name, dep_tncc)
             if departement_name else None,
             "departement_epci_count": dep.epci_count if dep else None,
-            "departement_council": _departement_council(territory, departement_name, dep_tncc),
+            "departement_council": departement_council(territory, departement_name, dep_tncc),
             "region_name": region_name,
             "region_of": special.of_name(region_name, region_tncc) if region_name else None,
-            "region_council": _region_council(territory, region_name, region_tncc),
+            "region_council": region_council(territory, region_name, region_tncc),
         }
 
     # -- lookups ----------------------------------------------------------------------
@@ -806,7 +654,7 @@ class TerritoryIndex:
         return [self.territories[tid] for tid in found[:limit]]
 
     def _tid(self, territory: Territory) -> int:
-        tid = self._by_label.get(_label_key(territory.label))
+        tid = self._by_label.get(label_key(territory.label))
         if tid is None or self.territories[tid] != territory:
             return self.territories.index(territory)
         return tid
@@ -858,7 +706,7 @@ class TerritoryIndex:
             break
         key = fold(text)
         core, epci_type = core_name(key)
-        alternates = [k for k in dict.fromkeys((core, _without_article(key))) if k and k != key]
+        alternates = [k for k in dict.fromkeys((core, without_article(key))) if k and k != key]
         kinds = frozenset({prefer}) if prefer else frozenset()
         return _Query(key, departement, region, epci_type, kinds, alternates, postal)
 
@@ -874,99 +722,6 @@ class TerritoryIndex:
 
 
 # -- contexts -------------------------------------------------------------------------------
-
-
-class _ContextData:
-    """The contexts and programmes of the file, by commune code (or SIREN for Territoires
-    d'industrie), and the articles of département and région names."""
-
-    def __init__(self, contexts: dict[str, Any], programmes: dict[str, Any]):
-        self.density = {code: int(level) for level, codes in contexts.get("densite", {}).items()
-                        for code in codes}
-        self.massif = {code: name for name, codes in contexts.get("massif", {}).items()
-                       for code in codes}
-        self.qpv = {code: count for code, count in contexts.get("qpv", [])}
-        self.littoral = frozenset(contexts.get("littoral", ()))
-        self.programmes = {key: frozenset(codes) for key, codes in programmes.items()
-                           if key != "territoires-industrie"}
-        self.industrie = {siren: tuple(names)
-                          for siren, names in programmes.get("territoires-industrie", [])}
-        self.available = frozenset(contexts) | frozenset(programmes)
-        self.tncc: dict[tuple[str, str], int] = {}
-
-    def of(self, territory: Territory, communes: list[Territory]) -> TerritoryContext:
-        found: list[str] = []
-        population = rural = 0
-        qpv = littoral = 0
-        massifs: dict[str, int] = {}
-        for commune in communes:
-            weight = commune.population or 0
-            level = self.density.get(commune.code)
-            if level is not None:
-                population += weight
-                rural += weight if level in RURAL_LEVELS else 0
-            qpv += commune.code in self.qpv
-            littoral += commune.code in self.littoral
-            massif = self.massif.get(commune.code)
-            if massif:
-                massifs[massif] = massifs.get(massif, 0) + 1
-        share = rural / population if population else None
-        if qpv:
-            found.append("qpv")
-        if share is not None:
-            found.append("rural" if share >= 0.5 else "urbain")
-        if littoral:
-            found.append("littoral")
-        if territory.region_code in special.DROM_REGIONS or territory.kind == "com" or (
-                territory.departement_code in special.OVERSEAS_COLLECTIVITES):
-            found.append("outre-mer")
-        programmes: list[str] = []
-        industrie: tuple[str, ...] = ()
-        if territory.kind in ("commune", "epci", "ept"):
-            for key, codes in sorted(self.programmes.items()):
-                if any(c.code in codes for c in communes):
-                    programmes.append(key)
-            group = territory.code if territory.kind != "commune" else (
-                territory.ept_siren or territory.epci_siren)
-            industrie = self.industrie.get(group or "", ())
-            if not industrie and territory.kind == "commune" and territory.epci_siren:
-                industrie = self.industrie.get(territory.epci_siren, ())
-            if industrie:
-                programmes.append("territoires-industrie")
-        density = self.density.get(territory.code) if territory.kind == "commune" else None
-        ordered = tuple(sorted(massifs, key=lambda name: (-massifs[name], name)))
-        return TerritoryContext(tuple(found), tuple(programmes), density, share, qpv, littoral,
-                                ordered, industrie)
-
-
-def _departement_council(territory: Territory, name: str | None, tncc: int) -> str | None:
-    """Who exercises the départemental competences over a territory, as a phrase."""
-    dep = territory.departement_code
-    if territory.epci_type == "MET69" or territory.status is special.LYON:
-        return "la Métropole de Lyon"
-    fixed = {"75": "la Ville de Paris", "2A": "la Collectivité de Corse",
-             "2B": "la Collectivité de Corse", "67": "la Collectivité européenne d'Alsace",
-             "68": "la Collectivité européenne d'Alsace",
-             "6AE": "la Collectivité européenne d'Alsace",
-             "972": "la Collectivité territoriale de Martinique",
-             "973": "la Collectivité territoriale de Guyane",
-             "976": "le Département de Mayotte"}
-    if dep in fixed:
-        return fixed[dep]
-    if not name or dep in special.OVERSEAS_COLLECTIVITES or territory.kind == "region":
-        return None
-    return "le conseil départemental " + special.of_name(name, tncc)
-
-
-def _region_council(territory: Territory, name: str | None, tncc: int) -> str | None:
-    """Who exercises the régional competences over a territory, as a phrase."""
-    fixed = {"94": "la Collectivité de Corse", "02": "la Collectivité territoriale de Martinique",
-             "03": "la Collectivité territoriale de Guyane", "06": "le Département de Mayotte"}
-    if territory.region_code in fixed:
-        return fixed[territory.region_code]
-    if not name or territory.region_code in special.OVERSEAS_COLLECTIVITES:
-        return None
-    return "le conseil régional " + special.of_name(name, tncc)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -996,35 +751,6 @@ def _is_kind(territory: Territory, kinds: Iterable[str]) -> bool:
     return any(territory.kind == kind or (territory.status is not None
                                           and kind in territory.status.competences)
                for kind in kinds)
-
-
-def _drop_words(text: str, count: int) -> str:
-    """``text`` without its first ``count`` words (as ``fold`` counts them)."""
-    words = list(re.finditer(r"[^\W_]+", text))
-    return text[words[count].start():] if count < len(words) else ""
-
-
-_LINK_WORDS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "sur",
-                         "sous", "aux", "au", "a"})
-_ACRONYM = re.compile(r"\(([^()]{1,40})\)")
-
-
-def _group_names(name: str) -> list[str]:
-    """Short names of an EPCI or EPT: the acronym its name gives in parentheses (« CAPI »),
-    and its initials (« Grand Paris Sud Est Avenir »: « gpsea »; « CA du Pays Ajaccien »:
-    « capa »), folded; initials of fewer than 3 letters are left out."""
-    found = [fold(acronym) for acronym in _ACRONYM.findall(name)]
-    words = fold(_ACRONYM.sub(" ", name)).split()
-    letters = "".join(word if word in ("cc", "ca", "cu") else word[0]
-                      for word in words if word not in _LINK_WORDS and not word.isdigit())
-    if len(letters) >= 3:
-        found.append(letters)
-    return [key for key in found if key]
-
-
-def _label_key(label: str) -> str:
-    """Labels are matched as sent back by a button: only case and spacing may differ."""
-    return " ".join(label.casefold().split())
 
 
 def _head(key: str) -> str:
@@ -1066,179 +792,3 @@ def _fits(territory: Territory, query: _Query) -> bool:
     return not (query.region and territory.region_code != query.region)
 
 
-def _special_names(territory: Territory) -> list[str]:
-    """Other names a collectivité is called by (folded), found as exactly as its own."""
-    names = {
-        "collectivite-europeenne-d-alsace": ["alsace", "cea", "collectivite europeenne alsace"],
-        "collectivite-territoriale-de-guyane": ["guyane", "ctg", "guyane francaise"],
-        "collectivite-territoriale-de-martinique": ["martinique", "ctm"],
-        "collectivite-de-corse": ["corse", "ctc", "collectivite territoriale de corse"],
-        "ville-de-paris": ["ville de paris"],
-        "metropole-de-lyon": ["grand lyon"],
-        "mayotte": ["departement de mayotte", "departement region de mayotte"],
-    }
-    found = list(names.get(territory.status.key, ())) if territory.status else []
-    if territory.kind == "com":
-        found += {"975": ["spm", "saint pierre et miquelon"],
-                  "977": ["saint barth", "saint barts", "saint barthelemy"],
-                  "978": ["saint martin"],
-                  "984": ["taaf"], "986": ["wallis", "wallis et futuna", "futuna"],
-                  "987": ["polynesie", "polynesie francaise"],
-                  "988": ["nouvelle caledonie", "caledonie"],
-                  "989": ["clipperton", "ile de clipperton"]}.get(territory.code, [])
-    if territory.kind == "region" and territory.note and "ancienne région" in territory.label:
-        former = territory.label.split("ancienne région ", 1)[1].rstrip(")")
-        found.append(fold(former))
-    return found
-
-
-def _extra_codes(territory: Territory) -> list[str]:
-    """Codes that lead to a collectivité besides its own: its commune code for Saint-Martin
-    and Saint-Barthélemy."""
-    return [code for code, dep in special.COM_COMMUNES.items() if dep == territory.code]
-
-
-def _territories(data: dict[str, Any]) -> list[Territory]:
-    """Territory objects from the file's rows; labels are made unique at the end."""
-    regions = {code: (name, tncc, zone, population)
-               for code, name, tncc, zone, population in data["regions"]}
-    departements = {code: (name, region, tncc, zone, population)
-                    for code, name, region, tncc, zone, population in data["departements"]}
-    epcis = {row[0]: row for row in data["epci"]}
-    epts = {row[0]: row for row in data["ept"]}
-    postal_cache: dict[str, tuple[str, ...]] = {}
-
-    places = {dep: (dep, name, region, regions.get(region, ("",))[0])
-              for dep, (name, region, *_rest) in departements.items()}
-
-    def place(dep: str) -> tuple[str, str, str, str]:
-        return places.get(dep) or (dep, "", "", "")
-
-    found: list[Territory] = []
-    no_group = ("", None, None)
-    com_postal: dict[str, tuple[str, ...]] = {}
-    for code, name, dep, population, postal, epci, ept, siren in data["communes"]:
-        postal_codes = postal_cache.get(postal) or postal_cache.setdefault(
-            postal, tuple(postal.split()))
-        if code in special.COM_COMMUNES:  # Saint-Martin, Saint-Barthélemy: the COM itself
-            com_postal[special.COM_COMMUNES[code]] = postal_codes
-            continue
-        _, epci_name, epci_type = epcis.get(epci, no_group)[:3]
-        ept_name = epts.get(ept, no_group)[1]
-        where = place(dep)
-        status = note = None
-        if code == "75056":
-            status, note = special.PARIS, special.PARIS.note
-        elif dep in special.OVERSEAS_COLLECTIVITES:
-            status = special.OVERSEAS_COLLECTIVITES[dep]
-            note = status.note.format(name=_com_name(where[1]))
-        found.append(Territory(
-            "commune", code, name, f"{name} ({dep}, {where[1]})", population, *where,
-            epci or None, epci_name, epci_type, ept or None, ept_name, postal_codes,
-            status=status, note=note, siren=siren or None))
-    epci_count: dict[str, int] = defaultdict(int)
-    for siren, name, kind, population, members, dep in data["epci"]:
-        epci_count[dep] += 1
-        status = special.LYON if kind == "MET69" else None
-        found.append(Territory("epci", siren, name, f"{name} ({TYPE_LABELS.get(kind, kind)}, "
-                               f"{dep})", population, *place(dep), epci_type=kind,
-                               member_count=members, status=status,
-                               note=status.note if status else None))
-    for siren, name, population, members, dep, epci in data["ept"]:
-        epci_count[dep] += 1
-        found.append(Territory("ept", siren, name, f"{name} (EPT, {dep})", population,
-                               *place(dep), epci_siren=epci,
-                               epci_name=epcis.get(epci, no_group)[1], epci_type="EPT",
-                               member_count=members))
-    found.extend(_collectivites(regions, departements, epci_count, com_postal, data))
-    return _unique_labels(found)
-
-
-def _com_name(name: str) -> str:
-    return {"Wallis et Futuna": "Wallis-et-Futuna"}.get(name, name)
-
-
-def _collectivites(regions: dict[str, tuple], departements: dict[str, tuple],
-                   epci_count: dict[str, int], com_postal: dict[str, tuple[str, ...]],
-                   data: dict[str, Any]) -> list[Territory]:
-    """Départements, régions, collectivités uniques and d'outre-mer, former régions."""
-    communes_per_dep: dict[str, int] = defaultdict(int)
-    for row in data["communes"]:
-        communes_per_dep[row[2]] += 1
-    found: list[Territory] = []
-    region_epci: dict[str, int] = defaultdict(int)
-    for dep, (_name, region, *_rest) in departements.items():
-        region_epci[region] += epci_count.get(dep, 0)
-    merged_deps = {"75", "972", "973", "976"}  # the Ville de Paris; collectivités uniques
-    for code, (name, region, _tncc, _zone, population) in departements.items():
-        region_name = regions.get(region, ("",))[0]
-        if code in special.OVERSEAS_COLLECTIVITES:
-            status = special.OVERSEAS_COLLECTIVITES[code]
-            kind_label = {"nouvelle-caledonie": "collectivité à statut particulier",
-                          "sans-collectivite": "territoire sans collectivité"}.get(
-                status.key, "collectivité d'outre-mer")
-            found.append(Territory(
-                "com", code, _com_name(name), f"{_com_name(name)} ({kind_label}, {code})",
-                population or None, code, _com_name(name), code, _com_name(name),
-                postal_codes=com_postal.get(code, ()), member_count=communes_per_dep.get(code),
-                status=status, note=status.note.format(name=_com_name(name))))
-            continue
-        if code in merged_deps and code != "976":
-            continue
-        status = note = None
-        if code in ("2A", "2B"):
-            status = special.CORSE_DEPARTEMENT
-            note = status.note.format(name=f"La {name}")
-        elif code in ("67", "68"):
-            status = special.ALSACE_DEPARTEMENT
-            note = status.note.format(name=name)
-        elif code == "69":
-            status, note = special.RHONE, special.RHONE.note
-        elif code == "976":
-            status, note = special.MAYOTTE, special.MAYOTTE.note
-        count = sum(n for d, n in communes_per_dep.items() if d == code)
-        found.append(Territory(
-            "departement", code, name, f"{name} (département, {code})", population or None,
-            code, name, region, region_name, member_count=count, status=status, note=note,
-            epci_count=epci_count.get(code, 0)))
-    alsace_population = sum(departements[d][4] for d in ("67", "68") if d in departements)
-    if "67" in departements:
-        found.append(Territory(
-            "departement", "6AE", special.ALSACE.name, f"{special.ALSACE.name} (67, 68)",
-            alsace_population, "6AE", special.ALSACE.name, "44", regions.get("44", ("",))[0],
-            member_count=communes_per_dep.get("67", 0) + communes_per_dep.get("68", 0),
-            status=special.ALSACE, note=special.ALSACE.note,
-            epci_count=epci_count.get("67", 0) + epci_count.get("68", 0)))
-    singles = {"94": (special.CORSE, ""), "03": (special.GUYANE, "973"),
-               "02": (special.MARTINIQUE, "972")}
-    for code, (name, _tncc, zone, population) in regions.items():
-        if zone == "com" or code == "06":  # the COM are above; Mayotte is its département
-            continue
-        status, dep = singles.get(code, (None, ""))
-        display = status.name if status else name
-        label = (f"{display} ({dep})" if dep else f"{display} (région)")
-        dep_name = departements[dep][0] if dep in departements else ""
-        found.append(Territory(
-            "region", code, display, label, population or None, dep, dep_name, code, name,
-            member_count=sum(1 for d in departements.values() if d[1] == code),
-            status=status, note=status.note if status else None,
-            epci_count=region_epci.get(code, 0)))
-    for former, code in special.FORMER_REGIONS.items():
-        if code not in regions:
-            continue
-        name, _tncc, _zone, population = regions[code]
-        found.append(Territory(
-            "region", code, name, f"{name} (ancienne région {former})", population or None,
-            "", "", code, name, member_count=sum(1 for d in departements.values()
-                                                 if d[1] == code),
-            note=special.former_region_note(former, name), epci_count=region_epci.get(code, 0)))
-    return found
-
-
-def _unique_labels(territories: list[Territory]) -> list[Territory]:
-    """Add the code to any label two territories share, so a label always names one."""
-    seen: dict[str, int] = defaultdict(int)
-    for territory in territories:
-        seen[territory.label] += 1
-    return [t if seen[t.label] == 1 else replace(t, label=f"{t.label[:-1]}, {t.code})")
-            for t in territories]
