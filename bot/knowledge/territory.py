@@ -72,7 +72,8 @@ __all__ = ["DENSITY_LABELS", "KINDS", "MEDIUM_MAX", "RURAL_LEVELS", "SMALL_MAX",
 # In a tier, with nothing asked: the collectivités named by a département or région name
 # first (« Creuse » is the département before the commune of 186 inhabitants), then the
 # communes, then the groupings.
-_GROUP = {"departement": 0, "region": 0, "com": 0, "commune": 1, "epci": 2, "ept": 2}
+_GROUP = {"departement": 0, "region": 0, "com": 0, "commune": 2, "epci": 3, "ept": 3}
+_FORMER_REGION_GROUP = 1  # « Alsace »: the collectivité of that name first, then Grand Est
 FORMAT = 2
 DATA_FILE = Path("territoires") / "territoires.json.gz"
 MAX_QUERY = 200  # longer text is not a territory name (the longest label is ~110 characters)
@@ -200,8 +201,8 @@ class TerritoryIndex:
         for position, tid in enumerate(order):
             self._order[tid] = position
         # The same, by group first (see _GROUP): bits 37-38 (see ``_ranker``).
-        self._default_rank = [_GROUP[t.kind] << 37 | self._order[tid]
-                              for tid, t in enumerate(territories)]
+        self._default_rank = [(_FORMER_REGION_GROUP if _is_former_region(t) else _GROUP[t.kind])
+                              << 37 | self._order[tid] for tid, t in enumerate(territories)]
         self._contexts = ContextData(data.get("contexts", {}), data.get("programmes", {}))
         self._contexts.tncc = {
             **{("dep", row[0]): row[3] for row in data.get("departements", ())},
@@ -233,8 +234,7 @@ class TerritoryIndex:
 
     def _add(self, tid: int, territory: Territory) -> None:
         key = fold(territory.name)
-        if territory.note and territory.kind == "region" and territory.label.endswith(")") \
-                and "ancienne région" in territory.label:
+        if _is_former_region(territory):
             return  # a former région's entry: found by its former name only (_add_aliases)
         self._by_label[label_key(territory.label)] = tid
         if territory.kind in ("commune", "epci", "ept"):
@@ -286,7 +286,6 @@ class TerritoryIndex:
         for tid, territory in enumerate(self.territories):
             for alias in special_names(territory):
                 self._add_key(alias, EXACT, tid)
-                self._by_label.setdefault(alias, tid)
             if territory.kind == "com" or territory.status is not None:
                 for code in extra_codes(territory):
                     self._by_code[code].append(tid)
@@ -743,6 +742,10 @@ def _whole_words(name: str, size: int) -> bool:
     end = name.find(" ", size)
     word_end = len(name) if end < 0 else end
     return size - start >= 5 and word_end - size >= 3
+
+
+def _is_former_region(territory: Territory) -> bool:
+    return territory.kind == "region" and "(ancienne région " in territory.label
 
 
 def _is_kind(territory: Territory, kinds: Iterable[str]) -> bool:
