@@ -209,6 +209,7 @@ class TerritoryIndex:
             **{("region", row[0]): row[2] for row in data.get("regions", ())},
             ("dep", "6AE"): 3}  # « de la Collectivité européenne d'Alsace »
         self._members: dict[tuple[str, str], list[int]] | None = None
+        self._sirens: dict[str, tuple[int]] | None = None
         self._context_cache: dict[int, TerritoryContext] = {}
 
     # -- building ---------------------------------------------------------------------
@@ -233,34 +234,44 @@ class TerritoryIndex:
                 gc.enable()
 
     def _add(self, tid: int, territory: Territory) -> None:
+        """Index one territory (run ~36,000 times at load: the commune path is kept short)."""
+        kind = territory.kind
         key = fold(territory.name)
+        by_key = self._by_key
+        if kind == "commune":
+            self._by_label[territory.label.casefold()] = tid  # labels have single spaces
+            self._by_code[territory.code].append(tid)
+            for postal in territory.postal_codes:
+                self._by_postal[postal].append(tid)
+            by_key[key].append((EXACT, tid))
+            if key[0] == "l":
+                bare = without_article(key)
+                if bare != key:
+                    by_key[bare].append((ALTERNATE, tid))
+            return
         if _is_former_region(territory):
             return  # a former région's entry: found by its former name only (_add_aliases)
         self._by_label[label_key(territory.label)] = tid
-        if territory.kind in ("commune", "epci", "ept"):
+        if kind in ("epci", "ept"):
             self._by_code[territory.code].append(tid)
-            if territory.siren:
-                self._by_code[territory.siren].append(tid)
-            for postal in territory.postal_codes:
-                self._by_postal[postal].append(tid)
-        self._by_key[key].append((EXACT, tid))
+        by_key[key].append((EXACT, tid))
         bare = without_article(key)
         if bare != key:
-            self._by_key[bare].append((ALTERNATE, tid))
-        if territory.kind in ("epci", "ept"):
+            by_key[bare].append((ALTERNATE, tid))
+        if kind in ("epci", "ept"):
             self._add_key(core_name(key)[0], ALTERNATE, tid)
             self._add_key(without_head(key), ALTERNATE, tid)
             for short in group_names(territory.name):
                 self._add_key(short, ALTERNATE, tid)
-        if territory.kind in ("departement", "com"):
+        if kind in ("departement", "com"):
             self._by_dep_code.setdefault(territory.code, tid)
             self._dep_by_name.setdefault(key, territory.code)
             self._dep_by_name.setdefault(bare, territory.code)
-        if territory.kind == "region" and territory.departement_code:  # CTG, CTM
+        if kind == "region" and territory.departement_code:  # CTG, CTM
             self._by_dep_code.setdefault(territory.departement_code, tid)
         if territory.status is special.MAYOTTE:
             self._by_region_code.setdefault(territory.region_code, tid)
-        if territory.kind == "region":
+        if kind == "region":
             self._by_region_code.setdefault(territory.code, tid)
             self._region_by_name.setdefault(key, territory.code)
             self._region_by_name.setdefault(bare, territory.code)
@@ -284,6 +295,8 @@ class TerritoryIndex:
                 self._add_key(key, FORMER, tid)
                 self._add_key(without_article(key), FORMER, tid)
         for tid, territory in enumerate(self.territories):
+            if territory.kind == "commune" and territory.status is None:
+                continue
             for alias in special_names(territory):
                 self._add_key(alias, EXACT, tid)
             if territory.kind == "com" or territory.status is not None:
@@ -401,7 +414,8 @@ class TerritoryIndex:
         code."""
         compact = re.sub(r"[\s.:°/-]", "", text).upper()
         if _SIREN.fullmatch(compact) and code in (None, "siren"):
-            return [(t, EXACT) for t in self._ranked(self._by_code.get(compact, ()), limit)]
+            ids = self._by_code.get(compact) or self._commune_sirens().get(compact, ())
+            return [(t, EXACT) for t in self._ranked(ids, limit)]
         if _INSEE_OR_POSTAL.fullmatch(compact) and code in (None, "insee", "postal"):
             return self._by_number(compact.zfill(5), limit, code)
         if code is None and _DEP_CODE.fullmatch(text.strip().upper()):
@@ -490,6 +504,13 @@ class TerritoryIndex:
             for territory in self._ranked(self._by_former_code.get(code, ()), limit):
                 found.setdefault(territory.code, (territory, FORMER))
         return list(found.values())[:limit]
+
+    def _commune_sirens(self) -> dict[str, tuple[int]]:
+        """SIREN of each commune, indexed on the first SIREN query (kept out of load time)."""
+        if self._sirens is None:
+            self._sirens = {t.siren: (tid,) for tid, t in enumerate(self.territories)
+                            if t.siren}
+        return self._sirens
 
     def _by_dep_number(self, code: str, limit: int, prefer: str | None
                        ) -> list[tuple[Territory, int]]:

@@ -14,10 +14,9 @@ class ContextData:
     d'industrie), and the articles of département and région names."""
 
     def __init__(self, contexts: dict[str, Any], programmes: dict[str, Any]):
-        self.density = {code: int(level) for level, codes in contexts.get("densite", {}).items()
-                        for code in codes}
-        self.massif = {code: name for name, codes in contexts.get("massif", {}).items()
-                       for code in codes}
+        self._raw = contexts  # density and massifs by commune: built on first use (load time)
+        self._density: dict[str, int] | None = None
+        self._massif: dict[str, str] | None = None
         self.qpv = {code: count for code, count in contexts.get("qpv", [])}
         self.littoral = frozenset(contexts.get("littoral", ()))
         self.programmes = {key: frozenset(codes) for key, codes in programmes.items()
@@ -27,20 +26,38 @@ class ContextData:
         self.available = frozenset(contexts) | frozenset(programmes)
         self.tncc: dict[tuple[str, str], int] = {}
 
+    @property
+    def density(self) -> dict[str, int]:
+        """Commune code -> level 1-7 of the grille de densité."""
+        if self._density is None:
+            self._density = {code: int(level)
+                             for level, codes in self._raw.get("densite", {}).items()
+                             for code in codes}
+        return self._density
+
+    @property
+    def massif(self) -> dict[str, str]:
+        """Commune code -> name of its massif."""
+        if self._massif is None:
+            self._massif = {code: name for name, codes in self._raw.get("massif", {}).items()
+                            for code in codes}
+        return self._massif
+
     def of(self, territory: Territory, communes: list[Territory]) -> TerritoryContext:
         found: list[str] = []
         population = rural = 0
         qpv = littoral = 0
         massifs: dict[str, int] = {}
+        density, massif_of = self.density, self.massif
         for commune in communes:
             weight = commune.population or 0
-            level = self.density.get(commune.code)
+            level = density.get(commune.code)
             if level is not None:
                 population += weight
                 rural += weight if level in RURAL_LEVELS else 0
             qpv += commune.code in self.qpv
             littoral += commune.code in self.littoral
-            massif = self.massif.get(commune.code)
+            massif = massif_of.get(commune.code)
             if massif:
                 massifs[massif] = massifs.get(massif, 0) + 1
         share = rural / population if population else None

@@ -55,7 +55,7 @@ def fold(text: str) -> str:
     if not _ABBREVIATIONS.keys().isdisjoint(words):
         words = [_ABBREVIATIONS.get(w, w) for w in words]
     folded = " ".join(words)
-    if " n d " in f" {folded} ":  # « N.-D. » is Notre-Dame
+    if "n d" in folded and " n d " in f" {folded} ":  # « N.-D. » is Notre-Dame
         folded = f" {folded} ".replace(" n d ", " notre dame ").strip()
     return folded
 
