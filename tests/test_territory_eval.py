@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.knowledge.territory import TerritoryIndex, default_territory_path
-from bot.knowledge.territory_eval import identities, load_cases, evaluate
+from bot.knowledge.territory_eval import evaluate, identities, load_cases
 
 CASES = PROJECT_ROOT / "tests" / "data" / "territory_inputs.yaml"
 
