@@ -1,13 +1,16 @@
-"""Territory index benchmark: load time, memory, lookup latency.
+"""Territory index benchmark: accuracy, load time, memory, lookup latency.
 
 Run by hand (not a test):  python benchmarks/territory.py [--queries 5000] [--seed 1]
 
-Prints the load time of ``content/territoires/territoires.json.gz`` (first load, then the best
-of a few), the memory the index holds (RSS growth of the first load, and what tracemalloc counts
-for one more), and the p50/p95/p99/max latency of ``lookup`` over a seeded mix of queries as
-agents type them: names (exact, lower case without accents, abbreviated « st », truncated, with
-one typo, with a département), postal and INSEE codes, SIRENs, EPCI names with « CC »/« agglo »,
-and garbage.
+Prints the accuracy of the resolver on the blind evaluation set
+(``tests/data/territory_inputs.yaml``) for each split and category; the size of
+``content/territoires/``; the load time of ``territoires.json.gz`` (first load, then the best of
+a few); the memory the index holds (RSS growth of the first load, and what tracemalloc counts for
+one more, with the context groups built); and the p50/p95/p99/max latency of ``resolve`` over a
+seeded mix of queries as agents type them (names exact, lower case without accents, abbreviated
+« st », truncated, with one typo, with a département; postal and INSEE codes, SIRENs, EPCI names
+with « CC »/« agglo », départements, régions, garbage), over the evaluation set's inputs, and of
+what the chat's resolver does for each reading (contexts, programmes, neighbours).
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import PROJECT_ROOT
+from bot.knowledge.profile import find_territories, territory_facts
 from bot.knowledge.territory import Territory, TerritoryIndex, default_territory_path
+from bot.knowledge.territory_eval import evaluate, load_cases
 
 PATH = default_territory_path(PROJECT_ROOT / "content")
+CASES = PROJECT_ROOT / "tests" / "data" / "territory_inputs.yaml"
 
 
 def rss_kib() -> int:
@@ -56,7 +62,8 @@ def plain(text: str) -> str:
 def queries(index: TerritoryIndex, count: int, rng: random.Random) -> list[tuple[str, str]]:
     """(kind of query, text) pairs, in a fixed proportion of kinds."""
     communes = [t for t in index.territories if t.kind == "commune"]
-    groups = [t for t in index.territories if t.kind != "commune"]
+    groups = [t for t in index.territories if t.kind in ("epci", "ept")]
+    places = [t for t in index.territories if t.kind in ("departement", "region", "com")]
     makers: list[tuple[str, Callable[[Territory], str], list[Territory]]] = [
         ("name", lambda t: t.name, communes),
         ("plain name", lambda t: plain(t.name).replace("saint-", "st "), communes),
@@ -68,6 +75,8 @@ def queries(index: TerritoryIndex, count: int, rng: random.Random) -> list[tuple
         ("EPCI name", lambda t: t.name, groups),
         ("EPCI agglo", lambda t: "agglo " + plain(t.name).removeprefix("ca "), groups),
         ("SIREN", lambda t: t.code, groups),
+        ("dep/region", lambda t: plain(t.name), places),
+        ("dep number", lambda t: t.departement_code or t.code, places),
         ("garbage", lambda t: "".join(rng.choice("xqzw!?#42 ") for _ in range(12)), communes),
     ]
     found = []
@@ -80,6 +89,21 @@ def queries(index: TerritoryIndex, count: int, rng: random.Random) -> list[tuple
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def timed(function, items) -> list[float]:
+    """Milliseconds of ``function(item)`` for each item."""
+    found = []
+    for item in items:
+        start = time.perf_counter()
+        function(item)
+        found.append((time.perf_counter() - start) * 1000)
+    return found
+
+
+def summary(values: list[float]) -> str:
+    return (f"p50 {statistics.median(values):.3f}  p95 {percentile(values, 0.95):.3f}  "
+            f"p99 {percentile(values, 0.99):.3f}  max {max(values):.3f}")
 
 
 def main() -> None:
@@ -102,15 +126,32 @@ def main() -> None:
     gc.collect()
     tracemalloc.start()
     kept = TerritoryIndex.load(PATH)
+    kept.context(kept.resolve("Creuse").best[0])  # builds the groups of communes, once
     traced, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del kept
 
-    print(f"file: {PATH.relative_to(PROJECT_ROOT)}, {PATH.stat().st_size / 1024:.0f} KiB, "
-          f"@etalab/decoupage-administratif {index.version}, {len(index)} territories")
+    folder = sum(f.stat().st_size for f in PATH.parent.iterdir())
+    print(f"file: {PATH.relative_to(PROJECT_ROOT)}, {PATH.stat().st_size / 1024:.0f} KiB "
+          f"(folder {folder / 1024:.0f} KiB), @etalab/decoupage-administratif {index.version}, "
+          f"{len(index)} territories")
     print(f"load: first {first * 1000:.0f} ms, best of 3 more {min(timings) * 1000:.0f} ms")
     print(f"memory: RSS +{grown / 1024:.1f} MiB on first load; tracemalloc "
-          f"{traced / 2**20:.1f} MiB held, {peak / 2**20:.1f} MiB peak while loading")
+          f"{traced / 2**20:.1f} MiB held (context groups built), {peak / 2**20:.1f} MiB peak "
+          "while loading")
+
+    cases = load_cases(CASES)
+    scores = evaluate(index, cases)
+    print("accuracy on the blind set (tuned on dev only):")
+    for split in ("dev", "test"):
+        score = scores[split]
+        print(f"  {split:<5} {score.passed}/{score.total} = {score.accuracy:.1%}")
+    categories = sorted({case.category for case in cases})
+    print(f"  {'category':<18}{'dev':>9}{'test':>9}")
+    for category in categories:
+        cells = [scores.get(f"{split}/{category}") for split in ("dev", "test")]
+        print(f"  {category:<18}" + "".join(
+            f"{f'{c.passed}/{c.total}' if c else '-':>9}" for c in cells))
 
     rng = random.Random(args.seed)
     mix = queries(index, args.queries, rng)
@@ -118,17 +159,22 @@ def main() -> None:
     hits: dict[str, int] = {}
     for kind, text in mix:
         start = time.perf_counter()
-        found = index.lookup(text)
+        found = index.resolve(text).all
         latencies.setdefault(kind, []).append((time.perf_counter() - start) * 1000)
         hits[kind] = hits.get(kind, 0) + bool(found)
     everything = [ms for values in latencies.values() for ms in values]
-    print(f"lookup over {len(everything)} queries (ms): p50 {statistics.median(everything):.3f}"
-          f"  p95 {percentile(everything, 0.95):.3f}  p99 {percentile(everything, 0.99):.3f}"
-          f"  max {max(everything):.3f}")
+    print(f"resolve over {len(everything)} generated queries (ms): {summary(everything)}")
     print(f"{'kind':<14}{'n':>6}{'found':>7}{'p50':>9}{'p95':>9}{'max':>9}")
     for kind, values in latencies.items():
         print(f"{kind:<14}{len(values):>6}{hits[kind]:>7}{statistics.median(values):>9.3f}"
               f"{percentile(values, 0.95):>9.3f}{max(values):>9.3f}")
+    texts = [case.text for case in cases]
+    print(f"resolve over the {len(texts)} inputs of the blind set (ms): "
+          f"{summary(timed(index.resolve, texts))}")
+    chat = timed(lambda text: [territory_facts(t, None, index)
+                               for t in find_territories(index, text)], texts)
+    print(f"the chat's resolver (readings + contexts + neighbours), same inputs (ms): "
+          f"{summary(chat)}")
 
 
 if __name__ == "__main__":

@@ -13,13 +13,13 @@ import click
 
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.knowledge.profile import build_profile, territory_facts
+from bot.knowledge.profile import build_profile, load_territories, territory_facts
 from bot.knowledge.recommend import HEADINGS, describe_item, recommendations
 from bot.knowledge.roadmap import outline, render_html, render_markdown, roadmap_filename
 from bot.knowledge.scoring import Profile, Ranked
 
 if TYPE_CHECKING:
-    from bot.knowledge.territory import Territory
+    from bot.knowledge.territory import Territory, TerritoryIndex
 
 TYPES = ("commune", "epci", "ept", "departement", "region")
 STEPS = ("identifier", "soutenir", "ancrer")
@@ -42,8 +42,16 @@ def profile_options(command):
         click.option("--step", type=click.Choice(STEPS), default=None,
                      help="Where the collectivité stands: identifier, soutenir or ancrer."),
         click.option("--territory", default=None, metavar="CODE_OR_NAME",
-                     help="A commune (name, postal or INSEE code) or an EPCI (name or SIREN): "
-                          "fills the type, region (its CRESS) and size."),
+                     help="A commune (name, postal or INSEE code), an EPCI or EPT (name or "
+                          "SIREN), a département (name or number), a région (name or INSEE "
+                          "code) or a collectivité d'outre-mer: fills the type, region (its "
+                          "CRESS), size, contexts and programmes."),
+        click.option("--region", default=None, metavar="CODE_OR_NAME",
+                     help="The région (name or INSEE code) when no territory gives it, e.g. "
+                          "--type region --region Occitanie."),
+        click.option("--programmes", default=None, metavar="LIST",
+                     help="Comma list of: pvd, acv, frr, territoires-industrie, villages-avenir "
+                          "(default: those of --territory; 'none' for none)."),
         click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), default="fr",
                      show_default=True, help="Language of the texts."),
     ]
@@ -60,23 +68,52 @@ def _split(value: str, vocabulary: str, option: str, kb: KnowledgeBase) -> froze
     return values
 
 
-def _territory(kb_dir: Path, query: str) -> Territory:
-    from bot.knowledge.profile import find_territories, load_territories
+def _index(kb_dir: Path) -> TerritoryIndex:
     from bot.knowledge.territory import default_territory_path
 
-    found = find_territories(load_territories(default_territory_path(kb_dir)), query)
-    if not found:
-        raise click.BadParameter(f"no commune or EPCI matches {query!r}; try a postal code, an "
-                                 "INSEE code or a SIREN", param_hint="--territory")
-    if len(found) > 1:
-        others = "; ".join(t.label for t in found[1:6])
-        click.echo(f"Note: {query!r} matches {len(found)} territories; using {found[0].label} "
-                   f"(others: {others}). Give an INSEE code or a SIREN to choose.", err=True)
-    return found[0]
+    return load_territories(default_territory_path(kb_dir))
 
 
-def _load(ctx: click.Context, type_, contexts, themes, step, territory
-          ) -> tuple[KnowledgeBase, Profile, Territory | None]:
+def _territory(index: TerritoryIndex, query: str, type_: str | None
+               ) -> tuple[Territory, list[Territory]]:
+    """The most likely reading (of the type asked, if any) and the other readings."""
+    found = index.resolve(query, prefer=type_)
+    if not found.best and not found.others:
+        raise click.BadParameter(f"no collectivité matches {query!r}; try a postal code, an "
+                                 "INSEE code, a SIREN, a département number or a région name",
+                                 param_hint="--territory")
+    readings = found.all
+    chosen = readings[0]
+    others = readings[1:]
+    if len(found.best) > 1 or (found.best and found.best[0] is not chosen):
+        listed = "; ".join(t.label for t in others[:5])
+        click.echo(f"Note: {query!r} matches {len(found.best)} territories; using {chosen.label} "
+                   f"(others: {listed}). Give a code, or --type, to choose.", err=True)
+    elif not found.best:
+        listed = "; ".join(t.label for t in others[:5])
+        click.echo(f"Note: nothing is named exactly {query!r}; using the closest, "
+                   f"{chosen.label}" + (f" (others: {listed})." if listed else "."), err=True)
+    if chosen.note:
+        click.echo(f"Note: {chosen.note}", err=True)
+    return chosen, others
+
+
+def _region(index: TerritoryIndex, query: str, kb: KnowledgeBase) -> str:
+    """An INSEE région code from a code or a name (today's, former, short: « PACA »)."""
+    code = query.strip()
+    if code in kb.vocabularies.get("regions", {}):
+        return code
+    for territory in index.resolve(query, prefer="region").all:
+        if territory.kind == "region" or (territory.status is not None
+                                          and territory.status.key == "mayotte"):
+            return territory.region_code
+    raise click.BadParameter(f"no région matches {query!r}; choose among: "
+                             f"{', '.join(kb.vocabularies.get('regions', {}))} or a name",
+                             param_hint="--region")
+
+
+def _load(ctx: click.Context, type_, contexts, themes, step, territory, region=None,
+          programmes=None) -> tuple[KnowledgeBase, Profile, Territory | None, list[Territory]]:
     settings = ctx.obj
     kb, problems = load_knowledge(settings.content_dir, Path.cwd())
     errors = [p for p in problems if p.severity == "error"]
@@ -85,12 +122,23 @@ def _load(ctx: click.Context, type_, contexts, themes, step, territory
             click.echo(str(problem), err=True)
         click.echo("The content has errors: run 'essbot content validate'.", err=True)
         raise SystemExit(1)
-    place = _territory(settings.content_dir, territory) if territory else None
+    index = _index(settings.content_dir) if territory or region else None
+    place, others = _territory(index, territory, type_) if territory else (None, [])
+    region_code = _region(index, region, kb) if region else None
+    if place is not None and region_code and place.region_code != region_code:
+        click.echo(f"Note: --region {region} is not the région of {place.label}; using the "
+                   "territory's.", err=True)
+    chosen_programmes = None
+    if programmes is not None:
+        chosen_programmes = frozenset() if programmes.strip() == "none" else _split(
+            programmes, "programmes", "--programmes", kb)
     profile = build_profile(kb.scoring, type=type_,
                             contexts=_split(contexts, "contexts", "--context", kb),
                             themes=_split(themes, "themes", "--themes", kb),
-                            step=step, territory=place)
-    return kb, profile, place
+                            step=step, territory=place, index=index, region=region_code,
+                            programmes=chosen_programmes)
+    ctx.meta["territory_index"] = index
+    return kb, profile, place, others
 
 
 def _item_json(kb: KnowledgeBase, ranked: Ranked, lang: str) -> dict[str, Any]:
@@ -106,18 +154,27 @@ def _item_json(kb: KnowledgeBase, ranked: Ranked, lang: str) -> dict[str, Any]:
     return data
 
 
-def _profile_json(profile: Profile, place: Territory | None) -> dict[str, Any]:
+def _profile_json(profile: Profile, place: Territory | None, others: list[Territory],
+                  index: TerritoryIndex | None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "type": profile.type, "contexts": sorted(profile.contexts),
         "themes": sorted(profile.themes), "step": profile.step, "region": profile.region,
-        "size": profile.size, "territory": None,
+        "size": profile.size, "programmes": sorted(profile.programmes), "territory": None,
     }
     if place is not None:
-        facts = territory_facts(place)
-        data["territory"] = {"kind": place.kind, "code": place.code, "name": place.name,
-                             "label": place.label, "population": place.population,
-                             "departement": facts["departement"], "region": place.region_code,
-                             "epci": facts["epci"]}
+        facts = territory_facts(place, None, index)
+        data["territory"] = {
+            "kind": place.kind, "code": place.code, "name": place.name, "label": place.label,
+            "population": place.population, "departement": facts["departement"],
+            "region": place.region_code, "epci": facts["epci"],
+            **{key: facts.get(key) for key in (
+                "status", "note", "competences", "member_count", "detected_contexts",
+                "programmes", "massif", "density", "epci_name", "epci_members", "ept_name",
+                "departement_name", "departement_council", "departement_epci_count",
+                "region_name", "region_council")},
+            "alternatives": [{"kind": t.kind, "code": t.code, "label": t.label}
+                             for t in others[:7]],
+        }
     return data
 
 
@@ -126,28 +183,34 @@ def _profile_json(profile: Profile, place: Territory | None) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (profile, levers, funding, "
                                                       "contacts, examples).")
 @click.pass_context
-def recommend(ctx: click.Context, type_, contexts, themes, step, territory, lang,
-              as_json) -> None:
+def recommend(ctx: click.Context, type_, contexts, themes, step, territory, region, programmes,
+              lang, as_json) -> None:
     """Recommend levers, funding tools, contacts and examples for a profile.
 
     Each item says why it was chosen; the same profile always gives the same answer.
 
         essbot recommend --territory 35238 --themes alimentation --step soutenir
     """
-    kb, profile, place = _load(ctx, type_, contexts, themes, step, territory)
+    kb, profile, place, others = _load(ctx, type_, contexts, themes, step, territory, region,
+                                       programmes)
     chosen = recommendations(kb, profile, "full")
     if as_json:
-        data: dict[str, Any] = {"profile": _profile_json(profile, place)}
+        data: dict[str, Any] = {"profile": _profile_json(profile, place, others,
+                                                         ctx.meta.get("territory_index"))}
         for kind, key in JSON_KINDS.items():
             data[key] = [_item_json(kb, r, lang) for r in chosen[kind]]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     t = translator(lang)
-    if place is not None:
+    if place is not None or profile.region:
         facts = [kb.label(vocabulary, value, t) for vocabulary, value in (
             ("collectivites", profile.type), ("regions", profile.region),
-            ("sizes", profile.size)) if value]
-        click.echo(f"{place.label} — {', '.join(facts)}\n")
+            ("sizes", profile.size)) if value in kb.vocabularies.get(vocabulary, {})]
+        extra = [kb.label("contexts", value, t) for value in sorted(profile.contexts)]
+        extra += [kb.label("programmes", value, t) for value in sorted(profile.programmes)]
+        head = f"{place.label} — " if place is not None else ""
+        click.echo(f"{head}{', '.join(facts)}" + (f" ({', '.join(extra)})" if extra else "")
+                   + "\n")
     for kind, ranked in chosen.items():
         if not ranked:
             continue
@@ -162,12 +225,14 @@ def recommend(ctx: click.Context, type_, contexts, themes, step, territory, lang
               help="File to write; its extension (.md or .html) sets the format. Default: "
                    "both formats in the current folder.")
 @click.pass_context
-def plan(ctx: click.Context, type_, contexts, themes, step, territory, lang, output) -> None:
+def plan(ctx: click.Context, type_, contexts, themes, step, territory, region, programmes, lang,
+         output) -> None:
     """Write the feuille de route (Markdown and printable HTML) for a profile.
 
         essbot plan --territory "Rennes Métropole" --themes mobilite --step identifier
     """
-    kb, profile, _ = _load(ctx, type_, contexts, themes, step, territory)
+    kb, profile, _, _ = _load(ctx, type_, contexts, themes, step, territory, region,
+                              programmes)
     if profile.step is None:
         raise click.BadParameter("the feuille de route needs the step", param_hint="--step")
     t = translator(lang)

@@ -9,7 +9,7 @@ from bot.channels.console import ConsoleChannel
 from tests.conftest import run_essbot
 
 PARCOURS = "\n".join([
-    "/start", "1", "Pont-Aven", "Oui", "rural", "littoral", "Continuer",
+    "/start", "1", "Pont-Aven", "Oui", "Oui, c'est juste", "Continuer",
     "Alimentation", "Continuer", "2", ""])
 
 
@@ -19,8 +19,9 @@ def test_scripted_chat_walks_the_whole_parcours(tmp_path: Path):
     out = result.stdout
     assert out.startswith("Bonjour !")
     assert "  1. Commencer\n  2. Comment se déroule le parcours ?" in out
-    assert "Noté : Rural, Littoral." in out
     assert "J'ai trouvé : Pont-Aven (29, Finistère)" in out
+    assert "le conseil départemental du Finistère et le conseil régional de Bretagne" in out
+    assert "votre territoire présente ces caractéristiques : Rural, Littoral." in out
     assert ("Commune (Pont-Aven (29, Finistère)), territoire : Rural, Littoral, "
             "thèmes : Alimentation") in out
     assert "Pourquoi : Parce que" in out and "CRESS Bretagne" in out

@@ -14,7 +14,9 @@ def walk_to_themes(chat: Chat) -> None:
     chat.press("Commencer")
     chat.send("Vitré Communauté")
     chat.press("Oui")
-    chat.press("Rural")
+    assert "caractéristiques : Rural." in chat.text, "what open data suggests is shown"
+    chat.press("Oui, c'est juste")
+    assert "listes publiées : Action cœur de ville, Petites villes de demain" in chat.text
     chat.press("Continuer")
 
 
@@ -53,6 +55,11 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                   "region": "53", "taille": "grande",
                                   "contexte": ["rural"], "themes": ["alimentation",
                                                                     "economie-circulaire"],
+                                  "programmes": ["acv", "pvd", "territoires-industrie"],
+                                  "groupement": "CA Vitré Communauté",
+                                  "conseil_departemental":
+                                      "le conseil départemental d'Ille-et-Vilaine",
+                                  "conseil_regional": "le conseil régional de Bretagne",
                                   "etape": "identifier"}
     assert "CRESS Bretagne" in text, "the CRESS of the territory's region is recommended"
     documents = [reply.document for reply in chat.replies if reply.document]
@@ -66,8 +73,8 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
 
 
 def test_the_same_parcours_by_typed_text(chat: Chat):
-    for line in ["/start", "commencer", "Vitré", "oui", "rural", "continuer", "alimentation",
-                 "continuer", "3"]:
+    for line in ["/start", "commencer", "Vitré", "oui", "rural", "continuer", "continuer",
+                 "alimentation", "continuer", "3"]:
         chat.send(line)
     assert chat.conversation.state == "suite_ancrer"
     assert chat.conversation.slots["etape"] == "ancrer"
@@ -76,9 +83,11 @@ def test_the_same_parcours_by_typed_text(chat: Chat):
 
 def test_conditional_transition_on_a_multiple_slot(chat: Chat):
     walk_to_themes(chat)
-    chat.send("/retour")  # back to the context question
-    assert chat.conversation.state == "contexte_suite"
+    chat.send("/retour")  # back to the programmes, then to the context question
+    chat.send("/retour")
+    assert chat.conversation.state == "contexte_repere"
     chat.press("Quartiers prioritaires")
+    chat.press("Continuer")
     chat.press("Continuer")
     assert chat.conversation.state == "contrat_ville"
     chat.press("Non")
@@ -154,7 +163,7 @@ def test_a_territory_prefills_the_profile_and_can_be_corrected(chat: Chat):
     chat.press("Intercommunalité")
     assert chat.conversation.state == "taille", "the size of the EPCI is asked"
     chat.press("De 3 500")
-    assert chat.conversation.state == "contexte", "the region is known from the territory"
+    assert chat.conversation.state == "contexte_repere", "the region is known from the territory"
     assert chat.conversation.slots["collectivite"] == "epci"
     assert chat.conversation.slots["taille"] == "moyenne"
 

@@ -21,16 +21,17 @@ def test_a_new_process_resumes_the_conversation_at_the_same_step(tmp_path: Path)
     env = {"ESSBOT_DB": str(tmp_path / "bot.db")}
     first = run_essbot(["chat"], "/start\nCommencer\nMorlaix\nOui\n", env)
     assert first.returncode == 0, first.stderr
-    assert "Comment décririez-vous votre territoire ?" in first.stdout
-    second = run_essbot(["chat"], "3\n", env)  # a new process: "3" is the third context
+    assert "votre territoire présente ces caractéristiques : Urbain, Littoral." in first.stdout
+    second = run_essbot(["chat"], "3\n", env)  # a new process: "3" is the first context left
     assert second.returncode == 0, second.stderr
-    assert second.stdout.startswith("Noté : Urbain.")
+    assert second.stdout.startswith("Noté : Urbain, Littoral, Quartiers prioritaires (QPV).")
     assert "Bonjour" not in second.stdout
 
 
 def test_updates_of_one_conversation_are_handled_in_arrival_order(engine):
     chat = Chat(engine, user_id="ordered")
-    for step in ["/start", "Commencer", "Brest", "Oui", "Urbain", "Continuer"]:
+    for step in ["/start", "Commencer", "Brest", "Oui", "Non, je corrige", "Urbain", "Continuer",
+                 "Continuer"]:
         chat.send(step)
     assert chat.conversation.state == "themes"
     themes = ["alimentation", "mobilite", "habitat", "numerique", "culture-tourisme",
@@ -85,7 +86,7 @@ def test_different_conversations_proceed_while_one_is_busy(engine):
 def test_no_table_ever_holds_a_raw_user_id_or_typed_text(engine):
     raw_id, typed = "987654321", "Plougastel-Daoulas"
     chat = Chat(engine, user_id=raw_id, channel="telegram")
-    for step in ["/start", "Commencer", typed, "Oui", "Rural", "Continuer", "Habitat",
+    for step in ["/start", "Commencer", typed, "Oui", "Rural", "Continuer", "Continuer", "Habitat",
                  "Continuer", "Nous débutons", "/langue", "English", "/back", "n'importe quoi",
                  "/inconnue"]:
         chat.send(step)

@@ -72,8 +72,8 @@ def test_a_postal_code_shared_by_several_communes(index):
     assert found[0].name == "Quimperlé"
     assert len(found) > 2 and all("29300" in t.postal_codes or t.code == "29300"
                                   for t in found)
-    assert "Le Trévoux" in {t.name for t in found}
-    populations = [t.population for t in found]
+    assert found[1].name == "Le Trévoux", "the commune of that INSEE code comes second"
+    populations = [t.population for t in found if t.name != "Le Trévoux"]
     assert populations == sorted(populations, reverse=True)
 
 
@@ -244,7 +244,7 @@ def test_the_build_transform_is_deterministic_and_loadable(tmp_path):
     data = build.serialize(build.transform(FIXTURE, source))
     assert data == build.serialize(build.transform(shuffled, source))
     document = json.loads(gzip.decompress(data))
-    assert document["communes"][0] == ["22001", "Bourg", "22", 10, "22000", "243500139", ""]
+    assert document["communes"][0] == ["22001", "Bourg", "22", 10, "22000", "243500139", "", ""]
     assert document["epci"] == [["243500139", "Rennes Métropole", "METRO", 237000, 3, "35"]]
     assert ["35999", "", "35001", "ancien-code"] in document["aliases"]
     assert ["35002", "Vieux-Bourg", "35001", "deleguee"] in document["aliases"]

@@ -89,6 +89,7 @@ class FlowChoice:
     assign: tuple[tuple[str, str], ...] = ()  # set: slot = value
     add: tuple[tuple[str, str], ...] = ()  # add: value appended to a multiple slot
     when: Condition | None = None  # offered only when this holds
+    clear: tuple[str, ...] = ()  # clear: slots emptied (before set and add)
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands
 SLOT_KEYS = ("type", "vocabulary", "values", "multiple")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
               "renamed_from")
-CHOICE_KEYS = ("id", "label", "set", "add", "next", "when")
+CHOICE_KEYS = ("id", "label", "set", "add", "clear", "next", "when")
 CHOICES_FROM_KEYS = ("slot", "next")
 INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "resolve", "next")
 RESOLVE_KEYS = ("with", "set")
@@ -294,7 +294,12 @@ class FlowParser:
             self.error(node.position, f"{origin} needs 'next: <state>'")
             return None
         branches = self.branches(node["next"], node.at("next"), origin, conditions)
-        return FlowChoice(choice_id, label, branches, assign, add, when)
+        cleared = node.get("clear", [])
+        if not isinstance(cleared, list) or any(name not in self.slots for name in cleared):
+            self.error(node.at("clear") if "clear" in node else node.position,
+                       f"{origin}: 'clear' takes a list of slots, e.g. [contexte]")
+            cleared = []
+        return FlowChoice(choice_id, label, branches, assign, add, when, tuple(cleared))
 
     def _assignments(self, node: MarkedDict, key: str, origin: str) -> tuple[tuple[str, str], ...]:
         if key not in node:

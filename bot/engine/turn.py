@@ -312,6 +312,8 @@ class Turn:
     def apply_choice(self, choice: FlowChoice) -> None:
         conversation = self.conv
         slots = copy_slots(conversation.slots)
+        for slot in choice.clear:
+            slots.pop(slot, None)
         for slot, value in choice.assign:
             slots[slot] = value
         for slot, value in choice.add:

@@ -1,7 +1,10 @@
-"""From a territory to what it tells of the profile: type, size, region, overseas.
+"""From a territory to what it tells of the profile: type, size, region, contexts, programmes,
+and the names of the collectivités around it.
 
 Used by the flows (the ``territory`` resolver of an input) and by the
-``essbot recommend`` and ``essbot plan`` commands, so both pre-fill alike.
+``essbot recommend`` and ``essbot plan`` commands, so both pre-fill alike. What the open data
+says of the context (QPV, rural, littoral...) and the programmes are suggestions: the flow
+shows them and the agent confirms or corrects them.
 """
 
 from __future__ import annotations
@@ -12,29 +15,63 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine.flow import Candidate, ResolverSpec
 from bot.knowledge.scoring import Profile, ScoringRules
+from bot.knowledge.territory_model import DENSITY_LABELS
 
 if TYPE_CHECKING:
-    from bot.knowledge.territory import Territory, TerritoryIndex
+    from bot.knowledge.territory import Resolution, Territory, TerritoryIndex
 
 OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})  # INSEE codes (COG)
-TERRITORY_FACTS = frozenset({"type", "size", "region", "contexts", "code", "population",
-                             "name", "departement", "epci"})
+# What the resolver says of a territory. The first nine were there first: keep them.
+TERRITORY_FACTS = frozenset({
+    "type", "size", "region", "contexts", "code", "population", "name", "departement", "epci",
+    "kind", "label", "status", "note", "competences", "programmes", "detected_contexts",
+    "massif", "density", "epci_name", "epci_members", "ept_name", "groupement",
+    "departement_name",
+    "departement_council", "departement_epci_count", "region_name", "region_council",
+    "member_count",
+})
 
 
-def territory_facts(territory: Territory, rules: ScoringRules | None = None) -> dict[str, Any]:
-    """What a territory says of the collectivité; values of the taxonomy where they apply."""
-    size = rules.size_class(territory.population) if rules else territory.size_class
-    return {
+def territory_facts(territory: Territory, rules: ScoringRules | None = None,
+                    index: TerritoryIndex | None = None) -> dict[str, Any]:
+    """What a territory says of the collectivité; values of the taxonomy where they apply.
+
+    Without the index, only what the territory itself holds (no contexts but outre-mer, no
+    programmes, no neighbours).
+    """
+    if territory.kind in ("commune", "epci", "ept"):
+        size = rules.size_class(territory.population) if rules else territory.size_class
+    else:
+        size = None
+    overseas = territory.region_code in OVERSEAS_REGIONS or territory.kind == "com" or (
+        territory.status is not None and territory.status.key == "collectivite-d-outre-mer")
+    facts: dict[str, Any] = {
         "type": territory.collectivite_type,
         "size": size,
         "region": territory.region_code,
-        "contexts": ["outre-mer"] if territory.region_code in OVERSEAS_REGIONS else [],
+        "contexts": ["outre-mer"] if overseas else [],
         "code": territory.code,
         "population": territory.population,
         "name": territory.name,
-        "departement": territory.departement_code,
+        "departement": territory.departement_code or None,
         "epci": territory.epci_name if territory.kind == "commune" else None,
+        "kind": territory.kind,
+        "label": territory.label,
+        "status": territory.status.key if territory.status else None,
+        "note": territory.note,
+        "competences": list(territory.competences),
+        "programmes": [],
+        "member_count": territory.member_count,
     }
+    if index is not None:
+        context = index.context(territory)
+        facts["contexts"] = list(context.contexts)
+        facts["programmes"] = list(context.programmes)
+        facts["massif"] = context.massifs[0] if context.massifs else None
+        facts["density"] = DENSITY_LABELS.get(context.density) if context.density else None
+        facts.update(index.neighbours(territory))
+    facts["detected_contexts"] = facts["contexts"]
+    return facts
 
 
 def load_territories(path: Path) -> TerritoryIndex:
@@ -49,48 +86,58 @@ def _load_territories(path: Path, mtime_ns: int) -> TerritoryIndex:
     return TerritoryIndex.load(path)
 
 
-GROUPING_HEADS = frozenset({"cc", "ca", "cu", "ept"})  # « CA Vitré Communauté »
+def resolve_territory(index: TerritoryIndex, text: str, prefer: str | None = None
+                      ) -> Resolution:
+    """What the agent most likely meant (``best``: one, or several to choose from), and the
+    other readings; ``prefer`` is the type of collectivité already chosen, if any."""
+    return index.resolve(text, prefer=prefer)
 
 
-def find_territories(index: TerritoryIndex, text: str) -> list[Territory]:
-    """What the agent most likely meant: the exact matches if any, else the best guesses.
+def find_territories(index: TerritoryIndex, text: str, prefer: str | None = None
+                     ) -> list[Territory]:
+    """The readings to offer: the best ones if any, else the weaker guesses.
 
     « Vitré » is the commune, not also « Vitrey-sur-Mance »; « Saint-Denis » is the four
-    communes of that name; a code is every commune or grouping that bears it.
+    communes of that name; « Creuse » the département and the commune (département first);
+    a code is every commune or grouping that bears it.
     """
-    from bot.knowledge.territory import fold
-
-    found = index.lookup(text)
-    wanted, code = fold(text), text.strip().upper()
-
-    def exact(territory: Territory) -> bool:
-        if code in (territory.code.upper(), *territory.postal_codes):
-            return True
-        name = fold(territory.name)
-        head, _, rest = name.partition(" ")
-        return wanted == name or (territory.kind != "commune" and head in GROUPING_HEADS
-                                  and wanted == rest)
-
-    return [t for t in found if exact(t)] or found
+    found = index.resolve(text, prefer=prefer)
+    return found.best or found.others
 
 
 def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None) -> ResolverSpec:
     def lookup(text: str) -> list[Candidate]:
-        return [Candidate(t.label, territory_facts(t, rules))
+        return [Candidate(t.label, territory_facts(t, rules, index))
                 for t in find_territories(index, text)]
 
     return ResolverSpec("territory", lookup, TERRITORY_FACTS,
-                        doc="A commune (name, postal code, INSEE code) or an EPCI (name, "
-                            "SIREN), from the COG of INSEE and the DGCL.")
+                        doc="Any collectivité: a commune (name, postal code, INSEE code), an "
+                            "EPCI or EPT (name, SIREN), a département (name, number), a région "
+                            "(name, former name, INSEE code), a collectivité d'outre-mer; from "
+                            "the COG of INSEE and the DGCL, with the contexts and programmes of "
+                            "open data (docs/territories.md).")
 
 
 def build_profile(rules: ScoringRules | None, *, type: str | None = None,
                   contexts: frozenset[str] = frozenset(), themes: frozenset[str] = frozenset(),
-                  step: str | None = None, territory: Territory | None = None) -> Profile:
-    """A profile from explicit answers; a territory fills what they leave out."""
+                  step: str | None = None, territory: Territory | None = None,
+                  index: TerritoryIndex | None = None, region: str | None = None,
+                  programmes: frozenset[str] | None = None) -> Profile:
+    """A profile from explicit answers; a territory fills what they leave out.
+
+    Contexts and programmes given explicitly replace what the territory suggests (the agent's
+    word wins), but outre-mer, which the code says for sure, stays; without them, the
+    territory's are taken. ``region`` is used without a territory, or when the territory has
+    no région.
+    """
     if territory is None:
-        return Profile(type, contexts, themes, step)
-    facts = territory_facts(territory, rules)
-    return Profile(type or facts["type"], contexts | frozenset(facts["contexts"]), themes, step,
-                   facts["region"], facts["size"] if (type or facts["type"]) == facts["type"]
-                   else None, territory.label)
+        return Profile(type, contexts, themes, step, region,
+                       programmes=programmes or frozenset())
+    facts = territory_facts(territory, rules, index)
+    chosen_type = type or facts["type"]
+    suggested = frozenset(facts["contexts"])
+    chosen_contexts = (contexts | (suggested & {"outre-mer"})) if contexts else suggested
+    return Profile(chosen_type, chosen_contexts, themes, step,
+                   facts["region"] or region,
+                   facts["size"] if chosen_type == facts["type"] else None, territory.label,
+                   frozenset(facts["programmes"]) if programmes is None else programmes)

@@ -27,7 +27,7 @@ HEADINGS = {
 }
 PROFILE_PARAMS = {"type": ParamKind.SLOT, "contexts": ParamKind.SLOT, "themes": ParamKind.SLOT,
                   "step": ParamKind.SLOT, "region": ParamKind.SLOT, "size": ParamKind.SLOT,
-                  "territory": ParamKind.SLOT}
+                  "territory": ParamKind.SLOT, "programmes": ParamKind.SLOT}
 
 
 def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
@@ -101,7 +101,8 @@ def profile_from_slots(slots: Mapping[str, Any], args: Mapping[str, str]) -> Pro
         return slots.get(args[name]) if name in args else None
 
     return Profile(slot("type"), _slot_list(slot("contexts")), _slot_list(slot("themes")),
-                   slot("step"), slot("region"), slot("size"), slot("territory"))
+                   slot("step"), slot("region"), slot("size"), slot("territory"),
+                   _slot_list(slot("programmes")))
 
 
 def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:

@@ -1,4 +1,5 @@
-"""French territories: resolve what an agent types to a commune, an EPCI or an EPT.
+"""French territories: resolve what an agent types to a commune, an EPCI, an EPT, a
+département, a région or a collectivité d'outre-mer, and say what is known of it.
 
 The data is ``content/territoires/territoires.json.gz``, derived from Etalab's
 ``@etalab/decoupage-administratif`` (INSEE COG, DGCL) by ``scripts/build_territories.py``;
@@ -14,7 +15,13 @@ sorted list of search keys, so that a lookup never scans the ~35,000 communes:
 Results are candidates, best first, each with a French label that tells homonyms apart
 (« Saint-Denis (93, Seine-Saint-Denis) », « Saint-Denis (974, La Réunion) »); the order is
 deterministic. A département code or name after the name (« Saint-Denis 93 »,
-« Saint-Denis (974) », « Saint-Denis, La Réunion ») narrows the homonyms.
+« Saint-Denis (974) », « Saint-Denis, La Réunion ») narrows the homonyms; words before it
+(« département de la Creuse », « région 53 », « le 93 », « commune de Creuse ») say which kind
+is meant. :meth:`TerritoryIndex.resolve` separates the readings that match as well as each
+other (offered as choices) from the weaker ones.
+
+The file also carries, per commune, what the bot suggests of its context (grille de densité,
+QPV 2024, littoral, massif) and the programmes it belongs to (:meth:`TerritoryIndex.context`).
 """
 
 from __future__ import annotations
@@ -29,66 +36,54 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-Kind = Literal["commune", "epci", "ept"]
-KINDS: tuple[Kind, ...] = ("commune", "epci", "ept")
+from bot.knowledge import collectivites as special
+from bot.knowledge.territory_context import ContextData, departement_council, region_council
+from bot.knowledge.territory_data import extra_codes, special_names, territories_from_rows
+from bot.knowledge.territory_model import (
+    DENSITY_LABELS,
+    KINDS,
+    MEDIUM_MAX,
+    RURAL_LEVELS,
+    SMALL_MAX,
+    TYPE_LABELS,
+    Kind,
+    Resolution,
+    Territory,
+    TerritoryContext,
+)
+from bot.knowledge.territory_text import (
+    core_name,
+    drop_words,
+    fold,
+    group_names,
+    label_key,
+    without_article,
+    without_head,
+)
+
+__all__ = ["DENSITY_LABELS", "KINDS", "MEDIUM_MAX", "RURAL_LEVELS", "SMALL_MAX", "TYPE_LABELS",
+           "Kind", "Resolution", "Territory", "TerritoryContext", "TerritoryIndex",
+           "default_territory_path", "fold"]
+
+# In a tier, with nothing asked: the collectivités named by a département or région name
+# first (« Creuse » is the département before the commune of 186 inhabitants), then the
+# communes, then the groupings.
+_GROUP = {"departement": 0, "region": 0, "com": 0, "commune": 2, "epci": 3, "ept": 3}
+_FORMER_REGION_GROUP = 1  # « Alsace »: the collectivité of that name first, then Grand Est
+FORMAT = 2
 DATA_FILE = Path("territoires") / "territoires.json.gz"
-SMALL_MAX, MEDIUM_MAX = 3_499, 49_999  # the size classes of content/scoring.yaml (sizes:)
 MAX_QUERY = 200  # longer text is not a territory name (the longest label is ~110 characters)
 
-# Short type names in labels: « Rennes Métropole (métropole, 35) », « Plaine Commune (EPT, 93) ».
-TYPE_LABELS = {"CC": "CC", "CA": "CA", "CU": "CU", "METRO": "métropole", "MET69": "métropole",
-               "EPT": "EPT"}
 
 # Tiers of a name match, best first: the exact name, another name of the same territory
-# (without its article, without « CC », « métropole »...), the name of a former commune merged
-# into it, the start of one of those, the start of a former name, a near spelling.
-EXACT, ALTERNATE, FORMER, PREFIX, FORMER_PREFIX, FUZZY = range(6)
-
-
-@dataclass(frozen=True, slots=True)
-class Territory:
-    """A commune, an EPCI à fiscalité propre or an EPT of the Métropole du Grand Paris.
-
-    ``epci_*`` of a commune are those of its EPCI; an EPCI has its own type in ``epci_type``;
-    an EPT has ``epci_type`` "EPT" and, in ``epci_siren``/``epci_name``, the Métropole du
-    Grand Paris it lies in. ``ept_*`` are set for the communes of an EPT. The département (and
-    region) of an EPCI or EPT is the one where most of its inhabitants live.
-    """
-
-    kind: Kind
-    code: str  # INSEE code of a commune, SIREN of an EPCI or EPT
-    name: str
-    label: str  # French display label, unique across the data set
-    population: int | None  # population municipale (INSEE; DGCL for EPCI and EPT)
-    departement_code: str
-    departement_name: str
-    region_code: str  # INSEE region code: the key of the CRESS in content/contacts.yaml
-    region_name: str
-    epci_siren: str | None = None
-    epci_name: str | None = None
-    epci_type: str | None = None  # CC, CA, CU, METRO, MET69 (Lyon), EPT
-    ept_siren: str | None = None
-    ept_name: str | None = None
-    postal_codes: tuple[str, ...] = ()
-    member_count: int | None = None  # communes of an EPCI or EPT
-
-    @property
-    def collectivite_type(self) -> str:
-        """The ``collectivites`` value of content/taxonomy.yaml: commune, epci or ept."""
-        return self.kind
-
-    @property
-    def size_class(self) -> str | None:
-        """``petite`` (< 3,500 inhabitants), ``moyenne`` (up to 49,999) or ``grande``."""
-        if self.population is None:
-            return None
-        if self.population <= SMALL_MAX:
-            return "petite"
-        return "moyenne" if self.population <= MEDIUM_MAX else "grande"
+# (without its article, without « CC », « métropole »...), a name matched by the text stripped
+# of such words (« agglo quimperlé »: « quimperlé »), the name of a former commune merged into
+# it, the start of one of those, the start of a former name, a near spelling.
+EXACT, ALTERNATE, LOOSE, FORMER, PREFIX, FORMER_PREFIX, FUZZY = range(7)
 
 
 def default_territory_path(content_dir: Path) -> Path:
@@ -98,98 +93,97 @@ def default_territory_path(content_dir: Path) -> Path:
 
 # -- text folding ---------------------------------------------------------------------------
 
-_WORD = re.compile(r"[a-z0-9]+")
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
-_ARTICLES = ("l ", "le ", "la ", "les ")
-# Leading/trailing words naming the kind of an EPCI; the rest is its "core" name, so that
-# « cc pays de quimperle », « comcom du pays de quimperlé » and « Pays de Quimperlé » meet.
-_TYPE_HEADS = (
-    ("communaute de communes", "CC"), ("communaute d agglomeration", "CA"),
-    ("communaute urbaine", "CU"), ("comcom", "CC"), ("cc", "CC"), ("ca", "CA"),
-    ("cu", "CU"), ("agglomeration", "CA"), ("agglo", "CA"), ("eurometropole", "METRO"),
-    ("metropole", "METRO"), ("etablissement public territorial", "EPT"), ("ept", "EPT"),
-)
-_TYPE_TAILS = (("metropole", "METRO"), ("agglomeration", "CA"), ("agglo", "CA"),
-               ("communaute", None))
-_LINKS = ("de la ", "de l ", "des ", "du ", "de ", "d ", "l ", "la ", "le ", "les ")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, words separated by one space, ``st``/``ste`` spelled out."""
-    text = text.casefold().replace("œ", "oe").replace("æ", "ae")
-    if not text.isascii():  # drop the accents: NFKD splits « é » in « e » and a combining mark
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = _WORD.findall(text)
-    if "st" in words or "ste" in words or "sts" in words or "stes" in words:
-        words = [_ABBREVIATIONS.get(w, w) for w in words]
-    return " ".join(words)
-
-
-def core_name(key: str) -> tuple[str, str | None]:
-    """A folded name without the words that say it is an intercommunality, and that type."""
-    kind = None
-    for head, head_kind in _TYPE_HEADS:
-        if key == head or key.startswith(head + " "):
-            key, kind = key[len(head):].lstrip(), head_kind
-            break
-    for tail, tail_kind in _TYPE_TAILS:
-        if key.endswith(" " + tail):
-            key, kind = key[: -len(tail) - 1], kind or tail_kind
-            break
-    for link in _LINKS:
-        if key.startswith(link):
-            key = key[len(link):]
-            break
-    return key, kind
-
-
-def _without_article(key: str) -> str:
-    for article in _ARTICLES:
-        if key.startswith(article) and len(key) > len(article) + 2:
-            return key[len(article):]
-    return key
-
 
 # -- query parsing --------------------------------------------------------------------------
 
 _PARENS = re.compile(r"^(?P<name>.*?)[\s,]*\((?P<hint>[^()]*)\)\s*$", re.S)
 _TRAILING_CODE = re.compile(r"^(?P<name>.*?\S)[\s,]+(?P<hint>\d{2,3}|2[abAB])\s*$", re.S)
 _TRAILING_COMMA = re.compile(r"^(?P<name>[^,]*\S)\s*,\s*(?P<hint>[^,]+)$", re.S)
+_TRAILING_IN = re.compile(r"^(?P<name>.*?\S)\s+(?:en|dans (?:le|la|les|l'|l’)|dans|au|aux)\s*"
+                          r"(?P<hint>[^\s].*)$", re.S | re.I)
+# « Paris 15e », « Lyon 3e arrondissement », « Marseille 1er », « 13e arrondissement de
+# Marseille », « Paris XVe »: the commune (arrondissements are no collectivités).
+_ARRONDISSEMENT = re.compile(
+    r"^(?:(?P<city>paris|lyon|marseille) (?:(?P<num>\d{1,2})|(?P<roman>[ivx]{1,5}))"
+    r"(?: ?(?:e|er|eme|ieme|em|eme arr|e arr))?(?: (?:arrondissement|arrdt|arr|ardt))?"
+    r"|(?P<num2>\d{1,2}|[ivx]{1,5}) ?(?:e|er|eme|ieme) (?:arrondissement|arrdt|arr|ardt)"
+    r"(?: (?:de|d))? (?P<city2>paris|lyon|marseille))$")
+_CITY_CODES = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
+_TRAILING_DASH = re.compile(r"^(?P<name>.*?\S)\s+[-–—]\s+(?P<hint>[^-–—]+)$", re.S)
+# « 59100 Roubaix », « Roubaix 59100 », « Roubaix (59100) »: a name and its postal code
+_WITH_POSTAL = re.compile(r"^\s*(?:(?P<code>\d{5}|2[ABab]\d{3})[\s,-]+(?P<name>.*[^\W\d].*?)|"
+                          r"(?P<name2>.*[^\W\d].*?)[\s,(-]+(?P<code2>\d{5}|2[ABab]\d{3})\)?)"
+                          r"\s*$", re.S)
 _SIREN = re.compile(r"\d{9}")
 _INSEE_OR_POSTAL = re.compile(r"\d{4,5}|2[AB]\d{3}")
+_DEP_CODE = re.compile(r"0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-8]|98[4-9]|6AE")
+# Words before a name or a code that say which kind of collectivité, or which kind of code,
+# is meant (on folded text): (pattern, kinds it may name, kind of code).
+_LINK = r"(?: (?:de la|de l|du|des|de|d))?"
+_NUMBER = r"(?:(?:n|no|num|numero) )?"
+_AT = r"(?:(?:dans |sur |pour )?(?:le |la |les |l )?)?"
+_HINTS: tuple[tuple[re.Pattern[str], tuple[str, ...], str | None], ...] = tuple(
+    (re.compile(pattern), kinds, code) for pattern, kinds, code in (
+        (rf"^(?:le )?(?:code )?(?:insee|cog)(?: de la commune| commune)? {_NUMBER}(?P<rest>.+)$",
+         ("commune",), "insee"),
+        (rf"^(?:le )?code (?:de la )?commune {_NUMBER}(?P<rest>.+)$", ("commune",), "insee"),
+        (rf"^(?:le )?(?:code postal|cp) {_NUMBER}(?P<rest>.+)$", ("commune",), "postal"),
+        (rf"^(?:le )?{_NUMBER}siren {_NUMBER}(?P<rest>.+)$", (), "siren"),
+        (rf"^{_AT}(?:conseil departemental|code departement|departement|dept|dep|dpt|cd)"
+         rf"{_LINK} {_NUMBER}(?P<rest>.+)$", ("departement",), None),
+        (r"^(?:dans |sur )?le (?P<rest>\d{2,3}|2[ab])$", ("departement",), None),
+        (rf"^{_AT}(?:conseil regional|code region|ancienne region|region|reg){_LINK} "
+         rf"{_NUMBER}(?P<rest>.+)$", ("region",), None),
+        (rf"^(?:la )?(?:commune|ville|mairie|municipalite){_LINK} (?P<rest>.+)$",
+         ("commune",), None),
+        (rf"^(?:le )?conseil municipal{_LINK} (?P<rest>.+)$", ("commune",), None),
+        (rf"^(?:le )?conseil communautaire{_LINK} (?P<rest>.+)$", ("epci", "ept"), None),
+        (rf"^(?:la )?collectivite(?: territoriale| d outre mer| unique)?{_LINK} (?P<rest>.+)$",
+         ("com", "region", "departement"), None),
+        (rf"^(?:le )?conseil(?: territorial)?{_LINK} (?P<rest>.+)$", (), None),
+    ))
+
+
+# Words that, alone, name no place: the agent has not typed the name yet.
+_NOT_A_NAME = frozenset({
+    "mairie", "commune", "ville", "departement", "region", "conseil", "collectivite",
+    "intercommunalite", "territoire", "epci", "ept", "cc", "ca", "cu", "agglo", "metropole",
+    "communaute de communes", "communaute d agglomeration", "conseil departemental",
+    "conseil regional", "code postal", "code insee", "siren"})
 
 
 @dataclass
 class _Query:
-    """A name to look for, and what narrows it: département, region, kind of EPCI."""
+    """A name to look for, and what narrows it: département, region, kind of EPCI, kind."""
 
     key: str
     departement: str | None = None
     region: str | None = None
     epci_type: str | None = None
+    kinds: frozenset[str] = frozenset()
     alternates: list[str] = field(default_factory=list)
+    postal: str | None = None  # a postal or INSEE code typed with the name
 
 
 # -- the index ------------------------------------------------------------------------------
 
 
 class TerritoryIndex:
-    """Every commune, EPCI and EPT, and the dicts that find them; build it with :meth:`load`."""
+    """Every territory, and the dicts that find them; build it with :meth:`load`."""
 
     def __init__(self, territories: list[Territory], aliases: Iterable[list[str]],
-                 meta: dict[str, Any], departements: dict[str, tuple[str, str]],
-                 regions: dict[str, str]):
+                 meta: dict[str, Any], data: dict[str, Any]):
         self.territories = territories
         self.meta = meta
-        self._departements = departements  # code -> (name, region code)
-        self._region_names = regions
         self._by_code: dict[str, list[int]] = defaultdict(list)  # INSEE codes, SIREN
         self._by_former_code: dict[str, list[int]] = defaultdict(list)
         self._by_postal: dict[str, list[int]] = defaultdict(list)
+        self._by_dep_code: dict[str, int] = {}  # département (and COM) code -> territory
+        self._by_region_code: dict[str, int] = {}
         self._by_label: dict[str, int] = {}
         self._by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)  # key -> (tier, id)
-        self._dep_by_name = _names({code: name for code, (name, _) in departements.items()})
-        self._region_by_name = _names(regions)
+        self._dep_by_name: dict[str, str] = {}
+        self._region_by_name: dict[str, str] = {}
         for tid, territory in enumerate(territories):
             self._add(tid, territory)
         self._add_aliases(aliases)
@@ -206,9 +200,17 @@ class TerritoryIndex:
         self._order = [0] * len(territories)
         for position, tid in enumerate(order):
             self._order[tid] = position
-        # The same, communes first: bit 31 set for EPCI and EPT (see ``_ranker``).
-        self._default_rank = [(t.kind != "commune") << 31 | self._order[tid]
-                              for tid, t in enumerate(territories)]
+        # The same, by group first (see _GROUP): bits 37-38 (see ``_ranker``).
+        self._default_rank = [(_FORMER_REGION_GROUP if _is_former_region(t) else _GROUP[t.kind])
+                              << 37 | self._order[tid] for tid, t in enumerate(territories)]
+        self._contexts = ContextData(data.get("contexts", {}), data.get("programmes", {}))
+        self._contexts.tncc = {
+            **{("dep", row[0]): row[3] for row in data.get("departements", ())},
+            **{("region", row[0]): row[2] for row in data.get("regions", ())},
+            ("dep", "6AE"): 3}  # « de la Collectivité européenne d'Alsace »
+        self._members: dict[tuple[str, str], list[int]] | None = None
+        self._sirens: dict[str, tuple[int]] | None = None
+        self._context_cache: dict[int, TerritoryContext] = {}
 
     # -- building ---------------------------------------------------------------------
 
@@ -221,31 +223,58 @@ class TerritoryIndex:
         """
         with gzip.open(path, "rt", encoding="utf-8") as stream:
             data = json.load(stream)
-        if data.get("format") != 1:
+        if data.get("format") != FORMAT:
             raise ValueError(f"{path}: unknown territory file format {data.get('format')!r}")
         collecting = gc.isenabled()
         gc.disable()
         try:
-            regions = {code: name for code, name in data["regions"]}
-            departements = {code: (name, region) for code, name, region in data["departements"]}
-            return cls(_territories(data, departements, regions), data["aliases"],
-                       data["source"], departements, regions)
+            return cls(territories_from_rows(data), data["aliases"], data["source"], data)
         finally:
             if collecting:
                 gc.enable()
 
     def _add(self, tid: int, territory: Territory) -> None:
-        self._by_code[territory.code].append(tid)
-        for postal in territory.postal_codes:
-            self._by_postal[postal].append(tid)
-        self._by_label[_label_key(territory.label)] = tid
+        """Index one territory (run ~36,000 times at load: the commune path is kept short)."""
+        kind = territory.kind
         key = fold(territory.name)
-        self._by_key[key].append((EXACT, tid))
-        bare = _without_article(key)
+        by_key = self._by_key
+        if kind == "commune":
+            self._by_label[territory.label.casefold()] = tid  # labels have single spaces
+            self._by_code[territory.code].append(tid)
+            for postal in territory.postal_codes:
+                self._by_postal[postal].append(tid)
+            by_key[key].append((EXACT, tid))
+            if key[0] == "l":
+                bare = without_article(key)
+                if bare != key:
+                    by_key[bare].append((ALTERNATE, tid))
+            return
+        if _is_former_region(territory):
+            return  # a former région's entry: found by its former name only (_add_aliases)
+        self._by_label[label_key(territory.label)] = tid
+        if kind in ("epci", "ept"):
+            self._by_code[territory.code].append(tid)
+        by_key[key].append((EXACT, tid))
+        bare = without_article(key)
         if bare != key:
-            self._by_key[bare].append((ALTERNATE, tid))
-        if territory.kind != "commune":
+            by_key[bare].append((ALTERNATE, tid))
+        if kind in ("epci", "ept"):
             self._add_key(core_name(key)[0], ALTERNATE, tid)
+            self._add_key(without_head(key), ALTERNATE, tid)
+            for short in group_names(territory.name):
+                self._add_key(short, ALTERNATE, tid)
+        if kind in ("departement", "com"):
+            self._by_dep_code.setdefault(territory.code, tid)
+            self._dep_by_name.setdefault(key, territory.code)
+            self._dep_by_name.setdefault(bare, territory.code)
+        if kind == "region" and territory.departement_code:  # CTG, CTM
+            self._by_dep_code.setdefault(territory.departement_code, tid)
+        if territory.status is special.MAYOTTE:
+            self._by_region_code.setdefault(territory.region_code, tid)
+        if kind == "region":
+            self._by_region_code.setdefault(territory.code, tid)
+            self._region_by_name.setdefault(key, territory.code)
+            self._region_by_name.setdefault(bare, territory.code)
 
     def _add_key(self, key: str, tier: int, tid: int) -> None:
         entries = self._by_key[key]
@@ -253,7 +282,8 @@ class TerritoryIndex:
             entries.append((tier, tid))
 
     def _add_aliases(self, aliases: Iterable[list[str]]) -> None:
-        """Former codes and names (merged communes, arrondissements) lead to today's commune."""
+        """Former codes and names (merged communes, arrondissements) lead to today's commune;
+        short names lead to collectivités (« PACA », « Alsace », « Guyane »...)."""
         for code, name, commune, _kind in aliases:
             tid = next(iter(self._by_code.get(commune, ())), None)
             if tid is None:
@@ -263,7 +293,25 @@ class TerritoryIndex:
             if name:
                 key = fold(name)
                 self._add_key(key, FORMER, tid)
-                self._add_key(_without_article(key), FORMER, tid)
+                self._add_key(without_article(key), FORMER, tid)
+        for tid, territory in enumerate(self.territories):
+            if territory.kind == "commune" and territory.status is None:
+                continue
+            for alias in special_names(territory):
+                self._add_key(alias, EXACT, tid)
+            if territory.kind == "com" or territory.status is not None:
+                for code in extra_codes(territory):
+                    self._by_code[code].append(tid)
+                    for postal in territory.postal_codes:
+                        if tid not in self._by_postal[postal]:
+                            self._by_postal[postal].append(tid)
+        paris = next(iter(self._by_code.get("75056", ())), None)
+        if paris is not None:
+            self._by_dep_code["75"] = paris
+            self._dep_by_name.setdefault("paris", "75")
+        for alias, code in special.REGION_ALIASES.items():
+            if code in self._by_region_code:
+                self._add_key(alias, EXACT, self._by_region_code[code])
 
     # -- public API -------------------------------------------------------------------
 
@@ -276,56 +324,216 @@ class TerritoryIndex:
         return str(self.meta.get("version", ""))
 
     def get(self, kind: str, code: str) -> Territory | None:
-        """The territory of that kind (commune, epci, ept) and code (INSEE code or SIREN)."""
-        for tid in self._by_code.get(code.strip().upper(), ()):
+        """The territory of that kind and code (INSEE code, SIREN, département or région
+        code); a département code of a collectivité unique gives it (« 973 »: the CTG)."""
+        code = code.strip().upper()
+        if kind in ("departement", "com"):
+            tid = self._by_dep_code.get(code)
+            return self.territories[tid] if tid is not None else None
+        if kind == "region":
+            tid = self._by_region_code.get(code)
+            return self.territories[tid] if tid is not None else None
+        for tid in self._by_code.get(code, ()):
             if self.territories[tid].kind == kind:
                 return self.territories[tid]
         return None
 
-    def lookup(self, query: str, limit: int = 8) -> list[Territory]:
-        """Candidates for what the user typed, best first; ``[]`` when nothing fits.
+    def lookup(self, query: str, limit: int = 8, prefer: str | None = None) -> list[Territory]:
+        """Candidates for what the user typed, best first; ``[]`` when nothing fits."""
+        return self.resolve(query, limit, prefer).all[:limit]
 
-        Codes are exact: a SIREN; an INSEE or postal code (see ``_by_number``). A display
-        label (as sent back by a button) gives its territory alone. Names go by tier (see
-        ``EXACT``...); within a tier, a commune comes before an EPCI unless the text says
-        « CC », « agglo », « métropole »... (then that kind of EPCI comes first), then the
-        most populated first, then kind and code: the order is deterministic.
+    def resolve(self, query: str, limit: int = 8, prefer: str | None = None) -> Resolution:
+        """The readings of a text: ``best`` those of its best tier, ``others`` the rest.
+
+        Codes are exact: a SIREN; an INSEE or postal code (see ``_by_number``); a département
+        code (« 23 », « 2A », « 976 », « le 93 »), with the région of that INSEE code among the
+        others. A display label (as sent back by a button) gives its territory alone. Names
+        go by tier (see ``EXACT``...); within a tier, the kind the text (« département de »,
+        « région », « commune de ») or ``prefer`` asks for first, then départements, régions
+        and collectivités d'outre-mer, then communes, then groupings (unless the text says
+        « CC », « agglo », « métropole »...), then the most populated, then kind and code: the
+        order is deterministic. When a kind is asked and its best tier holds one, the readings
+        of other kinds become ``others``.
         """
         if not _plausible(query):
-            return []
+            return Resolution([], [])
         query = query.strip()
-        compact = re.sub(r"[\s.]", "", query).upper()
-        if _SIREN.fullmatch(compact):
-            return self._ranked(self._by_code.get(compact, ()), limit)
-        if _INSEE_OR_POSTAL.fullmatch(compact):
-            return self._by_number(compact.zfill(5), limit)
-        label = self._by_label.get(_label_key(query))
+        ranked, wanted = self._search(query, limit, prefer)
+        if not ranked:
+            return Resolution([], [])
+        best_tier = ranked[0][1]
+        best = [t for t, tier in ranked if tier == best_tier]
+        if wanted and best_tier <= FORMER:
+            kind_first = [t for t, tier in ranked if tier <= FORMER and _is_kind(t, wanted)]
+            if kind_first:
+                best = [t for t in kind_first if t in best] or kind_first[:1]
+        others = [t for t, _tier in ranked if t not in best]
+        return Resolution(best, others)
+
+    def _search(self, query: str, limit: int, prefer: str | None
+                ) -> tuple[list[tuple[Territory, int]], tuple[str, ...]]:
+        """Matches with their tier, best first, and the kinds asked for (if any)."""
+        asked = (prefer,) if prefer else ()
+        found = self._by_code_text(query, limit, prefer, None)
+        if found is not None:
+            return found, asked
+        label = self._by_label.get(label_key(query))
         if label is not None:
-            return [self.territories[label]]
-        return self._by_name(self._parse(query), limit)
+            return [(self.territories[label], EXACT)], ()
+        key = fold(query)
+        if key in _NOT_A_NAME and key not in self._by_key:
+            return [], asked
+        district = _ARRONDISSEMENT.match(key)
+        if district and key not in self._by_key:
+            city = self.get("commune", _CITY_CODES[district["city"] or district["city2"]])
+            if city is not None:
+                return [(city, EXACT)], asked
+        if key not in self._by_key:
+            for pattern, kinds, code in _HINTS:
+                match = pattern.match(key)
+                if not match:
+                    continue
+                rest = drop_words(query, len(key[:match.start("rest")].split()))
+                if code is not None:
+                    found = self._by_code_text(rest, limit, prefer, code)
+                    if found:
+                        return found, asked
+                    continue
+                found, _ = self._search(rest, limit, kinds[0] if kinds else prefer)
+                if found and (not kinds or any(t.kind in kinds for t, _tier in found)):
+                    return found, kinds
+        parsed = self._parse(query, prefer)
+        if parsed.epci_type and not prefer:
+            asked = ("ept",) if parsed.epci_type == "EPT" else ("epci",)
+        return self._by_name(parsed, limit), asked
+
+    def _by_code_text(self, text: str, limit: int, prefer: str | None, code: str | None
+                      ) -> list[tuple[Territory, int]] | None:
+        """The territories of a code (None when the text is no code): a SIREN; an INSEE or
+        postal code (``code`` « insee » or « postal » says which, else both); a département
+        code."""
+        compact = re.sub(r"[\s.:°/-]", "", text).upper()
+        if _SIREN.fullmatch(compact) and code in (None, "siren"):
+            ids = self._by_code.get(compact) or self._commune_sirens().get(compact, ())
+            return [(t, EXACT) for t in self._ranked(ids, limit)]
+        if _INSEE_OR_POSTAL.fullmatch(compact) and code in (None, "insee", "postal"):
+            return self._by_number(compact.zfill(5), limit, code)
+        if code is None and _DEP_CODE.fullmatch(text.strip().upper()):
+            return self._by_dep_number(text.strip().upper(), limit, prefer)
+        return None
+
+    def context(self, territory: Territory) -> TerritoryContext:
+        """What the open data suggests of a territory (see :class:`TerritoryContext`)."""
+        tid = self._tid(territory)
+        cached = self._context_cache.get(tid)
+        if cached is None:
+            cached = self._contexts.of(territory, [self.territories[i]
+                                                   for i in self._member_ids(territory)])
+            if len(self._context_cache) < 4096:
+                self._context_cache[tid] = cached
+        return cached
+
+    def members(self, territory: Territory) -> list[Territory]:
+        """The communes of a territory (itself for a commune)."""
+        return [self.territories[i] for i in self._member_ids(territory)]
+
+    def departement(self, code: str) -> Territory | None:
+        tid = self._by_dep_code.get(code)
+        return self.territories[tid] if tid is not None else None
+
+    def region(self, code: str) -> Territory | None:
+        tid = self._by_region_code.get(code)
+        return self.territories[tid] if tid is not None else None
+
+    def neighbours(self, territory: Territory) -> dict[str, Any]:
+        """The names of the collectivités around a territory, for later messages and the
+        feuille de route: its intercommunalité (and how many communes it has), its
+        département (« le conseil départemental de la Haute-Vienne », and how many EPCI it
+        counts), its région (« le conseil régional de Nouvelle-Aquitaine »)."""
+        dep = self.departement(territory.departement_code)
+        epci = None
+        if territory.kind == "commune" and territory.epci_siren:
+            epci = self.get("epci", territory.epci_siren)
+        elif territory.kind == "epci":
+            epci = territory
+        dep_tncc = self._contexts.tncc.get(("dep", territory.departement_code), 0)
+        region_tncc = self._contexts.tncc.get(("region", territory.region_code), 0)
+        departement_name = territory.departement_name or None
+        region_name = territory.region_name or None
+        return {
+            "epci_name": epci.name if epci else None,
+            "epci_members": epci.member_count if epci else None,
+            "ept_name": territory.ept_name if territory.kind == "commune" else None,
+            "groupement": (territory.ept_name or (epci.name if epci else None))
+            if territory.kind == "commune" else
+            territory.name if territory.kind in ("epci", "ept") else None,
+            "departement_name": departement_name,
+            "departement_of": special.of_name(departement_name, dep_tncc)
+            if departement_name else None,
+            "departement_epci_count": dep.epci_count if dep else None,
+            "departement_council": departement_council(territory, departement_name, dep_tncc),
+            "region_name": region_name,
+            "region_of": special.of_name(region_name, region_tncc) if region_name else None,
+            "region_council": region_council(territory, region_name, region_tncc),
+        }
 
     # -- lookups ----------------------------------------------------------------------
 
-    def _by_number(self, code: str, limit: int) -> list[Territory]:
+    def _by_number(self, code: str, limit: int, mode: str | None = None
+                   ) -> list[tuple[Territory, int]]:
         """The communes of that INSEE code or postal code, most populated first; then the
-        commune that once had that INSEE code.
+        commune that once had that INSEE code. ``mode`` « insee » or « postal » keeps one
+        reading (the agent wrote « code INSEE », « CP »...).
 
         Many strings are both: ``13100`` is the INSEE code of Saint-Rémy-de-Provence and the
         postal code of Aix-en-Provence, ``69001`` that of Affoux and of Lyon's 1st
         arrondissement. People type postal codes far more often, and the best known are those
-        of large towns, so population decides; both stay among the candidates. Former codes
+        of large towns, so population decides; the commune of that INSEE code is always among
+        the candidates (second at worst), all of the same tier: the agent chooses. Former codes
         come last (``75015`` is a postal code of Paris and a former code of Bry-sur-Marne).
         """
-        found = {t.code: t for t in self._ranked(
-            [*self._by_code.get(code, ()), *self._by_postal.get(code, ())], limit)}
-        for territory in self._ranked(self._by_former_code.get(code, ()), limit):
-            found.setdefault(territory.code, territory)
+        by_code = () if mode == "postal" else self._by_code.get(code, ())
+        by_postal = () if mode == "insee" else self._by_postal.get(code, ())
+        ranked = self._ranked([*by_code, *by_postal], len(by_code) + len(by_postal))
+        insee = [t for t in ranked if t.code == code]
+        if insee and ranked[0] is not insee[0]:
+            ranked.remove(insee[0])
+            ranked.insert(1, insee[0])
+        found = {t.code: (t, EXACT) for t in ranked[:limit]}
+        if mode != "postal":
+            for territory in self._ranked(self._by_former_code.get(code, ()), limit):
+                found.setdefault(territory.code, (territory, FORMER))
         return list(found.values())[:limit]
 
-    def _by_name(self, query: _Query, limit: int) -> list[Territory]:
+    def _commune_sirens(self) -> dict[str, tuple[int]]:
+        """SIREN of each commune, indexed on the first SIREN query (kept out of load time)."""
+        if self._sirens is None:
+            self._sirens = {t.siren: (tid,) for tid, t in enumerate(self.territories)
+                            if t.siren}
+        return self._sirens
+
+    def _by_dep_number(self, code: str, limit: int, prefer: str | None
+                       ) -> list[tuple[Territory, int]]:
+        """A département (or collectivité d'outre-mer) by its code, and the région with that
+        INSEE code (« 53 »: Mayenne, and Bretagne as another reading); ``prefer`` « region »
+        puts the région first."""
+        code = code.zfill(2) if code.isdigit() else code
+        found: list[tuple[Territory, int]] = []
+        dep = self._by_dep_code.get(code)
+        region = self._by_region_code.get(code)
+        if dep is not None:
+            found.append((self.territories[dep], EXACT))
+        if region is not None and region != dep:
+            found.append((self.territories[region], ALTERNATE))
+        if prefer == "region" and region is not None:
+            found.sort(key=lambda pair: pair[0].kind != "region")
+            found = [(t, EXACT if i == 0 else ALTERNATE) for i, (t, _) in enumerate(found)]
+        return found[:limit]
+
+    def _by_name(self, query: _Query, limit: int) -> list[tuple[Territory, int]]:
         tiers: dict[int, int] = {}  # id -> its best tier
         for key in (query.key, *query.alternates):
-            floor = EXACT if key == query.key else ALTERNATE
+            floor = EXACT if key == query.key else LOOSE
             for tier, tid in self._by_key.get(key, ()):
                 _keep(tiers, tid, max(tier, floor))
             self._add_prefixed(key, tiers)
@@ -335,11 +543,64 @@ class TerritoryIndex:
                 for _tier, tid in self._by_key[key]:
                     if tid not in tiers:
                         tiers[tid], distances[tid] = FUZZY, round(1000 * (1 - ratio))
+        if query.epci_type or query.kinds & {"epci", "ept"}:
+            self._add_groups_of_communes(query.epci_type, tiers,
+                                         "ept" in query.kinds or query.epci_type == "EPT")
+        if query.kinds & {"departement", "region"}:
+            self._add_places_of_communes(query.kinds, tiers)
         pool: Iterable[int] = tiers
         if query.departement or query.region:
             pool = [tid for tid in tiers if _fits(self.territories[tid], query)] or tiers
-        return [self.territories[tid]
-                for tid in heapq.nsmallest(limit, pool, key=self._ranker(query, tiers, distances))]
+        if query.postal:
+            code = query.postal
+            pool = [tid for tid in pool if code in self.territories[tid].postal_codes
+                    or self.territories[tid].code == code] or [
+                tid for tid in pool if self.territories[tid].departement_code in (
+                    code[:2], code[:3])] or pool
+        chosen = heapq.nsmallest(limit, pool, key=self._ranker(query, tiers, distances))
+        return [(self.territories[tid], tiers[tid]) for tid in chosen]
+
+    def _add_groups_of_communes(self, epci_type: str | None, tiers: dict[int, int],
+                                ept: bool) -> None:
+        """« agglo de Guéret », or « Guéret » for an intercommunalité: when no grouping (of
+        that type) matches the name, the one of a commune of that name does (the CA du Grand
+        Guéret), at the commune's tier."""
+        def fits(territory: Territory) -> bool:
+            if territory.kind not in ("epci", "ept"):
+                return False
+            kind = "METRO" if territory.epci_type == "MET69" else territory.epci_type
+            return epci_type is None or kind == epci_type
+
+        strong = [tid for tid, tier in tiers.items() if tier <= LOOSE]
+        territories = self.territories
+        if any(fits(territories[tid]) for tid in strong):
+            return
+        for tid in strong:
+            commune = territories[tid]
+            siren = commune.ept_siren if ept else commune.epci_siren
+            if commune.kind != "commune" or not siren:
+                continue
+            for group in self._by_code.get(siren, ()):
+                if fits(territories[group]):
+                    _keep(tiers, group, tiers[tid])
+
+    def _add_places_of_communes(self, kinds: frozenset[str], tiers: dict[int, int]) -> None:
+        """« Guéret » for a département: when no département (or région) matches the name,
+        that of the communes of that name does, at their tier."""
+        strong = [tid for tid, tier in tiers.items() if tier <= LOOSE]
+        territories = self.territories
+        if not strong or any(_is_kind(territories[tid], kinds) for tid in strong):
+            return
+        best = min(tiers[tid] for tid in strong)
+        for tid in strong:
+            commune = territories[tid]
+            if commune.kind != "commune" or tiers[tid] != best:
+                continue
+            place = (self._by_dep_code.get(commune.departement_code)
+                     if "departement" in kinds else
+                     self._by_region_code.get(commune.region_code))
+            if place is not None and territories[place].kind in kinds:
+                _keep(tiers, place, tiers[tid])
 
     def _add_prefixed(self, key: str, tiers: dict[int, int]) -> None:
         """Note the names that start with ``key`` (tier PREFIX or FORMER_PREFIX).
@@ -352,7 +613,10 @@ class TerritoryIndex:
         keys, by_key = self._keys, self._by_key
         start = bisect.bisect_left(keys, key)
         stop = bisect.bisect_left(keys, key + "\uffff", lo=start)
+        size = len(key)
         for name in keys[start:stop]:
+            if not _whole_words(name, size):
+                continue
             for tier, tid in by_key[name]:
                 tier = FORMER_PREFIX if tier == FORMER else PREFIX
                 if tier < tiers.get(tid, FUZZY + 1):
@@ -361,23 +625,28 @@ class TerritoryIndex:
     def _ranker(self, query: _Query, tiers: dict[int, int], distances: dict[int, int]
                 ) -> Callable[[int], int]:
         """The sort key of a match, as one int (cheap to compare over thousands of prefixes):
-        tier, then preferred kind, then similarity (near spellings), then default order.
+        tier, then the kind asked for, then group (département/région, commune, grouping),
+        then similarity (near spellings), then default order.
 
-        In a tier, the kind of EPCI the text names (« CC », « agglo », « métropole »...)
-        comes first if it names one; else the communes: a bare name most often means one.
+        The kind of EPCI the text names (« CC », « agglo », « métropole »...) or the kind
+        asked (« département de... », ``prefer``) comes first in its tier.
         """
-        territories, order, base = self.territories, self._order, self._default_rank
-        wanted = query.epci_type
-        if wanted:
+        territories, base = self.territories, self._default_rank
+        wanted, kinds = query.epci_type, query.kinds
+        if wanted or kinds:
             def rank(tid: int) -> int:
                 territory = territories[tid]
-                other = territory.kind == "commune" or territory.epci_type != wanted
-                return ((tiers[tid] << 32) | (other << 31) | (distances.get(tid, 0) << 16)
-                        | order[tid])
+                if wanted:
+                    kind = "METRO" if territory.epci_type == "MET69" else territory.epci_type
+                    other = territory.kind == "commune" or kind != wanted
+                else:
+                    other = not _is_kind(territory, kinds)
+                return ((tiers[tid] << 40) | (other << 39) | (distances.get(tid, 0) << 20)
+                        | base[tid])
             return rank
         if distances:
-            return lambda tid: (tiers[tid] << 32) | base[tid] | (distances[tid] << 16)
-        return lambda tid: (tiers[tid] << 32) | base[tid]
+            return lambda tid: (tiers[tid] << 40) | base[tid] | (distances[tid] << 20)
+        return lambda tid: (tiers[tid] << 40) | base[tid]
 
     def _fuzzy(self, key: str, limit: int) -> list[tuple[str, float]]:
         """Near spellings of ``key``, with their similarity, best first.
@@ -394,7 +663,9 @@ class TerritoryIndex:
             self._buckets = _buckets(self._keys)
         heads, tails = self._buckets
         pool = set(heads.get(_head(key), ())) | set(tails.get(key[-3:], ()))
-        near = difflib.get_close_matches(key, sorted(pool), n=limit, cutoff=0.85)
+        # Short words need to be nearer: « null » is not « Nully », nor « Genève » « Genevrey ».
+        cutoff = 0.9 if len(key) <= 6 else 0.85
+        near = difflib.get_close_matches(key, sorted(pool), n=limit, cutoff=cutoff)
         return [(k, difflib.SequenceMatcher(None, key, k).ratio()) for k in near]
 
     def _ranked(self, ids: Iterable[int], limit: int) -> list[Territory]:
@@ -402,13 +673,47 @@ class TerritoryIndex:
         found = sorted(set(ids), key=self._default_rank.__getitem__)
         return [self.territories[tid] for tid in found[:limit]]
 
+    def _tid(self, territory: Territory) -> int:
+        tid = self._by_label.get(label_key(territory.label))
+        if tid is None or self.territories[tid] != territory:
+            return self.territories.index(territory)
+        return tid
+
+    def _member_ids(self, territory: Territory) -> list[int]:
+        """The communes of a territory, from groups built on the first call."""
+        if territory.kind == "commune":
+            return [self._tid(territory)]
+        if self._members is None:
+            members: dict[tuple[str, str], list[int]] = defaultdict(list)
+            for tid, t in enumerate(self.territories):
+                if t.kind == "commune":
+                    members["dep", t.departement_code].append(tid)
+                    members["region", t.region_code].append(tid)
+                    if t.epci_siren:
+                        members["epci", t.epci_siren].append(tid)
+                    if t.ept_siren:
+                        members["ept", t.ept_siren].append(tid)
+            self._members = dict(members)
+        members = self._members
+        if territory.kind in ("epci", "ept"):
+            return members.get((territory.kind, territory.code), [])
+        if territory.kind == "region":
+            return members.get(("region", territory.region_code), [])
+        if territory.code == "6AE":
+            return [*members.get(("dep", "67"), []), *members.get(("dep", "68"), [])]
+        return members.get(("dep", territory.departement_code), [])
+
     # -- query parsing ----------------------------------------------------------------
 
-    def _parse(self, text: str) -> _Query:
+    def _parse(self, text: str, prefer: str | None = None) -> _Query:
         """Split « Saint-Denis (974) », « Saint-Denis 93 », « Saint-Denis, Réunion » in a
         name and a département or region hint; also note « CC », « métropole »..."""
-        departement = region = None
-        for pattern in (_PARENS, _TRAILING_CODE, _TRAILING_COMMA):
+        departement = region = postal = None
+        with_postal = _WITH_POSTAL.match(text)
+        if with_postal and fold(text) not in self._by_key:
+            postal = (with_postal["code"] or with_postal["code2"]).upper()
+            text = with_postal["name"] or with_postal["name2"]
+        for pattern in (_PARENS, _TRAILING_CODE, _TRAILING_COMMA, _TRAILING_DASH, _TRAILING_IN):
             match = pattern.match(text)
             if not match or not fold(match["name"]):
                 continue
@@ -421,13 +726,14 @@ class TerritoryIndex:
             break
         key = fold(text)
         core, epci_type = core_name(key)
-        alternates = [k for k in dict.fromkeys((core, _without_article(key))) if k and k != key]
-        return _Query(key, departement, region, epci_type, alternates)
+        alternates = [k for k in dict.fromkeys((core, without_article(key))) if k and k != key]
+        kinds = frozenset({prefer}) if prefer else frozenset()
+        return _Query(key, departement, region, epci_type, kinds, alternates, postal)
 
     def _place(self, hint: str) -> tuple[str | None, str | None]:
         """A département or a region named by a code or a name, or (None, None)."""
         code = hint.strip().upper()
-        if code in self._departements:
+        if code in self._by_dep_code:
             return code, None
         key = fold(hint)
         if key in self._dep_by_name:
@@ -435,22 +741,40 @@ class TerritoryIndex:
         return None, self._region_by_name.get(key)
 
 
+# -- contexts -------------------------------------------------------------------------------
+
+
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _names(names: dict[str, str]) -> dict[str, str]:
-    """Folded names, with and without their article (« La Réunion », « Réunion ») -> code."""
-    found: dict[str, str] = {}
-    for code, name in sorted(names.items()):
-        key = fold(name)
-        found.setdefault(key, code)
-        found.setdefault(_without_article(key), code)
-    return found
+PREFIX_RULE = "cut"
 
 
-def _label_key(label: str) -> str:
-    """Labels are matched as sent back by a button: only case and spacing may differ."""
-    return " ".join(label.casefold().split())
+def _whole_words(name: str, size: int) -> bool:
+    """Whether a name's first ``size`` characters, typed, may stand for it: whole words
+    (« saint denis » for « saint denis en val »), or a word cut after at least 5 letters with
+    at least 3 left (« montpel » for « montpellier »; not « berlin » for « berling », nor
+    « null » for « nullemont »: another word more likely than a name cut short)."""
+    if PREFIX_RULE == "all" or len(name) == size or name[size] == " ":
+        return True
+    if PREFIX_RULE == "words":
+        return False
+    start = name.rfind(" ", 0, size) + 1
+    end = name.find(" ", size)
+    word_end = len(name) if end < 0 else end
+    return size - start >= 5 and word_end - size >= 3
+
+
+def _is_former_region(territory: Territory) -> bool:
+    return territory.kind == "region" and "(ancienne région " in territory.label
+
+
+def _is_kind(territory: Territory, kinds: Iterable[str]) -> bool:
+    """Whether a territory is, or exercises the competences of, one of these kinds (the
+    Métropole de Lyon is a département too)."""
+    return any(territory.kind == kind or (territory.status is not None
+                                          and kind in territory.status.competences)
+               for kind in kinds)
 
 
 def _head(key: str) -> str:
@@ -492,46 +816,3 @@ def _fits(territory: Territory, query: _Query) -> bool:
     return not (query.region and territory.region_code != query.region)
 
 
-def _territories(data: dict[str, Any], departements: dict[str, tuple[str, str]],
-                 regions: dict[str, str]) -> list[Territory]:
-    """Territory objects from the file's rows; labels are made unique at the end."""
-    epcis = {row[0]: row for row in data["epci"]}
-    epts = {row[0]: row for row in data["ept"]}
-    postal_cache: dict[str, tuple[str, ...]] = {}
-
-    places = {dep: (dep, name, region, regions.get(region, ""))
-              for dep, (name, region) in departements.items()}
-
-    def place(dep: str) -> tuple[str, str, str, str]:
-        return places.get(dep) or (dep, "", "", "")
-
-    found: list[Territory] = []
-    no_group = ("", None, None)
-    for code, name, dep, population, postal, epci, ept in data["communes"]:
-        _, epci_name, epci_type = epcis.get(epci, no_group)[:3]
-        ept_name = epts.get(ept, no_group)[1]
-        postal_codes = postal_cache.get(postal) or postal_cache.setdefault(
-            postal, tuple(postal.split()))
-        where = place(dep)
-        found.append(Territory(
-            "commune", code, name, f"{name} ({dep}, {where[1]})", population, *where,
-            epci or None, epci_name, epci_type, ept or None, ept_name, postal_codes))
-    for siren, name, kind, population, members, dep in data["epci"]:
-        found.append(Territory("epci", siren, name, f"{name} ({TYPE_LABELS.get(kind, kind)}, "
-                               f"{dep})", population, *place(dep), epci_type=kind,
-                               member_count=members))
-    for siren, name, population, members, dep, epci in data["ept"]:
-        found.append(Territory("ept", siren, name, f"{name} (EPT, {dep})", population,
-                               *place(dep), epci_siren=epci,
-                               epci_name=epcis.get(epci, no_group)[1], epci_type="EPT",
-                               member_count=members))
-    return _unique_labels(found)
-
-
-def _unique_labels(territories: list[Territory]) -> list[Territory]:
-    """Add the code to any label two territories share, so a label always names one."""
-    seen: dict[str, int] = defaultdict(int)
-    for territory in territories:
-        seen[territory.label] += 1
-    return [t if seen[t.label] == 1 else replace(t, label=f"{t.label[:-1]}, {t.code})")
-            for t in territories]

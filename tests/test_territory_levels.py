@@ -1,0 +1,349 @@
+"""Every level of collectivité, its context and its neighbours: the resolver, the profile,
+the command line and the chat (issue 14)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.knowledge.profile import build_profile, find_territories, territory_facts
+from bot.knowledge.territory import TerritoryIndex, default_territory_path, fold
+from tests.conftest import Chat, run_essbot
+
+DATA = default_territory_path(PROJECT_ROOT / "content")
+
+
+@pytest.fixture(scope="module")
+def index() -> TerritoryIndex:
+    return TerritoryIndex.load(DATA)
+
+
+def best(index: TerritoryIndex, text: str, prefer: str | None = None) -> list[str]:
+    return [t.label for t in index.resolve(text, prefer=prefer).best]
+
+
+# -- départements and régions ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Creuse", "creuse", "23", "département de la Creuse", "Département Creuse", "le 23",
+    "dpt 23", "département n°23", "conseil départemental de la Creuse"])
+def test_a_departement_by_name_number_and_common_forms(index, text):
+    assert best(index, text)[0] == "Creuse (département, 23)"
+
+
+def test_a_departement_comes_before_a_tiny_homonym_commune_which_is_still_offered(index):
+    assert best(index, "Creuse") == ["Creuse (département, 23)", "Creuse (80, Somme)"]
+    assert best(index, "Creuse", prefer="departement") == ["Creuse (département, 23)"]
+    assert best(index, "Creuse", prefer="commune") == ["Creuse (80, Somme)"]
+    assert best(index, "commune de Creuse") == ["Creuse (80, Somme)"]
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Seine-Saint-Denis", "Seine-Saint-Denis (département, 93)"),
+    ("Seine St Denis", "Seine-Saint-Denis (département, 93)"),
+    ("le 93", "Seine-Saint-Denis (département, 93)"),
+    ("Pas-de-Calais", "Pas-de-Calais (département, 62)"),
+    ("Finistère", "Finistère (département, 29)"), ("finistere", "Finistère (département, 29)"),
+    ("Corse-du-Sud", "Corse-du-Sud (département, 2A)"), ("2A", "Corse-du-Sud (département, 2A)"),
+    ("2b", "Haute-Corse (département, 2B)"),
+    ("Côtes-d’Armor", "Côtes-d'Armor (département, 22)"),  # typographic apostrophe
+    ("971", "Guadeloupe (département, 971)"), ("974", "La Réunion (département, 974)"),
+])
+def test_departements_that_were_not_found_or_wrong(index, text, label):
+    assert best(index, text)[0] == label
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Occitanie", "76"), ("Nouvelle-Aquitaine", "75"), ("nouvelle aquitaine", "75"),
+    ("PACA", "93"), ("Région Sud", "93"), ("région 53", "53"), ("IDF", "11"),
+])
+def test_regions_by_name_short_name_and_code(index, text, code):
+    found = index.resolve(text).best[0]
+    assert (found.kind, found.code) == ("region", code)
+
+
+def test_a_region_code_alone_is_a_departement_with_the_region_offered(index):
+    found = index.resolve("53")
+    assert [t.label for t in found.best] == ["Mayenne (département, 53)"]
+    assert found.others[0].label == "Bretagne (région)"
+
+
+@pytest.mark.parametrize(("former", "current"), [
+    ("Aquitaine", "Nouvelle-Aquitaine"), ("Nord-Pas-de-Calais", "Hauts-de-France"),
+    ("Limousin", "Nouvelle-Aquitaine"), ("Centre", "Centre-Val de Loire"),
+])
+def test_a_former_region_gives_todays_with_a_note(index, former, current):
+    found = index.resolve(former).best[0]
+    assert (found.kind, found.name) == ("region", current)
+    assert former in found.note and current in found.note
+
+
+def test_alsace_is_the_cea_first_and_the_former_region_too(index):
+    assert best(index, "Alsace") == ["Collectivité européenne d'Alsace (67, 68)",
+                                     "Grand Est (ancienne région Alsace)"]
+
+
+# -- special statuses and outre-mer ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "status", "competences"), [
+    ("Paris", "commune", "ville-de-paris", ("commune", "departement")),
+    ("75", "commune", "ville-de-paris", ("commune", "departement")),
+    ("Métropole de Lyon", "epci", "metropole-de-lyon", ("epci", "departement")),
+    ("Corse", "region", "collectivite-de-corse", ("region", "departement")),
+    ("Guyane", "region", "collectivite-territoriale-de-guyane", ("region", "departement")),
+    ("973", "region", "collectivite-territoriale-de-guyane", ("region", "departement")),
+    ("Martinique", "region", "collectivite-territoriale-de-martinique",
+     ("region", "departement")),
+    ("Mayotte", "departement", "mayotte", ("departement", "region")),
+    ("976", "departement", "mayotte", ("departement", "region")),
+    ("Collectivité européenne d'Alsace", "departement", "collectivite-europeenne-d-alsace",
+     ("departement",)),
+])
+def test_collectivites_with_a_special_status_are_one_reading_with_their_competences(
+        index, text, kind, status, competences):
+    found = index.resolve(text).best
+    assert len(found) == 1
+    territory = found[0]
+    assert (territory.kind, territory.status.key, territory.competences) == (
+        kind, status, competences)
+    assert territory.note
+
+
+def test_la_reunion_is_the_departement_the_region_then_the_small_commune(index):
+    assert best(index, "La Réunion") == ["La Réunion (département, 974)", "La Réunion (région)",
+                                         "La Réunion (47, Lot-et-Garonne)"]
+
+
+@pytest.mark.parametrize("text", ["Saint-Martin", "Saint-Barthélemy", "St Barth"])
+def test_a_collectivite_d_outre_mer_comes_before_its_homonyms_and_says_what_applies(
+        index, text):
+    found = index.resolve(text).best
+    assert found[0].kind == "com"
+    assert "loi ESS" in found[0].note and "vérifier" in found[0].note
+    assert found[0].collectivite_type is None, "no type of the taxonomy: the agent says"
+
+
+def test_communes_of_a_com_carry_its_note(index):
+    papeete = index.resolve("Papeete").best[0]
+    assert papeete.kind == "commune" and "Polynésie française" in papeete.note
+    assert best(index, "Nouvelle-Calédonie")[0].startswith("Nouvelle-Calédonie (collectivité")
+
+
+@pytest.mark.parametrize("text", ["x" * 10_000, "\x00\x01", "😀😀", "'; DROP TABLE t; --",
+                                  "SELECT * FROM communes", "mairie", "commune", "-1", "99"])
+def test_bad_input_is_a_clear_not_found(index, text):
+    assert index.resolve(text).all == []
+
+
+# -- contexts and programmes -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "contexts", "programmes"), [
+    ("Roubaix", {"qpv", "urbain"}, set()),
+    ("Eymoutiers", {"rural"}, {"pvd"}),
+    ("Lorient", {"qpv", "urbain", "littoral"}, {"acv", "territoires-industrie"}),
+    ("Mamoudzou", {"qpv", "urbain", "outre-mer"}, {"acv"}),
+    ("Creuse", {"qpv", "rural"}, set()),  # a département: no programme
+])
+def test_contexts_and_programmes_come_from_the_data(index, text, contexts, programmes):
+    context = index.context(index.resolve(text).best[0])
+    assert set(context.contexts) == contexts
+    assert set(context.programmes) == programmes
+
+
+def test_an_epci_aggregates_its_communes(index):
+    epci = index.resolve("CA Vitré Communauté").best[0]
+    context = index.context(epci)
+    assert context.rural_share is not None and context.rural_share >= 0.5
+    assert "rural" in context.contexts
+    assert {"acv", "pvd", "territoires-industrie"} <= set(context.programmes)
+    assert context.industrie, "the name of the Territoire d'industrie is known"
+
+
+def test_massifs_are_facts_not_the_mountain_context(index):
+    context = index.context(index.resolve("Moulins (Allier)").best[0])
+    assert context.massifs == ("Massif Central",) and "montagne" not in context.contexts
+
+
+# -- neighbours and facts --------------------------------------------------------------------
+
+
+def test_the_neighbours_have_their_real_names(index):
+    facts = territory_facts(index.resolve("Eymoutiers").best[0], None, index)
+    assert facts["epci_name"] == "CC des Portes de Vassivière" and facts["epci_members"] > 1
+    assert facts["departement_council"] == "le conseil départemental de la Haute-Vienne"
+    assert facts["region_council"] == "le conseil régional de la Nouvelle-Aquitaine"
+    dep = territory_facts(index.resolve("Finistère").best[0], None, index)
+    assert dep["departement_epci_count"] > 5 and dep["departement_council"].endswith(
+        "du Finistère")
+
+
+@pytest.mark.parametrize(("text", "council"), [
+    ("Lyon", "la Métropole de Lyon"), ("Strasbourg", "la Collectivité européenne d'Alsace"),
+    ("Ajaccio", "la Collectivité de Corse"), ("Cayenne", "la Collectivité territoriale de Guyane"),
+    ("Paris", "la Ville de Paris"),
+])
+def test_who_exercises_the_departement_competences(index, text, council):
+    assert territory_facts(index.resolve(text).best[0], None, index)[
+        "departement_council"] == council
+
+
+def test_the_old_facts_are_kept(index):
+    facts = territory_facts(index.get("commune", "35238"), None, index)
+    assert {"type", "size", "region", "contexts", "code", "population", "name", "departement",
+            "epci"} <= set(facts)
+    assert (facts["type"], facts["region"], facts["epci"]) == ("commune", "53",
+                                                               "Rennes Métropole")
+
+
+def test_a_profile_takes_the_territorys_suggestions_unless_the_agent_says_otherwise(index):
+    roubaix = index.resolve("Roubaix").best[0]
+    profile = build_profile(None, territory=roubaix, index=index)
+    assert profile.contexts == {"qpv", "urbain"} and profile.region == "32"
+    corrected = build_profile(None, territory=roubaix, index=index,
+                              contexts=frozenset({"fragile"}))
+    assert corrected.contexts == {"fragile"}
+    lorient = build_profile(None, territory=index.resolve("Lorient").best[0], index=index)
+    assert lorient.programmes == {"acv", "territoires-industrie"}
+    assert build_profile(None, type="region", region="76").region == "76"
+
+
+def test_find_territories_offers_the_best_readings_else_the_guesses(index):
+    assert [t.code for t in find_territories(index, "Vitré")] == ["35360"]
+    assert len(find_territories(index, "Saint-Denis")) == 4
+
+
+# -- the data file ---------------------------------------------------------------------------
+
+
+def test_the_territory_folder_is_small_and_records_every_source():
+    folder = DATA.parent
+    assert sum(f.stat().st_size for f in folder.iterdir()) < 2_000_000
+    document = json.loads(gzip.decompress(DATA.read_bytes()))
+    sources = document["source"]["contexts"]
+    assert {s["key"] for s in sources} == {"densite", "massif", "qpv", "territoires-industrie",
+                                           "pvd", "acv", "littoral"}
+    licence = (folder / "LICENCE.md").read_text(encoding="utf-8")
+    for source in sources:
+        assert len(source["commit"]) == 40 and len(source["sha256"]) == 64
+        assert source["repository"] in licence and source["licence"]
+
+
+def test_fold_reads_abbreviations_agents_type():
+    assert fold("Boulogne s/ Mer") == "boulogne sur mer"
+    assert fold("Mt-de-Marsan") == "mont de marsan"
+    assert fold("N.-D.-de-Gravenchon") == "notre dame de gravenchon"
+    assert fold("Paris Est Marne & Bois") == "paris est marne et bois"
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_recommend_for_a_departement_gets_its_cress_and_names_the_others():
+    result = run_essbot(["recommend", "--territory", "Creuse", "--step", "soutenir", "--json"])
+    assert result.returncode == 0, result.stderr
+    assert "Creuse (80, Somme)" in result.stderr, "the other readings are named on stderr"
+    data = json.loads(result.stdout)
+    profile = data["profile"]
+    assert (profile["type"], profile["region"]) == ("departement", "75")
+    territory = profile["territory"]
+    assert (territory["kind"], territory["code"]) == ("departement", "23")
+    assert territory["detected_contexts"] == ["qpv", "rural"]
+    assert territory["departement_council"] == "le conseil départemental de la Creuse"
+    assert {"kind": "commune", "code": "80225", "label": "Creuse (80, Somme)"} in territory[
+        "alternatives"]
+    assert any("CRESS Nouvelle-Aquitaine" in c["title"] for c in data["contacts"])
+
+
+def test_recommend_with_a_type_picks_that_reading():
+    result = run_essbot(["recommend", "--territory", "Creuse", "--type", "commune", "--json"])
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["profile"]["territory"]["code"] == "80225"
+
+
+def test_recommend_for_a_region_without_a_territory():
+    result = run_essbot(["recommend", "--type", "region", "--region", "Occitanie", "--json"])
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["profile"]["region"] == "76" and data["profile"]["territory"] is None
+    assert any("CRESS Occitanie" in c["title"] for c in data["contacts"])
+    bad = run_essbot(["recommend", "--region", "Atlantide"])
+    assert bad.returncode != 0 and "no région matches" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_recommend_programmes_can_be_given_or_removed():
+    result = run_essbot(["recommend", "--territory", "Lorient", "--programmes", "none",
+                         "--json"])
+    assert json.loads(result.stdout)["profile"]["programmes"] == []
+    result = run_essbot(["recommend", "--territory", "Lorient", "--json"])
+    assert json.loads(result.stdout)["profile"]["programmes"] == ["acv",
+                                                                  "territoires-industrie"]
+
+
+def test_a_collectivite_d_outre_mer_on_the_command_line():
+    result = run_essbot(["recommend", "--territory", "Saint-Martin", "--step", "identifier"])
+    assert result.returncode == 0, result.stderr
+    assert "collectivité d'outre-mer" in result.stderr and "loi ESS" in result.stderr
+    assert result.stdout.startswith("Saint-Martin (collectivité d'outre-mer, 978)")
+
+
+# -- the chat --------------------------------------------------------------------------------
+
+
+def test_the_chat_resolves_a_departement_and_shows_what_it_understood(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Creuse")
+    assert chat.labels[:2] == ["Creuse (département, 23)", "Creuse (80, Somme)"]
+    chat.press("Creuse (département")
+    assert chat.conversation.state == "territoire_trouve_large"
+    assert "J'en retiens : Département, région Nouvelle-Aquitaine." in chat.text
+    chat.press("Oui")
+    assert "caractéristiques : Quartiers prioritaires (QPV), Rural." in chat.text
+    chat.press("Oui, c'est juste")
+    assert chat.conversation.state == "contrat_ville", "no programmes question for a département"
+
+
+def test_a_special_status_is_explained_before_confirming(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Guyane")
+    assert chat.conversation.state == "territoire_statut"
+    assert "collectivité unique" in chat.text and "Est-ce bien" in chat.text
+
+
+def test_a_com_asks_the_type_after_saying_what_applies(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Saint-Barthélemy")
+    chat.press("Saint-Barthélemy (collectivité d'outre-mer")
+    assert "loi ESS" in chat.text
+    chat.press("Oui")
+    assert chat.conversation.state == "collectivite"
+
+
+def test_suggestions_can_be_corrected_and_another_search_starts_afresh(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Roubaix")
+    chat.press("Chercher un autre")
+    assert "contexte" not in chat.conversation.slots, "the first territory's facts are gone"
+    chat.send("Eymoutiers")
+    chat.press("Oui")
+    assert "caractéristiques : Rural." in chat.text
+    chat.press("Non, je corrige")
+    assert chat.conversation.state == "contexte" and "contexte" not in chat.conversation.slots
+    chat.press("Montagne")
+    chat.press("Continuer")
+    assert "listes publiées : Petites villes de demain." in chat.text
+    chat.press("France Ruralités")
+    chat.press("Continuer")
+    slots = chat.conversation.slots
+    assert slots["contexte"] == ["montagne"] and slots["programmes"] == ["pvd", "frr"]
+    assert chat.conversation.state == "themes"
