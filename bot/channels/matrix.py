@@ -23,25 +23,33 @@ Robustness, and why it is built so:
   it acted on (``origin_server_ts`` and the event ids at that instant), written
   *before* the event is handled. An event at or before that position is never
   handled again. Events before the bot's own join in a room are never answered.
+* **End-to-end encryption** (Tchap's private rooms, Element's direct chats):
+  matrix-nio with vodozemac decrypts and encrypts; its store, the device id and
+  the access token persist under the data folder (bot.channels.matrix_crypto),
+  so a restart is the same device with the same keys. The first sync of each
+  run asks for the full state, so that nio knows every room (a reply to a quiet
+  room after a restart needs its members and its encryption). After every
+  sync the keys are kept in order (one-time keys uploaded, device lists
+  queried, Olm sessions claimed, to-device messages sent). A message that
+  cannot be decrypted is retried while new keys arrive for a few seconds, then
+  its sender is told once, in the room, to send it again.
 * **Rate limits.** nio's own retry loops are disabled (``max_limit_exceeded=0``,
   ``max_timeouts=0``) so that this module decides: replies wait the server's
   ``retry_after_ms`` and are retried with the same transaction id (the server
   deduplicates); :meth:`MatrixChannel.deliver` raises :class:`RateLimited`.
 * **Reconnection.** The sync loop survives network errors and homeserver
-  restarts with an exponential back-off, and logs in again (password set-up)
-  if the access token was invalidated.
-* **Encryption** is not supported (no libolm). In an encrypted room the bot
-  sends an unencrypted ``m.notice`` that says so, and logs it.
+  restarts with an exponential back-off, and logs in again (same device) if
+  the access token was invalidated and a password is set.
 
 Logs never contain a user id, a room id or a message: rooms are named by the
-first characters of their pseudonym.
+first characters of their pseudonym, and matrix-nio's own loggers are filtered
+(bot.channels.matrix_log).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import html
 import io
 import json
@@ -52,6 +60,7 @@ import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -61,6 +70,7 @@ from nio import (
     ErrorResponse,
     JoinResponse,
     LoginResponse,
+    MegolmEvent,
     ProfileGetDisplayNameResponse,
     RoomGetStateResponse,
     RoomSendResponse,
@@ -68,8 +78,26 @@ from nio import (
     UploadResponse,
     WhoamiResponse,
 )
+from nio.crypto import ENCRYPTION_ENABLED
+from nio.exceptions import EncryptionError, LocalProtocolError, OlmTrustError, SendRetryError
+from nio.store import SqliteStore
 
+from bot.channels import matrix_log
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
+from bot.channels.matrix_crypto import (
+    DATABASE_NAME,
+    MIN_KEY_LENGTH,
+    TRUST_MODES,
+    CryptoFolder,
+    CryptoStoreError,
+    TrustPolicy,
+    account_key,
+    derive_keys,
+    file_content,
+    parse_device_keys,
+    store_secret,
+)
+from bot.config import DEFAULT_DB
 from bot.engine.dispatch import Dispatcher
 from bot.engine.messages import Choice, Incoming, Outgoing
 
@@ -78,15 +106,14 @@ log = logging.getLogger(__name__)
 CHANNEL = "matrix"
 
 # The only user-facing texts of this module. French first; both languages when the
-# conversation's language is unknown (the room has not talked to the engine yet).
-ENCRYPTED_NOTICE = {
-    "fr": "Ce salon est chiffré de bout en bout : je ne peux pas lire les messages qui y sont "
-          "écrits, donc je ne peux pas y répondre. Pour discuter avec moi, créez un salon sans "
-          "chiffrement (dans Element : « Nouveau salon », puis désactivez le chiffrement de bout "
-          "en bout) et invitez-moi.",
-    "en": "This room is end-to-end encrypted: I cannot read the messages written here, so I "
-          "cannot answer them. To talk with me, create a room without encryption (in Element: "
-          "\"New room\", then turn end-to-end encryption off) and invite me.",
+# conversation's language is unknown (the person has not talked to the engine yet).
+UNDECRYPTABLE_NOTICE = {
+    "fr": "Je n'ai pas pu déchiffrer votre dernier message : ses clés de chiffrement ne me "
+          "sont pas parvenues (cela arrive avec un message envoyé juste avant que je rejoigne "
+          "le salon, ou depuis un nouvel appareil). Pouvez-vous l'envoyer à nouveau ?",
+    "en": "I could not decrypt your last message: its encryption keys did not reach me (this "
+          "happens with a message sent just before I joined the room, or from a new device). "
+          "Could you send it again?",
 }
 
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
@@ -105,12 +132,17 @@ _SYNC_FILTER = {
 class MatrixSettings:
     homeserver: str
     user_id: str
-    password: str | None = None
-    access_token: str | None = None
+    password: str | None = field(default=None, repr=False)
+    access_token: str | None = field(default=None, repr=False)
     device_id: str | None = None
     # Server names allowed to invite the bot; None allows every server.
     allowed_servers: frozenset[str] | None = None
     device_name: str = "essbot"
+    # The secret of the crypto store: MATRIX_STORE_KEY, else ESSBOT_SECRET, else the
+    # pseudonym secret file beside the database (bot.channels.matrix_crypto).
+    store_key: str | None = field(default=None, repr=False)
+    essbot_secret: str | None = field(default=None, repr=False)
+    trust: TrustPolicy = field(default_factory=TrustPolicy)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> MatrixSettings | None:
@@ -128,12 +160,32 @@ class MatrixSettings:
                                                      password or token)) if not value]
                 log.error("matrix channel not started: %s not set", ", ".join(missing))
             return None
+        trust = (get("MATRIX_TRUST") or "tofu").lower()
+        if trust not in TRUST_MODES:
+            log.error("matrix channel not started: MATRIX_TRUST must be %s, not %r",
+                      " or ".join(TRUST_MODES), trust)
+            return None
+        verified = parse_device_keys(get("MATRIX_VERIFIED_DEVICES"))
+        if trust == "verified" and not verified:
+            log.warning("matrix: MATRIX_TRUST=verified and MATRIX_VERIFIED_DEVICES is empty: "
+                        "nobody can read the bot in encrypted rooms")
+        store_key = get("MATRIX_STORE_KEY")
+        if store_key and len(store_key) < MIN_KEY_LENGTH:
+            log.error("matrix channel not started: MATRIX_STORE_KEY must be at least %d "
+                      "characters long", MIN_KEY_LENGTH)
+            return None
+        if not ENCRYPTION_ENABLED:
+            log.error("matrix channel not started: matrix-nio is installed without "
+                      "end-to-end encryption; install it with: pip install 'matrix-nio[e2e]'")
+            return None
         servers = get("MATRIX_ALLOWED_SERVERS")
         allowed = (frozenset(s.strip().lower() for s in servers.split(",") if s.strip())
                    if servers else None)
         return cls(homeserver=homeserver, user_id=user_id, password=password,
                    access_token=token, device_id=get("MATRIX_DEVICE_ID"),
-                   allowed_servers=allowed)
+                   allowed_servers=allowed, store_key=store_key,
+                   essbot_secret=get("ESSBOT_SECRET"),
+                   trust=TrustPolicy(trust, verified))
 
 
 def from_env(env: Mapping[str, str], dispatcher: Dispatcher) -> MatrixChannel | None:
@@ -241,6 +293,15 @@ def delivery_error(response: ErrorResponse) -> DeliveryError:
     return TransientError(str(response))
 
 
+@dataclass
+class Pending:
+    """A message nio could not decrypt yet: retried at each sync until ``deadline``."""
+
+    room_id: str
+    event: MegolmEvent
+    deadline: float
+
+
 class MatrixChannel:
     """A running Matrix bot account; see the module docstring."""
 
@@ -248,29 +309,39 @@ class MatrixChannel:
 
     def __init__(self, dispatcher: Dispatcher, settings: MatrixSettings, *,
                  sync_timeout_ms: int = 30_000, max_backoff: float = 30.0,
-                 notice_interval: float = 60.0, send_attempts: int = 6):
+                 notice_interval: float = 60.0, send_attempts: int = 6,
+                 undecryptable_grace: float = 5.0):
         self.dispatcher = dispatcher
         self.settings = settings
         self.store = dispatcher.engine.store
         self.pseudonymize = dispatcher.engine.pseudonymize
         self.sync_timeout_ms = sync_timeout_ms
         self.max_backoff = max_backoff
-        self.notice_interval = notice_interval  # at most one encryption notice per room per …
+        self.notice_interval = notice_interval  # at most one "undecryptable" notice per room per …
         self.send_attempts = send_attempts
+        # How long a message that cannot be decrypted waits for its keys before its sender
+        # is asked to send it again (keys usually come in the same sync; sometimes just after).
+        self.undecryptable_grace = undecryptable_grace
         self.user_id = settings.user_id
         self.client: AsyncClient | None = None
+        self.folder: CryptoFolder | None = None
         self.display_name: str | None = None
         self.sync_count = 0  # successful syncs, for tests and health checks
         self.busy = False  # True while a sync batch is being handled
         # Keys of this account's own bookkeeping (not of any user), so that changing
         # MATRIX_USER_ID does not resume another account's sync position.
-        self._account = hashlib.sha256(settings.user_id.encode()).hexdigest()[:12]
+        self._account = account_key(settings.user_id)
         self._since: str | None = None
+        self._full_state = True  # the first sync of each run asks for every room's state
         self._positions: dict[str, Position] = {}
         self._choices: dict[str, list[Choice]] = {}
         self._last_notice: dict[str, float] = {}
+        self._noticed: set[tuple[str, str, str]] = set()  # (room, sender, megolm session)
+        self._pending: list[Pending] = []
+        self._greet: dict[str, str] = {}  # room joined -> inviter, greeted once nio knows it
         self._sent: dict[str, set[str]] = {}  # room -> ids of the bot's recent events
         self._direct: dict[str, str] = {}  # user -> direct room, in memory only
+        self._keys_lock = asyncio.Lock()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -278,11 +349,15 @@ class MatrixChannel:
 
     async def start(self) -> None:
         self._stopping.clear()
-        config = AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0,
-                                   encryption_enabled=False, store_sync_tokens=False)
-        self.client = AsyncClient(self.settings.homeserver, self.user_id, config=config)
+        matrix_log.install()
+        data_dir = self._data_dir()
+        secret = await asyncio.to_thread(store_secret, self.settings.store_key,
+                                         self.settings.essbot_secret, data_dir)
+        self.folder = CryptoFolder(data_dir, self._account, derive_keys(secret))
+        await asyncio.to_thread(self.folder.prepare)
         await self._authenticate()
         self._since = await self._state("since") or None
+        self._full_state = True
         with contextlib.suppress(*_NETWORK_ERRORS):
             name = await self.client.get_displayname()
             if isinstance(name, ProfileGetDisplayNameResponse):
@@ -298,30 +373,127 @@ class MatrixChannel:
         if self.client is not None:
             await self.client.close()
 
+    def _data_dir(self) -> Path:
+        """The folder of the database: the crypto store lives beside it."""
+        path = getattr(self.store, "path", None)
+        return Path(path).parent if path and path != ":memory:" else DEFAULT_DB.parent
+
+    # -- login and crypto store --------------------------------------------------------------
+
+    def _new_client(self) -> AsyncClient:
+        assert self.folder is not None
+        config = AsyncClientConfig(
+            max_limit_exceeded=0, max_timeouts=0, encryption_enabled=True,
+            store=SqliteStore, store_name=DATABASE_NAME, pickle_key=self.folder.keys.pickle_key,
+            store_sync_tokens=True)
+        return AsyncClient(self.settings.homeserver, self.user_id,
+                           store_path=str(self.folder.path), config=config)
+
     async def _authenticate(self) -> None:
-        """Log in with the password, or check the access token; raise if refused."""
+        """Restore the saved login (same device, same keys), or log in; raise if refused.
+
+        With ``MATRIX_ACCESS_TOKEN`` (and no password) the token's device is used as it
+        is. With a password, the device and token of the previous run are restored from
+        the crypto folder; the bot logs in again (same device) only if the token was
+        revoked, and as a new device only if it has nothing to continue from.
+        """
+        assert self.folder is not None
+        if self.client is not None:
+            await self.client.close()
+        self.client = self._new_client()
+        if self.settings.access_token and not self.settings.password:
+            device_id = await self._whoami(self.settings.access_token)
+            if device_id is None:
+                raise RuntimeError("Matrix refused MATRIX_ACCESS_TOKEN (unknown or revoked)")
+            self._open(device_id, self.settings.access_token)
+            if not await self._keys_are_ours():
+                raise RuntimeError(
+                    "the device of MATRIX_ACCESS_TOKEN already has encryption keys that are not "
+                    "in essbot's crypto store (a token copied from Element or another client, "
+                    "or a crypto store that was lost): give essbot a token from a login of its "
+                    "own (docs/tchap.md), or set MATRIX_PASSWORD instead")
+            return
+        saved = await asyncio.to_thread(self.folder.read_session)
+        if saved is not None and await self._whoami(saved.access_token) == saved.device_id:
+            self._open(saved.device_id, saved.access_token)
+            if await self._keys_are_ours():
+                return
+        device_id = (saved.device_id if saved is not None
+                     else self.settings.device_id or await self._state("device"))
+        await self._login(device_id)
+        if device_id and not await self._keys_are_ours():
+            log.warning("matrix: the device to reuse has encryption keys that are not in the "
+                        "crypto store; logging in as a new device")
+            await self.client.close()
+            self.client = self._new_client()
+            await self._login(None)
+
+    async def _whoami(self, token: str) -> str | None:
+        """The device of ``token``; None if the homeserver does not know the token."""
         client = self.client
         assert client is not None
-        device_id = self.settings.device_id or await self._state("device")
-        if self.settings.access_token and not self.settings.password:
-            client.access_token = self.settings.access_token
-            client.user_id = self.user_id
-            answer = await self._with_retries(client.whoami)
-            if not isinstance(answer, WhoamiResponse):
-                raise RuntimeError(f"Matrix refused MATRIX_ACCESS_TOKEN: {answer}")
+        client.access_token, client.user_id = token, self.user_id
+        answer = await self._with_retries(client.whoami)
+        if isinstance(answer, WhoamiResponse):
             if answer.user_id != self.user_id:
-                raise RuntimeError("MATRIX_ACCESS_TOKEN belongs to another user than "
+                raise RuntimeError("the Matrix access token belongs to another user than "
                                    "MATRIX_USER_ID")
-            client.device_id = answer.device_id or device_id
-            return
-        # Reuse the device of the previous run: logging in again must not pile up devices.
+            return answer.device_id
+        if isinstance(answer, ErrorResponse) and answer.status_code in ("M_UNKNOWN_TOKEN",
+                                                                        "M_FORBIDDEN"):
+            return None
+        raise RuntimeError(f"the Matrix homeserver did not check the access token: {answer}")
+
+    def _open(self, device_id: str, token: str) -> None:
+        """Use this login and load the crypto store of its device."""
+        assert self.client is not None and self.folder is not None
+        try:
+            self.client.restore_login(self.user_id, device_id, token)
+        except Exception as error:  # vodozemac cannot unpickle: another key
+            raise CryptoStoreError(self.folder.wrong_key_message()) from error
+        self.folder.secure()
+
+    async def _login(self, device_id: str | None) -> None:
+        """Log in with the password (as ``device_id`` if given) and save the session."""
+        client = self.client
+        assert client is not None and self.folder is not None
         client.device_id = device_id
-        answer = await self._with_retries(
-            lambda: client.login(self.settings.password, device_name=self.settings.device_name))
+        try:
+            answer = await self._with_retries(lambda: client.login(
+                self.settings.password, device_name=self.settings.device_name))
+        except RuntimeError:
+            raise
+        except Exception as error:  # raised while nio loaded the store of the device
+            raise CryptoStoreError(self.folder.wrong_key_message()) from error
         if not isinstance(answer, LoginResponse):
             raise RuntimeError(f"Matrix refused the login of MATRIX_USER_ID: {answer}")
-        if answer.device_id != device_id:
-            await self._set_state("device", answer.device_id)
+        await asyncio.to_thread(self.folder.write_session, answer.device_id, answer.access_token)
+        self.folder.secure()
+        log.warning("matrix: logged in (device %s)", answer.device_id)
+
+    async def _keys_are_ours(self) -> bool:
+        """Whether the server's keys for this device, if any, are those of the crypto store.
+
+        A device whose keys were uploaded by another client (a token copied from
+        Element) or by a lost store cannot be used: nio would upload different keys.
+        """
+        client = self.client
+        assert client is not None and client.olm is not None
+        if client.olm_account_shared:
+            return True
+        ours = client.olm.account.identity_keys["ed25519"]
+        url = f"{self.settings.homeserver.rstrip('/')}/_matrix/client/v3/keys/query"
+        body = {"device_keys": {self.user_id: [client.device_id]}}
+        try:
+            async with aiohttp.ClientSession() as session, session.post(
+                    url, json=body, headers={"Authorization": f"Bearer {client.access_token}"},
+                    timeout=aiohttp.ClientTimeout(total=30)) as answer:
+                data = await answer.json()
+        except (*_NETWORK_ERRORS, aiohttp.ContentTypeError):
+            return True  # cannot tell: the key upload will say
+        device = ((data.get("device_keys") or {}).get(self.user_id) or {}).get(client.device_id)
+        theirs = ((device or {}).get("keys") or {}).get(f"ed25519:{client.device_id}")
+        return theirs is None or theirs == ours
 
     async def _with_retries(self, call: Callable[[], Awaitable[Any]], attempts: int = 5) -> Any:
         """A start-up request, retried a few times while the homeserver is unreachable."""
@@ -412,12 +584,17 @@ class MatrixChannel:
     # -- the sync loop -----------------------------------------------------------------------
 
     async def _sync_loop(self) -> None:
-        client = self.client
-        assert client is not None
         backoff = initial_backoff = min(0.5, self.max_backoff)
         while not self._stopping.is_set():
+            client = self.client
+            assert client is not None
+            timeout = self.sync_timeout_ms
+            if self._pending:  # come back by the first deadline, even if nothing happens
+                remaining = min(p.deadline for p in self._pending) - time.monotonic()
+                timeout = max(0, min(timeout, int(remaining * 1000)))
             request = asyncio.ensure_future(client.sync(
-                timeout=self.sync_timeout_ms, since=self._since, sync_filter=_SYNC_FILTER))
+                timeout=timeout, since=self._since, sync_filter=_SYNC_FILTER,
+                full_state=True if self._full_state else None))
             stopping = asyncio.ensure_future(self._stopping.wait())
             await asyncio.wait({request, stopping}, return_when=asyncio.FIRST_COMPLETED)
             stopping.cancel()
@@ -440,8 +617,10 @@ class MatrixChannel:
             if backoff > initial_backoff:
                 log.warning("matrix: connected again")
             backoff = initial_backoff
+            self._full_state = False
             self.busy = True
             try:
+                await self._keep_keys()
                 await self._handle_sync(response, catch_up=self._since is None)
             except Exception:  # a bug must not stop the bot for everybody
                 log.exception("matrix: error while handling a sync batch")
@@ -459,14 +638,40 @@ class MatrixChannel:
             log.warning("matrix: sync rate-limited, waiting %.1f s", wait)
             await self._pause(wait)
             return backoff
-        if code == "M_UNKNOWN_TOKEN" and self.settings.password:
-            log.warning("matrix: access token refused, logging in again")
+        if code == "M_UNKNOWN_TOKEN" and self.settings.password and self.client is not None:
+            log.warning("matrix: access token refused, logging in again (same device)")
             with contextlib.suppress(RuntimeError):
-                await self._authenticate()
+                await self._login(self.client.device_id)
         else:
             log.warning("matrix: sync failed (%s); retrying in %.1f s", response, backoff)
         await self._pause(backoff)
         return min(backoff * 2, self.max_backoff)
+
+    async def _keep_keys(self) -> None:
+        """What nio's sync_forever does after each sync, so that encryption keeps working.
+
+        One-time keys are uploaded again when the server runs low (each new Olm
+        session with the bot uses one), device lists of the people in encrypted rooms
+        are queried when they change, Olm sessions are claimed for devices that need a
+        new one, and queued to-device messages (key request cancellations, repaired
+        sessions) are sent.
+        """
+        client = self.client
+        assert client is not None
+        try:
+            if client.should_upload_keys:
+                answer = await client.keys_upload()
+                if isinstance(answer, ErrorResponse):
+                    log.warning("matrix: encryption keys not uploaded (%s)", answer)
+            async with self._keys_lock:
+                if client.should_query_keys:
+                    await client.keys_query()
+            if client.should_claim_keys:
+                await client.keys_claim(client.get_users_for_key_claiming())
+            await client.send_to_device_messages()
+        except _NETWORK_ERRORS as error:
+            log.warning("matrix: encryption keys not updated (%s); the next sync retries",
+                        type(error).__name__)
 
     async def _handle_sync(self, response: SyncResponse, catch_up: bool) -> None:
         """Invitations first, then every joined room's new events, rooms concurrently."""
@@ -483,8 +688,8 @@ class MatrixChannel:
             log.warning("matrix: first sync, %d room(s) joined; earlier messages are not "
                         "answered", len(response.rooms.join))
             return
-        await asyncio.gather(*(self._on_room(room_id, [getattr(e, "source", {}) for e in
-                                                       info.timeline.events])
+        await self._retry_pending()
+        await asyncio.gather(*(self._on_room(room_id, list(info.timeline.events))
                                for room_id, info in response.rooms.join.items()))
 
     # -- invitations -------------------------------------------------------------------------
@@ -515,12 +720,13 @@ class MatrixChannel:
         others = {e.get("state_key") for e in events
                   if e.get("type") == "m.room.member" and e.get("state_key") != self.user_id
                   and e.get("content", {}).get("membership") in ("join", "invite")}
-        log.info("matrix: joined room %s (%d other member(s))", self._tag(room_id), len(others))
-        if encrypted:
-            await self._encrypted(room_id, "joined an encrypted room")
-        elif len(others) <= 1 and inviter:
+        log.info("matrix: joined %s room %s (%d other member(s))",
+                 "an encrypted" if encrypted else "a", self._tag(room_id), len(others))
+        if len(others) <= 1 and inviter:
+            # Greet once the next sync has told nio about the room (its members and its
+            # encryption): nio cannot send to a room it has not synced.
             self._direct[inviter] = room_id
-            await self._converse(room_id, Incoming.text_message(CHANNEL, inviter, "/start"))
+            self._greet[room_id] = inviter
 
     # -- timeline ----------------------------------------------------------------------------
 
@@ -532,12 +738,12 @@ class MatrixChannel:
         room = self.client.rooms.get(room_id) if self.client else None
         return bool(room and room.encrypted)
 
-    async def _on_room(self, room_id: str, events: list[dict]) -> None:
+    async def _on_room(self, room_id: str, events: list[Any]) -> None:
         # Nothing before the bot's own (latest) join is for it: that is history.
         for index in range(len(events) - 1, -1, -1):
-            event = events[index]
-            if (event.get("type") == "m.room.member" and event.get("state_key") == self.user_id
-                    and event.get("content", {}).get("membership") == "join"):
+            source = getattr(events[index], "source", None) or {}
+            if (source.get("type") == "m.room.member" and source.get("state_key") == self.user_id
+                    and (source.get("content") or {}).get("membership") == "join"):
                 events = events[index + 1:]
                 break
         for event in events:
@@ -546,23 +752,30 @@ class MatrixChannel:
             except Exception:
                 log.exception("matrix: error while handling an event (room %s)",
                               self._tag(room_id))
+        inviter = self._greet.pop(room_id, None)
+        if inviter is not None and self.client is not None and room_id in self.client.rooms:
+            try:
+                await self._converse(room_id, Incoming.text_message(CHANNEL, inviter, "/start"))
+            except Exception:
+                log.exception("matrix: error while greeting (room %s)", self._tag(room_id))
 
-    async def _on_event(self, room_id: str, event: dict) -> None:
-        kind = event.get("type")
-        if event.get("sender") == self.user_id or ("state_key" in event
-                                                    and kind != "m.room.encryption"):
+    async def _on_event(self, room_id: str, event: Any) -> None:
+        source = getattr(event, "source", None) or {}
+        if source.get("sender") == self.user_id or "state_key" in source:
             return
-        content = event.get("content") or {}
-        if kind == "m.room.encryption":
-            if await self._claim(room_id, event):
-                await self._encrypted(room_id, "encryption turned on in a room")
+        if isinstance(event, MegolmEvent):  # nio could not decrypt it (yet)
+            if await self._claim(room_id, source):
+                await self._undecryptable(room_id, event)
             return
-        if kind == "m.room.encrypted":
-            if await self._claim(room_id, event):
-                await self._encrypted(room_id, "encrypted message", event.get("sender"))
-            return
-        if kind != "m.room.message" or content.get("msgtype") not in ("m.text", "m.emote"):
-            return  # notices (other bots), files, reactions...
+        await self._on_message(room_id, event, source)
+
+    async def _on_message(self, room_id: str, event: Any, source: dict,
+                          claimed: bool = False) -> None:
+        """A text message (in clear, or decrypted by nio): to the engine if it is for the bot."""
+        content = source.get("content") or {}
+        if source.get("type") != "m.room.message" or content.get("msgtype") not in ("m.text",
+                                                                                     "m.emote"):
+            return  # notices (other bots), files, reactions, other encryption algorithms...
         relation = content.get("m.relates_to") or {}
         if relation.get("rel_type") == "m.replace":
             return  # an edit of an earlier message, already handled as it was
@@ -571,13 +784,19 @@ class MatrixChannel:
             addressed, text = self._addressed(room_id, content, text)
             if not addressed:
                 return
-        if not await self._claim(room_id, event):
+        if not claimed and not await self._claim(room_id, source):
             return
-        if self._is_encrypted(room_id):
-            await self._encrypted(room_id, "plain message in an encrypted room",
-                                  event.get("sender"))
+        decrypted = bool(getattr(event, "decrypted", False))
+        if self._is_encrypted(room_id) and not decrypted:
+            # Clients never write in clear in an encrypted room; the homeserver could.
+            log.warning("matrix: a message in clear in an encrypted room was ignored (room %s)",
+                        self._tag(room_id))
             return
-        sender = str(event.get("sender", ""))
+        if decrypted and not self.settings.trust.accepts(event):
+            log.warning("matrix: a message from a device that is not verified was ignored "
+                        "(MATRIX_TRUST=verified, room %s)", self._tag(room_id))
+            return
+        sender = str(source.get("sender", ""))
         if self._is_direct(room_id):
             self._direct[sender] = room_id
         await self._converse(room_id, await self._incoming(room_id, sender, text))
@@ -608,6 +827,74 @@ class MatrixChannel:
             return Incoming.choice(CHANNEL, sender, choice.payload)
         return Incoming.text_message(CHANNEL, sender, text)
 
+    # -- messages that cannot be decrypted ---------------------------------------------------
+
+    async def _undecryptable(self, room_id: str, event: MegolmEvent) -> None:
+        """Ask for the keys, and wait for them a little before telling the sender."""
+        assert self.client is not None
+        # Spec'd key request: to the bot's own other devices (nio accepts forwarded keys
+        # from those only). The sender's client shares its new session with the bot when
+        # it writes again, which is why the notice asks for the message again.
+        with contextlib.suppress(LocalProtocolError, *_NETWORK_ERRORS):
+            await self.client.request_room_key(event)
+        log.warning("matrix: a message could not be decrypted yet (room %s); waiting %.0f s "
+                    "for its keys", self._tag(room_id), self.undecryptable_grace)
+        self._pending.append(Pending(room_id, event,
+                                     time.monotonic() + self.undecryptable_grace))
+
+    async def _retry_pending(self) -> None:
+        """Decrypt the waiting messages whose keys came; tell the senders of the late ones."""
+        if not self._pending or self.client is None:
+            return
+        waiting, self._pending = self._pending, []
+        now = time.monotonic()
+        for pending in waiting:
+            try:
+                decrypted = self.client.decrypt_event(pending.event)
+            except EncryptionError:
+                decrypted = None
+            try:
+                if decrypted is not None:
+                    log.info("matrix: a message was decrypted once its keys came (room %s)",
+                             self._tag(pending.room_id))
+                    await self._on_message(pending.room_id, decrypted,
+                                           getattr(decrypted, "source", None) or {},
+                                           claimed=True)
+                elif now >= pending.deadline:
+                    await self._tell_undecryptable(pending.room_id, pending.event)
+                else:
+                    self._pending.append(pending)
+            except Exception:
+                log.exception("matrix: error while handling a message that was not decrypted "
+                              "(room %s)", self._tag(pending.room_id))
+
+    async def _tell_undecryptable(self, room_id: str, event: MegolmEvent) -> None:
+        """Ask the sender, once per Megolm session (and room interval), to send it again."""
+        key = (room_id, event.sender, event.session_id)
+        now = time.monotonic()
+        last = self._last_notice.get(room_id)
+        if key in self._noticed or (last is not None and now - last < self.notice_interval):
+            log.warning("matrix: a message could not be decrypted (room %s); notice already "
+                        "sent", self._tag(room_id))
+            return
+        if len(self._noticed) > 10_000:
+            self._noticed.clear()
+        self._noticed.add(key)
+        self._last_notice[room_id] = now
+        log.warning("matrix: a message could not be decrypted (room %s); its sender is asked "
+                    "to send it again", self._tag(room_id))
+        language = await asyncio.to_thread(self._language, event.sender)
+        text = (UNDECRYPTABLE_NOTICE[language] if language in UNDECRYPTABLE_NOTICE
+                else UNDECRYPTABLE_NOTICE["fr"] + "\n\n" + UNDECRYPTABLE_NOTICE["en"])
+        await self._retrying(room_id, lambda txn: self._put(room_id, notice(text), txn))
+
+    def _language(self, sender: str) -> str | None:
+        """The language of the sender's conversation with the engine, if there is one."""
+        with contextlib.suppress(Exception):
+            conversation = self.store.load_conversation(self.pseudonymize(CHANNEL, sender))
+            return getattr(conversation, "language", None)
+        return None
+
     # -- answering ---------------------------------------------------------------------------
 
     async def _converse(self, room_id: str, incoming: Incoming) -> None:
@@ -618,28 +905,6 @@ class MatrixChannel:
             if not await self._send_patiently(room_id, outgoing):
                 return
 
-    async def _encrypted(self, room_id: str, why: str, sender: str | None = None) -> None:
-        """Tell the room, in clear, that the bot cannot read it (at most every notice_interval)."""
-        now = time.monotonic()
-        last = self._last_notice.get(room_id)
-        if last is not None and now - last < self.notice_interval:
-            log.warning("matrix: %s (room %s); notice already sent", why, self._tag(room_id))
-            return
-        self._last_notice[room_id] = now
-        log.warning("matrix: %s (room %s): encryption is not supported, notice sent",
-                    why, self._tag(room_id))
-        language = await asyncio.to_thread(self._language, sender) if sender else None
-        text = (ENCRYPTED_NOTICE[language] if language in ENCRYPTED_NOTICE
-                else ENCRYPTED_NOTICE["fr"] + "\n\n" + ENCRYPTED_NOTICE["en"])
-        await self._retrying(room_id, lambda txn: self._put(room_id, notice(text), txn))
-
-    def _language(self, sender: str) -> str | None:
-        """The language of the sender's conversation with the engine, if there is one."""
-        with contextlib.suppress(Exception):
-            conversation = self.store.load_conversation(self.pseudonymize(CHANNEL, sender))
-            return getattr(conversation, "language", None)
-        return None
-
     async def _send_patiently(self, room_id: str, outgoing: Outgoing) -> bool:
         """Send one reply, waiting out rate limits; False if the room is gone."""
         if outgoing.text or outgoing.choices:
@@ -648,10 +913,13 @@ class MatrixChannel:
                 return False
         if outgoing.document is not None:
             document = outgoing.document
-            uploaded = await self._retrying(room_id, lambda _txn: self._upload(document))
+            encrypt = self._is_encrypted(room_id)
+            uploaded = await self._retrying(room_id,
+                                            lambda _txn: self._upload(document, encrypt))
             if not uploaded:
                 return False
-            content = self._file_content(document, uploaded)
+            content = file_content(document.filename, document.media_type, len(document.data),
+                                   *uploaded)
             return await self._retrying(room_id, lambda txn: self._put(room_id, content, txn))
         return True
 
@@ -682,14 +950,18 @@ class MatrixChannel:
         return None
 
     async def _put(self, room_id: str, content: dict[str, Any], txn: str | None = None) -> str:
-        """Send one event; its id, or one of the channel protocol's exceptions."""
-        assert self.client is not None
+        """Send one event (encrypted in an encrypted room); its id, or a protocol exception."""
+        client = self.client
+        assert client is not None
+        if room_id not in client.rooms:
+            raise RecipientGone("the bot is not in this room")
         try:
-            answer = await self.client.room_send(room_id, "m.room.message", content,
-                                                 tx_id=txn or uuid.uuid4().hex,
-                                                 ignore_unverified_devices=True)
+            await self._prepare(room_id)
+            answer = await self._room_send(room_id, content, txn or uuid.uuid4().hex)
         except _NETWORK_ERRORS as error:
             raise TransientError(f"network error: {error!r}") from error
+        except (SendRetryError, LocalProtocolError, OlmTrustError, EncryptionError) as error:
+            raise TransientError(f"encryption: {type(error).__name__}") from error
         if isinstance(answer, RoomSendResponse):
             sent = self._sent.setdefault(room_id, set())
             if len(sent) > 200:
@@ -698,25 +970,54 @@ class MatrixChannel:
             return answer.event_id
         raise delivery_error(answer)
 
-    async def _upload(self, document) -> str:
-        """Upload a document to the media repository; its ``mxc://`` URI."""
+    async def _prepare(self, room_id: str) -> None:
+        """Before writing to an encrypted room: its members, their devices, the trust policy.
+
+        nio would fetch members and devices itself; doing it here lets the trust
+        policy decide about every device before nio shares the room key.
+        """
+        client = self.client
+        assert client is not None
+        room = client.rooms[room_id]
+        if not room.encrypted:
+            return
+        if not room.members_synced:
+            answer = await client.joined_members(room_id)
+            if isinstance(answer, ErrorResponse):
+                raise delivery_error(answer)
+        async with self._keys_lock:
+            if client.should_query_keys:
+                answer = await client.keys_query()
+                if isinstance(answer, ErrorResponse):
+                    raise TransientError(f"device keys not fetched: {answer}")
+        self.settings.trust.apply(client, list(room.users))
+
+    async def _room_send(self, room_id: str, content: dict[str, Any], txn: str) -> Any:
+        client = self.client
+        assert client is not None
+        share = self.settings.trust.share_with_unverified
+        try:
+            return await client.room_send(room_id, "m.room.message", content, tx_id=txn,
+                                          ignore_unverified_devices=share)
+        except OlmTrustError:
+            # A device nio met while sending (members refreshed meanwhile): decide, again.
+            self.settings.trust.apply(client, list(client.rooms[room_id].users))
+            return await client.room_send(room_id, "m.room.message", content, tx_id=txn,
+                                          ignore_unverified_devices=share)
+
+    async def _upload(self, document, encrypt: bool) -> tuple[str, dict[str, Any] | None]:
+        """Upload a document (encrypted for an encrypted room): its ``mxc://`` URI and keys."""
         assert self.client is not None
         try:
-            answer, _keys = await self.client.upload(
+            answer, keys = await self.client.upload(
                 io.BytesIO(document.data), content_type=document.media_type,
-                filename=document.filename, filesize=len(document.data))
+                filename=document.filename, filesize=len(document.data), encrypt=encrypt)
         except _NETWORK_ERRORS as error:
             raise TransientError(f"network error: {error!r}") from error
         if isinstance(answer, UploadResponse):
-            return answer.content_uri
+            return answer.content_uri, keys
         error = delivery_error(answer)
         raise error if not isinstance(error, RecipientGone) else TransientError(str(answer))
-
-    @staticmethod
-    def _file_content(document, url: str) -> dict[str, Any]:
-        return {"msgtype": "m.file", "body": document.filename, "filename": document.filename,
-                "url": url, "info": {"mimetype": document.media_type,
-                                     "size": len(document.data)}}
 
     # -- pushed messages ---------------------------------------------------------------------
 
@@ -724,7 +1025,8 @@ class MatrixChannel:
         """Send ``message`` once to the person ``user_id`` (in their direct room with the bot).
 
         ``user_id`` is a Matrix user id, as in ``Incoming.user_id``; a room id (``!…``)
-        is accepted too. M_LIMIT_EXCEEDED raises :class:`RateLimited` (with
+        is accepted too. In an encrypted room the message and its document are
+        encrypted. M_LIMIT_EXCEEDED raises :class:`RateLimited` (with
         ``retry_after_ms``); forbidden, not in the room, or no direct room with that
         person :class:`RecipientGone`; network errors and 5xx :class:`TransientError`.
         Not retried here: the caller paces.
@@ -735,8 +1037,10 @@ class MatrixChannel:
         if message.text or message.choices:
             await self._put(room_id, render(message))
         if message.document is not None:
-            url = await self._upload(message.document)
-            await self._put(room_id, self._file_content(message.document, url))
+            document = message.document
+            uploaded = await self._upload(document, self._is_encrypted(room_id))
+            await self._put(room_id, file_content(document.filename, document.media_type,
+                                                  len(document.data), *uploaded))
         if message.choices and not user_id.startswith("!"):
             await self._remember_choices(room_id, user_id, [message])
 
