@@ -66,8 +66,8 @@ async def until(predicate, what: str, timeout: float = TIMEOUT):
         await asyncio.sleep(0.05)
 
 
-def run(scenario, timeout: float = 150) -> None:
-    asyncio.run(asyncio.wait_for(scenario, timeout))
+def run(scenario, timeout: float = 150):
+    return asyncio.run(asyncio.wait_for(scenario, timeout))
 
 
 # -- the bot --------------------------------------------------------------------------------
@@ -299,6 +299,12 @@ class E2EAgent:
         path = (f"/_matrix/client/v3/rooms/{urllib.parse.quote(room_id)}/send/"
                 f"{event_type}/{uuid.uuid4().hex}")
         return self.synapse.request("PUT", path, content, token=self.access_token)["event_id"]
+
+    def send_to_device(self, user_id: str, device_id: str, event_type: str,
+                       content: dict) -> None:
+        path = f"/_matrix/client/v3/sendToDevice/{event_type}/{uuid.uuid4().hex}"
+        self.synapse.request("PUT", path, {"messages": {user_id: {device_id: content}}},
+                             token=self.access_token)
 
     def server_events(self, room_id: str) -> list[dict]:
         """The room's events as the homeserver stores them (encrypted ones stay encrypted)."""

@@ -620,7 +620,7 @@ class MatrixChannel:
             self._full_state = False
             self.busy = True
             try:
-                await self._keep_keys()
+                await self._keep_keys(response)
                 await self._handle_sync(response, catch_up=self._since is None)
             except Exception:  # a bug must not stop the bot for everybody
                 log.exception("matrix: error while handling a sync batch")
@@ -629,6 +629,8 @@ class MatrixChannel:
             self._since = response.next_batch
             await self._set_state("since", response.next_batch)
             self.sync_count += 1
+            if self.sync_count == 1:
+                log.info("matrix: in sync, %d room(s) joined", len(client.rooms))
 
     async def _sync_failed(self, response: Any, backoff: float) -> float:
         """Wait as the error asks; return the next back-off."""
@@ -647,7 +649,7 @@ class MatrixChannel:
         await self._pause(backoff)
         return min(backoff * 2, self.max_backoff)
 
-    async def _keep_keys(self) -> None:
+    async def _keep_keys(self, response: SyncResponse) -> None:
         """What nio's sync_forever does after each sync, so that encryption keeps working.
 
         One-time keys are uploaded again when the server runs low (each new Olm
@@ -657,7 +659,11 @@ class MatrixChannel:
         sessions) are sent.
         """
         client = self.client
-        assert client is not None
+        assert client is not None and client.olm is not None
+        if response.device_key_count.signed_curve25519 == 0 and client.olm_account_shared:
+            # nio 0.26 ignores a count of 0 (it tests the count for truth), so a pool
+            # emptied between two syncs would never be filled again: tell it.
+            client.olm.uploaded_key_count = 0
         try:
             if client.should_upload_keys:
                 answer = await client.keys_upload()

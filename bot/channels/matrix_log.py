@@ -4,9 +4,10 @@ matrix-nio logs room and user ids at INFO and WARNING ("Received new group
 session key for room !abc:example.org from @alice:example.org", "no session
 found ... for room !abc:example.org"), and an exception can carry one in its
 message. :func:`install` puts a filter on every ``nio`` logger and on this
-channel's loggers that replaces each ``@user:server``, ``!room:server`` and
-``#alias:server`` by its sigil followed by ``…`` before any handler sees the
-record, at every level. The filter rewrites the record; it never drops one.
+channel's loggers that replaces each ``@user:server``, ``!room:server``,
+``#alias:server`` and ``!hash`` (the room ids of room version 12) by its sigil
+followed by ``…`` before any handler sees the record, at every level. The
+filter rewrites the record; it never drops one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import re
 # A sigil, a localpart (no blank, no colon) and a server name with an optional port:
 # the grammar of Matrix ids (spec: "Common identifier format"), loosely.
 MATRIX_ID = re.compile(r"(?<!\w)([@!#])[^\s:'\"<>@!#,/]+:[A-Za-z0-9.\-\[\]]+(?::\d+)?")
+# Room ids of room version 12 and later have no server name: "!" and a hash (43 characters of
+# unpadded URL-safe base64).
+HASH_ROOM_ID = re.compile(r"(?<!\w)(!|%21)[A-Za-z0-9_\-]{20,}", re.I)
 # The same in a URL path (``/rooms/%21abc%3Aexample.org/send``), as nio's request logs show.
 QUOTED_ID = re.compile(r"(%40|%21|%23)[^\s/?&%]+%3A[A-Za-z0-9.\-]+(?:%3A\d+)?", re.I)
 
@@ -26,6 +30,7 @@ _OWN_LOGGERS = ("bot.channels.matrix", "bot.channels.matrix_crypto")
 def redact(text: str) -> str:
     """``text`` with every Matrix user, room and alias id replaced by its sigil and ``…``."""
     text = MATRIX_ID.sub(lambda match: match.group(1) + "…", text)
+    text = HASH_ROOM_ID.sub(lambda match: match.group(1) + "…", text)
     return QUOTED_ID.sub(lambda match: match.group(1) + "…", text)
 
 
