@@ -63,43 +63,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from nio import (
     AsyncClient,
-    AsyncClientConfig,
     ErrorResponse,
     JoinResponse,
-    LoginResponse,
     MegolmEvent,
     ProfileGetDisplayNameResponse,
     RoomGetStateResponse,
     RoomSendResponse,
     SyncResponse,
     UploadResponse,
-    WhoamiResponse,
 )
-from nio.crypto import ENCRYPTION_ENABLED
 from nio.exceptions import EncryptionError, LocalProtocolError, OlmTrustError, SendRetryError
-from nio.store import SqliteStore
 
 from bot.channels import matrix_log
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
 from bot.channels.matrix_crypto import (
-    DATABASE_NAME,
-    MIN_KEY_LENGTH,
-    TRUST_MODES,
     CryptoFolder,
-    CryptoStoreError,
-    TrustPolicy,
     account_key,
     derive_keys,
     file_content,
-    parse_device_keys,
     store_secret,
 )
+from bot.channels.matrix_login import NETWORK_ERRORS, MatrixLogin
+from bot.channels.matrix_settings import MatrixSettings
 from bot.config import DEFAULT_DB
 from bot.engine.dispatch import Dispatcher
 from bot.engine.messages import Choice, Incoming, Outgoing
+
+__all__ = ["CHANNEL", "MatrixChannel", "MatrixSettings", "from_env", "pick_choice", "render"]
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +109,6 @@ UNDECRYPTABLE_NOTICE = {
 }
 
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
-_NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError)
 # Ask for more than Synapse's default 10 timeline events per room, so that a short outage
 # does not leave a gap; no presence, no account data: the bot does not use them.
 _SYNC_FILTER = {
@@ -126,66 +117,6 @@ _SYNC_FILTER = {
     "room": {"timeline": {"limit": 100}, "account_data": {"types": []},
              "ephemeral": {"types": []}},
 }
-
-
-@dataclass(frozen=True)
-class MatrixSettings:
-    homeserver: str
-    user_id: str
-    password: str | None = field(default=None, repr=False)
-    access_token: str | None = field(default=None, repr=False)
-    device_id: str | None = None
-    # Server names allowed to invite the bot; None allows every server.
-    allowed_servers: frozenset[str] | None = None
-    device_name: str = "essbot"
-    # The secret of the crypto store: MATRIX_STORE_KEY, else ESSBOT_SECRET, else the
-    # pseudonym secret file beside the database (bot.channels.matrix_crypto).
-    store_key: str | None = field(default=None, repr=False)
-    essbot_secret: str | None = field(default=None, repr=False)
-    trust: TrustPolicy = field(default_factory=TrustPolicy)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> MatrixSettings | None:
-        """The settings, or None when the channel is not configured (missing variables)."""
-        def get(name: str) -> str | None:
-            return (env.get(name) or "").strip() or None
-
-        homeserver, user_id = get("MATRIX_HOMESERVER"), get("MATRIX_USER_ID")
-        password, token = get("MATRIX_PASSWORD"), get("MATRIX_ACCESS_TOKEN")
-        if not (homeserver and user_id and (password or token)):
-            if homeserver or user_id or password or token:
-                missing = [name for name, value in (("MATRIX_HOMESERVER", homeserver),
-                                                    ("MATRIX_USER_ID", user_id),
-                                                    ("MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN",
-                                                     password or token)) if not value]
-                log.error("matrix channel not started: %s not set", ", ".join(missing))
-            return None
-        trust = (get("MATRIX_TRUST") or "tofu").lower()
-        if trust not in TRUST_MODES:
-            log.error("matrix channel not started: MATRIX_TRUST must be %s, not %r",
-                      " or ".join(TRUST_MODES), trust)
-            return None
-        verified = parse_device_keys(get("MATRIX_VERIFIED_DEVICES"))
-        if trust == "verified" and not verified:
-            log.warning("matrix: MATRIX_TRUST=verified and MATRIX_VERIFIED_DEVICES is empty: "
-                        "nobody can read the bot in encrypted rooms")
-        store_key = get("MATRIX_STORE_KEY")
-        if store_key and len(store_key) < MIN_KEY_LENGTH:
-            log.error("matrix channel not started: MATRIX_STORE_KEY must be at least %d "
-                      "characters long", MIN_KEY_LENGTH)
-            return None
-        if not ENCRYPTION_ENABLED:
-            log.error("matrix channel not started: matrix-nio is installed without "
-                      "end-to-end encryption; install it with: pip install 'matrix-nio[e2e]'")
-            return None
-        servers = get("MATRIX_ALLOWED_SERVERS")
-        allowed = (frozenset(s.strip().lower() for s in servers.split(",") if s.strip())
-                   if servers else None)
-        return cls(homeserver=homeserver, user_id=user_id, password=password,
-                   access_token=token, device_id=get("MATRIX_DEVICE_ID"),
-                   allowed_servers=allowed, store_key=store_key,
-                   essbot_secret=get("ESSBOT_SECRET"),
-                   trust=TrustPolicy(trust, verified))
 
 
 def from_env(env: Mapping[str, str], dispatcher: Dispatcher) -> MatrixChannel | None:
@@ -325,6 +256,7 @@ class MatrixChannel:
         self.user_id = settings.user_id
         self.client: AsyncClient | None = None
         self.folder: CryptoFolder | None = None
+        self.login: MatrixLogin | None = None
         self.display_name: str | None = None
         self.sync_count = 0  # successful syncs, for tests and health checks
         self.busy = False  # True while a sync batch is being handled
@@ -355,10 +287,12 @@ class MatrixChannel:
                                          self.settings.essbot_secret, data_dir)
         self.folder = CryptoFolder(data_dir, self._account, derive_keys(secret))
         await asyncio.to_thread(self.folder.prepare)
-        await self._authenticate()
+        self.login = MatrixLogin(self.settings, self.folder, lambda: self._state("device"),
+                                 self.max_backoff)
+        self.client = await self.login.connect()
         self._since = await self._state("since") or None
         self._full_state = True
-        with contextlib.suppress(*_NETWORK_ERRORS):
+        with contextlib.suppress(*NETWORK_ERRORS):
             name = await self.client.get_displayname()
             if isinstance(name, ProfileGetDisplayNameResponse):
                 self.display_name = name.displayname
@@ -377,142 +311,6 @@ class MatrixChannel:
         """The folder of the database: the crypto store lives beside it."""
         path = getattr(self.store, "path", None)
         return Path(path).parent if path and path != ":memory:" else DEFAULT_DB.parent
-
-    # -- login and crypto store --------------------------------------------------------------
-
-    def _new_client(self) -> AsyncClient:
-        assert self.folder is not None
-        config = AsyncClientConfig(
-            max_limit_exceeded=0, max_timeouts=0, encryption_enabled=True,
-            store=SqliteStore, store_name=DATABASE_NAME, pickle_key=self.folder.keys.pickle_key,
-            store_sync_tokens=True)
-        return AsyncClient(self.settings.homeserver, self.user_id,
-                           store_path=str(self.folder.path), config=config)
-
-    async def _authenticate(self) -> None:
-        """Restore the saved login (same device, same keys), or log in; raise if refused.
-
-        With ``MATRIX_ACCESS_TOKEN`` (and no password) the token's device is used as it
-        is. With a password, the device and token of the previous run are restored from
-        the crypto folder; the bot logs in again (same device) only if the token was
-        revoked, and as a new device only if it has nothing to continue from.
-        """
-        assert self.folder is not None
-        if self.client is not None:
-            await self.client.close()
-        self.client = self._new_client()
-        if self.settings.access_token and not self.settings.password:
-            device_id = await self._whoami(self.settings.access_token)
-            if device_id is None:
-                raise RuntimeError("Matrix refused MATRIX_ACCESS_TOKEN (unknown or revoked)")
-            self._open(device_id, self.settings.access_token)
-            if not await self._keys_are_ours():
-                raise RuntimeError(
-                    "the device of MATRIX_ACCESS_TOKEN already has encryption keys that are not "
-                    "in essbot's crypto store (a token copied from Element or another client, "
-                    "or a crypto store that was lost): give essbot a token from a login of its "
-                    "own (docs/tchap.md), or set MATRIX_PASSWORD instead")
-            return
-        saved = await asyncio.to_thread(self.folder.read_session)
-        if saved is not None and await self._whoami(saved.access_token) == saved.device_id:
-            self._open(saved.device_id, saved.access_token)
-            if await self._keys_are_ours():
-                return
-        device_id = (saved.device_id if saved is not None
-                     else self.settings.device_id or await self._state("device"))
-        await self._login(device_id)
-        if device_id and not await self._keys_are_ours():
-            log.warning("matrix: the device to reuse has encryption keys that are not in the "
-                        "crypto store; logging in as a new device")
-            await self.client.close()
-            self.client = self._new_client()
-            await self._login(None)
-
-    async def _whoami(self, token: str) -> str | None:
-        """The device of ``token``; None if the homeserver does not know the token."""
-        client = self.client
-        assert client is not None
-        client.access_token, client.user_id = token, self.user_id
-        answer = await self._with_retries(client.whoami)
-        if isinstance(answer, WhoamiResponse):
-            if answer.user_id != self.user_id:
-                raise RuntimeError("the Matrix access token belongs to another user than "
-                                   "MATRIX_USER_ID")
-            return answer.device_id
-        if isinstance(answer, ErrorResponse) and answer.status_code in ("M_UNKNOWN_TOKEN",
-                                                                        "M_FORBIDDEN"):
-            return None
-        raise RuntimeError(f"the Matrix homeserver did not check the access token: {answer}")
-
-    def _open(self, device_id: str, token: str) -> None:
-        """Use this login and load the crypto store of its device."""
-        assert self.client is not None and self.folder is not None
-        try:
-            self.client.restore_login(self.user_id, device_id, token)
-        except Exception as error:  # vodozemac cannot unpickle: another key
-            raise CryptoStoreError(self.folder.wrong_key_message()) from error
-        self.folder.secure()
-
-    async def _login(self, device_id: str | None) -> None:
-        """Log in with the password (as ``device_id`` if given) and save the session."""
-        client = self.client
-        assert client is not None and self.folder is not None
-        client.device_id = device_id
-        try:
-            answer = await self._with_retries(lambda: client.login(
-                self.settings.password, device_name=self.settings.device_name))
-        except RuntimeError:
-            raise
-        except Exception as error:  # raised while nio loaded the store of the device
-            raise CryptoStoreError(self.folder.wrong_key_message()) from error
-        if not isinstance(answer, LoginResponse):
-            raise RuntimeError(f"Matrix refused the login of MATRIX_USER_ID: {answer}")
-        await asyncio.to_thread(self.folder.write_session, answer.device_id, answer.access_token)
-        self.folder.secure()
-        log.warning("matrix: logged in (device %s)", answer.device_id)
-
-    async def _keys_are_ours(self) -> bool:
-        """Whether the server's keys for this device, if any, are those of the crypto store.
-
-        A device whose keys were uploaded by another client (a token copied from
-        Element) or by a lost store cannot be used: nio would upload different keys.
-        """
-        client = self.client
-        assert client is not None and client.olm is not None
-        if client.olm_account_shared:
-            return True
-        ours = client.olm.account.identity_keys["ed25519"]
-        url = f"{self.settings.homeserver.rstrip('/')}/_matrix/client/v3/keys/query"
-        body = {"device_keys": {self.user_id: [client.device_id]}}
-        try:
-            async with aiohttp.ClientSession() as session, session.post(
-                    url, json=body, headers={"Authorization": f"Bearer {client.access_token}"},
-                    timeout=aiohttp.ClientTimeout(total=30)) as answer:
-                data = await answer.json()
-        except (*_NETWORK_ERRORS, aiohttp.ContentTypeError):
-            return True  # cannot tell: the key upload will say
-        device = ((data.get("device_keys") or {}).get(self.user_id) or {}).get(client.device_id)
-        theirs = ((device or {}).get("keys") or {}).get(f"ed25519:{client.device_id}")
-        return theirs is None or theirs == ours
-
-    async def _with_retries(self, call: Callable[[], Awaitable[Any]], attempts: int = 5) -> Any:
-        """A start-up request, retried a few times while the homeserver is unreachable."""
-        delay = 0.5
-        for attempt in range(attempts):
-            try:
-                answer = await call()
-            except _NETWORK_ERRORS as error:
-                if attempt == attempts - 1:
-                    raise RuntimeError(f"cannot reach the Matrix homeserver "
-                                       f"{self.settings.homeserver}: {error!r}") from error
-            else:
-                if not (isinstance(answer, ErrorResponse)
-                        and answer.status_code == "M_LIMIT_EXCEEDED"):
-                    return answer
-                delay = (answer.retry_after_ms or 1000) / 1000
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, self.max_backoff)
-        return answer
 
     async def _pause(self, seconds: float) -> None:
         """Sleep, unless asked to stop."""
@@ -600,12 +398,12 @@ class MatrixChannel:
             stopping.cancel()
             if not request.done():
                 request.cancel()
-                with contextlib.suppress(asyncio.CancelledError, *_NETWORK_ERRORS):
+                with contextlib.suppress(asyncio.CancelledError, *NETWORK_ERRORS):
                     await request
                 break
             try:
                 response = request.result()
-            except _NETWORK_ERRORS as error:
+            except NETWORK_ERRORS as error:
                 log.warning("matrix: homeserver unreachable (%s); retrying in %.1f s",
                             type(error).__name__, backoff)
                 await self._pause(backoff)
@@ -640,10 +438,11 @@ class MatrixChannel:
             log.warning("matrix: sync rate-limited, waiting %.1f s", wait)
             await self._pause(wait)
             return backoff
-        if code == "M_UNKNOWN_TOKEN" and self.settings.password and self.client is not None:
+        if (code == "M_UNKNOWN_TOKEN" and self.settings.password and self.client is not None
+                and self.login is not None):
             log.warning("matrix: access token refused, logging in again (same device)")
             with contextlib.suppress(RuntimeError):
-                await self._login(self.client.device_id)
+                await self.login.login(self.client, self.client.device_id)
         else:
             log.warning("matrix: sync failed (%s); retrying in %.1f s", response, backoff)
         await self._pause(backoff)
@@ -675,7 +474,7 @@ class MatrixChannel:
             if client.should_claim_keys:
                 await client.keys_claim(client.get_users_for_key_claiming())
             await client.send_to_device_messages()
-        except _NETWORK_ERRORS as error:
+        except NETWORK_ERRORS as error:
             log.warning("matrix: encryption keys not updated (%s); the next sync retries",
                         type(error).__name__)
 
@@ -713,7 +512,7 @@ class MatrixChannel:
         if allowed is not None and server not in allowed:
             log.warning("matrix: invitation from server %r rejected (not in "
                         "MATRIX_ALLOWED_SERVERS)", server)
-            with contextlib.suppress(*_NETWORK_ERRORS):
+            with contextlib.suppress(*NETWORK_ERRORS):
                 await client.room_leave(room_id)
             return
         joined = await client.join(room_id)
@@ -841,7 +640,7 @@ class MatrixChannel:
         # Spec'd key request: to the bot's own other devices (nio accepts forwarded keys
         # from those only). The sender's client shares its new session with the bot when
         # it writes again, which is why the notice asks for the message again.
-        with contextlib.suppress(LocalProtocolError, *_NETWORK_ERRORS):
+        with contextlib.suppress(LocalProtocolError, *NETWORK_ERRORS):
             await self.client.request_room_key(event)
         log.warning("matrix: a message could not be decrypted yet (room %s); waiting %.0f s "
                     "for its keys", self._tag(room_id), self.undecryptable_grace)
@@ -964,7 +763,7 @@ class MatrixChannel:
         try:
             await self._prepare(room_id)
             answer = await self._room_send(room_id, content, txn or uuid.uuid4().hex)
-        except _NETWORK_ERRORS as error:
+        except NETWORK_ERRORS as error:
             raise TransientError(f"network error: {error!r}") from error
         except (SendRetryError, LocalProtocolError, OlmTrustError, EncryptionError) as error:
             raise TransientError(f"encryption: {type(error).__name__}") from error
@@ -1018,7 +817,7 @@ class MatrixChannel:
             answer, keys = await self.client.upload(
                 io.BytesIO(document.data), content_type=document.media_type,
                 filename=document.filename, filesize=len(document.data), encrypt=encrypt)
-        except _NETWORK_ERRORS as error:
+        except NETWORK_ERRORS as error:
             raise TransientError(f"network error: {error!r}") from error
         if isinstance(answer, UploadResponse):
             return answer.content_uri, keys
@@ -1066,7 +865,7 @@ class MatrixChannel:
                 if ids == {self.user_id, user_id}:
                     self._direct[user_id] = room_id
                     return room_id
-        except _NETWORK_ERRORS as error:
+        except NETWORK_ERRORS as error:
             raise TransientError(f"network error: {error!r}") from error
         if isinstance(rooms, ErrorResponse):
             raise delivery_error(rooms)
