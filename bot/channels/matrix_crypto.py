@@ -128,14 +128,18 @@ class CryptoFolder:
         path = self.path / SESSION_NAME
         if not path.exists():
             return None
+        token = path.read_bytes()
         try:
-            data = json.loads(Fernet(self.keys.session_key).decrypt(path.read_bytes()))
+            data = json.loads(Fernet(self.keys.session_key).decrypt(token))
+            return SavedSession(str(data["device_id"]), str(data["access_token"]))
         except InvalidToken:
-            raise CryptoStoreError(self.wrong_key_message()) from None
-        except (ValueError, OSError):  # a damaged file: log in again
-            log.warning("matrix: the saved session could not be read; logging in again")
+            if _looks_like_fernet(token):  # well formed, but another key signed it
+                raise CryptoStoreError(self.wrong_key_message()) from None
+            log.warning("matrix: the saved session is damaged; logging in again")
             return None
-        return SavedSession(str(data["device_id"]), str(data["access_token"]))
+        except (ValueError, KeyError, TypeError):
+            log.warning("matrix: the saved session is damaged; logging in again")
+            return None
 
     def write_session(self, device_id: str, access_token: str) -> None:
         """Save the login, encrypted, atomically (0600 from the start)."""
@@ -162,6 +166,15 @@ class CryptoFolder:
                 "MATRIX_STORE_KEY (or ESSBOT_SECRET, or the essbot.secret file) is not the one it "
                 "was created with. Restore that key, or move the folder away to start as a new "
                 "device (messages encrypted for the old device can then no longer be read).")
+
+
+def _looks_like_fernet(token: bytes) -> bool:
+    """A Fernet token's shape: URL-safe base64 of version 0x80, time, IV, data, 32-byte HMAC."""
+    try:
+        raw = base64.urlsafe_b64decode(token.strip())
+    except ValueError:
+        return False
+    return len(raw) >= 1 + 8 + 16 + 16 + 32 and raw[0] == 0x80
 
 
 # -- trust ----------------------------------------------------------------------------------
