@@ -221,6 +221,7 @@ class E2EAgent:
         self.client.restore_login(user.user_id, self.device_id, self.access_token)
         self.events: dict[str, list] = {}
         self.client.add_event_callback(self._on_event, (RoomMessage, MegolmEvent))
+        self._arrived = asyncio.Event()
         self._task: asyncio.Task | None = None
 
     @classmethod
@@ -234,6 +235,20 @@ class E2EAgent:
 
     async def _on_event(self, room, event) -> None:
         self.events.setdefault(room.room_id, []).append(event)
+        self._arrived.set()
+
+    async def wait(self, predicate, what: str, timeout: float = TIMEOUT):
+        """Until ``predicate()`` is truthy, checked as each message arrives (no polling delay,
+        for measurements); fail after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while not (result := predicate()):
+            self._arrived.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+        return result
 
     @property
     def ed25519(self) -> str:
@@ -255,13 +270,14 @@ class E2EAgent:
 
     # -- rooms --
 
-    async def create_direct_chat(self, bot_id: str) -> str:
+    async def create_direct_chat(self, bot_id: str, encrypted: bool = True) -> str:
         """A direct chat as Element creates one: ``is_direct``, the ``trusted_private_chat``
         preset, encryption in the initial state, the bot invited; then wait for the room."""
+        state = [{"type": "m.room.encryption", "state_key": "",
+                  "content": {"algorithm": MEGOLM}}] if encrypted else []
         answer = await self.client.room_create(
             is_direct=True, invite=[bot_id], preset=RoomPreset.trusted_private_chat,
-            initial_state=[{"type": "m.room.encryption", "state_key": "",
-                            "content": {"algorithm": MEGOLM}}])
+            initial_state=state)
         assert isinstance(answer, RoomCreateResponse), answer
         await until(lambda: answer.room_id in self.client.rooms, "the agent to see its room")
         return answer.room_id
