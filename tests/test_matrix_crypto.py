@@ -134,3 +134,33 @@ def test_matrix_ids_never_reach_the_logs_even_from_nio(caplog):
     assert "room !… from @…" in caplog.text and "room 1234abcd" in caplog.text
     assert "/rooms/%21…/send" in caplog.text
     assert matrix_log.redact("mail a@b.org, wow!!") == "mail a@b.org, wow!!"
+
+
+def test_cross_signing_keys_are_signed_as_synapse_checks_and_kept(tmp_path):
+    from signedjson.key import decode_verify_key_bytes
+    from signedjson.sign import SignatureVerifyException, verify_signed_json
+    from unpaddedbase64 import decode_base64
+
+    from bot.channels.matrix_cross_signing import CrossSigningKeys, public_key, sign
+
+    keys = CrossSigningKeys.generate()
+    uploads = keys.uploads("@essbot:example.org")
+    master = public_key(keys.master)
+    verify_key = decode_verify_key_bytes(f"ed25519:{master}", decode_base64(master))
+    for name in ("self_signing_key", "user_signing_key"):
+        verify_signed_json(uploads[name], "@essbot:example.org", verify_key)
+    assert uploads["master_key"]["keys"] == {f"ed25519:{master}": master}
+    device = {"user_id": "@essbot:example.org", "device_id": "DEV", "keys": {"ed25519:DEV": "x"},
+              "algorithms": ["m.megolm.v1.aes-sha2"], "signatures": {"@essbot:example.org": {
+                  "ed25519:DEV": "by-the-device"}}}
+    signed = sign(device, "@essbot:example.org", keys.self_signing)
+    ssk = public_key(keys.self_signing)
+    assert signed["signatures"]["@essbot:example.org"]["ed25519:DEV"] == "by-the-device"
+    verify_signed_json(signed, "@essbot:example.org",
+                       decode_verify_key_bytes(f"ed25519:{ssk}", decode_base64(ssk)))
+    with pytest.raises(SignatureVerifyException):
+        verify_signed_json({**signed, "device_id": "OTHER"}, "@essbot:example.org",
+                           decode_verify_key_bytes(f"ed25519:{ssk}", decode_base64(ssk)))
+    again = CrossSigningKeys.loads(keys.dumps())
+    assert [public_key(k) for k in (again.master, again.self_signing, again.user_signing)] == [
+        public_key(k) for k in (keys.master, keys.self_signing, keys.user_signing)]

@@ -63,6 +63,30 @@ def assert_all_encrypted(agent: E2EAgent, room_id: str, sender: str) -> int:
     return len(kinds)
 
 
+def assert_cross_signed(agent: E2EAgent, bot_id: str) -> str:
+    """The bot's device is signed by its self-signing key, itself signed by its master key,
+    as a client sees them (checked with Synapse's signedjson, not the bot's own code).
+    Returns the master key."""
+    from signedjson.key import decode_verify_key_bytes
+    from signedjson.sign import verify_signed_json
+    from unpaddedbase64 import decode_base64
+
+    answer = agent.synapse.request("POST", "/_matrix/client/v3/keys/query",
+                                   {"device_keys": {bot_id: []}}, token=agent.access_token)
+
+    def key_of(section: str):
+        [public] = answer[section][bot_id]["keys"].values()
+        return public, decode_verify_key_bytes(f"ed25519:{public}", decode_base64(public))
+
+    master, master_key = key_of("master_keys")
+    _, self_signing_key = key_of("self_signing_keys")
+    assert answer["master_keys"][bot_id]["usage"] == ["master"]
+    verify_signed_json(answer["self_signing_keys"][bot_id], bot_id, master_key)
+    [device] = answer["device_keys"][bot_id].values()  # one device: no new one per start
+    verify_signed_json(device, bot_id, self_signing_key)  # raises if not signed
+    return master
+
+
 async def direct_chat_with_greeting(agent: E2EAgent, bot_id: str) -> str:
     room_id = await agent.create_direct_chat(bot_id)
     await until(lambda: agent.messages_from(room_id, bot_id), "the bot's greeting, decrypted")
@@ -120,6 +144,7 @@ def test_an_encrypted_direct_chat_created_like_element_walks_the_whole_parcours(
             assert b"Feuille de route" not in downloaded.body
 
             assert_all_encrypted(agent, room_id, bot_id)
+            assert_cross_signed(agent, bot_id)  # so that Element shows it as secure
             dump = "\n".join(bot.engine.store.db.iterdump())
             assert room_id not in dump and agent.user.user_id not in dump
         finally:
@@ -192,6 +217,7 @@ def test_restarts_by_sigterm_and_sigkill_replay_nothing_and_decryption_goes_on(
         await essbot.started()
         devices = bot_devices(synapse, admin, user.user_id)
         room_id = await direct_chat_with_greeting(agent, user.user_id)
+        master = assert_cross_signed(agent, user.user_id)
         replies = lambda: agent.replies_per_message(room_id, user.user_id)  # noqa: E731
         await agent.say(room_id, texts[0])
         await until(lambda: replies() == expected[:1], "the first answer")
@@ -215,6 +241,7 @@ def test_restarts_by_sigterm_and_sigkill_replay_nothing_and_decryption_goes_on(
         assert agent.undecrypted(room_id) == []
         assert_all_encrypted(agent, room_id, user.user_id)
         assert bot_devices(synapse, admin, user.user_id) == devices  # no device per restart
+        assert assert_cross_signed(agent, user.user_id) == master  # the same identity
         return room_id
 
     try:
@@ -225,6 +252,8 @@ def test_restarts_by_sigterm_and_sigkill_replay_nothing_and_decryption_goes_on(
         run(agent.close())
     log = essbot.log()
     assert log.count("logged in (device") == 1, log  # then restored: no new login
+    assert log.count("cross-signing identity created") == 1
+    assert log.count("this device is cross-signed") == 1
     assert "Traceback" not in log
     assert user.user_id not in log and agent.user.user_id not in log and room_id not in log
     assert ":localhost" not in log  # nio's own INFO lines name rooms and users: filtered

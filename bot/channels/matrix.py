@@ -78,6 +78,7 @@ from nio.exceptions import EncryptionError, LocalProtocolError, OlmTrustError, S
 
 from bot.channels import matrix_log
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
+from bot.channels.matrix_cross_signing import CrossSigning
 from bot.channels.matrix_crypto import (
     CryptoFolder,
     account_key,
@@ -257,6 +258,7 @@ class MatrixChannel:
         self.client: AsyncClient | None = None
         self.folder: CryptoFolder | None = None
         self.login: MatrixLogin | None = None
+        self.cross_signing: CrossSigning | None = None
         self.display_name: str | None = None
         self.sync_count = 0  # successful syncs, for tests and health checks
         self.busy = False  # True while a sync batch is being handled
@@ -290,6 +292,9 @@ class MatrixChannel:
         self.login = MatrixLogin(self.settings, self.folder, lambda: self._state("device"),
                                  self.max_backoff)
         self.client = await self.login.connect()
+        self.cross_signing = CrossSigning(self.settings.homeserver, self.user_id,
+                                          self.folder.path, self.folder.keys.session_key,
+                                          self.settings.password)
         self._since = await self._state("since") or None
         self._full_state = True
         with contextlib.suppress(*NETWORK_ERRORS):
@@ -452,7 +457,9 @@ class MatrixChannel:
         """What nio's sync_forever does after each sync, so that encryption keeps working.
 
         One-time keys are uploaded again when the server runs low (each new Olm
-        session with the bot uses one), device lists of the people in encrypted rooms
+        session with the bot uses one), the device is cross-signed once its keys are
+        on the server (bot.channels.matrix_cross_signing), device lists of the people in
+        encrypted rooms
         are queried when they change, Olm sessions are claimed for devices that need a
         new one, and queued to-device messages (key request cancellations, repaired
         sessions) are sent.
@@ -468,6 +475,9 @@ class MatrixChannel:
                 answer = await client.keys_upload()
                 if isinstance(answer, ErrorResponse):
                     log.warning("matrix: encryption keys not uploaded (%s)", answer)
+            if self.cross_signing is not None and not self.cross_signing.done \
+                    and client.olm_account_shared:
+                await self.cross_signing.ensure(client.access_token, client.device_id)
             async with self._keys_lock:
                 if client.should_query_keys:
                     await client.keys_query()
