@@ -84,6 +84,7 @@ class Bot:
         self.trust = options.pop("trust", TrustPolicy())
         self.store_key = options.pop("store_key", STORE_KEY)
         self.access_token = options.pop("access_token", None)
+        self.reset_cross_signing = options.pop("reset_cross_signing", False)
         self.options = {"sync_timeout_ms": 1_000, "max_backoff": 1.0, **options}
         self.channel: MatrixChannel | None = None
 
@@ -92,7 +93,8 @@ class Bot:
             homeserver=self.synapse.url, user_id=self.user.user_id,
             password=None if self.access_token else self.user.password,
             access_token=self.access_token, allowed_servers=self.allowed,
-            store_key=self.store_key, trust=self.trust)
+            store_key=self.store_key, trust=self.trust,
+            reset_cross_signing=self.reset_cross_signing)
 
     async def start(self) -> MatrixChannel:
         self.engine = build_engine(self.settings)

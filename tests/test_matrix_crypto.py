@@ -106,6 +106,8 @@ def test_settings_trust_mode_and_store_key(caplog):
     assert strict.store_key == "a-long-store-key-0123"
     assert strict.essbot_secret == "the-essbot-secret-0123"
     assert "a-long-store-key" not in repr(strict)
+    assert not settings.reset_cross_signing
+    assert MatrixSettings.from_env({**BASE, "MATRIX_RESET_CROSS_SIGNING": "1"}).reset_cross_signing
 
     caplog.set_level(logging.ERROR)
     assert MatrixSettings.from_env({**BASE, "MATRIX_TRUST": "always"}) is None

@@ -63,7 +63,7 @@ def assert_all_encrypted(agent: E2EAgent, room_id: str, sender: str) -> int:
     return len(kinds)
 
 
-def assert_cross_signed(agent: E2EAgent, bot_id: str) -> str:
+def assert_cross_signed(synapse: Synapse, token: str, bot_id: str) -> str:
     """The bot's device is signed by its self-signing key, itself signed by its master key,
     as a client sees them (checked with Synapse's signedjson, not the bot's own code).
     Returns the master key."""
@@ -71,8 +71,8 @@ def assert_cross_signed(agent: E2EAgent, bot_id: str) -> str:
     from signedjson.sign import verify_signed_json
     from unpaddedbase64 import decode_base64
 
-    answer = agent.synapse.request("POST", "/_matrix/client/v3/keys/query",
-                                   {"device_keys": {bot_id: []}}, token=agent.access_token)
+    answer = synapse.request("POST", "/_matrix/client/v3/keys/query",
+                             {"device_keys": {bot_id: []}}, token=token)
 
     def key_of(section: str):
         [public] = answer[section][bot_id]["keys"].values()
@@ -144,7 +144,8 @@ def test_an_encrypted_direct_chat_created_like_element_walks_the_whole_parcours(
             assert b"Feuille de route" not in downloaded.body
 
             assert_all_encrypted(agent, room_id, bot_id)
-            assert_cross_signed(agent, bot_id)  # so that Element shows it as secure
+            # Cross-signed by its owner, so that Element does not treat it as insecure.
+            assert_cross_signed(synapse, agent.access_token, bot_id)
             dump = "\n".join(bot.engine.store.db.iterdump())
             assert room_id not in dump and agent.user.user_id not in dump
         finally:
@@ -217,7 +218,7 @@ def test_restarts_by_sigterm_and_sigkill_replay_nothing_and_decryption_goes_on(
         await essbot.started()
         devices = bot_devices(synapse, admin, user.user_id)
         room_id = await direct_chat_with_greeting(agent, user.user_id)
-        master = assert_cross_signed(agent, user.user_id)
+        master = assert_cross_signed(synapse, agent.access_token, user.user_id)
         replies = lambda: agent.replies_per_message(room_id, user.user_id)  # noqa: E731
         await agent.say(room_id, texts[0])
         await until(lambda: replies() == expected[:1], "the first answer")
@@ -241,7 +242,8 @@ def test_restarts_by_sigterm_and_sigkill_replay_nothing_and_decryption_goes_on(
         assert agent.undecrypted(room_id) == []
         assert_all_encrypted(agent, room_id, user.user_id)
         assert bot_devices(synapse, admin, user.user_id) == devices  # no device per restart
-        assert assert_cross_signed(agent, user.user_id) == master  # the same identity
+        # The same identity after the restarts.
+        assert assert_cross_signed(synapse, agent.access_token, user.user_id) == master
         return room_id
 
     try:
@@ -528,5 +530,38 @@ def test_a_wrong_store_key_or_a_token_from_another_client_stops_with_a_clear_err
         taken = Bot(synapse, settings, borrowed, access_token=borrowed.access_token)
         with pytest.raises(RuntimeError, match="already has encryption keys"):
             await taken.start()
+
+    run(scenario())
+
+
+def test_a_cross_signing_identity_made_elsewhere_is_kept_unless_reset(synapse, settings, caplog):
+    """Someone set up "recovery" on the bot's account with Element: the bot does not sign its
+    device with an identity it lacks, and says so; MATRIX_RESET_CROSS_SIGNING replaces it."""
+    from signedjson.sign import SignatureVerifyException
+
+    from bot.channels.matrix_cross_signing import CrossSigningKeys, public_key
+
+    caplog.set_level(logging.WARNING, logger="bot.channels.matrix")
+    user, other = synapse.register(), synapse.register()
+    elsewhere = CrossSigningKeys.generate()
+    synapse.request("POST", "/_matrix/client/v3/keys/device_signing/upload",
+                    elsewhere.uploads(user.user_id), token=user.access_token)
+
+    async def scenario():
+        bot = Bot(synapse, settings, user)
+        await bot.start()
+        await bot.quiet()
+        await bot.stop()
+        assert "cross-signing identity created elsewhere" in caplog.text
+        with pytest.raises(SignatureVerifyException):
+            assert_cross_signed(synapse, other.access_token, user.user_id)
+
+        bot = Bot(synapse, settings, user, reset_cross_signing=True)
+        await bot.start()
+        await bot.quiet()
+        await bot.stop()
+        master = assert_cross_signed(synapse, other.access_token, user.user_id)
+        assert master != public_key(elsewhere.master)
+        assert "identity was replaced" in caplog.text
 
     run(scenario())

@@ -294,7 +294,8 @@ class MatrixChannel:
         self.client = await self.login.connect()
         self.cross_signing = CrossSigning(self.settings.homeserver, self.user_id,
                                           self.folder.path, self.folder.keys.session_key,
-                                          self.settings.password)
+                                          self.settings.password,
+                                          self.settings.reset_cross_signing)
         self._since = await self._state("since") or None
         self._full_state = True
         with contextlib.suppress(*NETWORK_ERRORS):

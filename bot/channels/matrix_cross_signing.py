@@ -16,8 +16,10 @@ Element does at a first login, and signs its own device with it:
 The private keys are kept encrypted in the crypto folder (``cross-signing``),
 so that a new device of the same account (after a lost store) is signed by the
 same identity. An identity created elsewhere (someone logged in to the bot's
-account with Element and set up "recovery") is left alone: replacing it would
-show every contact an identity change. The bot then says so in its log.
+account with Element and set up "recovery") is left alone, since replacing it
+shows every contact an identity change, unless ``MATRIX_RESET_CROSS_SIGNING``
+asks for it (the password answers the homeserver's confirmation). The bot
+says so in its log.
 
 This is the whole of cross-signing the bot does: it does not verify other
 people's identities (``MATRIX_TRUST`` decides whom it trusts), and it keeps no
@@ -129,12 +131,13 @@ class CrossSigning:
     """Makes sure the bot's device is cross-signed by its account; see the module docstring."""
 
     def __init__(self, homeserver: str, user_id: str, folder: Path, fernet_key: bytes,
-                 password: str | None):
+                 password: str | None, reset: bool = False):
         self.base = homeserver.rstrip("/") + "/_matrix/client/v3"
         self.user_id = user_id
         self.path = folder / KEYS_FILE
         self.fernet = Fernet(fernet_key)
         self.password = password
+        self.reset = reset  # replace an identity whose keys essbot does not have
         self.done = False  # nothing more to do this run (signed, or said why not)
 
     async def ensure(self, access_token: str, device_id: str) -> bool:
@@ -162,11 +165,21 @@ class CrossSigning:
                     return False
                 master = public_key(keys.master)
                 log.warning("matrix: cross-signing identity created for the bot's account")
+            if (keys is None or public_key(keys.master) != master) and self.reset:
+                keys = CrossSigningKeys.generate()
+                self._save(keys)
+                if not await self._upload_identity(keys):
+                    self.done = True
+                    return False
+                master = public_key(keys.master)
+                log.warning("matrix: the account's cross-signing identity was replaced "
+                            "(MATRIX_RESET_CROSS_SIGNING): its contacts see an identity change "
+                            "once; remove the setting")
             if keys is None or public_key(keys.master) != master:
                 log.warning("matrix: the bot's account has a cross-signing identity created "
                             "elsewhere (an Element session?) whose keys essbot does not have: "
                             "this device stays unsigned, and Element users may not see its "
-                            "messages (docs/tchap.md, cross-signing)")
+                            "messages; MATRIX_RESET_CROSS_SIGNING=1 replaces it (docs/tchap.md)")
                 self.done = True  # nothing more to try this run
                 return False
             ssk = public_key(keys.self_signing)

@@ -33,6 +33,8 @@ class MatrixSettings:
     store_key: str | None = field(default=None, repr=False)
     essbot_secret: str | None = field(default=None, repr=False)
     trust: TrustPolicy = field(default_factory=TrustPolicy)
+    # Replace a cross-signing identity created elsewhere (bot.channels.matrix_cross_signing).
+    reset_cross_signing: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> MatrixSettings | None:
@@ -75,4 +77,6 @@ class MatrixSettings:
                    access_token=token, device_id=get("MATRIX_DEVICE_ID"),
                    allowed_servers=allowed, store_key=store_key,
                    essbot_secret=get("ESSBOT_SECRET"),
-                   trust=TrustPolicy(trust, verified))
+                   trust=TrustPolicy(trust, verified),
+                   reset_cross_signing=(get("MATRIX_RESET_CROSS_SIGNING") or "").lower()
+                   in ("1", "true", "yes", "on"))
