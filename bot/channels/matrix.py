@@ -459,11 +459,10 @@ class MatrixChannel:
 
         One-time keys are uploaded again when the server runs low (each new Olm
         session with the bot uses one), the device is cross-signed once its keys are
-        on the server (bot.channels.matrix_cross_signing), device lists of the people in
-        encrypted rooms
-        are queried when they change, Olm sessions are claimed for devices that need a
-        new one, and queued to-device messages (key request cancellations, repaired
-        sessions) are sent.
+        on the server (bot.channels.matrix_cross_signing), device lists of the people
+        in encrypted rooms are queried when they change, Olm sessions are claimed for
+        devices that need a new one, and queued to-device messages (key request
+        cancellations, repaired sessions) are sent.
         """
         client = self.client
         assert client is not None and client.olm is not None
@@ -476,8 +475,8 @@ class MatrixChannel:
                 answer = await client.keys_upload()
                 if isinstance(answer, ErrorResponse):
                     log.warning("matrix: encryption keys not uploaded (%s)", answer)
-            if self.cross_signing is not None and not self.cross_signing.done \
-                    and client.olm_account_shared:
+            if (self.cross_signing is not None and not self.cross_signing.done
+                    and client.olm_account_shared):
                 await self.cross_signing.ensure(client.access_token, client.device_id)
             async with self._keys_lock:
                 if client.should_query_keys:
