@@ -244,3 +244,21 @@ class Synapse:
             return
         self.request("POST", path, {"messages_per_second": per_second,
                                     "burst_count": burst_count or 1}, token=admin_token)
+
+
+_SHARED: Synapse | None = None
+
+
+def shared_synapse(directory: Path) -> Synapse:
+    """One homeserver for the whole test session, whichever test file asks first.
+
+    Each Matrix test file has its own session fixture (fixtures are not shared
+    between files without a conftest); they all get this one server, started once.
+    Raises :class:`SynapseUnavailable` if it cannot start.
+    """
+    global _SHARED
+    if _SHARED is None or _SHARED.process is None:
+        server = Synapse(directory)
+        server.start()
+        _SHARED = server
+    return _SHARED

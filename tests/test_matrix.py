@@ -2,7 +2,8 @@
 
 One homeserver serves the whole session (tests/synapse.py); every test
 registers its own bot and agent accounts, so tests do not see each other's rooms.
-A matrix-nio client plays the town hall agent. Nothing is mocked: the bot is the
+A matrix-nio client plays the town hall agent, in rooms without encryption
+(encrypted rooms: tests/test_matrix_e2e.py). Nothing is mocked: the bot is the
 channel of bot/channels/matrix.py on the real engine and a fresh SQLite database.
 
 Waiting is always for a condition with a timeout. To know that the bot has
@@ -16,58 +17,41 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import unicodedata
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from nio import (
-    AsyncClient,
-    AsyncClientConfig,
-    DownloadResponse,
-    RoomCreateResponse,
-    RoomMessagesResponse,
-    RoomPreset,
-    RoomSendResponse,
-)
+from nio import DownloadResponse
 
-from bot.app import App, build_engine
+from bot.app import App
 from bot.channels.base import Channel, RateLimited, RecipientGone, TransientError
-from bot.channels.matrix import (
-    CHANNEL,
-    MatrixChannel,
-    MatrixSettings,
-    from_env,
-    pick_choice,
-    render,
-)
-from bot.config import Settings
-from bot.engine import Incoming
+from bot.channels.matrix import CHANNEL, from_env, render
 from bot.engine.dispatch import Dispatcher
 from bot.engine.messages import Choice, Document, Outgoing
 from bot.store import Store
 from tests.conftest import TEST_SECRET, raw_db
-from tests.synapse import RegisteredUser, Synapse, SynapseUnavailable
-
-TIMEOUT = 30.0
-
+from tests.matrix_helpers import (
+    TIMEOUT,
+    Agent,
+    Bot,
+    answer_to,
+    dm_with_greeting,
+    expected_replies,
+    run,
+    until,
+)
+from tests.synapse import RegisteredUser, Synapse, SynapseUnavailable, shared_synapse
 
 # -- the homeserver -------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def synapse(tmp_path_factory: pytest.TempPathFactory) -> Synapse:
-    server = Synapse(tmp_path_factory.mktemp("synapse"))
     try:
-        server.start()
+        server = shared_synapse(tmp_path_factory.mktemp("synapse"))
     except SynapseUnavailable as error:  # fail loudly: CI installs Synapse with the extras
         pytest.fail(f"the Matrix end-to-end tests need a Synapse homeserver: {error}",
                     pytrace=False)
@@ -78,162 +62,6 @@ def synapse(tmp_path_factory: pytest.TempPathFactory) -> Synapse:
 @pytest.fixture(scope="session")
 def admin(synapse: Synapse) -> RegisteredUser:
     return synapse.register("admin", admin=True)
-
-
-# -- helpers --------------------------------------------------------------------------------
-
-
-async def until(predicate, what: str, timeout: float = TIMEOUT):
-    """Await ``predicate()`` (sync or async) until it is truthy; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-class Bot:
-    """The channel under test, on its own engine and database, started and stopped at will."""
-
-    def __init__(self, synapse: Synapse, settings: Settings, user: RegisteredUser, **options):
-        self.synapse = synapse
-        self.settings = settings
-        self.user = user
-        self.allowed = options.pop("allowed_servers", None)
-        self.options = {"sync_timeout_ms": 1_000, "max_backoff": 1.0, **options}
-        self.channel: MatrixChannel | None = None
-
-    async def start(self) -> MatrixChannel:
-        self.engine = build_engine(self.settings)
-        self.executor = ThreadPoolExecutor(max_workers=2)
-        matrix = MatrixSettings(homeserver=self.synapse.url, user_id=self.user.user_id,
-                                password=self.user.password, allowed_servers=self.allowed)
-        self.channel = MatrixChannel(Dispatcher(self.engine, self.executor), matrix,
-                                     **self.options)
-        await self.channel.start()
-        await until(lambda: self.channel.sync_count >= 1, "the bot's first sync")
-        return self.channel
-
-    async def stop(self) -> None:
-        if self.channel is not None:
-            await self.channel.stop()
-            self.channel = None
-            self.executor.shutdown(wait=True)
-            self.engine.store.close()
-
-    async def settle(self, room_id: str, event_id: str) -> None:
-        """Wait until the bot has handled ``event_id`` and sent every reply to it."""
-        channel = self.channel
-        await until(lambda: channel.handled(room_id, event_id) and not channel.busy,
-                    "the bot to answer")
-
-    async def quiet(self) -> None:
-        """Wait until the bot has completed two more syncs: whatever it had to do, it did."""
-        target = self.channel.sync_count + 2
-        await until(lambda: self.channel.sync_count >= target and not self.channel.busy,
-                    "two syncs of the bot")
-
-
-class Agent:
-    """The town hall agent: a plain matrix-nio client."""
-
-    def __init__(self, synapse: Synapse, user: RegisteredUser):
-        self.user = user
-        self.client = AsyncClient(synapse.url, user.user_id, device_id=user.device_id,
-                                  config=AsyncClientConfig(max_timeouts=None))
-        self.client.access_token = user.access_token
-
-    async def close(self) -> None:
-        await self.client.close()
-
-    async def create_room(self, invite: list[str], direct: bool = True,
-                          encrypted: bool = False) -> str:
-        state = [{"type": "m.room.encryption", "state_key": "",
-                  "content": {"algorithm": "m.megolm.v1.aes-sha2"}}] if encrypted else []
-        answer = await self.client.room_create(
-            is_direct=direct, invite=invite, initial_state=state,
-            preset=RoomPreset.trusted_private_chat if direct else RoomPreset.private_chat)
-        assert isinstance(answer, RoomCreateResponse), answer
-        return answer.room_id
-
-    async def say(self, room_id: str, text: str, **extra) -> str:
-        return await self.send(room_id, "m.room.message", {"msgtype": "m.text", "body": text,
-                                                           **extra})
-
-    async def send(self, room_id: str, event_type: str, content: dict) -> str:
-        answer = await self.client.room_send(room_id, event_type, content,
-                                             tx_id=uuid.uuid4().hex)
-        assert isinstance(answer, RoomSendResponse), answer
-        return answer.event_id
-
-    async def timeline(self, room_id: str) -> list[dict]:
-        answer = await self.client.room_messages(room_id, limit=1000)
-        assert isinstance(answer, RoomMessagesResponse), answer
-        return [event.source for event in reversed(answer.chunk)]
-
-    async def messages_from(self, room_id: str, sender: str) -> list[dict]:
-        return [e for e in await self.timeline(room_id)
-                if e["type"] == "m.room.message" and e["sender"] == sender]
-
-    async def membership(self, room_id: str, user_id: str) -> str | None:
-        for event in reversed(await self.timeline(room_id)):
-            if event["type"] == "m.room.member" and event.get("state_key") == user_id:
-                return event["content"].get("membership")
-        return None
-
-    async def replies_per_message(self, room_id: str, bot_id: str) -> list[tuple[str, int]]:
-        """For each of the agent's messages: its body and the number of bot messages after it."""
-        turns: list[list] = []
-        for event in await self.timeline(room_id):
-            if event["type"] != "m.room.message":
-                continue
-            if event["sender"] == self.user.user_id:
-                turns.append([event["content"]["body"], 0])
-            elif event["sender"] == bot_id and turns:
-                turns[-1][1] += 1
-        return [(body, count) for body, count in turns]
-
-
-def expected_replies(settings: Settings, texts: list[str]) -> list[int]:
-    """How many messages the engine sends for each text, on a fresh conversation after /start.
-
-    The same engine as the bot's, with the same number/label mapping, on a scratch
-    database: the reference to detect a reply set sent twice, or not at all.
-    """
-    with tempfile.TemporaryDirectory() as scratch:
-        engine = build_engine(replace(settings, db_path=Path(scratch) / "reference.db"))
-        try:
-            replies = engine.handle(Incoming.text_message(CHANNEL, "reference", "/start"))
-            counts = []
-            for text in texts:
-                shown = next((list(o.choices) for o in reversed(replies) if o.choices), [])
-                choice = pick_choice(text, shown)
-                incoming = (Incoming.choice(CHANNEL, "reference", choice.payload) if choice
-                            else Incoming.text_message(CHANNEL, "reference", text))
-                replies = engine.handle(incoming)
-                counts.append(sum(1 + (o.document is not None) for o in replies))
-            return counts
-        finally:
-            engine.store.close()
-
-
-def run(scenario) -> None:
-    asyncio.run(asyncio.wait_for(scenario, 150))
-
-
-async def dm_with_greeting(agent: Agent, bot: Bot) -> str:
-    """The agent opens a direct room with the bot; returns it once the bot has greeted."""
-    room_id = await agent.create_room([bot.user.user_id])
-    greeting = await until(lambda: agent.messages_from(room_id, bot.user.user_id),
-                           "the bot's greeting")
-    await until(lambda: not bot.channel.busy, "the bot to finish greeting")
-    assert greeting[0]["content"]["msgtype"] == "m.text"
-    return room_id
 
 
 # -- rendering, without a server --------------------------------------------------------------
@@ -248,17 +76,6 @@ def test_choices_are_a_numbered_list_in_plain_and_escaped_html():
     assert content["formatted_body"] == ("Choose &lt;b&gt;one&lt;/b&gt; &amp; go<br>now"
                                          "<ol><li>Économie &lt;circulaire&gt;</li>"
                                          "<li>Autre</li></ol>")
-
-
-def test_a_number_or_a_label_picks_a_choice_anything_else_is_text():
-    choices = [Choice("p1", "Économie circulaire"), Choice("p2", "Intercommunalité (EPCI)")]
-    assert pick_choice("2", choices).payload == "p2"
-    assert pick_choice(" 1. ", choices).payload == "p1"
-    assert pick_choice("economie CIRCULAIRE", choices).payload == "p1"
-    assert pick_choice("intercommunalite (epci)", choices).payload == "p2"
-    assert pick_choice("3", choices) is None
-    assert pick_choice("économie", choices) is None  # a part of a label: the engine decides
-    assert pick_choice("Pont-Aven", choices) is None
 
 
 def test_from_env_needs_the_homeserver_the_user_and_a_secret(engine):
@@ -311,18 +128,6 @@ def test_invitation_greeting_and_the_whole_parcours(synapse, settings):
             await agent.close()
 
     run(scenario())
-
-
-def answer_to(content: dict, step: int) -> str:
-    """The first option of the last list, as its number or as its label in capitals without
-    accents (in turn); a place name where the bot asks for text."""
-    options = re.findall(r"^1\. (.+)$", content["body"], re.M)
-    if not options:
-        return "Pont-Aven"
-    if step % 2 == 0:
-        return "1"
-    label = unicodedata.normalize("NFKD", options[-1])
-    return "".join(c for c in label if not unicodedata.combining(c)).upper()
 
 
 def test_a_restart_replays_nothing_even_from_an_old_sync_token(synapse, settings):
@@ -396,43 +201,6 @@ def test_the_bot_reconnects_after_the_homeserver_restarts(synapse, settings, cap
             await bot.settle(room_id, event_id)
             assert len(await agent.messages_from(room_id, bot.user.user_id)) > before
             assert "homeserver unreachable" in caplog.text
-        finally:
-            await bot.stop()
-            await agent.close()
-
-    run(scenario())
-
-
-def test_an_encrypted_room_gets_a_clear_notice_and_nothing_breaks(synapse, settings, caplog):
-    caplog.set_level(logging.WARNING, logger="bot.channels.matrix")
-    bot = Bot(synapse, settings, synapse.register(), notice_interval=0)
-    agent = Agent(synapse, synapse.register())
-    fake_megolm = {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEnB...",
-                   "device_id": "AGENT", "sender_key": "c2VuZGVy", "session_id": "c2Vzcw"}
-
-    async def scenario():
-        await bot.start()
-        try:
-            room_id = await agent.create_room([bot.user.user_id], encrypted=True)
-            notices = await until(lambda: agent.messages_from(room_id, bot.user.user_id),
-                                  "the notice of the encrypted room")
-            await until(lambda: not bot.channel.busy, "the bot to finish")
-            content = notices[0]["content"]
-            assert notices[0]["type"] == "m.room.message" and content["msgtype"] == "m.notice"
-            assert "chiffré" in content["body"] and "encrypted" in content["body"]
-            assert "encryption is not supported, notice sent" in caplog.text
-
-            await bot.settle(room_id, await agent.send(room_id, "m.room.encrypted",
-                                                       fake_megolm))
-            await bot.settle(room_id, await agent.say(room_id, "1"))  # plain, yet encrypted
-            bot_messages = await agent.messages_from(room_id, bot.user.user_id)
-            assert [m["content"]["msgtype"] for m in bot_messages] == ["m.notice"] * 3
-            key = bot.engine.pseudonymize(CHANNEL, agent.user.user_id)
-            assert bot.engine.store.load_conversation(key) is None  # the engine saw nothing
-
-            # The bot still works elsewhere.
-            direct = await dm_with_greeting(agent, bot)
-            await bot.settle(direct, await agent.say(direct, "1"))
         finally:
             await bot.stop()
             await agent.close()
@@ -532,7 +300,7 @@ def test_rate_limits_are_honoured_and_delivery_errors_mapped(synapse, settings, 
                 assert (await agent.replies_per_message(room_id, bot.user.user_id))[-1] == (
                     "/aide", counts[0])
                 if counts[0] > 1:
-                    assert "rate-limited, waiting" in caplog.text
+                    assert "failed (RateLimited); retry 1" in caplog.text
                     assert time.monotonic() - began >= 0.5
                 with pytest.raises(RateLimited) as limited:
                     for _ in range(3):

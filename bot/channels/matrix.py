@@ -23,74 +23,93 @@ Robustness, and why it is built so:
   it acted on (``origin_server_ts`` and the event ids at that instant), written
   *before* the event is handled. An event at or before that position is never
   handled again. Events before the bot's own join in a room are never answered.
+* **End-to-end encryption** (Tchap's private rooms, Element's direct chats):
+  matrix-nio with vodozemac decrypts and encrypts; its store, the device id and
+  the access token persist under the data folder (bot.channels.matrix_crypto),
+  so a restart is the same device with the same keys. The first sync of each
+  run asks for the full state, so that nio knows every room (a reply to a quiet
+  room after a restart needs its members and its encryption). After every
+  sync the keys are kept in order (one-time keys uploaded, device lists
+  queried, Olm sessions claimed, to-device messages sent). A message that
+  cannot be decrypted is retried while new keys arrive for a few seconds, then
+  its sender is told once, in the room, to send it again.
 * **Rate limits.** nio's own retry loops are disabled (``max_limit_exceeded=0``,
   ``max_timeouts=0``) so that this module decides: replies wait the server's
   ``retry_after_ms`` and are retried with the same transaction id (the server
   deduplicates); :meth:`MatrixChannel.deliver` raises :class:`RateLimited`.
 * **Reconnection.** The sync loop survives network errors and homeserver
-  restarts with an exponential back-off, and logs in again (password set-up)
-  if the access token was invalidated.
-* **Encryption** is not supported (no libolm). In an encrypted room the bot
-  sends an unencrypted ``m.notice`` that says so, and logs it.
+  restarts with an exponential back-off, and logs in again (same device) if
+  the access token was invalidated and a password is set.
 
 Logs never contain a user id, a room id or a message: rooms are named by the
-first characters of their pseudonym.
+first characters of their pseudonym, and matrix-nio's own loggers are filtered
+(bot.channels.matrix_log).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import html
 import io
 import json
 import logging
 import re
 import time
-import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import aiohttp
 from nio import (
     AsyncClient,
-    AsyncClientConfig,
     ErrorResponse,
     JoinResponse,
-    LoginResponse,
+    MegolmEvent,
     ProfileGetDisplayNameResponse,
     RoomGetStateResponse,
     RoomSendResponse,
     SyncResponse,
     UploadResponse,
-    WhoamiResponse,
 )
+from nio.exceptions import EncryptionError, LocalProtocolError, OlmTrustError, SendRetryError
 
+from bot.channels import matrix_log
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
+from bot.channels.matrix_cross_signing import CrossSigning
+from bot.channels.matrix_crypto import (
+    CryptoFolder,
+    account_key,
+    derive_keys,
+    file_content,
+    store_secret,
+)
+from bot.channels.matrix_login import NETWORK_ERRORS, MatrixLogin
+from bot.channels.matrix_settings import MatrixSettings
+from bot.channels.retry import RetryPolicy
+from bot.config import DEFAULT_DB
 from bot.engine.dispatch import Dispatcher
-from bot.engine.messages import Choice, Incoming, Outgoing
+from bot.engine.messages import Incoming, Outgoing
+
+__all__ = ["CHANNEL", "MatrixChannel", "MatrixSettings", "from_env", "render"]
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "matrix"
 
 # The only user-facing texts of this module. French first; both languages when the
-# conversation's language is unknown (the room has not talked to the engine yet).
-ENCRYPTED_NOTICE = {
-    "fr": "Ce salon est chiffré de bout en bout : je ne peux pas lire les messages qui y sont "
-          "écrits, donc je ne peux pas y répondre. Pour discuter avec moi, créez un salon sans "
-          "chiffrement (dans Element : « Nouveau salon », puis désactivez le chiffrement de bout "
-          "en bout) et invitez-moi.",
-    "en": "This room is end-to-end encrypted: I cannot read the messages written here, so I "
-          "cannot answer them. To talk with me, create a room without encryption (in Element: "
-          "\"New room\", then turn end-to-end encryption off) and invite me.",
+# conversation's language is unknown (the person has not talked to the engine yet).
+UNDECRYPTABLE_NOTICE = {
+    "fr": "Je n'ai pas pu déchiffrer votre dernier message : ses clés de chiffrement ne me "
+          "sont pas parvenues (cela arrive avec un message envoyé juste avant que je rejoigne "
+          "le salon, ou depuis un nouvel appareil). Pouvez-vous l'envoyer à nouveau ?",
+    "en": "I could not decrypt your last message: its encryption keys did not reach me (this "
+          "happens with a message sent just before I joined the room, or from a new device). "
+          "Could you send it again?",
 }
 
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
-_NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError)
 # Ask for more than Synapse's default 10 timeline events per room, so that a short outage
 # does not leave a gap; no presence, no account data: the bot does not use them.
 _SYNC_FILTER = {
@@ -99,41 +118,6 @@ _SYNC_FILTER = {
     "room": {"timeline": {"limit": 100}, "account_data": {"types": []},
              "ephemeral": {"types": []}},
 }
-
-
-@dataclass(frozen=True)
-class MatrixSettings:
-    homeserver: str
-    user_id: str
-    password: str | None = None
-    access_token: str | None = None
-    device_id: str | None = None
-    # Server names allowed to invite the bot; None allows every server.
-    allowed_servers: frozenset[str] | None = None
-    device_name: str = "essbot"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> MatrixSettings | None:
-        """The settings, or None when the channel is not configured (missing variables)."""
-        def get(name: str) -> str | None:
-            return (env.get(name) or "").strip() or None
-
-        homeserver, user_id = get("MATRIX_HOMESERVER"), get("MATRIX_USER_ID")
-        password, token = get("MATRIX_PASSWORD"), get("MATRIX_ACCESS_TOKEN")
-        if not (homeserver and user_id and (password or token)):
-            if homeserver or user_id or password or token:
-                missing = [name for name, value in (("MATRIX_HOMESERVER", homeserver),
-                                                    ("MATRIX_USER_ID", user_id),
-                                                    ("MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN",
-                                                     password or token)) if not value]
-                log.error("matrix channel not started: %s not set", ", ".join(missing))
-            return None
-        servers = get("MATRIX_ALLOWED_SERVERS")
-        allowed = (frozenset(s.strip().lower() for s in servers.split(",") if s.strip())
-                   if servers else None)
-        return cls(homeserver=homeserver, user_id=user_id, password=password,
-                   access_token=token, device_id=get("MATRIX_DEVICE_ID"),
-                   allowed_servers=allowed)
 
 
 def from_env(env: Mapping[str, str], dispatcher: Dispatcher) -> MatrixChannel | None:
@@ -161,28 +145,6 @@ def render(outgoing: Outgoing) -> dict[str, Any]:
 def notice(text: str) -> dict[str, Any]:
     return {"msgtype": "m.notice", "body": text, "format": "org.matrix.custom.html",
             "formatted_body": html.escape(text).replace("\n", "<br>")}
-
-
-def normalize(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form, to match a typed label."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", letters).split())
-
-
-def pick_choice(text: str, choices: list[Choice]) -> Choice | None:
-    """The choice a typed number or whole label designates, or None."""
-    number = _NUMBER.match(text)
-    if number:
-        index = int(number.group(1)) - 1
-        return choices[index] if 0 <= index < len(choices) else None
-    wanted = normalize(text)
-    if not wanted:
-        return None
-    for choice in choices:
-        if normalize(choice.label) == wanted:
-            return choice
-    return None
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -241,6 +203,15 @@ def delivery_error(response: ErrorResponse) -> DeliveryError:
     return TransientError(str(response))
 
 
+@dataclass
+class Pending:
+    """A message nio could not decrypt yet: retried at each sync until ``deadline``."""
+
+    room_id: str
+    event: MegolmEvent
+    deadline: float
+
+
 class MatrixChannel:
     """A running Matrix bot account; see the module docstring."""
 
@@ -248,29 +219,42 @@ class MatrixChannel:
 
     def __init__(self, dispatcher: Dispatcher, settings: MatrixSettings, *,
                  sync_timeout_ms: int = 30_000, max_backoff: float = 30.0,
-                 notice_interval: float = 60.0, send_attempts: int = 6):
+                 notice_interval: float = 60.0, send_attempts: int = 6,
+                 undecryptable_grace: float = 5.0):
         self.dispatcher = dispatcher
         self.settings = settings
         self.store = dispatcher.engine.store
         self.pseudonymize = dispatcher.engine.pseudonymize
         self.sync_timeout_ms = sync_timeout_ms
         self.max_backoff = max_backoff
-        self.notice_interval = notice_interval  # at most one encryption notice per room per …
+        self.notice_interval = notice_interval  # at most one "undecryptable" notice per room per …
         self.send_attempts = send_attempts
+        # Rate limits wait exactly what the server asks (retry_after_ms); others back off.
+        self.retry = RetryPolicy(attempts=send_attempts, max_delay=max_backoff)
+        # How long a message that cannot be decrypted waits for its keys before its sender
+        # is asked to send it again (keys usually come in the same sync; sometimes just after).
+        self.undecryptable_grace = undecryptable_grace
         self.user_id = settings.user_id
         self.client: AsyncClient | None = None
+        self.folder: CryptoFolder | None = None
+        self.login: MatrixLogin | None = None
+        self.cross_signing: CrossSigning | None = None
         self.display_name: str | None = None
         self.sync_count = 0  # successful syncs, for tests and health checks
         self.busy = False  # True while a sync batch is being handled
         # Keys of this account's own bookkeeping (not of any user), so that changing
         # MATRIX_USER_ID does not resume another account's sync position.
-        self._account = hashlib.sha256(settings.user_id.encode()).hexdigest()[:12]
+        self._account = account_key(settings.user_id)
         self._since: str | None = None
+        self._full_state = True  # the first sync of each run asks for every room's state
         self._positions: dict[str, Position] = {}
-        self._choices: dict[str, list[Choice]] = {}
         self._last_notice: dict[str, float] = {}
+        self._noticed: set[tuple[str, str, str]] = set()  # (room, sender, megolm session)
+        self._pending: list[Pending] = []
+        self._greet: dict[str, str] = {}  # room joined -> inviter, greeted once nio knows it
         self._sent: dict[str, set[str]] = {}  # room -> ids of the bot's recent events
         self._direct: dict[str, str] = {}  # user -> direct room, in memory only
+        self._keys_lock = asyncio.Lock()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -278,12 +262,22 @@ class MatrixChannel:
 
     async def start(self) -> None:
         self._stopping.clear()
-        config = AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0,
-                                   encryption_enabled=False, store_sync_tokens=False)
-        self.client = AsyncClient(self.settings.homeserver, self.user_id, config=config)
-        await self._authenticate()
+        matrix_log.install()
+        data_dir = self._data_dir()
+        secret = await asyncio.to_thread(store_secret, self.settings.store_key,
+                                         self.settings.essbot_secret, data_dir)
+        self.folder = CryptoFolder(data_dir, self._account, derive_keys(secret))
+        await asyncio.to_thread(self.folder.prepare)
+        self.login = MatrixLogin(self.settings, self.folder, lambda: self._state("device"),
+                                 self.max_backoff)
+        self.client = await self.login.connect()
+        self.cross_signing = CrossSigning(self.settings.homeserver, self.user_id,
+                                          self.folder.path, self.folder.keys.session_key,
+                                          self.settings.password,
+                                          self.settings.reset_cross_signing)
         self._since = await self._state("since") or None
-        with contextlib.suppress(*_NETWORK_ERRORS):
+        self._full_state = True
+        with contextlib.suppress(*NETWORK_ERRORS):
             name = await self.client.get_displayname()
             if isinstance(name, ProfileGetDisplayNameResponse):
                 self.display_name = name.displayname
@@ -298,49 +292,10 @@ class MatrixChannel:
         if self.client is not None:
             await self.client.close()
 
-    async def _authenticate(self) -> None:
-        """Log in with the password, or check the access token; raise if refused."""
-        client = self.client
-        assert client is not None
-        device_id = self.settings.device_id or await self._state("device")
-        if self.settings.access_token and not self.settings.password:
-            client.access_token = self.settings.access_token
-            client.user_id = self.user_id
-            answer = await self._with_retries(client.whoami)
-            if not isinstance(answer, WhoamiResponse):
-                raise RuntimeError(f"Matrix refused MATRIX_ACCESS_TOKEN: {answer}")
-            if answer.user_id != self.user_id:
-                raise RuntimeError("MATRIX_ACCESS_TOKEN belongs to another user than "
-                                   "MATRIX_USER_ID")
-            client.device_id = answer.device_id or device_id
-            return
-        # Reuse the device of the previous run: logging in again must not pile up devices.
-        client.device_id = device_id
-        answer = await self._with_retries(
-            lambda: client.login(self.settings.password, device_name=self.settings.device_name))
-        if not isinstance(answer, LoginResponse):
-            raise RuntimeError(f"Matrix refused the login of MATRIX_USER_ID: {answer}")
-        if answer.device_id != device_id:
-            await self._set_state("device", answer.device_id)
-
-    async def _with_retries(self, call: Callable[[], Awaitable[Any]], attempts: int = 5) -> Any:
-        """A start-up request, retried a few times while the homeserver is unreachable."""
-        delay = 0.5
-        for attempt in range(attempts):
-            try:
-                answer = await call()
-            except _NETWORK_ERRORS as error:
-                if attempt == attempts - 1:
-                    raise RuntimeError(f"cannot reach the Matrix homeserver "
-                                       f"{self.settings.homeserver}: {error!r}") from error
-            else:
-                if not (isinstance(answer, ErrorResponse)
-                        and answer.status_code == "M_LIMIT_EXCEEDED"):
-                    return answer
-                delay = (answer.retry_after_ms or 1000) / 1000
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, self.max_backoff)
-        return answer
+    def _data_dir(self) -> Path:
+        """The folder of the database: the crypto store lives beside it."""
+        path = getattr(self.store, "path", None)
+        return Path(path).parent if path and path != ":memory:" else DEFAULT_DB.parent
 
     async def _pause(self, seconds: float) -> None:
         """Sleep, unless asked to stop."""
@@ -387,48 +342,31 @@ class MatrixChannel:
                                 self._room_key(room_id, "position"), position.dumps())
         return True
 
-    def _choices_key(self, room_id: str, sender: str) -> str:
-        return f"choices:{self.pseudonymize(CHANNEL, f'{room_id} {sender}')}"
-
-    async def _room_choices(self, room_id: str, sender: str) -> list[Choice]:
-        key = self._choices_key(room_id, sender)
-        if key not in self._choices:
-            value = await asyncio.to_thread(self.store.channel_state, CHANNEL, key)
-            self._choices[key] = [Choice(p, label) for p, label in json.loads(value or "[]")]
-        return self._choices[key]
-
-    async def _remember_choices(self, room_id: str, sender: str,
-                                replies: list[Outgoing]) -> None:
-        """The numbered list the user now sees is the last one of these replies (or none)."""
-        shown = next((list(o.choices) for o in reversed(replies) if o.choices), [])
-        key = self._choices_key(room_id, sender)
-        if shown == self._choices.get(key):
-            return
-        self._choices[key] = shown
-        await asyncio.to_thread(
-            self.store.set_channel_state, CHANNEL, key,
-            json.dumps([[c.payload, c.label] for c in shown], ensure_ascii=False))
-
     # -- the sync loop -----------------------------------------------------------------------
 
     async def _sync_loop(self) -> None:
-        client = self.client
-        assert client is not None
         backoff = initial_backoff = min(0.5, self.max_backoff)
         while not self._stopping.is_set():
+            client = self.client
+            assert client is not None
+            timeout = self.sync_timeout_ms
+            if self._pending:  # come back by the first deadline, even if nothing happens
+                remaining = min(p.deadline for p in self._pending) - time.monotonic()
+                timeout = max(0, min(timeout, int(remaining * 1000)))
             request = asyncio.ensure_future(client.sync(
-                timeout=self.sync_timeout_ms, since=self._since, sync_filter=_SYNC_FILTER))
+                timeout=timeout, since=self._since, sync_filter=_SYNC_FILTER,
+                full_state=True if self._full_state else None))
             stopping = asyncio.ensure_future(self._stopping.wait())
             await asyncio.wait({request, stopping}, return_when=asyncio.FIRST_COMPLETED)
             stopping.cancel()
             if not request.done():
                 request.cancel()
-                with contextlib.suppress(asyncio.CancelledError, *_NETWORK_ERRORS):
+                with contextlib.suppress(asyncio.CancelledError, *NETWORK_ERRORS):
                     await request
                 break
             try:
                 response = request.result()
-            except _NETWORK_ERRORS as error:
+            except NETWORK_ERRORS as error:
                 log.warning("matrix: homeserver unreachable (%s); retrying in %.1f s",
                             type(error).__name__, backoff)
                 await self._pause(backoff)
@@ -440,8 +378,10 @@ class MatrixChannel:
             if backoff > initial_backoff:
                 log.warning("matrix: connected again")
             backoff = initial_backoff
+            self._full_state = False
             self.busy = True
             try:
+                await self._keep_keys(response)
                 await self._handle_sync(response, catch_up=self._since is None)
             except Exception:  # a bug must not stop the bot for everybody
                 log.exception("matrix: error while handling a sync batch")
@@ -450,6 +390,8 @@ class MatrixChannel:
             self._since = response.next_batch
             await self._set_state("since", response.next_batch)
             self.sync_count += 1
+            if self.sync_count == 1:
+                log.info("matrix: in sync, %d room(s) joined", len(client.rooms))
 
     async def _sync_failed(self, response: Any, backoff: float) -> float:
         """Wait as the error asks; return the next back-off."""
@@ -459,14 +401,49 @@ class MatrixChannel:
             log.warning("matrix: sync rate-limited, waiting %.1f s", wait)
             await self._pause(wait)
             return backoff
-        if code == "M_UNKNOWN_TOKEN" and self.settings.password:
-            log.warning("matrix: access token refused, logging in again")
+        if (code == "M_UNKNOWN_TOKEN" and self.settings.password and self.client is not None
+                and self.login is not None):
+            log.warning("matrix: access token refused, logging in again (same device)")
             with contextlib.suppress(RuntimeError):
-                await self._authenticate()
+                await self.login.login(self.client, self.client.device_id)
         else:
             log.warning("matrix: sync failed (%s); retrying in %.1f s", response, backoff)
         await self._pause(backoff)
         return min(backoff * 2, self.max_backoff)
+
+    async def _keep_keys(self, response: SyncResponse) -> None:
+        """What nio's sync_forever does after each sync, so that encryption keeps working.
+
+        One-time keys are uploaded again when the server runs low (each new Olm
+        session with the bot uses one), the device is cross-signed once its keys are
+        on the server (bot.channels.matrix_cross_signing), device lists of the people
+        in encrypted rooms are queried when they change, Olm sessions are claimed for
+        devices that need a new one, and queued to-device messages (key request
+        cancellations, repaired sessions) are sent.
+        """
+        client = self.client
+        assert client is not None and client.olm is not None
+        if response.device_key_count.signed_curve25519 == 0 and client.olm_account_shared:
+            # nio 0.26 ignores a count of 0 (it tests the count for truth), so a pool
+            # emptied between two syncs would never be filled again: tell it.
+            client.olm.uploaded_key_count = 0
+        try:
+            if client.should_upload_keys:
+                answer = await client.keys_upload()
+                if isinstance(answer, ErrorResponse):
+                    log.warning("matrix: encryption keys not uploaded (%s)", answer)
+            if (self.cross_signing is not None and not self.cross_signing.done
+                    and client.olm_account_shared):
+                await self.cross_signing.ensure(client.access_token, client.device_id)
+            async with self._keys_lock:
+                if client.should_query_keys:
+                    await client.keys_query()
+            if client.should_claim_keys:
+                await client.keys_claim(client.get_users_for_key_claiming())
+            await client.send_to_device_messages()
+        except NETWORK_ERRORS as error:
+            log.warning("matrix: encryption keys not updated (%s); the next sync retries",
+                        type(error).__name__)
 
     async def _handle_sync(self, response: SyncResponse, catch_up: bool) -> None:
         """Invitations first, then every joined room's new events, rooms concurrently."""
@@ -483,8 +460,8 @@ class MatrixChannel:
             log.warning("matrix: first sync, %d room(s) joined; earlier messages are not "
                         "answered", len(response.rooms.join))
             return
-        await asyncio.gather(*(self._on_room(room_id, [getattr(e, "source", {}) for e in
-                                                       info.timeline.events])
+        await self._retry_pending()
+        await asyncio.gather(*(self._on_room(room_id, list(info.timeline.events))
                                for room_id, info in response.rooms.join.items()))
 
     # -- invitations -------------------------------------------------------------------------
@@ -502,7 +479,7 @@ class MatrixChannel:
         if allowed is not None and server not in allowed:
             log.warning("matrix: invitation from server %r rejected (not in "
                         "MATRIX_ALLOWED_SERVERS)", server)
-            with contextlib.suppress(*_NETWORK_ERRORS):
+            with contextlib.suppress(*NETWORK_ERRORS):
                 await client.room_leave(room_id)
             return
         joined = await client.join(room_id)
@@ -515,12 +492,13 @@ class MatrixChannel:
         others = {e.get("state_key") for e in events
                   if e.get("type") == "m.room.member" and e.get("state_key") != self.user_id
                   and e.get("content", {}).get("membership") in ("join", "invite")}
-        log.info("matrix: joined room %s (%d other member(s))", self._tag(room_id), len(others))
-        if encrypted:
-            await self._encrypted(room_id, "joined an encrypted room")
-        elif len(others) <= 1 and inviter:
+        log.info("matrix: joined %s room %s (%d other member(s))",
+                 "an encrypted" if encrypted else "a", self._tag(room_id), len(others))
+        if len(others) <= 1 and inviter:
+            # Greet once the next sync has told nio about the room (its members and its
+            # encryption): nio cannot send to a room it has not synced.
             self._direct[inviter] = room_id
-            await self._converse(room_id, Incoming.text_message(CHANNEL, inviter, "/start"))
+            self._greet[room_id] = inviter
 
     # -- timeline ----------------------------------------------------------------------------
 
@@ -532,12 +510,12 @@ class MatrixChannel:
         room = self.client.rooms.get(room_id) if self.client else None
         return bool(room and room.encrypted)
 
-    async def _on_room(self, room_id: str, events: list[dict]) -> None:
+    async def _on_room(self, room_id: str, events: list[Any]) -> None:
         # Nothing before the bot's own (latest) join is for it: that is history.
         for index in range(len(events) - 1, -1, -1):
-            event = events[index]
-            if (event.get("type") == "m.room.member" and event.get("state_key") == self.user_id
-                    and event.get("content", {}).get("membership") == "join"):
+            source = getattr(events[index], "source", None) or {}
+            if (source.get("type") == "m.room.member" and source.get("state_key") == self.user_id
+                    and (source.get("content") or {}).get("membership") == "join"):
                 events = events[index + 1:]
                 break
         for event in events:
@@ -546,23 +524,30 @@ class MatrixChannel:
             except Exception:
                 log.exception("matrix: error while handling an event (room %s)",
                               self._tag(room_id))
+        inviter = self._greet.pop(room_id, None)
+        if inviter is not None and self.client is not None and room_id in self.client.rooms:
+            try:
+                await self._converse(room_id, Incoming.text_message(CHANNEL, inviter, "/start"))
+            except Exception:
+                log.exception("matrix: error while greeting (room %s)", self._tag(room_id))
 
-    async def _on_event(self, room_id: str, event: dict) -> None:
-        kind = event.get("type")
-        if event.get("sender") == self.user_id or ("state_key" in event
-                                                    and kind != "m.room.encryption"):
+    async def _on_event(self, room_id: str, event: Any) -> None:
+        source = getattr(event, "source", None) or {}
+        if source.get("sender") == self.user_id or "state_key" in source:
             return
-        content = event.get("content") or {}
-        if kind == "m.room.encryption":
-            if await self._claim(room_id, event):
-                await self._encrypted(room_id, "encryption turned on in a room")
+        if isinstance(event, MegolmEvent):  # nio could not decrypt it (yet)
+            if await self._claim(room_id, source):
+                await self._undecryptable(room_id, event)
             return
-        if kind == "m.room.encrypted":
-            if await self._claim(room_id, event):
-                await self._encrypted(room_id, "encrypted message", event.get("sender"))
-            return
-        if kind != "m.room.message" or content.get("msgtype") not in ("m.text", "m.emote"):
-            return  # notices (other bots), files, reactions...
+        await self._on_message(room_id, event, source)
+
+    async def _on_message(self, room_id: str, event: Any, source: dict,
+                          claimed: bool = False) -> None:
+        """A text message (in clear, or decrypted by nio): to the engine if it is for the bot."""
+        content = source.get("content") or {}
+        if source.get("type") != "m.room.message" or content.get("msgtype") not in ("m.text",
+                                                                                     "m.emote"):
+            return  # notices (other bots), files, reactions, other encryption algorithms...
         relation = content.get("m.relates_to") or {}
         if relation.get("rel_type") == "m.replace":
             return  # an edit of an earlier message, already handled as it was
@@ -571,13 +556,19 @@ class MatrixChannel:
             addressed, text = self._addressed(room_id, content, text)
             if not addressed:
                 return
-        if not await self._claim(room_id, event):
+        if not claimed and not await self._claim(room_id, source):
             return
-        if self._is_encrypted(room_id):
-            await self._encrypted(room_id, "plain message in an encrypted room",
-                                  event.get("sender"))
+        decrypted = bool(getattr(event, "decrypted", False))
+        if self._is_encrypted(room_id) and not decrypted:
+            # Clients never write in clear in an encrypted room; the homeserver could.
+            log.warning("matrix: a message in clear in an encrypted room was ignored (room %s)",
+                        self._tag(room_id))
             return
-        sender = str(event.get("sender", ""))
+        if decrypted and not self.settings.trust.accepts(event):
+            log.warning("matrix: a message from a device that is not verified was ignored "
+                        "(MATRIX_TRUST=verified, room %s)", self._tag(room_id))
+            return
+        sender = str(source.get("sender", ""))
         if self._is_direct(room_id):
             self._direct[sender] = room_id
         await self._converse(room_id, await self._incoming(room_id, sender, text))
@@ -602,35 +593,68 @@ class MatrixChannel:
         return False, text
 
     async def _incoming(self, room_id: str, sender: str, text: str) -> Incoming:
-        """A number or a label of the last list shown becomes that choice; anything else, text."""
-        choice = pick_choice(text, await self._room_choices(room_id, sender))
-        if choice is not None:
-            return Incoming.choice(CHANNEL, sender, choice.payload)
+        """Typed text as it is: the engine reads a number or a label of the list shown last."""
         return Incoming.text_message(CHANNEL, sender, text)
 
-    # -- answering ---------------------------------------------------------------------------
+    # -- messages that cannot be decrypted ---------------------------------------------------
 
-    async def _converse(self, room_id: str, incoming: Incoming) -> None:
-        """One turn: the engine's replies, sent in order, and the choices remembered."""
-        replies = await self.dispatcher.handle(incoming)
-        await self._remember_choices(room_id, incoming.user_id, replies)
-        for outgoing in replies:
-            if not await self._send_patiently(room_id, outgoing):
-                return
+    async def _undecryptable(self, room_id: str, event: MegolmEvent) -> None:
+        """Ask for the keys, and wait for them a little before telling the sender."""
+        assert self.client is not None
+        # Spec'd key request: to the bot's own other devices (nio accepts forwarded keys
+        # from those only). The sender's client shares its new session with the bot when
+        # it writes again, which is why the notice asks for the message again.
+        with contextlib.suppress(LocalProtocolError, *NETWORK_ERRORS):
+            await self.client.request_room_key(event)
+        log.warning("matrix: a message could not be decrypted yet (room %s); waiting %.0f s "
+                    "for its keys", self._tag(room_id), self.undecryptable_grace)
+        self._pending.append(Pending(room_id, event,
+                                     time.monotonic() + self.undecryptable_grace))
 
-    async def _encrypted(self, room_id: str, why: str, sender: str | None = None) -> None:
-        """Tell the room, in clear, that the bot cannot read it (at most every notice_interval)."""
+    async def _retry_pending(self) -> None:
+        """Decrypt the waiting messages whose keys came; tell the senders of the late ones."""
+        if not self._pending or self.client is None:
+            return
+        waiting, self._pending = self._pending, []
+        now = time.monotonic()
+        for pending in waiting:
+            try:
+                decrypted = self.client.decrypt_event(pending.event)
+            except EncryptionError:
+                decrypted = None
+            try:
+                if decrypted is not None:
+                    log.info("matrix: a message was decrypted once its keys came (room %s)",
+                             self._tag(pending.room_id))
+                    await self._on_message(pending.room_id, decrypted,
+                                           getattr(decrypted, "source", None) or {},
+                                           claimed=True)
+                elif now >= pending.deadline:
+                    await self._tell_undecryptable(pending.room_id, pending.event)
+                else:
+                    self._pending.append(pending)
+            except Exception:
+                log.exception("matrix: error while handling a message that was not decrypted "
+                              "(room %s)", self._tag(pending.room_id))
+
+    async def _tell_undecryptable(self, room_id: str, event: MegolmEvent) -> None:
+        """Ask the sender, once per Megolm session (and room interval), to send it again."""
+        key = (room_id, event.sender, event.session_id)
         now = time.monotonic()
         last = self._last_notice.get(room_id)
-        if last is not None and now - last < self.notice_interval:
-            log.warning("matrix: %s (room %s); notice already sent", why, self._tag(room_id))
+        if key in self._noticed or (last is not None and now - last < self.notice_interval):
+            log.warning("matrix: a message could not be decrypted (room %s); notice already "
+                        "sent", self._tag(room_id))
             return
+        if len(self._noticed) > 10_000:
+            self._noticed.clear()
+        self._noticed.add(key)
         self._last_notice[room_id] = now
-        log.warning("matrix: %s (room %s): encryption is not supported, notice sent",
-                    why, self._tag(room_id))
-        language = await asyncio.to_thread(self._language, sender) if sender else None
-        text = (ENCRYPTED_NOTICE[language] if language in ENCRYPTED_NOTICE
-                else ENCRYPTED_NOTICE["fr"] + "\n\n" + ENCRYPTED_NOTICE["en"])
+        log.warning("matrix: a message could not be decrypted (room %s); its sender is asked "
+                    "to send it again", self._tag(room_id))
+        language = await asyncio.to_thread(self._language, event.sender)
+        text = (UNDECRYPTABLE_NOTICE[language] if language in UNDECRYPTABLE_NOTICE
+                else UNDECRYPTABLE_NOTICE["fr"] + "\n\n" + UNDECRYPTABLE_NOTICE["en"])
         await self._retrying(room_id, lambda txn: self._put(room_id, notice(text), txn))
 
     def _language(self, sender: str) -> str | None:
@@ -640,6 +664,15 @@ class MatrixChannel:
             return getattr(conversation, "language", None)
         return None
 
+    # -- answering ---------------------------------------------------------------------------
+
+    async def _converse(self, room_id: str, incoming: Incoming) -> None:
+        """One turn: the engine's replies, sent in order."""
+        replies = await self.dispatcher.handle(incoming)
+        for outgoing in replies:
+            if not await self._send_patiently(room_id, outgoing):
+                return
+
     async def _send_patiently(self, room_id: str, outgoing: Outgoing) -> bool:
         """Send one reply, waiting out rate limits; False if the room is gone."""
         if outgoing.text or outgoing.choices:
@@ -648,10 +681,13 @@ class MatrixChannel:
                 return False
         if outgoing.document is not None:
             document = outgoing.document
-            uploaded = await self._retrying(room_id, lambda _txn: self._upload(document))
+            encrypt = self._is_encrypted(room_id)
+            uploaded = await self._retrying(room_id,
+                                            lambda _txn: self._upload(document, encrypt))
             if not uploaded:
                 return False
-            content = self._file_content(document, uploaded)
+            content = file_content(document.filename, document.media_type, len(document.data),
+                                   *uploaded)
             return await self._retrying(room_id, lambda txn: self._put(room_id, content, txn))
         return True
 
@@ -662,34 +698,28 @@ class MatrixChannel:
         drops a duplicate if an attempt reached it after all.
         """
         txn = uuid.uuid4().hex
-        delay = 0.5
-        for attempt in range(1, self.send_attempts + 1):
-            try:
-                return await call(txn)
-            except RateLimited as error:
-                log.warning("matrix: rate-limited, waiting %.2f s as asked", error.retry_after)
-                await asyncio.sleep(error.retry_after)
-            except TransientError as error:
-                if attempt == self.send_attempts:
-                    log.error("matrix: a reply was lost (room %s): %s", self._tag(room_id), error)
-                    return None
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self.max_backoff)
-            except RecipientGone as error:
-                log.warning("matrix: cannot write to room %s: %s", self._tag(room_id), error)
-                return None
-        log.error("matrix: a reply was lost (room %s): still rate-limited", self._tag(room_id))
+        try:
+            return await self.retry.run(f"matrix: a send (room {self._tag(room_id)})",
+                                        lambda: call(txn), log)
+        except RecipientGone as error:
+            log.warning("matrix: cannot write to room %s: %s", self._tag(room_id), error)
+        except DeliveryError as error:
+            log.error("matrix: a reply was lost (room %s): %s", self._tag(room_id), error)
         return None
 
     async def _put(self, room_id: str, content: dict[str, Any], txn: str | None = None) -> str:
-        """Send one event; its id, or one of the channel protocol's exceptions."""
-        assert self.client is not None
+        """Send one event (encrypted in an encrypted room); its id, or a protocol exception."""
+        client = self.client
+        assert client is not None
+        if room_id not in client.rooms:
+            raise RecipientGone("the bot is not in this room")
         try:
-            answer = await self.client.room_send(room_id, "m.room.message", content,
-                                                 tx_id=txn or uuid.uuid4().hex,
-                                                 ignore_unverified_devices=True)
-        except _NETWORK_ERRORS as error:
+            await self._prepare(room_id)
+            answer = await self._room_send(room_id, content, txn or uuid.uuid4().hex)
+        except NETWORK_ERRORS as error:
             raise TransientError(f"network error: {error!r}") from error
+        except (SendRetryError, LocalProtocolError, OlmTrustError, EncryptionError) as error:
+            raise TransientError(f"encryption: {type(error).__name__}") from error
         if isinstance(answer, RoomSendResponse):
             sent = self._sent.setdefault(room_id, set())
             if len(sent) > 200:
@@ -698,25 +728,54 @@ class MatrixChannel:
             return answer.event_id
         raise delivery_error(answer)
 
-    async def _upload(self, document) -> str:
-        """Upload a document to the media repository; its ``mxc://`` URI."""
+    async def _prepare(self, room_id: str) -> None:
+        """Before writing to an encrypted room: its members, their devices, the trust policy.
+
+        nio would fetch members and devices itself; doing it here lets the trust
+        policy decide about every device before nio shares the room key.
+        """
+        client = self.client
+        assert client is not None
+        room = client.rooms[room_id]
+        if not room.encrypted:
+            return
+        if not room.members_synced:
+            answer = await client.joined_members(room_id)
+            if isinstance(answer, ErrorResponse):
+                raise delivery_error(answer)
+        async with self._keys_lock:
+            if client.should_query_keys:
+                answer = await client.keys_query()
+                if isinstance(answer, ErrorResponse):
+                    raise TransientError(f"device keys not fetched: {answer}")
+        self.settings.trust.apply(client, list(room.users))
+
+    async def _room_send(self, room_id: str, content: dict[str, Any], txn: str) -> Any:
+        client = self.client
+        assert client is not None
+        share = self.settings.trust.share_with_unverified
+        try:
+            return await client.room_send(room_id, "m.room.message", content, tx_id=txn,
+                                          ignore_unverified_devices=share)
+        except OlmTrustError:
+            # A device nio met while sending (members refreshed meanwhile): decide, again.
+            self.settings.trust.apply(client, list(client.rooms[room_id].users))
+            return await client.room_send(room_id, "m.room.message", content, tx_id=txn,
+                                          ignore_unverified_devices=share)
+
+    async def _upload(self, document, encrypt: bool) -> tuple[str, dict[str, Any] | None]:
+        """Upload a document (encrypted for an encrypted room): its ``mxc://`` URI and keys."""
         assert self.client is not None
         try:
-            answer, _keys = await self.client.upload(
+            answer, keys = await self.client.upload(
                 io.BytesIO(document.data), content_type=document.media_type,
-                filename=document.filename, filesize=len(document.data))
-        except _NETWORK_ERRORS as error:
+                filename=document.filename, filesize=len(document.data), encrypt=encrypt)
+        except NETWORK_ERRORS as error:
             raise TransientError(f"network error: {error!r}") from error
         if isinstance(answer, UploadResponse):
-            return answer.content_uri
+            return answer.content_uri, keys
         error = delivery_error(answer)
         raise error if not isinstance(error, RecipientGone) else TransientError(str(answer))
-
-    @staticmethod
-    def _file_content(document, url: str) -> dict[str, Any]:
-        return {"msgtype": "m.file", "body": document.filename, "filename": document.filename,
-                "url": url, "info": {"mimetype": document.media_type,
-                                     "size": len(document.data)}}
 
     # -- pushed messages ---------------------------------------------------------------------
 
@@ -724,7 +783,8 @@ class MatrixChannel:
         """Send ``message`` once to the person ``user_id`` (in their direct room with the bot).
 
         ``user_id`` is a Matrix user id, as in ``Incoming.user_id``; a room id (``!…``)
-        is accepted too. M_LIMIT_EXCEEDED raises :class:`RateLimited` (with
+        is accepted too. In an encrypted room the message and its document are
+        encrypted. M_LIMIT_EXCEEDED raises :class:`RateLimited` (with
         ``retry_after_ms``); forbidden, not in the room, or no direct room with that
         person :class:`RecipientGone`; network errors and 5xx :class:`TransientError`.
         Not retried here: the caller paces.
@@ -735,10 +795,10 @@ class MatrixChannel:
         if message.text or message.choices:
             await self._put(room_id, render(message))
         if message.document is not None:
-            url = await self._upload(message.document)
-            await self._put(room_id, self._file_content(message.document, url))
-        if message.choices and not user_id.startswith("!"):
-            await self._remember_choices(room_id, user_id, [message])
+            document = message.document
+            uploaded = await self._upload(document, self._is_encrypted(room_id))
+            await self._put(room_id, file_content(document.filename, document.media_type,
+                                                  len(document.data), *uploaded))
 
     async def _direct_room(self, user_id: str) -> str:
         """The room where only the bot and ``user_id`` are: seen this run, or asked the server.
@@ -756,7 +816,7 @@ class MatrixChannel:
                 if ids == {self.user_id, user_id}:
                     self._direct[user_id] = room_id
                     return room_id
-        except _NETWORK_ERRORS as error:
+        except NETWORK_ERRORS as error:
             raise TransientError(f"network error: {error!r}") from error
         if isinstance(rooms, ErrorResponse):
             raise delivery_error(rooms)

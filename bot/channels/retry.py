@@ -65,10 +65,13 @@ class RetryPolicy:
             logger.warning("%s failed (%s); retry %d in %.2f s", what,
                            type(error).__name__, state.attempt_number, wait)
 
+        async def attempt() -> T:  # a coroutine function, whatever ``call`` is
+            return await call()
+
         retrying = AsyncRetrying(
             stop=self._stop, wait=self._wait, reraise=True, before_sleep=before_sleep,
             retry=retry_if_exception_type((RateLimited, TransientError)))
-        return await retrying(call)
+        return await retrying(attempt)
 
 
 NO_RETRY = RetryPolicy(attempts=1)

@@ -1,0 +1,45 @@
+"""The one matcher of typed answers (bot/engine/choices.py), whatever the channel."""
+
+from __future__ import annotations
+
+from bot.engine.choices import Offered
+from bot.engine.messages import Choice
+
+CHOICES = (Choice("c:themes:eco", "Économie circulaire"),
+           Choice("c:themes:epci", "Intercommunalité (EPCI)"),
+           Choice("c:themes:continuer", "✓ Continuer"))
+
+
+def picked(offered: Offered, text: str) -> str | None:
+    choice = offered.match(text)
+    return choice.payload if choice else None
+
+
+def test_a_number_a_label_a_part_or_a_name_picks_a_choice():
+    offered = Offered(CHOICES)
+    assert picked(offered, "2") == "c:themes:epci"
+    assert picked(offered, " 1. ") == "c:themes:eco"
+    assert picked(offered, "economie CIRCULAIRE") == "c:themes:eco"
+    assert picked(offered, "intercommunalite (epci)") == "c:themes:epci"
+    assert picked(offered, "continuer") == "c:themes:continuer"  # the ✓ mark is no part
+    assert picked(offered, "économie") == "c:themes:eco"  # a part of one label only
+    assert picked(offered, "4") is None
+    assert picked(offered, "Pont-Aven") is None
+    assert picked(offered, "ec") is None  # too short to be a part
+
+
+def test_where_text_is_an_answer_only_a_whole_label_picks():
+    free = Offered(CHOICES, free_text=True, numbers=False)
+    assert picked(free, "1") is None  # « 1 » is a title here, not the first button
+    assert picked(free, "économie") is None
+    assert picked(free, "Économie circulaire") == "c:themes:eco"
+    numbered = Offered(CHOICES, free_text=True, numbers=True)  # « 1. Passer cette question »
+    assert picked(numbered, "1") == "c:themes:eco"
+    assert picked(numbered, "23") is None  # a département number stays an answer
+
+
+def test_the_offer_survives_storage():
+    offered = Offered(CHOICES, free_text=True, numbers=False)
+    assert Offered.from_json(offered.to_json()) == offered
+    assert Offered.from_json(None) == Offered()
+    assert Offered.from_json({"c": [["x"]], "free": 1}) == Offered((), True)
