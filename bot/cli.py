@@ -15,9 +15,9 @@ from bot import __version__
 from bot.admin import cli as admin_cli
 from bot.app import App, InvalidConfiguration, load_all, load_content
 from bot.broadcast import cli as broadcast_cli
-from bot.cli_errors import exit_on_invalid
+from bot.cli_errors import exit_on_invalid, exit_on_settings, run_guarded
 from bot.cli_recommend import plan, recommend
-from bot.config import Settings
+from bot.config import Settings, SettingsProblem
 from bot.engine.graph import to_dot, to_mermaid
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.qa import cli as qa_cli
@@ -56,7 +56,12 @@ def cli(ctx: click.Context) -> None:
     folder (see .env.example).
     """
     load_dotenv(Path.cwd() / ".env", override=False)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsProblem as bad:
+        if ctx.invoked_subcommand == "config":  # shows the problems itself
+            return
+        exit_on_settings(bad.problems)
     logging.basicConfig(level=getattr(logging, settings.log_level, logging.WARNING),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx.obj = settings
@@ -109,19 +114,24 @@ def run(ctx: click.Context) -> None:
     import os
 
     from bot.runner import NoChannelConfigured, Runner
+    from bot.store.lock import InstanceLock
 
     settings = _settings(ctx)
-    app = _app_or_exit(settings)
-    try:
-        runner = Runner(app, os.environ)
-    except NoChannelConfigured as none:
-        app.close()
-        click.echo("No channel is configured. Set, in the environment or in .env:", err=True)
-        for entry in none.entries:
-            click.echo(f"  - {entry.name}: {entry.variables}", err=True)
-        click.echo("See .env.example. To chat in this terminal instead: essbot chat", err=True)
-        raise SystemExit(2) from None
-    asyncio.run(runner.serve())
+    # One instance per database: a second one exits here, before touching anything.
+    with InstanceLock.for_database(settings.db_path):
+        app = _app_or_exit(settings)
+        try:
+            runner = Runner(app, os.environ)
+        except NoChannelConfigured as none:
+            app.close()
+            click.echo("No channel is configured. Set, in the environment or in .env:",
+                       err=True)
+            for entry in none.entries:
+                click.echo(f"  - {entry.name}: {entry.variables}", err=True)
+            click.echo("See .env.example. To chat in this terminal instead: essbot chat",
+                       err=True)
+            raise SystemExit(2) from None
+        asyncio.run(runner.serve())
 
 
 def _app_or_exit(settings: Settings) -> App:
@@ -238,8 +248,52 @@ cli.add_command(admin_cli.export)
 cli.add_command(broadcast_cli.broadcast)
 
 
+@cli.group("config")
+def config_group() -> None:
+    """Check the settings (environment and .env)."""
+
+
+@config_group.command("check")
+def config_check() -> None:
+    """Print the effective settings (secrets hidden) and every problem; exit 2 on any."""
+    import os
+
+    from bot.settings import effective, validate
+
+    validated = validate(os.environ)
+    width = max(len(name) for name, _, _ in effective(validated))
+    for name, shown, origin in effective(validated):
+        click.echo(f"{name.ljust(width)}  {shown}" + ("  (default)" if origin == "default"
+                                                      else ""))
+    if validated.problems:
+        click.echo("", err=True)
+        exit_on_settings(validated.problems)
+    click.echo("\nOK: the settings are valid.")
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Database to back up (default: $ESSBOT_DB or ./var/essbot.db).")
+@click.option("--force", is_flag=True, help="Replace DESTINATION if it exists.")
+@click.pass_context
+def backup(ctx: click.Context, destination: Path, db_path: Path | None, force: bool) -> None:
+    """Copy the database to DESTINATION, consistent even while the bot runs.
+
+    Uses SQLite's online backup; the copy is checked, then moved into place, readable by
+    its owner only. The pseudonym secret is not in it: keep ESSBOT_SECRET (or
+    var/essbot.secret) too. Restore: docs/reliability.md.
+    """
+    from bot.store.backup import backup_database
+
+    source = db_path or _settings(ctx).db_path
+    result = backup_database(source, destination, replace=force)
+    click.echo(f"Backed up {source} to {destination} ({result.size:,} bytes, "
+               f"{result.conversations} conversation(s), {result.events} event(s)).")
+
+
 def main() -> None:
-    cli(prog_name="essbot")
+    run_guarded(lambda: cli.main(prog_name="essbot"))
 
 
 if __name__ == "__main__":
