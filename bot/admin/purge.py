@@ -28,7 +28,8 @@ class PurgeResult:
     def __str__(self) -> str:
         verb = "would delete" if self.dry_run else "deleted"
         text = (f"{verb} {self.events} event(s) and {self.conversations} conversation(s) "
-                f"older than {self.cutoff[:10]}")
+                f"older than {self.cutoff[:10]}" if self.cutoff
+                else f"{verb} no event or conversation (the log is kept: retention 0)")
         return text + (f", and {self.other} other row(s)" if self.other else "")
 
 
