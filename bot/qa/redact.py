@@ -254,9 +254,9 @@ class _Words:
                 and i in self.folded and j in self.folded)
 
     def sentence_start(self, i: int) -> bool:
+        """Word i starts the text, a sentence, or what follows a placeholder."""
         before = "".join(self.pieces[:i]).rstrip()
-        return not before or before[-1] in ".!?:;\n—–-(" or (_PLACEHOLDER.search(before[-22:]) \
-            is not None and before.endswith("]"))
+        return not before or before[-1] in ".!?:;\n—–-(]"
 
     def last_part(self, i: int) -> str:
         return re.split(r"['’]", self.folded[i])[-1]
