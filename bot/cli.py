@@ -59,7 +59,8 @@ def cli(ctx: click.Context) -> None:
     try:
         settings = Settings.from_env()
     except SettingsProblem as bad:
-        if ctx.invoked_subcommand == "config":  # shows the problems itself
+        # ``config check`` shows the problems itself; help is shown whatever the settings.
+        if ctx.invoked_subcommand == "config" or {"-h", "--help"} & set(sys.argv[1:]):
             return
         exit_on_settings(bad.problems)
     logging.basicConfig(level=getattr(logging, settings.log_level, logging.WARNING),

@@ -113,7 +113,7 @@ def _http_url(value: str, https_only: bool = False) -> str:
     return value.rstrip("/") if not https_only else value
 
 
-def _finite(value: float, name: str) -> float:
+def _finite(value: float) -> float:
     if not math.isfinite(value):
         raise ValueError(f"must be a finite number, not {value}")
     return value
@@ -264,7 +264,7 @@ class EnvModel(BaseModel):
     @field_validator("reload_interval", "broadcast_rate", "broadcast_chat_interval")
     @classmethod
     def _finite_number(cls, value: float) -> float:
-        return _finite(value, "")
+        return _finite(value)
 
     @field_validator("http_host")
     @classmethod

@@ -104,6 +104,10 @@ def test_the_command_refuses_bad_settings_with_status_2_and_no_traceback(tmp_pat
     assert "2 problems in the settings" in lines[2] and len(lines) == 3
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert not (tmp_path / "x.db").exists()  # nothing was started
+    served = run_essbot(["run"], env={**env, "TELEGRAM_BOT_TOKEN": TOKEN})
+    assert served.returncode == 2 and "Traceback" not in served.stderr
+    assert served.stderr.strip().splitlines() == lines
+    assert run_essbot(["chat", "--help"], env=env).returncode == 0
 
 
 def test_config_check_shows_effective_settings_with_secrets_hidden(tmp_path):
