@@ -269,7 +269,23 @@ def config_check() -> None:
     if validated.problems:
         click.echo("", err=True)
         exit_on_settings(validated.problems)
-    click.echo("\nOK: the settings are valid.")
+    click.echo("\n" + _database_status(Settings.from_env(os.environ).db_path))
+    click.echo("OK: the settings are valid.")
+
+
+def _database_status(path: Path) -> str:
+    """One line on the database: whether it exists, its mode, whether a bot serves it."""
+    import stat
+
+    from bot.store.lock import InstanceLock
+
+    holder = InstanceLock.for_database(path).holder()
+    running = f"essbot run is serving it (pid {holder})" if holder else "no essbot run on it"
+    if not path.exists():
+        return f"Database: {path} (not created yet: created 0600 at the first start); {running}"
+    mode = stat.S_IMODE(path.stat().st_mode)
+    loose = "" if not mode & 0o077 else " — readable by others: chmod 600 it"
+    return f"Database: {path} ({path.stat().st_size:,} bytes, mode {mode:o}{loose}); {running}"
 
 
 @cli.command()

@@ -123,6 +123,7 @@ def test_config_check_shows_effective_settings_with_secrets_hidden(tmp_path):
     assert any(line.split() == ["ESSBOT_BROADCAST_RATE", "30.0", "(default)"]
                for line in out.splitlines())
     assert "OK: the settings are valid." in out
+    assert f"Database: {tmp_path / 'x.db'} (not created yet" in out
     bad = run_essbot(["config", "check"], env={**env, "ESSBOT_HTTP_PORT": "abc"})
     assert bad.returncode == 2
     assert "ESSBOT_HTTP_PORT: 'abc' is not valid" in bad.stderr
@@ -206,7 +207,10 @@ def test_an_unexpected_error_is_one_line_without_secrets(tmp_path, monkeypatch):
 
 def test_a_second_run_on_the_same_database_exits_at_once(tmp_path):
     db = tmp_path / "essbot.db"
-    with InstanceLock.for_database(db):  # as a running bot holds it
+    with InstanceLock.for_database(db) as lock:  # as a running bot holds it
+        assert lock.holder() == str(os.getpid())
+        check = run_essbot(["config", "check"], env={"ESSBOT_DB": str(db)})
+        assert f"essbot run is serving it (pid {os.getpid()})" in check.stdout
         started = time.monotonic()
         result = run_essbot(["run"], env={"ESSBOT_DB": str(db), "TELEGRAM_BOT_TOKEN": TOKEN,
                                           "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9"})
