@@ -83,7 +83,8 @@ def default_features(settings: Settings, store: Store | None = None,
     from bot.knowledge.feature import KnowledgeFeature
     from bot.qa.feature import QuestionsFeature
 
-    features: list[Feature] = [KnowledgeFeature(), QuestionsFeature()]
+    features: list[Feature] = [KnowledgeFeature(),
+                               QuestionsFeature(settings.questions_retention_days)]
     if store is not None:
         features.append(BroadcastFeature.from_settings(settings, store, {}))
     if app is not None:

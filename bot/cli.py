@@ -15,9 +15,9 @@ from bot import __version__
 from bot.admin import cli as admin_cli
 from bot.app import App, InvalidConfiguration, load_all, load_content
 from bot.broadcast import cli as broadcast_cli
-from bot.cli_errors import exit_on_invalid
+from bot.cli_errors import exit_on_invalid, exit_on_settings, run_guarded
 from bot.cli_recommend import plan, recommend
-from bot.config import Settings
+from bot.config import Settings, SettingsProblem
 from bot.engine.graph import to_dot, to_mermaid
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.qa import cli as qa_cli
@@ -56,7 +56,13 @@ def cli(ctx: click.Context) -> None:
     folder (see .env.example).
     """
     load_dotenv(Path.cwd() / ".env", override=False)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsProblem as bad:
+        # ``config check`` shows the problems itself; help is shown whatever the settings.
+        if ctx.invoked_subcommand == "config" or {"-h", "--help"} & set(sys.argv[1:]):
+            return
+        exit_on_settings(bad.problems)
     logging.basicConfig(level=getattr(logging, settings.log_level, logging.WARNING),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx.obj = settings
@@ -109,22 +115,27 @@ def run(ctx: click.Context) -> None:
     import os
 
     from bot.runner import NoChannelConfigured, Runner
+    from bot.store.lock import InstanceLock
 
     settings = _settings(ctx)
-    app = _app_or_exit(settings)
-    try:
-        runner = Runner(app, os.environ)
-    except NoChannelConfigured as none:
-        app.close()
-        click.echo("No channel is configured. Set, in the environment or in .env:", err=True)
-        for entry in none.entries:
-            click.echo(f"  - {entry.name}: {entry.variables}", err=True)
-        click.echo("See .env.example. To chat in this terminal instead: essbot chat", err=True)
-        raise SystemExit(2) from None
-    asyncio.run(runner.serve())
-    if runner.failure is not None:
-        click.echo(f"essbot run stopped: {runner.failure}", err=True)
-        raise SystemExit(1)
+    # One instance per database: a second one exits here, before touching anything.
+    with InstanceLock.for_database(settings.db_path):
+        app = _app_or_exit(settings)
+        try:
+            runner = Runner(app, os.environ)
+        except NoChannelConfigured as none:
+            app.close()
+            click.echo("No channel is configured. Set, in the environment or in .env:",
+                       err=True)
+            for entry in none.entries:
+                click.echo(f"  - {entry.name}: {entry.variables}", err=True)
+            click.echo("See .env.example. To chat in this terminal instead: essbot chat",
+                       err=True)
+            raise SystemExit(2) from None
+        asyncio.run(runner.serve())
+        if runner.failure is not None:
+            click.echo(f"essbot run stopped: {runner.failure}", err=True)
+            raise SystemExit(1)
 
 
 def _app_or_exit(settings: Settings) -> App:
@@ -241,8 +252,68 @@ cli.add_command(admin_cli.export)
 cli.add_command(broadcast_cli.broadcast)
 
 
+@cli.group("config")
+def config_group() -> None:
+    """Check the settings (environment and .env)."""
+
+
+@config_group.command("check")
+def config_check() -> None:
+    """Print the effective settings (secrets hidden) and every problem; exit 2 on any."""
+    import os
+
+    from bot.settings import effective, validate
+
+    validated = validate(os.environ)
+    width = max(len(name) for name, _, _ in effective(validated))
+    for name, shown, origin in effective(validated):
+        click.echo(f"{name.ljust(width)}  {shown}" + ("  (default)" if origin == "default"
+                                                      else ""))
+    if validated.problems:
+        click.echo("", err=True)
+        exit_on_settings(validated.problems)
+    click.echo("\n" + _database_status(Settings.from_env(os.environ).db_path))
+    click.echo("OK: the settings are valid.")
+
+
+def _database_status(path: Path) -> str:
+    """One line on the database: whether it exists, its mode, whether a bot serves it."""
+    import stat
+
+    from bot.store.lock import InstanceLock
+
+    holder = InstanceLock.for_database(path).holder()
+    running = f"essbot run is serving it (pid {holder})" if holder else "no essbot run on it"
+    if not path.exists():
+        return f"Database: {path} (not created yet: created 0600 at the first start); {running}"
+    mode = stat.S_IMODE(path.stat().st_mode)
+    loose = "" if not mode & 0o077 else " — readable by others: chmod 600 it"
+    return f"Database: {path} ({path.stat().st_size:,} bytes, mode {mode:o}{loose}); {running}"
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Database to back up (default: $ESSBOT_DB or ./var/essbot.db).")
+@click.option("--force", is_flag=True, help="Replace DESTINATION if it exists.")
+@click.pass_context
+def backup(ctx: click.Context, destination: Path, db_path: Path | None, force: bool) -> None:
+    """Copy the database to DESTINATION, consistent even while the bot runs.
+
+    Uses SQLite's online backup; the copy is checked, then moved into place, readable by
+    its owner only. The pseudonym secret is not in it: keep ESSBOT_SECRET (or
+    var/essbot.secret) too. Restore: docs/reliability.md.
+    """
+    from bot.store.backup import backup_database
+
+    source = db_path or _settings(ctx).db_path
+    result = backup_database(source, destination, replace=force)
+    click.echo(f"Backed up {source} to {destination} ({result.size:,} bytes, "
+               f"{result.conversations} conversation(s), {result.events} event(s)).")
+
+
 def main() -> None:
-    cli(prog_name="essbot")
+    run_guarded(lambda: cli.main(prog_name="essbot"))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""Settings from the environment (and ``.env``). Secrets come from nowhere else."""
+"""Settings from the environment (and ``.env``). Secrets come from nowhere else.
+
+Every variable is validated by :mod:`bot.settings` before anything starts:
+:meth:`Settings.from_env` raises :class:`~bot.settings.SettingsProblem` (one line per
+problem) rather than let a bad value fail later, at the first message.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.settings import SettingsProblem, validate
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = Path("var") / "essbot.db"
+
+__all__ = ["DEFAULT_DB", "PROJECT_ROOT", "Settings", "SettingsProblem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,42 +36,29 @@ class Settings:
     broadcast_rate: float = 30.0  # messages per second per channel, replies included
     broadcast_chat_interval: float = 1.0  # seconds between two broadcast messages to a chat
     broadcast_concurrency: int = 8  # broadcast sends in flight at once, per channel
+    questions_retention_days: int = 90  # days an unanswered question is kept
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
+        """The validated settings; :class:`SettingsProblem` lists every bad variable."""
+        validated = validate(os.environ if env is None else env)
+        model = validated.model
+        if model is None:
+            raise SettingsProblem(validated.problems)
         return cls(
-            db_path=Path(env.get("ESSBOT_DB") or DEFAULT_DB),
-            secret=env.get("ESSBOT_SECRET") or None,
-            flows_dir=Path(env.get("ESSBOT_FLOWS_DIR") or PROJECT_ROOT / "flows"),
-            content_dir=Path(env.get("ESSBOT_CONTENT_DIR") or PROJECT_ROOT / "content"),
-            main_flow=env.get("ESSBOT_MAIN_FLOW") or "parcours",
-            default_language=env.get("ESSBOT_DEFAULT_LANGUAGE") or "fr",
-            log_level=(env.get("ESSBOT_LOG_LEVEL") or "WARNING").upper(),
-            admins=_accounts(env, "ESSBOT_ADMINS"),
-            retention_days=_number(env, "ESSBOT_RETENTION_DAYS", 365, int),
-            reload_interval=_number(env, "ESSBOT_RELOAD_INTERVAL", 2.0, float),
-            publishers=_accounts(env, "ESSBOT_PUBLISHERS"),
-            broadcast_rate=_number(env, "ESSBOT_BROADCAST_RATE", 30.0, float) or 30.0,
-            broadcast_chat_interval=_number(env, "ESSBOT_BROADCAST_CHAT_INTERVAL", 1.0, float),
-            broadcast_concurrency=_number(env, "ESSBOT_BROADCAST_CONCURRENCY", 8, int) or 1,
+            db_path=model.db,
+            secret=model.secret,
+            flows_dir=model.flows_dir or PROJECT_ROOT / "flows",
+            content_dir=model.content_dir or PROJECT_ROOT / "content",
+            main_flow=model.main_flow,
+            default_language=model.default_language,
+            log_level=model.log_level,
+            admins=model.admins,
+            retention_days=model.retention_days,
+            reload_interval=model.reload_interval,
+            publishers=model.publishers,
+            broadcast_rate=model.broadcast_rate,
+            broadcast_chat_interval=model.broadcast_chat_interval,
+            broadcast_concurrency=model.broadcast_concurrency,
+            questions_retention_days=model.questions_retention_days,
         )
-
-
-def _accounts(env: Mapping[str, str], name: str) -> tuple[str, ...]:
-    """A comma list of "channel:user_id" accounts; blanks are ignored."""
-    return tuple(a.strip() for a in (env.get(name) or "").split(",") if a.strip())
-
-
-def _number(env: Mapping[str, str], name: str, default, kind: type):
-    """A numeric setting; a value that is not a number is refused at start, with its name."""
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, not {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"{name} must not be negative ({raw})")
-    return value

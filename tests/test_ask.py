@@ -226,7 +226,7 @@ def test_redaction_removes_personal_data():
     for secret in ("Marie", "Dupont", "marie.dupont", "mairie-exemple", "06 12", "@mdupont",
                    "FR76", "3000 6000", "1234567", "Trifouilly", "exemple.fr"):
         assert secret not in text, (secret, text)
-    for placeholder in ("[nom]", "[email]", "[téléphone]", "[pseudo]", "[iban]", "[nombre]",
+    for placeholder in ("[nom]", "[email]", "[téléphone]", "[pseudo]", "[iban]", "[numéro]",
                         "[lien]"):
         assert placeholder in text, (placeholder, text)
     assert "comment inscrire la piscine" in text

@@ -91,8 +91,8 @@ class AdminFeature(Feature):
         self._runtime = runtime
         self.channels = runtime.channels
         settings = self.settings
-        if settings.retention_days > 0:
-            runtime.spawn(self._purge_daily(), "retention")
+        # Daily, even with ESSBOT_RETENTION_DAYS=0: features keep their own retention.
+        runtime.spawn(self._purge_daily(), "retention")
         if settings.reload_interval > 0:
             self.watcher = FileWatcher(lambda: source_files(settings))
             runtime.spawn(self._watch(), "live-reload")

@@ -28,7 +28,8 @@ class PurgeResult:
     def __str__(self) -> str:
         verb = "would delete" if self.dry_run else "deleted"
         text = (f"{verb} {self.events} event(s) and {self.conversations} conversation(s) "
-                f"older than {self.cutoff[:10]}")
+                f"older than {self.cutoff[:10]}" if self.cutoff
+                else f"{verb} no event or conversation (the log is kept: retention 0)")
         return text + (f", and {self.other} other row(s)" if self.other else "")
 
 
@@ -45,11 +46,13 @@ def purge(store: Store, days: int, dry_run: bool = False, now: dt.datetime | Non
     """Apply the retention; ``others`` purge the features' dated logs by the same rule
     (the unanswered questions: tables such as subscriptions hold consent, not history, and
     follow their own rules)."""
-    if days < 1:
-        raise ValueError("the retention must be at least 1 day")
-    cutoff = cutoff_for(days, now)
+    if days < 0:
+        raise ValueError("the retention must not be negative")
+    # 0: the log is kept, but the features' own retentions still apply (the unanswered
+    # questions are kept 90 days, ESSBOT_QUESTIONS_RETENTION_DAYS, whatever the log's).
+    cutoff = cutoff_for(days, now) if days else ""
     with store.transaction() as tx:
-        events, conversations = store.purge_before(cutoff, dry_run)
+        events, conversations = store.purge_before(cutoff, dry_run) if days else (0, 0)
         other = sum(purger(tx, cutoff, dry_run) for purger in others)
     result = PurgeResult(cutoff, events, conversations, other, dry_run)
     if not dry_run and (result.events or result.conversations or result.other):

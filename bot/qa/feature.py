@@ -33,7 +33,7 @@ from bot.qa import build_searcher
 from bot.qa.normalize import STOP_WORDS, words
 from bot.qa.redact import redact
 from bot.qa.search import NEARBY, RELEVANT, Hit, Searcher
-from bot.qa.storage import MIGRATIONS, purge_unanswered, record_unanswered
+from bot.qa.storage import MIGRATIONS, forget_unanswered, purge_unanswered, record_unanswered
 from bot.store import Transaction
 
 log = logging.getLogger(__name__)
@@ -93,12 +93,18 @@ class QuestionsFeature(Feature):
     required_slots: ClassVar[Mapping[str, str | None]] = {"region": "regions"}
     migrations = MIGRATIONS
 
+    def __init__(self, retention_days: int = 90):
+        self.retention_days = retention_days  # of the unanswered-question log
+
     def load(self, content: Content) -> Contribution:
         searcher, problems = build_searcher(content.knowledge, content.directory, content.root)
         return Contribution(part=QuestionIndex(content.knowledge, searcher), problems=problems)
 
     def purge(self, tx: Transaction, cutoff: str, dry_run: bool) -> int:
-        return purge_unanswered(tx, cutoff, dry_run)
+        return purge_unanswered(tx, cutoff, dry_run, self.retention_days)
+
+    def forget(self, tx: Transaction, key: str) -> int:
+        return forget_unanswered(tx, key)
 
     # -- in a turn --------------------------------------------------------------------------
 
@@ -202,16 +208,17 @@ class QuestionsFeature(Feature):
 
     @staticmethod
     def record(turn: Turn, index: QuestionIndex, text: str) -> None:
-        """Keep the question, redacted, for the administrators, in the turn's transaction."""
+        """Keep the question, redacted, for the administrators, in the turn's transaction,
+        tied to the asker's pseudonym so that ``/oublier`` erases it."""
         question = redact(text, index.known_word)
         normalized = " ".join(words(question))
         if not normalized:
             return
-        language = turn.language
+        language, asker = turn.language, turn.key
 
         def write(db: Transaction) -> None:
             try:
-                record_unanswered(db, question, normalized, language)
+                record_unanswered(db, question, normalized, language, asker)
             except sqlite3.Error:  # the user still gets the answer; the log says what failed
                 log.exception("could not record an unanswered question")
 

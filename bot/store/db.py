@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from bot.store.files import private_file, tighten
 from bot.store.migrations import Migration, migrate, migrate_feature
 
 if TYPE_CHECKING:
@@ -54,19 +55,47 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
+class StoreError(RuntimeError):
+    """The database cannot be opened or written; the message says what to do."""
+
+
+def _explain(path: str, exc: Exception) -> StoreError:
+    text = str(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text
+                                                   or "malformed" in text):
+        return StoreError(f"the database {path} is corrupt or not an SQLite database: restore "
+                          "it from a backup (docs/reliability.md), or move it away to start "
+                          "afresh")
+    if isinstance(exc, OSError) or "readonly" in text or "unable to open" in text:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else text
+        return StoreError(f"cannot open the database {path} for writing ({reason}): the "
+                          "user running essbot must be able to write it and its folder")
+    return StoreError(f"cannot use the database {path}: {text}")
+
+
 class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
-        if self.path != MEMORY:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        self._db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
-        if self.path != MEMORY:
-            self._db.enable_wal()
-        self._db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: no corruption on crash
-        self._db.execute("PRAGMA busy_timeout=30000")
-        migrate(self._db)
+        self._erased = False  # rows were forgotten: checkpoint the WAL after the commit
+        try:
+            if self.path != MEMORY:
+                private_file(Path(path))  # 0600 before SQLite opens it (and so the WAL)
+                for suffix in ("-wal", "-shm"):
+                    tighten(Path(self.path + suffix))
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self._db = sqlite_utils.Database(conn)
+            if self.path != MEMORY:
+                self._db.enable_wal()
+            self._db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: no corruption
+            self._db.execute("PRAGMA busy_timeout=30000")
+            # Deleted rows are overwritten with zeros, not left in free pages (/oublier).
+            self._db.execute("PRAGMA secure_delete=ON")
+            migrate(self._db)
+        except (sqlite3.Error, OSError) as exc:
+            raise _explain(self.path, exc) from exc
+        except RuntimeError as exc:  # a database newer than this essbot
+            raise StoreError(str(exc)) from exc
 
     @property
     def in_memory(self) -> bool:
@@ -87,8 +116,21 @@ class Store:
 
         Nested calls join the outer transaction (as a savepoint).
         """
-        with self._lock, self._db.atomic() as db:
-            yield db
+        with self._lock:
+            with self._db.atomic() as db:
+                yield db
+            if self._erased and not self._db.conn.in_transaction:
+                self._erased = False
+                self.checkpoint()
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the database and empty it, so that no old copy of erased rows
+        stays in it; False when readers kept it from completing (it completes later)."""
+        if self.in_memory:
+            return True
+        with self._lock:
+            busy = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        return not busy
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:
@@ -150,8 +192,11 @@ class Store:
         """Delete everything stored about one pseudonym; returns the number of rows removed.
 
         ``others`` erase the rows of the features' own tables, in the same transaction.
+        The rows are overwritten (``secure_delete``), and the WAL is checkpointed once the
+        transaction commits, so that no copy of them is left in the files.
         """
         removed = 0
+        self._erased = True
         with self.transaction() as db:
             removed += db.execute("DELETE FROM conversations WHERE key = ?", (key,)).rowcount
             removed += db.execute("DELETE FROM events WHERE conversation = ?",

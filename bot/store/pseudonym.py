@@ -14,6 +14,8 @@ import os
 import secrets
 from pathlib import Path
 
+from bot.store.files import private_parent, tighten
+
 log = logging.getLogger(__name__)
 SECRET_FILE_NAME = "essbot.secret"
 
@@ -36,8 +38,9 @@ def load_or_create_secret(configured: str | None, directory: Path) -> bytes:
         return configured.encode()
     path = directory / SECRET_FILE_NAME
     if path.exists():
+        tighten(path)  # a copy restored under umask 022 is made private again
         return path.read_text(encoding="ascii").strip().encode()
-    directory.mkdir(parents=True, exist_ok=True)
+    private_parent(path)
     value = secrets.token_hex(32)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
