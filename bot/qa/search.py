@@ -1,14 +1,19 @@
-"""Answer a question from the index: analyse it into concepts, then rank items (BM25F).
+"""Answer a question from the index: analyse it into concepts, rank items (BM25F), pick a
+direct answer, or abstain.
 
 A question becomes a list of *concepts*. A concept is one meaningful word, or a phrase of
 ``synonymes.yaml``, with its alternatives: the synonyms of its group, and for a word the
 index does not know, its likely spellings (edit distance) and completions (« interco »).
 An item earns, for each concept, the best of its alternatives (not their sum: three
 synonyms of one idea must not outweigh two ideas), weighted by the concept's rarity (idf).
+Context concepts (« notre EPCI », « 8 000 habitants », a place name) weigh little, so
+that the context of a long question does not drown its subject.
 
-The score of an item is the share of the question's weight it covers, between 0 and 1:
-a score of 0.6 means the item matches the words that carry 60 % of the question's
-meaning. Thresholds are set on that scale (see docs/questions.md for their calibration).
+The score of an item is the share of the question's weight it covers, between 0 and 1.
+A question is answered when its best item reaches ``RELEVANT`` — or ``FACTUAL`` when it
+asks for a fact (who, how much, which law, how long) that no direct answer holds, so that
+« budget de la CRESS Occitanie » is not answered with the CRESS's address. Thresholds
+were calibrated on the dev part of tests/data/questions_eval.yaml (docs/questions.md).
 """
 
 from __future__ import annotations
@@ -18,20 +23,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.knowledge.model import Item
+from bot.qa.answers import DirectAnswer
+from bot.qa.aspects import FACTUAL, asks_for_funding, aspects_of
 from bot.qa.index import Index, trigrams
 from bot.qa.normalize import INTENTS, STOP_WORDS, stem, words
+from bot.qa.places import Gazetteer
 from bot.qa.synonyms import Phrase, Synonyms
 
 RELEVANT = 0.30  # an item at or above this answers the question (calibrated: docs)
+FACTUAL_RELEVANT = 0.45  # the same for a factual question without a direct answer
 NEARBY = 0.12  # below RELEVANT, an item above this is a « close topic »
+DIRECT = 0.45  # a direct answer is shown from this score
 SYNONYM_WEIGHT = 0.9
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
 INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... »: examples
+FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
 MATCHED = 0.3  # an item "has" a concept when it matches at least this much (for its idf)
 UNKNOWN_SHARE = 0.8  # weight of a word nothing matches, relative to the rarest word
-OTHER_REGION = 0.5  # a CRESS of another region than the user's
+CONTEXT_SHARE = 0.25  # weight of a context word (place, « notre EPCI »), relative to others
+OTHER_REGION = 0.5  # a contact of another region than the user's
 OWN_REGION = 1.2
+NAMED_REGION = 1.5  # a contact of the region the question names
+ASPECT_MISMATCH = 0.4  # a direct answer to another aspect than the question's
+NO_ASPECT = 0.75  # a direct answer when the question names no aspect
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +60,34 @@ class Concept:
     typed: str
     importance: float
     alternatives: list[tuple[Phrase, float]] = field(default_factory=list)
+    context: bool = False  # describes who asks, not what is asked
 
 
 @dataclass
 class Analysis:
     concepts: list[Concept]
     intents: frozenset[str]  # kinds of item the wording asks for (glossary, example...)
+    aspects: frozenset[str] = frozenset()  # what it asks about its subject (bot.qa.aspects)
+    funding: bool = False  # asks for money: funding tools first
+    region: str | None = None  # the région of the places it names
+
+
+@dataclass(frozen=True, slots=True)
+class Direct:
+    answer: DirectAnswer
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a question gets: relevant items (the direct answer's first), or nothing and
+    the close topics."""
+
+    hits: list[Hit]
+    nearby: list[Hit]
+    direct: Direct | None
+    region: str | None  # named in the question
+    aspects: frozenset[str]
 
 
 def osa_distance(a: str, b: str, limit: int) -> int:
@@ -75,14 +112,18 @@ def osa_distance(a: str, b: str, limit: int) -> int:
 class Searcher:
     """Searches one index with one set of synonyms; immutable once built (thread-safe)."""
 
-    def __init__(self, index: Index, synonyms: Synonyms):
+    def __init__(self, index: Index, synonyms: Synonyms,
+                 answers: Index | None = None, places: Gazetteer | None = None):
         self.index = index
         self.synonyms = synonyms
+        self.answers = answers  # index of DirectAnswer documents
+        self.places = places
         self.group_of: dict[Phrase, int] = {}
         for number, group in enumerate(synonyms.groups):
             for phrase in group:
                 self.group_of.setdefault(phrase, number)
-        self.longest_phrase = max((len(p) for p in self.group_of), default=1)
+        self.phrases = set(self.group_of) | set(synonyms.context)
+        self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         # Stems typos may be corrected into: the index's, and the one-word synonyms.
         self.known = set(index.postings) | {p[0] for p in self.group_of if len(p) == 1}
         self.grams: dict[str, set[str]] = defaultdict(set, {g: set(t) for g, t in
@@ -137,6 +178,9 @@ class Searcher:
         folded = self.synonyms.rewrite(words(text))
         intents = frozenset(kind for kind, marks in INTENTS.items()
                             if any(w in marks for w in folded))
+        places = self.places.find(text) if self.places else []
+        place_words = {w for place in places for w in place.words}
+        regions = {place.region for place in places}
         meaningful = [w for w in folded if w not in STOP_WORDS]
         stems = [stem(w) for w in meaningful]
         concepts: list[Concept] = []
@@ -145,28 +189,37 @@ class Searcher:
         while i < len(stems):
             for size in range(min(self.longest_phrase, len(stems) - i), 0, -1):
                 phrase = tuple(stems[i:i + size])
-                if phrase in self.group_of:
+                if phrase in self.phrases:
                     break
             else:
                 size, phrase = 1, (stems[i],)
+            typed = meaningful[i:i + size]
             i += size
             if phrase in seen:
                 continue
             seen.add(phrase)
+            context = (phrase in self.synonyms.context or all(w in place_words for w in typed)
+                       or phrase[0].isdigit())
             if phrase in self.group_of or phrase[0] in self.index:
                 alternatives = self.expand(phrase, 1.0)
+            elif context:
+                alternatives = [(phrase, 1.0)]
             else:
                 alternatives = []
-                for candidate, weight in self.corrections(phrase[0], len(meaningful[i - 1])):
+                for candidate, weight in self.corrections(phrase[0], len(typed[0])):
                     alternatives += self.expand((candidate,), weight)
-            concepts.append(Concept(" ".join(phrase), 0.0, alternatives))
-        return Analysis(concepts, intents)
+            concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context))
+        return Analysis(concepts, intents, aspects_of(folded), asks_for_funding(folded),
+                        regions.pop() if len(regions) == 1 else None)
 
     # -- ranking ----------------------------------------------------------------------------
 
     def search(self, text: str, top: int | None = None, region: str | None = None) -> list[Hit]:
         """Items matching the question, best first, with their score (0..1)."""
-        analysis = self.analyse(text)
+        hits = self.rank(self.analyse(text), region)
+        return hits[:top] if top else hits
+
+    def rank(self, analysis: Analysis, region: str | None = None) -> list[Hit]:
         if not analysis.concepts:
             return []
         index = self.index
@@ -174,7 +227,7 @@ class Searcher:
         scores: dict[int, float] = defaultdict(float)
         total = 0.0
         for concept in analysis.concepts:
-            best = self.concept_matches(concept)
+            best = self.concept_matches(self.index, concept)
             # A concept weighs what it discriminates: the idf of the items that have it, so
             # that « mairie », whose synonyms are everywhere, weighs as little as « commune ».
             having = sum(1 for value in best.values() if value >= MATCHED)
@@ -182,26 +235,36 @@ class Searcher:
                 concept.importance = math.log(1 + (n - having + 0.5) / (having + 0.5))
             else:
                 concept.importance = UNKNOWN_SHARE * index.max_idf
+            if concept.context:
+                concept.importance *= CONTEXT_SHARE
             total += concept.importance
             for number, value in best.items():
                 scores[number] += concept.importance * value
         if total <= 0:
             return []
+        named = analysis.region
+        region = named or region
         hits = []
         for number, raw in scores.items():
             item = index.items[number]
             score = raw / total
             if item.kind in analysis.intents:
                 score *= INTENT_BOOST
-            if region and item.kind == "contact" and item.region:
-                score *= OWN_REGION if item.region == region else OTHER_REGION
+            if analysis.funding and item.kind == "funding":
+                score *= FUNDING_BOOST
+            if region and item.region:
+                if item.region == region:
+                    score *= NAMED_REGION if named else OWN_REGION
+                else:
+                    score *= OTHER_REGION
             hits.append(Hit(item, round(min(score, 1.0), 4)))
         hits.sort(key=lambda h: (-h.score, h.item.kind != "glossary", h.item.id))
-        return hits[:top] if top else hits
+        return hits
 
-    def concept_matches(self, concept: Concept) -> dict[int, float]:
-        """For each item, how well its best alternative of the concept matches (0..1)."""
-        idf, postings, unknown = self.index.idf, self.index.postings, self.index.max_idf
+    @staticmethod
+    def concept_matches(index: Index, concept: Concept) -> dict[int, float]:
+        """For each document, how well its best alternative of the concept matches (0..1)."""
+        idf, postings, unknown = index.idf, index.postings, index.max_idf
         best: dict[int, float] = {}
         for phrase, weight in concept.alternatives:
             phrase_idf = sum(idf.get(s, unknown) for s in phrase)
@@ -214,3 +277,52 @@ class Searcher:
                 if value > best.get(number, 0.0):
                     best[number] = value
         return best
+
+    # -- the whole answer -------------------------------------------------------------------
+
+    def ask(self, text: str, top: int = 3, region: str | None = None) -> Result:
+        """Relevant items (best first, the direct answer's item first), a direct answer if
+        one fits, or no item and the close topics."""
+        analysis = self.analyse(text)
+        ranked = self.rank(analysis, region)
+        direct = self.direct_answer(analysis, ranked)
+        best = ranked[0].score if ranked else 0.0
+        factual = bool(analysis.aspects & FACTUAL)
+        needed = FACTUAL_RELEVANT if factual and direct is None else RELEVANT
+        if (direct is None and best < needed) or not ranked:
+            nearby = [h for h in ranked[:top] if h.score >= NEARBY]
+            return Result([], nearby, None, analysis.region, analysis.aspects)
+        hits = [h for h in ranked if h.score >= RELEVANT]
+        if direct is not None:
+            own = next((h for h in ranked if h.item.id == direct.answer.item.id),
+                       Hit(direct.answer.item, direct.score))
+            hits = [own] + [h for h in hits if h.item.id != own.item.id]
+        return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
+
+    def direct_answer(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
+        """The direct answer that best fits the question's subject and aspect, if any."""
+        if self.answers is None or not analysis.concepts or not ranked:
+            return None
+        item_scores = {h.item.id: h.score for h in ranked[:10]}
+        total = sum(c.importance for c in analysis.concepts)
+        if total <= 0:
+            return None
+        coverage: dict[int, float] = defaultdict(float)
+        for concept in analysis.concepts:
+            for number, value in self.concept_matches(self.answers, concept).items():
+                coverage[number] += concept.importance * value
+        best: Direct | None = None
+        for number, covered in coverage.items():
+            answer: DirectAnswer = self.answers.items[number]
+            item_score = item_scores.get(answer.item.id)
+            if item_score is None:
+                continue
+            score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
+            if analysis.aspects:
+                if not analysis.aspects & answer.aspects:
+                    score *= ASPECT_MISMATCH
+            else:
+                score *= NO_ASPECT
+            if best is None or score > best.score:
+                best = Direct(answer, round(score, 4))
+        return best if best is not None and best.score >= DIRECT else None

@@ -1,0 +1,100 @@
+"""Direct answers: the 1-3 sentences shown first, before the items that explain more.
+
+Two sources, both tied to an item and carrying that item's (or their own) sources:
+
+- ``content/faq.yaml`` (:class:`~bot.knowledge.model.Answer`): written for the recurring
+  questions of an item (« le DLA est-il payant ? » → « Non, gratuit pour la structure... »);
+- the item's own fields, which already answer a question: its legal basis (« quelle
+  loi ? »), who may use it (``audience``), how to reach it (``how_to_reach``), who carries
+  it in the collectivité (``carried_by``) and its cost (``cost``).
+
+A question gets the direct answer whose item matches its subject and whose questions
+match its aspect (:mod:`bot.qa.aspects`): « qui délivre l'agrément ESUS » → the answer to
+« qui délivre... », not the one to « combien de temps dure... ».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.i18n import N_
+from bot.knowledge.model import Item, KnowledgeBase, Source
+from bot.qa.aspects import aspects_of
+from bot.qa.index import Index, item_fields
+from bot.qa.normalize import words
+
+# field of an item -> (the questions it answers, the label shown before it)
+FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "legal_basis": (("quelle est la base légale, quel texte de loi, quel article, quel "
+                     "décret, quel cadre juridique",), N_("Base légale : {text}")),
+    "audience": (("qui peut en bénéficier, pour qui, à qui s'adresse, qui est éligible, "
+                  "qui est concerné",), N_("Pour qui : {text}")),
+    "how_to_reach": (("comment y accéder, comment faire la demande, qui contacter, "
+                      "comment candidater, démarche, comment contacter, coordonnées",),
+                     N_("Comment y accéder : {text}")),
+    "carried_by": (("qui porte le projet dans la collectivité, quel service, quel élu",),
+                   N_("Qui le porte : {text}")),
+    "cost": (("combien ça coûte, quel coût, quel budget, quel montant",),
+             N_("Coût indicatif : {text}")),
+}
+# Fields of a direct answer document and their weights (see bot.qa.index.FIELDS)
+ANSWER_FIELDS: dict[str, tuple[float, float]] = {
+    "questions": (3.0, 0.3),
+    "text": (1.0, 0.5),
+    "item": (2.0, 0.3),  # the keywords and title of the item it belongs to
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DirectAnswer:
+    id: str
+    item: Item
+    questions: tuple[str, ...]
+    text: str  # as written in the content (French)
+    sources: tuple[Source, ...]
+    label: str | None = None  # for an answer drawn from a field: « Base légale : {text} »
+    aspects: frozenset[str] = frozenset()
+
+    def render(self, gettext: Callable[[str], str]) -> str:
+        """The answer as shown, its label (if any) in the user's language."""
+        return gettext(self.label).format(text=self.text) if self.label else self.text
+
+
+def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
+    """Every direct answer of a knowledge base: faq.yaml's, then the items' fields."""
+    found: list[DirectAnswer] = []
+    for answer in kb.answers.values():
+        item = kb.items.get(answer.item)
+        if item is None:
+            continue
+        found.append(DirectAnswer(answer.id, item, answer.questions, answer.text,
+                                  answer.sources or item.sources, None,
+                                  _aspects(answer.questions)))
+    for item in kb.items.values():
+        for name, (questions, label) in FIELD_ANSWERS.items():
+            value = getattr(item, name)
+            if value and item.kind != "example":
+                found.append(DirectAnswer(f"{item.id}:{name}", item, questions, value,
+                                          item.sources, label, _aspects(questions)))
+    return found
+
+
+def _aspects(questions: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(aspects_of(words(q)) for q in questions))
+
+
+def answer_index(kb: KnowledgeBase, answers: list[DirectAnswer]) -> Index:
+    """The index of direct answers: their questions, text, and their item's name."""
+    keys: dict[str, str] = {}
+
+    def fields(answer: DirectAnswer) -> dict[str, str]:
+        item = answer.item
+        if item.id not in keys:
+            own = item_fields(kb, item)
+            keys[item.id] = own["keywords"] + " " + own["title"]
+        return {"questions": " ".join(answer.questions),
+                "text": answer.text if answer.label is None else "",
+                "item": keys[item.id]}
+
+    return Index.of_documents(answers, fields, ANSWER_FIELDS)

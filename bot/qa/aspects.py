@@ -1,0 +1,81 @@
+"""What a question asks *about* its subject: who, how much, which law, how long...
+
+« qui délivre l'agrément ESUS » and « l'agrément ESUS dure combien de temps » share their
+subject and differ by their *aspect*. Aspect words are not topic words (they are stop
+words for the ranking); they choose the direct answer (:mod:`bot.qa.answers`) and say
+when a question asks for a fact the base may not hold (:mod:`bot.qa.search`).
+
+The patterns are data: tried on the folded words of the question (accents, case and
+elisions removed, abbreviations of ``synonymes.yaml`` already rewritten), each a phrase
+that must appear as whole words.
+"""
+
+from __future__ import annotations
+
+import re
+
+ASPECTS: dict[str, tuple[str, ...]] = {
+    "who": ("qui", "ki", "who", "whom", "quel organisme", "quelle autorite", "quel service",
+            "quel acteur", "quels acteurs", "quelle structure", "quel interlocuteur",
+            "autorite de gestion", "which body", "which authority"),
+    "howmuch": ("combien", "cb", "montant", "montants", "taux", "tx", "pourcentage", "plafond",
+                "seuil", "how much", "how many", "nombre de", "nombre d", "prix", "cout",
+                "coute", "coutent", "proportion", "maximum", "max", "minimum", "budget",
+                "above which", "a partir de quel", "a partir de quelle", "jusqu ou",
+                "enveloppe", "percentage", "rate", "amount", "what share"),
+    "free": ("gratuit", "gratuite", "payant", "payante", "payer", "free of charge",
+             "paying", "cost"),
+    "legal": ("base legale", "base juridique", "fondement juridique", "fondement", "loi",
+              "decret", "article", "texte", "cadre juridique", "cadre legal", "legal",
+              "legalement", "law", "code", "reglement", "juridique", "juridiquement",
+              "le droit", "a le droit", "droit de", "legal basis"),
+    "howlong": ("combien de temps", "duree", "dure", "durent", "jusqu a quand",
+                "depuis quand", "tous les combien", "how long", "until when",
+                "tps", "delai", "delais", "periode", "echeance", "a partir de quand",
+                "en quelle annee", "depuis combien"),
+    "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
+              "candidature", "postuler", "how to", "how do", "how can", "procedure",
+              "s y prendre", "obtenir", "monter", "faire pour", "par quoi je commence",
+              "apply"),
+    "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
+                   "compatibles", "a la fois", "en meme temps", "combine", "combiner"),
+    "eligibility": ("qui peut", "ki peut", "pour qui", "a qui", "beneficier", "eligible",
+                    "eligibles", "eligibilite", "concerne", "concernes", "concernees",
+                    "droit a", "who can", "reserve a", "reserves a", "ouvert a"),
+    "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
+                   "obligee", "doit on", "faut il", "mandatory", "required", "impose"),
+    "definition": ("c est quoi", "definition", "definir", "signifie", "veut dire",
+                   "sigle", "qu est ce", "what is", "what s", "kesako", "explication"),
+    "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
+                "adresse", "interlocuteur", "s adresser"),
+}
+# Factual aspects: a question asking one of these wants a fact; without a direct answer
+# holding it, an item is shown only if it matches the subject very well.
+FACTUAL = frozenset({"who", "howmuch", "howlong", "legal"})
+# Words that ask for money: « quelles aides pour... » shows funding tools first.
+FUNDING_WORDS = ("aide", "aides", "financement", "financements", "financer", "finance",
+                 "subvention", "subventions", "subventionner", "garant", "garantie",
+                 "pret", "prets", "funding", "fund", "grant", "grants", "cofinancer",
+                 "cofinancement")
+
+_PATTERNS = {aspect: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in
+                                                     sorted(phrases, key=len, reverse=True))
+                                + r")\b")
+             for aspect, phrases in ASPECTS.items()}
+_FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
+
+
+def aspects_of(folded_words: list[str]) -> frozenset[str]:
+    """The aspects a question asks (see ASPECTS); « combien de temps » is how long, not
+    how much."""
+    text = " ".join(folded_words)
+    found = {aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text)}
+    if "howlong" in found and re.search(r"\bcombien de temps\b|\btous les combien\b", text):
+        found.discard("howmuch")
+    if "eligibility" in found and not re.search(r"\bqui\b(?! peut)|\bki\b(?! peut)", text):
+        found.discard("who")
+    return frozenset(found)
+
+
+def asks_for_funding(folded_words: list[str]) -> bool:
+    return bool(_FUNDING.search(" ".join(folded_words)))
