@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.knowledge.model import KnowledgeBase
 from bot.qa.answers import answer_index, direct_answers
-from bot.qa.index import Index
+from bot.qa.index import STRONG_FIELDS, Index
 from bot.qa.normalize import fold
 from bot.qa.places import Gazetteer
 from bot.qa.search import NEARBY, RELEVANT, Hit, Result, Searcher
@@ -36,7 +36,7 @@ def build_searcher(kb: KnowledgeBase, content_dir: Path,
     """The searcher of a knowledge base with the synonyms and places of its content folder."""
     synonyms, problems = load_synonyms(content_dir / SYNONYMS_FILE, root)
     return Searcher(Index.build(kb), synonyms, answer_index(kb, direct_answers(kb)),
-                    gazetteer(kb, content_dir)), problems
+                    gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS)), problems
 
 
 def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:

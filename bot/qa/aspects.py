@@ -79,3 +79,23 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
 
 def asks_for_funding(folded_words: list[str]) -> bool:
     return bool(_FUNDING.search(" ".join(folded_words)))
+
+
+# Phrases that only say what is asked (« combien de temps »): not topic words.
+_ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
+                   ("jusqu", "a", "quand"), ("depuis", "quand"), ("how", "long"))
+
+
+def drop_aspect_phrases(folded_words: list[str]) -> list[str]:
+    """The words without the phrases that only say what is asked (« combien de temps »)."""
+    out: list[str] = []
+    i = 0
+    while i < len(folded_words):
+        for phrase in _ASPECT_PHRASES:
+            if tuple(folded_words[i:i + len(phrase)]) == phrase:
+                i += len(phrase)
+                break
+        else:
+            out.append(folded_words[i])
+            i += 1
+    return out

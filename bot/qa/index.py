@@ -30,6 +30,9 @@ FIELDS: dict[str, tuple[float, float]] = {
     "extra": (0.5, 0.5),
 }
 K1 = 2.0  # weights and K1 tuned on tests/data/questions.yaml (docs/questions.md)
+# The fields that name an item or say what it answers: a match there anchors a question
+# in the knowledge base (bot.qa.search).
+STRONG_FIELDS = ("keywords", "title", "questions")
 _ACRONYM = re.compile(r"\b[A-ZÉ][A-ZÉ0-9+]{1,9}\b")
 
 
@@ -66,10 +69,14 @@ class Index:
     surface: frozenset[str]  # every folded word of the content (the known vocabulary)
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> Index:
-        """The index of the knowledge items, in id order."""
+    def build(cls, kb: KnowledgeBase, fields: tuple[str, ...] = tuple(FIELDS)) -> Index:
+        """The index of the knowledge items, in id order (of some fields only, if given)."""
         items = sorted(kb.items.values(), key=lambda it: it.id)
-        return cls.of_documents(items, lambda it: item_fields(kb, it), FIELDS)
+
+        def fields_of(it: Item) -> dict[str, str]:
+            return {k: v for k, v in item_fields(kb, it).items() if k in fields}
+
+        return cls.of_documents(items, fields_of, {k: FIELDS[k] for k in fields})
 
     @classmethod
     def of_documents(cls, items: list[Any], fields_of: Callable[[Any], dict[str, str]],

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.model import Item
 from bot.qa.answers import DirectAnswer
-from bot.qa.aspects import FACTUAL, asks_for_funding, aspects_of
+from bot.qa.aspects import FACTUAL, asks_for_funding, aspects_of, drop_aspect_phrases
 from bot.qa.index import Index, trigrams
 from bot.qa.normalize import INTENTS, STOP_WORDS, stem, words
 from bot.qa.places import Gazetteer
@@ -41,7 +41,13 @@ INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... 
 FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
 MATCHED = 0.3  # an item "has" a concept when it matches at least this much (for its idf)
 UNKNOWN_SHARE = 0.8  # weight of a word nothing matches, relative to the rarest word
+ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au juste »)
 CONTEXT_SHARE = 0.25  # weight of a context word (place, « notre EPCI »), relative to others
+ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
+LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
+PERIPHERAL_SHARE = 0.5
+OFF_TOPIC_MIN = 0.3  # a question this close to a topic of « hors_champ »...
+OFF_TOPIC_RATIO = 0.8  # ... and at least this close relative to its best item is refused
 OTHER_REGION = 0.5  # a contact of another region than the user's
 OWN_REGION = 1.2
 NAMED_REGION = 1.5  # a contact of the region the question names
@@ -70,6 +76,7 @@ class Analysis:
     aspects: frozenset[str] = frozenset()  # what it asks about its subject (bot.qa.aspects)
     funding: bool = False  # asks for money: funding tools first
     region: str | None = None  # the région of the places it names
+    total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +119,17 @@ def osa_distance(a: str, b: str, limit: int) -> int:
 class Searcher:
     """Searches one index with one set of synonyms; immutable once built (thread-safe)."""
 
-    def __init__(self, index: Index, synonyms: Synonyms,
-                 answers: Index | None = None, places: Gazetteer | None = None):
+    def __init__(self, index: Index, synonyms: Synonyms, answers: Index | None = None,
+                 places: Gazetteer | None = None, strong: Index | None = None):
         self.index = index
         self.synonyms = synonyms
         self.answers = answers  # index of DirectAnswer documents
         self.places = places
+        self.strong = strong  # the same items, their names, titles and questions only
+        examples = dict(synonyms.off_topics)
+        self.off_topics = Index.of_documents(
+            list(examples), lambda topic: {"examples": " ".join(examples[topic])},
+            {"examples": (8.0, 0.0)})
         self.group_of: dict[Phrase, int] = {}
         for number, group in enumerate(synonyms.groups):
             for phrase in group:
@@ -125,9 +137,12 @@ class Searcher:
         self.phrases = set(self.group_of) | set(synonyms.context)
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         # Stems typos may be corrected into: the index's, and the one-word synonyms.
-        self.known = set(index.postings) | {p[0] for p in self.group_of if len(p) == 1}
+        self.known = (set(index.postings) | set(self.off_topics.postings)
+                      | {p[0] for p in self.group_of if len(p) == 1})
         self.grams: dict[str, set[str]] = defaultdict(set, {g: set(t) for g, t in
                                                             index.grams.items()})
+        for gram, stems in self.off_topics.grams.items():
+            self.grams[gram] |= stems
         for phrase in self.group_of:
             if len(phrase) == 1 and phrase[0].isalpha() and len(phrase[0]) >= 3:
                 for gram in trigrams(phrase[0]):
@@ -176,6 +191,8 @@ class Searcher:
 
     def analyse(self, text: str) -> Analysis:
         folded = self.synonyms.rewrite(words(text))
+        aspects = aspects_of(folded)
+        folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
                             if any(w in marks for w in folded))
         places = self.places.find(text) if self.places else []
@@ -200,7 +217,8 @@ class Searcher:
             seen.add(phrase)
             context = (phrase in self.synonyms.context or all(w in place_words for w in typed)
                        or phrase[0].isdigit())
-            if phrase in self.group_of or phrase[0] in self.index:
+            if (phrase in self.group_of or phrase[0] in self.index
+                    or phrase[0] in self.off_topics):
                 alternatives = self.expand(phrase, 1.0)
             elif context:
                 alternatives = [(phrase, 1.0)]
@@ -209,7 +227,7 @@ class Searcher:
                 for candidate, weight in self.corrections(phrase[0], len(typed[0])):
                     alternatives += self.expand((candidate,), weight)
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context))
-        return Analysis(concepts, intents, aspects_of(folded), asks_for_funding(folded),
+        return Analysis(concepts, intents, aspects, asks_for_funding(folded),
                         regions.pop() if len(regions) == 1 else None)
 
     # -- ranking ----------------------------------------------------------------------------
@@ -220,34 +238,15 @@ class Searcher:
         return hits[:top] if top else hits
 
     def rank(self, analysis: Analysis, region: str | None = None) -> list[Hit]:
-        if not analysis.concepts:
-            return []
-        index = self.index
-        n = len(index.items)
-        scores: dict[int, float] = defaultdict(float)
-        total = 0.0
-        for concept in analysis.concepts:
-            best = self.concept_matches(self.index, concept)
-            # A concept weighs what it discriminates: the idf of the items that have it, so
-            # that « mairie », whose synonyms are everywhere, weighs as little as « commune ».
-            having = sum(1 for value in best.values() if value >= MATCHED)
-            if having:
-                concept.importance = math.log(1 + (n - having + 0.5) / (having + 0.5))
-            else:
-                concept.importance = UNKNOWN_SHARE * index.max_idf
-            if concept.context:
-                concept.importance *= CONTEXT_SHARE
-            total += concept.importance
-            for number, value in best.items():
-                scores[number] += concept.importance * value
-        if total <= 0:
+        """Every matching item with its score; sets the concepts' importance."""
+        scores = self.weigh(analysis)
+        if not scores:
             return []
         named = analysis.region
         region = named or region
         hits = []
-        for number, raw in scores.items():
-            item = index.items[number]
-            score = raw / total
+        for number, score in scores.items():
+            item = self.index.items[number]
             if item.kind in analysis.intents:
                 score *= INTENT_BOOST
             if analysis.funding and item.kind == "funding":
@@ -260,6 +259,56 @@ class Searcher:
             hits.append(Hit(item, round(min(score, 1.0), 4)))
         hits.sort(key=lambda h: (-h.score, h.item.kind != "glossary", h.item.id))
         return hits
+
+    def weigh(self, analysis: Analysis) -> dict[int, float]:
+        """The share of the question's weight each item covers (0..1).
+
+        A concept weighs what it discriminates: the idf of the items that have it, so that
+        « mairie », whose synonyms are everywhere, weighs as little as « commune ». A word
+        no item has weighs much (a question about something else), less when another word
+        of the question names an item. Context words weigh little; in a long question, so
+        do words found only in the body of items.
+        """
+        index = self.index
+        n = len(index.items)
+        matches = [self.concept_matches(index, c) for c in analysis.concepts]
+        strength = [max(self.concept_matches(self.strong, c).values(), default=0.0)
+                    if self.strong is not None else 1.0 for c in analysis.concepts]
+        topical = [c for c in analysis.concepts if not c.context]
+        anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
+                       if not c.context)
+        long = len(topical) >= LONG
+        scores: dict[int, float] = defaultdict(float)
+        total = 0.0
+        for concept, best, strong in zip(analysis.concepts, matches, strength, strict=True):
+            having = sum(1 for value in best.values() if value >= MATCHED)
+            if having:
+                concept.importance = math.log(1 + (n - having + 0.5) / (having + 0.5))
+                if long and strong < MATCHED:
+                    concept.importance *= PERIPHERAL_SHARE
+            else:
+                concept.importance = UNKNOWN_SHARE * index.max_idf
+                if anchored:
+                    concept.importance *= ANCHORED_UNKNOWN
+            if concept.context:
+                concept.importance *= CONTEXT_SHARE
+            total += concept.importance
+            for number, value in best.items():
+                scores[number] += concept.importance * value
+        if total <= 0:
+            return {}
+        analysis.total = total
+        return {number: raw / total for number, raw in scores.items()}
+
+    def off_topic(self, analysis: Analysis) -> float:
+        """How much of the question a topic of « hors_champ » covers (0..1)."""
+        if not self.off_topics.items or not getattr(analysis, "total", 0.0):
+            return 0.0
+        covered: dict[int, float] = defaultdict(float)
+        for concept in analysis.concepts:
+            for number, value in self.concept_matches(self.off_topics, concept).items():
+                covered[number] += concept.importance * value
+        return max(covered.values(), default=0.0) / analysis.total
 
     @staticmethod
     def concept_matches(index: Index, concept: Concept) -> dict[int, float]:
@@ -289,6 +338,9 @@ class Searcher:
         best = ranked[0].score if ranked else 0.0
         factual = bool(analysis.aspects & FACTUAL)
         needed = FACTUAL_RELEVANT if factual and direct is None else RELEVANT
+        off = self.off_topic(analysis)
+        if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * best:
+            direct, best = None, 0.0  # closer to what the bot is not for
         if (direct is None and best < needed) or not ranked:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)

@@ -1,6 +1,6 @@
 """``content/synonymes.yaml``: the vocabulary of questions, kept by administrators.
 
-Three sections:
+Four sections:
 
 ``synonymes``
     groups of equivalent words or phrases (« commande publique », « marchés publics »,
@@ -12,6 +12,9 @@ Three sections:
     words that describe who asks rather than what is asked (« notre EPCI », « commune
     rurale », « habitants »): they count little in a question, so that a long question's
     context does not drown its subject.
+``hors_champ``
+    what the bot is not for, by topic, with example questions (« météo », « état
+    civil »...): a question closer to one of them than to any item is refused honestly.
 
 Every problem names ``file:line:column``, like the rest of the content.
 """
@@ -33,7 +36,7 @@ from bot.yamlsrc import (
 )
 
 SYNONYMS_FILE = "synonymes.yaml"
-SECTIONS = ("synonymes", "abreviations", "contexte")
+SECTIONS = ("synonymes", "abreviations", "contexte", "hors_champ")
 
 Phrase = tuple[str, ...]
 
@@ -45,6 +48,7 @@ class Synonyms:
     rewrites: dict[Phrase, Phrase] = field(default_factory=dict)
     groups: tuple[tuple[Phrase, ...], ...] = ()
     context: frozenset[Phrase] = frozenset()  # stems of context words and phrases
+    off_topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (topic, example questions)
 
     @property
     def longest_rewrite(self) -> int:
@@ -170,7 +174,22 @@ def parse_synonyms(document, path_name: str) -> tuple[Synonyms, list[Problem]]:
                                                        "is already ignored"))
             continue
         context.add(stems)
-    return Synonyms(rewrites, tuple(groups), frozenset(context)), problems
+    off_topics: list[tuple[str, tuple[str, ...]]] = []
+    raw_topics = document.get("hors_champ")
+    if raw_topics is not None and not isinstance(raw_topics, MarkedDict):
+        problems.append(Problem(document.at("hors_champ"), "'hors_champ' must map a topic to "
+                                "example questions: « météo: [quel temps demain, ...] »"))
+        raw_topics = None
+    for topic, examples in (raw_topics or {}).items():
+        at = raw_topics.at(topic)
+        if not isinstance(examples, MarkedList) or not examples:
+            problems.append(Problem(at, f"the topic '{topic}' needs a list of example "
+                                        "questions: [question, autre question]"))
+            continue
+        texts = [_text(e, examples.at(i), "an example question", problems)
+                 for i, e in enumerate(examples)]
+        off_topics.append((str(topic), tuple(t for t in texts if t)))
+    return Synonyms(rewrites, tuple(groups), frozenset(context), tuple(off_topics)), problems
 
 
 def load_synonyms(path: Path, root: Path | None = None) -> tuple[Synonyms, list[Problem]]:
