@@ -36,7 +36,8 @@ def build_searcher(kb: KnowledgeBase, content_dir: Path,
     """The searcher of a knowledge base with the synonyms and places of its content folder."""
     synonyms, problems = load_synonyms(content_dir / SYNONYMS_FILE, root)
     return Searcher(Index.build(kb), synonyms, answer_index(kb, direct_answers(kb)),
-                    gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS)), problems
+                    gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS),
+                    Index.build(kb, ("keywords",))), problems
 
 
 def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:

@@ -41,7 +41,8 @@ plait plus pour pourquoi pourrait pouvons pouvez pouvoir puis puisque qu quand q
 quelles quels qui quoi s sa sais sait sans savoir se selon ses si sil soit son sont suis sur svp
 t ta te tes toi ton tous tout toute toutes tres trop tu un une unes uns vers veux voila vos
 votre vous vu y dire dit sert servir fonctionne exactement combien cb ki koi aujourd hui
-dure durent duree svp stp bjr slt salut concretement quoi
+dure durent duree svp stp faudrait fallait voudrait voudraient voudrions
+souhaite souhaitons aimerait aimerions bjr slt salut concretement quoi
 what is the a an of to do does can how for in on and or what's whats which who why with
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
 

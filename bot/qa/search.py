@@ -32,6 +32,7 @@ from bot.qa.synonyms import Phrase, Synonyms
 
 RELEVANT = 0.30  # an item at or above this answers the question (calibrated: docs)
 FACTUAL_RELEVANT = 0.45  # the same for a factual question without a direct answer
+NUMBER_RELEVANT = 0.75  # ... asking for a number (« combien... ») without a direct answer
 NEARBY = 0.12  # below RELEVANT, an item above this is a « close topic »
 DIRECT = 0.45  # a direct answer is shown from this score
 SYNONYM_WEIGHT = 0.9
@@ -44,6 +45,7 @@ UNKNOWN_SHARE = 0.8  # weight of a word nothing matches, relative to the rarest 
 ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au juste »)
 CONTEXT_SHARE = 0.25  # weight of a context word (place, « notre EPCI »), relative to others
 ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
+NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
 OFF_TOPIC_MIN = 0.3  # a question this close to a topic of « hors_champ »...
@@ -67,6 +69,7 @@ class Concept:
     importance: float
     alternatives: list[tuple[Phrase, float]] = field(default_factory=list)
     context: bool = False  # describes who asks, not what is asked
+    names: bool = False  # names an item (its id, term or acronym): set when ranked
 
 
 @dataclass
@@ -120,12 +123,14 @@ class Searcher:
     """Searches one index with one set of synonyms; immutable once built (thread-safe)."""
 
     def __init__(self, index: Index, synonyms: Synonyms, answers: Index | None = None,
-                 places: Gazetteer | None = None, strong: Index | None = None):
+                 places: Gazetteer | None = None, strong: Index | None = None,
+                 names: Index | None = None):
         self.index = index
         self.synonyms = synonyms
         self.answers = answers  # index of DirectAnswer documents
         self.places = places
         self.strong = strong  # the same items, their names, titles and questions only
+        self.names = names  # the same items, their names only (id, term, acronyms)
         examples = dict(synonyms.off_topics)
         self.off_topics = Index.of_documents(
             list(examples), lambda topic: {"examples": " ".join(examples[topic])},
@@ -215,8 +220,10 @@ class Searcher:
             if phrase in seen:
                 continue
             seen.add(phrase)
-            context = (phrase in self.synonyms.context or all(w in place_words for w in typed)
-                       or phrase[0].isdigit())
+            place = all(w in place_words for w in typed)
+            if place and phrase[0] not in self.index:
+                continue  # a place no item names: its région is what counts
+            context = phrase in self.synonyms.context or place or phrase[0].isdigit()
             if (phrase in self.group_of or phrase[0] in self.index
                     or phrase[0] in self.off_topics):
                 alternatives = self.expand(phrase, 1.0)
@@ -272,8 +279,9 @@ class Searcher:
         index = self.index
         n = len(index.items)
         matches = [self.concept_matches(index, c) for c in analysis.concepts]
-        strength = [max(self.concept_matches(self.strong, c).values(), default=0.0)
-                    if self.strong is not None else 1.0 for c in analysis.concepts]
+        strength = [self.best_match(self.strong, c) for c in analysis.concepts]
+        for concept in analysis.concepts:
+            concept.names = self.best_match(self.names, concept) >= ANCHOR
         topical = [c for c in analysis.concepts if not c.context]
         anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
                        if not c.context)
@@ -284,7 +292,9 @@ class Searcher:
             having = sum(1 for value in best.values() if value >= MATCHED)
             if having:
                 concept.importance = math.log(1 + (n - having + 0.5) / (having + 0.5))
-                if long and strong < MATCHED:
+                if concept.names:
+                    concept.importance = max(concept.importance, NAME_FLOOR)
+                elif (long or anchored) and strong < MATCHED:
                     concept.importance *= PERIPHERAL_SHARE
             else:
                 concept.importance = UNKNOWN_SHARE * index.max_idf
@@ -295,17 +305,24 @@ class Searcher:
             total += concept.importance
             for number, value in best.items():
                 scores[number] += concept.importance * value
+        analysis.total = total
         if total <= 0:
             return {}
-        analysis.total = total
         return {number: raw / total for number, raw in scores.items()}
+
+    def best_match(self, index: Index | None, concept: Concept) -> float:
+        if index is None:
+            return 1.0
+        return max(self.concept_matches(index, concept).values(), default=0.0)
 
     def off_topic(self, analysis: Analysis) -> float:
         """How much of the question a topic of « hors_champ » covers (0..1)."""
-        if not self.off_topics.items or not getattr(analysis, "total", 0.0):
+        if not self.off_topics.items or not analysis.total:
             return 0.0
         covered: dict[int, float] = defaultdict(float)
         for concept in analysis.concepts:
+            if concept.names:
+                continue  # a question naming an item is about the knowledge base
             for number, value in self.concept_matches(self.off_topics, concept).items():
                 covered[number] += concept.importance * value
         return max(covered.values(), default=0.0) / analysis.total
@@ -337,7 +354,11 @@ class Searcher:
         direct = self.direct_answer(analysis, ranked)
         best = ranked[0].score if ranked else 0.0
         factual = bool(analysis.aspects & FACTUAL)
-        needed = FACTUAL_RELEVANT if factual and direct is None else RELEVANT
+        needed = RELEVANT
+        if direct is None and "howmuch" in analysis.aspects:
+            needed = NUMBER_RELEVANT  # numbers come from direct answers, not from guesses
+        elif direct is None and factual:
+            needed = FACTUAL_RELEVANT
         off = self.off_topic(analysis)
         if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * best:
             direct, best = None, 0.0  # closer to what the bot is not for
