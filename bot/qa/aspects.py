@@ -84,7 +84,10 @@ def asks_for_funding(folded_words: list[str]) -> bool:
 
 # Phrases that only say what is asked (« combien de temps »): not topic words.
 _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
-                   ("jusqu", "a", "quand"), ("depuis", "quand"), ("how", "long"))
+                   ("jusqu", "a", "quand"), ("depuis", "quand"), ("how", "long"),
+                   # fillers of spoken French
+                   ("en", "train", "de"), ("au", "juste"), ("en", "gros"), ("du", "coup"),
+                   ("a", "priori"), ("par", "rapport", "a"), ("en", "fait"))
 
 
 def drop_aspect_phrases(folded_words: list[str]) -> list[str]:

@@ -34,7 +34,7 @@ RELEVANT = 0.30  # an item at or above this answers the question (calibrated: do
 FACTUAL_RELEVANT = 0.45  # the same for a factual question without a direct answer
 NUMBER_RELEVANT = 0.75  # ... asking for a number (« combien... ») without a direct answer
 NEARBY = 0.12  # below RELEVANT, an item above this is a « close topic »
-DIRECT = 0.45  # a direct answer is shown from this score
+DIRECT = 0.5  # a direct answer is shown from this score
 SYNONYM_WEIGHT = 0.9
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
@@ -53,8 +53,9 @@ OFF_TOPIC_RATIO = 0.8  # ... and at least this close relative to its best item i
 OTHER_REGION = 0.5  # a contact of another region than the user's
 OWN_REGION = 1.2
 NAMED_REGION = 1.5  # a contact of the region the question names
-ASPECT_MISMATCH = 0.4  # a direct answer to another aspect than the question's
-NO_ASPECT = 0.75  # a direct answer when the question names no aspect
+ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
+NO_ASPECT = 0.9  # a direct answer when the question names no aspect
+DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +392,8 @@ class Searcher:
             if item_score is None:
                 continue
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
+            if answer.item.id == ranked[0].item.id:
+                score += DIRECT_TOP
             if analysis.aspects:
                 if not analysis.aspects & answer.aspects:
                     score *= ASPECT_MISMATCH
