@@ -49,6 +49,15 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "sigle", "qu est ce", "what is", "what s", "kesako", "explication"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
                 "adresse", "interlocuteur", "s adresser"),
+    # Facts of one organisation or one person, which the base does not hold: asked without
+    # a direct answer that holds them, the question is not answered.
+    "specific": ("budget", "salaire", "salaires", "remuneration", "adresse de", "adresse du",
+                 "mail du", "mail de", "email de", "courriel de", "telephone de",
+                 "telephone du", "numero de", "horaires", "horaire", "nom du", "nom de la",
+                 "president", "presidente", "adjoint", "adjointe", "gerant", "gerante",
+                 "directeur", "directrice", "chiffre d affaires", "nombre de salaries",
+                 "nombre de benevoles", "effectif", "effectifs", "bilan comptable",
+                 "montant exact"),
 }
 # Factual aspects: a question asking one of these wants a fact; without a direct answer
 # holding it, an item is shown only if it matches the subject very well.

@@ -49,11 +49,12 @@ _NUMBER = re.compile(r"\b(?:dans le|le|du|en)\s+(\d{2}|2a|2b|97[1-6])\b(?!\s*(?:
 class Place:
     region: str  # INSEE region code
     words: tuple[str, ...]  # the folded words of the question that name it
+    level: str = "region"  # region, departement or commune
 
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
-    names: Mapping[tuple[str, ...], str]  # folded words -> region code
+    names: Mapping[tuple[str, ...], tuple[str, str]]  # folded words -> (region, level)
     needs_capital: frozenset[tuple[str, ...]]
     departements: Mapping[str, str]  # département code (lower case) -> region code
 
@@ -64,28 +65,29 @@ class Gazetteer:
         ``regions``: code -> its names; ``lower_case_words``: words the content writes
         in lower case (they need a capital to be taken for a place)."""
         common = set(COMMON) | set(lower_case_words) | set(STOP_WORDS)
-        names: dict[tuple[str, ...], tuple[int, str]] = {}
+        names: dict[tuple[str, ...], tuple[int, str, str]] = {}
         departements: dict[str, str] = {}
 
-        def add(name: str, region: str, rank: int) -> None:
+        def add(name: str, region: str, rank: int, level: str) -> None:
             key = tuple(words(name))
             if key and (key not in names or names[key][0] < rank):
-                names[key] = (rank, region)
+                names[key] = (rank, region, level)
 
         for territory in territories:
             if territory.departement_code.lower() not in departements:
                 departements[territory.departement_code.lower()] = territory.region_code
-                add(territory.departement_name, territory.region_code, 10**9)
+                add(territory.departement_name, territory.region_code, 10**9, "departement")
             if territory.kind == "commune" and (territory.population or 0) >= MIN_POPULATION:
-                add(territory.name, territory.region_code, territory.population or 0)
+                add(territory.name, territory.region_code, territory.population or 0,
+                    "commune")
         for code, labels in regions.items():
             for label in labels:
-                add(label, code, 10**10)
+                add(label, code, 10**10, "region")
         for alias, code in REGION_ALIASES.items():
-            add(alias, code, 10**10)
+            add(alias, code, 10**10, "region")
         needs_capital = frozenset(k for k in names if len(k) == 1 and k[0] in common)
-        return cls({k: region for k, (_, region) in names.items()}, needs_capital,
-                   departements)
+        return cls({k: (region, level) for k, (_, region, level) in names.items()},
+                   needs_capital, departements)
 
     def find(self, text: str) -> list[Place]:
         """The places a question names, in order."""
@@ -96,12 +98,12 @@ class Gazetteer:
         while i < len(folded):
             for size in range(min(LONGEST, len(folded) - i), 0, -1):
                 key = tuple(folded[i:i + size])
-                region = self.names.get(key)
-                if region is None:
+                found = self.names.get(key)
+                if found is None:
                     continue
                 if key in self.needs_capital and key[0] not in capitalised:
                     continue
-                places.append(Place(region, key))
+                places.append(Place(found[0], key, found[1]))
                 i += size
                 break
             else:
@@ -109,7 +111,7 @@ class Gazetteer:
         for match in _NUMBER.finditer(fold(text)):
             region = self.departements.get(match.group(1).lstrip("0").zfill(2))
             if region:
-                places.append(Place(region, (match.group(1),)))
+                places.append(Place(region, (match.group(1),), "departement"))
         return places
 
     def region_of(self, text: str) -> str | None:

@@ -46,6 +46,7 @@ ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au j
 CONTEXT_SHARE = 0.25  # weight of a context word (place, « notre EPCI »), relative to others
 ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
 NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
+DISTINCT_NAME = 3  # a word naming at most this many items names one of them
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
 OFF_TOPIC_MIN = 0.3  # a question this close to a topic of « hors_champ »...
@@ -80,6 +81,7 @@ class Analysis:
     aspects: frozenset[str] = frozenset()  # what it asks about its subject (bot.qa.aspects)
     funding: bool = False  # asks for money: funding tools first
     region: str | None = None  # the région of the places it names
+    local: bool = False  # names a commune or a département, not only a région
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -236,7 +238,8 @@ class Searcher:
                     alternatives += self.expand((candidate,), weight)
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context))
         return Analysis(concepts, intents, aspects, asks_for_funding(folded),
-                        regions.pop() if len(regions) == 1 else None)
+                        regions.pop() if len(regions) == 1 else None,
+                        local=any(place.level != "region" for place in places))
 
     # -- ranking ----------------------------------------------------------------------------
 
@@ -363,6 +366,10 @@ class Searcher:
         off = self.off_topic(analysis)
         if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * best:
             direct, best = None, 0.0  # closer to what the bot is not for
+        if "howmuch" in analysis.aspects and analysis.local:
+            direct, best = None, 0.0  # a local figure (« combien de SCIC dans le Cantal »)
+        if "specific" in analysis.aspects and not self.holds_specific(analysis, direct):
+            direct, best = None, 0.0  # the budget, address or head of one organisation
         if (direct is None and best < needed) or not ranked:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
@@ -372,6 +379,25 @@ class Searcher:
                        Hit(direct.answer.item, direct.score))
             hits = [own] + [h for h in hits if h.item.id != own.item.id]
         return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
+
+    def holds_specific(self, analysis: Analysis, direct: Direct | None) -> bool:
+        """Whether a direct answer holds the fact of one organisation the question asks:
+        an answer written for it, or how to reach a contact the question names
+        (« adresse de la CRESS Bretagne »), not any item near the subject."""
+        if direct is None:
+            return False
+        if "specific" in direct.answer.aspects:
+            return True
+        if direct.answer.item.kind != "contact" or self.names is None:
+            return False
+        number = next(n for n, it in enumerate(self.names.items)
+                      if it.id == direct.answer.item.id)
+        for concept in analysis.concepts:
+            named = self.concept_matches(self.names, concept)
+            strong = [n for n, value in named.items() if value >= ANCHOR]
+            if number in strong and len(strong) <= DISTINCT_NAME:
+                return True
+        return False
 
     def direct_answer(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
         """The direct answer that best fits the question's subject and aspect, if any."""
