@@ -107,11 +107,13 @@ def questions() -> None:
               help="SQLite database (default: $ESSBOT_DB or ./var/essbot.db).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="Show only the N most frequent.")
+              help="Show only the N most asked groups.")
 @click.pass_context
 def unanswered(ctx: click.Context, db_path: Path | None, as_json: bool,
                limit: int | None) -> None:
-    """The questions the bot could not answer, most frequent first (redacted when stored)."""
+    """The questions the bot could not answer, similar wordings grouped, most asked first
+    (redacted when stored): what content to add first."""
+    from bot.qa.group import group_questions
     from bot.qa.storage import unanswered_questions
     from bot.store.log import LogReader
 
@@ -119,14 +121,17 @@ def unanswered(ctx: click.Context, db_path: Path | None, as_json: bool,
     rows = []
     if Path(path).exists():
         with LogReader(path) as reader:
-            rows = unanswered_questions(reader, limit) or []
+            rows = unanswered_questions(reader) or []
+    groups = group_questions(rows)[:limit] if limit else group_questions(rows)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(groups, ensure_ascii=False, indent=2))
         return
-    if not rows:
+    if not groups:
         click.echo("No unanswered question recorded.")
         return
-    width = max(len(str(r["count"])) for r in rows)
-    for row in rows:
-        click.echo(f"{row['count']:>{width}}  {row['question']}  (last asked "
-                   f"{row['last_asked'][:10]})")
+    width = max(len(str(g["count"])) for g in groups)
+    for group in groups:
+        click.echo(f"{group['count']:>{width}}  {group['question']}  (last asked "
+                   f"{str(group['last_asked'])[:10]})")
+        for other in group["similar"]:
+            click.echo(f"{'':>{width}}    ~ {other}")

@@ -46,7 +46,8 @@ ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au j
 CONTEXT_SHARE = 0.25  # weight of a context word (place, « notre EPCI »), relative to others
 ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
 NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
-DISTINCT_NAME = 3  # a word naming at most this many items names one of them
+NAMED = 0.5  # an item is named when the question has this share of its name's words
+NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
 OFF_TOPIC_MIN = 0.3  # a question this close to a topic of « hors_champ »...
@@ -82,6 +83,7 @@ class Analysis:
     funding: bool = False  # asks for money: funding tools first
     region: str | None = None  # the région of the places it names
     local: bool = False  # names a commune or a département, not only a région
+    named: dict[int, float] = field(default_factory=dict)  # item -> share of its name said
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -134,6 +136,10 @@ class Searcher:
         self.places = places
         self.strong = strong  # the same items, their names, titles and questions only
         self.names = names  # the same items, their names only (id, term, acronyms)
+        self.name_stems: list[set[str]] = [set() for _ in index.items]
+        for stem_, postings in (names.postings.items() if names else ()):
+            for number, _ in postings:
+                self.name_stems[number].add(stem_)
         examples = dict(synonyms.off_topics)
         self.off_topics = Index.of_documents(
             list(examples), lambda topic: {"examples": " ".join(examples[topic])},
@@ -255,9 +261,11 @@ class Searcher:
             return []
         named = analysis.region
         region = named or region
-        hits = []
+        hits: list[tuple[float, Item]] = []
         for number, score in scores.items():
             item = self.index.items[number]
+            if analysis.named.get(number) == 1.0:
+                score *= NAME_BOOST
             if item.kind in analysis.intents:
                 score *= INTENT_BOOST
             if analysis.funding and item.kind == "funding":
@@ -267,9 +275,10 @@ class Searcher:
                     score *= NAMED_REGION if named else OWN_REGION
                 else:
                     score *= OTHER_REGION
-            hits.append(Hit(item, round(min(score, 1.0), 4)))
-        hits.sort(key=lambda h: (-h.score, h.item.kind != "glossary", h.item.id))
-        return hits
+            hits.append((score, item))
+        # Sorted before the score is capped at 1, so that boosts still order the best.
+        hits.sort(key=lambda h: (-h[0], h[1].kind != "glossary", h[1].id))
+        return [Hit(item, round(min(score, 1.0), 4)) for score, item in hits]
 
     def weigh(self, analysis: Analysis) -> dict[int, float]:
         """The share of the question's weight each item covers (0..1).
@@ -284,8 +293,7 @@ class Searcher:
         n = len(index.items)
         matches = [self.concept_matches(index, c) for c in analysis.concepts]
         strength = [self.best_match(self.strong, c) for c in analysis.concepts]
-        for concept in analysis.concepts:
-            concept.names = self.best_match(self.names, concept) >= ANCHOR
+        self.name_items(analysis)
         topical = [c for c in analysis.concepts if not c.context]
         anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
                        if not c.context)
@@ -313,6 +321,20 @@ class Searcher:
         if total <= 0:
             return {}
         return {number: raw / total for number, raw in scores.items()}
+
+    def name_items(self, analysis: Analysis) -> None:
+        """The items the question names (most of the words of their id, term or acronym),
+        and the concepts that name them."""
+        said = [{s for phrase, _ in c.alternatives for s in phrase} for c in analysis.concepts]
+        everything = set().union(*said) if said else set()
+        analysis.named = {}
+        for number, name in enumerate(self.name_stems):
+            if name:
+                share = len(name & everything) / len(name)
+                if share >= NAMED:
+                    analysis.named[number] = share
+        for concept, stems in zip(analysis.concepts, said, strict=True):
+            concept.names = any(stems & self.name_stems[n] for n in analysis.named)
 
     def best_match(self, index: Index | None, concept: Concept) -> float:
         if index is None:
@@ -370,6 +392,8 @@ class Searcher:
             direct, best = None, 0.0  # a local figure (« combien de SCIC dans le Cantal »)
         if "specific" in analysis.aspects and not self.holds_specific(analysis, direct):
             direct, best = None, 0.0  # the budget, address or head of one organisation
+        if all(c.context for c in analysis.concepts):
+            direct, best = None, 0.0  # only who asks, nothing asked (« le maire de Lyon »)
         if (direct is None and best < needed) or not ranked:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
@@ -388,16 +412,10 @@ class Searcher:
             return False
         if "specific" in direct.answer.aspects:
             return True
-        if direct.answer.item.kind != "contact" or self.names is None:
+        if direct.answer.item.kind != "contact":
             return False
-        number = next(n for n, it in enumerate(self.names.items)
-                      if it.id == direct.answer.item.id)
-        for concept in analysis.concepts:
-            named = self.concept_matches(self.names, concept)
-            strong = [n for n, value in named.items() if value >= ANCHOR]
-            if number in strong and len(strong) <= DISTINCT_NAME:
-                return True
-        return False
+        return any(self.index.items[n].id == direct.answer.item.id and share == 1.0
+                   for n, share in analysis.named.items())
 
     def direct_answer(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
         """The direct answer that best fits the question's subject and aspect, if any."""
@@ -408,14 +426,18 @@ class Searcher:
         if total <= 0:
             return None
         coverage: dict[int, float] = defaultdict(float)
+        required: list[set[int]] = []  # a direct answer speaks of what the question names
         for concept in analysis.concepts:
-            for number, value in self.concept_matches(self.answers, concept).items():
+            matched = self.concept_matches(self.answers, concept)
+            for number, value in matched.items():
                 coverage[number] += concept.importance * value
+            if concept.names and not concept.context:
+                required.append({n for n, value in matched.items() if value >= MATCHED})
         best: Direct | None = None
         for number, covered in coverage.items():
             answer: DirectAnswer = self.answers.items[number]
             item_score = item_scores.get(answer.item.id)
-            if item_score is None:
+            if item_score is None or not all(number in names for names in required):
                 continue
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
             if answer.item.id == ranked[0].item.id:
