@@ -19,7 +19,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
             "quel acteur", "quels acteurs", "quelle structure", "quel interlocuteur",
             "autorite de gestion", "which body", "which authority"),
     "howmuch": ("combien", "cb", "montant", "montants", "taux", "tx", "pourcentage", "plafond",
-                "seuil", "how much", "how many", "nombre de", "nombre d", "prix", "cout",
+                "seuil", "how much", "how many", "nombre", "prix", "cout",
                 "coute", "coutent", "proportion", "maximum", "max", "minimum", "budget",
                 "above which", "a partir de quel", "a partir de quelle", "jusqu ou",
                 "enveloppe", "percentage", "rate", "amount", "what share", "quelle part",

@@ -294,6 +294,9 @@ class Searcher:
         matches = [self.concept_matches(index, c) for c in analysis.concepts]
         strength = [self.best_match(self.strong, c) for c in analysis.concepts]
         self.name_items(analysis)
+        if all(c.context for c in analysis.concepts):
+            for concept in analysis.concepts:  # « EPCI définition »: the context is the subject
+                concept.context = not concept.names
         topical = [c for c in analysis.concepts if not c.context]
         anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
                        if not c.context)
@@ -440,7 +443,7 @@ class Searcher:
             if item_score is None or not all(number in names for names in required):
                 continue
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
-            if answer.item.id == ranked[0].item.id:
+            if item_score >= 0.9 * ranked[0].score:
                 score += DIRECT_TOP
             if analysis.aspects:
                 if not analysis.aspects & answer.aspects:
