@@ -138,7 +138,8 @@ def test_ask_without_answer(question: str):
 def test_ask_readable_output():
     result = invoke(["ask", "seuil spaser"])
     assert result.exit_code == 0
-    assert result.output.startswith("1. ") and "spaser" in result.output.lower()
+    assert result.output.startswith("Réponse : ") and "50 M€" in result.output.splitlines()[0]
+    assert "\n1. " in result.output and "spaser" in result.output.lower()
     assert "https://" in result.output
 
 
@@ -370,3 +371,125 @@ def test_the_index_follows_content_reloads(tmp_path: Path, settings):
     chat.send("/question zorglub ?")
     assert "Voici ce que j'ai trouvé" in chat.text and "SCIC" in chat.text
     app.close()
+
+
+# -- direct answers, context, abstention (issue 16) ---------------------------------------
+
+def ask_json(question: str, *args: str) -> list[dict]:
+    result = invoke(["ask", question, "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_direct_answer_comes_first_with_its_source():
+    answers = ask_json("le DLA est-il payant ?")
+    first = answers[0]
+    assert first["id"] == "dla"
+    assert "gratuit" in first["answer"]["text"]
+    assert first["answer"]["sources"] and first["answer"]["sources"][0]["url"].startswith("http")
+    assert all("answer" not in other for other in answers[1:])
+    readable = invoke(["ask", "qui délivre l'agrément ESUS ?"]).output
+    assert readable.startswith("Réponse : ") and "DDETS" in readable.splitlines()[0]
+    assert "1. " in readable
+
+
+def test_an_answer_drawn_from_an_item_field_is_labelled_in_the_users_language():
+    fr = ask_json("quelle est la base légale de la DETR ?")
+    assert fr[0]["id"] == "detr" and "L2334" in fr[0]["answer"]["text"]
+    en = ask_json("DETR base légale", "--lang", "en")
+    assert en[0]["answer"]["text"].startswith(("Legal basis:", "Le CGCT")), en[0]["answer"]
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # The misses of issue 16, typed as agents do.
+    ("mettre une clause d'insertion dans un marché de nettoyage des écoles", "clause_insertion"),
+    ("DLA pour une asso en difficulté, comment ça marche, c'est payant ?", "dla"),
+    ("garantie bancaire pour une scop qui démarre", "france_active"),
+    ("candidater TZCLD pour notre EPCI, démarche ?", "tzcld"),
+    ("peut-on subventionner une monnaie locale complémentaire ?", "monnaie_locale"),
+])
+def test_questions_as_agents_type_them(question: str, expected: str):
+    assert expected in [a["id"] for a in ask_json(question)]
+
+
+def test_a_short_definition_question_names_its_entry_first():
+    assert ask_json("c quoi l'ess")[0]["id"] == "glossaire_ess"
+    assert ask_json("EPCI définition")[0]["id"] == "glossaire_epci"
+
+
+@pytest.mark.parametrize("question", [
+    "qui est le maire de Lyon ?", "quelle météo demain", "recette de la blanquette de veau",
+    "comment renouveler mon passeport", "budget 2024 de la CRESS Bretagne",
+    "combien de SCIC dans le Finistère ?",
+])
+def test_off_topic_and_unknowable_questions_are_refused(question: str):
+    assert ask_json(question) == []
+
+
+def test_a_region_named_in_the_question_is_used():
+    assert ask_json("qui contacter à la CRESS Occitanie")[0]["id"] == "cress_occitanie"
+    assert ask_json("chambre régionale de l'ESS pour une commune du Morbihan")[0]["id"] == \
+        "cress_bretagne"
+    assert ask_json("interlocuteur ESS dans le 35")[0]["id"] == "cress_bretagne"
+
+
+def test_funding_requests_show_funding_tools_first():
+    assert ask_json("quelles aides pour une ressourcerie ?")[0]["kind"] == "funding"
+    assert ask_json("financement pour une crèche associative")[0]["kind"] == "funding"
+
+
+def test_places_need_a_capital_when_they_are_common_words():
+    from bot.qa.places import Gazetteer
+
+    class T:  # the fields of bot.knowledge.territory.Territory that the gazetteer reads
+        def __init__(self, name, dep, dep_name, region, population):
+            self.kind, self.name, self.population = "commune", name, population
+            self.departement_code, self.departement_name = dep, dep_name
+            self.region_code = region
+
+    places = Gazetteer.build([T("Amiens", "80", "Somme", "32", 130_000),
+                              T("Brest", "29", "Finistère", "53", 140_000)],
+                             {"53": ["Bretagne"]})
+    assert places.region_of("une commune de la Somme") == "32"
+    assert places.region_of("la somme de 5 000 euros") is None
+    assert places.region_of("à Brest, qui contacter ?") == "53"
+    assert places.region_of("dans le 29") == "53"
+    assert places.region_of("le 29 % des achats") is None
+    assert places.region_of("cress bretagne") == "53"
+
+
+def test_direct_answers_are_validated_with_file_and_line(tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "faq.yaml").write_text(
+        "answers:\n"
+        "  - id: sans_fiche\n"
+        "    item: nexiste_pas\n"
+        "    questions: [une question ?]\n"
+        "    answer: Une réponse.\n"
+        "    sources: [{title: Source, url: 'https://exemple.fr/a'}]\n"
+        "    last_checked: 2026-01-01\n"
+        "  - id: sans_source\n"
+        "    item: dla\n"
+        "    questions: [une question ?]\n"
+        "    answer: Une réponse.\n"
+        "    last_checked: 2026-01-01\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["content", "validate", "--content-dir", str(content)],
+                                env={"ESSBOT_SECRET": TEST_SECRET})
+    assert result.exit_code == 1
+    assert "faq.yaml:3:11: error:" in result.output and "nexiste_pas" in result.output
+    assert "faq.yaml:8:5: error:" in result.output and "sources" in result.output
+
+
+def test_similar_unanswered_questions_are_grouped():
+    rows = [{"question": "horaires de la piscine ?", "count": 3, "last_asked": "2026-01-02"},
+            {"question": "les horaires de la piscine municipale", "count": 2,
+             "last_asked": "2026-01-05"},
+            {"question": "quel temps fera-t-il demain ?", "count": 4, "last_asked": "2026-01-01"},
+            {"question": "horaires du stade", "count": 1, "last_asked": "2026-01-01"}]
+    groups = group_questions(rows)
+    assert [(g["question"], g["count"]) for g in groups] == [
+        ("horaires de la piscine ?", 5), ("quel temps fera-t-il demain ?", 4),
+        ("horaires du stade", 1)]
+    assert groups[0]["similar"] == ["les horaires de la piscine municipale"]
+    assert groups[0]["last_asked"] == "2026-01-05"

@@ -28,8 +28,8 @@ from bot.qa.normalize import words
 FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
     "legal_basis": (("quelle est la base légale, quel texte de loi, quel article, quel "
                      "décret, quel cadre juridique",), N_("Base légale : {text}")),
-    "audience": (("qui peut en bénéficier, pour qui, à qui s'adresse, qui est éligible, "
-                  "qui est concerné",), N_("Pour qui : {text}")),
+    "audience": (("qui peut en bénéficier, pour qui, à quel public, éligible, "
+                  "éligibilité, concerné",), N_("Pour qui : {text}")),
     "how_to_reach": (("comment y accéder, comment faire la demande, qui contacter, "
                       "comment candidater, démarche, comment contacter, coordonnées",),
                      N_("Comment y accéder : {text}")),

@@ -6,8 +6,8 @@ words for the ranking); they choose the direct answer (:mod:`bot.qa.answers`) an
 when a question asks for a fact the base may not hold (:mod:`bot.qa.search`).
 
 The patterns are data: tried on the folded words of the question (accents, case and
-elisions removed, abbreviations of ``synonymes.yaml`` already rewritten), each a phrase
-that must appear as whole words.
+elided words removed — « c'est quoi » is « est quoi » —, abbreviations of
+``synonymes.yaml`` already rewritten), each a phrase that must appear as whole words.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "en quelle annee", "depuis combien"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
-              "s y prendre", "obtenir", "monter", "faire pour", "par quoi je commence",
+              "y prendre", "obtenir", "monter", "faire pour", "par quoi je commence",
               "apply"),
     "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
                    "compatibles", "a la fois", "en meme temps", "combine", "combiner"),
@@ -45,17 +45,20 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                     "droit a", "who can", "reserve a", "reserves a", "ouvert a"),
     "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
                    "obligee", "doit on", "faut il", "mandatory", "required", "impose"),
-    "definition": ("c est quoi", "definition", "definir", "signifie", "veut dire",
-                   "sigle", "qu est ce", "what is", "what s", "kesako", "explication"),
+    "definition": ("definition", "definir", "signifie", "veut dire",
+                   "sigle", "est quoi", "est ce un", "est ce une", "est ce le", "est ce la",
+                   "est ce les", "est ce des", "est ce que est",
+                   "what is", "what s", "kesako", "explication", "de quoi parle t on",
+                   "appelle t on"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
-                "adresse", "interlocuteur", "s adresser"),
+                "adresse", "interlocuteur", "adresser"),
     # Facts of one organisation or one person, which the base does not hold: asked without
     # a direct answer that holds them, the question is not answered.
     "specific": ("budget", "salaire", "salaires", "remuneration", "adresse de", "adresse du",
                  "mail du", "mail de", "email de", "courriel de", "telephone de",
                  "telephone du", "numero de", "horaires", "horaire", "nom du", "nom de la",
                  "president", "presidente", "adjoint", "adjointe", "gerant", "gerante",
-                 "directeur", "directrice", "chiffre d affaires", "nombre de salaries",
+                 "directeur", "directrice", "chiffre affaires", "nombre de salaries",
                  "nombre de benevoles", "effectif", "effectifs", "bilan comptable",
                  "montant exact"),
 }
@@ -82,8 +85,10 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     found = {aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text)}
     if "howlong" in found and re.search(r"\bcombien de temps\b|\btous les combien\b", text):
         found.discard("howmuch")
-    if "eligibility" in found and not re.search(r"\bqui\b(?! peut)|\bki\b(?! peut)", text):
-        found.discard("who")
+    if "eligibility" in found:
+        rest = re.sub(r"\b(?:qui peut|ki peut|pour qui|a qui)\b", " ", text)
+        if not re.search(r"\b(?:qui|ki)\b", rest):
+            found.discard("who")  # « qui peut en bénéficier » asks for whom, not who acts
     return frozenset(found)
 
 

@@ -58,6 +58,7 @@ NAMED_REGION = 1.5  # a contact of the region the question names
 ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
 NO_ASPECT = 0.9  # a direct answer when the question names no aspect
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
+DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +210,8 @@ class Searcher:
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
                             if any(w in marks for w in folded))
+        if "definition" in aspects:  # « qu'est-ce qu'un... »
+            intents |= {"glossary"}
         places = self.places.find(text) if self.places else []
         place_words = {w for place in places for w in place.words}
         regions = {place.region for place in places}
@@ -294,9 +297,14 @@ class Searcher:
         matches = [self.concept_matches(index, c) for c in analysis.concepts]
         strength = [self.best_match(self.strong, c) for c in analysis.concepts]
         self.name_items(analysis)
+        topical = [c for c in analysis.concepts if not c.context]
+        if not analysis.aspects and len(topical) == 1 and topical[0].names:
+            analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
+            analysis.intents |= {"glossary"}
         if all(c.context for c in analysis.concepts):
             for concept in analysis.concepts:  # « EPCI définition »: the context is the subject
-                concept.context = not concept.names
+                own = set(concept.typed.split())
+                concept.context = not any(own == name for name in self.name_stems)
         topical = [c for c in analysis.concepts if not c.context]
         anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
                        if not c.context)
@@ -424,7 +432,9 @@ class Searcher:
         """The direct answer that best fits the question's subject and aspect, if any."""
         if self.answers is None or not analysis.concepts or not ranked:
             return None
-        item_scores = {h.item.id: h.score for h in ranked[:10]}
+        # Only about the best items: the answer must speak of what the list shows.
+        item_scores = {h.item.id: h.score for h in ranked[:10]
+                       if h.score >= DIRECT_ITEM_SHARE * ranked[0].score}
         total = sum(c.importance for c in analysis.concepts)
         if total <= 0:
             return None
@@ -445,7 +455,11 @@ class Searcher:
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
             if item_score >= 0.9 * ranked[0].score:
                 score += DIRECT_TOP
+            if answer.label and not analysis.aspects & answer.aspects:
+                continue  # a field (legal basis, audience...) answers only when asked
             if analysis.aspects:
+                if "definition" in analysis.aspects - answer.aspects:
+                    continue  # « c'est quoi... »: the entry's own summary answers
                 if not analysis.aspects & answer.aspects:
                     score *= ASPECT_MISMATCH
             else:
