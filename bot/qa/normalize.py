@@ -98,7 +98,8 @@ def _apply(word: str, rules: tuple[tuple[str, str, int], ...]) -> str:
 
 
 # Words the suffix rules would merge with unrelated ones (« montant » is not « monter »).
-EXCEPTIONS = {"montant": "montant", "montants": "montant"}
+EXCEPTIONS = {"montant": "montant", "montants": "montant", "aider": "aide", "aidez": "aide",
+              "aident": "aide", "aidons": "aide"}
 
 
 @lru_cache(maxsize=65536)

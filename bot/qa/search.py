@@ -38,6 +38,7 @@ DIRECT = 0.5  # a direct answer is shown from this score
 SYNONYM_WEIGHT = 0.9
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
+CORRECTED = 5  # shorter words are not corrected (« mère » is not « même »)
 INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... »: examples
 FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
 MATCHED = 0.3  # an item "has" a concept when it matches at least this much (for its idf)
@@ -50,6 +51,9 @@ NAMED = 0.5  # an item is named when the question has this share of its name's w
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
+LONG_FACTOR = 1.0  # thresholds of long questions, whose context dilutes every score
+KEEP = 4  # in a long question, the concepts kept whole: the rarest found in names, titles...
+REDUCED = 0.4  # ... and the weight of the others
 OFF_TOPIC_MIN = 0.3  # a question this close to a topic of « hors_champ »...
 OFF_TOPIC_RATIO = 0.8  # ... and at least this close relative to its best item is refused
 OTHER_REGION = 0.5  # a contact of another region than the user's
@@ -180,7 +184,7 @@ class Searcher:
         letters only a wrong or swapped letter is corrected, not a missing or extra one
         (« garbage » is not « garage »).
         """
-        if len(term) < 4 or not term.isalpha():
+        if len(term) < CORRECTED or not term.isalpha():
             return []
         found: dict[str, float] = {}
         completions = [t for t in self.known if len(t) > len(term) and t.startswith(term)]
@@ -325,6 +329,12 @@ class Searcher:
                     concept.importance *= ANCHORED_UNKNOWN
             if concept.context:
                 concept.importance *= CONTEXT_SHARE
+        if long:  # query reduction: the subject of a long question is in the knowledge base
+            key = sorted((c for c in analysis.concepts if not c.context),
+                         key=lambda c: -c.importance * strength[analysis.concepts.index(c)])
+            for concept in key[KEEP:]:
+                concept.importance *= REDUCED
+        for concept, best in zip(analysis.concepts, matches, strict=True):
             total += concept.importance
             for number, value in best.items():
                 scores[number] += concept.importance * value
@@ -405,6 +415,8 @@ class Searcher:
             direct, best = None, 0.0  # the budget, address or head of one organisation
         if all(c.context for c in analysis.concepts):
             direct, best = None, 0.0  # only who asks, nothing asked (« le maire de Lyon »)
+        if sum(1 for c in analysis.concepts if not c.context) >= LONG:
+            needed *= LONG_FACTOR
         if (direct is None and best < needed) or not ranked:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
