@@ -87,7 +87,7 @@ class Analysis:
     aspects: frozenset[str] = frozenset()  # what it asks about its subject (bot.qa.aspects)
     funding: bool = False  # asks for money: funding tools first
     region: str | None = None  # the région of the places it names
-    local: bool = False  # names a commune or a département, not only a région
+    local: tuple[str, ...] = ()  # stems of the communes or départements it names
     named: dict[int, float] = field(default_factory=dict)  # item -> share of its name said
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
@@ -252,7 +252,8 @@ class Searcher:
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context))
         return Analysis(concepts, intents, aspects, asks_for_funding(folded),
                         regions.pop() if len(regions) == 1 else None,
-                        local=any(place.level != "region" for place in places))
+                        local=tuple(stem(w) for place in places if place.level != "region"
+                                    for w in place.words))
 
     # -- ranking ----------------------------------------------------------------------------
 
@@ -307,8 +308,8 @@ class Searcher:
             analysis.intents |= {"glossary"}
         if all(c.context for c in analysis.concepts):
             for concept in analysis.concepts:  # « EPCI définition »: the context is the subject
-                own = set(concept.typed.split())
-                concept.context = not any(own == name for name in self.name_stems)
+                said = {s for phrase, _ in concept.alternatives for s in phrase}
+                concept.context = not any(name and name <= said for name in self.name_stems)
         topical = [c for c in analysis.concepts if not c.context]
         anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
                        if not c.context)
@@ -409,7 +410,8 @@ class Searcher:
         off = self.off_topic(analysis)
         if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * best:
             direct, best = None, 0.0  # closer to what the bot is not for
-        if "howmuch" in analysis.aspects and analysis.local:
+        if "howmuch" in analysis.aspects and analysis.local and not self.speaks_of(
+                direct, analysis.local):
             direct, best = None, 0.0  # a local figure (« combien de SCIC dans le Cantal »)
         if "specific" in analysis.aspects and not self.holds_specific(analysis, direct):
             direct, best = None, 0.0  # the budget, address or head of one organisation
@@ -426,6 +428,13 @@ class Searcher:
                        Hit(direct.answer.item, direct.score))
             hits = [own] + [h for h in hits if h.item.id != own.item.id]
         return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
+
+    def speaks_of(self, direct: Direct | None, stems: tuple[str, ...]) -> bool:
+        """Whether the item of a direct answer names these places (« à Rennes »)."""
+        if direct is None:
+            return False
+        numbers = {n for s in stems for n, _ in self.index.postings.get(s, ())}
+        return any(self.index.items[n].id == direct.answer.item.id for n in numbers)
 
     def holds_specific(self, analysis: Analysis, direct: Direct | None) -> bool:
         """Whether a direct answer holds the fact of one organisation the question asks:
