@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from bot.knowledge.model import KnowledgeBase
-from bot.qa.answers import answer_index, direct_answers
+from bot.qa.answers import answer_index, direct_answers, sentence_answers, sentence_index
 from bot.qa.index import STRONG_FIELDS, Index
 from bot.qa.normalize import fold
 from bot.qa.places import Gazetteer
@@ -35,9 +35,10 @@ def build_searcher(kb: KnowledgeBase, content_dir: Path,
                    root: Path | None = None) -> tuple[Searcher, list[Problem]]:
     """The searcher of a knowledge base with the synonyms and places of its content folder."""
     synonyms, problems = load_synonyms(content_dir / SYNONYMS_FILE, root)
-    return Searcher(Index.build(kb), synonyms, answer_index(kb, direct_answers(kb)),
-                    gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS),
-                    Index.build(kb, ("keywords",))), problems
+    searcher = Searcher(Index.build(kb), synonyms, answer_index(kb, direct_answers(kb)),
+                        gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS),
+                        Index.build(kb, ("keywords",)), sentence_index(sentence_answers(kb)))
+    return searcher, problems
 
 
 def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:

@@ -15,6 +15,7 @@ match its aspect (:mod:`bot.qa.aspects`): « qui délivre l'agrément ESUS » �
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,6 +39,56 @@ FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
     "cost": (("combien ça coûte, quel coût, quel budget, quel montant",),
              N_("Coût indicatif : {text}")),
 }
+# What a sentence holds when it answers an aspect (tried on the sentence as written).
+ASPECT_CLUES: dict[str, re.Pattern[str]] = {
+    "howmuch": re.compile(r"\d[\d\s ,.]*\s*(?:%|€|M€|Md€|millions?|milliards?|places?|"
+                          r"heures?|habitants|lauréats|territoires|structures|projets|"
+                          r"communes|salariés|emplois)|\b\d{2,}\b"),
+    "howlong": re.compile(r"\b(?:19|20)\d\d\b|\b\d+\s*(?:ans?|mois|années?)\b|"
+                          r"\bjusqu'|\bdurée\b|\btous les\b"),
+    "legal": re.compile(r"\b(?:loi|décret|article|art\.|code|règlement|ordonnance|"
+                        r"circulaire|directive)\b|\bL\s?\d{3,4}"),
+    "who": re.compile(r"\b(?:par|auprès|préfet|région|département|commune|État|ministère|"
+                      r"conseil|agence)\b"),
+    "free": re.compile(r"\b(?:gratuit\w*|payant\w*|coût\w*|prix)\b"),
+    "compatible": re.compile(r"\b(?:cumul\w*|à la fois|combin\w*|compatible\w*|"
+                             r"s'ajoute\w*)\b"),
+    "obligation": re.compile(r"\b(?:obligatoire\w*|oblig\w*|doi\w+|impos\w+)\b"),
+    "eligibility": re.compile(r"\b(?:s'adresse\w*|réservé\w*|éligible\w*|"
+                              r"bénéficiaires?|ouvert\w*)\b"),
+}
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-ÝÉ«(0-9])")
+MAX_SENTENCE = 400
+
+
+def item_sentences(item: Item) -> list[str]:
+    """The sentences of an item's summary and body, each an answer candidate."""
+    found = []
+    for text in (item.summary, item.body):
+        for sentence in _SENTENCE.split(" ".join(text.split())):
+            sentence = sentence.strip()
+            if 30 <= len(sentence) <= MAX_SENTENCE:
+                found.append(sentence)
+    return found
+
+
+def sentence_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
+    """Every sentence of the items as a possible direct answer (the item's own words, under
+    its own sources): used when no written answer fits a question that asks a fact."""
+    found = []
+    for item in sorted(kb.items.values(), key=lambda it: it.id):
+        for number, sentence in enumerate(item_sentences(item)):
+            aspects = frozenset(a for a, clue in ASPECT_CLUES.items() if clue.search(sentence))
+            if aspects:
+                found.append(DirectAnswer(f"{item.id}#{number}", item, (), sentence,
+                                          item.sources, None, aspects))
+    return found
+
+
+def sentence_index(answers: list[DirectAnswer]) -> Index:
+    return Index.of_documents(answers, lambda a: {"text": a.text}, {"text": (3.0, 0.3)})
+
+
 # Fields of a direct answer document and their weights (see bot.qa.index.FIELDS)
 ANSWER_FIELDS: dict[str, tuple[float, float]] = {
     "questions": (3.0, 0.3),

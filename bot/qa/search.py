@@ -63,6 +63,9 @@ ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
 NO_ASPECT = 0.9  # a direct answer when the question names no aspect
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
+EXTRACT = 0.45  # a sentence of an item answers a factual question from this score
+EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
+                               "obligation", "eligibility"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +137,14 @@ class Searcher:
 
     def __init__(self, index: Index, synonyms: Synonyms, answers: Index | None = None,
                  places: Gazetteer | None = None, strong: Index | None = None,
-                 names: Index | None = None):
+                 names: Index | None = None, sentences: Index | None = None):
         self.index = index
         self.synonyms = synonyms
         self.answers = answers  # index of DirectAnswer documents
         self.places = places
         self.strong = strong  # the same items, their names, titles and questions only
         self.names = names  # the same items, their names only (id, term, acronyms)
+        self.sentences = sentences  # the items' sentences that hold a fact (answers.py)
         self.name_stems: list[set[str]] = [set() for _ in index.items]
         for stem_, postings in (names.postings.items() if names else ()):
             for number, _ in postings:
@@ -399,7 +403,7 @@ class Searcher:
         one fits, or no item and the close topics."""
         analysis = self.analyse(text)
         ranked = self.rank(analysis, region)
-        direct = self.direct_answer(analysis, ranked)
+        direct = self.direct_answer(analysis, ranked) or self.extract(analysis, ranked)
         best = ranked[0].score if ranked else 0.0
         factual = bool(analysis.aspects & FACTUAL)
         needed = RELEVANT
@@ -448,6 +452,30 @@ class Searcher:
             return False
         return any(self.index.items[n].id == direct.answer.item.id and share == 1.0
                    for n, share in analysis.named.items())
+
+    def extract(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
+        """When no written answer fits a factual question, the sentence of one of the best
+        items that holds that kind of fact (a figure, a date, a law) and matches the
+        question best: the item's own words, under its sources."""
+        asked = analysis.aspects & EXTRACTED_ASPECTS
+        if self.sentences is None or not asked or not ranked or not analysis.total:
+            return None
+        items = {h.item.id: h.score for h in ranked[:3]
+                 if h.score >= DIRECT_ITEM_SHARE * ranked[0].score}
+        coverage: dict[int, float] = defaultdict(float)
+        for concept in analysis.concepts:
+            for number, value in self.concept_matches(self.sentences, concept).items():
+                coverage[number] += concept.importance * value
+        best: Direct | None = None
+        for number, covered in coverage.items():
+            answer: DirectAnswer = self.sentences.items[number]
+            item_score = items.get(answer.item.id)
+            if item_score is None or not answer.aspects & asked:
+                continue
+            score = 0.5 * item_score + 0.5 * min(covered / analysis.total, 1.0)
+            if best is None or score > best.score:
+                best = Direct(answer, round(score, 4))
+        return best if best is not None and best.score >= EXTRACT else None
 
     def direct_answer(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
         """The direct answer that best fits the question's subject and aspect, if any."""
