@@ -26,10 +26,11 @@ from tests.conftest import TEST_SECRET, Chat
 CONTENT = PROJECT_ROOT / "content"
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "questions.yaml"  # the old, tuned set
 EVALUATION = PROJECT_ROOT / "tests" / "data" / "questions_eval.yaml"  # blind, split
-# What the blind test split must keep (measured figures in docs/questions.md; the issue's
-# targets are 95 % top-3, 85 % direct answers, 95 % refusals).
-TEST_TARGETS = {"top3": 0.0, "answers": 0.0, "refused": 0.0, "funding_first": 0.0}
-DEV_TARGETS = {"top3": 0.0, "answers": 0.0, "refused": 0.0}
+# What the blind test split must keep: a little below the measured figures (92.1 % top-3,
+# 65.1 % direct answers, 80.4 % refusals, 6/8 funding first; docs/questions.md). They miss
+# the targets (95 %, 85 %, 95 %): reported, not hidden by lower expectations.
+TEST_TARGETS = {"top3": 0.90, "answers": 0.60, "refused": 0.78, "funding_first": 0.70}
+DEV_TARGETS = {"top3": 0.93, "answers": 0.88, "refused": 0.92}
 
 
 @pytest.fixture(scope="module")
