@@ -494,3 +494,20 @@ def test_similar_unanswered_questions_are_grouped():
         ("horaires du stade", 1)]
     assert groups[0]["similar"] == ["les horaires de la piscine municipale"]
     assert groups[0]["last_asked"] == "2026-01-05"
+
+
+def test_the_chat_gives_the_direct_answer_first(chat: Chat):
+    state = in_the_parcours(chat)
+    chat.send("/question le DLA est-il payant ?")
+    lines = chat.text.splitlines()
+    assert lines[0].startswith("Réponse : ") and "gratuit" in lines[0]
+    assert lines[1].startswith("Source : ") and "Pour aller plus loin :" in chat.text
+    assert any(label.startswith("Détails : Dispositif local") for label in chat.labels)
+    assert chat.conversation.state == state
+
+
+def test_no_answer_names_the_cress_of_the_region_the_question_names(chat: Chat):
+    in_the_parcours(chat)  # no territory given: the région comes from the question
+    chat.send("/question horaires de la piscine de Quimper ?")
+    assert "Je n'ai pas trouvé de réponse sûre" in chat.text
+    assert "CRESS Bretagne" in chat.text and "RTES" not in chat.text
