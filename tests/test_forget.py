@@ -30,9 +30,9 @@ def raw_files(db_path: Path) -> bytes:
 def test_questions_are_tied_to_the_asker_but_shown_by_wording(engine):
     alice, bob = Chat(engine, user_id="alice"), Chat(engine, user_id="bob")
     for chat in (alice, bob, alice):
-        ask_unanswerable(chat, f"comment financer une {MARKER} ?")
+        ask_unanswerable(chat, f"horaires de la piscine {MARKER} ?")
     rows = unanswered_questions(engine.store)
-    assert [(r["question"], r["count"]) for r in rows] == [(f"comment financer une {MARKER} ?",
+    assert [(r["question"], r["count"]) for r in rows] == [(f"horaires de la piscine {MARKER} ?",
                                                             3)]
     assert "conversation" not in rows[0]  # administrators never see who asked
     stored = raw_db(engine.store).execute(

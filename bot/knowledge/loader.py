@@ -15,7 +15,15 @@ from typing import Any
 from bot.engine.conditions import suggest
 from bot.engine.flow import LocalText
 from bot.i18n import SUPPORTED_LANGUAGES
-from bot.knowledge.model import APPLICABILITY, GENDERS, KINDS, Item, KnowledgeBase, Source
+from bot.knowledge.model import (
+    APPLICABILITY,
+    GENDERS,
+    KINDS,
+    Answer,
+    Item,
+    KnowledgeBase,
+    Source,
+)
 from bot.knowledge.scoring import load_scoring
 from bot.yamlsrc import MarkedDict, MarkedList, Position, Problem, load_marked_file
 
@@ -23,7 +31,8 @@ TAXONOMY_FILE = "taxonomy.yaml"
 SOURCES_FILE = "sources.yaml"
 SCORING_FILE = "scoring.yaml"  # ranking rules: bot/knowledge/scoring.py
 SYNONYMS_FILE = "synonymes.yaml"  # vocabulary of free-text questions: bot/qa/
-NOT_ITEMS = (TAXONOMY_FILE, SOURCES_FILE, SCORING_FILE, SYNONYMS_FILE)
+FAQ_FILE = "faq.yaml"  # direct answers to recurring questions, each tied to an item
+NOT_ITEMS = (TAXONOMY_FILE, SOURCES_FILE, SCORING_FILE, SYNONYMS_FILE, FAQ_FILE)
 VOCABULARIES = (*APPLICABILITY.values(), "regions")
 ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
              "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
@@ -36,6 +45,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 FAMILY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FIRST_ACTION = 200
+ANSWER_KEYS = ("id", "item", "questions", "answer", "sources", "last_checked")
+MAX_ANSWER = 400  # a direct answer is 1-3 sentences; the item says the rest
 
 
 class _Checker:
@@ -305,6 +316,73 @@ class _ItemParser:
         return value
 
 
+    def answer(self, node: Any, where: Position, items: dict[str, Item]) -> Answer | None:
+        """One entry of faq.yaml: a question-shaped direct answer tied to an item."""
+        check = self.check
+        if not isinstance(node, MarkedDict):
+            check.error(where, "an answer must be a mapping with id, item, questions, answer, "
+                               "sources, last_checked")
+            return None
+        answer_id = node.get("id")
+        if not isinstance(answer_id, str) or not ID_PATTERN.match(answer_id):
+            check.error(node.at("id"), f"answer id '{answer_id}' must be lower-case letters, "
+                                       "digits and '_' (for example: dla_gratuit)")
+            return None
+        what = f"answer '{answer_id}'"
+        check.keys(node, ANSWER_KEYS, what)
+        before = len(check.problems)
+        item_id = node.get("item")
+        if item_id not in items:
+            check.error(node.at("item"), suggest("item", item_id, items)
+                        + f" The {what} must name the item that explains more.")
+        questions = check.text_list(node, "questions", what)
+        if not questions:
+            check.error(node.at("questions"), f"{what} needs 'questions:', the ways agents "
+                                              "ask it (at least one)")
+        text = check.text(node, "answer", what)
+        if text and len(text) > MAX_ANSWER:
+            check.error(node.at("answer"), f"the answer of {what} has {len(text)} characters; "
+                                           f"keep it under {MAX_ANSWER} (1-3 sentences)")
+        checked = node.get("last_checked")
+        if not isinstance(checked, dt.date) or isinstance(checked, dt.datetime):
+            check.error(node.at("last_checked"), f"{what} needs 'last_checked:' as a date "
+                                                 "YYYY-MM-DD")
+        elif checked > self.today:
+            check.error(node.at("last_checked"), f"'last_checked' of {what} is in the future")
+        sources = self.sources(node, what)
+        if any(p.severity == "error" for p in check.problems[before:]):
+            return None
+        return Answer(answer_id, item_id, questions, text, sources, checked, node.position)
+
+
+def load_answers(path: Path, root: Path, parser: _ItemParser,
+                 items: dict[str, Item]) -> dict[str, Answer]:
+    """``faq.yaml``: ``answers:``, a list of direct answers (optional file)."""
+    check = parser.check
+    try:
+        document = load_marked_file(path, root)
+    except Problem as problem:
+        check.problems.append(problem)
+        return {}
+    raw = document.get("answers") if isinstance(document, MarkedDict) else None
+    if not isinstance(raw, MarkedList):
+        check.error(getattr(document, "position", Position(str(path), 1, 1)),
+                    f"{FAQ_FILE} needs 'answers:', a list of direct answers")
+        return {}
+    check.keys(document, ("answers",), FAQ_FILE)
+    answers: dict[str, Answer] = {}
+    for i, node in enumerate(raw):
+        answer = parser.answer(node, raw.at(i), items)
+        if answer is None:
+            continue
+        if answer.id in answers:
+            check.error(answer.position, f"duplicate answer id '{answer.id}' (first defined "
+                                         f"at {answers[answer.id].position})")
+            continue
+        answers[answer.id] = answer
+    return answers
+
+
 def load_knowledge(directory: Path, root: Path | None = None) -> tuple[KnowledgeBase,
                                                                        list[Problem]]:
     """Load a content folder. Items with problems are left out; all problems are returned."""
@@ -347,6 +425,9 @@ def load_knowledge(directory: Path, root: Path | None = None) -> tuple[Knowledge
                                            f"{first}): give each item its own id")
                 continue
             items[item.id] = item
+    answers = {}
+    if (directory / FAQ_FILE).exists():
+        answers = load_answers(directory / FAQ_FILE, root, parser, items)
     scoring = None
     scoring_path = directory / SCORING_FILE
     if not scoring_path.exists():
@@ -355,4 +436,4 @@ def load_knowledge(directory: Path, root: Path | None = None) -> tuple[Knowledge
     else:
         scoring, problems = load_scoring(scoring_path, root, vocabularies)
         check.problems.extend(problems)
-    return KnowledgeBase(items, vocabularies, documents, scoring), check.problems
+    return KnowledgeBase(items, vocabularies, documents, scoring, answers), check.problems

@@ -63,11 +63,26 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """A direct answer (``content/faq.yaml``): 1-3 sentences to a recurring question about
+    one item, with its own sources; the item explains more."""
+
+    id: str
+    item: str  # id of the item it belongs to
+    questions: tuple[str, ...]  # how agents ask it (searched; never shown as the answer)
+    text: str
+    sources: tuple[Source, ...]
+    last_checked: dt.date
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     items: Mapping[str, Item]
     vocabularies: Mapping[str, Mapping[str, LocalText]]  # from content/taxonomy.yaml
     documents: Mapping[str, str]  # source document id -> title
     scoring: ScoringRules | None = None  # from content/scoring.yaml; None if it is broken
+    answers: Mapping[str, Answer] = field(default_factory=dict)  # content/faq.yaml, by id
     _by_kind: Mapping[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False,
                                                      default_factory=dict)
 

@@ -2,30 +2,60 @@
 
 - :mod:`bot.qa.normalize`: folding, words, stop words, the light French stemmer;
 - :mod:`bot.qa.synonyms`: ``content/synonymes.yaml``, validated with file:line errors;
+- :mod:`bot.qa.aspects`: what a question asks about its subject (who, how much, law...);
+- :mod:`bot.qa.places`: the places a question names, and their région;
 - :mod:`bot.qa.index`: the BM25F index of the knowledge base, built in memory;
-- :mod:`bot.qa.search`: question analysis (synonyms, typos) and ranking;
+- :mod:`bot.qa.answers`: direct answers (``content/faq.yaml`` and the items' fields);
+- :mod:`bot.qa.search`: question analysis (synonyms, typos, context), ranking, abstention;
 - :mod:`bot.qa.redact`: personal data removed before an unanswered question is stored;
-- :mod:`bot.qa.hook`: the engine's question hook, detail buttons and the no-answer reply.
+- :mod:`bot.qa.group`: similar unanswered questions grouped for administrators;
+- :mod:`bot.qa.feature`: the questions feature (answers, detail buttons, « je ne sais pas »).
 
 See docs/questions.md.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.knowledge.model import KnowledgeBase
-from bot.qa.index import Index
-from bot.qa.search import NEARBY, RELEVANT, Hit, Searcher
+from bot.qa.answers import answer_index, direct_answers, sentence_answers, sentence_index
+from bot.qa.index import STRONG_FIELDS, Index
+from bot.qa.normalize import fold
+from bot.qa.places import Gazetteer
+from bot.qa.search import NEARBY, RELEVANT, Hit, Result, Searcher
 from bot.qa.synonyms import SYNONYMS_FILE, Synonyms, load_synonyms
 from bot.yamlsrc import Problem
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿœæ]+(?![\w-])")
 
 
 def build_searcher(kb: KnowledgeBase, content_dir: Path,
                    root: Path | None = None) -> tuple[Searcher, list[Problem]]:
-    """The searcher of a knowledge base with the synonyms of its content folder."""
+    """The searcher of a knowledge base with the synonyms and places of its content folder."""
     synonyms, problems = load_synonyms(content_dir / SYNONYMS_FILE, root)
-    return Searcher(Index.build(kb), synonyms), problems
+    searcher = Searcher(Index.build(kb), synonyms, answer_index(kb, direct_answers(kb)),
+                        gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS),
+                        Index.build(kb, ("keywords",)), sentence_index(sentence_answers(kb)))
+    return searcher, problems
 
 
-__all__ = ["NEARBY", "RELEVANT", "Hit", "Searcher", "Synonyms", "build_searcher"]
+def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:
+    """Places from the territory file of the content folder (None without it)."""
+    from bot.knowledge.profile import load_territories
+    from bot.knowledge.territory import default_territory_path
+
+    path = default_territory_path(content_dir)
+    if not path.exists():
+        return None
+    regions = {code: [text for text in label.texts.values() if text]
+               for code, label in kb.vocabularies.get("regions", {}).items()}
+    lower: set[str] = set()
+    for item in kb.items.values():
+        for text in (item.title, item.summary, item.body):
+            lower.update(fold(w) for w in _LOWER_WORD.findall(text))
+    return Gazetteer.build(load_territories(path).territories, regions, lower)
+
+
+__all__ = ["NEARBY", "RELEVANT", "Hit", "Result", "Searcher", "Synonyms", "build_searcher"]

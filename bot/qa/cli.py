@@ -4,21 +4,53 @@ use it). See docs/questions.md."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from bot.i18n import SUPPORTED_LANGUAGES, translator
+from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
 from bot.knowledge import load_knowledge
+from bot.knowledge.model import KnowledgeBase, Source
 from bot.qa import build_searcher
-from bot.qa.search import RELEVANT, Hit
+from bot.qa.search import Direct, Hit, Result, Searcher
+
+
+def sources_json(sources: tuple[Source, ...]) -> list[dict]:
+    return [{"title": s.title, "url": s.url} for s in sources]
 
 
 def hit_json(hit: Hit) -> dict:
     item = hit.item
     return {"id": item.id, "kind": item.kind, "title": item.title, "summary": item.summary,
-            "score": hit.score,
-            "sources": [{"title": s.title, "url": s.url} for s in item.sources]}
+            "score": hit.score, "sources": sources_json(item.sources)}
+
+
+def result_json(result: Result, t: Translator) -> list[dict]:
+    """The answers as ``essbot ask --json`` prints them; the first result carries the
+    direct answer, when there is one, under ``answer``."""
+    answers = [hit_json(h) for h in result.hits]
+    if result.direct is not None and answers:
+        answers[0]["answer"] = direct_json(result.direct, t)
+    return answers
+
+
+def direct_json(direct: Direct, t: Translator) -> dict:
+    answer = direct.answer
+    return {"text": answer.render(t._), "id": answer.id, "score": direct.score,
+            "sources": sources_json(answer.sources)}
+
+
+def make_asker(knowledge: KnowledgeBase, content_dir: Path, top: int = 3,
+               lang: str = "fr") -> Callable[[str], list[dict]]:
+    """``question -> essbot ask --json`` for one content folder (evaluations, benchmarks)."""
+    searcher, _ = build_searcher(knowledge, content_dir)
+    return asker(searcher, top, lang)
+
+
+def asker(searcher: Searcher, top: int = 3, lang: str = "fr") -> Callable[[str], list[dict]]:
+    t = translator(lang)
+    return lambda question: result_json(searcher.ask(question, top), t)
 
 
 @click.command()
@@ -42,16 +74,22 @@ def ask(ctx: click.Context, question: str, as_json: bool, top: int, lang: str) -
     if errors:
         click.echo(f"warning: the content has {len(errors)} error(s); answers leave the broken "
                    "parts out (essbot content validate)", err=True)
-    hits = [h for h in searcher.search(question, top) if h.score >= RELEVANT]
-    if as_json:
-        click.echo(json.dumps([hit_json(h) for h in hits], ensure_ascii=False, indent=2))
-        return
+    result = searcher.ask(question, top)
     t = translator(lang)
-    if not hits:
+    if as_json:
+        click.echo(json.dumps(result_json(result, t), ensure_ascii=False, indent=2))
+        return
+    if not result.hits:
         click.echo(t._("Je n'ai pas trouvé de réponse sûre à cette question dans la base de "
                        "connaissances."))
         return
-    for number, hit in enumerate(hits, 1):
+    if result.direct is not None:
+        answer = result.direct.answer
+        click.echo(t._("Réponse : {text}").format(text=answer.render(t._)))
+        for source in answer.sources:
+            click.echo("   – " + source.title + (f" — {source.url}" if source.url else ""))
+        click.echo("")
+    for number, hit in enumerate(result.hits, 1):
         item = hit.item
         click.echo(f"{number}. {item.title}  [{item.id}, {item.kind}, {hit.score:.2f}]")
         click.echo(f"   {item.summary}")
@@ -69,11 +107,13 @@ def questions() -> None:
               help="SQLite database (default: $ESSBOT_DB or ./var/essbot.db).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="Show only the N most frequent.")
+              help="Show only the N most asked groups.")
 @click.pass_context
 def unanswered(ctx: click.Context, db_path: Path | None, as_json: bool,
                limit: int | None) -> None:
-    """The questions the bot could not answer, most frequent first (redacted when stored)."""
+    """The questions the bot could not answer, similar wordings grouped, most asked first
+    (redacted when stored): what content to add first."""
+    from bot.qa.group import group_questions
     from bot.qa.storage import unanswered_questions
     from bot.store.log import LogReader
 
@@ -81,14 +121,17 @@ def unanswered(ctx: click.Context, db_path: Path | None, as_json: bool,
     rows = []
     if Path(path).exists():
         with LogReader(path) as reader:
-            rows = unanswered_questions(reader, limit) or []
+            rows = unanswered_questions(reader) or []
+    groups = group_questions(rows)[:limit] if limit else group_questions(rows)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(groups, ensure_ascii=False, indent=2))
         return
-    if not rows:
+    if not groups:
         click.echo("No unanswered question recorded.")
         return
-    width = max(len(str(r["count"])) for r in rows)
-    for row in rows:
-        click.echo(f"{row['count']:>{width}}  {row['question']}  (last asked "
-                   f"{row['last_asked'][:10]})")
+    width = max(len(str(g["count"])) for g in groups)
+    for group in groups:
+        click.echo(f"{group['count']:>{width}}  {group['question']}  (last asked "
+                   f"{str(group['last_asked'])[:10]})")
+        for other in group["similar"]:
+            click.echo(f"{'':>{width}}    ~ {other}")

@@ -1,14 +1,16 @@
 """Free-text questions in the conversation: answers, detail buttons, the honest « I don't
 know ».
 
-For a question, the bot shows the best items (title, summary, source) with a « Détails »
-button each and a « Reprendre le parcours » button; the current question of the flow is
-then asked again, so the parcours is exactly where it was. The buttons' payloads start
-with ``q:`` and never change the conversation.
+For a question, the bot shows the direct answer first when the base holds one (1-3
+sentences with their source), then the best items (title, summary, source) with a
+« Détails » button each and a « Reprendre le parcours » button; the current question of
+the flow is then asked again, so the parcours is exactly where it was. The buttons'
+payloads start with ``q:`` and never change the conversation.
 
 When nothing is relevant, the bot says so, lists the closest topics, names the CRESS of
-the user's region (or RTES and ESS France), and records the question, redacted, for the
-administrators (``essbot questions unanswered``).
+the région the question names, else of the user's région (or RTES and ESS France), and
+records the question, redacted, for the administrators (``essbot questions
+unanswered``).
 
 The question index is part of the served snapshot: it is rebuilt with the content, on
 every live reload, and never answers from another version than the flows.
@@ -32,7 +34,7 @@ from bot.knowledge.recommend import describe_item
 from bot.qa import build_searcher
 from bot.qa.normalize import STOP_WORDS, words
 from bot.qa.redact import redact
-from bot.qa.search import NEARBY, RELEVANT, Hit, Searcher
+from bot.qa.search import RELEVANT, Direct, Hit, Result, Searcher
 from bot.qa.storage import MIGRATIONS, forget_unanswered, purge_unanswered, record_unanswered
 from bot.store import Transaction
 
@@ -56,6 +58,10 @@ class QuestionIndex:
 
     knowledge: KnowledgeBase
     searcher: Searcher
+
+    def ask(self, text: str, top: int = TOP, region: str | None = None) -> Result:
+        """The answer to a question: direct answer, relevant items, or close topics."""
+        return self.searcher.ask(text, top, region)
 
     def search(self, text: str, top: int = TOP, region: str | None = None) -> list[Hit]:
         """The relevant items only (score at or above RELEVANT), best first."""
@@ -123,19 +129,17 @@ class QuestionsFeature(Feature):
         index: QuestionIndex = turn.part(self.name)
         region = turn.slots.get("region")
         region = region if isinstance(region, str) else None
-        hits = index.searcher.search(text, TOP, region)
-        relevant = [h for h in hits if h.score >= RELEVANT]
+        result = index.ask(text, TOP, region)
         t = turn.t
-        if relevant:
-            reply = self.answer(relevant, t)
+        if result.hits:
+            reply = self.answer(result.hits, t, result.direct)
         elif why is FreeText.SURE_ONLY:
             return False
         elif why is FreeText.UNEXPECTED and not looks_like_a_question(text):
             return False  # not a question: the engine asks the user to rephrase
         else:
-            nearby = [h for h in hits if h.score >= NEARBY]
             self.record(turn, index, text)
-            reply = self.no_answer(index.knowledge, nearby, region, t)
+            reply = self.no_answer(index.knowledge, result.nearby, result.region or region, t)
         turn.event("question", state=turn.conv.state)
         turn.reply(reply)
         turn.prompt()
@@ -157,8 +161,19 @@ class QuestionsFeature(Feature):
 
     # -- the replies ------------------------------------------------------------------------
 
-    def answer(self, hits: list[Hit], t: Translator) -> Outgoing:
-        lines = [t._("Voici ce que j'ai trouvé :")]
+    def answer(self, hits: list[Hit], t: Translator, direct: Direct | None = None) -> Outgoing:
+        lines = []
+        if direct is not None:
+            answer = direct.answer
+            lines.append(t._("Réponse : {text}").format(text=answer.render(t._)))
+            if answer.sources:
+                first = answer.sources[0]
+                lines.append(t._("Source : {text}").format(
+                    text=first.title + (f" — {first.url}" if first.url else "")))
+            lines.append("")
+            lines.append(t._("Pour aller plus loin :"))
+        else:
+            lines.append(t._("Voici ce que j'ai trouvé :"))
         for number, hit in enumerate(hits, 1):
             item = hit.item
             lines.append(f"{number}. {item.title}")

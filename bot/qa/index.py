@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.knowledge.model import Item, KnowledgeBase
 from bot.qa.normalize import STOP_WORDS, stem, words
@@ -22,16 +24,20 @@ from bot.qa.normalize import STOP_WORDS, stem, words
 FIELDS: dict[str, tuple[float, float]] = {
     "keywords": (8.0, 0.0),
     "title": (5.0, 0.3),
+    "questions": (2.0, 0.3),  # the questions of the item's direct answers (faq.yaml)
     "summary": (1.5, 0.5),
     "body": (1.0, 0.5),
     "extra": (0.5, 0.5),
 }
 K1 = 2.0  # weights and K1 tuned on tests/data/questions.yaml (docs/questions.md)
+# The fields that name an item or say what it answers: a match there anchors a question
+# in the knowledge base (bot.qa.search).
+STRONG_FIELDS = ("keywords", "title", "questions")
 _ACRONYM = re.compile(r"\b[A-ZÉ][A-ZÉ0-9+]{1,9}\b")
 
 
 def item_fields(kb: KnowledgeBase | None, it: Item) -> dict[str, str]:
-    """The text of each field of an item."""
+    """The text of each field of an item (its direct answers' questions included)."""
     keywords = [it.id.replace("_", " ").removeprefix("glossaire ")]
     if it.kind == "glossary":
         keywords.append(re.split(r"\s+[–—-]\s+|\s*\(", it.title, maxsplit=1)[0])
@@ -42,8 +48,10 @@ def item_fields(kb: KnowledgeBase | None, it: Item) -> dict[str, str]:
             keywords.append(label.texts.get("fr", ""))
     extra = [it.legal_basis or "", it.how_to_reach or "", it.audience or ""]
     extra += [source.title for source in it.sources]
+    questions = [q for a in (kb.answers.values() if kb else ()) if a.item == it.id
+                 for q in a.questions]
     return {"keywords": " ".join(keywords), "title": it.title, "summary": it.summary,
-            "body": it.body, "extra": " ".join(extra)}
+            "questions": " ".join(questions), "body": it.body, "extra": " ".join(extra)}
 
 
 def trigrams(term: str) -> set[str]:
@@ -53,7 +61,7 @@ def trigrams(term: str) -> set[str]:
 
 @dataclass
 class Index:
-    items: list[Item]
+    items: list[Any]  # knowledge items, or any documents (direct answers)
     postings: dict[str, list[tuple[int, float]]]  # stem -> [(item number, saturation)]
     idf: dict[str, float]
     max_idf: float  # the idf of a stem no item has
@@ -61,14 +69,24 @@ class Index:
     surface: frozenset[str]  # every folded word of the content (the known vocabulary)
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> Index:
+    def build(cls, kb: KnowledgeBase, fields: tuple[str, ...] = tuple(FIELDS)) -> Index:
+        """The index of the knowledge items, in id order (of some fields only, if given)."""
         items = sorted(kb.items.values(), key=lambda it: it.id)
+
+        def fields_of(it: Item) -> dict[str, str]:
+            return {k: v for k, v in item_fields(kb, it).items() if k in fields}
+
+        return cls.of_documents(items, fields_of, {k: FIELDS[k] for k in fields})
+
+    @classmethod
+    def of_documents(cls, items: list[Any], fields_of: Callable[[Any], dict[str, str]],
+                     weights: dict[str, tuple[float, float]]) -> Index:
         per_item: list[dict[str, Counter]] = []
-        lengths: dict[str, list[int]] = {name: [] for name in FIELDS}
+        lengths: dict[str, list[int]] = {name: [] for name in weights}
         surface: set[str] = set()
         for it in items:
             fields = {}
-            for name, text in item_fields(kb, it).items():
+            for name, text in fields_of(it).items():
                 folded = words(text)
                 surface.update(folded)
                 stems = [stem(w) for w in folded if w not in STOP_WORDS]
@@ -81,7 +99,7 @@ class Index:
         for number, fields in enumerate(per_item):
             weighted: dict[str, float] = defaultdict(float)
             for name, counts in fields.items():
-                weight, b = FIELDS[name]
+                weight, b = weights[name]
                 size = sum(counts.values())
                 norm = 1 - b + b * size / average[name]
                 for term, tf in counts.items():

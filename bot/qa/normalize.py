@@ -17,7 +17,7 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "`":
 _TOKEN = re.compile(r"[a-z0-9]+")
 _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f.](?=\d{3}\b)")  # « 23 000 » -> « 23000 »
 # Elided articles and pronouns: « l'ESS » -> « ess », « qu'est-ce » -> « est ce ».
-_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'")
+_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|lorsqu|puisqu|quoiqu)'")
 
 # Words that say what kind of answer is wanted (they are stop words for the topic):
 # a definition (the glossary first), an example, a contact.
@@ -40,7 +40,10 @@ merci mes moi mon n ne ni non nos notre nous o on ont ou oui par parce pas peu p
 plait plus pour pourquoi pourrait pouvons pouvez pouvoir puis puisque qu quand que quel quelle
 quelles quels qui quoi s sa sais sait sans savoir se selon ses si sil soit son sont suis sur svp
 t ta te tes toi ton tous tout toute toutes tres trop tu un une unes uns vers veux voila vos
-votre vous vu y dire dit sert servir fonctionne exactement
+votre vous vu y dire dit sert servir fonctionne exactement combien cb ki koi aujourd hui
+dure durent duree svp stp faudrait fallait voudrait voudraient voudrions
+souhaite souhaitons aimerait aimerions aller va vont allons prendre
+mettre faire fait trouver trouve nombre bjr slt salut concretement quoi
 what is the a an of to do does can how for in on and or what's whats which who why with
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
 
@@ -94,6 +97,11 @@ def _apply(word: str, rules: tuple[tuple[str, str, int], ...]) -> str:
     return word
 
 
+# Words the suffix rules would merge with unrelated ones (« montant » is not « monter »).
+EXCEPTIONS = {"montant": "montant", "montants": "montant", "aider": "aide", "aidez": "aide",
+              "aident": "aide", "aidons": "aide"}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The stem of one folded word; numbers and words of four letters are kept as they are.
@@ -103,6 +111,8 @@ def stem(word: str) -> str:
     """
     if len(word) <= 4 or not word.isalpha():
         return word
+    if word in EXCEPTIONS:
+        return EXCEPTIONS[word]
     word = _apply(word, PLURAL_RULES)
     if len(word) <= 4:
         return word

@@ -1,14 +1,19 @@
-"""Answer a question from the index: analyse it into concepts, then rank items (BM25F).
+"""Answer a question from the index: analyse it into concepts, rank items (BM25F), pick a
+direct answer, or abstain.
 
 A question becomes a list of *concepts*. A concept is one meaningful word, or a phrase of
 ``synonymes.yaml``, with its alternatives: the synonyms of its group, and for a word the
 index does not know, its likely spellings (edit distance) and completions (« interco »).
 An item earns, for each concept, the best of its alternatives (not their sum: three
 synonyms of one idea must not outweigh two ideas), weighted by the concept's rarity (idf).
+Context concepts (« notre EPCI », « 8 000 habitants », a place name) weigh little, so
+that the context of a long question does not drown its subject.
 
-The score of an item is the share of the question's weight it covers, between 0 and 1:
-a score of 0.6 means the item matches the words that carry 60 % of the question's
-meaning. Thresholds are set on that scale (see docs/questions.md for their calibration).
+The score of an item is the share of the question's weight it covers, between 0 and 1.
+A question is answered when its best item reaches ``RELEVANT`` — or ``FACTUAL`` when it
+asks for a fact (who, how much, which law, how long) that no direct answer holds, so that
+« budget de la CRESS Occitanie » is not answered with the CRESS's address. Thresholds
+were calibrated on the dev part of tests/data/questions_eval.yaml (docs/questions.md).
 """
 
 from __future__ import annotations
@@ -18,20 +23,49 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.knowledge.model import Item
+from bot.qa.answers import DirectAnswer
+from bot.qa.aspects import FACTUAL, asks_for_funding, aspects_of, drop_aspect_phrases
 from bot.qa.index import Index, trigrams
 from bot.qa.normalize import INTENTS, STOP_WORDS, stem, words
+from bot.qa.places import Gazetteer
 from bot.qa.synonyms import Phrase, Synonyms
 
 RELEVANT = 0.30  # an item at or above this answers the question (calibrated: docs)
+FACTUAL_RELEVANT = 0.45  # the same for a factual question without a direct answer
+NUMBER_RELEVANT = 0.75  # ... asking for a number (« combien... ») without a direct answer
 NEARBY = 0.12  # below RELEVANT, an item above this is a « close topic »
+DIRECT = 0.5  # a direct answer is shown from this score
 SYNONYM_WEIGHT = 0.9
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
+CORRECTED = 5  # shorter words are not corrected (« mère » is not « même »)
 INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... »: examples
+FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
 MATCHED = 0.3  # an item "has" a concept when it matches at least this much (for its idf)
 UNKNOWN_SHARE = 0.8  # weight of a word nothing matches, relative to the rarest word
-OTHER_REGION = 0.5  # a CRESS of another region than the user's
+ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au juste »)
+CONTEXT_SHARE = 0.25  # weight of a context word (place, « notre EPCI »), relative to others
+ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
+NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
+NAMED = 0.5  # an item is named when the question has this share of its name's words
+NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
+LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
+PERIPHERAL_SHARE = 0.5
+LONG_FACTOR = 1.0  # thresholds of long questions, whose context dilutes every score
+KEEP = 4  # in a long question, the concepts kept whole: the rarest found in names, titles...
+REDUCED = 0.4  # ... and the weight of the others
+OFF_TOPIC_MIN = 0.3  # a question this close to a topic of « hors_champ »...
+OFF_TOPIC_RATIO = 0.8  # ... and at least this close relative to its best item is refused
+OTHER_REGION = 0.5  # a contact of another region than the user's
 OWN_REGION = 1.2
+NAMED_REGION = 1.5  # a contact of the region the question names
+ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
+NO_ASPECT = 0.9  # a direct answer when the question names no aspect
+DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
+DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
+EXTRACT = 0.45  # a sentence of an item answers a factual question from this score
+EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
+                               "obligation", "eligibility"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +79,38 @@ class Concept:
     typed: str
     importance: float
     alternatives: list[tuple[Phrase, float]] = field(default_factory=list)
+    context: bool = False  # describes who asks, not what is asked
+    names: bool = False  # names an item (its id, term or acronym): set when ranked
 
 
 @dataclass
 class Analysis:
     concepts: list[Concept]
     intents: frozenset[str]  # kinds of item the wording asks for (glossary, example...)
+    aspects: frozenset[str] = frozenset()  # what it asks about its subject (bot.qa.aspects)
+    funding: bool = False  # asks for money: funding tools first
+    region: str | None = None  # the région of the places it names
+    local: tuple[str, ...] = ()  # stems of the communes or départements it names
+    named: dict[int, float] = field(default_factory=dict)  # item -> share of its name said
+    total: float = 0.0  # the sum of the concepts' importance, once ranked
+
+
+@dataclass(frozen=True, slots=True)
+class Direct:
+    answer: DirectAnswer
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a question gets: relevant items (the direct answer's first), or nothing and
+    the close topics."""
+
+    hits: list[Hit]
+    nearby: list[Hit]
+    direct: Direct | None
+    region: str | None  # named in the question
+    aspects: frozenset[str]
 
 
 def osa_distance(a: str, b: str, limit: int) -> int:
@@ -75,18 +135,37 @@ def osa_distance(a: str, b: str, limit: int) -> int:
 class Searcher:
     """Searches one index with one set of synonyms; immutable once built (thread-safe)."""
 
-    def __init__(self, index: Index, synonyms: Synonyms):
+    def __init__(self, index: Index, synonyms: Synonyms, answers: Index | None = None,
+                 places: Gazetteer | None = None, strong: Index | None = None,
+                 names: Index | None = None, sentences: Index | None = None):
         self.index = index
         self.synonyms = synonyms
+        self.answers = answers  # index of DirectAnswer documents
+        self.places = places
+        self.strong = strong  # the same items, their names, titles and questions only
+        self.names = names  # the same items, their names only (id, term, acronyms)
+        self.sentences = sentences  # the items' sentences that hold a fact (answers.py)
+        self.name_stems: list[set[str]] = [set() for _ in index.items]
+        for stem_, postings in (names.postings.items() if names else ()):
+            for number, _ in postings:
+                self.name_stems[number].add(stem_)
+        examples = dict(synonyms.off_topics)
+        self.off_topics = Index.of_documents(
+            list(examples), lambda topic: {"examples": " ".join(examples[topic])},
+            {"examples": (8.0, 0.0)})
         self.group_of: dict[Phrase, int] = {}
         for number, group in enumerate(synonyms.groups):
             for phrase in group:
                 self.group_of.setdefault(phrase, number)
-        self.longest_phrase = max((len(p) for p in self.group_of), default=1)
+        self.phrases = set(self.group_of) | set(synonyms.context)
+        self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         # Stems typos may be corrected into: the index's, and the one-word synonyms.
-        self.known = set(index.postings) | {p[0] for p in self.group_of if len(p) == 1}
+        self.known = (set(index.postings) | set(self.off_topics.postings)
+                      | {p[0] for p in self.group_of if len(p) == 1})
         self.grams: dict[str, set[str]] = defaultdict(set, {g: set(t) for g, t in
                                                             index.grams.items()})
+        for gram, stems in self.off_topics.grams.items():
+            self.grams[gram] |= stems
         for phrase in self.group_of:
             if len(phrase) == 1 and phrase[0].isalpha() and len(phrase[0]) >= 3:
                 for gram in trigrams(phrase[0]):
@@ -109,7 +188,7 @@ class Searcher:
         letters only a wrong or swapped letter is corrected, not a missing or extra one
         (« garbage » is not « garage »).
         """
-        if len(term) < 4 or not term.isalpha():
+        if len(term) < CORRECTED or not term.isalpha():
             return []
         found: dict[str, float] = {}
         completions = [t for t in self.known if len(t) > len(term) and t.startswith(term)]
@@ -135,8 +214,15 @@ class Searcher:
 
     def analyse(self, text: str) -> Analysis:
         folded = self.synonyms.rewrite(words(text))
+        aspects = aspects_of(folded)
+        folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
                             if any(w in marks for w in folded))
+        if "definition" in aspects:  # « qu'est-ce qu'un... »
+            intents |= {"glossary"}
+        places = self.places.find(text) if self.places else []
+        place_words = {w for place in places for w in place.words}
+        regions = {place.region for place in places}
         meaningful = [w for w in folded if w not in STOP_WORDS]
         stems = [stem(w) for w in meaningful]
         concepts: list[Concept] = []
@@ -145,63 +231,158 @@ class Searcher:
         while i < len(stems):
             for size in range(min(self.longest_phrase, len(stems) - i), 0, -1):
                 phrase = tuple(stems[i:i + size])
-                if phrase in self.group_of:
+                if phrase in self.phrases:
                     break
             else:
                 size, phrase = 1, (stems[i],)
+            typed = meaningful[i:i + size]
             i += size
             if phrase in seen:
                 continue
             seen.add(phrase)
-            if phrase in self.group_of or phrase[0] in self.index:
+            place = all(w in place_words for w in typed)
+            if place and phrase[0] not in self.index:
+                continue  # a place no item names: its région is what counts
+            context = phrase in self.synonyms.context or place or phrase[0].isdigit()
+            if (phrase in self.group_of or phrase[0] in self.index
+                    or phrase[0] in self.off_topics):
                 alternatives = self.expand(phrase, 1.0)
+            elif context:
+                alternatives = [(phrase, 1.0)]
             else:
                 alternatives = []
-                for candidate, weight in self.corrections(phrase[0], len(meaningful[i - 1])):
+                for candidate, weight in self.corrections(phrase[0], len(typed[0])):
                     alternatives += self.expand((candidate,), weight)
-            concepts.append(Concept(" ".join(phrase), 0.0, alternatives))
-        return Analysis(concepts, intents)
+            concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context))
+        return Analysis(concepts, intents, aspects, asks_for_funding(folded),
+                        regions.pop() if len(regions) == 1 else None,
+                        local=tuple(stem(w) for place in places if place.level != "region"
+                                    for w in place.words))
 
     # -- ranking ----------------------------------------------------------------------------
 
     def search(self, text: str, top: int | None = None, region: str | None = None) -> list[Hit]:
         """Items matching the question, best first, with their score (0..1)."""
-        analysis = self.analyse(text)
-        if not analysis.concepts:
+        hits = self.rank(self.analyse(text), region)
+        return hits[:top] if top else hits
+
+    def rank(self, analysis: Analysis, region: str | None = None) -> list[Hit]:
+        """Every matching item with its score; sets the concepts' importance."""
+        scores = self.weigh(analysis)
+        if not scores:
             return []
+        named = analysis.region
+        region = named or region
+        hits: list[tuple[float, Item]] = []
+        for number, score in scores.items():
+            item = self.index.items[number]
+            if analysis.named.get(number) == 1.0:
+                score *= NAME_BOOST
+            if item.kind in analysis.intents:
+                score *= INTENT_BOOST
+            if analysis.funding and item.kind == "funding":
+                score *= FUNDING_BOOST
+            if region and item.region:
+                if item.region == region:
+                    score *= NAMED_REGION if named else OWN_REGION
+                else:
+                    score *= OTHER_REGION
+            hits.append((score, item))
+        # Sorted before the score is capped at 1, so that boosts still order the best.
+        hits.sort(key=lambda h: (-h[0], h[1].kind != "glossary", h[1].id))
+        return [Hit(item, round(min(score, 1.0), 4)) for score, item in hits]
+
+    def weigh(self, analysis: Analysis) -> dict[int, float]:
+        """The share of the question's weight each item covers (0..1).
+
+        A concept weighs what it discriminates: the idf of the items that have it, so that
+        « mairie », whose synonyms are everywhere, weighs as little as « commune ». A word
+        no item has weighs much (a question about something else), less when another word
+        of the question names an item. Context words weigh little; in a long question, so
+        do words found only in the body of items.
+        """
         index = self.index
         n = len(index.items)
+        matches = [self.concept_matches(index, c) for c in analysis.concepts]
+        strength = [self.best_match(self.strong, c) for c in analysis.concepts]
+        self.name_items(analysis)
+        topical = [c for c in analysis.concepts if not c.context]
+        if not analysis.aspects and len(topical) == 1 and topical[0].names:
+            analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
+            analysis.intents |= {"glossary"}
+        if all(c.context for c in analysis.concepts):
+            for concept in analysis.concepts:  # « EPCI définition »: the context is the subject
+                said = {s for phrase, _ in concept.alternatives for s in phrase}
+                concept.context = not any(name and name <= said for name in self.name_stems)
+        topical = [c for c in analysis.concepts if not c.context]
+        anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
+                       if not c.context)
+        long = len(topical) >= LONG
         scores: dict[int, float] = defaultdict(float)
         total = 0.0
-        for concept in analysis.concepts:
-            best = self.concept_matches(concept)
-            # A concept weighs what it discriminates: the idf of the items that have it, so
-            # that « mairie », whose synonyms are everywhere, weighs as little as « commune ».
+        for concept, best, strong in zip(analysis.concepts, matches, strength, strict=True):
             having = sum(1 for value in best.values() if value >= MATCHED)
             if having:
                 concept.importance = math.log(1 + (n - having + 0.5) / (having + 0.5))
+                if concept.names:
+                    concept.importance = max(concept.importance, NAME_FLOOR)
+                elif (long or anchored) and strong < MATCHED:
+                    concept.importance *= PERIPHERAL_SHARE
             else:
                 concept.importance = UNKNOWN_SHARE * index.max_idf
+                if anchored:
+                    concept.importance *= ANCHORED_UNKNOWN
+            if concept.context:
+                concept.importance *= CONTEXT_SHARE
+        if long:  # query reduction: the subject of a long question is in the knowledge base
+            key = sorted((c for c in analysis.concepts if not c.context),
+                         key=lambda c: -c.importance * strength[analysis.concepts.index(c)])
+            for concept in key[KEEP:]:
+                concept.importance *= REDUCED
+        for concept, best in zip(analysis.concepts, matches, strict=True):
             total += concept.importance
             for number, value in best.items():
                 scores[number] += concept.importance * value
+        analysis.total = total
         if total <= 0:
-            return []
-        hits = []
-        for number, raw in scores.items():
-            item = index.items[number]
-            score = raw / total
-            if item.kind in analysis.intents:
-                score *= INTENT_BOOST
-            if region and item.kind == "contact" and item.region:
-                score *= OWN_REGION if item.region == region else OTHER_REGION
-            hits.append(Hit(item, round(min(score, 1.0), 4)))
-        hits.sort(key=lambda h: (-h.score, h.item.kind != "glossary", h.item.id))
-        return hits[:top] if top else hits
+            return {}
+        return {number: raw / total for number, raw in scores.items()}
 
-    def concept_matches(self, concept: Concept) -> dict[int, float]:
-        """For each item, how well its best alternative of the concept matches (0..1)."""
-        idf, postings, unknown = self.index.idf, self.index.postings, self.index.max_idf
+    def name_items(self, analysis: Analysis) -> None:
+        """The items the question names (most of the words of their id, term or acronym),
+        and the concepts that name them."""
+        said = [{s for phrase, _ in c.alternatives for s in phrase} for c in analysis.concepts]
+        everything = set().union(*said) if said else set()
+        analysis.named = {}
+        for number, name in enumerate(self.name_stems):
+            if name:
+                share = len(name & everything) / len(name)
+                if share >= NAMED:
+                    analysis.named[number] = share
+        for concept, stems in zip(analysis.concepts, said, strict=True):
+            concept.names = any(stems & self.name_stems[n] for n in analysis.named)
+
+    def best_match(self, index: Index | None, concept: Concept) -> float:
+        if index is None:
+            return 1.0
+        return max(self.concept_matches(index, concept).values(), default=0.0)
+
+    def off_topic(self, analysis: Analysis) -> float:
+        """How much of the question a topic of « hors_champ » covers (0..1)."""
+        if not self.off_topics.items or not analysis.total:
+            return 0.0
+        covered: dict[int, float] = defaultdict(float)
+        for concept in analysis.concepts:
+            if concept.names:
+                continue  # a question naming an item is about the knowledge base
+            for number, value in self.concept_matches(self.off_topics, concept).items():
+                covered[number] += concept.importance * value
+        return max(covered.values(), default=0.0) / analysis.total
+
+    @staticmethod
+    def concept_matches(index: Index, concept: Concept) -> dict[int, float]:
+        """For each document, how well its best alternative of the concept matches (0..1)."""
+        idf, postings, unknown = index.idf, index.postings, index.max_idf
         best: dict[int, float] = {}
         for phrase, weight in concept.alternatives:
             phrase_idf = sum(idf.get(s, unknown) for s in phrase)
@@ -214,3 +395,124 @@ class Searcher:
                 if value > best.get(number, 0.0):
                     best[number] = value
         return best
+
+    # -- the whole answer -------------------------------------------------------------------
+
+    def ask(self, text: str, top: int = 3, region: str | None = None) -> Result:
+        """Relevant items (best first, the direct answer's item first), a direct answer if
+        one fits, or no item and the close topics."""
+        analysis = self.analyse(text)
+        ranked = self.rank(analysis, region)
+        direct = self.direct_answer(analysis, ranked) or self.extract(analysis, ranked)
+        best = ranked[0].score if ranked else 0.0
+        factual = bool(analysis.aspects & FACTUAL)
+        needed = RELEVANT
+        if direct is None and "howmuch" in analysis.aspects:
+            needed = NUMBER_RELEVANT  # numbers come from direct answers, not from guesses
+        elif direct is None and factual:
+            needed = FACTUAL_RELEVANT
+        off = self.off_topic(analysis)
+        if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * best:
+            direct, best = None, 0.0  # closer to what the bot is not for
+        if "howmuch" in analysis.aspects and analysis.local and not self.speaks_of(
+                direct, analysis.local):
+            direct, best = None, 0.0  # a local figure (« combien de SCIC dans le Cantal »)
+        if "specific" in analysis.aspects and not self.holds_specific(analysis, direct):
+            direct, best = None, 0.0  # the budget, address or head of one organisation
+        if all(c.context for c in analysis.concepts):
+            direct, best = None, 0.0  # only who asks, nothing asked (« le maire de Lyon »)
+        if sum(1 for c in analysis.concepts if not c.context) >= LONG:
+            needed *= LONG_FACTOR
+        if (direct is None and best < needed) or not ranked:
+            nearby = [h for h in ranked[:top] if h.score >= NEARBY]
+            return Result([], nearby, None, analysis.region, analysis.aspects)
+        hits = [h for h in ranked if h.score >= RELEVANT]
+        if direct is not None:
+            own = next((h for h in ranked if h.item.id == direct.answer.item.id),
+                       Hit(direct.answer.item, direct.score))
+            hits = [own] + [h for h in hits if h.item.id != own.item.id]
+        return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
+
+    def speaks_of(self, direct: Direct | None, stems: tuple[str, ...]) -> bool:
+        """Whether the item of a direct answer names these places (« à Rennes »)."""
+        if direct is None:
+            return False
+        numbers = {n for s in stems for n, _ in self.index.postings.get(s, ())}
+        return any(self.index.items[n].id == direct.answer.item.id for n in numbers)
+
+    def holds_specific(self, analysis: Analysis, direct: Direct | None) -> bool:
+        """Whether a direct answer holds the fact of one organisation the question asks:
+        an answer written for it, or how to reach a contact the question names
+        (« adresse de la CRESS Bretagne »), not any item near the subject."""
+        if direct is None:
+            return False
+        if "specific" in direct.answer.aspects:
+            return True
+        if direct.answer.item.kind != "contact":
+            return False
+        return any(self.index.items[n].id == direct.answer.item.id and share == 1.0
+                   for n, share in analysis.named.items())
+
+    def extract(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
+        """When no written answer fits a factual question, the sentence of one of the best
+        items that holds that kind of fact (a figure, a date, a law) and matches the
+        question best: the item's own words, under its sources."""
+        asked = analysis.aspects & EXTRACTED_ASPECTS
+        if self.sentences is None or not asked or not ranked or not analysis.total:
+            return None
+        items = {h.item.id: h.score for h in ranked[:3]
+                 if h.score >= DIRECT_ITEM_SHARE * ranked[0].score}
+        coverage: dict[int, float] = defaultdict(float)
+        for concept in analysis.concepts:
+            for number, value in self.concept_matches(self.sentences, concept).items():
+                coverage[number] += concept.importance * value
+        best: Direct | None = None
+        for number, covered in coverage.items():
+            answer: DirectAnswer = self.sentences.items[number]
+            item_score = items.get(answer.item.id)
+            if item_score is None or not answer.aspects & asked:
+                continue
+            score = 0.5 * item_score + 0.5 * min(covered / analysis.total, 1.0)
+            if best is None or score > best.score:
+                best = Direct(answer, round(score, 4))
+        return best if best is not None and best.score >= EXTRACT else None
+
+    def direct_answer(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
+        """The direct answer that best fits the question's subject and aspect, if any."""
+        if self.answers is None or not analysis.concepts or not ranked:
+            return None
+        # Only about the best items: the answer must speak of what the list shows.
+        item_scores = {h.item.id: h.score for h in ranked[:10]
+                       if h.score >= DIRECT_ITEM_SHARE * ranked[0].score}
+        total = sum(c.importance for c in analysis.concepts)
+        if total <= 0:
+            return None
+        coverage: dict[int, float] = defaultdict(float)
+        required: list[set[int]] = []  # a direct answer speaks of what the question names
+        for concept in analysis.concepts:
+            matched = self.concept_matches(self.answers, concept)
+            for number, value in matched.items():
+                coverage[number] += concept.importance * value
+            if concept.names and not concept.context:
+                required.append({n for n, value in matched.items() if value >= MATCHED})
+        best: Direct | None = None
+        for number, covered in coverage.items():
+            answer: DirectAnswer = self.answers.items[number]
+            item_score = item_scores.get(answer.item.id)
+            if item_score is None or not all(number in names for names in required):
+                continue
+            score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
+            if item_score >= 0.9 * ranked[0].score:
+                score += DIRECT_TOP
+            if answer.label and not analysis.aspects & answer.aspects:
+                continue  # a field (legal basis, audience...) answers only when asked
+            if analysis.aspects:
+                if "definition" in analysis.aspects - answer.aspects:
+                    continue  # « c'est quoi... »: the entry's own summary answers
+                if not analysis.aspects & answer.aspects:
+                    score *= ASPECT_MISMATCH
+            else:
+                score *= NO_ASPECT
+            if best is None or score > best.score:
+                best = Direct(answer, round(score, 4))
+        return best if best is not None and best.score >= DIRECT else None

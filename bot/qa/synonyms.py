@@ -1,6 +1,6 @@
 """``content/synonymes.yaml``: the vocabulary of questions, kept by administrators.
 
-Two sections:
+Four sections:
 
 ``synonymes``
     groups of equivalent words or phrases (« commande publique », « marchés publics »,
@@ -8,6 +8,13 @@ Two sections:
 ``abreviations``
     one-way rewrites of what people type into what they mean (« c koi » -> « c'est
     quoi », « asso » -> « association »), applied before anything else.
+``contexte``
+    words that describe who asks rather than what is asked (« notre EPCI », « commune
+    rurale », « habitants »): they count little in a question, so that a long question's
+    context does not drown its subject.
+``hors_champ``
+    what the bot is not for, by topic, with example questions (« météo », « état
+    civil »...): a question closer to one of them than to any item is refused honestly.
 
 Every problem names ``file:line:column``, like the rest of the content.
 """
@@ -29,7 +36,7 @@ from bot.yamlsrc import (
 )
 
 SYNONYMS_FILE = "synonymes.yaml"
-SECTIONS = ("synonymes", "abreviations")
+SECTIONS = ("synonymes", "abreviations", "contexte", "hors_champ")
 
 Phrase = tuple[str, ...]
 
@@ -40,6 +47,8 @@ class Synonyms:
 
     rewrites: dict[Phrase, Phrase] = field(default_factory=dict)
     groups: tuple[tuple[Phrase, ...], ...] = ()
+    context: frozenset[Phrase] = frozenset()  # stems of context words and phrases
+    off_topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (topic, example questions)
 
     @property
     def longest_rewrite(self) -> int:
@@ -149,7 +158,38 @@ def parse_synonyms(document, path_name: str) -> tuple[Synonyms, list[Problem]]:
                                             "once accents and case are ignored)"))
             continue
         rewrites[typed_words] = meaning_words
-    return Synonyms(rewrites, tuple(groups)), problems
+    context: set[Phrase] = set()
+    raw_context = document.get("contexte")
+    if raw_context is not None and not isinstance(raw_context, MarkedList):
+        problems.append(Problem(document.at("contexte"), "'contexte' must be a list of words "
+                                "or phrases: [commune, habitants, zone rurale]"))
+        raw_context = None
+    for i, entry in enumerate(raw_context or []):
+        text = _text(entry, raw_context.at(i), "a context word", problems)
+        if text is None:
+            continue
+        stems = tuple(terms(text))
+        if not stems:
+            problems.append(Problem(raw_context.at(i), f"'{text}' has only common words and "
+                                                       "is already ignored"))
+            continue
+        context.add(stems)
+    off_topics: list[tuple[str, tuple[str, ...]]] = []
+    raw_topics = document.get("hors_champ")
+    if raw_topics is not None and not isinstance(raw_topics, MarkedDict):
+        problems.append(Problem(document.at("hors_champ"), "'hors_champ' must map a topic to "
+                                "example questions: « météo: [quel temps demain, ...] »"))
+        raw_topics = None
+    for topic, examples in (raw_topics or {}).items():
+        at = raw_topics.at(topic)
+        if not isinstance(examples, MarkedList) or not examples:
+            problems.append(Problem(at, f"the topic '{topic}' needs a list of example "
+                                        "questions: [question, autre question]"))
+            continue
+        texts = [_text(e, examples.at(i), "an example question", problems)
+                 for i, e in enumerate(examples)]
+        off_topics.append((str(topic), tuple(t for t in texts if t)))
+    return Synonyms(rewrites, tuple(groups), frozenset(context), tuple(off_topics)), problems
 
 
 def load_synonyms(path: Path, root: Path | None = None) -> tuple[Synonyms, list[Problem]]:

@@ -1,0 +1,151 @@
+"""Direct answers: the 1-3 sentences shown first, before the items that explain more.
+
+Two sources, both tied to an item and carrying that item's (or their own) sources:
+
+- ``content/faq.yaml`` (:class:`~bot.knowledge.model.Answer`): written for the recurring
+  questions of an item (« le DLA est-il payant ? » → « Non, gratuit pour la structure... »);
+- the item's own fields, which already answer a question: its legal basis (« quelle
+  loi ? »), who may use it (``audience``), how to reach it (``how_to_reach``), who carries
+  it in the collectivité (``carried_by``) and its cost (``cost``).
+
+A question gets the direct answer whose item matches its subject and whose questions
+match its aspect (:mod:`bot.qa.aspects`): « qui délivre l'agrément ESUS » → the answer to
+« qui délivre... », not the one to « combien de temps dure... ».
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.i18n import N_
+from bot.knowledge.model import Item, KnowledgeBase, Source
+from bot.qa.aspects import aspects_of
+from bot.qa.index import Index, item_fields
+from bot.qa.normalize import words
+
+# field of an item -> (the questions it answers, the label shown before it)
+FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "legal_basis": (("quelle est la base légale, quel texte de loi, quel article, quel "
+                     "décret, quel cadre juridique",), N_("Base légale : {text}")),
+    "audience": (("qui peut en bénéficier, pour qui, à quel public, éligible, "
+                  "éligibilité, concerné",), N_("Pour qui : {text}")),
+    "how_to_reach": (("comment y accéder, comment faire la demande, qui contacter, "
+                      "comment candidater, démarche, comment contacter, coordonnées",),
+                     N_("Comment y accéder : {text}")),
+    "carried_by": (("qui porte le projet dans la collectivité, quel service, quel élu",),
+                   N_("Qui le porte : {text}")),
+    "cost": (("combien ça coûte, quel coût, quel budget, quel montant",),
+             N_("Coût indicatif : {text}")),
+}
+# What a sentence holds when it answers an aspect (tried on the sentence as written).
+ASPECT_CLUES: dict[str, re.Pattern[str]] = {
+    "howmuch": re.compile(r"\d[\d\s ,.]*\s*(?:%|€|M€|Md€|millions?|milliards?|places?|"
+                          r"heures?|habitants|lauréats|territoires|structures|projets|"
+                          r"communes|salariés|emplois)|\b\d{2,}\b"),
+    "howlong": re.compile(r"\b(?:19|20)\d\d\b|\b\d+\s*(?:ans?|mois|années?)\b|"
+                          r"\bjusqu'|\bdurée\b|\btous les\b"),
+    "legal": re.compile(r"\b(?:loi|décret|article|art\.|code|règlement|ordonnance|"
+                        r"circulaire|directive)\b|\bL\s?\d{3,4}"),
+    "who": re.compile(r"\b(?:par|auprès|préfet|région|département|commune|État|ministère|"
+                      r"conseil|agence)\b"),
+    "free": re.compile(r"\b(?:gratuit\w*|payant\w*|coût\w*|prix)\b"),
+    "compatible": re.compile(r"\b(?:cumul\w*|à la fois|combin\w*|compatible\w*|"
+                             r"s'ajoute\w*)\b"),
+    "obligation": re.compile(r"\b(?:obligatoire\w*|oblig\w*|doi\w+|impos\w+)\b"),
+    "eligibility": re.compile(r"\b(?:s'adresse\w*|réservé\w*|éligible\w*|"
+                              r"bénéficiaires?|ouvert\w*)\b"),
+}
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-ÝÉ«(0-9])")
+MAX_SENTENCE = 400
+
+
+def item_sentences(item: Item) -> list[str]:
+    """The sentences of an item's summary and body, each an answer candidate."""
+    found = []
+    for text in (item.summary, item.body):
+        for sentence in _SENTENCE.split(" ".join(text.split())):
+            sentence = sentence.strip()
+            if 30 <= len(sentence) <= MAX_SENTENCE:
+                found.append(sentence)
+    return found
+
+
+def sentence_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
+    """Every sentence of the items as a possible direct answer (the item's own words, under
+    its own sources): used when no written answer fits a question that asks a fact."""
+    found = []
+    for item in sorted(kb.items.values(), key=lambda it: it.id):
+        for number, sentence in enumerate(item_sentences(item)):
+            aspects = frozenset(a for a, clue in ASPECT_CLUES.items() if clue.search(sentence))
+            if aspects:
+                found.append(DirectAnswer(f"{item.id}#{number}", item, (), sentence,
+                                          item.sources, None, aspects))
+    return found
+
+
+def sentence_index(answers: list[DirectAnswer]) -> Index:
+    return Index.of_documents(answers, lambda a: {"text": a.text}, {"text": (3.0, 0.3)})
+
+
+# Fields of a direct answer document and their weights (see bot.qa.index.FIELDS)
+ANSWER_FIELDS: dict[str, tuple[float, float]] = {
+    "questions": (3.0, 0.3),
+    "text": (1.0, 0.5),
+    "item": (2.0, 0.3),  # the keywords and title of the item it belongs to
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DirectAnswer:
+    id: str
+    item: Item
+    questions: tuple[str, ...]
+    text: str  # as written in the content (French)
+    sources: tuple[Source, ...]
+    label: str | None = None  # for an answer drawn from a field: « Base légale : {text} »
+    aspects: frozenset[str] = frozenset()
+
+    def render(self, gettext: Callable[[str], str]) -> str:
+        """The answer as shown, its label (if any) in the user's language."""
+        return gettext(self.label).format(text=self.text) if self.label else self.text
+
+
+def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
+    """Every direct answer of a knowledge base: faq.yaml's, then the items' fields."""
+    found: list[DirectAnswer] = []
+    for answer in kb.answers.values():
+        item = kb.items.get(answer.item)
+        if item is None:
+            continue
+        found.append(DirectAnswer(answer.id, item, answer.questions, answer.text,
+                                  answer.sources or item.sources, None,
+                                  _aspects(answer.questions)))
+    for item in kb.items.values():
+        for name, (questions, label) in FIELD_ANSWERS.items():
+            value = getattr(item, name)
+            if value and item.kind != "example":
+                found.append(DirectAnswer(f"{item.id}:{name}", item, questions, value,
+                                          item.sources, label, _aspects(questions)))
+    return found
+
+
+def _aspects(questions: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(aspects_of(words(q)) for q in questions))
+
+
+def answer_index(kb: KnowledgeBase, answers: list[DirectAnswer]) -> Index:
+    """The index of direct answers: their questions, text, and their item's name."""
+    keys: dict[str, str] = {}
+
+    def fields(answer: DirectAnswer) -> dict[str, str]:
+        item = answer.item
+        if item.id not in keys:
+            own = item_fields(kb, item)
+            keys[item.id] = own["keywords"] + " " + own["title"]
+        return {"questions": " ".join(answer.questions),
+                "text": answer.text if answer.label is None else "",
+                "item": keys[item.id]}
+
+    return Index.of_documents(answers, fields, ANSWER_FIELDS)

@@ -1,0 +1,120 @@
+"""Places named in a question: « qui contacter à Brest », « une commune de la Creuse »,
+« dans le 93 », « CRESS PACA » → the INSEE code of their région.
+
+The gazetteer is built once per content version from the territory index that the
+knowledge feature already loads (:func:`bot.knowledge.profile.load_territories`, cached):
+the régions (with their usual short names), the départements (names, and numbers after
+« le », « du », « dans le »), and the communes of at least ``MIN_POPULATION`` inhabitants
+(the most populated wins among homonyms). A name that is also a common word (« somme »,
+« cher », « lot », or any word the content writes in lower case) counts only when the
+question writes it with a capital.
+
+A place is context, not subject: the search gives its words little weight and uses its
+région to put that région's contacts first (:mod:`bot.qa.search`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.qa.normalize import STOP_WORDS, fold, words
+
+MIN_POPULATION = 2_000
+LONGEST = 6  # words in a place name looked up (« provence alpes cote d azur »)
+REGION_ALIASES: dict[str, str] = {
+    "paca": "93", "region sud": "93", "idf": "11", "ile de france": "11", "aura": "84",
+    "bfc": "27", "hdf": "32", "nouvelle aquitaine": "75", "brittany": "53",
+    "normandy": "28", "corsica": "94", "french guiana": "03", "reunion": "04",
+    "la reunion": "04", "ile de la reunion": "04", "grand est": "44", "alsace": "44",
+    "lorraine": "44", "champagne ardenne": "44", "bourgogne": "27", "franche comte": "27",
+    "auvergne": "84", "rhone alpes": "84", "midi pyrenees": "76", "languedoc": "76",
+    "languedoc roussillon": "76", "poitou charentes": "75", "limousin": "75",
+    "aquitaine": "75", "picardie": "32", "nord pas de calais": "32", "centre": "24",
+}
+# Short or common words that are also places: only with a capital (« la Somme »).
+COMMON = frozenset({"cher", "lot", "var", "nord", "ain", "orne", "somme", "manche", "vienne",
+                    "marne", "loire", "eure", "centre", "sud", "est", "ouest", "gard", "aube",
+                    "tarn", "gers", "aude", "indre", "meuse", "creuse", "doubs", "oise",
+                    "yonne", "landes", "vosges", "ardennes", "charente", "sevres", "lens",
+                    "sens", "orange", "vire", "bourg", "mer", "bar", "ville", "reunion",
+                    "paris"})
+_NUMBER = re.compile(r"\b(?:dans le|le|du|en)\s+(\d{2}|2a|2b|97[1-6])\b(?!\s*(?:%|€|\$|\d|"
+                     r"pour ?cent|euros?\b|ans?\b|m\b|k\b|millions?\b|habitants\b|hab\b|"
+                     r"fois\b|jours?\b|heures?\b|mois\b))")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    region: str  # INSEE region code
+    words: tuple[str, ...]  # the folded words of the question that name it
+    level: str = "region"  # region, departement or commune
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    names: Mapping[tuple[str, ...], tuple[str, str]]  # folded words -> (region, level)
+    needs_capital: frozenset[tuple[str, ...]]
+    departements: Mapping[str, str]  # département code (lower case) -> region code
+
+    @classmethod
+    def build(cls, territories: Iterable, regions: Mapping[str, Iterable[str]],
+              lower_case_words: Iterable[str] = ()) -> Gazetteer:
+        """``territories``: :class:`~bot.knowledge.territory.Territory` objects;
+        ``regions``: code -> its names; ``lower_case_words``: words the content writes
+        in lower case (they need a capital to be taken for a place)."""
+        common = set(COMMON) | set(lower_case_words) | set(STOP_WORDS)
+        names: dict[tuple[str, ...], tuple[int, str, str]] = {}
+        departements: dict[str, str] = {}
+
+        def add(name: str, region: str, rank: int, level: str) -> None:
+            key = tuple(words(name))
+            if key and (key not in names or names[key][0] < rank):
+                names[key] = (rank, region, level)
+
+        for territory in territories:
+            if territory.departement_code.lower() not in departements:
+                departements[territory.departement_code.lower()] = territory.region_code
+                add(territory.departement_name, territory.region_code, 10**9, "departement")
+            if territory.kind == "commune" and (territory.population or 0) >= MIN_POPULATION:
+                add(territory.name, territory.region_code, territory.population or 0,
+                    "commune")
+        for code, labels in regions.items():
+            for label in labels:
+                add(label, code, 10**10, "region")
+        for alias, code in REGION_ALIASES.items():
+            add(alias, code, 10**10, "region")
+        needs_capital = frozenset(k for k in names if len(k) == 1 and k[0] in common)
+        return cls({k: (region, level) for k, (_, region, level) in names.items()},
+                   needs_capital, departements)
+
+    def find(self, text: str) -> list[Place]:
+        """The places a question names, in order."""
+        folded = words(text)
+        capitalised = {fold(w) for w in re.findall(r"\b[A-ZÀ-Ý][\w-]*", text)}
+        places: list[Place] = []
+        i = 0
+        while i < len(folded):
+            for size in range(min(LONGEST, len(folded) - i), 0, -1):
+                key = tuple(folded[i:i + size])
+                found = self.names.get(key)
+                if found is None:
+                    continue
+                if key in self.needs_capital and key[0] not in capitalised:
+                    continue
+                places.append(Place(found[0], key, found[1]))
+                i += size
+                break
+            else:
+                i += 1
+        for match in _NUMBER.finditer(fold(text)):
+            region = self.departements.get(match.group(1).lstrip("0").zfill(2))
+            if region:
+                places.append(Place(region, (match.group(1),), "departement"))
+        return places
+
+    def region_of(self, text: str) -> str | None:
+        """The région of the places a question names, if they agree on one."""
+        regions = {place.region for place in self.find(text)}
+        return regions.pop() if len(regions) == 1 else None
