@@ -60,6 +60,7 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                   "conseil_departemental":
                                       "le conseil départemental d'Ille-et-Vilaine",
                                   "conseil_regional": "le conseil régional de Bretagne",
+                                  "lieux": ["200039022"],
                                   "etape": "identifier"}
     assert "CRESS Bretagne" in text, "the CRESS of the territory's region is recommended"
     documents = [reply.document for reply in chat.replies if reply.document]

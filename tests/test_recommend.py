@@ -46,12 +46,18 @@ def test_restrictions_leave_items_out(kb):
     ranked = kb.scoring.rank(kb.of_kind("lever"), profile, 100)
     assert ranked, "some levers apply"
     for r in ranked:
-        for dimension, value in (("steps", "identifier"), ("collectivites", "commune"),
-                                 ("sizes", "petite")):
+        for dimension, value in (("collectivites", "commune"), ("sizes", "petite")):
             allowed = r.item.restricts(dimension)
             assert allowed is None or value in allowed, (r.item.id, dimension)
         contexts = r.item.restricts("contexts")
         assert contexts is None or "rural" in contexts
+        assert r.matched, "an item that shares nothing with the profile is never shown"
+    # A lever of another step may still come, for the profile's themes, after those of its
+    # step that share as much.
+    other_step = [r for r in ranked if "identifier" not in (r.item.restricts("steps") or {
+        "identifier"})]
+    assert all(dict(r.matched).get("themes") or dict(r.matched).get("contexts")
+               or dict(r.matched).get("collectivites") for r in other_step)
     regional = [i.id for i in kb.of_kind("lever") if i.restricts("collectivites") == {"region"}]
     assert regional and not set(regional) & {r.item.id for r in ranked}
 
@@ -117,7 +123,7 @@ def test_size_classes_follow_the_bounds_in_scoring_yaml(kb):
 
 def test_scoring_file_mistakes_are_located(tmp_path: Path, kb):
     text = (CONTENT / "scoring.yaml").read_text(encoding="utf-8")
-    broken = text.replace("  theme: 2 ", "  theme: deux ")
+    broken = text.replace("  theme: 3 ", "  theme: trois ")
     broken = re.sub(r"(?m)^ *rural: .*\n", "", broken)
     broken = broken.replace("  petite: {max: 3499}", "  petites: {max: 3499}")
     broken = broken.replace('en: "Because {reasons}."', 'en: "Because."')
@@ -126,8 +132,8 @@ def test_scoring_file_mistakes_are_located(tmp_path: Path, kb):
     rules, problems = load_scoring(path, tmp_path, kb.vocabularies)
     assert rules is None
     messages = [str(p) for p in problems]
-    line_of = {needle: text.index(needle) for needle in ("  theme: 2",)}
-    theme_line = text[:line_of["  theme: 2"]].count("\n") + 1
+    line_of = {needle: text.index(needle) for needle in ("  theme: 3",)}
+    theme_line = text[:line_of["  theme: 3"]].count("\n") + 1
     assert any(m.startswith(f"scoring.yaml:{theme_line}:") and "weight 'theme'" in m
                for m in messages), messages
     assert any("unknown size class 'petites'. Did you mean 'petite'?" in m for m in messages)
@@ -185,30 +191,67 @@ def test_plan_cli_writes_markdown_and_html(tmp_path: Path):
     assert missing_step.returncode == 2 and "step" in missing_step.stderr
 
 
-EVALUATION_TARGET = 0.85  # share of the expected levers found in the top 5
+# The blind expert set (tests/data/profiles_eval.yaml, written before any output was seen):
+# the share of expectation groups found in the top 5 of their kind, on the split never tuned
+# on. Measured 83.5 % after the ranking of issue 15 (from 71.7 %); the issue's target is 92 %.
+BLIND_TARGET = 0.82
+MAX_AVOID_HITS = 3  # ids an expert says must not be shown (another region's CRESS...)
 
 
-def test_expert_evaluation_set(kb, capsys):
-    import yaml
+def test_blind_expert_evaluation_set(kb, capsys):
+    from bot.knowledge.evaluation import evaluate, load_cases, territory_places
 
-    data = yaml.safe_load((Path(__file__).parent / "data" / "profiles.yaml").read_text("utf-8"))
-    profiles = data["profiles"]
-    assert len(profiles) >= 25
-    found = expected = 0
-    misses = []
-    for case in profiles:
-        unknown = [i for i in case["expected"] if i not in kb.items]
-        assert not unknown, f"{case['name']}: unknown ids {unknown}"
-        profile = Profile(case["type"], frozenset(case.get("contexts", [])),
-                          frozenset(case.get("themes", [])), case["step"], None,
-                          case.get("size"))
-        top = [r.item.id for r in recommendations(kb, profile)["lever"]]
-        assert len(top) == 5, case["name"]
-        hits = [i for i in case["expected"] if i in top]
-        found, expected = found + len(hits), expected + len(case["expected"])
-        misses += [f"{case['name']}: {i}" for i in case["expected"] if i not in top]
-    share = found / expected
+    cases = load_cases(Path(__file__).parent / "data" / "profiles_eval.yaml",
+                       territory_places(CONTENT))
+    assert len(cases) >= 80
+    figures = evaluate(kb, cases, show=())
     with capsys.disabled():
-        print(f"\nrecommendations: {found}/{expected} expected levers in the top 5 "
-              f"({share:.1%}) over {len(profiles)} profiles")
-    assert share >= EVALUATION_TARGET, "\n".join(misses)
+        for split in ("tune", "test"):
+            print(f"\nrecommendations, {split} split: {figures[split]}")
+    blind = figures["test"]
+    assert blind.share >= BLIND_TARGET, str(blind)
+    assert blind.avoid_hits <= MAX_AVOID_HITS, str(blind)
+
+
+def test_reasons_agree_with_the_item_and_never_double_the_conjunction(kb):
+    t = translator("fr")
+    profile = Profile("commune", frozenset(), frozenset({"alimentation", "culture-tourisme"}),
+                      "soutenir", "53")
+    cress = next(r for r in kb.scoring.rank(kb.of_kind("contact"), profile, 5)
+                 if r.item.region == "53")
+    assert "elle agit dans votre région, Bretagne" in kb.scoring.reason(cress, t)
+    both = [r for r in kb.scoring.ranked(kb.of_kind("lever"), profile)
+            if dict(r.matched).get("themes") == ("alimentation", "culture-tourisme")]
+    assert both, "a lever serves both themes"
+    reason = kb.scoring.reason(both[0], t)
+    assert "l'alimentation ainsi que la culture et le tourisme" in reason, reason
+    assert " et la culture et " not in reason
+
+
+def test_near_duplicates_share_one_place_and_come_as_see_also(kb):
+    profile = Profile("commune", frozenset(), frozenset({"culture-tourisme"}), "soutenir")
+    top, see_also = kb.scoring.rank_with_see_also(kb.of_kind("funding"), profile, 5)
+    families = [r.item.family for r in top if r.item.family]
+    assert len(families) == len(set(families)), "one item per family in a top list"
+    assert any(r.item.family == "tiers-lieux" for r in top)
+    assert [r.item.family for r in see_also] and all(r.item.family == "tiers-lieux"
+                                                     for r in see_also)
+
+
+def test_an_example_is_not_shown_to_its_own_collectivite(kb):
+    profile = Profile("commune", frozenset({"urbain"}), frozenset(), "ancrer", "44",
+                      "grande", places=frozenset({"67482"}))
+    shown = {r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 10)}
+    assert "strasbourg_conseil_ess" not in shown
+    elsewhere = {r.item.id for r in kb.scoring.rank(
+        kb.of_kind("example"), Profile("commune", frozenset({"urbain"}), frozenset(),
+                                       "ancrer", "44", "grande"), 10)}
+    assert "strasbourg_conseil_ess" in elsewhere
+
+
+def test_ties_do_not_fall_to_the_alphabet_when_one_item_fits_better(kb):
+    profile = Profile("commune", frozenset(), frozenset({"petite-enfance-jeunesse"}), "soutenir")
+    ranked = kb.scoring.ranked(kb.of_kind("funding"), profile)
+    order = [r.item.id for r in ranked]
+    # Both CAF items share the theme and the step; the one for petite enfance only fits better.
+    assert order.index("caf_petite_enfance") < order.index("caf_evs")

@@ -53,19 +53,24 @@ class Figures:
                 f"groups with no item in content: {self.missing_content}")
 
 
-def load_cases(path: Path, region_of: Any = None) -> list[Case]:
-    """The profiles of the set; ``region_of(territory text) -> region code | None`` fills the
-    region of a profile that names a place but no region (explicit fields win)."""
+def load_cases(path: Path, place_of: Any = None) -> list[Case]:
+    """The profiles of the set, as their fields say (explicit fields win over the place).
+
+    ``place_of(territory text) -> (region code | None, own codes)`` reads the place a profile
+    names: its region fills a missing one, its codes keep its own projects out of examples.
+    """
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases = []
     for raw in data["profiles"]:
-        region = raw.get("region")
-        if region is None and raw.get("territory") and region_of is not None:
-            region = region_of(raw["territory"])
+        region, places = raw.get("region"), frozenset[str]()
+        if raw.get("territory") and place_of is not None:
+            found_region, codes = place_of(raw["territory"])
+            region = region or found_region
+            places = frozenset(codes)
         profile = Profile(raw["type"], frozenset(raw.get("contexts") or ()),
                           frozenset(raw.get("themes") or ()), raw["step"], region,
                           raw.get("size"), raw.get("territory"),
-                          frozenset(raw.get("programmes") or ()))
+                          frozenset(raw.get("programmes") or ()), places)
         expect = {kind: tuple(tuple(group) for group in groups)
                   for kind, groups in (raw.get("expect") or {}).items()}
         cases.append(Case(raw["name"], raw["split"], profile, expect,
@@ -108,3 +113,19 @@ def evaluate(kb: KnowledgeBase, cases: Iterable[Case],
                 if case.split in shown:
                     figures.details.append(f"{case.name}: avoid {avoided} is shown")
     return results
+
+
+def territory_places(content_dir: Path) -> Any:
+    """``place_of`` for :func:`load_cases`, from the territory index of ``content_dir``."""
+    from bot.knowledge.profile import find_territories, load_territories, own_places
+    from bot.knowledge.territory import default_territory_path
+
+    index = load_territories(default_territory_path(content_dir))
+
+    def place_of(text: str) -> tuple[str | None, list[str]]:
+        found = find_territories(index, text)
+        if not found:
+            return None, []
+        return found[0].region_code or None, own_places(found[0])
+
+    return place_of

@@ -37,7 +37,7 @@ VOCABULARIES = (*APPLICABILITY.values(), "regions")
 ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
              "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
              "how_to", "first_action", "carried_by", "cost", "indicators", "family", "gender",
-             "plural", "review_by")
+             "plural", "review_by", "places")
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
 MAX_SUMMARY = 300
@@ -45,6 +45,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 FAMILY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FIRST_ACTION = 200
+PLACE_CODE = re.compile(r"^(?:\d[0-9AB]\d{3}|\d{9}|\d{2,3}|2[AB]|6AE)$")
 ANSWER_KEYS = ("id", "item", "questions", "answer", "sources", "last_checked")
 MAX_ANSWER = 400  # a direct answer is 1-3 sentences; the item says the rest
 
@@ -287,7 +288,15 @@ class _ItemParser:
         plural = node.get("plural", False)
         if not isinstance(plural, bool):
             check.error(node.at("plural"), "'plural' is true or false")
+        places = check.text_list(node, "places", what)
+        bad = [code for code in places if not PLACE_CODE.match(code)]
+        if bad:
+            check.error(node.at("places"), f"'places' of {what} takes codes: the INSEE code of a "
+                                           "commune (« 67482 »), a département (« 23 », "
+                                           "« 2A », « 974 ») or a région (« 44 »), or the "
+                                           f"SIREN of an intercommunalité; not {bad[0]!r}")
         return {
+            "places": frozenset(places),
             "how_to": check.text_list(node, "how_to", what),
             "first_action": first_action,
             "carried_by": check.text(node, "carried_by", what, required=False),

@@ -56,6 +56,9 @@ class Item:
     gender: str | None = None  # "f" or "m": « elle agit » / « il agit » in reasons
     plural: bool = False  # « ils agissent »
     review_by: dt.date | None = None  # a time-bound fact must be re-checked by this date
+    # Examples: the codes of the collectivités whose own project it is (INSEE code of a
+    # commune, département or région, SIREN of an intercommunalité): not shown to them.
+    places: frozenset[str] = frozenset()
 
     def restricts(self, dimension: str) -> frozenset[str] | None:
         """The values this item is limited to on one dimension, or None for 'all'."""

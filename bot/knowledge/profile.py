@@ -28,7 +28,7 @@ TERRITORY_FACTS = frozenset({
     "massif", "density", "epci_name", "epci_members", "ept_name", "groupement",
     "departement_name",
     "departement_council", "departement_epci_count", "region_name", "region_council",
-    "member_count",
+    "member_count", "places",
 })
 
 
@@ -62,6 +62,7 @@ def territory_facts(territory: Territory, rules: ScoringRules | None = None,
         "competences": list(territory.competences),
         "programmes": [],
         "member_count": territory.member_count,
+        "places": own_places(territory),
     }
     if index is not None:
         context = index.context(territory)
@@ -118,6 +119,17 @@ def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None) -> Res
                             "open data (docs/territories.md).")
 
 
+def own_places(territory: Territory) -> list[str]:
+    """The codes under which the content knows this collectivité's own projects: its code,
+    and its région's too where one collectivité is both (Mayotte, Guyane, Martinique)."""
+    codes = [territory.code]
+    if territory.kind in ("departement", "region") and \
+            territory.region_code in OVERSEAS_REGIONS:
+        codes += [c for c in (territory.region_code, territory.departement_code)
+                  if c and c not in codes]
+    return codes
+
+
 def build_profile(rules: ScoringRules | None, *, type: str | None = None,
                   contexts: frozenset[str] = frozenset(), themes: frozenset[str] = frozenset(),
                   step: str | None = None, territory: Territory | None = None,
@@ -140,4 +152,5 @@ def build_profile(rules: ScoringRules | None, *, type: str | None = None,
     return Profile(chosen_type, chosen_contexts, themes, step,
                    facts["region"] or region,
                    facts["size"] if chosen_type == facts["type"] else None, territory.label,
-                   frozenset(facts["programmes"]) if programmes is None else programmes)
+                   frozenset(facts["programmes"]) if programmes is None else programmes,
+                   frozenset(facts["places"]))

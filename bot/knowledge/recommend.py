@@ -27,7 +27,8 @@ HEADINGS = {
 }
 PROFILE_PARAMS = {"type": ParamKind.SLOT, "contexts": ParamKind.SLOT, "themes": ParamKind.SLOT,
                   "step": ParamKind.SLOT, "region": ParamKind.SLOT, "size": ParamKind.SLOT,
-                  "territory": ParamKind.SLOT, "programmes": ParamKind.SLOT}
+                  "territory": ParamKind.SLOT, "programmes": ParamKind.SLOT,
+                  "places": ParamKind.SLOT}
 
 
 def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
@@ -102,7 +103,7 @@ def profile_from_slots(slots: Mapping[str, Any], args: Mapping[str, str]) -> Pro
 
     return Profile(slot("type"), _slot_list(slot("contexts")), _slot_list(slot("themes")),
                    slot("step"), slot("region"), slot("size"), slot("territory"),
-                   _slot_list(slot("programmes")))
+                   _slot_list(slot("programmes")), _slot_list(slot("places")))
 
 
 def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:

@@ -20,12 +20,17 @@ from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 WEIGHTS = ("step", "theme", "generic_theme", "context", "type", "size", "region", "priority",
            "programme")
 LIMIT_SETS = ("chat", "full")
+STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
+BROAD = 2.5  # themes an item may serve before each of its theme matches weighs less
 # reasons: dimension -> the taxonomy vocabulary of its values
 REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
                      "themes": "themes", "steps": "steps", "sizes": "sizes",
                      "programmes": "programmes", "regions": "regions"}
 _REASON_ORDER = {dimension: n for n, dimension in enumerate(REASON_DIMENSIONS)}  # in reasons
-REASON_TEXTS = ("sentence", "and", "generic")
+REASON_TEXTS = ("sentence", "and", "and_also")
+# The forms of a reason phrase whose subject is the item: masculine singular (the template),
+# feminine, masculine plural, feminine plural (« il agit », « elle agit », « ils agissent »).
+FORMS = ("f", "mp", "fp")
 # regions use the taxonomy labels; every other dimension needs a phrase per value
 PHRASES_FROM_TAXONOMY = ("regions",)
 
@@ -42,6 +47,8 @@ class Profile:
     size: str | None = None
     territory: str | None = None  # the territory's display name, for documents only
     programmes: frozenset[str] = frozenset()  # national programmes the territory belongs to
+    places: frozenset[str] = frozenset()  # the collectivité's own codes: its own projects are
+    # not shown to it as examples (it knows them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +59,27 @@ class Ranked:
     score: float
     matched: tuple[tuple[str, tuple[str, ...]], ...]  # (reason dimension, values)
 
+    @property
+    def step_only(self) -> bool:
+        """It shares nothing with the profile but the step."""
+        return all(dimension == "steps" for dimension, _ in self.matched)
+
+    def sort_key(self) -> tuple:
+        """Best first: score, then the number of dimensions matched, then precision (an item
+        for the profile's themes only before one for many themes), then how central the item
+        is; the id only when nothing else tells them apart."""
+        dimensions = sum(len(values) for _, values in self.matched)
+        themes = self.item.restricts("themes")
+        shared = next((len(v) for d, v in self.matched if d == "themes"), 0)
+        precision = shared / len(themes) if themes else 0.0
+        return (-self.score, -dimensions, -precision, -self.item.priority, self.item.id)
+
 
 @dataclass(frozen=True, slots=True)
 class ReasonTexts:
     template: LocalText
     values: Mapping[str, LocalText]
+    forms: Mapping[str, LocalText] = field(default_factory=dict)  # f, mp, fp
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +87,7 @@ class ScoringRules:
     weights: Mapping[str, float]
     limits: Mapping[str, Mapping[str, int]]  # "chat" | "full" -> kind -> count
     sizes: tuple[tuple[str, int | None, int | None], ...]  # (class, min, max)
-    texts: Mapping[str, LocalText]  # sentence, and, generic
+    texts: Mapping[str, LocalText]  # sentence, and, and_also
     reasons: Mapping[str, ReasonTexts] = field(default_factory=dict)
     region_labels: Mapping[str, LocalText] = field(default_factory=dict)
 
@@ -84,46 +107,54 @@ class ScoringRules:
         """How well an item fits a profile; None when it does not apply at all."""
         w = self.weights
         matched: list[tuple[str, tuple[str, ...]]] = []
+        # An example shows what others did: it is better from the same type and size of
+        # collectivité, but not only for them (its lesson travels).
+        preference_only = item.kind == "example"
         types = item.restricts("collectivites")
-        if types and profile.type and profile.type not in types:
+        if types and profile.type and profile.type not in types and not preference_only:
             return None
         contexts = item.restricts("contexts")
         if contexts and not contexts & profile.contexts:
             return None
         sizes = item.restricts("sizes")
-        if sizes and profile.size and profile.size not in sizes:
+        if sizes and profile.size and profile.size not in sizes and not preference_only:
             return None
         if item.region is not None and item.region != profile.region:
             return None
+        if item.places and item.places & profile.places:
+            return None  # the collectivité's own project: it knows it
         programmes = item.restricts("programmes")
         if programmes and not programmes & profile.programmes:
             return None
         total = 0.0
         steps = item.restricts("steps")
-        if steps and profile.step:
-            if profile.step in steps:
-                total += w["step"]
-                matched.append(("steps", (profile.step,)))
-            elif item.kind == "lever":
-                return None
+        if steps and profile.step in steps:
+            # A lever of another step may still fit the profile's themes: the step adds to
+            # the score, it does not exclude (issue 15: the theme weighs as much).
+            total += w["step"]
+            matched.append(("steps", (profile.step,)))
         if types and profile.type in types:
-            total += w["type"]
+            # The fewer types an item is for, the more it says about this one.
+            total += w["type"] / len(types)
             matched.append(("collectivites", (profile.type,)))
         if sizes and profile.size in sizes:
             total += w["size"]
             matched.append(("sizes", (profile.size,)))
         shared_contexts = tuple(sorted(contexts & profile.contexts)) if contexts else ()
         if shared_contexts:
-            total += w["context"] * len(shared_contexts)
+            # An item for one context only (outre-mer) says more than one for three.
+            total += w["context"] * len(shared_contexts) / len(contexts)
             matched.append(("contexts", shared_contexts))
         themes = item.restricts("themes")
         if themes:
             shared = tuple(sorted(themes & profile.themes))
-            total += w["theme"] * len(shared)
+            # An item for many themes says less about each: from the third theme on, each
+            # match counts for less (a lever for one theme before a tool for six).
+            total += w["theme"] * len(shared) * min(1.0, BROAD / len(themes))
             if shared:
                 matched.append(("themes", shared))
-        else:
-            total += w["generic_theme"]
+        elif profile.themes:
+            total += w["generic_theme"]  # serves every theme, so the profile's too
         shared_programmes = tuple(sorted(programmes & profile.programmes)) if programmes else ()
         if shared_programmes:
             total += w["programme"] * len(shared_programmes)
@@ -132,30 +163,71 @@ class ScoringRules:
         if item.region is not None:
             total += w["region"]
             matched.append(("regions", (item.region,)))
+        if not matched:
+            return None  # nothing of the profile in it: never shown « for everyone »
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         return Ranked(item, total, tuple(matched))
 
-    def rank(self, items: Iterable[Item], profile: Profile, limit: int) -> list[Ranked]:
+    def ranked(self, items: Iterable[Item], profile: Profile) -> list[Ranked]:
+        """Every item that fits the profile, best first."""
         scored = [r for item in items if (r := self.score(item, profile)) is not None]
-        scored.sort(key=lambda r: (-r.score, r.item.id))
-        return scored[:limit]
+        scored.sort(key=Ranked.sort_key)
+        return scored
+
+    def rank(self, items: Iterable[Item], profile: Profile, limit: int) -> list[Ranked]:
+        """The best ``limit`` items, one per family: near-duplicates (a ``family``, such as
+        the tiers-lieux items) share one place; see :meth:`see_also` for the others."""
+        return self.rank_with_see_also(items, profile, limit)[0]
+
+    def rank_with_see_also(self, items: Iterable[Item], profile: Profile, limit: int
+                           ) -> tuple[list[Ranked], list[Ranked]]:
+        """(the best ``limit`` items, one per family; their relatives left out)."""
+        top: list[Ranked] = []
+        see_also: list[Ranked] = []
+        families: set[str] = set()
+        # Items that share only the step with the profile take at most this many places
+        # when the profile says more (themes, contexts): the step does not outweigh them.
+        step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
+            else limit
+        waiting: list[Ranked] = []
+        for ranked in self.ranked(items, profile):
+            family = ranked.item.family
+            if family is not None and family in families:
+                if len(top) < limit or any(r.item.family == family for r in top):
+                    see_also.append(ranked)
+                continue
+            if len(top) >= limit:
+                break
+            if ranked.step_only and sum(r.step_only for r in top) >= step_only_places:
+                waiting.append(ranked)
+                continue
+            top.append(ranked)
+            if family is not None:
+                families.add(family)
+        for ranked in waiting:  # nothing else fits: the step alone is better than nothing
+            if len(top) >= limit:
+                break
+            if ranked.item.family is None or ranked.item.family not in families:
+                top.append(ranked)
+        return top, [r for r in see_also if any(t.item.family == r.item.family for t in top)]
 
     # -- explanations -------------------------------------------------------------------
 
     def reason(self, ranked: Ranked, t: Translator) -> str:
         """« Parce que vous êtes une commune et vous visez l'alimentation. »"""
         conjunction = self.texts["and"].render(t)
+        also = self.texts["and_also"].render(t)
+        form = _form(ranked.item)
         phrases = []
         for dimension, values in ranked.matched:
             texts = self.reasons[dimension]
             labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
             words = [labels[v].render(t) if v in labels else v for v in values]
-            joined = _join(words, conjunction)
-            phrases.append(texts.template.render(t).replace("{values}", joined))
-        if not phrases:
-            phrases = [self.texts["generic"].render(t)]
+            joined = _join(words, conjunction, also)
+            template = texts.forms.get(form, texts.template) if form else texts.template
+            phrases.append(template.render(t).replace("{values}", joined))
         prefix, _, suffix = self.texts["sentence"].render(t).partition("{reasons}")
-        reasons = _join(phrases, conjunction)
+        reasons = _join(phrases, conjunction, also)
         if t.language == "fr" and prefix.lower().endswith("que ") and \
                 reasons[:1].lower() in FRENCH_VOWELS:
             prefix = prefix[:-2] + "'"  # « parce que il » → « parce qu'il »
@@ -166,10 +238,22 @@ class ScoringRules:
 FRENCH_VOWELS = frozenset("aeiouyàâéèêëîïôû")
 
 
-def _join(words: list[str], conjunction: str) -> str:
+def _join(words: list[str], conjunction: str, also: str | None = None) -> str:
+    """« a, b et c »; « a ainsi que b et c » when a part holds the conjunction itself, so that
+    « et » is never doubled (« l'alimentation et la culture et le tourisme »)."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + conjunction + words[-1]
+    last = conjunction
+    if also and any(conjunction.strip() in f" {word} ".split() for word in words):
+        last = also
+    return ", ".join(words[:-1]) + last + words[-1]
+
+
+def _form(item: Item) -> str | None:
+    """The grammatical form of an item as a sentence's subject (None: masculine singular)."""
+    if item.plural:
+        return "fp" if item.gender == "f" else "mp"
+    return "f" if item.gender == "f" else None
 
 
 # -- loading --------------------------------------------------------------------------
@@ -299,8 +383,18 @@ class _ScoringParser:
             inner = self.mapping(node, dimension)
             if inner is None:
                 continue
-            self.unknown_keys(inner, ("template", "values"), f"'reasons.{dimension}'")
+            self.unknown_keys(inner, ("template", "values", "forms"), f"'reasons.{dimension}'")
             template = self.text(inner, "template", f"'reasons.{dimension}.template'")
+            forms: dict[str, LocalText] = {}
+            if "forms" in inner:
+                raw_forms = self.mapping(inner, "forms")
+                if raw_forms is not None:
+                    self.unknown_keys(raw_forms, FORMS, f"'reasons.{dimension}.forms'")
+                    for form in FORMS:
+                        if form in raw_forms and (text := self.text(
+                                raw_forms, form, f"'reasons.{dimension}.forms.{form}'")):
+                            self.placeholder(raw_forms, form, text, "{values}")
+                            forms[form] = text
             values: dict[str, LocalText] = {}
             known = self.vocabularies.get(vocabulary, {})
             if dimension not in PHRASES_FROM_TAXONOMY:
@@ -317,7 +411,7 @@ class _ScoringParser:
                                                  f"phrase for '{value}'")
             self.placeholder(inner, "template", template, "{values}")
             if template is not None:
-                dimensions[dimension] = ReasonTexts(template, values)
+                dimensions[dimension] = ReasonTexts(template, values, forms)
         return texts, dimensions
 
 
