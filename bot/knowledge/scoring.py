@@ -227,7 +227,7 @@ class ScoringRules:
             template = texts.forms.get(form, texts.template) if form else texts.template
             phrases.append(template.render(t).replace("{values}", joined))
         prefix, _, suffix = self.texts["sentence"].render(t).partition("{reasons}")
-        reasons = _join(phrases, conjunction, also)
+        reasons = _join(phrases, conjunction)  # phrases are clauses: « et » reads well
         if t.language == "fr" and prefix.lower().endswith("que ") and \
                 reasons[:1].lower() in FRENCH_VOWELS:
             prefix = prefix[:-2] + "'"  # « parce que il » → « parce qu'il »
