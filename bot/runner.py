@@ -83,6 +83,22 @@ class Runner:
     def request_stop(self) -> None:
         self._stopping.set()
 
+    async def _start(self, channel: Channel) -> bool:
+        """Start a channel, unless a stop is asked meanwhile (SIGTERM during a slow start)."""
+        starting = asyncio.ensure_future(channel.start())
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if not starting.done():
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+            log.warning("channel %s: start interrupted by a stop", channel.name)
+            return False
+        starting.result()  # its error, if it failed
+        return True
+
     def fail(self, error: BaseException) -> None:
         """A channel cannot go on: stop everything; ``essbot run`` then exits non-zero."""
         if self.failure is None:
@@ -98,7 +114,8 @@ class Runner:
         features = self.app.features
         try:
             for channel in self.channels:
-                await channel.start()
+                if not await self._start(channel):
+                    return  # asked to stop while a channel was starting
                 started.append(channel)
                 log.warning("channel %s started", channel.name)
             self.runtime.channels = started

@@ -348,9 +348,10 @@ class TelegramChannel:
                         for name, description in engine.command_list(language)]
             for code in codes:
                 try:
+                    # The menu is a comfort: one try each, the start is not held up for it.
                     await self._call("setMyCommands", lambda c=code, cs=commands:
                                      self.bot.set_my_commands(cs, scope=BotCommandScopeDefault(),
-                                                              language_code=c))
+                                                              language_code=c), retry=False)
                 except DeliveryError as exc:
                     log.warning("telegram: could not register the commands (%s): %s",
                                 code or "default", exc)
