@@ -25,22 +25,40 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from tests.conftest import raw_db
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.conftest import raw_db
 
 # (kind, value): a payload pressed in a state, or typed text
 SCRIPT = [
     ("text", "/start"),
     ("choice", "c:accueil:commencer"),
-    ("text", "Quimperlé"),  # the territory: resolved, it pre-fills type, size and region
+    ("text", "Quimperlé"),  # the territory: resolved, it pre-fills type, size, region...
     ("choice", "c:territoire_trouve:oui"),
-    ("choice", "c:contexte:rural"),
-    ("choice", "c:contexte_suite:continuer"),
+    ("choice", "c:contexte_repere:juste"),  # the contexts detected from open data
+    ("choice", "c:programmes_choix:continuer"),  # the programmes detected
     ("choice", "c:themes:alimentation"),
     ("choice", "c:themes_suite:continuer"),
-    ("choice", "c:etape:identifier"),
+    ("choice", "c:etape:identifier"),  # the recommendations and the feuille de route
 ]
+THEMES = ["emploi-insertion", "alimentation", "economie-circulaire", "mobilite", "habitat",
+          "culture-tourisme", "services-proximite", "numerique", "transition-ecologique",
+          "sante-social", "petite-enfance-jeunesse"]
+STEPS = ["identifier", "soutenir", "ancrer"]
+
+
+def personal(value: str, user: int) -> str:
+    """Users differ in theme and step (33 profiles), as real users do."""
+    if value == "c:themes:alimentation":
+        return f"c:themes:{THEMES[user % len(THEMES)]}"
+    if value == "c:etape:identifier":
+        return f"c:etape:{STEPS[(user // len(THEMES)) % len(STEPS)]}"
+    return value
+
+
+# What the territory resolver fills for Quimperlé (the naive mode has no resolver).
+RESOLVED = {"collectivite": "commune", "taille": "moyenne", "region": "53",
+            "contexte": ["urbain"], "programmes": ["pvd", "territoires-industrie"]}
 
 
 def rss_kib() -> int:
@@ -71,7 +89,7 @@ def run_engine(users: int) -> dict:
                 make = Incoming.text_message if kind == "text" else Incoming.choice
                 for user in group:
                     t0 = time.perf_counter()
-                    replies = engine.handle(make("bench", str(user), value))
+                    replies = engine.handle(make("bench", str(user), personal(value, user)))
                     latencies[n] = time.perf_counter() - t0
                     n += 1
                     assert replies, "every message gets an answer"
@@ -80,7 +98,7 @@ def run_engine(users: int) -> dict:
         elapsed = time.perf_counter() - started
         stored = raw_db(engine.store).execute("SELECT count(*) FROM conversations").fetchone()[0]
         done = raw_db(engine.store).execute(
-            "SELECT count(*) FROM conversations WHERE state = 'suite_identifier'").fetchone()[0]
+            "SELECT count(*) FROM conversations WHERE state LIKE 'suite_%'").fetchone()[0]
         end = rss_kib()
         engine.store.close()
     latencies = sorted(latencies)
@@ -137,14 +155,16 @@ def run_naive(users: int) -> dict:
     latencies = array.array("d")
     baseline = rss_kib()
     started = time.perf_counter()
-    for kind, value in SCRIPT:
+    for kind, script_value in SCRIPT:
         for user in range(users):
+            value = personal(script_value, user)
             t0 = time.perf_counter()
             if value == "/start":
                 models[user] = User()
                 machines[user] = build(models[user])
             elif kind == "text":
                 models[user].slots["territoire"] = value
+                models[user].slots.update(RESOLVED)
                 step(models[user], SUBMIT)
             else:
                 choice_id = value.split(":", 2)[2]
@@ -158,7 +178,7 @@ def run_naive(users: int) -> dict:
             latencies.append(time.perf_counter() - t0)
     elapsed = time.perf_counter() - started
     growth = rss_kib() - baseline
-    done = sum(1 for m in models.values() if m.state == "suite_identifier")
+    done = sum(1 for m in models.values() if m.state.startswith("suite_"))
     latencies = sorted(latencies)
     return {
         "mode": "naive", "users": users, "messages": len(latencies), "stored": 0,

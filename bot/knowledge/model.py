@@ -12,7 +12,9 @@ from bot.yamlsrc import Position
 
 if TYPE_CHECKING:
     from bot.i18n import Translator
-    from bot.knowledge.scoring import ScoringRules
+    from bot.knowledge.scoring import Profile, Ranked, ScoringRules
+
+RANKING_CACHE = 2048  # profiles x kinds kept
 
 KINDS = ("lever", "funding", "contact", "example", "glossary")
 # applies_to key -> the taxonomy vocabulary its values come from
@@ -88,6 +90,9 @@ class KnowledgeBase:
     answers: Mapping[str, Answer] = field(default_factory=dict)  # content/faq.yaml, by id
     _by_kind: Mapping[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False,
                                                      default_factory=dict)
+    # Rankings already computed, per (kind, profile): many users share a profile, and a turn
+    # ranks the same profile several times (chat, feuille de route). Bounded.
+    _ranked: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         by_kind: dict[str, tuple[Item, ...]] = {}
@@ -97,6 +102,19 @@ class KnowledgeBase:
 
     def of_kind(self, kind: str) -> list[Item]:
         return list(self._by_kind.get(kind, ()))
+
+    def ranked(self, kind: str, profile: Profile) -> list[Ranked]:
+        """Every item of ``kind`` that fits ``profile``, best first (see ScoringRules)."""
+        key = (kind, profile)
+        found = self._ranked.get(key)
+        if found is None:
+            if self.scoring is None:
+                raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
+            found = self.scoring.ranked(self._by_kind.get(kind, ()), profile)
+            if len(self._ranked) >= RANKING_CACHE:
+                self._ranked.clear()
+            self._ranked[key] = found
+        return list(found)
 
     def label(self, vocabulary: str, value: str, t: Translator) -> str:
         """The label of a value of a taxonomy vocabulary; the value itself if unknown."""

@@ -38,8 +38,9 @@ def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
     rules = kb.scoring
     if rules is None:
         raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
-    return {kind: rules.rank(kb.of_kind(kind), profile,
-                             limit if limit is not None else rules.limits[limits][kind])
+    return {kind: rules.rank_with_see_also(
+                (), profile, limit if limit is not None else rules.limits[limits][kind],
+                kb.ranked(kind, profile))[0]
             for kind in RECOMMENDED_KINDS}
 
 

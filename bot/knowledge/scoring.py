@@ -179,9 +179,13 @@ class ScoringRules:
         the tiers-lieux items) share one place; see :meth:`see_also` for the others."""
         return self.rank_with_see_also(items, profile, limit)[0]
 
-    def rank_with_see_also(self, items: Iterable[Item], profile: Profile, limit: int
+    def rank_with_see_also(self, items: Iterable[Item], profile: Profile, limit: int,
+                           scored: list[Ranked] | None = None
                            ) -> tuple[list[Ranked], list[Ranked]]:
-        """(the best ``limit`` items, one per family; their relatives left out)."""
+        """(the best ``limit`` items, one per family; their relatives left out).
+
+        ``scored``: the items already scored and sorted (KnowledgeBase.ranked), if at hand.
+        """
         top: list[Ranked] = []
         see_also: list[Ranked] = []
         families: set[str] = set()
@@ -190,7 +194,7 @@ class ScoringRules:
         step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
             else limit
         waiting: list[Ranked] = []
-        for ranked in self.ranked(items, profile):
+        for ranked in (scored if scored is not None else self.ranked(items, profile)):
             family = ranked.item.family
             if family is not None and family in families:
                 if len(top) < limit or any(r.item.family == family for r in top):
