@@ -112,6 +112,9 @@ def test_applicability_rules(tmp_path: Path):
     assert cell(report, "commune", "habitat", "identifier").levers == ("generique",)
     assert "mobilite_seule" in cell(report, "commune", "mobilite", "ancrer").levers
     assert "generique" not in cell(report, "commune", "mobilite", "ancrer").levers
+    # a cell reached only by items that serve every theme is "thin" (reported, not failed)
+    assert cell(report, "commune", "mobilite", "ancrer").themed == ("mobilite_seule",)
+    assert cell(report, "commune", "habitat", "identifier").thin
     # a size restriction counts only where every territory of the type has that size
     assert "grandes" in cell(report, "departement", "habitat", "ancrer").levers
     assert "grandes" not in cell(report, "commune", "habitat", "ancrer").levers

@@ -44,6 +44,13 @@ class Cell:
     step: str
     levers: tuple[str, ...]
     funding: tuple[str, ...]
+    # those of the levers and funding items that name the cell's theme (not generic ones)
+    themed: tuple[str, ...] = ()
+
+    @property
+    def thin(self) -> bool:
+        """Covered only by items that serve every theme: worth a themed item."""
+        return not self.themed
 
     @property
     def empty(self) -> bool:
@@ -127,10 +134,12 @@ def matrix(kb: KnowledgeBase) -> list[Cell]:
         for type_ in vocab["collectivites"]:
             sizes = possible_sizes(kb, type_)
             for theme in vocab["themes"]:
+                lever_ids = [i for i in levers if applies(i, type_, theme, step, sizes)]
+                funding_ids = [i for i in funding if applies(i, type_, theme, step, sizes)]
                 cells.append(Cell(
-                    type_, theme, step,
-                    tuple(i.id for i in levers if applies(i, type_, theme, step, sizes)),
-                    tuple(i.id for i in funding if applies(i, type_, theme, step, sizes))))
+                    type_, theme, step, tuple(i.id for i in lever_ids),
+                    tuple(i.id for i in funding_ids),
+                    tuple(i.id for i in (*lever_ids, *funding_ids) if i.restricts("themes"))))
     return cells
 
 
@@ -209,7 +218,8 @@ def as_json(report: Coverage) -> dict:
                   "items_without_themes": "count for every theme",
                   "restricted_to_contexts_or_programmes": "reported apart, not in cells"},
         "cells": [{"type": c.type, "theme": c.theme, "step": c.step,
-                   "levers": list(c.levers), "funding": list(c.funding), "empty": c.empty}
+                   "levers": list(c.levers), "funding": list(c.funding),
+                   "themed": list(c.themed), "empty": c.empty}
                   for c in report.cells],
         "empty": [{"type": c.type, "theme": c.theme, "step": c.step}
                   for c in report.empty_cells],
@@ -244,6 +254,14 @@ def as_text(report: Coverage) -> str:
         lines.append(f"  {cell.type} × {cell.theme} × {cell.step}: "
                      f"{len(cell.levers)} lever(s) ({', '.join(cell.levers) or '-'}), "
                      f"{len(cell.funding)} funding (" + (', '.join(cell.funding) or '-') + ")")
+    thin = [c for c in report.cells if c.thin and not c.empty]
+    lines += ["", f"Thin cells (covered only by items that serve every theme): {len(thin)}"]
+    for step in vocab["steps"]:
+        names = sorted({f"{c.theme}" for c in thin if c.step == step})
+        if names:
+            lines.append(f"  {step}: " + ", ".join(
+                f"{name} ({', '.join(c.type for c in thin if c.step == step and c.theme == name)})"
+                for name in names))
     for title, entries in (("Contexts", report.contexts), ("Programmes", report.programmes)):
         lines += ["", f"{title}: the items restricted to each, and a profile it changes"]
         for entry in entries:
