@@ -241,6 +241,35 @@ def content_validate(ctx: click.Context, content_dir: Path | None) -> None:
                                  "no problem found.")
 
 
+@content.command("coverage")
+@click.option("--content-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of content files (default: $ESSBOT_CONTENT_DIR or ./content).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for tools.")
+@click.pass_context
+def content_coverage(ctx: click.Context, content_dir: Path | None, as_json: bool) -> None:
+    """The levers and funding items of each type × theme × step, and what each context and
+    programme changes; exit 1 when a cell is empty or a context or programme changes nothing.
+    """
+    import json
+
+    from bot.knowledge import coverage
+
+    directory = content_dir or _settings(ctx).content_dir
+    knowledge, problems = load_content(directory, Path.cwd())
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or knowledge.scoring is None:
+        click.echo(f"content: {len(errors)} error(s); run 'essbot content validate' first.",
+                   err=True)
+        raise SystemExit(1)
+    report = coverage.coverage(knowledge)
+    if as_json:
+        click.echo(json.dumps(coverage.as_json(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(coverage.as_text(report))
+    if not report.complete:
+        raise SystemExit(1)
+
+
 cli.add_command(recommend)
 cli.add_command(qa_cli.ask)
 cli.add_command(qa_cli.questions)
