@@ -29,7 +29,7 @@ class LocalText:
 
     @property
     def has_placeholders(self) -> bool:
-        sources = [self.key] if self.key is not None else list(self.texts.values())
+        sources = [self.key] if self.key is not None else list((self.texts or {}).values())
         return any(_PLACEHOLDER.search(text) for text in sources)
 
     def render(self, t: Translator, values: Mapping[str, str] | None = None) -> str:

@@ -33,7 +33,15 @@ from bot.engine.flow import (
 )
 from bot.engine.graph import unreachable_states
 from bot.i18n import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES, has_translation
-from bot.yamlsrc import MarkedDict, Position, Problem, display_name, load_marked, position_of
+from bot.yamlsrc import (
+    MarkedDict,
+    MarkedList,
+    Position,
+    Problem,
+    display_name,
+    load_marked,
+    position_of,
+)
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit
@@ -154,7 +162,7 @@ class FlowParser:
 
     def texts(self, value: Any, where: Position, what: str) -> tuple[LocalText, ...]:
         items = value if isinstance(value, list) else [value]
-        parsed = [self.text(item, value.at(i) if isinstance(value, list) else where, what)
+        parsed = [self.text(item, value.at(i) if isinstance(value, MarkedList) else where, what)
                   for i, item in enumerate(items)]
         return tuple(p for p in parsed if p is not None)
 
@@ -190,7 +198,8 @@ class FlowParser:
             if "values" in spec:
                 declared = self._mapping(spec["values"], spec.at("values"),
                                          f"'values' of slot '{name}'")
-                for value_id, label in (declared or {}).items():
+                for value_id, label in (declared or MarkedDict()).items():
+                    assert declared is not None
                     if self._id(value_id, declared.key_positions[value_id], "value") is None:
                         continue
                     text = self.text(label, declared.at(value_id), f"the label of '{value_id}'")
@@ -232,7 +241,7 @@ class FlowParser:
         if isinstance(value, str):
             target = self._target(value, where, origin)
             return (Branch(target),) if target else ()
-        if not isinstance(value, list) or not value:
+        if not isinstance(value, MarkedList) or not value:
             self.error(where, f"{origin}: 'next' takes a state name or a list of "
                               "{if: <condition>, goto: <state>}")
             return ()
@@ -305,8 +314,10 @@ class FlowParser:
         if key not in node:
             return ()
         spec = self._mapping(node[key], node.at(key), f"'{key}' of {origin}")
+        if spec is None:
+            return ()
         result = []
-        for slot_name, value in (spec or {}).items():
+        for slot_name, value in spec.items():
             at = spec.at(slot_name)
             error = self.check_value(slot_name, value)
             if error:
@@ -396,10 +407,11 @@ class FlowParser:
         if node is None:
             return None
         self._check_keys(node, RESOLVE_KEYS, "'resolve'")
-        spec = self.env.resolvers.get(node.get("with"))
+        name = str(node.get("with"))
+        spec = self.env.resolvers.get(name)
         if spec is None:
             self.error(node.at("with") if "with" in node else node.position,
-                       suggest("resolver", node.get("with"), self.env.resolvers)
+                       suggest("resolver", name, self.env.resolvers)
                        + f" Resolvers: {', '.join(sorted(self.env.resolvers)) or 'none'}.")
             return None
         assign: list[tuple[str, str]] = []
@@ -420,7 +432,7 @@ class FlowParser:
         return Resolve(spec.name, tuple(assign))
 
     def parse_actions(self, state: str, value: Any, where: Position) -> tuple[ActionCall, ...]:
-        items = value if isinstance(value, list) else None
+        items = value if isinstance(value, MarkedList) else None
         if items is None:
             self.error(position_of(value, where), "'actions' takes a list, e.g. [recommend]")
             return ()
@@ -513,7 +525,7 @@ class FlowParser:
                             if not self._duplicate(name, c, choices, node.at(key))]
             elif key == "choices":
                 raw = node[key]
-                if not isinstance(raw, list):
+                if not isinstance(raw, MarkedList):
                     self.error(node.at(key), "'choices' takes a list of choices")
                     continue
                 for i, item in enumerate(raw):
@@ -589,7 +601,7 @@ class FlowParser:
                            + " Fix the name, or add the state under 'states:'.")
         commands = self.parse_commands(doc["commands"], doc.at("commands")) \
             if "commands" in doc else {}
-        if self.problems or flow_id is None or title is None:
+        if self.problems or flow_id is None or title is None or not isinstance(start, str):
             return None
         flow = Flow(flow_id, title, start, dict(self.slots), states, self.digest, self.source,
                     commands, renamed={old: new for old, (new, _) in self.renamed.items()},
@@ -604,7 +616,7 @@ class FlowParser:
         state under its old name follow it after a live reload instead of restarting."""
         items = value if isinstance(value, list) else [value]
         for i, old in enumerate(items):
-            at = value.at(i) if isinstance(value, list) else position_of(value, where)
+            at = value.at(i) if isinstance(value, MarkedList) else position_of(value, where)
             if self._id(old, at, "former state name") is None:
                 continue
             if old in self.renamed:

@@ -85,7 +85,7 @@ def to_dot(flow: Flow, language: str = "fr",
     for name, state in flow.states.items():
         if state.final:
             lines.append(f"    {quote(name)} [peripheries=2];")
-        if name in (highlight or {}):
+        if highlight and name in highlight:
             lines.append(f"    {quote(name)} [style=filled, fillcolor={quote(HIGHLIGHT_FILL)},"
                          f" color={quote(HIGHLIGHT_STROKE)}, penwidth=2,"
                          f" tooltip={quote(highlight[name])}];")

@@ -11,7 +11,8 @@ state is read back. The conversation itself lives in SQLite.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from transitions import EventData, Machine
 
@@ -32,11 +33,12 @@ class _Cursor:
 
     state: str
     slots: dict[str, Any] | None = None
+    trigger: Callable[[str], bool]  # added by transitions.Machine
 
 
 def _condition_callback(condition: Condition):
     def holds(event: EventData) -> bool:
-        return condition.holds(event.model.slots)
+        return condition.holds(cast(_Cursor, event.model).slots or {})
 
     return holds
 
