@@ -99,7 +99,7 @@ def _apply(word: str, rules: tuple[tuple[str, str, int], ...]) -> str:
 
 # Words the suffix rules would merge with unrelated ones (« montant » is not « monter »).
 EXCEPTIONS = {"montant": "montant", "montants": "montant", "aider": "aide", "aidez": "aide",
-              "aident": "aide", "aidons": "aide"}
+              "aident": "aide", "aidons": "aide", "valable": "valabl", "valables": "valabl"}
 
 
 @lru_cache(maxsize=65536)
