@@ -54,6 +54,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "est ce les", "est ce des", "est ce que est",
                    "what is", "what s", "kesako", "explication", "de quoi parle t on",
                    "appelle t on"),
+    # What something is for, what an organisation does: its written answer, not the entry.
+    "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role de",
+             "role du", "what does"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
                 "adresse", "interlocuteur", "adresser"),
     # Facts of one organisation or one person, which the base does not hold: asked without

@@ -78,11 +78,24 @@ SUFFIX_RULES: tuple[tuple[str, str, int], ...] = (
 )
 
 
+class _Unaccented(dict):
+    """Character -> the same without accents, filled as characters are met: folding is done
+    character by character (NFKD, combining marks dropped), so one ``str.translate`` does
+    it, much faster than decomposing whole texts."""
+
+    def __missing__(self, code: int) -> str:
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code))
+                       if not unicodedata.combining(c))
+        self[code] = base
+        return base
+
+
+_UNACCENTED = _Unaccented()
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, ligatures spelt out, typographic apostrophes made plain."""
-    text = text.casefold().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text.casefold().translate(_LIGATURES).translate(_UNACCENTED)
 
 
 def words(text: str) -> list[str]:

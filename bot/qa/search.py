@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -176,6 +177,7 @@ class Searcher:
         # Stems typos may be corrected into: the index's, and the one-word synonyms.
         self.known = (set(index.postings) | set(self.off_topics.postings)
                       | {p[0] for p in self.group_of if len(p) == 1})
+        self.known_sorted = sorted(self.known)  # for completions by prefix
         self.grams: dict[str, set[str]] = defaultdict(set, {g: set(t) for g, t in
                                                             index.grams.items()})
         for gram, stems in self.off_topics.grams.items():
@@ -224,7 +226,9 @@ class Searcher:
         """Candidates of ``grams`` within edit distance of ``term`` (and its completions)."""
         found: dict[str, float] = {}
         if completions:
-            longer = [t for t in self.known if len(t) > len(term) and t.startswith(term)]
+            start = bisect_left(self.known_sorted, term)
+            end = bisect_left(self.known_sorted, term + "\uffff", start)
+            longer = [t for t in self.known_sorted[start:end] if len(t) > len(term)]
             longer.sort(key=lambda t: (-len(self.index.postings.get(t, ())), t))
             for candidate in longer[:4]:
                 found[candidate] = COMPLETION_WEIGHT
