@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 ASPECTS: dict[str, tuple[str, ...]] = {
-    "who": ("qui", "ki", "who", "whom", "quel organisme", "quelle autorite", "quel service",
+    "who": ("qui", "ki", "who", "whom", "competent", "competente", "competents",
+            "competentes", "quel organisme", "quelle autorite", "quel service",
             "quel acteur", "quels acteurs", "quelle structure", "quel interlocuteur",
             "autorite de gestion", "which body", "which authority"),
     "howmuch": ("combien", "cb", "montant", "montants", "taux", "tx", "pourcentage", "plafond",
@@ -65,14 +66,12 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "telephone du", "numero de", "numero du", "tel de", "tel du", "horaires",
                  "horaire", "nom du", "nom de la",
                  "president", "presidente", "adjoint", "adjointe", "gerant", "gerante",
-                 "directeur", "directrice", "chiffre affaires", "nombre de salaries",
-                 "nombre de benevoles", "effectif", "effectifs", "bilan comptable",
+                 "directeur", "directrice", "chiffre affaires", "bilan comptable",
                  "montant exact"),
     # Where to write to one organisation: answered by how to reach a contact the question
     # names (« adresse de la CRESS Bretagne »), not by any item near the subject.
     "address": ("adresse de", "adresse du", "adresse de la", "mail du", "mail de",
-                "email de", "email du", "courriel de", "courriel du", "site de", "site du",
-                "site internet de", "site web de"),
+                "email de", "email du", "courriel de", "courriel du"),
 }
 # Factual aspects: a question asking one of these wants a fact; without a direct answer
 # holding it, an item is shown only if it matches the subject very well.

@@ -43,6 +43,8 @@ t ta te tes toi ton tous tout toute toutes tres trop tu un une unes uns vers veu
 votre vous vu y dire dit sert servir fonctionne exactement combien cb ki koi aujourd hui
 dure durent duree svp stp faudrait fallait voudrait voudraient voudrions
 souhaite souhaitons aimerait aimerions aller va vont allons prendre
+competent competente competents competentes veulent voulons voulez voulait voulaient
+voudrais voudrions pouvait pourraient pourrions devons devez devrait devraient
 mettre faire fait trouver trouve nombre bjr slt salut concretement quoi
 what is the a an of to do does can how for in on and or what's whats which who why with
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905

@@ -102,6 +102,7 @@ class Analysis:
     funding: bool = False  # asks for money: funding tools first
     region: str | None = None  # the région of the places it names
     local: tuple[str, ...] = ()  # stems of the communes or départements it names
+    placed: tuple[str, ...] = ()  # ... and of the régions
     named: dict[int, float] = field(default_factory=dict)  # item -> share of its name said
     private: bool = False  # about the asker's own affairs (bot.qa.personal)
     counts_ours: bool = False  # counts something of the asker's own territory (« combien
@@ -301,6 +302,7 @@ class Searcher:
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
+                        placed=tuple(stem(w) for place in places for w in place.words),
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
@@ -475,8 +477,8 @@ class Searcher:
         off = self.off_topic(analysis)
         if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * best:
             direct, best = None, 0.0  # closer to what the bot is not for
-        if "howmuch" in analysis.aspects and analysis.local and not self.speaks_of(
-                direct, analysis.local):
+        if "howmuch" in analysis.aspects and analysis.placed and not self.speaks_of(
+                direct, analysis.placed):
             direct, best = None, 0.0  # a local figure (« combien de SCIC dans le Cantal »)
         if "specific" in analysis.aspects and not self.holds_specific(analysis, direct):
             direct, best = None, 0.0  # the budget, phone number or head of one organisation
