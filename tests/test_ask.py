@@ -429,6 +429,76 @@ def test_off_topic_and_unknowable_questions_are_refused(question: str):
     assert ask_json(question) == []
 
 
+@pytest.mark.parametrize("question", [
+    # a subject the base does not know, whatever generic word it shares with the content
+    "comment financer une zorglubienne ?",
+    # the asker's own affairs, a named person, a count of our own territory
+    "mon RSA n'a pas été versé ce mois-ci", "une place en crèche pour mon fils",
+    "que pense Jean Dupont de l'économie sociale ?",
+    "combien d'associations employeuses sur notre territoire ?",
+    # a phone number is never guessed, even for a contact the base knows
+    "numéro de téléphone de la CRESS Bretagne",
+    # consumer, leisure and sport questions
+    "quel est le meilleur smartphone pas cher", "horaires du concert ce week-end",
+    "comment réserver un court de tennis",
+])
+def test_unknown_subjects_and_private_matters_are_refused(question: str):
+    assert ask_json(question) == []
+
+
+def test_what_stays_answered_beside_those_refusals():
+    # how to reach a contact the question names fully
+    assert ask_json("adresse de la CRESS Bretagne")[0]["id"] == "cress_bretagne"
+    # « ma région », « mon département »: the agent's work, not a private matter
+    assert ask_json("qui contacter pour trouver le DLA de mon département")[0]["id"] in (
+        "dla", "glossaire_dla")
+    # a typo the stemmer would miss, matched against the content as written
+    assert ask_json("financement participatf colectivité")[0]["id"] in (
+        "crowdfunding_public", "financement_participatif")
+    # an unknown word beside a word that says which item
+    assert ask_json("l'AOT pour un élu, en bref svp")[0]["id"] == "glossaire_aot"
+
+
+def test_direct_answers_cover_the_recurring_questions_of_items():
+    """Asked in other words than faq.yaml's, the facts of the items come back first."""
+    cases = [("l'agrément ESUS est valable combien d'années", "cinq ans"),
+             ("plafond du FEI pour une commune en situation financière dégradée", "100 %"),
+             ("le bonus territoire de la CAF rapporte combien par place", "2 600"),
+             ("le Fonds vert peut couvrir quelle part maximale de la dépense", "80 %"),
+             ("le Mois de l'ESS c'est quand", "novembre"),
+             ("combien de communes sont aidées par Villages d'avenir", "2 965"),
+             ("que fait la CRESS de Mayotte", "Fanya Lab")]
+    for question, fact in cases:
+        answer = ask_json(question)[0]["answer"]["text"]
+        assert fact in answer, (question, answer)
+
+
+def test_verb_forms_are_told_from_subjects():
+    from bot.qa.lexicon import is_verb_form
+
+    assert all(is_verb_form(w) for w in ("voulons", "parlent", "entendu", "retrouvé",
+                                          "tailler", "réparer"))
+    assert not any(is_verb_form(w) for w in ("kiosque", "mère", "dossier", "quartier",
+                                              "zorglubienne", "paella"))
+
+
+def test_folding_is_character_by_character_nfkd():
+    import unicodedata
+
+    from bot.qa.normalize import fold
+
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold().replace("’", "'")
+                                           .replace("œ", "oe").replace("æ", "ae")
+                                           .replace("ß", "ss"))
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    samples = ["L'Économie Sociale « à Saint-Étienne » — 23 000 €", "Ça coûte ½ ﬁn ＡＢＣ",
+               "Mayotte : Mamoudzou, ĉ ṡ ǅ", "Ελληνικά, русский, 日本語, e\u0301"]
+    for text in samples:
+        assert fold(text) == reference(text), text
+
+
 def test_a_region_named_in_the_question_is_used():
     assert ask_json("qui contacter à la CRESS Occitanie")[0]["id"] == "cress_occitanie"
     assert ask_json("chambre régionale de l'ESS pour une commune du Morbihan")[0]["id"] == \

@@ -47,6 +47,7 @@ competent competente competents competentes veulent voulons voulez voulait voula
 voudrais voudrions pouvait pourraient pourrions devons devez devrait devraient
 mettre faire fait trouver trouve nombre bjr slt salut concretement quoi
 what is the a an of to do does can how for in on and or what's whats which who why with
+much many my our your their it its are be there this that these those
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
 
 # Suffix rules on folded words: (suffix, replacement, shortest stem kept).
