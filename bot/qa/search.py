@@ -90,6 +90,7 @@ class Concept:
     names: bool = False  # names an item (its id, term or acronym): set when ranked
     full_name: bool = False  # ... whose whole name the question says (« RSA », « SCIC »)
     unknown: bool = False  # a word no item, synonym or spelling has, and not a verb form
+    verb: bool = False  # a verb form (« je cherche »): never says which item
     specific: bool = False  # says which item: its whole name, or a word few names or titles
                             # have (set when ranked)
 
@@ -293,11 +294,11 @@ class Searcher:
                 for candidate, weight in self.corrections(phrase[0], typed[0]):
                     alternatives += self.expand((candidate,), weight)
             unknown = not alternatives and not context
-            if unknown and (len(typed[0]) < UNKNOWN_LENGTH or not typed[0].isalpha()
-                            or is_verb_form(accented.get(typed[0], typed[0]))):
+            verb = size == 1 and is_verb_form(accented.get(typed[0], typed[0]))
+            if unknown and (len(typed[0]) < UNKNOWN_LENGTH or not typed[0].isalpha() or verb):
                 continue  # « nous voulons », « ils parlent »: nothing about the subject
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context,
-                                    unknown=unknown))
+                                    unknown=unknown, verb=verb))
         return Analysis(concepts, intents, aspects, asks_for_funding(folded),
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
@@ -360,7 +361,7 @@ class Searcher:
         self.name_items(analysis)
         for concept, strong_match in zip(analysis.concepts, strong_matches, strict=True):
             few = sum(1 for value in strong_match.values() if value >= ANCHOR)
-            concept.specific |= 0 < few <= SPECIFIC_ITEMS
+            concept.specific |= 0 < few <= SPECIFIC_ITEMS and not concept.verb
         topical = [c for c in analysis.concepts if not c.context]
         if not analysis.aspects and len(topical) == 1 and topical[0].names:
             analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
