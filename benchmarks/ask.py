@@ -34,6 +34,8 @@ OLD = ROOT / "tests" / "data" / "questions.yaml"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--splits", default="dev,test",
+                        help="splits of the blind set to score (tune on dev only)")
     args = parser.parse_args()
     content = ROOT / "content"
     started = time.perf_counter()
@@ -61,7 +63,7 @@ def main() -> None:
           f"p95 {p95:.2f} ms, max {timings[-1]:.2f} ms (target: p95 < 20 ms)")
     ask = asker(searcher)
     known = set(knowledge.items)
-    for split in ("dev", "test"):
+    for split in [name for name in args.splits.split(",") if name]:
         result = evaluate(ask, load_questions(EVALUATION, known, split))
         print(f"{split}: {result}")
     print(f"old questions: {evaluate(ask, load_questions(OLD, known))}")

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from bot.knowledge.model import KnowledgeBase
+from bot.qa import lexicon
 from bot.qa.answers import answer_index, direct_answers, sentence_answers, sentence_index
 from bot.qa.index import STRONG_FIELDS, Index
 from bot.qa.normalize import fold
@@ -35,6 +36,7 @@ def build_searcher(kb: KnowledgeBase, content_dir: Path,
                    root: Path | None = None) -> tuple[Searcher, list[Problem]]:
     """The searcher of a knowledge base with the synonyms and places of its content folder."""
     synonyms, problems = load_synonyms(content_dir / SYNONYMS_FILE, root)
+    lexicon.warm()
     searcher = Searcher(Index.build(kb), synonyms, answer_index(kb, direct_answers(kb)),
                         gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS),
                         Index.build(kb, ("keywords",)), sentence_index(sentence_answers(kb)))

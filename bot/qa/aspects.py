@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 ASPECTS: dict[str, tuple[str, ...]] = {
-    "who": ("qui", "ki", "who", "whom", "quel organisme", "quelle autorite", "quel service",
+    "who": ("qui", "ki", "who", "whom", "competent", "competente", "competents",
+            "competentes", "quel organisme", "quelle autorite", "quel service",
             "quel acteur", "quels acteurs", "quelle structure", "quel interlocuteur",
             "autorite de gestion", "which body", "which authority"),
     "howmuch": ("combien", "cb", "montant", "montants", "taux", "tx", "pourcentage", "plafond",
@@ -23,7 +24,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "coute", "coutent", "proportion", "maximum", "max", "minimum", "budget",
                 "above which", "a partir de quel", "a partir de quelle", "jusqu ou",
                 "enveloppe", "percentage", "rate", "amount", "what share", "quelle part",
-                "quelle somme", "jusqu a combien"),
+                "quelle somme", "jusqu a combien", "minimal", "minimale", "maximal",
+                "maximale", "plafonne", "plafonnee"),
     "free": ("gratuit", "gratuite", "payant", "payante", "payer", "free of charge",
              "paying", "cost"),
     "legal": ("base legale", "base juridique", "fondement juridique", "fondement", "loi",
@@ -33,7 +35,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "howlong": ("combien de temps", "duree", "dure", "durent", "jusqu a quand",
                 "depuis quand", "tous les combien", "how long", "until when",
                 "tps", "delai", "delais", "periode", "echeance", "a partir de quand",
-                "en quelle annee", "depuis combien"),
+                "en quelle annee", "depuis combien", "valable", "valables", "validite",
+                "expire", "expiration", "quand", "quelle date", "a quelle date",
+                "quel mois", "quelle annee", "when"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
               "y prendre", "obtenir", "monter", "faire pour", "par quoi je commence",
@@ -42,6 +46,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "compatibles", "a la fois", "en meme temps", "combine", "combiner"),
     "eligibility": ("qui peut", "ki peut", "pour qui", "a qui", "beneficier", "eligible",
                     "eligibles", "eligibilite", "concerne", "concernes", "concernees",
+                    "pour quels", "pour quelles", "quelles communes", "quels territoires",
                     "droit a", "who can", "reserve a", "reserves a", "ouvert a"),
     "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
                    "obligee", "doit on", "faut il", "mandatory", "required", "impose"),
@@ -50,17 +55,23 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "est ce les", "est ce des", "est ce que est",
                    "what is", "what s", "kesako", "explication", "de quoi parle t on",
                    "appelle t on"),
+    # What something is for, what an organisation does: its written answer, not the entry.
+    "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role de",
+             "role du", "what does"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
                 "adresse", "interlocuteur", "adresser"),
     # Facts of one organisation or one person, which the base does not hold: asked without
     # a direct answer that holds them, the question is not answered.
-    "specific": ("budget", "salaire", "salaires", "remuneration", "adresse de", "adresse du",
-                 "mail du", "mail de", "email de", "courriel de", "telephone de",
-                 "telephone du", "numero de", "horaires", "horaire", "nom du", "nom de la",
+    "specific": ("budget", "salaire", "salaires", "remuneration", "telephone de",
+                 "telephone du", "numero de", "numero du", "tel de", "tel du", "horaires",
+                 "horaire", "nom du", "nom de la",
                  "president", "presidente", "adjoint", "adjointe", "gerant", "gerante",
-                 "directeur", "directrice", "chiffre affaires", "nombre de salaries",
-                 "nombre de benevoles", "effectif", "effectifs", "bilan comptable",
+                 "directeur", "directrice", "chiffre affaires", "bilan comptable",
                  "montant exact"),
+    # Where to write to one organisation: answered by how to reach a contact the question
+    # names (« adresse de la CRESS Bretagne »), not by any item near the subject.
+    "address": ("adresse de", "adresse du", "adresse de la", "mail du", "mail de",
+                "email de", "email du", "courriel de", "courriel du"),
 }
 # Factual aspects: a question asking one of these wants a fact; without a direct answer
 # holding it, an item is shown only if it matches the subject very well.

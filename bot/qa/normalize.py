@@ -43,8 +43,11 @@ t ta te tes toi ton tous tout toute toutes tres trop tu un une unes uns vers veu
 votre vous vu y dire dit sert servir fonctionne exactement combien cb ki koi aujourd hui
 dure durent duree svp stp faudrait fallait voudrait voudraient voudrions
 souhaite souhaitons aimerait aimerions aller va vont allons prendre
+competent competente competents competentes veulent voulons voulez voulait voulaient
+voudrais voudrions pouvait pourraient pourrions devons devez devrait devraient
 mettre faire fait trouver trouve nombre bjr slt salut concretement quoi
 what is the a an of to do does can how for in on and or what's whats which who why with
+much many my our your their it its are be there this that these those
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
 
 # Suffix rules on folded words: (suffix, replacement, shortest stem kept).
@@ -78,11 +81,24 @@ SUFFIX_RULES: tuple[tuple[str, str, int], ...] = (
 )
 
 
+class _Unaccented(dict):
+    """Character -> the same without accents, filled as characters are met: folding is done
+    character by character (NFKD, combining marks dropped), so one ``str.translate`` does
+    it, much faster than decomposing whole texts."""
+
+    def __missing__(self, code: int) -> str:
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code))
+                       if not unicodedata.combining(c))
+        self[code] = base
+        return base
+
+
+_UNACCENTED = _Unaccented()
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, ligatures spelt out, typographic apostrophes made plain."""
-    text = text.casefold().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text.casefold().translate(_LIGATURES).translate(_UNACCENTED)
 
 
 def words(text: str) -> list[str]:
@@ -99,7 +115,7 @@ def _apply(word: str, rules: tuple[tuple[str, str, int], ...]) -> str:
 
 # Words the suffix rules would merge with unrelated ones (« montant » is not « monter »).
 EXCEPTIONS = {"montant": "montant", "montants": "montant", "aider": "aide", "aidez": "aide",
-              "aident": "aide", "aidons": "aide"}
+              "aident": "aide", "aidons": "aide", "valable": "valabl", "valables": "valabl"}
 
 
 @lru_cache(maxsize=65536)

@@ -19,6 +19,8 @@ were calibrated on the dev part of tests/data/questions_eval.yaml (docs/question
 from __future__ import annotations
 
 import math
+import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -26,7 +28,9 @@ from bot.knowledge.model import Item
 from bot.qa.answers import DirectAnswer
 from bot.qa.aspects import FACTUAL, asks_for_funding, aspects_of, drop_aspect_phrases
 from bot.qa.index import Index, trigrams
-from bot.qa.normalize import INTENTS, STOP_WORDS, stem, words
+from bot.qa.lexicon import is_verb_form
+from bot.qa.normalize import INTENTS, STOP_WORDS, fold, stem, words
+from bot.qa.personal import counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer
 from bot.qa.synonyms import Phrase, Synonyms
 
@@ -64,6 +68,9 @@ NO_ASPECT = 0.9  # a direct answer when the question names no aspect
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
 EXTRACT = 0.45  # a sentence of an item answers a factual question from this score
+SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
+UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
+_LETTERS = re.compile(r"[^\W\d_]+")
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
 
@@ -81,6 +88,11 @@ class Concept:
     alternatives: list[tuple[Phrase, float]] = field(default_factory=list)
     context: bool = False  # describes who asks, not what is asked
     names: bool = False  # names an item (its id, term or acronym): set when ranked
+    full_name: bool = False  # ... whose whole name the question says (« RSA », « SCIC »)
+    unknown: bool = False  # a word no item, synonym or spelling has, and not a verb form
+    verb: bool = False  # a verb form (« je cherche »): never says which item
+    specific: bool = False  # says which item: its whole name, or a word few names or titles
+                            # have (set when ranked)
 
 
 @dataclass
@@ -91,7 +103,12 @@ class Analysis:
     funding: bool = False  # asks for money: funding tools first
     region: str | None = None  # the région of the places it names
     local: tuple[str, ...] = ()  # stems of the communes or départements it names
+    placed: tuple[str, ...] = ()  # ... and of the régions
     named: dict[int, float] = field(default_factory=dict)  # item -> share of its name said
+    private: bool = False  # about the asker's own affairs (bot.qa.personal)
+    counts_ours: bool = False  # counts something of the asker's own territory (« combien
+                               # d'habitants de notre QPV »)
+    people: tuple[str, ...] = ()  # surnames of people it names that the content does not
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -162,6 +179,7 @@ class Searcher:
         # Stems typos may be corrected into: the index's, and the one-word synonyms.
         self.known = (set(index.postings) | set(self.off_topics.postings)
                       | {p[0] for p in self.group_of if len(p) == 1})
+        self.known_sorted = sorted(self.known)  # for completions by prefix
         self.grams: dict[str, set[str]] = defaultdict(set, {g: set(t) for g, t in
                                                             index.grams.items()})
         for gram, stems in self.off_topics.grams.items():
@@ -170,6 +188,13 @@ class Searcher:
             if len(phrase) == 1 and phrase[0].isalpha() and len(phrase[0]) >= 3:
                 for gram in trigrams(phrase[0]):
                     self.grams[gram].add(phrase[0])
+        # Words as written in the content, for typos the stemmer reduces differently from
+        # the word meant (« participatf » is not stemmed like « participatif »).
+        self.surface_grams: dict[str, set[str]] = defaultdict(set)
+        for word in index.surface | self.off_topics.surface:
+            if word.isalpha() and len(word) > CORRECTED and stem(word) in self.known:
+                for gram in trigrams(word):
+                    self.surface_grams[gram].add(word)
 
     # -- analysis ---------------------------------------------------------------------------
 
@@ -181,39 +206,54 @@ class Searcher:
         return [(other, weight if other == phrase else weight * SYNONYM_WEIGHT)
                 for other in self.synonyms.groups[group]]
 
-    def corrections(self, term: str, typed_length: int = 0) -> list[tuple[str, float]]:
+    def corrections(self, term: str, typed: str = "") -> list[tuple[str, float]]:
         """Likely meant stems for a stem nobody wrote: close spellings and completions.
 
-        ``typed_length`` is the length of the word as typed: in words of up to seven
-        letters only a wrong or swapped letter is corrected, not a missing or extra one
-        (« garbage » is not « garage »).
+        ``typed`` is the word as typed (folded): in words of up to seven letters only a
+        wrong or swapped letter is corrected, not a missing or extra one (« garbage » is
+        not « garage »). When no stem is close, the typed word is compared with the words
+        of the content as written.
         """
         if len(term) < CORRECTED or not term.isalpha():
             return []
+        found = self.close(term, len(typed), self.grams, completions=True)
+        if not found and len(typed) > CORRECTED:
+            found = {stem(word): weight for word, weight
+                     in self.close(typed, len(typed), self.surface_grams).items()}
+        best = sorted(found.items(), key=lambda kv: -kv[1])
+        return best[:6]
+
+    def close(self, term: str, typed_length: int, grams: dict[str, set[str]],
+              completions: bool = False) -> dict[str, float]:
+        """Candidates of ``grams`` within edit distance of ``term`` (and its completions)."""
         found: dict[str, float] = {}
-        completions = [t for t in self.known if len(t) > len(term) and t.startswith(term)]
-        completions.sort(key=lambda t: (-len(self.index.postings.get(t, ())), t))
-        for candidate in completions[:4]:
-            found[candidate] = COMPLETION_WEIGHT
+        if completions:
+            start = bisect_left(self.known_sorted, term)
+            end = bisect_left(self.known_sorted, term + "\uffff", start)
+            longer = [t for t in self.known_sorted[start:end] if len(t) > len(term)]
+            longer.sort(key=lambda t: (-len(self.index.postings.get(t, ())), t))
+            for candidate in longer[:4]:
+                found[candidate] = COMPLETION_WEIGHT
         limit = 1 if len(term) <= 7 else 2
         shared: dict[str, int] = defaultdict(int)
         for gram in trigrams(term):
-            for candidate in self.grams.get(gram, ()):
+            for candidate in grams.get(gram, ()):
                 shared[candidate] += 1
         needed = max(1, len(term) - 1 - 3 * limit)
         for candidate, count in shared.items():
-            if count < needed or candidate in found or candidate[0] != term[0]:
-                continue
+            if (count < needed or candidate in found or candidate[0] != term[0]
+                    or len(candidate) < CORRECTED):
+                continue  # short stems are acronyms or function words (« autr »)
             if max(typed_length, len(term)) <= 7 and len(candidate) != len(term):
                 continue  # short words: a swapped or wrong letter, not a missing one
             distance = osa_distance(term, candidate, limit)
             if distance <= limit:
                 found[candidate] = TYPO_WEIGHTS[distance]
-        best = sorted(found.items(), key=lambda kv: -kv[1])
-        return best[:6]
+        return found
 
     def analyse(self, text: str) -> Analysis:
         folded = self.synonyms.rewrite(words(text))
+        accented = {fold(w): w for w in _LETTERS.findall(text.casefold())}
         aspects = aspects_of(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
@@ -251,13 +291,23 @@ class Searcher:
                 alternatives = [(phrase, 1.0)]
             else:
                 alternatives = []
-                for candidate, weight in self.corrections(phrase[0], len(typed[0])):
+                for candidate, weight in self.corrections(phrase[0], typed[0]):
                     alternatives += self.expand((candidate,), weight)
-            concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context))
+            unknown = not alternatives and not context
+            verb = size == 1 and is_verb_form(accented.get(typed[0], typed[0]))
+            if unknown and (len(typed[0]) < UNKNOWN_LENGTH or not typed[0].isalpha() or verb):
+                continue  # « nous voulons », « ils parlent »: nothing about the subject
+            concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context,
+                                    unknown=unknown, verb=verb))
         return Analysis(concepts, intents, aspects, asks_for_funding(folded),
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
-                                    for w in place.words))
+                                    for w in place.words),
+                        placed=tuple(stem(w) for place in places for w in place.words),
+                        private=private_matter(folded), counts_ours=counts_ours(folded),
+                        people=tuple(p for p in named_people(text) if not any(
+                                     part in self.index.surface or part in place_words
+                                     for part in p.split("-"))))
 
     # -- ranking ----------------------------------------------------------------------------
 
@@ -304,8 +354,14 @@ class Searcher:
         index = self.index
         n = len(index.items)
         matches = [self.concept_matches(index, c) for c in analysis.concepts]
-        strength = [self.best_match(self.strong, c) for c in analysis.concepts]
+        strong_matches = [self.concept_matches(self.strong, c) if self.strong else {}
+                          for c in analysis.concepts]
+        strength = [max(m.values(), default=0.0) if self.strong else 1.0
+                    for m in strong_matches]
         self.name_items(analysis)
+        for concept, strong_match in zip(analysis.concepts, strong_matches, strict=True):
+            few = sum(1 for value in strong_match.values() if value >= ANCHOR)
+            concept.specific |= 0 < few <= SPECIFIC_ITEMS and not concept.verb
         topical = [c for c in analysis.concepts if not c.context]
         if not analysis.aspects and len(topical) == 1 and topical[0].names:
             analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
@@ -330,7 +386,7 @@ class Searcher:
                     concept.importance *= PERIPHERAL_SHARE
             else:
                 concept.importance = UNKNOWN_SHARE * index.max_idf
-                if anchored:
+                if anchored and not self.off_topics_only(concept):
                     concept.importance *= ANCHORED_UNKNOWN
             if concept.context:
                 concept.importance *= CONTEXT_SHARE
@@ -348,6 +404,11 @@ class Searcher:
             return {}
         return {number: raw / total for number, raw in scores.items()}
 
+    def off_topics_only(self, concept: Concept) -> bool:
+        """Whether a concept is a word of « hors_champ » that no item has (« tennis »): it
+        keeps its whole weight, being about something else for sure."""
+        return any(phrase[0] in self.off_topics for phrase, _ in concept.alternatives)
+
     def name_items(self, analysis: Analysis) -> None:
         """The items the question names (most of the words of their id, term or acronym),
         and the concepts that name them."""
@@ -361,6 +422,9 @@ class Searcher:
                     analysis.named[number] = share
         for concept, stems in zip(analysis.concepts, said, strict=True):
             concept.names = any(stems & self.name_stems[n] for n in analysis.named)
+            concept.full_name = any(stems & self.name_stems[n] for n, share
+                                    in analysis.named.items() if share == 1.0)
+            concept.specific = concept.full_name
 
     def best_match(self, index: Index | None, concept: Concept) -> float:
         if index is None:
@@ -414,13 +478,24 @@ class Searcher:
         off = self.off_topic(analysis)
         if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * best:
             direct, best = None, 0.0  # closer to what the bot is not for
-        if "howmuch" in analysis.aspects and analysis.local and not self.speaks_of(
-                direct, analysis.local):
+        if "howmuch" in analysis.aspects and analysis.placed and not self.speaks_of(
+                direct, analysis.placed):
             direct, best = None, 0.0  # a local figure (« combien de SCIC dans le Cantal »)
         if "specific" in analysis.aspects and not self.holds_specific(analysis, direct):
-            direct, best = None, 0.0  # the budget, address or head of one organisation
+            direct, best = None, 0.0  # the budget, phone number or head of one organisation
+        if "address" in analysis.aspects and not self.holds_specific(analysis, direct,
+                                                                     address=True):
+            direct, best = None, 0.0  # « adresse de l'épicerie solidaire de Roubaix »
+        if ("howmuch" in analysis.aspects and analysis.counts_ours
+                and not (direct and "specific" in direct.answer.aspects)):
+            direct, best = None, 0.0  # « combien d'habitants de notre QPV... »: our figure
         if all(c.context for c in analysis.concepts):
             direct, best = None, 0.0  # only who asks, nothing asked (« le maire de Lyon »)
+        if analysis.private or analysis.people:
+            direct, best = None, 0.0  # « mon passeport », « que pense Jean Dupont »
+        topical = [c for c in analysis.concepts if not c.context]
+        if any(c.unknown for c in topical) and not any(c.specific for c in topical):
+            direct, best = None, 0.0  # « financer une zorglubienne »: another subject
         if sum(1 for c in analysis.concepts if not c.context) >= LONG:
             needed *= LONG_FACTOR
         if (direct is None and best < needed) or not ranked:
@@ -440,15 +515,17 @@ class Searcher:
         numbers = {n for s in stems for n, _ in self.index.postings.get(s, ())}
         return any(self.index.items[n].id == direct.answer.item.id for n in numbers)
 
-    def holds_specific(self, analysis: Analysis, direct: Direct | None) -> bool:
+    def holds_specific(self, analysis: Analysis, direct: Direct | None,
+                       address: bool = False) -> bool:
         """Whether a direct answer holds the fact of one organisation the question asks:
-        an answer written for it, or how to reach a contact the question names
-        (« adresse de la CRESS Bretagne »), not any item near the subject."""
+        an answer written for it, or, for where to write (``address``), how to reach a
+        contact the question names (« adresse de la CRESS Bretagne »), not any item near
+        the subject. The base holds no phone number, budget or head of an organisation."""
         if direct is None:
             return False
         if "specific" in direct.answer.aspects:
             return True
-        if direct.answer.item.kind != "contact":
+        if not address or direct.answer.item.kind != "contact":
             return False
         return any(self.index.items[n].id == direct.answer.item.id and share == 1.0
                    for n, share in analysis.named.items())
@@ -493,7 +570,7 @@ class Searcher:
             matched = self.concept_matches(self.answers, concept)
             for number, value in matched.items():
                 coverage[number] += concept.importance * value
-            if concept.names and not concept.context:
+            if concept.full_name and not concept.context:
                 required.append({n for n, value in matched.items() if value >= MATCHED})
         best: Direct | None = None
         for number, covered in coverage.items():

@@ -1,0 +1,47 @@
+"""What a word the knowledge base does not know is: a verb form, or a subject.
+
+A question about « une zorglubienne » or « le club de foot » names a subject the base
+knows nothing of; « nous voulons », « ils parlent », « on a entendu » only carry the
+sentence. The difference matters for abstention (:mod:`bot.qa.search`): an unknown
+*subject* means the question is probably about something else, an unknown verb means
+nothing. Simplemma's French dictionary (a maintained, offline lemmatiser) tells them
+apart: a word whose lemma is an infinitive is a verb form.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import simplemma
+
+_LANG = "fr"
+_INFINITIVE = ("er", "ir", "oir")
+# Endings of conjugated forms and participles of « -re » verbs (« entendu », « prennent »):
+# « mère » or « lettre », whose lemma also ends in « re », are nouns.
+_RE_VERB_FORMS = ("ons", "ez", "ent", "ait", "ais", "aient", "u", "ue", "us", "ues",
+                  "it", "is", "rai", "rais", "ra", "rons", "ront")
+
+
+def warm() -> None:
+    """Load the French dictionary now (it takes a few tenths of a second), not on the first
+    question."""
+    simplemma.lemmatize("voulons", lang=_LANG)
+
+
+@lru_cache(maxsize=16384)
+def is_verb_form(word: str) -> bool:
+    """Whether a lower-case word (accents kept if typed) is a form of a French verb."""
+    if not word.isalpha() or not simplemma.is_known(word, lang=_LANG):
+        return False
+    lemma = simplemma.lemmatize(word, lang=_LANG)
+    if lemma.endswith(_INFINITIVE):
+        return lemma != word or _conjugates(word)
+    return lemma.endswith("re") and lemma != word and word.endswith(_RE_VERB_FORMS)
+
+
+def _conjugates(infinitive: str) -> bool:
+    """Whether a word that is its own lemma is an infinitive (« tailler ») rather than a noun
+    (« dossier »): some present form of it (« taillons », « finissons ») leads back to it."""
+    stem_ = infinitive[:-3] if infinitive.endswith("oir") else infinitive[:-2]
+    return any(simplemma.lemmatize(stem_ + ending, lang=_LANG) == infinitive
+               for ending in ("ons", "issons", "ez"))
