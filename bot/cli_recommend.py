@@ -13,13 +13,12 @@ import click
 
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.knowledge.profile import build_profile, load_territories, territory_facts
+from bot.knowledge.profile import build_profile, load_territories, names_of, territory_facts
 from bot.knowledge.recommend import HEADINGS, describe_item, recommendations
 from bot.knowledge.roadmap import (
     FORMATS,
     PdfUnavailable,
     build_outline,
-    names_of,
     render,
     roadmap_filename,
 )

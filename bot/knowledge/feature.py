@@ -10,6 +10,7 @@ button gives the same answer as a new one.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,7 +32,7 @@ from bot.knowledge.cards import (
     menu,
 )
 from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.profile import load_territories, territory_resolver
+from bot.knowledge.profile import load_territories, names_for_label, territory_resolver
 from bot.knowledge.recommend import knowledge_actions, profile_from_slots, recommendations
 from bot.knowledge.territory import default_territory_path
 
@@ -51,7 +52,8 @@ class KnowledgeFeature(Feature):
         if territories.exists():  # without it, flows that resolve territories fail validation
             index = load_territories(territories)
             resolvers["territory"] = territory_resolver(index, knowledge.scoring)
-        return Contribution(part=knowledge, actions=knowledge_actions(knowledge, index),
+        names = functools.partial(names_for_label, index) if index is not None else None
+        return Contribution(part=knowledge, actions=knowledge_actions(knowledge, names),
                             resolvers=resolvers)
 
     # -- the buttons of the recommendations --------------------------------------------------

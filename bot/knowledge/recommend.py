@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from bot.engine.flow import ActionContext, ActionSpec, ParamKind
 from bot.engine.messages import Document, Outgoing
@@ -21,15 +21,11 @@ from bot.knowledge.roadmap import (
     LocalNames,
     PdfUnavailable,
     build_outline,
-    names_for_label,
     render_html,
     render_pdf,
     roadmap_filename,
 )
 from bot.knowledge.scoring import Profile, Ranked
-
-if TYPE_CHECKING:
-    from bot.knowledge.territory import TerritoryIndex
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +56,9 @@ def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
 
 
 def describe_item(item: Item, t: Translator, number: int | None = None,
-                  with_body: bool = False, reason: str | None = None,
-                  compact: bool = False) -> str:
-    """An item as plain text: title, summary (or body), why, legal basis, contact, sources.
-
-    ``compact`` is the chat's form of a recommendation, read on a phone: no legal basis
-    and one source (:func:`chat_source`); the feuille de route sent with it has them all.
-    """
+                  with_body: bool = False, reason: str | None = None) -> str:
+    """An item as plain text: title, summary (or body), why, legal basis, contact, sources
+    (``essbot recommend``, the answers to questions)."""
     indent = "   " if number is not None else ""
     lines = [f"{number}. {item.title}" if number is not None else item.title]
     lines.append(indent + (item.body.strip() if with_body and item.body else item.summary))
@@ -74,25 +66,14 @@ def describe_item(item: Item, t: Translator, number: int | None = None,
         lines.append(indent + t._("Pourquoi : {text}").format(text=reason))
     if item.audience and with_body:
         lines.append(indent + t._("Pour qui : {text}").format(text=item.audience))
-    if item.legal_basis and not compact:
+    if item.legal_basis:
         lines.append(indent + t._("Base légale : {text}").format(text=item.legal_basis))
     if item.how_to_reach:
         lines.append(indent + t._("Pour les joindre : {text}").format(text=item.how_to_reach))
     if item.url:
         lines.append(indent + item.url)
-    date = t.format_date(item.last_checked)
-    if compact and item.sources:
-        source = chat_source(item)
-        line = t._("Source (vérifiée le {date}) : {source}").format(
-            date=date, source=_source_text(source))
-        others = len(item.sources) - 1
-        if others:
-            line += " " + t.ngettext("(et {n} autre dans la feuille de route)",
-                                     "(et {n} autres dans la feuille de route)",
-                                     others).format(n=others)
-        lines.append(indent + line)
-        return "\n".join(lines)
-    lines.append(indent + t._("Sources (vérifiées le {date}) :").format(date=date))
+    lines.append(indent + t._("Sources (vérifiées le {date}) :").format(
+        date=t.format_date(item.last_checked)))
     for source in item.sources:
         lines.append(indent + "– " + _source_text(source))
     return "\n".join(lines)
@@ -138,11 +119,13 @@ def plan_documents(kb: KnowledgeBase, profile: Profile, t: Translator, today: dt
     return documents, [r.item.id for ranked in chosen.values() for r in ranked]
 
 
-def knowledge_actions(kb: KnowledgeBase, territories: TerritoryIndex | None = None
+def knowledge_actions(kb: KnowledgeBase,
+                      names_for: Callable[[str | None], LocalNames | None] | None = None
                       ) -> dict[str, ActionSpec]:
     """The flow actions backed by the knowledge base: ``recommend``, ``plan`` and ``show``.
 
-    ``territories`` gives the feuille de route the real names around the territory.
+    ``names_for`` gives the feuille de route the real names around the territory whose
+    label a conversation holds.
     """
 
     def recommend(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:
@@ -164,7 +147,7 @@ def knowledge_actions(kb: KnowledgeBase, territories: TerritoryIndex | None = No
         if profile.step is None:
             return [Outgoing(t._("Votre feuille de route sera prête à la fin du parcours : "
                                  "répondez d'abord aux questions."))]
-        names = names_for_label(territories, profile.territory)
+        names = names_for(profile.territory) if names_for is not None else None
         documents, shown = plan_documents(kb, profile, t, dt.date.today(), names)
         context.shown_items.extend(shown)
         captions = {

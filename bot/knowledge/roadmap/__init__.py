@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from bot.i18n import Translator
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.roadmap.html import render_html
-from bot.knowledge.roadmap.local import LocalNames, names_for_label, names_of
+from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.roadmap.markdown import render_markdown
 from bot.knowledge.roadmap.outline import Outline, build_outline, roadmap_filename
 from bot.knowledge.roadmap.pdf import PdfUnavailable, render_pdf
@@ -42,6 +42,6 @@ def roadmap_documents(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, 
     return render_markdown(doc, t), render_html(doc, t)
 
 
-__all__ = ["FORMATS", "LocalNames", "Outline", "PdfUnavailable", "build_outline",
-           "names_for_label", "names_of", "render", "render_html", "render_markdown",
-           "render_pdf", "roadmap_documents", "roadmap_filename"]
+__all__ = ["FORMATS", "LocalNames", "Outline", "PdfUnavailable", "build_outline", "render",
+           "render_html", "render_markdown", "render_pdf", "roadmap_documents",
+           "roadmap_filename"]

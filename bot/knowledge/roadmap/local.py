@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from bot.knowledge.territory import Territory, TerritoryIndex
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,21 +51,3 @@ class LocalNames:
             region_council=facts.get("region_council"),
             member_count=facts.get("member_count"),
         )
-
-
-def names_of(territory: Territory, index: TerritoryIndex) -> LocalNames:
-    from bot.knowledge.profile import territory_facts
-
-    return LocalNames.from_facts(territory_facts(territory, None, index))
-
-
-def names_for_label(index: TerritoryIndex | None, label: str | None) -> LocalNames | None:
-    """The names around the territory a conversation chose (its slot holds the label, which
-    names one territory alone); None when there is none or it is no longer known."""
-    if index is None or not label:
-        return None
-    found = index.resolve(label)
-    exact = [t for t in found.best if t.label == label]
-    if not exact:
-        return None
-    return names_of(exact[0], index)
