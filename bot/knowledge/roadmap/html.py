@@ -80,6 +80,9 @@ def render_html(doc: Outline, t: Translator) -> str:
     ]
     for p in doc.priorities:
         who = f' <span class="who">{e(x.carried_by)} : {e(p.who)}.</span>' if p.who else ""
+        if p.is_lever:
+            out.append(f'<li><a class="label" href="#{e(p.anchor)}">{e(p.action)}</a>{who}</li>')
+            continue
         out.append(f'<li><span class="label">{e(p.action)}</span> '
                    f'<span class="who">{e(x.lever.capitalize())} : '
                    f'<a href="#{e(p.anchor)}">{e(p.lever)}</a>.</span>{who}</li>')

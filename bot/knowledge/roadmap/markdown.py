@@ -28,8 +28,11 @@ def render_markdown(doc: Outline, t: Translator) -> str:
     out += ["", f"### {x.priorities}", ""]
     for n, p in enumerate(doc.priorities, 1):
         who = f" _{x.carried_by} : {p.who}._" if p.who else ""
-        out.append(f"{n}. **{p.action}** {x.lever.capitalize()} : [{p.lever}](#{p.anchor})."
-                   f"{who}")
+        if p.is_lever:
+            out.append(f"{n}. **[{p.action}](#{p.anchor})**{who}")
+        else:
+            out.append(f"{n}. **{p.action}** {x.lever.capitalize()} : "
+                       f"[{p.lever}](#{p.anchor}).{who}")
     if not doc.priorities:
         out.append(x.no_lever)
     out += ["", f"### {x.first_calls}", ""]

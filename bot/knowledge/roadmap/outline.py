@@ -52,10 +52,15 @@ class Contact:
 
 @dataclass(slots=True)
 class Priority:
-    action: str  # the concrete first action
+    action: str  # the concrete first action (the lever's title when it has none)
     lever: str  # the lever it starts
     anchor: str
     who: str | None = None
+
+    @property
+    def is_lever(self) -> bool:
+        """The action is the lever itself (the content gives no first action yet)."""
+        return self.action.rstrip(".") == self.lever.rstrip(".")
 
 
 @dataclass(slots=True)
@@ -192,7 +197,8 @@ def _key(source: Source) -> SourceKey:
 
 
 def _link(item: Item) -> str | None:
-    return item.url or next((s.url for s in item.sources if s.url), None)
+    """The organisation's or the tool's own site (its sources are in the references)."""
+    return item.url
 
 
 def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranked]],
@@ -219,7 +225,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
 
     levers = [_lever(r, rules.reason(r, t), per_lever[r.item.id], anchors, sources, t)
               for r in levers_ranked]
-    priorities = [Priority(_first_step(plan, t), plan.title, plan.anchor, plan.carried_by)
+    priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
                   for plan in levers[:PRIORITY_ACTIONS]]
     first_calls, called = _first_calls(kb, profile, names, cress, sources, t)
 
@@ -261,13 +267,14 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     )
 
 
-def _first_step(plan: LeverPlan, t: Translator) -> str:
-    """The first thing to do for a lever: its first action, else its first step."""
+def _first_step(plan: LeverPlan) -> str:
+    """The first thing to do for a lever: its first action, else its first step, else
+    the lever itself."""
     if plan.first_action:
         return _sentence(plan.first_action)
     if plan.steps:
         return _sentence(plan.steps[0])
-    return t._("Engager la démarche.")
+    return _sentence(plan.title)
 
 
 def _unique(ranked: list[Ranked]) -> list[Ranked]:
@@ -339,7 +346,8 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
                               "porter et mutualiser beaucoup d'actions économiques.",
                               members).format(n=t.format_number(members))
         calls.append(Contact(
-            t._("Le service du développement économique de {epci}").format(epci=names.groupement),
+            t._("Le service du développement économique de l'intercommunalité ({epci})").format(
+                epci=names.groupement),
             role, t._("Par l'accueil de l'intercommunalité ; demandez la personne chargée de "
                       "l'ESS ou de l'économie de proximité.")))
     dla = items.get("dla")
@@ -416,7 +424,7 @@ def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator
     if area:
         sentence += f" ({area})"
     if names.groupement:
-        sentence += t._(", membre de {epci}").format(epci=names.groupement)
+        sentence += t._(" ; intercommunalité : {epci}").format(epci=names.groupement)
     elif names.member_count and names.kind in ("epci", "ept"):
         sentence += t.ngettext(", {n} commune", ", {n} communes", names.member_count).format(
             n=t.format_number(names.member_count))
@@ -472,8 +480,8 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     others = levers[PRIORITY_ACTIONS:]
     launch = []
     if calls:
-        launch.append(t._("Prendre contact avec {names}.").format(
-            names=_join([_lower_article(c.name) for c in calls[:3]], t)))
+        launch.append(t._("Premiers contacts : {names}.").format(
+            names=", ".join(_lower_article(c.name) for c in calls[:3])))
     for plan in priority:
         if plan.carried_by:
             launch.append(t._("Confier « {title} » : {who}.").format(
