@@ -55,7 +55,6 @@ class Texts:
         self.page = _("Page")
         self.of = _("sur")
         self.sources_link = _("Aller à la source {n}")
-        self.contents = _("Sommaire")
 
 
 def domain(url: str) -> str:
