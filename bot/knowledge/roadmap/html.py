@@ -55,7 +55,7 @@ def render_html(doc: Outline, t: Translator) -> str:
         return (f'<a class="url" href="{e(url)}">{e(domain(url))}</a>' if url else "")
 
     def contact(c: Contact) -> str:
-        reach = f"{e(x.reach)} : {e(c.reach)}" if c.reach else ""
+        reach = f"{e(x.reach)}{x.colon} {e(c.reach)}" if c.reach else ""
         where = " ".join(p for p in (reach, link(c.link)) if p)
         return (f"<li><span class=\"label\">{e(c.name)}</span> — {e(c.role)}{refs(c.sources)}"
                 + (f'<span class="reach">{where}</span>' if where else "") + "</li>")
@@ -79,12 +79,12 @@ def render_html(doc: Outline, t: Translator) -> str:
         f'<h3>{e(x.priorities)}</h3><div class="box"><ol class="priorities">',
     ]
     for p in doc.priorities:
-        who = f' <span class="who">{e(x.carried_by)} : {e(p.who)}.</span>' if p.who else ""
+        who = f' <span class="who">{e(x.carried_by)}{x.colon} {e(p.who)}.</span>' if p.who else ""
         if p.is_lever:
             out.append(f'<li><a class="label" href="#{e(p.anchor)}">{e(p.action)}</a>{who}</li>')
             continue
         out.append(f'<li><span class="label">{e(p.action)}</span> '
-                   f'<span class="who">{e(x.lever.capitalize())} : '
+                   f'<span class="who">{e(x.lever.capitalize())}{x.colon} '
                    f'<a href="#{e(p.anchor)}">{e(p.lever)}</a>.</span>{who}</li>')
     out.append("</ol>" + ("" if doc.priorities else f"<p>{e(x.no_lever)}</p>") + "</div>")
     out.append(f'<h3>{e(x.first_calls)}</h3><ul class="contacts">')
@@ -104,22 +104,23 @@ def render_html(doc: Outline, t: Translator) -> str:
         out.append(f'<article class="lever" id="{e(lever.anchor)}">'
                    f"<h3>{n}. {e(lever.title)}{refs(lever.sources)}</h3>"
                    f"<p>{e(lever.summary)}</p>"
-                   f'<p><span class="label">{e(x.why)} :</span> {e(lever.reason)}</p>')
+                   f'<p><span class="label">{e(x.why)}{x.colon}</span> {e(lever.reason)}</p>')
         if lever.steps:
-            out.append(f'<p class="label">{e(x.how)} :</p><ol>'
+            out.append(f'<p class="label">{e(x.how)}{x.colon}</p><ol>'
                        + "".join(f"<li>{e(step)}</li>" for step in lever.steps) + "</ol>")
         elif lever.practice:
-            out.append(f'<p><span class="label">{e(x.practice)} :</span> {e(lever.practice)}</p>')
+            out.append(f'<p><span class="label">{e(x.practice)}{x.colon}</span> '
+                       f"{e(lever.practice)}</p>")
         for label, value in ((x.first_action, lever.first_action),
                              (x.carried_by, lever.carried_by), (x.cost, lever.cost),
                              (x.legal_basis, lever.legal_basis)):
             if value:
-                out.append(f'<p><span class="label">{e(label)} :</span> {e(value)}</p>')
+                out.append(f'<p><span class="label">{e(label)}{x.colon}</span> {e(value)}</p>')
         if lever.indicators:
-            out.append(f'<p class="label">{e(x.indicators)} :</p><ul>'
+            out.append(f'<p class="label">{e(x.indicators)}{x.colon}</p><ul>'
                        + "".join(f"<li>{e(i)}</li>" for i in lever.indicators) + "</ul>")
         if lever.funding:
-            out.append(f'<p><span class="label">{e(x.funding_fit)} :</span> ' + ", ".join(
+            out.append(f'<p><span class="label">{e(x.funding_fit)}{x.colon}</span> ' + ", ".join(
                 f'<a href="#{e(anchor)}">{e(name)}</a>' for name, anchor in lever.funding)
                 + "</p>")
         out.append("</article>")

@@ -18,7 +18,7 @@ def render_markdown(doc: Outline, t: Translator) -> str:
     def contact(c: Contact) -> list[str]:
         lines = [f"- **{c.name}** — {c.role}{refs(c.sources)}"]
         if c.reach:
-            lines.append(f"  {x.reach} : {c.reach}")
+            lines.append(f"  {x.reach}{x.colon} {c.reach}")
         if c.link:
             lines.append(f"  <{c.link}>")
         return lines
@@ -27,11 +27,11 @@ def render_markdown(doc: Outline, t: Translator) -> str:
     out += [f"- {line}" for line in doc.portrait] or ["- —"]
     out += ["", f"### {x.priorities}", ""]
     for n, p in enumerate(doc.priorities, 1):
-        who = f" _{x.carried_by} : {p.who}._" if p.who else ""
+        who = f" _{x.carried_by}{x.colon} {p.who}._" if p.who else ""
         if p.is_lever:
             out.append(f"{n}. **[{p.action}](#{p.anchor})**{who}")
         else:
-            out.append(f"{n}. **{p.action}** {x.lever.capitalize()} : "
+            out.append(f"{n}. **{p.action}** {x.lever.capitalize()}{x.colon} "
                        f"[{p.lever}](#{p.anchor}).{who}")
     if not doc.priorities:
         out.append(x.no_lever)
@@ -48,24 +48,24 @@ def render_markdown(doc: Outline, t: Translator) -> str:
     out += [f"## {x.levers}", ""]
     for n, lever in enumerate(doc.levers, 1):
         out += [f'### {n}. {lever.title}{refs(lever.sources)} <a id="{lever.anchor}"></a>', "",
-                lever.summary, "", f"**{x.why}** : {lever.reason}", ""]
+                lever.summary, "", f"**{x.why}**{x.colon} {lever.reason}", ""]
         if lever.steps:
             out += [f"**{x.how}** :", ""]
             out += [f"{i}. {step}" for i, step in enumerate(lever.steps, 1)]
             out.append("")
         elif lever.practice:
-            out += [f"**{x.practice}** : {lever.practice}", ""]
+            out += [f"**{x.practice}**{x.colon} {lever.practice}", ""]
         for label, value in ((x.first_action, lever.first_action),
                              (x.carried_by, lever.carried_by), (x.cost, lever.cost),
                              (x.legal_basis, lever.legal_basis)):
             if value:
-                out += [f"**{label}** : {value}", ""]
+                out += [f"**{label}**{x.colon} {value}", ""]
         if lever.indicators:
             out += [f"**{x.indicators}** :", ""]
             out += [f"- {indicator}" for indicator in lever.indicators]
             out.append("")
         if lever.funding:
-            out += [f"**{x.funding_fit}** : " + ", ".join(
+            out += [f"**{x.funding_fit}**{x.colon} " + ", ".join(
                 f"[{name}](#{anchor})" for name, anchor in lever.funding), ""]
     if doc.next_levers and doc.next_step:
         out += [f"### {x.next_step.format(step=doc.next_step)}", ""]
@@ -93,7 +93,7 @@ def render_markdown(doc: Outline, t: Translator) -> str:
         out.append("")
 
     out += [f"## {x.method}", "", x.method_text, ""]
-    out += [f"- **{name}** : {value}" for name, value in doc.facts]
+    out += [f"- **{name}**{x.colon} {value}" for name, value in doc.facts]
     out += ["", f"## {x.sources}", "", x.sources_intro, ""]
     for source in doc.sources:
         where = f" — <{source.url}>" if source.url else ""

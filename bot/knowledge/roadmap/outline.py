@@ -352,10 +352,11 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
                       "l'ESS ou de l'économie de proximité.")))
     dla = items.get("dla")
     if dla is not None:
+        # {of} is the French « de la Creuse »; a translation may use {place}, the name.
         if names is not None and names.kind == "region" and names.region_of:
-            name = t._("Le DLA régional {of}").format(of=names.region_of)
+            name = t._("Le DLA régional {of}").format(of=names.region_of, place=names.region)
         elif names is not None and names.departement_of:
-            name = t._("Le DLA {of}").format(of=names.departement_of)
+            name = t._("Le DLA {of}").format(of=names.departement_of, place=names.departement)
         else:
             name = t._("Le DLA de votre département")
         add(dla, name, t._("Le dispositif local d'accompagnement : un diagnostic et du conseil "

@@ -11,6 +11,7 @@ from bot.i18n import Translator
 class Texts:
     def __init__(self, t: Translator):
         _ = t._
+        self.colon = _(" :")  # French puts a space before a colon
         self.summary = _("L'essentiel")
         self.territory = _("Votre territoire")
         self.priorities = _("Trois actions prioritaires")
