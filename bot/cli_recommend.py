@@ -13,9 +13,15 @@ import click
 
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.knowledge.profile import build_profile, load_territories, territory_facts
+from bot.knowledge.profile import build_profile, load_territories, names_of, territory_facts
 from bot.knowledge.recommend import HEADINGS, describe_item, recommendations
-from bot.knowledge.roadmap import outline, render_html, render_markdown, roadmap_filename
+from bot.knowledge.roadmap import (
+    FORMATS,
+    PdfUnavailable,
+    build_outline,
+    render,
+    roadmap_filename,
+)
 from bot.knowledge.scoring import Profile, Ranked
 
 if TYPE_CHECKING:
@@ -222,32 +228,43 @@ def recommend(ctx: click.Context, type_, contexts, themes, step, territory, regi
 @click.command()
 @profile_options
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write; its extension (.md or .html) sets the format. Default: "
-                   "both formats in the current folder.")
+              help="File to write; its extension (.pdf, .html or .md) sets the format. "
+                   "Default: the three formats in the current folder, named after the "
+                   "territory and the date.")
 @click.pass_context
 def plan(ctx: click.Context, type_, contexts, themes, step, territory, region, programmes, lang,
          output) -> None:
-    """Write the feuille de route (Markdown and printable HTML) for a profile.
+    """Write the feuille de route (PDF, printable HTML, Markdown) for a profile.
 
         essbot plan --territory "Rennes Métropole" --themes mobilite --step identifier
+        essbot plan --territory 23 --themes emploi-insertion --step soutenir --output plan.pdf
     """
-    kb, profile, _, _ = _load(ctx, type_, contexts, themes, step, territory, region,
-                              programmes)
+    kb, profile, place, _ = _load(ctx, type_, contexts, themes, step, territory, region,
+                                  programmes)
     if profile.step is None:
         raise click.BadParameter("the feuille de route needs the step", param_hint="--step")
+    if output is not None and output.suffix.lower() not in FORMATS:
+        raise click.BadParameter("the file name must end in .pdf, .html or .md",
+                                 param_hint="--output")
     t = translator(lang)
     today = dt.date.today()
     chosen = recommendations(kb, profile, "full")
+    index = ctx.meta.get("territory_index")
+    names = names_of(place, index) if place is not None and index is not None else None
+    doc = build_outline(kb, profile, chosen, t, today, names)  # one outline for every format
     if output is None:
         name = roadmap_filename(profile, today)
-        targets = [Path(f"{name}.md"), Path(f"{name}.html")]
-    elif output.suffix.lower() in (".md", ".html", ".htm"):
-        targets = [output]
+        targets = [Path(f"{name}{suffix}") for suffix in (".pdf", ".html", ".md")]
     else:
-        raise click.BadParameter("the file name must end in .md or .html", param_hint="--output")
-    doc = outline(kb, profile, chosen, t, today)  # one outline for both documents
+        targets = [output]
     for target in targets:
-        render = render_markdown if target.suffix.lower() == ".md" else render_html
+        try:
+            data = render(doc, t, target.suffix)
+        except PdfUnavailable as exc:
+            click.echo(f"essbot: {exc}", err=True)
+            if output is not None:
+                raise SystemExit(1) from None
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(doc, t), encoding="utf-8")
+        target.write_bytes(data)
         click.echo(f"Wrote {target}")

@@ -10,7 +10,7 @@ from tests.conftest import run_essbot
 
 PARCOURS = "\n".join([
     "/start", "1", "Pont-Aven", "Oui", "Oui, c'est juste", "Continuer",
-    "Alimentation", "Continuer", "2", ""])
+    "Alimentation", "Continuer", "2", "Contacts", "1", ""])
 
 
 def test_scripted_chat_walks_the_whole_parcours(tmp_path: Path):
@@ -24,11 +24,13 @@ def test_scripted_chat_walks_the_whole_parcours(tmp_path: Path):
     assert "votre territoire présente ces caractéristiques : Rural, Littoral." in out
     assert ("Commune (Pont-Aven (29, Finistère)), territoire : Rural, Littoral, "
             "thèmes : Alimentation") in out
-    assert "Pourquoi : Parce que" in out and "CRESS Bretagne" in out
-    assert "LEVIERS À ACTIONNER" in out and "FINANCEMENTS ET APPUIS" in out
-    assert "Source (vérifiée le" in out and "https://" in out
-    assert "autres dans la feuille de route)" in out
-    assert "Prochaine étape : inscrire l'ESS" in out
+    cards = out[out.index("Voici mes recommandations"):out.index("Contacts utiles pour")]
+    assert "1. " in cards and "Parce que" in cards and "➜ " in cards
+    assert "https://" not in cards, "no raw address in the cards"
+    assert "  8. Ma feuille de route\n  9. Voir l'étape 3 : inscrire dans la durée" in cards
+    assert "CRESS Bretagne" in out  # « Contacts », then the details of the first one
+    details = out[out.rindex("CRESS BRETAGNE"):]
+    assert "Sources (vérifiées le" in details and " <https://" in details
     assert (tmp_path / "c.db").exists()
 
 

@@ -45,9 +45,12 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
     chat.press("Nous débutons")
     text = chat.text
     assert "Intercommunalité (EPCI) (CA Vitré Communauté (CA, 35))" in text
-    assert "LEVIERS À ACTIONNER" in text
-    assert "Source (vérifiée le" in text and "Base légale" not in text
-    assert "https://" in text
+    # Short cards with a first step, then the buttons: details, lists, the feuille de route.
+    assert "1. " in text and "➜ " in text and "https://" not in text
+    assert len(text) + sum(len(label) for label in chat.labels) <= 2500
+    assert [label for label in chat.labels if label.startswith("Détails : ")]
+    assert {"Autres leviers", "Financements", "Contacts", "Exemples", "Ma feuille de route",
+            "Terminer"} <= set(chat.labels)
     conversation = chat.conversation
     assert conversation.state == "suite_identifier"
     assert conversation.slots == {"collectivite": "epci",
@@ -62,10 +65,14 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                   "conseil_regional": "le conseil régional de Bretagne",
                                   "lieux": ["200039022"],
                                   "etape": "identifier"}
-    assert "CRESS Bretagne" in text, "the CRESS of the territory's region is recommended"
+    chat.press("Contacts")
+    assert "CRESS Bretagne" in chat.text, "the CRESS of the territory's region is recommended"
+    chat.press("Ma feuille de route")
     documents = [reply.document for reply in chat.replies if reply.document]
-    assert [d.media_type for d in documents] == ["text/markdown", "text/html"]
-    assert documents[0].data.decode().startswith("# Feuille de route ESS — CA Vitré")
+    assert [d.media_type for d in documents] == ["application/pdf", "text/html"]
+    assert documents[0].data.startswith(b"%PDF-")
+    assert "<h1>Feuille de route ESS — CA Vitré Communauté</h1>" in documents[1].data.decode()
+    assert chat.conversation.state == "suite_identifier", "the buttons leave the flow alone"
     # Every recommended lever fits the chosen step.
     events = chat.engine.store.events(conversation.key)
     recommended = [e for e in events if e["kind"] == "recommended"]
@@ -79,7 +86,7 @@ def test_the_same_parcours_by_typed_text(chat: Chat):
         chat.send(line)
     assert chat.conversation.state == "suite_ancrer"
     assert chat.conversation.slots["etape"] == "ancrer"
-    assert "LEVIERS À ACTIONNER" in chat.text
+    assert any(label.startswith("Détails : ") for label in chat.labels)
 
 
 def test_conditional_transition_on_a_multiple_slot(chat: Chat):
@@ -97,7 +104,7 @@ def test_conditional_transition_on_a_multiple_slot(chat: Chat):
     chat.press("Nous connaissons")
     # QPV without a city contract: the contract itself is shown before the recommendations.
     assert "Avant tout, pour vos quartiers prioritaires" in chat.text
-    assert chat.text.index("contrat de ville « Engagements") < chat.text.index("LEVIERS")
+    assert chat.text.index("contrat de ville « Engagements") < chat.text.index("1. ")
 
 
 def test_free_text_where_a_choice_is_expected_reprompts_without_moving(chat: Chat):
@@ -354,7 +361,7 @@ def test_an_internal_error_rolls_back_and_answers(engine, chat: Chat, monkeypatc
     assert errors and errors[-1]["detail"] == "RuntimeError"
     monkeypatch.undo()
     chat.press("Nous débutons")
-    assert "LEVIERS" in chat.text
+    assert "Ma feuille de route" in chat.labels
 
 
 def test_an_extension_answers_free_text_and_keeps_the_state(engine):

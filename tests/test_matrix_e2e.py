@@ -137,10 +137,14 @@ def test_an_encrypted_direct_chat_created_like_element_walks_the_whole_parcours(
                 assert "url" not in content and content["file"]["url"].startswith("mxc://")
                 data = await agent.download(content)
                 assert len(data) == content["info"]["size"]
-            markdown = next(c for c in files if c["info"]["mimetype"] == "text/markdown")
-            assert "Feuille de route" in (await agent.download(markdown)).decode()
+            assert sorted(c["info"]["mimetype"] for c in files) == ["application/pdf",
+                                                                    "text/html"]
+            pdf = next(c for c in files if c["info"]["mimetype"] == "application/pdf")
+            assert (await agent.download(pdf)).startswith(b"%PDF-")
+            page = next(c for c in files if c["info"]["mimetype"] == "text/html")
+            assert "Feuille de route" in (await agent.download(page)).decode()
             # The media repository holds ciphertext only.
-            downloaded = await agent.client.download(mxc=markdown["file"]["url"])
+            downloaded = await agent.client.download(mxc=page["file"]["url"])
             assert b"Feuille de route" not in downloaded.body
 
             assert_all_encrypted(agent, room_id, bot_id)

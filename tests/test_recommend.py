@@ -11,7 +11,8 @@ import pytest
 
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
-from bot.knowledge.recommend import chat_source, describe_item, recommendations
+from bot.knowledge.cards import detail_message
+from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import roadmap_documents
 from bot.knowledge.scoring import Profile, load_scoring
 from tests.conftest import run_essbot
@@ -80,7 +81,7 @@ def test_each_item_says_why_it_was_chosen(kb):
     assert english.startswith("Because ") and "food" in english
 
 
-def test_the_chat_shows_one_source_per_item_and_the_plan_all_of_them(kb):
+def test_the_details_link_every_source_and_the_plan_holds_them_all(kb):
     profile = rural_food_epci()
     t = translator("fr")
     chat = recommendations(kb, profile, "chat")
@@ -88,18 +89,16 @@ def test_the_chat_shows_one_source_per_item_and_the_plan_all_of_them(kb):
     markdown, _page = roadmap_documents(kb, profile, full, t, dt.date(2026, 11, 23))
     for ranked in (r for rs in chat.values() for r in rs):
         item = ranked.item
-        text = describe_item(item, t, 1, reason=kb.scoring.reason(ranked, t), compact=True)
-        assert text.count("Source (vérifiée le") == 1 and "Sources" not in text
-        assert "Base légale" not in text
-        shown = chat_source(item)
-        assert shown.title in text
-        assert shown.url or not any(source.url for source in item.sources)
-        others = len(item.sources) - 1
-        assert (f"(et {others} autre" in text) == (others > 0)
-        for source in item.sources:  # the chat's "and N more" are in the feuille de route
-            assert source.title in markdown, (item.id, source.title)
-    english = describe_item(item, translator("en"), compact=True)
-    assert "Source (checked on" in english
+        details = detail_message(item, t)
+        assert details.text.count("Sources (vérifiées le") == 1
+        assert "https://" not in details.text, "addresses are links, not text"
+        linked = {link.text for link in details.links}
+        for source in item.sources:
+            assert f"– {source.title}" in details.text
+            assert (source.title in linked) == bool(source.url)
+            assert source.title in markdown, (item.id, source.title)  # the plan has them all
+    english = detail_message(item, translator("en"))
+    assert "Sources (checked on" in english.text
 
 
 def test_a_small_commune_gets_the_levers_for_small_communes(kb):
@@ -170,17 +169,18 @@ def test_recommend_cli_rejects_unknown_values_clearly():
     assert "alimentaton" in result.stderr and "alimentation" in result.stderr
 
 
-def test_plan_cli_writes_markdown_and_html(tmp_path: Path):
+def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
     result = run_essbot(["plan", "--type", "commune", "--context", "qpv", "--themes",
                          "emploi-insertion", "--step", "ancrer", "--output",
                          str(tmp_path / "plan.md")])
     assert result.returncode == 0, result.stderr
     markdown = (tmp_path / "plan.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Feuille de route ESS")
-    for heading in ("## Votre profil", "## Vos étapes", "## Leviers recommandés", "## Contacts",
-                    "## Financements et appuis", "## Sources"):
+    for heading in ("## L'essentiel", "### Trois actions prioritaires",
+                    "### Qui appeler en premier", "## Calendrier sur douze mois",
+                    "## Vos leviers, un par un", "## Financements et appuis", "## Sources"):
         assert heading in markdown
-    assert "vous êtes ici" in markdown and "Pourquoi : Parce que" in markdown
+    assert "**Pourquoi pour vous** : Parce que" in markdown
     html_result = run_essbot(["plan", "--type", "commune", "--step", "ancrer", "--output",
                               str(tmp_path / "plan.html")])
     assert html_result.returncode == 0, html_result.stderr
@@ -189,6 +189,9 @@ def test_plan_cli_writes_markdown_and_html(tmp_path: Path):
     assert '<li id="source-1">' in page
     missing_step = run_essbot(["plan", "--type", "commune"])
     assert missing_step.returncode == 2 and "step" in missing_step.stderr
+    wrong = run_essbot(["plan", "--type", "commune", "--step", "ancrer", "--output",
+                        str(tmp_path / "plan.docx")])
+    assert wrong.returncode == 2 and ".pdf, .html or .md" in wrong.stderr
 
 
 # The blind expert set (tests/data/profiles_eval.yaml, written before any output was seen):

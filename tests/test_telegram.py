@@ -144,7 +144,10 @@ async def test_whole_parcours_by_buttons(settings):
         await h.press(ALICE, "Continuer")
         replies = await h.press(ALICE, "Nous débutons")
         text = all_text(replies)
-        assert "LEVIERS À ACTIONNER" in text and "Source (vérifiée le" in text
+        # One message: the introduction and three cards, the buttons under them.
+        assert len(replies) == 1 and "1. " in text and "➜ " in text
+        assert len(text) + sum(len(label) for label in replies[0].labels) <= 2500
+        assert "Ma feuille de route" in replies[0].labels
         # Every message was HTML; every pressed question lost its keyboard: only the one
         # answered by typing (the territory) and the last one keep theirs.
         sends = h.api.calls_of("sendMessage", ALICE)
@@ -168,24 +171,18 @@ async def test_whole_parcours_by_typed_text(settings):
             replies = await h.say(ALICE, line)
             assert len(replies) == 1, "one message per turn"
         replies = await h.say(ALICE, "3")
-        text = all_text(replies)
-        assert "LEVIERS À ACTIONNER" in text and "CONTACTS UTILES" in text
-        # The recommendations (8 replies of the engine, about 6,000 characters in their
-        # compact form) come as texts merged up to 4,096 characters, the two files with
-        # their text as caption, and the closing question with its keyboard.
-        documents = [bool(m.document) for m in replies]
-        texts = documents.index(True)
-        assert documents == [False] * texts + [True, True, False] and texts <= 3
-        assert replies[0].text.startswith("Voici mes recommandations")
-        assert "\n\nLEVIERS À ACTIONNER" in replies[0].text
-        assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in replies)
-        assert replies[texts].document["filename"].endswith(".md")
-        assert "feuille de route" in replies[texts].text  # the caption
-        assert replies[texts + 1].document["filename"].endswith(".html")
+        # The recommendations: one message (the introduction and three cards) with the
+        # buttons of the cards and of the question; the feuille de route on demand.
+        assert len(replies) == 1 and replies[0].text.startswith("Voici mes recommandations")
+        assert "\n\n1. " in replies[0].text and replies[0].buttons
+        replies = await h.say(ALICE, "Ma feuille de route")
+        documents = [m.document["filename"] for m in replies if m.document]
+        assert [name.rsplit(".", 1)[1] for name in documents] == ["pdf", "html"]
+        assert "feuille de route" in replies[0].text  # the caption
         assert replies[-1].buttons and not any(m.buttons for m in replies[:-1])
         # Keyboards of questions answered by typing are left as they are (no extra call).
         assert not h.api.calls_of("editMessageReplyMarkup", ALICE)
-        assert len([m for m in h.api.messages(ALICE) if m.buttons]) == 10
+        assert len([m for m in h.api.messages(ALICE) if m.buttons]) == 11
 
 
 @aio

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.links import plain_text
 from bot.engine import Engine, Incoming, Outgoing
 
 CHANNEL = "console"
@@ -20,7 +21,7 @@ CHANNEL = "console"
 
 def render(outgoing: Outgoing, width: int | None = None) -> str:
     """A message as plain text, choices as a numbered list; wrapped at ``width`` if given."""
-    lines = outgoing.text.split("\n")
+    lines = plain_text(outgoing).split("\n")
     lines += [f"  {n}. {choice.label}" for n, choice in enumerate(outgoing.choices, 1)]
     if width is None:
         return "\n".join(lines)

@@ -77,6 +77,7 @@ from nio.exceptions import EncryptionError, LocalProtocolError, OlmTrustError, S
 
 from bot.channels import matrix_log
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
+from bot.channels.links import linked_html, plain_text
 from bot.channels.matrix_cross_signing import CrossSigning
 from bot.channels.matrix_crypto import (
     CryptoFolder,
@@ -133,8 +134,9 @@ def render(outgoing: Outgoing) -> dict[str, Any]:
     """An ``m.room.message`` content: plain ``body`` and escaped HTML ``formatted_body``."""
     text = outgoing.text.strip("\n")
     lines = [f"{n}. {choice.label}" for n, choice in enumerate(outgoing.choices, 1)]
-    body = "\n\n".join(part for part in (text, "\n".join(lines)) if part)
-    formatted = html.escape(text).replace("\n", "<br>")
+    plain = plain_text(Outgoing(text, links=outgoing.links)) if outgoing.links else text
+    body = "\n\n".join(part for part in (plain, "\n".join(lines)) if part)
+    formatted = linked_html(text, outgoing.links).replace("\n", "<br>")
     if outgoing.choices:
         items = "".join(f"<li>{html.escape(choice.label)}</li>" for choice in outgoing.choices)
         formatted += f"<ol>{items}</ol>"

@@ -64,6 +64,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
+from bot.channels.links import linked_html, links_of_parts
 from bot.channels.retry import NO_RETRY, RetryPolicy
 from bot.channels.telegram_format import (
     CHOSEN_MARK,
@@ -641,12 +642,14 @@ class TelegramChannel:
             text = "…"
         parts = split_text(text, MAX_MESSAGE_LENGTH,
                            MAX_MESSAGE_LENGTH - suffix_room(message.choices))
+        links = links_of_parts(text, parts, message.links)
         old = self._live_keyboards.pop(chat_id) if markup is not None else None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            sent = await self._call("sendMessage", lambda p=part, k=(markup if last else None):
+            body = linked_html(part, links[index], escape)
+            sent = await self._call("sendMessage", lambda p=body, k=(markup if last else None):
                                     self.bot.send_message(
-                                        chat_id, escape(p), parse_mode=ParseMode.HTML,
+                                        chat_id, p, parse_mode=ParseMode.HTML,
                                         reply_markup=k, link_preview_options=NO_PREVIEW),
                                     retry=retry)
             if last and markup is not None:

@@ -102,11 +102,14 @@ def merge_turn(messages: Sequence[Outgoing], limit: int = MAX_MESSAGE_LENGTH) ->
     merged: list[Outgoing] = []
     for message in messages:
         previous = merged[-1] if merged else None
+        # A message with links is not merged into one with a keyboard: pressing a button
+        # rewrites that message as plain text (the chosen mark), which would drop them.
         if previous is not None and not previous.choices and previous.document is None \
-                and not fits_caption(message):
+                and not fits_caption(message) and not (previous.links and message.choices):
             text = "\n\n".join(t for t in (previous.text.strip(), message.text.strip()) if t)
             if html_length(text) <= limit - suffix_room(message.choices):
-                merged[-1] = Outgoing(text, message.choices, message.document)
+                merged[-1] = Outgoing(text, message.choices, message.document,
+                                      previous.links + message.links)
                 continue
         merged.append(message)
     return merged

@@ -16,8 +16,9 @@ from typing import Any
 from bot.engine.messages import Incoming
 
 CHANNEL = "telegram"
-# Callback data we ever send: the engine's payloads ("c:<state>:<choice>", "s:...").
-PAYLOAD_SHAPE = re.compile(r"^[a-z]:[\w:.\-]{1,62}$", re.ASCII)
+# Callback data we ever send: the engine's payloads ("c:<state>:<choice>", "s:...") and
+# the features' ("q:...", "kb:...", "bc:...": the feature's name, then a colon).
+PAYLOAD_SHAPE = re.compile(r"^[a-z][a-z0-9]{0,15}:[\w:.\-]{1,62}$", re.ASCII)
 FORGED = "x:forged"  # what odd callback data becomes: the engine answers with a re-prompt
 # Kinds of message content that are not text; anything else (service messages: members
 # joining, pinned messages...) is ignored silently.

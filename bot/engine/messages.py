@@ -54,9 +54,22 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A part of a message's text that points to a web page (a source's title)."""
+
+    text: str  # as it appears in the message's text
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One message to show. ``text`` is plain text: channels escape it for their markup."""
+    """One message to show. ``text`` is plain text: channels escape it for their markup.
+
+    ``links``: parts of ``text`` that channels with HTML (Telegram, Matrix) make links;
+    plain-text channels show the address after the text.
+    """
 
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
     document: Document | None = None
+    links: tuple[Link, ...] = field(default_factory=tuple)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.choices import Offered, normalize_answer
@@ -131,9 +132,10 @@ class Turn:
     def end_dialog(self) -> None:
         self.conv.dialog = None
 
-    def prompt(self) -> None:
-        """Ask the current question of the flow again, without re-running its actions."""
-        self.render(self.conv.state, entering=False)
+    def prompt(self, choices: tuple[Choice, ...] = ()) -> None:
+        """Ask the current question of the flow again, without re-running its actions;
+        ``choices``: a feature's own, offered before the state's."""
+        self.render(self.conv.state, entering=False, extra=choices)
 
     def run_flow_command(self, command_id: str) -> bool:
         """Run the actions the flow gives to a command (``commands:``); False if none."""
@@ -254,8 +256,12 @@ class Turn:
         return {name: slot.display(self.conv.slots.get(name), t)
                 for name, slot in self.flow.slots.items()}
 
-    def render(self, state_name: str, entering: bool) -> None:
-        """Show a state: its texts, the output of its actions (on entry), its choices."""
+    def render(self, state_name: str, entering: bool, extra: tuple[Choice, ...] = ()) -> None:
+        """Show a state: its texts, the output of its actions (on entry), its choices.
+
+        Choices an action put on the last message (a feature's buttons) come first, then
+        the state's, in one list: a typed number means the same on every channel.
+        """
         flow = self.flow
         state = flow.states[state_name]
         t = self.t
@@ -272,12 +278,12 @@ class Turn:
                 self.event("completed", state=state_name)
         # A typed answer is expected: a number still picks from the list (« 1. Passer »).
         self._free_text_question, self._numbers_pick = state.input is not None, True
-        choices = tuple(Choice(choice_payload(state_name, c.id), c.label.render(t))
-                        for c in self.available_choices(state))
+        choices = extra + tuple(Choice(choice_payload(state_name, c.id), c.label.render(t))
+                                for c in self.available_choices(state))
         if choices:
             if len(self.replies) > first and self.replies[-1].document is None:
                 last = self.replies[-1]
-                self.replies[-1] = Outgoing(last.text, choices)
+                self.replies[-1] = replace(last, choices=last.choices + choices)
             else:
                 self.say(t._("Choisissez une option :"), choices)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.flow import Candidate, ResolverSpec
+from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, ScoringRules
 from bot.knowledge.territory_model import DENSITY_LABELS
 
@@ -73,6 +74,20 @@ def territory_facts(territory: Territory, rules: ScoringRules | None = None,
         facts.update(index.neighbours(territory))
     facts["detected_contexts"] = facts["contexts"]
     return facts
+
+
+def names_of(territory: Territory, index: TerritoryIndex) -> LocalNames:
+    """The names around a territory, for the feuille de route."""
+    return LocalNames.from_facts(territory_facts(territory, None, index))
+
+
+def names_for_label(index: TerritoryIndex | None, label: str | None) -> LocalNames | None:
+    """The names around the territory a conversation chose (its slot holds the label, which
+    names one territory alone); None when there is none or it is no longer known."""
+    if index is None or not label:
+        return None
+    exact = [t for t in index.resolve(label).best if t.label == label]
+    return names_of(exact[0], index) if exact else None
 
 
 def load_territories(path: Path) -> TerritoryIndex:

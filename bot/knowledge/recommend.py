@@ -8,15 +8,26 @@ profile and rankings into messages and documents.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.engine.flow import ActionContext, ActionSpec, ParamKind
 from bot.engine.messages import Document, Outgoing
 from bot.i18n import N_, Translator
+from bot.knowledge.cards import CARDS, LIST_KINDS, MORE, cards_message, menu
 from bot.knowledge.model import Item, KnowledgeBase, Source
-from bot.knowledge.roadmap import roadmap_documents, roadmap_filename
+from bot.knowledge.roadmap import (
+    LocalNames,
+    PdfUnavailable,
+    build_outline,
+    render_html,
+    render_pdf,
+    roadmap_filename,
+)
 from bot.knowledge.scoring import Profile, Ranked
+
+log = logging.getLogger(__name__)
 
 RECOMMENDED_KINDS = ("lever", "funding", "contact", "example")
 HEADINGS = {
@@ -32,26 +43,23 @@ PROFILE_PARAMS = {"type": ParamKind.SLOT, "contexts": ParamKind.SLOT, "themes": 
 
 
 def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
-                    limit: int | None = None) -> dict[str, list[Ranked]]:
+                    limit: int | None = None, more: int = 0) -> dict[str, list[Ranked]]:
     """The best items of each kind for a profile; ``limits`` is "chat" or "full" (the
-    counts of scoring.yaml), ``limit`` the same count for every kind instead."""
+    counts of scoring.yaml), ``limit`` the same count for every kind instead; ``more``
+    levers after them (« Autres leviers »)."""
     rules = kb.scoring
     if rules is None:
         raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
     return {kind: rules.rank_with_see_also(
-                (), profile, limit if limit is not None else rules.limits[limits][kind],
-                kb.ranked(kind, profile))[0]
+                (), profile, (limit if limit is not None else rules.limits[limits][kind])
+                + (more if kind == "lever" else 0), kb.ranked(kind, profile))[0]
             for kind in RECOMMENDED_KINDS}
 
 
 def describe_item(item: Item, t: Translator, number: int | None = None,
-                  with_body: bool = False, reason: str | None = None,
-                  compact: bool = False) -> str:
-    """An item as plain text: title, summary (or body), why, legal basis, contact, sources.
-
-    ``compact`` is the chat's form of a recommendation, read on a phone: no legal basis
-    and one source (:func:`chat_source`); the feuille de route sent with it has them all.
-    """
+                  with_body: bool = False, reason: str | None = None) -> str:
+    """An item as plain text: title, summary (or body), why, legal basis, contact, sources
+    (``essbot recommend``, the answers to questions)."""
     indent = "   " if number is not None else ""
     lines = [f"{number}. {item.title}" if number is not None else item.title]
     lines.append(indent + (item.body.strip() if with_body and item.body else item.summary))
@@ -59,25 +67,14 @@ def describe_item(item: Item, t: Translator, number: int | None = None,
         lines.append(indent + t._("Pourquoi : {text}").format(text=reason))
     if item.audience and with_body:
         lines.append(indent + t._("Pour qui : {text}").format(text=item.audience))
-    if item.legal_basis and not compact:
+    if item.legal_basis:
         lines.append(indent + t._("Base légale : {text}").format(text=item.legal_basis))
     if item.how_to_reach:
         lines.append(indent + t._("Pour les joindre : {text}").format(text=item.how_to_reach))
     if item.url:
         lines.append(indent + item.url)
-    date = t.format_date(item.last_checked)
-    if compact and item.sources:
-        source = chat_source(item)
-        line = t._("Source (vérifiée le {date}) : {source}").format(
-            date=date, source=_source_text(source))
-        others = len(item.sources) - 1
-        if others:
-            line += " " + t.ngettext("(et {n} autre dans la feuille de route)",
-                                     "(et {n} autres dans la feuille de route)",
-                                     others).format(n=others)
-        lines.append(indent + line)
-        return "\n".join(lines)
-    lines.append(indent + t._("Sources (vérifiées le {date}) :").format(date=date))
+    lines.append(indent + t._("Sources (vérifiées le {date}) :").format(
+        date=t.format_date(item.last_checked)))
     for source in item.sources:
         lines.append(indent + "– " + _source_text(source))
     return "\n".join(lines)
@@ -107,25 +104,43 @@ def profile_from_slots(slots: Mapping[str, Any], args: Mapping[str, str]) -> Pro
                    _slot_list(slot("programmes")), _slot_list(slot("places")))
 
 
-def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:
-    """The flow actions backed by the knowledge base: ``recommend``, ``plan`` and ``show``."""
+def plan_documents(kb: KnowledgeBase, profile: Profile, t: Translator, today: dt.date,
+                   names: LocalNames | None) -> tuple[list[Document], list[str]]:
+    """The feuille de route to send in chat: the PDF, then the HTML (or the HTML alone when
+    PDF files cannot be made here), and the ids of the items it holds."""
+    chosen = recommendations(kb, profile, "full")
+    doc = build_outline(kb, profile, chosen, t, today, names)
+    name = roadmap_filename(profile, today)
+    page = render_html(doc, t)
+    documents = [Document(f"{name}.html", "text/html", page.encode())]
+    try:
+        documents.insert(0, Document(f"{name}.pdf", "application/pdf", render_pdf(page)))
+    except PdfUnavailable as exc:
+        log.warning("%s", exc)
+    return documents, [r.item.id for ranked in chosen.values() for r in ranked]
+
+
+def knowledge_actions(kb: KnowledgeBase,
+                      names_for: Callable[[str | None], LocalNames | None] | None = None
+                      ) -> dict[str, ActionSpec]:
+    """The flow actions backed by the knowledge base: ``recommend``, ``plan`` and ``show``.
+
+    ``names_for`` gives the feuille de route the real names around the territory whose
+    label a conversation holds.
+    """
 
     def recommend(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:
         t = context.translator
         profile = profile_from_slots(context.slots, args)
-        messages = []
-        for kind, chosen in recommendations(kb, profile, "chat").items():
-            if not chosen:
-                continue
-            context.shown_items.extend(r.item.id for r in chosen)
-            blocks = [describe_item(r.item, t, n, reason=kb.scoring.reason(r, t), compact=True)
-                      for n, r in enumerate(chosen, 1)]
-            messages.append(Outgoing("\n\n".join([t._(HEADINGS[kind]).upper(), *blocks])))
-        if not messages:
-            messages.append(Outgoing(t._("Je n'ai pas trouvé de recommandation pour ce profil. "
-                                         "Essayez d'autres thèmes, ou contactez la CRESS de "
-                                         "votre région.")))
-        return messages
+        chosen = recommendations(kb, profile, "full", more=MORE)
+        levers = chosen["lever"]
+        if not levers:
+            return [Outgoing(t._("Je n'ai pas trouvé de levier pour ce profil. Essayez "
+                                 "d'autres thèmes, ou contactez la CRESS de votre région."),
+                             menu([], t, more_levers=False))]
+        context.shown_items.extend(r.item.id for r in levers[:CARDS])
+        counts = {kind: len(chosen[kind]) for kind in LIST_KINDS}
+        return [cards_message(kb, levers, counts, t)]
 
     def plan(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:
         t = context.translator
@@ -133,41 +148,50 @@ def knowledge_actions(kb: KnowledgeBase) -> dict[str, ActionSpec]:
         if profile.step is None:
             return [Outgoing(t._("Votre feuille de route sera prête à la fin du parcours : "
                                  "répondez d'abord aux questions."))]
-        chosen = recommendations(kb, profile, "full")
-        context.shown_items.extend(r.item.id for ranked in chosen.values() for r in ranked)
-        today = dt.date.today()
-        name = roadmap_filename(profile, today)
-        markdown, page = roadmap_documents(kb, profile, chosen, t, today)
-        return [
-            Outgoing(t._("Votre feuille de route est prête : les étapes, les leviers, les "
-                         "contacts, les financements, les exemples et toutes les sources. "
-                         "Tapez /feuille pour la recevoir à nouveau."),
-                     document=Document(f"{name}.md", "text/markdown", markdown.encode())),
-            Outgoing(t._("La même, en version imprimable (ouvrez-la dans un navigateur, puis "
-                         "Imprimer) :"),
-                     document=Document(f"{name}.html", "text/html", page.encode())),
-        ]
+        names = names_for(profile.territory) if names_for is not None else None
+        documents, shown = plan_documents(kb, profile, t, dt.date.today(), names)
+        context.shown_items.extend(shown)
+        captions = {
+            "application/pdf": t._("Votre feuille de route, à transmettre à vos élus : "
+                                   "l'essentiel en page 1, un calendrier sur douze mois, "
+                                   "chaque levier pas à pas, les financements et les sources."),
+            "text/html": t._("La même, en page web imprimable (ouvrez-la dans un navigateur). "
+                             "Tapez /feuille pour la recevoir à nouveau."),
+        }
+        return [Outgoing(captions[d.media_type], document=d) for d in documents]
 
     def show(context: ActionContext, args: Mapping[str, Any]) -> list[Outgoing]:
         items = [kb.items[item_id] for item_id in args["items"]]
         context.shown_items.extend(item.id for item in items)
-        return [Outgoing(describe_item(item, context.translator, with_body=True))
-                for item in items]
+        t = context.translator
+        return [Outgoing(describe_item(item, t, with_body=True) if item.kind == "glossary"
+                         else compact_item(item, t)) for item in items]
 
     return {
         "recommend": ActionSpec(
             "recommend", recommend, params=PROFILE_PARAMS,
-            doc="Recommend levers, funding, contacts and examples, each with the reason it "
-                "was chosen, for the profile held in the named slots.",
+            doc="Recommend levers for the profile held in the named slots: three short cards "
+                "(title, why, a first action) and buttons for details, other levers, funding, "
+                "contacts, examples and the feuille de route.",
         ),
         "plan": ActionSpec(
             "plan", plan, params=PROFILE_PARAMS,
-            doc="Send the feuille de route (Markdown and printable HTML) for the profile held "
-                "in the named slots.",
+            doc="Send the feuille de route (PDF and printable HTML) for the profile held in "
+                "the named slots.",
         ),
         "show": ActionSpec(
             "show", show, params={"items": ParamKind.CONTENT_LIST},
             required=frozenset({"items"}),
-            doc="Show knowledge items in full, with their sources.",
+            doc="Show knowledge items: a short card (a glossary entry in full).",
         ),
     }
+
+
+def compact_item(item: Item, t: Translator) -> str:
+    """An item in a few lines: title, summary, a first action, one source."""
+    lines = [item.title, item.summary]
+    if item.first_action:
+        lines.append(t._("➜ Pour commencer : {action}").format(action=item.first_action))
+    if item.sources:
+        lines.append(t._("Source : {title}").format(title=chat_source(item).title))
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+"""The real names around a territory, as the feuille de route writes them.
+
+They come from the territory data (``content/territoires/``, docs/territories.md): the
+commune, its intercommunalité, its département and région, and how their councils are
+called (« le conseil départemental du Finistère »).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class LocalNames:
+    """What the document names; every field may be missing (a profile without territory)."""
+
+    name: str  # « Pont-Aven », « Creuse »
+    label: str  # the unique label of the territory: « Pont-Aven (29, Finistère) »
+    kind: str  # commune, epci, ept, departement, region, com
+    population: int | None = None
+    groupement: str | None = None  # the intercommunalité (or EPT) of a commune
+    groupement_members: int | None = None  # how many communes it has
+    departement: str | None = None  # « Finistère »
+    departement_of: str | None = None  # « du Finistère »
+    departement_council: str | None = None  # « le conseil départemental du Finistère »
+    departement_epci_count: int | None = None
+    region: str | None = None  # « Bretagne »
+    region_of: str | None = None  # « de Bretagne »
+    region_council: str | None = None
+    member_count: int | None = None  # communes of an EPCI or EPT
+
+    @classmethod
+    def from_facts(cls, facts: Mapping[str, Any]) -> LocalNames:
+        kind = str(facts.get("kind") or "")
+        groupement = facts.get("groupement") if kind == "commune" else None
+        return cls(
+            name=str(facts.get("name") or facts.get("label") or ""),
+            label=str(facts.get("label") or facts.get("name") or ""),
+            kind=kind,
+            population=facts.get("population"),
+            groupement=groupement,
+            groupement_members=facts.get("epci_members") if groupement else None,
+            departement=facts.get("departement_name"),
+            departement_of=facts.get("departement_of"),
+            departement_council=facts.get("departement_council"),
+            departement_epci_count=facts.get("departement_epci_count"),
+            region=facts.get("region_name"),
+            region_of=facts.get("region_of"),
+            region_council=facts.get("region_council"),
+            member_count=facts.get("member_count"),
+        )

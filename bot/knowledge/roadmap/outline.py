@@ -1,0 +1,536 @@
+"""The outline of the feuille de route: what the document says, before any format.
+
+One outline is rendered to Markdown, HTML and PDF (:mod:`.markdown`, :mod:`.html`,
+:mod:`.pdf`), so the three always say the same thing. It is built from the ranked items
+of a profile, the content's fields on how to act (``how_to``, ``first_action``,
+``carried_by``, ``cost``, ``indicators``: shown only when the item has them) and the real
+names of the territory. Same profile, same date: same outline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from bot.i18n import Translator
+from bot.knowledge.model import Item, KnowledgeBase, Source
+from bot.knowledge.roadmap.local import LocalNames
+from bot.knowledge.scoring import Profile, Ranked
+
+STEP_ORDER = ("identifier", "soutenir", "ancrer")
+PRIORITY_ACTIONS = 3
+FUNDING_POOL = 12  # funding tools considered when matching funding to levers
+FUNDING_PER_LEVER = 2
+NEXT_STEP_LEVERS = 3
+QUARTERS = 4
+ROLE, REACH = 125, 150  # characters of a contact's role and way to reach on page 1
+# Who to call first (docs/roadmap.md): content items, by id; absent ones are left out.
+CALL_FIRST_IDS = ("dla", "france_active_territoriale", "rtes")
+STATE_SERVICES_ID = "correspondant_ess_dreets"
+# Official sources come first in the list: the State, the law, the EU.
+OFFICIAL_DOMAINS = ("gouv.fr", "europa.eu", "service-public.fr")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceKey:
+    title: str
+    url: str | None
+
+
+@dataclass(slots=True)
+class Contact:
+    name: str
+    role: str  # why call them, in one sentence
+    reach: str = ""  # how to reach them
+    link: str | None = None
+    sources: list[SourceKey] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Priority:
+    action: str  # the concrete first action (the lever's title when it has none)
+    lever: str  # the lever it starts
+    anchor: str
+    who: str | None = None
+
+    @property
+    def is_lever(self) -> bool:
+        """The action is the lever itself (the content gives no first action yet)."""
+        return self.action.rstrip(".") == self.lever.rstrip(".")
+
+
+@dataclass(slots=True)
+class LeverPlan:
+    anchor: str
+    title: str
+    summary: str
+    reason: str
+    steps: list[str]  # how to do it
+    practice: str = ""  # the item's body, when it has no steps
+    first_action: str | None = None
+    legal_basis: str | None = None
+    cost: str | None = None
+    carried_by: str | None = None
+    indicators: list[str] = field(default_factory=list)
+    funding: list[tuple[str, str]] = field(default_factory=list)  # (name, anchor)
+    sources: list[SourceKey] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Quarter:
+    title: str  # « Trimestre 1 : décembre 2026 – février 2027 »
+    goal: str  # « Lancer »
+    tasks: list[str]
+
+
+@dataclass(slots=True)
+class FundingRow:
+    anchor: str
+    name: str
+    what: str
+    audience: str
+    apply: str
+    link: str | None
+    sources: list[SourceKey] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Example:
+    title: str
+    summary: str
+    link: str | None
+    sources: list[SourceKey] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SourceEntry:
+    number: int
+    title: str
+    url: str | None
+    checked: dt.date
+    official: bool
+
+
+@dataclass(slots=True)
+class Outline:
+    language: str
+    title: str
+    subtitle: str
+    date: dt.date
+    territory: str  # for headers and the file name
+    portrait: list[str]  # the profile in words, one sentence each
+    facts: list[tuple[str, str]]  # (label, value)
+    priorities: list[Priority]
+    first_calls: list[Contact]
+    levers: list[LeverPlan]
+    next_step: str | None  # the label of the next step, if any
+    next_levers: list[str]  # the titles of the next step's first levers
+    calendar: list[Quarter]
+    funding: list[FundingRow]
+    contacts: list[Contact]  # the other useful contacts
+    examples: list[Example]
+    sources: list[SourceEntry]
+    _numbers: dict[SourceKey, int] = field(default_factory=dict, repr=False)
+
+    def refs(self, keys: list[SourceKey]) -> list[int]:
+        """The numbers of sources in the list, in order, each once."""
+        return sorted({self._numbers[key] for key in keys if key in self._numbers})
+
+
+def roadmap_filename(profile: Profile, today: dt.date) -> str:
+    """« feuille-de-route-ess-pont-aven-29-finistere-2026-11-29 » (no extension)."""
+    name = profile.territory or profile.type or "collectivite"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
+    return f"feuille-de-route-ess-{slug or 'collectivite'}-{today.isoformat()}"
+
+
+def first_sentence(text: str, limit: int = 200) -> str:
+    """The first sentence of a text, cut at a word boundary if it is longer than ``limit``."""
+    text = " ".join(text.split())
+    match = re.search(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«])", text)
+    sentence = text[:match.start()] if match else text
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit - 1].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + "…"
+
+
+def is_official(url: str | None) -> bool:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return any(host == domain or host.endswith("." + domain) for domain in OFFICIAL_DOMAINS)
+
+
+class _Sources:
+    """Sources gathered once each, with the latest date an item citing them was checked."""
+
+    def __init__(self) -> None:
+        self.order: list[SourceKey] = []
+        self.checked: dict[SourceKey, dt.date] = {}
+
+    def cite(self, item: Item) -> list[SourceKey]:
+        keys = []
+        for source in item.sources:
+            key = _key(source)
+            if key not in self.checked:
+                self.order.append(key)
+                self.checked[key] = item.last_checked
+            else:
+                self.checked[key] = max(self.checked[key], item.last_checked)
+            keys.append(key)
+        return keys
+
+    def numbered(self) -> tuple[list[SourceEntry], dict[SourceKey, int]]:
+        """Official sources first, then the others, each in the order of first citation."""
+        ordered = sorted(self.order, key=lambda key: not is_official(key.url))
+        entries = [SourceEntry(n, key.title, key.url, self.checked[key], is_official(key.url))
+                   for n, key in enumerate(ordered, 1)]
+        return entries, {key: n for n, key in enumerate(ordered, 1)}
+
+
+def _key(source: Source) -> SourceKey:
+    return SourceKey(source.title, source.url)
+
+
+def _link(item: Item) -> str | None:
+    """The organisation's or the tool's own site (its sources are in the references)."""
+    return item.url
+
+
+def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list[Ranked]],
+                  t: Translator, today: dt.date, names: LocalNames | None = None) -> Outline:
+    """The feuille de route of a profile; ``chosen`` holds the ranked items of each kind (the
+    ``full`` limits), ``names`` the real names of its territory, if known."""
+    rules = kb.scoring
+    if rules is None:
+        raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
+    sources = _Sources()
+    levers_ranked = _unique(chosen.get("lever", []))
+    pool = rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL)
+    cress = next((i for i in kb.of_kind("contact")
+                  if i.region is not None and i.region == profile.region), None)
+
+    # The funding table: the chosen tools, then those that fit a lever, in the pool's order.
+    wanted = {r.item.id for r in chosen.get("funding", [])}
+    per_lever = {r.item.id: _funding_for(r.item, pool) for r in levers_ranked}
+    for tools in per_lever.values():
+        wanted.update(tool.id for tool in tools)
+    funding_items = [r.item for r in pool if r.item.id in wanted]
+    funding_items += [r.item for r in chosen.get("funding", []) if r.item not in funding_items]
+    anchors = {item.id: f"financement-{item.id}" for item in funding_items}
+
+    levers = [_lever(r, rules.reason(r, t), per_lever[r.item.id], anchors, sources, t)
+              for r in levers_ranked]
+    priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
+                  for plan in levers[:PRIORITY_ACTIONS]]
+    first_calls, called = _first_calls(kb, profile, names, cress, sources, t)
+
+    next_step = _next_step(profile.step)
+    shown = {r.item.id for r in levers_ranked}
+    next_levers: list[Item] = []
+    if next_step is not None:
+        later = Profile(profile.type, profile.contexts, profile.themes, next_step,
+                        profile.region, profile.size, profile.territory, profile.programmes)
+        next_levers = [r.item for r in rules.rank(kb.of_kind("lever"), later, 20)
+                       if r.item.id not in shown][:NEXT_STEP_LEVERS]
+
+    funding = [FundingRow(anchors[item.id], item.title, item.summary, item.audience or "",
+                          item.how_to_reach or "", _link(item), sources.cite(item))
+               for item in funding_items]
+    contacts = [Contact(r.item.title, r.item.summary, r.item.how_to_reach or "", _link(r.item),
+                        sources.cite(r.item))
+                for r in chosen.get("contact", []) if r.item.id not in called]
+    examples = [Example(r.item.title, r.item.summary, _link(r.item), sources.cite(r.item))
+                for r in chosen.get("example", [])]
+    entries, numbers = sources.numbered()
+
+    place = names.name if names else profile.territory or (
+        kb.label("collectivites", profile.type, t) if profile.type else "")
+    title = t._("Feuille de route ESS") + (f" — {place}" if place else "")
+    subtitle = t._("Établie le {date} par essbot, pour les élus et les services. Chaque "
+                   "information renvoie à ses sources, numérotées en fin de document.").format(
+        date=t.format_date(today))
+    return Outline(
+        language=t.language, title=title, subtitle=subtitle, date=today,
+        territory=place, portrait=_portrait(kb, profile, names, cress, t),
+        facts=_facts(kb, profile, t), priorities=priorities, first_calls=first_calls,
+        levers=levers, next_step=kb.label("steps", next_step, t) if next_step else None,
+        next_levers=[i.title for i in next_levers],
+        calendar=_calendar(levers, first_calls, next_step and kb.label("steps", next_step, t),
+                           [i.title for i in next_levers], today, t),
+        funding=funding, contacts=contacts, examples=examples, sources=entries,
+        _numbers=numbers,
+    )
+
+
+def _first_step(plan: LeverPlan) -> str:
+    """The first thing to do for a lever: its first action, else its first step, else
+    the lever itself."""
+    if plan.first_action:
+        return _sentence(plan.first_action)
+    if plan.steps:
+        return _sentence(plan.steps[0])
+    return _sentence(plan.title)
+
+
+def _unique(ranked: list[Ranked]) -> list[Ranked]:
+    seen: set[str] = set()
+    result = []
+    for r in ranked:
+        if r.item.id not in seen:
+            seen.add(r.item.id)
+            result.append(r)
+    return result
+
+
+def _funding_for(lever: Item, pool: list[Ranked]) -> list[Item]:
+    """The funding tools of the pool that work on a theme of the lever; else the best tool
+    that is not tied to a theme."""
+    themes = lever.restricts("themes") or frozenset()
+    shared = [r.item for r in pool if themes & (r.item.restricts("themes") or frozenset())]
+    if shared:
+        return shared[:FUNDING_PER_LEVER]
+    return [r.item for r in pool if r.item.restricts("themes") is None][:1]
+
+
+def _lever(ranked: Ranked, reason: str, tools: list[Item], anchors: Mapping[str, str],
+           sources: _Sources, t: Translator) -> LeverPlan:
+    item = ranked.item
+    return LeverPlan(
+        anchor=f"levier-{item.id}", title=item.title, summary=item.summary, reason=reason,
+        steps=list(item.how_to), practice="" if item.how_to else item.body.strip(),
+        first_action=item.first_action, legal_basis=item.legal_basis, cost=item.cost,
+        carried_by=item.carried_by, indicators=list(item.indicators),
+        funding=[(tool.title, anchors[tool.id]) for tool in tools if tool.id in anchors],
+        sources=sources.cite(item),
+    )
+
+
+def _next_step(step: str | None) -> str | None:
+    if step not in STEP_ORDER:
+        return None
+    position = STEP_ORDER.index(step)
+    return STEP_ORDER[position + 1] if position + 1 < len(STEP_ORDER) else None
+
+
+def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
+                 cress: Item | None, sources: _Sources, t: Translator
+                 ) -> tuple[list[Contact], set[str]]:
+    """Who to call first, named: the CRESS, the intercommunalité's economic development
+    service, the DLA of the département, France Active, the RTES, the State's services."""
+    calls: list[Contact] = []
+    called: set[str] = set()
+    items = kb.items
+
+    def add(item: Item | None, name: str | None = None, role: str | None = None) -> None:
+        if item is None or item.id in called:
+            return
+        called.add(item.id)
+        calls.append(Contact(name or item.title, role or first_sentence(item.summary, ROLE),
+                             first_sentence(item.how_to_reach or "", REACH), _link(item),
+                             sources.cite(item)))
+
+    add(cress)
+    if names is not None and names.groupement:
+        members = names.groupement_members
+        role = t._("Votre intercommunalité : l'échelle à laquelle porter et mutualiser "
+                   "beaucoup d'actions économiques.")
+        if members:
+            role = t.ngettext("Votre intercommunalité ({n} commune) : l'échelle à laquelle "
+                              "porter et mutualiser beaucoup d'actions économiques.",
+                              "Votre intercommunalité ({n} communes) : l'échelle à laquelle "
+                              "porter et mutualiser beaucoup d'actions économiques.",
+                              members).format(n=t.format_number(members))
+        calls.append(Contact(
+            t._("Le service du développement économique de l'intercommunalité ({epci})").format(
+                epci=names.groupement),
+            role, t._("Par l'accueil de l'intercommunalité ; demandez la personne chargée de "
+                      "l'ESS ou de l'économie de proximité.")))
+    dla = items.get("dla")
+    if dla is not None:
+        # {of} is the French « de la Creuse »; a translation may use {place}, the name.
+        if names is not None and names.kind == "region" and names.region_of:
+            name = t._("Le DLA régional {of}").format(of=names.region_of, place=names.region)
+        elif names is not None and names.departement_of:
+            name = t._("Le DLA {of}").format(of=names.departement_of, place=names.departement)
+        else:
+            name = t._("Le DLA de votre département")
+        add(dla, name, t._("Le dispositif local d'accompagnement : un diagnostic et du conseil "
+                           "gratuits pour les structures employeuses de l'ESS que vous "
+                           "soutenez."))
+    france_active = items.get("france_active_territoriale")
+    if france_active is not None:
+        where = names.region if names is not None and names.region else None
+        add(france_active, t._("France Active : l'association territoriale ({region})").format(
+            region=where) if where else None)
+    add(items.get("rtes"))
+    if names is None or names.kind in ("departement", "region", "epci", "ept"):
+        services = items.get(STATE_SERVICES_ID)
+        if services is not None and (profile.type is None or not services.restricts(
+                "collectivites") or profile.type in services.restricts("collectivites")):
+            add(services)
+    return calls, called
+
+
+def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
+              cress: Item | None, t: Translator) -> list[str]:
+    """The profile in words, with the real names."""
+    lines: list[str] = []
+    if names is not None:
+        lines.append(_where(names, kb, profile, t))
+        partners = [p for p in (names.departement_council, names.region_council) if p]
+        if names.groupement:
+            partners.insert(0, names.groupement)
+        if partners:
+            lines.append(t._("Vos partenaires publics : {names}.").format(
+                names=_join(partners, t)))
+    elif profile.type:
+        what = kb.label("collectivites", profile.type, t)
+        region = kb.label("regions", profile.region, t) if profile.region else None
+        lines.append(t._("{what}, région {region}.").format(what=what, region=region)
+                     if region else f"{what}.")
+    if cress is not None:
+        lines.append(t._("Votre chambre régionale de l'ESS : {name}.").format(name=cress.title))
+    described = [kb.label("contexts", c, t).lower() for c in sorted(profile.contexts)]
+    if described:
+        lines.append(t._("Territoire : {contexts}.").format(contexts=_join(described, t)))
+    if profile.programmes:
+        lines.append(t._("Programmes nationaux : {names}.").format(names=_join(
+            [kb.label("programmes", p, t) for p in sorted(profile.programmes)], t)))
+    if profile.themes:
+        lines.append(t._("Thèmes prioritaires : {themes}.").format(themes=_join(
+            [kb.label("themes", p, t).lower() for p in sorted(profile.themes)], t)))
+    if profile.step:
+        lines.append(t._("Où vous en êtes : {step}.").format(
+            step=_step_words(kb.label("steps", profile.step, t))))
+    return lines
+
+
+def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator) -> str:
+    population = (t.ngettext("{n} habitant", "{n} habitants", names.population).format(
+        n=t.format_number(names.population)) if names.population else None)
+    area = ", ".join(p for p in (names.departement if names.kind != "departement" else None,
+                                 names.region if names.kind != "region" else None) if p)
+    kind = kb.label("collectivites", profile.type, t).lower() if profile.type else ""
+    parts = [names.name]
+    if kind:
+        parts.append(kind)
+    sentence = ", ".join(parts)
+    if population:
+        sentence += t._(" de {population}").format(population=population)
+    if area:
+        sentence += f" ({area})"
+    if names.groupement:
+        sentence += t._(" ; intercommunalité : {epci}").format(epci=names.groupement)
+    elif names.member_count and names.kind in ("epci", "ept"):
+        sentence += t.ngettext(", {n} commune", ", {n} communes", names.member_count).format(
+            n=t.format_number(names.member_count))
+    elif names.departement_epci_count and names.kind == "departement":
+        sentence += t.ngettext(", {n} intercommunalité", ", {n} intercommunalités",
+                               names.departement_epci_count).format(
+            n=t.format_number(names.departement_epci_count))
+    return sentence + "."
+
+
+def _step_words(label: str) -> str:
+    """« 2. Soutenir et structurer les initiatives » -> « soutenir et structurer... »."""
+    words = re.sub(r"^\d+\.\s*", "", label)
+    return words[:1].lower() + words[1:]
+
+
+def _join(words: list[str], t: Translator) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + t._(" et ") + words[-1]
+
+
+def _facts(kb: KnowledgeBase, profile: Profile, t: Translator) -> list[tuple[str, str]]:
+    def label(vocabulary: str, value: str | None) -> str:
+        return kb.label(vocabulary, value, t) if value else "—"
+
+    return [
+        (t._("Collectivité"), label("collectivites", profile.type)),
+        (t._("Territoire"), profile.territory or "—"),
+        (t._("Région"), label("regions", profile.region)),
+        (t._("Taille"), label("sizes", profile.size)),
+        (t._("Contexte"), ", ".join(kb.label("contexts", c, t)
+                                    for c in sorted(profile.contexts)) or "—"),
+        (t._("Thèmes"), ", ".join(kb.label("themes", c, t) for c in sorted(profile.themes))
+         or "—"),
+        (t._("Étape"), label("steps", profile.step)),
+    ]
+
+
+def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | None,
+              next_levers: list[str], today: dt.date, t: Translator) -> list[Quarter]:
+    """Four quarters from the month after the document's date: launch (the contacts and
+    the first actions), engage and deploy (the steps of the priority levers, then the
+    first actions of the others), assess and prepare the next step (the indicators)."""
+    from babel.dates import format_date
+
+    def month(offset: int) -> str:
+        index = today.month + offset  # the month after today is offset 0
+        day = dt.date(today.year + index // 12, index % 12 + 1, 1)
+        return format_date(day, "MMMM y", locale=t.language)
+
+    priority = levers[:PRIORITY_ACTIONS]
+    others = levers[PRIORITY_ACTIONS:]
+    launch = []
+    if calls:
+        launch.append(t._("Premiers contacts : {names}.").format(
+            names=", ".join(_lower_article(c.name) for c in calls[:3])))
+    for plan in priority:
+        if plan.carried_by:
+            launch.append(t._("Confier « {title} » : {who}.").format(
+                title=plan.title, who=plan.carried_by))
+        launch.append(_sentence(plan.first_action) if plan.first_action else
+                      t._("Engager « {title} ».").format(title=plan.title))
+    engage, deploy = [], []
+    for plan in priority:
+        half = (len(plan.steps) + 1) // 2
+        engage += [_sentence(s) for s in plan.steps[:half]]
+        deploy += [_sentence(s) for s in plan.steps[half:]]
+        if not plan.steps:
+            engage.append(t._("Mettre en œuvre « {title} » (voir la fiche).").format(
+                title=plan.title))
+    for plan in others:
+        deploy.append(_sentence(plan.first_action) if plan.first_action else
+                      t._("Engager « {title} ».").format(title=plan.title))
+    assess = []
+    for plan in priority:
+        if plan.indicators:
+            assess.append(t._("Faire le point sur « {title} » : {indicators}.").format(
+                title=plan.title, indicators=" ; ".join(i[:1].lower() + i[1:]
+                                                       for i in plan.indicators[:2])))
+    if not assess:
+        assess.append(t._("Faire le point avec les acteurs de l'ESS et votre CRESS sur les "
+                          "actions engagées."))
+    if next_step:
+        assess.append(t._("Préparer l'étape suivante ({step}) : {levers}.").format(
+            step=_step_words(next_step), levers=_join(next_levers, t) or "—"))
+    else:
+        assess.append(t._("Revenir à l'étape 1 pour associer de nouveaux acteurs."))
+    goals = [t._("Lancer"), t._("Engager"), t._("Déployer"), t._("Évaluer et préparer la "
+                                                                 "suite")]
+    tasks = [launch, engage, deploy, assess]
+    return [Quarter(t._("Trimestre {n} : {start} – {end}").format(
+                        n=n + 1, start=month(3 * n), end=month(3 * n + 2)),
+                    goals[n], tasks[n] or [t._("Poursuivre les actions engagées.")])
+            for n in range(QUARTERS)]
+
+
+def _lower_article(name: str) -> str:
+    """« Le DLA du Finistère » inside a sentence: « le DLA du Finistère »."""
+    first, _, rest = name.partition(" ")
+    if first in ("Le", "La", "Les", "The") or first.startswith("L'"):
+        return first[:1].lower() + first[1:] + (" " + rest if rest else "")
+    return name
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."

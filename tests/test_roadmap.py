@@ -1,0 +1,307 @@
+"""The feuille de route: each section of the document, its formats, the PDF, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import translator
+from bot.knowledge import load_knowledge
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.profile import build_profile, load_territories, names_of
+from bot.knowledge.recommend import recommendations
+from bot.knowledge.roadmap import (
+    build_outline,
+    render,
+    render_html,
+    render_markdown,
+    roadmap_filename,
+)
+from bot.knowledge.territory import default_territory_path
+from tests.conftest import run_essbot
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    knowledge, problems = load_knowledge(CONTENT, CONTENT.parent)
+    assert not [p for p in problems if p.severity == "error"]
+    return knowledge
+
+
+@pytest.fixture(scope="module")
+def index():
+    return load_territories(default_territory_path(CONTENT))
+
+
+def document(kb, index, territory: str, themes: set[str], step: str, kind: str | None = None,
+             language: str = "fr", knowledge: KnowledgeBase | None = None):
+    place = index.resolve(territory, prefer=kind).all[0]
+    base = knowledge or kb
+    profile = build_profile(base.scoring, type=kind, themes=frozenset(themes), step=step,
+                            territory=place, index=index)
+    t = translator(language)
+    doc = build_outline(base, profile, recommendations(base, profile, "full"), t, TODAY,
+                        names_of(place, index))
+    return doc, profile, place, t
+
+
+@pytest.fixture(scope="module")
+def rural(kb, index):
+    """A small rural commune of the Creuse that starts out."""
+    return document(kb, index, "Royère-de-Vassivière", {"services-proximite", "alimentation"},
+                    "identifier", "commune")
+
+
+@pytest.fixture(scope="module")
+def rural_md(rural):
+    doc, _, _, t = rural
+    return render_markdown(doc, t)
+
+
+def section(markdown: str, heading: str) -> str:
+    """The text under a Markdown heading, up to the next heading of the same level."""
+    level = heading.split(" ", 1)[0]
+    start = markdown.index(heading + "\n")
+    following = re.search(rf"^{level} ", markdown[start + len(heading):], re.MULTILINE)
+    end = start + len(heading) + following.start() if following else len(markdown)
+    return markdown[start:end]
+
+
+# -- page 1: the summary --------------------------------------------------------------------
+
+
+def test_the_summary_names_the_territory_and_its_partners(rural, rural_md, index):
+    _, _, place, _ = rural
+    facts = names_of(place, index)
+    summary = section(rural_md, "## L'essentiel")
+    territory = section(summary, "### Votre territoire")
+    for name in ("Royère-de-Vassivière", "Creuse", "Nouvelle-Aquitaine",
+                 "CRESS Nouvelle-Aquitaine", facts.groupement,
+                 "le conseil départemental de la Creuse"):
+        assert name and name in territory, name
+    assert "565 habitants" in territory or "habitants" in territory
+
+
+def test_the_summary_gives_three_priority_actions(rural, rural_md):
+    doc, *_ = rural
+    priorities = section(rural_md, "### Trois actions prioritaires")
+    assert len(re.findall(r"^\d\. \*\*", priorities, re.MULTILINE)) == 3
+    assert len(doc.priorities) == 3
+    first = doc.levers[0]
+    expected = first.first_action or (first.steps[0] if first.steps else first.title)
+    assert expected.rstrip(".") in priorities
+
+
+def test_the_summary_says_who_to_call_first_with_how_to_reach_them(rural, rural_md):
+    calls = section(rural_md, "### Qui appeler en premier")
+    for name in ("CRESS Nouvelle-Aquitaine", "Le DLA de la Creuse",
+                 "France Active : l'association territoriale (Nouvelle-Aquitaine)",
+                 "RTES", "Le service du développement économique de l'intercommunalité"):
+        assert name in calls, name
+    assert calls.count("Comment les joindre :") >= 5
+
+
+def test_a_departement_calls_the_state_services_and_not_an_intercommunalite(kb, index):
+    doc, _, _, t = document(kb, index, "93", {"emploi-insertion"}, "ancrer", "departement")
+    calls = section(render_markdown(doc, t), "### Qui appeler en premier")
+    assert "Le DLA de la Seine-Saint-Denis" in calls
+    assert "développement économique de l'intercommunalité" not in calls
+    assert "services de l'État" in calls
+    assert "Seine-Saint-Denis, département" in render_markdown(doc, t)
+
+
+# -- the calendar -----------------------------------------------------------------------------
+
+
+def test_the_calendar_runs_quarter_by_quarter_over_twelve_months(rural, rural_md):
+    doc, *_ = rural
+    calendar = section(rural_md, "## Calendrier sur douze mois")
+    quarters = re.findall(r"^### Trimestre (\d) : (.+?) — ", calendar, re.MULTILINE)
+    assert [(n, months) for n, months in quarters] == [
+        ("1", "décembre 2026 – février 2027"), ("2", "mars 2027 – mai 2027"),
+        ("3", "juin 2027 – août 2027"), ("4", "septembre 2027 – novembre 2027")]
+    launch = section(calendar, "### Trimestre 1 : décembre 2026 – février 2027 — Lancer")
+    assert "Premiers contacts : CRESS Nouvelle-Aquitaine" in launch
+    for lever in doc.levers[:3]:
+        if lever.first_action:
+            assert lever.first_action.rstrip(".") in launch
+    last = section(calendar, "### Trimestre 4 : septembre 2027 – novembre 2027 — "
+                             "Évaluer et préparer la suite")
+    assert "Préparer l'étape suivante (soutenir et structurer les initiatives)" in last
+    assert all(quarter.tasks for quarter in doc.calendar)
+
+
+# -- the levers -------------------------------------------------------------------------------
+
+
+def test_each_lever_says_how_why_who_and_what_to_follow(rural, rural_md, kb):
+    doc, *_ = rural
+    levers = section(rural_md, "## Vos leviers, un par un")
+    assert doc.levers, "levers for this profile"
+    for lever in doc.levers:
+        item = kb.items[lever.anchor.removeprefix("levier-")]
+        block = section(levers, next(line for line in levers.splitlines()
+                                     if line.startswith("### ") and item.title in line))
+        assert item.summary in block and "**Pourquoi pour vous** : Parce qu" in block
+        for n, step in enumerate(item.how_to, 1):
+            assert f"{n}. {step}" in block
+        if not item.how_to:
+            assert "**En pratique**" in block
+        for label, value in (("Pour commencer", item.first_action),
+                             ("Qui porte", item.carried_by), ("Coût indicatif", item.cost),
+                             ("Base légale", item.legal_basis)):
+            assert (f"**{label}** : {value}" in block) if value else (label not in block)
+        if item.indicators:
+            assert "**Indicateurs à suivre** :" in block
+            assert all(f"- {indicator}" in block for indicator in item.indicators)
+        else:
+            assert "Indicateurs" not in block
+    assert any(kb.items[lever.anchor.removeprefix("levier-")].indicators
+               for lever in doc.levers), "the content gives indicators to some of these levers"
+
+
+def test_a_cost_and_indicators_are_shown_when_the_content_has_them(kb, index):
+    """Fields are shown from the content: a lever given a cost and indicators shows them."""
+    doc, *_ = document(kb, index, "59512", {"emploi-insertion"}, "soutenir", "commune")
+    lever_id = doc.levers[0].anchor.removeprefix("levier-")
+    item = dataclasses.replace(kb.items[lever_id], cost="Environ 2 000 € par an (essai)",
+                               indicators=("Nombre de structures accompagnées",))
+    changed = dataclasses.replace(kb, items={**kb.items, lever_id: item})
+    doc, _, _, t = document(kb, index, "59512", {"emploi-insertion"}, "soutenir", "commune",
+                            knowledge=changed)
+    text = render_markdown(doc, t)
+    assert "**Coût indicatif** : Environ 2 000 € par an (essai)" in text
+    assert "- Nombre de structures accompagnées" in text
+    assert "Environ 2 000 € par an (essai)" in render_html(doc, t)
+
+
+def test_no_lever_is_shown_twice(kb, index):
+    for territory, kind, step in (("Royère-de-Vassivière", "commune", "identifier"),
+                                  ("59512", "commune", "soutenir"),
+                                  ("93", "departement", "ancrer")):
+        doc, _, _, t = document(kb, index, territory, {"emploi-insertion", "alimentation"},
+                                step, kind)
+        titles = [lever.title for lever in doc.levers] + doc.next_levers
+        assert len(titles) == len(set(titles)), titles
+        markdown = render_markdown(doc, t)
+        for lever in doc.levers:
+            assert markdown.count(f". {lever.title}") == 1, lever.title
+
+
+# -- funding, sources -------------------------------------------------------------------------
+
+
+def test_the_funding_table_says_what_for_whom_and_how_to_apply(rural, rural_md):
+    doc, _, _, t = rural
+    table = section(rural_md, "## Financements et appuis")
+    assert "| Outil | Ce qu'il finance | Pour qui | Comment candidater | Lien |" in table
+    assert doc.funding and all(f"**{row.name}**" in table for row in doc.funding)
+    page = render_html(doc, t)
+    anchors = set(re.findall(r'<tr id="([^"]+)"', page))
+    for lever in doc.levers:
+        for _name, anchor in lever.funding:
+            assert anchor in anchors, "every funding of a lever is in the table"
+
+
+def test_sources_are_numbered_once_each_with_one_check_date(rural, rural_md):
+    doc, *_ = rural
+    sources = section(rural_md, "## Sources")
+    lines = [line for line in sources.splitlines() if re.match(r"^\d+\. ", line)]
+    assert [int(line.split(".", 1)[0]) for line in lines] == list(range(1, len(lines) + 1))
+    assert all(line.count("vérifiée le") == 1 for line in lines)
+    keys = [(s.title, s.url) for s in doc.sources]
+    assert len(keys) == len(set(keys))
+    official = [s.official for s in doc.sources]
+    assert official == sorted(official, reverse=True), "official sources first"
+    cited = {int(n) for refs in re.findall(r"\[([\d, –]+)\]", rural_md.split("## Sources")[0])
+             for n in re.findall(r"\d+", refs)}
+    assert cited and cited <= set(range(1, len(lines) + 1))
+
+
+# -- formats ----------------------------------------------------------------------------------
+
+
+class Headings(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[int] = []
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+
+
+def test_the_html_is_accessible_and_printable(rural):
+    doc, _, _, t = rural
+    page = render_html(doc, t)
+    assert page.startswith('<!doctype html>\n<html lang="fr">')
+    parser = Headings()
+    parser.feed(page)
+    assert parser.headings.count(1) == 1 and parser.headings[0] == 1
+    assert all(b - a <= 1 for a, b in zip(parser.headings, parser.headings[1:], strict=False))
+    tags = [tag for tag, _ in parser.tags]
+    assert "caption" in tags and any(tag == "th" and attrs.get("scope") == "col"
+                                     for tag, attrs in parser.tags)
+    assert all(attrs.get("alt") for tag, attrs in parser.tags if tag == "img")
+    assert "size: A4" in page and "counter(pages)" in page and "@media print" in page
+    assert not re.search(r'(src|href)="(?!#|https?://)', page), "nothing to fetch"
+
+
+def test_the_same_profile_and_date_give_the_same_bytes(kb, index, rural):
+    doc, _, _, t = rural
+    again, *_ = document(kb, index, "Royère-de-Vassivière",
+                         {"services-proximite", "alimentation"}, "identifier", "commune")
+    for suffix in (".md", ".html", ".pdf"):
+        assert render(doc, t, suffix) == render(again, t, suffix), suffix
+
+
+def test_the_file_name_carries_the_territory_and_the_date(rural):
+    _, profile, _, _ = rural
+    assert roadmap_filename(profile, TODAY) == \
+        "feuille-de-route-ess-royere-de-vassiviere-23-creuse-2026-11-29"
+
+
+def test_the_pdf_opens_with_the_summary_first_and_numbered_pages(rural):
+    from pypdf import PdfReader
+
+    doc, _, _, t = rural
+    reader = PdfReader(io.BytesIO(render(doc, t, ".pdf")))
+    pages = [page.extract_text() for page in reader.pages]
+    assert 5 <= len(pages) <= 14, len(pages)
+    assert "L'essentiel" in pages[0] and "Qui appeler en premier" in pages[0]
+    assert "Trois actions prioritaires" in pages[0]
+    assert f"Page 1 sur {len(pages)}" in pages[0]
+    assert f"Page {len(pages)} sur {len(pages)}" in pages[-1]
+    assert "Calendrier sur douze mois" in "".join(pages[1:3])
+    assert "Sources" in "".join(pages[-3:])
+    assert reader.metadata.title == doc.title
+
+
+def test_the_document_speaks_english_too(kb, index):
+    doc, _, _, t = document(kb, index, "59512", {"emploi-insertion"}, "soutenir", "commune",
+                            language="en")
+    text = render_markdown(doc, t)
+    for heading in ("## Key points", "### Who to call first", "## Twelve-month calendar",
+                    "## Sources"):
+        assert heading in text, heading
+    assert "Quarter 1: December 2026 – February 2027" in text
+
+
+def test_plan_cli_writes_a_pdf(tmp_path: Path):
+    target = tmp_path / "feuille.pdf"
+    result = run_essbot(["plan", "--territory", "Royère-de-Vassivière", "--themes",
+                         "alimentation", "--step", "identifier", "--output", str(target)])
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert f"Wrote {target}" in result.stdout
