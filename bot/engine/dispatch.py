@@ -7,6 +7,10 @@ write for one user does not hold the event loop for everybody else.
 
 Observers see the replies of every turn as they leave (the broadcast worker counts
 them against each channel's message budget).
+
+A channel whose updates carry the network's id calls :meth:`Dispatcher.handle_event`,
+sends the replies, then gives the receipt back (:meth:`Dispatcher.delivered`); at start
+it sends what a crash left undelivered (:meth:`Dispatcher.pending_replies`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from concurrent.futures import Executor
 
 from bot.engine.engine import Engine
 from bot.engine.messages import Incoming, Outgoing
+from bot.engine.outbox import Handled, PendingReplies
 
 ReplyObserver = Callable[[str, list[Outgoing]], None]  # (channel, replies)
 
@@ -43,6 +48,15 @@ class Dispatcher:
             handler(error)
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """The replies to ``incoming``, taken as delivered once returned."""
+        handled = await self.handle_event(incoming)
+        if handled.receipt is not None:
+            await self.delivered(handled.receipt)
+        return handled.replies
+
+    async def handle_event(self, incoming: Incoming) -> Handled:
+        """Handle ``incoming`` (once, if it has an ``event_id``); acknowledge the receipt
+        with :meth:`delivered` once the replies are sent."""
         key = (incoming.channel, incoming.user_id)
         lock, users = self._locks.get(key, (None, 0))
         if lock is None:
@@ -51,7 +65,7 @@ class Dispatcher:
         try:
             async with lock:
                 loop = asyncio.get_running_loop()
-                replies = await loop.run_in_executor(self.executor, self.engine.handle,
+                handled = await loop.run_in_executor(self.executor, self.engine.handle_event,
                                                      incoming)
         finally:
             lock, users = self._locks[key]
@@ -60,8 +74,18 @@ class Dispatcher:
             else:
                 self._locks[key] = (lock, users - 1)
         for observer in self._observers:
-            observer(incoming.channel, replies)
-        return replies
+            observer(incoming.channel, handled.replies)
+        return handled
+
+    async def delivered(self, receipt: int) -> None:
+        """The replies of ``receipt`` were sent (or given up): they are not kept any more."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.executor, self.engine.delivered, receipt)
+
+    async def pending_replies(self, channel: str) -> list[PendingReplies]:
+        """What ``channel`` handled but never confirmed delivering (a crash), oldest first."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.engine.pending_replies, channel)
 
     @property
     def active_conversations(self) -> int:
