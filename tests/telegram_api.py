@@ -313,6 +313,11 @@ class FakeBotAPI:
     def messages(self, chat_id: int) -> list[Sent]:
         return list(self._sent.get(chat_id, []))
 
+    @property
+    def message_count(self) -> int:
+        """Messages sent by the bot so far, all chats together."""
+        return sum(len(sent) for sent in self._sent.values())
+
     def texts(self, chat_id: int) -> list[str]:
         return [m.text for m in self.messages(chat_id)]
 

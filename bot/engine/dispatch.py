@@ -78,9 +78,12 @@ class Dispatcher:
         return handled
 
     async def delivered(self, receipt: int) -> None:
-        """The replies of ``receipt`` were sent (or given up): they are not kept any more."""
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self.executor, self.engine.delivered, receipt)
+        """The replies of ``receipt`` were sent (or given up): they are not kept any more.
+
+        Not queued behind the turns waiting for the engine's pool: until this commits, a
+        crash sends those replies again (the at-least-once window), so it must be short.
+        """
+        await asyncio.to_thread(self.engine.delivered, receipt)
 
     async def pending_replies(self, channel: str) -> list[PendingReplies]:
         """What ``channel`` handled but never confirmed delivering (a crash), oldest first."""
