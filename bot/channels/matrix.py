@@ -297,6 +297,7 @@ class MatrixChannel:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.dispatcher.flush()
         if self.client is not None:
             await self.client.close()
 

@@ -63,6 +63,7 @@ async def deliver_pending(dispatcher: Dispatcher, channel: str, send: SendTurn,
                 await dispatcher.delivered(item.receipt)
 
     await asyncio.gather(*(serve(address, items) for address, items in by_address.items()))
+    await dispatcher.flush()
     log.warning("%s: replies of %d update(s) were left undelivered by the last stop: %s",
                 channel, len(pending), ", ".join(f"{n} {what}" for what, n in
                                                  sorted(counts.items())))

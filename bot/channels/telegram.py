@@ -333,8 +333,10 @@ class TelegramChannel:
             await self._inbox.cancel()
         await self._acknowledge_handled(drained)
         if not await self._outbox.wait_idle(self.drain_timeout):
-            log.warning("telegram: stopping with replies not yet sent")
+            log.warning("telegram: stopping with replies not yet sent (they are sent at the "
+                        "next start)")
             await self._outbox.cancel()
+        await self.dispatcher.flush()
         if self._server is not None:
             await self._server.close_all_connections()
             self._server = None

@@ -16,12 +16,15 @@ it sends what a crash left undelivered (:meth:`Dispatcher.pending_replies`).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
 
 from bot.engine.engine import Engine
 from bot.engine.messages import Incoming, Outgoing
 from bot.engine.outbox import Handled, PendingReplies
+
+log = logging.getLogger(__name__)
 
 ReplyObserver = Callable[[str, list[Outgoing]], None]  # (channel, replies)
 
@@ -33,6 +36,8 @@ class Dispatcher:
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
         self._observers: list[ReplyObserver] = []
         self._fatal: list[Callable[[BaseException], None]] = []
+        self._acks: list[int] = []  # receipts delivered, not yet written
+        self._ack_task: asyncio.Task | None = None
 
     def observe(self, observer: ReplyObserver) -> None:
         """Call ``observer(channel, replies)`` after every turn handled here."""
@@ -80,10 +85,27 @@ class Dispatcher:
     async def delivered(self, receipt: int) -> None:
         """The replies of ``receipt`` were sent (or given up): they are not kept any more.
 
-        Not queued behind the turns waiting for the engine's pool: until this commits, a
-        crash sends those replies again (the at-least-once window), so it must be short.
+        Returns at once: acknowledgements are written together, in one transaction per
+        batch, off the engine's pool (until one commits, a crash sends those replies
+        again: the at-least-once window, kept short). :meth:`flush` waits for them.
         """
-        await asyncio.to_thread(self.engine.delivered, receipt)
+        self._acks.append(receipt)
+        if self._ack_task is None or self._ack_task.done():
+            self._ack_task = asyncio.get_running_loop().create_task(self._write_acks(),
+                                                                    name="essbot-acks")
+
+    async def _write_acks(self) -> None:
+        while self._acks:
+            batch, self._acks = self._acks, []
+            try:
+                await asyncio.to_thread(self.engine.delivered, *batch)
+            except Exception:  # they are sent again at the next start: at least once
+                log.exception("could not record %d delivered reply set(s)", len(batch))
+
+    async def flush(self) -> None:
+        """Wait until every acknowledgement so far is written (a channel's clean stop)."""
+        while self._ack_task is not None and not self._ack_task.done():
+            await asyncio.wait([self._ack_task])
 
     async def pending_replies(self, channel: str) -> list[PendingReplies]:
         """What ``channel`` handled but never confirmed delivering (a crash), oldest first."""

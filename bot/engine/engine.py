@@ -174,12 +174,12 @@ class Engine:
                 return self._failed(key, incoming, event, turn.language, exc)
             return self._handled(turn.replies, receipt, event)
 
-    def delivered(self, receipt: int) -> None:
-        """The channel sent the replies of ``receipt`` (or gave up on them): drop them."""
+    def delivered(self, *receipts: int) -> None:
+        """The channel sent the replies of ``receipts`` (or gave up on them): drop them."""
         if self.outbox is not None:
-            self.outbox.acknowledge(receipt)
+            self.outbox.acknowledge(*receipts)
         with self._in_hand_lock:
-            self._in_hand.discard(receipt)
+            self._in_hand.difference_update(receipts)
 
     def pending_replies(self, channel: str) -> list[PendingReplies]:
         """Replies of ``channel`` that were never acknowledged (a crash), oldest first."""

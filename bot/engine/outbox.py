@@ -47,18 +47,20 @@ class PendingReplies:
 _TYPES = {cls.__name__: cls for cls in vars(messages).values()
           if isinstance(cls, type) and dataclasses.is_dataclass(cls)
           and cls.__module__ == messages.__name__}
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()}
 
 
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    names = _FIELDS.get(type(value))
+    if names is not None:
+        fields = {name: _encode(getattr(value, name)) for name in names}
         return {"type": type(value).__name__, "fields": fields}
-    if isinstance(value, bytes):
-        return {"bytes": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, tuple | list):
-        return [_encode(item) for item in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, tuple | list):
+        return [_encode(item) for item in value]
+    if isinstance(value, bytes):
+        return {"bytes": base64.b64encode(value).decode("ascii")}
     raise TypeError(f"a reply holds a value that cannot be kept: {type(value).__name__}")
 
 

@@ -103,10 +103,11 @@ class ReplyOutbox:
                 self.acknowledge(receipt)
         return opened
 
-    def acknowledge(self, receipt: int) -> None:
+    def acknowledge(self, *receipts: int) -> None:
         """The channel delivered these replies (or gave up on them): forget them."""
         with self.store.transaction() as tx:
-            tx.execute("DELETE FROM reply_outbox WHERE id = ?", (receipt,))
+            tx.conn.executemany("DELETE FROM reply_outbox WHERE id = ?",
+                                [(receipt,) for receipt in receipts])
 
     def count(self, channel: str | None = None) -> int:
         where, params = ("WHERE channel = ?", (channel,)) if channel else ("", ())
