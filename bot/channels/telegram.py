@@ -289,6 +289,7 @@ class TelegramChannel:
         # at most one (its sends are serial, to keep their order). Against the loopback
         # server 4 is clearly slower, 8 to 32 alike; 16 leaves room for network latency.
         self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._max_in_flight = max_in_flight
         self._inbox = SerialLanes("telegram-in")  # engine turns, per chat
         self._outbox = SerialLanes("telegram-out")  # sends, per chat
         self._live_keyboards = LiveKeyboards()  # chat -> message id of its live keyboard
@@ -308,7 +309,8 @@ class TelegramChannel:
         if self.register_commands:
             await self.set_commands()
         # What a crash left unsent goes first, before any new update is taken.
-        await deliver_pending(self.dispatcher, self.name, self._send_pending)
+        await deliver_pending(self.dispatcher, self.name, self._send_pending,
+                              concurrency=self._max_in_flight)
         self._running = True
         if self.webhook_url:
             await self._start_webhook()
