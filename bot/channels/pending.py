@@ -52,7 +52,7 @@ async def deliver_pending(dispatcher: Dispatcher, channel: str, send: SendTurn,
                     return
                 except (TransientError, RateLimited):
                     # Kept, with the chat's later rows, to keep their order: the next start
-                    # (or the update, if the network sends it again) delivers them.
+                    # delivers them.
                     counts["kept"] += len(items) - index
                     return
                 except DeliveryError as error:  # refused (malformed): it never will pass

@@ -182,16 +182,15 @@ class Engine:
             self._in_hand.difference_update(receipts)
 
     def pending_replies(self, channel: str) -> list[PendingReplies]:
-        """Replies of ``channel`` that were never acknowledged (a crash), oldest first."""
+        """Replies of ``channel`` that were never acknowledged (a crash), oldest first;
+        from now on in the caller's hands (acknowledge them with :meth:`delivered`)."""
         if self.outbox is None:
             return []
+        rows = self.outbox.pending(channel)
         with self._in_hand_lock:
-            in_hand = set(self._in_hand)
-        pending = []
-        for row in self.outbox.pending(channel):
-            if row.receipt not in in_hand and (item := self._open(row)) is not None:
-                pending.append(item)
-        return pending
+            rows = [row for row in rows if row.receipt not in self._in_hand]
+            self._in_hand.update(row.receipt for row in rows)
+        return [item for row in rows if (item := self._open(row)) is not None]
 
     # -- exactly once ------------------------------------------------------------------------
 

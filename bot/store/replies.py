@@ -109,11 +109,6 @@ class ReplyOutbox:
             tx.conn.executemany("DELETE FROM reply_outbox WHERE id = ?",
                                 [(receipt,) for receipt in receipts])
 
-    def count(self, channel: str | None = None) -> int:
-        where, params = ("WHERE channel = ?", (channel,)) if channel else ("", ())
-        with self.store.reading() as db:
-            return db.execute(f"SELECT count(*) FROM reply_outbox {where}", params).fetchone()[0]
-
 
 def purge_handled(tx: Transaction, cutoff: str, dry_run: bool = False) -> int:
     """Records of updates handled before ``cutoff``, and replies left since then."""
