@@ -404,7 +404,7 @@ class MatrixChannel:
                 await self._keep_keys(response)
                 if not self._pending_sent:  # nio now knows the rooms: before anything new
                     self._pending_sent = True
-                    await deliver_pending(self.dispatcher, self.name, self._send_pending)
+                    await self._deliver_pending()
                 await self._handle_sync(response, catch_up=self._since is None)
             except Exception:  # a bug must not stop the bot for everybody
                 log.exception("matrix: error while handling a sync batch")
@@ -415,6 +415,13 @@ class MatrixChannel:
             self.sync_count += 1
             if self.sync_count == 1:
                 log.info("matrix: in sync, %d room(s) joined", len(client.rooms))
+
+    async def _deliver_pending(self) -> None:
+        """The replies the last run left unsent; a failure here must not skip the batch."""
+        try:
+            await deliver_pending(self.dispatcher, self.name, self._send_pending)
+        except Exception:  # they stay in the outbox for the next start
+            log.exception("matrix: error while sending the replies left by the last run")
 
     async def _sync_failed(self, response: Any, backoff: float) -> float:
         """Wait as the error asks; return the next back-off."""

@@ -309,8 +309,11 @@ class TelegramChannel:
         if self.register_commands:
             await self.set_commands()
         # What a crash left unsent goes first, before any new update is taken.
-        await deliver_pending(self.dispatcher, self.name, self._send_pending,
-                              concurrency=self._max_in_flight)
+        try:
+            await deliver_pending(self.dispatcher, self.name, self._send_pending,
+                                  concurrency=self._max_in_flight)
+        except Exception:  # they stay in the outbox for the next start
+            log.exception("telegram: error while sending the replies left by the last run")
         self._running = True
         if self.webhook_url:
             await self._start_webhook()
