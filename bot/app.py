@@ -30,7 +30,9 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.qa.synonyms import SYNONYMS_FILE, load_synonyms
 from bot.reload import ReloadResult, content_version
 from bot.store import Store
+from bot.store.crypto import REPLY_OUTBOX, AddressCipher
 from bot.store.pseudonym import Pseudonymizer, load_or_create_secret
+from bot.store.replies import ReplyOutbox
 from bot.yamlsrc import Position, Problem
 
 log = logging.getLogger(__name__)
@@ -177,6 +179,7 @@ class App:
         self.store = store if store is not None else Store(settings.db_path)
         secret = load_or_create_secret(settings.secret, Path(settings.db_path).parent)
         self.pseudonymize = Pseudonymizer(secret)
+        self.outbox = ReplyOutbox(self.store, AddressCipher(secret, REPLY_OUTBOX))
         self.features = list(features if features is not None
                              else default_features(settings, self.store, self))
         for feature in self.features:
@@ -186,7 +189,7 @@ class App:
         snapshot = snapshot_of(load_all(settings, self.features, self.root), settings)
         self.engine = Engine(snapshot, self.store, self.pseudonymize, self.features,
                              default_language=settings.default_language,
-                             is_admin=self.is_admin)
+                             is_admin=self.is_admin, outbox=self.outbox)
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         return (channel, user_id) in self.admins

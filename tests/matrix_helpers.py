@@ -85,6 +85,7 @@ class Bot:
         self.store_key = options.pop("store_key", STORE_KEY)
         self.access_token = options.pop("access_token", None)
         self.reset_cross_signing = options.pop("reset_cross_signing", False)
+        self.dispatcher = options.pop("dispatcher", Dispatcher)  # a subclass, for crashes
         self.options = {"sync_timeout_ms": 1_000, "max_backoff": 1.0, **options}
         self.channel: MatrixChannel | None = None
 
@@ -99,7 +100,7 @@ class Bot:
     async def start(self) -> MatrixChannel:
         self.engine = build_engine(self.settings)
         self.executor = ThreadPoolExecutor(max_workers=2)
-        self.channel = MatrixChannel(Dispatcher(self.engine, self.executor),
+        self.channel = MatrixChannel(self.dispatcher(self.engine, self.executor),
                                      self.matrix_settings(), **self.options)
         try:
             await self.channel.start()

@@ -259,9 +259,13 @@ class FakeBotAPI:
         }[kind]
         return {"update_id": 0, "message": self.make_message(chat_id, **kwargs, **content)}
 
-    def push(self, update: dict) -> int:
-        """Queue an update for getUpdates; returns its update_id."""
-        update = {**update, "update_id": next(self._update_ids)}
+    def push(self, update: dict, update_id: int | None = None) -> int:
+        """Queue an update for getUpdates; returns its update_id.
+
+        ``update_id``: send again an update already sent (as Telegram does with an update
+        that was not confirmed).
+        """
+        update = {**update, "update_id": update_id or next(self._update_ids)}
         self._updates.append(update)
         self._notify()
         return update["update_id"]
@@ -308,6 +312,11 @@ class FakeBotAPI:
 
     def messages(self, chat_id: int) -> list[Sent]:
         return list(self._sent.get(chat_id, []))
+
+    @property
+    def message_count(self) -> int:
+        """Messages sent by the bot so far, all chats together."""
+        return sum(len(sent) for sent in self._sent.values())
 
     def texts(self, chat_id: int) -> list[str]:
         return [m.text for m in self.messages(chat_id)]

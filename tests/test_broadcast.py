@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.broadcast.crypto import AddressCipher, AddressUnreadable
 from bot.broadcast.model import Targeting
+from bot.store.crypto import AddressCipher, AddressUnreadable
 from tests.broadcast_support import service_of, subscribe
 from tests.conftest import Chat, raw_db, run_essbot
 

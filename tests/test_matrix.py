@@ -30,7 +30,7 @@ from bot.app import App
 from bot.channels.base import Channel, RateLimited, RecipientGone, TransientError
 from bot.channels.matrix import CHANNEL, from_env, render
 from bot.engine.dispatch import Dispatcher
-from bot.engine.messages import Choice, Document, Outgoing
+from bot.engine.messages import Choice, Document, Incoming, Outgoing
 from bot.store import Store
 from tests.conftest import TEST_SECRET, raw_db
 from tests.matrix_helpers import (
@@ -178,6 +178,56 @@ def test_a_restart_replays_nothing_even_from_an_old_sync_token(synapse, settings
             assert (await agent.replies_per_message(room_id, user.user_id))[-1][1] >= 1
         finally:
             await fresh.stop()
+            await agent.close()
+
+    run(scenario())
+
+
+class NeverAcknowledging(Dispatcher):
+    """Sends the replies, then dies before reporting them sent (a kill -9 in that window)."""
+
+    async def delivered(self, receipt: int) -> None:
+        return None
+
+
+def test_replies_a_crash_left_are_sent_once_after_the_restart(synapse, settings):
+    """Two crashes: after sending a turn's replies but before acknowledging them (sent
+    again at the restart with the same transaction ids: the homeserver drops them), and
+    after the engine committed a turn but before anything was sent (sent after the first
+    sync, and the event, seen again, is not handled twice)."""
+    user = synapse.register()
+    agent = Agent(synapse, synapse.register())
+    texts = ["1", "Creuse"]
+    counts = expected_replies(settings, texts)
+
+    async def scenario():
+        crashing = Bot(synapse, settings, user, dispatcher=NeverAcknowledging)
+        await crashing.start()
+        try:
+            room_id = await dm_with_greeting(agent, crashing)
+            await crashing.settle(room_id, await agent.say(room_id, texts[0]))
+        finally:
+            await crashing.stop()
+        # While the bot is down, the agent answers; a process handles it and dies at once.
+        event_id = await agent.say(room_id, texts[1])
+        app = App(settings)
+        try:
+            app.engine.handle_event(Incoming.text_message(
+                CHANNEL, agent.user.user_id, texts[1], event_id=event_id, reply_to=room_id))
+            assert len(app.outbox.pending(CHANNEL)) == 2  # "1" sent, "Creuse" not
+        finally:
+            app.close()
+
+        bot = Bot(synapse, settings, user)
+        await bot.start()
+        try:
+            await bot.quiet()
+            turns = await agent.replies_per_message(room_id, user.user_id)
+            assert turns == list(zip(texts, counts, strict=True)), turns
+            assert raw_db(bot.engine.store).execute(
+                "SELECT count(*) FROM reply_outbox").fetchone()[0] == 0
+        finally:
+            await bot.stop()
             await agent.close()
 
     run(scenario())

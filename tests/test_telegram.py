@@ -31,6 +31,7 @@ from bot.channels.telegram_format import (
 from bot.config import Settings
 from bot.engine import Choice, Document, Incoming, Outgoing
 from bot.engine.dispatch import Dispatcher
+from bot.engine.outbox import Handled
 from bot.runner import Runner
 from tests.telegram_api import BOT_USERNAME, TOKEN, FakeBotAPI, Sent, parse_html
 
@@ -313,10 +314,10 @@ class BlockingDispatcher(Dispatcher):
         super().__init__(engine)
         self.entered = asyncio.Event()
 
-    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+    async def handle_event(self, incoming: Incoming) -> Handled:
         self.entered.set()
         await asyncio.Event().wait()
-        return []
+        return Handled()
 
 
 @aio

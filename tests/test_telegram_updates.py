@@ -27,7 +27,7 @@ def keyboard_message(text: str = "Votre territoire ?") -> dict:
 def test_a_private_text_becomes_an_incoming_text():
     turn = READER.read({"update_id": 1, "message": message(text="Quimperlé")})
     assert turn.chat_id == 7 and turn.incoming == Incoming.text_message(
-        "telegram", "7", "Quimperlé", "fr")
+        "telegram", "7", "Quimperlé", "fr", event_id=f"{BOT_ID}:1")  # ids are per bot
     assert turn.notice is None and turn.press is None and turn.query_id is None
 
 
@@ -36,7 +36,8 @@ def test_a_press_carries_its_label_and_is_answered():
              "message": keyboard_message(), "data": "c:territoire:passer"}
     turn = READER.read({"update_id": 2, "callback_query": query})
     assert turn.query_id == "q1" and turn.chat_id == 7
-    assert turn.incoming == Incoming.choice("telegram", "7", "c:territoire:passer", "en-GB")
+    assert turn.incoming == Incoming.choice("telegram", "7", "c:territoire:passer", "en-GB",
+                                            event_id=f"{BOT_ID}:2")
     assert (turn.press.message_id, turn.press.text, turn.press.label) == (
         5, "Votre territoire ?", "Passer")
 

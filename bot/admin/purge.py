@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.store import Store, Transaction
+from bot.store.replies import HANDLED_RETENTION_DAYS, purge_handled
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ def purge(store: Store, days: int, dry_run: bool = False, now: dt.datetime | Non
           others: Iterable[Purger] = ()) -> PurgeResult:
     """Apply the retention; ``others`` purge the features' dated logs by the same rule
     (the unanswered questions: tables such as subscriptions hold consent, not history, and
-    follow their own rules)."""
+    follow their own rules). The records of handled updates and the replies a crash left
+    are kept ``HANDLED_RETENTION_DAYS``, whatever the retention."""
     if days < 0:
         raise ValueError("the retention must not be negative")
     # 0: the log is kept, but the features' own retentions still apply (the unanswered
@@ -54,6 +56,7 @@ def purge(store: Store, days: int, dry_run: bool = False, now: dt.datetime | Non
     with store.transaction() as tx:
         events, conversations = store.purge_before(cutoff, dry_run) if days else (0, 0)
         other = sum(purger(tx, cutoff, dry_run) for purger in others)
+        other += purge_handled(tx, cutoff_for(HANDLED_RETENTION_DAYS, now), dry_run)
     result = PurgeResult(cutoff, events, conversations, other, dry_run)
     if not dry_run and (result.events or result.conversations or result.other):
         log.warning("retention (%d days): %s", days, result)

@@ -6,13 +6,13 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot.broadcast.crypto import AddressCipher
 from bot.broadcast.model import Draft, Update
 from bot.broadcast.render import Vocabularies
 from bot.broadcast.storage import MIGRATIONS, Outbox, Publishers, Subscriptions, Updates
 from bot.broadcast.worker import Hold, WorkerSettings
 from bot.config import Settings
 from bot.store import Store
+from bot.store.crypto import AddressCipher
 from bot.store.pseudonym import Pseudonymizer, load_or_create_secret
 
 NAME = "bc"  # the feature's name: payload prefix, dialog owner, migrations namespace

@@ -14,15 +14,19 @@ the payload of the last choices shown to that person in that room (kept in
 
 Robustness, and why it is built so:
 
-* **No replays.** matrix-nio does not persist the sync position by itself, and
-  a first sync (or a sync from an old token, after a crash between handling an
-  event and saving the token) returns timeline events that were already
-  answered (matrix-nio #525). So: the sync token is saved after every batch;
-  a first sync ever only catches up (invitations are accepted, old messages are
-  not answered); and each room keeps, durably, the position of the last event
-  it acted on (``origin_server_ts`` and the event ids at that instant), written
-  *before* the event is handled. An event at or before that position is never
-  handled again. Events before the bot's own join in a room are never answered.
+* **No replays, no lost message.** matrix-nio does not persist the sync position
+  by itself, and a first sync (or a sync from an old token, after a crash between
+  handling an event and saving the token) returns timeline events that were
+  already answered (matrix-nio #525). So: the sync token is saved after every
+  batch; a first sync ever only catches up (invitations are accepted, old
+  messages are not answered); each room keeps the position of the last event it
+  acted on (``origin_server_ts`` and the event ids at that instant), claimed in
+  memory before the event is handled and saved once it is; and the engine records
+  each event id it handles in the transaction of the conversation's new state,
+  with the replies (the reply outbox). An event seen again after a crash is not
+  handled twice; replies a crash left unsent are sent after the first sync of
+  the next run, with the same transaction ids (the homeserver drops a copy that
+  had reached it). Events before the bot's own join in a room are never answered.
 * **End-to-end encryption** (Tchap's private rooms, Element's direct chats):
   matrix-nio with vodozemac decrypts and encrypts; its store, the device id and
   the access token persist under the data folder (bot.channels.matrix_crypto),
@@ -58,7 +62,7 @@ import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +92,7 @@ from bot.channels.matrix_crypto import (
 )
 from bot.channels.matrix_login import NETWORK_ERRORS, MatrixLogin
 from bot.channels.matrix_settings import MatrixSettings
+from bot.channels.pending import deliver_pending
 from bot.channels.retry import RetryPolicy
 from bot.config import DEFAULT_DB
 from bot.engine.dispatch import Dispatcher
@@ -250,6 +255,8 @@ class MatrixChannel:
         self._since: str | None = None
         self._full_state = True  # the first sync of each run asks for every room's state
         self._positions: dict[str, Position] = {}
+        self._unsaved: set[str] = set()  # rooms whose position moved since it was saved
+        self._pending_sent = False  # replies a crash left unsent: sent after the 1st sync
         self._last_notice: dict[str, float] = {}
         self._noticed: set[tuple[str, str, str]] = set()  # (room, sender, megolm session)
         self._pending: list[Pending] = []
@@ -279,6 +286,7 @@ class MatrixChannel:
                                           self.settings.reset_cross_signing)
         self._since = await self._state("since") or None
         self._full_state = True
+        self._pending_sent = False
         with contextlib.suppress(*NETWORK_ERRORS):
             name = await self.client.get_displayname()
             if isinstance(name, ProfileGetDisplayNameResponse):
@@ -291,6 +299,7 @@ class MatrixChannel:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.dispatcher.flush()
         if self.client is not None:
             await self.client.close()
 
@@ -334,15 +343,26 @@ class MatrixChannel:
         return bool(position and event_id in position.ids)
 
     async def _claim(self, room_id: str, event: dict) -> bool:
-        """Record durably that ``event`` is being handled; False if it already was."""
+        """Claim ``event`` for this run; False if it was handled already.
+
+        The claim is saved once the event is handled (:meth:`_save_position`): a crash in
+        between leaves the event to be handled on the next run, where the engine's record
+        of the event id tells whether it was (so it is answered once, not at most once).
+        """
         position = await self._position(room_id)
         ts, event_id = int(event.get("origin_server_ts", 0)), event.get("event_id", "")
         if position.covers(ts, event_id):
             return False
         position.advance(ts, event_id)
-        await asyncio.to_thread(self.store.set_channel_state, CHANNEL,
-                                self._room_key(room_id, "position"), position.dumps())
+        self._unsaved.add(room_id)
         return True
+
+    async def _save_position(self, room_id: str) -> None:
+        if room_id in self._unsaved:
+            self._unsaved.discard(room_id)
+            await asyncio.to_thread(self.store.set_channel_state, CHANNEL,
+                                    self._room_key(room_id, "position"),
+                                    self._positions[room_id].dumps())
 
     # -- the sync loop -----------------------------------------------------------------------
 
@@ -384,6 +404,9 @@ class MatrixChannel:
             self.busy = True
             try:
                 await self._keep_keys(response)
+                if not self._pending_sent:  # nio now knows the rooms: before anything new
+                    self._pending_sent = True
+                    await self._deliver_pending()
                 await self._handle_sync(response, catch_up=self._since is None)
             except Exception:  # a bug must not stop the bot for everybody
                 log.exception("matrix: error while handling a sync batch")
@@ -394,6 +417,13 @@ class MatrixChannel:
             self.sync_count += 1
             if self.sync_count == 1:
                 log.info("matrix: in sync, %d room(s) joined", len(client.rooms))
+
+    async def _deliver_pending(self) -> None:
+        """The replies the last run left unsent; a failure here must not skip the batch."""
+        try:
+            await deliver_pending(self.dispatcher, self.name, self._send_pending)
+        except Exception:  # they stay in the outbox for the next start
+            log.exception("matrix: error while sending the replies left by the last run")
 
     async def _sync_failed(self, response: Any, backoff: float) -> float:
         """Wait as the error asks; return the next back-off."""
@@ -526,6 +556,7 @@ class MatrixChannel:
             except Exception:
                 log.exception("matrix: error while handling an event (room %s)",
                               self._tag(room_id))
+            await self._save_position(room_id)
         inviter = self._greet.pop(room_id, None)
         if inviter is not None and self.client is not None and room_id in self.client.rooms:
             try:
@@ -573,7 +604,11 @@ class MatrixChannel:
         sender = str(source.get("sender", ""))
         if self._is_direct(room_id):
             self._direct[sender] = room_id
-        await self._converse(room_id, await self._incoming(room_id, sender, text))
+        incoming = await self._incoming(room_id, sender, text)
+        event_id = source.get("event_id")
+        if isinstance(event_id, str) and event_id:
+            incoming = replace(incoming, event_id=event_id, reply_to=room_id)
+        await self._converse(room_id, incoming)
 
     def _addressed(self, room_id: str, content: dict, text: str) -> tuple[bool, str]:
         """In a room with several people: is the bot addressed? And the text without its name."""
@@ -669,44 +704,67 @@ class MatrixChannel:
     # -- answering ---------------------------------------------------------------------------
 
     async def _converse(self, room_id: str, incoming: Incoming) -> None:
-        """One turn: the engine's replies, sent in order."""
-        replies = await self.dispatcher.handle(incoming)
-        for outgoing in replies:
-            if not await self._send_patiently(room_id, outgoing):
-                return
+        """One turn: the engine's replies, sent in order, then reported delivered."""
+        handled = await self.dispatcher.handle_event(incoming)
+        for index, outgoing in enumerate(handled.replies):
+            txn = f"essbot.{handled.token}.{index}" if handled.token else None
+            if not await self._send_patiently(room_id, outgoing, txn):
+                break
+        if handled.receipt is not None:  # sent, or given up (the room is gone...)
+            await self.dispatcher.delivered(handled.receipt)
 
-    async def _send_patiently(self, room_id: str, outgoing: Outgoing) -> bool:
-        """Send one reply, waiting out rate limits; False if the room is gone."""
+    async def _send_pending(self, room_id: str, replies: list[Outgoing], token: str) -> None:
+        """Replies a crash left unsent, with the transaction ids of the first attempt."""
+        for index, outgoing in enumerate(replies):
+            txn = f"essbot.{token}.{index}"
+            await self._send_patiently(room_id, outgoing, txn, raising=True)
+
+    async def _send_patiently(self, room_id: str, outgoing: Outgoing, txn: str | None = None,
+                              raising: bool = False) -> bool:
+        """Send one reply, waiting out rate limits; False if the room is gone.
+
+        ``txn``: the base of its transaction ids, stable across restarts (the homeserver
+        drops a send it has already seen from this device). ``raising``: raise the
+        :class:`DeliveryError` instead of returning False.
+        """
         if outgoing.text or outgoing.choices:
             content = render(outgoing)
-            if not await self._retrying(room_id, lambda txn: self._put(room_id, content, txn)):
+            if not await self._retrying(room_id, lambda t: self._put(room_id, content, t),
+                                        txn and f"{txn}.text", raising):
                 return False
         if outgoing.document is not None:
             document = outgoing.document
             encrypt = self._is_encrypted(room_id)
             uploaded = await self._retrying(room_id,
-                                            lambda _txn: self._upload(document, encrypt))
+                                            lambda _txn: self._upload(document, encrypt),
+                                            raising=raising)
             if not uploaded:
                 return False
             content = file_content(document.filename, document.media_type, len(document.data),
                                    *uploaded)
-            return await self._retrying(room_id, lambda txn: self._put(room_id, content, txn))
+            return await self._retrying(room_id, lambda t: self._put(room_id, content, t),
+                                        txn and f"{txn}.file", raising) is not None
         return True
 
-    async def _retrying(self, room_id: str, call: Callable[[str], Awaitable[Any]]) -> Any:
+    async def _retrying(self, room_id: str, call: Callable[[str], Awaitable[Any]],
+                        txn: str | None = None, raising: bool = False) -> Any:
         """``call(txn_id)``, again after a rate limit or a transient error; None if it fails.
 
         The transaction id stays the same across attempts, so that the homeserver
         drops a duplicate if an attempt reached it after all.
         """
-        txn = uuid.uuid4().hex
+        txn = txn or uuid.uuid4().hex
         try:
             return await self.retry.run(f"matrix: a send (room {self._tag(room_id)})",
                                         lambda: call(txn), log)
         except RecipientGone as error:
             log.warning("matrix: cannot write to room %s: %s", self._tag(room_id), error)
+            if raising:
+                raise
         except DeliveryError as error:
             log.error("matrix: a reply was lost (room %s): %s", self._tag(room_id), error)
+            if raising:
+                raise
         return None
 
     async def _put(self, room_id: str, content: dict[str, Any], txn: str | None = None) -> str:

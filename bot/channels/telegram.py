@@ -9,10 +9,11 @@ three things that matter here:
   one task per chat; chats proceed concurrently, the messages of one chat never
   overtake each other (neither in the engine nor on the way out);
 - **acknowledgement**: an update is confirmed to Telegram only once the engine has
-  handled it (its new state is committed to SQLite): the next ``getUpdates`` offset
-  moves past a batch only when the whole batch is handled, and a webhook request is
-  answered only then. A crash loses no update; the replies of an update handled just
-  before a crash may be lost (the user's next message gets the current question again);
+  handled it (its new state, the record of its ``update_id`` and its replies are
+  committed to SQLite together): the next ``getUpdates`` offset moves past a batch only
+  when the whole batch is handled, and a webhook request is answered only then. An
+  update that Telegram sends again after a crash is not handled twice; the replies a
+  crash left unsent are sent when the channel starts again, before new updates;
 - **isolation**: replies go through one send queue per chat, which retries with
   backoff on network errors and 5xx and sleeps on a 429 ``retry_after``: one rate-limited
   chat waits, the others do not.
@@ -65,6 +66,7 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
 from bot.channels.links import linked_html, links_of_parts
+from bot.channels.pending import deliver_pending
 from bot.channels.retry import NO_RETRY, RetryPolicy
 from bot.channels.telegram_format import (
     CHOSEN_MARK,
@@ -83,6 +85,7 @@ from bot.channels.telegram_format import (
 from bot.channels.telegram_updates import CHANNEL, FORGED, Press, Reader, Turn, Update
 from bot.engine.dispatch import Dispatcher
 from bot.engine.messages import Document, Outgoing
+from bot.engine.outbox import Handled
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +290,7 @@ class TelegramChannel:
         # at most one (its sends are serial, to keep their order). Against the loopback
         # server 4 is clearly slower, 8 to 32 alike; 16 leaves room for network latency.
         self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._max_in_flight = max_in_flight
         self._inbox = SerialLanes("telegram-in")  # engine turns, per chat
         self._outbox = SerialLanes("telegram-out")  # sends, per chat
         self._live_keyboards = LiveKeyboards()  # chat -> message id of its live keyboard
@@ -305,6 +309,12 @@ class TelegramChannel:
         log.info("telegram: connected as @%s", self.bot.username)
         if self.register_commands:
             await self.set_commands()
+        # What a crash left unsent goes first, before any new update is taken.
+        try:
+            await deliver_pending(self.dispatcher, self.name, self._send_pending,
+                                  concurrency=self._max_in_flight)
+        except Exception:  # they stay in the outbox for the next start
+            log.exception("telegram: error while sending the replies left by the last run")
         self._running = True
         if self.webhook_url:
             await self._start_webhook()
@@ -329,8 +339,10 @@ class TelegramChannel:
             await self._inbox.cancel()
         await self._acknowledge_handled(drained)
         if not await self._outbox.wait_idle(self.drain_timeout):
-            log.warning("telegram: stopping with replies not yet sent")
+            log.warning("telegram: stopping with replies not yet sent (they are sent at the "
+                        "next start)")
             await self._outbox.cancel()
+        await self.dispatcher.flush()
         if self._server is not None:
             await self._server.close_all_connections()
             self._server = None
@@ -547,12 +559,14 @@ class TelegramChannel:
 
     async def _run_turn(self, turn: Turn) -> None:
         """Engine lane of a chat: handle the update, then queue the replies (in order)."""
-        replies: list[Outgoing] = []
+        handled = Handled()
         if turn.incoming is not None:
-            replies = await self.dispatcher.handle(turn.incoming)
-        if turn.notice is not None:
+            handled = await self.dispatcher.handle_event(turn.incoming)
+        replies = handled.replies
+        if turn.notice is not None and not handled.duplicate:
             replies = [Outgoing(turn.notice), *replies]
-        self._outbox.fire(turn.chat_id, lambda: self._send_turn(turn, replies))
+        self._outbox.fire(turn.chat_id, lambda: self._send_turn(turn, replies,
+                                                                handled.receipt))
 
     # -- sending -------------------------------------------------------------------------
 
@@ -581,8 +595,11 @@ class TelegramChannel:
         except DeliveryError as exc:  # too old (> 15 s), or the network: harmless
             log.info("telegram: answerCallbackQuery failed: %s", exc)
 
-    async def _send_turn(self, turn: Turn, replies: list[Outgoing]) -> None:
-        """Send lane of a chat: mark the pressed button, then send the replies in order."""
+    async def _send_turn(self, turn: Turn, replies: list[Outgoing],
+                         receipt: int | None) -> None:
+        """Send lane of a chat: mark the pressed button, then send the replies in order;
+        then tell the engine they are delivered (not if the lane is cancelled: they are
+        sent at the next start)."""
         chat_id = turn.chat_id
         try:
             if turn.press is not None:
@@ -593,6 +610,21 @@ class TelegramChannel:
             log.info("telegram: a chat is gone (%s); replies dropped", exc)
         except DeliveryError as exc:
             log.warning("telegram: replies not delivered: %s", exc)
+        if receipt is not None:
+            await self.dispatcher.delivered(receipt)
+
+    async def _send_pending(self, address: str, replies: list[Outgoing], token: str) -> None:
+        """Replies a crash left unsent, in the chat's send lane, retried as any reply."""
+        try:
+            chat_id = int(address)
+        except ValueError:
+            raise RecipientGone("not a Telegram chat id") from None
+
+        async def send_all() -> None:
+            for reply in merge_turn(replies):
+                await self.send(chat_id, reply)
+
+        await self._outbox.submit(chat_id, send_all)
 
     async def _mark_pressed(self, chat_id: int, press: Press) -> None:
         """Show the chosen option on the question and remove its keyboard."""

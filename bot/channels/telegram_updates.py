@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.engine.messages import Incoming
@@ -86,6 +86,10 @@ class Reader:
         turn = self._read(update)
         if turn is None:
             return None
+        update_id = update.get("update_id")
+        if turn.incoming is not None and type(update_id) is int:
+            # Update ids are per bot: another token must not find this one's ids handled.
+            turn.incoming = replace(turn.incoming, event_id=f"{self.bot_id}:{update_id}")
         if turn.chat_id is not None and type(turn.chat_id) is not int:
             raise TypeError("the chat id of an update is not an integer")
         if turn.incoming is not None and not isinstance(turn.incoming.text, str):

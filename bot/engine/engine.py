@@ -8,6 +8,11 @@ leaves the conversation exactly as it was before it. Messages of one conversatio
 handled one at a time (a lock per pseudonym); async channels go through
 :class:`bot.engine.dispatch.Dispatcher`, which also keeps their arrival order.
 
+An update that carries the network's id (``Incoming.event_id``) is handled exactly once:
+the same transaction records it and keeps the turn's replies in the reply outbox until
+the channel reports them delivered (:meth:`Engine.delivered`); an update seen again
+changes nothing (:meth:`Engine.handle_event`). The ids and addresses stay opaque here.
+
 The engine knows features only as :class:`~bot.engine.extension.Extension` objects,
 never by name: their commands, their payload prefix, their dialogs, their free-text
 answers, their rows to forget.
@@ -23,10 +28,12 @@ from contextlib import contextmanager
 from bot.engine.commands import CORE_COMMANDS, CommandRegistry, ParsedCommand
 from bot.engine.extension import Extension
 from bot.engine.messages import Incoming, Outgoing
+from bot.engine.outbox import Handled, PendingReplies, dump_replies, load_replies
 from bot.engine.snapshot import Snapshot
 from bot.engine.turn import Turn
 from bot.i18n import translator
-from bot.store import Event, Store
+from bot.store import Event, Store, Transaction
+from bot.store.replies import PendingRow, ReplyOutbox
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +74,11 @@ class Engine:
         extensions: Sequence[Extension] = (),
         default_language: str = "fr",
         is_admin: Callable[[str, str], bool] = lambda channel, user_id: False,
+        outbox: ReplyOutbox | None = None,
     ):
         self.store = store
+        # Without an outbox (scripts, some tests) update ids are ignored: at-least-once.
+        self.outbox = outbox
         self.pseudonymize = pseudonymize
         self.default_language = default_language
         self.extensions: tuple[Extension, ...] = tuple(extensions)
@@ -88,6 +98,10 @@ class Engine:
         self._locks = KeyedLocks()
         self._live_lock = threading.Lock()
         self._snapshot = snapshot
+        # Receipts handed to a channel in this process and not yet acknowledged: a
+        # redelivered update does not get them a second time while they are being sent.
+        self._in_hand: set[int] = set()
+        self._in_hand_lock = threading.Lock()
 
     # -- the live version -------------------------------------------------------------------
 
@@ -132,22 +146,108 @@ class Engine:
     # -- one message ----------------------------------------------------------------------
 
     def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """The replies to one update (for callers that send nothing back: see
+        :meth:`handle_event`)."""
+        handled = self.handle_event(incoming)
+        if handled.receipt is not None:  # nobody will report them delivered
+            self.delivered(handled.receipt)
+        return handled.replies
+
+    def handle_event(self, incoming: Incoming) -> Handled:
+        """Handle one update once; the channel sends the replies, then :meth:`delivered`."""
         key = self.pseudonymize(incoming.channel, incoming.user_id)
+        event = self._event_key(incoming)
         with self._locks.hold(key):
+            if event is not None and self.outbox.is_handled(incoming.channel, event):
+                return self._duplicate(incoming.channel, event)
             turn = Turn(self, self.snapshot, key, incoming)
             try:
                 turn.run()  # reads, then works in memory: no database lock is held
                 turn.finish()
                 with self.store.transaction() as db:
                     turn.commit(db)
+                    receipt = self._record(db, incoming, event, key, turn.replies)
             except Exception as exc:
                 # Nothing was written, or the transaction rolled back: the conversation is
                 # exactly as it was before this message.
                 log.exception("error while handling a %s message", incoming.channel)
-                self.store.log(key, incoming.channel,
-                               [Event("error", detail=type(exc).__name__)])
-                return self._apology(key, incoming, turn.language)
-            return turn.replies
+                return self._failed(key, incoming, event, turn.language, exc)
+            return self._handled(turn.replies, receipt, event)
+
+    def delivered(self, *receipts: int) -> None:
+        """The channel sent the replies of ``receipts`` (or gave up on them): drop them."""
+        if self.outbox is not None:
+            self.outbox.acknowledge(*receipts)
+        with self._in_hand_lock:
+            self._in_hand.difference_update(receipts)
+
+    def pending_replies(self, channel: str) -> list[PendingReplies]:
+        """Replies of ``channel`` that were never acknowledged (a crash), oldest first;
+        from now on in the caller's hands (acknowledge them with :meth:`delivered`)."""
+        if self.outbox is None:
+            return []
+        rows = self.outbox.pending(channel)
+        with self._in_hand_lock:
+            rows = [row for row in rows if row.receipt not in self._in_hand]
+            self._in_hand.update(row.receipt for row in rows)
+        return [item for row in rows if (item := self._open(row)) is not None]
+
+    # -- exactly once ------------------------------------------------------------------------
+
+    def _event_key(self, incoming: Incoming) -> str | None:
+        """The stored form of the update's id: a keyed hash, never the network's id."""
+        if incoming.event_id is None or self.outbox is None:
+            return None
+        return self.pseudonymize(incoming.channel, f"\x1eupdate\x1f{incoming.event_id}")[:32]
+
+    def _record(self, db: Transaction, incoming: Incoming, event: str | None, key: str,
+                replies: list[Outgoing]) -> int | None:
+        if event is None or self.outbox is None:
+            return None
+        return self.outbox.record(db, incoming.channel, event, key, incoming.address,
+                                  dump_replies(replies) if replies else None)
+
+    def _handled(self, replies: list[Outgoing], receipt: int | None,
+                 event: str | None) -> Handled:
+        if receipt is not None:
+            with self._in_hand_lock:
+                self._in_hand.add(receipt)
+        return Handled(replies, receipt=receipt, token=event)
+
+    def _duplicate(self, channel: str, event: str) -> Handled:
+        log.info("a %s update was delivered again: not handled twice", channel)
+        row = self.outbox.pending_of(channel, event) if self.outbox is not None else None
+        with self._in_hand_lock:
+            if row is None or row.receipt in self._in_hand:  # being sent right now
+                return Handled(duplicate=True, token=event)
+            self._in_hand.add(row.receipt)
+        pending = self._open(row)
+        if pending is None:
+            return Handled(duplicate=True, token=event)
+        return Handled(pending.replies, duplicate=True, receipt=pending.receipt, token=event)
+
+    def _open(self, row: PendingRow) -> PendingReplies | None:
+        try:
+            replies = load_replies(row.replies)
+        except (ValueError, KeyError, TypeError):  # written by another version, or damaged
+            log.error("undelivered replies could not be read and were dropped")
+            self.delivered(row.receipt)
+            return None
+        return PendingReplies(row.receipt, row.address, replies, row.event)
+
+    def _failed(self, key: str, incoming: Incoming, event: str | None, language: str,
+                exc: Exception) -> Handled:
+        """The apology, recorded as the update's answer when that still works."""
+        replies = self._apology(key, incoming, language)
+        error = [Event("error", detail=type(exc).__name__)]
+        try:
+            with self.store.transaction() as db:
+                self.store.log(key, incoming.channel, error)
+                receipt = self._record(db, incoming, event, key, replies)
+        except Exception:  # the database itself fails: answer anyway, at least once
+            log.exception("could not record a failed %s message", incoming.channel)
+            return Handled(replies)
+        return self._handled(replies, receipt, event)
 
     def _apology(self, key: str, incoming: Incoming, language: str) -> list[Outgoing]:
         """After a failed message: say so, and ask the (unchanged) current question again."""

@@ -26,14 +26,29 @@ class Incoming:
     text: str = ""  # for TEXT
     payload: str = ""  # for CHOICE: the opaque payload of a Choice we sent
     locale: str | None = None  # the channel's idea of the user's language, e.g. "fr-FR"
+    # The network's id of this update (Telegram: bot and update id; Matrix: the event id):
+    # an update seen again is not handled twice. Opaque to the engine; stored only hashed.
+    event_id: str | None = None
+    # Where the replies go when it is not ``user_id`` (Matrix: the room). Opaque to the
+    # engine; stored only sealed, until the replies are delivered.
+    reply_to: str | None = None
 
     @classmethod
-    def text_message(cls, channel: str, user_id: str, text: str, locale: str | None = None):
-        return cls(channel, user_id, Kind.TEXT, text=text, locale=locale)
+    def text_message(cls, channel: str, user_id: str, text: str, locale: str | None = None,
+                     *, event_id: str | None = None, reply_to: str | None = None):
+        return cls(channel, user_id, Kind.TEXT, text=text, locale=locale, event_id=event_id,
+                   reply_to=reply_to)
 
     @classmethod
-    def choice(cls, channel: str, user_id: str, payload: str, locale: str | None = None):
-        return cls(channel, user_id, Kind.CHOICE, payload=payload, locale=locale)
+    def choice(cls, channel: str, user_id: str, payload: str, locale: str | None = None,
+               *, event_id: str | None = None, reply_to: str | None = None):
+        return cls(channel, user_id, Kind.CHOICE, payload=payload, locale=locale,
+                   event_id=event_id, reply_to=reply_to)
+
+    @property
+    def address(self) -> str:
+        """Where the replies of this update go."""
+        return self.reply_to or self.user_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,6 +201,9 @@ class Store:
             removed += db.execute("DELETE FROM conversations WHERE key = ?", (key,)).rowcount
             removed += db.execute("DELETE FROM events WHERE conversation = ?",
                                   (key,)).rowcount
+            # Replies not yet delivered (a crash): their text may repeat the user's answers.
+            removed += db.execute("DELETE FROM reply_outbox WHERE conversation = ?",
+                                  (key,)).rowcount
             for erase in others:
                 removed += erase(db, key)
         return removed

@@ -1,6 +1,7 @@
 """Schema versions. Each migration runs once, in order, inside a transaction.
 
-The core tables (conversations, events, channel bookkeeping) are migrated here; a
+The core tables (conversations, events, channel bookkeeping, the handled updates and the
+reply outbox) are migrated here; a
 feature with tables of its own declares its migrations (``bot.feature.Feature``) and
 they are run by :func:`migrate_feature`, counted under ``meta.schema_version:<name>``.
 To change a schema, append a function; never edit one that has shipped, except to move
@@ -78,9 +79,33 @@ def _v5_offered_choices(db: sqlite_utils.Database) -> None:
     db["conversations"].add_column("offered", str)
 
 
+def _v6_handled_updates_and_reply_outbox(db: sqlite_utils.Database) -> None:
+    # Exactly-once handling (bot/store/replies.py): the updates already handled, by a hash
+    # of the network's id, and the replies of each turn until the channel delivered them.
+    # Neither holds a raw id: the event is an HMAC, the address is sealed (AES-GCM).
+    db["handled_updates"].create({"channel": str, "event": str, "handled_at": str},
+                                 pk=("channel", "event"), not_null={"handled_at"})
+    db["handled_updates"].create_index(["handled_at"])
+    db["reply_outbox"].create(
+        {
+            "id": int,
+            "channel": str,
+            "event": str,  # the handled update these replies answer
+            "conversation": str,  # pseudonym, so that /oublier erases replies in hand
+            "address": bytes,  # sealed: where to send them
+            "replies": str,  # JSON list of messages (documents included)
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"channel", "event", "address", "replies", "created_at"},
+    )
+    db["reply_outbox"].create_index(["channel", "event"], unique=True)
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[Migration] = [_v1_initial, _v2_channel_state, _v3_moved_to_broadcast,
-                               _v4_moved_to_questions, _v5_offered_choices]
+                               _v4_moved_to_questions, _v5_offered_choices,
+                               _v6_handled_updates_and_reply_outbox]
 SCHEMA_VERSION = len(MIGRATIONS)
 CORE = "schema_version"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.broadcast.crypto import AddressCipher, AddressUnreadable
 from bot.broadcast.model import Subscription, dumps
 from bot.store import Store, Transaction, utc_now
+from bot.store.crypto import AddressCipher, AddressUnreadable
 
 
 class Subscriptions:
