@@ -14,6 +14,7 @@ import gettext
 import io
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -35,7 +36,7 @@ def normalize_language(tag: str | None) -> str | None:
     return base if base in SUPPORTED_LANGUAGES else None
 
 
-def _catalog_resource(language: str):
+def _catalog_resource(language: str) -> Traversable:
     return resources.files("bot") / "locale" / language / "LC_MESSAGES" / "messages.po"
 
 

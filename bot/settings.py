@@ -31,6 +31,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 PREFIXES = ("ESSBOT_", "TELEGRAM_", "MATRIX_")
 CHANNELS = ("telegram", "matrix", "console")
@@ -351,7 +352,7 @@ class Validated:
         return self.model is not None and not self.problems
 
 
-def _describe(variable: str, error: dict[str, Any], raw: str | None) -> str:
+def _describe(variable: str, error: ErrorDetails, raw: str | None) -> str:
     """One sentence for one pydantic error; a secret's value is never shown."""
     info = EnvModel.model_fields[FIELDS[variable]]
     expected = info.description or "a valid value"

@@ -168,6 +168,6 @@ def load_marked_file(path: Path, display_root: Path | None = None) -> Any:
     return load_marked(text, name)
 
 
-def position_of(value: Any, fallback: Position) -> Position:
+def position_of(value: object, fallback: Position) -> Position:
     """The position of a marked value, or ``fallback`` for plain scalars."""
-    return getattr(value, "position", fallback)
+    return value.position if isinstance(value, MarkedDict | MarkedList) else fallback

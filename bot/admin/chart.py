@@ -7,9 +7,12 @@ bars, and named below them, so the picture shows no more than the table.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.admin.stats import SUPPRESSED
+
+if TYPE_CHECKING:  # matplotlib is optional (the "charts" extra)
+    from matplotlib.axes import Axes
 
 INSTALL_HINT = ("--chart needs matplotlib: pip install 'essbot[charts]' "
                 "(or: .venv/bin/pip install matplotlib)")
@@ -19,7 +22,7 @@ class ChartUnavailable(Exception):
     """matplotlib is not installed."""
 
 
-def _bars(axis, title: str, entries: list[tuple[str, int | None]]) -> None:
+def _bars(axis: Axes, title: str, entries: list[tuple[str, int | None]]) -> None:
     visible = [(label, n) for label, n in entries if n is not None]
     hidden = [label for label, n in entries if n is None]
     axis.set_title(title, fontsize=10, loc="left")

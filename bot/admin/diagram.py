@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.app import load_all
 from bot.config import Settings
 from bot.engine.flow import Flow
-from bot.engine.flowparse import FlowParser
+from bot.engine.flowparse import FlowEnvironment, FlowParser
 from bot.engine.graph import unreachable_states
 from bot.yamlsrc import Problem, display_name, load_marked
 
@@ -73,7 +73,7 @@ def find_flow(settings: Settings, flow_id: str) -> Drawable:
     return Drawable(flow, mine, highlight, valid)
 
 
-def _draft(settings: Settings, flow_id: str, environment) -> Flow | None:
+def _draft(settings: Settings, flow_id: str, environment: FlowEnvironment) -> Flow | None:
     """The flow built from its file despite graph-level errors, if it got that far."""
     root = Path.cwd()
     for path in sorted(Path(settings.flows_dir).glob("*.y*ml")):

@@ -32,9 +32,17 @@ from bot.config import Settings
 from bot.engine import Engine, Incoming, Outgoing
 from bot.engine.choices import normalize_answer
 from bot.engine.conditions import suggest
+from bot.engine.conversation import Conversation
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.store import Store
-from bot.yamlsrc import MarkedDict, Position, Problem, display_name, load_marked_file
+from bot.yamlsrc import (
+    MarkedDict,
+    MarkedList,
+    Position,
+    Problem,
+    display_name,
+    load_marked_file,
+)
 
 SCRIPT_KEYS = ("name", "language", "steps", "description")
 ACTIONS = ("send", "press")
@@ -119,7 +127,7 @@ def load_script(path: Path, root: Path | None = None) -> tuple[Script | None, li
         problems.append(Problem(document.at("language"),
                                 suggest("language", language, SUPPORTED_LANGUAGES)))
     raw_steps = document.get("steps")
-    if not isinstance(raw_steps, list) or not raw_steps:
+    if not isinstance(raw_steps, MarkedList) or not raw_steps:
         problems.append(Problem(document.at("steps"), "a script needs 'steps:', a list of "
                                                       "{send: ...} or {press: ...}"))
         return None, problems
@@ -209,7 +217,8 @@ def _reply_text(replies: list[Outgoing]) -> str:
     return "\n".join(lines)
 
 
-def _check(step: Step, replies: list[Outgoing], conversation) -> list[str]:
+def _check(step: Step, replies: list[Outgoing], conversation: Conversation | None
+           ) -> list[str]:
     """What differs between the step's expectations and what the bot did."""
     differences: list[str] = []
     text = "\n".join(reply.text for reply in replies)

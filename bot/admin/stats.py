@@ -39,7 +39,7 @@ def _rate(part: int | None, whole: int | None) -> float | None:
 
 
 def compute(events: Iterable[Mapping[str, Any]],
-            unanswered: list[Mapping[str, Any]] | None = None, since: str | None = None,
+            unanswered: Iterable[Mapping[str, Any]] | None = None, since: str | None = None,
             flows: Mapping[str, Flow] | None = None, main_flow: str = "parcours",
             language: str = "fr") -> dict[str, Any]:
     """The whole report, JSON-ready, every group of fewer than 5 conversations as None.
@@ -129,7 +129,7 @@ def _profiles(values: dict[str, dict[str, set[str]]], flow: Flow | None,
     return result
 
 
-def _questions(unanswered: list[Mapping[str, Any]] | None, asked: set[str],
+def _questions(unanswered: Iterable[Mapping[str, Any]] | None, asked: set[str],
                by_topic: dict[str, set[str]]) -> dict[str, Any]:
     """Free-text questions: from 'question' events, and the unanswered ones if recorded."""
     section: dict[str, Any] = {

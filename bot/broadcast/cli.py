@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import getpass
 import json
+import sys
 import time
 from pathlib import Path
 
 import click
 
 from bot.broadcast.fileformat import load_draft
-from bot.broadcast.render import targeting_text, update_text
+from bot.broadcast.render import Vocabularies, targeting_text, update_text
 from bot.broadcast.service import BroadcastService
 from bot.broadcast.storage import Progress
 from bot.config import Settings
@@ -21,7 +22,7 @@ from bot.store import Store
 
 def _service(ctx: click.Context, with_vocabularies: bool = False) -> BroadcastService:
     settings: Settings = ctx.obj
-    vocabularies = {}
+    vocabularies: Vocabularies = {}
     if with_vocabularies:
         knowledge, _problems = load_knowledge(settings.content_dir, Path.cwd())
         vocabularies = knowledge.vocabularies
@@ -101,11 +102,15 @@ def status(ctx: click.Context, update_id: int, as_json: bool, wait: bool | None,
         raise SystemExit(1)
     progress = service.updates.progress(update_id)
     if wait is None:
-        wait = not as_json and click.get_text_stream("stdout").isatty()
+        wait = not as_json and sys.stdout.isatty()  # click.get_text_stream is deprecated
     if wait and not progress.done:
         label = f"update {update_id}"
+
+        def current_line(_: Progress | None) -> str:
+            return _line(progress)  # the latest progress, read again after each sleep
+
         with click.progressbar(length=progress.total, label=label,
-                               item_show_func=lambda _: _line(progress)) as bar:
+                               item_show_func=current_line) as bar:
             shown = 0
             while True:
                 done = progress.total - progress.pending

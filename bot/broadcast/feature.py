@@ -11,10 +11,11 @@ the turn's transaction.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -40,7 +41,7 @@ from bot.engine.messages import Choice, Outgoing
 from bot.engine.turn import Turn
 from bot.feature import Content, Contribution, Feature, Runtime
 from bot.i18n import N_, Translator
-from bot.store import Event, Transaction
+from bot.store import Event, Store, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class BroadcastFeature(Feature):
         self.worker: DeliveryWorker | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings, store, vocabularies: Vocabularies
+    def from_settings(cls, settings: Settings, store: Store, vocabularies: Vocabularies
                       ) -> BroadcastFeature:
         return cls(BroadcastService.from_settings(settings, store, vocabularies), settings)
 
@@ -132,7 +133,11 @@ class BroadcastFeature(Feature):
     # -- commands ---------------------------------------------------------------------------
 
     def on_command(self, turn: Turn, command: Command, args: str) -> None:
-        getattr(self, f"_cmd_{command.id}")(turn, args)
+        handlers: dict[str, Callable[[Turn, str], None]] = {
+            "subscribe": self._cmd_subscribe, "subscriptions": self._cmd_subscriptions,
+            "unsubscribe": self._cmd_unsubscribe, "news": self._cmd_news,
+            "publish": self._cmd_publish, "publisher": self._cmd_publisher}
+        handlers[command.id](turn, args)
 
     def _cmd_subscribe(self, turn: Turn, args: str) -> None:
         current = self.service.subscriptions.get(turn.key)
@@ -181,6 +186,8 @@ class BroadcastFeature(Feature):
         t = turn.t
         current = self.service.subscriptions.get(turn.key)
         slots = turn.slots
+        regions: Sequence[str]
+        themes: Sequence[str]
         if current is not None:
             regions, themes = current.regions, current.themes
         else:
@@ -470,6 +477,6 @@ class BroadcastFeature(Feature):
         return "\n".join(text.splitlines()[:len(DIMENSIONS) - 1])  # regions and themes
 
 
-def _report(task) -> None:
+def _report(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("the broadcast worker stopped", exc_info=task.exception())

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from bot.broadcast.model import (
     DIMENSIONS,
@@ -35,10 +35,18 @@ from bot.broadcast.model import (
 from bot.broadcast.render import Vocabularies
 from bot.engine.conditions import suggest
 from bot.i18n import SUPPORTED_LANGUAGES
-from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file, position_of
+from bot.yamlsrc import (
+    MarkedDict,
+    MarkedList,
+    Position,
+    Problem,
+    load_marked_file,
+    position_of,
+)
 
 KEYS = ("title", "text", "link", "deadline", "language", "target")
 _LINK = re.compile(r"^https?://[^\s<>\"]+\.[^\s<>\"]+$")
+ErrorSink = Callable[[Position, str], None]
 
 
 def load_draft(path: Path, vocabularies: Vocabularies, today: dt.date | None = None,
@@ -92,7 +100,7 @@ def load_draft(path: Path, vocabularies: Vocabularies, today: dt.date | None = N
     return Draft(title, text, link, deadline, targeting, language), problems
 
 
-def _text(doc: MarkedDict, key: str, low: int, high: int, error) -> str | None:
+def _text(doc: MarkedDict, key: str, low: int, high: int, error: ErrorSink) -> str | None:
     value = doc.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         error(doc.at(key) if key in doc else doc.position, f"'{key}' is required")
@@ -107,7 +115,7 @@ def _text(doc: MarkedDict, key: str, low: int, high: int, error) -> str | None:
     return value
 
 
-def _targeting(doc: MarkedDict, vocabularies: Vocabularies, error) -> Targeting:
+def _targeting(doc: MarkedDict, vocabularies: Vocabularies, error: ErrorSink) -> Targeting:
     target = doc.get("target")
     if target is None:
         return Targeting()
@@ -119,14 +127,14 @@ def _targeting(doc: MarkedDict, vocabularies: Vocabularies, error) -> Targeting:
         if key not in DIMENSIONS:
             error(target.key_positions[key], suggest("target", str(key), tuple(DIMENSIONS)))
     for name, vocabulary in DIMENSIONS.items():
-        values: Any = target.get(name)
+        values = target.get(name)
         if values is None:
             continue
         items = values if isinstance(values, list) else [values]
         known = vocabularies.get(vocabulary, {})
-        kept = []
+        kept: list[str] = []
         for index, value in enumerate(items):
-            where = values.at(index) if hasattr(values, "at") else target.at(name)
+            where = values.at(index) if isinstance(values, MarkedList) else target.at(name)
             value = f"{value:02d}" if isinstance(value, int) and name == "regions" else str(value)
             if value not in known:
                 error(where, f"target {name}: " + suggest(f"value of '{vocabulary}'", value,

@@ -23,6 +23,18 @@ def as_list(value: object) -> list[str]:
     return [str(value)]
 
 
+def _text_or_none(value: object) -> str | None:
+    """A nullable TEXT column: its text, or None when NULL or empty."""
+    return str(value) if value else None
+
+
+def _integer(value: object) -> int:
+    """An INTEGER column's value."""
+    if isinstance(value, int | float | str):
+        return int(value)
+    raise TypeError(f"not an integer: {value!r}")
+
+
 def dumps(values: Iterable[str]) -> str:
     return json.dumps(sorted(set(values)), ensure_ascii=False)
 
@@ -68,7 +80,7 @@ class Subscription:
     def from_row(cls, row: Mapping[str, object]) -> Subscription:
         return cls(str(row["key"]), str(row["channel"]), str(row["language"]),
                    tuple(json.loads(str(row["regions"]))), tuple(json.loads(str(row["themes"]))),
-                   row["collectivite"] or None, str(row["consent_at"]))  # type: ignore[arg-type]
+                   _text_or_none(row["collectivite"]), str(row["consent_at"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +107,12 @@ class Update(Draft):
     def from_row(cls, row: Mapping[str, object]) -> Update:
         deadline = row.get("deadline")
         return cls(
-            title=str(row["title"]), text=str(row["text"]), link=row.get("link") or None,
+            title=str(row["title"]), text=str(row["text"]), link=_text_or_none(row.get("link")),
             deadline=dt.date.fromisoformat(str(deadline)) if deadline else None,
             targeting=Targeting.from_row(row), language=str(row.get("language") or "fr"),
-            id=int(row["id"]), created_at=str(row["created_at"]),
-            author=row.get("author") or None, origin=str(row["origin"]),
-            recipients=int(row.get("recipients") or 0),
+            id=_integer(row["id"]), created_at=str(row["created_at"]),
+            author=_text_or_none(row.get("author")), origin=str(row["origin"]),
+            recipients=_integer(row.get("recipients") or 0),
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import time
@@ -88,9 +89,9 @@ class DeliveryWorker:
         self.hold = hold
         self.clock = clock
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="essbot-outbox")
-        self._stop: asyncio.Event | None = None
+        self._stop = asyncio.Event()  # a fresh one for each run()
         self._held = False
-        self._inflight: set[asyncio.Task] = set()
+        self._inflight: set[asyncio.Task[None]] = set()
         self._updates: dict[int, Update] = {}
         self.sent = 0  # messages delivered by this worker (for logs and the benchmark)
         self.committed = 0  # ...and recorded as sent
@@ -109,8 +110,7 @@ class DeliveryWorker:
 
     async def stop(self, timeout: float = 10.0) -> None:
         """Claim nothing more; let the sends in flight finish and record their outcome."""
-        if self._stop is not None:
-            self._stop.set()
+        self._stop.set()
         if self._inflight:
             await asyncio.wait(list(self._inflight), timeout=timeout)
         self._executor.shutdown(wait=True)
@@ -170,11 +170,15 @@ class DeliveryWorker:
                 started += 1
                 task = asyncio.create_task(self._send(channel, window, token, job))
                 self._inflight.add(task)
-                task.add_done_callback(lambda t: (self._inflight.discard(t), slots.release()))
+                task.add_done_callback(functools.partial(self._sent_one, slots))
             if not started and waits:
                 await self._sleep(min(waits))
         if self._held:
             await self._finish_hold()
+
+    def _sent_one(self, slots: asyncio.Semaphore, task: asyncio.Task[None]) -> None:
+        self._inflight.discard(task)
+        slots.release()
 
     async def _room(self, window: SlidingWindow) -> None:
         while not self._stopping:
@@ -193,6 +197,8 @@ class DeliveryWorker:
         update = self._updates.get(row.update_id)
         if update is None:
             update = self.updates.get(row.update_id)
+            if update is None:  # the outbox row's foreign key makes this unreachable
+                raise LookupError(f"update {row.update_id} is missing")
             if len(self._updates) > 64:
                 self._updates.clear()
             self._updates[row.update_id] = update
@@ -247,8 +253,11 @@ class DeliveryWorker:
         return self.hold is not None and self.hold.point == point and count == self.hold.count
 
     async def _finish_hold(self) -> None:
-        waiting = 1 if self.hold.point == "before_sent" else 0
+        hold = self.hold
+        if hold is None:  # only a hold sets _held
+            return
+        waiting = 1 if hold.point == "before_sent" else 0
         while len(self._inflight) > waiting:
             await asyncio.sleep(0.01)
-        self.hold.file.write_text(f"{self.hold.point} {self.sent}\n")
+        hold.file.write_text(f"{hold.point} {self.sent}\n")
         await asyncio.Event().wait()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,14 @@ from bot.knowledge.model import (
     Source,
 )
 from bot.knowledge.scoring import load_scoring
-from bot.yamlsrc import MarkedDict, MarkedList, Position, Problem, load_marked_file
+from bot.yamlsrc import (
+    MarkedDict,
+    MarkedList,
+    Position,
+    Problem,
+    load_marked_file,
+    position_of,
+)
 
 TAXONOMY_FILE = "taxonomy.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -146,7 +154,8 @@ def load_documents(path: Path, root: Path, check: _Checker) -> dict[str, str]:
 
 
 class _ItemParser:
-    def __init__(self, check: _Checker, vocabularies, documents):
+    def __init__(self, check: _Checker, vocabularies: Mapping[str, Mapping[str, LocalText]],
+                 documents: Mapping[str, str]):
         self.check = check
         self.vocabularies = vocabularies
         self.documents = documents
@@ -223,7 +232,7 @@ class _ItemParser:
         check.keys(node, ITEM_KEYS, what)
         kind = node.get("kind")
         if kind not in KINDS:
-            check.error(node.at("kind"), suggest("kind", kind, KINDS)
+            check.error(node.at("kind"), suggest("kind", str(kind), KINDS)
                         + f" Kinds: {', '.join(KINDS)}.")
             return None
         before = len(check.problems)
@@ -262,7 +271,8 @@ class _ItemParser:
         applies_to = self.applies_to(node, what)
         acting = self.acting(node, what)
         review_by = self.review_by(node, what)
-        if any(p.severity == "error" for p in check.problems[before:]):
+        if (any(p.severity == "error" for p in check.problems[before:]) or title is None
+                or summary is None or not isinstance(checked, dt.date)):  # reported above
             return None
         return Item(item_id, kind, title, summary, sources, checked, node.position, body,
                     applies_to, legal_basis, how_to_reach, url, region, audience, priority,
@@ -342,7 +352,7 @@ class _ItemParser:
         before = len(check.problems)
         item_id = node.get("item")
         if item_id not in items:
-            check.error(node.at("item"), suggest("item", item_id, items)
+            check.error(node.at("item"), suggest("item", str(item_id), items)
                         + f" The {what} must name the item that explains more.")
         questions = check.text_list(node, "questions", what)
         if not questions:
@@ -359,7 +369,9 @@ class _ItemParser:
         elif checked > self.today:
             check.error(node.at("last_checked"), f"'last_checked' of {what} is in the future")
         sources = self.sources(node, what)
-        if any(p.severity == "error" for p in check.problems[before:]):
+        if (any(p.severity == "error" for p in check.problems[before:])
+                or not isinstance(item_id, str) or text is None
+                or not isinstance(checked, dt.date)):  # reported above
             return None
         return Answer(answer_id, item_id, questions, text, sources, checked, node.position)
 
@@ -375,7 +387,7 @@ def load_answers(path: Path, root: Path, parser: _ItemParser,
         return {}
     raw = document.get("answers") if isinstance(document, MarkedDict) else None
     if not isinstance(raw, MarkedList):
-        check.error(getattr(document, "position", Position(str(path), 1, 1)),
+        check.error(position_of(document, Position(str(path), 1, 1)),
                     f"{FAQ_FILE} needs 'answers:', a list of direct answers")
         return {}
     check.keys(document, ("answers",), FAQ_FILE)
@@ -399,14 +411,14 @@ def load_knowledge(directory: Path, root: Path | None = None) -> tuple[Knowledge
     check = _Checker()
     vocabularies: dict[str, dict[str, LocalText]] = {}
     documents: dict[str, str] = {}
-    for name, loader in ((TAXONOMY_FILE, load_taxonomy), (SOURCES_FILE, load_documents)):
+    for name in (TAXONOMY_FILE, SOURCES_FILE):
         path = directory / name
         if not path.exists():
             check.error(Position(str(path), 1, 1), f"missing {name} in the content folder")
         elif name == TAXONOMY_FILE:
-            vocabularies = loader(path, root, check)
+            vocabularies = load_taxonomy(path, root, check)
         else:
-            documents = loader(path, root, check)
+            documents = load_documents(path, root, check)
     parser = _ItemParser(check, vocabularies, documents)
     items: dict[str, Item] = {}
     for path in sorted(directory.glob("*.yaml")):
@@ -419,7 +431,7 @@ def load_knowledge(directory: Path, root: Path | None = None) -> tuple[Knowledge
             continue
         raw = document.get("items") if isinstance(document, MarkedDict) else None
         if not isinstance(raw, MarkedList):
-            where = getattr(document, "position", Position(str(path), 1, 1))
+            where = position_of(document, Position(str(path), 1, 1))
             check.error(where, "a content file needs 'items:', a list of items")
             continue
         if isinstance(document, MarkedDict):

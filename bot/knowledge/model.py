@@ -92,7 +92,8 @@ class KnowledgeBase:
                                                      default_factory=dict)
     # Rankings already computed, per (kind, profile): many users share a profile, and a turn
     # ranks the same profile several times (chat, feuille de route). Bounded.
-    _ranked: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+    _ranked: dict[tuple[str, Profile], list[Ranked]] = field(
+        init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         by_kind: dict[str, tuple[Item, ...]] = {}
@@ -103,14 +104,19 @@ class KnowledgeBase:
     def of_kind(self, kind: str) -> list[Item]:
         return list(self._by_kind.get(kind, ()))
 
+    @property
+    def rules(self) -> ScoringRules:
+        """The ranking rules; a version whose scoring.yaml did not load is never served."""
+        if self.scoring is None:
+            raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
+        return self.scoring
+
     def ranked(self, kind: str, profile: Profile) -> list[Ranked]:
         """Every item of ``kind`` that fits ``profile``, best first (see ScoringRules)."""
         key = (kind, profile)
         found = self._ranked.get(key)
         if found is None:
-            if self.scoring is None:
-                raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
-            found = self.scoring.ranked(self._by_kind.get(kind, ()), profile)
+            found = self.rules.ranked(self._by_kind.get(kind, ()), profile)
             if len(self._ranked) >= RANKING_CACHE:
                 self._ranked.clear()
             self._ranked[key] = found

@@ -141,7 +141,7 @@ class ScoringRules:
             total += w["size"]
             matched.append(("sizes", (profile.size,)))
         shared_contexts = tuple(sorted(contexts & profile.contexts)) if contexts else ()
-        if shared_contexts:
+        if contexts and shared_contexts:
             # An item for one context only (outre-mer) says more than one for three.
             total += w["context"] * len(shared_contexts) / len(contexts)
             matched.append(("contexts", shared_contexts))
@@ -315,6 +315,10 @@ class _ScoringParser:
             return None
         return value
 
+    def whole_number(self, node: MarkedDict, key: str, what: str) -> int | None:
+        value = self.number(node, key, what, whole=True)
+        return None if value is None else int(value)
+
     def weights(self, document: MarkedDict) -> dict[str, float]:
         node = self.mapping(document, "weights")
         result: dict[str, float] = {}
@@ -344,9 +348,8 @@ class _ScoringParser:
             for kind in kinds:
                 if kind not in inner:
                     self.error(inner.position, f"'limits.{name}' needs '{kind}:'")
-                elif (value := self.number(inner, kind, f"limit '{kind}'", whole=True)) \
-                        is not None:
-                    result[name][kind] = int(value)
+                elif (value := self.whole_number(inner, kind, f"limit '{kind}'")) is not None:
+                    result[name][kind] = value
         return result
 
     def sizes(self, document: MarkedDict) -> tuple[tuple[str, int | None, int | None], ...]:
@@ -365,13 +368,23 @@ class _ScoringParser:
                                           "or both")
                 continue
             self.unknown_keys(bounds, ("min", "max"), f"size class '{name}'")
-            low = self.number(bounds, "min", "'min'", whole=True) if "min" in bounds else None
-            high = self.number(bounds, "max", "'max'", whole=True) if "max" in bounds else None
+            low = self.whole_number(bounds, "min", "'min'") if "min" in bounds else None
+            high = self.whole_number(bounds, "max", "'max'") if "max" in bounds else None
             result.append((name, low, high))
         for name in known:
             if name not in node:
                 self.error(node.position, f"'sizes' needs the bounds of '{name}'")
         return tuple(result)
+
+    def phrases(self, raw: MarkedDict, vocabulary: str, known: Mapping[str, LocalText],
+                values: dict[str, LocalText]) -> None:
+        """The phrase of each value of a vocabulary in a reason, into ``values``."""
+        for value in raw:
+            if value not in known:
+                self.error(raw.key_positions[value],
+                           suggest(f"value of '{vocabulary}'", value, known))
+            elif (text := self.text(raw, value, f"the phrase of '{value}'")) is not None:
+                values[value] = text
 
     def reasons(self, document: MarkedDict) -> tuple[dict[str, LocalText],
                                                      dict[str, ReasonTexts]]:
@@ -403,16 +416,12 @@ class _ScoringParser:
             known = self.vocabularies.get(vocabulary, {})
             if dimension not in PHRASES_FROM_TAXONOMY:
                 raw = self.mapping(inner, "values")
-                for value in raw or {}:
-                    if value not in known:
-                        self.error(raw.key_positions[value],
-                                   suggest(f"value of '{vocabulary}'", value, known))
-                    elif (text := self.text(raw, value, f"the phrase of '{value}'")) is not None:
-                        values[value] = text
-                for value in known if raw is not None else ():
-                    if value not in raw:
-                        self.error(raw.position, f"'reasons.{dimension}.values' needs a "
-                                                 f"phrase for '{value}'")
+                if raw is not None:
+                    self.phrases(raw, vocabulary, known, values)
+                    for value in known:
+                        if value not in raw:
+                            self.error(raw.position, f"'reasons.{dimension}.values' needs a "
+                                                     f"phrase for '{value}'")
             self.placeholder(inner, "template", template, "{values}")
             if template is not None:
                 dimensions[dimension] = ReasonTexts(template, values, forms)

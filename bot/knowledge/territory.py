@@ -35,10 +35,10 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.knowledge import collectivites as special
 from bot.knowledge.territory_context import ContextData, departement_council, region_council
@@ -168,6 +168,30 @@ class _Query:
 # -- the index ------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Lists:
+    """The growing lists of the index while it is built (tuples once it is)."""
+
+    by_code: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_former_code: defaultdict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(list))
+    by_postal: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_key: defaultdict[str, list[tuple[int, int]]] = field(
+        default_factory=lambda: defaultdict(list))
+
+    def add_key(self, key: str, tier: int, tid: int) -> None:
+        entries = self.by_key[key]
+        if key and all(entry[1] != tid for entry in entries):
+            entries.append((tier, tid))
+
+
+_T = TypeVar("_T")
+
+
+def _frozen(lists: Mapping[str, list[_T]]) -> dict[str, tuple[_T, ...]]:
+    return {key: tuple(values) for key, values in lists.items()}
+
+
 class TerritoryIndex:
     """Every territory, and the dicts that find them; build it with :meth:`load`."""
 
@@ -175,24 +199,22 @@ class TerritoryIndex:
                  meta: dict[str, Any], data: dict[str, Any]):
         self.territories = territories
         self.meta = meta
-        self._by_code: dict[str, list[int]] = defaultdict(list)  # INSEE codes, SIREN
-        self._by_former_code: dict[str, list[int]] = defaultdict(list)
-        self._by_postal: dict[str, list[int]] = defaultdict(list)
         self._by_dep_code: dict[str, int] = {}  # département (and COM) code -> territory
         self._by_region_code: dict[str, int] = {}
         self._by_label: dict[str, int] = {}
-        self._by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)  # key -> (tier, id)
         self._dep_by_name: dict[str, str] = {}
         self._region_by_name: dict[str, str] = {}
+        lists = _Lists()
         for tid, territory in enumerate(territories):
-            self._add(tid, territory)
-        self._add_aliases(aliases)
-        self._keys = sorted(self._by_key)
+            self._add(lists, tid, territory)
+        self._add_aliases(lists, aliases)
+        self._keys = sorted(lists.by_key)
         self._buckets: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
         # Lists become tuples (no spare room: a few MiB less), and missing keys raise again.
-        self._by_code, self._by_former_code, self._by_postal, self._by_key = (
-            {key: tuple(values) for key, values in mapping.items()}  # type: ignore[misc]
-            for mapping in (self._by_code, self._by_former_code, self._by_postal, self._by_key))
+        self._by_code = _frozen(lists.by_code)  # INSEE codes, SIREN
+        self._by_former_code = _frozen(lists.by_former_code)
+        self._by_postal = _frozen(lists.by_postal)
+        self._by_key = _frozen(lists.by_key)  # key -> (tier, id)
         # Rank of each territory in the default order: most populated first, then kind, code.
         order = sorted(range(len(territories)), key=lambda tid: (
             -(territories[tid].population or -1), KINDS.index(territories[tid].kind),
@@ -209,7 +231,7 @@ class TerritoryIndex:
             **{("region", row[0]): row[2] for row in data.get("regions", ())},
             ("dep", "6AE"): 3}  # « de la Collectivité européenne d'Alsace »
         self._members: dict[tuple[str, str], list[int]] | None = None
-        self._sirens: dict[str, tuple[int]] | None = None
+        self._sirens: dict[str, tuple[int, ...]] | None = None
         self._context_cache: dict[int, TerritoryContext] = {}
 
     # -- building ---------------------------------------------------------------------
@@ -233,16 +255,16 @@ class TerritoryIndex:
             if collecting:
                 gc.enable()
 
-    def _add(self, tid: int, territory: Territory) -> None:
+    def _add(self, lists: _Lists, tid: int, territory: Territory) -> None:
         """Index one territory (run ~36,000 times at load: the commune path is kept short)."""
         kind = territory.kind
         key = fold(territory.name)
-        by_key = self._by_key
+        by_key = lists.by_key
         if kind == "commune":
             self._by_label[territory.label.casefold()] = tid  # labels have single spaces
-            self._by_code[territory.code].append(tid)
+            lists.by_code[territory.code].append(tid)
             for postal in territory.postal_codes:
-                self._by_postal[postal].append(tid)
+                lists.by_postal[postal].append(tid)
             by_key[key].append((EXACT, tid))
             if key[0] == "l":
                 bare = without_article(key)
@@ -253,16 +275,16 @@ class TerritoryIndex:
             return  # a former région's entry: found by its former name only (_add_aliases)
         self._by_label[label_key(territory.label)] = tid
         if kind in ("epci", "ept"):
-            self._by_code[territory.code].append(tid)
+            lists.by_code[territory.code].append(tid)
         by_key[key].append((EXACT, tid))
         bare = without_article(key)
         if bare != key:
             by_key[bare].append((ALTERNATE, tid))
         if kind in ("epci", "ept"):
-            self._add_key(core_name(key)[0], ALTERNATE, tid)
-            self._add_key(without_head(key), ALTERNATE, tid)
+            lists.add_key(core_name(key)[0], ALTERNATE, tid)
+            lists.add_key(without_head(key), ALTERNATE, tid)
             for short in group_names(territory.name):
-                self._add_key(short, ALTERNATE, tid)
+                lists.add_key(short, ALTERNATE, tid)
         if kind in ("departement", "com"):
             self._by_dep_code.setdefault(territory.code, tid)
             self._dep_by_name.setdefault(key, territory.code)
@@ -276,42 +298,37 @@ class TerritoryIndex:
             self._region_by_name.setdefault(key, territory.code)
             self._region_by_name.setdefault(bare, territory.code)
 
-    def _add_key(self, key: str, tier: int, tid: int) -> None:
-        entries = self._by_key[key]
-        if key and all(entry[1] != tid for entry in entries):
-            entries.append((tier, tid))
-
-    def _add_aliases(self, aliases: Iterable[list[str]]) -> None:
+    def _add_aliases(self, lists: _Lists, aliases: Iterable[list[str]]) -> None:
         """Former codes and names (merged communes, arrondissements) lead to today's commune;
         short names lead to collectivités (« PACA », « Alsace », « Guyane »...)."""
         for code, name, commune, _kind in aliases:
-            tid = next(iter(self._by_code.get(commune, ())), None)
+            tid = next(iter(lists.by_code.get(commune, ())), None)
             if tid is None:
                 continue
-            if code and tid not in self._by_former_code[code]:
-                self._by_former_code[code].append(tid)
+            if code and tid not in lists.by_former_code[code]:
+                lists.by_former_code[code].append(tid)
             if name:
                 key = fold(name)
-                self._add_key(key, FORMER, tid)
-                self._add_key(without_article(key), FORMER, tid)
+                lists.add_key(key, FORMER, tid)
+                lists.add_key(without_article(key), FORMER, tid)
         for tid, territory in enumerate(self.territories):
             if territory.kind == "commune" and territory.status is None:
                 continue
             for alias in special_names(territory):
-                self._add_key(alias, EXACT, tid)
+                lists.add_key(alias, EXACT, tid)
             if territory.kind == "com" or territory.status is not None:
                 for code in extra_codes(territory):
-                    self._by_code[code].append(tid)
+                    lists.by_code[code].append(tid)
                     for postal in territory.postal_codes:
-                        if tid not in self._by_postal[postal]:
-                            self._by_postal[postal].append(tid)
-        paris = next(iter(self._by_code.get("75056", ())), None)
+                        if tid not in lists.by_postal[postal]:
+                            lists.by_postal[postal].append(tid)
+        paris = next(iter(lists.by_code.get("75056", ())), None)
         if paris is not None:
             self._by_dep_code["75"] = paris
             self._dep_by_name.setdefault("paris", "75")
         for alias, code in special.REGION_ALIASES.items():
             if code in self._by_region_code:
-                self._add_key(alias, EXACT, self._by_region_code[code])
+                lists.add_key(alias, EXACT, self._by_region_code[code])
 
     # -- public API -------------------------------------------------------------------
 
@@ -505,7 +522,7 @@ class TerritoryIndex:
                 found.setdefault(territory.code, (territory, FORMER))
         return list(found.values())[:limit]
 
-    def _commune_sirens(self) -> dict[str, tuple[int]]:
+    def _commune_sirens(self) -> dict[str, tuple[int, ...]]:
         """SIREN of each commune, indexed on the first SIREN query (kept out of load time)."""
         if self._sirens is None:
             self._sirens = {t.siren: (tid,) for tid, t in enumerate(self.territories)

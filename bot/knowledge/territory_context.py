@@ -48,10 +48,10 @@ class ContextData:
         population = rural = 0
         qpv = littoral = 0
         massifs: dict[str, int] = {}
-        density, massif_of = self.density, self.massif
+        densities, massif_of = self.density, self.massif
         for commune in communes:
             weight = commune.population or 0
-            level = density.get(commune.code)
+            level = densities.get(commune.code)
             if level is not None:
                 population += weight
                 rural += weight if level in RURAL_LEVELS else 0
@@ -83,7 +83,7 @@ class ContextData:
                 industrie = self.industrie.get(territory.epci_siren, ())
             if industrie:
                 programmes.append("territoires-industrie")
-        density = self.density.get(territory.code) if territory.kind == "commune" else None
+        density = densities.get(territory.code) if territory.kind == "commune" else None
         ordered = tuple(sorted(massifs, key=lambda name: (-massifs[name], name)))
         return TerritoryContext(tuple(found), tuple(programmes), density, share, qpv, littoral,
                                 ordered, industrie)

@@ -120,19 +120,20 @@ def _collectivites(regions: dict[str, tuple], departements: dict[str, tuple],
     for code, (name, region, _tncc, _zone, population) in departements.items():
         region_name = regions.get(region, ("",))[0]
         if code in special.OVERSEAS_COLLECTIVITES:
-            status = special.OVERSEAS_COLLECTIVITES[code]
+            com = special.OVERSEAS_COLLECTIVITES[code]
             kind_label = {"nouvelle-caledonie": "collectivité à statut particulier",
                           "sans-collectivite": "territoire sans collectivité"}.get(
-                status.key, "collectivité d'outre-mer")
+                com.key, "collectivité d'outre-mer")
             found.append(Territory(
                 "com", code, _com_name(name), f"{_com_name(name)} ({kind_label}, {code})",
                 population or None, code, _com_name(name), code, _com_name(name),
                 postal_codes=com_postal.get(code, ()), member_count=communes_per_dep.get(code),
-                status=status, note=status.note.format(name=_com_name(name))))
+                status=com, note=com.note.format(name=_com_name(name))))
             continue
         if code in merged_deps and code != "976":
             continue
-        status = note = None
+        status: special.Status | None = None
+        note: str | None = None
         if code in ("2A", "2B"):
             status = special.CORSE_DEPARTEMENT
             note = status.note.format(name=f"La {name}")

@@ -75,7 +75,7 @@ def identities(territory: Territory) -> set[tuple[str, str]]:
     under another name (the CTG is the région 03 and the département 973; Mayotte the
     département 976 and the région 06; the Ville de Paris the commune 75056 and the
     département 75; the COM of Saint-Martin its commune 97801)."""
-    found = {(territory.kind, territory.code)}
+    found: set[tuple[str, str]] = {(territory.kind, territory.code)}
     if territory.kind == "region" and territory.departement_code:
         found.add(("departement", territory.departement_code))
     if territory.status is not None:

@@ -51,7 +51,7 @@ def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:
     path = default_territory_path(content_dir)
     if not path.exists():
         return None
-    regions = {code: [text for text in label.texts.values() if text]
+    regions = {code: [text for text in (label.texts or {}).values() if text]
                for code, label in kb.vocabularies.get("regions", {}).items()}
     lower: set[str] = set()
     for item in kb.items.values():

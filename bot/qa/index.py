@@ -45,7 +45,7 @@ def item_fields(kb: KnowledgeBase | None, it: Item) -> dict[str, str]:
     if it.region and kb is not None:
         label = kb.vocabularies.get("regions", {}).get(it.region)
         if label is not None:
-            keywords.append(label.texts.get("fr", ""))
+            keywords.append((label.texts or {}).get("fr", ""))
     extra = [it.legal_basis or "", it.how_to_reach or "", it.audience or ""]
     extra += [source.title for source in it.sources]
     questions = [q for a in (kb.answers.values() if kb else ()) if a.item == it.id
@@ -104,8 +104,8 @@ class Index:
                 norm = 1 - b + b * size / average[name]
                 for term, tf in counts.items():
                     weighted[term] += weight * tf / norm
-            for term, tf in weighted.items():
-                postings[term].append((number, tf / (K1 + tf)))
+            for term, value in weighted.items():
+                postings[term].append((number, value / (K1 + value)))
         n = len(items)
         idf = {term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
                for term, p in postings.items()}

@@ -20,12 +20,12 @@ from bot.store import Transaction, utc_now
 
 def _v1_unanswered_questions(db: sqlite_utils.Database) -> None:
     # Idempotent: databases made before features had their own migrations have the table.
-    db["unanswered_questions"].create(
+    db.table("unanswered_questions").create(
         {"id": int, "question": str, "normalized": str, "language": str, "count": int,
          "created_at": str, "updated_at": str},
         pk="id", not_null={"question", "normalized", "count"}, defaults={"count": 1},
         if_not_exists=True)
-    db["unanswered_questions"].create_index(["normalized"], unique=True, if_not_exists=True)
+    db.table("unanswered_questions").create_index(["normalized"], unique=True, if_not_exists=True)
 
 
 def _v2_tied_to_the_asker(db: sqlite_utils.Database) -> None:
@@ -35,7 +35,7 @@ def _v2_tied_to_the_asker(db: sqlite_utils.Database) -> None:
     from bot.qa.normalize import words
     from bot.qa.redact import redact
 
-    table = db["unanswered_questions"]
+    table = db.table("unanswered_questions")
     table.add_column("conversation", str)
     db.execute("DROP INDEX IF EXISTS idx_unanswered_questions_normalized")
     for row_id, question in db.execute("SELECT id, question FROM unanswered_questions"

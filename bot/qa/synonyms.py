@@ -73,7 +73,19 @@ class Synonyms:
         return out
 
 
-def _text(value, where: Position, what: str, problems: list[Problem]) -> str | None:
+def _listed(node: MarkedList | None) -> list[tuple[Position, object]]:
+    """The items of an optional list, each with its position."""
+    return [(node.at(i), item) for i, item in enumerate(node)] if node is not None else []
+
+
+def _mapped(node: MarkedDict | None) -> list[tuple[object, object, Position, Position]]:
+    """The entries of an optional mapping, each with the positions of its key and value."""
+    if node is None:
+        return []
+    return [(key, value, node.key_positions[key], node.at(key)) for key, value in node.items()]
+
+
+def _text(value: object, where: Position, what: str, problems: list[Problem]) -> str | None:
     if isinstance(value, bool) or value is None or not isinstance(value, str | int | float):
         problems.append(Problem(where, f"{what} must be a word or a phrase in quotes"))
         return None
@@ -84,7 +96,7 @@ def _text(value, where: Position, what: str, problems: list[Problem]) -> str | N
     return text
 
 
-def parse_synonyms(document, path_name: str) -> tuple[Synonyms, list[Problem]]:
+def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Problem]]:
     """Check a parsed synonyms document; bad entries are left out and reported."""
     problems: list[Problem] = []
     start = Position(path_name, 1, 1)
@@ -106,8 +118,7 @@ def parse_synonyms(document, path_name: str) -> tuple[Synonyms, list[Problem]]:
         problems.append(Problem(document.at("synonymes"), "'synonymes' must be a list of "
                                 "groups, each written [mot, autre mot, ...]"))
         raw_groups = None
-    for i, group in enumerate(raw_groups or []):
-        where = raw_groups.at(i)
+    for where, group in _listed(raw_groups):
         if not isinstance(group, MarkedList) or len(group) < 2:
             problems.append(Problem(where, "a group of synonyms is a list of at least two "
                                            "words or phrases: [marchés publics, commande "
@@ -142,8 +153,7 @@ def parse_synonyms(document, path_name: str) -> tuple[Synonyms, list[Problem]]:
         problems.append(Problem(document.at("abreviations"), "'abreviations' must be a "
                                 "mapping: « ce qui est tapé: ce que cela veut dire »"))
         raw_rewrites = None
-    for typed, meaning in (raw_rewrites or {}).items():
-        at_key, at_value = raw_rewrites.key_positions[typed], raw_rewrites.at(typed)
+    for typed, meaning, at_key, at_value in _mapped(raw_rewrites):
         typed_text = _text(typed, at_key, "an abbreviation", problems)
         meaning_text = _text(meaning, at_value, f"the meaning of '{typed}'", problems)
         if typed_text is None or meaning_text is None:
@@ -164,14 +174,14 @@ def parse_synonyms(document, path_name: str) -> tuple[Synonyms, list[Problem]]:
         problems.append(Problem(document.at("contexte"), "'contexte' must be a list of words "
                                 "or phrases: [commune, habitants, zone rurale]"))
         raw_context = None
-    for i, entry in enumerate(raw_context or []):
-        text = _text(entry, raw_context.at(i), "a context word", problems)
+    for where, entry in _listed(raw_context):
+        text = _text(entry, where, "a context word", problems)
         if text is None:
             continue
         stems = tuple(terms(text))
         if not stems:
-            problems.append(Problem(raw_context.at(i), f"'{text}' has only common words and "
-                                                       "is already ignored"))
+            problems.append(Problem(where, f"'{text}' has only common words and "
+                                           "is already ignored"))
             continue
         context.add(stems)
     off_topics: list[tuple[str, tuple[str, ...]]] = []
@@ -180,8 +190,7 @@ def parse_synonyms(document, path_name: str) -> tuple[Synonyms, list[Problem]]:
         problems.append(Problem(document.at("hors_champ"), "'hors_champ' must map a topic to "
                                 "example questions: « météo: [quel temps demain, ...] »"))
         raw_topics = None
-    for topic, examples in (raw_topics or {}).items():
-        at = raw_topics.at(topic)
+    for topic, examples, _at_key, at in _mapped(raw_topics):
         if not isinstance(examples, MarkedList) or not examples:
             problems.append(Problem(at, f"the topic '{topic}' needs a list of example "
                                         "questions: [question, autre question]"))

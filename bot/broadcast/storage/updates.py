@@ -84,7 +84,10 @@ class Updates:
                 "INSERT INTO outbox (update_id, recipient, channel, status, attempts, not_before,"
                 " updated_at) VALUES (?, ?, ?, 'pending', 0, 0, ?)",
                 [(update_id, s.key, s.channel, now) for s in recipients])
-        return self.get(update_id)
+        update = self.get(update_id) if update_id is not None else None
+        if update is None:  # sqlite3 gives the rowid of every successful INSERT
+            raise RuntimeError("the update was not stored")
+        return update
 
     def get(self, update_id: int) -> Update | None:
         with self.store.transaction() as db:
