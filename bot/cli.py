@@ -206,7 +206,7 @@ def flows_graph(ctx: click.Context, flow_id: str | None, fmt: str, output: Path 
             click.echo("A png diagram must go to a file: add --output diagram.png", err=True)
             raise SystemExit(1)
         try:
-            data = render(data, fmt)
+            data = render(str(data), fmt)
         except GraphvizMissing as exc:
             click.echo(str(exc), err=True)
             raise SystemExit(1) from None
@@ -233,7 +233,7 @@ def content_validate(ctx: click.Context, content_dir: Path | None) -> None:
     """Check every knowledge item; print file:line:column for each problem; exit 1 on error."""
     directory = content_dir or _settings(ctx).content_dir
     knowledge, problems = load_content(directory, Path.cwd())
-    counts = {}
+    counts: dict[str, int] = {}
     for item in knowledge.items.values():
         counts[item.kind] = counts.get(item.kind, 0) + 1
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -29,11 +30,12 @@ if TYPE_CHECKING:
 
 TYPES = ("commune", "epci", "ept", "departement", "region")
 STEPS = ("identifier", "soutenir", "ancrer")
+F = TypeVar("F", bound=Callable[..., Any])
 JSON_KINDS = {"lever": "levers", "funding": "funding", "contact": "contacts",
               "example": "examples"}
 
 
-def profile_options(command):
+def profile_options(command: F) -> F:
     """The options shared by ``recommend`` and ``plan``."""
     options = [
         click.option("--type", "type_", type=click.Choice(TYPES), default=None,
@@ -118,8 +120,9 @@ def _region(index: TerritoryIndex, query: str, kb: KnowledgeBase) -> str:
                              param_hint="--region")
 
 
-def _load(ctx: click.Context, type_, contexts, themes, step, territory, region=None,
-          programmes=None) -> tuple[KnowledgeBase, Profile, Territory | None, list[Territory]]:
+def _load(ctx: click.Context, type_: str | None, contexts: str, themes: str, step: str | None,
+          territory: str | None, region: str | None = None, programmes: str | None = None
+          ) -> tuple[KnowledgeBase, Profile, Territory | None, list[Territory]]:
     settings = ctx.obj
     kb, problems = load_knowledge(settings.content_dir, Path.cwd())
     errors = [p for p in problems if p.severity == "error"]
@@ -129,8 +132,11 @@ def _load(ctx: click.Context, type_, contexts, themes, step, territory, region=N
         click.echo("The content has errors: run 'essbot content validate'.", err=True)
         raise SystemExit(1)
     index = _index(settings.content_dir) if territory or region else None
-    place, others = _territory(index, territory, type_) if territory else (None, [])
-    region_code = _region(index, region, kb) if region else None
+    place: Territory | None = None
+    others: list[Territory] = []
+    if territory and index is not None:
+        place, others = _territory(index, territory, type_)
+    region_code = _region(index, region, kb) if region and index is not None else None
     if place is not None and region_code and place.region_code != region_code:
         click.echo(f"Note: --region {region} is not the région of {place.label}; using the "
                    "territory's.", err=True)
@@ -151,7 +157,7 @@ def _item_json(kb: KnowledgeBase, ranked: Ranked, lang: str) -> dict[str, Any]:
     item = ranked.item
     data: dict[str, Any] = {
         "id": item.id, "title": item.title, "summary": item.summary,
-        "reason": kb.scoring.reason(ranked, translator(lang)), "score": ranked.score,
+        "reason": kb.rules.reason(ranked, translator(lang)), "score": ranked.score,
         "sources": [{"title": s.title, "url": s.url} for s in item.sources],
     }
     for extra in ("audience", "how_to_reach", "url", "legal_basis"):
@@ -189,8 +195,9 @@ def _profile_json(profile: Profile, place: Territory | None, others: list[Territ
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (profile, levers, funding, "
                                                       "contacts, examples).")
 @click.pass_context
-def recommend(ctx: click.Context, type_, contexts, themes, step, territory, region, programmes,
-              lang, as_json) -> None:
+def recommend(ctx: click.Context, type_: str | None, contexts: str, themes: str,
+              step: str | None, territory: str | None, region: str | None,
+              programmes: str | None, lang: str, as_json: bool) -> None:
     """Recommend levers, funding tools, contacts and examples for a profile.
 
     Each item says why it was chosen; the same profile always gives the same answer.
@@ -209,7 +216,7 @@ def recommend(ctx: click.Context, type_, contexts, themes, step, territory, regi
         return
     t = translator(lang)
     if place is not None or profile.region:
-        facts = [kb.label(vocabulary, value, t) for vocabulary, value in (
+        facts = [kb.label(vocabulary, value or "", t) for vocabulary, value in (
             ("collectivites", profile.type), ("regions", profile.region),
             ("sizes", profile.size)) if value in kb.vocabularies.get(vocabulary, {})]
         extra = [kb.label("contexts", value, t) for value in sorted(profile.contexts)]
@@ -222,7 +229,7 @@ def recommend(ctx: click.Context, type_, contexts, themes, step, territory, regi
             continue
         click.echo(t._(HEADINGS[kind]).upper() + "\n")
         for n, r in enumerate(ranked, 1):
-            click.echo(describe_item(r.item, t, n, reason=kb.scoring.reason(r, t)) + "\n")
+            click.echo(describe_item(r.item, t, n, reason=kb.rules.reason(r, t)) + "\n")
 
 
 @click.command()
@@ -232,8 +239,9 @@ def recommend(ctx: click.Context, type_, contexts, themes, step, territory, regi
                    "Default: the three formats in the current folder, named after the "
                    "territory and the date.")
 @click.pass_context
-def plan(ctx: click.Context, type_, contexts, themes, step, territory, region, programmes, lang,
-         output) -> None:
+def plan(ctx: click.Context, type_: str | None, contexts: str, themes: str, step: str | None,
+         territory: str | None, region: str | None, programmes: str | None, lang: str,
+         output: Path | None) -> None:
     """Write the feuille de route (PDF, printable HTML, Markdown) for a profile.
 
         essbot plan --territory "Rennes Métropole" --themes mobilite --step identifier

@@ -96,7 +96,7 @@ from bot.channels.pending import deliver_pending
 from bot.channels.retry import RetryPolicy
 from bot.config import DEFAULT_DB
 from bot.engine.dispatch import Dispatcher
-from bot.engine.messages import Incoming, Outgoing
+from bot.engine.messages import Document, Incoming, Outgoing
 
 __all__ = ["CHANNEL", "MatrixChannel", "MatrixSettings", "from_env", "render"]
 
@@ -823,7 +823,8 @@ class MatrixChannel:
             return await client.room_send(room_id, "m.room.message", content, tx_id=txn,
                                           ignore_unverified_devices=share)
 
-    async def _upload(self, document, encrypt: bool) -> tuple[str, dict[str, Any] | None]:
+    async def _upload(self, document: Document, encrypt: bool
+                      ) -> tuple[str, dict[str, Any] | None]:
         """Upload a document (encrypted for an encrypted room): its ``mxc://`` URI and keys."""
         assert self.client is not None
         try:
@@ -834,8 +835,8 @@ class MatrixChannel:
             raise TransientError(f"network error: {error!r}") from error
         if isinstance(answer, UploadResponse):
             return answer.content_uri, keys
-        error = delivery_error(answer)
-        raise error if not isinstance(error, RecipientGone) else TransientError(str(answer))
+        refused = delivery_error(answer)
+        raise refused if not isinstance(refused, RecipientGone) else TransientError(str(answer))
 
     # -- pushed messages ---------------------------------------------------------------------
 

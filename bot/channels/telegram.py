@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import json
 import logging
@@ -227,7 +228,7 @@ class SerialLanes:
             if remaining is not None and remaining <= 0:
                 return False
             _done, pending = await asyncio.wait(list(self._tasks.values()), timeout=remaining)
-            if pending and remaining is not None and loop.time() >= deadline:
+            if pending and deadline is not None and loop.time() >= deadline:
                 return False
         return True
 
@@ -295,7 +296,7 @@ class TelegramChannel:
         self._outbox = SerialLanes("telegram-out")  # sends, per chat
         self._live_keyboards = LiveKeyboards()  # chat -> message id of its live keyboard
         self._poller: asyncio.Task | None = None
-        self._server = None  # tornado HTTPServer in webhook mode
+        self._server: Any = None  # tornado's HTTPServer in webhook mode
         self.webhook_port: int | None = None  # the bound port (useful with port=0)
         self._unacked: list[int] = []  # update ids fetched by polling, not yet confirmed
         self._next_offset: int | None = None
@@ -362,9 +363,9 @@ class TelegramChannel:
             for code in codes:
                 try:
                     # The menu is a comfort: one try each, the start is not held up for it.
-                    await self._call("setMyCommands", lambda c=code, cs=commands:
-                                     self.bot.set_my_commands(cs, scope=BotCommandScopeDefault(),
-                                                              language_code=c), retry=False)
+                    await self._call("setMyCommands", functools.partial(
+                        self.bot.set_my_commands, commands, scope=BotCommandScopeDefault(),
+                        language_code=code), retry=False)
                 except DeliveryError as exc:
                     log.warning("telegram: could not register the commands (%s): %s",
                                 code or "default", exc)
@@ -461,6 +462,7 @@ class TelegramChannel:
     # -- receiving: webhook --------------------------------------------------------------
 
     async def _start_webhook(self) -> None:
+        from tornado.http1connection import HTTP1Connection
         from tornado.httpserver import HTTPServer
         from tornado.netutil import bind_sockets
         from tornado.web import Application, RequestHandler, stream_request_body
@@ -496,7 +498,9 @@ class TelegramChannel:
                     self.set_status(self._refused)
                     self.finish()
                     return
-                self.request.connection.set_max_body_size(MAX_WEBHOOK_BODY)
+                connection = self.request.connection
+                if isinstance(connection, HTTP1Connection):
+                    connection.set_max_body_size(MAX_WEBHOOK_BODY)
 
             def data_received(self, chunk: bytes) -> None:
                 self._size += len(chunk)
@@ -528,7 +532,7 @@ class TelegramChannel:
         self._server = HTTPServer(Application([(re.escape(path), WebhookHandler)]))
         self._server.add_sockets(sockets)
         await self._call("setWebhook", lambda: self.bot.set_webhook(
-            self.webhook_url, secret_token=self.webhook_secret,
+            self.webhook_url or "", secret_token=self.webhook_secret,
             allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False))
         log.info("telegram: webhook listening on %s:%s%s", self.host, self.webhook_port, path)
 
@@ -602,10 +606,11 @@ class TelegramChannel:
         sent at the next start)."""
         chat_id = turn.chat_id
         try:
-            if turn.press is not None:
-                await self._mark_pressed(chat_id, turn.press)
-            for reply in merge_turn(replies):  # one message per turn where possible
-                await self.send(chat_id, reply)
+            if chat_id is not None:  # accept() queues the turns of a chat only
+                if turn.press is not None:
+                    await self._mark_pressed(chat_id, turn.press)
+                for reply in merge_turn(replies):  # one message per turn where possible
+                    await self.send(chat_id, reply)
         except RecipientGone as exc:
             log.info("telegram: a chat is gone (%s); replies dropped", exc)
         except DeliveryError as exc:
@@ -679,10 +684,11 @@ class TelegramChannel:
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             body = linked_html(part, links[index], escape)
-            sent = await self._call("sendMessage", lambda p=body, k=(markup if last else None):
-                                    self.bot.send_message(
-                                        chat_id, p, parse_mode=ParseMode.HTML,
-                                        reply_markup=k, link_preview_options=NO_PREVIEW),
+            sent = await self._call("sendMessage", functools.partial(
+                                        self.bot.send_message, chat_id, body,
+                                        parse_mode=ParseMode.HTML,
+                                        reply_markup=markup if last else None,
+                                        link_preview_options=NO_PREVIEW),
                                     retry=retry)
             if last and markup is not None:
                 self._live_keyboards.set(chat_id, sent.message_id)

@@ -13,6 +13,7 @@ import logging
 import threading
 import urllib.parse
 from collections.abc import Sequence
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -210,7 +211,7 @@ def install_token_redaction(token: str) -> None:
             return
         previous = logging.getLogRecordFactory()
 
-        def factory(*args, **kwargs) -> logging.LogRecord:
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             record = previous(*args, **kwargs)
             REDACTOR.filter(record)
             return record

@@ -14,7 +14,7 @@ small objects; the engine only calls :meth:`Condition.holds`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any
@@ -174,7 +174,7 @@ class ConditionCompiler:
         return Test(slot, operator, values if operator in ("in", "not_in") else operand)
 
 
-def suggest(what: str, name: str, known) -> str:
+def suggest(what: str, name: object, known: Iterable[object]) -> str:
     """An 'unknown X' message with a 'did you mean' hint; shared by the validators."""
     message = f"unknown {what} '{name}'."
     close = get_close_matches(str(name), [str(k) for k in known], n=1)

@@ -158,7 +158,8 @@ class Engine:
         key = self.pseudonymize(incoming.channel, incoming.user_id)
         event = self._event_key(incoming)
         with self._locks.hold(key):
-            if event is not None and self.outbox.is_handled(incoming.channel, event):
+            if event is not None and self.outbox is not None \
+                    and self.outbox.is_handled(incoming.channel, event):
                 return self._duplicate(incoming.channel, event)
             turn = Turn(self, self.snapshot, key, incoming)
             try:

@@ -36,7 +36,7 @@ class _Cursor:
     trigger: Callable[[str], bool]  # added by transitions.Machine
 
 
-def _condition_callback(condition: Condition):
+def _condition_callback(condition: Condition) -> Callable[..., bool]:
     def holds(event: EventData) -> bool:
         return condition.holds(cast(_Cursor, event.model).slots or {})
 
@@ -66,7 +66,8 @@ class CompiledFlow:
     def _add(self, trigger: str, source: str, branches: tuple[Branch, ...]) -> None:
         # transitions tries the transitions of a trigger in the order they were added.
         for branch in branches:
-            conditions = [_condition_callback(branch.condition)] if branch.condition else None
+            conditions: list[str | Callable[..., bool | None]] | None = (
+                [_condition_callback(branch.condition)] if branch.condition else None)
             self.machine.add_transition(trigger, source, branch.target, conditions=conditions)
 
     def step(self, state: str, slots: dict[str, Any], trigger: str) -> str | None:

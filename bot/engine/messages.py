@@ -35,13 +35,14 @@ class Incoming:
 
     @classmethod
     def text_message(cls, channel: str, user_id: str, text: str, locale: str | None = None,
-                     *, event_id: str | None = None, reply_to: str | None = None):
+                     *, event_id: str | None = None, reply_to: str | None = None
+                     ) -> Incoming:
         return cls(channel, user_id, Kind.TEXT, text=text, locale=locale, event_id=event_id,
                    reply_to=reply_to)
 
     @classmethod
     def choice(cls, channel: str, user_id: str, payload: str, locale: str | None = None,
-               *, event_id: str | None = None, reply_to: str | None = None):
+               *, event_id: str | None = None, reply_to: str | None = None) -> Incoming:
         return cls(channel, user_id, Kind.CHOICE, payload=payload, locale=locale,
                    event_id=event_id, reply_to=reply_to)
 

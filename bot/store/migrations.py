@@ -18,7 +18,7 @@ import sqlite_utils
 
 
 def _v1_initial(db: sqlite_utils.Database) -> None:
-    db["conversations"].create(
+    db.table("conversations").create(
         {
             "key": str,  # pseudonym
             "channel": str,
@@ -35,7 +35,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         pk="key",
         not_null={"channel", "flow_id", "state", "language", "slots", "back"},
     )
-    db["events"].create(
+    db.table("events").create(
         {
             "id": int,
             "ts": str,
@@ -55,13 +55,13 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     )
     # Only the index that /oublier needs: every other index would be paid on every message
     # (the log is written far more often than it is read).
-    db["events"].create_index(["conversation"])
+    db.table("events").create_index(["conversation"])
 
 
 def _v2_channel_state(db: sqlite_utils.Database) -> None:
     # Small bookkeeping of the channels (a Matrix sync token, the last handled event...),
     # so that a restart resumes where it stopped. Never a raw user id.
-    db["channel_state"].create({"channel": str, "key": str, "value": str, "updated_at": str},
+    db.table("channel_state").create({"channel": str, "key": str, "value": str, "updated_at": str},
                                pk=("channel", "key"), not_null={"value"})
 
 
@@ -76,17 +76,17 @@ def _v4_moved_to_questions(db: sqlite_utils.Database) -> None:
 def _v5_offered_choices(db: sqlite_utils.Database) -> None:
     # The choices the user sees last, so that one matcher serves typed numbers and labels
     # on every channel (bot/engine/choices.py); ``pending`` now holds a JSON dialog.
-    db["conversations"].add_column("offered", str)
+    db.table("conversations").add_column("offered", str)
 
 
 def _v6_handled_updates_and_reply_outbox(db: sqlite_utils.Database) -> None:
     # Exactly-once handling (bot/store/replies.py): the updates already handled, by a hash
     # of the network's id, and the replies of each turn until the channel delivered them.
     # Neither holds a raw id: the event is an HMAC, the address is sealed (AES-GCM).
-    db["handled_updates"].create({"channel": str, "event": str, "handled_at": str},
+    db.table("handled_updates").create({"channel": str, "event": str, "handled_at": str},
                                  pk=("channel", "event"), not_null={"handled_at"})
-    db["handled_updates"].create_index(["handled_at"])
-    db["reply_outbox"].create(
+    db.table("handled_updates").create_index(["handled_at"])
+    db.table("reply_outbox").create(
         {
             "id": int,
             "channel": str,
@@ -99,7 +99,7 @@ def _v6_handled_updates_and_reply_outbox(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"channel", "event", "address", "replies", "created_at"},
     )
-    db["reply_outbox"].create_index(["channel", "event"], unique=True)
+    db.table("reply_outbox").create_index(["channel", "event"], unique=True)
 
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -121,14 +121,14 @@ def _run(db: sqlite_utils.Database, key: str, migrations: Sequence[Migration],
          what: str) -> int:
     with db.atomic():
         if "meta" not in db.table_names():
-            db["meta"].create({"key": str, "value": str}, pk="key")
+            db.table("meta").create({"key": str, "value": str}, pk="key")
         current, target = schema_version(db, key), len(migrations)
         if current > target:
             raise RuntimeError(f"the database is at version {current} of {what}, newer than "
                                f"this essbot ({target}): upgrade essbot")
         for version in range(current + 1, target + 1):
             migrations[version - 1](db)
-            db["meta"].upsert({"key": key, "value": str(version)}, pk="key")
+            db.table("meta").upsert({"key": key, "value": str(version)}, pk="key")
     return target - current
 
 

@@ -370,8 +370,9 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     add(items.get("rtes"))
     if names is None or names.kind in ("departement", "region", "epci", "ept"):
         services = items.get(STATE_SERVICES_ID)
-        if services is not None and (profile.type is None or not services.restricts(
-                "collectivites") or profile.type in services.restricts("collectivites")):
+        types = services.restricts("collectivites") if services is not None else None
+        if services is not None and (profile.type is None or not types
+                                     or profile.type in types):
             add(services)
     return calls, called
 

@@ -9,6 +9,7 @@ no external resource, and any URL it might ask for is refused.
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 log = logging.getLogger(__name__)
 
@@ -17,14 +18,14 @@ class PdfUnavailable(RuntimeError):
     """WeasyPrint or its system libraries are missing."""
 
 
-def _refuse(url: str, *args, **kwargs):
+def _refuse(url: str, *args: object, **kwargs: object) -> NoReturn:
     raise ValueError(f"the feuille de route loads no resource ({url[:60]})")
 
 
 def render_pdf(page: str) -> bytes:
     """The PDF of an HTML page of :func:`~bot.knowledge.roadmap.html.render_html`."""
     try:
-        import weasyprint
+        import weasyprint  # type: ignore[import-untyped]  # no stubs published
     except (ImportError, OSError) as exc:  # OSError: Pango or its friends are missing
         raise PdfUnavailable(f"cannot make PDF files: WeasyPrint or its system libraries "
                              f"(Pango, HarfBuzz, fonts) are missing ({exc}); see the README"
