@@ -26,12 +26,17 @@ from tests.conftest import TEST_SECRET, Chat
 CONTENT = PROJECT_ROOT / "content"
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "questions.yaml"  # the old, tuned set
 EVALUATION = PROJECT_ROOT / "tests" / "data" / "questions_eval.yaml"  # blind, split
+ROUND3 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r3.yaml"  # blind, split, newer
 # What the blind test split must keep: at most the figures measured at the end of the work on
 # issue 16 (90.9 % top-3, 67.4 % direct answers, 84.8 % refusals, 5/8 funding first;
 # docs/questions.md). They miss the issue's targets (95 %, 85 %, 95 %): reported, not hidden
 # by lower expectations.
 TEST_TARGETS = {"top3": 0.90, "answers": 0.67, "refused": 0.84, "funding_first": 0.62}
 DEV_TARGETS = {"top3": 0.95, "answers": 0.90, "refused": 0.98}
+# Round 3 (329 new questions written blind on 2026-11-29), measured before any tuning on it:
+# test 82.6 % top-3, 66.7 % direct answers, 77.4 % refusals; dev 85.3 %, 57.4 %, 86.0 %.
+ROUND3_TEST_FLOORS = {"top3": 0.82, "answers": 0.66, "refused": 0.77}
+ROUND3_DEV_FLOORS = {"top3": 0.85, "answers": 0.57, "refused": 0.86}
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +52,11 @@ def knowledge():
     return load_knowledge(CONTENT)[0]
 
 
-def measured(searcher, knowledge, split: str):
+def measured(searcher, knowledge, split: str, path=EVALUATION):
     """The figures of one split; the misses only for dev (the test questions stay unread)."""
-    questions = load_questions(EVALUATION, set(knowledge.items), split)
+    questions = load_questions(path, set(knowledge.items), split)
     result = evaluate(asker(searcher), questions)
-    print(f"\n{split} split: {result}")
+    print(f"\n{path.name}, {split} split: {result}")
     if split == "dev":
         for miss in result.misses:
             print("  " + miss)
@@ -66,6 +71,17 @@ def test_blind_test_split(searcher, knowledge):
     assert result.answer_rate >= TEST_TARGETS["answers"], result
     assert result.refusal_rate >= TEST_TARGETS["refused"], result
     assert result.kind_rate >= TEST_TARGETS["funding_first"], result
+
+
+@pytest.mark.parametrize(("split", "floors"), [("test", ROUND3_TEST_FLOORS),
+                                               ("dev", ROUND3_DEV_FLOORS)])
+def test_round_three(searcher, knowledge, split, floors):
+    """The newer blind set keeps at least its figures (the test split is never tuned on)."""
+    questions, result = measured(searcher, knowledge, split, ROUND3)
+    assert len(questions) >= 100 and result.unanswerable >= 30 and result.with_answer >= 50
+    assert result.top3_rate >= floors["top3"], result
+    assert result.answer_rate >= floors["answers"], result
+    assert result.refusal_rate >= floors["refused"], result
 
 
 def test_dev_split_and_old_questions(searcher, knowledge):
