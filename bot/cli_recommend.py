@@ -14,6 +14,7 @@ import click
 
 from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.model import RECOMMENDED_KINDS, STEPS
 from bot.knowledge.profile import build_profile, load_territories, names_of, territory_facts
 from bot.knowledge.recommend import HEADINGS, describe_item, recommendations
 from bot.knowledge.roadmap import (
@@ -29,10 +30,9 @@ if TYPE_CHECKING:
     from bot.knowledge.territory import Territory, TerritoryIndex
 
 TYPES = ("commune", "epci", "ept", "departement", "region")
-STEPS = ("identifier", "soutenir", "ancrer")
 F = TypeVar("F", bound=Callable[..., Any])
-JSON_KINDS = {"lever": "levers", "funding": "funding", "contact": "contacts",
-              "example": "examples"}
+JSON_KINDS = dict(zip(RECOMMENDED_KINDS, ("levers", "funding", "contacts", "examples"),
+                      strict=True))  # the JSON keys, an interface other tools read
 
 
 def profile_options(command: F) -> F:

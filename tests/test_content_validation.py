@@ -147,3 +147,19 @@ def test_a_past_review_date_warns_and_keeps_the_item(content_dir: Path):
     assert "demo" in knowledge.items
     assert [p.severity for p in problems] == ["warning"]
     assert "due for review on 2020-01-01" in str(problems[0])
+
+
+def test_the_steps_of_the_approach_cannot_be_renamed_or_reordered(content_dir: Path):
+    """The code follows the three steps in order (the feuille de route's next step)."""
+    taxonomy = content_dir / "taxonomy.yaml"
+    text = taxonomy.read_text(encoding="utf-8")
+    start = text.index("\n  identifier:") + 1
+    end = text.index("\n  ancrer:") + 1
+    soutenir = text.index("\n  soutenir:") + 1
+    swapped = text[:start] + text[soutenir:end] + text[start:soutenir] + text[end:]
+    taxonomy.write_text(swapped, encoding="utf-8")
+    line = text[:start].count("\n") + 1  # the first step, where the list goes wrong
+    problems = problems_for(content_dir, VALID_ITEM)
+    assert problems == [f"content/taxonomy.yaml:{line}:3: error: the steps are those of the "
+                        "approach, in this order: identifier, soutenir, ancrer (found: "
+                        "soutenir, identifier, ancrer)"], problems

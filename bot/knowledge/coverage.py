@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from bot.knowledge.model import Item, KnowledgeBase
+from bot.knowledge.model import RECOMMENDED_KINDS, Item, KnowledgeBase
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.scoring import Profile
 
@@ -186,7 +186,7 @@ def first_change(kb: KnowledgeBase, dimension: str, value: str) -> Change | None
 def effects_of(kb: KnowledgeBase, dimension: str) -> list[Effect]:
     result = []
     for value in kb.vocabularies[dimension]:
-        items = tuple(item.id for kind in ("lever", "funding", "contact", "example")
+        items = tuple(item.id for kind in RECOMMENDED_KINDS
                       for item in kb.of_kind(kind)
                       if value in (item.restricts(dimension) or ()))
         change = first_change(kb, dimension, value) if items else None

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.recommend import RECOMMENDED_KINDS, recommendations
+from bot.knowledge.model import RECOMMENDED_KINDS, KnowledgeBase
+from bot.knowledge.recommend import recommendations
 from bot.knowledge.scoring import Profile
 
 TOP = 5

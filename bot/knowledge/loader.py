@@ -20,6 +20,7 @@ from bot.knowledge.model import (
     APPLICABILITY,
     GENDERS,
     KINDS,
+    STEPS,
     Answer,
     Item,
     KnowledgeBase,
@@ -127,6 +128,10 @@ def load_taxonomy(path: Path, root: Path, check: _Checker) -> dict[str, dict[str
                 continue
             labels[value] = LocalText(texts={lang: label[lang] for lang in SUPPORTED_LANGUAGES})
         vocabularies[name] = labels
+    steps = tuple(vocabularies.get("steps", {}))
+    if "steps" in vocabularies and steps != STEPS:
+        check.error(document.at("steps"), "the steps are those of the approach, in this order: "
+                                          f"{', '.join(STEPS)} (found: {', '.join(steps)})")
     return vocabularies
 
 

@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 
 RANKING_CACHE = 2048  # profiles x kinds kept
 
-KINDS = ("lever", "funding", "contact", "example", "glossary")
+# The kinds of knowledge item: the four the ranking recommends, then the glossary (answers only).
+RECOMMENDED_KINDS = ("lever", "funding", "contact", "example")
+KINDS = (*RECOMMENDED_KINDS, "glossary")
+# The three steps of the seed documents, in their order (the feuille de route's "next step"
+# follows it); content/taxonomy.yaml's `steps` vocabulary must list exactly these.
+STEPS = ("identifier", "soutenir", "ancrer")
 # applies_to key -> the taxonomy vocabulary its values come from
 APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
                  "themes": "themes", "steps": "steps", "sizes": "sizes",

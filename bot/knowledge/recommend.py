@@ -16,7 +16,7 @@ from bot.engine.flow import ActionContext, ActionSpec, ParamKind
 from bot.engine.messages import Document, Outgoing
 from bot.i18n import N_, Translator
 from bot.knowledge.cards import CARDS, LIST_KINDS, MORE, cards_message, menu
-from bot.knowledge.model import Item, KnowledgeBase, Source
+from bot.knowledge.model import RECOMMENDED_KINDS, Item, KnowledgeBase, Source
 from bot.knowledge.roadmap import (
     LocalNames,
     PdfUnavailable,
@@ -29,7 +29,6 @@ from bot.knowledge.scoring import Profile, Ranked
 
 log = logging.getLogger(__name__)
 
-RECOMMENDED_KINDS = ("lever", "funding", "contact", "example")
 HEADINGS = {
     "lever": N_("Leviers à actionner"),
     "funding": N_("Financements et appuis"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.engine.conditions import suggest
 from bot.engine.flow import LocalText
 from bot.i18n import SUPPORTED_LANGUAGES, Translator
-from bot.knowledge.model import KINDS, Item
+from bot.knowledge.model import RECOMMENDED_KINDS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "context", "type", "size", "region", "priority",
@@ -338,7 +338,7 @@ class _ScoringParser:
         if node is None:
             return result
         self.unknown_keys(node, LIMIT_SETS, "'limits'")
-        kinds = [k for k in KINDS if k != "glossary"]
+        kinds = list(RECOMMENDED_KINDS)
         for name in LIMIT_SETS:
             inner = self.mapping(node, name)
             if inner is None:

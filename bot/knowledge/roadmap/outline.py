@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.i18n import Translator
-from bot.knowledge.model import Item, KnowledgeBase, Source
+from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
 
-STEP_ORDER = ("identifier", "soutenir", "ancrer")
 PRIORITY_ACTIONS = 3
 FUNDING_POOL = 12  # funding tools considered when matching funding to levers
 FUNDING_PER_LEVER = 2
@@ -311,10 +310,10 @@ def _lever(ranked: Ranked, reason: str, tools: list[Item], anchors: Mapping[str,
 
 
 def _next_step(step: str | None) -> str | None:
-    if step not in STEP_ORDER:
+    if step not in STEPS:
         return None
-    position = STEP_ORDER.index(step)
-    return STEP_ORDER[position + 1] if position + 1 < len(STEP_ORDER) else None
+    position = STEPS.index(step)
+    return STEPS[position + 1] if position + 1 < len(STEPS) else None
 
 
 def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
