@@ -63,6 +63,16 @@ def test_restrictions_leave_items_out(kb):
     assert regional and not set(regional) & {r.item.id for r in ranked}
 
 
+def test_an_item_for_the_hexagone_never_reaches_an_overseas_territory(kb):
+    hexagone = [i for i in kb.items.values() if "outre-mer" in (i.restricts("not_contexts") or ())]
+    assert hexagone, "the Fondation RTE funds the countryside of metropolitan France only"
+    overseas = Profile("commune", frozenset({"rural", "outre-mer"}), frozenset(), "soutenir")
+    mainland = Profile("commune", frozenset({"rural"}), frozenset(), "soutenir")
+    for item in hexagone:
+        assert kb.scoring.score(item, overseas) is None, item.id
+        assert kb.scoring.score(item, mainland) is not None, item.id
+
+
 def test_each_item_says_why_it_was_chosen(kb):
     chosen = recommendations(kb, rural_food_epci())
     t = translator("fr")

@@ -116,6 +116,8 @@ class ScoringRules:
         contexts = item.restricts("contexts")
         if contexts and not contexts & profile.contexts:
             return None
+        if (item.restricts("not_contexts") or frozenset()) & profile.contexts:
+            return None  # an item for the Hexagone only, for an overseas territory...
         sizes = item.restricts("sizes")
         if sizes and profile.size and profile.size not in sizes and not preference_only:
             return None
