@@ -249,16 +249,16 @@ def test_round_two_of_the_expert_set(kb, capsys):
 
 def test_reasons_agree_with_the_item_and_never_double_the_conjunction(kb):
     t = translator("fr")
-    profile = Profile("commune", frozenset(), frozenset({"alimentation", "culture-tourisme"}),
+    profile = Profile("commune", frozenset(), frozenset({"numerique", "culture-tourisme"}),
                       "soutenir", "53")
     cress = next(r for r in kb.scoring.rank(kb.of_kind("contact"), profile, 5)
                  if r.item.region == "53")
     assert "elle agit dans votre région, Bretagne" in kb.scoring.reason(cress, t)
     both = [r for r in kb.scoring.ranked(kb.of_kind("lever"), profile)
-            if dict(r.matched).get("themes") == ("alimentation", "culture-tourisme")]
+            if dict(r.matched).get("themes") == ("culture-tourisme", "numerique")]
     assert both, "a lever serves both themes"
     reason = kb.scoring.reason(both[0], t)
-    assert "l'alimentation ainsi que la culture et le tourisme" in reason, reason
+    assert "la culture et le tourisme ainsi que le numérique" in reason, reason
     assert " et la culture et " not in reason
 
 
