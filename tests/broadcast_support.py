@@ -71,6 +71,27 @@ def service_of(engine):
     return engine.extension_named("bc").service
 
 
+async def publish_and_deliver(engine, channel, title: str, body: str) -> dict[str, int]:
+    """Publish an update (as ``essbot broadcast publish`` does) and run the delivery worker
+    through ``channel`` until the outbox is empty; the update's delivery counts."""
+    from bot.broadcast.model import Draft
+    from bot.broadcast.pacing import Budgets
+    from bot.broadcast.worker import DeliveryWorker, WorkerSettings
+
+    service = service_of(engine)
+    update_id = service.publish(Draft(title, body), None, "cli").id
+    worker = DeliveryWorker(service.outbox, service.subscriptions, service.updates,
+                            [channel], Budgets(30), WorkerSettings(poll_interval=0.05))
+    task = asyncio.create_task(worker.run())
+    try:
+        await wait_until(lambda: service.outbox.pending_count() == 0, timeout=30,
+                         what="the broadcast")
+    finally:
+        await worker.stop()
+        task.cancel()
+    return service.updates.progress(update_id).counts
+
+
 def engine_vocabularies(engine):
     return engine.snapshot.part("bc")
 

@@ -11,8 +11,27 @@ import pytest
 from bot.app import App
 from bot.config import PROJECT_ROOT, Settings
 from bot.engine import Engine, Incoming, Outgoing
+from tests.synapse import RegisteredUser, Synapse, SynapseUnavailable, shared_synapse
 
 TEST_SECRET = "test-secret-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Synapse:
+    """One real homeserver on 127.0.0.1 for every Matrix test of the session."""
+    try:
+        server = shared_synapse(tmp_path_factory.mktemp("synapse"))
+    except SynapseUnavailable as error:  # fail loudly: CI installs Synapse with the extras
+        pytest.fail(f"the Matrix end-to-end tests need a Synapse homeserver: {error}",
+                    pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def admin(synapse: Synapse) -> RegisteredUser:
+    """The homeserver's administrator (its admin API lists a user's devices)."""
+    return synapse.register("admin", admin=True)
 
 
 @pytest.fixture

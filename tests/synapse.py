@@ -252,8 +252,7 @@ _SHARED: Synapse | None = None
 def shared_synapse(directory: Path) -> Synapse:
     """One homeserver for the whole test session, whichever test file asks first.
 
-    Each Matrix test file has its own session fixture (fixtures are not shared
-    between files without a conftest); they all get this one server, started once.
+    The ``synapse`` fixture of tests/conftest.py asks for it once per session.
     Raises :class:`SynapseUnavailable` if it cannot start.
     """
     global _SHARED

@@ -27,10 +27,9 @@ from bot.channels.telegram import RetryPolicy, TelegramChannel
 from bot.config import PROJECT_ROOT
 from bot.engine.dispatch import Dispatcher
 from bot.store import Store
-from tests.broadcast_support import run_async, service_of, wait_until
+from tests.broadcast_support import publish_and_deliver, run_async, service_of, wait_until
 from tests.conftest import TEST_SECRET, raw_db, run_essbot
 from tests.telegram_api import TOKEN, FakeBotAPI
-from tests.test_matrix import synapse  # noqa: F401  (the session-wide Synapse fixture)
 
 CHATS = [880000001 + i for i in range(40)]
 
@@ -232,8 +231,8 @@ def test_kill_9_at_a_random_moment(settings, server):
 
 # -- Matrix, against a real Synapse (the harness of tests/test_matrix.py) -----------------
 
-def test_matrix_subscriber_gets_the_update_once(synapse, settings):  # noqa: F811
-    from tests.test_matrix import Agent, Bot, dm_with_greeting, until
+def test_matrix_subscriber_gets_the_update_once(synapse, settings):
+    from tests.test_matrix import Agent, Bot, dm_with_greeting
 
     bot = Bot(synapse, settings, synapse.register())
     agent = Agent(synapse, synapse.register())
@@ -246,18 +245,8 @@ def test_matrix_subscriber_gets_the_update_once(synapse, settings):  # noqa: F81
                 await bot.settle(room_id, await agent.say(room_id, text))
             said = await agent.messages_from(room_id, bot.user.user_id)
             assert any("C'est noté" in m["content"]["body"] for m in said)
-            service = service_of(bot.engine)
-            update_id = service.publish(
-                Draft("Mois de l'ESS 2026", "Le programme est en ligne."), None, "cli").id
-            worker = DeliveryWorker(service.outbox, service.subscriptions, service.updates,
-                                    [channel], Budgets(30), WorkerSettings(poll_interval=0.05))
-            task = asyncio.create_task(worker.run())
-            try:
-                await until(lambda: service.outbox.pending_count() == 0, "the broadcast")
-            finally:
-                await worker.stop()
-                task.cancel()
-            assert service.updates.progress(update_id).counts == {"sent": 1}
+            assert await publish_and_deliver(bot.engine, channel, "Mois de l'ESS 2026",
+                                             "Le programme est en ligne.") == {"sent": 1}
             said = await agent.messages_from(room_id, bot.user.user_id)
             assert sum(m["content"]["body"].startswith("📣 Mois de l'ESS") for m in said) == 1
         finally:

@@ -43,25 +43,8 @@ from tests.matrix_helpers import (
     run,
     until,
 )
-from tests.synapse import RegisteredUser, Synapse, SynapseUnavailable, shared_synapse
 
 # -- the homeserver -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def synapse(tmp_path_factory: pytest.TempPathFactory) -> Synapse:
-    try:
-        server = shared_synapse(tmp_path_factory.mktemp("synapse"))
-    except SynapseUnavailable as error:  # fail loudly: CI installs Synapse with the extras
-        pytest.fail(f"the Matrix end-to-end tests need a Synapse homeserver: {error}",
-                    pytrace=False)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def admin(synapse: Synapse) -> RegisteredUser:
-    return synapse.register("admin", admin=True)
 
 
 # -- rendering, without a server --------------------------------------------------------------

@@ -32,23 +32,7 @@ from tests.matrix_helpers import (
     run,
     until,
 )
-from tests.synapse import RegisteredUser, Synapse, SynapseUnavailable, shared_synapse
-
-
-@pytest.fixture(scope="session")
-def synapse(tmp_path_factory: pytest.TempPathFactory) -> Synapse:
-    try:
-        server = shared_synapse(tmp_path_factory.mktemp("synapse"))
-    except SynapseUnavailable as error:  # fail loudly: CI installs Synapse with the extras
-        pytest.fail(f"the Matrix end-to-end tests need a Synapse homeserver: {error}",
-                    pytrace=False)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def admin(synapse: Synapse) -> RegisteredUser:
-    return synapse.register("admin-e2e", admin=True)
+from tests.synapse import RegisteredUser, Synapse
 
 
 def bodies(events) -> list[str]:
@@ -342,10 +326,7 @@ def test_a_broadcast_reaches_an_encrypted_chat_encrypted_after_a_restart(
         synapse, settings, tmp_path):
     """Subscribed in an encrypted direct chat, then the bot restarts (the room is quiet, nio
     knows it only from the full-state sync): the update arrives once, encrypted."""
-    from bot.broadcast.model import Draft
-    from bot.broadcast.pacing import Budgets
-    from bot.broadcast.worker import DeliveryWorker, WorkerSettings
-    from tests.broadcast_support import service_of
+    from tests.broadcast_support import publish_and_deliver
 
     bot = Bot(synapse, settings, synapse.register())
     agent = E2EAgent(synapse, synapse.register(), tmp_path / "agent")
@@ -363,18 +344,8 @@ def test_a_broadcast_reaches_an_encrypted_chat_encrypted_after_a_restart(
                         "the subscription")
             await bot.stop()
             channel = await bot.start()
-            service = service_of(bot.engine)
-            update_id = service.publish(
-                Draft("Mois de l'ESS 2026", "Le programme est en ligne."), None, "cli").id
-            worker = DeliveryWorker(service.outbox, service.subscriptions, service.updates,
-                                    [channel], Budgets(30), WorkerSettings(poll_interval=0.05))
-            task = asyncio.create_task(worker.run())
-            try:
-                await until(lambda: service.outbox.pending_count() == 0, "the broadcast")
-            finally:
-                await worker.stop()
-                task.cancel()
-            assert service.updates.progress(update_id).counts == {"sent": 1}
+            assert await publish_and_deliver(bot.engine, channel, "Mois de l'ESS 2026",
+                                             "Le programme est en ligne.") == {"sent": 1}
             await until(lambda: any(b.startswith("📣 Mois de l'ESS") for b in
                                     bodies(agent.messages_from(room_id, bot_id))),
                         "the update, decrypted")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from bot.engine.messages import Choice, Link, Outgoing
 from bot.i18n import N_, Translator
+from bot.knowledge.freshness import caution, with_caution
 from bot.knowledge.model import Item, KnowledgeBase
 from bot.knowledge.roadmap.outline import first_sentence
 from bot.knowledge.scoring import Ranked
@@ -73,6 +74,9 @@ def _card(n: int, ranked: Ranked, reason: str | None, action_length: int, t: Tra
     lines = [f"{n}. {item.title}"]
     if reason:
         lines.append(reason)
+    warning = caution(item, t)
+    if warning:
+        lines.append(warning)
     if item.first_action:
         lines.append(t._("➜ Pour commencer : {action}").format(
             action=first_sentence(item.first_action, action_length)))
@@ -152,7 +156,7 @@ def list_message(kb: KnowledgeBase, ranked: Sequence[Ranked], heading: str, t: T
 
 def detail_message(item: Item, t: Translator) -> Outgoing:
     """An item in full, for a « Détails » button: what, how, who, cost, law, sources."""
-    lines = [item.title.upper(), item.summary]
+    lines = [item.title.upper(), with_caution(item.summary, item, t)]
     links: list[Link] = []
     if item.how_to:
         lines += ["", t._("Comment faire :")]

@@ -16,6 +16,7 @@ from bot.engine.flow import ActionContext, ActionSpec, ParamKind
 from bot.engine.messages import Document, Outgoing
 from bot.i18n import N_, Translator
 from bot.knowledge.cards import CARDS, LIST_KINDS, MORE, cards_message, menu
+from bot.knowledge.freshness import caution
 from bot.knowledge.model import RECOMMENDED_KINDS, Item, KnowledgeBase, Source
 from bot.knowledge.roadmap import (
     LocalNames,
@@ -62,6 +63,9 @@ def describe_item(item: Item, t: Translator, number: int | None = None,
     indent = "   " if number is not None else ""
     lines = [f"{number}. {item.title}" if number is not None else item.title]
     lines.append(indent + (item.body.strip() if with_body and item.body else item.summary))
+    warning = caution(item, t)
+    if warning:
+        lines.append(indent + warning)
     if reason:
         lines.append(indent + t._("Pourquoi : {text}").format(text=reason))
     if item.audience and with_body:

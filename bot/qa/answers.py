@@ -16,10 +16,10 @@ match its aspect (:mod:`bot.qa.aspects`): « qui délivre l'agrément ESUS » �
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.i18n import N_
+from bot.i18n import N_, Translator
+from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import Item, KnowledgeBase, Source
 from bot.qa.aspects import aspects_of
 from bot.qa.index import Index, item_fields
@@ -107,9 +107,11 @@ class DirectAnswer:
     label: str | None = None  # for an answer drawn from a field: « Base légale : {text} »
     aspects: frozenset[str] = frozenset()
 
-    def render(self, gettext: Callable[[str], str]) -> str:
-        """The answer as shown, its label (if any) in the user's language."""
-        return gettext(self.label).format(text=self.text) if self.label else self.text
+    def render(self, t: Translator) -> str:
+        """The answer as shown: its label (if any) in the user's language, and a caution
+        when the item's time-bound facts are past their review date."""
+        text = t._(self.label).format(text=self.text) if self.label else self.text
+        return with_caution(text, self.item, t)
 
 
 def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:

@@ -37,7 +37,7 @@ def result_json(result: Result, t: Translator) -> list[dict]:
 
 def direct_json(direct: Direct, t: Translator) -> dict:
     answer = direct.answer
-    return {"text": answer.render(t._), "id": answer.id, "score": direct.score,
+    return {"text": answer.render(t), "id": answer.id, "score": direct.score,
             "sources": sources_json(answer.sources)}
 
 
@@ -85,7 +85,7 @@ def ask(ctx: click.Context, question: str, as_json: bool, top: int, lang: str) -
         return
     if result.direct is not None:
         answer = result.direct.answer
-        click.echo(t._("Réponse : {text}").format(text=answer.render(t._)))
+        click.echo(t._("Réponse : {text}").format(text=answer.render(t)))
         for source in answer.sources:
             click.echo("   – " + source.title + (f" — {source.url}" if source.url else ""))
         click.echo("")

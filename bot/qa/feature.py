@@ -165,7 +165,7 @@ class QuestionsFeature(Feature):
         lines = []
         if direct is not None:
             answer = direct.answer
-            lines.append(t._("Réponse : {text}").format(text=answer.render(t._)))
+            lines.append(t._("Réponse : {text}").format(text=answer.render(t)))
             if answer.sources:
                 first = answer.sources[0]
                 lines.append(t._("Source : {text}").format(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.i18n import Translator
+from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
@@ -222,7 +223,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     funding_items += [r.item for r in chosen.get("funding", []) if r.item not in funding_items]
     anchors = {item.id: f"financement-{item.id}" for item in funding_items}
 
-    levers = [_lever(r, rules.reason(r, t), per_lever[r.item.id], anchors, sources, t)
+    levers = [_lever(r, rules.reason(r, t), per_lever[r.item.id], anchors, sources, t, today)
               for r in levers_ranked]
     priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
                   for plan in levers[:PRIORITY_ACTIONS]]
@@ -237,13 +238,15 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         next_levers = [r.item for r in rules.rank(kb.of_kind("lever"), later, 20)
                        if r.item.id not in shown][:NEXT_STEP_LEVERS]
 
-    funding = [FundingRow(anchors[item.id], item.title, item.summary, item.audience or "",
+    funding = [FundingRow(anchors[item.id], item.title,
+                          with_caution(item.summary, item, t, today), item.audience or "",
                           item.how_to_reach or "", _link(item), sources.cite(item))
                for item in funding_items]
-    contacts = [Contact(r.item.title, r.item.summary, r.item.how_to_reach or "", _link(r.item),
-                        sources.cite(r.item))
+    contacts = [Contact(r.item.title, with_caution(r.item.summary, r.item, t, today),
+                        r.item.how_to_reach or "", _link(r.item), sources.cite(r.item))
                 for r in chosen.get("contact", []) if r.item.id not in called]
-    examples = [Example(r.item.title, r.item.summary, _link(r.item), sources.cite(r.item))
+    examples = [Example(r.item.title, with_caution(r.item.summary, r.item, t, today),
+                        _link(r.item), sources.cite(r.item))
                 for r in chosen.get("example", [])]
     entries, numbers = sources.numbered()
 
@@ -297,10 +300,11 @@ def _funding_for(lever: Item, pool: list[Ranked]) -> list[Item]:
 
 
 def _lever(ranked: Ranked, reason: str, tools: list[Item], anchors: Mapping[str, str],
-           sources: _Sources, t: Translator) -> LeverPlan:
+           sources: _Sources, t: Translator, today: dt.date) -> LeverPlan:
     item = ranked.item
     return LeverPlan(
-        anchor=f"levier-{item.id}", title=item.title, summary=item.summary, reason=reason,
+        anchor=f"levier-{item.id}", title=item.title,
+        summary=with_caution(item.summary, item, t, today), reason=reason,
         steps=list(item.how_to), practice="" if item.how_to else item.body.strip(),
         first_action=item.first_action, legal_basis=item.legal_basis, cost=item.cost,
         carried_by=item.carried_by, indicators=list(item.indicators),
