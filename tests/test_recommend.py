@@ -73,6 +73,36 @@ def test_an_item_for_the_hexagone_never_reaches_an_overseas_territory(kb):
         assert kb.scoring.score(item, mainland) is not None, item.id
 
 
+def test_an_item_for_other_themes_comes_after_one_for_every_theme(kb):
+    # A rural département working on the ecological transition: the rural contacts meant for
+    # petite enfance or local services are about something else; the URSCOP, for any theme.
+    profile = Profile("departement", frozenset({"rural"}), frozenset({"transition-ecologique"}),
+                      "soutenir")
+    scores = {r.item.id: r.score for r in kb.scoring.ranked(kb.of_kind("contact"), profile)}
+    other = [i for i in kb.of_kind("contact") if i.id in scores and i.restricts("themes")
+             and not i.restricts("themes") & profile.themes]
+    assert other, "the content has contacts meant for other themes"
+    assert "urscop" in scores and not kb.items["urscop"].restricts("themes")
+    for item in other:
+        assert scores[item.id] < scores["urscop"], item.id
+    themed = kb.scoring.score(kb.items["fonds_vert"], profile)
+    assert themed is not None and themed.score > scores["urscop"]
+
+
+def test_an_item_for_three_themes_counts_each_in_full(kb):
+    weights = kb.scoring.weights
+    profile = Profile(themes=frozenset({"culture-tourisme"}))
+    plain = [i for i in kb.of_kind("lever") if "culture-tourisme" in (i.restricts("themes") or ())
+             and i.priority == 0 and not i.restricts("contexts") and not i.restricts("programmes")]
+    three = [i for i in plain if len(i.restricts("themes") or ()) == 3]
+    four = [i for i in plain if len(i.restricts("themes") or ()) == 4]
+    assert three and four and weights["broad_themes"] == 3
+    for item in three:
+        assert kb.scoring.score(item, profile).score == weights["theme"], item.id
+    for item in four:  # a lever for four themes says less about each
+        assert kb.scoring.score(item, profile).score == weights["theme"] * 3 / 4, item.id
+
+
 def test_each_item_says_why_it_was_chosen(kb):
     chosen = recommendations(kb, rural_food_epci())
     t = translator("fr")

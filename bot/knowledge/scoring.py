@@ -17,8 +17,8 @@ from bot.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.knowledge.model import RECOMMENDED_KINDS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
-WEIGHTS = ("step", "theme", "generic_theme", "broad_themes", "context", "type", "size", "region",
-           "priority", "programme")
+WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context", "type",
+           "size", "region", "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
@@ -154,6 +154,10 @@ class ScoringRules:
             total += w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(themes))
             if shared:
                 matched.append(("themes", shared))
+            elif profile.themes:
+                # Meant for other themes than the profile's: it is about something else, so
+                # it comes after an item that serves every theme, even if its place fits.
+                total -= w["other_themes"]
         elif profile.themes:
             total += w["generic_theme"]  # serves every theme, so the profile's too
         shared_programmes = tuple(sorted(programmes & profile.programmes)) if programmes else ()
