@@ -63,6 +63,46 @@ def test_restrictions_leave_items_out(kb):
     assert regional and not set(regional) & {r.item.id for r in ranked}
 
 
+def test_an_item_for_the_hexagone_never_reaches_an_overseas_territory(kb):
+    hexagone = [i for i in kb.items.values() if "outre-mer" in (i.restricts("not_contexts") or ())]
+    assert hexagone, "the Fondation RTE funds the countryside of metropolitan France only"
+    overseas = Profile("commune", frozenset({"rural", "outre-mer"}), frozenset(), "soutenir")
+    mainland = Profile("commune", frozenset({"rural"}), frozenset(), "soutenir")
+    for item in hexagone:
+        assert kb.scoring.score(item, overseas) is None, item.id
+        assert kb.scoring.score(item, mainland) is not None, item.id
+
+
+def test_an_item_for_other_themes_comes_after_one_for_every_theme(kb):
+    # A rural département working on the ecological transition: the rural contacts meant for
+    # petite enfance or local services are about something else; the URSCOP, for any theme.
+    profile = Profile("departement", frozenset({"rural"}), frozenset({"transition-ecologique"}),
+                      "soutenir")
+    scores = {r.item.id: r.score for r in kb.scoring.ranked(kb.of_kind("contact"), profile)}
+    other = [i for i in kb.of_kind("contact") if i.id in scores and i.restricts("themes")
+             and not i.restricts("themes") & profile.themes]
+    assert other, "the content has contacts meant for other themes"
+    assert "urscop" in scores and not kb.items["urscop"].restricts("themes")
+    for item in other:
+        assert scores[item.id] < scores["urscop"], item.id
+    themed = kb.scoring.score(kb.items["fonds_vert"], profile)
+    assert themed is not None and themed.score > scores["urscop"]
+
+
+def test_an_item_for_three_themes_counts_each_in_full(kb):
+    weights = kb.scoring.weights
+    profile = Profile(themes=frozenset({"culture-tourisme"}))
+    plain = [i for i in kb.of_kind("lever") if "culture-tourisme" in (i.restricts("themes") or ())
+             and i.priority == 0 and not i.restricts("contexts") and not i.restricts("programmes")]
+    three = [i for i in plain if len(i.restricts("themes") or ()) == 3]
+    four = [i for i in plain if len(i.restricts("themes") or ()) == 4]
+    assert three and four and weights["broad_themes"] == 3
+    for item in three:
+        assert kb.scoring.score(item, profile).score == weights["theme"], item.id
+    for item in four:  # a lever for four themes says less about each
+        assert kb.scoring.score(item, profile).score == weights["theme"] * 3 / 4, item.id
+
+
 def test_each_item_says_why_it_was_chosen(kb):
     chosen = recommendations(kb, rural_food_epci())
     t = translator("fr")
@@ -199,6 +239,9 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # on. Measured 82.0 % after the ranking and content of issue 15 (from 71.7 %); the target is 92 %.
 BLIND_TARGET = 0.80
 MAX_AVOID_HITS = 3  # ids an expert says must not be shown (another region's CRESS...)
+# The tune split, which the ranking was tuned on: 86.0 % before issue 15 §3's round of
+# weights and tags, 91.7 % after it, no avoid hit. A floor so that a change does not undo it.
+TUNE_FLOOR = 0.91
 
 
 def test_blind_expert_evaluation_set(kb, capsys):
@@ -214,12 +257,17 @@ def test_blind_expert_evaluation_set(kb, capsys):
     blind = figures["test"]
     assert blind.share >= BLIND_TARGET, str(blind)
     assert blind.avoid_hits <= MAX_AVOID_HITS, str(blind)
+    assert figures["tune"].share >= TUNE_FLOOR, str(figures["tune"])
+    assert figures["tune"].avoid_hits == 0, str(figures["tune"])
 
 
 # Round 2 (87 new profiles written blind on 2026-11-29), measured before any tuning on it:
 # test 82.5 % (8 avoid hits), tune 81.6 %.
 ROUND2_TEST_FLOOR = 0.82
 ROUND2_MAX_AVOID_HITS = 8
+# Its tune split after the round of weights and tags of issue 15 §3: 87.8 % (from 81.6 %),
+# no avoid hit (from 1).
+ROUND2_TUNE_FLOOR = 0.87
 
 
 def test_round_two_of_the_expert_set(kb, capsys):
@@ -235,20 +283,22 @@ def test_round_two_of_the_expert_set(kb, capsys):
     blind = figures["test"]
     assert blind.share >= ROUND2_TEST_FLOOR, str(blind)
     assert blind.avoid_hits <= ROUND2_MAX_AVOID_HITS, str(blind)
+    assert figures["tune"].share >= ROUND2_TUNE_FLOOR, str(figures["tune"])
+    assert figures["tune"].avoid_hits == 0, str(figures["tune"])
 
 
 def test_reasons_agree_with_the_item_and_never_double_the_conjunction(kb):
     t = translator("fr")
-    profile = Profile("commune", frozenset(), frozenset({"alimentation", "culture-tourisme"}),
+    profile = Profile("commune", frozenset(), frozenset({"numerique", "culture-tourisme"}),
                       "soutenir", "53")
     cress = next(r for r in kb.scoring.rank(kb.of_kind("contact"), profile, 5)
                  if r.item.region == "53")
     assert "elle agit dans votre région, Bretagne" in kb.scoring.reason(cress, t)
     both = [r for r in kb.scoring.ranked(kb.of_kind("lever"), profile)
-            if dict(r.matched).get("themes") == ("alimentation", "culture-tourisme")]
+            if dict(r.matched).get("themes") == ("culture-tourisme", "numerique")]
     assert both, "a lever serves both themes"
     reason = kb.scoring.reason(both[0], t)
-    assert "l'alimentation ainsi que la culture et le tourisme" in reason, reason
+    assert "la culture et le tourisme ainsi que le numérique" in reason, reason
     assert " et la culture et " not in reason
 
 

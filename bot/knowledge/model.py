@@ -22,10 +22,12 @@ KINDS = (*RECOMMENDED_KINDS, "glossary")
 # The three steps of the seed documents, in their order (the feuille de route's "next step"
 # follows it); content/taxonomy.yaml's `steps` vocabulary must list exactly these.
 STEPS = ("identifier", "soutenir", "ancrer")
-# applies_to key -> the taxonomy vocabulary its values come from
+# applies_to key -> the taxonomy vocabulary its values come from. `not_contexts` is the one
+# exclusion: an item for the Hexagone only (`not_contexts: [outre-mer]`) never reaches a
+# territory with one of them.
 APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
-                 "themes": "themes", "steps": "steps", "sizes": "sizes",
-                 "programmes": "programmes"}
+                 "not_contexts": "contexts", "themes": "themes", "steps": "steps",
+                 "sizes": "sizes", "programmes": "programmes"}
 GENDERS = ("f", "m")  # grammatical gender of an item's subject, for reason sentences
 
 

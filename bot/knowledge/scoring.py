@@ -17,11 +17,10 @@ from bot.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.knowledge.model import RECOMMENDED_KINDS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
-WEIGHTS = ("step", "theme", "generic_theme", "context", "type", "size", "region", "priority",
-           "programme")
+WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context", "type",
+           "size", "region", "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
-BROAD = 2.5  # themes an item may serve before each of its theme matches weighs less
 # reasons: dimension -> the taxonomy vocabulary of its values
 REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
                      "themes": "themes", "steps": "steps", "sizes": "sizes",
@@ -116,6 +115,8 @@ class ScoringRules:
         contexts = item.restricts("contexts")
         if contexts and not contexts & profile.contexts:
             return None
+        if (item.restricts("not_contexts") or frozenset()) & profile.contexts:
+            return None  # an item for the Hexagone only, for an overseas territory...
         sizes = item.restricts("sizes")
         if sizes and profile.size and profile.size not in sizes and not preference_only:
             return None
@@ -148,11 +149,15 @@ class ScoringRules:
         themes = item.restricts("themes")
         if themes:
             shared = tuple(sorted(themes & profile.themes))
-            # An item for many themes says less about each: from the third theme on, each
-            # match counts for less (a lever for one theme before a tool for six).
-            total += w["theme"] * len(shared) * min(1.0, BROAD / len(themes))
+            # An item for many themes says less about each: beyond `broad_themes` themes,
+            # each match counts for less (a lever for one theme before a tool for six).
+            total += w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(themes))
             if shared:
                 matched.append(("themes", shared))
+            elif profile.themes:
+                # Meant for other themes than the profile's: it is about something else, so
+                # it comes after an item that serves every theme, even if its place fits.
+                total -= w["other_themes"]
         elif profile.themes:
             total += w["generic_theme"]  # serves every theme, so the profile's too
         shared_programmes = tuple(sorted(programmes & profile.programmes)) if programmes else ()
