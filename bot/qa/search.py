@@ -25,11 +25,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.knowledge.model import Item
-from bot.qa.answers import DirectAnswer
-from bot.qa.aspects import FACTUAL, asks_for_funding, aspects_of, drop_aspect_phrases
+from bot.qa.answers import SUMMARY_ASPECTS, DirectAnswer
+from bot.qa.aspects import (
+    FACTUAL,
+    asks_for_funding,
+    aspect_words,
+    aspects_of,
+    drop_aspect_phrases,
+    specific_words,
+)
 from bot.qa.index import Index, trigrams
 from bot.qa.lexicon import is_verb_form
-from bot.qa.normalize import INTENTS, STOP_WORDS, fold, stem, words
+from bot.qa.normalize import INTENTS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer
 from bot.qa.synonyms import Phrase, Synonyms
@@ -49,9 +56,12 @@ MATCHED = 0.3  # an item "has" a concept when it matches at least this much (for
 UNKNOWN_SHARE = 0.8  # weight of a word nothing matches, relative to the rarest word
 ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au juste »)
 CONTEXT_SHARE = 0.25  # weight of a context word (place, « notre EPCI »), relative to others
+VERB_SHARE = 0.5  # ... and of a verb form no item's name, title or questions has (« devenue »)
+ASPECT_SHARE = 0.25  # ... and of a word that only says what is asked (« pourcentage »)
 ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
 NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
 NAMED = 0.5  # an item is named when the question has this share of its name's words
+RARE_NAME_WORD = 0.1  # a word of a name in at most this share of items names it partly
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
@@ -87,6 +97,7 @@ class Concept:
     importance: float
     alternatives: list[tuple[Phrase, float]] = field(default_factory=list)
     context: bool = False  # describes who asks, not what is asked
+    aspect: bool = False  # only says what is asked about the subject (« taux », « article »)
     names: bool = False  # names an item (its id, term or acronym): set when ranked
     full_name: bool = False  # ... whose whole name the question says (« RSA », « SCIC »)
     unknown: bool = False  # a word no item, synonym or spelling has, and not a verb form
@@ -109,6 +120,7 @@ class Analysis:
     counts_ours: bool = False  # counts something of the asker's own territory (« combien
                                # d'habitants de notre QPV »)
     people: tuple[str, ...] = ()  # surnames of people it names that the content does not
+    facts: frozenset[str] = frozenset()  # stems of the facts of one organisation it asks
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -166,6 +178,11 @@ class Searcher:
         for stem_, postings in (names.postings.items() if names else ()):
             for number, _ in postings:
                 self.name_stems[number].add(stem_)
+        # Words of names that name partly only if rare: « territoires » alone does not name
+        # « Banque des territoires », nor « nouvelle » the CRESS Nouvelle-Aquitaine.
+        rare = RARE_NAME_WORD * len(index.items)
+        self.rare_names = {s for name in self.name_stems for s in name
+                           if len(index.postings.get(s, ())) <= rare}
         examples = dict(synonyms.off_topics)
         self.off_topics = Index.of_documents(
             list(examples), lambda topic: {"examples": " ".join(examples[topic])},
@@ -254,7 +271,9 @@ class Searcher:
     def analyse(self, text: str) -> Analysis:
         folded = self.synonyms.rewrite(words(text))
         accented = {fold(w): w for w in _LETTERS.findall(text.casefold())}
+        acronyms = {fold(w) for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()}
         aspects = aspects_of(folded)
+        asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
                             if any(w in marks for w in folded))
@@ -293,18 +312,21 @@ class Searcher:
                 alternatives = []
                 for candidate, weight in self.corrections(phrase[0], typed[0]):
                     alternatives += self.expand((candidate,), weight)
-            unknown = not alternatives and not context
-            verb = size == 1 and is_verb_form(accented.get(typed[0], typed[0]))
+            aspect = all(w in asking for w in typed)
+            unknown = not alternatives and not context and not aspect
+            verb = (size == 1 and typed[0] not in acronyms  # « PLU » is no form of « plaire »
+                    and is_verb_form(accented.get(typed[0], typed[0])))
             if unknown and (len(typed[0]) < UNKNOWN_LENGTH or not typed[0].isalpha() or verb):
                 continue  # « nous voulons », « ils parlent »: nothing about the subject
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context,
-                                    unknown=unknown, verb=verb))
+                                    aspect=aspect, unknown=unknown, verb=verb))
         return Analysis(concepts, intents, aspects, asks_for_funding(folded),
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
                         placed=tuple(stem(w) for place in places for w in place.words),
                         private=private_matter(folded), counts_ours=counts_ours(folded),
+                        facts=frozenset(stem(w) for w in specific_words(folded)),
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
@@ -390,6 +412,10 @@ class Searcher:
                     concept.importance *= ANCHORED_UNKNOWN
             if concept.context:
                 concept.importance *= CONTEXT_SHARE
+            elif concept.aspect and not concept.names:
+                concept.importance *= ASPECT_SHARE
+            elif concept.verb and not concept.names and strong < ANCHOR:
+                concept.importance *= VERB_SHARE
         if long:  # query reduction: the subject of a long question is in the knowledge base
             key = sorted((c for c in analysis.concepts if not c.context),
                          key=lambda c: -c.importance * strength[analysis.concepts.index(c)])
@@ -417,8 +443,9 @@ class Searcher:
         analysis.named = {}
         for number, name in enumerate(self.name_stems):
             if name:
-                share = len(name & everything) / len(name)
-                if share >= NAMED:
+                shared = name & everything
+                share = len(shared) / len(name)
+                if share >= NAMED and (share == 1.0 or shared & self.rare_names):
                     analysis.named[number] = share
         for concept, stems in zip(analysis.concepts, said, strict=True):
             concept.names = any(stems & self.name_stems[n] for n in analysis.named)
@@ -524,7 +551,9 @@ class Searcher:
         if direct is None:
             return False
         if "specific" in direct.answer.aspects:
-            return True
+            answer = direct.answer
+            said = set(terms(" ".join(answer.questions) + " " + answer.text))
+            return address or not analysis.facts or bool(analysis.facts & said)
         if not address or direct.answer.item.kind != "contact":
             return False
         return any(self.index.items[n].id == direct.answer.item.id and share == 1.0
@@ -583,6 +612,11 @@ class Searcher:
                 score += DIRECT_TOP
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
+            if answer.general and (analysis.aspects - SUMMARY_ASPECTS
+                                   or answer.item.id != ranked[0].item.id):
+                continue  # the best item's summary says what it is, not how much, who...
+            if answer.general and answer.item.kind == "example":
+                score += DIRECT_TOP  # an example's summary says who did what, and where
             if analysis.aspects:
                 if "definition" in analysis.aspects - answer.aspects:
                     continue  # « c'est quoi... »: the entry's own summary answers
