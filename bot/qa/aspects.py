@@ -65,7 +65,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
              "role du", "what does"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
                 "adresse", "interlocuteur", "adresser", "site", "site internet", "site web",
-                "url", "website", "web"),
+                "url", "website", "web", "ou trouver", "ou se trouve", "where do i find",
+                "where can i find", "where is"),
     # Facts of one organisation or one person, which the base does not hold: asked without
     # a direct answer that holds them, the question is not answered.
     "specific": ("budget", "salaire", "salaires", "remuneration", "telephone de",
@@ -178,6 +179,7 @@ _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
                    # fillers of spoken French
                    ("en", "train", "de"), ("au", "juste"), ("en", "gros"), ("du", "coup"),
                    ("a", "priori"), ("par", "rapport", "a"), ("en", "fait"),
+                   ("a", "ce", "jour"), ("a", "l", "heure", "actuelle"), ("pour", "l", "instant"),
                    ("au", "niveau", "de"), ("au", "niveau", "du"), ("au", "niveau", "des"))
 
 

@@ -554,9 +554,17 @@ class Searcher:
             answer = direct.answer
             said = set(terms(" ".join(answer.questions) + " " + answer.text))
             return address or not analysis.facts or bool(analysis.facts & said)
-        if not address or direct.answer.item.kind != "contact":
+        item = direct.answer.item
+        if not address or item.kind != "contact":
             return False
-        return any(self.index.items[n].id == direct.answer.item.id and share == 1.0
+        if analysis.region and item.region == analysis.region:
+            # « l'adresse de la CRESS AURA »: the contact of the région it names, by kind
+            number = next(n for n, i in enumerate(self.index.items) if i.id == item.id)
+            said = {s for c in analysis.concepts if not c.context
+                    for phrase, _ in c.alternatives for s in phrase}
+            if self.name_stems[number] & said:
+                return True
+        return any(self.index.items[n].id == item.id and share == 1.0
                    for n, share in analysis.named.items())
 
     def extract(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
@@ -618,7 +626,8 @@ class Searcher:
             if answer.general and answer.item.kind == "example":
                 score += DIRECT_TOP  # an example's summary says who did what, and where
             if analysis.aspects:
-                if "definition" in analysis.aspects - answer.aspects:
+                if ("definition" in analysis.aspects - answer.aspects
+                        and not analysis.aspects & answer.aspects):
                     continue  # « c'est quoi... »: the entry's own summary answers
                 if not analysis.aspects & answer.aspects:
                     score *= ASPECT_MISMATCH
