@@ -117,6 +117,10 @@ _DURATION = re.compile(r"\b(?:combien de temps|tous les combien|combien annees|c
 # « c'est quoi le taux », « c'est quoi leur site »: what follows says what is asked.
 _WHAT_IS = re.compile(r"\b(?:est quoi|what is|what s)\s+(?:(?:le|la|les|leur|leurs|son|sa|ses|"
                       r"the|its|their)\s+)?(.*)")
+# The asker's own budget, spent on what is asked (not the budget of an organisation).
+_OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du) budget\b|\bbudget (?:communal|"
+                         r"municipal|intercommunal|communautaire|departemental|regional|"
+                         r"general|principal|annexe)\b")
 _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 
 
@@ -127,6 +131,8 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     found = {aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text)}
     if "howlong" in found and _DURATION.search(text):
         found.discard("howmuch")
+    if "specific" in found and not _PATTERNS["specific"].search(_OWN_BUDGET.sub(" ", text)):
+        found.discard("specific")  # « payer sur le budget communal »: ours, a means
     if "definition" in found:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):

@@ -81,6 +81,10 @@ EXTRACT = 0.45  # a sentence of an item answers a factual question from this sco
 SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
 UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
 _LETTERS = re.compile(r"[^\W\d_]+")
+# The régions of the outre-mer (INSEE codes), whose figures the content gives as a whole:
+# « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
+OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
+_OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
 
@@ -503,10 +507,11 @@ class Searcher:
         elif direct is None and factual:
             needed = FACTUAL_RELEVANT
         off = self.off_topic(analysis)
-        if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * best:
+        evidence = max(best, direct.score if direct else 0.0)
+        if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * evidence:
             direct, best = None, 0.0  # closer to what the bot is not for
-        if "howmuch" in analysis.aspects and analysis.placed and not self.speaks_of(
-                direct, analysis.placed):
+        if "howmuch" in analysis.aspects and analysis.placed and not self.figure_of(
+                direct, analysis):
             direct, best = None, 0.0  # a local figure (« combien de SCIC dans le Cantal »)
         if "specific" in analysis.aspects and not self.holds_specific(analysis, direct):
             direct, best = None, 0.0  # the budget, phone number or head of one organisation
@@ -534,6 +539,14 @@ class Searcher:
                        Hit(direct.answer.item, direct.score))
             hits = [own] + [h for h in hits if h.item.id != own.item.id]
         return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
+
+    def figure_of(self, direct: Direct | None, analysis: Analysis) -> bool:
+        """Whether a direct answer gives the figure of the places a question names: its
+        item names them, or it gives the figure of the outre-mer for a région of it."""
+        if direct is not None and analysis.region in OVERSEAS and _OVERSEAS.search(
+                fold(direct.answer.text)):
+            return True
+        return self.speaks_of(direct, analysis.placed)
 
     def speaks_of(self, direct: Direct | None, stems: tuple[str, ...]) -> bool:
         """Whether the item of a direct answer names these places (« à Rennes »)."""
