@@ -457,6 +457,11 @@ class Searcher:
                                     in analysis.named.items() if share == 1.0)
             concept.specific = concept.full_name
 
+    def rare(self, concept: Concept) -> bool:
+        """Whether a concept says a rare word of a name (« PTCE », not « ESS », which every
+        item has)."""
+        return any(s in self.rare_names for phrase, _ in concept.alternatives for s in phrase)
+
     def best_match(self, index: Index | None, concept: Concept) -> float:
         if index is None:
             return 1.0
@@ -620,7 +625,7 @@ class Searcher:
             matched = self.concept_matches(self.answers, concept)
             for number, value in matched.items():
                 coverage[number] += concept.importance * value
-            if concept.full_name and not concept.context:
+            if concept.full_name and not concept.context and self.rare(concept):
                 required.append({n for n, value in matched.items() if value >= MATCHED})
         best: Direct | None = None
         for number, covered in coverage.items():
