@@ -106,7 +106,8 @@ FACTUAL = frozenset({"who", "howmuch", "howlong", "legal"})
 FUNDING_WORDS = ("aide", "aides", "financement", "financements", "financer", "finance",
                  "subvention", "subventions", "subventionner", "garant", "garantie",
                  "pret", "prets", "funding", "fund", "grant", "grants", "cofinancer",
-                 "cofinancement")
+                 "cofinancement", "argent", "fonds", "financeur", "financeurs", "financent",
+                 "finances", "financee", "funds", "money", "subsidy", "subsidies")
 
 _PATTERNS = {aspect: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in
                                                      sorted(phrases, key=len, reverse=True))
