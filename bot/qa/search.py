@@ -46,6 +46,7 @@ FACTUAL_RELEVANT = 0.45  # the same for a factual question without a direct answ
 NUMBER_RELEVANT = 0.75  # ... asking for a number (« combien... ») without a direct answer
 NEARBY = 0.12  # below RELEVANT, an item above this is a « close topic »
 DIRECT = 0.5  # a direct answer is shown from this score
+DIRECT_LONG = 0.425  # ... in a long question, whose context dilutes the answer's coverage
 SYNONYM_WEIGHT = 0.9
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
@@ -457,6 +458,11 @@ class Searcher:
                                     in analysis.named.items() if share == 1.0)
             concept.specific = concept.full_name
 
+    @staticmethod
+    def is_long(analysis: Analysis) -> bool:
+        """Whether a question is long: its context and details dilute every score."""
+        return sum(1 for c in analysis.concepts if not c.context) >= LONG
+
     def rare(self, concept: Concept) -> bool:
         """Whether a concept says a rare word of a name (« PTCE », not « ESS », which every
         item has)."""
@@ -533,7 +539,7 @@ class Searcher:
         topical = [c for c in analysis.concepts if not c.context]
         if any(c.unknown for c in topical) and not any(c.specific for c in topical):
             direct, best = None, 0.0  # « financer une zorglubienne »: another subject
-        if sum(1 for c in analysis.concepts if not c.context) >= LONG:
+        if self.is_long(analysis):
             needed *= LONG_FACTOR
         if (direct is None and best < needed) or not ranked:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
@@ -653,4 +659,5 @@ class Searcher:
                 score *= NO_ASPECT
             if best is None or score > best.score:
                 best = Direct(answer, round(score, 4))
-        return best if best is not None and best.score >= DIRECT else None
+        needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
+        return best if best is not None and best.score >= needed else None
