@@ -36,8 +36,8 @@ DEV_TARGETS = {"top3": 0.97, "answers": 0.92, "refused": 0.98}  # dev: 97.5, 92.
 # Round 3 (329 new questions written blind on 2026-11-29), measured before any tuning on it:
 # test 82.6 % top-3, 66.7 % direct answers, 77.4 % refusals; dev 85.3 %, 57.4 %, 86.0 %.
 ROUND3_TEST_FLOORS = {"top3": 0.82, "answers": 0.66, "refused": 0.77}
-# Dev after the third round of work (tuned on it): 94.9 %, 87.2 %, 96.0 %.
-ROUND3_DEV_FLOORS = {"top3": 0.94, "answers": 0.86, "refused": 0.95}
+# Dev after the third round of work (tuned on it): 95.5 %, 88.3 %, 96.0 %.
+ROUND3_DEV_FLOORS = {"top3": 0.95, "answers": 0.87, "refused": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -636,3 +636,13 @@ def test_no_answer_names_the_cress_of_the_region_the_question_names(chat: Chat):
     chat.send("/question horaires de la piscine de Quimper ?")
     assert "Je n'ai pas trouvé de réponse sûre" in chat.text
     assert "CRESS Bretagne" in chat.text and "RTES" not in chat.text
+
+
+def test_a_relative_qui_is_not_the_question_who():
+    from bot.qa.aspects import aspects_of
+    from bot.qa.normalize import words
+
+    assert "who" not in aspects_of(words("une association qui gère une épicerie solidaire"))
+    assert "who" in aspects_of(words("qui gère le DLA ?"))
+    assert "who" in aspects_of(words("le DLA, qui le finance ?"))
+    assert "who" in aspects_of(words("on ne sait pas qui contacter"))

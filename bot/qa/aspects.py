@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from bot.qa.normalize import STOP_WORDS
+
 ASPECTS: dict[str, tuple[str, ...]] = {
     "who": ("qui", "ki", "who", "whom", "competent", "competente", "competents",
             "competentes", "quel organisme", "quelle autorite", "quel service",
@@ -138,11 +140,29 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
             found.discard("definition")  # « c'est quoi le taux... »: the rate, not the entry
+    if "who" in found and not _PATTERNS["who"].search(_relative_qui_dropped(folded_words)):
+        found.discard("who")  # « une coopérative qui rachète... »: a relative, not « who »
     if "eligibility" in found:
         rest = re.sub(r"\b(?:qui peut|ki peut|pour qui)\b", " ", text)
         if not re.search(r"\b(?:qui|ki)\b", rest):
             found.discard("who")  # « qui peut en bénéficier » asks for whom, not who acts
     return frozenset(found)
+
+
+def _relative_qui_dropped(folded_words: list[str]) -> str:
+    """The question without the « qui » that follow a noun (« une coopérative qui
+    rachète »): a relative pronoun, not the question « who »."""
+    def relative(i: int) -> bool:
+        before = folded_words[i - 1] if i else ""
+        after = folded_words[i + 1] if i + 1 < len(folded_words) else ""
+        return (before.isalpha() and before not in STOP_WORDS
+                and after not in _OBJECT_PRONOUNS)  # « le DLA, qui le finance ? » asks
+
+    return " ".join(w for i, w in enumerate(folded_words)
+                    if not (w in ("qui", "ki") and relative(i)))
+
+
+_OBJECT_PRONOUNS = frozenset({"le", "la", "les", "l", "lui", "leur", "en", "y"})
 
 
 # Aspects whose words are also what the question is about (« salaire », « horaires »).
