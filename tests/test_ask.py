@@ -562,6 +562,8 @@ def test_a_region_named_in_the_question_is_used():
 def test_funding_requests_show_funding_tools_first():
     assert ask_json("quelles aides pour une ressourcerie ?")[0]["kind"] == "funding"
     assert ask_json("financement pour une crèche associative")[0]["kind"] == "funding"
+    # an example's answer does not put the example before the funding tools
+    assert ask_json("financer un garage solidaire")[0]["kind"] == "funding"
 
 
 def test_places_need_a_capital_when_they_are_common_words():

@@ -647,6 +647,8 @@ class Searcher:
             if answer.general and (analysis.aspects - SUMMARY_ASPECTS
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
+            if analysis.funding and answer.item.kind != "funding" and not analysis.aspects:
+                continue  # « financement pour une épicerie solidaire »: who funds, first
             if answer.general and answer.item.kind == "example":
                 score += DIRECT_TOP  # an example's summary says who did what, and where
             if analysis.aspects:
