@@ -32,11 +32,12 @@ ROUND3 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r3.yaml"  # blind, sp
 # docs/questions.md). They miss the targets (95 %, 85 %, 95 %): reported, not hidden
 # by lower expectations.
 TEST_TARGETS = {"top3": 0.90, "answers": 0.67, "refused": 0.84, "funding_first": 0.62}
-DEV_TARGETS = {"top3": 0.95, "answers": 0.90, "refused": 0.98}
+DEV_TARGETS = {"top3": 0.97, "answers": 0.92, "refused": 0.98}  # dev: 97.5, 92.8, 100 %
 # Round 3 (329 new questions written blind on 2026-11-29), measured before any tuning on it:
 # test 82.6 % top-3, 66.7 % direct answers, 77.4 % refusals; dev 85.3 %, 57.4 %, 86.0 %.
 ROUND3_TEST_FLOORS = {"top3": 0.82, "answers": 0.66, "refused": 0.77}
-ROUND3_DEV_FLOORS = {"top3": 0.85, "answers": 0.57, "refused": 0.86}
+# Dev after the third round of work (tuned on it): 95.5 %, 88.3 %, 96.0 %.
+ROUND3_DEV_FLOORS = {"top3": 0.95, "answers": 0.87, "refused": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +182,7 @@ def test_question_command_in_the_middle_of_the_parcours(chat: Chat):
     state = in_the_parcours(chat)
     before = chat.conversation
     chat.send("/question c'est quoi une SCIC ?")
-    assert "Voici ce que j'ai trouvé" in chat.text
+    assert chat.text.startswith("Réponse : ")  # the entry's summary, first
     assert "SCIC" in chat.text and "Source :" in chat.text
     assert "Reprendre le parcours" in chat.labels
     assert any(label.startswith("Détails : ") for label in chat.labels)
@@ -389,7 +390,8 @@ def test_the_index_follows_content_reloads(tmp_path: Path, settings):
                         encoding="utf-8")
     assert app.reload("files").ok
     chat.send("/question zorglub ?")
-    assert "Voici ce que j'ai trouvé" in chat.text and "SCIC" in chat.text
+    assert chat.text.startswith(("Voici ce que j'ai trouvé", "Réponse : "))
+    assert "SCIC" in chat.text
     app.close()
 
 
@@ -458,6 +460,11 @@ def test_off_topic_and_unknowable_questions_are_refused(question: str):
     # consumer, leisure and sport questions
     "quel est le meilleur smartphone pas cher", "horaires du concert ce week-end",
     "comment réserver un court de tennis",
+    # facts of one organisation or one decision the base cannot hold
+    "la CRESS Occitanie est-elle ouverte le lundi ?",
+    "quel prestataire nous recommandez-vous pour animer la concertation ?",
+    "la région a-t-elle voté son SRDEII cette année ?",
+    "qui seront les lauréats de France 2030 ?",
 ])
 def test_unknown_subjects_and_private_matters_are_refused(question: str):
     assert ask_json(question) == []
@@ -474,6 +481,35 @@ def test_what_stays_answered_beside_those_refusals():
         "crowdfunding_public", "financement_participatif")
     # an unknown word beside a word that says which item
     assert ask_json("l'AOT pour un élu, en bref svp")[0]["id"] == "glossaire_aot"
+    # « ma CRESS » is work; the contact of the région named gives its site
+    site = ask_json("le site de ma CRESS ? je suis à Rennes")[0]
+    assert site["id"] == "cress_bretagne" and "ess-bretagne" in site["answer"]["text"]
+    # a figure given for the outre-mer answers a région of the outre-mer
+    assert "85 %" in ask_json("en Guadeloupe, quel taux maximum pour le FSE+ ?")[0][
+        "answer"]["text"]
+    # « 23k » is the 23 000 € the content writes; « expé » is an expérimentation
+    assert ask_json("subvention de plus de 23k à une asso, il faut quoi ?")[0]["id"] == \
+        "subvention_cpo"
+    assert "31 décembre 2026" in ask_json("combien de temps pour une expé TZCLD ?")[0][
+        "answer"]["text"]
+
+
+def test_the_entry_itself_answers_what_it_is():
+    answer = ask_json("c'est quoi une SCIC ?")[0]
+    assert answer["id"] == "glossaire_scic" and answer["answer"]["text"].startswith(
+        "Coopérative qui réunit plusieurs catégories d'associés")
+
+
+def test_region_adjectives_amounts_and_acronyms_in_the_analysis(searcher):
+    from bot.qa.normalize import words
+
+    assert words("plus de 23k, 5 k€ ou 23 000 €") == ["plus", "de", "23000", "5000", "ou", "23000"]
+    places = searcher.places
+    assert places is not None
+    assert {p.region for p in places.find("une commune bretonne")} == {"53"}
+    assert {p.region for p in places.find("une ville normande")} == {"28"}
+    concepts = searcher.analyse("modifier le PLU").concepts
+    assert [c.verb for c in concepts if c.typed == "plu"] == [False]  # not « plaire »
 
 
 def test_direct_answers_cover_the_recurring_questions_of_items():
@@ -526,6 +562,8 @@ def test_a_region_named_in_the_question_is_used():
 def test_funding_requests_show_funding_tools_first():
     assert ask_json("quelles aides pour une ressourcerie ?")[0]["kind"] == "funding"
     assert ask_json("financement pour une crèche associative")[0]["kind"] == "funding"
+    # an example's answer does not put the example before the funding tools
+    assert ask_json("financer un garage solidaire")[0]["kind"] == "funding"
 
 
 def test_places_need_a_capital_when_they_are_common_words():
@@ -600,3 +638,13 @@ def test_no_answer_names_the_cress_of_the_region_the_question_names(chat: Chat):
     chat.send("/question horaires de la piscine de Quimper ?")
     assert "Je n'ai pas trouvé de réponse sûre" in chat.text
     assert "CRESS Bretagne" in chat.text and "RTES" not in chat.text
+
+
+def test_a_relative_qui_is_not_the_question_who():
+    from bot.qa.aspects import aspects_of
+    from bot.qa.normalize import words
+
+    assert "who" not in aspects_of(words("une association qui gère une épicerie solidaire"))
+    assert "who" in aspects_of(words("qui gère le DLA ?"))
+    assert "who" in aspects_of(words("le DLA, qui le finance ?"))
+    assert "who" in aspects_of(words("on ne sait pas qui contacter"))

@@ -4,6 +4,8 @@ Two sources, both tied to an item and carrying that item's (or their own) source
 
 - ``content/faq.yaml`` (:class:`~bot.knowledge.model.Answer`): written for the recurring
   questions of an item (« le DLA est-il payant ? » → « Non, gratuit pour la structure... »);
+- the item's summary, which says what it is (« c'est quoi... », or a question that asks
+  nothing more precise);
 - the item's own fields, which already answer a question: its legal basis (« quelle
   loi ? »), who may use it (``audience``), how to reach it (``how_to_reach``), who carries
   it in the collectivité (``carried_by``) and its cost (``cost``).
@@ -39,6 +41,10 @@ FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
     "cost": (("combien ça coûte, quel coût, quel budget, quel montant",),
              N_("Coût indicatif : {text}")),
 }
+# The summary of every item (one or two sentences, 300 characters at most: docs/content.md)
+# answers what the item is or does, and a question that asks nothing more precise.
+SUMMARY_QUESTIONS = ("c'est quoi, qu'est-ce que c'est, définition, à quoi ça sert, que fait",)
+SUMMARY_ASPECTS = frozenset({"definition", "role"})
 # What a sentence holds when it answers an aspect (tried on the sentence as written).
 ASPECT_CLUES: dict[str, re.Pattern[str]] = {
     "howmuch": re.compile(r"\d[\d\s ,.]*\s*(?:%|€|M€|Md€|millions?|milliards?|places?|"
@@ -106,6 +112,7 @@ class DirectAnswer:
     sources: tuple[Source, ...]
     label: str | None = None  # for an answer drawn from a field: « Base légale : {text} »
     aspects: frozenset[str] = frozenset()
+    general: bool = False  # the item's summary: answers what it is, not a side fact
 
     def render(self, t: Translator) -> str:
         """The answer as shown: its label (if any) in the user's language, and a caution
@@ -125,6 +132,8 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
                                   answer.sources or item.sources, None,
                                   _aspects(answer.questions)))
     for item in kb.items.values():
+        found.append(DirectAnswer(f"{item.id}:summary", item, SUMMARY_QUESTIONS, item.summary,
+                                  item.sources, None, SUMMARY_ASPECTS, general=True))
         for name, (questions, label) in FIELD_ANSWERS.items():
             value = getattr(item, name)
             if value and item.kind != "example":

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import re
 
+from bot.qa.normalize import STOP_WORDS
+
 ASPECTS: dict[str, tuple[str, ...]] = {
     "who": ("qui", "ki", "who", "whom", "competent", "competente", "competents",
             "competentes", "quel organisme", "quelle autorite", "quel service",
             "quel acteur", "quels acteurs", "quelle structure", "quel interlocuteur",
-            "autorite de gestion", "which body", "which authority"),
+            "autorite de gestion", "which body", "which authority", "quelle administration",
+            "quel ministere", "quelle institution", "quel operateur", "quelle instance",
+            "quel partenaire", "quels partenaires", "qui pilote", "pilote par", "avec qui",
+            "aupres de qui", "a qui", "which administration", "who runs", "who signs"),
     "howmuch": ("combien", "cb", "montant", "montants", "taux", "tx", "pourcentage", "plafond",
                 "seuil", "how much", "how many", "nombre", "prix", "cout",
                 "coute", "coutent", "proportion", "maximum", "max", "minimum", "budget",
@@ -37,7 +42,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "tps", "delai", "delais", "periode", "echeance", "a partir de quand",
                 "en quelle annee", "depuis combien", "valable", "valables", "validite",
                 "expire", "expiration", "quand", "quelle date", "a quelle date",
-                "quel mois", "quelle annee", "when"),
+                "quel mois", "quelle annee", "when", "combien annees", "combien ans",
+                "combien de mois", "combien de semaines", "combien de jours", "date de fin",
+                "date limite", "how many years"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
               "y prendre", "obtenir", "monter", "faire pour", "par quoi je commence",
@@ -59,7 +66,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role de",
              "role du", "what does"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
-                "adresse", "interlocuteur", "adresser"),
+                "adresse", "interlocuteur", "adresser", "site", "site internet", "site web",
+                "url", "website", "web", "ou trouver", "ou se trouve", "where do i find",
+                "where can i find", "where is"),
     # Facts of one organisation or one person, which the base does not hold: asked without
     # a direct answer that holds them, the question is not answered.
     "specific": ("budget", "salaire", "salaires", "remuneration", "telephone de",
@@ -67,7 +76,26 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "horaire", "nom du", "nom de la",
                  "president", "presidente", "adjoint", "adjointe", "gerant", "gerante",
                  "directeur", "directrice", "chiffre affaires", "bilan comptable",
-                 "montant exact"),
+                 "montant exact", "numero personnel", "telephone personnel", "portable de",
+                 "portable du",
+                 # when one place is open, whether places are left
+                 "ouvert le", "ouverte le", "ouverts le", "ouvertes le", "ferme le",
+                 "fermee le", "jours ouverture", "heures ouverture", "heure ouverture",
+                 "reste t il des places", "places disponibles", "place disponible",
+                 "encore des places", "opening hours",
+                 # which provider to hire: the base recommends none
+                 "conseillez vous", "recommandez vous", "nous conseillez", "nous recommandez",
+                 "quel cabinet", "quels cabinets", "quel bureau etudes", "quel prestataire",
+                 "quels prestataires",
+                 # what one body decided, what a call will select: the base cannot know
+                 "a t il adopte", "a t elle adopte", "ont ils adopte", "ont elles adopte",
+                 "a t il vote", "a t elle vote", "ont ils vote", "a t il delibere",
+                 "a t elle delibere", "a t il signe", "a t elle signe", "a t il valide",
+                 "a t elle valide", "a t il decide", "a t elle decide", "a t il obtenu",
+                 "a t elle obtenu", "a t il recu", "a t elle recu", "a t il retenu",
+                 "a t elle retenu", "seront les laureats", "sera laureat", "seront laureats",
+                 "sera retenu", "sera retenue", "seront retenus", "sera selectionne",
+                 "seront selectionnes", "qui va gagner", "qui gagnera", "who will win"),
     # Where to write to one organisation: answered by how to reach a contact the question
     # names (« adresse de la CRESS Bretagne »), not by any item near the subject.
     "address": ("adresse de", "adresse du", "adresse de la", "mail du", "mail de",
@@ -80,12 +108,22 @@ FACTUAL = frozenset({"who", "howmuch", "howlong", "legal"})
 FUNDING_WORDS = ("aide", "aides", "financement", "financements", "financer", "finance",
                  "subvention", "subventions", "subventionner", "garant", "garantie",
                  "pret", "prets", "funding", "fund", "grant", "grants", "cofinancer",
-                 "cofinancement")
+                 "cofinancement", "argent", "fonds", "financeur", "financeurs", "financent",
+                 "finances", "financee", "funds", "money", "subsidy", "subsidies")
 
 _PATTERNS = {aspect: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in
                                                      sorted(phrases, key=len, reverse=True))
                                 + r")\b")
              for aspect, phrases in ASPECTS.items()}
+_DURATION = re.compile(r"\b(?:combien de temps|tous les combien|combien annees|combien ans|"
+                       r"combien de (?:mois|semaines|jours)|how many years)\b")
+# « c'est quoi le taux », « c'est quoi leur site »: what follows says what is asked.
+_WHAT_IS = re.compile(r"\b(?:est quoi|what is|what s)\s+(?:(?:le|la|les|leur|leurs|son|sa|ses|"
+                      r"the|its|their)\s+)?(.*)")
+# The asker's own budget, spent on what is asked (not the budget of an organisation).
+_OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du) budget\b|\bbudget (?:communal|"
+                         r"municipal|intercommunal|communautaire|departemental|regional|"
+                         r"general|principal|annexe)\b")
 _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 
 
@@ -94,13 +132,68 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     how much."""
     text = " ".join(folded_words)
     found = {aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text)}
-    if "howlong" in found and re.search(r"\bcombien de temps\b|\btous les combien\b", text):
+    if "howlong" in found and _DURATION.search(text):
         found.discard("howmuch")
+    if "specific" in found and not _PATTERNS["specific"].search(_OWN_BUDGET.sub(" ", text)):
+        found.discard("specific")  # « payer sur le budget communal »: ours, a means
+    if "definition" in found:
+        asked = _WHAT_IS.search(text)
+        if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
+            found.discard("definition")  # « c'est quoi le taux... »: the rate, not the entry
+    if "who" in found and not _PATTERNS["who"].search(_relative_qui_dropped(folded_words)):
+        found.discard("who")  # « une coopérative qui rachète... »: a relative, not « who »
     if "eligibility" in found:
-        rest = re.sub(r"\b(?:qui peut|ki peut|pour qui|a qui)\b", " ", text)
+        rest = re.sub(r"\b(?:qui peut|ki peut|pour qui)\b", " ", text)
         if not re.search(r"\b(?:qui|ki)\b", rest):
             found.discard("who")  # « qui peut en bénéficier » asks for whom, not who acts
     return frozenset(found)
+
+
+def _relative_qui_dropped(folded_words: list[str]) -> str:
+    """The question without the « qui » that follow a noun (« une coopérative qui
+    rachète »): a relative pronoun, not the question « who »."""
+    def relative(i: int) -> bool:
+        before = folded_words[i - 1] if i else ""
+        after = folded_words[i + 1] if i + 1 < len(folded_words) else ""
+        return (before.isalpha() and before not in STOP_WORDS
+                and after not in _OBJECT_PRONOUNS)  # « le DLA, qui le finance ? » asks
+
+    return " ".join(w for i, w in enumerate(folded_words)
+                    if not (w in ("qui", "ki") and relative(i)))
+
+
+_OBJECT_PRONOUNS = frozenset({"le", "la", "les", "l", "lui", "leur", "en", "y"})
+
+
+# Aspects whose words are also what the question is about (« salaire », « horaires »).
+_SUBJECT_ASPECTS = frozenset({"specific", "address"})
+
+
+def aspect_words(folded_words: list[str]) -> frozenset[str]:
+    """The words of a question that only say what it asks (« pourcentage », « article »,
+    « quelle administration »): they choose the answer, they do not say which item."""
+    text = " ".join(folded_words)
+    found: set[str] = set()
+    for aspect, pattern in _PATTERNS.items():
+        if aspect in _SUBJECT_ASPECTS:
+            continue
+        for match in pattern.finditer(text):
+            found.update(match.group(0).split())
+    return frozenset(found)
+
+
+# Words of « specific » phrases that do not say which fact is asked (« a-t-il », « seront »).
+_SPECIFIC_FILLERS = frozenset({"a", "t", "il", "elle", "ils", "elles", "ont", "sera", "seront",
+                               "va", "reste", "encore", "nous", "vous", "de", "du", "la", "le",
+                               "les", "des", "quel", "quels", "qui"})
+
+
+def specific_words(folded_words: list[str]) -> frozenset[str]:
+    """The words that say which fact of one organisation a question asks (« budget »,
+    « cabinet », « adopté », « lauréats »): an answer holds that fact only if it says them."""
+    text = " ".join(folded_words)
+    return frozenset(w for match in _PATTERNS["specific"].finditer(text)
+                     for w in match.group(0).split() if w not in _SPECIFIC_FILLERS)
 
 
 def asks_for_funding(folded_words: list[str]) -> bool:
@@ -112,7 +205,9 @@ _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
                    ("jusqu", "a", "quand"), ("depuis", "quand"), ("how", "long"),
                    # fillers of spoken French
                    ("en", "train", "de"), ("au", "juste"), ("en", "gros"), ("du", "coup"),
-                   ("a", "priori"), ("par", "rapport", "a"), ("en", "fait"))
+                   ("a", "priori"), ("par", "rapport", "a"), ("en", "fait"),
+                   ("a", "ce", "jour"), ("a", "l", "heure", "actuelle"), ("pour", "l", "instant"),
+                   ("au", "niveau", "de"), ("au", "niveau", "du"), ("au", "niveau", "des"))
 
 
 def drop_aspect_phrases(folded_words: list[str]) -> list[str]:

@@ -177,7 +177,8 @@ class QuestionsFeature(Feature):
         for number, hit in enumerate(hits, 1):
             item = hit.item
             lines.append(f"{number}. {item.title}")
-            lines.append(f"   {item.summary}")
+            if direct is None or direct.answer.text != item.summary:  # not twice
+                lines.append(f"   {item.summary}")
             source = source_line(item)
             if source:
                 lines.append("   " + t._("Source : {text}").format(text=source))

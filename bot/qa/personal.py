@@ -33,6 +33,7 @@ epci ept communaute communautes agglomeration metropole pays petr canton quartie
 bassin secteur syndicat service services direction equipe equipes collegue collegues elu elus
 elue elues maire maires adjoint adjointe conseil president presidente dgs poste mission missions
 structure structures association associations cooperative cooperatives entreprise entreprises
+cress chambre prefecture prefet ddets dreets caf ars
 scic scop siae ccas cias ehpad reseau reseaux partenaire partenaires projet projets dossier
 dossiers budget question questions demande avis idee idees cas besoin besoins choix role
 public publics population habitants administres usagers beneficiaires

@@ -33,6 +33,19 @@ REGION_ALIASES: dict[str, str] = {
     "languedoc roussillon": "76", "poitou charentes": "75", "limousin": "75",
     "aquitaine": "75", "picardie": "32", "nord pas de calais": "32", "centre": "24",
 }
+# Adjectives of the régions (« une ville normande », « une commune bretonne »).
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "11": ("francilien", "francilienne"), "27": ("bourguignon", "bourguignonne"),
+    "28": ("normand", "normande"), "32": ("picard", "picarde", "nordiste"),
+    "44": ("alsacien", "alsacienne", "lorrain", "champenois", "champenoise"),
+    "53": ("breton", "bretonne"), "75": ("aquitain", "aquitaine"),
+    "76": ("occitan", "occitane"), "84": ("auvergnat", "auvergnate", "savoyard", "savoyarde"),
+    "93": ("provencal", "provencale"), "01": ("guadeloupeen", "guadeloupeenne"),
+    "02": ("martiniquais", "martiniquaise"), "03": ("guyanais", "guyanaise"),
+    "04": ("reunionnais", "reunionnaise"), "06": ("mahorais", "mahoraise"),
+}
+REGION_ALIASES |= {form: code for code, singular in DEMONYMS.items() for word in singular
+                   for form in (word, word + "s")}
 # Short or common words that are also places: only with a capital (« la Somme »).
 COMMON = frozenset({"cher", "lot", "var", "nord", "ain", "orne", "somme", "manche", "vienne",
                     "marne", "loire", "eure", "centre", "sud", "est", "ouest", "gard", "aube",

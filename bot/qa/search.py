@@ -25,11 +25,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.knowledge.model import Item
-from bot.qa.answers import DirectAnswer
-from bot.qa.aspects import FACTUAL, asks_for_funding, aspects_of, drop_aspect_phrases
+from bot.qa.answers import SUMMARY_ASPECTS, DirectAnswer
+from bot.qa.aspects import (
+    FACTUAL,
+    asks_for_funding,
+    aspect_words,
+    aspects_of,
+    drop_aspect_phrases,
+    specific_words,
+)
 from bot.qa.index import Index, trigrams
 from bot.qa.lexicon import is_verb_form
-from bot.qa.normalize import INTENTS, STOP_WORDS, fold, stem, words
+from bot.qa.normalize import INTENTS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer
 from bot.qa.synonyms import Phrase, Synonyms
@@ -39,6 +46,7 @@ FACTUAL_RELEVANT = 0.45  # the same for a factual question without a direct answ
 NUMBER_RELEVANT = 0.75  # ... asking for a number (« combien... ») without a direct answer
 NEARBY = 0.12  # below RELEVANT, an item above this is a « close topic »
 DIRECT = 0.5  # a direct answer is shown from this score
+DIRECT_LONG = 0.425  # ... in a long question, whose context dilutes the answer's coverage
 SYNONYM_WEIGHT = 0.9
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
@@ -49,9 +57,12 @@ MATCHED = 0.3  # an item "has" a concept when it matches at least this much (for
 UNKNOWN_SHARE = 0.8  # weight of a word nothing matches, relative to the rarest word
 ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au juste »)
 CONTEXT_SHARE = 0.25  # weight of a context word (place, « notre EPCI »), relative to others
+VERB_SHARE = 0.5  # ... and of a verb form no item's name, title or questions has (« devenue »)
+ASPECT_SHARE = 0.25  # ... and of a word that only says what is asked (« pourcentage »)
 ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
 NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
 NAMED = 0.5  # an item is named when the question has this share of its name's words
+RARE_NAME_WORD = 0.1  # a word of a name in at most this share of items names it partly
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
@@ -71,6 +82,10 @@ EXTRACT = 0.45  # a sentence of an item answers a factual question from this sco
 SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
 UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
 _LETTERS = re.compile(r"[^\W\d_]+")
+# The régions of the outre-mer (INSEE codes), whose figures the content gives as a whole:
+# « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
+OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
+_OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
 
@@ -87,6 +102,7 @@ class Concept:
     importance: float
     alternatives: list[tuple[Phrase, float]] = field(default_factory=list)
     context: bool = False  # describes who asks, not what is asked
+    aspect: bool = False  # only says what is asked about the subject (« taux », « article »)
     names: bool = False  # names an item (its id, term or acronym): set when ranked
     full_name: bool = False  # ... whose whole name the question says (« RSA », « SCIC »)
     unknown: bool = False  # a word no item, synonym or spelling has, and not a verb form
@@ -109,6 +125,7 @@ class Analysis:
     counts_ours: bool = False  # counts something of the asker's own territory (« combien
                                # d'habitants de notre QPV »)
     people: tuple[str, ...] = ()  # surnames of people it names that the content does not
+    facts: frozenset[str] = frozenset()  # stems of the facts of one organisation it asks
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -166,6 +183,11 @@ class Searcher:
         for stem_, postings in (names.postings.items() if names else ()):
             for number, _ in postings:
                 self.name_stems[number].add(stem_)
+        # Words of names that name partly only if rare: « territoires » alone does not name
+        # « Banque des territoires », nor « nouvelle » the CRESS Nouvelle-Aquitaine.
+        rare = RARE_NAME_WORD * len(index.items)
+        self.rare_names = {s for name in self.name_stems for s in name
+                           if len(index.postings.get(s, ())) <= rare}
         examples = dict(synonyms.off_topics)
         self.off_topics = Index.of_documents(
             list(examples), lambda topic: {"examples": " ".join(examples[topic])},
@@ -254,7 +276,9 @@ class Searcher:
     def analyse(self, text: str) -> Analysis:
         folded = self.synonyms.rewrite(words(text))
         accented = {fold(w): w for w in _LETTERS.findall(text.casefold())}
+        acronyms = {fold(w) for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()}
         aspects = aspects_of(folded)
+        asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
                             if any(w in marks for w in folded))
@@ -293,18 +317,21 @@ class Searcher:
                 alternatives = []
                 for candidate, weight in self.corrections(phrase[0], typed[0]):
                     alternatives += self.expand((candidate,), weight)
-            unknown = not alternatives and not context
-            verb = size == 1 and is_verb_form(accented.get(typed[0], typed[0]))
+            aspect = all(w in asking for w in typed)
+            unknown = not alternatives and not context and not aspect
+            verb = (size == 1 and typed[0] not in acronyms  # « PLU » is no form of « plaire »
+                    and is_verb_form(accented.get(typed[0], typed[0])))
             if unknown and (len(typed[0]) < UNKNOWN_LENGTH or not typed[0].isalpha() or verb):
                 continue  # « nous voulons », « ils parlent »: nothing about the subject
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context,
-                                    unknown=unknown, verb=verb))
+                                    aspect=aspect, unknown=unknown, verb=verb))
         return Analysis(concepts, intents, aspects, asks_for_funding(folded),
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
                         placed=tuple(stem(w) for place in places for w in place.words),
                         private=private_matter(folded), counts_ours=counts_ours(folded),
+                        facts=frozenset(stem(w) for w in specific_words(folded)),
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
@@ -390,6 +417,10 @@ class Searcher:
                     concept.importance *= ANCHORED_UNKNOWN
             if concept.context:
                 concept.importance *= CONTEXT_SHARE
+            elif concept.aspect and not concept.names:
+                concept.importance *= ASPECT_SHARE
+            elif concept.verb and not concept.names and strong < ANCHOR:
+                concept.importance *= VERB_SHARE
         if long:  # query reduction: the subject of a long question is in the knowledge base
             key = sorted((c for c in analysis.concepts if not c.context),
                          key=lambda c: -c.importance * strength[analysis.concepts.index(c)])
@@ -417,14 +448,25 @@ class Searcher:
         analysis.named = {}
         for number, name in enumerate(self.name_stems):
             if name:
-                share = len(name & everything) / len(name)
-                if share >= NAMED:
+                shared = name & everything
+                share = len(shared) / len(name)
+                if share >= NAMED and (share == 1.0 or shared & self.rare_names):
                     analysis.named[number] = share
         for concept, stems in zip(analysis.concepts, said, strict=True):
             concept.names = any(stems & self.name_stems[n] for n in analysis.named)
             concept.full_name = any(stems & self.name_stems[n] for n, share
                                     in analysis.named.items() if share == 1.0)
             concept.specific = concept.full_name
+
+    @staticmethod
+    def is_long(analysis: Analysis) -> bool:
+        """Whether a question is long: its context and details dilute every score."""
+        return sum(1 for c in analysis.concepts if not c.context) >= LONG
+
+    def rare(self, concept: Concept) -> bool:
+        """Whether a concept says a rare word of a name (« PTCE », not « ESS », which every
+        item has)."""
+        return any(s in self.rare_names for phrase, _ in concept.alternatives for s in phrase)
 
     def best_match(self, index: Index | None, concept: Concept) -> float:
         if index is None:
@@ -476,10 +518,11 @@ class Searcher:
         elif direct is None and factual:
             needed = FACTUAL_RELEVANT
         off = self.off_topic(analysis)
-        if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * best:
+        evidence = max(best, direct.score if direct else 0.0)
+        if off >= OFF_TOPIC_MIN and off >= OFF_TOPIC_RATIO * evidence:
             direct, best = None, 0.0  # closer to what the bot is not for
-        if "howmuch" in analysis.aspects and analysis.placed and not self.speaks_of(
-                direct, analysis.placed):
+        if "howmuch" in analysis.aspects and analysis.placed and not self.figure_of(
+                direct, analysis):
             direct, best = None, 0.0  # a local figure (« combien de SCIC dans le Cantal »)
         if "specific" in analysis.aspects and not self.holds_specific(analysis, direct):
             direct, best = None, 0.0  # the budget, phone number or head of one organisation
@@ -496,7 +539,7 @@ class Searcher:
         topical = [c for c in analysis.concepts if not c.context]
         if any(c.unknown for c in topical) and not any(c.specific for c in topical):
             direct, best = None, 0.0  # « financer une zorglubienne »: another subject
-        if sum(1 for c in analysis.concepts if not c.context) >= LONG:
+        if self.is_long(analysis):
             needed *= LONG_FACTOR
         if (direct is None and best < needed) or not ranked:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
@@ -507,6 +550,14 @@ class Searcher:
                        Hit(direct.answer.item, direct.score))
             hits = [own] + [h for h in hits if h.item.id != own.item.id]
         return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
+
+    def figure_of(self, direct: Direct | None, analysis: Analysis) -> bool:
+        """Whether a direct answer gives the figure of the places a question names: its
+        item names them, or it gives the figure of the outre-mer for a région of it."""
+        if direct is not None and analysis.region in OVERSEAS and _OVERSEAS.search(
+                fold(direct.answer.text)):
+            return True
+        return self.speaks_of(direct, analysis.placed)
 
     def speaks_of(self, direct: Direct | None, stems: tuple[str, ...]) -> bool:
         """Whether the item of a direct answer names these places (« à Rennes »)."""
@@ -524,10 +575,20 @@ class Searcher:
         if direct is None:
             return False
         if "specific" in direct.answer.aspects:
-            return True
-        if not address or direct.answer.item.kind != "contact":
+            answer = direct.answer
+            said = set(terms(" ".join(answer.questions) + " " + answer.text))
+            return address or not analysis.facts or bool(analysis.facts & said)
+        item = direct.answer.item
+        if not address or item.kind != "contact":
             return False
-        return any(self.index.items[n].id == direct.answer.item.id and share == 1.0
+        if analysis.region and item.region == analysis.region:
+            # « l'adresse de la CRESS AURA »: the contact of the région it names, by kind
+            number = next(n for n, i in enumerate(self.index.items) if i.id == item.id)
+            said = {s for c in analysis.concepts if not c.context
+                    for phrase, _ in c.alternatives for s in phrase}
+            if self.name_stems[number] & said:
+                return True
+        return any(self.index.items[n].id == item.id and share == 1.0
                    for n, share in analysis.named.items())
 
     def extract(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
@@ -570,7 +631,7 @@ class Searcher:
             matched = self.concept_matches(self.answers, concept)
             for number, value in matched.items():
                 coverage[number] += concept.importance * value
-            if concept.full_name and not concept.context:
+            if concept.full_name and not concept.context and self.rare(concept):
                 required.append({n for n, value in matched.items() if value >= MATCHED})
         best: Direct | None = None
         for number, covered in coverage.items():
@@ -583,8 +644,16 @@ class Searcher:
                 score += DIRECT_TOP
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
+            if answer.general and (analysis.aspects - SUMMARY_ASPECTS
+                                   or answer.item.id != ranked[0].item.id):
+                continue  # the best item's summary says what it is, not how much, who...
+            if analysis.funding and answer.item.kind != "funding" and not analysis.aspects:
+                continue  # « financement pour une épicerie solidaire »: who funds, first
+            if answer.general and answer.item.kind == "example":
+                score += DIRECT_TOP  # an example's summary says who did what, and where
             if analysis.aspects:
-                if "definition" in analysis.aspects - answer.aspects:
+                if ("definition" in analysis.aspects - answer.aspects
+                        and not analysis.aspects & answer.aspects):
                     continue  # « c'est quoi... »: the entry's own summary answers
                 if not analysis.aspects & answer.aspects:
                     score *= ASPECT_MISMATCH
@@ -592,4 +661,5 @@ class Searcher:
                 score *= NO_ASPECT
             if best is None or score > best.score:
                 best = Direct(answer, round(score, 4))
-        return best if best is not None and best.score >= DIRECT else None
+        needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
+        return best if best is not None and best.score >= needed else None
