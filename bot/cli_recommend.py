@@ -58,8 +58,8 @@ def profile_options(command: F) -> F:
                      help="The région (name or INSEE code) when no territory gives it, e.g. "
                           "--type region --region Occitanie."),
         click.option("--programmes", default=None, metavar="LIST",
-                     help="Comma list of: pvd, acv, frr, territoires-industrie, villages-avenir "
-                          "(default: those of --territory; 'none' for none)."),
+                     help="Comma list of: pvd, acv, frr, territoires-industrie, villages-avenir, "
+                          "cites-emploi (default: those of --territory; 'none' for none)."),
         click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), default="fr",
                      show_default=True, help="Language of the texts."),
     ]
