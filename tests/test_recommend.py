@@ -236,11 +236,13 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 
 # The blind expert set (tests/data/profiles_eval.yaml, written before any output was seen):
 # the share of expectation groups found in the top 5 of their kind, on the split never tuned
-# on. Measured 82.0 % after the ranking and content of issue 15 (from 71.7 %); the target is 92 %.
-BLIND_TARGET = 0.80
+# on. Measured 82.0 % after the ranking and content of issue 15 (from 71.7 %), 84.1 % after the
+# round of weights and tags tuned on the tune splits (3 avoid hits); the target is 92 %.
+BLIND_TARGET = 0.84
 MAX_AVOID_HITS = 3  # ids an expert says must not be shown (another region's CRESS...)
 # The tune split, which the ranking was tuned on: 86.0 % before issue 15 §3's round of
-# weights and tags, 91.7 % after it, no avoid hit. A floor so that a change does not undo it.
+# weights and tags, 91.7 % after it, 91.4 % with the new items, no avoid hit. A floor so that
+# a change does not undo it.
 TUNE_FLOOR = 0.91
 
 
@@ -262,11 +264,12 @@ def test_blind_expert_evaluation_set(kb, capsys):
 
 
 # Round 2 (87 new profiles written blind on 2026-11-29), measured before any tuning on it:
-# test 82.5 % (8 avoid hits), tune 81.6 %.
-ROUND2_TEST_FLOOR = 0.82
-ROUND2_MAX_AVOID_HITS = 8
+# test 82.5 % (8 avoid hits), tune 81.6 %. After the round of weights and tags and the new
+# items: test 89.0 % (6 avoid hits).
+ROUND2_TEST_FLOOR = 0.89
+ROUND2_MAX_AVOID_HITS = 6
 # Its tune split after the round of weights and tags of issue 15 §3: 87.8 % (from 81.6 %),
-# no avoid hit (from 1).
+# 87.5 % with the new items, no avoid hit (from 1).
 ROUND2_TUNE_FLOOR = 0.87
 
 
