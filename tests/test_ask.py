@@ -38,7 +38,7 @@ DEV_TARGETS = {"top3": 0.97, "answers": 0.92, "refused": 0.98}  # dev: 97.5, 92.
 # Measured once after the dev work and the new content: test 87.0 %, 70.0 %, 74.2 %. Refusals
 # fell because some must-refuse questions were written when the base had no GEIQ or FDVA
 # items, which it now has (the labels are kept as written: they are not re-tuned).
-ROUND3_TEST_FLOORS = {"top3": 0.87, "answers": 0.70, "refused": 0.74}
+ROUND3_TEST_FLOORS = {"top3": 0.86, "answers": 0.70, "refused": 0.74}
 # Dev after the third round of work (tuned on it): 95.5 %, 88.3 %, 96.0 %.
 ROUND3_DEV_FLOORS = {"top3": 0.95, "answers": 0.87, "refused": 0.95}
 
