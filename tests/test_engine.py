@@ -421,7 +421,7 @@ def test_a_question_typed_where_a_territory_is_expected_is_answered(chat: Chat):
     chat.send("/start")
     chat.press("Commencer")
     chat.send("c'est quoi une SCIC ?")
-    assert "Voici ce que j'ai trouvé" in chat.text and "SCIC" in chat.text
+    assert "Réponse : Coopérative" in chat.text and "SCIC" in chat.text  # the entry's summary
     assert chat.conversation.state == "territoire"
     assert "Quel est votre territoire" in chat.text, "then the question comes back"
     chat.send("Zzyzxville")  # neither a territory nor a question
