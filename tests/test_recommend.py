@@ -91,8 +91,8 @@ def test_an_item_for_other_themes_comes_after_one_for_every_theme(kb):
 
 def test_an_item_for_three_themes_counts_each_in_full(kb):
     weights = kb.scoring.weights
-    profile = Profile(themes=frozenset({"culture-tourisme"}))
-    plain = [i for i in kb.of_kind("lever") if "culture-tourisme" in (i.restricts("themes") or ())
+    profile = Profile(themes=frozenset({"services-proximite"}))
+    plain = [i for i in kb.of_kind("lever") if "services-proximite" in (i.restricts("themes") or ())
              and i.priority == 0 and not i.restricts("contexts") and not i.restricts("programmes")]
     three = [i for i in plain if len(i.restricts("themes") or ()) == 3]
     four = [i for i in plain if len(i.restricts("themes") or ()) == 4]
@@ -311,3 +311,18 @@ def test_ties_do_not_fall_to_the_alphabet_when_one_item_fits_better(kb):
     order = [r.item.id for r in ranked]
     # Both CAF items share the theme and the step; the one for petite enfance only fits better.
     assert order.index("caf_petite_enfance") < order.index("caf_evs")
+
+
+def test_an_item_for_other_themes_never_takes_the_place_of_one_for_every_theme(kb):
+    # A rural département on the ecological transition, at « soutenir »: the levers for every
+    # theme that share only the step fill at most their share of the top five; the places
+    # left go to items that serve the profile, not to a département lever about insertion.
+    profile = Profile("departement", frozenset({"rural"}), frozenset({"transition-ecologique"}),
+                      "soutenir")
+    ranked = kb.scoring.ranked(kb.of_kind("lever"), profile)
+    off_theme = [r for r in ranked if r.off_theme]
+    assert "cofinancement_siae" in {r.item.id for r in off_theme}
+    held_back = [r for r in ranked if r.step_only][3:]
+    assert held_back, "more levers for every theme than their share of the top five"
+    top = kb.scoring.rank(kb.of_kind("lever"), profile, 5)
+    assert len(top) == 5 and not [r.item.id for r in top if r.off_theme]
