@@ -326,3 +326,15 @@ def test_an_item_for_other_themes_never_takes_the_place_of_one_for_every_theme(k
     assert held_back, "more levers for every theme than their share of the top five"
     top = kb.scoring.rank(kb.of_kind("lever"), profile, 5)
     assert len(top) == 5 and not [r.item.id for r in top if r.off_theme]
+
+
+def test_a_core_tool_comes_before_the_generic_levers_the_alphabet_used_to_order(kb):
+    # Levers for every theme and the « soutenir » step share the same fit: their priority, not
+    # their id, orders them; entering a SCIC's capital is a core tool of the collectivités.
+    profile = Profile("departement", frozenset({"rural"}), frozenset({"transition-ecologique"}),
+                      "soutenir")
+    order = [r.item.id for r in kb.scoring.ranked(kb.of_kind("lever"), profile)]
+    assert kb.items["scic_capital"].priority > kb.items["aap_trophees_ess"].priority == 0
+    assert order.index("scic_capital") < order.index("aap_trophees_ess")
+    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), profile, 5)]
+    assert "scic_capital" in top
