@@ -12,9 +12,11 @@ import pytest
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
 from bot.knowledge.cards import detail_message
+from bot.knowledge.model import Item, Source
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import roadmap_documents
 from bot.knowledge.scoring import Profile, load_scoring
+from bot.yamlsrc import Position
 from tests.conftest import run_essbot
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -337,3 +339,22 @@ def test_a_core_tool_comes_before_the_generic_levers_the_alphabet_used_to_order(
     assert order.index("scic_capital") < order.index("aap_trophees_ess")
     top = [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), profile, 5)]
     assert "scic_capital" in top
+
+
+def test_a_top_list_never_holds_two_items_of_one_family(kb):
+    # Near-duplicates share one place, including the places filled last: two generic levers
+    # of one family, both held back by the step-only share, do not both come back.
+    def lever(item_id: str, family: str | None = None, themes: frozenset[str] = frozenset()
+              ) -> Item:
+        applies = {"steps": frozenset({"soutenir"})}
+        if themes:
+            applies["themes"] = themes
+        return Item(item_id, "lever", item_id, "", (Source("s"),), dt.date(2026, 1, 1),
+                    Position("t", 1, 1), applies_to=applies, family=family)
+
+    items = [lever("a"), lever("b"), lever("c"), lever("d", "twins"), lever("e", "twins"),
+             lever("f", themes=frozenset({"habitat"}))]
+    profile = Profile("commune", frozenset(), frozenset({"mobilite"}), "soutenir")
+    top, see_also = kb.scoring.rank_with_see_also(items, profile, 5)
+    assert [r.item.id for r in top] == ["a", "b", "c", "d", "f"]
+    assert [r.item.id for r in see_also] == ["e"]

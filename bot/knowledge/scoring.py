@@ -225,8 +225,13 @@ class ScoringRules:
         for ranked in waiting + off_theme:  # nothing else fits: the step alone is better
             if len(top) >= limit:
                 break
-            if ranked.item.family is None or ranked.item.family not in families:
-                top.append(ranked)
+            family = ranked.item.family
+            if family is not None and family in families:
+                see_also.append(ranked)
+                continue
+            top.append(ranked)
+            if family is not None:
+                families.add(family)
         return top, [r for r in see_also if any(t.item.family == r.item.family for t in top)]
 
     # -- explanations -------------------------------------------------------------------
