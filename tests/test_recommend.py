@@ -12,9 +12,11 @@ import pytest
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
 from bot.knowledge.cards import detail_message
+from bot.knowledge.model import Item, Source
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import roadmap_documents
 from bot.knowledge.scoring import Profile, load_scoring
+from bot.yamlsrc import Position
 from tests.conftest import run_essbot
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -91,16 +93,15 @@ def test_an_item_for_other_themes_comes_after_one_for_every_theme(kb):
 
 def test_an_item_for_three_themes_counts_each_in_full(kb):
     weights = kb.scoring.weights
-    profile = Profile(themes=frozenset({"culture-tourisme"}))
-    plain = [i for i in kb.of_kind("lever") if "culture-tourisme" in (i.restricts("themes") or ())
-             and i.priority == 0 and not i.restricts("contexts") and not i.restricts("programmes")]
-    three = [i for i in plain if len(i.restricts("themes") or ()) == 3]
-    four = [i for i in plain if len(i.restricts("themes") or ()) == 4]
-    assert three and four and weights["broad_themes"] == 3
-    for item in three:
-        assert kb.scoring.score(item, profile).score == weights["theme"], item.id
-    for item in four:  # a lever for four themes says less about each
-        assert kb.scoring.score(item, profile).score == weights["theme"] * 3 / 4, item.id
+    plain = [i for i in kb.of_kind("lever") if len(i.restricts("themes") or ()) >= 3
+             and not i.restricts("contexts") and not i.restricts("programmes")]
+    counts = {len(i.restricts("themes")) for i in plain}
+    assert {3, 4} <= counts and weights["broad_themes"] == 3
+    for item in plain:
+        theme = sorted(item.restricts("themes"))[0]
+        score = kb.scoring.score(item, Profile(themes=frozenset({theme}))).score
+        share = min(1.0, 3 / len(item.restricts("themes")))  # four themes: each says less
+        assert score == weights["theme"] * share + weights["priority"] * item.priority, item.id
 
 
 def test_each_item_says_why_it_was_chosen(kb):
@@ -311,3 +312,49 @@ def test_ties_do_not_fall_to_the_alphabet_when_one_item_fits_better(kb):
     order = [r.item.id for r in ranked]
     # Both CAF items share the theme and the step; the one for petite enfance only fits better.
     assert order.index("caf_petite_enfance") < order.index("caf_evs")
+
+
+def test_an_item_for_other_themes_never_takes_the_place_of_one_for_every_theme(kb):
+    # A rural département on the ecological transition, at « soutenir »: the levers for every
+    # theme that share only the step fill at most their share of the top five; the places
+    # left go to items that serve the profile, not to a département lever about insertion.
+    profile = Profile("departement", frozenset({"rural"}), frozenset({"transition-ecologique"}),
+                      "soutenir")
+    ranked = kb.scoring.ranked(kb.of_kind("lever"), profile)
+    off_theme = [r for r in ranked if r.off_theme]
+    assert "cofinancement_siae" in {r.item.id for r in off_theme}
+    held_back = [r for r in ranked if r.step_only][3:]
+    assert held_back, "more levers for every theme than their share of the top five"
+    top = kb.scoring.rank(kb.of_kind("lever"), profile, 5)
+    assert len(top) == 5 and not [r.item.id for r in top if r.off_theme]
+
+
+def test_a_core_tool_comes_before_the_generic_levers_the_alphabet_used_to_order(kb):
+    # Levers for every theme and the « soutenir » step share the same fit: their priority, not
+    # their id, orders them; entering a SCIC's capital is a core tool of the collectivités.
+    profile = Profile("departement", frozenset({"rural"}), frozenset({"transition-ecologique"}),
+                      "soutenir")
+    order = [r.item.id for r in kb.scoring.ranked(kb.of_kind("lever"), profile)]
+    assert kb.items["scic_capital"].priority > kb.items["aap_trophees_ess"].priority == 0
+    assert order.index("scic_capital") < order.index("aap_trophees_ess")
+    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), profile, 5)]
+    assert "scic_capital" in top
+
+
+def test_a_top_list_never_holds_two_items_of_one_family(kb):
+    # Near-duplicates share one place, including the places filled last: two generic levers
+    # of one family, both held back by the step-only share, do not both come back.
+    def lever(item_id: str, family: str | None = None, themes: frozenset[str] = frozenset()
+              ) -> Item:
+        applies = {"steps": frozenset({"soutenir"})}
+        if themes:
+            applies["themes"] = themes
+        return Item(item_id, "lever", item_id, "", (Source("s"),), dt.date(2026, 1, 1),
+                    Position("t", 1, 1), applies_to=applies, family=family)
+
+    items = [lever("a"), lever("b"), lever("c"), lever("d", "twins"), lever("e", "twins"),
+             lever("f", themes=frozenset({"habitat"}))]
+    profile = Profile("commune", frozenset(), frozenset({"mobilite"}), "soutenir")
+    top, see_also = kb.scoring.rank_with_see_also(items, profile, 5)
+    assert [r.item.id for r in top] == ["a", "b", "c", "d", "f"]
+    assert [r.item.id for r in see_also] == ["e"]

@@ -57,6 +57,7 @@ class Ranked:
     item: Item
     score: float
     matched: tuple[tuple[str, tuple[str, ...]], ...]  # (reason dimension, values)
+    off_theme: bool = False  # meant only for other themes than the profile's
 
     @property
     def step_only(self) -> bool:
@@ -147,6 +148,7 @@ class ScoringRules:
             total += w["context"] * len(shared_contexts) / len(contexts)
             matched.append(("contexts", shared_contexts))
         themes = item.restricts("themes")
+        off_theme = False
         if themes:
             shared = tuple(sorted(themes & profile.themes))
             # An item for many themes says less about each: beyond `broad_themes` themes,
@@ -158,6 +160,7 @@ class ScoringRules:
                 # Meant for other themes than the profile's: it is about something else, so
                 # it comes after an item that serves every theme, even if its place fits.
                 total -= w["other_themes"]
+                off_theme = True
         elif profile.themes:
             total += w["generic_theme"]  # serves every theme, so the profile's too
         shared_programmes = tuple(sorted(programmes & profile.programmes)) if programmes else ()
@@ -171,7 +174,7 @@ class ScoringRules:
         if not matched:
             return None  # nothing of the profile in it: never shown « for everyone »
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
-        return Ranked(item, total, tuple(matched))
+        return Ranked(item, total, tuple(matched), off_theme)
 
     def ranked(self, items: Iterable[Item], profile: Profile) -> list[Ranked]:
         """Every item that fits the profile, best first."""
@@ -199,6 +202,7 @@ class ScoringRules:
         step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
             else limit
         waiting: list[Ranked] = []
+        off_theme: list[Ranked] = []
         for ranked in (scored if scored is not None else self.ranked(items, profile)):
             family = ranked.item.family
             if family is not None and family in families:
@@ -210,14 +214,24 @@ class ScoringRules:
             if ranked.step_only and sum(r.step_only for r in top) >= step_only_places:
                 waiting.append(ranked)
                 continue
+            if ranked.off_theme and waiting:
+                # About something else: it does not take the place of an item that serves
+                # every theme and waits only because of the step-only share.
+                off_theme.append(ranked)
+                continue
             top.append(ranked)
             if family is not None:
                 families.add(family)
-        for ranked in waiting:  # nothing else fits: the step alone is better than nothing
+        for ranked in waiting + off_theme:  # nothing else fits: the step alone is better
             if len(top) >= limit:
                 break
-            if ranked.item.family is None or ranked.item.family not in families:
-                top.append(ranked)
+            family = ranked.item.family
+            if family is not None and family in families:
+                see_also.append(ranked)
+                continue
+            top.append(ranked)
+            if family is not None:
+                families.add(family)
         return top, [r for r in see_also if any(t.item.family == r.item.family for t in top)]
 
     # -- explanations -------------------------------------------------------------------
