@@ -240,15 +240,16 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # the ranking was tuned on (« tune »), kept so that a change does not undo that work.
 # - tests/data/profiles_eval.yaml: blind 82.0 % after the ranking and content of issue 15
 #   (from 71.7 %), 84.1 % after the round of weights and tags tuned on the tune splits and the
-#   new items (3 avoid hits: ids an expert says must not be shown, another region's CRESS...);
-#   tune 86.0 % before that round, 91.7 % after it, 91.4 % with the new items.
+#   new items (3 avoid hits: ids an expert says must not be shown, another region's CRESS...),
+#   85.3 % after a last round (priorities, families); tune 86.0 % before those rounds, 91.7 %,
+#   91.4 % with the new items, 92.3 % at the end.
 # - tests/data/profiles_eval_r2.yaml (87 profiles written blind on 2026-11-29): untuned, test
-#   82.5 % (8 avoid hits) and tune 81.6 %; after the round and the new items, test 89.0 %
-#   (6 avoid hits) and tune 87.5 % (87.8 % before the new items).
+#   82.5 % (8 avoid hits) and tune 81.6 %; after the rounds and the new items, test 89.3 %
+#   (6 avoid hits) and tune 88.8 %.
 # The target on the blind splits is 92 %.
 EXPERT_SETS = {  # file: (blind floor, most avoid hits on the blind split, tune floor)
-    "profiles_eval.yaml": (0.84, 3, 0.91),
-    "profiles_eval_r2.yaml": (0.89, 6, 0.87),
+    "profiles_eval.yaml": (0.85, 3, 0.92),
+    "profiles_eval_r2.yaml": (0.89, 6, 0.88),
 }
 
 
