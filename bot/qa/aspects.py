@@ -140,6 +140,9 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
             found.discard("definition")  # « c'est quoi le taux... »: the rate, not the entry
+    if "howlong" in found and not _PATTERNS["howlong"].search(_conditional_quand_dropped(
+            folded_words)):
+        found.discard("howlong")  # « quand on est une mairie »: « if », not « when »
     if "who" in found and not _PATTERNS["who"].search(_relative_qui_dropped(folded_words)):
         found.discard("who")  # « une coopérative qui rachète... »: a relative, not « who »
     if "eligibility" in found:
@@ -160,6 +163,32 @@ def _relative_qui_dropped(folded_words: list[str]) -> str:
 
     return " ".join(w for i, w in enumerate(folded_words)
                     if not (w in ("qui", "ki") and relative(i)))
+
+
+# Words that open a clause after « quand »: « quand on est une mairie », « qd une asso
+# demande... » set a condition (« if »); they ask « when » only with an inversion
+# (« quand une commune doit-elle... »).
+_CLAUSE_OPENERS = frozenset({"on", "nous", "vous", "je", "j", "tu", "un", "une", "des", "mon",
+                             "ma", "mes", "notre", "nos", "votre", "vos", "son", "sa", "ses",
+                             "leur", "leurs", "ce", "cette", "ces", "il", "ils", "elle", "elles",
+                             "le", "la", "les", "l", "y"})
+_INVERTED = frozenset({"il", "elle", "ils", "elles", "on", "t"})
+CLAUSE_WINDOW = 4  # an inversion this close after « quand » makes it a question
+
+
+def _conditional_quand_dropped(folded_words: list[str]) -> str:
+    """The question without the « quand » that open a condition (« quand on est une
+    mairie »), which do not ask « when »."""
+    def conditional(i: int) -> bool:
+        after = folded_words[i + 1:i + 1 + CLAUSE_WINDOW]
+        if not after or after[0] not in _CLAUSE_OPENERS:
+            return False  # « quand commence... », « c'est quand »
+        if after[:3] == ["il", "y", "a"]:
+            return False  # « quand il y a l'appel à projets ? »: asks when, spoken
+        return not any(w in _INVERTED for w in after[2:])  # « quand une commune doit-elle »
+
+    return " ".join(w for i, w in enumerate(folded_words)
+                    if not (w in ("quand", "qd") and conditional(i)))
 
 
 _OBJECT_PRONOUNS = frozenset({"le", "la", "les", "l", "lui", "leur", "en", "y"})

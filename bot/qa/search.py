@@ -307,7 +307,8 @@ class Searcher:
             place = all(w in place_words for w in typed)
             if place and phrase[0] not in self.index:
                 continue  # a place no item names: its région is what counts
-            context = phrase in self.synonyms.context or place or phrase[0].isdigit()
+            context = (phrase in self.synonyms.context or place
+                       or (phrase[0].isdigit() and not self.telling_number(stems, i - size)))
             if (phrase in self.group_of or phrase[0] in self.index
                     or phrase[0] in self.off_topics):
                 alternatives = self.expand(phrase, 1.0)
@@ -335,6 +336,13 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def telling_number(self, stems: list[str], at: int) -> bool:
+        """Whether a number says what is asked (« plus de 23k », a threshold few items
+        give), rather than who asks (« 800 habitants », « 400 âmes »)."""
+        having = len(self.index.postings.get(stems[at], ()))
+        after = tuple(stems[at + 1:at + 2])
+        return 0 < having <= SPECIFIC_ITEMS and after not in self.synonyms.context
 
     # -- ranking ----------------------------------------------------------------------------
 
