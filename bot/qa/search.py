@@ -86,6 +86,9 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
 _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
+FUNDING_REQUEST_ASPECTS = frozenset({"who", "eligibility", "howto"})
+FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first in a request
+FUNDING_FIRST_AMONG = 3  # ... when it is among these first: the list shows the same items
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
 
@@ -553,11 +556,30 @@ class Searcher:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
         hits = [h for h in ranked if h.score >= RELEVANT]
+        if self.funding_request(analysis):
+            hits = self.funding_first(hits)
         if direct is not None:
             own = next((h for h in ranked if h.item.id == direct.answer.item.id),
                        Hit(direct.answer.item, direct.score))
             hits = [own] + [h for h in hits if h.item.id != own.item.id]
         return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
+
+    @staticmethod
+    def funding_request(analysis: Analysis) -> bool:
+        """Whether a question asks who funds its subject (« quels fonds pour... », « qui peut
+        mettre de l'argent ? », « comment financer... »), nothing more precise."""
+        return analysis.funding and analysis.aspects <= FUNDING_REQUEST_ASPECTS
+
+    @staticmethod
+    def funding_first(hits: list[Hit]) -> list[Hit]:
+        """The best funding tool first when it is near the best item, among the first three:
+        a request for money gets who gives it, then what explains the subject."""
+        if not hits or hits[0].item.kind == "funding":
+            return hits
+        funding = next((h for h in hits[:FUNDING_FIRST_AMONG] if h.item.kind == "funding"), None)
+        if funding is None or funding.score < FUNDING_FIRST * hits[0].score:
+            return hits
+        return [funding] + [h for h in hits if h is not funding]
 
     def figure_of(self, direct: Direct | None, analysis: Analysis) -> bool:
         """Whether a direct answer gives the figure of the places a question names: its
@@ -655,7 +677,8 @@ class Searcher:
             if answer.general and (analysis.aspects - SUMMARY_ASPECTS
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
-            if analysis.funding and answer.item.kind != "funding" and not analysis.aspects:
+            if (analysis.funding and analysis.aspects <= {"eligibility"}
+                    and answer.item.kind != "funding"):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
             if answer.general and answer.item.kind == "example":
                 score += DIRECT_TOP  # an example's summary says who did what, and where
