@@ -663,11 +663,16 @@ class Searcher:
                 coverage[number] += concept.importance * value
             if concept.full_name and not concept.context and self.rare(concept):
                 required.append({n for n, value in matched.items() if value >= MATCHED})
+        # Every name said, or, when no answer about the best items speaks of them all
+        # (« l'agrément ESUS pour une SCIC »), one of them at least.
+        speaks = set.intersection(*required) if required else set()
+        if required and not any(self.answers.items[n].item.id in item_scores for n in speaks):
+            speaks = set.union(*required)
         best: Direct | None = None
         for number, covered in coverage.items():
             answer: DirectAnswer = self.answers.items[number]
             item_score = item_scores.get(answer.item.id)
-            if item_score is None or not all(number in names for names in required):
+            if item_score is None or (required and number not in speaks):
                 continue
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
             if item_score >= 0.9 * ranked[0].score:
