@@ -82,6 +82,11 @@ EXTRACT = 0.45  # a sentence of an item answers a factual question from this sco
 SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
 UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
 _LETTERS = re.compile(r"[^\W\d_]+")
+# « un département a-t-il déjà… », « qui a déjà fait… »: asks who did it, an example.
+_DONE_BEFORE = re.compile(r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
+                          r"quelqu un qui a|d autres (?:communes|collectivites|villes|"
+                          r"departements|regions) ont) deja\b|\bdeja (?:fait|mis en place|"
+                          r"lance|teste|experimente)\b")
 # The régions of the outre-mer (INSEE codes), whose figures the content gives as a whole:
 # « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
@@ -287,6 +292,8 @@ class Searcher:
                             if any(w in marks for w in folded))
         if "definition" in aspects:  # « qu'est-ce qu'un... »
             intents |= {"glossary"}
+        if _DONE_BEFORE.search(" ".join(folded)):  # « un département a-t-il déjà… »
+            intents |= {"example"}
         places = self.places.find(text) if self.places else []
         place_words = {w for place in places for w in place.words}
         regions = {place.region for place in places}
@@ -497,6 +504,16 @@ class Searcher:
         return max(covered.values(), default=0.0) / analysis.total
 
     @staticmethod
+    def saying(index: Index, concept: Concept) -> set[int]:
+        """The documents that say the concept: every word of one of its alternatives
+        (« allocataires du RSA » for « bénéficiaires du RSA »), however often."""
+        found: set[int] = set()
+        for phrase, _ in concept.alternatives:
+            having = [{n for n, _ in index.postings.get(s, ())} for s in phrase]
+            found |= set.intersection(*having) if having else set()
+        return found
+
+    @staticmethod
     def concept_matches(index: Index, concept: Concept) -> dict[int, float]:
         """For each document, how well its best alternative of the concept matches (0..1)."""
         idf, postings, unknown = index.idf, index.postings, index.max_idf
@@ -662,7 +679,7 @@ class Searcher:
             for number, value in matched.items():
                 coverage[number] += concept.importance * value
             if concept.full_name and not concept.context and self.rare(concept):
-                required.append({n for n, value in matched.items() if value >= MATCHED})
+                required.append(self.saying(self.answers, concept))
         # Every name said, or, when no answer about the best items speaks of them all
         # (« l'agrément ESUS pour une SCIC »), one of them at least.
         speaks = set.intersection(*required) if required else set()
