@@ -43,7 +43,7 @@ def _conjugates(infinitive: str) -> bool:
     """Whether a word that is its own lemma is an infinitive (« tailler ») rather than a noun
     (« dossier »): some present form of it (« taillons », « finissons ») leads back to it."""
     stem_ = infinitive[:-3] if infinitive.endswith("oir") else infinitive[:-2]
-    endings = ("ons", "issons", "ez")
+    endings: tuple[str, ...] = ("ons", "issons", "ez")
     if infinitive.endswith("rir"):
         endings += ("e",)  # « ouvrir », « couvrir », « offrir »: « il ouvre »
     return any(simplemma.lemmatize(stem_ + ending, lang=_LANG) == infinitive
