@@ -36,7 +36,7 @@ FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
     "how_to_reach": (("comment y accéder, comment faire la demande, qui contacter, "
                       "comment candidater, démarche, comment contacter, coordonnées",),
                      N_("Comment y accéder : {text}")),
-    "carried_by": (("qui porte le projet dans la collectivité, quel service, quel élu",),
+    "carried_by": (("en interne, dans nos services, quelle direction, quel élu",),
                    N_("Qui le porte : {text}")),
     "cost": (("combien ça coûte, quel coût, quel budget, quel montant",),
              N_("Coût indicatif : {text}")),

@@ -69,6 +69,11 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "est ce les", "est ce des", "est ce que est",
                    "what is", "what s", "kesako", "explication", "de quoi parle t on",
                    "appelle t on"),
+    # Who carries it inside the collectivité (which service, which élu): not who runs,
+    # funds or signs it outside.
+    "inhouse": ("quel service", "quels services", "quelle direction", "quel elu",
+                "quels elus", "quel adjoint", "en interne", "dans nos services",
+                "dans la collectivite", "dans la mairie", "which department"),
     # What something is for, what an organisation does: its written answer, not the entry.
     "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role de",
              "role du", "what does"),
