@@ -82,6 +82,10 @@ EXTRACT = 0.45  # a sentence of an item answers a factual question from this sco
 SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
 UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
 _LETTERS = re.compile(r"[^\W\d_]+")
+# « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
+_MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
+                  r"le droit)\b")
+_WHO = re.compile(r"\b(?:qui|ki|who)\b")
 # « un département a-t-il déjà… », « qui a déjà fait… »: asks who did it, an example.
 _DONE_BEFORE = re.compile(r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
                           r"quelqu un qui a|d autres (?:communes|collectivites|villes|"
@@ -134,6 +138,8 @@ class Analysis:
                                # d'habitants de notre QPV »)
     people: tuple[str, ...] = ()  # surnames of people it names that the content does not
     facts: frozenset[str] = frozenset()  # stems of the facts of one organisation it asks
+    may_fund: bool = False  # asks whether something may be funded (« peut-on subventionner
+                            # une monnaie locale ? »), not who funds it
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -343,6 +349,8 @@ class Searcher:
                         placed=tuple(stem(w) for place in places for w in place.words),
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
+                        may_fund=bool(_MAY.search(" ".join(folded))
+                                      and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
@@ -700,7 +708,7 @@ class Searcher:
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
             if (analysis.funding and analysis.aspects <= {"eligibility"}
-                    and answer.item.kind != "funding"):
+                    and answer.item.kind != "funding" and not analysis.may_fund):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
             if answer.general and answer.item.kind == "example":
                 score += DIRECT_TOP  # an example's summary says who did what, and where
