@@ -128,7 +128,8 @@ _PATTERNS = {aspect: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in
                                 + r")\b")
              for aspect, phrases in ASPECTS.items()}
 _DURATION = re.compile(r"\b(?:combien de temps|tous les combien|combien annees|combien ans|"
-                       r"combien de (?:mois|semaines|jours)|how many years)\b")
+                       r"combien de (?:mois|semaines|jours)|how many years|"
+                       r"(?:dure|durent|valable|valables) combien)\b")
 # « c'est quoi le taux », « c'est quoi leur site »: what follows says what is asked.
 _WHAT_IS = re.compile(r"\b(?:est quoi|what is|what s)\s+(?:(?:le|la|les|leur|leurs|son|sa|ses|"
                       r"the|its|their)\s+)?(.*)")
@@ -152,8 +153,8 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
             found.discard("definition")  # « c'est quoi le taux... »: the rate, not the entry
-    if "howlong" in found and not _PATTERNS["howlong"].search(_conditional_quand_dropped(
-            folded_words)):
+    if "howlong" in found and not _PATTERNS["howlong"].search(_LASTING.sub(
+            " ", _conditional_quand_dropped(folded_words))):
         found.discard("howlong")  # « quand on est une mairie »: « if », not « when »
     if "who" in found and not _PATTERNS["who"].search(_relative_qui_dropped(folded_words)):
         found.discard("who")  # « une coopérative qui rachète... »: a relative, not « who »
@@ -177,6 +178,9 @@ def _relative_qui_dropped(folded_words: list[str]) -> str:
                     if not (w in ("qui", "ki") and relative(i)))
 
 
+# « chômage de longue durée », « contrat à durée indéterminée »: a kind, not « how long ».
+_LASTING = re.compile(r"\b(?:longue|courte|moyenne) duree\b|\bduree (?:determinee|"
+                      r"indeterminee)\b")
 # Words that open a clause after « quand »: « quand on est une mairie », « qd une asso
 # demande... » set a condition (« if »); they ask « when » only with an inversion
 # (« quand une commune doit-elle... »).

@@ -194,6 +194,7 @@ class Searcher:
         self.names = names  # the same items, their names only (id, term, acronyms)
         self.sentences = sentences  # the items' sentences that hold a fact (answers.py)
         self.name_stems: list[set[str]] = [set() for _ in index.items]
+        self.number_of = {item.id: number for number, item in enumerate(index.items)}
         for stem_, postings in (names.postings.items() if names else ()):
             for number, _ in postings:
                 self.name_stems[number].add(stem_)
@@ -700,8 +701,9 @@ class Searcher:
             if item_score is None or (required and number not in speaks):
                 continue
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
-            if item_score >= 0.9 * ranked[0].score:
-                score += DIRECT_TOP
+            if (item_score >= 0.9 * ranked[0].score
+                    or analysis.named.get(self.number_of[answer.item.id]) == 1.0):
+                score += DIRECT_TOP  # about the best item, or one the question names
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
             if answer.general and (analysis.aspects - SUMMARY_ASPECTS
