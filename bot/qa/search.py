@@ -710,7 +710,8 @@ class Searcher:
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
             if (analysis.funding and analysis.aspects <= {"eligibility"}
-                    and answer.item.kind != "funding" and not analysis.may_fund):
+                    and answer.item.kind != "funding" and not analysis.may_fund
+                    and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
             if answer.general and answer.item.kind == "example":
                 score += DIRECT_TOP  # an example's summary says who did what, and where
