@@ -687,3 +687,20 @@ def test_a_relative_qui_is_not_the_question_who():
     assert "who" in aspects_of(words("qui gère le DLA ?"))
     assert "who" in aspects_of(words("le DLA, qui le finance ?"))
     assert "who" in aspects_of(words("on ne sait pas qui contacter"))
+
+
+def test_who_carries_it_inside_is_asked_by_service_or_elected_member():
+    answer = ask_json("quel service porte le SPASER en interne ?")[0]["answer"]
+    assert answer["text"].startswith("Qui le porte :")
+    # « qui… » asks who acts outside (signs, organises, funds), not which service carries it
+    for question in ("qui signe le contrat local de santé ?",
+                     "les trophées de l'ESS, qui les organise ?"):
+        answer = ask_json(question)[0].get("answer") or {}
+        assert not answer.get("text", "").startswith("Qui le porte"), (question, answer)
+
+
+def test_who_funds_and_whether_it_may_be_funded():
+    answer = ask_json("qui finance le dispositif local d'accompagnement ?")[0]["answer"]
+    assert "financé par l'État" in answer["text"]
+    first = ask_json("la monnaie locale, peut-on la subventionner ?")[0]
+    assert first["id"] == "monnaie_locale" and "answer" in first
