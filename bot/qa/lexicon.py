@@ -36,6 +36,9 @@ def is_verb_form(word: str) -> bool:
     lemma = simplemma.lemmatize(word, lang=_LANG)
     if lemma.endswith(_INFINITIVE):
         return lemma != word or _conjugates(word)
+    if lemma == word and word.endswith("re"):  # « reprendre », « vendre », « construire »
+        return any(simplemma.lemmatize(form, lang=_LANG) == word
+                   for form in (word[:-2] + "ons", word[:-3] + "ons", word[:-2] + "s"))
     return lemma.endswith("re") and lemma != word and word.endswith(_RE_VERB_FORMS)
 
 
