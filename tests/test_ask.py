@@ -32,7 +32,7 @@ ROUND3 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r3.yaml"  # blind, sp
 # at the end, after the third round of dev work and the new items; docs/questions.md). They
 # miss the targets (95 %, 85 %, 95 %): reported, not hidden by lower expectations.
 TEST_TARGETS = {"top3": 0.93, "answers": 0.74, "refused": 0.89, "funding_first": 0.87}
-DEV_TARGETS = {"top3": 0.97, "answers": 0.92, "refused": 0.98}  # dev: 97.5, 92.8, 100 %
+DEV_TARGETS = {"top3": 0.97, "answers": 0.94, "refused": 0.98}  # dev: 97.5, 94.2, 100 %
 # Round 3 (329 new questions written blind on 2026-11-29), measured before any tuning on it:
 # test 82.6 % top-3, 66.7 % direct answers, 77.4 % refusals; dev 85.3 %, 57.4 %, 86.0 %.
 # Measured at the end, after the dev work and the new content: test 87.0 %, 70.0 %, 74.2 %. Refusals
