@@ -32,7 +32,7 @@ ROUND3 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r3.yaml"  # blind, sp
 # at the end, after the third round of dev work and the new items; docs/questions.md). They
 # miss the issue's targets (95 %, 85 %, 95 %): reported, not hidden by lower expectations.
 TEST_TARGETS = {"top3": 0.93, "answers": 0.74, "refused": 0.89, "funding_first": 0.87}
-DEV_TARGETS = {"top3": 0.97, "answers": 0.92, "refused": 0.98}  # dev: 97.5, 92.8, 100 %
+DEV_TARGETS = {"top3": 0.97, "answers": 0.94, "refused": 0.98}  # dev: 97.5, 94.2, 100 %
 # Round 3 (329 new questions written blind on 2026-11-29), measured before any tuning on it:
 # test 82.6 % top-3, 66.7 % direct answers, 77.4 % refusals; dev 85.3 %, 57.4 %, 86.0 %.
 # Measured at the end, after the dev work and the new content: test 87.0 %, 70.0 %, 74.2 %. Refusals
@@ -41,7 +41,9 @@ DEV_TARGETS = {"top3": 0.97, "answers": 0.92, "refused": 0.98}  # dev: 97.5, 92.
 ROUND3_TEST_FLOORS = {"top3": 0.86, "answers": 0.70, "refused": 0.74}
 # Dev after the third round of work (tuned on it): 95.5 %, 88.3 %, 96.0 %; with the new items
 # of 29 November 94.9 %, 87.2 %, 96.0 %.
-ROUND3_DEV_FLOORS = {"top3": 0.94, "answers": 0.87, "refused": 0.95}
+# After the fourth round (conditional « quand », funding tools first, new answers): 95.5 %,
+# 91.5 %, 100 %.
+ROUND3_DEV_FLOORS = {"top3": 0.95, "answers": 0.91, "refused": 0.98}
 
 
 @pytest.fixture(scope="module")
@@ -447,6 +449,9 @@ def test_a_short_definition_question_names_its_entry_first():
     "qui est le maire de Lyon ?", "quelle météo demain", "recette de la blanquette de veau",
     "comment renouveler mon passeport", "budget 2024 de la CRESS Bretagne",
     "combien de SCIC dans le Finistère ?",
+    # town planning and animals: town hall business, not the ESS
+    "révision du PLU : quelle procédure ?",
+    "un chien de catégorie 2 doit-il être déclaré en mairie ?",
 ])
 def test_off_topic_and_unknowable_questions_are_refused(question: str):
     assert ask_json(question) == []
@@ -459,6 +464,7 @@ def test_off_topic_and_unknowable_questions_are_refused(question: str):
     "mon RSA n'a pas été versé ce mois-ci", "une place en crèche pour mon fils",
     "que pense Jean Dupont de l'économie sociale ?",
     "combien d'associations employeuses sur notre territoire ?",
+    "combien d'habitants de notre quartier ont retrouvé un emploi ?",  # « d' » elided
     # a phone number is never guessed, even for a contact the base knows
     "numéro de téléphone de la CRESS Bretagne",
     # consumer, leisure and sport questions
@@ -524,7 +530,10 @@ def test_direct_answers_cover_the_recurring_questions_of_items():
              ("le Fonds vert peut couvrir quelle part maximale de la dépense", "80 %"),
              ("le Mois de l'ESS c'est quand", "novembre"),
              ("combien de communes sont aidées par Villages d'avenir", "2 965"),
-             ("que fait la CRESS de Mayotte", "Fanya Lab")]
+             ("que fait la CRESS de Mayotte", "Fanya Lab"),
+             ("qui signe le contrat local de santé ?", "agence régionale de santé"),
+             ("combien d'argent pour un GALPA ?", "580 000"),
+             ("quelle part du FEDER pour les villes ?", "8 %")]
     for question, fact in cases:
         answer = ask_json(question)[0]["answer"]["text"]
         assert fact in answer, (question, answer)
@@ -568,6 +577,32 @@ def test_funding_requests_show_funding_tools_first():
     assert ask_json("financement pour une crèche associative")[0]["kind"] == "funding"
     # an example's answer does not put the example before the funding tools
     assert ask_json("financer un garage solidaire")[0]["kind"] == "funding"
+    # a funding tool near the best item comes first, the same three items are shown
+    answers = ask_json("quels fonds pour lancer un café associatif au village ?")
+    assert answers[0]["kind"] == "funding"
+    assert "cafes_associatifs_1000_cafes" in [a["id"] for a in answers]
+
+
+def test_a_quand_that_sets_a_condition_is_not_when():
+    from bot.qa.aspects import aspects_of
+    from bot.qa.normalize import words
+
+    assert "howlong" not in aspects_of(words("comment lancer une cagnotte quand on est une mairie"))
+    assert "howlong" in aspects_of(words("quand une commune doit-elle publier son SPASER ?"))
+    assert "howlong" in aspects_of(words("le Mois de l'ESS c'est quand ?"))
+    answer = ask_json("quand une association reçoit plus de 23 000 €, faut-il signer une "
+                      "convention ?")[0]["answer"]["text"]
+    assert "23 000" in answer
+
+
+def test_who_did_it_before_asks_for_an_example():
+    answer = ask_json("une commune a-t-elle déjà soutenu un garage solidaire ?")[0]
+    assert answer["kind"] == "example"
+
+
+def test_problem_words_are_not_unknown_subjects():
+    answers = ask_json("pb de transport pour aller au travail en zone rurale")
+    assert "mobilite_solidaire" in [a["id"] for a in answers]
 
 
 def test_places_need_a_capital_when_they_are_common_words():
@@ -652,3 +687,20 @@ def test_a_relative_qui_is_not_the_question_who():
     assert "who" in aspects_of(words("qui gère le DLA ?"))
     assert "who" in aspects_of(words("le DLA, qui le finance ?"))
     assert "who" in aspects_of(words("on ne sait pas qui contacter"))
+
+
+def test_who_carries_it_inside_is_asked_by_service_or_elected_member():
+    answer = ask_json("quel service porte le SPASER en interne ?")[0]["answer"]
+    assert answer["text"].startswith("Qui le porte :")
+    # « qui… » asks who acts outside (signs, organises, funds), not which service carries it
+    for question in ("qui signe le contrat local de santé ?",
+                     "les trophées de l'ESS, qui les organise ?"):
+        answer = ask_json(question)[0].get("answer") or {}
+        assert not answer.get("text", "").startswith("Qui le porte"), (question, answer)
+
+
+def test_who_funds_and_whether_it_may_be_funded():
+    answer = ask_json("qui finance le dispositif local d'accompagnement ?")[0]["answer"]
+    assert "financé par l'État" in answer["text"]
+    first = ask_json("la monnaie locale, peut-on la subventionner ?")[0]
+    assert first["id"] == "monnaie_locale" and "answer" in first

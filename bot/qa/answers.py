@@ -36,7 +36,7 @@ FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
     "how_to_reach": (("comment y accéder, comment faire la demande, qui contacter, "
                       "comment candidater, démarche, comment contacter, coordonnées",),
                      N_("Comment y accéder : {text}")),
-    "carried_by": (("qui porte le projet dans la collectivité, quel service, quel élu",),
+    "carried_by": (("en interne, dans nos services, quelle direction, quel élu",),
                    N_("Qui le porte : {text}")),
     "cost": (("combien ça coûte, quel coût, quel budget, quel montant",),
              N_("Coût indicatif : {text}")),
@@ -130,7 +130,7 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
             continue
         found.append(DirectAnswer(answer.id, item, answer.questions, answer.text,
                                   answer.sources or item.sources, None,
-                                  _aspects(answer.questions)))
+                                  _aspects(answer.questions) | text_aspects(answer.text)))
     for item in kb.items.values():
         found.append(DirectAnswer(f"{item.id}:summary", item, SUMMARY_QUESTIONS, item.summary,
                                   item.sources, None, SUMMARY_ASPECTS, general=True))
@@ -140,6 +140,20 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
                 found.append(DirectAnswer(f"{item.id}:{name}", item, questions, value,
                                           item.sources, label, _aspects(questions)))
     return found
+
+
+# What a written answer's own words plainly give, whatever questions it was written for:
+# « financé par l'État », « délivré par le préfet » say who. (Laws and figures are cited in
+# passing by too many answers to say that an answer is about them.)
+TEXT_CLUES: dict[str, re.Pattern[str]] = {
+    "who": re.compile(r"\b(?:financée?s? par|portée?s? par|gérée?s? par|pilotée?s? par|"
+                      r"délivrée?s? par|attribuée?s? par|instruite?s? par|organisée?s? par|"
+                      r"animée?s? par|versée?s? par|signée?s? par|décidée?s? par)\b"),
+}
+
+
+def text_aspects(text: str) -> frozenset[str]:
+    return frozenset(a for a, clue in TEXT_CLUES.items() if clue.search(text))
 
 
 def _aspects(questions: tuple[str, ...]) -> frozenset[str]:

@@ -31,12 +31,15 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "enveloppe", "percentage", "rate", "amount", "what share", "quelle part",
                 "quelle somme", "jusqu a combien", "minimal", "minimale", "maximal",
                 "maximale", "plafonne", "plafonnee"),
-    "free": ("gratuit", "gratuite", "payant", "payante", "payer", "free of charge",
+    "free": ("gratuit", "gratuite", "gratuits", "gratuites", "gratuitement", "payant",
+             "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
              "paying", "cost"),
     "legal": ("base legale", "base juridique", "fondement juridique", "fondement", "loi",
               "decret", "article", "texte", "cadre juridique", "cadre legal", "legal",
               "legalement", "law", "code", "reglement", "juridique", "juridiquement",
-              "le droit", "a le droit", "droit de", "legal basis"),
+              "le droit", "a le droit", "droit de", "legal basis", "reglementation",
+              "reglementaire", "regle", "regles", "legislation", "autorise", "autorisee",
+              "interdit", "interdite", "legal rule"),
     "howlong": ("combien de temps", "duree", "dure", "durent", "jusqu a quand",
                 "depuis quand", "tous les combien", "how long", "until when",
                 "tps", "delai", "delais", "periode", "echeance", "a partir de quand",
@@ -44,17 +47,22 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "expire", "expiration", "quand", "quelle date", "a quelle date",
                 "quel mois", "quelle annee", "when", "combien annees", "combien ans",
                 "combien de mois", "combien de semaines", "combien de jours", "date de fin",
-                "date limite", "how many years"),
+                "date limite", "how many years", "frequence", "quelle frequence",
+                "how often"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
               "y prendre", "obtenir", "monter", "faire pour", "par quoi je commence",
-              "apply"),
+              "apply", "marche a suivre", "pieces a fournir", "pieces fournir",
+              "pieces justificatives", "mettre en place", "mettre en oeuvre"),
     "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
                    "compatibles", "a la fois", "en meme temps", "combine", "combiner"),
     "eligibility": ("qui peut", "ki peut", "pour qui", "a qui", "beneficier", "eligible",
                     "eligibles", "eligibilite", "concerne", "concernes", "concernees",
                     "pour quels", "pour quelles", "quelles communes", "quels territoires",
-                    "droit a", "who can", "reserve a", "reserves a", "ouvert a"),
+                    "droit a", "who can", "reserve a", "reserves a", "ouvert a",
+                    "quelles conditions", "quelle condition", "conditions pour",
+                    "conditions d acces", "conditions eligibilite", "critere", "criteres",
+                    "criteria"),
     "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
                    "obligee", "doit on", "faut il", "mandatory", "required", "impose"),
     "definition": ("definition", "definir", "signifie", "veut dire",
@@ -62,6 +70,11 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "est ce les", "est ce des", "est ce que est",
                    "what is", "what s", "kesako", "explication", "de quoi parle t on",
                    "appelle t on"),
+    # Who carries it inside the collectivité (which service, which élu): not who runs,
+    # funds or signs it outside.
+    "inhouse": ("quel service", "quels services", "quelle direction", "quel elu",
+                "quels elus", "quel adjoint", "en interne", "dans nos services",
+                "dans la collectivite", "dans la mairie", "which department"),
     # What something is for, what an organisation does: its written answer, not the entry.
     "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role de",
              "role du", "what does"),
@@ -116,7 +129,8 @@ _PATTERNS = {aspect: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in
                                 + r")\b")
              for aspect, phrases in ASPECTS.items()}
 _DURATION = re.compile(r"\b(?:combien de temps|tous les combien|combien annees|combien ans|"
-                       r"combien de (?:mois|semaines|jours)|how many years)\b")
+                       r"combien de (?:mois|semaines|jours)|how many years|"
+                       r"(?:dure|durent|valable|valables) combien)\b")
 # « c'est quoi le taux », « c'est quoi leur site »: what follows says what is asked.
 _WHAT_IS = re.compile(r"\b(?:est quoi|what is|what s)\s+(?:(?:le|la|les|leur|leurs|son|sa|ses|"
                       r"the|its|their)\s+)?(.*)")
@@ -140,6 +154,9 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
             found.discard("definition")  # « c'est quoi le taux... »: the rate, not the entry
+    if "howlong" in found and not _PATTERNS["howlong"].search(_LASTING.sub(
+            " ", _conditional_quand_dropped(folded_words))):
+        found.discard("howlong")  # « quand on est une mairie »: « if », not « when »
     if "who" in found and not _PATTERNS["who"].search(_relative_qui_dropped(folded_words)):
         found.discard("who")  # « une coopérative qui rachète... »: a relative, not « who »
     if "eligibility" in found:
@@ -160,6 +177,35 @@ def _relative_qui_dropped(folded_words: list[str]) -> str:
 
     return " ".join(w for i, w in enumerate(folded_words)
                     if not (w in ("qui", "ki") and relative(i)))
+
+
+# « chômage de longue durée », « contrat à durée indéterminée »: a kind, not « how long ».
+_LASTING = re.compile(r"\b(?:longue|courte|moyenne) duree\b|\bduree (?:determinee|"
+                      r"indeterminee)\b")
+# Words that open a clause after « quand »: « quand on est une mairie », « qd une asso
+# demande... » set a condition (« if »); they ask « when » only with an inversion
+# (« quand une commune doit-elle... »).
+_CLAUSE_OPENERS = frozenset({"on", "nous", "vous", "je", "j", "tu", "un", "une", "des", "mon",
+                             "ma", "mes", "notre", "nos", "votre", "vos", "son", "sa", "ses",
+                             "leur", "leurs", "ce", "cette", "ces", "il", "ils", "elle", "elles",
+                             "le", "la", "les", "l", "y"})
+_INVERTED = frozenset({"il", "elle", "ils", "elles", "on", "t"})
+CLAUSE_WINDOW = 4  # an inversion this close after « quand » makes it a question
+
+
+def _conditional_quand_dropped(folded_words: list[str]) -> str:
+    """The question without the « quand » that open a condition (« quand on est une
+    mairie »), which do not ask « when »."""
+    def conditional(i: int) -> bool:
+        after = folded_words[i + 1:i + 1 + CLAUSE_WINDOW]
+        if not after or after[0] not in _CLAUSE_OPENERS:
+            return False  # « quand commence... », « c'est quand »
+        if after[:3] == ["il", "y", "a"]:
+            return False  # « quand il y a l'appel à projets ? »: asks when, spoken
+        return not any(w in _INVERTED for w in after[2:])  # « quand une commune doit-elle »
+
+    return " ".join(w for i, w in enumerate(folded_words)
+                    if not (w in ("quand", "qd") and conditional(i)))
 
 
 _OBJECT_PRONOUNS = frozenset({"le", "la", "les", "l", "lui", "leur", "en", "y"})

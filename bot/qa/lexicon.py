@@ -36,6 +36,9 @@ def is_verb_form(word: str) -> bool:
     lemma = simplemma.lemmatize(word, lang=_LANG)
     if lemma.endswith(_INFINITIVE):
         return lemma != word or _conjugates(word)
+    if lemma == word and word.endswith("re"):  # « reprendre », « vendre », « construire »
+        return any(simplemma.lemmatize(form, lang=_LANG) == word
+                   for form in (word[:-2] + "ons", word[:-3] + "ons", word[:-2] + "s"))
     return lemma.endswith("re") and lemma != word and word.endswith(_RE_VERB_FORMS)
 
 
@@ -43,5 +46,8 @@ def _conjugates(infinitive: str) -> bool:
     """Whether a word that is its own lemma is an infinitive (« tailler ») rather than a noun
     (« dossier »): some present form of it (« taillons », « finissons ») leads back to it."""
     stem_ = infinitive[:-3] if infinitive.endswith("oir") else infinitive[:-2]
+    endings: tuple[str, ...] = ("ons", "issons", "ez")
+    if infinitive.endswith("rir"):
+        endings += ("e",)  # « ouvrir », « couvrir », « offrir »: « il ouvre »
     return any(simplemma.lemmatize(stem_ + ending, lang=_LANG) == infinitive
-               for ending in ("ons", "issons", "ez"))
+               for ending in endings)

@@ -32,6 +32,8 @@ INTENTS: dict[str, frozenset[str]] = {
 }
 # Function words and question scaffolding: they say nothing about the topic.
 STOP_WORDS = frozenset("""
+probleme problemes souci soucis sommes sera serons serez seront serait seraient avait avaient
+aurait
 a ai aie aient aies ait alors as au aucun aucune aupres aussi autre autres aux avec avez avoir
 avons ayant bah ben bien bon bonjour bonsoir c ca car ce ceci cela celle celles celui cependant
 ces cet cette ceux chaque chez ci coucou comme comment d dans de des deja depuis doit doivent

@@ -80,9 +80,12 @@ _COUNTED = re.compile(r"\b(?:habitants?|personnes?|gens|emplois?|salaries?|benev
                       r"beneficiaires?|repas|places?|logements?|entreprises?|associations?|"
                       r"structures?|commerces?|adherents?|licencies?|eleves?)\b")
 
+_ELIDED_COUNT = re.compile(r"\bcombien (?=" + _COUNTED.pattern[2:] + ")")
+
 
 def counts_ours(folded_words: list[str]) -> bool:
     """Whether the question counts people or things of the asker's own territory."""
     text = " ".join(folded_words)
-    count = _COUNT.search(text)
+    # « combien d'habitants » is « combien habitants » once elisions are dropped
+    count = _COUNT.search(text) or _ELIDED_COUNT.search(text)
     return bool(count and _OURS.search(text) and _COUNTED.search(text, count.start()))

@@ -82,10 +82,22 @@ EXTRACT = 0.45  # a sentence of an item answers a factual question from this sco
 SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
 UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
 _LETTERS = re.compile(r"[^\W\d_]+")
+# « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
+_MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
+                  r"le droit)\b")
+_WHO = re.compile(r"\b(?:qui|ki|who)\b")
+# « un département a-t-il déjà… », « qui a déjà fait… »: asks who did it, an example.
+_DONE_BEFORE = re.compile(r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
+                          r"quelqu un qui a|d autres (?:communes|collectivites|villes|"
+                          r"departements|regions) ont) deja\b|\bdeja (?:fait|mis en place|"
+                          r"lance|teste|experimente)\b")
 # The régions of the outre-mer (INSEE codes), whose figures the content gives as a whole:
 # « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
 _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
+FUNDING_REQUEST_ASPECTS = frozenset({"who", "eligibility", "howto"})
+FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first in a request
+FUNDING_FIRST_AMONG = 3  # ... when it is among these first: the list shows the same items
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
 
@@ -126,6 +138,8 @@ class Analysis:
                                # d'habitants de notre QPV »)
     people: tuple[str, ...] = ()  # surnames of people it names that the content does not
     facts: frozenset[str] = frozenset()  # stems of the facts of one organisation it asks
+    may_fund: bool = False  # asks whether something may be funded (« peut-on subventionner
+                            # une monnaie locale ? »), not who funds it
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -180,6 +194,7 @@ class Searcher:
         self.names = names  # the same items, their names only (id, term, acronyms)
         self.sentences = sentences  # the items' sentences that hold a fact (answers.py)
         self.name_stems: list[set[str]] = [set() for _ in index.items]
+        self.number_of = {item.id: number for number, item in enumerate(index.items)}
         for stem_, postings in (names.postings.items() if names else ()):
             for number, _ in postings:
                 self.name_stems[number].add(stem_)
@@ -284,6 +299,8 @@ class Searcher:
                             if any(w in marks for w in folded))
         if "definition" in aspects:  # « qu'est-ce qu'un... »
             intents |= {"glossary"}
+        if _DONE_BEFORE.search(" ".join(folded)):  # « un département a-t-il déjà… »
+            intents |= {"example"}
         places = self.places.find(text) if self.places else []
         place_words = {w for place in places for w in place.words}
         regions = {place.region for place in places}
@@ -307,7 +324,8 @@ class Searcher:
             place = all(w in place_words for w in typed)
             if place and phrase[0] not in self.index:
                 continue  # a place no item names: its région is what counts
-            context = phrase in self.synonyms.context or place or phrase[0].isdigit()
+            context = (phrase in self.synonyms.context or place
+                       or (phrase[0].isdigit() and not self.telling_number(stems, i - size)))
             if (phrase in self.group_of or phrase[0] in self.index
                     or phrase[0] in self.off_topics):
                 alternatives = self.expand(phrase, 1.0)
@@ -332,9 +350,18 @@ class Searcher:
                         placed=tuple(stem(w) for place in places for w in place.words),
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
+                        may_fund=bool(_MAY.search(" ".join(folded))
+                                      and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def telling_number(self, stems: list[str], at: int) -> bool:
+        """Whether a number says what is asked (« plus de 23k », a threshold few items
+        give), rather than who asks (« 800 habitants », « 400 âmes »)."""
+        having = len(self.index.postings.get(stems[at], ()))
+        after = tuple(stems[at + 1:at + 2])
+        return 0 < having <= SPECIFIC_ITEMS and after not in self.synonyms.context
 
     # -- ranking ----------------------------------------------------------------------------
 
@@ -486,6 +513,16 @@ class Searcher:
         return max(covered.values(), default=0.0) / analysis.total
 
     @staticmethod
+    def saying(index: Index, concept: Concept) -> set[int]:
+        """The documents that say the concept: every word of one of its alternatives
+        (« allocataires du RSA » for « bénéficiaires du RSA »), however often."""
+        found: set[int] = set()
+        for phrase, _ in concept.alternatives:
+            having = [{n for n, _ in index.postings.get(s, ())} for s in phrase]
+            found |= set.intersection(*having) if having else set()
+        return found
+
+    @staticmethod
     def concept_matches(index: Index, concept: Concept) -> dict[int, float]:
         """For each document, how well its best alternative of the concept matches (0..1)."""
         idf, postings, unknown = index.idf, index.postings, index.max_idf
@@ -545,11 +582,30 @@ class Searcher:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
         hits = [h for h in ranked if h.score >= RELEVANT]
+        if self.funding_request(analysis):
+            hits = self.funding_first(hits)
         if direct is not None:
             own = next((h for h in ranked if h.item.id == direct.answer.item.id),
                        Hit(direct.answer.item, direct.score))
             hits = [own] + [h for h in hits if h.item.id != own.item.id]
         return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
+
+    @staticmethod
+    def funding_request(analysis: Analysis) -> bool:
+        """Whether a question asks who funds its subject (« quels fonds pour... », « qui peut
+        mettre de l'argent ? », « comment financer... »), nothing more precise."""
+        return analysis.funding and analysis.aspects <= FUNDING_REQUEST_ASPECTS
+
+    @staticmethod
+    def funding_first(hits: list[Hit]) -> list[Hit]:
+        """The best funding tool first when it is near the best item, among the first three:
+        a request for money gets who gives it, then what explains the subject."""
+        if not hits or hits[0].item.kind == "funding":
+            return hits
+        funding = next((h for h in hits[:FUNDING_FIRST_AMONG] if h.item.kind == "funding"), None)
+        if funding is None or funding.score < FUNDING_FIRST * hits[0].score:
+            return hits
+        return [funding] + [h for h in hits if h is not funding]
 
     def figure_of(self, direct: Direct | None, analysis: Analysis) -> bool:
         """Whether a direct answer gives the figure of the places a question names: its
@@ -632,22 +688,30 @@ class Searcher:
             for number, value in matched.items():
                 coverage[number] += concept.importance * value
             if concept.full_name and not concept.context and self.rare(concept):
-                required.append({n for n, value in matched.items() if value >= MATCHED})
+                required.append(self.saying(self.answers, concept))
+        # Every name said, or, when no answer about the best items speaks of them all
+        # (« l'agrément ESUS pour une SCIC »), one of them at least.
+        speaks = set.intersection(*required) if required else set()
+        if required and not any(self.answers.items[n].item.id in item_scores for n in speaks):
+            speaks = set.union(*required)
         best: Direct | None = None
         for number, covered in coverage.items():
             answer: DirectAnswer = self.answers.items[number]
             item_score = item_scores.get(answer.item.id)
-            if item_score is None or not all(number in names for names in required):
+            if item_score is None or (required and number not in speaks):
                 continue
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
-            if item_score >= 0.9 * ranked[0].score:
-                score += DIRECT_TOP
+            if (item_score >= 0.9 * ranked[0].score
+                    or analysis.named.get(self.number_of[answer.item.id]) == 1.0):
+                score += DIRECT_TOP  # about the best item, or one the question names
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
             if answer.general and (analysis.aspects - SUMMARY_ASPECTS
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
-            if analysis.funding and answer.item.kind != "funding" and not analysis.aspects:
+            if (analysis.funding and analysis.aspects <= {"eligibility"}
+                    and answer.item.kind != "funding" and not analysis.may_fund
+                    and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
             if answer.general and answer.item.kind == "example":
                 score += DIRECT_TOP  # an example's summary says who did what, and where
