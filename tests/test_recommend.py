@@ -359,3 +359,51 @@ def test_a_top_list_never_holds_two_items_of_one_family(kb):
     top, see_also = kb.scoring.rank_with_see_also(items, profile, 5)
     assert [r.item.id for r in top] == ["a", "b", "c", "d", "f"]
     assert [r.item.id for r in see_also] == ["e"]
+
+
+def test_a_place_based_tool_for_every_theme_does_not_outrank_one_for_the_theme(kb):
+    # A rural commune on petite enfance, at « soutenir »: LEADER and the Fondation RTE fit
+    # the place (rural) but any project; the CAF's fund for petite enfance fits the project.
+    profile = Profile("commune", frozenset({"rural"}), frozenset({"petite-enfance-jeunesse"}),
+                      "soutenir")
+    scores = {r.item.id: r.score for r in kb.scoring.ranked(kb.of_kind("funding"), profile)}
+    assert not kb.items["leader"].restricts("themes")
+    assert scores["caf_petite_enfance"] > scores["leader"]
+    assert scores["caf_petite_enfance"] > scores["fondation_rte"]
+    # Without themes, the place is all the profile says: LEADER keeps its full context share.
+    w = kb.scoring.weights
+    bare = kb.scoring.score(kb.items["leader"], Profile("commune", frozenset({"rural"})))
+    assert bare is not None and bare.score == w["context"] * w["broad_context"]
+
+
+def test_a_broad_context_says_less_than_a_precise_one_except_for_examples(kb):
+    assert {"rural", "urbain"} <= kb.scoring.broad_contexts
+    assert "qpv" not in kb.scoring.broad_contexts
+    w = kb.scoring.weights
+    qpv = kb.scoring.score(kb.items["credits_politique_ville"],
+                           Profile(contexts=frozenset({"qpv", "urbain"})))
+    urban = kb.scoring.score(kb.items["feder_developpement_urbain"],
+                             Profile(contexts=frozenset({"qpv", "urbain"})))
+    assert qpv is not None and urban is not None
+    priority = w["priority"] * kb.items["credits_politique_ville"].priority
+    assert qpv.score - priority == w["context"]
+    assert urban.score == w["context"] * w["broad_context"]
+    # An example is chosen for a place like the profile's: a rural example counts in full.
+    rural_example = next(i for i in kb.of_kind("example")
+                         if i.restricts("contexts") == frozenset({"rural"}))
+    ranked = kb.scoring.score(rural_example, Profile(contexts=frozenset({"rural"})))
+    assert ranked is not None
+    assert ranked.score == w["context"] + w["priority"] * rural_example.priority
+
+
+def test_broad_contexts_must_be_contexts(tmp_path: Path, kb):
+    text = (CONTENT / "scoring.yaml").read_text(encoding="utf-8")
+    broken = text.replace("broad_contexts: [rural, urbain]", "broad_contexts: [rurale, urbain]")
+    assert broken != text
+    path = tmp_path / "scoring.yaml"
+    path.write_text(broken, encoding="utf-8")
+    rules, problems = load_scoring(path, tmp_path, kb.vocabularies)
+    line = text[:text.index("broad_contexts: [")].count("\n") + 1
+    assert rules is None
+    assert any(str(p).startswith(f"scoring.yaml:{line}:") and "'rurale'" in str(p)
+               and "'rural'" in str(p) for p in problems), [str(p) for p in problems]

@@ -17,8 +17,8 @@ from bot.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.knowledge.model import RECOMMENDED_KINDS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
-WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context", "type",
-           "size", "region", "priority", "programme")
+WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context",
+           "broad_context", "place_only", "type", "size", "region", "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
@@ -90,6 +90,7 @@ class ScoringRules:
     texts: Mapping[str, LocalText]  # sentence, and, and_also
     reasons: Mapping[str, ReasonTexts] = field(default_factory=dict)
     region_labels: Mapping[str, LocalText] = field(default_factory=dict)
+    broad_contexts: frozenset[str] = frozenset()  # contexts of much of the country
 
     # -- profile ------------------------------------------------------------------------
 
@@ -142,12 +143,21 @@ class ScoringRules:
         if sizes and profile.size in sizes:
             total += w["size"]
             matched.append(("sizes", (profile.size,)))
+        themes = item.restricts("themes")
         shared_contexts = tuple(sorted(contexts & profile.contexts)) if contexts else ()
         if contexts and shared_contexts:
-            # An item for one context only (outre-mer) says more than one for three.
-            total += w["context"] * len(shared_contexts) / len(contexts)
+            # An item for one context only (outre-mer) says more than one for three. For a
+            # tool, a context of much of the country (rural, urbain) says less than the QPV,
+            # and a tool for every theme fits the place, not the project (LEADER, a fund for
+            # urban areas): it does not outrank one for the theme. An example is chosen for
+            # a place like the profile's, so its context counts in full.
+            fit = sum(1.0 if preference_only or c not in self.broad_contexts
+                      else w["broad_context"] for c in shared_contexts)
+            share = w["context"] * fit / len(contexts)
+            if not themes and profile.themes and not preference_only:
+                share *= w["place_only"]
+            total += share
             matched.append(("contexts", shared_contexts))
-        themes = item.restricts("themes")
         off_theme = False
         if themes:
             shared = tuple(sorted(themes & profile.themes))
@@ -351,6 +361,22 @@ class _ScoringParser:
                 result[name] = float(value)
         return result
 
+    def broad_contexts(self, document: MarkedDict) -> frozenset[str]:
+        """``broad_contexts:``, optional: contexts whose match counts ``broad_context``."""
+        if "broad_contexts" not in document:
+            return frozenset()
+        value = document.get("broad_contexts")
+        known = self.vocabularies.get("contexts", {})
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(document.at("broad_contexts"),
+                       "'broad_contexts' takes a list of contexts, e.g. [rural, urbain]")
+            return frozenset()
+        for context in value:
+            if context not in known:
+                self.error(document.at("broad_contexts"), suggest("context", context, known)
+                           + " Contexts are listed under 'contexts:' in taxonomy.yaml.")
+        return frozenset(value)
+
     def limits(self, document: MarkedDict) -> dict[str, dict[str, int]]:
         node = self.mapping(document, "limits")
         result: dict[str, dict[str, int]] = {}
@@ -460,12 +486,14 @@ def load_scoring(path: Path, root: Path,
                                            else path), 1, 1),
                               "scoring.yaml must be a mapping: weights, limits, sizes, reasons")]
     parser = _ScoringParser(vocabularies)
-    parser.unknown_keys(document, ("weights", "limits", "sizes", "reasons"), "scoring.yaml")
+    parser.unknown_keys(document, ("weights", "broad_contexts", "limits", "sizes", "reasons"),
+                        "scoring.yaml")
     weights = parser.weights(document)
+    broad_contexts = parser.broad_contexts(document)
     limits = parser.limits(document)
     sizes = parser.sizes(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
-                        vocabularies.get("regions", {})), []
+                        vocabularies.get("regions", {}), broad_contexts), []
