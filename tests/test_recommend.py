@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -407,3 +408,16 @@ def test_broad_contexts_must_be_contexts(tmp_path: Path, kb):
     assert rules is None
     assert any(str(p).startswith(f"scoring.yaml:{line}:") and "'rurale'" in str(p)
                and "'rural'" in str(p) for p in problems), [str(p) for p in problems]
+
+
+def test_the_place_does_not_carry_a_tool_to_another_step(kb):
+    # The NPNRU insertion clauses are an « ancrer » lever: at « identifier », a city with
+    # quartiers prioritaires gets them for its theme, but its QPV counts less there.
+    item = kb.items["npnru_insertion"]
+    assert item.restricts("steps") == frozenset({"ancrer"})
+    w = kb.scoring.weights
+    place = Profile("commune", frozenset({"qpv"}), frozenset({"emploi-insertion"}), "identifier")
+    other = kb.scoring.score(item, place)
+    own = kb.scoring.score(item, dataclasses.replace(place, step="ancrer"))
+    assert other is not None and own is not None
+    assert own.score - other.score == w["step"] + w["context"] * (1 - w["other_step"])

@@ -18,7 +18,8 @@ from bot.knowledge.model import RECOMMENDED_KINDS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context",
-           "broad_context", "place_only", "type", "size", "region", "priority", "programme")
+           "broad_context", "place_only", "other_step", "type", "size", "region", "priority",
+           "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
@@ -156,6 +157,10 @@ class ScoringRules:
             share = w["context"] * fit / len(contexts)
             if not themes and profile.themes and not preference_only:
                 share *= w["place_only"]
+            if steps and profile.step and profile.step not in steps and not preference_only:
+                # A tool of another step may come for the profile's themes, but the place
+                # does not carry it there (NPNRU clauses, an « ancrer » lever, at identifier).
+                share *= w["other_step"]
             total += share
             matched.append(("contexts", shared_contexts))
         off_theme = False
