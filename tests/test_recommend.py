@@ -421,3 +421,32 @@ def test_the_place_does_not_carry_a_tool_to_another_step(kb):
     own = kb.scoring.score(item, dataclasses.replace(place, step="ancrer"))
     assert other is not None and own is not None
     assert own.score - other.score == w["step"] + w["context"] * (1 - w["other_step"])
+
+
+def test_a_departement_of_unknown_population_is_a_large_collectivite(kb):
+    # Every département has more than 50 000 inhabitants: the SPASER, meant for the larger
+    # buyers, fits one even when the agent gave no territory.
+    assert kb.scoring.type_sizes["departement"] == "grande"
+    spaser = kb.items["spaser"]
+    assert "grande" in spaser.restricts("sizes")
+    ranked = kb.scoring.score(spaser, Profile("departement", step="ancrer"))
+    assert ranked is not None and ("sizes", ("grande",)) in ranked.matched
+    assert "50 000 habitants ou plus" in kb.scoring.reason(ranked, translator("fr"))
+    # A commune's size is never guessed: a small-commune lever still reaches one.
+    small = kb.scoring.score(kb.items["mutualisation_intercommunale"],
+                             Profile("commune", step="soutenir"))
+    assert small is not None
+
+
+def test_type_sizes_must_name_a_type_and_a_size_class(tmp_path: Path, kb):
+    text = (CONTENT / "scoring.yaml").read_text(encoding="utf-8")
+    broken = text.replace("type_sizes: {departement: grande,",
+                          "type_sizes: {departements: grande, commune: enorme,")
+    assert broken != text
+    path = tmp_path / "scoring.yaml"
+    path.write_text(broken, encoding="utf-8")
+    rules, problems = load_scoring(path, tmp_path, kb.vocabularies)
+    messages = [str(p) for p in problems]
+    assert rules is None
+    assert any("'departements'" in m and "'departement'" in m for m in messages), messages
+    assert any("'enorme'" in m for m in messages), messages

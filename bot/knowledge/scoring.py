@@ -92,6 +92,7 @@ class ScoringRules:
     reasons: Mapping[str, ReasonTexts] = field(default_factory=dict)
     region_labels: Mapping[str, LocalText] = field(default_factory=dict)
     broad_contexts: frozenset[str] = frozenset()  # contexts of much of the country
+    type_sizes: Mapping[str, str] = field(default_factory=dict)  # type -> its size class
 
     # -- profile ------------------------------------------------------------------------
 
@@ -121,7 +122,8 @@ class ScoringRules:
         if (item.restricts("not_contexts") or frozenset()) & profile.contexts:
             return None  # an item for the Hexagone only, for an overseas territory...
         sizes = item.restricts("sizes")
-        if sizes and profile.size and profile.size not in sizes and not preference_only:
+        size = profile.size or self.type_sizes.get(profile.type or "")
+        if sizes and size and size not in sizes and not preference_only:
             return None
         if item.region is not None and item.region != profile.region:
             return None
@@ -141,9 +143,9 @@ class ScoringRules:
             # The fewer types an item is for, the more it says about this one.
             total += w["type"] / len(types)
             matched.append(("collectivites", (profile.type,)))
-        if sizes and profile.size in sizes:
+        if sizes and size in sizes:
             total += w["size"]
-            matched.append(("sizes", (profile.size,)))
+            matched.append(("sizes", (size,)))
         themes = item.restricts("themes")
         shared_contexts = tuple(sorted(contexts & profile.contexts)) if contexts else ()
         if contexts and shared_contexts:
@@ -382,6 +384,26 @@ class _ScoringParser:
                            + " Contexts are listed under 'contexts:' in taxonomy.yaml.")
         return frozenset(value)
 
+    def type_sizes(self, document: MarkedDict) -> dict[str, str]:
+        """``type_sizes:``, optional: the size class of every collectivité of a type."""
+        if "type_sizes" not in document:
+            return {}
+        node = self.mapping(document, "type_sizes")
+        if node is None:
+            return {}
+        types = self.vocabularies.get("collectivites", {})
+        classes = self.vocabularies.get("sizes", {})
+        result = {}
+        for kind, size in node.items():
+            if kind not in types:
+                self.error(node.key_positions[kind], suggest("type of collectivité", kind, types))
+            elif not isinstance(size, str) or size not in classes:
+                self.error(node.at(kind), suggest("size class", str(size), classes)
+                           + " Size classes are listed under 'sizes:' in taxonomy.yaml.")
+            else:
+                result[kind] = size
+        return result
+
     def limits(self, document: MarkedDict) -> dict[str, dict[str, int]]:
         node = self.mapping(document, "limits")
         result: dict[str, dict[str, int]] = {}
@@ -491,14 +513,15 @@ def load_scoring(path: Path, root: Path,
                                            else path), 1, 1),
                               "scoring.yaml must be a mapping: weights, limits, sizes, reasons")]
     parser = _ScoringParser(vocabularies)
-    parser.unknown_keys(document, ("weights", "broad_contexts", "limits", "sizes", "reasons"),
-                        "scoring.yaml")
+    parser.unknown_keys(document, ("weights", "broad_contexts", "limits", "sizes",
+                                   "type_sizes", "reasons"), "scoring.yaml")
     weights = parser.weights(document)
     broad_contexts = parser.broad_contexts(document)
     limits = parser.limits(document)
     sizes = parser.sizes(document)
+    type_sizes = parser.type_sizes(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
-                        vocabularies.get("regions", {}), broad_contexts), []
+                        vocabularies.get("regions", {}), broad_contexts, type_sizes), []
