@@ -73,6 +73,10 @@ def test_a_valid_item_loads(content_dir: Path):
      "Did you mean 'summary'?"),
     (("      - document: anct-guide-ess", "      - title: Un site\n        url: www.example"),
      "content/items.yaml:10:14: error: a web source needs 'url:' starting with https://"),
+    (("{steps: [identifier]}",
+      "{steps: [identifier], collectivites: [commune], preferred_collectivites: [region]}"),
+     "content/items.yaml:7:90: error: 'preferred_collectivites' is for an item open to every "
+     "type of collectivité"),
 ])
 def test_content_mistakes_are_located(content_dir: Path, change, expected):
     old, new = change

@@ -450,3 +450,18 @@ def test_type_sizes_must_name_a_type_and_a_size_class(tmp_path: Path, kb):
     assert rules is None
     assert any("'departements'" in m and "'departement'" in m for m in messages), messages
     assert any("'enorme'" in m for m in messages), messages
+
+
+def test_an_item_for_every_type_may_fit_one_above_all(kb):
+    # The régions manage the regional FEDER/FSE+ programmes: the lever on European funds is
+    # for every collectivité, but a région gets it as if it were meant for régions.
+    item = kb.items["fonds_europeens"]
+    assert item.restricts("collectivites") is None
+    assert item.restricts("preferred_collectivites") == frozenset({"region"})
+    w = kb.scoring.weights
+    region = kb.scoring.score(item, Profile("region", step="soutenir"))
+    commune = kb.scoring.score(item, Profile("commune", step="soutenir"))
+    assert region is not None and commune is not None
+    assert region.score - commune.score == w["type"]
+    assert "vous êtes une région" in kb.scoring.reason(region, translator("fr"))
+

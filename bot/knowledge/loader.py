@@ -221,6 +221,10 @@ class _ItemParser:
                     self.check.error(values.at(i), suggest(f"value in '{key}'", value, known)
                                      + f" See content/{TAXONOMY_FILE}.")
             result[key] = frozenset(v for v in values if v in known)
+        if "preferred_collectivites" in raw and "collectivites" in raw:
+            self.check.error(raw.at("preferred_collectivites"),
+                             "'preferred_collectivites' is for an item open to every type of "
+                             "collectivité: drop it, or drop 'collectivites'")
         return result
 
     def item(self, node: Any, where: Position) -> Item | None:

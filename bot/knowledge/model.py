@@ -24,10 +24,12 @@ KINDS = (*RECOMMENDED_KINDS, "glossary")
 STEPS = ("identifier", "soutenir", "ancrer")
 # applies_to key -> the taxonomy vocabulary its values come from. `not_contexts` is the one
 # exclusion: an item for the Hexagone only (`not_contexts: [outre-mer]`) never reaches a
-# territory with one of them.
+# territory with one of them. `preferred_collectivites` restricts nothing: an item for every
+# type of collectivité fits these above all (the régions manage the European funds).
 APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
                  "not_contexts": "contexts", "themes": "themes", "steps": "steps",
-                 "sizes": "sizes", "programmes": "programmes"}
+                 "sizes": "sizes", "programmes": "programmes",
+                 "preferred_collectivites": "collectivites"}
 GENDERS = ("f", "m")  # grammatical gender of an item's subject, for reason sentences
 
 

@@ -139,9 +139,14 @@ class ScoringRules:
             # the score, it does not exclude (issue 15: the theme weighs as much).
             total += w["step"]
             matched.append(("steps", (profile.step,)))
+        preferred = item.restricts("preferred_collectivites") if not types else None
         if types and profile.type in types:
             # The fewer types an item is for, the more it says about this one.
             total += w["type"] / len(types)
+            matched.append(("collectivites", (profile.type,)))
+        elif preferred and profile.type in preferred:
+            # For every type, but above all for this one: as if it were meant for it.
+            total += w["type"] / len(preferred)
             matched.append(("collectivites", (profile.type,)))
         if sizes and size in sizes:
             total += w["size"]
