@@ -374,7 +374,8 @@ def test_a_place_based_tool_for_every_theme_does_not_outrank_one_for_the_theme(k
     # Without themes, the place is all the profile says: LEADER keeps its full context share.
     w = kb.scoring.weights
     bare = kb.scoring.score(kb.items["leader"], Profile("commune", frozenset({"rural"})))
-    assert bare is not None and bare.score == w["context"] * w["broad_context"]
+    assert bare is not None
+    assert bare.score == w["context"] * w["broad_context"] + w["generic_theme"]
 
 
 def test_a_broad_context_says_less_than_a_precise_one_except_for_examples(kb):
@@ -387,14 +388,15 @@ def test_a_broad_context_says_less_than_a_precise_one_except_for_examples(kb):
                              Profile(contexts=frozenset({"qpv", "urbain"})))
     assert qpv is not None and urban is not None
     priority = w["priority"] * kb.items["credits_politique_ville"].priority
-    assert qpv.score - priority == w["context"]
-    assert urban.score == w["context"] * w["broad_context"]
+    assert qpv.score - priority == w["context"] + w["generic_theme"]
+    assert urban.score == w["context"] * w["broad_context"] + w["generic_theme"]
     # An example is chosen for a place like the profile's: a rural example counts in full.
     rural_example = next(i for i in kb.of_kind("example")
                          if i.restricts("contexts") == frozenset({"rural"}))
     ranked = kb.scoring.score(rural_example, Profile(contexts=frozenset({"rural"})))
     assert ranked is not None
-    assert ranked.score == w["context"] + w["priority"] * rural_example.priority
+    generic = 0.0 if rural_example.restricts("themes") else w["generic_theme"]
+    assert ranked.score == w["context"] + w["priority"] * rural_example.priority + generic
 
 
 def test_broad_contexts_must_be_contexts(tmp_path: Path, kb):
@@ -465,3 +467,14 @@ def test_an_item_for_every_type_may_fit_one_above_all(kb):
     assert region.score - commune.score == w["type"]
     assert "vous êtes une région" in kb.scoring.reason(region, translator("fr"))
 
+
+
+def test_without_themes_an_item_for_every_theme_is_not_a_guess(kb):
+    # A metropolis with quartiers prioritaires, no theme given, at « ancrer »: the contrat de
+    # ville (every theme) comes before the NPNRU insertion clauses (insertion, habitat).
+    profile = Profile("epci", frozenset({"qpv", "urbain"}), frozenset(), "ancrer")
+    assert kb.items["npnru_insertion"].restricts("themes")
+    assert not kb.items["contrat_de_ville"].restricts("themes")
+    scores = {r.item.id: r.score for r in kb.scoring.ranked(kb.of_kind("lever"), profile)}
+    assert scores["contrat_de_ville"] - scores["npnru_insertion"] == \
+        kb.scoring.weights["generic_theme"]

@@ -183,8 +183,10 @@ class ScoringRules:
                 # it comes after an item that serves every theme, even if its place fits.
                 total -= w["other_themes"]
                 off_theme = True
-        elif profile.themes:
-            total += w["generic_theme"]  # serves every theme, so the profile's too
+        else:
+            # Serves every theme, so the profile's too; and when the profile names none, an
+            # item for some themes only is a guess where this one is not.
+            total += w["generic_theme"]
         shared_programmes = tuple(sorted(programmes & profile.programmes)) if programmes else ()
         if shared_programmes:
             total += w["programme"] * len(shared_programmes)
