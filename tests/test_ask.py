@@ -706,3 +706,12 @@ def test_who_funds_and_whether_it_may_be_funded():
     assert "financé par l'État" in answer["text"]
     first = ask_json("la monnaie locale, peut-on la subventionner ?")[0]
     assert first["id"] == "monnaie_locale" and "answer" in first
+
+
+def test_renewable_energy_is_not_renewing_an_agrement(searcher):
+    """« Renouvelable » (energy) and « renouveler » (an agrément) are different words."""
+    from bot.qa.normalize import stem
+
+    assert stem("renouvelables") == stem("renouvelable") != stem("renouveler")
+    hits = searcher.search("notre agrément ESUS arrive à échéance : comment le renouveler ?")
+    assert hits[0].item.id == "agrement_esus"
