@@ -117,9 +117,11 @@ def _apply(word: str, rules: tuple[tuple[str, str, int], ...]) -> str:
     return word
 
 
-# Words the suffix rules would merge with unrelated ones (« montant » is not « monter »).
+# Words the suffix rules would merge with unrelated ones (« montant » is not « monter »,
+# an « énergie renouvelable » is not an agrément « à renouveler »).
 EXCEPTIONS = {"montant": "montant", "montants": "montant", "aider": "aide", "aidez": "aide",
-              "aident": "aide", "aidons": "aide", "valable": "valabl", "valables": "valabl"}
+              "aident": "aide", "aidons": "aide", "valable": "valabl", "valables": "valabl",
+              "renouvelable": "renouvelabl", "renouvelables": "renouvelabl"}
 
 
 @lru_cache(maxsize=65536)
