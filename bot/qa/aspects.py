@@ -95,7 +95,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "ouvert le", "ouverte le", "ouverts le", "ouvertes le", "ferme le",
                  "fermee le", "jours ouverture", "heures ouverture", "heure ouverture",
                  "reste t il des places", "places disponibles", "place disponible",
-                 "encore des places", "opening hours",
+                 "encore des places", "opening hours", "a quelle heure", "quelle heure",
+                 "quelles heures", "encore de la place", "encore une place",
+                 "reste de la place",
                  # which provider to hire: the base recommends none
                  "conseillez vous", "recommandez vous", "nous conseillez", "nous recommandez",
                  "quel cabinet", "quels cabinets", "quel bureau etudes", "quel prestataire",
@@ -108,7 +110,11 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "a t elle obtenu", "a t il recu", "a t elle recu", "a t il retenu",
                  "a t elle retenu", "seront les laureats", "sera laureat", "seront laureats",
                  "sera retenu", "sera retenue", "seront retenus", "sera selectionne",
-                 "seront selectionnes", "qui va gagner", "qui gagnera", "who will win"),
+                 "seront selectionnes", "qui va gagner", "qui gagnera", "who will win",
+                 # what one person or body thinks of a project
+                 "soutient il", "soutient elle", "soutiennent ils", "pense t il",
+                 "pense t elle", "est il favorable", "est elle favorable",
+                 "est il pour", "est elle pour"),
     # Where to write to one organisation: answered by how to reach a contact the question
     # names (« adresse de la CRESS Bretagne »), not by any item near the subject.
     "address": ("adresse de", "adresse du", "adresse de la", "mail du", "mail de",
@@ -231,7 +237,8 @@ def aspect_words(folded_words: list[str]) -> frozenset[str]:
 # Words of « specific » phrases that do not say which fact is asked (« a-t-il », « seront »).
 _SPECIFIC_FILLERS = frozenset({"a", "t", "il", "elle", "ils", "elles", "ont", "sera", "seront",
                                "va", "reste", "encore", "nous", "vous", "de", "du", "la", "le",
-                               "les", "des", "quel", "quels", "qui"})
+                               "les", "des", "quel", "quels", "qui", "quelle", "quelles",
+                               "une", "est", "pour"})
 
 
 def specific_words(folded_words: list[str]) -> frozenset[str]:
@@ -253,7 +260,10 @@ _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
                    ("en", "train", "de"), ("au", "juste"), ("en", "gros"), ("du", "coup"),
                    ("a", "priori"), ("par", "rapport", "a"), ("en", "fait"),
                    ("a", "ce", "jour"), ("a", "l", "heure", "actuelle"), ("pour", "l", "instant"),
-                   ("au", "niveau", "de"), ("au", "niveau", "du"), ("au", "niveau", "des"))
+                   ("au", "niveau"), ("au", "bout", "de"), ("au", "bout"),
+                   ("quel", "genre", "de"), ("quels", "genres", "de"), ("quel", "type", "de"),
+                   ("quels", "types", "de"), ("quelle", "sorte", "de"),
+                   ("quelles", "sortes", "de"), ("en", "attendant"))
 
 
 def drop_aspect_phrases(folded_words: list[str]) -> list[str]:

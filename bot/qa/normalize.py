@@ -49,6 +49,8 @@ souhaite souhaitons aimerait aimerions aller va vont allons prendre
 competent competente competents competentes veulent voulons voulez voulait voulaient
 voudrais voudrions pouvait pourraient pourrions devons devez devrait devraient
 mettre faire fait trouver trouve nombre bjr slt salut concretement quoi
+lequel laquelle lesquels lesquelles duquel auquel auxquels auxquelles desquels desquelles
+pareil pareille pareils pareilles
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905

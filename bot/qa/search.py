@@ -82,6 +82,7 @@ EXTRACT = 0.45  # a sentence of an item answers a factual question from this sco
 SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
 UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
 _LETTERS = re.compile(r"[^\W\d_]+")
+_CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
@@ -292,7 +293,10 @@ class Searcher:
         folded = self.synonyms.rewrite(words(text))
         accented = {fold(w): w for w in _LETTERS.findall(text.casefold())}
         acronyms = {fold(w) for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()}
-        aspects = aspects_of(folded)
+        # Per clause: « mayotte : qui finance… » asks who; the « qui » after a noun of the
+        # same clause is a relative (« une coopérative qui rachète… »).
+        aspects = frozenset().union(*(aspects_of(self.synonyms.rewrite(words(clause)))
+                                      for clause in _CLAUSES.split(text)))
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
