@@ -4,7 +4,7 @@
 The gazetteer is built once per content version from the territory index that the
 knowledge feature already loads (:func:`bot.knowledge.profile.load_territories`, cached):
 the régions (with their usual short names), the départements (names, and numbers after
-« le », « du », « dans le »), and the communes of at least ``MIN_POPULATION`` inhabitants
+« le », « du », « dans le » or in brackets), and the communes of at least ``MIN_POPULATION`` inhabitants
 (the most populated wins among homonyms). A name that is also a common word (« somme »,
 « cher », « lot », or any word the content writes in lower case) counts only when the
 question writes it with a capital.
@@ -53,7 +53,9 @@ COMMON = frozenset({"cher", "lot", "var", "nord", "ain", "orne", "somme", "manch
                     "yonne", "landes", "vosges", "ardennes", "charente", "sevres", "lens",
                     "sens", "orange", "vire", "bourg", "mer", "bar", "ville", "reunion",
                     "paris"})
-_NUMBER = re.compile(r"\b(?:dans le|le|du|en)\s+(\d{2}|2a|2b|97[1-6])\b(?!\s*(?:%|€|\$|\d|"
+# « dans le 93 », « du 23 », or in brackets after a name (« Guéret (23) », « au Port (974) »)
+_NUMBER = re.compile(r"\((\d{2}|2a|2b|97[1-6])\)|"
+                     r"\b(?:dans le|le|du|en)\s+(\d{2}|2a|2b|97[1-6])\b(?!\s*(?:%|€|\$|\d|"
                      r"pour ?cent|euros?\b|ans?\b|m\b|k\b|millions?\b|habitants\b|hab\b|"
                      r"fois\b|jours?\b|heures?\b|mois\b))")
 
@@ -122,9 +124,10 @@ class Gazetteer:
             else:
                 i += 1
         for match in _NUMBER.finditer(fold(text)):
-            region = self.departements.get(match.group(1).lstrip("0").zfill(2))
+            number = match.group(1) or match.group(2)
+            region = self.departements.get(number.lstrip("0").zfill(2))
             if region:
-                places.append(Place(region, (match.group(1),), "departement"))
+                places.append(Place(region, (number,), "departement"))
         return places
 
     def region_of(self, text: str) -> str | None:
