@@ -489,6 +489,14 @@ class Searcher:
                                     in analysis.named.items() if share == 1.0)
             concept.specific = concept.full_name
 
+    def only_names(self, analysis: Analysis, item: Item) -> bool:
+        """Whether a question asks about nothing but this item: each of its topical words
+        is a word of the item's name (« la CRESS compétente c'est laquelle ? » at Guéret)."""
+        name = self.name_stems[self.number_of[item.id]]
+        topical = [c for c in analysis.concepts if not c.context and not c.aspect]
+        return bool(topical) and all(
+            any(set(phrase) <= name for phrase, _ in c.alternatives) for c in topical)
+
     @staticmethod
     def is_long(analysis: Analysis) -> bool:
         """Whether a question is long: its context and details dilute every score."""
@@ -710,15 +718,17 @@ class Searcher:
                 score += DIRECT_TOP  # about the best item, or one the question names
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
-            if answer.general and (analysis.aspects - SUMMARY_ASPECTS
+            if answer.general and (analysis.aspects - answer.aspects
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
             if (analysis.funding and analysis.aspects <= {"eligibility"}
                     and answer.item.kind != "funding" and not analysis.may_fund
                     and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
-            if answer.general and answer.item.kind == "example":
-                score += DIRECT_TOP  # an example's summary says who did what, and where
+            if answer.general and (answer.item.kind == "example" or (
+                    answer.item.kind == "contact" and self.only_names(analysis, answer.item))):
+                score += DIRECT_TOP  # an example's summary says who did what, and where; a
+                                     # contact's who it is (« c'est qui la CRESS à Mayotte »)
             if analysis.aspects:
                 if ("definition" in analysis.aspects - answer.aspects
                         and not analysis.aspects & answer.aspects):
