@@ -144,6 +144,12 @@ _WHAT_IS = re.compile(r"\b(?:est quoi|what is|what s)\s+(?:(?:le|la|les|leur|leu
 _OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du) budget\b|\bbudget (?:communal|"
                          r"municipal|intercommunal|communautaire|departemental|regional|"
                          r"general|principal|annexe)\b")
+# A head who asks, not whose name is asked: « le président veut savoir… », « notre
+# directrice souhaite… ».
+_ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur|directrice|"
+                          r"gerant|gerante) (?:veut|voudrait|souhaite|souhaiterait|aimerait|"
+                          r"demande|nous demande|se demande|cherche|envisage|propose|pense|"
+                          r"estime|hesite|s interroge|a demande|m a demande|nous a demande)\b")
 _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 
 
@@ -154,8 +160,10 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     found = {aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text)}
     if "howlong" in found and _DURATION.search(text):
         found.discard("howmuch")
-    if "specific" in found and not _PATTERNS["specific"].search(_OWN_BUDGET.sub(" ", text)):
-        found.discard("specific")  # « payer sur le budget communal »: ours, a means
+    if "specific" in found and not _PATTERNS["specific"].search(
+            _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(" ", text))):
+        found.discard("specific")  # « payer sur le budget communal »: ours, a means;
+                                   # « le président veut savoir… »: who asks
     if "definition" in found:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
