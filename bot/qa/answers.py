@@ -115,6 +115,7 @@ class DirectAnswer:
     label: str | None = None  # for an answer drawn from a field: « Base légale : {text} »
     aspects: frozenset[str] = frozenset()
     general: bool = False  # the item's summary: answers what it is, not a side fact
+    holds: frozenset[str] = frozenset()  # the kinds of fact its text gives (HELD_ASPECTS)
 
     def render(self, t: Translator) -> str:
         """The answer as shown: its label (if any) in the user's language, and a caution
@@ -132,7 +133,8 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
             continue
         found.append(DirectAnswer(answer.id, item, answer.questions, answer.text,
                                   answer.sources or item.sources, None,
-                                  _aspects(answer.questions) | text_aspects(answer.text)))
+                                  _aspects(answer.questions) | text_aspects(answer.text),
+                                  holds=held(answer.text)))
     for item in kb.items.values():
         aspects = SUMMARY_ASPECTS | (CONTACT_SUMMARY_ASPECTS if item.kind == "contact"
                                      else frozenset())
@@ -154,6 +156,16 @@ TEXT_CLUES: dict[str, re.Pattern[str]] = {
                       r"délivrée?s? par|attribuée?s? par|instruite?s? par|organisée?s? par|"
                       r"animée?s? par|versée?s? par|signée?s? par|décidée?s? par)\b"),
 }
+
+
+# The facts a text plainly gives: a figure, a date or a duration, a law. An answer written
+# for another question that gives the fact asked (« le décret n° 2023-608 » in the answer to
+# « depuis quand ? ») still answers « quel décret ? », if less surely.
+HELD_ASPECTS = ("howmuch", "howlong", "legal")
+
+
+def held(text: str) -> frozenset[str]:
+    return frozenset(a for a in HELD_ASPECTS if ASPECT_CLUES[a].search(text))
 
 
 def text_aspects(text: str) -> frozenset[str]:

@@ -75,6 +75,8 @@ OTHER_REGION = 0.5  # a contact of another region than the user's
 OWN_REGION = 1.2
 NAMED_REGION = 1.5  # a contact of the region the question names
 ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
+ASPECT_HELD = 0.85  # ... whose text still gives the kind of fact asked (a law, a figure)
+HOLDS_BONUS = 0.05  # an answer written for the aspect asked that gives that kind of fact
 NO_ASPECT = 0.9  # a direct answer when the question names no aspect
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
@@ -707,6 +709,7 @@ class Searcher:
         if required and not any(self.answers.items[n].item.id in item_scores for n in speaks):
             speaks = set.union(*required)
         best: Direct | None = None
+        best_preference = 0.0
         for number, covered in coverage.items():
             answer: DirectAnswer = self.answers.items[number]
             item_score = item_scores.get(answer.item.id)
@@ -734,10 +737,15 @@ class Searcher:
                         and not analysis.aspects & answer.aspects):
                     continue  # « c'est quoi... »: the entry's own summary answers
                 if not analysis.aspects & answer.aspects:
-                    score *= ASPECT_MISMATCH
+                    score *= (ASPECT_HELD if analysis.aspects & answer.holds
+                              else ASPECT_MISMATCH)
             else:
                 score *= NO_ASPECT
-            if best is None or score > best.score:
-                best = Direct(answer, round(score, 4))
+            # Written for the aspect asked and giving that kind of fact: chosen first among
+            # the answers about the subject, with no more right to be shown.
+            preference = score + (HOLDS_BONUS if analysis.aspects & answer.aspects
+                                  & answer.holds else 0.0)
+            if best is None or preference > best_preference:
+                best, best_preference = Direct(answer, round(score, 4)), preference
         needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
         return best if best is not None and best.score >= needed else None
