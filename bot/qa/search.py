@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.knowledge.model import Item
-from bot.qa.answers import SUMMARY_ASPECTS, DirectAnswer
+from bot.qa.answers import DirectAnswer
 from bot.qa.aspects import (
     FACTUAL,
     asks_for_funding,
