@@ -5,9 +5,9 @@ The gazetteer is built once per content version from the territory index that th
 knowledge feature already loads (:func:`bot.knowledge.profile.load_territories`, cached):
 the régions (with their usual short names), the départements (names, and numbers after
 « le », « du », « dans le » or in brackets), and the communes of at least
-``MIN_POPULATION`` inhabitants (the most populated wins among homonyms). A name that is also a common word (« somme »,
-« cher », « lot », or any word the content writes in lower case) counts only when the
-question writes it with a capital.
+``MIN_POPULATION`` inhabitants (the most populated wins among homonyms). A name that is
+also a common word (« somme », « cher », « lot », or any word the content writes in lower
+case) counts only when the question writes it with a capital.
 
 A place is context, not subject: the search gives its words little weight and uses its
 région to put that région's contacts first (:mod:`bot.qa.search`).
