@@ -94,6 +94,14 @@ _DONE_BEFORE = re.compile(r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu 
                           r"quelqu un qui a|d autres (?:communes|collectivites|villes|"
                           r"departements|regions) ont) deja\b|\bdeja (?:fait|mis en place|"
                           r"lance|teste|experimente)\b")
+# « une comcom qui a pris des parts… ? », « vous connaissez une agglo qui… ? »: asks for
+# a collectivité that did it, an example.
+_ONE_WHO = re.compile(r"^(?:(?:vous )?(?:connaissez vous|connaissez|avez vous|avez) )?"
+                      r"(?:un|une|des) (?:commune|ville|village|departement|region|epci|"
+                      r"intercommunalite|communaute de communes|communaute|agglomeration|"
+                      r"metropole|collectivite|territoire|mairie)s? (?:\w+ ){0,4}?qui\b|"
+                      r"\b(?:vous connaissez|connaissez vous|vous avez un cas|avez vous un cas|"
+                      r"un cas concret|des cas concrets)\b")
 # The régions of the outre-mer (INSEE codes), whose figures the content gives as a whole:
 # « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
@@ -305,7 +313,8 @@ class Searcher:
                             if any(w in marks for w in folded))
         if "definition" in aspects:  # « qu'est-ce qu'un... »
             intents |= {"glossary"}
-        if _DONE_BEFORE.search(" ".join(folded)):  # « un département a-t-il déjà… »
+        if (_DONE_BEFORE.search(" ".join(folded))  # « un département a-t-il déjà… »
+                or _ONE_WHO.search(" ".join(folded))):  # « une comcom qui a… ? »
             intents |= {"example"}
         places = self.places.find(text) if self.places else []
         place_words = {w for place in places for w in place.words}
