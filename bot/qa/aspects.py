@@ -153,10 +153,14 @@ _ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur
 _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 
 
+# A participatory budget is a lever (« un budget citoyen »), not a figure asked.
+_PARTICIPATORY = re.compile(r"\bbudgets? (?:participatifs?|citoyens?)\b")
+
+
 def aspects_of(folded_words: list[str]) -> frozenset[str]:
     """The aspects a question asks (see ASPECTS); « combien de temps » is how long, not
     how much."""
-    text = " ".join(folded_words)
+    text = _PARTICIPATORY.sub(" ", " ".join(folded_words))
     found = {aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text)}
     if "howlong" in found and _DURATION.search(text):
         found.discard("howmuch")
@@ -232,7 +236,7 @@ _SUBJECT_ASPECTS = frozenset({"specific", "address"})
 def aspect_words(folded_words: list[str]) -> frozenset[str]:
     """The words of a question that only say what it asks (« pourcentage », « article »,
     « quelle administration »): they choose the answer, they do not say which item."""
-    text = " ".join(folded_words)
+    text = _PARTICIPATORY.sub(" ", " ".join(folded_words))
     found: set[str] = set()
     for aspect, pattern in _PATTERNS.items():
         if aspect in _SUBJECT_ASPECTS:
