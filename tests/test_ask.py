@@ -706,3 +706,57 @@ def test_who_funds_and_whether_it_may_be_funded():
     assert "financé par l'État" in answer["text"]
     first = ask_json("la monnaie locale, peut-on la subventionner ?")[0]
     assert first["id"] == "monnaie_locale" and "answer" in first
+
+
+def test_a_programme_the_named_commune_is_not_in_is_not_offered(searcher):
+    # Roubaix (98 000 inhabitants) is in no Petites villes de demain; Aubusson is.
+    roubaix = searcher.ask("comment financer une épicerie solidaire à Roubaix", top=10)
+    assert "petites_villes_de_demain" not in [h.item.id for h in roubaix.hits]
+    aubusson = searcher.ask("petites villes de demain à Aubusson, comment en profiter ?")
+    assert aubusson.hits[0].item.id == "petites_villes_de_demain"
+
+
+def test_plural_nouns_are_not_verb_forms():
+    from bot.qa.lexicon import is_verb_form
+
+    assert not any(is_verb_form(w) for w in ("dossiers", "chantiers", "saisonniers"))
+    assert all(is_verb_form(w) for w in ("choisit", "voulons", "ouvrir"))
+
+
+def test_a_clause_ends_at_a_colon_and_a_contact_says_who_it_is(searcher):
+    # « mayotte : qui finance… » asks who: the « qui » opens its clause.
+    assert "who" in searcher.ask("mayotte: qui finance les chantiers d'insertion ?").aspects
+    result = searcher.ask("c'est qui la CRESS a mayotte")
+    assert result.hits[0].item.id == "cress_mayotte"
+    assert result.direct is not None and result.direct.answer.item.id == "cress_mayotte"
+    creuse = searcher.ask("Creuse : la CRESS compétente c'est laquelle ?")
+    assert creuse.direct is not None and "Nouvelle-Aquitaine" in creuse.direct.answer.text
+
+
+def test_a_departement_number_in_brackets_is_a_place(searcher):
+    assert searcher.ask("on est au Port (974), contact CRESS ?").hits[0].item.id == (
+        "cress_la_reunion")
+
+
+@pytest.mark.parametrize("question", [
+    "la recyclerie d'Aubusson ouvre à quelle heure samedi ?",
+    "l'épicerie solidaire de Tulle a-t-elle encore de la place pour de nouveaux bénéficiaires ?",
+    "le maire de Roubaix soutient-il le tiers-lieu de la rue de Lannoy ?",
+])
+def test_hours_places_left_and_opinions_of_one_body_are_refused(searcher, question: str):
+    assert searcher.ask(question).hits == []
+
+
+def test_the_head_who_asks_is_not_a_fact_asked(searcher):
+    result = searcher.ask("Département de la Lozère ici. Nos services d'aide à domicile "
+                          "associatifs n'arrivent plus à couvrir les hameaux isolés. Le "
+                          "président veut savoir comment le département peut structurer "
+                          "l'offre et avec quels financements.")
+    assert result.hits and result.hits[0].item.id == "saad_ess"
+
+
+def test_an_example_is_asked_by_a_collectivite_that_did_it(searcher):
+    result = searcher.ask("une comcom qui a pris des parts dans une coopérative d'énergie "
+                          "citoyenne, vous avez un cas ?")
+    assert result.hits[0].item.kind == "example"
+    assert result.direct is not None and "Survoltés" in result.direct.answer.text

@@ -57,7 +57,10 @@ def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:
     for item in kb.items.values():
         for text in (item.title, item.summary, item.body):
             lower.update(fold(w) for w in _LOWER_WORD.findall(text))
-    return Gazetteer.build(load_territories(path).territories, regions, lower)
+    index = load_territories(path)
+    return Gazetteer.build(index.territories, regions, lower,
+                           lambda territory: index.context(territory).programmes,
+                           index.programmes)
 
 
 __all__ = ["NEARBY", "RELEVANT", "Hit", "Result", "Searcher", "Synonyms", "build_searcher"]

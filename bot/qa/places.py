@@ -16,8 +16,9 @@ région to put that région's contacts first (:mod:`bot.qa.search`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.qa.normalize import STOP_WORDS, fold, words
 
@@ -65,6 +66,9 @@ class Place:
     region: str  # INSEE region code
     words: tuple[str, ...]  # the folded words of the question that name it
     level: str = "region"  # region, departement or commune
+    # For a commune, the programmes it is in (« pvd », « acv »), when the territory file
+    # says: a programme it is not in does not answer its questions.
+    programmes: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +76,33 @@ class Gazetteer:
     names: Mapping[tuple[str, ...], tuple[str, str]]  # folded words -> (region, level)
     needs_capital: frozenset[tuple[str, ...]]
     departements: Mapping[str, str]  # département code (lower case) -> region code
+    communes: Mapping[tuple[str, ...], Any] = field(default_factory=dict)  # -> Territory
+    programmes_of: Callable[[Any], Iterable[str]] | None = None  # a commune's programmes
+    programmes: frozenset[str] = frozenset()  # the programmes whose members are known
 
     @classmethod
     def build(cls, territories: Iterable, regions: Mapping[str, Iterable[str]],
-              lower_case_words: Iterable[str] = ()) -> Gazetteer:
+              lower_case_words: Iterable[str] = (),
+              programmes_of: Callable[[Any], Iterable[str]] | None = None,
+              programmes: Iterable[str] = ()) -> Gazetteer:
         """``territories``: :class:`~bot.knowledge.territory.Territory` objects;
         ``regions``: code -> its names; ``lower_case_words``: words the content writes
-        in lower case (they need a capital to be taken for a place)."""
+        in lower case (they need a capital to be taken for a place); ``programmes_of``:
+        the programmes of a commune (looked up when a question names it), among
+        ``programmes``, those whose members the territory file lists."""
         common = set(COMMON) | set(lower_case_words) | set(STOP_WORDS)
         names: dict[tuple[str, ...], tuple[int, str, str]] = {}
         departements: dict[str, str] = {}
+        communes: dict[tuple[str, ...], Any] = {}
 
-        def add(name: str, region: str, rank: int, level: str) -> None:
+        def add(name: str, region: str, rank: int, level: str, territory: Any = None) -> None:
             key = tuple(words(name))
             if key and (key not in names or names[key][0] < rank):
                 names[key] = (rank, region, level)
+                if territory is not None:
+                    communes[key] = territory
+                else:
+                    communes.pop(key, None)
 
         for territory in territories:
             if territory.departement_code.lower() not in departements:
@@ -94,7 +110,7 @@ class Gazetteer:
                 add(territory.departement_name, territory.region_code, 10**9, "departement")
             if territory.kind == "commune" and (territory.population or 0) >= MIN_POPULATION:
                 add(territory.name, territory.region_code, territory.population or 0,
-                    "commune")
+                    "commune", territory)
         for code, labels in regions.items():
             for label in labels:
                 add(label, code, 10**10, "region")
@@ -102,7 +118,8 @@ class Gazetteer:
             add(alias, code, 10**10, "region")
         needs_capital = frozenset(k for k in names if len(k) == 1 and k[0] in common)
         return cls({k: (region, level) for k, (_, region, level) in names.items()},
-                   needs_capital, departements)
+                   needs_capital, departements, communes, programmes_of,
+                   frozenset(programmes))
 
     def find(self, text: str) -> list[Place]:
         """The places a question names, in order."""
@@ -118,7 +135,10 @@ class Gazetteer:
                     continue
                 if key in self.needs_capital and key[0] not in capitalised:
                     continue
-                places.append(Place(found[0], key, found[1]))
+                territory = self.communes.get(key)
+                programmes = (frozenset(self.programmes_of(territory))
+                              if territory is not None and self.programmes_of else None)
+                places.append(Place(found[0], key, found[1], programmes))
                 i += size
                 break
             else:

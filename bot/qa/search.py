@@ -38,7 +38,7 @@ from bot.qa.index import Index, trigrams
 from bot.qa.lexicon import is_verb_form
 from bot.qa.normalize import INTENTS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
-from bot.qa.places import Gazetteer
+from bot.qa.places import Gazetteer, Place
 from bot.qa.synonyms import Phrase, Synonyms
 
 RELEVANT = 0.30  # an item at or above this answers the question (calibrated: docs)
@@ -143,6 +143,7 @@ class Analysis:
     region: str | None = None  # the région of the places it names
     local: tuple[str, ...] = ()  # stems of the communes or départements it names
     placed: tuple[str, ...] = ()  # ... and of the régions
+    outside: frozenset[str] = frozenset()  # programmes the commune it names is not in
     named: dict[int, float] = field(default_factory=dict)  # item -> share of its name said
     private: bool = False  # about the asker's own affairs (bot.qa.personal)
     counts_ours: bool = False  # counts something of the asker's own territory (« combien
@@ -363,6 +364,7 @@ class Searcher:
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
                         placed=tuple(stem(w) for place in places for w in place.words),
+                        outside=self.programmes_outside(places),
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
                         may_fund=bool(_MAY.search(" ".join(folded))
@@ -370,6 +372,14 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def programmes_outside(self, places: list[Place]) -> frozenset[str]:
+        """The programmes whose members are known that the one commune a question names
+        is not in (« une épicerie solidaire à Roubaix »: not Petites villes de demain)."""
+        communes = [p for p in places if p.programmes is not None]
+        if len(communes) != 1 or self.places is None:
+            return frozenset()
+        return self.places.programmes - (communes[0].programmes or frozenset())
 
     def telling_number(self, stems: list[str], at: int) -> bool:
         """Whether a number says what is asked (« plus de 23k », a threshold few items
@@ -395,6 +405,9 @@ class Searcher:
         hits: list[tuple[float, Item]] = []
         for number, score in scores.items():
             item = self.index.items[number]
+            programmes = item.restricts("programmes")
+            if programmes and programmes <= analysis.outside:
+                continue  # a programme the commune named is not in
             if analysis.named.get(number) == 1.0:
                 score *= NAME_BOOST
             if item.kind in analysis.intents:
