@@ -84,6 +84,8 @@ EXTRACT = 0.45  # a sentence of an item answers a factual question from this sco
 SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
 UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
 _LETTERS = re.compile(r"[^\W\d_]+")
+# An item's own acronym, in brackets after its words: « projet alimentaire territorial (PAT) »
+_OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
@@ -215,6 +217,11 @@ class Searcher:
         rare = RARE_NAME_WORD * len(index.items)
         self.rare_names = {s for name in self.name_stems for s in name
                            if len(index.postings.get(s, ())) <= rare}
+        # An item's own rare acronym is a whole name by itself: « PAT » names the projet
+        # alimentaire territorial, whose name also has « projet », « territorial »…
+        self.acronyms: list[set[str]] = [
+            {stem(fold(a)) for a in _OWN_ACRONYM.findall(item.title)} & self.rare_names
+            & self.name_stems[number] for number, item in enumerate(index.items)]
         examples = dict(synonyms.off_topics)
         self.off_topics = Index.of_documents(
             list(examples), lambda topic: {"examples": " ".join(examples[topic])},
@@ -501,16 +508,21 @@ class Searcher:
         said = [{s for phrase, _ in c.alternatives for s in phrase} for c in analysis.concepts]
         everything = set().union(*said) if said else set()
         analysis.named = {}
+        whole: dict[int, set[str]] = {}  # item -> the stems of the name said whole
         for number, name in enumerate(self.name_stems):
             if name:
                 shared = name & everything
                 share = len(shared) / len(name)
                 if share >= NAMED and (share == 1.0 or shared & self.rare_names):
                     analysis.named[number] = share
+                if share == 1.0:
+                    whole[number] = name
+                elif self.acronyms[number] & everything:  # « PAT »
+                    analysis.named[number] = 1.0
+                    whole[number] = self.acronyms[number] & everything
         for concept, stems in zip(analysis.concepts, said, strict=True):
             concept.names = any(stems & self.name_stems[n] for n in analysis.named)
-            concept.full_name = any(stems & self.name_stems[n] for n, share
-                                    in analysis.named.items() if share == 1.0)
+            concept.full_name = any(stems & name for name in whole.values())
             concept.specific = concept.full_name
 
     def only_names(self, analysis: Analysis, item: Item) -> bool:
