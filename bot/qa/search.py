@@ -53,6 +53,7 @@ TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
 CORRECTED = 5  # shorter words are not corrected (« mère » is not « même »)
 INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... »: examples
 FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
+HOWTO_EXAMPLE = 0.9  # an example, for a question asking how to (the lever says how)
 MATCHED = 0.3  # an item "has" a concept when it matches at least this much (for its idf)
 UNKNOWN_SHARE = 0.8  # weight of a word nothing matches, relative to the rarest word
 ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au juste »)
@@ -419,6 +420,9 @@ class Searcher:
                 score *= NAME_BOOST
             if item.kind in analysis.intents:
                 score *= INTENT_BOOST
+            elif (item.kind == "example" and "howto" in analysis.aspects
+                  and not analysis.intents):
+                score *= HOWTO_EXAMPLE  # « comment mettre des clauses… »: the lever first
             if analysis.funding and item.kind == "funding":
                 score *= FUNDING_BOOST
             if region and item.region:
