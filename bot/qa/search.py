@@ -48,6 +48,7 @@ NEARBY = 0.12  # below RELEVANT, an item above this is a « close topic »
 DIRECT = 0.5  # a direct answer is shown from this score
 DIRECT_LONG = 0.425  # ... in a long question, whose context dilutes the answer's coverage
 SYNONYM_WEIGHT = 0.9
+PHRASE_APART = 0.4  # an item that has the words of a phrase, never side by side
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
 CORRECTED = 5  # shorter words are not corrected (« mère » is not « même »)
@@ -111,7 +112,7 @@ OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
 _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
 FUNDING_REQUEST_ASPECTS = frozenset({"who", "eligibility", "howto"})
 FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first in a request
-FUNDING_FIRST_AMONG = 3  # ... when it is among these first: the list shows the same items
+FUNDING_FIRST_AMONG = 5  # ... when it is among these first: the list shows the same items
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
 
@@ -585,8 +586,11 @@ class Searcher:
             for s in phrase:
                 for number, saturation in postings.get(s, ()):
                     matched[number] += idf[s] * saturation
+            together = index.adjacent.get(phrase)  # where the phrase is said as such
             for number, value in matched.items():
                 value = weight * value / phrase_idf
+                if together is not None and number not in together:
+                    value *= PHRASE_APART  # its words here and there, not the phrase
                 if value > best.get(number, 0.0):
                     best[number] = value
         return best
