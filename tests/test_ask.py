@@ -760,3 +760,17 @@ def test_an_example_is_asked_by_a_collectivite_that_did_it(searcher):
                           "citoyenne, vous avez un cas ?")
     assert result.hits[0].item.kind == "example"
     assert result.direct is not None and "Survoltés" in result.direct.answer.text
+
+
+def test_who_funds_is_answered_by_an_answer_saying_who_funds(searcher):
+    result = searcher.ask("mayotte: qui finance les chantiers d'insertion ?")
+    assert result.hits[0].item.id == "cofinancement_siae"
+    assert result.direct is not None and "cofinancer" in result.direct.answer.text
+
+
+def test_an_acronym_in_brackets_names_its_item_and_a_how_to_asks_for_the_lever(searcher):
+    pat = searcher.ask("on veut lancer un PAT sur la comcom creuse grand sud, ya des sous ?")
+    assert pat.hits[0].item.id == "projet_alimentaire_territorial"
+    clauses = searcher.ask("roubaix a des QPV, comment mettre des clauses d'insertion dans "
+                           "nos marchés de travaux")
+    assert clauses.hits[0].item.id == "clause_insertion"

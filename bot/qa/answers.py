@@ -154,7 +154,11 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
 TEXT_CLUES: dict[str, re.Pattern[str]] = {
     "who": re.compile(r"\b(?:financée?s? par|portée?s? par|gérée?s? par|pilotée?s? par|"
                       r"délivrée?s? par|attribuée?s? par|instruite?s? par|organisée?s? par|"
-                      r"animée?s? par|versée?s? par|signée?s? par|décidée?s? par)\b"),
+                      r"animée?s? par|versée?s? par|signée?s? par|décidée?s? par)\b"
+                      # « le département peut cofinancer… », « l'État finance… »
+                      r"|\b(?:l'État|le département|les départements|la région|les régions|"
+                      r"la commune|les communes|l'intercommunalité|la CAF|l'Union européenne)"
+                      r"(?: peut| peuvent)? (?:co)?financ"),
 }
 
 
