@@ -30,6 +30,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "above which", "a partir de quel", "a partir de quelle", "jusqu ou",
                 "enveloppe", "percentage", "rate", "amount", "what share", "quelle part",
                 "quelle somme", "jusqu a combien", "minimal", "minimale", "maximal",
+                "quelle portion", "quelle proportion", "quelle quotite", "quotite",
                 "maximale", "plafonne", "plafonnee"),
     "free": ("gratuit", "gratuite", "gratuits", "gratuites", "gratuitement", "payant",
              "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
