@@ -145,6 +145,9 @@ _WHAT_IS = re.compile(r"\b(?:est quoi|what is|what s)\s+(?:(?:le|la|les|leur|leu
 _OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du) budget\b|\bbudget (?:communal|"
                          r"municipal|intercommunal|communautaire|departemental|regional|"
                          r"general|principal|annexe)\b")
+# « coût horaire », « taux horaire »: a figure per hour, not opening hours.
+_PER_HOUR = re.compile(r"\b(?:cout|prix|taux|tarif|volume|forfait|montant|remuneration|"
+                       r"salaire) horaires?\b")
 # A head who asks, not whose name is asked: « le président veut savoir… », « notre
 # directrice souhaite… ».
 _ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur|directrice|"
@@ -166,7 +169,7 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     if "howlong" in found and _DURATION.search(text):
         found.discard("howmuch")
     if "specific" in found and not _PATTERNS["specific"].search(
-            _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(" ", text))):
+            _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(" ", _PER_HOUR.sub(" ", text)))):
         found.discard("specific")  # « payer sur le budget communal »: ours, a means;
                                    # « le président veut savoir… »: who asks
     if "definition" in found:
