@@ -45,8 +45,9 @@ FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
 # answers what the item is or does, and a question that asks nothing more precise.
 SUMMARY_QUESTIONS = ("c'est quoi, qu'est-ce que c'est, définition, à quoi ça sert, que fait",)
 SUMMARY_ASPECTS = frozenset({"definition", "role"})
-# A contact's summary says who it is (« c'est qui la CRESS à Mayotte ? »).
-CONTACT_SUMMARY_ASPECTS = frozenset({"who"})
+# A contact's summary says who it is (« c'est qui la CRESS à Mayotte ? »), an example's
+# who did what, and where (« qui fait ça ? »).
+WHO_SUMMARY_ASPECTS = frozenset({"who"})
 # What a sentence holds when it answers an aspect (tried on the sentence as written).
 ASPECT_CLUES: dict[str, re.Pattern[str]] = {
     "howmuch": re.compile(r"\d[\d\s ,.]*\s*(?:%|€|M€|Md€|millions?|milliards?|places?|"
@@ -136,7 +137,7 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
                                   _aspects(answer.questions) | text_aspects(answer.text),
                                   holds=held(answer.text)))
     for item in kb.items.values():
-        aspects = SUMMARY_ASPECTS | (CONTACT_SUMMARY_ASPECTS if item.kind == "contact"
+        aspects = SUMMARY_ASPECTS | (WHO_SUMMARY_ASPECTS if item.kind in ("contact", "example")
                                      else frozenset())
         found.append(DirectAnswer(f"{item.id}:summary", item, SUMMARY_QUESTIONS, item.summary,
                                   item.sources, None, aspects, general=True))

@@ -93,8 +93,11 @@ _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
 _WHO = re.compile(r"\b(?:qui|ki|who)\b")
-# « un département a-t-il déjà… », « qui a déjà fait… »: asks who did it, an example.
-_DONE_BEFORE = re.compile(r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
+# « un département a-t-il déjà… », « qui a déjà fait… », « qui fait ça ? »: asks who did
+# it, an example.
+_DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
+                          r"\bqui (?:le fait|le font)\b|"
+                          r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
                           r"quelqu un qui a|d autres (?:communes|collectivites|villes|"
                           r"departements|regions) ont) deja\b|\bdeja (?:fait|mis en place|"
                           r"lance|teste|experimente)\b")
