@@ -45,8 +45,8 @@ FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
 # answers what the item is or does, and a question that asks nothing more precise.
 SUMMARY_QUESTIONS = ("c'est quoi, qu'est-ce que c'est, définition, à quoi ça sert, que fait",)
 SUMMARY_ASPECTS = frozenset({"definition", "role"})
-# A contact's summary says who it is (« c'est qui la CRESS à Mayotte ? »), an example's
-# who did what, and where (« qui fait ça ? »).
+# An example's summary says who did what, and where (« qui fait ça ? »); a contact's says
+# who it is, when it is all the question asks about (bot.qa.search).
 WHO_SUMMARY_ASPECTS = frozenset({"who"})
 # What a sentence holds when it answers an aspect (tried on the sentence as written).
 ASPECT_CLUES: dict[str, re.Pattern[str]] = {
@@ -137,7 +137,7 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
                                   _aspects(answer.questions) | text_aspects(answer.text),
                                   holds=held(answer.text)))
     for item in kb.items.values():
-        aspects = SUMMARY_ASPECTS | (WHO_SUMMARY_ASPECTS if item.kind in ("contact", "example")
+        aspects = SUMMARY_ASPECTS | (WHO_SUMMARY_ASPECTS if item.kind == "example"
                                      else frozenset())
         found.append(DirectAnswer(f"{item.id}:summary", item, SUMMARY_QUESTIONS, item.summary,
                                   item.sources, None, aspects, general=True))
@@ -156,6 +156,8 @@ TEXT_CLUES: dict[str, re.Pattern[str]] = {
     "who": re.compile(r"\b(?:financée?s? par|portée?s? par|gérée?s? par|pilotée?s? par|"
                       r"délivrée?s? par|attribuée?s? par|instruite?s? par|organisée?s? par|"
                       r"animée?s? par|versée?s? par|signée?s? par|décidée?s? par)\b"
+                      # « elle coorganise avec l'agence régionale… »
+                      r"|\bco-?organis\w* avec\b"
                       # « le département peut cofinancer… », « l'État finance… »
                       r"|\b(?:l'État|le département|les départements|la région|les régions|"
                       r"la commune|les communes|l'intercommunalité|la CAF|l'Union européenne)"

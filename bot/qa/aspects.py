@@ -45,7 +45,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "depuis quand", "tous les combien", "how long", "until when",
                 "tps", "delai", "delais", "periode", "echeance", "a partir de quand",
                 "en quelle annee", "depuis combien", "valable", "valables", "validite",
-                "expire", "expiration", "quand", "quelle date", "a quelle date",
+                "expire", "expiration", "quand", "quelle date", "a quelle date", "date de",
                 "quel mois", "quelle annee", "when", "combien annees", "combien ans",
                 "combien de mois", "combien de semaines", "combien de jours", "date de fin",
                 "date limite", "how many years", "frequence", "quelle frequence",

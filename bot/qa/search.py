@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.knowledge.model import Item
-from bot.qa.answers import DirectAnswer
+from bot.qa.answers import WHO_SUMMARY_ASPECTS, DirectAnswer
 from bot.qa.aspects import (
     FACTUAL,
     asks_for_funding,
@@ -89,6 +89,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # An item's own acronym, in brackets after its words: « projet alimentaire territorial (PAT) »
 _OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
+_WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
@@ -318,8 +319,10 @@ class Searcher:
         acronyms = {fold(w) for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()}
         # Per clause: « mayotte : qui finance… » asks who; the « qui » after a noun of the
         # same clause is a relative (« une coopérative qui rachète… »).
-        aspects = frozenset().union(*(aspects_of(self.synonyms.rewrite(words(clause)))
-                                      for clause in _CLAUSES.split(text)))
+        # « qui l'a organisée ? »: the elided object pronoun is kept, it makes « qui » ask.
+        aspects = frozenset().union(*(
+            aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
+            for clause in _CLAUSES.split(text)))
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
@@ -766,7 +769,11 @@ class Searcher:
                 score += DIRECT_TOP  # about the best item, or one the question names
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
-            if answer.general and (analysis.aspects - answer.aspects
+            answered = answer.aspects
+            if answer.general and answer.item.kind == "contact" and self.only_names(
+                    analysis, answer.item):
+                answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
+            if answer.general and (analysis.aspects - answered
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
             if (analysis.funding and analysis.aspects <= {"eligibility"}
@@ -774,14 +781,18 @@ class Searcher:
                     and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
             if answer.general and (answer.item.kind == "example" or (
-                    answer.item.kind == "contact" and self.only_names(analysis, answer.item))):
+                    answer.item.kind == "contact" and (
+                        self.only_names(analysis, answer.item)
+                        or (not analysis.aspects and analysis.region is not None
+                            and answer.item.region == analysis.region)))):
                 score += DIRECT_TOP  # an example's summary says who did what, and where; a
-                                     # contact's who it is (« c'est qui la CRESS à Mayotte »)
+                                     # contact's who it is (« c'est qui la CRESS à Mayotte »),
+                                     # and for the place named (« Lozère, réseau de l'ESS ? »)
             if analysis.aspects:
-                if ("definition" in analysis.aspects - answer.aspects
-                        and not analysis.aspects & answer.aspects):
+                if ("definition" in analysis.aspects - answered
+                        and not analysis.aspects & answered):
                     continue  # « c'est quoi... »: the entry's own summary answers
-                if not analysis.aspects & answer.aspects:
+                if not analysis.aspects & answered:
                     score *= (ASPECT_HELD if analysis.aspects & answer.holds
                               else ASPECT_MISMATCH)
             else:
