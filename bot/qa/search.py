@@ -782,7 +782,8 @@ class Searcher:
                 continue  # « financement pour une épicerie solidaire »: who funds, first
             if answer.general and (answer.item.kind == "example" or (
                     answer.item.kind == "contact" and (
-                        self.only_names(analysis, answer.item)
+                        (analysis.aspects <= WHO_SUMMARY_ASPECTS
+                         and self.only_names(analysis, answer.item))
                         or (not analysis.aspects and analysis.region is not None
                             and answer.item.region == analysis.region)))):
                 score += DIRECT_TOP  # an example's summary says who did what, and where; a
