@@ -774,3 +774,8 @@ def test_an_acronym_in_brackets_names_its_item_and_a_how_to_asks_for_the_lever(s
     clauses = searcher.ask("roubaix a des QPV, comment mettre des clauses d'insertion dans "
                            "nos marchés de travaux")
     assert clauses.hits[0].item.id == "clause_insertion"
+
+
+def test_an_unknown_acronym_with_no_known_name_is_refused(searcher):
+    assert searcher.ask("le ZORGLAB : combien l'État verse par poste ?").hits == []
+    assert searcher.ask("le DLA : combien l'État verse par poste ?").hits != []

@@ -140,6 +140,7 @@ class Concept:
     verb: bool = False  # a verb form (« je cherche »): never says which item
     specific: bool = False  # says which item: its whole name, or a word few names or titles
                             # have (set when ranked)
+    acronym: bool = False  # typed in capitals (« FONJEP »): the name of something
 
 
 @dataclass
@@ -373,7 +374,8 @@ class Searcher:
             if unknown and (len(typed[0]) < UNKNOWN_LENGTH or not typed[0].isalpha() or verb):
                 continue  # « nous voulons », « ils parlent »: nothing about the subject
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context,
-                                    aspect=aspect, unknown=unknown, verb=verb))
+                                    aspect=aspect, unknown=unknown, verb=verb,
+                                    acronym=size == 1 and typed[0] in acronyms))
         return Analysis(concepts, intents, aspects, asks_for_funding(folded),
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
@@ -638,6 +640,10 @@ class Searcher:
         topical = [c for c in analysis.concepts if not c.context]
         if any(c.unknown for c in topical) and not any(c.specific for c in topical):
             direct, best = None, 0.0  # « financer une zorglubienne »: another subject
+        if (any(c.unknown and c.acronym for c in topical)
+                and not any(c.full_name for c in topical)):
+            direct, best = None, 0.0  # « FONJEP : combien par poste ? »: a name the base
+                                      # does not know, and none it knows
         if self.is_long(analysis):
             needed *= LONG_FACTOR
         if (direct is None and best < needed) or not ranked:
