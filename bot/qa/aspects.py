@@ -265,8 +265,12 @@ def specific_words(folded_words: list[str]) -> frozenset[str]:
                      for w in match.group(0).split() if w not in _SPECIFIC_FILLERS)
 
 
+# « un programme aide-t-il à relancer… », « qui aide les… »: the verb, not money.
+_HELPS = re.compile(r"\baide t (?:il|elle|on)\b|\baident ils\b|\b(?:qui|ca|cela) aide\b")
+
+
 def asks_for_funding(folded_words: list[str]) -> bool:
-    return bool(_FUNDING.search(" ".join(folded_words)))
+    return bool(_FUNDING.search(_HELPS.sub(" ", " ".join(folded_words))))
 
 
 # Phrases that only say what is asked (« combien de temps »): not topic words.
