@@ -90,8 +90,10 @@ class Index:
         per_item: list[dict[str, Counter]] = []
         lengths: dict[str, list[int]] = {name: [] for name in weights}
         surface: set[str] = set()
+        starting: dict[str, set[int]] = defaultdict(set)  # first stem -> phrase lengths
         wanted = {p for p in phrases if len(p) > 1}
-        longest = max((len(p) for p in wanted), default=0)
+        for phrase in wanted:
+            starting[phrase[0]].add(len(phrase))
         adjacent: dict[tuple[str, ...], set[int]] = defaultdict(set)
         for number, it in enumerate(items):
             fields = {}
@@ -101,10 +103,11 @@ class Index:
                 stems = [stem(w) for w in folded if w not in STOP_WORDS]
                 fields[name] = Counter(stems)
                 lengths[name].append(len(stems))
-                for size in range(2, longest + 1):
-                    for i in range(len(stems) - size + 1):
-                        if tuple(stems[i:i + size]) in wanted:
-                            adjacent[tuple(stems[i:i + size])].add(number)
+                for i, first in enumerate(stems):
+                    for size in starting.get(first, ()):
+                        phrase = tuple(stems[i:i + size])
+                        if phrase in wanted:
+                            adjacent[phrase].add(number)
             per_item.append(fields)
         average = {name: (sum(v) / len(v) if v and sum(v) else 1.0)
                    for name, v in lengths.items()}
