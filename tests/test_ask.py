@@ -46,6 +46,11 @@ ROUND3_TEST_FLOORS = {"top3": 0.86, "answers": 0.75, "refused": 0.74}
 # After the fourth round (conditional « quand », funding tools first, new answers): 95.5 %,
 # 91.5 %, 100 %.
 ROUND3_DEV_FLOORS = {"top3": 0.95, "answers": 0.91, "refused": 0.98}
+ROUND4 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r4.yaml"  # blind, split, newest
+# Round 4 (259 questions written blind on 2026-11-30), dev part measured before any tuning
+# on it: 81.2 % top-3, 63.7 % direct answers, 86.1 % refusals, funding first 5/10; after the
+# sixth round of work (tuned on this dev part only): 89.8 %, 81.2 %, 97.2 %, 7/10.
+ROUND4_DEV_FLOORS = {"top3": 0.89, "answers": 0.80, "refused": 0.97}
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +96,15 @@ def test_round_three(searcher, knowledge, split, floors):
     assert result.top3_rate >= floors["top3"], result
     assert result.answer_rate >= floors["answers"], result
     assert result.refusal_rate >= floors["refused"], result
+
+
+def test_round_four_dev(searcher, knowledge):
+    """The dev part of the newest blind set keeps what the work on it reached."""
+    questions, result = measured(searcher, knowledge, "dev", ROUND4)
+    assert len(questions) >= 150 and result.unanswerable >= 30, result
+    assert result.top3_rate >= ROUND4_DEV_FLOORS["top3"], result
+    assert result.answer_rate >= ROUND4_DEV_FLOORS["answers"], result
+    assert result.refusal_rate >= ROUND4_DEV_FLOORS["refused"], result
 
 
 def test_dev_split_and_old_questions(searcher, knowledge):
