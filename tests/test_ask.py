@@ -793,3 +793,8 @@ def test_an_acronym_in_brackets_names_its_item_and_a_how_to_asks_for_the_lever(s
 def test_an_unknown_acronym_with_no_known_name_is_refused(searcher):
     assert searcher.ask("le ZORGLAB : combien l'État verse par poste ?").hits == []
     assert searcher.ask("le DLA : c'est payant ?").hits[0].item.id == "dla"
+
+
+def test_a_question_typed_in_capitals_is_not_a_list_of_acronyms(searcher):
+    result = searcher.ask("QUELLES AIDES POUR RENOVER LE KIOSQUE VIA UNE PLATEFORME DE DONS ?")
+    assert result.hits and result.hits[0].item.id == "financement_participatif"

@@ -375,7 +375,8 @@ class Searcher:
                 continue  # « nous voulons », « ils parlent »: nothing about the subject
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context,
                                     aspect=aspect, unknown=unknown, verb=verb,
-                                    acronym=size == 1 and typed[0] in acronyms))
+                                    acronym=size == 1 and typed[0] in acronyms
+                                    and not text.isupper()))  # not a question in capitals
         return Analysis(concepts, intents, aspects, asks_for_funding(folded),
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
