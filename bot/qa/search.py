@@ -66,6 +66,8 @@ NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in eve
 NAMED = 0.5  # an item is named when the question has this share of its name's words
 RARE_NAME_WORD = 0.1  # a word of a name in at most this share of items names it partly
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
+LONE_NAME_CONTEXT = 1  # « SCIC ? », « une SCIC à Lyon ? » ask what it is; not a name
+                       # among three lines of context (« 3 agents à la mairie, l'ESS… »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
 LONG_FACTOR = 1.0  # thresholds of long questions, whose context dilutes every score
@@ -466,7 +468,8 @@ class Searcher:
             few = sum(1 for value in strong_match.values() if value >= ANCHOR)
             concept.specific |= 0 < few <= SPECIFIC_ITEMS and not concept.verb
         topical = [c for c in analysis.concepts if not c.context]
-        if not analysis.aspects and len(topical) == 1 and topical[0].names:
+        if (not analysis.aspects and len(topical) == 1 and topical[0].names
+                and len(analysis.concepts) - len(topical) <= LONE_NAME_CONTEXT):
             analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
             analysis.intents |= {"glossary"}
         if all(c.context for c in analysis.concepts):
