@@ -49,8 +49,8 @@ ROUND3_DEV_FLOORS = {"top3": 0.95, "answers": 0.91, "refused": 0.98}
 ROUND4 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r4.yaml"  # blind, split, newest
 # Round 4 (259 questions written blind on 2026-11-30), dev part measured before any tuning
 # on it: 81.2 % top-3, 63.7 % direct answers, 86.1 % refusals, funding first 5/10; after the
-# sixth round of work (tuned on this dev part only): 89.8 %, 81.2 %, 97.2 %, 7/10.
-ROUND4_DEV_FLOORS = {"top3": 0.89, "answers": 0.80, "refused": 0.97}
+# sixth round of work (tuned on this dev part only): 90.6 %, 81.2 %, 97.2 %, 7/10.
+ROUND4_DEV_FLOORS = {"top3": 0.90, "answers": 0.80, "refused": 0.97}
 
 
 @pytest.fixture(scope="module")
