@@ -439,6 +439,12 @@ class TerritoryIndex:
             return self._by_dep_number(text.strip().upper(), limit, prefer)
         return None
 
+    @property
+    def programmes(self) -> frozenset[str]:
+        """The programmes whose member communes the file lists (« pvd », « acv »...)."""
+        industry = {"territoires-industrie"} if self._contexts.industrie else set()
+        return frozenset(self._contexts.programmes) | industry
+
     def context(self, territory: Territory) -> TerritoryContext:
         """What the open data suggests of a territory (see :class:`TerritoryContext`)."""
         tid = self._tid(territory)

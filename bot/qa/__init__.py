@@ -37,7 +37,9 @@ def build_searcher(kb: KnowledgeBase, content_dir: Path,
     """The searcher of a knowledge base with the synonyms and places of its content folder."""
     synonyms, problems = load_synonyms(content_dir / SYNONYMS_FILE, root)
     lexicon.warm()
-    searcher = Searcher(Index.build(kb), synonyms, answer_index(kb, direct_answers(kb)),
+    phrases = [phrase for group in synonyms.groups for phrase in group if len(phrase) > 1]
+    searcher = Searcher(Index.build(kb, phrases=phrases), synonyms,
+                        answer_index(kb, direct_answers(kb)),
                         gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS),
                         Index.build(kb, ("keywords",)), sentence_index(sentence_answers(kb)))
     return searcher, problems
@@ -57,7 +59,10 @@ def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:
     for item in kb.items.values():
         for text in (item.title, item.summary, item.body):
             lower.update(fold(w) for w in _LOWER_WORD.findall(text))
-    return Gazetteer.build(load_territories(path).territories, regions, lower)
+    index = load_territories(path)
+    return Gazetteer.build(index.territories, regions, lower,
+                           lambda territory: index.context(territory).programmes,
+                           index.programmes)
 
 
 __all__ = ["NEARBY", "RELEVANT", "Hit", "Result", "Searcher", "Synonyms", "build_searcher"]

@@ -45,6 +45,9 @@ FIELD_ANSWERS: dict[str, tuple[tuple[str, ...], str]] = {
 # answers what the item is or does, and a question that asks nothing more precise.
 SUMMARY_QUESTIONS = ("c'est quoi, qu'est-ce que c'est, définition, à quoi ça sert, que fait",)
 SUMMARY_ASPECTS = frozenset({"definition", "role"})
+# An example's summary says who did what, and where (« qui fait ça ? »); a contact's says
+# who it is, when it is all the question asks about (bot.qa.search).
+WHO_SUMMARY_ASPECTS = frozenset({"who"})
 # What a sentence holds when it answers an aspect (tried on the sentence as written).
 ASPECT_CLUES: dict[str, re.Pattern[str]] = {
     "howmuch": re.compile(r"\d[\d\s ,.]*\s*(?:%|€|M€|Md€|millions?|milliards?|places?|"
@@ -113,6 +116,7 @@ class DirectAnswer:
     label: str | None = None  # for an answer drawn from a field: « Base légale : {text} »
     aspects: frozenset[str] = frozenset()
     general: bool = False  # the item's summary: answers what it is, not a side fact
+    holds: frozenset[str] = frozenset()  # the kinds of fact its text gives (HELD_ASPECTS)
 
     def render(self, t: Translator) -> str:
         """The answer as shown: its label (if any) in the user's language, and a caution
@@ -130,10 +134,13 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
             continue
         found.append(DirectAnswer(answer.id, item, answer.questions, answer.text,
                                   answer.sources or item.sources, None,
-                                  _aspects(answer.questions) | text_aspects(answer.text)))
+                                  _aspects(answer.questions) | text_aspects(answer.text),
+                                  holds=held(answer.text)))
     for item in kb.items.values():
+        aspects = SUMMARY_ASPECTS | (WHO_SUMMARY_ASPECTS if item.kind == "example"
+                                     else frozenset())
         found.append(DirectAnswer(f"{item.id}:summary", item, SUMMARY_QUESTIONS, item.summary,
-                                  item.sources, None, SUMMARY_ASPECTS, general=True))
+                                  item.sources, None, aspects, general=True))
         for name, (questions, label) in FIELD_ANSWERS.items():
             value = getattr(item, name)
             if value and item.kind != "example":
@@ -148,8 +155,24 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
 TEXT_CLUES: dict[str, re.Pattern[str]] = {
     "who": re.compile(r"\b(?:financée?s? par|portée?s? par|gérée?s? par|pilotée?s? par|"
                       r"délivrée?s? par|attribuée?s? par|instruite?s? par|organisée?s? par|"
-                      r"animée?s? par|versée?s? par|signée?s? par|décidée?s? par)\b"),
+                      r"animée?s? par|versée?s? par|signée?s? par|décidée?s? par)\b"
+                      # « elle coorganise avec l'agence régionale… »
+                      r"|\bco-?organis\w* avec\b"
+                      # « le département peut cofinancer… », « l'État finance… »
+                      r"|\b(?:l'État|le département|les départements|la région|les régions|"
+                      r"la commune|les communes|l'intercommunalité|la CAF|l'Union européenne)"
+                      r"(?: peut| peuvent)? (?:co)?financ"),
 }
+
+
+# The facts a text plainly gives: a figure, a date or a duration, a law. An answer written
+# for another question that gives the fact asked (« le décret n° 2023-608 » in the answer to
+# « depuis quand ? ») still answers « quel décret ? », if less surely.
+HELD_ASPECTS = ("howmuch", "howlong", "legal")
+
+
+def held(text: str) -> frozenset[str]:
+    return frozenset(a for a in HELD_ASPECTS if ASPECT_CLUES[a].search(text))
 
 
 def text_aspects(text: str) -> frozenset[str]:

@@ -30,6 +30,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "above which", "a partir de quel", "a partir de quelle", "jusqu ou",
                 "enveloppe", "percentage", "rate", "amount", "what share", "quelle part",
                 "quelle somme", "jusqu a combien", "minimal", "minimale", "maximal",
+                "quelle portion", "quelle proportion", "quelle quotite", "quotite",
                 "maximale", "plafonne", "plafonnee"),
     "free": ("gratuit", "gratuite", "gratuits", "gratuites", "gratuitement", "payant",
              "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
@@ -44,7 +45,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "depuis quand", "tous les combien", "how long", "until when",
                 "tps", "delai", "delais", "periode", "echeance", "a partir de quand",
                 "en quelle annee", "depuis combien", "valable", "valables", "validite",
-                "expire", "expiration", "quand", "quelle date", "a quelle date",
+                "expire", "expiration", "quand", "quelle date", "a quelle date", "date de",
                 "quel mois", "quelle annee", "when", "combien annees", "combien ans",
                 "combien de mois", "combien de semaines", "combien de jours", "date de fin",
                 "date limite", "how many years", "frequence", "quelle frequence",
@@ -95,7 +96,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "ouvert le", "ouverte le", "ouverts le", "ouvertes le", "ferme le",
                  "fermee le", "jours ouverture", "heures ouverture", "heure ouverture",
                  "reste t il des places", "places disponibles", "place disponible",
-                 "encore des places", "opening hours",
+                 "encore des places", "opening hours", "a quelle heure", "quelle heure",
+                 "quelles heures", "encore de la place", "encore une place",
+                 "reste de la place",
                  # which provider to hire: the base recommends none
                  "conseillez vous", "recommandez vous", "nous conseillez", "nous recommandez",
                  "quel cabinet", "quels cabinets", "quel bureau etudes", "quel prestataire",
@@ -108,7 +111,11 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "a t elle obtenu", "a t il recu", "a t elle recu", "a t il retenu",
                  "a t elle retenu", "seront les laureats", "sera laureat", "seront laureats",
                  "sera retenu", "sera retenue", "seront retenus", "sera selectionne",
-                 "seront selectionnes", "qui va gagner", "qui gagnera", "who will win"),
+                 "seront selectionnes", "qui va gagner", "qui gagnera", "who will win",
+                 # what one person or body thinks of a project
+                 "soutient il", "soutient elle", "soutiennent ils", "pense t il",
+                 "pense t elle", "est il favorable", "est elle favorable",
+                 "est il pour", "est elle pour"),
     # Where to write to one organisation: answered by how to reach a contact the question
     # names (« adresse de la CRESS Bretagne »), not by any item near the subject.
     "address": ("adresse de", "adresse du", "adresse de la", "mail du", "mail de",
@@ -138,18 +145,33 @@ _WHAT_IS = re.compile(r"\b(?:est quoi|what is|what s)\s+(?:(?:le|la|les|leur|leu
 _OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du) budget\b|\bbudget (?:communal|"
                          r"municipal|intercommunal|communautaire|departemental|regional|"
                          r"general|principal|annexe)\b")
+# « coût horaire », « taux horaire »: a figure per hour, not opening hours.
+_PER_HOUR = re.compile(r"\b(?:cout|prix|taux|tarif|volume|forfait|montant|remuneration|"
+                       r"salaire) horaires?\b")
+# A head who asks, not whose name is asked: « le président veut savoir… », « notre
+# directrice souhaite… ».
+_ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur|directrice|"
+                          r"gerant|gerante) (?:veut|voudrait|souhaite|souhaiterait|aimerait|"
+                          r"demande|nous demande|se demande|cherche|envisage|propose|pense|"
+                          r"estime|hesite|s interroge|a demande|m a demande|nous a demande)\b")
 _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
+
+
+# A participatory budget is a lever (« un budget citoyen »), not a figure asked.
+_PARTICIPATORY = re.compile(r"\bbudgets? (?:participatifs?|citoyens?)\b")
 
 
 def aspects_of(folded_words: list[str]) -> frozenset[str]:
     """The aspects a question asks (see ASPECTS); « combien de temps » is how long, not
     how much."""
-    text = " ".join(folded_words)
+    text = _PARTICIPATORY.sub(" ", " ".join(folded_words))
     found = {aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text)}
     if "howlong" in found and _DURATION.search(text):
         found.discard("howmuch")
-    if "specific" in found and not _PATTERNS["specific"].search(_OWN_BUDGET.sub(" ", text)):
-        found.discard("specific")  # « payer sur le budget communal »: ours, a means
+    if "specific" in found and not _PATTERNS["specific"].search(
+            _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(" ", _PER_HOUR.sub(" ", text)))):
+        found.discard("specific")  # « payer sur le budget communal »: ours, a means;
+                                   # « le président veut savoir… »: who asks
     if "definition" in found:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
@@ -218,7 +240,7 @@ _SUBJECT_ASPECTS = frozenset({"specific", "address"})
 def aspect_words(folded_words: list[str]) -> frozenset[str]:
     """The words of a question that only say what it asks (« pourcentage », « article »,
     « quelle administration »): they choose the answer, they do not say which item."""
-    text = " ".join(folded_words)
+    text = _PARTICIPATORY.sub(" ", " ".join(folded_words))
     found: set[str] = set()
     for aspect, pattern in _PATTERNS.items():
         if aspect in _SUBJECT_ASPECTS:
@@ -231,7 +253,8 @@ def aspect_words(folded_words: list[str]) -> frozenset[str]:
 # Words of « specific » phrases that do not say which fact is asked (« a-t-il », « seront »).
 _SPECIFIC_FILLERS = frozenset({"a", "t", "il", "elle", "ils", "elles", "ont", "sera", "seront",
                                "va", "reste", "encore", "nous", "vous", "de", "du", "la", "le",
-                               "les", "des", "quel", "quels", "qui"})
+                               "les", "des", "quel", "quels", "qui", "quelle", "quelles",
+                               "une", "est", "pour"})
 
 
 def specific_words(folded_words: list[str]) -> frozenset[str]:
@@ -242,8 +265,12 @@ def specific_words(folded_words: list[str]) -> frozenset[str]:
                      for w in match.group(0).split() if w not in _SPECIFIC_FILLERS)
 
 
+# « un programme aide-t-il à relancer… », « qui aide les… »: the verb, not money.
+_HELPS = re.compile(r"\baide t (?:il|elle|on)\b|\baident ils\b|\b(?:qui|ca|cela) aide\b")
+
+
 def asks_for_funding(folded_words: list[str]) -> bool:
-    return bool(_FUNDING.search(" ".join(folded_words)))
+    return bool(_FUNDING.search(_HELPS.sub(" ", " ".join(folded_words))))
 
 
 # Phrases that only say what is asked (« combien de temps »): not topic words.
@@ -253,7 +280,10 @@ _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
                    ("en", "train", "de"), ("au", "juste"), ("en", "gros"), ("du", "coup"),
                    ("a", "priori"), ("par", "rapport", "a"), ("en", "fait"),
                    ("a", "ce", "jour"), ("a", "l", "heure", "actuelle"), ("pour", "l", "instant"),
-                   ("au", "niveau", "de"), ("au", "niveau", "du"), ("au", "niveau", "des"))
+                   ("au", "niveau"), ("au", "bout", "de"), ("au", "bout"),
+                   ("quel", "genre", "de"), ("quels", "genres", "de"), ("quel", "type", "de"),
+                   ("quels", "types", "de"), ("quelle", "sorte", "de"),
+                   ("quelles", "sortes", "de"), ("en", "attendant"))
 
 
 def drop_aspect_phrases(folded_words: list[str]) -> list[str]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.knowledge.model import Item, KnowledgeBase
@@ -67,24 +67,35 @@ class Index:
     max_idf: float  # the idf of a stem no item has
     grams: dict[str, set[str]]  # trigram -> stems (typo tolerance)
     surface: frozenset[str]  # every folded word of the content (the known vocabulary)
+    # Phrases (of the synonym groups) -> the documents where their words follow each other:
+    # « chantier d'insertion » is not « chantier » here and « insertion » there.
+    adjacent: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, fields: tuple[str, ...] = tuple(FIELDS)) -> Index:
-        """The index of the knowledge items, in id order (of some fields only, if given)."""
+    def build(cls, kb: KnowledgeBase, fields: tuple[str, ...] = tuple(FIELDS),
+              phrases: Collection[tuple[str, ...]] = ()) -> Index:
+        """The index of the knowledge items, in id order (of some fields only, if given);
+        ``phrases``: stems of phrases whose adjacency is recorded."""
         items = sorted(kb.items.values(), key=lambda it: it.id)
 
         def fields_of(it: Item) -> dict[str, str]:
             return {k: v for k, v in item_fields(kb, it).items() if k in fields}
 
-        return cls.of_documents(items, fields_of, {k: FIELDS[k] for k in fields})
+        return cls.of_documents(items, fields_of, {k: FIELDS[k] for k in fields}, phrases)
 
     @classmethod
     def of_documents(cls, items: list[Any], fields_of: Callable[[Any], dict[str, str]],
-                     weights: dict[str, tuple[float, float]]) -> Index:
+                     weights: dict[str, tuple[float, float]],
+                     phrases: Collection[tuple[str, ...]] = ()) -> Index:
         per_item: list[dict[str, Counter]] = []
         lengths: dict[str, list[int]] = {name: [] for name in weights}
         surface: set[str] = set()
-        for it in items:
+        starting: dict[str, set[int]] = defaultdict(set)  # first stem -> phrase lengths
+        wanted = {p for p in phrases if len(p) > 1}
+        for phrase in wanted:
+            starting[phrase[0]].add(len(phrase))
+        adjacent: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for number, it in enumerate(items):
             fields = {}
             for name, text in fields_of(it).items():
                 folded = words(text)
@@ -92,6 +103,11 @@ class Index:
                 stems = [stem(w) for w in folded if w not in STOP_WORDS]
                 fields[name] = Counter(stems)
                 lengths[name].append(len(stems))
+                for i, first in enumerate(stems):
+                    for size in starting.get(first, ()):
+                        phrase = tuple(stems[i:i + size])
+                        if phrase in wanted:
+                            adjacent[phrase].add(number)
             per_item.append(fields)
         average = {name: (sum(v) / len(v) if v and sum(v) else 1.0)
                    for name, v in lengths.items()}
@@ -115,7 +131,7 @@ class Index:
                 for gram in trigrams(term):
                     grams[gram].add(term)
         return cls(items, dict(postings), idf, math.log(1 + (n + 0.5) / 0.5), dict(grams),
-                   frozenset(surface))
+                   frozenset(surface), dict(adjacent))
 
     def __contains__(self, term: str) -> bool:
         return term in self.postings

@@ -34,6 +34,8 @@ def is_verb_form(word: str) -> bool:
     if not word.isalpha() or not simplemma.is_known(word, lang=_LANG):
         return False
     lemma = simplemma.lemmatize(word, lang=_LANG)
+    if word in (lemma + "s", lemma + "x"):
+        return False  # « dossiers », « chantiers », « loisirs »: a plural noun, never a verb
     if lemma.endswith(_INFINITIVE):
         return lemma != word or _conjugates(word)
     if lemma == word and word.endswith("re"):  # « reprendre », « vendre », « construire »

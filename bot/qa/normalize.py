@@ -24,7 +24,7 @@ _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|lorsqu|puisqu|quoiqu)'")
 # a definition (the glossary first), an example, a contact.
 INTENTS: dict[str, frozenset[str]] = {
     "glossary": frozenset({"quoi", "definition", "definir", "signifie", "signifient",
-                           "signification", "veut", "sigle", "acronyme", "what", "meaning",
+                           "signification", "sigle", "acronyme", "what", "meaning",
                            "means", "mean", "kesako"}),
     "example": frozenset({"exemple", "exemples", "example", "examples", "cas"}),
     "contact": frozenset({"contact", "contacts", "contacter", "joindre", "appeler", "telephone",
@@ -44,11 +44,13 @@ plait plus pour pourquoi pourrait pouvons pouvez pouvoir puis puisque qu quand q
 quelles quels qui quoi s sa sais sait sans savoir se selon ses si sil soit son sont suis sur svp
 t ta te tes toi ton tous tout toute toutes tres trop tu un une unes uns vers veux voila vos
 votre vous vu y dire dit sert servir fonctionne exactement combien cb ki koi aujourd hui
-dure durent duree svp stp faudrait fallait voudrait voudraient voudrions
+dure durent duree svp stp faudrait fallait voudrait voudraient voudrions veut
 souhaite souhaitons aimerait aimerions aller va vont allons prendre
 competent competente competents competentes veulent voulons voulez voulait voulaient
 voudrais voudrions pouvait pourraient pourrions devons devez devrait devraient
 mettre faire fait trouver trouve nombre bjr slt salut concretement quoi
+lequel laquelle lesquels lesquelles duquel auquel auxquels auxquelles desquels desquelles
+pareil pareille pareils pareilles
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905

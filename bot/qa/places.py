@@ -4,10 +4,10 @@
 The gazetteer is built once per content version from the territory index that the
 knowledge feature already loads (:func:`bot.knowledge.profile.load_territories`, cached):
 the régions (with their usual short names), the départements (names, and numbers after
-« le », « du », « dans le »), and the communes of at least ``MIN_POPULATION`` inhabitants
-(the most populated wins among homonyms). A name that is also a common word (« somme »,
-« cher », « lot », or any word the content writes in lower case) counts only when the
-question writes it with a capital.
+« le », « du », « dans le » or in brackets), and the communes of at least
+``MIN_POPULATION`` inhabitants (the most populated wins among homonyms). A name that is
+also a common word (« somme », « cher », « lot », or any word the content writes in lower
+case) counts only when the question writes it with a capital.
 
 A place is context, not subject: the search gives its words little weight and uses its
 région to put that région's contacts first (:mod:`bot.qa.search`).
@@ -16,8 +16,9 @@ région to put that région's contacts first (:mod:`bot.qa.search`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.qa.normalize import STOP_WORDS, fold, words
 
@@ -53,7 +54,9 @@ COMMON = frozenset({"cher", "lot", "var", "nord", "ain", "orne", "somme", "manch
                     "yonne", "landes", "vosges", "ardennes", "charente", "sevres", "lens",
                     "sens", "orange", "vire", "bourg", "mer", "bar", "ville", "reunion",
                     "paris"})
-_NUMBER = re.compile(r"\b(?:dans le|le|du|en)\s+(\d{2}|2a|2b|97[1-6])\b(?!\s*(?:%|€|\$|\d|"
+# « dans le 93 », « du 23 », or in brackets after a name (« Guéret (23) », « au Port (974) »)
+_NUMBER = re.compile(r"\((\d{2}|2a|2b|97[1-6])\)|"
+                     r"\b(?:dans le|le|du|en)\s+(\d{2}|2a|2b|97[1-6])\b(?!\s*(?:%|€|\$|\d|"
                      r"pour ?cent|euros?\b|ans?\b|m\b|k\b|millions?\b|habitants\b|hab\b|"
                      r"fois\b|jours?\b|heures?\b|mois\b))")
 
@@ -63,6 +66,9 @@ class Place:
     region: str  # INSEE region code
     words: tuple[str, ...]  # the folded words of the question that name it
     level: str = "region"  # region, departement or commune
+    # For a commune, the programmes it is in (« pvd », « acv »), when the territory file
+    # says: a programme it is not in does not answer its questions.
+    programmes: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,21 +76,33 @@ class Gazetteer:
     names: Mapping[tuple[str, ...], tuple[str, str]]  # folded words -> (region, level)
     needs_capital: frozenset[tuple[str, ...]]
     departements: Mapping[str, str]  # département code (lower case) -> region code
+    communes: Mapping[tuple[str, ...], Any] = field(default_factory=dict)  # -> Territory
+    programmes_of: Callable[[Any], Iterable[str]] | None = None  # a commune's programmes
+    programmes: frozenset[str] = frozenset()  # the programmes whose members are known
 
     @classmethod
     def build(cls, territories: Iterable, regions: Mapping[str, Iterable[str]],
-              lower_case_words: Iterable[str] = ()) -> Gazetteer:
+              lower_case_words: Iterable[str] = (),
+              programmes_of: Callable[[Any], Iterable[str]] | None = None,
+              programmes: Iterable[str] = ()) -> Gazetteer:
         """``territories``: :class:`~bot.knowledge.territory.Territory` objects;
         ``regions``: code -> its names; ``lower_case_words``: words the content writes
-        in lower case (they need a capital to be taken for a place)."""
+        in lower case (they need a capital to be taken for a place); ``programmes_of``:
+        the programmes of a commune (looked up when a question names it), among
+        ``programmes``, those whose members the territory file lists."""
         common = set(COMMON) | set(lower_case_words) | set(STOP_WORDS)
         names: dict[tuple[str, ...], tuple[int, str, str]] = {}
         departements: dict[str, str] = {}
+        communes: dict[tuple[str, ...], Any] = {}
 
-        def add(name: str, region: str, rank: int, level: str) -> None:
+        def add(name: str, region: str, rank: int, level: str, territory: Any = None) -> None:
             key = tuple(words(name))
             if key and (key not in names or names[key][0] < rank):
                 names[key] = (rank, region, level)
+                if territory is not None:
+                    communes[key] = territory
+                else:
+                    communes.pop(key, None)
 
         for territory in territories:
             if territory.departement_code.lower() not in departements:
@@ -92,7 +110,7 @@ class Gazetteer:
                 add(territory.departement_name, territory.region_code, 10**9, "departement")
             if territory.kind == "commune" and (territory.population or 0) >= MIN_POPULATION:
                 add(territory.name, territory.region_code, territory.population or 0,
-                    "commune")
+                    "commune", territory)
         for code, labels in regions.items():
             for label in labels:
                 add(label, code, 10**10, "region")
@@ -100,7 +118,8 @@ class Gazetteer:
             add(alias, code, 10**10, "region")
         needs_capital = frozenset(k for k in names if len(k) == 1 and k[0] in common)
         return cls({k: (region, level) for k, (_, region, level) in names.items()},
-                   needs_capital, departements)
+                   needs_capital, departements, communes, programmes_of,
+                   frozenset(programmes))
 
     def find(self, text: str) -> list[Place]:
         """The places a question names, in order."""
@@ -116,15 +135,19 @@ class Gazetteer:
                     continue
                 if key in self.needs_capital and key[0] not in capitalised:
                     continue
-                places.append(Place(found[0], key, found[1]))
+                territory = self.communes.get(key)
+                programmes = (frozenset(self.programmes_of(territory))
+                              if territory is not None and self.programmes_of else None)
+                places.append(Place(found[0], key, found[1], programmes))
                 i += size
                 break
             else:
                 i += 1
         for match in _NUMBER.finditer(fold(text)):
-            region = self.departements.get(match.group(1).lstrip("0").zfill(2))
+            number = match.group(1) or match.group(2)
+            region = self.departements.get(number.lstrip("0").zfill(2))
             if region:
-                places.append(Place(region, (match.group(1),), "departement"))
+                places.append(Place(region, (number,), "departement"))
         return places
 
     def region_of(self, text: str) -> str | None:

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.knowledge.model import Item
-from bot.qa.answers import SUMMARY_ASPECTS, DirectAnswer
+from bot.qa.answers import WHO_SUMMARY_ASPECTS, DirectAnswer
 from bot.qa.aspects import (
     FACTUAL,
     asks_for_funding,
@@ -38,7 +38,7 @@ from bot.qa.index import Index, trigrams
 from bot.qa.lexicon import is_verb_form
 from bot.qa.normalize import INTENTS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
-from bot.qa.places import Gazetteer
+from bot.qa.places import Gazetteer, Place
 from bot.qa.synonyms import Phrase, Synonyms
 
 RELEVANT = 0.30  # an item at or above this answers the question (calibrated: docs)
@@ -48,11 +48,13 @@ NEARBY = 0.12  # below RELEVANT, an item above this is a « close topic »
 DIRECT = 0.5  # a direct answer is shown from this score
 DIRECT_LONG = 0.425  # ... in a long question, whose context dilutes the answer's coverage
 SYNONYM_WEIGHT = 0.9
+PHRASE_APART = 0.4  # an item that has the words of a phrase, never side by side
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
 CORRECTED = 5  # shorter words are not corrected (« mère » is not « même »)
 INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... »: examples
 FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
+HOWTO_EXAMPLE = 0.9  # an example, for a question asking how to (the lever says how)
 MATCHED = 0.3  # an item "has" a concept when it matches at least this much (for its idf)
 UNKNOWN_SHARE = 0.8  # weight of a word nothing matches, relative to the rarest word
 ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au juste »)
@@ -64,6 +66,8 @@ NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in eve
 NAMED = 0.5  # an item is named when the question has this share of its name's words
 RARE_NAME_WORD = 0.1  # a word of a name in at most this share of items names it partly
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
+LONE_NAME_CONTEXT = 1  # « SCIC ? », « une SCIC à Lyon ? » ask what it is; not a name
+                       # among three lines of context (« 3 agents à la mairie, l'ESS… »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
 LONG_FACTOR = 1.0  # thresholds of long questions, whose context dilutes every score
@@ -75,6 +79,8 @@ OTHER_REGION = 0.5  # a contact of another region than the user's
 OWN_REGION = 1.2
 NAMED_REGION = 1.5  # a contact of the region the question names
 ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
+ASPECT_HELD = 0.85  # ... whose text still gives the kind of fact asked (a law, a figure)
+HOLDS_BONUS = 0.05  # an answer written for the aspect asked that gives that kind of fact
 NO_ASPECT = 0.9  # a direct answer when the question names no aspect
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
@@ -82,22 +88,37 @@ EXTRACT = 0.45  # a sentence of an item answers a factual question from this sco
 SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
 UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
 _LETTERS = re.compile(r"[^\W\d_]+")
+# An item's own acronym, in brackets after its words: « projet alimentaire territorial (PAT) »
+_OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
+_CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
+_WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
 _WHO = re.compile(r"\b(?:qui|ki|who)\b")
-# « un département a-t-il déjà… », « qui a déjà fait… »: asks who did it, an example.
-_DONE_BEFORE = re.compile(r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
+# « un département a-t-il déjà… », « qui a déjà fait… », « qui fait ça ? »: asks who did
+# it, an example.
+_DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
+                          r"\bqui (?:le fait|le font)\b|"
+                          r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
                           r"quelqu un qui a|d autres (?:communes|collectivites|villes|"
                           r"departements|regions) ont) deja\b|\bdeja (?:fait|mis en place|"
                           r"lance|teste|experimente)\b")
+# « une comcom qui a pris des parts… ? », « vous connaissez une agglo qui… ? »: asks for
+# a collectivité that did it, an example.
+_ONE_WHO = re.compile(r"^(?:(?:vous )?(?:connaissez vous|connaissez|avez vous|avez) )?"
+                      r"(?:un|une|des) (?:commune|ville|village|departement|region|epci|"
+                      r"intercommunalite|communaute de communes|communaute|agglomeration|"
+                      r"metropole|collectivite|territoire|mairie)s? (?:\w+ ){0,4}?qui\b|"
+                      r"\b(?:vous connaissez|connaissez vous|vous avez un cas|avez vous un cas|"
+                      r"un cas concret|des cas concrets)\b")
 # The régions of the outre-mer (INSEE codes), whose figures the content gives as a whole:
 # « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
 _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
 FUNDING_REQUEST_ASPECTS = frozenset({"who", "eligibility", "howto"})
 FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first in a request
-FUNDING_FIRST_AMONG = 3  # ... when it is among these first: the list shows the same items
+FUNDING_FIRST_AMONG = 5  # ... when it is among these first: the list shows the same items
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
 
@@ -121,6 +142,7 @@ class Concept:
     verb: bool = False  # a verb form (« je cherche »): never says which item
     specific: bool = False  # says which item: its whole name, or a word few names or titles
                             # have (set when ranked)
+    acronym: bool = False  # typed in capitals (« FONJEP »): the name of something
 
 
 @dataclass
@@ -132,6 +154,7 @@ class Analysis:
     region: str | None = None  # the région of the places it names
     local: tuple[str, ...] = ()  # stems of the communes or départements it names
     placed: tuple[str, ...] = ()  # ... and of the régions
+    outside: frozenset[str] = frozenset()  # programmes the commune it names is not in
     named: dict[int, float] = field(default_factory=dict)  # item -> share of its name said
     private: bool = False  # about the asker's own affairs (bot.qa.personal)
     counts_ours: bool = False  # counts something of the asker's own territory (« combien
@@ -203,6 +226,11 @@ class Searcher:
         rare = RARE_NAME_WORD * len(index.items)
         self.rare_names = {s for name in self.name_stems for s in name
                            if len(index.postings.get(s, ())) <= rare}
+        # An item's own rare acronym is a whole name by itself: « PAT » names the projet
+        # alimentaire territorial, whose name also has « projet », « territorial »…
+        self.acronyms: list[set[str]] = [
+            {stem(fold(a)) for a in _OWN_ACRONYM.findall(item.title)} & self.rare_names
+            & self.name_stems[number] for number, item in enumerate(index.items)]
         examples = dict(synonyms.off_topics)
         self.off_topics = Index.of_documents(
             list(examples), lambda topic: {"examples": " ".join(examples[topic])},
@@ -292,14 +320,20 @@ class Searcher:
         folded = self.synonyms.rewrite(words(text))
         accented = {fold(w): w for w in _LETTERS.findall(text.casefold())}
         acronyms = {fold(w) for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()}
-        aspects = aspects_of(folded)
+        # Per clause: « mayotte : qui finance… » asks who; the « qui » after a noun of the
+        # same clause is a relative (« une coopérative qui rachète… »).
+        # « qui l'a organisée ? »: the elided object pronoun is kept, it makes « qui » ask.
+        aspects = frozenset().union(*(
+            aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
+            for clause in _CLAUSES.split(text)))
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
                             if any(w in marks for w in folded))
         if "definition" in aspects:  # « qu'est-ce qu'un... »
             intents |= {"glossary"}
-        if _DONE_BEFORE.search(" ".join(folded)):  # « un département a-t-il déjà… »
+        if (_DONE_BEFORE.search(" ".join(folded))  # « un département a-t-il déjà… »
+                or _ONE_WHO.search(" ".join(folded))):  # « une comcom qui a… ? »
             intents |= {"example"}
         places = self.places.find(text) if self.places else []
         place_words = {w for place in places for w in place.words}
@@ -342,12 +376,15 @@ class Searcher:
             if unknown and (len(typed[0]) < UNKNOWN_LENGTH or not typed[0].isalpha() or verb):
                 continue  # « nous voulons », « ils parlent »: nothing about the subject
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context,
-                                    aspect=aspect, unknown=unknown, verb=verb))
+                                    aspect=aspect, unknown=unknown, verb=verb,
+                                    acronym=size == 1 and typed[0] in acronyms
+                                    and not text.isupper()))  # not a question in capitals
         return Analysis(concepts, intents, aspects, asks_for_funding(folded),
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
                         placed=tuple(stem(w) for place in places for w in place.words),
+                        outside=self.programmes_outside(places),
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
                         may_fund=bool(_MAY.search(" ".join(folded))
@@ -355,6 +392,14 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def programmes_outside(self, places: list[Place]) -> frozenset[str]:
+        """The programmes whose members are known that the one commune a question names
+        is not in (« une épicerie solidaire à Roubaix »: not Petites villes de demain)."""
+        communes = [p for p in places if p.programmes is not None]
+        if len(communes) != 1 or self.places is None:
+            return frozenset()
+        return self.places.programmes - (communes[0].programmes or frozenset())
 
     def telling_number(self, stems: list[str], at: int) -> bool:
         """Whether a number says what is asked (« plus de 23k », a threshold few items
@@ -380,10 +425,16 @@ class Searcher:
         hits: list[tuple[float, Item]] = []
         for number, score in scores.items():
             item = self.index.items[number]
+            programmes = item.restricts("programmes")
+            if programmes and programmes <= analysis.outside:
+                continue  # a programme the commune named is not in
             if analysis.named.get(number) == 1.0:
                 score *= NAME_BOOST
             if item.kind in analysis.intents:
                 score *= INTENT_BOOST
+            elif (item.kind == "example" and "howto" in analysis.aspects
+                  and not analysis.intents):
+                score *= HOWTO_EXAMPLE  # « comment mettre des clauses… »: the lever first
             if analysis.funding and item.kind == "funding":
                 score *= FUNDING_BOOST
             if region and item.region:
@@ -417,7 +468,8 @@ class Searcher:
             few = sum(1 for value in strong_match.values() if value >= ANCHOR)
             concept.specific |= 0 < few <= SPECIFIC_ITEMS and not concept.verb
         topical = [c for c in analysis.concepts if not c.context]
-        if not analysis.aspects and len(topical) == 1 and topical[0].names:
+        if (not analysis.aspects and len(topical) == 1 and topical[0].names
+                and len(analysis.concepts) - len(topical) <= LONE_NAME_CONTEXT):
             analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
             analysis.intents |= {"glossary"}
         if all(c.context for c in analysis.concepts):
@@ -473,17 +525,30 @@ class Searcher:
         said = [{s for phrase, _ in c.alternatives for s in phrase} for c in analysis.concepts]
         everything = set().union(*said) if said else set()
         analysis.named = {}
+        whole: dict[int, set[str]] = {}  # item -> the stems of the name said whole
         for number, name in enumerate(self.name_stems):
             if name:
                 shared = name & everything
                 share = len(shared) / len(name)
                 if share >= NAMED and (share == 1.0 or shared & self.rare_names):
                     analysis.named[number] = share
+                if share == 1.0:
+                    whole[number] = name
+                elif self.acronyms[number] & everything:  # « PAT »
+                    analysis.named[number] = 1.0
+                    whole[number] = self.acronyms[number] & everything
         for concept, stems in zip(analysis.concepts, said, strict=True):
             concept.names = any(stems & self.name_stems[n] for n in analysis.named)
-            concept.full_name = any(stems & self.name_stems[n] for n, share
-                                    in analysis.named.items() if share == 1.0)
+            concept.full_name = any(stems & name for name in whole.values())
             concept.specific = concept.full_name
+
+    def only_names(self, analysis: Analysis, item: Item) -> bool:
+        """Whether a question asks about nothing but this item: each of its topical words
+        is a word of the item's name (« la CRESS compétente c'est laquelle ? » at Guéret)."""
+        name = self.name_stems[self.number_of[item.id]]
+        topical = [c for c in analysis.concepts if not c.context and not c.aspect]
+        return bool(topical) and all(
+            any(set(phrase) <= name for phrase, _ in c.alternatives) for c in topical)
 
     @staticmethod
     def is_long(analysis: Analysis) -> bool:
@@ -533,8 +598,11 @@ class Searcher:
             for s in phrase:
                 for number, saturation in postings.get(s, ()):
                     matched[number] += idf[s] * saturation
+            together = index.adjacent.get(phrase)  # where the phrase is said as such
             for number, value in matched.items():
                 value = weight * value / phrase_idf
+                if together is not None and number not in together:
+                    value *= PHRASE_APART  # its words here and there, not the phrase
                 if value > best.get(number, 0.0):
                     best[number] = value
         return best
@@ -576,6 +644,10 @@ class Searcher:
         topical = [c for c in analysis.concepts if not c.context]
         if any(c.unknown for c in topical) and not any(c.specific for c in topical):
             direct, best = None, 0.0  # « financer une zorglubienne »: another subject
+        if (any(c.unknown and c.acronym for c in topical)
+                and not any(c.full_name for c in topical)):
+            direct, best = None, 0.0  # « FONJEP : combien par poste ? »: a name the base
+                                      # does not know, and none it knows
         if self.is_long(analysis):
             needed *= LONG_FACTOR
         if (direct is None and best < needed) or not ranked:
@@ -695,6 +767,7 @@ class Searcher:
         if required and not any(self.answers.items[n].item.id in item_scores for n in speaks):
             speaks = set.union(*required)
         best: Direct | None = None
+        best_preference = 0.0
         for number, covered in coverage.items():
             answer: DirectAnswer = self.answers.items[number]
             item_score = item_scores.get(answer.item.id)
@@ -706,24 +779,40 @@ class Searcher:
                 score += DIRECT_TOP  # about the best item, or one the question names
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
-            if answer.general and (analysis.aspects - SUMMARY_ASPECTS
+            answered = answer.aspects
+            if answer.general and answer.item.kind == "contact" and self.only_names(
+                    analysis, answer.item):
+                answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
+            if answer.general and (analysis.aspects - answered
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
             if (analysis.funding and analysis.aspects <= {"eligibility"}
                     and answer.item.kind != "funding" and not analysis.may_fund
                     and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
-            if answer.general and answer.item.kind == "example":
-                score += DIRECT_TOP  # an example's summary says who did what, and where
+            if answer.general and (answer.item.kind == "example" or (
+                    answer.item.kind == "contact" and (
+                        (analysis.aspects <= WHO_SUMMARY_ASPECTS
+                         and self.only_names(analysis, answer.item))
+                        or (not analysis.aspects and analysis.region is not None
+                            and answer.item.region == analysis.region)))):
+                score += DIRECT_TOP  # an example's summary says who did what, and where; a
+                                     # contact's who it is (« c'est qui la CRESS à Mayotte »),
+                                     # and for the place named (« Lozère, réseau de l'ESS ? »)
             if analysis.aspects:
-                if ("definition" in analysis.aspects - answer.aspects
-                        and not analysis.aspects & answer.aspects):
+                if ("definition" in analysis.aspects - answered
+                        and not analysis.aspects & answered):
                     continue  # « c'est quoi... »: the entry's own summary answers
-                if not analysis.aspects & answer.aspects:
-                    score *= ASPECT_MISMATCH
+                if not analysis.aspects & answered:
+                    score *= (ASPECT_HELD if analysis.aspects & answer.holds
+                              else ASPECT_MISMATCH)
             else:
                 score *= NO_ASPECT
-            if best is None or score > best.score:
-                best = Direct(answer, round(score, 4))
+            # Written for the aspect asked and giving that kind of fact: chosen first among
+            # the answers about the subject, with no more right to be shown.
+            preference = score + (HOLDS_BONUS if analysis.aspects & answer.aspects
+                                  & answer.holds else 0.0)
+            if best is None or preference > best_preference:
+                best, best_preference = Direct(answer, round(score, 4)), preference
         needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
         return best if best is not None and best.score >= needed else None
