@@ -221,13 +221,14 @@ class ScoringRules:
         top: list[Ranked] = []
         see_also: list[Ranked] = []
         families: set[str] = set()
+        scored = _general_first(scored if scored is not None else self.ranked(items, profile))
         # Items that share only the step with the profile take at most this many places
         # when the profile says more (themes, contexts): the step does not outweigh them.
         step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
             else limit
         waiting: list[Ranked] = []
         off_theme: list[Ranked] = []
-        for ranked in (scored if scored is not None else self.ranked(items, profile)):
+        for ranked in scored:
             family = ranked.item.family
             if family is not None and family in families:
                 if len(top) < limit or any(r.item.family == family for r in top):
@@ -279,6 +280,48 @@ class ScoringRules:
                 reasons[:1].lower() in FRENCH_VOWELS:
             prefix = prefix[:-2] + "'"  # « parce que il » → « parce qu'il »
         return prefix + reasons + suffix
+
+
+def _general_first(scored: list[Ranked]) -> list[Ranked]:
+    """The family's general member takes the family's place when it fits as well.
+
+    A family may have one member more central than the others (the highest `priority`: the
+    insertion networks as a whole beside the Régies, the FEDER beside its urban strand). A
+    narrower member that scores higher because of its place or type does not take the
+    family's slot from it when the general one shares every theme and the step that the
+    narrower one shares with the profile; it does when it serves a theme or step the
+    general one does not.
+    """
+    heads: dict[str, Ranked] = {}
+    for family, members in _by_family(scored).items():
+        best = max(members, key=lambda r: r.item.priority)
+        if sum(r.item.priority == best.item.priority for r in members) == 1:
+            heads[family] = best
+    if not heads:
+        return scored
+    result = list(scored)
+    for family, head in heads.items():
+        first = next(r for r in result if r.item.family == family)
+        if first is head or head.off_theme:
+            continue
+        if _shared(first, "themes") <= _shared(head, "themes") and \
+                _shared(first, "steps") <= _shared(head, "steps"):
+            result.remove(head)
+            result.insert(result.index(first), head)
+    return result
+
+
+def _by_family(scored: list[Ranked]) -> dict[str, list[Ranked]]:
+    families: dict[str, list[Ranked]] = {}
+    for ranked in scored:
+        if ranked.item.family is not None:
+            families.setdefault(ranked.item.family, []).append(ranked)
+    return families
+
+
+def _shared(ranked: Ranked, dimension: str) -> frozenset[str]:
+    """The values of a dimension that an item shares with the profile."""
+    return frozenset(dict(ranked.matched).get(dimension, ()))
 
 
 # Phrases are written on their own, then joined after « que », which elides before a vowel.
