@@ -84,6 +84,15 @@ class ReasonTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class RepeatedTheme:
+    """``repeated_theme:``: items of these kinds beyond ``served`` per theme lose ``weight``."""
+
+    kinds: frozenset[str]
+    served: int
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class ScoringRules:
     weights: Mapping[str, float]
     limits: Mapping[str, Mapping[str, int]]  # "chat" | "full" -> kind -> count
@@ -93,6 +102,7 @@ class ScoringRules:
     region_labels: Mapping[str, LocalText] = field(default_factory=dict)
     broad_contexts: frozenset[str] = frozenset()  # contexts of much of the country
     type_sizes: Mapping[str, str] = field(default_factory=dict)  # type -> its size class
+    repeated_theme: RepeatedTheme | None = None
 
     # -- profile ------------------------------------------------------------------------
 
@@ -222,6 +232,7 @@ class ScoringRules:
         see_also: list[Ranked] = []
         families: set[str] = set()
         scored = _general_first(scored if scored is not None else self.ranked(items, profile))
+        scored = self._varied(scored)
         # Items that share only the step with the profile take at most this many places
         # when the profile says more (themes, contexts): the step does not outweigh them.
         step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
@@ -258,6 +269,37 @@ class ScoringRules:
             if family is not None:
                 families.add(family)
         return top, [r for r in see_also if any(t.item.family == r.item.family for t in top)]
+
+    def _varied(self, scored: list[Ranked]) -> list[Ranked]:
+        """The order in which a top list takes the items: for the kinds of
+        ``repeated_theme``, an item whose themes shared with the profile are each served
+        already by ``served`` items placed above it loses ``weight`` (funding tools for one
+        theme are alternatives for one need: a third one comes after the general tools)."""
+        rule = self.repeated_theme
+        if rule is None or not scored or scored[0].item.kind not in rule.kinds:
+            return scored
+        left = list(scored)
+        result: list[Ranked] = []
+        served: dict[str, int] = {}
+        families: set[str] = set()
+
+        def order(ranked: Ranked) -> tuple:
+            themes = _shared(ranked, "themes")
+            repeated = bool(themes) and all(served.get(t, 0) >= rule.served for t in themes)
+            return (-(ranked.score - (rule.weight if repeated else 0.0)),
+                    *ranked.sort_key()[1:])
+
+        while left:
+            best = min(left, key=order)
+            left.remove(best)
+            result.append(best)
+            family = best.item.family
+            if family is None or family not in families:  # a relative takes no place
+                for theme in _shared(best, "themes"):
+                    served[theme] = served.get(theme, 0) + 1
+            if family is not None:
+                families.add(family)
+        return result
 
     # -- explanations -------------------------------------------------------------------
 
@@ -434,6 +476,31 @@ class _ScoringParser:
                            + " Contexts are listed under 'contexts:' in taxonomy.yaml.")
         return frozenset(value)
 
+    def repeated_theme(self, document: MarkedDict) -> RepeatedTheme | None:
+        """``repeated_theme:``, optional: {kinds: [funding], served: 2, weight: 1}."""
+        if "repeated_theme" not in document:
+            return None
+        node = self.mapping(document, "repeated_theme")
+        if node is None:
+            return None
+        self.unknown_keys(node, ("kinds", "served", "weight"), "'repeated_theme'")
+        kinds = node.get("kinds")
+        if not isinstance(kinds, list) or not kinds or \
+                not all(isinstance(k, str) and k in RECOMMENDED_KINDS for k in kinds):
+            self.error(node.at("kinds") if "kinds" in node else node.position,
+                       "'repeated_theme.kinds' takes a list of kinds among "
+                       + ", ".join(RECOMMENDED_KINDS))
+            return None
+        served = self.whole_number(node, "served", "'repeated_theme.served'") \
+            if "served" in node else None
+        weight = self.number(node, "weight", "'repeated_theme.weight'") \
+            if "weight" in node else None
+        if served is None or weight is None:
+            if "served" not in node or "weight" not in node:
+                self.error(node.position, "'repeated_theme' needs 'served:' and 'weight:'")
+            return None
+        return RepeatedTheme(frozenset(kinds), served, float(weight))
+
     def type_sizes(self, document: MarkedDict) -> dict[str, str]:
         """``type_sizes:``, optional: the size class of every collectivité of a type."""
         if "type_sizes" not in document:
@@ -563,15 +630,17 @@ def load_scoring(path: Path, root: Path,
                                            else path), 1, 1),
                               "scoring.yaml must be a mapping: weights, limits, sizes, reasons")]
     parser = _ScoringParser(vocabularies)
-    parser.unknown_keys(document, ("weights", "broad_contexts", "limits", "sizes",
-                                   "type_sizes", "reasons"), "scoring.yaml")
+    parser.unknown_keys(document, ("weights", "broad_contexts", "repeated_theme", "limits",
+                                   "sizes", "type_sizes", "reasons"), "scoring.yaml")
     weights = parser.weights(document)
     broad_contexts = parser.broad_contexts(document)
     limits = parser.limits(document)
     sizes = parser.sizes(document)
     type_sizes = parser.type_sizes(document)
+    repeated_theme = parser.repeated_theme(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
-                        vocabularies.get("regions", {}), broad_contexts, type_sizes), []
+                        vocabularies.get("regions", {}), broad_contexts, type_sizes,
+                        repeated_theme), []
