@@ -18,8 +18,8 @@ from bot.knowledge.model import RECOMMENDED_KINDS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context",
-           "broad_context", "place_only", "other_step", "type", "size", "region", "priority",
-           "programme")
+           "broad_context", "place_only", "other_step", "type", "few_types", "size", "region",
+           "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
@@ -150,8 +150,10 @@ class ScoringRules:
             total += w["step"]
             matched.append(("steps", (profile.step,)))
         preferred = item.restricts("preferred_collectivites") if not types else None
-        if types and profile.type in types:
-            # The fewer types an item is for, the more it says about this one.
+        if types and profile.type in types and len(types) <= w["few_types"]:
+            # The fewer types an item is for, the more it says about this one; an item for
+            # the whole bloc communal (communes, intercommunalités, EPT) or more says only
+            # who may use it, not that it fits this collectivité.
             total += w["type"] / len(types)
             matched.append(("collectivites", (profile.type,)))
         elif preferred and profile.type in preferred:
