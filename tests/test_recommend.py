@@ -540,3 +540,15 @@ def test_the_type_counts_only_for_an_item_meant_for_few_types(kb):
                            Profile("departement", themes=frozenset({"habitat"}), step="soutenir"))
     assert avp is not None and dict(avp.matched)["collectivites"] == ("departement",)
     assert "vous êtes un département" in kb.scoring.reason(avp, translator("fr"))
+
+
+def test_an_item_that_shares_only_its_type_never_passes_a_lever_of_the_step(kb):
+    # A young rural intercommunalité with no theme, at « identifier »: the health contract
+    # is for intercommunalités, but for another step and a theme the profile did not name;
+    # the levers of the step held back by their share come first.
+    profile = Profile("epci", frozenset({"rural"}), frozenset(), "identifier")
+    ranked = kb.scoring.ranked(kb.of_kind("lever"), profile)
+    assert [r for r in ranked if r.only_who], "some levers share only the type"
+    top = kb.scoring.rank(kb.of_kind("lever"), profile, 5)
+    assert len(top) == 5 and not [r.item.id for r in top if r.only_who]
+    assert {"aap_trophees_ess", "recherche_action_besoins"} & {r.item.id for r in top}

@@ -65,6 +65,12 @@ class Ranked:
         """It shares nothing with the profile but the step."""
         return all(dimension == "steps" for dimension, _ in self.matched)
 
+    @property
+    def only_who(self) -> bool:
+        """It shares with the profile only the type or size of collectivité it is for: not
+        the step, nor a theme, a context or a programme."""
+        return all(dimension in ("collectivites", "sizes") for dimension, _ in self.matched)
+
     def sort_key(self) -> tuple:
         """Best first: score, then the number of dimensions matched, then precision (an item
         for the profile's themes only before one for many themes), then how central the item
@@ -252,9 +258,10 @@ class ScoringRules:
             if ranked.step_only and sum(r.step_only for r in top) >= step_only_places:
                 waiting.append(ranked)
                 continue
-            if ranked.off_theme and waiting:
-                # About something else: it does not take the place of an item that serves
-                # every theme and waits only because of the step-only share.
+            if (ranked.off_theme or ranked.only_who) and waiting:
+                # About something else, or sharing only who may use it: it does not take the
+                # place of an item that serves every theme and waits only because of the
+                # step-only share.
                 off_theme.append(ranked)
                 continue
             top.append(ranked)
