@@ -478,3 +478,77 @@ def test_without_themes_an_item_for_every_theme_is_not_a_guess(kb):
     scores = {r.item.id: r.score for r in kb.scoring.ranked(kb.of_kind("lever"), profile)}
     assert scores["contrat_de_ville"] - scores["npnru_insertion"] == \
         kb.scoring.weights["generic_theme"]
+
+
+def test_a_familys_general_member_takes_its_place_when_it_fits_as_well(kb):
+    # A commune with quartiers prioritaires, on insertion: the Régies de quartier score more
+    # (type, QPV), but the insertion networks as a whole serve the same theme and step and
+    # are the family's general member: they take its place, the Régies come as « voir aussi ».
+    profile = Profile("commune", frozenset({"qpv", "urbain"}), frozenset({"emploi-insertion"}),
+                      "soutenir")
+    order = [r.item.id for r in kb.scoring.ranked(kb.of_kind("contact"), profile)]
+    assert order.index("mouvement_regies_quartier") < order.index("reseaux_iae")
+    top, see_also = kb.scoring.rank_with_see_also(kb.of_kind("contact"), profile, 5)
+    assert "reseaux_iae" in [r.item.id for r in top]
+    assert "mouvement_regies_quartier" in [r.item.id for r in see_also]
+    # For local services alone, only the Régies serve the profile's theme: they stay.
+    services = dataclasses.replace(profile, themes=frozenset({"services-proximite"}))
+    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("contact"), services, 5)]
+    assert "mouvement_regies_quartier" in top and "reseaux_iae" not in top
+
+
+def test_funders_of_one_theme_leave_room_for_the_general_ess_tools(kb):
+    # A small rural commune with a crèche project: two funders of petite enfance, then the
+    # general tools of the ESS rather than a third and a fourth funder of the same theme.
+    profile = Profile("commune", frozenset({"rural", "montagne"}),
+                      frozenset({"petite-enfance-jeunesse"}), "soutenir", size="petite")
+    rule = kb.scoring.repeated_theme
+    assert rule is not None and "funding" in rule.kinds
+    top = kb.scoring.rank(kb.of_kind("funding"), profile, 5)
+    themed = [r for r in top if dict(r.matched).get("themes")]
+    assert len(themed) <= rule.served, [r.item.id for r in top]
+    assert {"dla", "france_active"} & {r.item.id for r in top}
+    plain = dataclasses.replace(kb.scoring, repeated_theme=None)
+    before = plain.rank(kb.of_kind("funding"), profile, 5)
+    assert len([r for r in before if dict(r.matched).get("themes")]) > rule.served
+
+
+def test_repeated_theme_mistakes_are_located(tmp_path: Path, kb):
+    text = (CONTENT / "scoring.yaml").read_text(encoding="utf-8")
+    broken = text.replace("repeated_theme: {kinds: [funding],", "repeated_theme: {kinds: [fundng],")
+    assert broken != text
+    path = tmp_path / "scoring.yaml"
+    path.write_text(broken, encoding="utf-8")
+    rules, problems = load_scoring(path, tmp_path, kb.vocabularies)
+    line = text[:text.index("repeated_theme: {")].count("\n") + 1
+    assert rules is None
+    assert any(str(p).startswith(f"scoring.yaml:{line}:") and "funding" in str(p)
+               for p in problems), [str(p) for p in problems]
+
+
+def test_the_type_counts_only_for_an_item_meant_for_few_types(kb):
+    # The État's aid to insertion posts is for communes, intercommunalités, EPT and
+    # départements: being a commune says nothing more. The AVP is the départements' own.
+    w = kb.scoring.weights
+    iae = kb.items["aide_poste_iae"]
+    assert len(iae.restricts("collectivites")) > w["few_types"]
+    ranked = kb.scoring.score(iae, Profile("commune", themes=frozenset({"emploi-insertion"}),
+                                           step="soutenir"))
+    assert ranked is not None and "collectivites" not in dict(ranked.matched)
+    assert "vous êtes une commune" not in kb.scoring.reason(ranked, translator("fr"))
+    avp = kb.scoring.score(kb.items["aide_vie_partagee"],
+                           Profile("departement", themes=frozenset({"habitat"}), step="soutenir"))
+    assert avp is not None and dict(avp.matched)["collectivites"] == ("departement",)
+    assert "vous êtes un département" in kb.scoring.reason(avp, translator("fr"))
+
+
+def test_an_item_that_shares_only_its_type_never_passes_a_lever_of_the_step(kb):
+    # A young rural intercommunalité with no theme, at « identifier »: the health contract
+    # is for intercommunalités, but for another step and a theme the profile did not name;
+    # the levers of the step held back by their share come first.
+    profile = Profile("epci", frozenset({"rural"}), frozenset(), "identifier")
+    ranked = kb.scoring.ranked(kb.of_kind("lever"), profile)
+    assert [r for r in ranked if r.only_who], "some levers share only the type"
+    top = kb.scoring.rank(kb.of_kind("lever"), profile, 5)
+    assert len(top) == 5 and not [r.item.id for r in top if r.only_who]
+    assert {"aap_trophees_ess", "recherche_action_besoins"} & {r.item.id for r in top}

@@ -18,8 +18,8 @@ from bot.knowledge.model import RECOMMENDED_KINDS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context",
-           "broad_context", "place_only", "other_step", "type", "size", "region", "priority",
-           "programme")
+           "broad_context", "place_only", "other_step", "type", "few_types", "size", "region",
+           "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
@@ -65,6 +65,12 @@ class Ranked:
         """It shares nothing with the profile but the step."""
         return all(dimension == "steps" for dimension, _ in self.matched)
 
+    @property
+    def only_who(self) -> bool:
+        """It shares with the profile only the type or size of collectivité it is for: not
+        the step, nor a theme, a context or a programme."""
+        return all(dimension in ("collectivites", "sizes") for dimension, _ in self.matched)
+
     def sort_key(self) -> tuple:
         """Best first: score, then the number of dimensions matched, then precision (an item
         for the profile's themes only before one for many themes), then how central the item
@@ -84,6 +90,15 @@ class ReasonTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class RepeatedTheme:
+    """``repeated_theme:``: items of these kinds beyond ``served`` per theme lose ``weight``."""
+
+    kinds: frozenset[str]
+    served: int
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class ScoringRules:
     weights: Mapping[str, float]
     limits: Mapping[str, Mapping[str, int]]  # "chat" | "full" -> kind -> count
@@ -93,6 +108,7 @@ class ScoringRules:
     region_labels: Mapping[str, LocalText] = field(default_factory=dict)
     broad_contexts: frozenset[str] = frozenset()  # contexts of much of the country
     type_sizes: Mapping[str, str] = field(default_factory=dict)  # type -> its size class
+    repeated_theme: RepeatedTheme | None = None
 
     # -- profile ------------------------------------------------------------------------
 
@@ -140,8 +156,10 @@ class ScoringRules:
             total += w["step"]
             matched.append(("steps", (profile.step,)))
         preferred = item.restricts("preferred_collectivites") if not types else None
-        if types and profile.type in types:
-            # The fewer types an item is for, the more it says about this one.
+        if types and profile.type in types and len(types) <= w["few_types"]:
+            # The fewer types an item is for, the more it says about this one; an item for
+            # the whole bloc communal (communes, intercommunalités, EPT) or more says only
+            # who may use it, not that it fits this collectivité.
             total += w["type"] / len(types)
             matched.append(("collectivites", (profile.type,)))
         elif preferred and profile.type in preferred:
@@ -221,13 +239,15 @@ class ScoringRules:
         top: list[Ranked] = []
         see_also: list[Ranked] = []
         families: set[str] = set()
+        scored = _general_first(scored if scored is not None else self.ranked(items, profile))
+        scored = self._varied(scored)
         # Items that share only the step with the profile take at most this many places
         # when the profile says more (themes, contexts): the step does not outweigh them.
         step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
             else limit
         waiting: list[Ranked] = []
         off_theme: list[Ranked] = []
-        for ranked in (scored if scored is not None else self.ranked(items, profile)):
+        for ranked in scored:
             family = ranked.item.family
             if family is not None and family in families:
                 if len(top) < limit or any(r.item.family == family for r in top):
@@ -238,9 +258,10 @@ class ScoringRules:
             if ranked.step_only and sum(r.step_only for r in top) >= step_only_places:
                 waiting.append(ranked)
                 continue
-            if ranked.off_theme and waiting:
-                # About something else: it does not take the place of an item that serves
-                # every theme and waits only because of the step-only share.
+            if (ranked.off_theme or ranked.only_who) and waiting:
+                # About something else, or sharing only who may use it: it does not take the
+                # place of an item that serves every theme and waits only because of the
+                # step-only share.
                 off_theme.append(ranked)
                 continue
             top.append(ranked)
@@ -257,6 +278,37 @@ class ScoringRules:
             if family is not None:
                 families.add(family)
         return top, [r for r in see_also if any(t.item.family == r.item.family for t in top)]
+
+    def _varied(self, scored: list[Ranked]) -> list[Ranked]:
+        """The order in which a top list takes the items: for the kinds of
+        ``repeated_theme``, an item whose themes shared with the profile are each served
+        already by ``served`` items placed above it loses ``weight`` (funding tools for one
+        theme are alternatives for one need: a third one comes after the general tools)."""
+        rule = self.repeated_theme
+        if rule is None or not scored or scored[0].item.kind not in rule.kinds:
+            return scored
+        left = list(scored)
+        result: list[Ranked] = []
+        served: dict[str, int] = {}
+        families: set[str] = set()
+
+        def order(ranked: Ranked) -> tuple:
+            themes = _shared(ranked, "themes")
+            repeated = bool(themes) and all(served.get(t, 0) >= rule.served for t in themes)
+            return (-(ranked.score - (rule.weight if repeated else 0.0)),
+                    *ranked.sort_key()[1:])
+
+        while left:
+            best = min(left, key=order)
+            left.remove(best)
+            result.append(best)
+            family = best.item.family
+            if family is None or family not in families:  # a relative takes no place
+                for theme in _shared(best, "themes"):
+                    served[theme] = served.get(theme, 0) + 1
+            if family is not None:
+                families.add(family)
+        return result
 
     # -- explanations -------------------------------------------------------------------
 
@@ -279,6 +331,48 @@ class ScoringRules:
                 reasons[:1].lower() in FRENCH_VOWELS:
             prefix = prefix[:-2] + "'"  # « parce que il » → « parce qu'il »
         return prefix + reasons + suffix
+
+
+def _general_first(scored: list[Ranked]) -> list[Ranked]:
+    """The family's general member takes the family's place when it fits as well.
+
+    A family may have one member more central than the others (the highest `priority`: the
+    insertion networks as a whole beside the Régies, the FEDER beside its urban strand). A
+    narrower member that scores higher because of its place or type does not take the
+    family's slot from it when the general one shares every theme and the step that the
+    narrower one shares with the profile; it does when it serves a theme or step the
+    general one does not.
+    """
+    heads: dict[str, Ranked] = {}
+    for family, members in _by_family(scored).items():
+        best = max(members, key=lambda r: r.item.priority)
+        if sum(r.item.priority == best.item.priority for r in members) == 1:
+            heads[family] = best
+    if not heads:
+        return scored
+    result = list(scored)
+    for family, head in heads.items():
+        first = next(r for r in result if r.item.family == family)
+        if first is head or head.off_theme:
+            continue
+        if _shared(first, "themes") <= _shared(head, "themes") and \
+                _shared(first, "steps") <= _shared(head, "steps"):
+            result.remove(head)
+            result.insert(result.index(first), head)
+    return result
+
+
+def _by_family(scored: list[Ranked]) -> dict[str, list[Ranked]]:
+    families: dict[str, list[Ranked]] = {}
+    for ranked in scored:
+        if ranked.item.family is not None:
+            families.setdefault(ranked.item.family, []).append(ranked)
+    return families
+
+
+def _shared(ranked: Ranked, dimension: str) -> frozenset[str]:
+    """The values of a dimension that an item shares with the profile."""
+    return frozenset(dict(ranked.matched).get(dimension, ()))
 
 
 # Phrases are written on their own, then joined after « que », which elides before a vowel.
@@ -390,6 +484,31 @@ class _ScoringParser:
                 self.error(document.at("broad_contexts"), suggest("context", context, known)
                            + " Contexts are listed under 'contexts:' in taxonomy.yaml.")
         return frozenset(value)
+
+    def repeated_theme(self, document: MarkedDict) -> RepeatedTheme | None:
+        """``repeated_theme:``, optional: {kinds: [funding], served: 2, weight: 1}."""
+        if "repeated_theme" not in document:
+            return None
+        node = self.mapping(document, "repeated_theme")
+        if node is None:
+            return None
+        self.unknown_keys(node, ("kinds", "served", "weight"), "'repeated_theme'")
+        kinds = node.get("kinds")
+        if not isinstance(kinds, list) or not kinds or \
+                not all(isinstance(k, str) and k in RECOMMENDED_KINDS for k in kinds):
+            self.error(node.at("kinds") if "kinds" in node else node.position,
+                       "'repeated_theme.kinds' takes a list of kinds among "
+                       + ", ".join(RECOMMENDED_KINDS))
+            return None
+        served = self.whole_number(node, "served", "'repeated_theme.served'") \
+            if "served" in node else None
+        weight = self.number(node, "weight", "'repeated_theme.weight'") \
+            if "weight" in node else None
+        if served is None or weight is None:
+            if "served" not in node or "weight" not in node:
+                self.error(node.position, "'repeated_theme' needs 'served:' and 'weight:'")
+            return None
+        return RepeatedTheme(frozenset(kinds), served, float(weight))
 
     def type_sizes(self, document: MarkedDict) -> dict[str, str]:
         """``type_sizes:``, optional: the size class of every collectivité of a type."""
@@ -520,15 +639,17 @@ def load_scoring(path: Path, root: Path,
                                            else path), 1, 1),
                               "scoring.yaml must be a mapping: weights, limits, sizes, reasons")]
     parser = _ScoringParser(vocabularies)
-    parser.unknown_keys(document, ("weights", "broad_contexts", "limits", "sizes",
-                                   "type_sizes", "reasons"), "scoring.yaml")
+    parser.unknown_keys(document, ("weights", "broad_contexts", "repeated_theme", "limits",
+                                   "sizes", "type_sizes", "reasons"), "scoring.yaml")
     weights = parser.weights(document)
     broad_contexts = parser.broad_contexts(document)
     limits = parser.limits(document)
     sizes = parser.sizes(document)
     type_sizes = parser.type_sizes(document)
+    repeated_theme = parser.repeated_theme(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
-                        vocabularies.get("regions", {}), broad_contexts, type_sizes), []
+                        vocabularies.get("regions", {}), broad_contexts, type_sizes,
+                        repeated_theme), []
