@@ -321,7 +321,9 @@ class ScoringRules:
         for dimension, values in ranked.matched:
             texts = self.reasons[dimension]
             labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
-            words = [labels[v].render(t) if v in labels else v for v in values]
+            order = {value: n for n, value in enumerate(labels)}  # as content/scoring.yaml lists them
+            ordered = sorted(values, key=lambda v: order.get(v, len(order)))
+            words = [labels[v].render(t) if v in labels else v for v in ordered]
             joined = _join(words, conjunction, also)
             template = texts.forms.get(form, texts.template) if form else texts.template
             phrases.append(template.render(t).replace("{values}", joined))
