@@ -542,11 +542,38 @@ def test_the_type_counts_only_for_an_item_meant_for_few_types(kb):
     assert "vous êtes un département" in kb.scoring.reason(avp, translator("fr"))
 
 
+def test_an_item_shared_by_two_types_gets_no_type_bonus(kb):
+    # The budget participatif is for communes and départements: it says who runs one, not
+    # that it suits a commune better. The PAT, central to alimentation, comes first.
+    w = kb.scoring.weights
+    budget = kb.items["budget_participatif_ess"]
+    assert len(budget.restricts("collectivites")) > w["few_types"]
+    profile = Profile("commune", frozenset({"urbain", "qpv"}), frozenset({"alimentation"}),
+                      "identifier", size="moyenne", programmes=frozenset({"acv"}))
+    ranked = kb.scoring.score(budget, profile)
+    assert ranked is not None and "collectivites" not in dict(ranked.matched)
+    assert "vous êtes une commune" not in kb.scoring.reason(ranked, translator("fr"))
+    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), profile, 5)]
+    assert top[0] == "projet_alimentaire_territorial"
+    assert "budget_participatif_ess" not in top[:1]
+
+
+def test_an_example_keeps_its_type_whatever_its_number_of_types(kb):
+    # An example's types say who did it: a commune learns most from what communes did,
+    # even when an intercommunalité took part.
+    shared = next(i for i in kb.of_kind("example")
+                  if len(i.restricts("collectivites") or ()) > kb.scoring.weights["few_types"]
+                  and "commune" in (i.restricts("collectivites") or ())
+                  and not i.restricts("contexts") and not i.restricts("programmes"))
+    ranked = kb.scoring.score(shared, Profile("commune", step="soutenir"))
+    assert ranked is not None and dict(ranked.matched).get("collectivites") == ("commune",)
+
+
 def test_an_item_that_shares_only_its_type_never_passes_a_lever_of_the_step(kb):
-    # A young rural intercommunalité with no theme, at « identifier »: the health contract
-    # is for intercommunalités, but for another step and a theme the profile did not name;
-    # the levers of the step held back by their share come first.
-    profile = Profile("epci", frozenset({"rural"}), frozenset(), "identifier")
+    # A rural département with no theme, at « identifier »: the insertion levers are the
+    # départements' own, but for other steps and themes the profile did not name; the
+    # levers of the step held back by their share come first.
+    profile = Profile("departement", frozenset({"rural"}), frozenset(), "identifier")
     ranked = kb.scoring.ranked(kb.of_kind("lever"), profile)
     assert [r for r in ranked if r.only_who], "some levers share only the type"
     top = kb.scoring.rank(kb.of_kind("lever"), profile, 5)

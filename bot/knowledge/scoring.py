@@ -156,10 +156,12 @@ class ScoringRules:
             total += w["step"]
             matched.append(("steps", (profile.step,)))
         preferred = item.restricts("preferred_collectivites") if not types else None
-        if types and profile.type in types and len(types) <= w["few_types"]:
-            # The fewer types an item is for, the more it says about this one; an item for
-            # the whole bloc communal (communes, intercommunalités, EPT) or more says only
-            # who may use it, not that it fits this collectivité.
+        if types and profile.type in types and (len(types) <= w["few_types"] or preference_only):
+            # A tool for one type only is that type's own (the RSA for a département, the
+            # SRDEII for a région); a tool shared by two types or more (the bloc communal,
+            # communes and départements) says only who may use it, not that it fits this
+            # collectivité better. An example's types say who did it: its lesson suits the
+            # same type best, however many types took part.
             total += w["type"] / len(types)
             matched.append(("collectivites", (profile.type,)))
         elif preferred and profile.type in preferred:
@@ -321,7 +323,8 @@ class ScoringRules:
         for dimension, values in ranked.matched:
             texts = self.reasons[dimension]
             labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
-            order = {value: n for n, value in enumerate(labels)}  # as content/scoring.yaml lists them
+            # the values in the order content/scoring.yaml lists them
+            order = {value: n for n, value in enumerate(labels)}
             ordered = sorted(values, key=lambda v: order.get(v, len(order)))
             words = [labels[v].render(t) if v in labels else v for v in ordered]
             joined = _join(words, conjunction, also)
