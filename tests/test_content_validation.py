@@ -77,6 +77,10 @@ def test_a_valid_item_loads(content_dir: Path):
       "{steps: [identifier], collectivites: [commune], preferred_collectivites: [region]}"),
      "content/items.yaml:7:90: error: 'preferred_collectivites' is for an item open to every "
      "type of collectivité"),
+    (("{steps: [identifier]}",
+      "{steps: [identifier], programmes: [pvd], preferred_programmes: [acv]}"),
+     "content/items.yaml:7:80: error: 'preferred_programmes' is for an item open to every "
+     "territory"),
 ])
 def test_content_mistakes_are_located(content_dir: Path, change, expected):
     old, new = change

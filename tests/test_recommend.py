@@ -469,6 +469,28 @@ def test_an_item_for_every_type_may_fit_one_above_all(kb):
 
 
 
+def test_an_item_for_every_territory_may_fit_programme_territories_above_all(kb):
+    # The lever that inscribes the ESS in the ANCT programmes serves every commune, but one
+    # in Territoires d'industrie gets it as if it were meant for it; at another step, the
+    # programme carries it only half as far, as a place does.
+    item = kb.items["programmes_anct"]
+    assert item.restricts("programmes") is None
+    assert "territoires-industrie" in item.restricts("preferred_programmes")
+    w = kb.scoring.weights
+    base = Profile("commune", themes=frozenset({"emploi-insertion"}), step="ancrer")
+    member = Profile("commune", themes=frozenset({"emploi-insertion"}), step="ancrer",
+                     programmes=frozenset({"territoires-industrie"}))
+    plain, fits = kb.scoring.score(item, base), kb.scoring.score(item, member)
+    assert plain is not None and fits is not None
+    assert fits.score - plain.score == w["programme"]
+    assert "Territoires d'industrie" in kb.scoring.reason(fits, translator("fr"))
+    earlier = kb.scoring.score(item, Profile("commune", step="identifier",
+                                             programmes=frozenset({"territoires-industrie"})))
+    assert earlier is not None and earlier.score < fits.score - w["step"]
+    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), member, 5)]
+    assert "programmes_anct" in top
+
+
 def test_without_themes_an_item_for_every_theme_is_not_a_guess(kb):
     # A metropolis with quartiers prioritaires, no theme given, at « ancrer »: the contrat de
     # ville (every theme) comes before the NPNRU insertion clauses (insertion, habitat).

@@ -225,6 +225,10 @@ class _ItemParser:
             self.check.error(raw.at("preferred_collectivites"),
                              "'preferred_collectivites' is for an item open to every type of "
                              "collectivité: drop it, or drop 'collectivites'")
+        if "preferred_programmes" in raw and "programmes" in raw:
+            self.check.error(raw.at("preferred_programmes"),
+                             "'preferred_programmes' is for an item open to every territory: "
+                             "drop it, or drop 'programmes'")
         return result
 
     def item(self, node: Any, where: Position) -> Item | None:

@@ -25,11 +25,14 @@ STEPS = ("identifier", "soutenir", "ancrer")
 # applies_to key -> the taxonomy vocabulary its values come from. `not_contexts` is the one
 # exclusion: an item for the Hexagone only (`not_contexts: [outre-mer]`) never reaches a
 # territory with one of them. `preferred_collectivites` restricts nothing: an item for every
-# type of collectivité fits these above all (the régions manage the European funds).
+# type of collectivité fits these above all (the régions manage the European funds);
+# `preferred_programmes` likewise: an item for every territory fits above all those in one
+# of these national programmes (the lever that inscribes the ESS in them).
 APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
                  "not_contexts": "contexts", "themes": "themes", "steps": "steps",
                  "sizes": "sizes", "programmes": "programmes",
-                 "preferred_collectivites": "collectivites"}
+                 "preferred_collectivites": "collectivites",
+                 "preferred_programmes": "programmes"}
 GENDERS = ("f", "m")  # grammatical gender of an item's subject, for reason sentences
 
 

@@ -207,9 +207,15 @@ class ScoringRules:
             # Serves every theme, so the profile's too; and when the profile names none, an
             # item for some themes only is a guess where this one is not.
             total += w["generic_theme"]
-        shared_programmes = tuple(sorted(programmes & profile.programmes)) if programmes else ()
+        # An item for every territory may fit above all those of some programmes (the lever
+        # that inscribes the ESS in them): it scores as if it were meant for them.
+        wanted = programmes or item.restricts("preferred_programmes")
+        shared_programmes = tuple(sorted(wanted & profile.programmes)) if wanted else ()
         if shared_programmes:
-            total += w["programme"] * len(shared_programmes)
+            share = w["programme"] * len(shared_programmes)
+            if steps and profile.step and profile.step not in steps and not preference_only:
+                share *= w["other_step"]  # as for the place: it does not carry a tool there
+            total += share
             matched.append(("programmes", shared_programmes))
         total += w["priority"] * item.priority
         if item.region is not None:
