@@ -548,6 +548,40 @@ def test_repeated_theme_mistakes_are_located(tmp_path: Path, kb):
                for p in problems), [str(p) for p in problems]
 
 
+def test_one_theme_of_several_does_not_fill_the_levers(kb):
+    # A town with a quartier prioritaire, for insertion and local services: the levers of
+    # local services take at most three places of five, and the contrat de ville (its
+    # place) comes before a fourth one.
+    profile = Profile("commune", frozenset({"qpv", "urbain", "fragile"}),
+                      frozenset({"emploi-insertion", "services-proximite"}), "soutenir",
+                      size="moyenne")
+    ranked = kb.scoring.ranked(kb.of_kind("lever"), profile)
+    local = [r for r in ranked if dict(r.matched).get("themes") == ("services-proximite",)]
+    assert len(local) > 3, "enough levers of local services to fill the list"
+    top = kb.scoring.rank(kb.of_kind("lever"), profile, 5)
+    assert sum(dict(r.matched).get("themes") == ("services-proximite",) for r in top) <= 3
+    assert "contrat_de_ville" in [r.item.id for r in top]
+    # With that theme alone, its levers may fill the list.
+    alone = Profile("commune", profile.contexts, frozenset({"services-proximite"}), "soutenir",
+                    size="moyenne")
+    top = kb.scoring.rank(kb.of_kind("lever"), alone, 5)
+    assert sum(dict(r.matched).get("themes") == ("services-proximite",) for r in top) > 3
+
+
+def test_theme_share_mistakes_are_located(tmp_path: Path, kb):
+    text = (CONTENT / "scoring.yaml").read_text(encoding="utf-8")
+    broken = text.replace("theme_share: {kinds: [lever], share: 0.6}",
+                          "theme_share: {kinds: [lever], share: 3}")
+    assert broken != text
+    path = tmp_path / "scoring.yaml"
+    path.write_text(broken, encoding="utf-8")
+    rules, problems = load_scoring(path, tmp_path, kb.vocabularies)
+    line = text[:text.index("theme_share: {")].count("\n") + 1
+    assert rules is None
+    assert any(str(p).startswith(f"scoring.yaml:{line}:") and "0 to 1" in str(p)
+               for p in problems), [str(p) for p in problems]
+
+
 def test_the_type_counts_only_for_an_item_meant_for_few_types(kb):
     # The État's aid to insertion posts is for communes, intercommunalités, EPT and
     # départements: being a commune says nothing more. The AVP is the départements' own.

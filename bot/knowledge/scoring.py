@@ -99,6 +99,15 @@ class RepeatedTheme:
 
 
 @dataclass(frozen=True, slots=True)
+class ThemeShare:
+    """``theme_share:``: with several themes in the profile, items of these kinds that share
+    one theme only take at most ``share`` of a top list for that theme."""
+
+    kinds: frozenset[str]
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
 class ScoringRules:
     weights: Mapping[str, float]
     limits: Mapping[str, Mapping[str, int]]  # "chat" | "full" -> kind -> count
@@ -109,6 +118,7 @@ class ScoringRules:
     broad_contexts: frozenset[str] = frozenset()  # contexts of much of the country
     type_sizes: Mapping[str, str] = field(default_factory=dict)  # type -> its size class
     repeated_theme: RepeatedTheme | None = None
+    theme_share: ThemeShare | None = None
 
     # -- profile ------------------------------------------------------------------------
 
@@ -255,6 +265,11 @@ class ScoringRules:
             else limit
         waiting: list[Ranked] = []
         off_theme: list[Ranked] = []
+        rule = self.theme_share
+        # One theme of several does not fill the list: its items take at most this many
+        # places, so that the profile's other themes and its place keep one.
+        theme_places = rule.share * limit if rule is not None and len(profile.themes) > 1 \
+            else limit
         for ranked in scored:
             family = ranked.item.family
             if family is not None and family in families:
@@ -264,6 +279,11 @@ class ScoringRules:
             if len(top) >= limit:
                 break
             if ranked.step_only and sum(r.step_only for r in top) >= step_only_places:
+                waiting.append(ranked)
+                continue
+            theme = _shared(ranked, "themes")
+            if rule is not None and ranked.item.kind in rule.kinds and len(theme) == 1 and \
+                    sum(_shared(r, "themes") == theme for r in top) >= theme_places:
                 waiting.append(ranked)
                 continue
             if (ranked.off_theme or ranked.only_who) and waiting:
@@ -521,6 +541,32 @@ class _ScoringParser:
             return None
         return RepeatedTheme(frozenset(kinds), served, float(weight))
 
+    def theme_share(self, document: MarkedDict) -> ThemeShare | None:
+        """``theme_share:``, optional: {kinds: [lever], share: 0.6}."""
+        if "theme_share" not in document:
+            return None
+        node = self.mapping(document, "theme_share")
+        if node is None:
+            return None
+        self.unknown_keys(node, ("kinds", "share"), "'theme_share'")
+        kinds = node.get("kinds")
+        if not isinstance(kinds, list) or not kinds or \
+                not all(isinstance(k, str) and k in RECOMMENDED_KINDS for k in kinds):
+            self.error(node.at("kinds") if "kinds" in node else node.position,
+                       "'theme_share.kinds' takes a list of kinds among "
+                       + ", ".join(RECOMMENDED_KINDS))
+            return None
+        if "share" not in node:
+            self.error(node.position, "'theme_share' needs 'share:' (a fraction of a list)")
+            return None
+        share = self.number(node, "share", "'theme_share.share'")
+        if share is None:
+            return None
+        if share > 1:
+            self.error(node.at("share"), "'theme_share.share' is a fraction of a list: 0 to 1")
+            return None
+        return ThemeShare(frozenset(kinds), float(share))
+
     def type_sizes(self, document: MarkedDict) -> dict[str, str]:
         """``type_sizes:``, optional: the size class of every collectivité of a type."""
         if "type_sizes" not in document:
@@ -650,17 +696,19 @@ def load_scoring(path: Path, root: Path,
                                            else path), 1, 1),
                               "scoring.yaml must be a mapping: weights, limits, sizes, reasons")]
     parser = _ScoringParser(vocabularies)
-    parser.unknown_keys(document, ("weights", "broad_contexts", "repeated_theme", "limits",
-                                   "sizes", "type_sizes", "reasons"), "scoring.yaml")
+    parser.unknown_keys(document, ("weights", "broad_contexts", "repeated_theme",
+                                   "theme_share", "limits", "sizes", "type_sizes", "reasons"),
+                        "scoring.yaml")
     weights = parser.weights(document)
     broad_contexts = parser.broad_contexts(document)
     limits = parser.limits(document)
     sizes = parser.sizes(document)
     type_sizes = parser.type_sizes(document)
     repeated_theme = parser.repeated_theme(document)
+    theme_share = parser.theme_share(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, type_sizes,
-                        repeated_theme), []
+                        repeated_theme, theme_share), []
