@@ -568,6 +568,20 @@ def test_one_theme_of_several_does_not_fill_the_levers(kb):
     assert sum(dict(r.matched).get("themes") == ("services-proximite",) for r in top) > 3
 
 
+def test_a_contact_tie_goes_to_the_one_who_also_serves_the_next_steps(kb):
+    # A région helping buyouts by employees, at « soutenir »: the URSCOP, France Active's
+    # association and the incubators tie on every dimension of the profile; the URSCOP
+    # also serves « ancrer », the step that follows, and is no longer left out by its id.
+    profile = Profile("region", frozenset({"rural", "urbain"}), frozenset({"emploi-insertion"}),
+                      "soutenir", region="75")
+    ranked = {r.item.id: r for r in kb.scoring.ranked(kb.of_kind("contact"), profile)}
+    tied = [ranked[i] for i in ("urscop", "france_active_territoriale", "incubateurs_ess")]
+    assert len({r.score for r in tied}) == 1
+    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("contact"), profile, 5)]
+    assert "urscop" in top
+    assert top.index("urscop") < top.index("france_active_territoriale")
+
+
 def test_theme_share_mistakes_are_located(tmp_path: Path, kb):
     text = (CONTENT / "scoring.yaml").read_text(encoding="utf-8")
     broken = text.replace("theme_share: {kinds: [lever], share: 0.6}",

@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.engine.conditions import suggest
 from bot.engine.flow import LocalText
 from bot.i18n import SUPPORTED_LANGUAGES, Translator
-from bot.knowledge.model import RECOMMENDED_KINDS, Item
+from bot.knowledge.model import RECOMMENDED_KINDS, STEPS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context",
@@ -71,15 +71,27 @@ class Ranked:
         the step, nor a theme, a context or a programme."""
         return all(dimension in ("collectivites", "sizes") for dimension, _ in self.matched)
 
+    @property
+    def steps_ahead(self) -> int:
+        """For a contact: how many steps after the profile's it also serves (a contact is a
+        relationship: one who stays useful at the next steps fits the journey better)."""
+        steps = dict(self.matched).get("steps")
+        if self.item.kind != "contact" or not steps:
+            return 0
+        later = STEPS[STEPS.index(steps[0]) + 1:]
+        return len(set(later) & (self.item.restricts("steps") or set(later)))
+
     def sort_key(self) -> tuple:
         """Best first: score, then the number of dimensions matched, then precision (an item
         for the profile's themes only before one for many themes), then how central the item
-        is; the id only when nothing else tells them apart."""
+        is, then for a contact the steps after the profile's it also serves; the id only
+        when nothing else tells them apart."""
         dimensions = sum(len(values) for _, values in self.matched)
         themes = self.item.restricts("themes")
         shared = next((len(v) for d, v in self.matched if d == "themes"), 0)
         precision = shared / len(themes) if themes else 0.0
-        return (-self.score, -dimensions, -precision, -self.item.priority, self.item.id)
+        return (-self.score, -dimensions, -precision, -self.item.priority,
+                -self.steps_ahead, self.item.id)
 
 
 @dataclass(frozen=True, slots=True)
