@@ -582,6 +582,20 @@ def test_a_contact_tie_goes_to_the_one_who_also_serves_the_next_steps(kb):
     assert top.index("urscop") < top.index("france_active_territoriale")
 
 
+def test_a_lever_tie_goes_to_the_one_meant_for_this_step_alone(kb):
+    # At « ancrer », temporary urbanism (an « ancrer » lever) and the cross-service
+    # organisation (also an « identifier » lever) tie on every dimension of the profile:
+    # the lever of this step alone comes first, not the one whose id comes first.
+    profile = Profile("epci", frozenset({"urbain"}), frozenset({"economie-circulaire"}),
+                      "ancrer", size="grande")
+    ranked = {r.item.id: r for r in kb.scoring.ranked(kb.of_kind("lever"), profile)}
+    one, two = ranked["urbanisme_transitoire"], ranked["transversalite_interne"]
+    assert one.score == two.score and one.item.priority == two.item.priority
+    assert len(one.item.restricts("steps")) < len(two.item.restricts("steps"))
+    order = [r.item.id for r in kb.scoring.ranked(kb.of_kind("lever"), profile)]
+    assert order.index("urbanisme_transitoire") < order.index("transversalite_interne")
+
+
 def test_theme_share_mistakes_are_located(tmp_path: Path, kb):
     text = (CONTENT / "scoring.yaml").read_text(encoding="utf-8")
     broken = text.replace("theme_share: {kinds: [lever], share: 0.6}",

@@ -72,26 +72,32 @@ class Ranked:
         return all(dimension in ("collectivites", "sizes") for dimension, _ in self.matched)
 
     @property
-    def steps_ahead(self) -> int:
-        """For a contact: how many steps after the profile's it also serves (a contact is a
-        relationship: one who stays useful at the next steps fits the journey better)."""
+    def step_fit(self) -> float:
+        """How well the item's steps fit the profile's, to break a tie. A lever is an action:
+        the one meant for this step alone is this step's own (1 for one step, 1/3 for all).
+        A contact is a relationship: the one who also serves the steps after the profile's
+        stays useful on the way (one point per later step). 0 when the step is not shared."""
         steps = dict(self.matched).get("steps")
-        if self.item.kind != "contact" or not steps:
-            return 0
-        later = STEPS[STEPS.index(steps[0]) + 1:]
-        return len(set(later) & (self.item.restricts("steps") or set(later)))
+        if not steps:
+            return 0.0
+        meant = self.item.restricts("steps") or frozenset(STEPS)
+        if self.item.kind == "lever":
+            return 1 / len(meant)
+        if self.item.kind == "contact":
+            return float(len(meant & set(STEPS[STEPS.index(steps[0]) + 1:])))
+        return 0.0
 
     def sort_key(self) -> tuple:
         """Best first: score, then the number of dimensions matched, then precision (an item
         for the profile's themes only before one for many themes), then how central the item
-        is, then for a contact the steps after the profile's it also serves; the id only
-        when nothing else tells them apart."""
+        is, then how its steps fit (:attr:`step_fit`); the id only when nothing else tells
+        them apart."""
         dimensions = sum(len(values) for _, values in self.matched)
         themes = self.item.restricts("themes")
         shared = next((len(v) for d, v in self.matched if d == "themes"), 0)
         precision = shared / len(themes) if themes else 0.0
         return (-self.score, -dimensions, -precision, -self.item.priority,
-                -self.steps_ahead, self.item.id)
+                -self.step_fit, self.item.id)
 
 
 @dataclass(frozen=True, slots=True)
