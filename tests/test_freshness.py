@@ -15,8 +15,7 @@ from bot.knowledge import load_knowledge
 from bot.knowledge.cards import detail_message
 from tests.conftest import PROJECT_ROOT, run_essbot
 
-PROFILE = ["--type", "commune", "--context", "rural", "--themes", "services-proximite",
-           "--step", "soutenir"]
+PROFILE = ["--type", "commune", "--context", "rural", "--step", "soutenir"]  # DETR comes first
 CAUTION = "À revérifier : ces informations datent du 29 novembre 2025 et devaient être " \
           "revues le 31 mars 2026"
 DETR_DATES = ('"https://www.fnccr.asso.fr/article/creation-dun-fonds-dinvestissement-pour-les'

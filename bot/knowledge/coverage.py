@@ -186,9 +186,11 @@ def first_change(kb: KnowledgeBase, dimension: str, value: str) -> Change | None
 def effects_of(kb: KnowledgeBase, dimension: str) -> list[Effect]:
     result = []
     for value in kb.vocabularies[dimension]:
+        # the items restricted to it, or that fit it above all (`preferred_programmes`)
         items = tuple(item.id for kind in RECOMMENDED_KINDS
                       for item in kb.of_kind(kind)
-                      if value in (item.restricts(dimension) or ()))
+                      if value in (item.restricts(dimension) or ())
+                      or value in (item.restricts(f"preferred_{dimension}") or ()))
         change = first_change(kb, dimension, value) if items else None
         result.append(Effect(dimension, value, items, change))
     return result
