@@ -36,7 +36,7 @@ from bot.qa.aspects import (
 )
 from bot.qa.index import Index, trigrams
 from bot.qa.lexicon import is_verb_form
-from bot.qa.normalize import INTENTS, STOP_WORDS, fold, stem, terms, words
+from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer, Place
 from bot.qa.synonyms import Phrase, Synonyms
@@ -359,7 +359,8 @@ class Searcher:
             if place and phrase[0] not in self.index:
                 continue  # a place no item names: its région is what counts
             context = (phrase in self.synonyms.context or place
-                       or (phrase[0].isdigit() and not self.telling_number(stems, i - size)))
+                       or (phrase[0].isdigit() and not self.telling_number(stems, i - size))
+                       or (size == 1 and typed[0] in NUMBER_WORDS))
             if (phrase in self.group_of or phrase[0] in self.index
                     or phrase[0] in self.off_topics):
                 alternatives = self.expand(phrase, 1.0)
