@@ -116,6 +116,7 @@ _ONE_WHO = re.compile(r"^(?:(?:vous )?(?:connaissez vous|connaissez|avez vous|av
 # « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
 _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
+RULE_ASPECTS = frozenset({"obligation", "legal"})  # a funding word here asks the rule
 FUNDING_REQUEST_ASPECTS = frozenset({"who", "eligibility", "howto"})
 FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first in a request
 FUNDING_FIRST_AMONG = 5  # ... when it is among these first: the list shows the same items
@@ -380,7 +381,9 @@ class Searcher:
                                     aspect=aspect, unknown=unknown, verb=verb,
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper()))  # not a question in capitals
-        return Analysis(concepts, intents, aspects, asks_for_funding(folded),
+        # « faut-il une convention pour une subvention ? »: what the rule requires, not money
+        funding = asks_for_funding(folded) and not aspects & RULE_ASPECTS
+        return Analysis(concepts, intents, aspects, funding,
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
