@@ -113,6 +113,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "a t elle retenu", "seront les laureats", "sera laureat", "seront laureats",
                  "sera retenu", "sera retenue", "seront retenus", "sera selectionne",
                  "seront selectionnes", "qui va gagner", "qui gagnera", "who will win",
+                 "sont connus", "sont connues", "sont ils connus", "sont elles connues",
+                 "liste des laureats", "qui sont les laureats", "resultats de l appel",
                  # what one person or body thinks of a project
                  "soutient il", "soutient elle", "soutiennent ils", "pense t il",
                  "pense t elle", "est il favorable", "est elle favorable",
