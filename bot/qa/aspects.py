@@ -23,7 +23,11 @@ ASPECTS: dict[str, tuple[str, ...]] = {
             "autorite de gestion", "which body", "which authority", "quelle administration",
             "quel ministere", "quelle institution", "quel operateur", "quelle instance",
             "quel partenaire", "quels partenaires", "qui pilote", "pilote par", "avec qui",
-            "aupres de qui", "a qui", "which administration", "who runs", "who signs"),
+            "aupres de qui", "a qui", "which administration", "who runs", "who signs",
+            # the verb of « qui décide » says who, not which item
+            "qui decide", "qui peut decider", "qui delivre", "qui peut delivrer",
+            "qui attribue", "qui peut attribuer", "qui accorde", "qui peut accorder",
+            "qui instruit", "qui valide", "qui signe"),
     "howmuch": ("combien", "cb", "montant", "montants", "taux", "tx", "pourcentage", "plafond",
                 "seuil", "how much", "how many", "nombre", "prix", "cout",
                 "coute", "coutent", "proportion", "maximum", "max", "minimum", "budget",
