@@ -119,6 +119,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "seront selectionnes", "qui va gagner", "qui gagnera", "who will win",
                  "sont connus", "sont connues", "sont ils connus", "sont elles connues",
                  "liste des laureats", "qui sont les laureats", "resultats de l appel",
+                 "est retenu", "est retenue", "est retenus", "sommes retenus",
+                 "ete retenu", "ete retenue", "ete retenus", "ete retenues",
                  # what one person or body thinks of a project
                  "soutient il", "soutient elle", "soutiennent ils", "pense t il",
                  "pense t elle", "est il favorable", "est elle favorable",
