@@ -292,7 +292,7 @@ _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
                    ("au", "niveau"), ("au", "bout", "de"), ("au", "bout"),
                    ("quel", "genre", "de"), ("quels", "genres", "de"), ("quel", "type", "de"),
                    ("quels", "types", "de"), ("quelle", "sorte", "de"),
-                   ("quelles", "sortes", "de"), ("en", "attendant"))
+                   ("quelles", "sortes", "de"), ("en", "attendant"), ("entre", "temps"))
 
 
 def drop_aspect_phrases(folded_words: list[str]) -> list[str]:
