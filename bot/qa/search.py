@@ -35,7 +35,7 @@ from bot.qa.aspects import (
     specific_words,
 )
 from bot.qa.index import Index, trigrams
-from bot.qa.lexicon import is_verb_form
+from bot.qa.lexicon import is_verb_form, is_word
 from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer, Place
@@ -272,25 +272,27 @@ class Searcher:
         return [(other, weight if other == phrase else weight * SYNONYM_WEIGHT)
                 for other in self.synonyms.groups[group]]
 
-    def corrections(self, term: str, typed: str = "") -> list[tuple[str, float]]:
+    def corrections(self, term: str, typed: str = "",
+                    spelt: bool = False) -> list[tuple[str, float]]:
         """Likely meant stems for a stem nobody wrote: close spellings and completions.
 
         ``typed`` is the word as typed (folded): in words of up to seven letters only a
         wrong or swapped letter is corrected, not a missing or extra one (« garbage » is
         not « garage »). When no stem is close, the typed word is compared with the words
-        of the content as written.
+        of the content as written. A word of the French dictionary (``spelt``: « entrepôt »)
+        is no typo: only completed, never corrected into another word (« entretien »).
         """
         if len(term) < CORRECTED or not term.isalpha():
             return []
-        found = self.close(term, len(typed), self.grams, completions=True)
-        if not found and len(typed) > CORRECTED:
+        found = self.close(term, len(typed), self.grams, completions=True, typos=not spelt)
+        if not found and len(typed) > CORRECTED and not spelt:
             found = {stem(word): weight for word, weight
                      in self.close(typed, len(typed), self.surface_grams).items()}
         best = sorted(found.items(), key=lambda kv: -kv[1])
         return best[:6]
 
     def close(self, term: str, typed_length: int, grams: dict[str, set[str]],
-              completions: bool = False) -> dict[str, float]:
+              completions: bool = False, typos: bool = True) -> dict[str, float]:
         """Candidates of ``grams`` within edit distance of ``term`` (and its completions)."""
         found: dict[str, float] = {}
         if completions:
@@ -300,6 +302,8 @@ class Searcher:
             longer.sort(key=lambda t: (-len(self.index.postings.get(t, ())), t))
             for candidate in longer[:4]:
                 found[candidate] = COMPLETION_WEIGHT
+        if not typos:
+            return found
         limit = 1 if len(term) <= 7 else 2
         shared: dict[str, int] = defaultdict(int)
         for gram in trigrams(term):
@@ -369,7 +373,8 @@ class Searcher:
                 alternatives = [(phrase, 1.0)]
             else:
                 alternatives = []
-                for candidate, weight in self.corrections(phrase[0], typed[0]):
+                spelt = is_word(accented.get(typed[0], ""))
+                for candidate, weight in self.corrections(phrase[0], typed[0], spelt):
                     alternatives += self.expand((candidate,), weight)
             aspect = all(w in asking for w in typed)
             unknown = not alternatives and not context and not aspect
