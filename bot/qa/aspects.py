@@ -294,13 +294,21 @@ _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
                    ("quels", "types", "de"), ("quelle", "sorte", "de"),
                    ("quelles", "sortes", "de"), ("en", "attendant"), ("entre", "temps"))
 
+# As the words reach them: elisions are gone (« à l'heure actuelle » -> « a heure
+# actuelle », « quel genre d'initiatives » -> « quel genre initiatives »); longest first.
+_DROPPED = tuple(sorted(
+    {tuple(w for w in phrase if w != "l") for phrase in _ASPECT_PHRASES}
+    | {tuple(w for w in phrase[:-1] if w != "l") for phrase in _ASPECT_PHRASES
+       if phrase[-1] == "de" and phrase[0].startswith("quel")},  # not « en train »
+    key=len, reverse=True))
+
 
 def drop_aspect_phrases(folded_words: list[str]) -> list[str]:
     """The words without the phrases that only say what is asked (« combien de temps »)."""
     out: list[str] = []
     i = 0
     while i < len(folded_words):
-        for phrase in _ASPECT_PHRASES:
+        for phrase in _DROPPED:
             if tuple(folded_words[i:i + len(phrase)]) == phrase:
                 i += len(phrase)
                 break
