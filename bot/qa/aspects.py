@@ -67,7 +67,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                     "pour quels", "pour quelles", "quelles communes", "quels territoires",
                     "droit a", "who can", "reserve a", "reserves a", "ouvert a",
                     "quelles conditions", "quelle condition", "conditions pour",
-                    "conditions d acces", "conditions eligibilite", "critere", "criteres",
+                    "conditions acces", "conditions eligibilite", "critere", "criteres",
                     "criteria"),
     "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
                    "obligee", "doit on", "faut il", "mandatory", "required", "impose"),
