@@ -22,7 +22,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.knowledge.model import Item
 from bot.qa.answers import WHO_SUMMARY_ASPECTS, DirectAnswer
@@ -96,6 +96,12 @@ _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
 _WHO = re.compile(r"\b(?:qui|ki|who)\b")
+# A question that can be answered « oui » or « non » (« peut-on… », « faut-il… », « est-ce
+# que… », « c'est légal ? »); « qui… ? » cannot, whatever answer its words match.
+_CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut il|peut elle|"
+                     r"peuvent ils|peuvent elles|on peut|doit on|faut il|possible|legal|"
+                     r"legale|le droit|est il|est elle|sont ils|sont elles)\b")
+_YES = re.compile(r"Oui\s*:\s*")  # « Oui : les collectivités… peuvent… »
 # « un département a-t-il déjà… », « qui a déjà fait… », « qui fait ça ? »: asks who did
 # it, an example.
 _DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
@@ -162,6 +168,7 @@ class Analysis:
                                # d'habitants de notre QPV »)
     people: tuple[str, ...] = ()  # surnames of people it names that the content does not
     facts: frozenset[str] = frozenset()  # stems of the facts of one organisation it asks
+    closed: bool = False  # may be answered « oui » or « non »
     may_fund: bool = False  # asks whether something may be funded (« peut-on subventionner
                             # une monnaie locale ? »), not who funds it
     total: float = 0.0  # the sum of the concepts' importance, once ranked
@@ -396,6 +403,7 @@ class Searcher:
                         outside=self.programmes_outside(places),
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
+                        closed=bool(_CLOSED.search(" ".join(folded))),
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
@@ -665,6 +673,12 @@ class Searcher:
         hits = [h for h in ranked if h.score >= RELEVANT]
         if self.funding_request(analysis):
             hits = self.funding_first(hits)
+        if (direct is not None and "who" in analysis.aspects and not analysis.closed
+                and _YES.match(direct.answer.text)):
+            # « qui peut entrer au capital ? » is not answered « Oui : les collectivités… »
+            text = _YES.sub("", direct.answer.text, count=1)
+            direct = Direct(replace(direct.answer, text=text[:1].upper() + text[1:]),
+                            direct.score)
         if direct is not None:
             own = next((h for h in ranked if h.item.id == direct.answer.item.id),
                        Hit(direct.answer.item, direct.score))
