@@ -440,6 +440,7 @@ class Searcher:
         named = analysis.region
         region = named or region
         hits: list[tuple[float, Item]] = []
+        whole = {self.index.items[n].id for n, share in analysis.named.items() if share == 1.0}
         for number, score in scores.items():
             item = self.index.items[number]
             programmes = item.restricts("programmes")
@@ -460,8 +461,10 @@ class Searcher:
                 else:
                     score *= OTHER_REGION
             hits.append((score, item))
-        # Sorted before the score is capped at 1, so that boosts still order the best.
-        hits.sort(key=lambda h: (-h[0], h[1].kind != "glossary", h[1].id))
+        # Sorted before the score is capped at 1, so that boosts still order the best; at
+        # the same shown score, an item the question names whole first.
+        hits.sort(key=lambda h: (-round(h[0], 4), h[1].id not in whole,
+                                 h[1].kind != "glossary", h[1].id))
         return [Hit(item, round(min(score, 1.0), 4)) for score, item in hits]
 
     def weigh(self, analysis: Analysis) -> dict[int, float]:
