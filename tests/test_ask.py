@@ -49,8 +49,10 @@ ROUND3_DEV_FLOORS = {"top3": 0.95, "answers": 0.91, "refused": 0.98}
 ROUND4 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r4.yaml"  # blind, split, newest
 # Round 4 (259 questions written blind on 2026-11-30), dev part measured before any tuning
 # on it: 81.2 % top-3, 63.7 % direct answers, 86.1 % refusals, funding first 5/10; after the
-# sixth round of work (tuned on this dev part only): 90.6 %, 81.2 %, 97.2 %, 7/10.
-ROUND4_DEV_FLOORS = {"top3": 0.90, "answers": 0.80, "refused": 0.97}
+# sixth round of work (tuned on this dev part only): 90.6 %, 81.2 %, 97.2 %, 7/10; 89.8 %,
+# 77.5 %, 94.4 %, 9/10 with the 26 new items of 30 November; after the seventh round (qa7):
+# 93.8 %, 81.2 %, 97.2 %, 9/10.
+ROUND4_DEV_FLOORS = {"top3": 0.93, "answers": 0.81, "refused": 0.97}
 
 
 @pytest.fixture(scope="module")
@@ -815,3 +817,52 @@ def test_an_unknown_acronym_with_no_known_name_is_refused(searcher):
 def test_a_question_typed_in_capitals_is_not_a_list_of_acronyms(searcher):
     result = searcher.ask("QUELLES AIDES POUR RENOVER LE KIOSQUE VIA UNE PLATEFORME DE DONS ?")
     assert result.hits and result.hits[0].item.id == "financement_participatif"
+
+
+def test_a_resort_is_the_commune_that_asks_and_ski_lessons_are_off_topic(searcher):
+    resort = searcher.ask("commune station de ski : comment loger les saisonniers ?")
+    assert resort.hits and resort.hits[0].item.id == "logement_saisonniers"
+    assert searcher.ask("cours de ski pour mon fils ce samedi").hits == []
+
+
+def test_words_that_only_carry_the_sentence_weigh_nothing(searcher):
+    typed = {c.typed: c for c in searcher.analyse(
+        "une asso nous demande une subvention pendant trois ans, quelles aides existent "
+        "et quel genre d'initiatives, avant les travaux de l'ancienne gare ?").concepts}
+    # prepositions, « existent », « ancienne », the elided filler « quel genre d' »
+    assert not {"pend", "avant", "existent", "anc", "genr"} & set(typed)
+    assert typed["troi"].context  # a number in words is context, like « 3 »
+
+
+def test_a_dictionary_word_is_not_corrected_into_another(searcher):
+    concept = next(c for c in searcher.analyse("une recyclerie dans un entrepôt").concepts
+                   if c.typed == "entrepot")
+    assert not any(phrase[0].startswith("entret") for phrase, _ in concept.alternatives)
+    # a real typo still is
+    assert searcher.analyse("financement participatf").concepts[-1].alternatives
+
+
+def test_what_the_rule_requires_is_not_a_request_for_money(searcher):
+    assert not searcher.analyse("faut-il une convention pour une subvention de 30 000 € ?"
+                                ).funding
+    assert searcher.analyse("quelles subventions pour une recyclerie ?").funding
+
+
+def test_an_open_who_question_is_not_answered_oui(searcher):
+    open_who = searcher.ask("qui peut aider des habitants qui montent un parc solaire citoyen ?")
+    assert open_who.direct is not None
+    assert open_who.direct.answer.text.startswith("Par délibération")
+    closed = searcher.ask("une commune peut-elle entrer au capital d'un parc éolien citoyen ?")
+    assert closed.direct is not None and closed.direct.answer.text.startswith("Oui")
+
+
+def test_facts_asked_in_other_words(searcher):
+    esus = searcher.ask("qui délivre le label ESUS ?")
+    assert esus.hits[0].item.id == "agrement_esus" and "préfet" in esus.direct.answer.text
+    crib = searcher.ask("le bonus territoire de la CAF pour une crèche, ordre de grandeur ?")
+    assert crib.direct is not None and "2 600" in crib.direct.answer.text
+    period = searcher.ask("les aides de minimis se comptent sur quelle période ?")
+    assert period.hits[0].item.id == "glossaire_de_minimis"
+    assert "glissante" in period.direct.answer.text
+    assert searcher.ask("les lauréats de l'appel à projets de la région sont connus ?"
+                        ).hits == []

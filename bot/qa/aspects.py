@@ -23,7 +23,11 @@ ASPECTS: dict[str, tuple[str, ...]] = {
             "autorite de gestion", "which body", "which authority", "quelle administration",
             "quel ministere", "quelle institution", "quel operateur", "quelle instance",
             "quel partenaire", "quels partenaires", "qui pilote", "pilote par", "avec qui",
-            "aupres de qui", "a qui", "which administration", "who runs", "who signs"),
+            "aupres de qui", "a qui", "which administration", "who runs", "who signs",
+            # the verb of « qui décide » says who, not which item
+            "qui decide", "qui peut decider", "qui delivre", "qui peut delivrer",
+            "qui attribue", "qui peut attribuer", "qui accorde", "qui peut accorder",
+            "qui instruit", "qui valide", "qui signe"),
     "howmuch": ("combien", "cb", "montant", "montants", "taux", "tx", "pourcentage", "plafond",
                 "seuil", "how much", "how many", "nombre", "prix", "cout",
                 "coute", "coutent", "proportion", "maximum", "max", "minimum", "budget",
@@ -31,7 +35,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "enveloppe", "percentage", "rate", "amount", "what share", "quelle part",
                 "quelle somme", "jusqu a combien", "minimal", "minimale", "maximal",
                 "quelle portion", "quelle proportion", "quelle quotite", "quotite",
-                "maximale", "plafonne", "plafonnee"),
+                "maximale", "plafonne", "plafonnee", "fourchette", "ordre de grandeur",
+                "a hauteur de", "a quelle hauteur"),
     "free": ("gratuit", "gratuite", "gratuits", "gratuites", "gratuitement", "payant",
              "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
              "paying", "cost"),
@@ -62,7 +67,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                     "pour quels", "pour quelles", "quelles communes", "quels territoires",
                     "droit a", "who can", "reserve a", "reserves a", "ouvert a",
                     "quelles conditions", "quelle condition", "conditions pour",
-                    "conditions d acces", "conditions eligibilite", "critere", "criteres",
+                    "conditions acces", "conditions eligibilite", "critere", "criteres",
                     "criteria"),
     "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
                    "obligee", "doit on", "faut il", "mandatory", "required", "impose"),
@@ -112,6 +117,10 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "a t elle retenu", "seront les laureats", "sera laureat", "seront laureats",
                  "sera retenu", "sera retenue", "seront retenus", "sera selectionne",
                  "seront selectionnes", "qui va gagner", "qui gagnera", "who will win",
+                 "sont connus", "sont connues", "sont ils connus", "sont elles connues",
+                 "liste des laureats", "qui sont les laureats", "resultats de l appel",
+                 "est retenu", "est retenue", "est retenus", "sommes retenus",
+                 "ete retenu", "ete retenue", "ete retenus", "ete retenues",
                  # what one person or body thinks of a project
                  "soutient il", "soutient elle", "soutiennent ils", "pense t il",
                  "pense t elle", "est il favorable", "est elle favorable",
@@ -283,7 +292,15 @@ _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
                    ("au", "niveau"), ("au", "bout", "de"), ("au", "bout"),
                    ("quel", "genre", "de"), ("quels", "genres", "de"), ("quel", "type", "de"),
                    ("quels", "types", "de"), ("quelle", "sorte", "de"),
-                   ("quelles", "sortes", "de"), ("en", "attendant"))
+                   ("quelles", "sortes", "de"), ("en", "attendant"), ("entre", "temps"))
+
+# As the words reach them: elisions are gone (« à l'heure actuelle » -> « a heure
+# actuelle », « quel genre d'initiatives » -> « quel genre initiatives »); longest first.
+_DROPPED = tuple(sorted(
+    {tuple(w for w in phrase if w != "l") for phrase in _ASPECT_PHRASES}
+    | {tuple(w for w in phrase[:-1] if w != "l") for phrase in _ASPECT_PHRASES
+       if phrase[-1] == "de" and phrase[0].startswith("quel")},  # not « en train »
+    key=len, reverse=True))
 
 
 def drop_aspect_phrases(folded_words: list[str]) -> list[str]:
@@ -291,7 +308,7 @@ def drop_aspect_phrases(folded_words: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(folded_words):
-        for phrase in _ASPECT_PHRASES:
+        for phrase in _DROPPED:
             if tuple(folded_words[i:i + len(phrase)]) == phrase:
                 i += len(phrase)
                 break

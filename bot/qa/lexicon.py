@@ -44,6 +44,13 @@ def is_verb_form(word: str) -> bool:
     return lemma.endswith("re") and lemma != word and word.endswith(_RE_VERB_FORMS)
 
 
+@lru_cache(maxsize=16384)
+def is_word(word: str) -> bool:
+    """Whether a lower-case word (accents kept if typed) is in the French dictionary
+    (« entrepôt »), so not a misspelling of another word."""
+    return word.isalpha() and simplemma.is_known(word, lang=_LANG)
+
+
 def _conjugates(infinitive: str) -> bool:
     """Whether a word that is its own lemma is an infinitive (« tailler ») rather than a noun
     (« dossier »): some present form of it (« taillons », « finissons ») leads back to it."""

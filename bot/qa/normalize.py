@@ -51,9 +51,19 @@ voudrais voudrions pouvait pourraient pourrions devons devez devrait devraient
 mettre faire fait trouver trouve nombre bjr slt salut concretement quoi
 lequel laquelle lesquels lesquelles duquel auquel auxquels auxquelles desquels desquelles
 pareil pareille pareils pareilles
+avant apres pendant durant entre pres lors afin ainsi environ toujours jamais parmi
+quelques certains certaines beaucoup autant tant ancien ancienne anciens anciennes
+nouveau nouvel nouvelle nouveaux nouvelles existe existent exister existait existaient
 what is the a an of to do does can how for in on and or what's whats which who why with
-much many my our your their it its are be there this that these those
+much many my our your their it its are be there this that these those off up out
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
+
+# Numbers written in words (« pendant trois ans », « après six ans »): like digits, they say
+# who asks or the setting, not what is asked. « neuf » (new) and « un » are left out.
+NUMBER_WORDS = frozenset("""
+deux trois quatre cinq six sept huit dix onze douze treize quatorze quinze seize vingt
+trente quarante cinquante soixante cent cents mille
+""".split())  # noqa: SIM905
 
 # Suffix rules on folded words: (suffix, replacement, shortest stem kept).
 # Plurals first, then the derivational endings, longest first.

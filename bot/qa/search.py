@@ -22,7 +22,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.knowledge.model import Item
 from bot.qa.answers import WHO_SUMMARY_ASPECTS, DirectAnswer
@@ -35,8 +35,8 @@ from bot.qa.aspects import (
     specific_words,
 )
 from bot.qa.index import Index, trigrams
-from bot.qa.lexicon import is_verb_form
-from bot.qa.normalize import INTENTS, STOP_WORDS, fold, stem, terms, words
+from bot.qa.lexicon import is_verb_form, is_word
+from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer, Place
 from bot.qa.synonyms import Phrase, Synonyms
@@ -96,6 +96,12 @@ _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
 _WHO = re.compile(r"\b(?:qui|ki|who)\b")
+# A question that can be answered « oui » or « non » (« peut-on… », « faut-il… », « est-ce
+# que… », « c'est légal ? »); « qui… ? » cannot, whatever answer its words match.
+_CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut il|peut elle|"
+                     r"peuvent ils|peuvent elles|on peut|doit on|faut il|possible|legal|"
+                     r"legale|le droit|est il|est elle|sont ils|sont elles)\b")
+_YES = re.compile(r"Oui\s*:\s*")  # « Oui : les collectivités… peuvent… »
 # « un département a-t-il déjà… », « qui a déjà fait… », « qui fait ça ? »: asks who did
 # it, an example.
 _DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
@@ -116,6 +122,7 @@ _ONE_WHO = re.compile(r"^(?:(?:vous )?(?:connaissez vous|connaissez|avez vous|av
 # « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
 _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
+RULE_ASPECTS = frozenset({"obligation", "legal"})  # a funding word here asks the rule
 FUNDING_REQUEST_ASPECTS = frozenset({"who", "eligibility", "howto"})
 FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first in a request
 FUNDING_FIRST_AMONG = 5  # ... when it is among these first: the list shows the same items
@@ -161,6 +168,7 @@ class Analysis:
                                # d'habitants de notre QPV »)
     people: tuple[str, ...] = ()  # surnames of people it names that the content does not
     facts: frozenset[str] = frozenset()  # stems of the facts of one organisation it asks
+    closed: bool = False  # may be answered « oui » or « non »
     may_fund: bool = False  # asks whether something may be funded (« peut-on subventionner
                             # une monnaie locale ? »), not who funds it
     total: float = 0.0  # the sum of the concepts' importance, once ranked
@@ -271,25 +279,27 @@ class Searcher:
         return [(other, weight if other == phrase else weight * SYNONYM_WEIGHT)
                 for other in self.synonyms.groups[group]]
 
-    def corrections(self, term: str, typed: str = "") -> list[tuple[str, float]]:
+    def corrections(self, term: str, typed: str = "",
+                    spelt: bool = False) -> list[tuple[str, float]]:
         """Likely meant stems for a stem nobody wrote: close spellings and completions.
 
         ``typed`` is the word as typed (folded): in words of up to seven letters only a
         wrong or swapped letter is corrected, not a missing or extra one (« garbage » is
         not « garage »). When no stem is close, the typed word is compared with the words
-        of the content as written.
+        of the content as written. A word of the French dictionary (``spelt``: « entrepôt »)
+        is no typo: only completed, never corrected into another word (« entretien »).
         """
         if len(term) < CORRECTED or not term.isalpha():
             return []
-        found = self.close(term, len(typed), self.grams, completions=True)
-        if not found and len(typed) > CORRECTED:
+        found = self.close(term, len(typed), self.grams, completions=True, typos=not spelt)
+        if not found and len(typed) > CORRECTED and not spelt:
             found = {stem(word): weight for word, weight
                      in self.close(typed, len(typed), self.surface_grams).items()}
         best = sorted(found.items(), key=lambda kv: -kv[1])
         return best[:6]
 
     def close(self, term: str, typed_length: int, grams: dict[str, set[str]],
-              completions: bool = False) -> dict[str, float]:
+              completions: bool = False, typos: bool = True) -> dict[str, float]:
         """Candidates of ``grams`` within edit distance of ``term`` (and its completions)."""
         found: dict[str, float] = {}
         if completions:
@@ -299,6 +309,8 @@ class Searcher:
             longer.sort(key=lambda t: (-len(self.index.postings.get(t, ())), t))
             for candidate in longer[:4]:
                 found[candidate] = COMPLETION_WEIGHT
+        if not typos:
+            return found
         limit = 1 if len(term) <= 7 else 2
         shared: dict[str, int] = defaultdict(int)
         for gram in trigrams(term):
@@ -359,7 +371,8 @@ class Searcher:
             if place and phrase[0] not in self.index:
                 continue  # a place no item names: its région is what counts
             context = (phrase in self.synonyms.context or place
-                       or (phrase[0].isdigit() and not self.telling_number(stems, i - size)))
+                       or (phrase[0].isdigit() and not self.telling_number(stems, i - size))
+                       or (size == 1 and typed[0] in NUMBER_WORDS))
             if (phrase in self.group_of or phrase[0] in self.index
                     or phrase[0] in self.off_topics):
                 alternatives = self.expand(phrase, 1.0)
@@ -367,7 +380,8 @@ class Searcher:
                 alternatives = [(phrase, 1.0)]
             else:
                 alternatives = []
-                for candidate, weight in self.corrections(phrase[0], typed[0]):
+                spelt = is_word(accented.get(typed[0], ""))
+                for candidate, weight in self.corrections(phrase[0], typed[0], spelt):
                     alternatives += self.expand((candidate,), weight)
             aspect = all(w in asking for w in typed)
             unknown = not alternatives and not context and not aspect
@@ -379,7 +393,9 @@ class Searcher:
                                     aspect=aspect, unknown=unknown, verb=verb,
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper()))  # not a question in capitals
-        return Analysis(concepts, intents, aspects, asks_for_funding(folded),
+        # « faut-il une convention pour une subvention ? »: what the rule requires, not money
+        funding = asks_for_funding(folded) and not aspects & RULE_ASPECTS
+        return Analysis(concepts, intents, aspects, funding,
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
@@ -387,6 +403,7 @@ class Searcher:
                         outside=self.programmes_outside(places),
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
+                        closed=bool(_CLOSED.search(" ".join(folded))),
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
@@ -423,6 +440,7 @@ class Searcher:
         named = analysis.region
         region = named or region
         hits: list[tuple[float, Item]] = []
+        whole = {self.index.items[n].id for n, share in analysis.named.items() if share == 1.0}
         for number, score in scores.items():
             item = self.index.items[number]
             programmes = item.restricts("programmes")
@@ -443,8 +461,10 @@ class Searcher:
                 else:
                     score *= OTHER_REGION
             hits.append((score, item))
-        # Sorted before the score is capped at 1, so that boosts still order the best.
-        hits.sort(key=lambda h: (-h[0], h[1].kind != "glossary", h[1].id))
+        # Sorted before the score is capped at 1, so that boosts still order the best; at
+        # the same shown score, an item the question names whole first.
+        hits.sort(key=lambda h: (-round(h[0], 4), h[1].id not in whole,
+                                 h[1].kind != "glossary", h[1].id))
         return [Hit(item, round(min(score, 1.0), 4)) for score, item in hits]
 
     def weigh(self, analysis: Analysis) -> dict[int, float]:
@@ -656,6 +676,12 @@ class Searcher:
         hits = [h for h in ranked if h.score >= RELEVANT]
         if self.funding_request(analysis):
             hits = self.funding_first(hits)
+        if (direct is not None and "who" in analysis.aspects and not analysis.closed
+                and _YES.match(direct.answer.text)):
+            # « qui peut entrer au capital ? » is not answered « Oui : les collectivités… »
+            text = _YES.sub("", direct.answer.text, count=1)
+            direct = Direct(replace(direct.answer, text=text[:1].upper() + text[1:]),
+                            direct.score)
         if direct is not None:
             own = next((h for h in ranked if h.item.id == direct.answer.item.id),
                        Hit(direct.answer.item, direct.score))
