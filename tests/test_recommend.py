@@ -702,3 +702,21 @@ def test_an_item_that_shares_only_its_type_never_passes_a_lever_of_the_step(kb):
     top = kb.scoring.rank(kb.of_kind("lever"), profile, 5)
     assert len(top) == 5 and not [r.item.id for r in top if r.only_who]
     assert {"aap_trophees_ess", "recherche_action_besoins"} & {r.item.id for r in top}
+
+
+def test_an_example_of_the_same_type_weighs_as_much_as_a_theme(kb):
+    # An établissement public territorial at « soutenir » for the insertion: an EPT's own
+    # example (the GPSEA's call for ESS projects) comes first, before the examples of
+    # communes or intercommunalités on the same theme.
+    w = kb.scoring.weights
+    assert w["example_type"] == w["theme"] > w["type"]
+    ept = kb.items["gpsea_appel_projets_ess"]
+    assert ept.restricts("collectivites") == frozenset({"ept"})
+    profile = Profile("ept", frozenset({"urbain"}), frozenset({"emploi-insertion"}), "soutenir")
+    ranked = kb.scoring.score(ept, profile)
+    as_commune = kb.scoring.score(ept, dataclasses.replace(profile, type="commune"))
+    assert ranked is not None and as_commune is not None
+    assert ranked.score - as_commune.score == w["example_type"]
+    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 5)]
+    assert top[0] == "gpsea_appel_projets_ess", top
+    assert "un établissement public territorial" in kb.scoring.reason(ranked, translator("fr"))

@@ -18,8 +18,8 @@ from bot.knowledge.model import RECOMMENDED_KINDS, STEPS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context",
-           "broad_context", "place_only", "other_step", "type", "few_types", "size", "region",
-           "priority", "programme")
+           "broad_context", "place_only", "other_step", "type", "few_types", "example_type", "size",
+           "region", "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
@@ -193,7 +193,10 @@ class ScoringRules:
             # communes and départements) says only who may use it, not that it fits this
             # collectivité better. An example's types say who did it: its lesson suits the
             # same type best, however many types took part.
-            total += w["type"] / len(types)
+            # An example from the same type of collectivité is the one the agent can follow
+            # (an EPT's for an EPT, a département's for a département): it weighs as much
+            # as a theme, above the type of a tool.
+            total += (w["example_type"] if preference_only else w["type"]) / len(types)
             matched.append(("collectivites", (profile.type,)))
         elif preferred and profile.type in preferred:
             # For every type, but above all for this one: as if it were meant for it.
