@@ -425,6 +425,45 @@ def test_the_place_does_not_carry_a_tool_to_another_step(kb):
     assert own.score - other.score == w["step"] + w["context"] * (1 - w["other_step"])
 
 
+def test_a_funding_tool_of_another_step_does_not_come_for_its_theme_alone(kb):
+    # The contrats à impact pay for results of a programme already standing (« ancrer »):
+    # an overseas city at « soutenir » with an insertion project gets the overseas tools
+    # first, while at « ancrer » the contrats à impact keep their whole theme match.
+    assert "funding" in kb.scoring.stage_bound
+    item = kb.items["contrats_impact_social"]
+    assert item.restricts("steps") == frozenset({"ancrer"})
+    profile = Profile("commune", frozenset({"outre-mer", "urbain"}),
+                      frozenset({"emploi-insertion"}), "soutenir", size="grande")
+    w = kb.scoring.weights
+    other = kb.scoring.score(item, profile)
+    own = kb.scoring.score(item, dataclasses.replace(profile, step="ancrer"))
+    assert other is not None and own is not None
+    assert own.score - other.score == w["step"] + w["theme"] * (1 - w["other_step"])
+    funding = [r.item.id for r in recommendations(kb, profile, limit=5)["funding"]]
+    assert {"afd_outre_mer", "fei_outre_mer"} & set(funding), funding
+    assert "contrats_impact_social" not in funding, funding
+    # A lever of another step still comes for its theme in full.
+    lever = kb.items["npnru_insertion"]
+    place = Profile("commune", frozenset({"qpv"}), frozenset({"emploi-insertion"}), "identifier")
+    far = kb.scoring.score(lever, place)
+    near = kb.scoring.score(lever, dataclasses.replace(place, step="ancrer"))
+    assert far is not None and near is not None
+    assert near.score - far.score == w["step"] + w["context"] * (1 - w["other_step"])
+
+
+def test_stage_bound_takes_kinds(tmp_path: Path, kb):
+    text = (CONTENT / "scoring.yaml").read_text(encoding="utf-8")
+    broken = text.replace("stage_bound: {kinds: [funding]}", "stage_bound: {kinds: [fundings]}")
+    assert broken != text
+    path = tmp_path / "scoring.yaml"
+    path.write_text(broken, encoding="utf-8")
+    rules, problems = load_scoring(path, tmp_path, kb.vocabularies)
+    line = text[:text.index("stage_bound: {")].count("\n") + 1
+    assert rules is None
+    assert any(str(p).startswith(f"scoring.yaml:{line}:") and "'stage_bound.kinds'" in str(p)
+               for p in problems), [str(p) for p in problems]
+
+
 def test_a_departement_of_unknown_population_is_a_large_collectivite(kb):
     # Every département has more than 50 000 inhabitants: the SPASER, meant for the larger
     # buyers, fits one even when the agent gave no territory.
@@ -663,3 +702,21 @@ def test_an_item_that_shares_only_its_type_never_passes_a_lever_of_the_step(kb):
     top = kb.scoring.rank(kb.of_kind("lever"), profile, 5)
     assert len(top) == 5 and not [r.item.id for r in top if r.only_who]
     assert {"aap_trophees_ess", "recherche_action_besoins"} & {r.item.id for r in top}
+
+
+def test_an_example_of_the_same_type_weighs_as_much_as_a_theme(kb):
+    # An établissement public territorial at « soutenir » for the insertion: an EPT's own
+    # example (the GPSEA's call for ESS projects) comes first, before the examples of
+    # communes or intercommunalités on the same theme.
+    w = kb.scoring.weights
+    assert w["example_type"] == w["theme"] > w["type"]
+    ept = kb.items["gpsea_appel_projets_ess"]
+    assert ept.restricts("collectivites") == frozenset({"ept"})
+    profile = Profile("ept", frozenset({"urbain"}), frozenset({"emploi-insertion"}), "soutenir")
+    ranked = kb.scoring.score(ept, profile)
+    as_commune = kb.scoring.score(ept, dataclasses.replace(profile, type="commune"))
+    assert ranked is not None and as_commune is not None
+    assert ranked.score - as_commune.score == w["example_type"]
+    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 5)]
+    assert top[0] == "gpsea_appel_projets_ess", top
+    assert "un établissement public territorial" in kb.scoring.reason(ranked, translator("fr"))

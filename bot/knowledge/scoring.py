@@ -18,8 +18,8 @@ from bot.knowledge.model import RECOMMENDED_KINDS, STEPS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context",
-           "broad_context", "place_only", "other_step", "type", "few_types", "size", "region",
-           "priority", "programme")
+           "broad_context", "place_only", "other_step", "type", "few_types", "example_type", "size",
+           "region", "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
@@ -137,6 +137,9 @@ class ScoringRules:
     type_sizes: Mapping[str, str] = field(default_factory=dict)  # type -> its size class
     repeated_theme: RepeatedTheme | None = None
     theme_share: ThemeShare | None = None
+    # kinds whose theme match, like their place, keeps `other_step` of it for an item meant
+    # for other steps than the profile's (``stage_bound:``)
+    stage_bound: frozenset[str] = frozenset()
 
     # -- profile ------------------------------------------------------------------------
 
@@ -190,7 +193,10 @@ class ScoringRules:
             # communes and départements) says only who may use it, not that it fits this
             # collectivité better. An example's types say who did it: its lesson suits the
             # same type best, however many types took part.
-            total += w["type"] / len(types)
+            # An example from the same type of collectivité is the one the agent can follow
+            # (an EPT's for an EPT, a département's for a département): it weighs as much
+            # as a theme, above the type of a tool.
+            total += (w["example_type"] if preference_only else w["type"]) / len(types)
             matched.append(("collectivites", (profile.type,)))
         elif preferred and profile.type in preferred:
             # For every type, but above all for this one: as if it were meant for it.
@@ -223,7 +229,14 @@ class ScoringRules:
             shared = tuple(sorted(themes & profile.themes))
             # An item for many themes says less about each: beyond `broad_themes` themes,
             # each match counts for less (a lever for one theme before a tool for six).
-            total += w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(themes))
+            theme_share = w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(themes))
+            if item.kind in self.stage_bound and steps and profile.step \
+                    and profile.step not in steps:
+                # A funding tool pays for a project at a given stage: one meant for the
+                # projects already standing (the contrats à impact) does not pay for a
+                # first project however well its theme fits (a lever still may come).
+                theme_share *= w["other_step"]
+            total += theme_share
             if shared:
                 matched.append(("themes", shared))
             elif profile.themes:
@@ -585,6 +598,23 @@ class _ScoringParser:
             return None
         return ThemeShare(frozenset(kinds), float(share))
 
+    def stage_bound(self, document: MarkedDict) -> frozenset[str]:
+        """``stage_bound:``, optional: {kinds: [funding]}."""
+        if "stage_bound" not in document:
+            return frozenset()
+        node = self.mapping(document, "stage_bound")
+        if node is None:
+            return frozenset()
+        self.unknown_keys(node, ("kinds",), "'stage_bound'")
+        kinds = node.get("kinds")
+        if not isinstance(kinds, list) or not kinds or \
+                not all(isinstance(k, str) and k in RECOMMENDED_KINDS for k in kinds):
+            self.error(node.at("kinds") if "kinds" in node else node.position,
+                       "'stage_bound.kinds' takes a list of kinds among "
+                       + ", ".join(RECOMMENDED_KINDS))
+            return frozenset()
+        return frozenset(kinds)
+
     def type_sizes(self, document: MarkedDict) -> dict[str, str]:
         """``type_sizes:``, optional: the size class of every collectivité of a type."""
         if "type_sizes" not in document:
@@ -715,7 +745,8 @@ def load_scoring(path: Path, root: Path,
                               "scoring.yaml must be a mapping: weights, limits, sizes, reasons")]
     parser = _ScoringParser(vocabularies)
     parser.unknown_keys(document, ("weights", "broad_contexts", "repeated_theme",
-                                   "theme_share", "limits", "sizes", "type_sizes", "reasons"),
+                                   "theme_share", "stage_bound", "limits", "sizes",
+                                   "type_sizes", "reasons"),
                         "scoring.yaml")
     weights = parser.weights(document)
     broad_contexts = parser.broad_contexts(document)
@@ -724,9 +755,10 @@ def load_scoring(path: Path, root: Path,
     type_sizes = parser.type_sizes(document)
     repeated_theme = parser.repeated_theme(document)
     theme_share = parser.theme_share(document)
+    stage_bound = parser.stage_bound(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, type_sizes,
-                        repeated_theme, theme_share), []
+                        repeated_theme, theme_share, stage_bound), []
