@@ -247,10 +247,18 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # - tests/data/profiles_eval_r2.yaml (87 profiles written blind on 2026-11-29): untuned, test
 #   82.5 % (8 avoid hits) and tune 81.6 %; after the rounds and the new items, test 89.3 %
 #   (6 avoid hits) and tune 88.8 %.
-# The target on the blind splits is 92 %.
-EXPERT_SETS = {  # file: (blind floor, most avoid hits on the blind split, tune floor)
-    "profiles_eval.yaml": (0.85, 3, 0.92),
-    "profiles_eval_r2.yaml": (0.89, 6, 0.88),
+# - tests/data/profiles_eval_r3.yaml (60 profiles written blind on 2026-11-30): untuned, test
+#   84.9 % (3 avoid hits) and tune 83.7 %.
+# On 30 November, four rounds tuned on the three tune splits (rank4 to rank7) and 26 new items
+# (which cost 2 to 5 points before the ranking caught up: right items the expectations, written
+# before them, do not name): blind 88.8 % (1 avoid hit), 91.2 % (3) and 89.2 % (1); tune 93.8 %,
+# 90.6 % and 94.4 %. The target on the blind splits is 92 %: not reached.
+# The third set's tune split keeps one avoid hit (the « 1000 cafés » example of small rural
+# communes shown to an overseas agglomération), there since it was written.
+EXPERT_SETS = {  # file: (profiles, blind floor, most avoid hits on it, tune floor, on it)
+    "profiles_eval.yaml": (100, 0.88, 1, 0.93, 0),
+    "profiles_eval_r2.yaml": (80, 0.91, 3, 0.90, 0),
+    "profiles_eval_r3.yaml": (54, 0.89, 1, 0.94, 1),
 }
 
 
@@ -258,9 +266,9 @@ EXPERT_SETS = {  # file: (blind floor, most avoid hits on the blind split, tune 
 def test_blind_expert_sets(kb, capsys, name):
     from bot.knowledge.evaluation import evaluate, load_cases, territory_places
 
-    blind_floor, max_avoid_hits, tune_floor = EXPERT_SETS[name]
+    profiles, blind_floor, max_avoid_hits, tune_floor, max_tune_avoid_hits = EXPERT_SETS[name]
     cases = load_cases(Path(__file__).parent / "data" / name, territory_places(CONTENT))
-    assert len(cases) >= 80
+    assert len(cases) >= profiles
     figures = evaluate(kb, cases, show=())
     with capsys.disabled():
         for split in ("tune", "test"):
@@ -269,7 +277,7 @@ def test_blind_expert_sets(kb, capsys, name):
     assert blind.share >= blind_floor, str(blind)
     assert blind.avoid_hits <= max_avoid_hits, str(blind)
     assert figures["tune"].share >= tune_floor, str(figures["tune"])
-    assert figures["tune"].avoid_hits == 0, str(figures["tune"])
+    assert figures["tune"].avoid_hits <= max_tune_avoid_hits, str(figures["tune"])
 
 
 def test_reasons_agree_with_the_item_and_never_double_the_conjunction(kb):
