@@ -547,6 +547,17 @@ class _ScoringParser:
                            + " Contexts are listed under 'contexts:' in taxonomy.yaml.")
         return frozenset(value)
 
+    def kinds(self, node: MarkedDict, rule: str) -> frozenset[str] | None:
+        """The ``kinds:`` of a rule (``repeated_theme``, ``theme_share``...): recommended kinds."""
+        kinds = node.get("kinds")
+        if not isinstance(kinds, list) or not kinds or \
+                not all(isinstance(k, str) and k in RECOMMENDED_KINDS for k in kinds):
+            self.error(node.at("kinds") if "kinds" in node else node.position,
+                       f"'{rule}.kinds' takes a list of kinds among "
+                       + ", ".join(RECOMMENDED_KINDS))
+            return None
+        return frozenset(kinds)
+
     def repeated_theme(self, document: MarkedDict) -> RepeatedTheme | None:
         """``repeated_theme:``, optional: {kinds: [funding], served: 2, weight: 1}."""
         if "repeated_theme" not in document:
@@ -555,12 +566,8 @@ class _ScoringParser:
         if node is None:
             return None
         self.unknown_keys(node, ("kinds", "served", "weight"), "'repeated_theme'")
-        kinds = node.get("kinds")
-        if not isinstance(kinds, list) or not kinds or \
-                not all(isinstance(k, str) and k in RECOMMENDED_KINDS for k in kinds):
-            self.error(node.at("kinds") if "kinds" in node else node.position,
-                       "'repeated_theme.kinds' takes a list of kinds among "
-                       + ", ".join(RECOMMENDED_KINDS))
+        kinds = self.kinds(node, "repeated_theme")
+        if kinds is None:
             return None
         served = self.whole_number(node, "served", "'repeated_theme.served'") \
             if "served" in node else None
@@ -570,7 +577,7 @@ class _ScoringParser:
             if "served" not in node or "weight" not in node:
                 self.error(node.position, "'repeated_theme' needs 'served:' and 'weight:'")
             return None
-        return RepeatedTheme(frozenset(kinds), served, float(weight))
+        return RepeatedTheme(kinds, served, float(weight))
 
     def theme_share(self, document: MarkedDict) -> ThemeShare | None:
         """``theme_share:``, optional: {kinds: [lever], share: 0.6}."""
@@ -580,12 +587,8 @@ class _ScoringParser:
         if node is None:
             return None
         self.unknown_keys(node, ("kinds", "share"), "'theme_share'")
-        kinds = node.get("kinds")
-        if not isinstance(kinds, list) or not kinds or \
-                not all(isinstance(k, str) and k in RECOMMENDED_KINDS for k in kinds):
-            self.error(node.at("kinds") if "kinds" in node else node.position,
-                       "'theme_share.kinds' takes a list of kinds among "
-                       + ", ".join(RECOMMENDED_KINDS))
+        kinds = self.kinds(node, "theme_share")
+        if kinds is None:
             return None
         if "share" not in node:
             self.error(node.position, "'theme_share' needs 'share:' (a fraction of a list)")
@@ -596,7 +599,7 @@ class _ScoringParser:
         if share > 1:
             self.error(node.at("share"), "'theme_share.share' is a fraction of a list: 0 to 1")
             return None
-        return ThemeShare(frozenset(kinds), float(share))
+        return ThemeShare(kinds, float(share))
 
     def stage_bound(self, document: MarkedDict) -> frozenset[str]:
         """``stage_bound:``, optional: {kinds: [funding]}."""
@@ -606,14 +609,7 @@ class _ScoringParser:
         if node is None:
             return frozenset()
         self.unknown_keys(node, ("kinds",), "'stage_bound'")
-        kinds = node.get("kinds")
-        if not isinstance(kinds, list) or not kinds or \
-                not all(isinstance(k, str) and k in RECOMMENDED_KINDS for k in kinds):
-            self.error(node.at("kinds") if "kinds" in node else node.position,
-                       "'stage_bound.kinds' takes a list of kinds among "
-                       + ", ".join(RECOMMENDED_KINDS))
-            return frozenset()
-        return frozenset(kinds)
+        return self.kinds(node, "stage_bound") or frozenset()
 
     def type_sizes(self, document: MarkedDict) -> dict[str, str]:
         """``type_sizes:``, optional: the size class of every collectivité of a type."""
