@@ -30,7 +30,7 @@ ROUND3 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r3.yaml"  # blind, sp
 # What the blind test split must keep: at most the figures measured at the end of the work on
 # issue 16. After the fourth round of dev work (29 November): 93.9 % top-3, 72.1 % direct
 # answers, 89.1 % refusals, 7/8 funding first; after the rounds of 30 November (qa6, qa7 on
-# round 4's dev part, and 26 new items): 95.1 %, 76.7 %, 91.3 %, 8/8 (docs/questions.md).
+# round 4's dev part, and 18 new items): 95.1 %, 76.7 %, 91.3 %, 8/8 (docs/questions.md).
 # Direct answers and refusals miss the issue's targets (85 %, 95 %): reported, not hidden.
 TEST_TARGETS = {"top3": 0.95, "answers": 0.76, "refused": 0.91, "funding_first": 1.0}
 DEV_TARGETS = {"top3": 0.97, "answers": 0.94, "refused": 0.98}  # dev: 97.1, 94.2, 100 %
@@ -41,7 +41,7 @@ DEV_TARGETS = {"top3": 0.97, "answers": 0.94, "refused": 0.98}  # dev: 97.1, 94.
 # figure because some must-refuse questions were written when the base had no GEIQ or FDVA
 # items, which it now has (the labels are kept as written: they are not re-tuned).
 # After the rounds of 30 November: 87.0 %, 73.3 %, 71.0 % (funding first 4/6). Lower again,
-# for the same reason: the 26 items of 30 November answer must-refuse questions written before
+# for the same reason: the 18 items of 30 November answer must-refuse questions written before
 # them (the weekly vegetarian menu of EGalim is one, seen by the helper who wrote that item),
 # and one direct answer was lost. The floors follow the measure; the labels stay as written.
 ROUND3_TEST_FLOORS = {"top3": 0.86, "answers": 0.73, "refused": 0.70}
@@ -55,7 +55,7 @@ ROUND4 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r4.yaml"  # blind, sp
 # Round 4 (259 questions written blind on 2026-11-30), dev part measured before any tuning
 # on it: 81.2 % top-3, 63.7 % direct answers, 86.1 % refusals, funding first 5/10; after the
 # sixth round of work (tuned on this dev part only): 90.6 %, 81.2 %, 97.2 %, 7/10; 89.8 %,
-# 77.5 %, 94.4 %, 9/10 with the 26 new items of 30 November; after the seventh round (qa7):
+# 77.5 %, 94.4 %, 9/10 with the 18 new items of 30 November; after the seventh round (qa7):
 # 93.8 %, 81.2 %, 97.2 %, 9/10.
 ROUND4_DEV_FLOORS = {"top3": 0.93, "answers": 0.81, "refused": 0.97}
 # Its test part, never tuned on: 82.4 % top-3, 60.0 % direct answers, 85.7 % refusals, funding
