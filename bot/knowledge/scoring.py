@@ -547,6 +547,20 @@ class _ScoringParser:
                            + " Contexts are listed under 'contexts:' in taxonomy.yaml.")
         return frozenset(value)
 
+    def kinds_rule(self, document: MarkedDict, rule: str,
+                   keys: tuple[str, ...]) -> tuple[MarkedDict, frozenset[str]] | None:
+        """A rule that applies to some kinds (``repeated_theme``, ``theme_share``,
+        ``stage_bound``): its mapping, checked for unknown keys, and its ``kinds:``; None when
+        it is absent or its kinds are wrong (reported)."""
+        if rule not in document:
+            return None
+        node = self.mapping(document, rule)
+        if node is None:
+            return None
+        self.unknown_keys(node, keys, f"'{rule}'")
+        kinds = self.kinds(node, rule)
+        return None if kinds is None else (node, kinds)
+
     def kinds(self, node: MarkedDict, rule: str) -> frozenset[str] | None:
         """The ``kinds:`` of a rule (``repeated_theme``, ``theme_share``...): recommended kinds."""
         kinds = node.get("kinds")
@@ -560,15 +574,10 @@ class _ScoringParser:
 
     def repeated_theme(self, document: MarkedDict) -> RepeatedTheme | None:
         """``repeated_theme:``, optional: {kinds: [funding], served: 2, weight: 1}."""
-        if "repeated_theme" not in document:
+        found = self.kinds_rule(document, "repeated_theme", ("kinds", "served", "weight"))
+        if found is None:
             return None
-        node = self.mapping(document, "repeated_theme")
-        if node is None:
-            return None
-        self.unknown_keys(node, ("kinds", "served", "weight"), "'repeated_theme'")
-        kinds = self.kinds(node, "repeated_theme")
-        if kinds is None:
-            return None
+        node, kinds = found
         served = self.whole_number(node, "served", "'repeated_theme.served'") \
             if "served" in node else None
         weight = self.number(node, "weight", "'repeated_theme.weight'") \
@@ -581,15 +590,10 @@ class _ScoringParser:
 
     def theme_share(self, document: MarkedDict) -> ThemeShare | None:
         """``theme_share:``, optional: {kinds: [lever], share: 0.6}."""
-        if "theme_share" not in document:
+        found = self.kinds_rule(document, "theme_share", ("kinds", "share"))
+        if found is None:
             return None
-        node = self.mapping(document, "theme_share")
-        if node is None:
-            return None
-        self.unknown_keys(node, ("kinds", "share"), "'theme_share'")
-        kinds = self.kinds(node, "theme_share")
-        if kinds is None:
-            return None
+        node, kinds = found
         if "share" not in node:
             self.error(node.position, "'theme_share' needs 'share:' (a fraction of a list)")
             return None
@@ -603,13 +607,8 @@ class _ScoringParser:
 
     def stage_bound(self, document: MarkedDict) -> frozenset[str]:
         """``stage_bound:``, optional: {kinds: [funding]}."""
-        if "stage_bound" not in document:
-            return frozenset()
-        node = self.mapping(document, "stage_bound")
-        if node is None:
-            return frozenset()
-        self.unknown_keys(node, ("kinds",), "'stage_bound'")
-        return self.kinds(node, "stage_bound") or frozenset()
+        found = self.kinds_rule(document, "stage_bound", ("kinds",))
+        return found[1] if found is not None else frozenset()
 
     def type_sizes(self, document: MarkedDict) -> dict[str, str]:
         """``type_sizes:``, optional: the size class of every collectivité of a type."""
