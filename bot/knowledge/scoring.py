@@ -380,9 +380,8 @@ class ScoringRules:
         for dimension, values in ranked.matched:
             texts = self.reasons[dimension]
             labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
-            # the values in the order content/scoring.yaml lists them
-            order = {value: n for n, value in enumerate(labels)}
-            ordered = sorted(values, key=lambda v: order.get(v, len(order)))
+            # the values in the order content/scoring.yaml lists them, unknown ones last
+            ordered = [v for v in labels if v in values] + [v for v in values if v not in labels]
             words = [labels[v].render(t) if v in labels else v for v in ordered]
             joined = _join(words, conjunction, also)
             template = texts.forms.get(form, texts.template) if form else texts.template
