@@ -22,60 +22,27 @@ from pathlib import Path
 from bot.knowledge.model import KnowledgeBase
 from bot.qa import lexicon
 from bot.qa.answers import answer_index, direct_answers, sentence_answers, sentence_index
-from bot.qa.index import STRONG_FIELDS, Index, item_fields
-from bot.qa.normalize import STOP_WORDS, fold, stem
+from bot.qa.index import STRONG_FIELDS, Index
+from bot.qa.normalize import fold
 from bot.qa.places import Gazetteer
 from bot.qa.search import NEARBY, RELEVANT, Hit, Result, Searcher
-from bot.qa.semantic import WordVectors
 from bot.qa.synonyms import SYNONYMS_FILE, Synonyms, load_synonyms
 from bot.yamlsrc import Problem
 
-_WORD = re.compile(r"[^\W\d_]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿœæ]+(?![\w-])")
 
 
-def build_searcher(kb: KnowledgeBase, content_dir: Path, root: Path | None = None,
-                   semantic: bool = False) -> tuple[Searcher, list[Problem]]:
-    """The searcher of a knowledge base with the synonyms and places of its content folder;
-    ``semantic``: with word vectors for the words no item has (if the model is installed)."""
+def build_searcher(kb: KnowledgeBase, content_dir: Path,
+                   root: Path | None = None) -> tuple[Searcher, list[Problem]]:
+    """The searcher of a knowledge base with the synonyms and places of its content folder."""
     synonyms, problems = load_synonyms(content_dir / SYNONYMS_FILE, root)
     lexicon.warm()
     phrases = [phrase for group in synonyms.groups for phrase in group if len(phrase) > 1]
-    index = Index.build(kb, phrases=phrases)
-    searcher = Searcher(index, synonyms,
+    searcher = Searcher(Index.build(kb, phrases=phrases), synonyms,
                         answer_index(kb, direct_answers(kb)),
                         gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS),
-                        Index.build(kb, ("keywords",)), sentence_index(sentence_answers(kb)),
-                        None)
-    if semantic:
-        vectors = WordVectors.load(content_words(kb, index))
-        if vectors is not None:
-            searcher.semantic = vectors.with_items([item_words(index, item)
-                                                    for item in index.items])
+                        Index.build(kb, ("keywords",)), sentence_index(sentence_answers(kb)))
     return searcher, problems
-
-
-def item_words(index: Index, item) -> list[tuple[str, float]]:
-    fields = item_fields(None, item)
-    text = " ".join([fields["keywords"], fields["title"], fields["summary"]])
-    found = []
-    for word in _WORD.findall(text.casefold()):
-        folded = fold(word)
-        if len(folded) > 2 and folded not in STOP_WORDS:
-            found.append((word, index.idf.get(stem(folded), index.max_idf)))
-    return found
-
-
-def content_words(kb: KnowledgeBase, index: Index) -> set[tuple[str, str]]:
-    """The words of the content as written (lower case, accents kept) with their stem."""
-    found: set[tuple[str, str]] = set()
-    for item in kb.items.values():
-        for text in item_fields(kb, item).values():
-            for word in _WORD.findall(text.casefold()):
-                folded = fold(word)
-                if len(folded) > 2 and folded not in STOP_WORDS and stem(folded) in index:
-                    found.add((word, stem(folded)))
-    return found
 
 
 def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:

@@ -39,7 +39,6 @@ from bot.qa.lexicon import is_verb_form, is_word
 from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer, Place
-from bot.qa.semantic import WordVectors
 from bot.qa.synonyms import Phrase, Synonyms
 
 RELEVANT = 0.30  # an item at or above this answers the question (calibrated: docs)
@@ -88,13 +87,6 @@ DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of 
 EXTRACT = 0.45  # a sentence of an item answers a factual question from this score
 SPECIFIC_ITEMS = 3  # a word in the names, titles or questions of at most this many items
 UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of the subject
-import os
-_KEEP_UNKNOWN = os.environ.get("KEEPUNK") == "1"
-_RERANK = os.environ.get("RERANK") == "1"
-_EXPAND = os.environ.get("EXPAND", "1") == "1"
-_RERANK_N = int(os.environ.get("RN", "10"))
-_RERANK_SHARE = float(os.environ.get("RSHARE", "0.7"))
-_RERANK_BETA = float(os.environ.get("RBETA", "0.1"))
 _LETTERS = re.compile(r"[^\W\d_]+")
 # An item's own acronym, in brackets after its words: « projet alimentaire territorial (PAT) »
 _OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
@@ -224,8 +216,7 @@ class Searcher:
 
     def __init__(self, index: Index, synonyms: Synonyms, answers: Index | None = None,
                  places: Gazetteer | None = None, strong: Index | None = None,
-                 names: Index | None = None, sentences: Index | None = None,
-                 semantic: WordVectors | None = None):
+                 names: Index | None = None, sentences: Index | None = None):
         self.index = index
         self.synonyms = synonyms
         self.answers = answers  # index of DirectAnswer documents
@@ -233,7 +224,6 @@ class Searcher:
         self.strong = strong  # the same items, their names, titles and questions only
         self.names = names  # the same items, their names only (id, term, acronyms)
         self.sentences = sentences  # the items' sentences that hold a fact (answers.py)
-        self.semantic = semantic  # word vectors for words no item has (semantic.py)
         self.name_stems: list[set[str]] = [set() for _ in index.items]
         self.number_of = {item.id: number for number, item in enumerate(index.items)}
         for stem_, postings in (names.postings.items() if names else ()):
@@ -395,12 +385,6 @@ class Searcher:
                     alternatives += self.expand((candidate,), weight)
             aspect = all(w in asking for w in typed)
             unknown = not alternatives and not context and not aspect
-            if not alternatives and not context and self.semantic is not None and _EXPAND:
-                alternatives = self.semantic.alternatives(accented.get(typed[0], typed[0]))
-                if _KEEP_UNKNOWN:
-                    pass
-                else:
-                    unknown = not alternatives and not aspect
             verb = (size == 1 and typed[0] not in acronyms  # « PLU » is no form of « plaire »
                     and is_verb_form(accented.get(typed[0], typed[0])))
             if unknown and (len(typed[0]) < UNKNOWN_LENGTH or not typed[0].isalpha() or verb):
@@ -650,8 +634,6 @@ class Searcher:
         one fits, or no item and the close topics."""
         analysis = self.analyse(text)
         ranked = self.rank(analysis, region)
-        if self.semantic is not None and _RERANK:
-            ranked = self.rerank(text, analysis, ranked)
         direct = self.direct_answer(analysis, ranked) or self.extract(analysis, ranked)
         best = ranked[0].score if ranked else 0.0
         factual = bool(analysis.aspects & FACTUAL)
@@ -705,27 +687,6 @@ class Searcher:
                        Hit(direct.answer.item, direct.score))
             hits = [own] + [h for h in hits if h.item.id != own.item.id]
         return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
-
-    def rerank(self, text: str, analysis: Analysis, ranked: list[Hit]) -> list[Hit]:
-        if not ranked:
-            return ranked
-        index = self.index
-        words = []
-        for word in _LETTERS.findall(text.casefold()):
-            folded = fold(word)
-            if len(folded) > 2 and folded not in STOP_WORDS:
-                s = stem(folded)
-                if (s,) in self.synonyms.context:
-                    continue
-                words.append((word, index.idf.get(s, index.max_idf)))
-        sims = self.semantic.similarities(words)
-        best = ranked[0].score
-        head = [h for h in ranked[:_RERANK_N] if h.score >= _RERANK_SHARE * best]
-        rest = ranked[len(head):]
-        key = {h.item.id: h.score + _RERANK_BETA * float(sims[self.number_of[h.item.id]])
-               for h in head}
-        head.sort(key=lambda h: -key[h.item.id])
-        return head + rest
 
     @staticmethod
     def funding_request(analysis: Analysis) -> bool:
