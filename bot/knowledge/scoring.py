@@ -166,11 +166,11 @@ class ScoringRules:
         types = item.restricts("collectivites")
         if types and profile.type and profile.type not in types and not preference_only:
             return None
-        contexts = item.restricts("contexts")
-        themes = item.restricts("themes")
+        contexts = item.restricts("contexts") or frozenset()
+        themes = item.restricts("themes") or frozenset()
         elsewhere = bool(contexts) and not contexts & profile.contexts
         if elsewhere and (not preference_only or contexts & self.distinct_contexts
-                          or not themes or not themes & profile.themes):
+                          or not themes & profile.themes):
             # A tool for other places does not apply there. An example's place is a
             # preference: its lesson travels for the theme it shares (a crèche coopérative
             # of the countryside for a town), but not from the outre-mer to the Hexagone,
