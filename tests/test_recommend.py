@@ -428,6 +428,14 @@ def test_an_overseas_territory_learns_first_from_another_overseas_territory(kb):
                                                                                  "urbain"})))
     assert mainland is not None and hexagone is not None
     assert hexagone.score - mainland.score == w["context"] * (1 - w["elsewhere"])
+    # A place that counts for nothing is not given as a reason.
+    assert ("contexts" in dict(mainland.matched)) == (w["elsewhere"] > 0)
+    # « 1000 cafés », a programme of the Hexagone's villages, does not reach an overseas
+    # agglomération that works on tourism at « ancrer » for its rural place.
+    agglomeration = Profile("epci", frozenset({"outre-mer", "littoral", "rural"}),
+                            frozenset({"culture-tourisme"}), "ancrer", "02")
+    cafes = kb.scoring.score(kb.items["cafes_associatifs_1000_cafes"], agglomeration)
+    assert cafes is not None and "contexts" not in dict(cafes.matched)
     # A tool reserved to the outre-mer counts its place as a tool for the QPV does: it does
     # not pass the FSE+, the funder of insertion.
     funding = kb.scoring.ranked(kb.of_kind("funding"), profile)

@@ -228,7 +228,8 @@ class ScoringRules:
             share = w["context"] * fit / len(contexts)
             if preference_only and profile.contexts & self.distinct_contexts - contexts:
                 # An example from the Hexagone for an overseas territory: a rural village of
-                # the Creuse is not a rural commune of Martinique (other funders, other law).
+                # the Creuse is not a rural commune of Martinique (other funders, other law,
+                # an island market); it may still come for its theme, type and step.
                 share *= w["elsewhere"]
             if not themes and profile.themes and not preference_only:
                 share *= w["place_only"]
@@ -237,7 +238,8 @@ class ScoringRules:
                 # does not carry it there (NPNRU clauses, an « ancrer » lever, at identifier).
                 share *= w["other_step"]
             total += share
-            matched.append(("contexts", shared_contexts))
+            if share:  # a place that counts for nothing is no reason
+                matched.append(("contexts", shared_contexts))
         off_theme = False
         if themes:
             shared = tuple(sorted(themes & profile.themes))
