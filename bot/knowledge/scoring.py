@@ -18,7 +18,7 @@ from bot.knowledge.model import RECOMMENDED_KINDS, STEPS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "broad_themes",
-           "context", "broad_context", "distinct_context", "elsewhere", "place_only",
+           "context", "broad_context", "distinct_context", "place_only",
            "other_step", "type", "few_types", "example_type", "size", "region", "priority",
            "programme")
 LIMIT_SETS = ("chat", "full")
@@ -168,13 +168,19 @@ class ScoringRules:
             return None
         contexts = item.restricts("contexts") or frozenset()
         themes = item.restricts("themes") or frozenset()
-        elsewhere = bool(contexts) and not contexts & profile.contexts
-        if elsewhere and (not preference_only or contexts & self.distinct_contexts
+        if contexts and not contexts & profile.contexts and not preference_only:
+            return None  # a tool for other places does not apply there
+        # An example from another kind of place: it shares none of the territory's contexts,
+        # or the territory is of a distinct context (the outre-mer) and the example is not (a
+        # rural village of the Creuse is not a rural commune of Martinique).
+        elsewhere = preference_only and bool(contexts) and (
+            not contexts & profile.contexts
+            or bool(profile.contexts & self.distinct_contexts - contexts))
+        if elsewhere and (contexts & self.distinct_contexts - profile.contexts
                           or not themes & profile.themes):
-            # A tool for other places does not apply there. An example's place is a
-            # preference: its lesson travels for the theme it shares (a crèche coopérative
-            # of the countryside for a town), but not from the outre-mer to the Hexagone,
-            # nor for its place alone.
+            # Its place is a preference: its lesson travels for the theme it shares (a
+            # crèche coopérative of the countryside for a town), but not from the outre-mer
+            # to the Hexagone, nor for its place alone.
             return None
         if (item.restricts("not_contexts") or frozenset()) & profile.contexts:
             return None  # an item for the Hexagone only, for an overseas territory...
@@ -218,7 +224,7 @@ class ScoringRules:
         if elsewhere:
             total -= w["other_place"]  # after the examples of a place like the profile's
         shared_contexts = tuple(sorted(contexts & profile.contexts)) if contexts else ()
-        if contexts and shared_contexts:
+        if contexts and shared_contexts and not elsewhere:
             # An item for one context only (outre-mer) says more than one for three. For a
             # tool, a context of much of the country (rural, urbain) says less than the QPV,
             # and a tool for every theme fits the place, not the project (LEADER, a fund for
@@ -226,11 +232,6 @@ class ScoringRules:
             # a place like the profile's, so its context counts in full.
             fit = sum(self._context_fit(c, preference_only) for c in shared_contexts)
             share = w["context"] * fit / len(contexts)
-            if preference_only and profile.contexts & self.distinct_contexts - contexts:
-                # An example from the Hexagone for an overseas territory: a rural village of
-                # the Creuse is not a rural commune of Martinique (other funders, other law,
-                # an island market); it may still come for its theme, type and step.
-                share *= w["elsewhere"]
             if not themes and profile.themes and not preference_only:
                 share *= w["place_only"]
             if steps and profile.step and profile.step not in steps and not preference_only:
@@ -238,8 +239,7 @@ class ScoringRules:
                 # does not carry it there (NPNRU clauses, an « ancrer » lever, at identifier).
                 share *= w["other_step"]
             total += share
-            if share:  # a place that counts for nothing is no reason
-                matched.append(("contexts", shared_contexts))
+            matched.append(("contexts", shared_contexts))
         off_theme = False
         if themes:
             shared = tuple(sorted(themes & profile.themes))
@@ -262,8 +262,11 @@ class ScoringRules:
                 off_theme = True
         else:
             # Serves every theme, so the profile's too; and when the profile names none, an
-            # item for some themes only is a guess where this one is not.
-            total += w["generic_theme"]
+            # item for some themes only is a guess where this one is not. An example's lesson
+            # is its theme: for a profile that names themes, one for every theme (a council,
+            # a plan) does not pass one of the profile's theme for that.
+            if not (preference_only and profile.themes):
+                total += w["generic_theme"]
         # An item for every territory may fit above all those of some programmes (the lever
         # that inscribes the ESS in them): it scores as if it were meant for them.
         wanted = programmes or item.restricts("preferred_programmes")
