@@ -407,9 +407,81 @@ def test_a_broad_context_says_less_than_a_precise_one_except_for_examples(kb):
     assert ranked.score == w["context"] + w["priority"] * rural_example.priority + generic
 
 
+def test_an_overseas_territory_learns_first_from_another_overseas_territory(kb):
+    # Mamoudzou, a town with quartiers prioritaires, on insertion: the TCO's insertion policy
+    # in La Réunion comes before Saint-Jean-de-Braye's pôle ESS in a QPV of the Loiret,
+    # although that one is a commune's and shares two contexts.
+    assert kb.scoring.distinct_contexts == frozenset({"outre-mer"})
+    w = kb.scoring.weights
+    profile = Profile("commune", frozenset({"outre-mer", "qpv", "urbain"}),
+                      frozenset({"emploi-insertion"}), "soutenir", "06", "grande")
+    ranked = kb.scoring.ranked(kb.of_kind("example"), profile)
+    order = [r.item.id for r in ranked]
+    assert order.index("tco_reunion_ess_insertion") < order.index(
+        "saint_jean_de_braye_pole_ess_qpv")
+    overseas = next(r for r in ranked if r.item.id == "tco_reunion_ess_insertion")
+    assert overseas.score == w["context"] * w["distinct_context"] + w["theme"] + w["step"]
+    # The same example of the Hexagone, meant for QPV, is of another kind of place there:
+    # it comes for its theme, without its place, and loses `other_place`.
+    mainland = kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], profile)
+    hexagone = kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"],
+                                dataclasses.replace(profile, contexts=frozenset({"qpv",
+                                                                                 "urbain"})))
+    assert mainland is not None and hexagone is not None
+    assert hexagone.score - mainland.score == w["context"] + w["other_place"]
+    assert "contexts" not in dict(mainland.matched)
+    # « 1000 cafés », a programme of the Hexagone's villages, does not reach an overseas
+    # agglomération that works on tourism for its rural place.
+    agglomeration = Profile("epci", frozenset({"outre-mer", "littoral", "rural"}),
+                            frozenset({"culture-tourisme"}), "ancrer", "02")
+    cafes = kb.scoring.score(kb.items["cafes_associatifs_1000_cafes"], agglomeration)
+    assert cafes is not None and "contexts" not in dict(cafes.matched)
+    assert cafes.score == w["theme"] - w["other_place"]
+    # Nor does an example of the Hexagone that shares no theme with it.
+    assert kb.scoring.score(kb.items["cafes_associatifs_1000_cafes"], dataclasses.replace(
+        agglomeration, themes=frozenset({"mobilite"}))) is None
+    # A tool reserved to the outre-mer counts its place as a tool for the QPV does: it does
+    # not pass the FSE+, the funder of insertion.
+    funding = kb.scoring.ranked(kb.of_kind("funding"), profile)
+    scores = {r.item.id: r.score for r in funding}
+    assert scores["fse_plus"] > scores["afd_outre_mer"]
+    assert {"afd_outre_mer", "fei_outre_mer"} & {
+        r.item.id for r in recommendations(kb, profile, limit=5)["funding"]}
+
+
+def test_an_example_from_another_place_comes_for_its_theme(kb):
+    # A crèche coopérative of the Ardèche countryside: its lesson travels to a town with a
+    # crèche project, after the examples of a place like the town's; not for its place
+    # alone, and never from the outre-mer to the Hexagone.
+    w = kb.scoring.weights
+    creche = kb.items["roche_de_gourdon_creche_scic"]
+    assert creche.restricts("contexts") == frozenset({"rural"})
+    town = Profile("commune", frozenset({"urbain", "qpv"}),
+                   frozenset({"petite-enfance-jeunesse"}), "soutenir", size="moyenne")
+    ranked = kb.scoring.score(creche, town)
+    assert ranked is not None and "contexts" not in dict(ranked.matched)
+    rural = kb.scoring.score(creche, dataclasses.replace(town, contexts=frozenset({"rural"})))
+    assert rural is not None
+    assert rural.score - ranked.score == w["context"] + w["other_place"]
+    assert "roche_de_gourdon_creche_scic" in {
+        r.item.id for r in recommendations(kb, town, limit=5)["example"]}
+    assert kb.scoring.score(creche, dataclasses.replace(
+        town, themes=frozenset({"alimentation"}))) is None
+    assert kb.scoring.score(creche, dataclasses.replace(town, themes=frozenset())) is None
+    overseas = kb.items["tco_reunion_ess_insertion"]
+    assert kb.scoring.score(overseas, dataclasses.replace(
+        town, themes=frozenset({"emploi-insertion"}))) is None
+    # A tool for other places still does not apply there.
+    assert kb.scoring.score(kb.items["leader"], town) is None
+
+
 @pytest.mark.parametrize(("written", "broken", "said"), [
     ("broad_contexts: [rural, urbain]", "broad_contexts: [rurale, urbain]",
      ("'rurale'", "'rural'")),
+    ("distinct_contexts: [outre-mer]", "distinct_contexts: [outremer]",
+     ("'outremer'", "'outre-mer'")),
+    ("distinct_contexts: [outre-mer]", "distinct_contexts: [outre-mer, rural]",
+     ("'rural'", "broad and distinct")),
     ("stage_bound: {kinds: [funding]}", "stage_bound: {kinds: [fundings]}",
      ("'stage_bound.kinds'",)),
     ("repeated_theme: {kinds: [funding],", "repeated_theme: {kinds: [fundng],", ("funding",)),
@@ -527,6 +599,27 @@ def test_an_item_for_every_territory_may_fit_programme_territories_above_all(kb)
     assert earlier is not None and earlier.score < fits.score - w["step"]
     top = [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), member, 5)]
     assert "programmes_anct" in top
+
+
+def test_an_example_of_the_profiles_theme_comes_before_one_for_every_theme(kb):
+    # An example's lesson is its theme: for a profile that names themes, an example for
+    # every theme (a council, a plan) has no `generic_theme`; without themes it has.
+    w = kb.scoring.weights
+    council = kb.items["strasbourg_conseil_ess"]
+    assert council.kind == "example" and not council.restricts("themes")
+    profile = Profile("epci", frozenset({"urbain"}), frozenset({"sante-social"}), "ancrer",
+                      size="grande")
+    themed = kb.scoring.score(council, profile)
+    bare = kb.scoring.score(council, dataclasses.replace(profile, themes=frozenset()))
+    assert themed is not None and bare is not None
+    assert bare.score - themed.score == w["generic_theme"]
+    # A lever for every theme keeps it: it is a tool of any project.
+    lever = kb.items["transversalite_interne"]
+    assert not lever.restricts("themes")
+    lever_themed = kb.scoring.score(lever, profile)
+    lever_bare = kb.scoring.score(lever, dataclasses.replace(profile, themes=frozenset()))
+    assert lever_themed is not None and lever_bare is not None
+    assert lever_themed.score == lever_bare.score
 
 
 def test_without_themes_an_item_for_every_theme_is_not_a_guess(kb):

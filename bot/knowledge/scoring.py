@@ -17,9 +17,10 @@ from bot.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.knowledge.model import RECOMMENDED_KINDS, STEPS, Item
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
-WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "broad_themes", "context",
-           "broad_context", "place_only", "other_step", "type", "few_types", "example_type", "size",
-           "region", "priority", "programme")
+WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "broad_themes",
+           "context", "broad_context", "distinct_context", "place_only",
+           "other_step", "type", "few_types", "example_type", "size", "region", "priority",
+           "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
@@ -134,6 +135,8 @@ class ScoringRules:
     reasons: Mapping[str, ReasonTexts] = field(default_factory=dict)
     region_labels: Mapping[str, LocalText] = field(default_factory=dict)
     broad_contexts: frozenset[str] = frozenset()  # contexts of much of the country
+    # contexts that set a territory apart in law and institutions (the outre-mer)
+    distinct_contexts: frozenset[str] = frozenset()
     type_sizes: Mapping[str, str] = field(default_factory=dict)  # type -> its size class
     repeated_theme: RepeatedTheme | None = None
     theme_share: ThemeShare | None = None
@@ -163,8 +166,21 @@ class ScoringRules:
         types = item.restricts("collectivites")
         if types and profile.type and profile.type not in types and not preference_only:
             return None
-        contexts = item.restricts("contexts")
-        if contexts and not contexts & profile.contexts:
+        contexts = item.restricts("contexts") or frozenset()
+        themes = item.restricts("themes") or frozenset()
+        if contexts and not contexts & profile.contexts and not preference_only:
+            return None  # a tool for other places does not apply there
+        # An example from another kind of place: it shares none of the territory's contexts,
+        # or the territory is of a distinct context (the outre-mer) and the example is not (a
+        # rural village of the Creuse is not a rural commune of Martinique).
+        elsewhere = preference_only and bool(contexts) and (
+            not contexts & profile.contexts
+            or bool(profile.contexts & self.distinct_contexts - contexts))
+        if elsewhere and (contexts & self.distinct_contexts - profile.contexts
+                          or not themes & profile.themes):
+            # Its place is a preference: its lesson travels for the theme it shares (a
+            # crèche coopérative of the countryside for a town), but not from the outre-mer
+            # to the Hexagone, nor for its place alone.
             return None
         if (item.restricts("not_contexts") or frozenset()) & profile.contexts:
             return None  # an item for the Hexagone only, for an overseas territory...
@@ -205,16 +221,16 @@ class ScoringRules:
         if sizes and size in sizes:
             total += w["size"]
             matched.append(("sizes", (size,)))
-        themes = item.restricts("themes")
+        if elsewhere:
+            total -= w["other_place"]  # after the examples of a place like the profile's
         shared_contexts = tuple(sorted(contexts & profile.contexts)) if contexts else ()
-        if contexts and shared_contexts:
+        if contexts and shared_contexts and not elsewhere:
             # An item for one context only (outre-mer) says more than one for three. For a
             # tool, a context of much of the country (rural, urbain) says less than the QPV,
             # and a tool for every theme fits the place, not the project (LEADER, a fund for
             # urban areas): it does not outrank one for the theme. An example is chosen for
             # a place like the profile's, so its context counts in full.
-            fit = sum(1.0 if preference_only or c not in self.broad_contexts
-                      else w["broad_context"] for c in shared_contexts)
+            fit = sum(self._context_fit(c, preference_only) for c in shared_contexts)
             share = w["context"] * fit / len(contexts)
             if not themes and profile.themes and not preference_only:
                 share *= w["place_only"]
@@ -246,8 +262,11 @@ class ScoringRules:
                 off_theme = True
         else:
             # Serves every theme, so the profile's too; and when the profile names none, an
-            # item for some themes only is a guess where this one is not.
-            total += w["generic_theme"]
+            # item for some themes only is a guess where this one is not. An example's lesson
+            # is its theme: for a profile that names themes, one for every theme (a council,
+            # a plan) does not pass one of the profile's theme for that.
+            if not (preference_only and profile.themes):
+                total += w["generic_theme"]
         # An item for every territory may fit above all those of some programmes (the lever
         # that inscribes the ESS in them): it scores as if it were meant for them.
         wanted = programmes or item.restricts("preferred_programmes")
@@ -266,6 +285,18 @@ class ScoringRules:
             return None  # nothing of the profile in it: never shown « for everyone »
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         return Ranked(item, total, tuple(matched), off_theme)
+
+    def _context_fit(self, context: str, example: bool) -> float:
+        """How much one shared context counts, as a fraction of ``weights.context``. An
+        example is chosen for a place like the profile's: a distinct context (the outre-mer)
+        counts `distinct_context`, any other 1. For a tool, a context of much of the country
+        (rural, urbain) counts `broad_context`, any other 1: a tool reserved to the outre-mer
+        already counts its place in full, and like any tool for every theme it does not pass
+        a funder of the project's theme (the FSE+ for insertion)."""
+        if example:
+            return self.weights["distinct_context"] if context in self.distinct_contexts \
+                else 1.0
+        return self.weights["broad_context"] if context in self.broad_contexts else 1.0
 
     def ranked(self, items: Iterable[Item], profile: Profile) -> list[Ranked]:
         """Every item that fits the profile, best first."""
@@ -530,19 +561,18 @@ class _ScoringParser:
                 result[name] = float(value)
         return result
 
-    def broad_contexts(self, document: MarkedDict) -> frozenset[str]:
-        """``broad_contexts:``, optional: contexts whose match counts ``broad_context``."""
-        if "broad_contexts" not in document:
+    def contexts(self, document: MarkedDict, key: str, example: str) -> frozenset[str]:
+        """``broad_contexts:`` or ``distinct_contexts:``, optional: a list of contexts."""
+        if key not in document:
             return frozenset()
-        value = document.get("broad_contexts")
+        value = document.get(key)
         known = self.vocabularies.get("contexts", {})
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(document.at("broad_contexts"),
-                       "'broad_contexts' takes a list of contexts, e.g. [rural, urbain]")
+            self.error(document.at(key), f"'{key}' takes a list of contexts, e.g. {example}")
             return frozenset()
         for context in value:
             if context not in known:
-                self.error(document.at("broad_contexts"), suggest("context", context, known)
+                self.error(document.at(key), suggest("context", context, known)
                            + " Contexts are listed under 'contexts:' in taxonomy.yaml.")
         return frozenset(value)
 
@@ -738,12 +768,17 @@ def load_scoring(path: Path, root: Path,
                                            else path), 1, 1),
                               "scoring.yaml must be a mapping: weights, limits, sizes, reasons")]
     parser = _ScoringParser(vocabularies)
-    parser.unknown_keys(document, ("weights", "broad_contexts", "repeated_theme",
+    parser.unknown_keys(document, ("weights", "broad_contexts", "distinct_contexts",
+                                   "repeated_theme",
                                    "theme_share", "stage_bound", "limits", "sizes",
                                    "type_sizes", "reasons"),
                         "scoring.yaml")
     weights = parser.weights(document)
-    broad_contexts = parser.broad_contexts(document)
+    broad_contexts = parser.contexts(document, "broad_contexts", "[rural, urbain]")
+    distinct_contexts = parser.contexts(document, "distinct_contexts", "[outre-mer]")
+    for context in broad_contexts & distinct_contexts:
+        parser.error(document.at("distinct_contexts"),
+                     f"'{context}' cannot be both broad and distinct")
     limits = parser.limits(document)
     sizes = parser.sizes(document)
     type_sizes = parser.type_sizes(document)
@@ -754,5 +789,5 @@ def load_scoring(path: Path, root: Path,
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
-                        vocabularies.get("regions", {}), broad_contexts, type_sizes,
-                        repeated_theme, theme_share, stage_bound), []
+                        vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
+                        type_sizes, repeated_theme, theme_share, stage_bound), []
