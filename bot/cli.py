@@ -237,8 +237,9 @@ def content_validate(ctx: click.Context, content_dir: Path | None) -> None:
     for item in knowledge.items.values():
         counts[item.kind] = counts.get(item.kind, 0) + 1
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    _report(problems, "content", f"OK: {len(knowledge.items)} items ({detail}), "
-                                 "no problem found.")
+    warnings = sum(p.severity == "warning" for p in problems)
+    found = f"{warnings} warning(s) above" if warnings else "no problem found"
+    _report(problems, "content", f"OK: {len(knowledge.items)} items ({detail}), {found}.")
 
 
 @content.command("coverage")

@@ -41,7 +41,8 @@ def problems_for(content_dir: Path, text: str) -> list[str]:
 
 def test_the_shipped_content_is_valid_and_sourced():
     knowledge, problems = load_knowledge(Path("content"), Path.cwd())
-    assert problems == []
+    # Copies still cited by items under rework (another round) only warn; nothing else may.
+    assert [str(p) for p in problems if "copies pages published elsewhere" not in p.message] == []
     assert len(knowledge.of_kind("lever")) >= 10
     for item in knowledge.items.values():
         assert item.sources, item.id
@@ -171,3 +172,43 @@ def test_the_steps_of_the_approach_cannot_be_renamed_or_reordered(content_dir: P
     assert problems == [f"content/taxonomy.yaml:{line}:3: error: the steps are those of the "
                         "approach, in this order: identifier, soutenir, ancrer (found: "
                         "soutenir, identifier, ancrer)"], problems
+
+
+BAD_SOURCES = """\
+    sources:
+      - title: "Rapport"
+        url: "https://senat.fr./rap/r21-778/r21-7788.html"
+      - title: "Copie"
+        url: "https://www.issuu.com/quelquun/docs/un_guide"
+      - title: "Copie d'un sous-domaine"
+        url: "https://2017-2022.nosdeputes.fr/15/question/QE/1"
+      - title: "Page primaire"
+        url: "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000029313296"
+"""
+
+
+def test_a_malformed_host_or_a_copy_warns_with_its_line(content_dir: Path):
+    (content_dir / "sources_policy.yaml").write_text(
+        "copy_hosts: [issuu.com, nosdeputes.fr]\n", encoding="utf-8")
+    text = VALID_ITEM.replace("    sources:\n      - document: anct-guide-ess\n", BAD_SOURCES)
+    (content_dir / "items.yaml").write_text(text, encoding="utf-8")
+    knowledge, problems = load_knowledge(content_dir, content_dir.parent)
+    assert "demo" in knowledge.items and len(knowledge.items["demo"].sources) == 4
+    shown = [str(p) for p in problems]
+    assert len(shown) == 3 and all(": warning: " in line for line in shown)
+    assert shown[0].startswith("content/items.yaml:10:14: warning: the host 'senat.fr.'")
+    assert shown[1].startswith("content/items.yaml:12:14: warning: 'www.issuu.com' copies")
+    assert shown[2].startswith("content/items.yaml:14:14: warning: '2017-2022.nosdeputes.fr'")
+    result = run_essbot(["content", "validate", "--content-dir", str(content_dir)],
+                        cwd=content_dir.parent)
+    assert result.returncode == 0 and "content/items.yaml:10:14: warning:" in result.stdout
+    assert "3 warning(s) above" in result.stdout
+
+
+def test_a_bad_entry_of_the_copy_list_is_located(content_dir: Path):
+    (content_dir / "sources_policy.yaml").write_text(
+        "copy_hosts:\n  - issuu.com\n  - not a host\n", encoding="utf-8")
+    _, problems = load_knowledge(content_dir, content_dir.parent)
+    assert [str(p) for p in problems] == [
+        "content/sources_policy.yaml:3:5: error: 'not a host' in copy_hosts is not a host "
+        "name such as issuu.com"]

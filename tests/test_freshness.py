@@ -70,6 +70,8 @@ def test_the_feuille_de_route_and_the_details_carry_the_caution(stale_content: P
     row = next(line for line in document.splitlines() if "(DETR)**" in line)
     assert CAUTION in row
     knowledge, problems = load_knowledge(stale_content, stale_content.parent)
-    assert [p.severity for p in problems] == ["warning"]  # validate warns the administrators
+    reviews = [p for p in problems if "due for review" in p.message]
+    assert [p.severity for p in reviews] == ["warning"]  # validate warns the administrators
+    assert all(p.severity == "warning" for p in problems)  # and nothing else is wrong
     details = detail_message(knowledge.items["detr"], translator("fr")).text
     assert CAUTION in details.split("\n")[1]

@@ -27,6 +27,7 @@ from bot.knowledge.model import (
     Source,
 )
 from bot.knowledge.scoring import load_scoring
+from bot.knowledge.source_hosts import SOURCES_POLICY_FILE, load_copy_hosts, url_warning
 from bot.yamlsrc import (
     MarkedDict,
     MarkedList,
@@ -41,7 +42,8 @@ SOURCES_FILE = "sources.yaml"
 SCORING_FILE = "scoring.yaml"  # ranking rules: bot/knowledge/scoring.py
 SYNONYMS_FILE = "synonymes.yaml"  # vocabulary of free-text questions: bot/qa/
 FAQ_FILE = "faq.yaml"  # direct answers to recurring questions, each tied to an item
-NOT_ITEMS = (TAXONOMY_FILE, SOURCES_FILE, SCORING_FILE, SYNONYMS_FILE, FAQ_FILE)
+NOT_ITEMS = (TAXONOMY_FILE, SOURCES_FILE, SCORING_FILE, SYNONYMS_FILE, FAQ_FILE,
+             SOURCES_POLICY_FILE)
 VOCABULARIES = (*APPLICABILITY.values(), "regions")
 ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
              "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
@@ -160,10 +162,11 @@ def load_documents(path: Path, root: Path, check: _Checker) -> dict[str, str]:
 
 class _ItemParser:
     def __init__(self, check: _Checker, vocabularies: Mapping[str, Mapping[str, LocalText]],
-                 documents: Mapping[str, str]):
+                 documents: Mapping[str, str], copy_hosts: frozenset[str] = frozenset()):
         self.check = check
         self.vocabularies = vocabularies
         self.documents = documents
+        self.copy_hosts = copy_hosts  # hosts of copies and mirrors: sources_policy.yaml
         self.today = dt.date.today()
 
     def sources(self, node: MarkedDict, what: str) -> tuple[Source, ...]:
@@ -194,6 +197,9 @@ class _ItemParser:
             if not isinstance(url, str) or not URL_PATTERN.match(url):
                 check.error(entry.at("url"), "a web source needs 'url:' starting with https://")
                 continue
+            doubt = url_warning(url, self.copy_hosts)
+            if doubt:
+                check.problems.append(Problem(entry.at("url"), doubt, severity="warning"))
             if title:
                 result.append(Source(title, url))
         return tuple(result)
@@ -432,7 +438,9 @@ def load_knowledge(directory: Path, root: Path | None = None) -> tuple[Knowledge
             vocabularies = load_taxonomy(path, root, check)
         else:
             documents = load_documents(path, root, check)
-    parser = _ItemParser(check, vocabularies, documents)
+    copy_hosts, policy_problems = load_copy_hosts(directory / SOURCES_POLICY_FILE, root)
+    check.problems.extend(policy_problems)
+    parser = _ItemParser(check, vocabularies, documents, copy_hosts)
     items: dict[str, Item] = {}
     for path in sorted(directory.glob("*.yaml")):
         if path.name in NOT_ITEMS:
