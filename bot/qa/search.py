@@ -460,6 +460,8 @@ class Searcher:
                     score *= NAMED_REGION if named else OWN_REGION
                 else:
                     score *= OTHER_REGION
+            elif named and self.places and self.places.item_regions.get(item.id) == named:
+                score *= OWN_REGION  # an example of the région the question names
             hits.append((score, item))
         # Sorted before the score is capped at 1, so that boosts still order the best; at
         # the same shown score, an item the question names whole first.
