@@ -95,6 +95,12 @@ _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
+_WHAT = frozenset({"quoi", "koi"})
+# The words after which « quoi » asks what a thing is: « c'est quoi », « ça veut dire
+# quoi », « ça recouvre quoi », « en quoi consiste », « de quoi parle-t-on »
+_DEFINING = frozenset({"est", "c", "ce", "dire", "signifie", "signifient", "veut", "veulent",
+                       "recouvre", "recouvrent", "designe", "designent", "consiste", "agit",
+                       "parle", "parlent", "en", "de"})
 _WHO = re.compile(r"\b(?:qui|ki|who)\b")
 # A question that can be answered « oui » or « non » (« peut-on… », « faut-il… », « est-ce
 # que… », « c'est légal ? »); « qui… ? » cannot, whatever answer its words match.
@@ -341,7 +347,8 @@ class Searcher:
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
-                            if any(w in marks for w in folded))
+                            if any(w in marks and not self.open_what(folded, at)
+                                   for at, w in enumerate(folded)))
         if "definition" in aspects:  # « qu'est-ce qu'un... »
             intents |= {"glossary"}
         if (_DONE_BEFORE.search(" ".join(folded))  # « un département a-t-il déjà… »
@@ -409,6 +416,13 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    @staticmethod
+    def open_what(folded: list[str], at: int) -> bool:
+        """Whether the « quoi » at ``at`` is the object of an action (« ça avait donné
+        quoi ? », « on commence par quoi ? », « ça finance quoi ? »), not a request for
+        what a thing is (« c'est quoi », « veut dire quoi », « en quoi consiste »)."""
+        return (folded[at] in _WHAT and at > 0 and folded[at - 1] not in _DEFINING)
 
     def programmes_outside(self, places: list[Place]) -> frozenset[str]:
         """The programmes whose members are known that the one commune a question names
