@@ -363,6 +363,11 @@ class Searcher:
         seen: set[Phrase] = set()
         i = 0
         while i < len(stems):
+            if (i + 2 < len(stems) and (stems[i], stems[i + 1]) not in self.phrases
+                    and (stems[i], stems[i + 2]) in self.phrases):
+                # « garage associatif solidaire »: a phrase with one word inside it
+                for seq in (stems, meaningful):
+                    seq[i + 1], seq[i + 2] = seq[i + 2], seq[i + 1]
             for size in range(min(self.longest_phrase, len(stems) - i), 0, -1):
                 phrase = tuple(stems[i:i + size])
                 if phrase in self.phrases:
