@@ -939,3 +939,10 @@ def test_examples_of_the_region_a_question_names(searcher, knowledge):
     assert regions["hauts_de_france_pams"] == "32"
     hits = searcher.ask("Amiens : la Région a-t-elle un plan pour la mobilité solidaire ?").hits
     assert hits[0].item.id == "hauts_de_france_pams"
+
+
+def test_a_percent_sign_without_a_figure_asks_a_percentage():
+    from bot.qa.normalize import words
+    assert words("il récupère quel % ?") == ["il", "recupere", "quel", "pourcentage"]
+    assert words("jusqu'à 80 % du prêt") == ["jusqu", "a", "80", "du", "pret"]
+    assert words("80% du prêt") == ["80", "du", "pret"]
