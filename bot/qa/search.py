@@ -65,6 +65,7 @@ ANCHOR = 0.5  # a concept matching an item's name, title or questions this well 
 NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
 NAMED = 0.5  # an item is named when the question has this share of its name's words
 RARE_NAME_WORD = 0.1  # a word of a name in at most this share of items names it partly
+NEAR_TIE = 0.99  # an item the question names whole goes before one this close above it
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
 LONE_NAME_CONTEXT = 1  # « SCIC ? », « une SCIC à Lyon ? » ask what it is; not a name
                        # among three lines of context (« 3 agents à la mairie, l'ESS… »)
@@ -486,6 +487,11 @@ class Searcher:
         # the same shown score, an item the question names whole first.
         hits.sort(key=lambda h: (-round(h[0], 4), h[1].id not in whole,
                                  h[1].kind != "glossary", h[1].id))
+        # A near tie (within 1 %) is the noise of field lengths: the item named whole first.
+        for at in range(1, len(hits)):
+            if (hits[at][1].id in whole and hits[at - 1][1].id not in whole
+                    and hits[at][0] >= NEAR_TIE * hits[at - 1][0]):
+                hits[at - 1], hits[at] = hits[at], hits[at - 1]
         return [Hit(item, round(min(score, 1.0), 4)) for score, item in hits]
 
     def weigh(self, analysis: Analysis) -> dict[int, float]:
