@@ -365,8 +365,11 @@ class Searcher:
         i = 0
         while i < len(stems):
             if (i + 2 < len(stems) and (stems[i], stems[i + 1]) not in self.phrases
-                    and (stems[i], stems[i + 2]) in self.phrases):
-                # « garage associatif solidaire »: a phrase with one word inside it
+                    and (stems[i], stems[i + 2]) in self.phrases
+                    and not any({stems[i + 1], stems[i + 2]} <= name
+                                for name in self.name_stems)):
+                # « garage associatif solidaire »: a phrase with one word inside it (not
+                # the name of an item: « aides projet alimentaire [territorial] »)
                 for seq in (stems, meaningful):
                     seq[i + 1], seq[i + 2] = seq[i + 2], seq[i + 1]
             for size in range(min(self.longest_phrase, len(stems) - i), 0, -1):
