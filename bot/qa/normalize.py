@@ -123,7 +123,9 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded words, elisions removed: « L'entrée d'une SCIC » -> [entree, une, scic]."""
-    text = _PERCENT.sub(" pourcentage ", _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", fold(text))))
+    text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", fold(text)))
+    if "%" in text:
+        text = _PERCENT.sub(" pourcentage ", text)
     return _TOKEN.findall(_ELISION.sub(" ", text))
 
 
