@@ -886,3 +886,63 @@ def test_facts_asked_in_other_words(searcher):
     assert "glissante" in period.direct.answer.text
     assert searcher.ask("les lauréats de l'appel à projets de la région sont connus ?"
                         ).hits == []
+
+
+def test_adverbs_are_not_topic_words(searcher):
+    from bot.qa.normalize import terms
+    assert terms("plutôt, autrement, surtout, notamment, quelque chose") == []
+    # « France services » (once « MSAP ») is a name, whatever « France » alone is
+    hits = searcher.ask("une MSAP peut-elle être tenue par une association ?").hits
+    assert hits[0].item.id == "france_services_ess"
+
+
+def test_who_the_agent_reports_to_is_context(searcher):
+    hits = searcher.ask("définition de l'ESS pour le conseil municipal de mardi").hits
+    assert hits[0].item.id == "glossaire_ess"
+
+
+def test_the_acronyms_of_legal_codes(searcher):
+    assert searcher.ask("quels articles du CASF sur le RSA ?").hits[0].item.id == \
+        "insertion_rsa_pdi"
+
+
+def test_a_phrase_with_a_word_inside_it(searcher):
+    typed = [c.typed for c in searcher.analyse("un garage associatif solidaire").concepts]
+    assert typed == ["garag solidar", "associ"]
+    hits = searcher.ask("un garage associatif solidaire, qui finance ?").hits
+    assert hits[0].item.kind == "funding"
+
+
+def test_a_phrase_is_no_synonym_of_its_last_word(searcher):
+    # « à partir de combien » once made « des parts » a synonym of « seuil »
+    part = next(c for c in searcher.analyse("prendre des parts dans une SCIC").concepts
+                if c.typed == "part")
+    assert all("seuil" not in phrase for phrase, _ in part.alternatives)
+
+
+def test_quoi_after_an_action_verb_asks_no_definition(searcher):
+    assert "glossary" in searcher.analyse("c'est quoi un PTCE ?").intents
+    assert "glossary" in searcher.analyse("PTCE, ça veut dire quoi ?").intents
+    assert "glossary" not in searcher.analyse(
+        "le conseil de l'ESS à Strasbourg, ça avait donné quoi ?").intents
+    assert "glossary" not in searcher.analyse("on commence par quoi ?").intents
+
+
+def test_examples_of_the_region_a_question_names(searcher, knowledge):
+    from bot.knowledge.profile import load_territories
+    from bot.knowledge.territory import default_territory_path
+    from bot.qa import places_regions
+
+    regions = places_regions(knowledge, load_territories(default_territory_path(CONTENT)))
+    # « 44 » is the Grand Est région and the Loire-Atlantique département: the text says
+    assert regions["loire_atlantique_habitat_inclusif"] == "52"
+    assert regions["hauts_de_france_pams"] == "32"
+    hits = searcher.ask("Amiens : la Région a-t-elle un plan pour la mobilité solidaire ?").hits
+    assert hits[0].item.id == "hauts_de_france_pams"
+
+
+def test_a_percent_sign_without_a_figure_asks_a_percentage():
+    from bot.qa.normalize import words
+    assert words("il récupère quel % ?") == ["il", "recupere", "quel", "pourcentage"]
+    assert words("jusqu'à 80 % du prêt") == ["jusqu", "a", "80", "du", "pret"]
+    assert words("80% du prêt") == ["80", "du", "pret"]

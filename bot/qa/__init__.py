@@ -20,15 +20,17 @@ import re
 from pathlib import Path
 
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.territory import TerritoryIndex
 from bot.qa import lexicon
 from bot.qa.answers import answer_index, direct_answers, sentence_answers, sentence_index
 from bot.qa.index import STRONG_FIELDS, Index
-from bot.qa.normalize import fold
+from bot.qa.normalize import fold, words
 from bot.qa.places import Gazetteer
 from bot.qa.search import NEARBY, RELEVANT, Hit, Result, Searcher
 from bot.qa.synonyms import SYNONYMS_FILE, Synonyms, load_synonyms
 from bot.yamlsrc import Problem
 
+_PLACE_KINDS = ("region", "departement", "commune", "epci", "ept")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿœæ]+(?![\w-])")
 
 
@@ -62,7 +64,28 @@ def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:
     index = load_territories(path)
     return Gazetteer.build(index.territories, regions, lower,
                            lambda territory: index.context(territory).programmes,
-                           index.programmes)
+                           index.programmes, places_regions(kb, index))
+
+
+def places_regions(kb: KnowledgeBase, index: TerritoryIndex) -> dict[str, str]:
+    """Item id -> the one région of the collectivités its ``places`` name (an example's
+    own collectivités: a région, département, commune or EPCI code)."""
+    found: dict[str, str] = {}
+    for item in kb.items.values():
+        if item.region is not None or not item.places:
+            continue
+        text = " ".join(words(" ".join((item.title, item.summary, item.body))))
+        regions: set[str] = set()
+        for code in item.places:
+            candidates = [t for kind in _PLACE_KINDS
+                          if (t := index.get(kind, code)) is not None and t.region_code]
+            # « 44 » is a région and a département: the one the item's text names
+            named = [t for t in candidates
+                     if re.search(rf"\b{re.escape(' '.join(words(t.name)))}\b", text)] or candidates
+            regions.update(t.region_code for t in named)
+        if len(regions) == 1:
+            found[item.id] = regions.pop()
+    return found
 
 
 __all__ = ["NEARBY", "RELEVANT", "Hit", "Result", "Searcher", "Synonyms", "build_searcher"]

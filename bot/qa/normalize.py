@@ -17,6 +17,8 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "`":
 _TOKEN = re.compile(r"[a-z0-9]+")
 _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f.](?=\d{3}\b)")  # « 23 000 » -> « 23000 »
 _KILO = re.compile(r"\b(\d+)\s?k(?:€|e|eur|euros?)?(?!\w)")  # « 23k », « 23 k€ » -> « 23000 »
+# « quel % », « le % de femmes » (not « 80 % », a figure): the word for what is asked
+_PERCENT = re.compile(r"(?<!\d)(?<!\d\s)%")
 # Elided articles and pronouns: « l'ESS » -> « ess », « qu'est-ce » -> « est ce ».
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|lorsqu|puisqu|quoiqu)'")
 
@@ -54,6 +56,9 @@ pareil pareille pareils pareilles
 avant apres pendant durant entre pres lors afin ainsi environ toujours jamais parmi
 quelques certains certaines beaucoup autant tant ancien ancienne anciens anciennes
 nouveau nouvel nouvelle nouveaux nouvelles existe existent exister existait existaient
+plutot autrement vraiment reellement surtout notamment egalement seulement simplement justement
+enfin ensuite souvent parfois assez davantage presque tellement ailleurs dela quelque quelqu
+chose choses truc trucs possible possibles
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those off up out
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
@@ -119,6 +124,8 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """Folded words, elisions removed: « L'entrée d'une SCIC » -> [entree, une, scic]."""
     text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", fold(text)))
+    if "%" in text:
+        text = _PERCENT.sub(" pourcentage ", text)
     return _TOKEN.findall(_ELISION.sub(" ", text))
 
 

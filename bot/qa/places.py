@@ -79,12 +79,16 @@ class Gazetteer:
     communes: Mapping[tuple[str, ...], Any] = field(default_factory=dict)  # -> Territory
     programmes_of: Callable[[Any], Iterable[str]] | None = None  # a commune's programmes
     programmes: frozenset[str] = frozenset()  # the programmes whose members are known
+    # Item id -> the région of the collectivités whose own project an example is (its
+    # ``places``): « côté Amiens, la Région a lancé… » puts that région's examples first.
+    item_regions: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, territories: Iterable, regions: Mapping[str, Iterable[str]],
               lower_case_words: Iterable[str] = (),
               programmes_of: Callable[[Any], Iterable[str]] | None = None,
-              programmes: Iterable[str] = ()) -> Gazetteer:
+              programmes: Iterable[str] = (),
+              item_regions: Mapping[str, str] | None = None) -> Gazetteer:
         """``territories``: :class:`~bot.knowledge.territory.Territory` objects;
         ``regions``: code -> its names; ``lower_case_words``: words the content writes
         in lower case (they need a capital to be taken for a place); ``programmes_of``:
@@ -119,7 +123,7 @@ class Gazetteer:
         needs_capital = frozenset(k for k in names if len(k) == 1 and k[0] in common)
         return cls({k: (region, level) for k, (_, region, level) in names.items()},
                    needs_capital, departements, communes, programmes_of,
-                   frozenset(programmes))
+                   frozenset(programmes), dict(item_regions or {}))
 
     def find(self, text: str) -> list[Place]:
         """The places a question names, in order."""

@@ -65,6 +65,7 @@ ANCHOR = 0.5  # a concept matching an item's name, title or questions this well 
 NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
 NAMED = 0.5  # an item is named when the question has this share of its name's words
 RARE_NAME_WORD = 0.1  # a word of a name in at most this share of items names it partly
+NEAR_TIE = 0.99  # an item the question names whole goes before one this close above it
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
 LONE_NAME_CONTEXT = 1  # « SCIC ? », « une SCIC à Lyon ? » ask what it is; not a name
                        # among three lines of context (« 3 agents à la mairie, l'ESS… »)
@@ -95,6 +96,12 @@ _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
+_WHAT = frozenset({"quoi", "koi"})
+# The words after which « quoi » asks what a thing is: « c'est quoi », « ça veut dire
+# quoi », « ça recouvre quoi », « en quoi consiste », « de quoi parle-t-on »
+_DEFINING = frozenset({"est", "c", "ce", "dire", "signifie", "signifient", "veut", "veulent",
+                       "recouvre", "recouvrent", "designe", "designent", "consiste", "agit",
+                       "parle", "parlent", "en", "de"})
 _WHO = re.compile(r"\b(?:qui|ki|who)\b")
 # A question that can be answered « oui » or « non » (« peut-on… », « faut-il… », « est-ce
 # que… », « c'est légal ? »); « qui… ? » cannot, whatever answer its words match.
@@ -341,7 +348,8 @@ class Searcher:
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
-                            if any(w in marks for w in folded))
+                            if any(w in marks and not self.open_what(folded, at)
+                                   for at, w in enumerate(folded)))
         if "definition" in aspects:  # « qu'est-ce qu'un... »
             intents |= {"glossary"}
         if (_DONE_BEFORE.search(" ".join(folded))  # « un département a-t-il déjà… »
@@ -356,6 +364,14 @@ class Searcher:
         seen: set[Phrase] = set()
         i = 0
         while i < len(stems):
+            if (i + 2 < len(stems) and (stems[i], stems[i + 1]) not in self.phrases
+                    and (stems[i], stems[i + 2]) in self.phrases
+                    and not any({stems[i + 1], stems[i + 2]} <= name
+                                for name in self.name_stems)):
+                # « garage associatif solidaire »: a phrase with one word inside it (not
+                # the name of an item: « aides projet alimentaire [territorial] »)
+                for seq in (stems, meaningful):
+                    seq[i + 1], seq[i + 2] = seq[i + 2], seq[i + 1]
             for size in range(min(self.longest_phrase, len(stems) - i), 0, -1):
                 phrase = tuple(stems[i:i + size])
                 if phrase in self.phrases:
@@ -410,6 +426,13 @@ class Searcher:
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
 
+    @staticmethod
+    def open_what(folded: list[str], at: int) -> bool:
+        """Whether the « quoi » at ``at`` is the object of an action (« ça avait donné
+        quoi ? », « on commence par quoi ? », « ça finance quoi ? »), not a request for
+        what a thing is (« c'est quoi », « veut dire quoi », « en quoi consiste »)."""
+        return (folded[at] in _WHAT and at > 0 and folded[at - 1] not in _DEFINING)
+
     def programmes_outside(self, places: list[Place]) -> frozenset[str]:
         """The programmes whose members are known that the one commune a question names
         is not in (« une épicerie solidaire à Roubaix »: not Petites villes de demain)."""
@@ -460,11 +483,18 @@ class Searcher:
                     score *= NAMED_REGION if named else OWN_REGION
                 else:
                     score *= OTHER_REGION
+            elif named and self.places and self.places.item_regions.get(item.id) == named:
+                score *= OWN_REGION  # an example of the région the question names
             hits.append((score, item))
         # Sorted before the score is capped at 1, so that boosts still order the best; at
         # the same shown score, an item the question names whole first.
         hits.sort(key=lambda h: (-round(h[0], 4), h[1].id not in whole,
                                  h[1].kind != "glossary", h[1].id))
+        # A near tie (within 1 %) is the noise of field lengths: the item named whole first.
+        for at in range(1, len(hits)):
+            if (hits[at][1].id in whole and hits[at - 1][1].id not in whole
+                    and hits[at][0] >= NEAR_TIE * hits[at - 1][0]):
+                hits[at - 1], hits[at] = hits[at], hits[at - 1]
         return [Hit(item, round(min(score, 1.0), 4)) for score, item in hits]
 
     def weigh(self, analysis: Analysis) -> dict[int, float]:
