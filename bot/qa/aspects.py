@@ -124,7 +124,15 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  # what one person or body thinks of a project
                  "soutient il", "soutient elle", "soutiennent ils", "pense t il",
                  "pense t elle", "est il favorable", "est elle favorable",
-                 "est il pour", "est elle pour"),
+                 "est il pour", "est elle pour",
+                 # what a file became (« notre demande a été acceptée ? »), whether a body
+                 # did it yet (« … ou pas encore ? »)
+                 "ete accepte", "ete acceptee", "ete acceptes", "ete acceptees", "ete refuse",
+                 "ete refusee", "ete refuses", "ete refusees", "sera acceptee", "sera accepte",
+                 "seront retenues", "seront acceptes", "seront acceptees", "ou pas encore",
+                 # a future event or office holder of one body (« le prochain comité »,
+                 # « qui sera l'élu ESS de Roubaix »): no base holds it yet
+                 "prochain", "prochaine", "prochains", "prochaines", "qui sera", "qui seront"),
     # Where to write to one organisation: answered by how to reach a contact the question
     # names (« adresse de la CRESS Bretagne »), not by any item near the subject.
     "address": ("adresse de", "adresse du", "adresse de la", "mail du", "mail de",
@@ -163,6 +171,9 @@ _ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur
                           r"gerant|gerante) (?:veut|voudrait|souhaite|souhaiterait|aimerait|"
                           r"demande|nous demande|se demande|cherche|envisage|propose|pense|"
                           r"estime|hesite|s interroge|a demande|m a demande|nous a demande)\b")
+# « l'an prochain », « le mois prochain »: when the asker plans, not an event of one body.
+_NEXT_PERIOD = re.compile(r"\b(?:an|annee|mois|semaine|trimestre|semestre|exercice|rentree)s? "
+                          r"prochaine?s?\b")
 _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 
 
@@ -170,17 +181,31 @@ _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 _PARTICIPATORY = re.compile(r"\bbudgets? (?:participatifs?|citoyens?)\b")
 
 
+# An inverted subject pronoun (« sera-t-elle retenue », « ont-ils été acceptés »): the
+# phrase is also read without it (« sera retenue »).
+_INVERSION = re.compile(r"\b(sera|seront|est|sont|a|ont|va|vont|aura|auront) (?:t )?"
+                        r"(?:il|elle|ils|elles|on)\b")
+# « les lauréats…, c'est qui ? »: who one call selected.
+_WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:qui|ki)\b|\b(?:qui|ki)\b.*\blaureat")
+
+
 def aspects_of(folded_words: list[str]) -> frozenset[str]:
     """The aspects a question asks (see ASPECTS); « combien de temps » is how long, not
     how much."""
     text = _PARTICIPATORY.sub(" ", " ".join(folded_words))
+    uninverted = _INVERSION.sub(r"\1", text)
+    if uninverted != text:
+        text = f"{text} . {uninverted}"
     found = {aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text)}
     if "howlong" in found and _DURATION.search(text):
         found.discard("howmuch")
     if "specific" in found and not _PATTERNS["specific"].search(
-            _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(" ", _PER_HOUR.sub(" ", text)))):
+            _NEXT_PERIOD.sub(" ", _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(
+                " ", _PER_HOUR.sub(" ", text))))):
         found.discard("specific")  # « payer sur le budget communal »: ours, a means;
                                    # « le président veut savoir… »: who asks
+    if _WHO_WON.search(text):
+        found.add("specific")  # « les lauréats…, c'est qui ? »
     if "definition" in found:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
