@@ -41,7 +41,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
              "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
              "paying", "cost"),
     "legal": ("base legale", "base juridique", "fondement juridique", "fondement", "loi",
-              "decret", "article", "texte", "cadre juridique", "cadre legal", "legal",
+              "decret", "decrets", "article", "articles", "texte", "textes", "lois", "cadre juridique", "cadre legal", "legal",
               "legalement", "law", "code", "reglement", "juridique", "juridiquement",
               "le droit", "a le droit", "droit de", "legal basis", "reglementation",
               "reglementaire", "regle", "regles", "legislation", "autorise", "autorisee",

@@ -665,9 +665,10 @@ class Searcher:
         if any(c.unknown for c in topical) and not any(c.specific for c in topical):
             direct, best = None, 0.0  # « financer une zorglubienne »: another subject
         if (any(c.unknown and c.acronym for c in topical)
-                and not any(c.full_name for c in topical)):
+                and not any(c.full_name or (c.acronym and c.names) for c in topical)):
             direct, best = None, 0.0  # « FONJEP : combien par poste ? »: a name the base
-                                      # does not know, and none it knows
+                                      # does not know, and none it knows (« PDI… du
+                                      # CASF »: an acronym it knows is one)
         if self.is_long(analysis):
             needed *= LONG_FACTOR
         if (direct is None and best < needed) or not ranked:
