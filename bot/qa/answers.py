@@ -54,6 +54,9 @@ ASPECT_CLUES: dict[str, re.Pattern[str]] = {
                           r"heures?|habitants|lauréats|territoires|structures|projets|"
                           r"communes|salariés|emplois)|\b\d{2,}\b"),
     "howlong": re.compile(r"\b(?:19|20)\d\d\b|\b\d+\s*(?:ans?|mois|années?)\b|"
+                          # a duration in words: « pendant deux mois », « trois ans »
+                          r"\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|"
+                          r"quinze|vingt|trente) (?:ans?|mois|années?|semaines?|jours?)\b|"
                           r"\bjusqu'|\bdurée\b|\btous les\b"),
     "legal": re.compile(r"\b(?:loi|décret|article|art\.|code|règlement|ordonnance|"
                         r"circulaire|directive)\b|\bL\s?\d{3,4}"),
