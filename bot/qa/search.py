@@ -826,6 +826,11 @@ class Searcher:
                 score += DIRECT_TOP  # an example's summary says who did what, and where; a
                                      # contact's who it is (« c'est qui la CRESS à Mayotte »),
                                      # and for the place named (« Lozère, réseau de l'ESS ? »)
+            if (answer.general and "definition" in analysis.aspects
+                    and answer.item.id == ranked[0].item.id
+                    and analysis.named.get(self.number_of[answer.item.id]) == 1.0):
+                score = max(score, DIRECT)  # « c'est quoi une CAE, genre… ? »: the entry
+                                            # named says what it is, whatever follows
             if analysis.aspects:
                 if ("definition" in analysis.aspects - answered
                         and not analysis.aspects & answered):
