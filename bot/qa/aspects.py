@@ -229,8 +229,12 @@ def _relative_qui_dropped(folded_words: list[str]) -> str:
     def relative(i: int) -> bool:
         before = folded_words[i - 1] if i else ""
         after = folded_words[i + 1] if i + 1 < len(folded_words) else ""
+        then = folded_words[i + 2:i + 2 + CLAUSE_WINDOW]
+        coordinated = any(a == "et" and b in _INTERROGATIVES
+                          for a, b in zip(then, then[1:], strict=False))
         return (before.isalpha() and before not in STOP_WORDS
-                and after not in _OBJECT_PRONOUNS)  # « le DLA, qui le finance ? » asks
+                and after not in _OBJECT_PRONOUNS  # « le DLA, qui le finance ? » asks
+                and not coordinated)  # « le contrat, qui rembourse et quand ? » asks
 
     return " ".join(w for i, w in enumerate(folded_words)
                     if not (w in ("qui", "ki") and relative(i)))
@@ -265,6 +269,8 @@ def _conditional_quand_dropped(folded_words: list[str]) -> str:
                     if not (w in ("quand", "qd") and conditional(i)))
 
 
+_INTERROGATIVES = frozenset({"quand", "qd", "comment", "cmt", "combien", "cb", "ou",
+                             "pourquoi"})
 _OBJECT_PRONOUNS = frozenset({"le", "la", "les", "l", "lui", "leur", "en", "y"})
 
 
