@@ -120,6 +120,8 @@ class DirectAnswer:
     aspects: frozenset[str] = frozenset()
     general: bool = False  # the item's summary: answers what it is, not a side fact
     holds: frozenset[str] = frozenset()  # the kinds of fact its text gives (HELD_ASPECTS)
+    written_for: frozenset[str] = frozenset()  # the aspects its own questions ask (not
+                                                # those its words only hint: « gérés par »)
 
     def render(self, t: Translator) -> str:
         """The answer as shown: its label (if any) in the user's language, and a caution
@@ -135,10 +137,11 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
         item = kb.items.get(answer.item)
         if item is None:
             continue
+        asked = _aspects(answer.questions)
         found.append(DirectAnswer(answer.id, item, answer.questions, answer.text,
                                   answer.sources or item.sources, None,
-                                  _aspects(answer.questions) | text_aspects(answer.text),
-                                  holds=held(answer.text)))
+                                  asked | text_aspects(answer.text),
+                                  holds=held(answer.text), written_for=asked))
     for item in kb.items.values():
         aspects = SUMMARY_ASPECTS | (WHO_SUMMARY_ASPECTS if item.kind == "example"
                                      else frozenset())

@@ -81,6 +81,7 @@ NAMED_REGION = 1.5  # a contact of the region the question names
 ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
 ASPECT_HELD = 0.85  # ... whose text still gives the kind of fact asked (a law, a figure)
 HOLDS_BONUS = 0.05  # an answer written for the aspect asked that gives that kind of fact
+WRITTEN_BONUS = 0.01  # ... and one written for it, before one whose words only hint at it
 NO_ASPECT = 0.9  # a direct answer when the question names no aspect
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
@@ -846,7 +847,8 @@ class Searcher:
             # Written for the aspect asked and giving that kind of fact: chosen first among
             # the answers about the subject, with no more right to be shown.
             preference = score + (HOLDS_BONUS if analysis.aspects & answer.aspects
-                                  & answer.holds else 0.0)
+                                  & answer.holds else 0.0) + (
+                WRITTEN_BONUS if analysis.aspects & answer.written_for else 0.0)
             if best is None or preference > best_preference:
                 best, best_preference = Direct(answer, round(score, 4)), preference
         needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
