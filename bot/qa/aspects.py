@@ -13,6 +13,7 @@ elided words removed — « c'est quoi » is « est quoi » —, abbreviations o
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.qa.normalize import STOP_WORDS
 
@@ -41,7 +42,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
              "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
              "paying", "cost"),
     "legal": ("base legale", "base juridique", "fondement juridique", "fondement", "loi",
-              "decret", "decrets", "article", "articles", "texte", "textes", "lois", "cadre juridique", "cadre legal", "legal",
+              "decret", "decrets", "article", "articles", "texte", "textes", "lois",
+              "cadre juridique", "cadre legal", "legal",
               "legalement", "law", "code", "reglement", "juridique", "juridiquement",
               "le droit", "a le droit", "droit de", "legal basis", "reglementation",
               "reglementaire", "regle", "regles", "legislation", "autorise", "autorisee",
@@ -231,7 +233,7 @@ def _relative_qui_dropped(folded_words: list[str]) -> str:
         after = folded_words[i + 1] if i + 1 < len(folded_words) else ""
         then = folded_words[i + 2:i + 2 + CLAUSE_WINDOW]
         coordinated = any(a == "et" and b in _INTERROGATIVES
-                          for a, b in zip(then, then[1:], strict=False))
+                          for a, b in pairwise(then))
         return (before.isalpha() and before not in STOP_WORDS
                 and after not in _OBJECT_PRONOUNS  # « le DLA, qui le finance ? » asks
                 and not coordinated)  # « le contrat, qui rembourse et quand ? » asks

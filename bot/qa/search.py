@@ -112,7 +112,10 @@ _DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
                           r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
                           r"quelqu un qui a|d autres (?:communes|collectivites|villes|"
                           r"departements|regions) ont) deja\b|\bdeja (?:fait|mis en place|"
-                          r"lance|teste|experimente)\b")
+                          r"lance|teste|experimente)\b|"
+                          # « comment ils ont monté ça ? », « comment ont-elles fait ? »
+                          r"\bcomment (?:ils|elles) (?:l |y )?(?:ont|avaient|s y sont)\b|"
+                          r"\bcomment (?:ont|avaient) (?:ils|elles)\b")
 # « une comcom qui a pris des parts… ? », « vous connaissez une agglo qui… ? »: asks for
 # a collectivité that did it, an example.
 _ONE_WHO = re.compile(r"^(?:(?:vous )?(?:connaissez vous|connaissez|avez vous|avez) )?"
@@ -814,6 +817,9 @@ class Searcher:
             if answer.general and answer.item.kind == "contact" and self.only_names(
                     analysis, answer.item):
                 answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
+            if (answer.general and answer.item.kind == "example"
+                    and "example" in analysis.intents):
+                answered = answered | {"howto"}  # « comment ils ont monté ça ? »: what they did
             if answer.general and (analysis.aspects - answered
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
