@@ -802,6 +802,11 @@ class Searcher:
             speaks = set.union(*required)
         best: Direct | None = None
         best_preference = 0.0
+        # « quelles aides pour monter une épicerie ? »: « monter » says what the money is
+        # for; not when the question names an item whole (« créer un fonds de dotation »)
+        funding_request = ({"eligibility"} if any(share == 1.0 for share in
+                                                  analysis.named.values())
+                           else {"eligibility", "howto"})
         for number, covered in coverage.items():
             answer: DirectAnswer = self.answers.items[number]
             item_score = item_scores.get(answer.item.id)
@@ -823,7 +828,7 @@ class Searcher:
             if answer.general and (analysis.aspects - answered
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
-            if (analysis.funding and analysis.aspects <= {"eligibility"}
+            if (analysis.funding and analysis.aspects <= funding_request
                     and answer.item.kind != "funding" and not analysis.may_fund
                     and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
