@@ -54,7 +54,7 @@ pareil pareille pareils pareilles
 avant apres pendant durant entre pres lors afin ainsi environ toujours jamais parmi
 quelques certains certaines beaucoup autant tant ancien ancienne anciens anciennes
 nouveau nouvel nouvelle nouveaux nouvelles existe existent exister existait existaient
-lundi mardi mercredi jeudi vendredi samedi dimanche autrement davantage possible possibles
+lundi mardi mercredi jeudi vendredi samedi dimanche autrement davantage possible possibles quelque chose
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those off up out
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
