@@ -54,7 +54,8 @@ pareil pareille pareils pareilles
 avant apres pendant durant entre pres lors afin ainsi environ toujours jamais parmi
 quelques certains certaines beaucoup autant tant ancien ancienne anciens anciennes
 nouveau nouvel nouvelle nouveaux nouvelles existe existent exister existait existaient
-lundi mardi mercredi jeudi vendredi samedi dimanche autrement davantage possible possibles quelque chose
+lundi mardi mercredi jeudi vendredi samedi dimanche autrement davantage possible possibles
+quelque chose
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those off up out
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
@@ -117,9 +118,14 @@ def fold(text: str) -> str:
     return text.casefold().translate(_LIGATURES).translate(_UNACCENTED)
 
 
+# « côté mairie », « du côté de Grenoble »: where, not what (before folding, which would
+# make it the « côte » of Côte-d'Or and Côte d'Azur).
+_SIDE = re.compile(r"\bcôtés?\b", re.IGNORECASE)
+
+
 def words(text: str) -> list[str]:
     """Folded words, elisions removed: « L'entrée d'une SCIC » -> [entree, une, scic]."""
-    text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", fold(text)))
+    text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", fold(_SIDE.sub(" ", text))))
     return _TOKEN.findall(_ELISION.sub(" ", text))
 
 
