@@ -187,6 +187,21 @@ _PARTICIPATORY = re.compile(r"\bbudgets? (?:participatifs?|citoyens?)\b")
 # phrase is also read without it (« sera retenue »).
 _INVERSION = re.compile(r"\b(sera|seront|est|sont|a|ont|va|vont|aura|auront) (?:t )?"
                         r"(?:il|elle|ils|elles|on)\b")
+# « la commune ou l'interco ? », « l'État ou le conseil régional ? »: which of two actors,
+# who.
+_ACTOR = (r"(?:communes?|mairies?|interco|intercommunalites?|epci|comcom|etat|regions?|"
+          r"conseil regional|departements?|conseil departemental|prefet|prefecture|"
+          r"metropoles?|agglo|agglomeration)")
+_EITHER_ACTOR = re.compile(rf"\b{_ACTOR} (?:ou|or) (?:a |au |aux |de |du |des )?"
+                           rf"(?:le |la |les )?{_ACTOR}\b")
+
+
+def names_two_actors(folded_words: list[str]) -> bool:
+    """« la commune ou l'interco ? »: who, between two actors the question names (an answer
+    is one of them, not a guess: no higher threshold than any question)."""
+    return bool(_EITHER_ACTOR.search(" ".join(folded_words)))
+
+
 # « les lauréats…, c'est qui ? »: who one call selected.
 _WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:qui|ki)\b|\b(?:qui|ki)\b.*\blaureat")
 
@@ -222,6 +237,8 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
                       _relative_qui_dropped(folded_words))  # « …une scop qui démarre »
         if not re.search(r"\b(?:qui|ki)\b", rest):
             found.discard("who")  # « qui peut en bénéficier » asks for whom, not who acts
+    if _EITHER_ACTOR.search(text):
+        found.add("who")  # « le pilotage revient à la commune ou à l'intercommunalité ? »
     return frozenset(found)
 
 

@@ -32,6 +32,7 @@ from bot.qa.aspects import (
     aspect_words,
     aspects_of,
     drop_aspect_phrases,
+    names_two_actors,
     specific_words,
 )
 from bot.qa.index import Index, trigrams
@@ -177,6 +178,7 @@ class Analysis:
     closed: bool = False  # may be answered « oui » or « non »
     may_fund: bool = False  # asks whether something may be funded (« peut-on subventionner
                             # une monnaie locale ? »), not who funds it
+    either: bool = False  # asks which of two actors it names (« la commune ou l'interco ? »)
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -411,6 +413,7 @@ class Searcher:
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
                         closed=bool(_CLOSED.search(" ".join(folded))),
+                        either=names_two_actors(folded),
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
@@ -647,7 +650,7 @@ class Searcher:
         needed = RELEVANT
         if direct is None and "howmuch" in analysis.aspects:
             needed = NUMBER_RELEVANT  # numbers come from direct answers, not from guesses
-        elif direct is None and factual:
+        elif direct is None and factual and not analysis.either:
             needed = FACTUAL_RELEVANT
         off = self.off_topic(analysis)
         evidence = max(best, direct.score if direct else 0.0)
