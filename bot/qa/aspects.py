@@ -193,17 +193,20 @@ _ACTOR = (r"(?:communes?|mairies?|interco|intercommunalites?|epci|comcom|etat|re
           r"conseil regional|departements?|conseil departemental|prefet|prefecture|"
           r"metropoles?|agglo|agglomeration)")
 _EITHER_ACTOR = re.compile(rf"\b{_ACTOR} (?:ou|or) (?:a |au |aux |de |du |des )?"
-                           rf"(?:le |la |les )?{_ACTOR}\b")
+                           rf"(?:le |la |les )?{_ACTOR}$")  # the end of what is asked, not
+# the subject (« la région ou le département peuvent-ils… ») or a detail (« aide de la région
+# ou de la commune sur le même projet, c'est possible ? »)
 
 
 def names_two_actors(folded_words: list[str]) -> bool:
-    """« la commune ou l'interco ? »: who, between two actors the question names (an answer
+    """« la commune ou l'interco ? »: who, between two actors a clause ends with (an answer
     is one of them, not a guess: no higher threshold than any question)."""
     return bool(_EITHER_ACTOR.search(" ".join(folded_words)))
 
 
 # « les lauréats…, c'est qui ? »: who one call selected.
-_WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:qui|ki)\b|\b(?:qui|ki)\b.*\blaureat")
+_WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:est|sont|seront) (?:qui|ki)\b|"
+                      r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat")
 
 
 def aspects_of(folded_words: list[str]) -> frozenset[str]:
@@ -321,8 +324,14 @@ def specific_words(folded_words: list[str]) -> frozenset[str]:
     """The words that say which fact of one organisation a question asks (« budget »,
     « cabinet », « adopté », « lauréats »): an answer holds that fact only if it says them."""
     text = " ".join(folded_words)
-    return frozenset(w for match in _PATTERNS["specific"].finditer(text)
-                     for w in match.group(0).split() if w not in _SPECIFIC_FILLERS)
+    return frozenset(w for match in _SPECIFIC_AT.finditer(text)
+                     for w in match.group(1).split() if w not in _SPECIFIC_FILLERS)
+
+
+# Every phrase of « specific », overlapping ones too (« qui seront les lauréats »: both
+# « qui seront » and « seront les lauréats »).
+_SPECIFIC_AT = re.compile(r"(?=\b(" + "|".join(
+    re.escape(p) for p in sorted(ASPECTS["specific"], key=len, reverse=True)) + r")\b)")
 
 
 # « un programme aide-t-il à relancer… », « qui aide les… »: the verb, not money.

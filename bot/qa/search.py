@@ -413,7 +413,8 @@ class Searcher:
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
                         closed=bool(_CLOSED.search(" ".join(folded))),
-                        either=names_two_actors(folded),
+                        either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
+                                   for clause in _CLAUSES.split(text)),
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
