@@ -187,15 +187,15 @@ _PARTICIPATORY = re.compile(r"\bbudgets? (?:participatifs?|citoyens?)\b")
 # phrase is also read without it (« sera retenue »).
 _INVERSION = re.compile(r"\b(sera|seront|est|sont|a|ont|va|vont|aura|auront) (?:t )?"
                         r"(?:il|elle|ils|elles|on)\b")
-# « la commune ou l'interco ? », « l'État ou le conseil régional ? »: which of two actors,
-# who.
+# « la commune ou l'interco ? », « l'État ou le conseil régional ? », « c'est l'État ou le
+# département qui paie ? » (a cleft sentence): which of two actors, who — when they end the
+# clause, not as its subject (« la région ou le département peuvent-ils… ») or a detail
+# (« aide de la région ou de la commune sur le même projet, c'est possible ? »).
 _ACTOR = (r"(?:communes?|mairies?|interco|intercommunalites?|epci|comcom|etat|regions?|"
           r"conseil regional|departements?|conseil departemental|prefet|prefecture|"
           r"metropoles?|agglo|agglomeration)")
 _EITHER_ACTOR = re.compile(rf"\b{_ACTOR} (?:ou|or) (?:a |au |aux |de |du |des )?"
-                           rf"(?:le |la |les )?{_ACTOR}$")  # the end of what is asked, not
-# the subject (« la région ou le département peuvent-ils… ») or a detail (« aide de la région
-# ou de la commune sur le même projet, c'est possible ? »)
+                           rf"(?:le |la |les )?{_ACTOR}(?: qui \w+)?$")
 
 
 def names_two_actors(folded_words: list[str]) -> bool:
