@@ -949,3 +949,15 @@ def test_an_entry_named_whole_says_what_it_is_whatever_follows(searcher):
     result = searcher.ask("c'est quoi une SCIC, genre une coopérative avec la mairie dedans ?")
     assert result.hits[0].item.id == "glossaire_scic"
     assert result.direct is not None and result.direct.answer.id == "glossaire_scic:summary"
+
+
+def test_a_phrase_of_synonyms_is_not_one_of_its_words_alone(searcher):
+    # « à partir de combien » and « entre services », stop words removed, were the stems
+    # « part » and « servic »: every « part » meant « seuil », every « service » transversality
+    def alternatives(text: str) -> set[str]:
+        return {s for c in searcher.analyse(text).concepts
+                for phrase, _ in c.alternatives for s in phrase}
+
+    assert "seuil" not in alternatives("prendre des parts dans une coopérative")
+    assert "transvers" not in alternatives("une France services portée par une association")
+    assert "seuil" in alternatives("quel plafond pour une subvention")
