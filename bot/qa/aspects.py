@@ -236,8 +236,7 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     if "who" in found and not _PATTERNS["who"].search(_relative_qui_dropped(folded_words)):
         found.discard("who")  # « une coopérative qui rachète... »: a relative, not « who »
     if "eligibility" in found:
-        rest = re.sub(r"\b(?:qui peut|ki peut|pour qui)\b", " ",
-                      _relative_qui_dropped(folded_words))  # « …une scop qui démarre »
+        rest = re.sub(r"\b(?:qui peut|ki peut|pour qui)\b", " ", text)
         if not re.search(r"\b(?:qui|ki)\b", rest):
             found.discard("who")  # « qui peut en bénéficier » asks for whom, not who acts
     if _EITHER_ACTOR.search(text):
