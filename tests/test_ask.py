@@ -919,6 +919,7 @@ def test_what_one_body_will_decide_or_has_decided_is_refused(searcher, question:
 
 def test_the_asker_planning_next_year_is_still_answered(searcher):
     assert searcher.ask("on veut monter une SCIC l'an prochain, comment faire ?").hits
+    assert searcher.ask("les prochaines étapes pour monter notre SCIC ?").hits
 
 
 def test_spoken_ways_of_asking_who_and_how_much():

@@ -173,9 +173,10 @@ _ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur
                           r"gerant|gerante) (?:veut|voudrait|souhaite|souhaiterait|aimerait|"
                           r"demande|nous demande|se demande|cherche|envisage|propose|pense|"
                           r"estime|hesite|s interroge|a demande|m a demande|nous a demande)\b")
-# « l'an prochain », « le mois prochain »: when the asker plans, not an event of one body.
-_NEXT_PERIOD = re.compile(r"\b(?:an|annee|mois|semaine|trimestre|semestre|exercice|rentree)s? "
-                          r"prochaine?s?\b")
+# « l'an prochain », « dans les prochains mois », « les prochaines étapes »: when or what the
+# asker plans, not an event of one body.
+_PERIODS = r"(?:an|annee|mois|semaine|trimestre|semestre|exercice|rentree|etape|fois)s?"
+_NEXT_PERIOD = re.compile(rf"\b{_PERIODS} prochaine?s?\b|\bprochaine?s? {_PERIODS}\b")
 _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 
 
