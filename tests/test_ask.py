@@ -932,6 +932,10 @@ def test_spoken_ways_of_asking_who_and_how_much():
     # a « qui » after a noun, coordinated with another question word, asks
     assert "who" in aspects_of(words("le contrat, qui paie et quand ?"))
     assert "legal" in aspects_of(words("quels articles du code ?"))
+    # what became of one file is one body's decision; once it is accepted, the process is not
+    assert "specific" in aspects_of(words("notre candidature au fonds a été retenue ?"))
+    assert "specific" not in aspects_of(words(
+        "une fois que notre dossier a été accepté, combien de temps pour être payé ?"))
 
 
 def test_percent_side_and_weekdays(searcher):

@@ -127,11 +127,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "soutient il", "soutient elle", "soutiennent ils", "pense t il",
                  "pense t elle", "est il favorable", "est elle favorable",
                  "est il pour", "est elle pour",
-                 # what a file became (« notre demande a été acceptée ? »), whether a body
-                 # did it yet (« … ou pas encore ? »)
-                 "ete accepte", "ete acceptee", "ete acceptes", "ete acceptees", "ete refuse",
-                 "ete refusee", "ete refuses", "ete refusees", "sera acceptee", "sera accepte",
-                 "seront retenues", "seront acceptes", "seront acceptees", "ou pas encore",
+                 # whether a body did it yet (« … ou pas encore ? »), what it will select
+                 "sera acceptee", "sera accepte", "seront retenues", "seront acceptes",
+                 "seront acceptees", "ou pas encore",
                  # a future event or office holder of one body (« le prochain comité »,
                  # « qui sera l'élu ESS de Roubaix »): no base holds it yet
                  "prochain", "prochaine", "prochains", "prochaines", "qui sera", "qui seront"),
@@ -205,6 +203,20 @@ def names_two_actors(folded_words: list[str]) -> bool:
     return bool(_EITHER_ACTOR.search(" ".join(folded_words)))
 
 
+# What became of one file (« notre demande de dotation a été acceptée ? », « le dossier
+# a-t-il été retenu ? »); not under « une fois que », « quand », « si » (« une fois que notre
+# dossier a été accepté, combien de temps… » asks how long).
+_FILE_OUTCOME = re.compile(r"\b(?:(?:notre|nos|mon|ma|mes|leur|leurs) (?:\w+ ){0,10}?"
+                           r"(?:a|ont) ete|(?:a|ont) t (?:il|elle|ils|elles) ete) "
+                           r"(?:accepte|refuse|retenu|valide|selectionne|accorde)e?s?\b")
+_SUBORDINATE = re.compile(r"\b(?:fois que|quand|qd|lorsque|lorsqu|des que|apres que|si|une fois)"
+                          r"\b")
+
+
+def _file_outcome(text: str) -> bool:
+    return any(not _SUBORDINATE.search(text[:m.start()]) for m in _FILE_OUTCOME.finditer(text))
+
+
 # « les lauréats…, c'est qui ? »: who one call selected.
 _WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:est|sont|seront) (?:qui|ki)\b|"
                       r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat")
@@ -225,8 +237,9 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
                 " ", _PER_HOUR.sub(" ", text))))):
         found.discard("specific")  # « payer sur le budget communal »: ours, a means;
                                    # « le président veut savoir… »: who asks
-    if _WHO_WON.search(text):
-        found.add("specific")  # « les lauréats…, c'est qui ? »
+    if _WHO_WON.search(text) or _file_outcome(text):
+        found.add("specific")  # « les lauréats…, c'est qui ? », « notre demande a été
+                               # acceptée ? »
     if "definition" in found:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
