@@ -63,6 +63,12 @@ ROUND4_DEV_FLOORS = {"top3": 0.93, "answers": 0.81, "refused": 0.97}
 # part's gains (+12.6 points top-3) barely carried to the test part (+1.4): rules fitted to the
 # dev wording. Refusals fell: new items answer must-refuse questions (FONJEP, for one).
 ROUND4_TEST_FLOORS = {"top3": 0.83, "answers": 0.72, "refused": 0.80, "funding_first": 0.8}
+ROUND5 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r5.yaml"  # blind, split, newest
+# Round 5 (276 questions written blind on 2026-11-30), dev part before any tuning on it: 87.7 %
+# top-3, 69.2 % direct answers, 76.7 % refusals, funding first 6/8; after the eighth round of
+# work (qa8, on this dev part only): 92.1 % (105/114), 78.5 % (51/65), 100 % (30/30), 7/8.
+# Its test part is never run in this file: the lead measures it, to report.
+ROUND5_DEV_FLOORS = {"top3": 0.92, "answers": 0.78, "refused": 1.0, "funding_first": 0.87}
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +123,18 @@ def test_round_four_dev(searcher, knowledge):
     assert result.top3_rate >= ROUND4_DEV_FLOORS["top3"], result
     assert result.answer_rate >= ROUND4_DEV_FLOORS["answers"], result
     assert result.refusal_rate >= ROUND4_DEV_FLOORS["refused"], result
+
+
+def test_round_five_dev(searcher, knowledge):
+    """The dev part of the round 5 set keeps what the work on it reached (tuned on it; the
+    test part, never tuned on, is not run here)."""
+    questions, result = measured(searcher, knowledge, "dev", ROUND5)
+    assert all(q.split == "dev" for q in questions)
+    assert len(questions) >= 140 and result.unanswerable >= 30 and result.with_answer >= 60
+    assert result.top3_rate >= ROUND5_DEV_FLOORS["top3"], result
+    assert result.answer_rate >= ROUND5_DEV_FLOORS["answers"], result
+    assert result.refusal_rate >= ROUND5_DEV_FLOORS["refused"], result
+    assert result.kind_rate >= ROUND5_DEV_FLOORS["funding_first"], result
 
 
 def test_round_four_test(searcher, knowledge):
@@ -946,3 +964,63 @@ def test_a_percent_sign_without_a_figure_asks_a_percentage():
     assert words("il récupère quel % ?") == ["il", "recupere", "quel", "pourcentage"]
     assert words("jusqu'à 80 % du prêt") == ["jusqu", "a", "80", "du", "pret"]
     assert words("80% du prêt") == ["80", "du", "pret"]
+
+
+@pytest.mark.parametrize("question", [
+    "notre agglo sera-t-elle retenue pour le Fonds vert cette fois ?",
+    "le dossier de la commune a-t-il été accepté par la préfecture ?",
+    "quand aura lieu la prochaine réunion du comité LEADER du Pays de Guéret ?",
+    "qui sera le prochain directeur de France Active en Bretagne ?",
+    "la métropole a voté son plan ESS ou pas encore ?",
+])
+def test_what_one_body_will_decide_or_has_decided_is_refused(searcher, question: str):
+    assert searcher.ask(question).hits == []
+
+
+def test_the_asker_planning_next_year_is_still_answered(searcher):
+    assert searcher.ask("on veut monter une SCIC l'an prochain, comment faire ?").hits
+    assert searcher.ask("les prochaines étapes pour monter notre SCIC ?").hits
+
+
+def test_spoken_ways_of_asking_who_and_how_much():
+    from bot.qa.aspects import aspects_of
+    from bot.qa.normalize import words
+
+    # between two actors the question names
+    assert "who" in aspects_of(words("la compétence, c'est la commune ou l'interco ?"))
+    assert "who" in aspects_of(words("c'est l'État ou le département qui paie ?"))
+    # a « qui » after a noun, coordinated with another question word, asks
+    assert "who" in aspects_of(words("le contrat, qui paie et quand ?"))
+    assert "legal" in aspects_of(words("quels articles du code ?"))
+    # what became of one file is one body's decision; once it is accepted, the process is not
+    assert "specific" in aspects_of(words("notre candidature au fonds a été retenue ?"))
+    assert "specific" not in aspects_of(words(
+        "une fois que notre dossier a été accepté, combien de temps pour être payé ?"))
+
+
+def test_percent_side_and_weekdays(searcher):
+    from bot.qa.normalize import words
+
+    assert "howmuch" in searcher.ask("le mécénat, on récupère quel % ?").aspects
+    assert words("côté mairie, réunion jeudi") == ["mairie", "reunion", "jeudi"]
+    assert words("en Côte-d'Or")[1] == "cote"  # the coast of a name is kept
+    typed = {c.typed for c in searcher.analyse("le conseil de jeudi, côté mairie").concepts}
+    assert "jeudi" not in typed and "cote" not in typed
+
+
+def test_an_entry_named_whole_says_what_it_is_whatever_follows(searcher):
+    result = searcher.ask("c'est quoi une SCIC, genre une coopérative avec la mairie dedans ?")
+    assert result.hits[0].item.id == "glossaire_scic"
+    assert result.direct is not None and result.direct.answer.id == "glossaire_scic:summary"
+
+
+def test_a_phrase_of_synonyms_is_not_one_of_its_words_alone(searcher):
+    # « à partir de combien » and « entre services », stop words removed, were the stems
+    # « part » and « servic »: every « part » meant « seuil », every « service » transversality
+    def alternatives(text: str) -> set[str]:
+        return {s for c in searcher.analyse(text).concepts
+                for phrase, _ in c.alternatives for s in phrase}
+
+    assert "seuil" not in alternatives("prendre des parts dans une coopérative")
+    assert "transvers" not in alternatives("une France services portée par une association")
+    assert "seuil" in alternatives("quel plafond pour une subvention")

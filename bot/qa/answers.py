@@ -54,6 +54,9 @@ ASPECT_CLUES: dict[str, re.Pattern[str]] = {
                           r"heures?|habitants|lauréats|territoires|structures|projets|"
                           r"communes|salariés|emplois)|\b\d{2,}\b"),
     "howlong": re.compile(r"\b(?:19|20)\d\d\b|\b\d+\s*(?:ans?|mois|années?)\b|"
+                          # a duration in words: « pendant deux mois », « trois ans »
+                          r"\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|"
+                          r"quinze|vingt|trente) (?:ans?|mois|années?|semaines?|jours?)\b|"
                           r"\bjusqu'|\bdurée\b|\btous les\b"),
     "legal": re.compile(r"\b(?:loi|décret|article|art\.|code|règlement|ordonnance|"
                         r"circulaire|directive)\b|\bL\s?\d{3,4}"),
@@ -117,6 +120,8 @@ class DirectAnswer:
     aspects: frozenset[str] = frozenset()
     general: bool = False  # the item's summary: answers what it is, not a side fact
     holds: frozenset[str] = frozenset()  # the kinds of fact its text gives (HELD_ASPECTS)
+    written_for: frozenset[str] = frozenset()  # the aspects its own questions ask (not
+                                                # those its words only hint: « gérés par »)
 
     def render(self, t: Translator) -> str:
         """The answer as shown: its label (if any) in the user's language, and a caution
@@ -132,10 +137,11 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
         item = kb.items.get(answer.item)
         if item is None:
             continue
+        asked = _aspects(answer.questions)
         found.append(DirectAnswer(answer.id, item, answer.questions, answer.text,
                                   answer.sources or item.sources, None,
-                                  _aspects(answer.questions) | text_aspects(answer.text),
-                                  holds=held(answer.text)))
+                                  asked | text_aspects(answer.text),
+                                  holds=held(answer.text), written_for=asked))
     for item in kb.items.values():
         aspects = SUMMARY_ASPECTS | (WHO_SUMMARY_ASPECTS if item.kind == "example"
                                      else frozenset())

@@ -13,6 +13,7 @@ elided words removed — « c'est quoi » is « est quoi » —, abbreviations o
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.qa.normalize import STOP_WORDS
 
@@ -41,7 +42,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
              "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
              "paying", "cost"),
     "legal": ("base legale", "base juridique", "fondement juridique", "fondement", "loi",
-              "decret", "article", "texte", "cadre juridique", "cadre legal", "legal",
+              "decret", "decrets", "article", "articles", "texte", "textes", "lois",
+              "cadre juridique", "cadre legal", "legal",
               "legalement", "law", "code", "reglement", "juridique", "juridiquement",
               "le droit", "a le droit", "droit de", "legal basis", "reglementation",
               "reglementaire", "regle", "regles", "legislation", "autorise", "autorisee",
@@ -124,7 +126,13 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  # what one person or body thinks of a project
                  "soutient il", "soutient elle", "soutiennent ils", "pense t il",
                  "pense t elle", "est il favorable", "est elle favorable",
-                 "est il pour", "est elle pour"),
+                 "est il pour", "est elle pour",
+                 # whether a body did it yet (« … ou pas encore ? »), what it will select
+                 "sera acceptee", "sera accepte", "seront retenues", "seront acceptes",
+                 "seront acceptees", "ou pas encore",
+                 # a future event or office holder of one body (« le prochain comité »,
+                 # « qui sera l'élu ESS de Roubaix »): no base holds it yet
+                 "prochain", "prochaine", "prochains", "prochaines", "qui sera", "qui seront"),
     # Where to write to one organisation: answered by how to reach a contact the question
     # names (« adresse de la CRESS Bretagne »), not by any item near the subject.
     "address": ("adresse de", "adresse du", "adresse de la", "mail du", "mail de",
@@ -163,6 +171,10 @@ _ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur
                           r"gerant|gerante) (?:veut|voudrait|souhaite|souhaiterait|aimerait|"
                           r"demande|nous demande|se demande|cherche|envisage|propose|pense|"
                           r"estime|hesite|s interroge|a demande|m a demande|nous a demande)\b")
+# « l'an prochain », « dans les prochains mois », « les prochaines étapes »: when or what the
+# asker plans, not an event of one body.
+_PERIODS = r"(?:an|annee|mois|semaine|trimestre|semestre|exercice|rentree|etape|fois)s?"
+_NEXT_PERIOD = re.compile(rf"\b{_PERIODS} prochaine?s?\b|\bprochaine?s? {_PERIODS}\b")
 _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 
 
@@ -170,17 +182,64 @@ _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 _PARTICIPATORY = re.compile(r"\bbudgets? (?:participatifs?|citoyens?)\b")
 
 
+# An inverted subject pronoun (« sera-t-elle retenue », « ont-ils été acceptés »): the
+# phrase is also read without it (« sera retenue »).
+_INVERSION = re.compile(r"\b(sera|seront|est|sont|a|ont|va|vont|aura|auront) (?:t )?"
+                        r"(?:il|elle|ils|elles|on)\b")
+# « la commune ou l'interco ? », « l'État ou le conseil régional ? », « c'est l'État ou le
+# département qui paie ? » (a cleft sentence): which of two actors, who — when they end the
+# clause, not as its subject (« la région ou le département peuvent-ils… ») or a detail
+# (« aide de la région ou de la commune sur le même projet, c'est possible ? »).
+_ACTOR = (r"(?:communes?|mairies?|interco|intercommunalites?|epci|comcom|etat|regions?|"
+          r"conseil regional|departements?|conseil departemental|prefet|prefecture|"
+          r"metropoles?|agglo|agglomeration)")
+_EITHER_ACTOR = re.compile(rf"\b{_ACTOR} (?:ou|or) (?:a |au |aux |de |du |des )?"
+                           rf"(?:le |la |les )?{_ACTOR}(?: qui \w+)?$")
+
+
+def names_two_actors(folded_words: list[str]) -> bool:
+    """« la commune ou l'interco ? »: who, between two actors a clause ends with (an answer
+    is one of them, not a guess: no higher threshold than any question)."""
+    return bool(_EITHER_ACTOR.search(" ".join(folded_words)))
+
+
+# What became of one file (« notre demande de dotation a été acceptée ? », « le dossier
+# a-t-il été retenu ? »); not under « une fois que », « quand », « si » (« une fois que notre
+# dossier a été accepté, combien de temps… » asks how long).
+_FILE_OUTCOME = re.compile(r"\b(?:(?:notre|nos|mon|ma|mes|leur|leurs) (?:\w+ ){0,10}?"
+                           r"(?:a|ont) ete|(?:a|ont) t (?:il|elle|ils|elles) ete) "
+                           r"(?:accepte|refuse|retenu|valide|selectionne|accorde)e?s?\b")
+_SUBORDINATE = re.compile(r"\b(?:fois que|quand|qd|lorsque|lorsqu|des que|apres que|si|une fois)"
+                          r"\b")
+
+
+def _file_outcome(text: str) -> bool:
+    return any(not _SUBORDINATE.search(text[:m.start()]) for m in _FILE_OUTCOME.finditer(text))
+
+
+# « les lauréats…, c'est qui ? »: who one call selected.
+_WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:est|sont|seront) (?:qui|ki)\b|"
+                      r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat")
+
+
 def aspects_of(folded_words: list[str]) -> frozenset[str]:
     """The aspects a question asks (see ASPECTS); « combien de temps » is how long, not
     how much."""
     text = _PARTICIPATORY.sub(" ", " ".join(folded_words))
+    uninverted = _INVERSION.sub(r"\1", text)
+    if uninverted != text:
+        text = f"{text} . {uninverted}"
     found = {aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text)}
     if "howlong" in found and _DURATION.search(text):
         found.discard("howmuch")
     if "specific" in found and not _PATTERNS["specific"].search(
-            _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(" ", _PER_HOUR.sub(" ", text)))):
+            _NEXT_PERIOD.sub(" ", _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(
+                " ", _PER_HOUR.sub(" ", text))))):
         found.discard("specific")  # « payer sur le budget communal »: ours, a means;
                                    # « le président veut savoir… »: who asks
+    if _WHO_WON.search(text) or _file_outcome(text):
+        found.add("specific")  # « les lauréats…, c'est qui ? », « notre demande a été
+                               # acceptée ? »
     if "definition" in found:
         asked = _WHAT_IS.search(text)
         if asked and any(_PATTERNS[a].match(asked.group(1)) for a in found - {"definition"}):
@@ -194,6 +253,8 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         rest = re.sub(r"\b(?:qui peut|ki peut|pour qui)\b", " ", text)
         if not re.search(r"\b(?:qui|ki)\b", rest):
             found.discard("who")  # « qui peut en bénéficier » asks for whom, not who acts
+    if _EITHER_ACTOR.search(text):
+        found.add("who")  # « le pilotage revient à la commune ou à l'intercommunalité ? »
     return frozenset(found)
 
 
@@ -203,8 +264,12 @@ def _relative_qui_dropped(folded_words: list[str]) -> str:
     def relative(i: int) -> bool:
         before = folded_words[i - 1] if i else ""
         after = folded_words[i + 1] if i + 1 < len(folded_words) else ""
+        then = folded_words[i + 2:i + 2 + CLAUSE_WINDOW]
+        coordinated = any(a == "et" and b in _INTERROGATIVES
+                          for a, b in pairwise(then))
         return (before.isalpha() and before not in STOP_WORDS
-                and after not in _OBJECT_PRONOUNS)  # « le DLA, qui le finance ? » asks
+                and after not in _OBJECT_PRONOUNS  # « le DLA, qui le finance ? » asks
+                and not coordinated)  # « le contrat, qui rembourse et quand ? » asks
 
     return " ".join(w for i, w in enumerate(folded_words)
                     if not (w in ("qui", "ki") and relative(i)))
@@ -239,6 +304,8 @@ def _conditional_quand_dropped(folded_words: list[str]) -> str:
                     if not (w in ("quand", "qd") and conditional(i)))
 
 
+_INTERROGATIVES = frozenset({"quand", "qd", "comment", "cmt", "combien", "cb", "ou",
+                             "pourquoi"})
 _OBJECT_PRONOUNS = frozenset({"le", "la", "les", "l", "lui", "leur", "en", "y"})
 
 
@@ -270,8 +337,14 @@ def specific_words(folded_words: list[str]) -> frozenset[str]:
     """The words that say which fact of one organisation a question asks (« budget »,
     « cabinet », « adopté », « lauréats »): an answer holds that fact only if it says them."""
     text = " ".join(folded_words)
-    return frozenset(w for match in _PATTERNS["specific"].finditer(text)
-                     for w in match.group(0).split() if w not in _SPECIFIC_FILLERS)
+    return frozenset(w for match in _SPECIFIC_AT.finditer(text)
+                     for w in match.group(1).split() if w not in _SPECIFIC_FILLERS)
+
+
+# Every phrase of « specific », overlapping ones too (« qui seront les lauréats »: both
+# « qui seront » and « seront les lauréats »).
+_SPECIFIC_AT = re.compile(r"(?=\b(" + "|".join(
+    re.escape(p) for p in sorted(ASPECTS["specific"], key=len, reverse=True)) + r")\b)")
 
 
 # « un programme aide-t-il à relancer… », « qui aide les… »: the verb, not money.

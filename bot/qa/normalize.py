@@ -58,7 +58,7 @@ quelques certains certaines beaucoup autant tant ancien ancienne anciens ancienn
 nouveau nouvel nouvelle nouveaux nouvelles existe existent exister existait existaient
 plutot autrement vraiment reellement surtout notamment egalement seulement simplement justement
 enfin ensuite souvent parfois assez davantage presque tellement ailleurs dela quelque quelqu
-chose choses truc trucs possible possibles
+chose choses truc trucs possible possibles lundi mardi mercredi jeudi vendredi samedi dimanche
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those off up out
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
@@ -121,9 +121,14 @@ def fold(text: str) -> str:
     return text.casefold().translate(_LIGATURES).translate(_UNACCENTED)
 
 
+# « côté mairie », « du côté de Grenoble »: where, not what (before folding, which would
+# make it the « côte » of Côte-d'Or and Côte d'Azur).
+_SIDE = re.compile(r"\bcôtés?\b", re.IGNORECASE)
+
+
 def words(text: str) -> list[str]:
     """Folded words, elisions removed: « L'entrée d'une SCIC » -> [entree, une, scic]."""
-    text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", fold(text)))
+    text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", fold(_SIDE.sub(" ", text))))
     if "%" in text:
         text = _PERCENT.sub(" pourcentage ", text)
     return _TOKEN.findall(_ELISION.sub(" ", text))

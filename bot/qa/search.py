@@ -32,6 +32,7 @@ from bot.qa.aspects import (
     aspect_words,
     aspects_of,
     drop_aspect_phrases,
+    names_two_actors,
     specific_words,
 )
 from bot.qa.index import Index, trigrams
@@ -82,6 +83,7 @@ NAMED_REGION = 1.5  # a contact of the region the question names
 ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
 ASPECT_HELD = 0.85  # ... whose text still gives the kind of fact asked (a law, a figure)
 HOLDS_BONUS = 0.05  # an answer written for the aspect asked that gives that kind of fact
+WRITTEN_BONUS = 0.01  # ... and one written for it, before one whose words only hint at it
 NO_ASPECT = 0.9  # a direct answer when the question names no aspect
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
@@ -93,6 +95,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
+_WHICH_PERCENT = re.compile(r"\b(?:quel|quels|quelle|combien de|combien|what|which)\s*%",
+                            re.IGNORECASE)  # « il récupère quel % ? »: how much
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
@@ -116,7 +120,10 @@ _DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
                           r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
                           r"quelqu un qui a|d autres (?:communes|collectivites|villes|"
                           r"departements|regions) ont) deja\b|\bdeja (?:fait|mis en place|"
-                          r"lance|teste|experimente)\b")
+                          r"lance|teste|experimente)\b|"
+                          # « comment ils ont monté ça ? », « comment ont-elles fait ? »
+                          r"\bcomment (?:ils|elles) (?:l |y )?(?:ont|avaient|s y sont)\b|"
+                          r"\bcomment (?:ont|avaient) (?:ils|elles)\b")
 # « une comcom qui a pris des parts… ? », « vous connaissez une agglo qui… ? »: asks for
 # a collectivité that did it, an example.
 _ONE_WHO = re.compile(r"^(?:(?:vous )?(?:connaissez vous|connaissez|avez vous|avez) )?"
@@ -178,6 +185,7 @@ class Analysis:
     closed: bool = False  # may be answered « oui » or « non »
     may_fund: bool = False  # asks whether something may be funded (« peut-on subventionner
                             # une monnaie locale ? »), not who funds it
+    either: bool = False  # asks which of two actors it names (« la commune ou l'interco ? »)
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -343,7 +351,8 @@ class Searcher:
         # same clause is a relative (« une coopérative qui rachète… »).
         # « qui l'a organisée ? »: the elided object pronoun is kept, it makes « qui » ask.
         aspects = frozenset().union(*(
-            aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
+            aspects_of(self.synonyms.rewrite(words(_WHICH_PERCENT.sub(
+                "quel pourcentage", _WHO_ELIDED.sub("qui le ", clause)))))
             for clause in _CLAUSES.split(text)))
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
@@ -420,6 +429,8 @@ class Searcher:
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
                         closed=bool(_CLOSED.search(" ".join(folded))),
+                        either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
+                                   for clause in _CLAUSES.split(text)),
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
@@ -670,7 +681,7 @@ class Searcher:
         needed = RELEVANT
         if direct is None and "howmuch" in analysis.aspects:
             needed = NUMBER_RELEVANT  # numbers come from direct answers, not from guesses
-        elif direct is None and factual:
+        elif direct is None and factual and not analysis.either:
             needed = FACTUAL_RELEVANT
         off = self.off_topic(analysis)
         evidence = max(best, direct.score if direct else 0.0)
@@ -695,9 +706,10 @@ class Searcher:
         if any(c.unknown for c in topical) and not any(c.specific for c in topical):
             direct, best = None, 0.0  # « financer une zorglubienne »: another subject
         if (any(c.unknown and c.acronym for c in topical)
-                and not any(c.full_name for c in topical)):
+                and not any(c.full_name or (c.acronym and c.names) for c in topical)):
             direct, best = None, 0.0  # « FONJEP : combien par poste ? »: a name the base
-                                      # does not know, and none it knows
+                                      # does not know, and none it knows (« PDI… du
+                                      # CASF »: an acronym it knows is one)
         if self.is_long(analysis):
             needed *= LONG_FACTOR
         if (direct is None and best < needed) or not ranked:
@@ -824,6 +836,11 @@ class Searcher:
             speaks = set.union(*required)
         best: Direct | None = None
         best_preference = 0.0
+        # « quelles aides pour monter une épicerie ? »: « monter » says what the money is
+        # for; not when the question names an item whole (« créer un fonds de dotation »)
+        funding_request = ({"eligibility"} if any(share == 1.0 for share in
+                                                  analysis.named.values())
+                           else {"eligibility", "howto"})
         for number, covered in coverage.items():
             answer: DirectAnswer = self.answers.items[number]
             item_score = item_scores.get(answer.item.id)
@@ -839,10 +856,13 @@ class Searcher:
             if answer.general and answer.item.kind == "contact" and self.only_names(
                     analysis, answer.item):
                 answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
+            if (answer.general and answer.item.kind == "example"
+                    and "example" in analysis.intents):
+                answered = answered | {"howto"}  # « comment ils ont monté ça ? »: what they did
             if answer.general and (analysis.aspects - answered
                                    or answer.item.id != ranked[0].item.id):
                 continue  # the best item's summary says what it is, not how much, who...
-            if (analysis.funding and analysis.aspects <= {"eligibility"}
+            if (analysis.funding and analysis.aspects <= funding_request
                     and answer.item.kind != "funding" and not analysis.may_fund
                     and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
@@ -855,6 +875,11 @@ class Searcher:
                 score += DIRECT_TOP  # an example's summary says who did what, and where; a
                                      # contact's who it is (« c'est qui la CRESS à Mayotte »),
                                      # and for the place named (« Lozère, réseau de l'ESS ? »)
+            if (answer.general and "definition" in analysis.aspects
+                    and answer.item.id == ranked[0].item.id
+                    and analysis.named.get(self.number_of[answer.item.id]) == 1.0):
+                score = max(score, DIRECT)  # « c'est quoi une CAE, genre… ? »: the entry
+                                            # named says what it is, whatever follows
             if analysis.aspects:
                 if ("definition" in analysis.aspects - answered
                         and not analysis.aspects & answered):
@@ -867,7 +892,8 @@ class Searcher:
             # Written for the aspect asked and giving that kind of fact: chosen first among
             # the answers about the subject, with no more right to be shown.
             preference = score + (HOLDS_BONUS if analysis.aspects & answer.aspects
-                                  & answer.holds else 0.0)
+                                  & answer.holds else 0.0) + (
+                WRITTEN_BONUS if analysis.aspects & answer.written_for else 0.0)
             if best is None or preference > best_preference:
                 best, best_preference = Direct(answer, round(score, 4)), preference
         needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
