@@ -1031,3 +1031,17 @@ def test_a_phrase_of_synonyms_is_not_one_of_its_words_alone(searcher):
     assert "seuil" not in alternatives("prendre des parts dans une coopérative")
     assert "transvers" not in alternatives("une France services portée par une association")
     assert "seuil" in alternatives("quel plafond pour une subvention")
+
+
+@pytest.mark.parametrize(("question", "compared"), [
+    ("c'est quoi la différence entre une scop et une scic", {"glossaire_scop", "glossaire_scic"}),
+    ("différence SEM SCIC ?", {"glossaire_sem", "glossaire_scic"}),
+    ("quelle différence entre un PTCE et un tiers-lieu", {"glossaire_ptce",
+                                                           "glossaire_tiers_lieu"}),
+])
+def test_a_comparison_shows_each_thing_compared(searcher, question: str, compared: set[str]):
+    # The SCOP's entry says both words (it tells itself from the SCIC); the SCIC's entry is
+    # still one of the two things asked about, and comes with it.
+    assert {hit.item.id for hit in searcher.search(question, 2)} == compared
+    # Without a word of comparison, the ranking is the words' alone.
+    assert searcher.analyse("une scop et une scic pour la cantine").compares is False

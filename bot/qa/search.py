@@ -67,6 +67,8 @@ NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in eve
 NAMED = 0.5  # an item is named when the question has this share of its name's words
 RARE_NAME_WORD = 0.1  # a word of a name in at most this share of items names it partly
 NEAR_TIE = 0.99  # an item the question names whole goes before one this close above it
+COMPARED = 3  # at most this many things compared come first,
+COMPARED_LEAD = 0.001  # ... each this share above the best score, in their order
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
 LONE_NAME_CONTEXT = 1  # « SCIC ? », « une SCIC à Lyon ? » ask what it is; not a name
                        # among three lines of context (« 3 agents à la mairie, l'ESS… »)
@@ -107,6 +109,10 @@ _DEFINING = frozenset({"est", "c", "ce", "dire", "signifie", "signifient", "veut
                        "recouvre", "recouvrent", "designe", "designent", "consiste", "agit",
                        "parle", "parlent", "en", "de"})
 _WHO = re.compile(r"\b(?:qui|ki|who)\b")
+# « la différence entre une SCOP et une SCIC », « comparer X et Y », « X vs Y »: each thing
+# compared is a subject
+_COMPARES = re.compile(r"\b(?:differences?|differencier|distinguer|distingue|comparer|compare|"
+                       r"comparaison|versus|vs|difference)\b")
 # A question that can be answered « oui » or « non » (« peut-on… », « faut-il… », « est-ce
 # que… », « c'est légal ? »); « qui… ? » cannot, whatever answer its words match.
 _CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut il|peut elle|"
@@ -186,6 +192,7 @@ class Analysis:
     may_fund: bool = False  # asks whether something may be funded (« peut-on subventionner
                             # une monnaie locale ? »), not who funds it
     either: bool = False  # asks which of two actors it names (« la commune ou l'interco ? »)
+    compares: bool = False  # compares things it names (« différence entre SCOP et SCIC »)
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -431,6 +438,7 @@ class Searcher:
                         closed=bool(_CLOSED.search(" ".join(folded))),
                         either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
                                    for clause in _CLAUSES.split(text)),
+                        compares=bool(_COMPARES.search(" ".join(words(text)))),
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
@@ -506,7 +514,36 @@ class Searcher:
             if (hits[at][1].id in whole and hits[at - 1][1].id not in whole
                     and hits[at][0] >= NEAR_TIE * hits[at - 1][0]):
                 hits[at - 1], hits[at] = hits[at], hits[at - 1]
+        if analysis.compares:
+            hits = self.compared_first(hits, whole, analysis)
         return [Hit(item, round(min(score, 1.0), 4)) for score, item in hits]
+
+    def compared_first(self, hits: list[tuple[float, Item]], whole: set[str],
+                       analysis: Analysis) -> list[tuple[float, Item]]:
+        """A comparison names its subjects: an item for each thing named whole comes first,
+        its glossary entry if it has one (« la différence entre une SCOP et une SCIC »: the
+        SCOP's entry and the SCIC's, though the SCOP's alone says both words)."""
+        concepts = [{s for phrase, _ in c.alternatives for s in phrase}
+                    for c in analysis.concepts]
+        subjects: set[int] = set()  # the concepts whose thing has its item first
+        compared: list[tuple[float, Item]] = []
+        # what tells things apart is first their definitions: the glossary's entries first
+        for score, item in sorted(hits, key=lambda hit: hit[1].kind != "glossary"):
+            if item.id not in whole or len(compared) == COMPARED:
+                continue
+            number = self.number_of[item.id]
+            name = self.name_stems[number] | self.acronyms[number]
+            subject = next((at for at, said in enumerate(concepts) if said & name), None)
+            if subject is not None and subject not in subjects:
+                subjects.add(subject)
+                compared.append((score, item))
+        if len(compared) < 2:
+            return hits  # one thing named: nothing compared
+        best = hits[0][0]
+        ids = {item.id for _, item in compared}
+        return ([(best * (1 + COMPARED_LEAD * (COMPARED - at)), item)
+                 for at, (_, item) in enumerate(compared)]
+                + [hit for hit in hits if hit[1].id not in ids])
 
     def weigh(self, analysis: Analysis) -> dict[int, float]:
         """The share of the question's weight each item covers (0..1).
