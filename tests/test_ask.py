@@ -1045,29 +1045,3 @@ def test_a_comparison_shows_each_thing_compared(searcher, question: str, compare
     assert {hit.item.id for hit in searcher.search(question, 2)} == compared
     # Without a word of comparison, the ranking is the words' alone.
     assert searcher.analyse("une scop et une scic pour la cantine").compares is False
-
-
-def test_the_collectivite_that_acts_gets_its_own_lever_first(searcher):
-    # The département that asks whether it may fund gets its own lever and answer; asked
-    # which of the State or the département funds, the State's aide au poste stays first.
-    own = ask_json("notre département peut-il financer des chantiers d'insertion ?")
-    assert own[0]["id"] == "cofinancement_siae" and "département" in own[0]["answer"]["text"]
-    either = ask_json("qui finance les chantiers d'insertion, l'État ou le département ?")
-    assert either[0]["id"] == "aide_poste_iae"
-
-
-@pytest.mark.parametrize(("question", "actors"), [
-    ("la région peut-elle aider directement une entreprise de l'ESS ?", {"region"}),
-    ("on est une comcom de 12 communes, par quoi commencer ?", {"epci"}),
-    ("l'interco peut-elle entrer au capital d'une SCIC ?", {"epci"}),
-    ("candidater TZCLD pour notre EPT", {"ept"}),
-    ("le préfet de département signe la convention d'un chantier d'insertion ?", set()),
-    ("un chef-lieu de région a-t-il des aides ?", set()),
-    ("qui contacter en région Bretagne", set()),
-    ("la région Bretagne a un réseau de pôles ESS ?", set()),
-    ("c'est l'État ou le département qui paie ?", set()),
-    ("combien d'EPT dans la métropole du Grand Paris ?", set()),
-])
-def test_the_collectivite_named_as_actor_not_as_a_place(searcher, question: str,
-                                                        actors: set[str]):
-    assert searcher.analyse(question).actors == actors

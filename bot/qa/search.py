@@ -25,7 +25,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from bot.knowledge.model import Item
-from bot.qa.actors import actors_named
 from bot.qa.answers import WHO_SUMMARY_ASPECTS, DirectAnswer
 from bot.qa.aspects import (
     FACTUAL,
@@ -83,9 +82,6 @@ OFF_TOPIC_RATIO = 0.8  # ... and at least this close relative to its best item i
 OTHER_REGION = 0.5  # a contact of another region than the user's
 OWN_REGION = 1.2
 NAMED_REGION = 1.5  # a contact of the region the question names
-ACTOR_OWN = 1.1  # an item meant for the type of collectivité that acts or asks...
-ACTOR_FEW = 2  # ... and for at most this many types
-ACTOR_OTHER = 0.9  # an item restricted to other types of collectivité
 ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
 ASPECT_HELD = 0.85  # ... whose text still gives the kind of fact asked (a law, a figure)
 HOLDS_BONUS = 0.05  # an answer written for the aspect asked that gives that kind of fact
@@ -197,8 +193,6 @@ class Analysis:
                             # une monnaie locale ? »), not who funds it
     either: bool = False  # asks which of two actors it names (« la commune ou l'interco ? »)
     compares: bool = False  # compares things it names (« différence entre SCOP et SCIC »)
-    actors: frozenset[str] = frozenset()  # types of collectivité that act or ask (« le
-                                          # département peut-il… »: bot.qa.actors)
     total: float = 0.0  # the sum of the concepts' importance, once ranked
 
 
@@ -368,7 +362,6 @@ class Searcher:
                 "quel pourcentage", _WHO_ELIDED.sub("qui le ", clause)))))
             for clause in _CLAUSES.split(text)))
         asking = aspect_words(folded)
-        said = folded
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
                             if any(w in marks and not self.open_what(folded, at)
@@ -434,8 +427,6 @@ class Searcher:
                                     and not text.isupper()))  # not a question in capitals
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money
         funding = asks_for_funding(folded) and not aspects & RULE_ASPECTS
-        either = any(names_two_actors(self.synonyms.rewrite(words(clause)))
-                     for clause in _CLAUSES.split(text))
         return Analysis(concepts, intents, aspects, funding,
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
@@ -445,8 +436,8 @@ class Searcher:
                         private=private_matter(folded), counts_ours=counts_ours(folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
                         closed=bool(_CLOSED.search(" ".join(folded))),
-                        either=either,
-                        actors=frozenset() if either else actors_named(said, place_words),
+                        either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
+                                   for clause in _CLAUSES.split(text)),
                         compares=bool(_COMPARES.search(" ".join(words(text)))),
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
@@ -504,10 +495,8 @@ class Searcher:
             elif (item.kind == "example" and "howto" in analysis.aspects
                   and not analysis.intents):
                 score *= HOWTO_EXAMPLE  # « comment mettre des clauses… »: the lever first
-            if analysis.funding and item.kind == "funding" and not (
-                    analysis.actors and analysis.may_fund):
-                score *= FUNDING_BOOST  # not « le département peut-il financer… »: it funds
-            score *= self.actor_factor(item, analysis)
+            if analysis.funding and item.kind == "funding":
+                score *= FUNDING_BOOST
             if region and item.region:
                 if item.region == region:
                     score *= NAMED_REGION if named else OWN_REGION
@@ -528,21 +517,6 @@ class Searcher:
         if analysis.compares:
             hits = self.compared_first(hits, whole, analysis)
         return [Hit(item, round(min(score, 1.0), 4)) for score, item in hits]
-
-    @staticmethod
-    def actor_factor(item: Item, analysis: Analysis) -> float:
-        """A little more for an item meant for the type of collectivité that acts or asks
-        (and few others), a little less for one restricted to other types. An example
-        gains only when one is asked: « une mairie peut-elle être actionnaire d'une
-        coop ? » asks what a commune may do, not what one commune did."""
-        meant = item.restricts("collectivites")
-        if not analysis.actors or not meant:
-            return 1.0
-        if meant & analysis.actors:
-            if item.kind == "example" and "example" not in analysis.intents:
-                return 1.0
-            return ACTOR_OWN if len(meant) <= ACTOR_FEW else 1.0
-        return ACTOR_OTHER
 
     def compared_first(self, hits: list[tuple[float, Item]], whole: set[str],
                        analysis: Analysis) -> list[tuple[float, Item]]:
@@ -915,8 +889,6 @@ class Searcher:
                 score += DIRECT_TOP  # about the best item, or one the question names
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
-            # « le département peut-il financer… »: the answer about its own lever
-            score *= max(1.0, self.actor_factor(answer.item, analysis))
             answered = answer.aspects
             if answer.general and answer.item.kind == "contact" and self.only_names(
                     analysis, answer.item):
