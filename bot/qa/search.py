@@ -97,8 +97,6 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
-_WHICH_PERCENT = re.compile(r"\b(?:quel|quels|quelle|combien de|combien|what|which)\s*%",
-                            re.IGNORECASE)  # « il récupère quel % ? »: how much
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
@@ -358,8 +356,9 @@ class Searcher:
         # same clause is a relative (« une coopérative qui rachète… »).
         # « qui l'a organisée ? »: the elided object pronoun is kept, it makes « qui » ask.
         aspects = frozenset().union(*(
-            aspects_of(self.synonyms.rewrite(words(_WHICH_PERCENT.sub(
-                "quel pourcentage", _WHO_ELIDED.sub("qui le ", clause)))))
+            # « il récupère quel % ? » asks how much: words() reads a bare « % » as
+            # « pourcentage »
+            aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
             for clause in _CLAUSES.split(text)))
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
