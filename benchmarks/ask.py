@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from bot.knowledge import load_knowledge  # noqa: E402
 from bot.knowledge.profile import load_territories  # noqa: E402
 from bot.knowledge.territory import default_territory_path  # noqa: E402
-from bot.qa import build_searcher  # noqa: E402
+from bot.qa import build_searcher, lexicon  # noqa: E402
 from bot.qa.cli import asker  # noqa: E402
 from bot.qa.evaluate import evaluate, load_questions  # noqa: E402
 
@@ -47,6 +47,8 @@ def main() -> None:
     loaded = time.perf_counter()
     load_territories(default_territory_path(content))  # shared with the knowledge feature
     territories = time.perf_counter()
+    lexicon.warm()  # the first step of build_searcher, timed apart to show its share
+    warmed = time.perf_counter()
     searcher, _ = build_searcher(knowledge, content)
     built = time.perf_counter()
     # round 5's test part is not asked at all, not even for timing: nobody runs it yet
@@ -65,7 +67,8 @@ def main() -> None:
           f"answers, {len(searcher.index.postings)} stems; {len(texts)} questions")
     print(f"content load: {(loaded - started) * 1000:.0f} ms; territories (loaded once, "
           f"shared): {(territories - loaded) * 1000:.0f} ms; question index build: "
-          f"{(built - territories) * 1000:.0f} ms (target < 1 s)")
+          f"{(built - territories) * 1000:.0f} ms (target < 1 s), of which the lemmatiser's "
+          f"French dictionary, loaded once per process, {(warmed - territories) * 1000:.0f} ms")
     print(f"one question over {len(timings)} runs: p50 {statistics.median(timings):.2f} ms, "
           f"p95 {p95:.2f} ms, max {timings[-1]:.2f} ms (target: p95 < 20 ms)")
     ask = asker(searcher)

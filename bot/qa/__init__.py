@@ -59,8 +59,8 @@ def gazetteer(kb: KnowledgeBase, content_dir: Path) -> Gazetteer | None:
                for code, label in kb.vocabularies.get("regions", {}).items()}
     lower: set[str] = set()
     for item in kb.items.values():
-        for text in (item.title, item.summary, item.body):
-            lower.update(fold(w) for w in _LOWER_WORD.findall(text))
+        for text in (item.title, item.summary, item.body):  # folded at once, not word by word
+            lower.update(fold(" ".join(_LOWER_WORD.findall(text))).split())
     index = load_territories(path)
     return Gazetteer.build(index.territories, regions, lower,
                            lambda territory: index.context(territory).programmes,

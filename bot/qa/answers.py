@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.i18n import N_, Translator
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import Item, KnowledgeBase, Source
 from bot.qa.aspects import aspects_of
-from bot.qa.index import Index, item_fields
+from bot.qa.index import Index, item_fields, questions_by_item
 from bot.qa.normalize import words
 
 # field of an item -> (the questions it answers, the label shown before it)
@@ -185,6 +186,7 @@ def text_aspects(text: str) -> frozenset[str]:
     return frozenset(a for a, clue in TEXT_CLUES.items() if clue.search(text))
 
 
+@lru_cache(maxsize=1024)  # the fields' answers share a few constant questions
 def _aspects(questions: tuple[str, ...]) -> frozenset[str]:
     return frozenset().union(*(aspects_of(words(q)) for q in questions))
 
@@ -192,11 +194,12 @@ def _aspects(questions: tuple[str, ...]) -> frozenset[str]:
 def answer_index(kb: KnowledgeBase, answers: list[DirectAnswer]) -> Index:
     """The index of direct answers: their questions, text, and their item's name."""
     keys: dict[str, str] = {}
+    questions = questions_by_item(kb)
 
     def fields(answer: DirectAnswer) -> dict[str, str]:
         item = answer.item
         if item.id not in keys:
-            own = item_fields(kb, item)
+            own = item_fields(kb, item, questions)
             keys[item.id] = own["keywords"] + " " + own["title"]
         return {"questions": " ".join(answer.questions),
                 "text": answer.text if answer.label is None else "",

@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.knowledge.model import Item, KnowledgeBase
@@ -36,8 +37,11 @@ STRONG_FIELDS = ("keywords", "title", "questions")
 _ACRONYM = re.compile(r"\b[A-ZÉ][A-ZÉ0-9+]{1,9}\b")
 
 
-def item_fields(kb: KnowledgeBase | None, it: Item) -> dict[str, str]:
-    """The text of each field of an item (its direct answers' questions included)."""
+def item_fields(kb: KnowledgeBase | None, it: Item,
+                questions: Mapping[str, list[str]] | None = None) -> dict[str, str]:
+    """The text of each field of an item (its direct answers' questions included);
+    ``questions``: item id -> its answers' questions, when the caller has grouped them
+    once (see :func:`questions_by_item`) rather than for each item."""
     keywords = [it.id.replace("_", " ").removeprefix("glossaire ")]
     if it.kind == "glossary":
         keywords.append(re.split(r"\s+[–—-]\s+|\s*\(", it.title, maxsplit=1)[0])
@@ -48,10 +52,27 @@ def item_fields(kb: KnowledgeBase | None, it: Item) -> dict[str, str]:
             keywords.append((label.texts or {}).get("fr", ""))
     extra = [it.legal_basis or "", it.how_to_reach or "", it.audience or ""]
     extra += [source.title for source in it.sources]
-    questions = [q for a in (kb.answers.values() if kb else ()) if a.item == it.id
-                 for q in a.questions]
+    if questions is None:
+        questions = questions_by_item(kb)
     return {"keywords": " ".join(keywords), "title": it.title, "summary": it.summary,
-            "questions": " ".join(questions), "body": it.body, "extra": " ".join(extra)}
+            "questions": " ".join(questions.get(it.id, ())), "body": it.body,
+            "extra": " ".join(extra)}
+
+
+def questions_by_item(kb: KnowledgeBase | None) -> dict[str, list[str]]:
+    """Item id -> the questions of its direct answers (content/faq.yaml)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for answer in kb.answers.values() if kb else ():
+        found[answer.item].extend(answer.questions)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folded words of a text and the stems of those that carry meaning. Cached: the
+    searcher's indexes read the same fields (titles, keywords, questions) several times."""
+    folded = tuple(words(text))
+    return folded, tuple(stem(w) for w in folded if w not in STOP_WORDS)
 
 
 def trigrams(term: str) -> set[str]:
@@ -77,9 +98,10 @@ class Index:
         """The index of the knowledge items, in id order (of some fields only, if given);
         ``phrases``: stems of phrases whose adjacency is recorded."""
         items = sorted(kb.items.values(), key=lambda it: it.id)
+        questions = questions_by_item(kb)
 
         def fields_of(it: Item) -> dict[str, str]:
-            return {k: v for k, v in item_fields(kb, it).items() if k in fields}
+            return {k: v for k, v in item_fields(kb, it, questions).items() if k in fields}
 
         return cls.of_documents(items, fields_of, {k: FIELDS[k] for k in fields}, phrases)
 
@@ -98,9 +120,8 @@ class Index:
         for number, it in enumerate(items):
             fields = {}
             for name, text in fields_of(it).items():
-                folded = words(text)
+                folded, stems = analyse(text)
                 surface.update(folded)
-                stems = [stem(w) for w in folded if w not in STOP_WORDS]
                 fields[name] = Counter(stems)
                 lengths[name].append(len(stems))
                 for i, first in enumerate(stems):
