@@ -183,7 +183,7 @@ def _profile_json(profile: Profile, place: Territory | None, others: list[Territ
                 "status", "note", "competences", "member_count", "detected_contexts",
                 "programmes", "massif", "density", "epci_name", "epci_members", "ept_name",
                 "departement_name", "departement_council", "departement_epci_count",
-                "region_name", "region_council")},
+                "region_name", "region_council", "partners")},
             "alternatives": [{"kind": t.kind, "code": t.code, "label": t.label}
                              for t in others[:7]],
         }

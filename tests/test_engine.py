@@ -63,6 +63,8 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                   "conseil_departemental":
                                       "le conseil départemental d'Ille-et-Vilaine",
                                   "conseil_regional": "le conseil régional de Bretagne",
+                                  "partenaires": "le conseil départemental d'Ille-et-Vilaine "
+                                                 "et le conseil régional de Bretagne",
                                   "lieux": ["200039022"],
                                   "etape": "identifier"}
     chat.press("Contacts")
@@ -157,6 +159,16 @@ def test_input_validation_reprompts_with_the_flow_error(chat: Chat):
     assert chat.conversation.state == "territoire_trouve"
     assert "J'ai trouvé : Saint-Jean-de-Luz (64, Pyrénées-Atlantiques)" in chat.text
     assert "Commune, De 3 500 à 49 999 habitants, région Nouvelle-Aquitaine" in chat.text
+
+
+def test_an_overseas_commune_is_told_its_collectivite_unique_once(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Koungou")
+    assert chat.conversation.state == "territoire_trouve"
+    assert ("vos partenaires publics sont notamment le Département de Mayotte (qui exerce les "
+            "compétences du département et de la région).") in chat.text
+    assert chat.text.count("Département de Mayotte") == 1
 
 
 def test_a_territory_prefills_the_profile_and_can_be_corrected(chat: Chat):

@@ -91,6 +91,26 @@ def test_the_summary_names_the_territory_and_its_partners(rural, rural_md, index
     assert "565 habitants" in territory or "habitants" in territory
 
 
+@pytest.mark.parametrize("territory, kind, partners", [
+    # a collectivité unique holds both competences: named once, and said
+    ("Koungou", "commune", "Vos partenaires publics : CA du Grand Nord de Mayotte et le "
+     "Département de Mayotte (qui exerce les compétences du département et de la région)."),
+    ("Cayenne", "commune", "la Collectivité territoriale de Guyane (qui exerce les "
+     "compétences du département et de la région)."),
+    # the Métropole de Lyon is the intercommunalité and holds the département's competences
+    ("Villeurbanne", "commune", "Vos partenaires publics : Métropole de Lyon (qui exerce "
+     "aussi les compétences du département) et le conseil régional d'Auvergne-Rhône-Alpes."),
+    # a département is not its own partner
+    ("Creuse", "departement",
+     "Vos partenaires publics : le conseil régional de la Nouvelle-Aquitaine."),
+])
+def test_the_partners_name_each_public_body_once(kb, index, territory, kind, partners):
+    doc, _, _, t = document(kb, index, territory, {"emploi-insertion"}, "soutenir", kind)
+    summary = section(render_markdown(doc, t), "### Votre territoire")
+    assert partners in summary
+    assert "(Mayotte, Mayotte)" not in summary and "(Guyane, Guyane)" not in summary
+
+
 def test_the_summary_gives_three_priority_actions(rural, rural_md):
     doc, *_ = rural
     priorities = section(rural_md, "### Trois actions prioritaires")

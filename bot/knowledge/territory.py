@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.knowledge import collectivites as special
+from bot.knowledge.partners import partners_phrase, public_partners
 from bot.knowledge.territory_context import ContextData, departement_council, region_council
 from bot.knowledge.territory_data import extra_codes, special_names, territories_from_rows
 from bot.knowledge.territory_model import (
@@ -483,6 +484,15 @@ class TerritoryIndex:
         region_tncc = self._contexts.tncc.get(("region", territory.region_code), 0)
         departement_name = territory.departement_name or None
         region_name = territory.region_name or None
+        councils = (departement_council(territory, departement_name, dep_tncc),
+                    region_council(territory, region_name, region_tncc))
+        commune_groupement = (territory.ept_name or (epci.name if epci else None)
+                              if territory.kind == "commune" else None)
+        # the councils a conversation names after « intercommunalité X »: X itself only when
+        # it also holds the département's competences (the Métropole de Lyon)
+        partners = [(body, role) for body, role in public_partners(
+            territory.kind, territory.name, commune_groupement, *councils)
+            if body != commune_groupement or role]
         return {
             "epci_name": epci.name if epci else None,
             "epci_members": epci.member_count if epci else None,
@@ -494,10 +504,11 @@ class TerritoryIndex:
             "departement_of": special.of_name(departement_name, dep_tncc)
             if departement_name else None,
             "departement_epci_count": dep.epci_count if dep else None,
-            "departement_council": departement_council(territory, departement_name, dep_tncc),
+            "departement_council": councils[0],
             "region_name": region_name,
             "region_of": special.of_name(region_name, region_tncc) if region_name else None,
-            "region_council": region_council(territory, region_name, region_tncc),
+            "region_council": councils[1],
+            "partners": partners_phrase(partners),
         }
 
     # -- lookups ----------------------------------------------------------------------

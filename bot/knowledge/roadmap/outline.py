@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from bot.i18n import Translator
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
+from bot.knowledge.partners import public_partners
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
 
@@ -386,9 +387,7 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     lines: list[str] = []
     if names is not None:
         lines.append(_where(names, kb, profile, t))
-        partners = [p for p in (names.departement_council, names.region_council) if p]
-        if names.groupement:
-            partners.insert(0, names.groupement)
+        partners = _partners(names, t)
         if partners:
             lines.append(t._("Vos partenaires publics : {names}.").format(
                 names=_join(partners, t)))
@@ -414,11 +413,22 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     return lines
 
 
+def _partners(names: LocalNames, t: Translator) -> list[str]:
+    """The public bodies over a territory, each once (see public_partners)."""
+    roles = {"both": t._("{name} (qui exerce les compétences du département et de la "
+                         "région)"),
+             "departement": t._("{name} (qui exerce aussi les compétences du département)")}
+    return [roles[role].format(name=body) if role else body for body, role in public_partners(
+        names.kind, names.name, names.groupement, names.departement_council,
+        names.region_council)]
+
+
 def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator) -> str:
     population = (t.ngettext("{n} habitant", "{n} habitants", names.population).format(
         n=t.format_number(names.population)) if names.population else None)
-    area = ", ".join(p for p in (names.departement if names.kind != "departement" else None,
-                                 names.region if names.kind != "region" else None) if p)
+    area = ", ".join(dict.fromkeys(  # « (Mayotte) », not « (Mayotte, Mayotte) »
+        p for p in (names.departement if names.kind != "departement" else None,
+                    names.region if names.kind != "region" else None) if p))
     kind = kb.label("collectivites", profile.type, t).lower() if profile.type else ""
     parts = [names.name]
     if kind:
