@@ -322,6 +322,25 @@ def test_an_example_is_not_shown_to_its_own_collectivite(kb):
     assert "strasbourg_conseil_ess" in elsewhere
 
 
+def test_a_commune_is_not_shown_its_intercommunalite_s_project_as_an_example(kb):
+    # Roubaix is a member of the Métropole européenne de Lille: the MEL's programme is its
+    # own (its council sits in the MEL), not an example from elsewhere; Lens, outside the
+    # MEL, may be shown it.
+    from bot.knowledge.profile import build_profile, find_territories, load_territories
+    index = load_territories(CONTENT / "territoires" / "territoires.json.gz")
+
+    def examples(place: str) -> set[str]:
+        profile = build_profile(kb.scoring, type="epci", contexts=frozenset({"urbain"}),
+                                step="soutenir", territory=find_territories(index, place)[0],
+                                index=index)
+        return {r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 10)}
+
+    assert "200093201" in build_profile(
+        kb.scoring, territory=find_territories(index, "59512")[0], index=index).places
+    assert "mel_entreprendre_autrement" not in examples("59512")
+    assert "mel_entreprendre_autrement" in examples("62498")
+
+
 def test_ties_do_not_fall_to_the_alphabet_when_one_item_fits_better(kb):
     profile = Profile("commune", frozenset(), frozenset({"petite-enfance-jeunesse"}), "soutenir")
     ranked = kb.scoring.ranked(kb.of_kind("funding"), profile)

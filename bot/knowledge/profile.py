@@ -136,8 +136,12 @@ def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None) -> Res
 
 def own_places(territory: Territory) -> list[str]:
     """The codes under which the content knows this collectivité's own projects: its code,
-    and its région's too where one collectivité is both (Mayotte, Guyane, Martinique)."""
+    its région's too where one collectivité is both (Mayotte, Guyane, Martinique), and for a
+    commune those of its intercommunalité and EPT, whose projects its own council votes on
+    through its delegates (a commune of the Métropole européenne de Lille knows the MEL's)."""
     codes = [territory.code]
+    if territory.kind == "commune":
+        codes += [c for c in (territory.epci_siren, territory.ept_siren) if c and c not in codes]
     if territory.kind in ("departement", "region") and \
             territory.region_code in OVERSEAS_REGIONS:
         codes += [c for c in (territory.region_code, territory.departement_code)
