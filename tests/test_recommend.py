@@ -322,6 +322,20 @@ def test_an_example_is_not_shown_to_its_own_collectivite(kb):
     assert "strasbourg_conseil_ess" in elsewhere
 
 
+def test_an_example_of_a_place_like_the_profile_s_wins_a_tie(kb):
+    # A rural commune of 800 inhabitants on insertion, at « identifier »: the pôle ESS of
+    # an urban quartier prioritaire comes for its theme, type and step, but a rural example
+    # that scores as much comes first (its place is the agent's).
+    profile = Profile("commune", frozenset({"rural"}), frozenset({"emploi-insertion"}),
+                      "identifier", "75", "petite")
+    ranked = kb.scoring.ranked(kb.of_kind("example"), profile)
+    score = {r.item.id: r.score for r in ranked}
+    order = [r.item.id for r in ranked]
+    assert score["saint_jean_de_braye_pole_ess_qpv"] == score["remendaires_gard_recycleries"]
+    assert order.index("remendaires_gard_recycleries") < \
+        order.index("saint_jean_de_braye_pole_ess_qpv")
+
+
 def test_a_commune_is_not_shown_its_intercommunalite_s_project_as_an_example(kb):
     # Roubaix is a member of the Métropole européenne de Lille: the MEL's programme is its
     # own (its council sits in the MEL), not an example from elsewhere; Lens, outside the

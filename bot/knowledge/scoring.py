@@ -60,6 +60,7 @@ class Ranked:
     score: float
     matched: tuple[tuple[str, tuple[str, ...]], ...]  # (reason dimension, values)
     off_theme: bool = False  # meant only for other themes than the profile's
+    elsewhere: bool = False  # an example from another kind of place than the profile's
 
     @property
     def step_only(self) -> bool:
@@ -89,15 +90,16 @@ class Ranked:
         return 0.0
 
     def sort_key(self) -> tuple:
-        """Best first: score, then the number of dimensions matched, then precision (an item
-        for the profile's themes only before one for many themes), then how central the item
-        is, then how its steps fit (:attr:`step_fit`); the id only when nothing else tells
-        them apart."""
+        """Best first: score, then an example from a place like the profile's before one
+        from another kind of place (`other_place`), then the number of dimensions matched,
+        then precision (an item for the profile's themes only before one for many themes),
+        then how central the item is, then how its steps fit (:attr:`step_fit`); the id only
+        when nothing else tells them apart."""
         dimensions = sum(len(values) for _, values in self.matched)
         themes = self.item.restricts("themes")
         shared = next((len(v) for d, v in self.matched if d == "themes"), 0)
         precision = shared / len(themes) if themes else 0.0
-        return (-self.score, -dimensions, -precision, -self.item.priority,
+        return (-self.score, self.elsewhere, -dimensions, -precision, -self.item.priority,
                 -self.step_fit, self.item.id)
 
 
@@ -284,7 +286,7 @@ class ScoringRules:
         if not matched:
             return None  # nothing of the profile in it: never shown « for everyone »
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
-        return Ranked(item, total, tuple(matched), off_theme)
+        return Ranked(item, total, tuple(matched), off_theme, elsewhere)
 
     def _context_fit(self, context: str, example: bool) -> float:
         """How much one shared context counts, as a fraction of ``weights.context``. An
