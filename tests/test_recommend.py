@@ -376,6 +376,11 @@ def test_an_example_of_the_territory_s_departement_or_region_says_so(kb):
                            "territoire : vous le connaissez peut-être déjà."), reason
     assert all("Projet porté" not in kb.scoring.reason(r, translator("fr"))
                for id_, r in shown.items() if id_ != "mayotte_strategie_poles_ess")
+    # The feuille de route, which gives no reason for an example, says it too.
+    markdown, _page = roadmap_documents(kb, profile, recommendations(kb, profile),
+                                        translator("fr"), dt.date(2026, 11, 30))
+    line = next(li for li in markdown.splitlines() if "Mayotte : une stratégie" in li)
+    assert "Projet porté par le Département de Mayotte" in line
 
 
 def test_a_departement_is_not_taken_for_the_region_of_the_same_number(kb):

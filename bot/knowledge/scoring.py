@@ -435,10 +435,15 @@ class ScoringRules:
         if t.language == "fr" and prefix.lower().endswith("que ") and \
                 reasons[:1].lower() in FRENCH_VOWELS:
             prefix = prefix[:-2] + "'"  # « parce que il » → « parce qu'il »
-        sentence = prefix + reasons + suffix
-        if ranked.area and "area" in self.texts:
-            sentence += " " + self.texts["area"].render(t).replace("{council}", ranked.area)
-        return sentence
+        note = self.area_note(ranked, t)
+        return prefix + reasons + suffix + (" " + note if note else "")
+
+    def area_note(self, ranked: Ranked, t: Translator) -> str | None:
+        """« Projet porté par le Département de Mayotte, dont relève votre territoire… »: for
+        an example carried by the profile's département or région (``reasons.area``)."""
+        if not ranked.area or "area" not in self.texts:
+            return None
+        return self.texts["area"].render(t).replace("{council}", ranked.area)
 
 
 def _general_first(scored: list[Ranked]) -> list[Ranked]:
