@@ -66,6 +66,9 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                   "partenaires": "le conseil départemental d'Ille-et-Vilaine "
                                                  "et le conseil régional de Bretagne",
                                   "lieux": ["200039022"],
+                                  "zones": ["departement|35|le conseil départemental "
+                                            "d'Ille-et-Vilaine",
+                                            "region|53|le conseil régional de Bretagne"],
                                   "etape": "identifier"}
     chat.press("Contacts")
     assert "CRESS Bretagne" in chat.text, "the CRESS of the territory's region is recommended"

@@ -322,6 +322,78 @@ def test_an_example_is_not_shown_to_its_own_collectivite(kb):
     assert "strasbourg_conseil_ess" in elsewhere
 
 
+def test_an_example_of_a_place_like_the_profile_s_wins_a_tie(kb):
+    # A rural commune of 800 inhabitants on insertion, at « identifier »: the pôle ESS of
+    # an urban quartier prioritaire comes for its theme, type and step, but a rural example
+    # that scores as much comes first (its place is the agent's).
+    profile = Profile("commune", frozenset({"rural"}), frozenset({"emploi-insertion"}),
+                      "identifier", "75", "petite")
+    ranked = kb.scoring.ranked(kb.of_kind("example"), profile)
+    score = {r.item.id: r.score for r in ranked}
+    order = [r.item.id for r in ranked]
+    assert score["saint_jean_de_braye_pole_ess_qpv"] == score["remendaires_gard_recycleries"]
+    assert order.index("remendaires_gard_recycleries") < \
+        order.index("saint_jean_de_braye_pole_ess_qpv")
+
+
+def test_a_commune_is_not_shown_its_intercommunalite_s_project_as_an_example(kb):
+    # Roubaix is a member of the Métropole européenne de Lille: the MEL's programme is its
+    # own (its council sits in the MEL), not an example from elsewhere; Lens, outside the
+    # MEL, may be shown it.
+    from bot.knowledge.profile import build_profile, find_territories, load_territories
+    index = load_territories(CONTENT / "territoires" / "territoires.json.gz")
+
+    def examples(place: str) -> set[str]:
+        profile = build_profile(kb.scoring, type="epci", contexts=frozenset({"urbain"}),
+                                step="soutenir", territory=find_territories(index, place)[0],
+                                index=index)
+        return {r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 10)}
+
+    assert "200093201" in build_profile(
+        kb.scoring, territory=find_territories(index, "59512")[0], index=index).places
+    assert "mel_entreprendre_autrement" not in examples("59512")
+    assert "mel_entreprendre_autrement" in examples("62498")
+
+
+def test_an_example_of_the_territory_s_departement_or_region_says_so(kb):
+    # Koungou lies in Mayotte: the Département's ESS strategy (its pôles ESS in every
+    # intercommunalité) is not an example from elsewhere; it comes labelled, in the chat too
+    # (the conversation keeps the areas in a slot).
+    from bot.knowledge.profile import load_territories, territory_facts
+    from bot.knowledge.recommend import profile_from_slots
+    index = load_territories(CONTENT / "territoires" / "territoires.json.gz")
+    facts = territory_facts(index.lookup("97610")[0], kb.scoring, index)
+    profile = profile_from_slots(
+        {"type": facts["type"], "contexts": facts["contexts"], "themes": ["emploi-insertion"],
+         "step": "soutenir", "region": facts["region"], "places": facts["places"],
+         "areas": facts["areas"]},
+        {"type": "type", "contexts": "contexts", "themes": "themes", "step": "step",
+         "region": "region", "places": "places", "areas": "areas"})
+    shown = {r.item.id: r for r in kb.scoring.rank(kb.of_kind("example"), profile, 5)}
+    assert "mayotte_strategie_poles_ess" in shown
+    reason = kb.scoring.reason(shown["mayotte_strategie_poles_ess"], translator("fr"))
+    assert reason.endswith("Projet porté par le Département de Mayotte, dont relève votre "
+                           "territoire : vous le connaissez peut-être déjà."), reason
+    assert all("Projet porté" not in kb.scoring.reason(r, translator("fr"))
+               for id_, r in shown.items() if id_ != "mayotte_strategie_poles_ess")
+    # The feuille de route, which gives no reason for an example, says it too.
+    markdown, _page = roadmap_documents(kb, profile, recommendations(kb, profile),
+                                        translator("fr"), dt.date(2026, 11, 30))
+    line = next(li for li in markdown.splitlines() if "Mayotte : une stratégie" in li)
+    assert "Projet porté par le Département de Mayotte" in line
+
+
+def test_a_departement_is_not_taken_for_the_region_of_the_same_number(kb):
+    # INSEE numbers départements and régions apart: the Haute-Marne (52) is not the Pays de
+    # la Loire (52), whose « ESS Tour » is an example for it, not its own project.
+    haute_marne = Profile("departement", frozenset(), frozenset(), "ancrer", "44",
+                          places=frozenset({"52"}))
+    pays_de_la_loire = dataclasses.replace(haute_marne, type="region", region="52")
+    assert "pays_de_la_loire_ess_tour" in {r.item.id for r in kb.ranked("example", haute_marne)}
+    assert "pays_de_la_loire_ess_tour" not in {
+        r.item.id for r in kb.ranked("example", pays_de_la_loire)}
+
+
 def test_ties_do_not_fall_to_the_alphabet_when_one_item_fits_better(kb):
     profile = Profile("commune", frozenset(), frozenset({"petite-enfance-jeunesse"}), "soutenir")
     ranked = kb.scoring.ranked(kb.of_kind("funding"), profile)

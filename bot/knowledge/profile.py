@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine.flow import Candidate, ResolverSpec
 from bot.knowledge.roadmap.local import LocalNames
-from bot.knowledge.scoring import Profile, ScoringRules
+from bot.knowledge.scoring import AREA_SEPARATOR, Profile, ScoringRules, areas_from_slot
 from bot.knowledge.territory_model import DENSITY_LABELS
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ TERRITORY_FACTS = frozenset({
     "massif", "density", "epci_name", "epci_members", "ept_name", "groupement",
     "departement_name",
     "departement_council", "departement_epci_count", "region_name", "region_council",
-    "member_count", "places", "partners",
+    "member_count", "places", "partners", "areas",
 })
 
 
@@ -73,7 +73,25 @@ def territory_facts(territory: Territory, rules: ScoringRules | None = None,
         facts["density"] = DENSITY_LABELS.get(context.density) if context.density else None
         facts.update(index.neighbours(territory))
     facts["detected_contexts"] = facts["contexts"]
+    facts["areas"] = [AREA_SEPARATOR.join(area) for area in _areas(territory, facts)]
     return facts
+
+
+def _areas(territory: Territory, facts: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The département and région a territory lies in, nearest first, with the council that
+    exercises their competences (known with the index only): (level, code, council). An
+    example of theirs is the territory's larger collectivité's, labelled as such."""
+    levels = {"commune": ("departement", "region"), "epci": ("departement", "region"),
+              "ept": ("departement", "region"), "departement": ("region",)}
+    found: list[tuple[str, str, str]] = []
+    own = set(facts.get("places") or ())
+    for level in levels.get(territory.kind, ()):
+        code = territory.departement_code if level == "departement" else territory.region_code
+        council = facts.get(f"{level}_council")
+        if code and council and code not in own and all(council != c for _, _, c in found):
+            found.append((level, code, council))
+    return found
+
 
 
 def names_of(territory: Territory, index: TerritoryIndex) -> LocalNames:
@@ -136,8 +154,12 @@ def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None) -> Res
 
 def own_places(territory: Territory) -> list[str]:
     """The codes under which the content knows this collectivité's own projects: its code,
-    and its région's too where one collectivité is both (Mayotte, Guyane, Martinique)."""
+    its région's too where one collectivité is both (Mayotte, Guyane, Martinique), and for a
+    commune those of its intercommunalité and EPT, whose projects its own council votes on
+    through its delegates (a commune of the Métropole européenne de Lille knows the MEL's)."""
     codes = [territory.code]
+    if territory.kind == "commune":
+        codes += [c for c in (territory.epci_siren, territory.ept_siren) if c and c not in codes]
     if territory.kind in ("departement", "region") and \
             territory.region_code in OVERSEAS_REGIONS:
         codes += [c for c in (territory.region_code, territory.departement_code)
@@ -168,4 +190,4 @@ def build_profile(rules: ScoringRules | None, *, type: str | None = None,
                    facts["region"] or region,
                    facts["size"] if chosen_type == facts["type"] else None, territory.label,
                    frozenset(facts["programmes"]) if programmes is None else programmes,
-                   frozenset(facts["places"]))
+                   frozenset(facts["places"]), areas_from_slot(facts["areas"]))

@@ -26,7 +26,7 @@ from bot.knowledge.roadmap import (
     render_pdf,
     roadmap_filename,
 )
-from bot.knowledge.scoring import Profile, Ranked
+from bot.knowledge.scoring import Profile, Ranked, areas_from_slot
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ HEADINGS = {
 PROFILE_PARAMS = {"type": ParamKind.SLOT, "contexts": ParamKind.SLOT, "themes": ParamKind.SLOT,
                   "step": ParamKind.SLOT, "region": ParamKind.SLOT, "size": ParamKind.SLOT,
                   "territory": ParamKind.SLOT, "programmes": ParamKind.SLOT,
-                  "places": ParamKind.SLOT}
+                  "places": ParamKind.SLOT, "areas": ParamKind.SLOT}
 
 
 def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
@@ -104,7 +104,8 @@ def profile_from_slots(slots: Mapping[str, Any], args: Mapping[str, str]) -> Pro
 
     return Profile(slot("type"), _slot_list(slot("contexts")), _slot_list(slot("themes")),
                    slot("step"), slot("region"), slot("size"), slot("territory"),
-                   _slot_list(slot("programmes")), _slot_list(slot("places")))
+                   _slot_list(slot("programmes")), _slot_list(slot("places")),
+                   areas_from_slot(slot("areas")))
 
 
 def plan_documents(kb: KnowledgeBase, profile: Profile, t: Translator, today: dt.date,

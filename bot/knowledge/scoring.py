@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.engine.conditions import suggest
 from bot.engine.flow import LocalText
@@ -29,6 +30,8 @@ REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
                      "programmes": "programmes", "regions": "regions"}
 _REASON_ORDER = {dimension: n for n, dimension in enumerate(REASON_DIMENSIONS)}  # in reasons
 REASON_TEXTS = ("sentence", "and", "and_also")
+# optional: after the reason of an example carried by the profile's département or région
+OPTIONAL_REASON_TEXTS = ("area",)
 # The forms of a reason phrase whose subject is the item: masculine singular (the template),
 # feminine, masculine plural, feminine plural (« il agit », « elle agit », « ils agissent »).
 FORMS = ("f", "mp", "fp")
@@ -50,6 +53,10 @@ class Profile:
     programmes: frozenset[str] = frozenset()  # national programmes the territory belongs to
     places: frozenset[str] = frozenset()  # the collectivité's own codes: its own projects are
     # not shown to it as examples (it knows them)
+    # the larger collectivités the territory lies in, nearest first: (level, code, council),
+    # e.g. ("departement", "59", "le conseil départemental du Nord"); an example of theirs is
+    # labelled as such
+    areas: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,9 @@ class Ranked:
     score: float
     matched: tuple[tuple[str, tuple[str, ...]], ...]  # (reason dimension, values)
     off_theme: bool = False  # meant only for other themes than the profile's
+    elsewhere: bool = False  # an example from another kind of place than the profile's
+    area: str | None = None  # the council of the profile's département or région whose
+    # project the example is (« le conseil départemental du Nord »)
 
     @property
     def step_only(self) -> bool:
@@ -89,15 +99,16 @@ class Ranked:
         return 0.0
 
     def sort_key(self) -> tuple:
-        """Best first: score, then the number of dimensions matched, then precision (an item
-        for the profile's themes only before one for many themes), then how central the item
-        is, then how its steps fit (:attr:`step_fit`); the id only when nothing else tells
-        them apart."""
+        """Best first: score, then an example from a place like the profile's before one
+        from another kind of place (`other_place`), then the number of dimensions matched,
+        then precision (an item for the profile's themes only before one for many themes),
+        then how central the item is, then how its steps fit (:attr:`step_fit`); the id only
+        when nothing else tells them apart."""
         dimensions = sum(len(values) for _, values in self.matched)
         themes = self.item.restricts("themes")
         shared = next((len(v) for d, v in self.matched if d == "themes"), 0)
         precision = shared / len(themes) if themes else 0.0
-        return (-self.score, -dimensions, -precision, -self.item.priority,
+        return (-self.score, self.elsewhere, -dimensions, -precision, -self.item.priority,
                 -self.step_fit, self.item.id)
 
 
@@ -190,8 +201,10 @@ class ScoringRules:
             return None
         if item.region is not None and item.region != profile.region:
             return None
-        if item.places and item.places & profile.places:
+        if _names(item, profile.places, profile.type):
             return None  # the collectivité's own project: it knows it
+        area = next((council for level, code, council in profile.areas
+                     if _names(item, frozenset({code}), level)), None)
         programmes = item.restricts("programmes")
         if programmes and not programmes & profile.programmes:
             return None
@@ -284,7 +297,7 @@ class ScoringRules:
         if not matched:
             return None  # nothing of the profile in it: never shown « for everyone »
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
-        return Ranked(item, total, tuple(matched), off_theme)
+        return Ranked(item, total, tuple(matched), off_theme, elsewhere, area)
 
     def _context_fit(self, context: str, example: bool) -> float:
         """How much one shared context counts, as a fraction of ``weights.context``. An
@@ -422,7 +435,15 @@ class ScoringRules:
         if t.language == "fr" and prefix.lower().endswith("que ") and \
                 reasons[:1].lower() in FRENCH_VOWELS:
             prefix = prefix[:-2] + "'"  # « parce que il » → « parce qu'il »
-        return prefix + reasons + suffix
+        note = self.area_note(ranked, t)
+        return prefix + reasons + suffix + (" " + note if note else "")
+
+    def area_note(self, ranked: Ranked, t: Translator) -> str | None:
+        """« Projet porté par le Département de Mayotte, dont relève votre territoire… »: for
+        an example carried by the profile's département or région (``reasons.area``)."""
+        if not ranked.area or "area" not in self.texts:
+            return None
+        return self.texts["area"].render(t).replace("{council}", ranked.area)
 
 
 def _general_first(scored: list[Ranked]) -> list[Ranked]:
@@ -480,6 +501,34 @@ def _join(words: list[str], conjunction: str, also: str | None = None) -> str:
     if also and any(conjunction.strip() in f" {word} ".split() for word in words):
         last = also
     return ", ".join(words[:-1]) + last + words[-1]
+
+
+AREA_SEPARATOR = "|"  # a slot holds text: an area is "level|code|council"
+
+
+def areas_from_slot(values: Any) -> tuple[tuple[str, str, str], ...]:
+    """The areas a conversation's slot holds (see
+    ``bot.knowledge.profile.territory_facts``)."""
+    found = []
+    for value in values if isinstance(values, list) else [values] if values else []:
+        parts = str(value).split(AREA_SEPARATOR, 2)
+        if len(parts) == 3:
+            found.append((parts[0], parts[1], parts[2]))
+    return tuple(found)
+
+
+def _names(item: Item, codes: frozenset[str], level: str | None) -> bool:
+    """Whether an item's ``places:`` name one of these collectivités, of this level
+    (``collectivites`` value). A code of two or three characters is a département's or a
+    région's, and INSEE numbers them apart (52 is the Haute-Marne and the Pays de la Loire):
+    it names a collectivité of this level only when the item was done by that level (its
+    ``collectivites``). SIREN and commune codes are unique."""
+    shared = item.places & codes
+    if not shared:
+        return False
+    types = item.restricts("collectivites")
+    return any(len(code) > 3 or not types or level is None or level in types
+               for code in shared)
 
 
 def _form(item: Item) -> str | None:
@@ -718,10 +767,15 @@ class _ScoringParser:
         node = self.mapping(document, "reasons")
         if node is None:
             return {}, {}
-        self.unknown_keys(node, (*REASON_TEXTS, *REASON_DIMENSIONS), "'reasons'")
+        self.unknown_keys(node, (*REASON_TEXTS, *OPTIONAL_REASON_TEXTS, *REASON_DIMENSIONS),
+                          "'reasons'")
         texts = {key: text for key in REASON_TEXTS
                  if (text := self.text(node, key, f"'reasons.{key}'")) is not None}
         self.placeholder(node, "sentence", texts.get("sentence"), "{reasons}")
+        for key in OPTIONAL_REASON_TEXTS:
+            if key in node and (text := self.text(node, key, f"'reasons.{key}'")) is not None:
+                self.placeholder(node, key, text, "{council}")
+                texts[key] = text
         dimensions: dict[str, ReasonTexts] = {}
         for dimension, vocabulary in REASON_DIMENSIONS.items():
             inner = self.mapping(node, dimension)

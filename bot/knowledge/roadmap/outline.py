@@ -246,7 +246,9 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     contacts = [Contact(r.item.title, with_caution(r.item.summary, r.item, t, today),
                         r.item.how_to_reach or "", _link(r.item), sources.cite(r.item))
                 for r in chosen.get("contact", []) if r.item.id not in called]
-    examples = [Example(r.item.title, with_caution(r.item.summary, r.item, t, today),
+    examples = [Example(r.item.title, " ".join(
+                            part for part in (with_caution(r.item.summary, r.item, t, today),
+                                              rules.area_note(r, t)) if part),
                         _link(r.item), sources.cite(r.item))
                 for r in chosen.get("example", [])]
     entries, numbers = sources.numbered()
