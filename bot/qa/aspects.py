@@ -72,7 +72,10 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                     "conditions acces", "conditions eligibilite", "critere", "criteres",
                     "criteria"),
     "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
-                   "obligee", "doit on", "faut il", "mandatory", "required", "impose"),
+                   "obligee", "doit on", "faut il", "mandatory", "required", "impose",
+                   # an inverted « devoir » asks whether it is required (« le département
+                   # doit-il financer… ? »)
+                   "doit il", "doit elle", "doivent ils", "doivent elles"),
     "definition": ("definition", "definir", "signifie", "veut dire",
                    "sigle", "est quoi", "est ce un", "est ce une", "est ce le", "est ce la",
                    "est ce les", "est ce des", "est ce que est",
