@@ -424,8 +424,10 @@ class Searcher:
                                     aspect=aspect, unknown=unknown, verb=verb,
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper()))  # not a question in capitals
-        # « faut-il une convention pour une subvention ? »: what the rule requires, not money
-        funding = asks_for_funding(folded) and not aspects & RULE_ASPECTS
+        # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
+        # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
+        compares = bool(_COMPARES.search(" ".join(words(text))))
+        funding = asks_for_funding(folded) and not aspects & RULE_ASPECTS and not compares
         return Analysis(concepts, intents, aspects, funding,
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
@@ -437,7 +439,7 @@ class Searcher:
                         closed=bool(_CLOSED.search(" ".join(folded))),
                         either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
                                    for clause in _CLAUSES.split(text)),
-                        compares=bool(_COMPARES.search(" ".join(words(text)))),
+                        compares=compares,
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
