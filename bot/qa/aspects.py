@@ -59,7 +59,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "how often"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
-              "y prendre", "obtenir", "monter", "faire pour", "par quoi je commence",
+              "y prendre", "monter", "faire pour", "par quoi je commence",
               "apply", "marche a suivre", "pieces a fournir", "pieces fournir",
               "pieces justificatives", "mettre en place", "mettre en oeuvre"),
     "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
