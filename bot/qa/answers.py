@@ -199,7 +199,7 @@ def answer_index(kb: KnowledgeBase, answers: list[DirectAnswer]) -> Index:
             own = item_fields(kb, item)
             keys[item.id] = own["keywords"] + " " + own["title"]
         return {"questions": " ".join(answer.questions),
-                "text": answer.text if answer.label is None else "",
+                "text": answer.text,
                 "item": keys[item.id]}
 
     return Index.of_documents(answers, fields, ANSWER_FIELDS)
