@@ -1045,3 +1045,21 @@ def test_a_comparison_shows_each_thing_compared(searcher, question: str, compare
     assert {hit.item.id for hit in searcher.search(question, 2)} == compared
     # Without a word of comparison, the ranking is the words' alone.
     assert searcher.analyse("une scop et une scic pour la cantine").compares is False
+
+
+def test_direct_answers_read_the_question_as_asked(searcher):
+    """Round 6: an inverted « devoir » asks whether it is required; a comparison is no
+    request for money; « peut-elle obtenir » asks whether, not how; an item field's own
+    words count in how well it answers."""
+    def direct(question: str) -> str:
+        result = searcher.ask(question)
+        assert result.direct is not None, question
+        return result.direct.answer.text
+
+    assert "obligatoirement" in direct("Notre département doit-il mettre de l'argent dans "
+                                       "Territoires zéro chômeur ?")
+    assert "ETCLD" in direct("quelle différence entre l'association TZCLD et le fonds "
+                             "ETCLD ?")
+    assert "2023-608" in direct("SAD : sur quel décret repose leur cahier des charges ?")
+    assert "22 500" in direct("une entreprise d'insertion en difficulté passagère "
+                              "peut-elle obtenir l'aide du FDI ?")
