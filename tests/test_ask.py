@@ -1063,3 +1063,15 @@ def test_direct_answers_read_the_question_as_asked(searcher):
     assert "2023-608" in direct("SAD : sur quel décret repose leur cahier des charges ?")
     assert "22 500" in direct("une entreprise d'insertion en difficulté passagère "
                               "peut-elle obtenir l'aide du FDI ?")
+
+
+def test_a_proper_name_said_as_one_phrase_is_the_one_meant(searcher):
+    """« France Tiers-Lieux » names the national network, not the tiers-lieu whose name is
+    inside it; « l'agrément ESUS » still names the ESUS entry (« agrément » is no proper
+    name), and « un tiers-lieu en France » the tiers-lieu."""
+    def first(question: str) -> str:
+        return searcher.ask(question).hits[0].item.id
+
+    assert first("Et France Tiers-Lieux, c'est quoi au juste ?") == "france_tiers_lieux"
+    assert first("c'est quoi un tiers-lieu en France ?") == "glossaire_tiers_lieu"
+    assert first("c'est quoi l'agrément ESUS ?") == "glossaire_esus"

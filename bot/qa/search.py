@@ -35,7 +35,7 @@ from bot.qa.aspects import (
     names_two_actors,
     specific_words,
 )
-from bot.qa.index import Index, trigrams
+from bot.qa.index import Index, item_names, trigrams
 from bot.qa.lexicon import is_verb_form, is_word
 from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
@@ -70,6 +70,7 @@ NEAR_TIE = 0.99  # an item the question names whole goes before one this close a
 COMPARED = 3  # at most this many things compared come first,
 COMPARED_LEAD = 0.001  # ... each this share above the best score, in their order
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
+LONGER_NAMED = 0.99  # ... not when it is said inside a longer name (« ESS France »)
 LONE_NAME_CONTEXT = 1  # « SCIC ? », « une SCIC à Lyon ? » ask what it is; not a name
                        # among three lines of context (« 3 agents à la mairie, l'ESS… »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
@@ -192,6 +193,9 @@ class Analysis:
     either: bool = False  # asks which of two actors it names (« la commune ou l'interco ? »)
     compares: bool = False  # compares things it names (« différence entre SCOP et SCIC »)
     total: float = 0.0  # the sum of the concepts' importance, once ranked
+    sequence: tuple[str, ...] = ()  # the stems of all its words, in order (names said whole)
+    capitalised: frozenset[str] = frozenset()  # ... of those typed with a capital, but the
+                                               # first (« ESS France », « France Tiers-Lieux »)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +260,11 @@ class Searcher:
                            if len(index.postings.get(s, ())) <= rare}
         # An item's own rare acronym is a whole name by itself: « PAT » names the projet
         # alimentaire territorial, whose name also has « projet », « territorial »…
+        # The names as phrases, in order: the id's words (« ess france »), and a glossary
+        # entry's term. A longer name said as one phrase is the one meant (below).
+        self.name_phrases: list[list[tuple[str, ...]]] = [
+            [tuple(stem(w) for w in words(name)) for name in item_names(item)]
+            for item in index.items]
         self.acronyms: list[set[str]] = [
             {stem(fold(a)) for a in _OWN_ACRONYM.findall(item.title)} & self.rare_names
             & self.name_stems[number] for number, item in enumerate(index.items)]
@@ -349,6 +358,9 @@ class Searcher:
         return found
 
     def analyse(self, text: str) -> Analysis:
+        sequence = tuple(stem(w) for w in words(text))
+        capitalised = frozenset(stem(fold(w)) for w in _LETTERS.findall(text)[1:]
+                                if w[0].isupper())
         folded = self.synonyms.rewrite(words(text))
         accented = {fold(w): w for w in _LETTERS.findall(text.casefold())}
         acronyms = {fold(w) for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()}
@@ -439,7 +451,7 @@ class Searcher:
                         closed=bool(_CLOSED.search(" ".join(folded))),
                         either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
                                    for clause in _CLAUSES.split(text)),
-                        compares=compares,
+                        compares=compares, sequence=sequence, capitalised=capitalised,
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
@@ -636,10 +648,26 @@ class Searcher:
                 elif self.acronyms[number] & everything:  # « PAT »
                     analysis.named[number] = 1.0
                     whole[number] = self.acronyms[number] & everything
+        # « Qu'est-ce que France Tiers-Lieux ? » names France Tiers-Lieux, not the tiers-lieu
+        # whose name is inside it: a name said whole inside a longer proper name (its other
+        # words capitalised) said as one phrase is not named whole (« l'ESS en France »
+        # still names the ESS, « l'agrément ESUS » the ESUS entry)
+        for number, name in list(whole.items()):
+            if any(name < longer and longer - name <= analysis.capitalised
+                   and self.phrase_said(other, analysis.sequence)
+                   for other, longer in whole.items() if other != number):
+                del whole[number]
+                analysis.named[number] = min(analysis.named[number], LONGER_NAMED)
         for concept, stems in zip(analysis.concepts, said, strict=True):
             concept.names = any(stems & self.name_stems[n] for n in analysis.named)
             concept.full_name = any(stems & name for name in whole.values())
             concept.specific = concept.full_name
+
+    def phrase_said(self, number: int, sequence: tuple[str, ...]) -> bool:
+        """Whether one of an item's names of two words or more is said as one phrase."""
+        return any(len(phrase) >= 2 and any(sequence[at:at + len(phrase)] == phrase
+                                            for at in range(len(sequence)))
+                   for phrase in self.name_phrases[number])
 
     def only_names(self, analysis: Analysis, item: Item) -> bool:
         """Whether a question asks about nothing but this item: each of its topical words
