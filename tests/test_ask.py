@@ -1075,3 +1075,11 @@ def test_a_proper_name_said_as_one_phrase_is_the_one_meant(searcher):
     assert first("Et France Tiers-Lieux, c'est quoi au juste ?") == "france_tiers_lieux"
     assert first("c'est quoi un tiers-lieu en France ?") == "glossaire_tiers_lieu"
     assert first("c'est quoi l'agrément ESUS ?") == "glossaire_esus"
+
+
+def test_a_name_said_whole_without_its_acronym(searcher):
+    """« les programmes de l'ANCT » says the whole name of the programmes_anct item (whose
+    title also gives an acronym): the list of programmes answers, not the ANCT's studies."""
+    result = searcher.ask("les programmes de l'ANCT, lesquels existent ?")
+    assert result.hits[0].item.id == "programmes_anct"
+    assert result.direct is not None and "Petites villes de demain" in result.direct.answer.text

@@ -194,6 +194,7 @@ class Analysis:
     compares: bool = False  # compares things it names (« différence entre SCOP et SCIC »)
     total: float = 0.0  # the sum of the concepts' importance, once ranked
     sequence: tuple[str, ...] = ()  # the stems of all its words, in order (names said whole)
+    meaningful: tuple[str, ...] = ()  # ... of its words but stop words
     capitalised: frozenset[str] = frozenset()  # ... of those typed with a capital, but the
                                                # first (« ESS France », « France Tiers-Lieux »)
 
@@ -214,6 +215,11 @@ class Result:
     direct: Direct | None
     region: str | None  # named in the question
     aspects: frozenset[str]
+
+
+def contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Whether ``phrase`` is a run of ``sequence``."""
+    return any(sequence[at:at + len(phrase)] == phrase for at in range(len(sequence)))
 
 
 def osa_distance(a: str, b: str, limit: int) -> int:
@@ -265,6 +271,8 @@ class Searcher:
         self.name_phrases: list[list[tuple[str, ...]]] = [
             [tuple(stem(w) for w in words(name)) for name in item_names(item)]
             for item in index.items]
+        self.name_terms: list[list[tuple[str, ...]]] = [
+            [tuple(terms(name)) for name in item_names(item)] for item in index.items]
         self.acronyms: list[set[str]] = [
             {stem(fold(a)) for a in _OWN_ACRONYM.findall(item.title)} & self.rare_names
             & self.name_stems[number] for number, item in enumerate(index.items)]
@@ -359,6 +367,7 @@ class Searcher:
 
     def analyse(self, text: str) -> Analysis:
         sequence = tuple(stem(w) for w in words(text))
+        said_terms = tuple(terms(text))
         capitalised = frozenset(stem(fold(w)) for w in _LETTERS.findall(text)[1:]
                                 if w[0].isupper())
         folded = self.synonyms.rewrite(words(text))
@@ -451,7 +460,8 @@ class Searcher:
                         closed=bool(_CLOSED.search(" ".join(folded))),
                         either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
                                    for clause in _CLAUSES.split(text)),
-                        compares=compares, sequence=sequence, capitalised=capitalised,
+                        compares=compares, sequence=sequence, meaningful=said_terms,
+                        capitalised=capitalised,
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
@@ -641,6 +651,11 @@ class Searcher:
             if name:
                 shared = name & everything
                 share = len(shared) / len(name)
+                # « l'aide à la vie partagée » says one whole name of the AVP, as one phrase
+                said_name = next((set(own) for own in self.name_terms[number]
+                                  if own and contains(analysis.meaningful, own)), None)
+                if share < 1.0 and said_name is not None:
+                    share, name = 1.0, said_name
                 if share >= NAMED and (share == 1.0 or shared & self.rare_names):
                     analysis.named[number] = share
                 if share == 1.0:
@@ -665,8 +680,7 @@ class Searcher:
 
     def phrase_said(self, number: int, sequence: tuple[str, ...]) -> bool:
         """Whether one of an item's names of two words or more is said as one phrase."""
-        return any(len(phrase) >= 2 and any(sequence[at:at + len(phrase)] == phrase
-                                            for at in range(len(sequence)))
+        return any(len(phrase) >= 2 and contains(sequence, phrase)
                    for phrase in self.name_phrases[number])
 
     def only_names(self, analysis: Analysis, item: Item) -> bool:
