@@ -1050,7 +1050,7 @@ def test_a_comparison_shows_each_thing_compared(searcher, question: str, compare
 def test_direct_answers_read_the_question_as_asked(searcher):
     """Round 6: an inverted « devoir » asks whether it is required; a comparison is no
     request for money; « peut-elle obtenir » asks whether, not how; an item field's own
-    words count in how well it answers."""
+    words count in how well it answers; « que finance… » asks the role."""
     def direct(question: str) -> str:
         result = searcher.ask(question)
         assert result.direct is not None, question
@@ -1063,6 +1063,9 @@ def test_direct_answers_read_the_question_as_asked(searcher):
     assert "2023-608" in direct("SAD : sur quel décret repose leur cahier des charges ?")
     assert "22 500" in direct("une entreprise d'insertion en difficulté passagère "
                               "peut-elle obtenir l'aide du FDI ?")
+    # « que finance X ? » asks what X does, its role: not a side fact of another item
+    assert "coordination" in direct("la CAF finance quoi dans une convention territoriale "
+                                    "globale ?")
 
 
 def test_a_proper_name_said_as_one_phrase_is_the_one_meant(searcher):

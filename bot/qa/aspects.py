@@ -88,6 +88,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "dans la collectivite", "dans la mairie", "which department"),
     # What something is for, what an organisation does: its written answer, not the entry.
     "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role de",
+             "que finance", "que financent", "finance quoi", "financent quoi",
              "role du", "what does"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
                 "adresse", "interlocuteur", "adresser", "site", "site internet", "site web",
