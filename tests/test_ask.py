@@ -1086,3 +1086,13 @@ def test_a_name_said_whole_without_its_acronym(searcher):
     result = searcher.ask("les programmes de l'ANCT, lesquels existent ?")
     assert result.hits[0].item.id == "programmes_anct"
     assert result.direct is not None and "Petites villes de demain" in result.direct.answer.text
+
+
+def test_a_question_on_the_role_gets_what_that_actor_may_do(searcher):
+    """« quel rôle… ? » asks what an actor does or may do (any « rôle » asks the role):
+    the département's own answer, shown without the « Oui : » of a closed question."""
+    result = searcher.ask("Conseil départemental ici : quel rôle pouvons-nous jouer pour les "
+                          "chantiers d'insertion ?")
+    assert result.direct is not None
+    assert result.direct.answer.item.id == "cofinancement_siae"
+    assert result.direct.answer.text.startswith("Chef de file de l'insertion")

@@ -87,9 +87,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "quels elus", "quel adjoint", "en interne", "dans nos services",
                 "dans la collectivite", "dans la mairie", "which department"),
     # What something is for, what an organisation does: its written answer, not the entry.
-    "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role de",
+    "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role", "roles",
              "que finance", "que financent", "finance quoi", "financent quoi",
-             "role du", "what does"),
+             "que peut faire", "que peuvent faire", "what does"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
                 "adresse", "interlocuteur", "adresser", "site", "site internet", "site web",
                 "url", "website", "web", "ou trouver", "ou se trouve", "where do i find",

@@ -118,6 +118,7 @@ _CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut i
                      r"peuvent ils|peuvent elles|on peut|doit on|faut il|possible|legal|"
                      r"legale|le droit|est il|est elle|sont ils|sont elles)\b")
 _YES = re.compile(r"Oui\s*:\s*")  # « Oui : les collectivités… peuvent… »
+OPEN_ASPECTS = frozenset({"who", "role"})  # asked openly, not answered « oui »
 # « un département a-t-il déjà… », « qui a déjà fait… », « qui fait ça ? »: asks who did
 # it, an example.
 _DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
@@ -798,9 +799,10 @@ class Searcher:
         hits = [h for h in ranked if h.score >= RELEVANT]
         if self.funding_request(analysis):
             hits = self.funding_first(hits)
-        if (direct is not None and "who" in analysis.aspects and not analysis.closed
+        if (direct is not None and analysis.aspects & OPEN_ASPECTS and not analysis.closed
                 and _YES.match(direct.answer.text)):
-            # « qui peut entrer au capital ? » is not answered « Oui : les collectivités… »
+            # « qui peut entrer au capital ? », « quel rôle pour le département ? » are not
+            # answered « Oui : les collectivités… »
             text = _YES.sub("", direct.answer.text, count=1)
             direct = Direct(replace(direct.answer, text=text[:1].upper() + text[1:]),
                             direct.score)
