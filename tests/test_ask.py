@@ -51,7 +51,8 @@ ROUND3_TEST_FLOORS = {"top3": 0.89, "answers": 0.73, "refused": 0.70}
 # After the fourth round (conditional « quand », funding tools first, new answers): 95.5 %,
 # 91.5 %, 100 %. On 30 November, with 38 dev questions added with the new items and the
 # rounds on round 4's dev part: 97.4 %, 92.0 %, 98.0 %.
-ROUND3_DEV_FLOORS = {"top3": 0.97, "answers": 0.92, "refused": 0.98}
+# After round 6 (ans11, direct answers): 97.9 % (190/194), 94.7 % (107/113), 98.0 %.
+ROUND3_DEV_FLOORS = {"top3": 0.97, "answers": 0.93, "refused": 0.98}
 ROUND4 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r4.yaml"  # blind, split, newest
 # Round 4 (259 questions written blind on 2026-11-30), dev part measured before any tuning
 # on it: 81.2 % top-3, 63.7 % direct answers, 86.1 % refusals, funding first 5/10; after the
@@ -59,7 +60,8 @@ ROUND4 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r4.yaml"  # blind, sp
 # 77.5 %, 94.4 %, 9/10 with the 18 new items of 30 November; after the seventh round (qa7):
 # 93.8 %, 81.2 %, 97.2 %, 9/10; with 18 questions added with the gaps9 and gaps10 content and
 # the round 5 work: 95.2 % (139/146), 84.4 % (76/90), 97.2 %, 10/10.
-ROUND4_DEV_FLOORS = {"top3": 0.95, "answers": 0.84, "refused": 0.97}
+# After round 6 (ans11, direct answers): 95.2 %, 86.7 % (78/90), 97.2 %, 10/10.
+ROUND4_DEV_FLOORS = {"top3": 0.95, "answers": 0.85, "refused": 0.97}
 # Its test part, never tuned on: 82.4 % top-3, 60.0 % direct answers, 85.7 % refusals, funding
 # first 2/5 before any work on it; at the end of 30 November 83.8 %, 72.5 %, 81.0 %, 4/5. The dev
 # part's gains (+12.6 points top-3) barely carried to the test part (+1.4): rules fitted to the
@@ -72,7 +74,7 @@ ROUND5 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r5.yaml"  # blind, sp
 # top-3, 69.2 % direct answers, 76.7 % refusals, funding first 6/8; after the eighth round of
 # work (qa8, on this dev part only): 92.1 % (105/114), 78.5 % (51/65), 100 % (30/30), 7/8.
 # With the retrieval round (qa9) and the content of gaps10, all merged: 94.7 % (108/114), 80.0 %
-# (52/65), 100 %, 7/8.
+# (52/65), 100 %, 7/8. After round 6 (ans11): 94.7 %, 81.5 % (53/65), 100 %, 7/8.
 # Its test part, never tuned on (nor read question by question): 90.5 % top-3, 66.1 % direct
 # answers, 85.2 % refusals, funding first 7/7 before any work; after the round 5 work 93.3 %
 # (98/105), 72.6 % (45/62), 88.9 % (24/27), 7/7: the dev part's refusals (76.7 → 100 %) did
@@ -1045,3 +1047,54 @@ def test_a_comparison_shows_each_thing_compared(searcher, question: str, compare
     assert {hit.item.id for hit in searcher.search(question, 2)} == compared
     # Without a word of comparison, the ranking is the words' alone.
     assert searcher.analyse("une scop et une scic pour la cantine").compares is False
+
+
+def test_direct_answers_read_the_question_as_asked(searcher):
+    """Round 6: an inverted « devoir » asks whether it is required; a comparison is no
+    request for money; « peut-elle obtenir » asks whether, not how; an item field's own
+    words count in how well it answers; « que finance… » asks the role."""
+    def direct(question: str) -> str:
+        result = searcher.ask(question)
+        assert result.direct is not None, question
+        return result.direct.answer.text
+
+    assert "obligatoirement" in direct("Notre département doit-il mettre de l'argent dans "
+                                       "Territoires zéro chômeur ?")
+    assert "ETCLD" in direct("quelle différence entre l'association TZCLD et le fonds "
+                             "ETCLD ?")
+    assert "2023-608" in direct("SAD : sur quel décret repose leur cahier des charges ?")
+    assert "22 500" in direct("une entreprise d'insertion en difficulté passagère "
+                              "peut-elle obtenir l'aide du FDI ?")
+    # « que finance X ? » asks what X does, its role: not a side fact of another item
+    assert "coordination" in direct("la CAF finance quoi dans une convention territoriale "
+                                    "globale ?")
+
+
+def test_a_proper_name_said_as_one_phrase_is_the_one_meant(searcher):
+    """« France Tiers-Lieux » names the national network, not the tiers-lieu whose name is
+    inside it; « l'agrément ESUS » still names the ESUS entry (« agrément » is no proper
+    name), and « un tiers-lieu en France » the tiers-lieu."""
+    def first(question: str) -> str:
+        return searcher.ask(question).hits[0].item.id
+
+    assert first("Et France Tiers-Lieux, c'est quoi au juste ?") == "france_tiers_lieux"
+    assert first("c'est quoi un tiers-lieu en France ?") == "glossaire_tiers_lieu"
+    assert first("c'est quoi l'agrément ESUS ?") == "glossaire_esus"
+
+
+def test_a_name_said_whole_without_its_acronym(searcher):
+    """« les programmes de l'ANCT » says the whole name of the programmes_anct item (whose
+    title also gives an acronym): the list of programmes answers, not the ANCT's studies."""
+    result = searcher.ask("les programmes de l'ANCT, lesquels existent ?")
+    assert result.hits[0].item.id == "programmes_anct"
+    assert result.direct is not None and "Petites villes de demain" in result.direct.answer.text
+
+
+def test_a_question_on_the_role_gets_what_that_actor_may_do(searcher):
+    """« quel rôle… ? » asks what an actor does or may do (any « rôle » asks the role):
+    the département's own answer, shown without the « Oui : » of a closed question."""
+    result = searcher.ask("Conseil départemental ici : quel rôle pouvons-nous jouer pour les "
+                          "chantiers d'insertion ?")
+    assert result.direct is not None
+    assert result.direct.answer.item.id == "cofinancement_siae"
+    assert result.direct.answer.text.startswith("Chef de file de l'insertion")

@@ -53,7 +53,9 @@ WHO_SUMMARY_ASPECTS = frozenset({"who"})
 ASPECT_CLUES: dict[str, re.Pattern[str]] = {
     "howmuch": re.compile(r"\d[\d\s ,.]*\s*(?:%|€|M€|Md€|millions?|milliards?|places?|"
                           r"heures?|habitants|lauréats|territoires|structures|projets|"
-                          r"communes|salariés|emplois)|\b\d{2,}\b"),
+                          r"communes|salariés|emplois)|\b\d{2,}\b|"
+                          # a rate of zero is a rate: « à taux zéro », « sans intérêt »
+                          r"\btaux zéro\b|\bsans intérêts?\b"),
     "howlong": re.compile(r"\b(?:19|20)\d\d\b|\b\d+\s*(?:ans?|mois|années?)\b|"
                           # a duration in words: « pendant deux mois », « trois ans »
                           r"\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|"
@@ -202,7 +204,7 @@ def answer_index(kb: KnowledgeBase, answers: list[DirectAnswer]) -> Index:
             own = item_fields(kb, item, questions)
             keys[item.id] = own["keywords"] + " " + own["title"]
         return {"questions": " ".join(answer.questions),
-                "text": answer.text if answer.label is None else "",
+                "text": answer.text,
                 "item": keys[item.id]}
 
     return Index.of_documents(answers, fields, ANSWER_FIELDS)

@@ -59,7 +59,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "how often"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
-              "y prendre", "obtenir", "monter", "faire pour", "par quoi je commence",
+              "y prendre", "monter", "faire pour", "par quoi je commence",
               "apply", "marche a suivre", "pieces a fournir", "pieces fournir",
               "pieces justificatives", "mettre en place", "mettre en oeuvre"),
     "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
@@ -72,7 +72,10 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                     "conditions acces", "conditions eligibilite", "critere", "criteres",
                     "criteria"),
     "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
-                   "obligee", "doit on", "faut il", "mandatory", "required", "impose"),
+                   "obligee", "doit on", "faut il", "mandatory", "required", "impose",
+                   # an inverted « devoir » asks whether it is required (« le département
+                   # doit-il financer… ? »)
+                   "doit il", "doit elle", "doivent ils", "doivent elles"),
     "definition": ("definition", "definir", "signifie", "veut dire",
                    "sigle", "est quoi", "est ce un", "est ce une", "est ce le", "est ce la",
                    "est ce les", "est ce des", "est ce que est",
@@ -84,8 +87,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "quels elus", "quel adjoint", "en interne", "dans nos services",
                 "dans la collectivite", "dans la mairie", "which department"),
     # What something is for, what an organisation does: its written answer, not the entry.
-    "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role de",
-             "role du", "what does"),
+    "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role", "roles",
+             "que finance", "que financent", "finance quoi", "financent quoi",
+             "que peut faire", "que peuvent faire", "what does"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
                 "adresse", "interlocuteur", "adresser", "site", "site internet", "site web",
                 "url", "website", "web", "ou trouver", "ou se trouve", "where do i find",

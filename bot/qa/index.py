@@ -37,14 +37,20 @@ STRONG_FIELDS = ("keywords", "title", "questions")
 _ACRONYM = re.compile(r"\b[A-ZÉ][A-ZÉ0-9+]{1,9}\b")
 
 
+def item_names(it: Item) -> list[str]:
+    """The names of an item: its id's words, and a glossary entry's term."""
+    names = [it.id.replace("_", " ").removeprefix("glossaire ")]
+    if it.kind == "glossary":
+        names.append(re.split(r"\s+[–—-]\s+|\s*\(", it.title, maxsplit=1)[0])
+    return names
+
+
 def item_fields(kb: KnowledgeBase | None, it: Item,
                 questions: Mapping[str, list[str]] | None = None) -> dict[str, str]:
     """The text of each field of an item (its direct answers' questions included);
     ``questions``: item id -> its answers' questions, when the caller has grouped them
     once (see :func:`questions_by_item`) rather than for each item."""
-    keywords = [it.id.replace("_", " ").removeprefix("glossaire ")]
-    if it.kind == "glossary":
-        keywords.append(re.split(r"\s+[–—-]\s+|\s*\(", it.title, maxsplit=1)[0])
+    keywords = item_names(it)
     keywords += _ACRONYM.findall(it.title)
     if it.region and kb is not None:
         label = kb.vocabularies.get("regions", {}).get(it.region)

@@ -35,7 +35,7 @@ from bot.qa.aspects import (
     names_two_actors,
     specific_words,
 )
-from bot.qa.index import Index, trigrams
+from bot.qa.index import Index, item_names, trigrams
 from bot.qa.lexicon import is_verb_form, is_word
 from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
 from bot.qa.personal import counts_ours, named_people, private_matter
@@ -70,6 +70,7 @@ NEAR_TIE = 0.99  # an item the question names whole goes before one this close a
 COMPARED = 3  # at most this many things compared come first,
 COMPARED_LEAD = 0.001  # ... each this share above the best score, in their order
 NAME_BOOST = 1.15  # an item whose whole name the question says (« c'est quoi l'ESS »)
+LONGER_NAMED = 0.99  # ... not when it is said inside a longer name (« ESS France »)
 LONE_NAME_CONTEXT = 1  # « SCIC ? », « une SCIC à Lyon ? » ask what it is; not a name
                        # among three lines of context (« 3 agents à la mairie, l'ESS… »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
@@ -117,6 +118,7 @@ _CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut i
                      r"peuvent ils|peuvent elles|on peut|doit on|faut il|possible|legal|"
                      r"legale|le droit|est il|est elle|sont ils|sont elles)\b")
 _YES = re.compile(r"Oui\s*:\s*")  # « Oui : les collectivités… peuvent… »
+OPEN_ASPECTS = frozenset({"who", "role"})  # asked openly, not answered « oui »
 # « un département a-t-il déjà… », « qui a déjà fait… », « qui fait ça ? »: asks who did
 # it, an example.
 _DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
@@ -192,6 +194,10 @@ class Analysis:
     either: bool = False  # asks which of two actors it names (« la commune ou l'interco ? »)
     compares: bool = False  # compares things it names (« différence entre SCOP et SCIC »)
     total: float = 0.0  # the sum of the concepts' importance, once ranked
+    sequence: tuple[str, ...] = ()  # the stems of all its words, in order (names said whole)
+    meaningful: tuple[str, ...] = ()  # ... of its words but stop words
+    capitalised: frozenset[str] = frozenset()  # ... of those typed with a capital, but the
+                                               # first (« ESS France », « France Tiers-Lieux »)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +216,11 @@ class Result:
     direct: Direct | None
     region: str | None  # named in the question
     aspects: frozenset[str]
+
+
+def contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Whether ``phrase`` is a run of ``sequence``."""
+    return any(sequence[at:at + len(phrase)] == phrase for at in range(len(sequence)))
 
 
 def osa_distance(a: str, b: str, limit: int) -> int:
@@ -256,6 +267,13 @@ class Searcher:
                            if len(index.postings.get(s, ())) <= rare}
         # An item's own rare acronym is a whole name by itself: « PAT » names the projet
         # alimentaire territorial, whose name also has « projet », « territorial »…
+        # The names as phrases, in order: the id's words (« ess france »), and a glossary
+        # entry's term. A longer name said as one phrase is the one meant (below).
+        self.name_phrases: list[list[tuple[str, ...]]] = [
+            [tuple(stem(w) for w in words(name)) for name in item_names(item)]
+            for item in index.items]
+        self.name_terms: list[list[tuple[str, ...]]] = [
+            [tuple(terms(name)) for name in item_names(item)] for item in index.items]
         self.acronyms: list[set[str]] = [
             {stem(fold(a)) for a in _OWN_ACRONYM.findall(item.title)} & self.rare_names
             & self.name_stems[number] for number, item in enumerate(index.items)]
@@ -349,6 +367,10 @@ class Searcher:
         return found
 
     def analyse(self, text: str) -> Analysis:
+        sequence = tuple(stem(w) for w in words(text))
+        said_terms = tuple(terms(text))
+        capitalised = frozenset(stem(fold(w)) for w in _LETTERS.findall(text)[1:]
+                                if w[0].isupper())
         folded = self.synonyms.rewrite(words(text))
         accented = {fold(w): w for w in _LETTERS.findall(text.casefold())}
         acronyms = {fold(w) for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()}
@@ -424,8 +446,10 @@ class Searcher:
                                     aspect=aspect, unknown=unknown, verb=verb,
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper()))  # not a question in capitals
-        # « faut-il une convention pour une subvention ? »: what the rule requires, not money
-        funding = asks_for_funding(folded) and not aspects & RULE_ASPECTS
+        # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
+        # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
+        compares = bool(_COMPARES.search(" ".join(words(text))))
+        funding = asks_for_funding(folded) and not aspects & RULE_ASPECTS and not compares
         return Analysis(concepts, intents, aspects, funding,
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
@@ -437,7 +461,8 @@ class Searcher:
                         closed=bool(_CLOSED.search(" ".join(folded))),
                         either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
                                    for clause in _CLAUSES.split(text)),
-                        compares=bool(_COMPARES.search(" ".join(words(text)))),
+                        compares=compares, sequence=sequence, meaningful=said_terms,
+                        capitalised=capitalised,
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
@@ -627,6 +652,11 @@ class Searcher:
             if name:
                 shared = name & everything
                 share = len(shared) / len(name)
+                # « l'aide à la vie partagée » says one whole name of the AVP, as one phrase
+                said_name = next((set(own) for own in self.name_terms[number]
+                                  if own and contains(analysis.meaningful, own)), None)
+                if share < 1.0 and said_name is not None:
+                    share, name = 1.0, said_name
                 if share >= NAMED and (share == 1.0 or shared & self.rare_names):
                     analysis.named[number] = share
                 if share == 1.0:
@@ -634,10 +664,25 @@ class Searcher:
                 elif self.acronyms[number] & everything:  # « PAT »
                     analysis.named[number] = 1.0
                     whole[number] = self.acronyms[number] & everything
+        # « Qu'est-ce que France Tiers-Lieux ? » names France Tiers-Lieux, not the tiers-lieu
+        # whose name is inside it: a name said whole inside a longer proper name (its other
+        # words capitalised) said as one phrase is not named whole (« l'ESS en France »
+        # still names the ESS, « l'agrément ESUS » the ESUS entry)
+        for number, name in list(whole.items()):
+            if any(name < longer and longer - name <= analysis.capitalised
+                   and self.phrase_said(other, analysis.sequence)
+                   for other, longer in whole.items() if other != number):
+                del whole[number]
+                analysis.named[number] = min(analysis.named[number], LONGER_NAMED)
         for concept, stems in zip(analysis.concepts, said, strict=True):
             concept.names = any(stems & self.name_stems[n] for n in analysis.named)
             concept.full_name = any(stems & name for name in whole.values())
             concept.specific = concept.full_name
+
+    def phrase_said(self, number: int, sequence: tuple[str, ...]) -> bool:
+        """Whether one of an item's names of two words or more is said as one phrase."""
+        return any(len(phrase) >= 2 and contains(sequence, phrase)
+                   for phrase in self.name_phrases[number])
 
     def only_names(self, analysis: Analysis, item: Item) -> bool:
         """Whether a question asks about nothing but this item: each of its topical words
@@ -754,9 +799,10 @@ class Searcher:
         hits = [h for h in ranked if h.score >= RELEVANT]
         if self.funding_request(analysis):
             hits = self.funding_first(hits)
-        if (direct is not None and "who" in analysis.aspects and not analysis.closed
+        if (direct is not None and analysis.aspects & OPEN_ASPECTS and not analysis.closed
                 and _YES.match(direct.answer.text)):
-            # « qui peut entrer au capital ? » is not answered « Oui : les collectivités… »
+            # « qui peut entrer au capital ? », « quel rôle pour le département ? » are not
+            # answered « Oui : les collectivités… »
             text = _YES.sub("", direct.answer.text, count=1)
             direct = Direct(replace(direct.answer, text=text[:1].upper() + text[1:]),
                             direct.score)
