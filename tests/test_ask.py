@@ -551,6 +551,9 @@ def test_what_stays_answered_beside_those_refusals():
     # « ma région », « mon département »: the agent's work, not a private matter
     assert ask_json("qui contacter pour trouver le DLA de mon département")[0]["id"] in (
         "dla", "glossaire_dla")
+    # « mon interlocuteur », « mon correspondant »: a contact at work, not a private matter
+    assert ask_json("qui est mon interlocuteur à la dreets pour l'ESS")[0]["id"] == (
+        "correspondant_ess_dreets")
     # a typo the stemmer would miss, matched against the content as written
     assert ask_json("financement participatf colectivité")[0]["id"] in (
         "crowdfunding_public", "financement_participatif")

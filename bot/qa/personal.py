@@ -37,6 +37,8 @@ cress chambre prefecture prefet ddets dreets caf ars
 scic scop siae ccas cias ehpad reseau reseaux partenaire partenaires projet projets dossier
 dossiers budget question questions demande avis idee idees cas besoin besoins choix role
 public publics population habitants administres usagers beneficiaires
+interlocuteur interlocutrice interlocuteurs contact contacts referent referente referents
+correspondant correspondante correspondants responsable responsables chef cheffe hierarchie
 """.split())  # noqa: SIM905
 _POSSESSIVE = re.compile(r"\b(?:mon|ma|mes)\s+(\w+)(?:\s+(\w+))?")
 _FOR_ME = re.compile(r"\b(?:pour moi|chez moi|a moi|my own|for me)\b")
