@@ -53,6 +53,10 @@ PHRASE_APART = 0.4  # an item that has the words of a phrase, never side by side
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
 CORRECTED = 5  # shorter words are not corrected (« mère » is not « même »)
+SLIP_WEIGHT = 0.8  # a word typed with a common slip (« monaie »): surer than any typo
+_DOUBLED = frozenset("cflmnprst")  # consonants French doubles (« monnaie », « accepter »)
+_ELIDED = frozenset("dljnsmtc")  # articles and pronouns elided before a vowel (« d'insertion »)
+_VOWELS = frozenset("aeiouyh")
 INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... »: examples
 FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
 HOWTO_EXAMPLE = 0.9  # an example, for a question asking how to (the lever says how)
@@ -309,6 +313,10 @@ class Searcher:
         of the content as written. A word of the French dictionary (``spelt``: « entrepôt »)
         is no typo: only completed, never corrected into another word (« entretien »).
         """
+        if not spelt and len(typed) > CORRECTED and typed.isalpha():
+            meant = self.slips(typed)
+            if meant:
+                return [(candidate, SLIP_WEIGHT) for candidate in meant]
         if len(term) < CORRECTED or not term.isalpha():
             return []
         found = self.close(term, len(typed), self.grams, completions=True, typos=not spelt)
@@ -317,6 +325,21 @@ class Searcher:
                      in self.close(typed, len(typed), self.surface_grams).items()}
         best = sorted(found.items(), key=lambda kv: -kv[1])
         return best[:6]
+
+    def slips(self, typed: str) -> list[str]:
+        """The stems of the words a typed word most likely slipped from, by the commonest
+        slips of French typing: a doubled consonant typed once (« monaie », « acepté »),
+        the mute final « e » left out (« obligatoir », « territoir »), an elided article
+        glued to its word (« dinsertion », « lentreprise »)."""
+        variants = [typed + "e"]
+        variants += [typed[:at] + typed[at] + typed[at:] for at in range(1, len(typed) - 1)
+                     if typed[at] in _DOUBLED and typed[at - 1] != typed[at] != typed[at + 1]]
+        if typed[0] in _ELIDED and typed[1] in _VOWELS:
+            variants.append(typed[1:])
+        elif typed.startswith("qu") and typed[2] in _VOWELS:
+            variants.append(typed[2:])
+        meant = {stem(v) for v in variants if len(v) > CORRECTED}
+        return sorted(m for m in meant if m in self.index.postings)
 
     def close(self, term: str, typed_length: int, grams: dict[str, set[str]],
               completions: bool = False, typos: bool = True) -> dict[str, float]:
