@@ -59,7 +59,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "how often"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
-              "y prendre", "y prend", "y prenons", "y prennent", "obtenir", "monter", "faire pour", "par quoi je commence",
+              "y prendre", "y prend", "y prenons", "y prennent", "obtenir", "monter",
+              "faire pour", "par quoi je commence",
               "apply", "marche a suivre", "pieces a fournir", "pieces fournir",
               "pieces justificatives", "mettre en place", "mettre en oeuvre"),
     "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
@@ -167,9 +168,9 @@ _WHAT_IS = re.compile(r"\b(?:est quoi|what is|what s)\s+(?:(?:le|la|les|leur|leu
                       r"the|its|their)\s+)?(.*)")
 # The asker's own budget, spent on what is asked (not the budget of an organisation).
 _OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du|sur son|sur leur|avec son|"
-                         r"avec leur|avec notre|avec le|avec un|propre) budget\b|\bbudget (?:communal|"
-                         r"municipal|intercommunal|communautaire|departemental|regional|"
-                         r"general|principal|annexe|propre)\b")
+                         r"avec leur|avec notre|avec le|avec un|propre) budget\b|"
+                         r"\bbudget (?:communal|municipal|intercommunal|communautaire|"
+                         r"departemental|regional|general|principal|annexe|propre)\b")
 # « qui finance le salaire d'un animateur », « qui paye les salaires » ask who funds a post,
 # not the pay of one person.
 _FUNDED_PAY = re.compile(r"\b(?:financ\w*|cofinanc\w*|pai\w*|pay\w*|subventionn\w*|"
