@@ -123,6 +123,10 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "a t elle delibere", "a t il signe", "a t elle signe", "a t il valide",
                  "a t elle valide", "a t il decide", "a t elle decide", "a t il obtenu",
                  "a t elle obtenu", "a t il recu", "a t elle recu", "a t il retenu",
+                 # what one body received (« le montant obtenu par la commune de X »)
+                 "obtenu par", "obtenue par", "obtenus par", "obtenues par", "recu par",
+                 "recue par", "recus par", "recues par", "percu par", "percue par",
+                 "percus par", "percues par",
                  "a t elle retenu", "seront les laureats", "sera laureat", "seront laureats",
                  "sera retenu", "sera retenue", "seront retenus", "sera selectionne",
                  "seront selectionnes", "qui va gagner", "qui gagnera", "who will win",
