@@ -385,7 +385,9 @@ _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
                    ("au", "niveau"), ("au", "bout", "de"), ("au", "bout"),
                    ("quel", "genre", "de"), ("quels", "genres", "de"), ("quel", "type", "de"),
                    ("quels", "types", "de"), ("quelle", "sorte", "de"),
-                   ("quelles", "sortes", "de"), ("en", "attendant"), ("entre", "temps"))
+                   ("quelles", "sortes", "de"))
+# (« en attendant », « entre-temps » are not fillers: synonymes.yaml reads them as
+# « provisoire »)
 
 # As the words reach them: elisions are gone (« à l'heure actuelle » -> « a heure
 # actuelle », « quel genre d'initiatives » -> « quel genre initiatives »); longest first.
