@@ -1101,3 +1101,56 @@ def test_a_question_on_the_role_gets_what_that_actor_may_do(searcher):
     assert result.direct is not None
     assert result.direct.answer.item.id == "cofinancement_siae"
     assert result.direct.answer.text.startswith("Chef de file de l'insertion")
+
+
+def test_common_typing_slips_are_read(searcher):
+    # A doubled consonant typed once, the mute final e left out, an elided article glued to
+    # its word: read as the word meant, before any edit distance (« acepté » is not ACEPP).
+    def alternatives(text: str) -> set[str]:
+        return {s for c in searcher.analyse(text).concepts
+                for phrase, _ in c.alternatives for s in phrase}
+
+    assert "monna" in alternatives("une monaie complémentaire")
+    assert "inser" in alternatives("un chantier dinsertion")
+    assert "territor" in alternatives("un territoir rural")
+    assert alternatives("c'est acepté ?") == {"accept"}
+
+
+def test_a_common_word_names_no_item_of_the_place_it_would_name(searcher):
+    # « réunion » names La Réunion only with a capital, or with the rest of an item's name.
+    for question in ("la réunion régionale des acteurs de l'ESS, qui la convoque ?",
+                     "la grande réunion annuelle de l'ESS en région, qui l'organise ?"):
+        ids = {hit.item.id for hit in searcher.search(question, 5)}
+        assert "cress_la_reunion" not in ids
+    assert searcher.places.region_of("la réunion de rentrée du service") is None
+    assert searcher.places.region_of("à la Réunion, qui contacter ?") == "04"
+    assert searcher.places.region_of("une commune de Haute-Loire") == "84"
+    assert searcher.search("cress reunion", 1)[0].item.id == "cress_la_reunion"
+    assert searcher.search("la CRESS de La Réunion", 1)[0].item.id == "cress_la_reunion"
+
+
+@pytest.mark.parametrize("question", [
+    "la recyclerie de Guéret est-elle ouverte pendant les vacances de Noël ?",
+    "effectif de la coopérative Ardelaine aujourd'hui ?",
+    "montant de la subvention reçue par l'association des Amis du Moulin en 2024",
+])
+def test_opening_staff_and_sums_received_by_one_body_are_refused(searcher, question: str):
+    assert searcher.ask(question).hits == []
+
+
+def test_the_pay_a_post_needs_and_the_askers_budget_are_no_facts_of_one_body(searcher):
+    assert searcher.ask("qui finance le salaire d'un coordinateur de tiers-lieu ?").hits
+    assert "specific" not in searcher.analyse(
+        "la commune peut-elle entrer au capital d'une SCIC avec son budget ?").aspects
+    assert "specific" in searcher.analyse("quel est le salaire du directeur de l'URSCOP ?").aspects
+
+
+def test_a_provisional_use_is_said_with_words_of_time(searcher):
+    from bot.qa.aspects import aspects_of
+    from bot.qa.normalize import words
+
+    # « en attendant », « d'ici là », « entre-temps » say the use is temporary
+    for question in ("prêter le presbytère vide à une association en attendant sa vente",
+                     "le local restera vide deux ans, on peut y mettre un collectif d'ici là ?"):
+        assert "urbanisme_transitoire" in {h.item.id for h in searcher.search(question, 3)}
+    assert "howto" in aspects_of(words("monter un PTCE, on s'y prend comment ?"))

@@ -59,7 +59,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "how often"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
-              "y prendre", "monter", "faire pour", "par quoi je commence",
+              "y prendre", "y prend", "y prenons", "y prennent", "monter",
+              "faire pour", "par quoi je commence",
               "apply", "marche a suivre", "pieces a fournir", "pieces fournir",
               "pieces justificatives", "mettre en place", "mettre en oeuvre"),
     "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
@@ -109,7 +110,13 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "reste t il des places", "places disponibles", "place disponible",
                  "encore des places", "opening hours", "a quelle heure", "quelle heure",
                  "quelles heures", "encore de la place", "encore une place",
-                 "reste de la place",
+                 "reste de la place", "ouvert entre", "ouverte entre", "ouverts entre",
+                 "ouvertes entre", "ferme entre", "fermee entre", "ouvert pendant",
+                 "ouverte pendant", "ferme pendant", "fermee pendant", "ouvert durant",
+                 "ouverte durant", "ouvert les", "ouverte les",
+                 # how many people one organisation employs now
+                 "effectif de", "effectif du", "effectifs de", "effectifs du",
+                 "effectif actuel",
                  # which provider to hire: the base recommends none
                  "conseillez vous", "recommandez vous", "nous conseillez", "nous recommandez",
                  "quel cabinet", "quels cabinets", "quel bureau etudes", "quel prestataire",
@@ -120,11 +127,16 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "a t elle delibere", "a t il signe", "a t elle signe", "a t il valide",
                  "a t elle valide", "a t il decide", "a t elle decide", "a t il obtenu",
                  "a t elle obtenu", "a t il recu", "a t elle recu", "a t il retenu",
+                 # what one body received (« le montant obtenu par la commune de X »)
+                 "obtenu par", "obtenue par", "obtenus par", "obtenues par", "recu par",
+                 "recue par", "recus par", "recues par", "percu par", "percue par",
+                 "percus par", "percues par",
                  "a t elle retenu", "seront les laureats", "sera laureat", "seront laureats",
                  "sera retenu", "sera retenue", "seront retenus", "sera selectionne",
                  "seront selectionnes", "qui va gagner", "qui gagnera", "who will win",
                  "sont connus", "sont connues", "sont ils connus", "sont elles connues",
                  "liste des laureats", "qui sont les laureats", "resultats de l appel",
+                 "resultats de appel", "resultats du appel", "resultat de appel",
                  "est retenu", "est retenue", "est retenus", "sommes retenus",
                  "ete retenu", "ete retenue", "ete retenus", "ete retenues",
                  # what one person or body thinks of a project
@@ -163,9 +175,16 @@ _DURATION = re.compile(r"\b(?:combien de temps|tous les combien|combien annees|c
 _WHAT_IS = re.compile(r"\b(?:est quoi|what is|what s)\s+(?:(?:le|la|les|leur|leurs|son|sa|ses|"
                       r"the|its|their)\s+)?(.*)")
 # The asker's own budget, spent on what is asked (not the budget of an organisation).
-_OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du) budget\b|\bbudget (?:communal|"
-                         r"municipal|intercommunal|communautaire|departemental|regional|"
-                         r"general|principal|annexe)\b")
+_OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du|sur son|sur leur|avec son|"
+                         r"avec leur|avec notre|avec le|avec un|propre) budget\b|"
+                         r"\bbudget (?:communal|municipal|intercommunal|communautaire|"
+                         r"departemental|regional|general|principal|annexe|propre)\b")
+# « qui finance le salaire d'un animateur », « qui paye les salaires » ask who funds a post,
+# not the pay of one person.
+_FUNDED_PAY = re.compile(r"\b(?:financ\w*|cofinanc\w*|pai\w*|pay\w*|subventionn\w*|"
+                         r"prend en charge|prendre en charge|prise en charge|aide|aides|"
+                         r"financement|financements) (?:(?:le|les|la|un|une|des|du|de|au|aux) )?"
+                         r"(?:salaires?|remunerations?)\b")
 # « coût horaire », « taux horaire »: a figure per hour, not opening hours.
 _PER_HOUR = re.compile(r"\b(?:cout|prix|taux|tarif|volume|forfait|montant|remuneration|"
                        r"salaire) horaires?\b")
@@ -238,8 +257,9 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         found.discard("howmuch")
     if "specific" in found and not _PATTERNS["specific"].search(
             _NEXT_PERIOD.sub(" ", _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(
-                " ", _PER_HOUR.sub(" ", text))))):
+                " ", _PER_HOUR.sub(" ", _FUNDED_PAY.sub(" ", text)))))):
         found.discard("specific")  # « payer sur le budget communal »: ours, a means;
+                                   # « qui finance le salaire… »: who funds a post;
                                    # « le président veut savoir… »: who asks
     if _WHO_WON.search(text) or _file_outcome(text):
         found.add("specific")  # « les lauréats…, c'est qui ? », « notre demande a été
@@ -369,7 +389,9 @@ _ASPECT_PHRASES = (("combien", "de", "temps"), ("tous", "les", "combien"),
                    ("au", "niveau"), ("au", "bout", "de"), ("au", "bout"),
                    ("quel", "genre", "de"), ("quels", "genres", "de"), ("quel", "type", "de"),
                    ("quels", "types", "de"), ("quelle", "sorte", "de"),
-                   ("quelles", "sortes", "de"), ("en", "attendant"), ("entre", "temps"))
+                   ("quelles", "sortes", "de"))
+# (« en attendant », « entre-temps » are not fillers: synonymes.yaml reads them as
+# « provisoire »)
 
 # As the words reach them: elisions are gone (« à l'heure actuelle » -> « a heure
 # actuelle », « quel genre d'initiatives » -> « quel genre initiatives »); longest first.

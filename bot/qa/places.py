@@ -120,7 +120,8 @@ class Gazetteer:
                 add(label, code, 10**10, "region")
         for alias, code in REGION_ALIASES.items():
             add(alias, code, 10**10, "region")
-        needs_capital = frozenset(k for k in names if len(k) == 1 and k[0] in common)
+        # « réunion », and « la réunion » too: a name of common words only
+        needs_capital = frozenset(k for k in names if all(w in common for w in k))
         return cls({k: (region, level) for k, (_, region, level) in names.items()},
                    needs_capital, departements, communes, programmes_of,
                    frozenset(programmes), dict(item_regions or {}))
@@ -128,7 +129,8 @@ class Gazetteer:
     def find(self, text: str) -> list[Place]:
         """The places a question names, in order."""
         folded = words(text)
-        capitalised = {fold(w) for w in re.findall(r"\b[A-ZÀ-Ý][\w-]*", text)}
+        capitalised = {fold(part) for w in re.findall(r"\b[A-ZÀ-Ý][\w-]*", text)
+                       for part in (w, *w.split("-"))}  # « Haute-Loire »: « loire » too
         places: list[Place] = []
         i = 0
         while i < len(folded):
@@ -137,7 +139,8 @@ class Gazetteer:
                 found = self.names.get(key)
                 if found is None:
                     continue
-                if key in self.needs_capital and key[0] not in capitalised:
+                if key in self.needs_capital and not any(
+                        w in capitalised for w in key if w not in STOP_WORDS):
                     continue
                 territory = self.communes.get(key)
                 programmes = (frozenset(self.programmes_of(territory))

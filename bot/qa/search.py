@@ -53,6 +53,10 @@ PHRASE_APART = 0.4  # an item that has the words of a phrase, never side by side
 COMPLETION_WEIGHT = 0.7
 TYPO_WEIGHTS = {1: 0.75, 2: 0.55}
 CORRECTED = 5  # shorter words are not corrected (« mère » is not « même »)
+SLIP_WEIGHT = 0.8  # a word typed with a common slip (« monaie »): surer than any typo
+_DOUBLED = frozenset("cflmnprst")  # consonants French doubles (« monnaie », « accepter »)
+_ELIDED = frozenset("dljnsmtc")  # articles and pronouns elided before a vowel (« d'insertion »)
+_VOWELS = frozenset("aeiouyh")
 INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... »: examples
 FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
 HOWTO_EXAMPLE = 0.9  # an example, for a question asking how to (the lever says how)
@@ -170,6 +174,8 @@ class Concept:
     specific: bool = False  # says which item: its whole name, or a word few names or titles
                             # have (set when ranked)
     acronym: bool = False  # typed in capitals (« FONJEP »): the name of something
+    common_of: str | None = None  # the région of a place this common word names only with
+                                  # a capital (« une grande réunion » is not La Réunion)
 
 
 @dataclass
@@ -257,6 +263,8 @@ class Searcher:
         self.sentences = sentences  # the items' sentences that hold a fact (answers.py)
         self.name_stems: list[set[str]] = [set() for _ in index.items]
         self.number_of = {item.id: number for number, item in enumerate(index.items)}
+        item_regions = places.item_regions if places else {}
+        self.item_region = [item.region or item_regions.get(item.id) for item in index.items]
         for stem_, postings in (names.postings.items() if names else ()):
             for number, _ in postings:
                 self.name_stems[number].add(stem_)
@@ -327,6 +335,10 @@ class Searcher:
         of the content as written. A word of the French dictionary (``spelt``: « entrepôt »)
         is no typo: only completed, never corrected into another word (« entretien »).
         """
+        if not spelt and len(typed) > CORRECTED and typed.isalpha():
+            meant = self.slips(typed)
+            if meant:
+                return [(candidate, SLIP_WEIGHT) for candidate in meant]
         if len(term) < CORRECTED or not term.isalpha():
             return []
         found = self.close(term, len(typed), self.grams, completions=True, typos=not spelt)
@@ -335,6 +347,21 @@ class Searcher:
                      in self.close(typed, len(typed), self.surface_grams).items()}
         best = sorted(found.items(), key=lambda kv: -kv[1])
         return best[:6]
+
+    def slips(self, typed: str) -> list[str]:
+        """The stems of the words a typed word most likely slipped from, by the commonest
+        slips of French typing: a doubled consonant typed once (« monaie », « acepté »),
+        the mute final « e » left out (« obligatoir », « territoir »), an elided article
+        glued to its word (« dinsertion », « lentreprise »)."""
+        variants = [typed + "e"]
+        variants += [typed[:at] + typed[at] + typed[at:] for at in range(1, len(typed) - 1)
+                     if typed[at] in _DOUBLED and typed[at - 1] != typed[at] != typed[at + 1]]
+        if typed[0] in _ELIDED and typed[1] in _VOWELS:
+            variants.append(typed[1:])
+        elif typed.startswith("qu") and typed[2] in _VOWELS:
+            variants.append(typed[2:])
+        meant = {stem(v) for v in variants if len(v) > CORRECTED}
+        return sorted(m for m in meant if m in self.index.postings)
 
     def close(self, term: str, typed_length: int, grams: dict[str, set[str]],
               completions: bool = False, typos: bool = True) -> dict[str, float]:
@@ -369,10 +396,11 @@ class Searcher:
     def analyse(self, text: str) -> Analysis:
         sequence = tuple(stem(w) for w in words(text))
         said_terms = tuple(terms(text))
-        capitalised = frozenset(stem(fold(w)) for w in _LETTERS.findall(text)[1:]
-                                if w[0].isupper())
+        capitalised_stems = frozenset(stem(fold(w)) for w in _LETTERS.findall(text)[1:]
+                                      if w[0].isupper())
         folded = self.synonyms.rewrite(words(text))
         accented = {fold(w): w for w in _LETTERS.findall(text.casefold())}
+        capitalised = {fold(w) for w in _LETTERS.findall(text) if w[0].isupper()}
         acronyms = {fold(w) for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()}
         # Per clause: « mayotte : qui finance… » asks who; the « qui » after a noun of the
         # same clause is a relative (« une coopérative qui rachète… »).
@@ -445,7 +473,8 @@ class Searcher:
             concepts.append(Concept(" ".join(phrase), 0.0, alternatives, context,
                                     aspect=aspect, unknown=unknown, verb=verb,
                                     acronym=size == 1 and typed[0] in acronyms
-                                    and not text.isupper()))  # not a question in capitals
+                                    and not text.isupper(),  # not a question in capitals
+                                    common_of=self.common_place(typed, capitalised)))
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
         # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
         compares = bool(_COMPARES.search(" ".join(words(text))))
@@ -462,12 +491,43 @@ class Searcher:
                         either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
                                    for clause in _CLAUSES.split(text)),
                         compares=compares, sequence=sequence, meaningful=said_terms,
-                        capitalised=capitalised,
+                        capitalised=capitalised_stems,
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def common_place(self, typed: list[str], capitalised: set[str]) -> str | None:
+        """The région of the place a lower-case word would name with a capital (« réunion »,
+        « centre », « gard » in « a gardé »): as the places module reads it, the common
+        word, which names no item of that place."""
+        key = tuple(typed)
+        if (self.places is None or key not in self.places.needs_capital
+                or typed[0] in capitalised):
+            return None
+        return self.places.names[key][0]
+
+    def common_word_matches(self, concept: Concept, matches: dict[int, float],
+                            others: set[str]) -> dict[int, float]:
+        """A concept's matches without the items of the place its common word would name,
+        when their names hold it (« une grande réunion » does not match La Réunion's
+        CRESS, which it matches by its name only) — unless ``others``, the question's other
+        words, say the rest of the name (« cress reunion »)."""
+        if concept.common_of is None:
+            return matches
+        said = {s for phrase, _ in concept.alternatives for s in phrase}
+        return {n: v for n, v in matches.items() if not self.common_word_of(concept, said,
+                                                                         others, n)}
+
+    def common_word_of(self, concept: Concept, said: set[str], others: set[str],
+                       number: int) -> bool:
+        """Whether a concept is the common word that an item's name holds as a place
+        (« réunion » and the CRESS of La Réunion): not when the question says the rest of
+        the name, which the place completes (« cress reunion »)."""
+        name = self.name_stems[number]
+        return (concept.common_of is not None and self.item_region[number] == concept.common_of
+                and bool(said & name) and not name - said <= others)
 
     @staticmethod
     def open_what(folded: list[str], at: int) -> bool:
@@ -580,9 +640,15 @@ class Searcher:
         """
         index = self.index
         n = len(index.items)
-        matches = [self.concept_matches(index, c) for c in analysis.concepts]
-        strong_matches = [self.concept_matches(self.strong, c) if self.strong else {}
-                          for c in analysis.concepts]
+        stems_of = [{s for phrase, _ in c.alternatives for s in phrase}
+                    for c in analysis.concepts]
+        others = [set().union(*(stems for at, stems in enumerate(stems_of) if at != here))
+                  for here in range(len(stems_of))]
+        matches = [self.common_word_matches(c, self.concept_matches(index, c), rest)
+                   for c, rest in zip(analysis.concepts, others, strict=True)]
+        strong_matches = [self.common_word_matches(c, self.concept_matches(self.strong, c), rest)
+                          if self.strong else {}
+                          for c, rest in zip(analysis.concepts, others, strict=True)]
         strength = [max(m.values(), default=0.0) if self.strong else 1.0
                     for m in strong_matches]
         self.name_items(analysis)
@@ -646,11 +712,18 @@ class Searcher:
         and the concepts that name them."""
         said = [{s for phrase, _ in c.alternatives for s in phrase} for c in analysis.concepts]
         everything = set().union(*said) if said else set()
+        # « une grande réunion »: a common word names no item of the place it would name
+        commons = [(c, stems, everything - stems) for c, stems in zip(analysis.concepts, said,
+                                                                      strict=True)
+                   if c.common_of]
         analysis.named = {}
         whole: dict[int, set[str]] = {}  # item -> the stems of the name said whole
         for number, name in enumerate(self.name_stems):
             if name:
                 shared = name & everything
+                for concept, stems, others in commons:
+                    if self.common_word_of(concept, stems, others, number):
+                        shared = shared - stems
                 share = len(shared) / len(name)
                 # « l'aide à la vie partagée » says one whole name of the AVP, as one phrase
                 said_name = next((set(own) for own in self.name_terms[number]
