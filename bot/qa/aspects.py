@@ -64,7 +64,14 @@ ASPECTS: dict[str, tuple[str, ...]] = {
               "apply", "marche a suivre", "pieces a fournir", "pieces fournir",
               "pieces justificatives", "mettre en place", "mettre en oeuvre"),
     "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
-                   "compatibles", "a la fois", "en meme temps", "combine", "combiner"),
+                   "compatibles", "a la fois", "en meme temps", "combine", "combiner",
+                   # two aids on one operation (« DETR et DSIL sur le même projet »)
+                   "sur le meme projet", "sur un meme projet", "sur la meme operation",
+                   "sur une meme operation", "sur la meme depense", "sur une meme depense"),
+    # How two things differ (« ressourcerie vs recyclerie »): the answer written for that,
+    # not the summary of one of them.
+    "difference": ("difference", "differences", "nuance", "nuances", "vs", "versus",
+                   "distinguer", "distingue", "distinguent", "difference between"),
     "eligibility": ("qui peut", "ki peut", "pour qui", "a qui", "beneficier", "eligible",
                     "eligibles", "eligibilite", "concerne", "concernes", "concernees",
                     "pour quels", "pour quelles", "quelles communes", "quels territoires",
@@ -261,6 +268,8 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         found.discard("specific")  # « payer sur le budget communal »: ours, a means;
                                    # « qui finance le salaire… »: who funds a post;
                                    # « le président veut savoir… »: who asks
+    if "howmuch" in found and not _PATTERNS["howmuch"].search(_OWN_BUDGET.sub(" ", text)):
+        found.discard("howmuch")  # « abonder un fonds avec son budget »: a means, no figure
     if _WHO_WON.search(text) or _file_outcome(text):
         found.add("specific")  # « les lauréats…, c'est qui ? », « notre demande a été
                                # acceptée ? »
