@@ -208,6 +208,11 @@ _NEXT_PERIOD = re.compile(rf"\b{_PERIODS} prochaine?s?\b|\bprochaine?s? {_PERIOD
 _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 
 
+# « a-t-on le droit de… », « avons-nous le droit d'… »: whether one may, not which law.
+_PERMISSION = re.compile(r"\b(?:a|as|avons|avez|ont|avoir|aurait|aurions|auraient) (?:t )?"
+                         r"(?:(?:il|elle|on|ils|elles|nous|vous) )?le droit (?:de|d)\b")
+
+
 # A participatory budget is a lever (« un budget citoyen »), not a figure asked.
 _PARTICIPATORY = re.compile(r"\bbudgets? (?:participatifs?|citoyens?)\b")
 
@@ -268,6 +273,9 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         found.discard("specific")  # « payer sur le budget communal »: ours, a means;
                                    # « qui finance le salaire… »: who funds a post;
                                    # « le président veut savoir… »: who asks
+    if "legal" in found and not _PATTERNS["legal"].search(_PERMISSION.sub(" ", text)):
+        found.discard("legal")  # « a-t-il le droit de prendre des parts ? »: whether it may,
+                                # answered « oui, jusqu'à… », not which text says so
     if "howmuch" in found and not _PATTERNS["howmuch"].search(_OWN_BUDGET.sub(" ", text)):
         found.discard("howmuch")  # « abonder un fonds avec son budget »: a means, no figure
     if _WHO_WON.search(text) or _file_outcome(text):
