@@ -257,9 +257,21 @@ _WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:est|sont|seront) (?:qui|ki)\b|"
                       r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat")
 
 
+# The one-word phrases of the aspects, to read a word typed without its final mute « e »
+# (« obligatoir », « juridiqu »).
+_ASPECT_WORDS = frozenset(p for phrases in ASPECTS.values() for p in phrases if " " not in p)
+MUTE_E_MIN = 5  # shorter words are too often another word once an « e » is added
+
+
+def _mute_e_restored(folded_words: list[str]) -> list[str]:
+    return [w + "e" if (len(w) >= MUTE_E_MIN and w not in _ASPECT_WORDS
+                        and w + "e" in _ASPECT_WORDS) else w for w in folded_words]
+
+
 def aspects_of(folded_words: list[str]) -> frozenset[str]:
     """The aspects a question asks (see ASPECTS); « combien de temps » is how long, not
     how much."""
+    folded_words = _mute_e_restored(folded_words)
     text = _PARTICIPATORY.sub(" ", " ".join(folded_words))
     uninverted = _INVERSION.sub(r"\1", text)
     if uninverted != text:
