@@ -210,7 +210,7 @@ _FUNDING = re.compile(r"\b(?:" + "|".join(FUNDING_WORDS) + r")\b")
 
 # « a-t-on le droit de… », « avons-nous le droit d'… »: whether one may, not which law.
 _PERMISSION = re.compile(r"\b(?:a|as|avons|avez|ont|avoir|aurait|aurions|auraient) (?:t )?"
-                         r"(?:(?:il|elle|on|ils|elles|nous|vous) )?le droit (?:de|d)\b")
+                         r"(?:(?:il|elle|on|ils|elles|nous|vous) )?le droit\b")
 
 
 # A participatory budget is a lever (« un budget citoyen »), not a figure asked.
@@ -339,6 +339,8 @@ _CLAUSE_OPENERS = frozenset({"on", "nous", "vous", "je", "j", "tu", "un", "une",
                              "leur", "leurs", "ce", "cette", "ces", "il", "ils", "elle", "elles",
                              "le", "la", "les", "l", "y"})
 _INVERTED = frozenset({"il", "elle", "ils", "elles", "on", "t"})
+_SINCE_UNTIL = frozenset({"depuis", "a", "de", "jusqu"})  # « depuis quand », « à partir de
+                                                          # quand », « jusqu'à quand »
 CLAUSE_WINDOW = 4  # an inversion this close after « quand » makes it a question
 
 
@@ -346,6 +348,8 @@ def _conditional_quand_dropped(folded_words: list[str]) -> str:
     """The question without the « quand » that open a condition (« quand on est une
     mairie »), which do not ask « when »."""
     def conditional(i: int) -> bool:
+        if i and folded_words[i - 1] in _SINCE_UNTIL:
+            return False  # « depuis quand les associations doivent… »: asks when
         after = folded_words[i + 1:i + 1 + CLAUSE_WINDOW]
         if not after or after[0] not in _CLAUSE_OPENERS:
             return False  # « quand commence... », « c'est quand »
