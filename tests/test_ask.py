@@ -1157,3 +1157,26 @@ def test_a_provisional_use_is_said_with_words_of_time(searcher):
                      "le local restera vide deux ans, on peut y mettre un collectif d'ici là ?"):
         assert "urbanisme_transitoire" in {h.item.id for h in searcher.search(question, 3)}
     assert "howto" in aspects_of(words("monter un PTCE, on s'y prend comment ?"))
+
+
+def test_what_the_question_asks_read_as_agents_write_it(searcher):
+    """Round 7: « vs », « la nuance » ask how two things differ; « a-t-elle le droit
+    de… » asks whether one may, answered with how far, not with the law's number; a word
+    typed without its final « e » still asks; « depuis quand » opens no condition; the
+    asker's own budget is a means, not a figure asked."""
+    from bot.qa.aspects import aspects_of
+    from bot.qa.normalize import words
+
+    result = searcher.ask("épicerie sociale vs épicerie solidaire, la nuance ?")
+    assert result.direct is not None
+    assert "sociale" in result.direct.answer.text and "solidaire" in result.direct.answer.text
+    result = searcher.ask("la commune a-t-elle le droit d'entrer au capital d'une SCIC ?")
+    assert result.direct is not None and "50 %" in result.direct.answer.text
+    assert "legal" in aspects_of(words("quel texte donne le droit d'entrer au capital ?"))
+    assert "obligation" in aspects_of(words("le marché réservé est-il obligatoir ?"))
+    assert "howlong" in aspects_of(words("depuis quand les communes doivent-elles "
+                                         "publier leur schéma d'achat ?"))
+    assert "compatible" in aspects_of(words("FEDER et subvention régionale sur la même "
+                                            "opération, c'est possible ?"))
+    assert "howmuch" not in aspects_of(words("abonder un fonds de dotation avec son budget"))
+    assert "howmuch" in aspects_of(words("quel budget pour un poste de chargé de mission ?"))
