@@ -863,3 +863,29 @@ def test_an_example_of_the_same_type_weighs_as_much_as_a_theme(kb):
     top = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 5)]
     assert top[0] == "gpsea_appel_projets_ess", top
     assert "un établissement public territorial" in kb.scoring.reason(ranked, translator("fr"))
+
+
+def test_an_example_tagged_for_a_size_class_is_not_shown_to_another(kb):
+    # « 1000 cafés » reopens cafés in communes under 3 500 inhabitants, on the mayor's
+    # application: a town of 7 000 or a métropole cannot join it, whatever its theme.
+    cafes = kb.items["cafes_associatifs_1000_cafes"]
+    assert cafes.restricts("sizes") == frozenset({"petite"})
+    village = Profile("commune", frozenset({"rural"}), frozenset({"services-proximite"}),
+                      "soutenir", "84", "petite")
+    assert kb.scoring.score(cafes, village) is not None
+    for bigger in (dataclasses.replace(village, size="moyenne"),
+                   dataclasses.replace(village, type="departement", size=None)):
+        assert kb.scoring.score(cafes, bigger) is None
+        assert "cafes_associatifs_1000_cafes" not in {
+            r.item.id for r in recommendations(kb, bigger, limit=5)["example"]}
+
+
+def test_a_region_is_not_shown_its_own_project_even_without_a_territory(kb):
+    # A région is its region: the Région Guadeloupe, told only by its type and region code,
+    # knows its own ARSESS aid; a Guadeloupe intercommunalité may be shown it.
+    arsess = kb.items["region_guadeloupe_arsess"]
+    region = Profile("region", frozenset({"outre-mer"}), frozenset({"emploi-insertion"}),
+                     "soutenir", "01")
+    assert kb.scoring.score(arsess, region) is None
+    other = dataclasses.replace(region, region="04")
+    assert kb.scoring.score(arsess, other) is not None
