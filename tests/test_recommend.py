@@ -563,8 +563,8 @@ def test_an_example_from_another_place_comes_for_its_theme(kb):
     ("stage_bound: {kinds: [funding]}", "stage_bound: {kinds: [fundings]}",
      ("'stage_bound.kinds'",)),
     ("repeated_theme: {kinds: [funding],", "repeated_theme: {kinds: [fundng],", ("funding",)),
-    ("theme_share: {kinds: [lever], share: 0.6}", "theme_share: {kinds: [lever], share: 3}",
-     ("0 to 1",)),
+    ("theme_share: {kinds: [lever, example], share: 0.6}",
+     "theme_share: {kinds: [lever, example], share: 3}", ("0 to 1",)),
 ])
 def test_scoring_rule_mistakes_are_located(tmp_path: Path, kb, written: str, broken: str,
                                            said: tuple[str, ...]):
@@ -889,3 +889,15 @@ def test_a_region_is_not_shown_its_own_project_even_without_a_territory(kb):
     assert kb.scoring.score(arsess, region) is None
     other = dataclasses.replace(region, region="04")
     assert kb.scoring.score(arsess, other) is not None
+
+
+def test_examples_of_one_theme_leave_a_place_to_the_profile_s_other_theme(kb):
+    # A rural intercommunalité with a fablab for the workers of a factory (numérique and
+    # insertion): the insertion examples take at most three places of five, and the fablabs
+    # come for its other theme.
+    profile = Profile("epci", frozenset({"rural"}), frozenset({"emploi-insertion", "numerique"}),
+                      "soutenir", size="moyenne")
+    top = recommendations(kb, profile, limit=5)["example"]
+    only_insertion = [r for r in top if dict(r.matched).get("themes") == ("emploi-insertion",)]
+    assert len(top) == 5 and len(only_insertion) <= 3
+    assert "fablabs_tiers_lieux" in [r.item.id for r in top]
