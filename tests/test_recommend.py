@@ -563,8 +563,8 @@ def test_an_example_from_another_place_comes_for_its_theme(kb):
     ("stage_bound: {kinds: [funding]}", "stage_bound: {kinds: [fundings]}",
      ("'stage_bound.kinds'",)),
     ("repeated_theme: {kinds: [funding],", "repeated_theme: {kinds: [fundng],", ("funding",)),
-    ("theme_share: {kinds: [lever], share: 0.6}", "theme_share: {kinds: [lever], share: 3}",
-     ("0 to 1",)),
+    ("theme_share: {kinds: [lever, example], share: 0.6}",
+     "theme_share: {kinds: [lever, example], share: 3}", ("0 to 1",)),
 ])
 def test_scoring_rule_mistakes_are_located(tmp_path: Path, kb, written: str, broken: str,
                                            said: tuple[str, ...]):
@@ -863,3 +863,54 @@ def test_an_example_of_the_same_type_weighs_as_much_as_a_theme(kb):
     top = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 5)]
     assert top[0] == "gpsea_appel_projets_ess", top
     assert "un établissement public territorial" in kb.scoring.reason(ranked, translator("fr"))
+
+
+def test_an_example_tagged_for_a_size_class_is_not_shown_to_another(kb):
+    # « 1000 cafés » reopens cafés in communes under 3 500 inhabitants, on the mayor's
+    # application: a town of 7 000 or a métropole cannot join it, whatever its theme.
+    cafes = kb.items["cafes_associatifs_1000_cafes"]
+    assert cafes.restricts("sizes") == frozenset({"petite"})
+    village = Profile("commune", frozenset({"rural"}), frozenset({"services-proximite"}),
+                      "soutenir", "84", "petite")
+    assert kb.scoring.score(cafes, village) is not None
+    for bigger in (dataclasses.replace(village, size="moyenne"),
+                   dataclasses.replace(village, type="departement", size=None)):
+        assert kb.scoring.score(cafes, bigger) is None
+        assert "cafes_associatifs_1000_cafes" not in {
+            r.item.id for r in recommendations(kb, bigger, limit=5)["example"]}
+
+
+def test_a_region_is_not_shown_its_own_project_even_without_a_territory(kb):
+    # A région is its region: the Région Guadeloupe, told only by its type and region code,
+    # knows its own ARSESS aid; a Guadeloupe intercommunalité may be shown it.
+    arsess = kb.items["region_guadeloupe_arsess"]
+    region = Profile("region", frozenset({"outre-mer"}), frozenset({"emploi-insertion"}),
+                     "soutenir", "01")
+    assert kb.scoring.score(arsess, region) is None
+    other = dataclasses.replace(region, region="04")
+    assert kb.scoring.score(arsess, other) is not None
+
+
+def test_examples_of_one_theme_leave_a_place_to_the_profile_s_other_theme(kb):
+    # A rural intercommunalité with a fablab for the workers of a factory (numérique and
+    # insertion): the insertion examples take at most three places of five, and the fablabs
+    # come for its other theme.
+    profile = Profile("epci", frozenset({"rural"}), frozenset({"emploi-insertion", "numerique"}),
+                      "soutenir", size="moyenne")
+    top = recommendations(kb, profile, limit=5)["example"]
+    only_insertion = [r for r in top if dict(r.matched).get("themes") == ("emploi-insertion",)]
+    assert len(top) == 5 and len(only_insertion) <= 3
+    assert "fablabs_tiers_lieux" in [r.item.id for r in top]
+
+
+def test_items_sharing_only_the_step_leave_a_place_to_the_profile_s_theme(kb):
+    # At « identifier », the levers for every theme come first, but one place of five (one
+    # of three in the chat) goes to what the profile said: its theme or its place.
+    profile = Profile("commune", frozenset({"urbain", "qpv"}), frozenset({"mobilite"}),
+                      "identifier", "03", "moyenne")
+    for limit in (5, 3):
+        top = kb.scoring.rank(kb.of_kind("lever"), profile, limit)
+        assert len(top) == limit
+        assert sum(r.step_only for r in top) == limit - 1
+    bare = Profile("commune", step="identifier", size="moyenne")
+    assert all(r.step_only for r in kb.scoring.rank(kb.of_kind("lever"), bare, 3))

@@ -23,7 +23,7 @@ WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "bro
            "other_step", "type", "few_types", "example_type", "size", "region", "priority",
            "programme")
 LIMIT_SETS = ("chat", "full")
-STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
+STEP_ONLY_LEFT = 1  # places of a top list, at least, left to items that share more than the step
 # reasons: dimension -> the taxonomy vocabulary of its values
 REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
                      "themes": "themes", "steps": "steps", "sizes": "sizes",
@@ -171,8 +171,10 @@ class ScoringRules:
         """How well an item fits a profile; None when it does not apply at all."""
         w = self.weights
         matched: list[tuple[str, tuple[str, ...]]] = []
-        # An example shows what others did: it is better from the same type and size of
-        # collectivité, but not only for them (its lesson travels).
+        # An example shows what others did: it is better from the same type of collectivité,
+        # but not only for it (its lesson travels). Its size class is a bound: an example
+        # tagged for one (the « 1000 cafés » of communes under 3 500 inhabitants, a big
+        # city's ESS council) rests on a scheme or means of that size only.
         preference_only = item.kind == "example"
         types = item.restricts("collectivites")
         if types and profile.type and profile.type not in types and not preference_only:
@@ -197,11 +199,11 @@ class ScoringRules:
             return None  # an item for the Hexagone only, for an overseas territory...
         sizes = item.restricts("sizes")
         size = profile.size or self.type_sizes.get(profile.type or "")
-        if sizes and size and size not in sizes and not preference_only:
-            return None
+        if sizes and size and size not in sizes:
+            return None  # another size class: for an example too (above)
         if item.region is not None and item.region != profile.region:
             return None
-        if _names(item, profile.places, profile.type):
+        if _names(item, _own_places(profile), profile.type):
             return None  # the collectivité's own project: it knows it
         area = next((council for level, code, council in profile.areas
                      if _names(item, frozenset({code}), level)), None)
@@ -334,9 +336,10 @@ class ScoringRules:
         families: set[str] = set()
         scored = _general_first(scored if scored is not None else self.ranked(items, profile))
         scored = self._varied(scored)
-        # Items that share only the step with the profile take at most this many places
-        # when the profile says more (themes, contexts): the step does not outweigh them.
-        step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
+        # Items that share only the step with the profile leave at least one place to those
+        # that share more when the profile says more (themes, contexts): the step does not
+        # outweigh them (4 of 5 places, 2 of 3 in the chat).
+        step_only_places = limit - STEP_ONLY_LEFT if profile.themes or profile.contexts \
             else limit
         waiting: list[Ranked] = []
         off_theme: list[Ranked] = []
@@ -515,6 +518,14 @@ def areas_from_slot(values: Any) -> tuple[tuple[str, str, str], ...]:
         if len(parts) == 3:
             found.append((parts[0], parts[1], parts[2]))
     return tuple(found)
+
+
+def _own_places(profile: Profile) -> frozenset[str]:
+    """The collectivité's own codes: those of its territory and, for a région, its region
+    code, known even when no territory was named (a région is its region)."""
+    if profile.type == "region" and profile.region:
+        return profile.places | {profile.region}
+    return profile.places
 
 
 def _names(item: Item, codes: frozenset[str], level: str | None) -> bool:
