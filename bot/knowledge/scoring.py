@@ -23,7 +23,7 @@ WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "bro
            "other_step", "type", "few_types", "example_type", "size", "region", "priority",
            "programme")
 LIMIT_SETS = ("chat", "full")
-STEP_ONLY_LEFT = 1  # places of a top list, at least, left to items that share more than the step
+STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
 REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
                      "themes": "themes", "steps": "steps", "sizes": "sizes",
@@ -336,10 +336,10 @@ class ScoringRules:
         families: set[str] = set()
         scored = _general_first(scored if scored is not None else self.ranked(items, profile))
         scored = self._varied(scored)
-        # Items that share only the step with the profile leave at least one place to those
-        # that share more when the profile says more (themes, contexts): the step does not
-        # outweigh them (4 of 5 places, 2 of 3 in the chat).
-        step_only_places = limit - STEP_ONLY_LEFT if profile.themes or profile.contexts \
+        # Items that share only the step with the profile take at most this many places
+        # when the profile says more (themes, contexts): the step does not outweigh them
+        # (issue 15 §3: a theme weighs at least as much as the step).
+        step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
             else limit
         waiting: list[Ranked] = []
         off_theme: list[Ranked] = []
