@@ -213,6 +213,16 @@ def test_every_direct_answer_is_sourced_and_found(knowledge, searcher):
     assert len(lost) <= 0.1 * len(knowledge.answers), lost
 
 
+def test_a_feminine_participle_meets_its_noun():
+    from bot.qa.normalize import stem
+
+    # « subventionnée » and « conventionnée » are the subvention and the convention: once
+    # « subventionnée » was a rare word of its own, and a question on an unknown subject
+    # (« une zorglubienne peut-elle être subventionnée ? ») was answered on it
+    assert stem("subventionnee") == stem("subventionnees") == stem("subvention")
+    assert stem("conventionnee") == stem("convention")
+
+
 def test_french_normalisation_meets_spoken_questions(searcher):
     def best(question: str) -> str:
         return searcher.search(question, 1)[0].item.id
