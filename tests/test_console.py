@@ -100,3 +100,19 @@ def test_a_document_is_saved_and_its_path_shown(engine, tmp_path: Path):
     saved = tmp_path / "docs" / "feuille.md"  # the name cannot escape the folder
     assert saved.read_text() == "# Feuille\n"
     assert f"[{saved}]" in stdout.getvalue()
+
+
+def test_creuse_secretary_typing_short_with_a_question_and_a_typo(tmp_path: Path):
+    """The review's first script: a question mid-flow, a typo, the feuille de route."""
+    script = ("/start\ncommencer\nbourganeuf\noui\nc koi un PTCE\noui\ncontinuer\n"
+              "alimentaton\ncontinuer\n1\n/feuille\n")
+    result = run_essbot(["chat", "--db", str(tmp_path / "c.db")], script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Bourganeuf (23, Creuse)" in out and "Nouvelle-Aquitaine" in out
+    answer = out.index("Réponse : Regroupement")
+    # after the answer, the pending question again, then the flow goes on from there
+    assert out.index("votre territoire présente ces caractéristiques", answer) > answer
+    assert "Thèmes retenus : Alimentation" in out
+    assert "Voici mes recommandations pour votre profil" in out
+    assert "feuille-de-route-ess-bourganeuf-23-creuse" in out

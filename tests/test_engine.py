@@ -65,6 +65,9 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                   "conseil_regional": "le conseil régional de Bretagne",
                                   "partenaires": "le conseil départemental d'Ille-et-Vilaine "
                                                  "et le conseil régional de Bretagne",
+                                  "partenaires_en": "le conseil départemental "
+                                                    "d'Ille-et-Vilaine and le conseil "
+                                                    "régional de Bretagne",
                                   "lieux": ["200039022"],
                                   "zones": ["departement|35|le conseil départemental "
                                             "d'Ille-et-Vilaine",
@@ -441,3 +444,72 @@ def test_a_question_typed_where_a_territory_is_expected_is_answered(chat: Chat):
     assert "Quel est votre territoire" in chat.text, "then the question comes back"
     chat.send("Zzyzxville")  # neither a territory nor a question
     assert "Je ne trouve pas ce territoire" in chat.text
+
+
+# -- what the chat13 review of three agents' conversations found --------------------------
+
+
+def walk_to_recommendations(chat: Chat) -> None:
+    walk_to_themes(chat)
+    chat.press("Alimentation")
+    chat.press("Continuer")
+    chat.press("Nous débutons")
+
+
+def test_a_mistyped_theme_is_read_as_the_theme_not_as_a_question(chat: Chat):
+    walk_to_themes(chat)
+    chat.send("alimentaton")  # a secrétaire de mairie's typo
+    assert "Thèmes retenus : Alimentation" in chat.text
+    assert "Réponse" not in chat.text and "Voici ce que j'ai trouvé" not in chat.text
+    assert chat.conversation.slots["themes"] == ["alimentation"]
+
+
+def test_a_choice_of_another_question_says_so_instead_of_searching(chat: Chat):
+    walk_to_themes(chat)  # the first theme question has no « Continuer »
+    chat.send("continuer")
+    assert "« Continuer » ne répond pas à cette question" in chat.text
+    assert "Voici ce que j'ai trouvé" not in chat.text
+    assert chat.conversation.state == "themes"
+    assert "Alimentation" in chat.labels
+
+
+def test_a_territory_in_no_published_list_is_told_so_plainly(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Roubaix")
+    chat.press("Oui")
+    chat.press("Oui, c'est juste")
+    assert "ne figure dans aucune des listes publiées" in chat.text
+    assert ": —" not in chat.text
+    assert chat.labels[0] == "Aucun, continuer"
+    chat.press("Aucun, continuer")
+    assert "contrat de ville" in chat.text  # Roubaix has quartiers prioritaires
+
+
+def test_a_question_asked_on_the_results_keeps_their_menu(chat: Chat):
+    walk_to_recommendations(chat)
+    menu = chat.labels
+    assert "Financements" in menu and "Ma feuille de route" in menu
+    chat.send("c koi un PTCE")
+    assert "Réponse : " in chat.text
+    assert chat.labels[-len(menu):] == menu, "the results' menu comes back, whole"
+    chat.send(str(menu.index("Financements") + 1))  # its number still means « Financements »
+    assert "Financements" not in chat.labels and "1." in chat.text
+
+
+def test_english_partners_and_answers_say_what_is_left_in_french(chat: Chat):
+    chat.locale = "en"
+    chat.send("/start")
+    chat.press("Start")
+    chat.send("Koungou")
+    assert ("your public partners include le Département de Mayotte (which holds the powers "
+            "of both a département and a région)") in chat.text
+    assert "qui exerce" not in chat.text
+    chat.send("Roubaix")  # nothing is asked that takes a territory: a question, or a slip
+    chat.press("Look for another area")
+    chat.send("Roubaix")
+    assert "le conseil départemental du Nord and le conseil régional" in chat.text
+    chat.send("c'est quoi une SCIC ?")
+    assert chat.text.startswith("Answer (in French): ")
+    # the answer's own entry is listed without repeating its summary and its source
+    assert "\n1. SCIC – société coopérative d'intérêt collectif\n2. " in chat.text

@@ -13,11 +13,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from bot.engine.messages import Choice
 
 NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
 MIN_PARTIAL = 3  # letters a part of a label needs to pick it ("emploi" for "Emploi et ...")
+MIN_TYPO = 5  # letters a mistyped answer needs before it is read as a label ("alimentaton")
+TYPO_RATIO = 0.85  # how alike (difflib ratio) a mistyped answer and a label or word must be
 
 
 def normalize_answer(text: str) -> str:
@@ -96,4 +99,20 @@ class Offered:
         if self.free_text or len(wanted) < MIN_PARTIAL:
             return None
         partial = [choice for choice, label in labels if f" {wanted} " in f" {label} "]
-        return partial[0] if len(partial) == 1 else None
+        if partial:
+            return partial[0] if len(partial) == 1 else None
+        return _close_choice(wanted, labels)
+
+
+def _close_choice(wanted: str, labels: list[tuple[Choice, str]]) -> Choice | None:
+    """The one choice whose label, or a word of it, is a slip of the keyboard away from
+    ``wanted`` (« alimentaton », « mobilite »); None when none or several are that close."""
+    if len(wanted) < MIN_TYPO:
+        return None
+    close = []
+    for choice, label in labels:
+        candidates = [label, *(word for word in label.split() if len(word) >= MIN_TYPO)]
+        if any(SequenceMatcher(None, wanted, candidate).ratio() >= TYPO_RATIO
+               for candidate in candidates):
+            close.append(choice)
+    return close[0] if len(close) == 1 else None

@@ -65,6 +65,7 @@ class Turn:
         # How typed text may pick among the choices of the last question shown.
         self._free_text_question, self._numbers_pick = False, True
         self.language = normalize_language(incoming.locale) or engine.default_language
+        self.language_changed = False  # by this turn: the labels shown before are stale
 
     # -- what features use ---------------------------------------------------------------
 
@@ -134,8 +135,22 @@ class Turn:
 
     def prompt(self, choices: tuple[Choice, ...] = ()) -> None:
         """Ask the current question of the flow again, without re-running its actions;
-        ``choices``: a feature's own, offered before the state's."""
-        self.render(self.conv.state, entering=False, extra=choices)
+        ``choices``: a feature's own, offered before the state's. Without them, the buttons
+        its actions had added (« Financements », « Ma feuille de route »...) come again:
+        an aside (a question, /feuille) must not take away the menu the user was reading."""
+        state = self.conv.state
+        self.render(state, entering=False, extra=choices or self.menu_of(state))
+
+    def menu_of(self, state_name: str) -> tuple[Choice, ...]:
+        """The choices, other than the state's own, that the user last saw beside this
+        state's question (none if they saw something else last, or in another language)."""
+        own = {choice_payload(state_name, c.id)
+               for c in self.available_choices(self.flow.states[state_name])}
+        offered = self.conv.offered.choices
+        if (not own or self.language_changed
+                or not own <= {choice.payload for choice in offered}):
+            return ()
+        return tuple(choice for choice in offered if choice.payload not in own)
 
     def run_flow_command(self, command_id: str) -> bool:
         """Run the actions the flow gives to a command (``commands:``); False if none."""
@@ -384,6 +399,13 @@ class Turn:
         if state.input is not None:
             self.on_input(state, text)
             return
+        other = self.choice_elsewhere(text) if state.choices else None
+        if other is not None:
+            # « continuer » where nothing continues: a question search would only find noise.
+            self.reject("unexpected_text", self.t._(
+                "« {answer} » ne répond pas à cette question. Touchez un bouton, ou tapez le "
+                "numéro ou le libellé d'une option.").format(answer=other))
+            return
         if self.answer_free_text(text, FreeText.UNEXPECTED):
             return
         if state.choices:
@@ -393,6 +415,19 @@ class Turn:
             message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
                                "faire, ou /recommencer pour un nouveau parcours.")
         self.reject("unexpected_text", message)
+
+    def choice_elsewhere(self, text: str) -> str | None:
+        """The label of a flow choice that typed text names exactly (« continuer », « oui »)
+        although the current question does not offer it, or None."""
+        wanted = normalize_answer(text)
+        if not wanted:
+            return None
+        for state in self.flow.states.values():
+            for choice in state.choices:
+                label = choice.label.render(self.t)
+                if wanted in (normalize_answer(label), normalize_answer(choice.id)):
+                    return label
+        return None
 
     def answer_free_text(self, text: str, why: FreeText) -> bool:
         """Offer text that nothing expected to the extensions (a question, maybe)."""
@@ -566,6 +601,7 @@ class Turn:
 
     def set_language(self, language: str) -> None:
         self.conv.language = self.language = language
+        self.language_changed = True
         self.conv.dialog = None
         self.event("language", value=language)
         self.say(self.t._("Très bien, je vous parle désormais en français."))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from bot.i18n import Translator
+
 # How a body that holds more than its own competences is described (French; the feuille de
 # route translates the same phrases through the catalogs).
 PARTNER_ROLES = {
@@ -37,12 +39,21 @@ def public_partners(kind: str, name: str, groupement: str | None, departement: s
     return partners
 
 
-def partners_phrase(partners: list[tuple[str, str]]) -> str | None:
-    """« le conseil départemental du Nord et le conseil régional des Hauts-de-France »."""
-    names = [PARTNER_ROLES[role].format(name=body) if role else body for body, role in partners]
+def partners_phrase(partners: list[tuple[str, str]], t: Translator | None = None) -> str | None:
+    """« le conseil départemental du Nord et le conseil régional des Hauts-de-France »; with
+    a translator, the roles and the last « et » in its language (the bodies' names stay)."""
+    roles = dict(PARTNER_ROLES)
+    and_word = " et "
+    if t is not None:
+        roles = {"both": t._("{name} (qui exerce les compétences du département et de la "
+                             "région)"),
+                 "departement": t._("{name} (qui exerce aussi les compétences du "
+                                    "département)")}
+        and_word = t._(" et ")
+    names = [roles[role].format(name=body) if role else body for body, role in partners]
     if not names:
         return None
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + and_word + names[-1]
 
 
 def _same_body(one: str | None, other: str | None) -> bool:

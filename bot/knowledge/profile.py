@@ -29,7 +29,7 @@ TERRITORY_FACTS = frozenset({
     "massif", "density", "epci_name", "epci_members", "ept_name", "groupement",
     "departement_name",
     "departement_council", "departement_epci_count", "region_name", "region_council",
-    "member_count", "places", "partners", "areas",
+    "member_count", "places", "partners", "areas", "partners_en",
 })
 
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.i18n import translator
 from bot.knowledge import collectivites as special
 from bot.knowledge.partners import partners_phrase, public_partners
 from bot.knowledge.territory_context import ContextData, departement_council, region_council
@@ -509,6 +510,7 @@ class TerritoryIndex:
             "region_of": special.of_name(region_name, region_tncc) if region_name else None,
             "region_council": councils[1],
             "partners": partners_phrase(partners),
+            "partners_en": partners_phrase(partners, translator("en")),
         }
 
     # -- lookups ----------------------------------------------------------------------

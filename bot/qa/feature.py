@@ -163,13 +163,14 @@ class QuestionsFeature(Feature):
 
     def answer(self, hits: list[Hit], t: Translator, direct: Direct | None = None) -> Outgoing:
         lines = []
+        answer_source = None
         if direct is not None:
             answer = direct.answer
             lines.append(t._("Réponse : {text}").format(text=answer.render(t)))
             if answer.sources:
                 first = answer.sources[0]
-                lines.append(t._("Source : {text}").format(
-                    text=first.title + (f" — {first.url}" if first.url else "")))
+                answer_source = first.title + (f" — {first.url}" if first.url else "")
+                lines.append(t._("Source : {text}").format(text=answer_source))
             lines.append("")
             lines.append(t._("Pour aller plus loin :"))
         else:
@@ -177,10 +178,11 @@ class QuestionsFeature(Feature):
         for number, hit in enumerate(hits, 1):
             item = hit.item
             lines.append(f"{number}. {item.title}")
-            if direct is None or direct.answer.text != item.summary:  # not twice
+            is_answer = direct is not None and direct.answer.text == item.summary
+            if not is_answer:  # the answer's own item: its summary and source are above
                 lines.append(f"   {item.summary}")
             source = source_line(item)
-            if source:
+            if source and not (is_answer and source == answer_source):
                 lines.append("   " + t._("Source : {text}").format(text=source))
         return Outgoing("\n".join(lines), self.buttons([h.item for h in hits], t))
 
