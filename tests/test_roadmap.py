@@ -93,13 +93,19 @@ def test_the_summary_names_the_territory_and_its_partners(rural, rural_md, index
 
 @pytest.mark.parametrize("territory, kind, partners", [
     # a collectivité unique holds both competences: named once, and said
-    ("Koungou", "commune", "Vos partenaires publics : CA du Grand Nord de Mayotte et le "
+    ("Koungou", "commune", "Vos partenaires publics : la CA du Grand Nord de Mayotte et le "
      "Département de Mayotte (qui exerce les compétences du département et de la région)."),
     ("Cayenne", "commune", "la Collectivité territoriale de Guyane (qui exerce les "
      "compétences du département et de la région)."),
     # the Métropole de Lyon is the intercommunalité and holds the département's competences
-    ("Villeurbanne", "commune", "Vos partenaires publics : Métropole de Lyon (qui exerce "
+    ("Villeurbanne", "commune", "Vos partenaires publics : la Métropole de Lyon (qui exerce "
      "aussi les compétences du département) et le conseil régional d'Auvergne-Rhône-Alpes."),
+    # an intercommunalité is named with its article, like the councils
+    ("Pontarion", "commune", "Vos partenaires publics : la CC Creuse Sud Ouest, le conseil "
+     "départemental de la Creuse et le conseil régional de la Nouvelle-Aquitaine."),
+    # every EPT is within the Métropole du Grand Paris
+    ("Plaine Commune", "ept", "Vos partenaires publics : la Métropole du Grand Paris, le "
+     "conseil départemental de la Seine-Saint-Denis et le conseil régional d'Île-de-France."),
     # a département is not its own partner
     ("Creuse", "departement",
      "Vos partenaires publics : le conseil régional de la Nouvelle-Aquitaine."),
@@ -109,6 +115,36 @@ def test_the_partners_name_each_public_body_once(kb, index, territory, kind, par
     summary = section(render_markdown(doc, t), "### Votre territoire")
     assert partners in summary
     assert "(Mayotte, Mayotte)" not in summary and "(Guyane, Guyane)" not in summary
+
+
+def test_labels_keep_their_acronyms_and_their_own_et(kb, index):
+    doc, _, _, t = document(kb, index, "Plaine Commune", {"economie-circulaire"}, "soutenir",
+                            "ept")
+    summary = section(render_markdown(doc, t), "### Votre territoire")
+    assert "établissement public territorial (EPT)" in summary
+    assert "quartiers prioritaires (QPV)" in summary
+    assert "(ept)" not in summary and "(qpv)" not in summary
+    doc, _, _, t = document(kb, index, "Roubaix", {"emploi-insertion", "alimentation"},
+                            "soutenir", "commune")
+    summary = section(render_markdown(doc, t), "### Votre territoire")
+    assert "Thèmes prioritaires : alimentation ; emploi et insertion." in summary
+
+
+def test_the_calendar_quotes_titles_once_and_reads_as_a_sentence(kb, index):
+    doc, _, _, t = document(kb, index, "Roubaix", {"emploi-insertion", "alimentation"},
+                            "soutenir", "commune")
+    calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
+    tzcld = [plan.title for plan in doc.levers if "« " in plan.title]
+    assert tzcld, "a lever whose title holds its own quotes"
+    assert "« « " not in calendar and " » »" not in calendar
+    assert "“Territoires zéro chômeur de longue durée”" in calendar
+    # who carries a lever, after a colon, starts in lower case
+    assert not re.search(r"Confier « [^»]+ » : [A-ZÉ][a-zé]", calendar)
+    # the next step's levers: each title quoted, so their own commas and capitals read well
+    line = next(x for x in calendar.splitlines() if "Préparer l'étape suivante" in x)
+    listed = line.split(") : ", 1)[1]
+    for title in doc.next_levers:
+        assert f"« {title.replace('« ', '“').replace(' »', '”')} »" in listed, title
 
 
 def test_the_summary_gives_three_priority_actions(rural, rural_md):
@@ -240,11 +276,21 @@ def test_sources_are_numbered_once_each_with_one_check_date(rural, rural_md):
     assert all(line.count("vérifiée le") == 1 for line in lines)
     keys = [(s.title, s.url) for s in doc.sources]
     assert len(keys) == len(set(keys))
+
     official = [s.official for s in doc.sources]
     assert official == sorted(official, reverse=True), "official sources first"
     cited = {int(n) for refs in re.findall(r"\[([\d, –]+)\]", rural_md.split("## Sources")[0])
              for n in re.findall(r"\d+", refs)}
     assert cited and cited <= set(range(1, len(lines) + 1))
+
+
+def test_a_page_cited_under_two_titles_has_one_number(kb, index):
+    # two items cite the aides-territoires blog page and the 1000 cafés FAQ under two titles
+    doc, _, _, t = document(kb, index, "Pontarion", {"services-proximite", "alimentation"},
+                            "identifier", "commune")
+    sources = section(render_markdown(doc, t), "## Sources")
+    urls = re.findall(r"<(https?://[^>]+)>", sources)
+    assert urls and len(urls) == len(set(urls)), "one page, one number, whatever its titles"
 
 
 # -- formats ----------------------------------------------------------------------------------

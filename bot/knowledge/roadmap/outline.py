@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from bot.i18n import Translator
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
-from bot.knowledge.partners import public_partners
+from bot.knowledge.partners import public_partners, with_article
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
 
@@ -172,17 +172,23 @@ class _Sources:
     def __init__(self) -> None:
         self.order: list[SourceKey] = []
         self.checked: dict[SourceKey, dt.date] = {}
+        self.by_url: dict[str, SourceKey] = {}
 
     def cite(self, item: Item) -> list[SourceKey]:
+        """One number for one address: two items that cite the same page under two titles
+        share the first title's number."""
         keys = []
         for source in item.sources:
             key = _key(source)
+            if key.url:
+                key = self.by_url.setdefault(key.url, key)
             if key not in self.checked:
                 self.order.append(key)
                 self.checked[key] = item.last_checked
             else:
                 self.checked[key] = max(self.checked[key], item.last_checked)
-            keys.append(key)
+            if key not in keys:
+                keys.append(key)
         return keys
 
     def numbered(self) -> tuple[list[SourceEntry], dict[SourceKey, int]]:
@@ -400,7 +406,7 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
                      if region else f"{what}.")
     if cress is not None:
         lines.append(t._("Votre chambre régionale de l'ESS : {name}.").format(name=cress.title))
-    described = [kb.label("contexts", c, t).lower() for c in sorted(profile.contexts)]
+    described = [_lower_first(kb.label("contexts", c, t)) for c in sorted(profile.contexts)]
     if described:
         lines.append(t._("Territoire : {contexts}.").format(contexts=_join(described, t)))
     if profile.programmes:
@@ -408,7 +414,8 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
             [kb.label("programmes", p, t) for p in sorted(profile.programmes)], t)))
     if profile.themes:
         lines.append(t._("Thèmes prioritaires : {themes}.").format(themes=_join(
-            [kb.label("themes", p, t).lower() for p in sorted(profile.themes)], t)))
+            [_lower_first(kb.label("themes", p, t)) for p in sorted(profile.themes)], t,
+            grouped=True)))
     if profile.step:
         lines.append(t._("Où vous en êtes : {step}.").format(
             step=_step_words(kb.label("steps", profile.step, t))))
@@ -420,9 +427,10 @@ def _partners(names: LocalNames, t: Translator) -> list[str]:
     roles = {"both": t._("{name} (qui exerce les compétences du département et de la "
                          "région)"),
              "departement": t._("{name} (qui exerce aussi les compétences du département)")}
-    return [roles[role].format(name=body) if role else body for body, role in public_partners(
-        names.kind, names.name, names.groupement, names.departement_council,
-        names.region_council)]
+    bodies = public_partners(names.kind, names.name, names.groupement,
+                             names.departement_council, names.region_council)
+    return [roles[role].format(name=with_article(body)) if role else with_article(body)
+            for body, role in bodies]
 
 
 def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator) -> str:
@@ -431,7 +439,7 @@ def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator
     area = ", ".join(dict.fromkeys(  # « (Mayotte) », not « (Mayotte, Mayotte) »
         p for p in (names.departement if names.kind != "departement" else None,
                     names.region if names.kind != "region" else None) if p))
-    kind = kb.label("collectivites", profile.type, t).lower() if profile.type else ""
+    kind = _lower_first(kb.label("collectivites", profile.type, t)) if profile.type else ""
     parts = [names.name]
     if kind:
         parts.append(kind)
@@ -458,9 +466,13 @@ def _step_words(label: str) -> str:
     return words[:1].lower() + words[1:]
 
 
-def _join(words: list[str], t: Translator) -> str:
+def _join(words: list[str], t: Translator, grouped: bool = False) -> str:
+    """« a, b et c »; with grouped, labels that hold their own « et » are parted by « ; »
+    (« alimentation ; emploi et insertion », not « alimentation et emploi et insertion »)."""
     if len(words) <= 1:
         return "".join(words)
+    if grouped and any(t._(" et ") in word for word in words):
+        return " ; ".join(words)
     return ", ".join(words[:-1]) + t._(" et ") + words[-1]
 
 
@@ -496,15 +508,16 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     priority = levers[:PRIORITY_ACTIONS]
     others = levers[PRIORITY_ACTIONS:]
     launch = []
+    quoted = {plan.title: _inner_quotes(plan.title) for plan in levers}
     if calls:
         launch.append(t._("Premiers contacts : {names}.").format(
             names=", ".join(_lower_article(c.name) for c in calls[:3])))
     for plan in priority:
         if plan.carried_by:
             launch.append(t._("Confier « {title} » : {who}.").format(
-                title=plan.title, who=plan.carried_by))
+                title=quoted[plan.title], who=_lower_first(plan.carried_by)))
         launch.append(_sentence(plan.first_action) if plan.first_action else
-                      t._("Engager « {title} ».").format(title=plan.title))
+                      t._("Engager « {title} ».").format(title=quoted[plan.title]))
     engage, deploy = [], []
     for plan in priority:
         half = (len(plan.steps) + 1) // 2
@@ -512,22 +525,24 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
         deploy += [_sentence(s) for s in plan.steps[half:]]
         if not plan.steps:
             engage.append(t._("Mettre en œuvre « {title} » (voir la fiche).").format(
-                title=plan.title))
+                title=quoted[plan.title]))
     for plan in others:
         deploy.append(_sentence(plan.first_action) if plan.first_action else
-                      t._("Engager « {title} ».").format(title=plan.title))
+                      t._("Engager « {title} ».").format(title=quoted[plan.title]))
     assess = []
     for plan in priority:
         if plan.indicators:
             assess.append(t._("Faire le point sur « {title} » : {indicators}.").format(
-                title=plan.title, indicators=" ; ".join(i[:1].lower() + i[1:]
+                title=quoted[plan.title], indicators=" ; ".join(i[:1].lower() + i[1:]
                                                        for i in plan.indicators[:2])))
     if not assess:
         assess.append(t._("Faire le point avec les acteurs de l'ESS et votre CRESS sur les "
                           "actions engagées."))
     if next_step:
         assess.append(t._("Préparer l'étape suivante ({step}) : {levers}.").format(
-            step=_step_words(next_step), levers=_join(next_levers, t) or "—"))
+            step=_step_words(next_step), levers=_join(
+                [t._("« {title} »").format(title=_inner_quotes(title)) for title in next_levers],
+                t) or "—"))
     else:
         assess.append(t._("Revenir à l'étape 1 pour associer de nouveaux acteurs."))
     goals = [t._("Lancer"), t._("Engager"), t._("Déployer"), t._("Évaluer et préparer la "
@@ -537,6 +552,20 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
                         n=n + 1, start=month(3 * n), end=month(3 * n + 2)),
                     goals[n], tasks[n] or [t._("Poursuivre les actions engagées.")])
             for n in range(QUARTERS)]
+
+
+def _inner_quotes(title: str) -> str:
+    """A title quoted inside « » keeps its own quotes as “ ”: « S'engager dans “Territoires
+    zéro chômeur” », not « S'engager dans « Territoires zéro chômeur » »."""
+    return re.sub(r"«\s*(.*?)\s*»", "“\\1”", title)
+
+
+def _lower_first(label: str) -> str:
+    """« Quartiers prioritaires (QPV) » inside a sentence: « quartiers prioritaires (QPV) »,
+    the acronyms kept (« EPT », not « ept »); a label that starts with one stays whole."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _lower_article(name: str) -> str:
