@@ -161,9 +161,13 @@ def test_the_summary_says_who_to_call_first_with_how_to_reach_them(rural, rural_
     calls = section(rural_md, "### Qui appeler en premier")
     for name in ("CRESS Nouvelle-Aquitaine", "Le DLA de la Creuse",
                  "France Active : l'association territoriale (Nouvelle-Aquitaine)",
-                 "RTES", "Le service du développement économique de l'intercommunalité"):
+                 "Le service du développement économique de l'intercommunalité"):
         assert name in calls, name
-    assert calls.count("Comment les joindre :") >= 5
+    assert calls.count("Comment les joindre :") == 4
+    # the fifth, the RTES, opens the other contacts: page 1 stays on one page
+    assert "RTES" not in calls
+    others = section(rural_md, "## Autres contacts utiles")
+    assert others.split("\n\n", 1)[1].startswith("- **RTES")
 
 
 def test_a_departement_calls_the_state_services_and_not_an_intercommunalite(kb, index):
@@ -346,6 +350,8 @@ def test_the_pdf_opens_with_the_summary_first_and_numbered_pages(rural):
     pages = [page.extract_text() for page in reader.pages]
     assert 5 <= len(pages) <= 14, len(pages)
     assert "L'essentiel" in pages[0] and "Qui appeler en premier" in pages[0]
+    # the whole summary on page 1: the calendar opens page 2
+    assert "Calendrier sur douze mois" in pages[1] and "Comment les joindre" not in pages[1]
     assert "Trois actions prioritaires" in pages[0]
     assert f"Page 1 sur {len(pages)}" in pages[0]
     assert f"Page {len(pages)} sur {len(pages)}" in pages[-1]

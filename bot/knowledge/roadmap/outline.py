@@ -29,6 +29,10 @@ FUNDING_PER_LEVER = 2
 NEXT_STEP_LEVERS = 3
 QUARTERS = 4
 ROLE, REACH = 125, 150  # characters of a contact's role and way to reach on page 1
+# Page 1 holds the territory, three actions and four contacts on one A4 page: a fifth
+# contact (the RTES, a network of peers rather than a first call) spilt onto page 2 in five
+# of the six profiles of review_profiles.md; it opens « Autres contacts utiles » instead.
+FIRST_CALLS = 4
 # Who to call first (docs/roadmap.md): content items, by id; absent ones are left out.
 CALL_FIRST_IDS = ("dla", "france_active_territoriale", "rtes")
 STATE_SERVICES_ID = "correspondant_ess_dreets"
@@ -235,6 +239,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
                   for plan in levers[:PRIORITY_ACTIONS]]
     first_calls, called = _first_calls(kb, profile, names, cress, sources, t)
+    first_calls, more_calls = first_calls[:FIRST_CALLS], first_calls[FIRST_CALLS:]
 
     next_step = _next_step(profile.step)
     shown = {r.item.id for r in levers_ranked}
@@ -249,9 +254,10 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
                           with_caution(item.summary, item, t, today), item.audience or "",
                           item.how_to_reach or "", _link(item), sources.cite(item))
                for item in funding_items]
-    contacts = [Contact(r.item.title, with_caution(r.item.summary, r.item, t, today),
-                        r.item.how_to_reach or "", _link(r.item), sources.cite(r.item))
-                for r in chosen.get("contact", []) if r.item.id not in called]
+    contacts = more_calls + [
+        Contact(r.item.title, with_caution(r.item.summary, r.item, t, today),
+                r.item.how_to_reach or "", _link(r.item), sources.cite(r.item))
+        for r in chosen.get("contact", []) if r.item.id not in called]
     examples = [Example(r.item.title, " ".join(
                             part for part in (with_caution(r.item.summary, r.item, t, today),
                                               rules.area_note(r, t)) if part),
@@ -379,13 +385,13 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         where = names.region if names is not None and names.region else None
         add(france_active, t._("France Active : l'association territoriale ({region})").format(
             region=where) if where else None)
-    add(items.get("rtes"))
     if names is None or names.kind in ("departement", "region", "epci", "ept"):
         services = items.get(STATE_SERVICES_ID)
         types = services.restricts("collectivites") if services is not None else None
         if services is not None and (profile.type is None or not types
                                      or profile.type in types):
             add(services)
+    add(items.get("rtes"))
     return calls, called
 
 
