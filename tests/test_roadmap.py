@@ -147,6 +147,18 @@ def test_the_calendar_quotes_titles_once_and_reads_as_a_sentence(kb, index):
         assert f"« {title.replace('« ', '“').replace(' »', '”')} »" in listed, title
 
 
+def test_an_intercommunalite_is_not_sent_to_an_intercommunalite(kb, index):
+    # the EPT pilots its contrat de ville: « faire le point avec l'intercommunalité » was
+    # addressed to itself
+    doc, _, _, t = document(kb, index, "Plaine Commune", {"economie-circulaire"}, "soutenir",
+                            "ept")
+    text = render_markdown(doc, t).split("## Sources")[0]
+    assert "contrat_de_ville" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    for phrase in ("avec l'intercommunalité", "Demander à l'intercommunalité",
+                   "service du développement économique de l'intercommunalité"):
+        assert phrase not in text, phrase
+
+
 def test_the_summary_gives_three_priority_actions(rural, rural_md):
     doc, *_ = rural
     priorities = section(rural_md, "### Trois actions prioritaires")
