@@ -206,6 +206,13 @@ def test_the_calendar_runs_quarter_by_quarter_over_twelve_months(rural, rural_md
     for lever in doc.levers[:3]:
         if lever.first_action:
             assert lever.first_action.rstrip(".") in launch
+    # one bullet for the contacts, then one a priority lever: who carries it and its first step
+    bullets = [line for line in launch.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 4, bullets
+    for lever, bullet in zip(doc.levers[:3], bullets[1:], strict=True):
+        assert lever.title.split(" « ")[0] in bullet
+        if lever.first_action:
+            assert lever.first_action.rstrip(".") in bullet
     last = section(calendar, "### Trimestre 4 : septembre 2027 – novembre 2027 — "
                              "Évaluer et préparer la suite")
     assert "Préparer l'étape suivante (soutenir et structurer les initiatives)" in last

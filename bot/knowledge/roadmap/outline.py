@@ -518,12 +518,13 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     if calls:
         launch.append(t._("Premiers contacts : {names}.").format(
             names=", ".join(_lower_article(c.name) for c in calls[:3])))
-    for plan in priority:
+    for plan in priority:  # one bullet a lever: who carries it, then its first step
+        start = (_sentence(plan.first_action) if plan.first_action else
+                 t._("Engager « {title} ».").format(title=quoted[plan.title]))
         if plan.carried_by:
-            launch.append(t._("Confier « {title} » : {who}.").format(
-                title=quoted[plan.title], who=_lower_first(plan.carried_by)))
-        launch.append(_sentence(plan.first_action) if plan.first_action else
-                      t._("Engager « {title} ».").format(title=quoted[plan.title]))
+            start = t._("Confier « {title} » : {who}.").format(
+                title=quoted[plan.title], who=_lower_first(plan.carried_by)) + " " + start
+        launch.append(start)
     engage, deploy = [], []
     for plan in priority:
         half = (len(plan.steps) + 1) // 2
