@@ -159,6 +159,13 @@ def test_an_intercommunalite_is_not_sent_to_an_intercommunalite(kb, index):
         assert phrase not in text, phrase
 
 
+def test_a_departement_is_not_given_a_size_band(kb, index):
+    doc, _, _, t = document(kb, index, "Cantal", {"sante-social"}, "soutenir", "departement")
+    made = section(render_markdown(doc, t), "## Comment cette feuille de route a été établie")
+    assert "**Collectivité** : Département" in made
+    assert "**Taille**" not in made
+
+
 def test_the_summary_gives_three_priority_actions(rural, rural_md):
     doc, *_ = rural
     priorities = section(rural_md, "### Trois actions prioritaires")

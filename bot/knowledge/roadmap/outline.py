@@ -486,11 +486,13 @@ def _facts(kb: KnowledgeBase, profile: Profile, t: Translator) -> list[tuple[str
     def label(vocabulary: str, value: str | None) -> str:
         return kb.label(vocabulary, value, t) if value else "—"
 
+    # sizes are bands of communes and intercommunalités: a département or a région has none
+    sized = profile.type not in ("departement", "region")
     return [
         (t._("Collectivité"), label("collectivites", profile.type)),
         (t._("Territoire"), profile.territory or "—"),
         (t._("Région"), label("regions", profile.region)),
-        (t._("Taille"), label("sizes", profile.size)),
+        *([(t._("Taille"), label("sizes", profile.size))] if sized else []),
         (t._("Contexte"), ", ".join(kb.label("contexts", c, t)
                                     for c in sorted(profile.contexts)) or "—"),
         (t._("Thèmes"), ", ".join(kb.label("themes", c, t) for c in sorted(profile.themes))
