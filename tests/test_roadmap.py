@@ -93,13 +93,19 @@ def test_the_summary_names_the_territory_and_its_partners(rural, rural_md, index
 
 @pytest.mark.parametrize("territory, kind, partners", [
     # a collectivité unique holds both competences: named once, and said
-    ("Koungou", "commune", "Vos partenaires publics : CA du Grand Nord de Mayotte et le "
+    ("Koungou", "commune", "Vos partenaires publics : la CA du Grand Nord de Mayotte et le "
      "Département de Mayotte (qui exerce les compétences du département et de la région)."),
     ("Cayenne", "commune", "la Collectivité territoriale de Guyane (qui exerce les "
      "compétences du département et de la région)."),
     # the Métropole de Lyon is the intercommunalité and holds the département's competences
-    ("Villeurbanne", "commune", "Vos partenaires publics : Métropole de Lyon (qui exerce "
+    ("Villeurbanne", "commune", "Vos partenaires publics : la Métropole de Lyon (qui exerce "
      "aussi les compétences du département) et le conseil régional d'Auvergne-Rhône-Alpes."),
+    # an intercommunalité is named with its article, like the councils
+    ("Pontarion", "commune", "Vos partenaires publics : la CC Creuse Sud Ouest, le conseil "
+     "départemental de la Creuse et le conseil régional de la Nouvelle-Aquitaine."),
+    # every EPT is within the Métropole du Grand Paris
+    ("Plaine Commune", "ept", "Vos partenaires publics : la Métropole du Grand Paris, le "
+     "conseil départemental de la Seine-Saint-Denis et le conseil régional d'Île-de-France."),
     # a département is not its own partner
     ("Creuse", "departement",
      "Vos partenaires publics : le conseil régional de la Nouvelle-Aquitaine."),
@@ -109,6 +115,55 @@ def test_the_partners_name_each_public_body_once(kb, index, territory, kind, par
     summary = section(render_markdown(doc, t), "### Votre territoire")
     assert partners in summary
     assert "(Mayotte, Mayotte)" not in summary and "(Guyane, Guyane)" not in summary
+
+
+def test_labels_keep_their_acronyms_and_their_own_et(kb, index):
+    doc, _, _, t = document(kb, index, "Plaine Commune", {"economie-circulaire"}, "soutenir",
+                            "ept")
+    summary = section(render_markdown(doc, t), "### Votre territoire")
+    assert "établissement public territorial (EPT)" in summary
+    assert "quartiers prioritaires (QPV)" in summary
+    assert "(ept)" not in summary and "(qpv)" not in summary
+    doc, _, _, t = document(kb, index, "Roubaix", {"emploi-insertion", "alimentation"},
+                            "soutenir", "commune")
+    summary = section(render_markdown(doc, t), "### Votre territoire")
+    assert "Thèmes prioritaires : alimentation ; emploi et insertion." in summary
+
+
+def test_the_calendar_quotes_titles_once_and_reads_as_a_sentence(kb, index):
+    doc, _, _, t = document(kb, index, "Roubaix", {"emploi-insertion", "alimentation"},
+                            "soutenir", "commune")
+    calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
+    tzcld = [plan.title for plan in doc.levers if "« " in plan.title]
+    assert tzcld, "a lever whose title holds its own quotes"
+    assert "« « " not in calendar and " » »" not in calendar
+    assert "“Territoires zéro chômeur de longue durée”" in calendar
+    # who carries a lever, after a colon, starts in lower case
+    assert not re.search(r"Confier « [^»]+ » : [A-ZÉ][a-zé]", calendar)
+    # the next step's levers: each title quoted, so their own commas and capitals read well
+    line = next(x for x in calendar.splitlines() if "Préparer l'étape suivante" in x)
+    listed = line.split(") : ", 1)[1]
+    for title in doc.next_levers:
+        assert f"« {title.replace('« ', '“').replace(' »', '”')} »" in listed, title
+
+
+def test_an_intercommunalite_is_not_sent_to_an_intercommunalite(kb, index):
+    # the EPT pilots its contrat de ville: « faire le point avec l'intercommunalité » was
+    # addressed to itself
+    doc, _, _, t = document(kb, index, "Plaine Commune", {"economie-circulaire"}, "soutenir",
+                            "ept")
+    text = render_markdown(doc, t).split("## Sources")[0]
+    assert "contrat_de_ville" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    for phrase in ("avec l'intercommunalité", "Demander à l'intercommunalité",
+                   "service du développement économique de l'intercommunalité"):
+        assert phrase not in text, phrase
+
+
+def test_a_departement_is_not_given_a_size_band(kb, index):
+    doc, _, _, t = document(kb, index, "Cantal", {"sante-social"}, "soutenir", "departement")
+    made = section(render_markdown(doc, t), "## Comment cette feuille de route a été établie")
+    assert "**Collectivité** : Département" in made
+    assert "**Taille**" not in made
 
 
 def test_the_summary_gives_three_priority_actions(rural, rural_md):
@@ -125,9 +180,13 @@ def test_the_summary_says_who_to_call_first_with_how_to_reach_them(rural, rural_
     calls = section(rural_md, "### Qui appeler en premier")
     for name in ("CRESS Nouvelle-Aquitaine", "Le DLA de la Creuse",
                  "France Active : l'association territoriale (Nouvelle-Aquitaine)",
-                 "RTES", "Le service du développement économique de l'intercommunalité"):
+                 "Le service du développement économique de l'intercommunalité"):
         assert name in calls, name
-    assert calls.count("Comment les joindre :") >= 5
+    assert calls.count("Comment les joindre :") == 4
+    # the fifth, the RTES, opens the other contacts: page 1 stays on one page
+    assert "RTES" not in calls
+    others = section(rural_md, "## Autres contacts utiles")
+    assert others.split("\n\n", 1)[1].startswith("- **RTES")
 
 
 def test_a_departement_calls_the_state_services_and_not_an_intercommunalite(kb, index):
@@ -154,6 +213,13 @@ def test_the_calendar_runs_quarter_by_quarter_over_twelve_months(rural, rural_md
     for lever in doc.levers[:3]:
         if lever.first_action:
             assert lever.first_action.rstrip(".") in launch
+    # one bullet for the contacts, then one a priority lever: who carries it and its first step
+    bullets = [line for line in launch.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 4, bullets
+    for lever, bullet in zip(doc.levers[:3], bullets[1:], strict=True):
+        assert lever.title.split(" « ")[0] in bullet
+        if lever.first_action:
+            assert lever.first_action.rstrip(".") in bullet
     last = section(calendar, "### Trimestre 4 : septembre 2027 – novembre 2027 — "
                              "Évaluer et préparer la suite")
     assert "Préparer l'étape suivante (soutenir et structurer les initiatives)" in last
@@ -240,11 +306,21 @@ def test_sources_are_numbered_once_each_with_one_check_date(rural, rural_md):
     assert all(line.count("vérifiée le") == 1 for line in lines)
     keys = [(s.title, s.url) for s in doc.sources]
     assert len(keys) == len(set(keys))
+
     official = [s.official for s in doc.sources]
     assert official == sorted(official, reverse=True), "official sources first"
     cited = {int(n) for refs in re.findall(r"\[([\d, –]+)\]", rural_md.split("## Sources")[0])
              for n in re.findall(r"\d+", refs)}
     assert cited and cited <= set(range(1, len(lines) + 1))
+
+
+def test_a_page_cited_under_two_titles_has_one_number(kb, index):
+    # two items cite the aides-territoires blog page and the 1000 cafés FAQ under two titles
+    doc, _, _, t = document(kb, index, "Pontarion", {"services-proximite", "alimentation"},
+                            "identifier", "commune")
+    sources = section(render_markdown(doc, t), "## Sources")
+    urls = re.findall(r"<(https?://[^>]+)>", sources)
+    assert urls and len(urls) == len(set(urls)), "one page, one number, whatever its titles"
 
 
 # -- formats ----------------------------------------------------------------------------------
@@ -300,6 +376,8 @@ def test_the_pdf_opens_with_the_summary_first_and_numbered_pages(rural):
     pages = [page.extract_text() for page in reader.pages]
     assert 5 <= len(pages) <= 14, len(pages)
     assert "L'essentiel" in pages[0] and "Qui appeler en premier" in pages[0]
+    # the whole summary on page 1: the calendar opens page 2
+    assert "Calendrier sur douze mois" in pages[1] and "Comment les joindre" not in pages[1]
     assert "Trois actions prioritaires" in pages[0]
     assert f"Page 1 sur {len(pages)}" in pages[0]
     assert f"Page {len(pages)} sur {len(pages)}" in pages[-1]

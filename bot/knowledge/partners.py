@@ -15,6 +15,19 @@ PARTNER_ROLES = {
 }
 
 
+# The Métropole du Grand Paris: the EPCI à fiscalité propre over every EPT (CGCT, art.
+# L5219-1 and L5219-2).
+GRAND_PARIS = "la Métropole du Grand Paris"
+
+
+def with_article(name: str) -> str:
+    """« CC Creuse Sud Ouest » in a list of bodies: « la CC Creuse Sud Ouest », like « le
+    conseil départemental »; a name without a feminine head (« Plaine Commune ») is kept."""
+    if re.match(r"(?:CC|CA|CU|Communauté|Métropole)\b", name):
+        return "la " + name
+    return name
+
+
 def public_partners(kind: str, name: str, groupement: str | None, departement: str | None,
                     region: str | None) -> list[tuple[str, str]]:
     """The intercommunalité (of a commune), département and région over a territory, each
@@ -27,6 +40,8 @@ def public_partners(kind: str, name: str, groupement: str | None, departement: s
         departement = None if _same_body(departement, own) else departement
         region = None if _same_body(region, own) else region
     partners: list[tuple[str, str]] = [(groupement, "")] if groupement else []
+    if kind == "ept":  # every établissement public territorial is within the Métropole
+        partners.append((GRAND_PARIS, ""))
     if departement and _same_body(departement, region):
         return [*partners, (departement, "both")]
     if departement and groupement and _same_body(departement, groupement):

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from bot.i18n import Translator
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
-from bot.knowledge.partners import public_partners
+from bot.knowledge.partners import public_partners, with_article
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
 
@@ -29,6 +29,10 @@ FUNDING_PER_LEVER = 2
 NEXT_STEP_LEVERS = 3
 QUARTERS = 4
 ROLE, REACH = 125, 150  # characters of a contact's role and way to reach on page 1
+# Page 1 holds the territory, three actions and four contacts on one A4 page: a fifth
+# contact (the RTES, a network of peers rather than a first call) spilt onto page 2 in five
+# of the six profiles of review_profiles.md; it opens « Autres contacts utiles » instead.
+FIRST_CALLS = 4
 # Who to call first (docs/roadmap.md): content items, by id; absent ones are left out.
 CALL_FIRST_IDS = ("dla", "france_active_territoriale", "rtes")
 STATE_SERVICES_ID = "correspondant_ess_dreets"
@@ -172,17 +176,23 @@ class _Sources:
     def __init__(self) -> None:
         self.order: list[SourceKey] = []
         self.checked: dict[SourceKey, dt.date] = {}
+        self.by_url: dict[str, SourceKey] = {}
 
     def cite(self, item: Item) -> list[SourceKey]:
+        """One number for one address: two items that cite the same page under two titles
+        share the first title's number."""
         keys = []
         for source in item.sources:
             key = _key(source)
+            if key.url:
+                key = self.by_url.setdefault(key.url, key)
             if key not in self.checked:
                 self.order.append(key)
                 self.checked[key] = item.last_checked
             else:
                 self.checked[key] = max(self.checked[key], item.last_checked)
-            keys.append(key)
+            if key not in keys:
+                keys.append(key)
         return keys
 
     def numbered(self) -> tuple[list[SourceEntry], dict[SourceKey, int]]:
@@ -229,6 +239,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
                   for plan in levers[:PRIORITY_ACTIONS]]
     first_calls, called = _first_calls(kb, profile, names, cress, sources, t)
+    first_calls, more_calls = first_calls[:FIRST_CALLS], first_calls[FIRST_CALLS:]
 
     next_step = _next_step(profile.step)
     shown = {r.item.id for r in levers_ranked}
@@ -243,9 +254,10 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
                           with_caution(item.summary, item, t, today), item.audience or "",
                           item.how_to_reach or "", _link(item), sources.cite(item))
                for item in funding_items]
-    contacts = [Contact(r.item.title, with_caution(r.item.summary, r.item, t, today),
-                        r.item.how_to_reach or "", _link(r.item), sources.cite(r.item))
-                for r in chosen.get("contact", []) if r.item.id not in called]
+    contacts = more_calls + [
+        Contact(r.item.title, with_caution(r.item.summary, r.item, t, today),
+                r.item.how_to_reach or "", _link(r.item), sources.cite(r.item))
+        for r in chosen.get("contact", []) if r.item.id not in called]
     examples = [Example(r.item.title, " ".join(
                             part for part in (with_caution(r.item.summary, r.item, t, today),
                                               rules.area_note(r, t)) if part),
@@ -373,13 +385,13 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         where = names.region if names is not None and names.region else None
         add(france_active, t._("France Active : l'association territoriale ({region})").format(
             region=where) if where else None)
-    add(items.get("rtes"))
     if names is None or names.kind in ("departement", "region", "epci", "ept"):
         services = items.get(STATE_SERVICES_ID)
         types = services.restricts("collectivites") if services is not None else None
         if services is not None and (profile.type is None or not types
                                      or profile.type in types):
             add(services)
+    add(items.get("rtes"))
     return calls, called
 
 
@@ -400,7 +412,7 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
                      if region else f"{what}.")
     if cress is not None:
         lines.append(t._("Votre chambre régionale de l'ESS : {name}.").format(name=cress.title))
-    described = [kb.label("contexts", c, t).lower() for c in sorted(profile.contexts)]
+    described = [_lower_first(kb.label("contexts", c, t)) for c in sorted(profile.contexts)]
     if described:
         lines.append(t._("Territoire : {contexts}.").format(contexts=_join(described, t)))
     if profile.programmes:
@@ -408,7 +420,8 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
             [kb.label("programmes", p, t) for p in sorted(profile.programmes)], t)))
     if profile.themes:
         lines.append(t._("Thèmes prioritaires : {themes}.").format(themes=_join(
-            [kb.label("themes", p, t).lower() for p in sorted(profile.themes)], t)))
+            [_lower_first(kb.label("themes", p, t)) for p in sorted(profile.themes)], t,
+            grouped=True)))
     if profile.step:
         lines.append(t._("Où vous en êtes : {step}.").format(
             step=_step_words(kb.label("steps", profile.step, t))))
@@ -420,9 +433,10 @@ def _partners(names: LocalNames, t: Translator) -> list[str]:
     roles = {"both": t._("{name} (qui exerce les compétences du département et de la "
                          "région)"),
              "departement": t._("{name} (qui exerce aussi les compétences du département)")}
-    return [roles[role].format(name=body) if role else body for body, role in public_partners(
-        names.kind, names.name, names.groupement, names.departement_council,
-        names.region_council)]
+    bodies = public_partners(names.kind, names.name, names.groupement,
+                             names.departement_council, names.region_council)
+    return [roles[role].format(name=with_article(body)) if role else with_article(body)
+            for body, role in bodies]
 
 
 def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator) -> str:
@@ -431,7 +445,7 @@ def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator
     area = ", ".join(dict.fromkeys(  # « (Mayotte) », not « (Mayotte, Mayotte) »
         p for p in (names.departement if names.kind != "departement" else None,
                     names.region if names.kind != "region" else None) if p))
-    kind = kb.label("collectivites", profile.type, t).lower() if profile.type else ""
+    kind = _lower_first(kb.label("collectivites", profile.type, t)) if profile.type else ""
     parts = [names.name]
     if kind:
         parts.append(kind)
@@ -458,9 +472,13 @@ def _step_words(label: str) -> str:
     return words[:1].lower() + words[1:]
 
 
-def _join(words: list[str], t: Translator) -> str:
+def _join(words: list[str], t: Translator, grouped: bool = False) -> str:
+    """« a, b et c »; with grouped, labels that hold their own « et » are parted by « ; »
+    (« alimentation ; emploi et insertion », not « alimentation et emploi et insertion »)."""
     if len(words) <= 1:
         return "".join(words)
+    if grouped and any(t._(" et ") in word for word in words):
+        return " ; ".join(words)
     return ", ".join(words[:-1]) + t._(" et ") + words[-1]
 
 
@@ -468,11 +486,13 @@ def _facts(kb: KnowledgeBase, profile: Profile, t: Translator) -> list[tuple[str
     def label(vocabulary: str, value: str | None) -> str:
         return kb.label(vocabulary, value, t) if value else "—"
 
+    # sizes are bands of communes and intercommunalités: a département or a région has none
+    sized = profile.type not in ("departement", "region")
     return [
         (t._("Collectivité"), label("collectivites", profile.type)),
         (t._("Territoire"), profile.territory or "—"),
         (t._("Région"), label("regions", profile.region)),
-        (t._("Taille"), label("sizes", profile.size)),
+        *([(t._("Taille"), label("sizes", profile.size))] if sized else []),
         (t._("Contexte"), ", ".join(kb.label("contexts", c, t)
                                     for c in sorted(profile.contexts)) or "—"),
         (t._("Thèmes"), ", ".join(kb.label("themes", c, t) for c in sorted(profile.themes))
@@ -496,15 +516,17 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     priority = levers[:PRIORITY_ACTIONS]
     others = levers[PRIORITY_ACTIONS:]
     launch = []
+    quoted = {plan.title: _inner_quotes(plan.title) for plan in levers}
     if calls:
         launch.append(t._("Premiers contacts : {names}.").format(
             names=", ".join(_lower_article(c.name) for c in calls[:3])))
-    for plan in priority:
+    for plan in priority:  # one bullet a lever: who carries it, then its first step
+        start = (_sentence(plan.first_action) if plan.first_action else
+                 t._("Engager « {title} ».").format(title=quoted[plan.title]))
         if plan.carried_by:
-            launch.append(t._("Confier « {title} » : {who}.").format(
-                title=plan.title, who=plan.carried_by))
-        launch.append(_sentence(plan.first_action) if plan.first_action else
-                      t._("Engager « {title} ».").format(title=plan.title))
+            start = t._("Confier « {title} » : {who}.").format(
+                title=quoted[plan.title], who=_lower_first(plan.carried_by)) + " " + start
+        launch.append(start)
     engage, deploy = [], []
     for plan in priority:
         half = (len(plan.steps) + 1) // 2
@@ -512,22 +534,24 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
         deploy += [_sentence(s) for s in plan.steps[half:]]
         if not plan.steps:
             engage.append(t._("Mettre en œuvre « {title} » (voir la fiche).").format(
-                title=plan.title))
+                title=quoted[plan.title]))
     for plan in others:
         deploy.append(_sentence(plan.first_action) if plan.first_action else
-                      t._("Engager « {title} ».").format(title=plan.title))
+                      t._("Engager « {title} ».").format(title=quoted[plan.title]))
     assess = []
     for plan in priority:
         if plan.indicators:
             assess.append(t._("Faire le point sur « {title} » : {indicators}.").format(
-                title=plan.title, indicators=" ; ".join(i[:1].lower() + i[1:]
+                title=quoted[plan.title], indicators=" ; ".join(i[:1].lower() + i[1:]
                                                        for i in plan.indicators[:2])))
     if not assess:
         assess.append(t._("Faire le point avec les acteurs de l'ESS et votre CRESS sur les "
                           "actions engagées."))
     if next_step:
         assess.append(t._("Préparer l'étape suivante ({step}) : {levers}.").format(
-            step=_step_words(next_step), levers=_join(next_levers, t) or "—"))
+            step=_step_words(next_step), levers=_join(
+                [t._("« {title} »").format(title=_inner_quotes(title)) for title in next_levers],
+                t) or "—"))
     else:
         assess.append(t._("Revenir à l'étape 1 pour associer de nouveaux acteurs."))
     goals = [t._("Lancer"), t._("Engager"), t._("Déployer"), t._("Évaluer et préparer la "
@@ -537,6 +561,20 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
                         n=n + 1, start=month(3 * n), end=month(3 * n + 2)),
                     goals[n], tasks[n] or [t._("Poursuivre les actions engagées.")])
             for n in range(QUARTERS)]
+
+
+def _inner_quotes(title: str) -> str:
+    """A title quoted inside « » keeps its own quotes as “ ”: « S'engager dans “Territoires
+    zéro chômeur” », not « S'engager dans « Territoires zéro chômeur » »."""
+    return re.sub(r"«\s*(.*?)\s*»", "“\\1”", title)
+
+
+def _lower_first(label: str) -> str:
+    """« Quartiers prioritaires (QPV) » inside a sentence: « quartiers prioritaires (QPV) »,
+    the acronyms kept (« EPT », not « ept »); a label that starts with one stays whole."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _lower_article(name: str) -> str:
