@@ -78,7 +78,13 @@ def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The folded words of a text and the stems of those that carry meaning. Cached: the
     searcher's indexes read the same fields (titles, keywords, questions) several times."""
     folded = tuple(words(text))
-    return folded, tuple(stem(w) for w in folded if w not in STOP_WORDS)
+    return folded, tuple([stem(w) for w in folded if w not in STOP_WORDS])
+
+
+@lru_cache(maxsize=8192)
+def term_counts(text: str) -> Mapping[str, int]:
+    """How often each stem of :func:`analyse` occurs in a text (shared: never modify it)."""
+    return Counter(analyse(text)[1])
 
 
 def trigrams(term: str) -> set[str]:
@@ -115,7 +121,7 @@ class Index:
     def of_documents(cls, items: list[Any], fields_of: Callable[[Any], dict[str, str]],
                      weights: dict[str, tuple[float, float]],
                      phrases: Collection[tuple[str, ...]] = ()) -> Index:
-        per_item: list[dict[str, Counter]] = []
+        per_item: list[dict[str, Mapping[str, int]]] = []
         lengths: dict[str, list[int]] = {name: [] for name in weights}
         surface: set[str] = set()
         starting: dict[str, set[int]] = defaultdict(set)  # first stem -> phrase lengths
@@ -128,7 +134,7 @@ class Index:
             for name, text in fields_of(it).items():
                 folded, stems = analyse(text)
                 surface.update(folded)
-                fields[name] = Counter(stems)
+                fields[name] = term_counts(text)
                 lengths[name].append(len(stems))
                 for i, first in enumerate(stems):
                     for size in starting.get(first, ()):
