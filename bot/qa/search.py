@@ -394,14 +394,15 @@ class Searcher:
         return found
 
     def analyse(self, text: str) -> Analysis:
-        sequence = tuple(stem(w) for w in words(text))
+        typed_words = words(text)  # read once: the analyses below all start from them
+        sequence = tuple(stem(w) for w in typed_words)
         said_terms = tuple(terms(text))
-        capitalised_stems = frozenset(stem(fold(w)) for w in _LETTERS.findall(text)[1:]
-                                      if w[0].isupper())
-        folded = self.synonyms.rewrite(words(text))
+        letters = _LETTERS.findall(text)
+        capitalised_stems = frozenset(stem(fold(w)) for w in letters[1:] if w[0].isupper())
+        folded = self.synonyms.rewrite(list(typed_words))
         accented = {fold(w): w for w in _LETTERS.findall(text.casefold())}
-        capitalised = {fold(w) for w in _LETTERS.findall(text) if w[0].isupper()}
-        acronyms = {fold(w) for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()}
+        capitalised = {fold(w) for w in letters if w[0].isupper()}
+        acronyms = {fold(w) for w in letters if len(w) > 1 and w.isupper()}
         # Per clause: « mayotte : qui finance… » asks who; the « qui » after a noun of the
         # same clause is a relative (« une coopérative qui rachète… »).
         # « qui l'a organisée ? »: the elided object pronoun is kept, it makes « qui » ask.
@@ -477,7 +478,7 @@ class Searcher:
                                     common_of=self.common_place(typed, capitalised)))
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
         # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
-        compares = bool(_COMPARES.search(" ".join(words(text))))
+        compares = bool(_COMPARES.search(" ".join(typed_words)))
         funding = asks_for_funding(folded) and not aspects & RULE_ASPECTS and not compares
         return Analysis(concepts, intents, aspects, funding,
                         regions.pop() if len(regions) == 1 else None,
