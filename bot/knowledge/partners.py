@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 
-# How a body that holds more than its own competences is described (French; the feuille de
-# route translates the same phrases through the catalogs).
+# How a body that holds more than its own competences is described (catalog messages:
+# marked for extraction here, translated by describe()).
 PARTNER_ROLES = {
-    "both": "{name} (qui exerce les compétences du département et de la région)",
-    "departement": "{name} (qui exerce aussi les compétences du département)",
+    "both": N_("{name} (qui exerce les compétences du département et de la région)"),
+    "departement": N_("{name} (qui exerce aussi les compétences du département)"),
 }
 
 
@@ -54,21 +54,19 @@ def public_partners(kind: str, name: str, groupement: str | None, departement: s
     return partners
 
 
-def partners_phrase(partners: list[tuple[str, str]], t: Translator | None = None) -> str | None:
-    """« le conseil départemental du Nord et le conseil régional des Hauts-de-France »; with
-    a translator, the roles and the last « et » in its language (the bodies' names stay)."""
-    roles = dict(PARTNER_ROLES)
-    and_word = " et "
-    if t is not None:
-        roles = {"both": t._("{name} (qui exerce les compétences du département et de la "
-                             "région)"),
-                 "departement": t._("{name} (qui exerce aussi les compétences du "
-                                    "département)")}
-        and_word = t._(" et ")
-    names = [roles[role].format(name=body) if role else body for body, role in partners]
+def describe(body: str, role: str, t: Translator) -> str:
+    """A body as a list of partners names it, with what it holds beyond its own competences
+    (:data:`PARTNER_ROLES`, in the translator's language; the body's name stays)."""
+    return t._(PARTNER_ROLES[role]).format(name=body) if role else body
+
+
+def partners_phrase(partners: list[tuple[str, str]], t: Translator) -> str | None:
+    """« le conseil départemental du Nord et le conseil régional des Hauts-de-France », the
+    roles and the last « et » in the translator's language."""
+    names = [describe(body, role, t) for body, role in partners]
     if not names:
         return None
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + and_word + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + t._(" et ") + names[-1]
 
 
 def _same_body(one: str | None, other: str | None) -> bool:

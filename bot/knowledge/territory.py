@@ -498,8 +498,7 @@ class TerritoryIndex:
             "epci_name": epci.name if epci else None,
             "epci_members": epci.member_count if epci else None,
             "ept_name": territory.ept_name if territory.kind == "commune" else None,
-            "groupement": (territory.ept_name or (epci.name if epci else None))
-            if territory.kind == "commune" else
+            "groupement": commune_groupement if territory.kind == "commune" else
             territory.name if territory.kind in ("epci", "ept") else None,
             "departement_name": departement_name,
             "departement_of": special.of_name(departement_name, dep_tncc)
@@ -509,7 +508,7 @@ class TerritoryIndex:
             "region_name": region_name,
             "region_of": special.of_name(region_name, region_tncc) if region_name else None,
             "region_council": councils[1],
-            "partners": partners_phrase(partners),
+            "partners": partners_phrase(partners, translator("fr")),
             "partners_en": partners_phrase(partners, translator("en")),
         }
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from bot.i18n import Translator
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
-from bot.knowledge.partners import public_partners, with_article
+from bot.knowledge.partners import describe, public_partners, with_article
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
 
@@ -430,13 +430,9 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
 
 def _partners(names: LocalNames, t: Translator) -> list[str]:
     """The public bodies over a territory, each once (see public_partners)."""
-    roles = {"both": t._("{name} (qui exerce les compétences du département et de la "
-                         "région)"),
-             "departement": t._("{name} (qui exerce aussi les compétences du département)")}
     bodies = public_partners(names.kind, names.name, names.groupement,
                              names.departement_council, names.region_council)
-    return [roles[role].format(name=with_article(body)) if role else with_article(body)
-            for body, role in bodies]
+    return [describe(with_article(body), role, t) for body, role in bodies]
 
 
 def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator) -> str:
