@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ UNELIDED_DE = re.compile(r"\bde (?=[AEIOUÉÈÊaeiouéèêh])")
 
 
 @pytest.fixture(scope="module")
-def kb():
+def kb() -> Any:
     knowledge, problems = load_knowledge(CONTENT, CONTENT.parent)
     assert not [p for p in problems if p.severity == "error"]
     return knowledge
@@ -41,7 +42,7 @@ def overseas_town(programmes: frozenset[str]) -> Profile:
     Profile("commune", frozenset({"qpv", "urbain"}), frozenset({"emploi-insertion"}),
             "soutenir", "32", size="grande", programmes=frozenset({"cites-emploi"})),
 ], ids=["acv", "acv+ti", "pvd", "villages-avenir", "frr", "cites-emploi"])
-def test_the_programme_reason_reads_as_french(kb, profile):
+def test_the_programme_reason_reads_as_french(kb: Any, profile: Profile) -> None:
     # Saint-Laurent-du-Maroni read « votre territoire fait partie de Action cœur de ville et
     # Territoires d'industrie ».
     t = translator("fr")
@@ -55,7 +56,7 @@ def test_the_programme_reason_reads_as_french(kb, profile):
         assert not UNELIDED_DE.search(clause), reason
 
 
-def test_the_small_commune_lever_does_not_teach_a_creuse_village_from_mayotte(kb):
+def test_the_small_commune_lever_does_not_teach_a_creuse_village_from_mayotte(kb: Any) -> None:
     # The lever for communes under 3,500 inhabitants illustrated intercommunal pooling with the
     # pôles ESS of Mayotte's five intercommunalités, sourced to the CRESS de Mayotte: shown
     # first to a village of 398 inhabitants in the Creuse.
