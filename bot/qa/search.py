@@ -637,14 +637,15 @@ class Searcher:
     def subjectless(self, text: str, analysis: Analysis) -> bool:
         """Whether a question asks something but has no subject of its own (« qui finance ? »,
         « quelles aides ? », « et pour les assos ? »): short, naming no item nor a word of
-        few items, nothing the base does not know, no place, no one. « merci » asks nothing.
-        The analysis must have been ranked (that marks the concepts that name items)."""
-        if not ("?" in text or analysis.aspects or analysis.funding or analysis.intents):
-            return False
+        few items, nothing the base does not know, no place, no one. « merci », « hein ? » ask
+        nothing. The analysis must have been ranked (that marks the concepts naming items)."""
+        topical = [c for c in analysis.concepts if not c.context]
+        asks = analysis.aspects or analysis.funding or analysis.intents
+        if not (asks or ("?" in text and topical)):
+            return False  # « merci », « hein ? »
         if (self.is_long(analysis) or analysis.region or analysis.private or analysis.people
                 or analysis.compares or analysis.named):
             return False
-        topical = [c for c in analysis.concepts if not c.context]
         # A word of « hors_champ » no item has (« météo ») is a subject, elsewhere; a generic
         # word both have (« aides », « assos ») is not: the profile says which ones are meant.
         return not any(c.names or c.specific or c.unknown
