@@ -14,6 +14,7 @@ import pytest
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.partners import localised_item
 from bot.knowledge.profile import build_profile, load_territories, names_of
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import (
@@ -152,7 +153,7 @@ def test_an_intercommunalite_is_not_sent_to_an_intercommunalite(kb, index):
     # addressed to itself
     doc, _, _, t = document(kb, index, "Plaine Commune", {"economie-circulaire"}, "soutenir",
                             "ept")
-    text = render_markdown(doc, t).split("## Sources")[0]
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
     assert "contrat_de_ville" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
     for phrase in ("avec l'intercommunalité", "Demander à l'intercommunalité",
                    "service du développement économique de l'intercommunalité"):
@@ -234,7 +235,9 @@ def test_each_lever_says_how_why_who_and_what_to_follow(rural, rural_md, kb):
     levers = section(rural_md, "## Vos leviers, un par un")
     assert doc.levers, "levers for this profile"
     for lever in doc.levers:
-        item = kb.items[lever.anchor.removeprefix("levier-")]
+        # the reader's text names the CRESS and the State service of the Creuse
+        item = localised_item(kb.items[lever.anchor.removeprefix("levier-")],
+                              "CRESS Nouvelle-Aquitaine", "la DDETS ou DDETS-PP de la Creuse")
         block = section(levers, next(line for line in levers.splitlines()
                                      if line.startswith("### ") and item.title in line))
         assert item.summary in block and "**Pourquoi pour vous** : Parce qu" in block
@@ -243,7 +246,7 @@ def test_each_lever_says_how_why_who_and_what_to_follow(rural, rural_md, kb):
         if not item.how_to:
             assert "**En pratique**" in block
         for label, value in (("Pour commencer", item.first_action),
-                             ("Qui porte", item.carried_by), ("Coût indicatif", item.cost),
+                             ("Qui porte", lever.carried_by), ("Coût indicatif", item.cost),
                              ("Base légale", item.legal_basis)):
             assert (f"**{label}** : {value}" in block) if value else (label not in block)
         if item.indicators:
@@ -300,16 +303,21 @@ def test_the_funding_table_says_what_for_whom_and_how_to_apply(rural, rural_md):
 
 def test_sources_are_numbered_once_each_with_one_check_date(rural, rural_md):
     doc, *_ = rural
-    sources = section(rural_md, "## Sources")
+    sources = section(rural_md, "## Annexe : les sources")
+    assert rural_md.rstrip().endswith(sources.rstrip()), "the sources close the document"
     lines = [line for line in sources.splitlines() if re.match(r"^\d+\. ", line)]
     assert [int(line.split(".", 1)[0]) for line in lines] == list(range(1, len(lines) + 1))
-    assert all(line.count("vérifiée le") == 1 for line in lines)
+    assert all(re.search(r" \(\d\d/\d\d/\d{4}\)$", line) for line in lines), "one date"
+    assert "source officielle" not in sources, "said once, not on every line"
+    official = sum(s.official for s in doc.sources)
+    assert f"Sources officielles : n° 1 à {official}." in sources
     keys = [(s.title, s.url) for s in doc.sources]
     assert len(keys) == len(set(keys))
 
     official = [s.official for s in doc.sources]
     assert official == sorted(official, reverse=True), "official sources first"
-    cited = {int(n) for refs in re.findall(r"\[([\d, –]+)\]", rural_md.split("## Sources")[0])
+    body = rural_md.split("## Annexe : les sources")[0]
+    cited = {int(n) for refs in re.findall(r"\[([\d, –]+)\]", body)
              for n in re.findall(r"\d+", refs)}
     assert cited and cited <= set(range(1, len(lines) + 1))
 
@@ -318,7 +326,7 @@ def test_a_page_cited_under_two_titles_has_one_number(kb, index):
     # two items cite the aides-territoires blog page and the 1000 cafés FAQ under two titles
     doc, _, _, t = document(kb, index, "Pontarion", {"services-proximite", "alimentation"},
                             "identifier", "commune")
-    sources = section(render_markdown(doc, t), "## Sources")
+    sources = section(render_markdown(doc, t), "## Annexe : les sources")
     urls = re.findall(r"<(https?://[^>]+)>", sources)
     assert urls and len(urls) == len(set(urls)), "one page, one number, whatever its titles"
 
@@ -391,7 +399,7 @@ def test_the_document_speaks_english_too(kb, index):
                             language="en")
     text = render_markdown(doc, t)
     for heading in ("## Key points", "### Who to call first", "## Twelve-month calendar",
-                    "## Sources"):
+                    "## Appendix: sources"):
         assert heading in text, heading
     assert "Quarter 1: December 2026 – February 2027" in text
 
