@@ -22,10 +22,10 @@ from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
 from bot.knowledge.partners import (
     SMALL_COMMUNE_SIZE,
     describe,
+    local_bodies,
     localised_item,
     public_partners,
     small_commune_carrier,
-    state_service,
     with_article,
 )
 from bot.knowledge.roadmap.local import LocalNames
@@ -231,11 +231,11 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     cress = next((i for i in kb.of_kind("contact")
                   if i.region is not None and i.region == profile.region), None)
     # the content's « la CRESS de votre région », « la DDETS » named for this territory
-    state = state_service(names.departement_code, names.departement_of) if names else None
-    cress_name = cress.title if cress is not None else None
+    bodies = local_bodies(names.departement_code, names.departement_of, names.region,
+                          cress.title if cress is not None else None) if names else None
 
     def local(ranked: list[Ranked]) -> list[Ranked]:
-        return [replace(r, item=localised_item(r.item, cress_name, state)) for r in ranked]
+        return [replace(r, item=localised_item(r.item, bodies)) for r in ranked]
 
     chosen = {kind: local(ranked) for kind, ranked in chosen.items()}
     levers_ranked = _unique(chosen.get("lever", []))
@@ -261,7 +261,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
                   for plan in levers[:PRIORITY_ACTIONS]]
     first_calls, called = _first_calls(kb, profile, names, cress, sources, t,
-                                       lambda item: localised_item(item, cress_name, state))
+                                       lambda item: localised_item(item, bodies))
     first_calls, more_calls = first_calls[:FIRST_CALLS], first_calls[FIRST_CALLS:]
 
     next_step = _next_step(profile.step)
@@ -545,7 +545,8 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
         start = (_sentence(plan.first_action) if plan.first_action else
                  t._("Engager « {title} ».").format(title=quoted[plan.title]))
         if plan.carried_by:
-            start = t._("Confier « {title} » : {who}.").format(
+            # « Confier « Confier un SIEG… » » read twice the verb of a title: ask who carries it
+            start = t._("Qui porte « {title} » : {who}.").format(
                 title=quoted[plan.title], who=_lower_first(plan.carried_by)) + " " + start
         launch.append(start)
     engage, deploy = [], []
