@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.i18n import N_, Translator
-from bot.knowledge.model import Item
+from bot.knowledge.model import Item, KnowledgeBase
 
 # How a body that holds more than its own competences is described (catalog messages:
 # marked for extraction here, translated by describe()).
@@ -185,3 +185,10 @@ def small_commune_carrier(carried_by: str, groupement: str | None) -> str:
     _, _, partners = carried_by.partition(", avec ")
     extra = f" ; avec aussi {partners}" if partners else ""
     return f"Maire ou adjoint, avec le secrétariat de mairie et {epci}{extra}"
+
+
+def regional_cress(kb: KnowledgeBase, region: str | None) -> Item | None:
+    """The CRESS of a région (the contact item that names the région)."""
+    if region is None:
+        return None
+    return next((i for i in kb.of_kind("contact") if i.region == region), None)

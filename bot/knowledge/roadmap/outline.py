@@ -25,6 +25,7 @@ from bot.knowledge.partners import (
     local_bodies,
     localised_item,
     public_partners,
+    regional_cress,
     small_commune_carrier,
     with_article,
 )
@@ -228,8 +229,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     if rules is None:
         raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
     sources = _Sources()
-    cress = next((i for i in kb.of_kind("contact")
-                  if i.region is not None and i.region == profile.region), None)
+    cress = regional_cress(kb, profile.region)
     # the content's « la CRESS de votre région », « la DDETS » named for this territory
     bodies = local_bodies(names.departement_code, names.departement_of, names.region,
                           cress.title if cress is not None else None) if names else None
