@@ -220,7 +220,8 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
     assert markdown.startswith("# Feuille de route ESS")
     for heading in ("## L'essentiel", "### Trois actions prioritaires",
                     "### Qui appeler en premier", "## Calendrier sur douze mois",
-                    "## Vos leviers, un par un", "## Financements et appuis", "## Sources"):
+                    "## Vos leviers, un par un", "## Financements et appuis",
+                    "## Annexe : les sources"):
         assert heading in markdown
     assert "**Pourquoi pour vous** : Parce que" in markdown
     html_result = run_essbot(["plan", "--type", "commune", "--step", "ancrer", "--output",
