@@ -397,12 +397,19 @@ class ScoringRules:
         result: list[Ranked] = []
         served: dict[str, int] = {}
         families: set[str] = set()
+        # A family's general member placed before a narrower one (_general_first) holds the
+        # place it took: the score of the items after it, and its rank among them.
+        place: dict[int, tuple[float, int]] = {}
+        after = float("-inf")
+        for rank in range(len(scored) - 1, -1, -1):
+            after = max(after, scored[rank].score)
+            place[id(scored[rank])] = (after, rank)
 
         def order(ranked: Ranked) -> tuple:
             themes = _shared(ranked, "themes")
             repeated = bool(themes) and all(served.get(t, 0) >= rule.served for t in themes)
-            return (-(ranked.score - (rule.weight if repeated else 0.0)),
-                    *ranked.sort_key()[1:])
+            score, rank = place[id(ranked)]
+            return (-(score - (rule.weight if repeated else 0.0)), rank)
 
         while left:
             best = min(left, key=order)
@@ -471,7 +478,9 @@ def _general_first(scored: list[Ranked]) -> list[Ranked]:
         first = next(r for r in result if r.item.family == family)
         if first is head or head.off_theme:
             continue
-        if _shared(first, "themes") <= _shared(head, "themes") and \
+        head_themes = _shared(head, "themes") if head.item.restricts("themes") \
+            else _shared(first, "themes")  # an item for every theme serves the profile's
+        if _shared(first, "themes") <= head_themes and \
                 _shared(first, "steps") <= _shared(head, "steps"):
             result.remove(head)
             result.insert(result.index(first), head)
