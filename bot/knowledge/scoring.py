@@ -247,7 +247,10 @@ class ScoringRules:
             # a place like the profile's, so its context counts in full.
             fit = sum(self._context_fit(c, preference_only) for c in shared_contexts)
             share = w["context"] * fit / len(contexts)
-            if not themes and profile.themes and not preference_only:
+            # A tool reserved to a distinct context (the outre-mer: its own funders) is not
+            # a tool of a place shared by much of the country: its place counts in full.
+            if not themes and profile.themes and not preference_only \
+                    and not set(shared_contexts) <= self.distinct_contexts:
                 share *= w["place_only"]
             if steps and profile.step and profile.step not in steps and not preference_only:
                 # A tool of another step may come for the profile's themes, but the place
@@ -306,8 +309,8 @@ class ScoringRules:
         example is chosen for a place like the profile's: a distinct context (the outre-mer)
         counts `distinct_context`, any other 1. For a tool, a context of much of the country
         (rural, urbain) counts `broad_context`, any other 1: a tool reserved to the outre-mer
-        already counts its place in full, and like any tool for every theme it does not pass
-        a funder of the project's theme (the FSE+ for insertion)."""
+        counts its place in full, and is not halved by `place_only` either (the overseas
+        funders are one family, so that one of them comes)."""
         if example:
             return self.weights["distinct_context"] if context in self.distinct_contexts \
                 else 1.0
