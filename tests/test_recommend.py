@@ -927,3 +927,28 @@ def test_items_sharing_only_the_step_leave_places_to_the_profile_s_theme(kb):
         assert sum(r.step_only for r in top) == {5: 3, 3: 2}[limit]
     bare = Profile("commune", step="identifier", size="moyenne")
     assert all(r.step_only for r in kb.scoring.rank(kb.of_kind("lever"), bare, 3))
+
+
+def test_an_item_whose_facts_end_within_weeks_does_not_lead_the_plan(kb):
+    # The « Territoires zéro chômeur » experimentation runs until 31 December 2026 (its
+    # review_by): a month before, a plan for Koungou's insertion project shows it, but not
+    # first; a year before, it still leads.
+    rules = kb.scoring
+    assert rules.expiring is not None
+    koungou = Profile("commune", frozenset({"outre-mer", "qpv", "urbain"}),
+                      frozenset({"emploi-insertion"}), "soutenir", "06", "moyenne")
+    tzcld = kb.items["tzcld"]
+    assert tzcld.review_by is not None
+    soon = dataclasses.replace(rules, today=tzcld.review_by - dt.timedelta(days=31))
+    early = dataclasses.replace(rules, today=tzcld.review_by - dt.timedelta(days=365))
+    levers = kb.of_kind("lever")
+    near = [r.item.id for r in soon.rank(levers, koungou, 5)]
+    assert "tzcld" in near and near[0] != "tzcld"
+    assert early.rank(levers, koungou, 5)[0].item.id == "tzcld"
+    later, first = soon.score(tzcld, koungou), early.score(tzcld, koungou)
+    assert later is not None and first is not None
+    assert first.score - later.score == rules.expiring.weight
+    # Past its review date too (its facts are no longer sure), and the reason is unchanged.
+    past = dataclasses.replace(rules, today=tzcld.review_by + dt.timedelta(days=1))
+    again = past.score(tzcld, koungou)
+    assert again is not None and again.score == later.score and again.matched == later.matched

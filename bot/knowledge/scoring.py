@@ -7,6 +7,7 @@ same ranking: scores are sums of fixed weights, and ties are broken by id.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,6 +139,15 @@ class ThemeShare:
 
 
 @dataclass(frozen=True, slots=True)
+class Expiring:
+    """``expiring:``: an item whose facts must be checked again within ``days`` (a legal
+    basis that ends, a call that closes), or whose review date is past, loses ``weight``."""
+
+    days: int
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class ScoringRules:
     weights: Mapping[str, float]
     limits: Mapping[str, Mapping[str, int]]  # "chat" | "full" -> kind -> count
@@ -154,6 +164,8 @@ class ScoringRules:
     # kinds whose theme match, like their place, keeps `other_step` of it for an item meant
     # for other steps than the profile's (``stage_bound:``)
     stage_bound: frozenset[str] = frozenset()
+    expiring: Expiring | None = None
+    today: dt.date | None = None  # the date review dates are read against; None: today
 
     # -- profile ------------------------------------------------------------------------
 
@@ -296,6 +308,10 @@ class ScoringRules:
             total += share
             matched.append(("programmes", shared_programmes))
         total += w["priority"] * item.priority
+        if self.expires_soon(item):
+            # Shown, but it does not lead a list that items of lasting facts fit as well:
+            # a plan built on a law that ends next month is not a first priority.
+            total -= self.expiring.weight if self.expiring else 0.0
         if item.region is not None:
             total += w["region"]
             matched.append(("regions", (item.region,)))
@@ -303,6 +319,14 @@ class ScoringRules:
             return None  # nothing of the profile in it: never shown « for everyone »
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         return Ranked(item, total, tuple(matched), off_theme, elsewhere, area)
+
+    def expires_soon(self, item: Item) -> bool:
+        """Whether the item's time-bound facts are to be checked again within
+        ``expiring.days`` (or are past their review date)."""
+        if self.expiring is None or item.review_by is None:
+            return False
+        today = self.today or dt.date.today()
+        return item.review_by <= today + dt.timedelta(days=self.expiring.days)
 
     def _context_fit(self, context: str, example: bool) -> float:
         """How much one shared context counts, as a fraction of ``weights.context``. An
@@ -706,6 +730,23 @@ class _ScoringParser:
             return None
         return ThemeShare(kinds, float(share))
 
+    def expiring(self, document: MarkedDict) -> Expiring | None:
+        """``expiring:``, optional: {days: 62, weight: 1}."""
+        if "expiring" not in document:
+            return None
+        node = self.mapping(document, "expiring")
+        if node is None:
+            return None
+        self.unknown_keys(node, ("days", "weight"), "'expiring'")
+        if "days" not in node or "weight" not in node:
+            self.error(node.position, "'expiring' needs 'days:' and 'weight:'")
+            return None
+        days = self.whole_number(node, "days", "'expiring.days'")
+        weight = self.number(node, "weight", "'expiring.weight'")
+        if days is None or weight is None:
+            return None
+        return Expiring(days, float(weight))
+
     def stage_bound(self, document: MarkedDict) -> frozenset[str]:
         """``stage_bound:``, optional: {kinds: [funding]}."""
         found = self.kinds_rule(document, "stage_bound", ("kinds",))
@@ -847,7 +888,8 @@ def load_scoring(path: Path, root: Path,
     parser = _ScoringParser(vocabularies)
     parser.unknown_keys(document, ("weights", "broad_contexts", "distinct_contexts",
                                    "repeated_theme",
-                                   "theme_share", "stage_bound", "limits", "sizes",
+                                   "theme_share", "stage_bound", "expiring", "limits",
+                                   "sizes",
                                    "type_sizes", "reasons"),
                         "scoring.yaml")
     weights = parser.weights(document)
@@ -862,9 +904,10 @@ def load_scoring(path: Path, root: Path,
     repeated_theme = parser.repeated_theme(document)
     theme_share = parser.theme_share(document)
     stage_bound = parser.stage_bound(document)
+    expiring = parser.expiring(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
-                        type_sizes, repeated_theme, theme_share, stage_bound), []
+                        type_sizes, repeated_theme, theme_share, stage_bound, expiring), []
