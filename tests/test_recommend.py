@@ -332,17 +332,20 @@ def test_an_example_is_not_shown_to_its_own_collectivite(kb):
 
 
 def test_an_example_of_a_place_like_the_profile_s_wins_a_tie(kb):
-    # A rural commune of 800 inhabitants on insertion, at « identifier »: the pôle ESS of
-    # an urban quartier prioritaire comes for its theme, type and step, but a rural example
-    # that scores as much comes first (its place is the agent's).
+    # A rural commune on insertion, at « identifier » (its population not given): the pôle
+    # ESS of an urban quartier prioritaire comes for its theme, type and step, but a rural
+    # example that scores as much comes first (its place is the agent's).
     profile = Profile("commune", frozenset({"rural"}), frozenset({"emploi-insertion"}),
-                      "identifier", "75", "petite")
+                      "identifier", "75")
     ranked = kb.scoring.ranked(kb.of_kind("example"), profile)
     score = {r.item.id: r.score for r in ranked}
     order = [r.item.id for r in ranked]
     assert score["saint_jean_de_braye_pole_ess_qpv"] == score["remendaires_gard_recycleries"]
     assert order.index("remendaires_gard_recycleries") < \
         order.index("saint_jean_de_braye_pole_ess_qpv")
+    # A village of 800 inhabitants is not shown that town's example at all (its sizes).
+    village = dataclasses.replace(profile, size="petite")
+    assert kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], village) is None
 
 
 def test_a_commune_is_not_shown_its_intercommunalite_s_project_as_an_example(kb):
