@@ -133,7 +133,7 @@ def test_labels_keep_their_acronyms_and_their_own_et(kb, index):
 
 
 def test_the_calendar_quotes_titles_once_and_reads_as_a_sentence(kb, index):
-    doc, _, _, t = document(kb, index, "Roubaix", {"emploi-insertion", "alimentation"},
+    doc, _, _, t = document(kb, index, "Roubaix", {"emploi-insertion"},
                             "soutenir", "commune")
     calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
     tzcld = [plan.title for plan in doc.levers if "« " in plan.title]
