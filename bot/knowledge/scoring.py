@@ -21,8 +21,8 @@ from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "broad_themes",
            "context", "broad_context", "distinct_context", "place_only",
-           "other_step", "type", "few_types", "example_type", "size", "region", "priority",
-           "programme")
+           "other_step", "type", "few_types", "example_type", "other_level", "size", "region",
+           "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values
@@ -241,6 +241,13 @@ class ScoringRules:
             # as a theme, above the type of a tool.
             total += (w["example_type"] if preference_only else w["type"]) / len(types)
             matched.append(("collectivites", (profile.type,)))
+        elif preference_only and types and profile.type and area is None:
+            # An example done by another level of collectivité (a département's schéma for
+            # a commune, an agglomeration's strategy for a village, a city's council for a
+            # région) rests on competences and means the agent does not have: it comes
+            # after one of the profile's level that fits as well. Not the project of the
+            # territory's own département or région: it is the frame the agent acts in.
+            total -= w["other_level"]
         elif preferred and profile.type in preferred:
             # For every type, but above all for this one: as if it were meant for it.
             total += w["type"] / len(preferred)
