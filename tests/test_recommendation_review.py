@@ -52,8 +52,24 @@ def test_the_programme_reason_reads_as_french(kb: Any, profile: Profile) -> None
     assert shown, "a programme of the territory is named in a reason"
     for ranked in shown:
         reason = kb.scoring.reason(ranked, t)
-        clause = reason[reason.index("votre territoire est concerné par"):]
+        clause = reason[reason.index("concerné par"):]
         assert not UNELIDED_DE.search(clause), reason
+
+
+def test_the_territory_is_named_once_for_its_contexts_and_programmes(kb: Any) -> None:
+    # « votre territoire est rural et fragile, … et votre territoire est concerné par France
+    # Ruralités Revitalisation » (review fault F3): one subject for both.
+    profile = Profile("commune", frozenset({"rural", "fragile"}),
+                      frozenset({"services-proximite"}), "soutenir", "75", size="petite",
+                      programmes=frozenset({"frr"}))
+    reasons = [kb.scoring.reason(r, translator("fr"))
+               for kind in ("lever", "funding", "contact", "example")
+               for r in kb.scoring.rank(kb.of_kind(kind), profile, 10)
+               if {"contexts", "programmes"} <= set(dict(r.matched))]
+    assert reasons, "an item fits both the place and the programme"
+    for reason in reasons:
+        assert reason.count("votre territoire") == 1, reason
+        assert "et concerné par France Ruralités Revitalisation" in reason, reason
 
 
 def test_the_small_commune_lever_does_not_teach_a_creuse_village_from_mayotte(kb: Any) -> None:

@@ -25,10 +25,11 @@ WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "bro
            "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
-# reasons: dimension -> the taxonomy vocabulary of its values
+# reasons: dimension -> the taxonomy vocabulary of its values, in the order of the phrases
+# (the programmes after the contexts: both describe the territory, one subject for both)
 REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
-                     "themes": "themes", "steps": "steps", "sizes": "sizes",
-                     "programmes": "programmes", "regions": "regions"}
+                     "programmes": "programmes", "themes": "themes", "steps": "steps",
+                     "sizes": "sizes", "regions": "regions"}
 _REASON_ORDER = {dimension: n for n, dimension in enumerate(REASON_DIMENSIONS)}  # in reasons
 REASON_TEXTS = ("sentence", "and", "and_also")
 # optional: after the reason of an example carried by the profile's département or région
@@ -464,7 +465,8 @@ class ScoringRules:
         conjunction = self.texts["and"].render(t)
         also = self.texts["and_also"].render(t)
         form = _form(ranked.item)
-        phrases = []
+        phrases: list[str] = []
+        merged: list[list[str]] = []  # per phrase: its subject and the words joined after it
         for dimension, values in ranked.matched:
             texts = self.reasons[dimension]
             labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
@@ -473,7 +475,17 @@ class ScoringRules:
             words = [labels[v].render(t) if v in labels else v for v in ordered]
             joined = _join(words, conjunction, also)
             template = texts.forms.get(form, texts.template) if form else texts.template
-            phrases.append(template.render(t).replace("{values}", joined))
+            rendered = template.render(t)
+            subject, _, rest = rendered.partition("{values}")
+            previous = merged[-1] if merged else None
+            if previous and rendered.startswith(previous[0]) and not rest:
+                # « votre territoire est rural » and « votre territoire est concerné par
+                # PVD »: one subject, « votre territoire est rural et concerné par PVD »
+                previous.append(rendered[len(previous[0]):].replace("{values}", joined))
+                phrases[-1] = previous[0] + _join(previous[1:], conjunction, also)
+                continue
+            merged.append([subject, *words] if not rest else [rendered])
+            phrases.append(rendered.replace("{values}", joined))
         prefix, _, suffix = self.texts["sentence"].render(t).partition("{reasons}")
         reasons = _join(phrases, conjunction)  # phrases are clauses: « et » reads well
         if t.language == "fr" and prefix.lower().endswith("que ") and \
