@@ -83,3 +83,46 @@ def test_the_small_commune_lever_does_not_teach_a_creuse_village_from_mayotte(kb
     lever = next(r.item for r in top if r.item.id == "mutualisation_intercommunale")
     assert "Mayotte" not in lever.body
     assert not [s for s in lever.sources if "mayotte" in (s.url or "").lower()]
+
+
+def test_an_example_of_the_profiles_level_comes_before_one_of_another_level(kb: Any) -> None:
+    # Lodève (a commune, habitat) was shown the Loire-Atlantique département's habitat
+    # inclusif programme before any commune's example (review fault R1).
+    profile = Profile("commune", frozenset({"qpv", "urbain"}),
+                      frozenset({"culture-tourisme", "habitat"}), "soutenir", "76",
+                      size="moyenne", programmes=frozenset({"pvd"}))
+    ranked = kb.scoring.ranked(kb.of_kind("example"), profile)
+    scores = {r.item.id: r.score for r in ranked}
+    departement = scores["loire_atlantique_habitat_inclusif"]
+    # the département's example shares the theme and the step, as a commune's would: it
+    # now scores below that
+    assert departement < kb.scoring.weights["theme"] + kb.scoring.weights["step"]
+    note = kb.scoring.area_note(
+        next(r for r in ranked if r.item.id == "loire_atlantique_habitat_inclusif"),
+        translator("fr"))
+    assert note == ("Exemple porté par un département : à transposer aux compétences de "
+                    "votre collectivité.")
+
+
+def test_the_territorys_own_departement_example_is_not_of_another_level(kb: Any) -> None:
+    # Mamoudzou keeps the Département de Mayotte's strategy among its examples: it is the
+    # frame the commune acts in, labelled as such, not an example from another level.
+    profile = Profile("commune", frozenset({"outre-mer", "qpv", "urbain"}),
+                      frozenset({"emploi-insertion", "services-proximite"}), "soutenir", "06",
+                      size="grande", areas=(("departement", "976", "le Département de Mayotte"),))
+    top = kb.scoring.rank(kb.of_kind("example"), profile, 3)
+    mayotte = next(r for r in top if r.item.id == "mayotte_strategie_poles_ess")
+    assert not mayotte.levels
+    assert "Département de Mayotte" in (kb.scoring.area_note(mayotte, translator("fr")) or "")
+
+
+def test_an_example_for_the_qpv_is_not_shown_to_a_town_without_one_for_being_urban(
+        kb: Any) -> None:
+    # Corte (urban by INSEE's grid, no quartier prioritaire; culture and numérique) was shown
+    # Saint-Jean-de-Braye's pôle ESS in a QPV « parce que votre territoire est urbain » (R7).
+    profile = Profile("commune", frozenset({"urbain"}),
+                      frozenset({"culture-tourisme", "numerique"}), "identifier", "94",
+                      size="moyenne", programmes=frozenset({"pvd"}))
+    shown = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 3)]
+    assert "saint_jean_de_braye_pole_ess_qpv" not in shown
+    assert "stains_plaine_commune_mecanique_de_rue" not in shown

@@ -32,8 +32,9 @@ REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
                      "sizes": "sizes", "regions": "regions"}
 _REASON_ORDER = {dimension: n for n, dimension in enumerate(REASON_DIMENSIONS)}  # in reasons
 REASON_TEXTS = ("sentence", "and", "and_also")
-# optional: after the reason of an example carried by the profile's département or région
-OPTIONAL_REASON_TEXTS = ("area",)
+# optional, after the reason of an example: one carried by the profile's département or région
+# (its council in {council}), one done by other types of collectivité only (in {values})
+OPTIONAL_REASON_TEXTS = {"area": "{council}", "other_level": "{values}"}
 # The forms of a reason phrase whose subject is the item: masculine singular (the template),
 # feminine, masculine plural, feminine plural (« il agit », « elle agit », « ils agissent »).
 FORMS = ("f", "mp", "fp")
@@ -72,6 +73,7 @@ class Ranked:
     elsewhere: bool = False  # an example from another kind of place than the profile's
     area: str | None = None  # the council of the profile's département or région whose
     # project the example is (« le conseil départemental du Nord »)
+    levels: tuple[str, ...] = ()  # an example done only by these other types of collectivité
 
     @property
     def step_only(self) -> bool:
@@ -224,6 +226,7 @@ class ScoringRules:
         if programmes and not programmes & profile.programmes:
             return None
         total = 0.0
+        levels: tuple[str, ...] = ()
         steps = item.restricts("steps")
         if steps and profile.step in steps:
             # A lever of another step may still fit the profile's themes: the step adds to
@@ -249,6 +252,7 @@ class ScoringRules:
             # after one of the profile's level that fits as well. Not the project of the
             # territory's own département or région: it is the frame the agent acts in.
             total -= w["other_level"]
+            levels = tuple(sorted(types))
         elif preferred and profile.type in preferred:
             # For every type, but above all for this one: as if it were meant for it.
             total += w["type"] / len(preferred)
@@ -326,7 +330,7 @@ class ScoringRules:
         if not matched:
             return None  # nothing of the profile in it: never shown « for everyone »
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
-        return Ranked(item, total, tuple(matched), off_theme, elsewhere, area)
+        return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels)
 
     def expires_soon(self, item: Item) -> bool:
         """Whether the item's time-bound facts are to be checked again within
@@ -496,10 +500,17 @@ class ScoringRules:
 
     def area_note(self, ranked: Ranked, t: Translator) -> str | None:
         """« Projet porté par le Département de Mayotte, dont relève votre territoire… »: for
-        an example carried by the profile's département or région (``reasons.area``)."""
-        if not ranked.area or "area" not in self.texts:
-            return None
-        return self.texts["area"].render(t).replace("{council}", ranked.area)
+        an example carried by the profile's département or région (``reasons.area``); « Exemple
+        porté par un département : … » for one done by other types of collectivité only
+        (``reasons.other_level``), so that the agent knows to transpose it."""
+        if ranked.area and "area" in self.texts:
+            return self.texts["area"].render(t).replace("{council}", ranked.area)
+        if ranked.levels and "other_level" in self.texts and "collectivites" in self.reasons:
+            labels = self.reasons["collectivites"].values
+            words = [labels[v].render(t) for v in labels if v in ranked.levels]
+            joined = _join(words, self.texts["and"].render(t), self.texts["and_also"].render(t))
+            return self.texts["other_level"].render(t).replace("{values}", joined)
+        return None
 
 
 def _general_first(scored: list[Ranked]) -> list[Ranked]:
@@ -855,9 +866,9 @@ class _ScoringParser:
         texts = {key: text for key in REASON_TEXTS
                  if (text := self.text(node, key, f"'reasons.{key}'")) is not None}
         self.placeholder(node, "sentence", texts.get("sentence"), "{reasons}")
-        for key in OPTIONAL_REASON_TEXTS:
+        for key, placeholder in OPTIONAL_REASON_TEXTS.items():
             if key in node and (text := self.text(node, key, f"'reasons.{key}'")) is not None:
-                self.placeholder(node, key, text, "{council}")
+                self.placeholder(node, key, text, placeholder)
                 texts[key] = text
         dimensions: dict[str, ReasonTexts] = {}
         for dimension, vocabulary in REASON_DIMENSIONS.items():
