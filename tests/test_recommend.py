@@ -343,12 +343,13 @@ def test_an_example_of_a_place_like_the_profile_s_wins_a_tie(kb):
     # example that scores as much comes first (its place is the agent's).
     profile = Profile("commune", frozenset({"rural"}), frozenset({"emploi-insertion"}),
                       "identifier", "75")
-    ranked = kb.scoring.ranked(kb.of_kind("example"), profile)
-    score = {r.item.id: r.score for r in ranked}
-    order = [r.item.id for r in ranked]
-    assert score["saint_jean_de_braye_pole_ess_qpv"] == score["remendaires_gard_recycleries"]
-    assert order.index("remendaires_gard_recycleries") < \
-        order.index("saint_jean_de_braye_pole_ess_qpv")
+    # Since `other_level`, the intercommunalité's rural example scores less than the town's
+    # for a commune: the tie is made here, the rule under test is the tie-break.
+    ranked = {r.item.id: r for r in kb.scoring.ranked(kb.of_kind("example"), profile)}
+    town = ranked["saint_jean_de_braye_pole_ess_qpv"]
+    rural = dataclasses.replace(ranked["remendaires_gard_recycleries"], score=town.score)
+    assert town.elsewhere and not rural.elsewhere
+    assert sorted([town, rural], key=lambda r: r.sort_key())[0] is rural
     # A village of 800 inhabitants is not shown that town's example at all (its sizes).
     village = dataclasses.replace(profile, size="petite")
     assert kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], village) is None
@@ -516,7 +517,9 @@ def test_an_overseas_territory_learns_first_from_another_overseas_territory(kb):
     assert order.index("tco_reunion_ess_insertion") < order.index(
         "saint_jean_de_braye_pole_ess_qpv")
     overseas = next(r for r in ranked if r.item.id == "tco_reunion_ess_insertion")
-    assert overseas.score == w["context"] * w["distinct_context"] + w["theme"] + w["step"]
+    # an intercommunalité's policy, for a commune: `other_level` is taken off
+    assert overseas.score == w["context"] * w["distinct_context"] + w["theme"] + w["step"] \
+        - w["other_level"]
     # The same example of the Hexagone, meant for QPV, is of another kind of place there:
     # it comes for its theme, without its place, and loses `other_place`.
     mainland = kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], profile)
@@ -532,7 +535,7 @@ def test_an_overseas_territory_learns_first_from_another_overseas_territory(kb):
                             frozenset({"culture-tourisme"}), "ancrer", "02")
     cafes = kb.scoring.score(kb.items["cafes_associatifs_1000_cafes"], agglomeration)
     assert cafes is not None and "contexts" not in dict(cafes.matched)
-    assert cafes.score == w["theme"] - w["other_place"]
+    assert cafes.score == w["theme"] - w["other_place"] - w["other_level"]  # a commune's
     # Nor does an example of the Hexagone that shares no theme with it.
     assert kb.scoring.score(kb.items["cafes_associatifs_1000_cafes"], dataclasses.replace(
         agglomeration, themes=frozenset({"mobilite"}))) is None
@@ -881,7 +884,9 @@ def test_an_example_of_the_same_type_weighs_as_much_as_a_theme(kb):
     ranked = kb.scoring.score(ept, profile)
     as_commune = kb.scoring.score(ept, dataclasses.replace(profile, type="commune"))
     assert ranked is not None and as_commune is not None
-    assert ranked.score - as_commune.score == w["example_type"]
+    # and a commune is told it is an EPT's (`other_level`)
+    assert ranked.score - as_commune.score == w["example_type"] + w["other_level"]
+    assert as_commune.levels == ("ept",) and not ranked.levels
     top = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 5)]
     assert top[0] == "gpsea_appel_projets_ess", top
     assert "un établissement public territorial" in kb.scoring.reason(ranked, translator("fr"))

@@ -21,18 +21,20 @@ from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "broad_themes",
            "context", "broad_context", "distinct_context", "place_only",
-           "other_step", "type", "few_types", "example_type", "size", "region", "priority",
-           "programme")
+           "other_step", "type", "few_types", "example_type", "other_level", "size", "region",
+           "priority", "programme")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
-# reasons: dimension -> the taxonomy vocabulary of its values
+# reasons: dimension -> the taxonomy vocabulary of its values, in the order of the phrases
+# (the programmes after the contexts: both describe the territory, one subject for both)
 REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
-                     "themes": "themes", "steps": "steps", "sizes": "sizes",
-                     "programmes": "programmes", "regions": "regions"}
+                     "programmes": "programmes", "themes": "themes", "steps": "steps",
+                     "sizes": "sizes", "regions": "regions"}
 _REASON_ORDER = {dimension: n for n, dimension in enumerate(REASON_DIMENSIONS)}  # in reasons
 REASON_TEXTS = ("sentence", "and", "and_also")
-# optional: after the reason of an example carried by the profile's département or région
-OPTIONAL_REASON_TEXTS = ("area",)
+# optional, after the reason of an example: one carried by the profile's département or région
+# (its council in {council}), one done by other types of collectivité only (in {values})
+OPTIONAL_REASON_TEXTS = {"area": "{council}", "other_level": "{values}"}
 # The forms of a reason phrase whose subject is the item: masculine singular (the template),
 # feminine, masculine plural, feminine plural (« il agit », « elle agit », « ils agissent »).
 FORMS = ("f", "mp", "fp")
@@ -71,6 +73,7 @@ class Ranked:
     elsewhere: bool = False  # an example from another kind of place than the profile's
     area: str | None = None  # the council of the profile's département or région whose
     # project the example is (« le conseil départemental du Nord »)
+    levels: tuple[str, ...] = ()  # an example done only by these other types of collectivité
 
     @property
     def step_only(self) -> bool:
@@ -223,6 +226,7 @@ class ScoringRules:
         if programmes and not programmes & profile.programmes:
             return None
         total = 0.0
+        levels: tuple[str, ...] = ()
         steps = item.restricts("steps")
         if steps and profile.step in steps:
             # A lever of another step may still fit the profile's themes: the step adds to
@@ -241,6 +245,14 @@ class ScoringRules:
             # as a theme, above the type of a tool.
             total += (w["example_type"] if preference_only else w["type"]) / len(types)
             matched.append(("collectivites", (profile.type,)))
+        elif preference_only and types and profile.type and area is None:
+            # An example done by another level of collectivité (a département's schéma for
+            # a commune, an agglomeration's strategy for a village, a city's council for a
+            # région) rests on competences and means the agent does not have: it comes
+            # after one of the profile's level that fits as well. Not the project of the
+            # territory's own département or région: it is the frame the agent acts in.
+            total -= w["other_level"]
+            levels = tuple(sorted(types))
         elif preferred and profile.type in preferred:
             # For every type, but above all for this one: as if it were meant for it.
             total += w["type"] / len(preferred)
@@ -318,7 +330,7 @@ class ScoringRules:
         if not matched:
             return None  # nothing of the profile in it: never shown « for everyone »
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
-        return Ranked(item, total, tuple(matched), off_theme, elsewhere, area)
+        return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels)
 
     def expires_soon(self, item: Item) -> bool:
         """Whether the item's time-bound facts are to be checked again within
@@ -457,7 +469,8 @@ class ScoringRules:
         conjunction = self.texts["and"].render(t)
         also = self.texts["and_also"].render(t)
         form = _form(ranked.item)
-        phrases = []
+        phrases: list[str] = []
+        merged: list[list[str]] = []  # per phrase: its subject and the words joined after it
         for dimension, values in ranked.matched:
             texts = self.reasons[dimension]
             labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
@@ -466,7 +479,17 @@ class ScoringRules:
             words = [labels[v].render(t) if v in labels else v for v in ordered]
             joined = _join(words, conjunction, also)
             template = texts.forms.get(form, texts.template) if form else texts.template
-            phrases.append(template.render(t).replace("{values}", joined))
+            rendered = template.render(t)
+            subject, _, rest = rendered.partition("{values}")
+            previous = merged[-1] if merged else None
+            if previous and rendered.startswith(previous[0]) and not rest:
+                # « votre territoire est rural » and « votre territoire est concerné par
+                # PVD »: one subject, « votre territoire est rural et concerné par PVD »
+                previous.append(rendered[len(previous[0]):].replace("{values}", joined))
+                phrases[-1] = previous[0] + _join(previous[1:], conjunction, also)
+                continue
+            merged.append([subject, *words] if not rest else [rendered])
+            phrases.append(rendered.replace("{values}", joined))
         prefix, _, suffix = self.texts["sentence"].render(t).partition("{reasons}")
         reasons = _join(phrases, conjunction)  # phrases are clauses: « et » reads well
         if t.language == "fr" and prefix.lower().endswith("que ") and \
@@ -477,10 +500,17 @@ class ScoringRules:
 
     def area_note(self, ranked: Ranked, t: Translator) -> str | None:
         """« Projet porté par le Département de Mayotte, dont relève votre territoire… »: for
-        an example carried by the profile's département or région (``reasons.area``)."""
-        if not ranked.area or "area" not in self.texts:
-            return None
-        return self.texts["area"].render(t).replace("{council}", ranked.area)
+        an example carried by the profile's département or région (``reasons.area``); « Exemple
+        porté par un département : … » for one done by other types of collectivité only
+        (``reasons.other_level``), so that the agent knows to transpose it."""
+        if ranked.area and "area" in self.texts:
+            return self.texts["area"].render(t).replace("{council}", ranked.area)
+        if ranked.levels and "other_level" in self.texts and "collectivites" in self.reasons:
+            labels = self.reasons["collectivites"].values
+            words = [labels[v].render(t) for v in labels if v in ranked.levels]
+            joined = _join(words, self.texts["and"].render(t), self.texts["and_also"].render(t))
+            return self.texts["other_level"].render(t).replace("{values}", joined)
+        return None
 
 
 def _general_first(scored: list[Ranked]) -> list[Ranked]:
@@ -836,9 +866,9 @@ class _ScoringParser:
         texts = {key: text for key in REASON_TEXTS
                  if (text := self.text(node, key, f"'reasons.{key}'")) is not None}
         self.placeholder(node, "sentence", texts.get("sentence"), "{reasons}")
-        for key in OPTIONAL_REASON_TEXTS:
+        for key, placeholder in OPTIONAL_REASON_TEXTS.items():
             if key in node and (text := self.text(node, key, f"'reasons.{key}'")) is not None:
-                self.placeholder(node, key, text, "{council}")
+                self.placeholder(node, key, text, placeholder)
                 texts[key] = text
         dimensions: dict[str, ReasonTexts] = {}
         for dimension, vocabulary in REASON_DIMENSIONS.items():
