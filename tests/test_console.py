@@ -22,7 +22,7 @@ def test_scripted_chat_walks_the_whole_parcours(tmp_path: Path):
     assert "J'ai trouvé : Pont-Aven (29, Finistère)" in out
     assert "le conseil départemental du Finistère et le conseil régional de Bretagne" in out
     assert "votre territoire présente ces caractéristiques : Rural, Littoral." in out
-    assert ("Commune (Pont-Aven (29, Finistère)), territoire : Rural, Littoral, "
+    assert ("Commune — Pont-Aven (29, Finistère), territoire : Rural, Littoral, "
             "thèmes : Alimentation") in out
     cards = out[out.index("Voici mes recommandations"):out.index("Contacts utiles pour")]
     assert "1. " in cards and "Parce que" in cards and "➜ " in cards

@@ -15,7 +15,8 @@ from bot.knowledge import load_knowledge
 from bot.knowledge.cards import detail_message
 from tests.conftest import PROJECT_ROOT, run_essbot
 
-PROFILE = ["--type", "commune", "--context", "rural", "--step", "soutenir"]  # DETR comes first
+# The DETR comes first; overdue, it loses `expiring` (scoring.yaml) but is still shown, third
+PROFILE = ["--type", "commune", "--context", "rural", "--step", "ancrer"]
 CAUTION = "À revérifier : ces informations datent du 29 novembre 2025 et devaient être " \
           "revues le 31 mars 2026"
 DETR_DATES = ('"https://www.fnccr.asso.fr/article/creation-dun-fonds-dinvestissement-pour-les'

@@ -316,3 +316,28 @@ def test_console_scripted_turn_prints_within_the_size(engine):
     assert printed.startswith("Voici mes recommandations"), printed[:80]
     assert len(printed) <= TURN_BUDGET
     assert engine.handle(Incoming.text_message("console", "local", "Contacts"))
+
+
+@pytest.mark.parametrize(("name", "named"), [
+    ("departement", ("la CRESS Nouvelle-Aquitaine", "la DDETS ou DDETS-PP de la Creuse")),
+    ("rural", ("la CRESS Bretagne", "la DDETS ou DDETS-PP du Finistère")),
+])
+def test_the_chat_names_the_cress_and_the_state_service_as_the_feuille_de_route(
+        app: App, name: str, named: tuple[str, str]):
+    """« Demander à la CRESS de votre région », « la DDETS »: the cards, the lists and the
+    details name the territory's own, with the same words as the feuille de route."""
+    chat = Chat(app.engine)
+    texts = [r.text for r in walk(chat, PARCOURS[name])]
+    seen: set[str] = set()
+    for payload in kb_payloads(chat.replies):
+        chat.press(payload)
+        texts += [r.text for r in chat.replies]
+        for inner in kb_payloads(chat.replies):
+            if inner.startswith("kb:d:") and inner not in seen:
+                seen.add(inner)
+                chat.press(inner)
+                texts += [r.text for r in chat.replies]
+    text = "\n".join(texts)
+    assert "CRESS de votre région" not in text
+    assert "la DDETS " not in text.replace(named[1], "")
+    assert any(body in text for body in named), "the chat names one of them here"

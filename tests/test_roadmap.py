@@ -14,6 +14,7 @@ import pytest
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.partners import local_bodies, localise, localised_item
 from bot.knowledge.profile import build_profile, load_territories, names_of
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import (
@@ -28,6 +29,7 @@ from tests.conftest import run_essbot
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 TODAY = dt.date(2026, 11, 29)
+CREUSE = local_bodies("23", "de la Creuse", "Nouvelle-Aquitaine", "CRESS Nouvelle-Aquitaine")
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +133,7 @@ def test_labels_keep_their_acronyms_and_their_own_et(kb, index):
 
 
 def test_the_calendar_quotes_titles_once_and_reads_as_a_sentence(kb, index):
-    doc, _, _, t = document(kb, index, "Roubaix", {"emploi-insertion", "alimentation"},
+    doc, _, _, t = document(kb, index, "Roubaix", {"emploi-insertion"},
                             "soutenir", "commune")
     calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
     tzcld = [plan.title for plan in doc.levers if "« " in plan.title]
@@ -139,7 +141,7 @@ def test_the_calendar_quotes_titles_once_and_reads_as_a_sentence(kb, index):
     assert "« « " not in calendar and " » »" not in calendar
     assert "“Territoires zéro chômeur de longue durée”" in calendar
     # who carries a lever, after a colon, starts in lower case
-    assert not re.search(r"Confier « [^»]+ » : [A-ZÉ][a-zé]", calendar)
+    assert not re.search(r"Qui porte « [^»]+ » : [A-ZÉ][a-zé]", calendar)
     # the next step's levers: each title quoted, so their own commas and capitals read well
     line = next(x for x in calendar.splitlines() if "Préparer l'étape suivante" in x)
     listed = line.split(") : ", 1)[1]
@@ -152,7 +154,7 @@ def test_an_intercommunalite_is_not_sent_to_an_intercommunalite(kb, index):
     # addressed to itself
     doc, _, _, t = document(kb, index, "Plaine Commune", {"economie-circulaire"}, "soutenir",
                             "ept")
-    text = render_markdown(doc, t).split("## Sources")[0]
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
     assert "contrat_de_ville" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
     for phrase in ("avec l'intercommunalité", "Demander à l'intercommunalité",
                    "service du développement économique de l'intercommunalité"):
@@ -198,6 +200,65 @@ def test_a_departement_calls_the_state_services_and_not_an_intercommunalite(kb, 
     assert "Seine-Saint-Denis, département" in render_markdown(doc, t)
 
 
+def test_the_document_names_the_cress_and_the_state_service_of_the_territory(kb, index):
+    """« Demander à la DDETS » in the Cantal, « la CRESS de votre région » when the région is
+    known: the document names them (la DDETS ou DDETS-PP du Cantal, la CRESS Nouvelle-Aquitaine)."""
+    doc, _, _, t = document(kb, index, "Cantal", {"sante-social", "emploi-insertion"},
+                            "soutenir", "departement")
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "Demander à la DDETS ou DDETS-PP du Cantal" in text
+    assert not re.search(r"la DDETS(?! ou DDETS-PP du Cantal)", text)
+    doc, _, _, t = document(kb, index, "Pontarion", {"services-proximite", "alimentation"},
+                            "identifier", "commune")
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "Demander à la CRESS Nouvelle-Aquitaine l'extrait de son observatoire" in text
+    assert "CRESS de votre région" not in text
+    assert "la DRAAF Nouvelle-Aquitaine" in text and "DRAAF de votre région" not in text
+
+
+@pytest.mark.parametrize(("code", "of", "region", "expected"), [
+    ("976", "de Mayotte", "Mayotte",
+     "Demander à la DEETS de Mayotte la liste ; la DAAF de Mayotte"),
+    ("973", "de la Guyane", "Guyane", "Demander aux services de l'État chargés de l'emploi et des "
+     "solidarités en Guyane la liste ; la DAAF de la Guyane"),
+    ("15", "du Cantal", "Auvergne-Rhône-Alpes", "Demander à la DDETS ou DDETS-PP du Cantal la "
+     "liste ; la DRAAF Auvergne-Rhône-Alpes"),
+])
+def test_the_state_services_are_named_as_they_are_there(code, of, region, expected):
+    """Overseas a DEETS and a DAAF, not a DDETS and a DRAAF; Guyane's service unverified:
+    described, and the French contracts « à les » into « aux »."""
+    bodies = local_bodies(code, of, region, None)
+    assert localise("Demander à la DDETS la liste ; la DRAAF de votre région", bodies) == expected
+
+
+def test_a_village_is_not_told_to_give_a_lever_to_a_service_it_has_not(kb, index):
+    """Pontarion (357 inhabitants, one secretary): the maire or an adjoint with the
+    secrétariat de mairie and the intercommunalité's service; a département keeps its
+    directions."""
+    doc, _, _, t = document(kb, index, "Pontarion", {"services-proximite", "alimentation"},
+                            "identifier", "commune")
+    carriers = re.findall(r"\*\*Qui porte\*\* : (.+)", render_markdown(doc, t))
+    assert carriers and not [c for c in carriers if re.match(r"(?i)services?\b", c)]
+    assert not [c for c in carriers if "service du développement économique" in c]
+    assert ("Maire ou adjoint, avec le secrétariat de mairie et le service de la CC Creuse Sud "
+            "Ouest là où elle exerce la compétence ; avec aussi un élu référent et la "
+            "restauration collective") in carriers
+    doc, _, _, t = document(kb, index, "Cantal", {"sante-social", "emploi-insertion"},
+                            "soutenir", "departement")
+    assert "**Qui porte** : Direction de l'insertion du département" in render_markdown(doc, t)
+
+
+def test_the_calendar_does_not_say_a_title_s_verb_twice(kb, index):
+    """« Confier « Confier un service d'intérêt économique général… » » for a lever whose
+    title starts with the calendar's verb."""
+    doc, _, _, t = document(kb, index, "Haute-Maurienne Vanoise", {"culture-tourisme", "mobilite"},
+                            "soutenir", "epci")
+    calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
+    assert "Qui porte « Confier un service d'intérêt économique général (SIEG) par mandat » : " \
+        "service juridique" in calendar
+    assert "Confier « Confier" not in calendar
+
+
 # -- the calendar -----------------------------------------------------------------------------
 
 
@@ -234,7 +295,8 @@ def test_each_lever_says_how_why_who_and_what_to_follow(rural, rural_md, kb):
     levers = section(rural_md, "## Vos leviers, un par un")
     assert doc.levers, "levers for this profile"
     for lever in doc.levers:
-        item = kb.items[lever.anchor.removeprefix("levier-")]
+        # the reader's text names the CRESS and the State service of the Creuse
+        item = localised_item(kb.items[lever.anchor.removeprefix("levier-")], CREUSE)
         block = section(levers, next(line for line in levers.splitlines()
                                      if line.startswith("### ") and item.title in line))
         assert item.summary in block and "**Pourquoi pour vous** : Parce qu" in block
@@ -243,7 +305,7 @@ def test_each_lever_says_how_why_who_and_what_to_follow(rural, rural_md, kb):
         if not item.how_to:
             assert "**En pratique**" in block
         for label, value in (("Pour commencer", item.first_action),
-                             ("Qui porte", item.carried_by), ("Coût indicatif", item.cost),
+                             ("Qui porte", lever.carried_by), ("Coût indicatif", item.cost),
                              ("Base légale", item.legal_basis)):
             assert (f"**{label}** : {value}" in block) if value else (label not in block)
         if item.indicators:
@@ -300,16 +362,21 @@ def test_the_funding_table_says_what_for_whom_and_how_to_apply(rural, rural_md):
 
 def test_sources_are_numbered_once_each_with_one_check_date(rural, rural_md):
     doc, *_ = rural
-    sources = section(rural_md, "## Sources")
+    sources = section(rural_md, "## Annexe : les sources")
+    assert rural_md.rstrip().endswith(sources.rstrip()), "the sources close the document"
     lines = [line for line in sources.splitlines() if re.match(r"^\d+\. ", line)]
     assert [int(line.split(".", 1)[0]) for line in lines] == list(range(1, len(lines) + 1))
-    assert all(line.count("vérifiée le") == 1 for line in lines)
+    assert all(re.search(r" \(\d\d/\d\d/\d{4}\)$", line) for line in lines), "one date"
+    assert "source officielle" not in sources, "said once, not on every line"
+    official = sum(s.official for s in doc.sources)
+    assert f"Sources officielles : n° 1 à {official}." in sources
     keys = [(s.title, s.url) for s in doc.sources]
     assert len(keys) == len(set(keys))
 
     official = [s.official for s in doc.sources]
     assert official == sorted(official, reverse=True), "official sources first"
-    cited = {int(n) for refs in re.findall(r"\[([\d, –]+)\]", rural_md.split("## Sources")[0])
+    body = rural_md.split("## Annexe : les sources")[0]
+    cited = {int(n) for refs in re.findall(r"\[([\d, –]+)\]", body)
              for n in re.findall(r"\d+", refs)}
     assert cited and cited <= set(range(1, len(lines) + 1))
 
@@ -318,7 +385,7 @@ def test_a_page_cited_under_two_titles_has_one_number(kb, index):
     # two items cite the aides-territoires blog page and the 1000 cafés FAQ under two titles
     doc, _, _, t = document(kb, index, "Pontarion", {"services-proximite", "alimentation"},
                             "identifier", "commune")
-    sources = section(render_markdown(doc, t), "## Sources")
+    sources = section(render_markdown(doc, t), "## Annexe : les sources")
     urls = re.findall(r"<(https?://[^>]+)>", sources)
     assert urls and len(urls) == len(set(urls)), "one page, one number, whatever its titles"
 
@@ -391,7 +458,7 @@ def test_the_document_speaks_english_too(kb, index):
                             language="en")
     text = render_markdown(doc, t)
     for heading in ("## Key points", "### Who to call first", "## Twelve-month calendar",
-                    "## Sources"):
+                    "## Appendix: sources"):
         assert heading in text, heading
     assert "Quarter 1: December 2026 – February 2027" in text
 

@@ -32,8 +32,15 @@ from bot.knowledge.cards import (
     menu,
 )
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.partners import LocalBodies, localised_item
 from bot.knowledge.profile import load_territories, names_for_label, territory_resolver
-from bot.knowledge.recommend import knowledge_actions, profile_from_slots, recommendations
+from bot.knowledge.recommend import (
+    knowledge_actions,
+    localised,
+    profile_from_slots,
+    recommendations,
+    territory_bodies,
+)
 from bot.knowledge.territory import default_territory_path
 
 RECOMMEND = "recommend"
@@ -53,6 +60,7 @@ class KnowledgeFeature(Feature):
             index = load_territories(territories)
             resolvers["territory"] = territory_resolver(index, knowledge.scoring)
         names = functools.partial(names_for_label, index) if index is not None else None
+        self.names_for = names
         return Contribution(part=knowledge, actions=knowledge_actions(knowledge, names),
                             resolvers=resolvers)
 
@@ -67,6 +75,9 @@ class KnowledgeFeature(Feature):
                 turn.say(t._("Cette fiche n'existe plus dans la base de connaissances : elle a "
                              "été retirée ou renommée depuis."))
             else:
+                bodies = self.bodies(turn, kb)
+                if bodies is not None:
+                    item = localised_item(item, bodies)
                 turn.reply(detail_message(item, t))
                 turn.event("recommended", state=turn.conv.state, detail="details",
                            items=(item.id,))
@@ -96,6 +107,7 @@ class KnowledgeFeature(Feature):
                 ranked = chosen[kind][:LIST]
                 heading = t._(LIST_KINDS[kind][1])
             if ranked:
+                ranked = localised(ranked, self.bodies(turn, kb))
                 turn.reply(list_message(kb, ranked, heading, t, start=1))
                 turn.event("recommended", state=turn.conv.state, detail=kind,
                            items=tuple(r.item.id for r in ranked))
@@ -117,6 +129,16 @@ class KnowledgeFeature(Feature):
             profile = profile_from_slots(turn.slots, args)
             shown = [r.item for r in recommendations(kb, profile, "full")["lever"][:CARDS]]
         turn.prompt(menu(shown or [], turn.t, without=without))
+
+    def bodies(self, turn: Turn, kb: KnowledgeBase) -> LocalBodies | None:
+        """The CRESS and State services of the conversation's territory, named in the
+        items' text as in the feuille de route."""
+        args = self.profile_args(turn)
+        if args is None:
+            return None
+        profile = profile_from_slots(turn.slots, args)
+        names_for = getattr(self, "names_for", None)
+        return territory_bodies(kb, profile, names_for(profile.territory) if names_for else None)
 
     @staticmethod
     def profile_args(turn: Turn) -> Mapping[str, Any] | None:

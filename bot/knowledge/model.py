@@ -104,7 +104,7 @@ class KnowledgeBase:
                                                      default_factory=dict)
     # Rankings already computed, per (kind, profile): many users share a profile, and a turn
     # ranks the same profile several times (chat, feuille de route). Bounded.
-    _ranked: dict[tuple[str, Profile], list[Ranked]] = field(
+    _ranked: dict[tuple[str, Profile, dt.date], list[Ranked]] = field(
         init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -125,7 +125,7 @@ class KnowledgeBase:
 
     def ranked(self, kind: str, profile: Profile) -> list[Ranked]:
         """Every item of ``kind`` that fits ``profile``, best first (see ScoringRules)."""
-        key = (kind, profile)
+        key = (kind, profile, dt.date.today())  # review dates are read against today
         found = self._ranked.get(key)
         if found is None:
             found = self.rules.ranked(self._by_kind.get(kind, ()), profile)

@@ -3,9 +3,12 @@ holds the départemental competences and the one that holds the régional ones."
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass, replace
 
 from bot.i18n import N_, Translator
+from bot.knowledge.model import Item, KnowledgeBase
 
 # How a body that holds more than its own competences is described (catalog messages:
 # marked for extraction here, translated by describe()).
@@ -74,3 +77,118 @@ def _same_body(one: str | None, other: str | None) -> bool:
     def bare(text: str) -> str:
         return re.sub(r"^(?:le|la|les|l')\s*", "", text.strip(), flags=re.IGNORECASE).casefold()
     return bool(one and other) and bare(one or "") == bare(other or "")
+
+
+# The content says « la CRESS de votre région », « la DDETS », « la DRAAF de votre région »;
+# the document names them for its territory. The State's services are French words whatever
+# the interface language (content is written in French). Sources (docs/roadmap.md, « The
+# State's services »): décret n° 2020-1545 of 9 December 2020 made the DDETS, or the DDETS-PP
+# where the protection of populations is merged in — the list of those départements was not
+# verified, so both names are given; in Guadeloupe, Martinique, La Réunion and Mayotte a
+# DEETS holds the regional and departmental missions (Journal de Mayotte and Martinique la
+# 1ère, 1 April 2021; the décret's own article was not read); Guyane's service was not
+# verified: « les services de l'État chargés de l'emploi et des solidarités ». Overseas the
+# State's agriculture and food service is a DAAF, not a DRAAF (décret n° 2010-1582 of 17
+# December 2010, presented by the Conseil des ministres of 15 December 2010, vie-publique.fr).
+DEETS_DEPARTEMENTS = frozenset({"971", "972", "974", "976"})
+GUYANE = "973"
+OVERSEAS_DEPARTEMENTS = DEETS_DEPARTEMENTS | {GUYANE}
+_DDETS = re.compile(r"\b(?P<prep>à |de )?la DDETS(?: de votre département)?\b(?![-\w])")
+_DRAAF = re.compile(r"\b(?P<prep>à |de )?la DRAAF(?: de votre région)?\b(?![-\w])")
+_CRESS = re.compile(r"\bla CRESS de votre région\b")
+# « à les services », « de les services »: French contracts them
+_CONTRACT = {"à ": "aux ", "de ": "des "}
+
+
+@dataclass(frozen=True, slots=True)
+class LocalBodies:
+    """The bodies a territory's text names: « la CRESS Nouvelle-Aquitaine », « la DDETS ou
+    DDETS-PP du Cantal », « la DRAAF Nouvelle-Aquitaine »; None where unknown."""
+
+    cress: str | None = None
+    state: str | None = None
+    agriculture: str | None = None
+
+
+def local_bodies(departement_code: str | None, departement_of: str | None,
+                 region: str | None, cress: str | None) -> LocalBodies:
+    """The bodies of a territory from its département (code, « du Cantal ») and région
+    (« Nouvelle-Aquitaine »: « la DRAAF Nouvelle-Aquitaine », as the State names them)."""
+    state = agriculture = None
+    if departement_code and departement_of:
+        if departement_code == GUYANE:
+            state = "les services de l'État chargés de l'emploi et des solidarités en Guyane"
+        elif departement_code in DEETS_DEPARTEMENTS:
+            state = f"la DEETS {departement_of}"
+        else:
+            state = f"la DDETS ou DDETS-PP {departement_of}"
+        if departement_code in OVERSEAS_DEPARTEMENTS:
+            agriculture = f"la DAAF {departement_of}"
+    if agriculture is None and region and departement_code not in OVERSEAS_DEPARTEMENTS:
+        agriculture = f"la DRAAF {region}"
+    return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture)
+
+
+def localise(text: str, bodies: LocalBodies) -> str:
+    """Content text with the territory's own bodies (:class:`LocalBodies`)."""
+    if bodies.cress:
+        text = _CRESS.sub(lambda _: bodies.cress or "", text)
+    for pattern, name in ((_DDETS, bodies.state), (_DRAAF, bodies.agriculture)):
+        if name:
+            text = pattern.sub(functools.partial(_with_preposition, name=name), text)
+    return text
+
+
+def _with_preposition(match: re.Match[str], *, name: str) -> str:
+    prep = match.group("prep") or ""
+    if prep and name.startswith("les "):
+        return _CONTRACT[prep] + name.removeprefix("les ")
+    return prep + name
+
+
+def with_cress_article(title: str) -> str:
+    """« CRESS de Mayotte » -> « la CRESS de Mayotte »."""
+    return title if title[:3].lower() in ("la ", "le ") else "la " + title
+
+
+def localised_item(item: Item, bodies: LocalBodies | None) -> Item:
+    """The item with its text fields localised (:func:`localise`)."""
+    if bodies is None or bodies == LocalBodies():
+        return item
+
+    def local(text: str | None) -> str | None:
+        return localise(text, bodies) if text else text
+
+    return replace(item, summary=local(item.summary) or "", body=local(item.body) or "",
+                   how_to=tuple(localise(step, bodies) for step in item.how_to),
+                   first_action=local(item.first_action),
+                   how_to_reach=local(item.how_to_reach), carried_by=local(item.carried_by))
+
+
+# Who carries a lever in a commune under 3,500 inhabitants (the « petite » size of
+# content/scoring.yaml): it has a secrétariat de mairie, not a « service du développement
+# économique »; the intercommunalité's service acts where the competence sits there.
+SMALL_COMMUNE_SIZE = "petite"
+_SERVICE = re.compile(r"^(?:Service|Direction|Services)\b", re.IGNORECASE)
+_SERVICE_WITHIN = re.compile(r"\b(?:le|les) services? (?!de l'intercommunalité)[^,;]*")
+
+
+def small_commune_carrier(carried_by: str, groupement: str | None) -> str:
+    """« Service du développement économique, avec l'élu référent ESS » for a village:
+    « Maire ou adjoint, avec le secrétariat de mairie et le service de la CC … qui exerce
+    la compétence ; avec aussi l'élu référent ESS ». A carrier that is not a service (« Maire
+    et conseil municipal… ») is kept. French, like the content it rewrites."""
+    if not _SERVICE.match(carried_by):  # « Élu référent ESS, avec le service du… »
+        return _SERVICE_WITHIN.sub("le secrétariat de mairie", carried_by)
+    epci = (f"le service de {with_article(groupement)} là où elle exerce la compétence"
+            if groupement else "l'intercommunalité là où elle exerce la compétence")
+    _, _, partners = carried_by.partition(", avec ")
+    extra = f" ; avec aussi {partners}" if partners else ""
+    return f"Maire ou adjoint, avec le secrétariat de mairie et {epci}{extra}"
+
+
+def regional_cress(kb: KnowledgeBase, region: str | None) -> Item | None:
+    """The CRESS of a région (the contact item that names the région)."""
+    if region is None:
+        return None
+    return next((i for i in kb.of_kind("contact") if i.region == region), None)

@@ -7,6 +7,7 @@ profile and rankings into messages and documents.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
@@ -18,6 +19,7 @@ from bot.i18n import N_, Translator
 from bot.knowledge.cards import CARDS, LIST_KINDS, MORE, cards_message, menu
 from bot.knowledge.freshness import caution
 from bot.knowledge.model import RECOMMENDED_KINDS, Item, KnowledgeBase, Source
+from bot.knowledge.partners import LocalBodies, local_bodies, localised_item, regional_cress
 from bot.knowledge.roadmap import (
     LocalNames,
     PdfUnavailable,
@@ -54,6 +56,26 @@ def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
                 (), profile, (limit if limit is not None else rules.limits[limits][kind])
                 + (more if kind == "lever" else 0), kb.ranked(kind, profile))[0]
             for kind in RECOMMENDED_KINDS}
+
+
+def territory_bodies(kb: KnowledgeBase, profile: Profile, names: LocalNames | None
+                     ) -> LocalBodies | None:
+    """The CRESS and the State's services that the content's « la CRESS de votre région » and
+    « la DDETS » stand for in the profile's territory (the same words as the feuille de
+    route); None when neither is known."""
+    cress = regional_cress(kb, profile.region)
+    if names is None and cress is None:
+        return None
+    return local_bodies(names.departement_code if names else None,
+                        names.departement_of if names else None,
+                        names.region if names else None, cress.title if cress else None)
+
+
+def localised(ranked: list[Ranked], bodies: LocalBodies | None) -> list[Ranked]:
+    """Ranked items with their text named for the territory (:func:`territory_bodies`)."""
+    if bodies is None:
+        return ranked
+    return [dataclasses.replace(r, item=localised_item(r.item, bodies)) for r in ranked]
 
 
 def describe_item(item: Item, t: Translator, number: int | None = None,
@@ -137,7 +159,8 @@ def knowledge_actions(kb: KnowledgeBase,
         t = context.translator
         profile = profile_from_slots(context.slots, args)
         chosen = recommendations(kb, profile, "full", more=MORE)
-        levers = chosen["lever"]
+        names = names_for(profile.territory) if names_for is not None else None
+        levers = localised(chosen["lever"], territory_bodies(kb, profile, names))
         if not levers:
             return [Outgoing(t._("Je n'ai pas trouvé de levier pour ce profil. Essayez "
                                  "d'autres thèmes, ou contactez la CRESS de votre région."),

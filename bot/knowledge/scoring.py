@@ -7,6 +7,7 @@ same ranking: scores are sums of fixed weights, and ties are broken by id.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,6 +139,15 @@ class ThemeShare:
 
 
 @dataclass(frozen=True, slots=True)
+class Expiring:
+    """``expiring:``: an item whose facts must be checked again within ``days`` (a legal
+    basis that ends, a call that closes), or whose review date is past, loses ``weight``."""
+
+    days: int
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class ScoringRules:
     weights: Mapping[str, float]
     limits: Mapping[str, Mapping[str, int]]  # "chat" | "full" -> kind -> count
@@ -154,6 +164,8 @@ class ScoringRules:
     # kinds whose theme match, like their place, keeps `other_step` of it for an item meant
     # for other steps than the profile's (``stage_bound:``)
     stage_bound: frozenset[str] = frozenset()
+    expiring: Expiring | None = None
+    today: dt.date | None = None  # the date review dates are read against; None: today
 
     # -- profile ------------------------------------------------------------------------
 
@@ -247,7 +259,10 @@ class ScoringRules:
             # a place like the profile's, so its context counts in full.
             fit = sum(self._context_fit(c, preference_only) for c in shared_contexts)
             share = w["context"] * fit / len(contexts)
-            if not themes and profile.themes and not preference_only:
+            # A tool reserved to a distinct context (the outre-mer: its own funders) is not
+            # a tool of a place shared by much of the country: its place counts in full.
+            if not themes and profile.themes and not preference_only \
+                    and not set(shared_contexts) <= self.distinct_contexts:
                 share *= w["place_only"]
             if steps and profile.step and profile.step not in steps and not preference_only:
                 # A tool of another step may come for the profile's themes, but the place
@@ -293,6 +308,10 @@ class ScoringRules:
             total += share
             matched.append(("programmes", shared_programmes))
         total += w["priority"] * item.priority
+        if self.expires_soon(item):
+            # Shown, but it does not lead a list that items of lasting facts fit as well:
+            # a plan built on a law that ends next month is not a first priority.
+            total -= self.expiring.weight if self.expiring else 0.0
         if item.region is not None:
             total += w["region"]
             matched.append(("regions", (item.region,)))
@@ -301,13 +320,21 @@ class ScoringRules:
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         return Ranked(item, total, tuple(matched), off_theme, elsewhere, area)
 
+    def expires_soon(self, item: Item) -> bool:
+        """Whether the item's time-bound facts are to be checked again within
+        ``expiring.days`` (or are past their review date)."""
+        if self.expiring is None or item.review_by is None:
+            return False
+        today = self.today or dt.date.today()
+        return item.review_by <= today + dt.timedelta(days=self.expiring.days)
+
     def _context_fit(self, context: str, example: bool) -> float:
         """How much one shared context counts, as a fraction of ``weights.context``. An
         example is chosen for a place like the profile's: a distinct context (the outre-mer)
         counts `distinct_context`, any other 1. For a tool, a context of much of the country
         (rural, urbain) counts `broad_context`, any other 1: a tool reserved to the outre-mer
-        already counts its place in full, and like any tool for every theme it does not pass
-        a funder of the project's theme (the FSE+ for insertion)."""
+        counts its place in full, and is not halved by `place_only` either (the overseas
+        funders are one family, so that one of them comes)."""
         if example:
             return self.weights["distinct_context"] if context in self.distinct_contexts \
                 else 1.0
@@ -397,12 +424,19 @@ class ScoringRules:
         result: list[Ranked] = []
         served: dict[str, int] = {}
         families: set[str] = set()
+        # A family's general member placed before a narrower one (_general_first) holds the
+        # place it took: the score of the items after it, and its rank among them.
+        place: dict[int, tuple[float, int]] = {}
+        after = float("-inf")
+        for rank in range(len(scored) - 1, -1, -1):
+            after = max(after, scored[rank].score)
+            place[id(scored[rank])] = (after, rank)
 
         def order(ranked: Ranked) -> tuple:
             themes = _shared(ranked, "themes")
             repeated = bool(themes) and all(served.get(t, 0) >= rule.served for t in themes)
-            return (-(ranked.score - (rule.weight if repeated else 0.0)),
-                    *ranked.sort_key()[1:])
+            score, rank = place[id(ranked)]
+            return (-(score - (rule.weight if repeated else 0.0)), rank)
 
         while left:
             best = min(left, key=order)
@@ -471,7 +505,9 @@ def _general_first(scored: list[Ranked]) -> list[Ranked]:
         first = next(r for r in result if r.item.family == family)
         if first is head or head.off_theme:
             continue
-        if _shared(first, "themes") <= _shared(head, "themes") and \
+        head_themes = _shared(head, "themes") if head.item.restricts("themes") \
+            else _shared(first, "themes")  # an item for every theme serves the profile's
+        if _shared(first, "themes") <= head_themes and \
                 _shared(first, "steps") <= _shared(head, "steps"):
             result.remove(head)
             result.insert(result.index(first), head)
@@ -694,6 +730,23 @@ class _ScoringParser:
             return None
         return ThemeShare(kinds, float(share))
 
+    def expiring(self, document: MarkedDict) -> Expiring | None:
+        """``expiring:``, optional: {days: 62, weight: 1}."""
+        if "expiring" not in document:
+            return None
+        node = self.mapping(document, "expiring")
+        if node is None:
+            return None
+        self.unknown_keys(node, ("days", "weight"), "'expiring'")
+        if "days" not in node or "weight" not in node:
+            self.error(node.position, "'expiring' needs 'days:' and 'weight:'")
+            return None
+        days = self.whole_number(node, "days", "'expiring.days'")
+        weight = self.number(node, "weight", "'expiring.weight'")
+        if days is None or weight is None:
+            return None
+        return Expiring(days, float(weight))
+
     def stage_bound(self, document: MarkedDict) -> frozenset[str]:
         """``stage_bound:``, optional: {kinds: [funding]}."""
         found = self.kinds_rule(document, "stage_bound", ("kinds",))
@@ -835,7 +888,8 @@ def load_scoring(path: Path, root: Path,
     parser = _ScoringParser(vocabularies)
     parser.unknown_keys(document, ("weights", "broad_contexts", "distinct_contexts",
                                    "repeated_theme",
-                                   "theme_share", "stage_bound", "limits", "sizes",
+                                   "theme_share", "stage_bound", "expiring", "limits",
+                                   "sizes",
                                    "type_sizes", "reasons"),
                         "scoring.yaml")
     weights = parser.weights(document)
@@ -850,9 +904,10 @@ def load_scoring(path: Path, root: Path,
     repeated_theme = parser.repeated_theme(document)
     theme_share = parser.theme_share(document)
     stage_bound = parser.stage_bound(document)
+    expiring = parser.expiring(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
-                        type_sizes, repeated_theme, theme_share, stage_bound), []
+                        type_sizes, repeated_theme, theme_share, stage_bound, expiring), []

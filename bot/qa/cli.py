@@ -9,10 +9,12 @@ from pathlib import Path
 
 import click
 
+from bot.cli_recommend import TYPES, _index, _region, _split
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import KnowledgeBase, Source
 from bot.qa import build_searcher
+from bot.qa.context import ask_context
 from bot.qa.search import Direct, Hit, Result, Searcher
 
 
@@ -53,6 +55,12 @@ def asker(searcher: Searcher, top: int = 3, lang: str = "fr") -> Callable[[str],
     return lambda question: result_json(searcher.ask(question, top), t)
 
 
+def _ordered(value: str, vocabulary: str, option: str, kb: KnowledgeBase) -> list[str]:
+    """The values of a comma list, checked, in the order given (themes: the first first)."""
+    _split(value, vocabulary, option, kb)
+    return list(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+
+
 @click.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, best first.")
@@ -60,11 +68,23 @@ def asker(searcher: Searcher, top: int = 3, lang: str = "fr") -> Callable[[str],
               help="How many answers at most.")
 @click.option("--lang", type=click.Choice(SUPPORTED_LANGUAGES), default="fr", show_default=True,
               help="Language of the messages.")
+@click.option("--type", "type_", type=click.Choice(TYPES), default=None,
+              help="Asked by this type of collectivité (as in the chat: what fits it first).")
+@click.option("--region", default=None, metavar="CODE_OR_NAME",
+              help="The asker's région (name or INSEE code): its CRESS, its examples first.")
+@click.option("--context", "contexts", default="", metavar="LIST",
+              help="Comma list of the asker's contexts: qpv, rural, urbain, fragile, littoral, "
+                   "montagne, outre-mer.")
+@click.option("--themes", default="", metavar="LIST",
+              help="Comma list of the asker's themes (emploi-insertion, mobilite...): a "
+                   "question with no subject of its own (« qui finance ? ») is about them.")
 @click.pass_context
-def ask(ctx: click.Context, question: str, as_json: bool, top: int, lang: str) -> None:
+def ask(ctx: click.Context, question: str, as_json: bool, top: int, lang: str,
+        type_: str | None, region: str | None, contexts: str, themes: str) -> None:
     """Answer a question from the knowledge base, as the bot would: best answers first.
 
         essbot ask "c koi un PTCE" --json
+        essbot ask "qui finance ?" --type commune --region 32 --themes emploi-insertion
     """
     content_dir = ctx.obj.content_dir
     root = Path.cwd()
@@ -74,7 +94,13 @@ def ask(ctx: click.Context, question: str, as_json: bool, top: int, lang: str) -
     if errors:
         click.echo(f"warning: the content has {len(errors)} error(s); answers leave the broken "
                    "parts out (essbot content validate)", err=True)
-    result = searcher.ask(question, top)
+    context = None
+    if type_ or region or contexts or themes:  # the profile the chat would have
+        region_code = _region(_index(content_dir), region, knowledge) if region else None
+        context = ask_context(knowledge, type_, region_code,
+                              _split(contexts, "contexts", "--context", knowledge),
+                              _ordered(themes, "themes", "--themes", knowledge))
+    result = searcher.ask(question, top, context.region if context else None, context)
     t = translator(lang)
     if as_json:
         click.echo(json.dumps(result_json(result, t), ensure_ascii=False, indent=2))

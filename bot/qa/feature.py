@@ -32,6 +32,7 @@ from bot.i18n import N_, Translator
 from bot.knowledge.model import Item, KnowledgeBase
 from bot.knowledge.recommend import describe_item
 from bot.qa import build_searcher
+from bot.qa.context import SLOTS, AskContext, from_slots
 from bot.qa.normalize import STOP_WORDS, words
 from bot.qa.redact import redact
 from bot.qa.search import RELEVANT, Direct, Hit, Result, Searcher
@@ -59,9 +60,10 @@ class QuestionIndex:
     knowledge: KnowledgeBase
     searcher: Searcher
 
-    def ask(self, text: str, top: int = TOP, region: str | None = None) -> Result:
+    def ask(self, text: str, top: int = TOP, region: str | None = None,
+            context: AskContext | None = None) -> Result:
         """The answer to a question: direct answer, relevant items, or close topics."""
-        return self.searcher.ask(text, top, region)
+        return self.searcher.ask(text, top, region, context)
 
     def search(self, text: str, top: int = TOP, region: str | None = None) -> list[Hit]:
         """The relevant items only (score at or above RELEVANT), best first."""
@@ -95,8 +97,9 @@ def _short(title: str) -> str:
 class QuestionsFeature(Feature):
     name = "q"
     commands = (Command("question", "question", "ask", N_("poser une question sur l'ESS")),)
-    # The CRESS named when there is no answer.
-    required_slots: ClassVar[Mapping[str, str | None]] = {"region": "regions"}
+    # The profile a question asked mid-flow is read in (bot.qa.context: type of collectivité,
+    # région, contexts, themes); the région also names the CRESS when there is no answer.
+    required_slots: ClassVar[Mapping[str, str | None]] = dict(SLOTS)
     migrations = MIGRATIONS
 
     def __init__(self, retention_days: int = 90):
@@ -127,9 +130,9 @@ class QuestionsFeature(Feature):
 
     def on_free_text(self, turn: Turn, text: str, why: FreeText) -> bool:
         index: QuestionIndex = turn.part(self.name)
-        region = turn.slots.get("region")
-        region = region if isinstance(region, str) else None
-        result = index.ask(text, TOP, region)
+        context = from_slots(index.knowledge, turn.slots)
+        region = context.region
+        result = index.ask(text, TOP, region, context or None)
         t = turn.t
         if result.hits:
             reply = self.answer(result.hits, t, result.direct)

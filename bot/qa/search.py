@@ -35,6 +35,7 @@ from bot.qa.aspects import (
     names_two_actors,
     specific_words,
 )
+from bot.qa.context import AskContext
 from bot.qa.index import Index, item_names, trigrams
 from bot.qa.lexicon import is_verb_form, is_word
 from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
@@ -87,6 +88,10 @@ OFF_TOPIC_RATIO = 0.8  # ... and at least this close relative to its best item i
 OTHER_REGION = 0.5  # a contact of another region than the user's
 OWN_REGION = 1.2
 NAMED_REGION = 1.5  # a contact of the region the question names
+# The asker's profile (bot.qa.context): an item that does not apply to it gives way, in the
+# order only, to one this much weaker that does, on each count (another type of collectivité,
+# a context the territory is not in, an example of another région)
+OTHER_PROFILE = 0.7
 ASPECT_MISMATCH = 0.6  # a direct answer to another aspect than the question's
 ASPECT_HELD = 0.85  # ... whose text still gives the kind of fact asked (a law, a figure)
 HOLDS_BONUS = 0.05  # an answer written for the aspect asked that gives that kind of fact
@@ -554,19 +559,26 @@ class Searcher:
 
     # -- ranking ----------------------------------------------------------------------------
 
-    def search(self, text: str, top: int | None = None, region: str | None = None) -> list[Hit]:
+    def search(self, text: str, top: int | None = None, region: str | None = None,
+               context: AskContext | None = None) -> list[Hit]:
         """Items matching the question, best first, with their score (0..1)."""
-        hits = self.rank(self.analyse(text), region)
+        analysis = self.analyse(text)
+        hits = self.rank(analysis, region, context)
+        if context and context.theme_words and self.subjectless(text, analysis):
+            hits = self.rank(self.analyse(self.completed(text, context)), region, context)
         return hits[:top] if top else hits
 
-    def rank(self, analysis: Analysis, region: str | None = None) -> list[Hit]:
-        """Every matching item with its score; sets the concepts' importance."""
+    def rank(self, analysis: Analysis, region: str | None = None,
+             context: AskContext | None = None) -> list[Hit]:
+        """Every matching item with its score; sets the concepts' importance. With the
+        asker's context, items that apply to it go first (the scores do not change)."""
         scores = self.weigh(analysis)
         if not scores:
             return []
         named = analysis.region
-        region = named or region
+        region = named or region or (context.region if context else None)
         hits: list[tuple[float, Item]] = []
+        preference: dict[str, float] = {}
         whole = {self.index.items[n].id for n, share in analysis.named.items() if share == 1.0}
         for number, score in scores.items():
             item = self.index.items[number]
@@ -589,11 +601,13 @@ class Searcher:
                     score *= OTHER_REGION
             elif named and self.places and self.places.item_regions.get(item.id) == named:
                 score *= OWN_REGION  # an example of the région the question names
+            if context and (misfits := self.misfits(item, number, context, region)):
+                preference[item.id] = OTHER_PROFILE ** misfits
             hits.append((score, item))
         # Sorted before the score is capped at 1, so that boosts still order the best; at
         # the same shown score, an item the question names whole first.
-        hits.sort(key=lambda h: (-round(h[0], 4), h[1].id not in whole,
-                                 h[1].kind != "glossary", h[1].id))
+        hits.sort(key=lambda h: (-round(h[0] * preference.get(h[1].id, 1.0), 4),
+                                 h[1].id not in whole, h[1].kind != "glossary", h[1].id))
         # A near tie (within 1 %) is the noise of field lengths: the item named whole first.
         for at in range(1, len(hits)):
             if (hits[at][1].id in whole and hits[at - 1][1].id not in whole
@@ -602,6 +616,48 @@ class Searcher:
         if analysis.compares:
             hits = self.compared_first(hits, whole, analysis)
         return [Hit(item, round(min(score, 1.0), 4)) for score, item in hits]
+
+    def misfits(self, item: Item, number: int, context: AskContext, region: str | None) -> int:
+        """On how many counts an item does not apply to the asker's profile, as far as the
+        profile says: another type of collectivité, a context the territory is not in (or
+        one it is excluded from), an example of another région."""
+        count = 0
+        kinds = item.restricts("collectivites")
+        if context.collectivite and kinds and context.collectivite not in kinds:
+            count += 1
+        contexts = item.restricts("contexts")
+        if context.contexts and (context.contexts & (item.restricts("not_contexts") or set())
+                                 or (contexts and not contexts & context.contexts)):
+            count += 1
+        place = self.item_region[number]
+        if item.kind == "example" and region and place and place != region:
+            count += 1
+        return count
+
+    def subjectless(self, text: str, analysis: Analysis) -> bool:
+        """Whether a question asks something but has no subject of its own (« qui finance ? »,
+        « quelles aides ? », « et pour les assos ? »): short, naming no item nor a word of
+        few items, nothing the base does not know, no place, no one. « merci », « hein ? » ask
+        nothing. The analysis must have been ranked (that marks the concepts naming items)."""
+        topical = [c for c in analysis.concepts if not c.context]
+        asks = analysis.aspects or analysis.funding or analysis.intents
+        if not (asks or ("?" in text and topical)):
+            return False  # « merci », « hein ? »
+        if (self.is_long(analysis) or analysis.region or analysis.private or analysis.people
+                or analysis.compares or analysis.named):
+            return False
+        # A word of « hors_champ » no item has (« météo ») is a subject, elsewhere; a generic
+        # word both have (« aides », « assos ») is not: the profile says which ones are meant.
+        return not any(c.names or c.specific or c.unknown
+                       or (self.off_topics_only(c) and self.best_match(self.index, c) < MATCHED)
+                       for c in topical)
+
+    @staticmethod
+    def completed(text: str, context: AskContext) -> str:
+        """The question as if the agent had named their themes: « qui finance ? » →
+        « qui finance pour emploi et insertion, mobilité ? »."""
+        return (text.rstrip(" ?!.…") + " pour " + ", ".join(context.theme_words).casefold()
+                + " ?")
 
     def compared_first(self, hits: list[tuple[float, Item]], whole: set[str],
                        analysis: Analysis) -> list[tuple[float, Item]]:
@@ -825,13 +881,26 @@ class Searcher:
 
     # -- the whole answer -------------------------------------------------------------------
 
-    def ask(self, text: str, top: int = 3, region: str | None = None) -> Result:
+    def ask(self, text: str, top: int = 3, region: str | None = None,
+            context: AskContext | None = None) -> Result:
         """Relevant items (best first, the direct answer's item first), a direct answer if
-        one fits, or no item and the close topics."""
+        one fits, or no item and the close topics. With the asker's context (bot.qa.context),
+        a question with no subject of its own is asked about their themes, and what applies
+        to their profile goes first."""
+        if context is None:
+            return self.answer(self.analyse(text), top, region)
         analysis = self.analyse(text)
-        ranked = self.rank(analysis, region)
+        self.rank(analysis, region)  # marks the concepts that name items
+        if context.theme_words and self.subjectless(text, analysis):
+            text = self.completed(text, context)  # the profile's themes are its subject
+        return self.answer(self.analyse(text), top, region, context)
+
+    def answer(self, analysis: Analysis, top: int, region: str | None = None,
+               context: AskContext | None = None) -> Result:
+        """The result of an analysed question (see :meth:`ask`)."""
+        ranked = self.rank(analysis, region, context)
         direct = self.direct_answer(analysis, ranked) or self.extract(analysis, ranked)
-        best = ranked[0].score if ranked else 0.0
+        best = max((h.score for h in ranked), default=0.0)
         factual = bool(analysis.aspects & FACTUAL)
         needed = RELEVANT
         if direct is None and "howmuch" in analysis.aspects:

@@ -14,7 +14,7 @@ from importlib import resources
 
 from bot.i18n import Translator
 from bot.knowledge.roadmap.outline import Contact, Outline, SourceKey
-from bot.knowledge.roadmap.text import Texts, domain, number_runs
+from bot.knowledge.roadmap.text import Texts, domain, number_runs, short_date, source_intro
 
 
 @functools.cache
@@ -160,14 +160,15 @@ def render_html(doc: Outline, t: Translator) -> str:
                f'<h2 id="s-method">{e(x.method)}</h2><p>{e(x.method_text)}</p>'
                '<dl class="facts">' + "".join(f"<dt>{e(name)}</dt><dd>{e(value)}</dd>"
                                               for name, value in doc.facts) + "</dl>"
-               f'<h2 id="s-sources">{e(x.sources)}</h2><p>{e(x.sources_intro)}</p>'
+               f'<h2 id="s-sources">{e(x.sources)}</h2>'
+               f'<p>{e(source_intro(sum(s.official for s in doc.sources), x))}</p>'
                '<ol class="sources">')
     for source in doc.sources:
-        where = (f' — <a class="url" href="{e(source.url)}">{e(source.url)}</a>'
+        # on screen the whole address; on paper its site (the PDF link keeps the address)
+        where = (f' — <a class="url" href="{e(source.url)}"><span class="screen">'
+                 f'{e(source.url)}</span><span class="paper">{e(domain(source.url))}</span></a>'
                  if source.url else "")
-        official = f' <span class="official">{e(x.official)}</span>' if source.official else ""
-        checked = e(x.checked.format(date=t.format_date(source.checked)))
-        out.append(f'<li id="source-{source.number}">{e(source.title)}{where}{official} '
-                   f"({checked})</li>")
+        out.append(f'<li id="source-{source.number}">{e(source.title)}{where} '
+                   f"({e(short_date(source.checked, t))})</li>")
     out.append("</ol></section></main></body></html>")
     return "\n".join(part for part in out if part) + "\n"

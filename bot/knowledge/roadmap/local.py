@@ -23,6 +23,7 @@ class LocalNames:
     groupement: str | None = None  # the intercommunalité (or EPT) of a commune
     groupement_members: int | None = None  # how many communes it has
     departement: str | None = None  # « Finistère »
+    departement_code: str | None = None  # « 29 », « 976 »
     departement_of: str | None = None  # « du Finistère »
     departement_council: str | None = None  # « le conseil départemental du Finistère »
     departement_epci_count: int | None = None
@@ -43,6 +44,7 @@ class LocalNames:
             groupement=groupement,
             groupement_members=facts.get("epci_members") if groupement else None,
             departement=facts.get("departement_name"),
+            departement_code=facts.get("departement"),
             departement_of=facts.get("departement_of"),
             departement_council=facts.get("departement_council"),
             departement_epci_count=facts.get("departement_epci_count"),

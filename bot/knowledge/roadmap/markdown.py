@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.knowledge.roadmap.outline import Contact, Outline, SourceKey
-from bot.knowledge.roadmap.text import Texts, compact_numbers
+from bot.knowledge.roadmap.text import Texts, compact_numbers, short_date, source_intro
 
 
 def render_markdown(doc: Outline, t: Translator) -> str:
@@ -94,12 +94,10 @@ def render_markdown(doc: Outline, t: Translator) -> str:
 
     out += [f"## {x.method}", "", x.method_text, ""]
     out += [f"- **{name}**{x.colon} {value}" for name, value in doc.facts]
-    out += ["", f"## {x.sources}", "", x.sources_intro, ""]
+    out += ["", f"## {x.sources}", "", source_intro(sum(s.official for s in doc.sources), x), ""]
     for source in doc.sources:
         where = f" — <{source.url}>" if source.url else ""
-        official = f" _{x.official}_" if source.official else ""
-        out.append(f"{source.number}. {source.title}{where}{official} "
-                   f"({x.checked.format(date=t.format_date(source.checked))})")
+        out.append(f"{source.number}. {source.title}{where} ({short_date(source.checked, t)})")
     return "\n".join(out).rstrip() + "\n"
 
 

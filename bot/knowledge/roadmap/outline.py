@@ -12,14 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from bot.i18n import Translator
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
-from bot.knowledge.partners import describe, public_partners, with_article
+from bot.knowledge.partners import (
+    SMALL_COMMUNE_SIZE,
+    describe,
+    local_bodies,
+    localised_item,
+    public_partners,
+    regional_cress,
+    small_commune_carrier,
+    with_article,
+)
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
 
@@ -220,10 +229,17 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     if rules is None:
         raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
     sources = _Sources()
+    cress = regional_cress(kb, profile.region)
+    # the content's « la CRESS de votre région », « la DDETS » named for this territory
+    bodies = local_bodies(names.departement_code, names.departement_of, names.region,
+                          cress.title if cress is not None else None) if names else None
+
+    def local(ranked: list[Ranked]) -> list[Ranked]:
+        return [replace(r, item=localised_item(r.item, bodies)) for r in ranked]
+
+    chosen = {kind: local(ranked) for kind, ranked in chosen.items()}
     levers_ranked = _unique(chosen.get("lever", []))
-    pool = rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL)
-    cress = next((i for i in kb.of_kind("contact")
-                  if i.region is not None and i.region == profile.region), None)
+    pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
 
     # The funding table: the chosen tools, then those that fit a lever, in the pool's order.
     wanted = {r.item.id for r in chosen.get("funding", [])}
@@ -234,11 +250,18 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     funding_items += [r.item for r in chosen.get("funding", []) if r.item not in funding_items]
     anchors = {item.id: f"financement-{item.id}" for item in funding_items}
 
+    small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
     levers = [_lever(r, rules.reason(r, t), per_lever[r.item.id], anchors, sources, t, today)
               for r in levers_ranked]
+    if small:  # a village has a secrétariat de mairie, not a service of each policy
+        groupement = names.groupement if names else None
+        for plan in levers:
+            if plan.carried_by:
+                plan.carried_by = small_commune_carrier(plan.carried_by, groupement)
     priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
                   for plan in levers[:PRIORITY_ACTIONS]]
-    first_calls, called = _first_calls(kb, profile, names, cress, sources, t)
+    first_calls, called = _first_calls(kb, profile, names, cress, sources, t,
+                                       lambda item: localised_item(item, bodies))
     first_calls, more_calls = first_calls[:FIRST_CALLS], first_calls[FIRST_CALLS:]
 
     next_step = _next_step(profile.step)
@@ -336,7 +359,8 @@ def _next_step(step: str | None) -> str | None:
 
 
 def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
-                 cress: Item | None, sources: _Sources, t: Translator
+                 cress: Item | None, sources: _Sources, t: Translator,
+                 local: Callable[[Item], Item] = lambda item: item,
                  ) -> tuple[list[Contact], set[str]]:
     """Who to call first, named: the CRESS, the intercommunalité's economic development
     service, the DLA of the département, France Active, the RTES, the State's services."""
@@ -348,6 +372,7 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         if item is None or item.id in called:
             return
         called.add(item.id)
+        item = local(item)
         calls.append(Contact(name or item.title, role or first_sentence(item.summary, ROLE),
                              first_sentence(item.how_to_reach or "", REACH), _link(item),
                              sources.cite(item)))
@@ -520,7 +545,8 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
         start = (_sentence(plan.first_action) if plan.first_action else
                  t._("Engager « {title} ».").format(title=quoted[plan.title]))
         if plan.carried_by:
-            start = t._("Confier « {title} » : {who}.").format(
+            # « Confier « Confier un SIEG… » » read twice the verb of a title: ask who carries it
+            start = t._("Qui porte « {title} » : {who}.").format(
                 title=quoted[plan.title], who=_lower_first(plan.carried_by)) + " " + start
         launch.append(start)
     engage, deploy = [], []

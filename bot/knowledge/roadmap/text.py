@@ -3,6 +3,7 @@ every format."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from bot.i18n import Translator
@@ -47,12 +48,14 @@ class Texts:
                              "l'outil ; chaque fait renvoie à ses sources. Vérifiez les "
                              "montants et les dates limites auprès des organismes avant tout "
                              "engagement.")
-        self.sources = _("Sources")
-        self.sources_intro = _("Les sources officielles (État, Légifrance, Union européenne) "
-                               "d'abord, puis les autres, dans l'ordre où le document les "
-                               "cite.")
-        self.official = _("(source officielle)")
-        self.checked = _("vérifiée le {date}")
+        self.sources = _("Annexe : les sources")
+        # the annex: each source numbered once, official ones first (official_range)
+        self.sources_intro = _("Chaque source est numérotée une fois ; le document renvoie à "
+                               "ces numéros. Les sources officielles (État, Légifrance, Union "
+                               "européenne) d'abord, puis les autres, dans l'ordre où le "
+                               "document les cite. Entre parenthèses, la date de la dernière "
+                               "vérification.")
+        self.official_range = _("Sources officielles : n° 1 à {last}.")
         self.page = _("Page")
         self.of = _("sur")
         self.sources_link = _("Aller à la source {n}")
@@ -85,3 +88,16 @@ def number_runs(numbers: list[int]) -> list[tuple[list[int], str]]:
 def compact_numbers(numbers: list[int]) -> str:
     """[7, 29, 30, 31, 32] -> « 7, 29–32 »: source references that do not crowd a line."""
     return ", ".join(text for _, text in number_runs(numbers))
+
+
+def short_date(day: dt.date, t: Translator) -> str:
+    """« 30/11/2026 »: a source's check date in the annex, where a long one on each of sixty
+    lines made a page of its own."""
+    from babel.dates import format_date
+
+    return format_date(day, "short", locale=t.language)
+
+
+def source_intro(official: int, x: Texts) -> str:
+    """The annex's introduction, with how many of its sources are official ones."""
+    return x.sources_intro + (" " + x.official_range.format(last=official) if official else "")
