@@ -41,6 +41,42 @@ def test_a_question_without_subject_is_asked_about_the_agents_themes(chat: Chat,
     assert "Aide au poste d'insertion" in text
     assert "Où en est votre collectivité" in text, "then the parcours goes on where it was"
     assert chat.conversation.state == "etape"
+    # Read with the themes, and said so; no « Réponse : » on who takes part in the mobility
+    # plan: the agent asked who funds, of no subject in particular.
+    assert text.startswith("Pour vos thèmes (Emploi et insertion, Mobilité), voici ce que")
+    assert "Réponse :" not in text
+
+
+def test_whom_to_contact_without_a_subject_names_the_cress_of_the_region_first(chat: Chat):
+    for text in ["/start", "Commencer", "Bourganeuf", "Oui", "Oui, c'est juste", "Continuer"]:
+        chat.send(text)
+    assert "Sur quel thème" in chat.text  # no theme chosen yet
+    chat.send("qui contacter ?")
+    assert "Je n'ai pas compris" not in chat.text
+    assert chat.text.startswith("Voici ce que j'ai trouvé :\n1. CRESS Nouvelle-Aquitaine")
+    assert "Sur quel thème" in chat.text
+    chat.send("qui finance ?")  # no subject and no theme: a list, and how to be precise
+    assert "Réponse :" not in chat.text
+    assert "nommez votre sujet" in chat.text
+    roubaix = Chat(chat.engine, user_id="2222")
+    walk_roubaix(roubaix)
+    roubaix.send("qui contacter ?")  # with themes: the CRESS, then the themes' contacts
+    lines = roubaix.text.splitlines()
+    assert lines[0].startswith("Pour vos thèmes (Emploi et insertion, Mobilité)")
+    assert lines[1] == "1. CRESS Hauts-de-France"
+    assert not any(line.startswith(("2. CRESS", "3. CRESS")) for line in lines)
+
+
+def test_who_funds_the_economie_circulaire_is_answered_for_a_region():
+    profiled = run_essbot(["ask", "qui finance ?", "--json", "--type", "region", "--region",
+                           "Occitanie", "--themes", "economie-circulaire"])
+    assert profiled.returncode == 0, profiled.stderr
+    kinds = [hit["kind"] for hit in json.loads(profiled.stdout)]
+    assert "funding" in kinds  # not « je ne sais pas » (a déchèterie is not the déchets)
+    alone = run_essbot(["ask", "quels financements pour l'économie circulaire ?"])
+    assert "Je n'ai pas trouvé" not in alone.stdout
+    refused = run_essbot(["ask", "horaires de la déchèterie de Guéret"])
+    assert "Je n'ai pas trouvé" in refused.stdout
 
 
 def test_a_subject_the_agent_names_is_never_replaced_by_the_themes(chat: Chat, engine):
