@@ -135,7 +135,13 @@ class QuestionsFeature(Feature):
         result = index.ask(text, TOP, region, context or None)
         t = turn.t
         if result.hits:
-            reply = self.answer(result.hits, t, result.direct, result.about)
+            about = result.about
+            if about:  # the themes' labels, in the agent's language
+                themes = index.knowledge.vocabularies["themes"]
+                about = tuple((themes[theme].texts or {}).get(turn.language)
+                              or (themes[theme].texts or {}).get("fr") or theme
+                              for theme in about)
+            reply = self.answer(result.hits, t, result.direct, about)
         elif why is FreeText.SURE_ONLY:
             return False
         elif why is FreeText.UNEXPECTED and not looks_like_a_question(text):

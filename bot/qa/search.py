@@ -228,7 +228,7 @@ class Result:
     region: str | None  # named in the question
     aspects: frozenset[str]
     # A question with no subject of its own, asked with a profile (bot.qa.context): the
-    # themes' labels it was read with (empty when the profile has none); None otherwise.
+    # themes it was read with (their ids; empty when the profile has none); None otherwise.
     about: tuple[str, ...] | None = None
 
 
@@ -915,7 +915,7 @@ class Searcher:
                 best = max((h.score for h in hits), default=RELEVANT)
                 hits = [Hit(cress, best)] + [h for h in hits if h.item.id != cress.id]
         return Result(hits[:top], [] if hits else result.nearby, None, result.region,
-                      result.aspects, context.theme_words)
+                      result.aspects, context.themes)
 
     def answer(self, analysis: Analysis, top: int, region: str | None = None,
                context: AskContext | None = None) -> Result:
