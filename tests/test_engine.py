@@ -541,3 +541,15 @@ def test_a_greeting_or_thanks_typed_alone_gets_a_word_back_and_the_question(chat
     chat.send("Oui, c'est bien ça")
     chat.send("bonjour, c koi un PTCE ?")  # more than a greeting: a question
     assert "Regroupement, sur un territoire" in chat.text
+
+
+def test_none_of_the_suggested_contexts_can_be_said_at_once(chat: Chat):
+    """A région is found QPV, urbain and littoral somewhere: its agent says « aucun de ces
+    cas » where the suggestions are shown, not only after « Non, je corrige »."""
+    for text in ["/start", "Commencer", "Occitanie", "Oui, c'est bien ça"]:
+        chat.send(text)
+    assert "D'après les données publiques" in chat.text
+    chat.send("Aucun de ces cas")
+    assert "ne répond pas à cette question" not in chat.text
+    assert "Sur quel thème" in chat.text
+    assert not chat.conversation.slots.get("contexte")
