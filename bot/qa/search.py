@@ -632,6 +632,8 @@ class Searcher:
         if context.contexts and (context.contexts & (item.restricts("not_contexts") or set())
                                  or (contexts and not contexts & context.contexts)):
             count += 1
+        elif context.hexagone and contexts == frozenset({"outre-mer"}):
+            count += 1  # a région of the Hexagone that picked no context
         place = self.item_region[number]
         if item.kind == "example" and region and place and place != region:
             count += 1
