@@ -198,8 +198,8 @@ class QuestionsFeature(Feature):
             if source and not (is_answer and source == answer_source):
                 lines.append("   " + t._("Source : {text}").format(text=source))
         if about is not None and not about:  # no subject, and no themes chosen yet
-            lines.append(t._("Pour une réponse plus précise, nommez votre sujet (par exemple "
-                             "« qui finance une ressourcerie ? »)."))
+            lines.append(t._("Pour une réponse plus précise, nommez votre sujet : « qui finance "
+                             "une ressourcerie ? », « qui contacter pour un tiers-lieu ? »."))
         return Outgoing("\n".join(lines), self.buttons([h.item for h in hits], t))
 
     def no_answer(self, knowledge: KnowledgeBase, nearby: list[Hit], region: str | None,
