@@ -44,7 +44,7 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
     chat.press("Continuer")
     chat.press("Nous débutons")
     text = chat.text
-    assert "Intercommunalité (EPCI) (CA Vitré Communauté (CA, 35))" in text
+    assert "Intercommunalité (EPCI) — CA Vitré Communauté (CA, 35)" in text
     # Short cards with a first step, then the buttons: details, lists, the feuille de route.
     assert "1. " in text and "➜ " in text and "https://" not in text
     assert len(text) + sum(len(label) for label in chat.labels) <= 2500
