@@ -165,3 +165,15 @@ def test_an_item_for_the_outre_mer_only_gives_way_for_a_region_of_the_hexagone()
     overseas = run_essbot(["ask", "qui finance ?", "--json", "--type", "region", "--region",
                            "La Réunion", "--themes", "economie-circulaire"])
     assert "fei_outre_mer" in [hit["id"] for hit in json.loads(overseas.stdout)]
+
+
+def test_the_themes_a_question_was_read_with_are_named_in_the_agents_language(engine):
+    english = Chat(engine, user_id="3333", locale="en")
+    for text in ["/start", "Start", "roubaix 59100", "Yes", "Yes, that's right", "Continue",
+                 "Yes", "Employment and integration", "Mobility", "Continue"]:
+        english.send(text)
+    assert "Where does your authority stand" in english.text
+    english.send("qui finance ?")
+    assert english.text.startswith(
+        "For your themes (Employment and integration, Mobility), here is what I found")
+    assert "Where does your authority stand" in english.text
