@@ -513,3 +513,43 @@ def test_english_partners_and_answers_say_what_is_left_in_french(chat: Chat):
     assert chat.text.startswith("Answer (in French): ")
     # the answer's own entry is listed without repeating its summary and its source
     assert "\n1. SCIC – société coopérative d'intérêt collectif\n2. " in chat.text
+
+
+def test_the_words_of_a_command_typed_alone_run_it_wherever_the_agent_is(chat: Chat):
+    """« feuille de route », what the results' button says, typed at another question: the
+    command, not a question search (it found a Martinique example's « feuille de route »)."""
+    for text in ["/start", "Commencer", "Bourganeuf", "Oui", "Oui, c'est juste", "Continuer"]:
+        chat.send(text)
+    assert "Sur quel thème" in chat.text
+    chat.send("feuille de route")
+    assert "Votre feuille de route sera prête à la fin du parcours" in chat.text
+    assert "Martinique" not in chat.text and "Réponse :" not in chat.text
+    assert "Sur quel thème" in chat.text and chat.conversation.state == "themes"
+    chat.send("une feuille de route pour la Martinique ?")  # a question that says more
+    assert "Votre feuille de route sera prête" not in chat.text
+
+
+def test_a_greeting_or_thanks_typed_alone_gets_a_word_back_and_the_question(chat: Chat):
+    chat.send("/start")
+    chat.send("bjr")  # SMS style, at the welcome's buttons
+    assert chat.text.startswith("Bonjour ! Je vous aide") and "compris" not in chat.text
+    chat.send("Commencer")
+    chat.send("Bourganeuf")
+    chat.send("merci")
+    assert chat.text.startswith("Avec plaisir !")
+    assert "Est-ce bien pour cette collectivité" in chat.text
+    chat.send("Oui, c'est bien ça")
+    chat.send("bonjour, c koi un PTCE ?")  # more than a greeting: a question
+    assert "Regroupement, sur un territoire" in chat.text
+
+
+def test_none_of_the_suggested_contexts_can_be_said_at_once(chat: Chat):
+    """A région is found QPV, urbain and littoral somewhere: its agent says « aucun de ces
+    cas » where the suggestions are shown, not only after « Non, je corrige »."""
+    for text in ["/start", "Commencer", "Occitanie", "Oui, c'est bien ça"]:
+        chat.send(text)
+    assert "D'après les données publiques" in chat.text
+    chat.send("Aucun de ces cas")
+    assert "ne répond pas à cette question" not in chat.text
+    assert "Sur quel thème" in chat.text
+    assert not chat.conversation.slots.get("contexte")

@@ -41,6 +41,42 @@ def test_a_question_without_subject_is_asked_about_the_agents_themes(chat: Chat,
     assert "Aide au poste d'insertion" in text
     assert "Où en est votre collectivité" in text, "then the parcours goes on where it was"
     assert chat.conversation.state == "etape"
+    # Read with the themes, and said so; no « Réponse : » on who takes part in the mobility
+    # plan: the agent asked who funds, of no subject in particular.
+    assert text.startswith("Pour vos thèmes (Emploi et insertion, Mobilité), voici ce que")
+    assert "Réponse :" not in text
+
+
+def test_whom_to_contact_without_a_subject_names_the_cress_of_the_region_first(chat: Chat):
+    for text in ["/start", "Commencer", "Bourganeuf", "Oui", "Oui, c'est juste", "Continuer"]:
+        chat.send(text)
+    assert "Sur quel thème" in chat.text  # no theme chosen yet
+    chat.send("qui contacter ?")
+    assert "Je n'ai pas compris" not in chat.text
+    assert chat.text.startswith("Voici ce que j'ai trouvé :\n1. CRESS Nouvelle-Aquitaine")
+    assert "Sur quel thème" in chat.text
+    chat.send("qui finance ?")  # no subject and no theme: a list, and how to be precise
+    assert "Réponse :" not in chat.text
+    assert "nommez votre sujet" in chat.text
+    roubaix = Chat(chat.engine, user_id="2222")
+    walk_roubaix(roubaix)
+    roubaix.send("qui contacter ?")  # with themes: the CRESS, then the themes' contacts
+    lines = roubaix.text.splitlines()
+    assert lines[0].startswith("Pour vos thèmes (Emploi et insertion, Mobilité)")
+    assert lines[1] == "1. CRESS Hauts-de-France"
+    assert not any(line.startswith(("2. CRESS", "3. CRESS")) for line in lines)
+
+
+def test_who_funds_the_economie_circulaire_is_answered_for_a_region():
+    profiled = run_essbot(["ask", "qui finance ?", "--json", "--type", "region", "--region",
+                           "Occitanie", "--themes", "economie-circulaire"])
+    assert profiled.returncode == 0, profiled.stderr
+    kinds = [hit["kind"] for hit in json.loads(profiled.stdout)]
+    assert "funding" in kinds  # not « je ne sais pas » (a déchèterie is not the déchets)
+    alone = run_essbot(["ask", "quels financements pour l'économie circulaire ?"])
+    assert "Je n'ai pas trouvé" not in alone.stdout
+    refused = run_essbot(["ask", "horaires de la déchèterie de Guéret"])
+    assert "Je n'ai pas trouvé" in refused.stdout
 
 
 def test_a_subject_the_agent_names_is_never_replaced_by_the_themes(chat: Chat, engine):
@@ -117,3 +153,27 @@ def test_the_context_keeps_only_what_the_taxonomy_knows():
     assert context.themes == ("mobilite", "emploi-insertion")
     assert context.theme_words == ("Mobilité", "Emploi et insertion")
     assert not ask_context(knowledge, None, "99", [], None)
+
+
+def test_an_item_for_the_outre_mer_only_gives_way_for_a_region_of_the_hexagone():
+    """A région of the Hexagone that picked no context (« Aucun de ces cas ») is still not
+    overseas: the Fonds exceptionnel d'investissement outre-mer is not among its answers."""
+    hexagone = run_essbot(["ask", "qui finance ?", "--json", "--type", "region", "--region",
+                           "Occitanie", "--themes", "economie-circulaire"])
+    assert hexagone.returncode == 0, hexagone.stderr
+    assert "fei_outre_mer" not in [hit["id"] for hit in json.loads(hexagone.stdout)]
+    overseas = run_essbot(["ask", "qui finance ?", "--json", "--type", "region", "--region",
+                           "La Réunion", "--themes", "economie-circulaire"])
+    assert "fei_outre_mer" in [hit["id"] for hit in json.loads(overseas.stdout)]
+
+
+def test_the_themes_a_question_was_read_with_are_named_in_the_agents_language(engine):
+    english = Chat(engine, user_id="3333", locale="en")
+    for text in ["/start", "Start", "roubaix 59100", "Yes", "Yes, that's right", "Continue",
+                 "Yes", "Employment and integration", "Mobility", "Continue"]:
+        english.send(text)
+    assert "Where does your authority stand" in english.text
+    english.send("qui finance ?")
+    assert english.text.startswith(
+        "For your themes (Employment and integration, Mobility), here is what I found")
+    assert "Where does your authority stand" in english.text

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.engine.choices import normalize_answer
 from bot.engine.extension import Audience, Command
 from bot.i18n import N_
 
@@ -45,6 +46,8 @@ class CommandRegistry:
                     raise ValueError(f"the command name /{name} is used by both "
                                      f"{other.id!r} and {command.id!r}")
                 self._by_name[name] = command
+        self._by_phrase = {normalize_answer(phrase): command
+                           for command in self.commands for phrase in command.phrases}
 
     def parse(self, text: str) -> ParsedCommand | None:
         """'/aide', '/Langue en', '/start@essbot' -> ParsedCommand; other text -> None."""
@@ -53,6 +56,12 @@ class CommandRegistry:
             return None
         name = match.group(1).lower()
         return ParsedCommand(name, self._by_name.get(name), (match.group(2) or "").strip())
+
+    def by_phrase(self, text: str) -> ParsedCommand | None:
+        """Typed text that is one of a command's phrases (« feuille de route »), as the
+        command without arguments; any other text -> None."""
+        command = self._by_phrase.get(normalize_answer(text))
+        return None if command is None else ParsedCommand(command.french, command, "")
 
     def listed(self) -> list[Command]:
         """The commands shown in /aide and in the channels' menus, in order."""

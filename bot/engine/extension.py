@@ -46,6 +46,9 @@ class Command:
     description: str  # French msgid, translated on display
     audience: Audience = Audience.EVERYONE
     from_flow: bool = False  # its work is the actions under the flow's ``commands:`` key
+    # Words that, typed alone without the slash, mean the command (« feuille de route »):
+    # agents type what a button said, wherever they are in the parcours.
+    phrases: tuple[str, ...] = ()
 
     def name_in(self, language: str) -> str:
         return self.french if language == "fr" else self.english

@@ -47,6 +47,11 @@ SYSTEM = "s:"  # payloads of the engine's own questions
 LANGUAGE_PAYLOAD = "s:lang:"
 FORGET_YES, FORGET_NO = "s:forget:yes", "s:forget:no"
 PICK_PAYLOAD = "s:pick:"  # the user picks one of several candidates a resolver found
+# Greetings and thanks typed alone, SMS spellings included: the question again (after
+# « Avec plaisir ! » for thanks), not « Je n'ai pas compris ».
+GREETINGS = frozenset({"bonjour", "bjr", "bonsoir", "bsr", "salut", "slt", "coucou", "hello",
+                       "hi", "good morning"})
+THANKS = frozenset({"merci", "merci beaucoup", "mci", "thanks", "thank you"})
 
 
 class Turn:
@@ -398,6 +403,16 @@ class Turn:
         state = self.state
         if state.input is not None:
             self.on_input(state, text)
+            return
+        said = normalize_answer(text)
+        if said in GREETINGS or said in THANKS:
+            if said in THANKS:
+                self.say(self.t._("Avec plaisir !"))
+            self.prompt()
+            return
+        named = self._engine.registry.by_phrase(text)
+        if named is not None:  # « feuille de route » typed where no button says it
+            self.run_command(named)
             return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:

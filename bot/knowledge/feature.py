@@ -49,7 +49,8 @@ RECOMMEND = "recommend"
 class KnowledgeFeature(Feature):
     name = "kb"
     commands = (Command("plan", "feuille", "plan", N_("recevoir votre feuille de route"),
-                        from_flow=True),)
+                        from_flow=True, phrases=("feuille de route", "ma feuille de route",
+                                                 "action plan", "my action plan")),)
 
     def load(self, content: Content) -> Contribution:
         knowledge = content.knowledge

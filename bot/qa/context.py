@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.profile import OVERSEAS_REGIONS
 
 # The slots of the main flow the context is read from, with their vocabulary (the questions
 # feature declares them in its ``required_slots``).
@@ -36,6 +37,12 @@ class AskContext:
     contexts: frozenset[str] = frozenset()  # rural, qpv, outre-mer...
     themes: tuple[str, ...] = ()  # theme ids, in the order the agent chose them
     theme_words: tuple[str, ...] = ()  # their labels, as the agent would name them
+
+    @property
+    def hexagone(self) -> bool:
+        """Whether the région says the territory is not overseas (an item for the outre-mer
+        only does not fit it, whatever contexts the agent picked)."""
+        return self.region is not None and self.region not in OVERSEAS_REGIONS
 
     def __bool__(self) -> bool:
         return bool(self.collectivite or self.region or self.contexts or self.themes)

@@ -135,7 +135,13 @@ class QuestionsFeature(Feature):
         result = index.ask(text, TOP, region, context or None)
         t = turn.t
         if result.hits:
-            reply = self.answer(result.hits, t, result.direct)
+            about = result.about
+            if about:  # the themes' labels, in the agent's language
+                themes = index.knowledge.vocabularies["themes"]
+                about = tuple((themes[theme].texts or {}).get(turn.language)
+                              or (themes[theme].texts or {}).get("fr") or theme
+                              for theme in about)
+            reply = self.answer(result.hits, t, result.direct, about)
         elif why is FreeText.SURE_ONLY:
             return False
         elif why is FreeText.UNEXPECTED and not looks_like_a_question(text):
@@ -164,7 +170,8 @@ class QuestionsFeature(Feature):
 
     # -- the replies ------------------------------------------------------------------------
 
-    def answer(self, hits: list[Hit], t: Translator, direct: Direct | None = None) -> Outgoing:
+    def answer(self, hits: list[Hit], t: Translator, direct: Direct | None = None,
+               about: tuple[str, ...] | None = None) -> Outgoing:
         lines = []
         answer_source = None
         if direct is not None:
@@ -176,6 +183,9 @@ class QuestionsFeature(Feature):
                 lines.append(t._("Source : {text}").format(text=answer_source))
             lines.append("")
             lines.append(t._("Pour aller plus loin :"))
+        elif about:  # a question with no subject of its own, read with the agent's themes
+            lines.append(t._("Pour vos thèmes ({themes}), voici ce que j'ai trouvé :").format(
+                themes=", ".join(about)))
         else:
             lines.append(t._("Voici ce que j'ai trouvé :"))
         for number, hit in enumerate(hits, 1):
@@ -187,6 +197,9 @@ class QuestionsFeature(Feature):
             source = source_line(item)
             if source and not (is_answer and source == answer_source):
                 lines.append("   " + t._("Source : {text}").format(text=source))
+        if about is not None and not about:  # no subject, and no themes chosen yet
+            lines.append(t._("Pour une réponse plus précise, nommez votre sujet : « qui finance "
+                             "une ressourcerie ? », « qui contacter pour un tiers-lieu ? »."))
         return Outgoing("\n".join(lines), self.buttons([h.item for h in hits], t))
 
     def no_answer(self, knowledge: KnowledgeBase, nearby: list[Hit], region: str | None,

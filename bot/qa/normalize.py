@@ -144,8 +144,11 @@ def _apply(word: str, rules: tuple[tuple[str, str, int], ...]) -> str:
 
 
 # Words the suffix rules would merge with unrelated ones (« montant » is not « monter »,
-# an « énergie renouvelable » is not an agrément « à renouveler »).
-EXCEPTIONS = {"montant": "montant", "montants": "montant", "aider": "aide", "aidez": "aide",
+# an « énergie renouvelable » is not an agrément « à renouveler », a « déchèterie », the
+# place whose opening hours are asked, is not the « déchets » of the économie circulaire).
+EXCEPTIONS = {"decheterie": "decheteri", "decheteries": "decheteri",
+              "dechetterie": "decheteri", "dechetteries": "decheteri", "montant": "montant",
+              "montants": "montant", "aider": "aide", "aidez": "aide",
               "aident": "aide", "aidons": "aide", "valable": "valabl", "valables": "valabl",
               "renouvelable": "renouvelabl", "renouvelables": "renouvelabl"}
 

@@ -227,6 +227,9 @@ class Result:
     direct: Direct | None
     region: str | None  # named in the question
     aspects: frozenset[str]
+    # A question with no subject of its own, asked with a profile (bot.qa.context): the
+    # themes it was read with (their ids; empty when the profile has none); None otherwise.
+    about: tuple[str, ...] | None = None
 
 
 def contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -629,6 +632,8 @@ class Searcher:
         if context.contexts and (context.contexts & (item.restricts("not_contexts") or set())
                                  or (contexts and not contexts & context.contexts)):
             count += 1
+        elif context.hexagone and contexts == frozenset({"outre-mer"}):
+            count += 1  # a région of the Hexagone that picked no context
         place = self.item_region[number]
         if item.kind == "example" and region and place and place != region:
             count += 1
@@ -891,9 +896,28 @@ class Searcher:
             return self.answer(self.analyse(text), top, region)
         analysis = self.analyse(text)
         self.rank(analysis, region)  # marks the concepts that name items
-        if context.theme_words and self.subjectless(text, analysis):
+        if not self.subjectless(text, analysis):
+            return self.answer(self.analyse(text), top, region, context)
+        if context.theme_words:
             text = self.completed(text, context)  # the profile's themes are its subject
-        return self.answer(self.analyse(text), top, region, context)
+        result = self.answer(self.analyse(text), top, region, context)
+        return self.about_profile(result, "contact" in analysis.intents, top, context)
+
+    def about_profile(self, result: Result, contact: bool, top: int,
+                      context: AskContext) -> Result:
+        """The answer to a question with no subject of its own: no direct answer (the one
+        found would answer a question the agent did not ask: « qui finance ? » is not « who
+        takes part in the mobility plan »), and, for whom to contact, the CRESS of the
+        agent's région first."""
+        hits = result.hits
+        if contact and context.region:
+            cress = next((item for item in self.index.items
+                          if item.kind == "contact" and item.region == context.region), None)
+            if cress is not None:
+                best = max((h.score for h in hits), default=RELEVANT)
+                hits = [Hit(cress, best)] + [h for h in hits if h.item.id != cress.id]
+        return Result(hits[:top], [] if hits else result.nearby, None, result.region,
+                      result.aspects, context.themes)
 
     def answer(self, analysis: Analysis, top: int, region: str | None = None,
                context: AskContext | None = None) -> Result:
