@@ -1217,3 +1217,13 @@ def test_what_the_question_asks_read_as_agents_write_it(searcher):
                                             "opération, c'est possible ?"))
     assert "howmuch" not in aspects_of(words("abonder un fonds de dotation avec son budget"))
     assert "howmuch" in aspects_of(words("quel budget pour un poste de chargé de mission ?"))
+
+
+def test_prepositions_and_pronouns_of_any_sentence_weigh_nothing(searcher):
+    """Round 8 (qa13): « via », « malgré », « rien », « plusieurs », « mêmes » say nothing of
+    the subject, and an item no less than any other word of the sentence."""
+    typed = {c.typed for c in searcher.analyse(
+        "financer le toit via une plateforme de dons, malgré plusieurs refus, "
+        "les mêmes qui n'y voient rien").concepts}
+    assert not {"via", "malgr", "malgre", "plusieur", "mem", "rien"} & typed
+    assert "dons" in typed
