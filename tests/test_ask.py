@@ -1227,3 +1227,14 @@ def test_prepositions_and_pronouns_of_any_sentence_weigh_nothing(searcher):
         "les mêmes qui n'y voient rien").concepts}
     assert not {"via", "malgr", "malgre", "plusieur", "mem", "rien"} & typed
     assert "dons" in typed
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("is there a ceiling on what a local authority can hold in a SCIC?", "scic_capital"),
+    ("free consulting for a social enterprise", "dla"),
+    ("network of local authorities backing the solidarity economy", "rtes"),
+])
+def test_common_english_words_of_the_field(searcher, question: str, wanted: str):
+    """Round 8 (qa13): « local authorities », « ceiling », « consulting », « solidarity
+    economy » are read, so a question in English finds its item."""
+    assert wanted in {h.item.id for h in searcher.ask(question).hits}
