@@ -1238,3 +1238,16 @@ def test_common_english_words_of_the_field(searcher, question: str, wanted: str)
     """Round 8 (qa13): « local authorities », « ceiling », « consulting », « solidarity
     economy » are read, so a question in English finds its item."""
     assert wanted in {h.item.id for h in searcher.ask(question).hits}
+
+
+@pytest.mark.parametrize("question", [
+    "combien a touché la recyclerie d'Aubusson en subvention du département ?",
+    "le département a-t-il versé quelque chose à l'épicerie solidaire de Bourganeuf ?",
+    "notre dossier FEDER déposé au printemps, il en est où ?",
+    "où en est la demande de subvention de l'association du Moulin ?",
+])
+def test_a_sum_one_body_got_and_where_one_file_stands_are_refused(searcher, question: str):
+    """Round 8 (qa13): « a touché », « a-t-il versé », « en est où » ask a fact of one
+    organisation or one file, which the base does not hold."""
+    assert searcher.ask(question).hits == []
+    assert searcher.ask("qui finance une recyclerie ?").hits  # the subject itself still is
