@@ -1251,3 +1251,14 @@ def test_a_sum_one_body_got_and_where_one_file_stands_are_refused(searcher, ques
     organisation or one file, which the base does not hold."""
     assert searcher.ask(question).hits == []
     assert searcher.ask("qui finance une recyclerie ?").hits  # the subject itself still is
+
+
+@pytest.mark.parametrize(("question", "cress"), [
+    ("à quelle CRESS s'adresse une petite commune lozérienne ?", "cress_occitanie"),
+    ("réseau régional de l'ESS pour un bourg vendéen", "cress_pays_de_la_loire"),
+    ("chambre régionale de l'ESS pour des villages ardéchois", "cress_auvergne_rhone_alpes"),
+])
+def test_a_departement_named_by_its_adjective_is_a_place(searcher, question: str, cress: str):
+    """Round 8 (qa13): « lozérienne », « vendéen », « ardéchois » name a département, so
+    its région's CRESS comes first, as with « une commune normande »."""
+    assert searcher.ask(question).hits[0].item.id == cress
