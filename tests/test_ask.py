@@ -1262,3 +1262,13 @@ def test_a_departement_named_by_its_adjective_is_a_place(searcher, question: str
     """Round 8 (qa13): « lozérienne », « vendéen », « ardéchois » name a département, so
     its région's CRESS comes first, as with « une commune normande »."""
     assert searcher.ask(question).hits[0].item.id == cress
+
+
+def test_a_price_below_the_market_is_no_prize_nor_a_figure_asked(searcher):
+    """Round 8 (qa13): « à petit prix », « à prix réduit » say a rent or a sale below the
+    market (a « rabais »), not a prize nor « how much? »."""
+    question = "un bâtiment de la commune loué à petit prix à une entreprise de l'ESS ?"
+    analysis = searcher.analyse(question)
+    assert "howmuch" not in analysis.aspects
+    assert "prix" not in {c.typed for c in analysis.concepts}
+    assert searcher.ask(question).hits[0].item.id == "immobilier_eco"
