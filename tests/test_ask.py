@@ -1272,3 +1272,11 @@ def test_a_price_below_the_market_is_no_prize_nor_a_figure_asked(searcher):
     assert "howmuch" not in analysis.aspects
     assert "prix" not in {c.typed for c in analysis.concepts}
     assert searcher.ask(question).hits[0].item.id == "immobilier_eco"
+
+
+def test_who_funds_is_answered_by_a_funder(searcher):
+    """Round 8 (qa13): « qui finance… » asks for a funder: the direct answer, and so the
+    first item, is a funding tool, not an example or a network that « who » also fits."""
+    result = searcher.ask("qui finance l'ouverture d'une épicerie solidaire dans un village ?")
+    assert result.hits[0].item.kind == "funding"
+    assert result.direct is not None and result.direct.answer.item.kind == "funding"
