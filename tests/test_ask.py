@@ -1280,3 +1280,11 @@ def test_who_funds_is_answered_by_a_funder(searcher):
     result = searcher.ask("qui finance l'ouverture d'une épicerie solidaire dans un village ?")
     assert result.hits[0].item.kind == "funding"
     assert result.direct is not None and result.direct.answer.item.kind == "funding"
+
+
+def test_reconditioned_goods_are_reemploi(searcher):
+    """Round 8 (qa13): « reconditionné » is bought second-hand, the réemploi of the public
+    buyer's obligation (loi AGEC), not only the Drôme's computer example."""
+    ids = {h.item.id for h in searcher.ask(
+        "équiper l'école en mobilier reconditionné : une obligation pour la commune ?").hits}
+    assert "reemploi_commande_publique" in ids
