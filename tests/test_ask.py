@@ -1288,3 +1288,9 @@ def test_reconditioned_goods_are_reemploi(searcher):
     ids = {h.item.id for h in searcher.ask(
         "équiper l'école en mobilier reconditionné : une obligation pour la commune ?").hits}
     assert "reemploi_commande_publique" in ids
+
+
+def test_the_civil_status_named_as_such_is_off_topic(searcher):
+    """Round 8 (qa13): « l'état civil » itself, not only its acts and papers, is a subject
+    the bot does not handle: no ESS item for a change recorded there."""
+    assert searcher.ask("changement d'adresse à l'état civil").hits == []
