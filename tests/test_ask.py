@@ -1294,3 +1294,12 @@ def test_the_civil_status_named_as_such_is_off_topic(searcher):
     """Round 8 (qa13): « l'état civil » itself, not only its acts and papers, is a subject
     the bot does not handle: no ESS item for a change recorded there."""
     assert searcher.ask("changement d'adresse à l'état civil").hits == []
+
+
+def test_whether_it_works_for_someone_asks_for_whom(searcher):
+    """Round 8 (qa13): « la DSIL marche aussi pour une asso ? », « s'applique aux… » ask who is
+    eligible: answered with who may have it."""
+    result = searcher.ask("le DLA marche pour une SCIC ?")
+    assert "eligibility" in result.aspects
+    assert result.direct is not None and "structures employeuses" in result.direct.answer.text
+    assert "eligibility" in searcher.ask("l'agrément ESUS s'applique aux associations ?").aspects

@@ -78,7 +78,13 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                     "droit a", "who can", "reserve a", "reserves a", "ouvert a",
                     "quelles conditions", "quelle condition", "conditions pour",
                     "conditions acces", "conditions eligibilite", "critere", "criteres",
-                    "criteria"),
+                    "criteria",
+                    # spoken: « la DSIL marche pour une asso ? » (« ça marche » is rewritten « ça
+                    # fonctionne »), « la DSIL marche aussi ? »,
+                    # « valable pour les EPCI ? », « ça s'applique aux SCIC ? »
+                    "marche pour", "marche aussi", "marchent pour", "valable pour",
+                    "valables pour", "applique a", "applique aux", "appliquent a",
+                    "appliquent aux"),
     "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
                    "obligee", "doit on", "faut il", "mandatory", "required", "impose",
                    # an inverted « devoir » asks whether it is required (« le département
