@@ -1219,3 +1219,89 @@ def test_what_the_question_asks_read_as_agents_write_it(searcher):
                                             "opération, c'est possible ?"))
     assert "howmuch" not in aspects_of(words("abonder un fonds de dotation avec son budget"))
     assert "howmuch" in aspects_of(words("quel budget pour un poste de chargé de mission ?"))
+
+
+def test_prepositions_and_pronouns_of_any_sentence_weigh_nothing(searcher):
+    """Round 8 (qa13): « via », « malgré », « rien », « plusieurs », « mêmes » say nothing of
+    the subject, and an item no less than any other word of the sentence."""
+    typed = {c.typed for c in searcher.analyse(
+        "financer le toit via une plateforme de dons, malgré plusieurs refus, "
+        "les mêmes qui n'y voient rien").concepts}
+    assert not {"via", "malgr", "malgre", "plusieur", "mem", "rien"} & typed
+    assert "dons" in typed
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("is there a ceiling on what a local authority can hold in a SCIC?", "scic_capital"),
+    ("free consulting for a social enterprise", "dla"),
+    ("network of local authorities backing the solidarity economy", "rtes"),
+])
+def test_common_english_words_of_the_field(searcher, question: str, wanted: str):
+    """Round 8 (qa13): « local authorities », « ceiling », « consulting », « solidarity
+    economy » are read, so a question in English finds its item."""
+    assert wanted in {h.item.id for h in searcher.ask(question).hits}
+
+
+@pytest.mark.parametrize("question", [
+    "combien a touché la recyclerie d'Aubusson en subvention du département ?",
+    "le département a-t-il versé quelque chose à l'épicerie solidaire de Bourganeuf ?",
+    "notre dossier FEDER déposé au printemps, il en est où ?",
+    "où en est la demande de subvention de l'association du Moulin ?",
+])
+def test_a_sum_one_body_got_and_where_one_file_stands_are_refused(searcher, question: str):
+    """Round 8 (qa13): « a touché », « a-t-il versé », « en est où » ask a fact of one
+    organisation or one file, which the base does not hold."""
+    assert searcher.ask(question).hits == []
+    assert searcher.ask("qui finance une recyclerie ?").hits  # the subject itself still is
+
+
+@pytest.mark.parametrize(("question", "cress"), [
+    ("à quelle CRESS s'adresse une petite commune lozérienne ?", "cress_occitanie"),
+    ("réseau régional de l'ESS pour un bourg vendéen", "cress_pays_de_la_loire"),
+    ("chambre régionale de l'ESS pour des villages ardéchois", "cress_auvergne_rhone_alpes"),
+])
+def test_a_departement_named_by_its_adjective_is_a_place(searcher, question: str, cress: str):
+    """Round 8 (qa13): « lozérienne », « vendéen », « ardéchois » name a département, so
+    its région's CRESS comes first, as with « une commune normande »."""
+    assert searcher.ask(question).hits[0].item.id == cress
+
+
+def test_a_price_below_the_market_is_no_prize_nor_a_figure_asked(searcher):
+    """Round 8 (qa13): « à petit prix », « à prix réduit » say a rent or a sale below the
+    market (a « rabais »), not a prize nor « how much? »."""
+    question = "un bâtiment de la commune loué à petit prix à une entreprise de l'ESS ?"
+    analysis = searcher.analyse(question)
+    assert "howmuch" not in analysis.aspects
+    assert "prix" not in {c.typed for c in analysis.concepts}
+    assert searcher.ask(question).hits[0].item.id == "immobilier_eco"
+
+
+def test_who_funds_is_answered_by_a_funder(searcher):
+    """Round 8 (qa13): « qui finance… » asks for a funder: the direct answer, and so the
+    first item, is a funding tool, not an example or a network that « who » also fits."""
+    result = searcher.ask("qui finance l'ouverture d'une épicerie solidaire dans un village ?")
+    assert result.hits[0].item.kind == "funding"
+    assert result.direct is not None and result.direct.answer.item.kind == "funding"
+
+
+def test_reconditioned_goods_are_reemploi(searcher):
+    """Round 8 (qa13): « reconditionné » is bought second-hand, the réemploi of the public
+    buyer's obligation (loi AGEC), not only the Drôme's computer example."""
+    ids = {h.item.id for h in searcher.ask(
+        "équiper l'école en mobilier reconditionné : une obligation pour la commune ?").hits}
+    assert "reemploi_commande_publique" in ids
+
+
+def test_the_civil_status_named_as_such_is_off_topic(searcher):
+    """Round 8 (qa13): « l'état civil » itself, not only its acts and papers, is a subject
+    the bot does not handle: no ESS item for a change recorded there."""
+    assert searcher.ask("changement d'adresse à l'état civil").hits == []
+
+
+def test_whether_it_works_for_someone_asks_for_whom(searcher):
+    """Round 8 (qa13): « la DSIL marche aussi pour une asso ? », « s'applique aux… » ask who is
+    eligible: answered with who may have it."""
+    result = searcher.ask("le DLA marche pour une SCIC ?")
+    assert "eligibility" in result.aspects
+    assert result.direct is not None and "structures employeuses" in result.direct.answer.text
+    assert "eligibility" in searcher.ask("l'agrément ESUS s'applique aux associations ?").aspects

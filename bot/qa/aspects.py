@@ -78,7 +78,13 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                     "droit a", "who can", "reserve a", "reserves a", "ouvert a",
                     "quelles conditions", "quelle condition", "conditions pour",
                     "conditions acces", "conditions eligibilite", "critere", "criteres",
-                    "criteria"),
+                    "criteria",
+                    # spoken: « la DSIL marche pour une asso ? » (« ça marche » is rewritten « ça
+                    # fonctionne »), « la DSIL marche aussi ? »,
+                    # « valable pour les EPCI ? », « ça s'applique aux SCIC ? »
+                    "marche pour", "marche aussi", "marchent pour", "valable pour",
+                    "valables pour", "applique a", "applique aux", "appliquent a",
+                    "appliquent aux"),
     "obligation": ("obligatoire", "obligatoires", "obligation", "obligations", "oblige",
                    "obligee", "doit on", "faut il", "mandatory", "required", "impose",
                    # an inverted « devoir » asks whether it is required (« le département
@@ -138,6 +144,13 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "obtenu par", "obtenue par", "obtenus par", "obtenues par", "recu par",
                  "recue par", "recus par", "recues par", "percu par", "percue par",
                  "percus par", "percues par",
+                 # ... in other words (« combien a touché le tiers-lieu », « combien la
+                 # région a-t-elle donné à… »), and where one file stands (« notre demande,
+                 # elle en est où ? »)
+                 "a touche", "ont touche", "a t il touche", "a t elle touche",
+                 "a t il donne", "a t elle donne", "a t il verse", "a t elle verse",
+                 "a t il attribue", "a t elle attribue", "ou en est", "en est ou",
+                 "ou en sont", "en sont ou",
                  "a t elle retenu", "seront les laureats", "sera laureat", "seront laureats",
                  "sera retenu", "sera retenue", "seront retenus", "sera selectionne",
                  "seront selectionnes", "qui va gagner", "qui gagnera", "who will win",

@@ -45,7 +45,43 @@ DEMONYMS: dict[str, tuple[str, ...]] = {
     "02": ("martiniquais", "martiniquaise"), "03": ("guyanais", "guyanaise"),
     "04": ("reunionnais", "reunionnaise"), "06": ("mahorais", "mahoraise"),
 }
-REGION_ALIASES |= {form: code for code, singular in DEMONYMS.items() for word in singular
+# ... and of the départements (« un village creusois », « une commune lozérienne »), by
+# their région; left out: those that are also a common word or another place's (« niçoise »,
+# « marseillaise », « béarnaise », « catalan », « ligérien »).
+DEMONYMS_DEPARTEMENTS: dict[str, tuple[str, ...]] = {
+    "11": ("parisien", "parisienne", "essonnien", "essonnienne", "yvelinois", "yvelinoise",
+           "seine et marnais", "seine et marnaise", "val de marnais", "val de marnaise"),
+    "24": ("berrichon", "berrichonne", "loiretain", "loiretaine", "tourangeau", "tourangelle",
+           "eurelien", "eurelienne", "solognot", "solognote"),
+    "27": ("jurassien", "jurassienne", "nivernais", "nivernaise", "icaunais", "icaunaise",
+           "comtois", "comtoise", "franc comtois", "franc comtoise"),
+    "28": ("manchois", "manchoise", "ornais", "ornaise", "calvadosien", "calvadosienne",
+           "eurois", "euroise", "seinomarin", "seinomarine"),
+    "32": ("axonais", "axonaise", "isarien", "isarienne", "samarien", "samarienne"),
+    "44": ("vosgien", "vosgienne", "mosellan", "mosellane", "meusien", "meusienne",
+           "ardennais", "ardennaise", "marnais", "marnaise", "aubois", "auboise",
+           "haut marnais", "haut marnaise"),
+    "52": ("vendeen", "vendeenne", "sarthois", "sarthoise", "mayennais", "mayennaise",
+           "angevin", "angevine"),
+    "53": ("finisterien", "finisterienne", "morbihannais", "morbihannaise", "costarmoricain",
+           "costarmoricaine", "brethilien", "brethilienne"),
+    "75": ("limousine", "creusois", "creusoise", "correzien", "correzienne", "charentais",
+           "charentaise", "girondin", "girondine", "landais", "landaise", "perigourdin",
+           "perigourdine", "poitevin", "poitevine", "deux sevrien", "deux sevrienne",
+           "lot et garonnais", "lot et garonnaise", "basque"),
+    "76": ("aveyronnais", "aveyronnaise", "lozerien", "lozerienne", "gardois", "gardoise",
+           "heraultais", "heraultaise", "audois", "audoise", "ariegeois", "ariegeoise",
+           "tarnais", "tarnaise", "gersois", "gersoise", "lotois", "lotoise", "bigourdan",
+           "bigourdane", "tarn et garonnais", "tarn et garonnaise"),
+    "84": ("ardechois", "ardechoise", "dromois", "dromoise", "iserois", "iseroise",
+           "cantalien", "cantalienne", "bourbonnais", "bourbonnaise", "lyonnais", "lyonnaise",
+           "rhodanien", "rhodanienne", "haut savoyard", "haut savoyarde", "aindinois",
+           "aindinoise"),
+    "93": ("varois", "varoise", "vauclusien", "vauclusienne"),
+}
+REGION_ALIASES |= {form: code
+                   for table in (DEMONYMS, DEMONYMS_DEPARTEMENTS)
+                   for code, singular in table.items() for word in singular
                    for form in (word, word + "s")}
 # Short or common words that are also places: only with a capital (« la Somme »).
 COMMON = frozenset({"cher", "lot", "var", "nord", "ain", "orne", "somme", "manche", "vienne",

@@ -153,6 +153,10 @@ OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
 _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
 RULE_ASPECTS = frozenset({"obligation", "legal"})  # a funding word here asks the rule
 FUNDING_REQUEST_ASPECTS = frozenset({"who", "eligibility", "howto"})
+# Verbs whose subject, asked by « qui », is a funder (« qui finance… », « qui subventionne… »).
+_FUNDING_VERBS = frozenset(stem(w) for w in (
+    "finance", "financent", "financera", "cofinance", "cofinancent", "subventionne",
+    "subventionnent", "paie", "paient", "paye", "payent"))
 FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first in a request
 FUNDING_FIRST_AMONG = 5  # ... when it is among these first: the list shows the same items
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
@@ -204,6 +208,7 @@ class Analysis:
                             # une monnaie locale ? »), not who funds it
     either: bool = False  # asks which of two actors it names (« la commune ou l'interco ? »)
     compares: bool = False  # compares things it names (« différence entre SCOP et SCIC »)
+    themed: bool = False  # has no subject of its own: asked about the asker's themes
     total: float = 0.0  # the sum of the concepts' importance, once ranked
     sequence: tuple[str, ...] = ()  # the stems of all its words, in order (names said whole)
     meaningful: tuple[str, ...] = ()  # ... of its words but stop words
@@ -898,9 +903,12 @@ class Searcher:
         self.rank(analysis, region)  # marks the concepts that name items
         if not self.subjectless(text, analysis):
             return self.answer(self.analyse(text), top, region, context)
-        if context.theme_words:
+        themed = bool(context.theme_words)
+        if themed:
             text = self.completed(text, context)  # the profile's themes are its subject
-        result = self.answer(self.analyse(text), top, region, context)
+        completed = self.analyse(text)
+        completed.themed = themed
+        result = self.answer(completed, top, region, context)
         return self.about_profile(result, "contact" in analysis.intents, top, context)
 
     def about_profile(self, result: Result, contact: bool, top: int,
@@ -984,6 +992,17 @@ class Searcher:
         """Whether a question asks who funds its subject (« quels fonds pour... », « qui peut
         mettre de l'argent ? », « comment financer... »), nothing more precise."""
         return analysis.funding and analysis.aspects <= FUNDING_REQUEST_ASPECTS
+
+    @staticmethod
+    def asks_who_funds(analysis: Analysis) -> bool:
+        """« qui finance… », « qui subventionne… »: the « who » is the funder (not « qui est
+        compétent pour les aides… », who acts, nor a question on a body it names whole, nor
+        a bare « qui finance ? » asked about the asker's themes, which shows each theme)."""
+        return (analysis.funding and not analysis.themed
+                and not any(share == 1.0 for share in analysis.named.values())
+                and any(a in ("qui", "ki") and b in _FUNDING_VERBS
+                        for a, b in zip(analysis.sequence, analysis.sequence[1:],
+                                        strict=False)))
 
     @staticmethod
     def funding_first(hits: list[Hit]) -> list[Hit]:
@@ -1090,6 +1109,9 @@ class Searcher:
         funding_request = ({"eligibility"} if any(share == 1.0 for share in
                                                   analysis.named.values())
                            else {"eligibility", "howto"})
+        if self.asks_who_funds(analysis):
+            funding_request = funding_request | {"who"}  # « qui finance une épicerie ? »:
+                                                         # a funder, not who may join
         for number, covered in coverage.items():
             answer: DirectAnswer = self.answers.items[number]
             item_score = item_scores.get(answer.item.id)
