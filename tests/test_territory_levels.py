@@ -359,3 +359,12 @@ def test_suggestions_can_be_corrected_and_another_search_starts_afresh(chat: Cha
     slots = chat.conversation.slots
     assert slots["contexte"] == ["montagne"] and slots["programmes"] == ["pvd", "frr"]
     assert chat.conversation.state == "themes"
+
+
+def test_mamoudzou_is_told_its_intercommunalite_by_the_name_it_uses(chat: Chat):
+    """Review 2026-11-30 (second), fault 16: « CA de Dembeni / Mamoudzou »."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Mamoudzou")
+    assert "intercommunalité CA de Dembeni-Mamoudzou." in chat.text
+    assert "Dembeni / Mamoudzou" not in chat.text
