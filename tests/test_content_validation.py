@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -212,3 +213,38 @@ def test_a_bad_entry_of_the_copy_list_is_located(content_dir: Path):
     assert [str(p) for p in problems] == [
         "content/sources_policy.yaml:3:5: error: 'not a host' in copy_hosts is not a host "
         "name such as issuu.com"]
+
+
+# How a first step names a collectivité as someone else to turn to, by the type it would
+# send back to itself; « pour une région, … » states that type's own case.
+_A_COMMUNE = r"\b(?:la|votre) commune\b"
+_AN_EPCI = r"\b(?:à|de|auprès de) (?:votre |l')intercommunalité\b"
+_ASKS_ITSELF = {
+    "commune": re.compile(r"\b(?:à|auprès de) (?:votre |la )commune\b|\bà la mairie\b"),
+    "epci": re.compile(f"{_AN_EPCI}|{_A_COMMUNE}"),
+    "ept": re.compile(f"{_AN_EPCI}|{_A_COMMUNE}"),
+    "departement": re.compile(r"\b(?:au|auprès du|le) (?:conseil )?département\b"
+                              f"|conseil départemental|{_A_COMMUNE}"),
+    "region": re.compile(r"\b(?:la|à la|de la|auprès de la) région\b"
+                         f"|conseil régional|collectivité régionale|{_A_COMMUNE}"),
+}
+_OWN_CASE = {"commune": "pour une commune", "epci": "pour une intercommunalité",
+             "ept": "pour un établissement public territorial",
+             "departement": "pour un département", "region": "pour une région"}
+
+
+def test_a_first_step_fits_every_collectivite_it_is_shown_to():
+    """Review 2026-11-30 (second), faults 12-13: a département was told to « demander au
+    département », an intercommunalité to fetch the convention « signée par la commune »."""
+    knowledge, _ = load_knowledge(Path("content"), Path.cwd())
+    types = sorted(knowledge.vocabularies["collectivites"])
+    assert set(types) == set(_ASKS_ITSELF)
+    faults = []
+    for item in knowledge.items.values():
+        if not item.first_action:
+            continue
+        for type_ in sorted(item.restricts("collectivites") or types):
+            found = _ASKS_ITSELF[type_].search(item.first_action)
+            if found and _OWN_CASE[type_] not in item.first_action:
+                faults.append(f"{item.id} ({type_}): « {found.group(0)} » in {item.first_action}")
+    assert faults == []

@@ -553,3 +553,34 @@ def test_none_of_the_suggested_contexts_can_be_said_at_once(chat: Chat):
     assert "ne répond pas à cette question" not in chat.text
     assert "Sur quel thème" in chat.text
     assert not chat.conversation.slots.get("contexte")
+
+
+def test_the_ars_answer_is_sourced_nationally_not_by_another_region(chat: Chat):
+    """Review 2026-11-30 (second), fault 14: an agent of Occitanie got the ARS
+    Provence-Alpes-Côte d'Azur's page as the source of the ARS's role."""
+    chat.send("/start")
+    chat.send("Que peut faire l'ARS pour une commune qui manque de médecins ?")
+    text = chat.text
+    assert "Réponse : Passez par la délégation départementale de l'ARS de votre région" in text
+    assert "(coordonnées sur son site, « nom-de-la-region.ars.sante.fr »)" in text
+    assert "Source : Légifrance — loi n° 2009-879 du 21 juillet 2009 (HPST" in text
+    assert "Provence" not in text and "paca.ars" not in text
+
+
+@pytest.mark.parametrize("locale,words,line", [
+    ("fr", ["Commencer", "Occitanie", "Oui, c'est bien ça", "Aucun de ces cas",
+            "Économie circulaire", "Continuer", "Nous débutons"],
+     "territoire : aucun contexte particulier, thèmes : Économie circulaire"),
+    ("en-GB", ["Start", "Occitanie", "Yes, that's right", "None of these",
+               "Circular economy", "Continue", "We are starting"],
+     "area: no particular context, themes: Circular economy"),
+])
+def test_the_profile_line_says_plainly_that_no_context_applies(engine, locale: str,
+                                                               words: list[str], line: str):
+    """Review 2026-11-30 (second), fault 18: « territoire : — » in the profile line."""
+    chat = Chat(engine, locale=locale)
+    chat.send("/start")
+    for word in words:
+        chat.send(word)
+    assert line in chat.text
+    assert ": —" not in chat.text

@@ -126,6 +126,18 @@ def test_corsica_and_overseas(index):
     assert first(index, "97209").name == "Fort-de-France"
 
 
+def test_the_cadema_is_named_as_it_names_itself(index):
+    """Review 2026-11-30 (second), fault 16: the DGCL list's « CA de Dembeni / Mamoudzou »
+    was shown to Mamoudzou; a « / » that is part of a name stays."""
+    mamoudzou = first(index, "Mamoudzou")
+    assert mamoudzou.epci_name == "CA de Dembeni-Mamoudzou"
+    cadema = first(index, "CADEMA")
+    assert (cadema.kind, cadema.code) == ("epci", mamoudzou.epci_siren)
+    assert cadema.label == "CA de Dembeni-Mamoudzou (CA, 976)"
+    assert first(index, "CA de Dembeni / Mamoudzou") == cadema, "the listed name still finds it"
+    assert first(index, "CC Castillon/Pujols").name == "CC Castillon/Pujols"
+
+
 def test_a_small_commune_and_its_epci(index):
     commune = first(index, "Ambléon")
     assert commune.population is not None and commune.population < 3_500

@@ -307,7 +307,19 @@ def test_the_chat_resolves_a_departement_and_shows_what_it_understood(chat: Chat
     chat.press("Oui")
     assert "caractéristiques : Quartiers prioritaires (QPV), Rural." in chat.text
     chat.press("Oui, c'est juste")
-    assert chat.conversation.state == "contrat_ville", "no programmes question for a département"
+    # No programmes question for a département, nor the contrat de ville's (review
+    # 2026-11-30 second, fault 19): the communes and intercommunalités carry it.
+    assert chat.conversation.state == "themes"
+    assert "contrat de ville" not in chat.text and "Sur quel thème" in chat.text
+
+
+def test_a_region_with_priority_areas_is_not_asked_about_its_contrat_de_ville(chat: Chat):
+    for text in ["/start", "Commencer", "Occitanie", "Oui, c'est bien ça"]:
+        chat.send(text)
+    assert "Quartiers prioritaires (QPV)" in chat.text
+    chat.send("Oui, c'est juste")
+    assert chat.conversation.state == "themes"
+    assert "contrat de ville" not in chat.text
 
 
 def test_a_special_status_is_explained_before_confirming(chat: Chat):
@@ -347,3 +359,12 @@ def test_suggestions_can_be_corrected_and_another_search_starts_afresh(chat: Cha
     slots = chat.conversation.slots
     assert slots["contexte"] == ["montagne"] and slots["programmes"] == ["pvd", "frr"]
     assert chat.conversation.state == "themes"
+
+
+def test_mamoudzou_is_told_its_intercommunalite_by_the_name_it_uses(chat: Chat):
+    """Review 2026-11-30 (second), fault 16: « CA de Dembeni / Mamoudzou »."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Mamoudzou")
+    assert "intercommunalité CA de Dembeni-Mamoudzou." in chat.text
+    assert "Dembeni / Mamoudzou" not in chat.text

@@ -57,6 +57,7 @@ class Slot:
     values: Mapping[str, LocalText] = field(default_factory=dict)  # ordered
     vocabulary: str | None = None  # the taxonomy list the values come from, if any
     position: Position | None = None  # where it is declared, for problems about it
+    empty: LocalText | None = None  # what messages say while it holds nothing (else « — »)
 
     def label(self, value: str, t: Translator) -> str:
         text = self.values.get(value)
@@ -65,7 +66,7 @@ class Slot:
     def display(self, value: Any, t: Translator) -> str:
         """A slot value as users read it: labels, joined for multiple slots."""
         if value is None or value == []:
-            return "—"
+            return self.empty.render(t) if self.empty else "—"
         if isinstance(value, list):
             return ", ".join(self.label(v, t) for v in value)
         if self.type is SlotType.CHOICE:

@@ -46,7 +46,7 @@ from bot.yamlsrc import (
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit
 FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands", "fallback")
-SLOT_KEYS = ("type", "vocabulary", "values", "multiple")
+SLOT_KEYS = ("type", "vocabulary", "values", "multiple", "empty")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
               "renamed_from")
 CHOICE_KEYS = ("id", "label", "set", "add", "clear", "next", "when")
@@ -213,7 +213,10 @@ class FlowParser:
                 continue
             if kind == "choice" and not values and vocabulary is None:
                 self.error(spec.position, f"choice slot '{name}' declares no values")
-            self.slots[name] = Slot(name, SlotType(kind), multiple, values, vocabulary, at)
+            empty = (self.text(spec["empty"], spec.at("empty"), f"'empty' of slot '{name}'")
+                     if "empty" in spec else None)
+            self.slots[name] = Slot(name, SlotType(kind), multiple, values, vocabulary, at,
+                                    empty)
 
     def check_value(self, slot_name: str, value: Any) -> str | None:
         slot = self.slots.get(slot_name)

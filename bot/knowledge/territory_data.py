@@ -12,6 +12,16 @@ from bot.knowledge import collectivites as special
 from bot.knowledge.territory_model import TYPE_LABELS, Territory
 from bot.knowledge.territory_text import fold
 
+# EPCI names the source list (DGCL, via decoupage-administratif) writes otherwise than the
+# body itself, by SIREN: (name shown, other names it is found by, folded). The DGCL list has
+# « CA de Dembeni / Mamoudzou » for the Communauté d'agglomération Dembéni-Mamoudzou, the
+# CADEMA (its name in its own communications and the local press); the other « / » of EPCI
+# names are the names' own (« CC Castillon/Pujols », « CC de Pont-Audemer / Val de Risle »).
+# The listed name stays searchable: it folds to the same words.
+EPCI_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "200060457": ("CA de Dembeni-Mamoudzou", ("cadema",)),
+}
+
 
 def special_names(territory: Territory) -> list[str]:
     """Other names a collectivité is called by (folded), found as exactly as its own."""
@@ -25,6 +35,8 @@ def special_names(territory: Territory) -> list[str]:
         "mayotte": ["departement de mayotte", "departement region de mayotte"],
     }
     found = list(names.get(territory.status.key, ())) if territory.status else []
+    if territory.kind == "epci" and territory.code in EPCI_NAMES:
+        found += EPCI_NAMES[territory.code][1]
     if territory.kind == "com":
         found += {"975": ["spm", "saint pierre et miquelon"],
                   "977": ["saint barth", "saint barts", "saint barthelemy"],
@@ -51,7 +63,9 @@ def territories_from_rows(data: dict[str, Any]) -> list[Territory]:
                for code, name, tncc, zone, population in data["regions"]}
     departements = {code: (name, region, tncc, zone, population)
                     for code, name, region, tncc, zone, population in data["departements"]}
-    epcis = {row[0]: row for row in data["epci"]}
+    epci_rows = [[row[0], EPCI_NAMES[row[0]][0], *row[2:]] if row[0] in EPCI_NAMES else row
+                 for row in data["epci"]]
+    epcis = {row[0]: row for row in epci_rows}
     epts = {row[0]: row for row in data["ept"]}
     postal_cache: dict[str, tuple[str, ...]] = {}
 
@@ -84,7 +98,7 @@ def territories_from_rows(data: dict[str, Any]) -> list[Territory]:
             epci or None, epci_name, epci_type, ept or None, ept_name, postal_codes,
             status=status, note=note, siren=siren or None))
     epci_count: dict[str, int] = defaultdict(int)
-    for siren, name, kind, population, members, dep in data["epci"]:
+    for siren, name, kind, population, members, dep in epci_rows:
         epci_count[dep] += 1
         status = special.LYON if kind == "MET69" else None
         found.append(Territory("epci", siren, name, f"{name} ({TYPE_LABELS.get(kind, kind)}, "
