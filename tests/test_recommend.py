@@ -270,12 +270,17 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # (294/339, 0 avoid hits), 90.1 % (329/365, 3), 88.8 % (223/251, 1) and 86.0 % (208/242, 0):
 # four avoid hits fewer in all, the shares flat or lower (the new contacts take places that
 # expectations written before them give to others; docs/content.md).
+# Fourth session of 30 November (fund14, fund15, gaps13, the ACI lever, gaps14): blind 87.6 %
+# (297/339, 0 avoid hits), 91.0 % (332/365, 3), 91.2 % (229/251, 1), 86.4 % (209/242, 0); tune
+# 94.0, 92.5, 96.3, 91.0 %. fund14 alone had raised the blind splits by 3, 3, 7 and 6 groups; the
+# ACI lever, kept for a gap an expert saw (docs/content.md), then cost 1 and 4 on the second
+# and fourth sets (measured after the decision).
 MEASURED_ON = dt.date(2026, 11, 30)  # the day the floors below were last measured
 EXPERT_SETS = {  # file: (profiles, blind floor, most avoid hits on it, tune floor, on it)
-    "profiles_eval.yaml": (100, 0.86, 0, 0.94, 0),
+    "profiles_eval.yaml": (100, 0.87, 0, 0.94, 0),
     "profiles_eval_r2.yaml": (80, 0.90, 3, 0.92, 0),
-    "profiles_eval_r3.yaml": (54, 0.88, 1, 0.96, 0),
-    "profiles_eval_r4.yaml": (60, 0.85, 0, 0.88, 0),
+    "profiles_eval_r3.yaml": (54, 0.91, 1, 0.96, 0),
+    "profiles_eval_r4.yaml": (60, 0.86, 0, 0.905, 0),
 }
 
 
