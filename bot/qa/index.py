@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -73,6 +73,13 @@ def questions_by_item(kb: KnowledgeBase | None) -> dict[str, list[str]]:
     return found
 
 
+def fields_by_item(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """Item id -> the text of each of its fields (:func:`item_fields`), for every item: made
+    once per build and shared by the indexes of the items and of the direct answers."""
+    questions = questions_by_item(kb)
+    return {it.id: item_fields(kb, it, questions) for it in kb.items.values()}
+
+
 @lru_cache(maxsize=8192)
 def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The folded words of a text and the stems of those that carry meaning. Cached: the
@@ -83,8 +90,13 @@ def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 @lru_cache(maxsize=8192)
 def term_counts(text: str) -> Mapping[str, int]:
-    """How often each stem of :func:`analyse` occurs in a text (shared: never modify it)."""
-    return Counter(analyse(text)[1])
+    """How often each stem of :func:`analyse` occurs in a text, in the order first met
+    (shared: never modify it). A plain dict: ``Counter``'s type checks cost more than the
+    counting, for thousands of short texts."""
+    counts: dict[str, int] = {}
+    for term in analyse(text)[1]:
+        counts[term] = counts.get(term, 0) + 1
+    return counts
 
 
 def trigrams(term: str) -> set[str]:
@@ -106,14 +118,16 @@ class Index:
 
     @classmethod
     def build(cls, kb: KnowledgeBase, fields: tuple[str, ...] = tuple(FIELDS),
-              phrases: Collection[tuple[str, ...]] = ()) -> Index:
+              phrases: Collection[tuple[str, ...]] = (),
+              texts: Mapping[str, dict[str, str]] | None = None) -> Index:
         """The index of the knowledge items, in id order (of some fields only, if given);
-        ``phrases``: stems of phrases whose adjacency is recorded."""
+        ``phrases``: stems of phrases whose adjacency is recorded; ``texts``: the items'
+        fields, when the caller has made them once (:func:`fields_by_item`)."""
         items = sorted(kb.items.values(), key=lambda it: it.id)
-        questions = questions_by_item(kb)
+        texts = fields_by_item(kb) if texts is None else texts
 
         def fields_of(it: Item) -> dict[str, str]:
-            return {k: v for k, v in item_fields(kb, it, questions).items() if k in fields}
+            return {k: v for k, v in texts[it.id].items() if k in fields}
 
         return cls.of_documents(items, fields_of, {k: FIELDS[k] for k in fields}, phrases)
 
