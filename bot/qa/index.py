@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from bot.knowledge.model import Item, KnowledgeBase
@@ -110,11 +110,21 @@ class Index:
     postings: dict[str, list[tuple[int, float]]]  # stem -> [(item number, saturation)]
     idf: dict[str, float]
     max_idf: float  # the idf of a stem no item has
-    grams: dict[str, set[str]]  # trigram -> stems (typo tolerance)
     surface: frozenset[str]  # every folded word of the content (the known vocabulary)
     # Phrases (of the synonym groups) -> the documents where their words follow each other:
     # « chantier d'insertion » is not « chantier » here and « insertion » there.
     adjacent: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
+
+    @cached_property
+    def grams(self) -> dict[str, set[str]]:
+        """Trigram -> stems (typo tolerance). Made when first read: the searcher reads the
+        items' and the off-topic examples' only, not those of its four other indexes."""
+        grams: dict[str, set[str]] = defaultdict(set)
+        for term in self.postings:
+            if term.isalpha() and len(term) >= 3:
+                for gram in trigrams(term):
+                    grams[gram].add(term)
+        return dict(grams)
 
     @classmethod
     def build(cls, kb: KnowledgeBase, fields: tuple[str, ...] = tuple(FIELDS),
@@ -150,8 +160,11 @@ class Index:
                 surface.update(folded)
                 fields[name] = term_counts(text)
                 lengths[name].append(len(stems))
-                for i, first in enumerate(stems):
-                    for size in starting.get(first, ()):
+                if not starting:
+                    continue
+                # only where a phrase may start: most stems start none
+                for i in [i for i, first in enumerate(stems) if first in starting]:
+                    for size in starting[stems[i]]:
                         phrase = tuple(stems[i:i + size])
                         if phrase in wanted:
                             adjacent[phrase].add(number)
@@ -172,12 +185,7 @@ class Index:
         n = len(items)
         idf = {term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
                for term, p in postings.items()}
-        grams: dict[str, set[str]] = defaultdict(set)
-        for term in postings:
-            if term.isalpha() and len(term) >= 3:
-                for gram in trigrams(term):
-                    grams[gram].add(term)
-        return cls(items, dict(postings), idf, math.log(1 + (n + 0.5) / 0.5), dict(grams),
+        return cls(items, dict(postings), idf, math.log(1 + (n + 0.5) / 0.5),
                    frozenset(surface), dict(adjacent))
 
     def __contains__(self, term: str) -> bool:
