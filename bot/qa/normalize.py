@@ -123,9 +123,21 @@ class _Unaccented(dict):
 _UNACCENTED = _Unaccented(_LIGATURES)
 
 
+# Runs of the characters folding may change (not ASCII, or « ` »): ``str.translate`` is
+# slow on a text that is not all ASCII, so only these runs go through it.
+_FOLDABLE = re.compile(r"[^\x00-\x5f\x61-\x7f]+")
+
+
+def _unaccented(run: re.Match[str]) -> str:
+    return run.group().translate(_UNACCENTED)
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, ligatures spelt out, typographic apostrophes made plain."""
-    return text.casefold().translate(_UNACCENTED)
+    text = text.casefold()
+    if text.isascii() and "`" not in text:
+        return text
+    return _FOLDABLE.sub(_unaccented, text)
 
 
 # « côté mairie », « du côté de Grenoble »: where, not what (before folding, which would
