@@ -23,7 +23,7 @@ from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.territory import TerritoryIndex
 from bot.qa import lexicon
 from bot.qa.answers import answer_index, direct_answers, sentence_answers, sentence_index
-from bot.qa.index import STRONG_FIELDS, Index
+from bot.qa.index import STRONG_FIELDS, Index, fields_by_item
 from bot.qa.normalize import fold, words
 from bot.qa.places import Gazetteer
 from bot.qa.search import NEARBY, RELEVANT, Hit, Result, Searcher
@@ -40,10 +40,12 @@ def build_searcher(kb: KnowledgeBase, content_dir: Path,
     synonyms, problems = load_synonyms(content_dir / SYNONYMS_FILE, root)
     lexicon.warm()
     phrases = [phrase for group in synonyms.groups for phrase in group if len(phrase) > 1]
-    searcher = Searcher(Index.build(kb, phrases=phrases), synonyms,
-                        answer_index(kb, direct_answers(kb)),
-                        gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS),
-                        Index.build(kb, ("keywords",)), sentence_index(sentence_answers(kb)))
+    texts = fields_by_item(kb)  # the items' fields, made once for the four indexes
+    searcher = Searcher(Index.build(kb, phrases=phrases, texts=texts), synonyms,
+                        answer_index(kb, direct_answers(kb), texts),
+                        gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS, texts=texts),
+                        Index.build(kb, ("keywords",), texts=texts),
+                        sentence_index(sentence_answers(kb)))
     return searcher, problems
 
 

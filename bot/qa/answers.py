@@ -18,6 +18,7 @@ match its aspect (:mod:`bot.qa.aspects`): « qui délivre l'agrément ESUS » �
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,7 +26,7 @@ from bot.i18n import N_, Translator
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import Item, KnowledgeBase, Source
 from bot.qa.aspects import aspects_of
-from bot.qa.index import Index, item_fields, questions_by_item
+from bot.qa.index import Index, fields_by_item
 from bot.qa.normalize import words
 
 # field of an item -> (the questions it answers, the label shown before it)
@@ -193,15 +194,17 @@ def _aspects(questions: tuple[str, ...]) -> frozenset[str]:
     return frozenset().union(*(aspects_of(words(q)) for q in questions))
 
 
-def answer_index(kb: KnowledgeBase, answers: list[DirectAnswer]) -> Index:
-    """The index of direct answers: their questions, text, and their item's name."""
+def answer_index(kb: KnowledgeBase, answers: list[DirectAnswer],
+                 texts: Mapping[str, dict[str, str]] | None = None) -> Index:
+    """The index of direct answers: their questions, text, and their item's name;
+    ``texts``: the items' fields, when the caller has made them once."""
     keys: dict[str, str] = {}
-    questions = questions_by_item(kb)
+    texts = fields_by_item(kb) if texts is None else texts
 
     def fields(answer: DirectAnswer) -> dict[str, str]:
         item = answer.item
         if item.id not in keys:
-            own = item_fields(kb, item, questions)
+            own = texts[item.id]
             keys[item.id] = own["keywords"] + " " + own["title"]
         return {"questions": " ".join(answer.questions),
                 "text": answer.text,

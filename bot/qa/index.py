@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from bot.knowledge.model import Item, KnowledgeBase
@@ -73,6 +73,13 @@ def questions_by_item(kb: KnowledgeBase | None) -> dict[str, list[str]]:
     return found
 
 
+def fields_by_item(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """Item id -> the text of each of its fields (:func:`item_fields`), for every item: made
+    once per build and shared by the indexes of the items and of the direct answers."""
+    questions = questions_by_item(kb)
+    return {it.id: item_fields(kb, it, questions) for it in kb.items.values()}
+
+
 @lru_cache(maxsize=8192)
 def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The folded words of a text and the stems of those that carry meaning. Cached: the
@@ -83,8 +90,13 @@ def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 @lru_cache(maxsize=8192)
 def term_counts(text: str) -> Mapping[str, int]:
-    """How often each stem of :func:`analyse` occurs in a text (shared: never modify it)."""
-    return Counter(analyse(text)[1])
+    """How often each stem of :func:`analyse` occurs in a text, in the order first met
+    (shared: never modify it). A plain dict: ``Counter``'s type checks cost more than the
+    counting, for thousands of short texts."""
+    counts: dict[str, int] = {}
+    for term in analyse(text)[1]:
+        counts[term] = counts.get(term, 0) + 1
+    return counts
 
 
 def trigrams(term: str) -> set[str]:
@@ -98,22 +110,34 @@ class Index:
     postings: dict[str, list[tuple[int, float]]]  # stem -> [(item number, saturation)]
     idf: dict[str, float]
     max_idf: float  # the idf of a stem no item has
-    grams: dict[str, set[str]]  # trigram -> stems (typo tolerance)
     surface: frozenset[str]  # every folded word of the content (the known vocabulary)
     # Phrases (of the synonym groups) -> the documents where their words follow each other:
     # « chantier d'insertion » is not « chantier » here and « insertion » there.
     adjacent: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
 
+    @cached_property
+    def grams(self) -> dict[str, set[str]]:
+        """Trigram -> stems (typo tolerance). Made when first read: the searcher reads the
+        items' and the off-topic examples' only, not those of its four other indexes."""
+        grams: dict[str, set[str]] = defaultdict(set)
+        for term in self.postings:
+            if term.isalpha() and len(term) >= 3:
+                for gram in trigrams(term):
+                    grams[gram].add(term)
+        return dict(grams)
+
     @classmethod
     def build(cls, kb: KnowledgeBase, fields: tuple[str, ...] = tuple(FIELDS),
-              phrases: Collection[tuple[str, ...]] = ()) -> Index:
+              phrases: Collection[tuple[str, ...]] = (),
+              texts: Mapping[str, dict[str, str]] | None = None) -> Index:
         """The index of the knowledge items, in id order (of some fields only, if given);
-        ``phrases``: stems of phrases whose adjacency is recorded."""
+        ``phrases``: stems of phrases whose adjacency is recorded; ``texts``: the items'
+        fields, when the caller has made them once (:func:`fields_by_item`)."""
         items = sorted(kb.items.values(), key=lambda it: it.id)
-        questions = questions_by_item(kb)
+        texts = fields_by_item(kb) if texts is None else texts
 
         def fields_of(it: Item) -> dict[str, str]:
-            return {k: v for k, v in item_fields(kb, it, questions).items() if k in fields}
+            return {k: v for k, v in texts[it.id].items() if k in fields}
 
         return cls.of_documents(items, fields_of, {k: FIELDS[k] for k in fields}, phrases)
 
@@ -136,8 +160,11 @@ class Index:
                 surface.update(folded)
                 fields[name] = term_counts(text)
                 lengths[name].append(len(stems))
-                for i, first in enumerate(stems):
-                    for size in starting.get(first, ()):
+                if not starting:
+                    continue
+                # only where a phrase may start: most stems start none
+                for i in [i for i, first in enumerate(stems) if first in starting]:
+                    for size in starting[stems[i]]:
                         phrase = tuple(stems[i:i + size])
                         if phrase in wanted:
                             adjacent[phrase].add(number)
@@ -158,12 +185,7 @@ class Index:
         n = len(items)
         idf = {term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
                for term, p in postings.items()}
-        grams: dict[str, set[str]] = defaultdict(set)
-        for term in postings:
-            if term.isalpha() and len(term) >= 3:
-                for gram in trigrams(term):
-                    grams[gram].add(term)
-        return cls(items, dict(postings), idf, math.log(1 + (n + 0.5) / 0.5), dict(grams),
+        return cls(items, dict(postings), idf, math.log(1 + (n + 0.5) / 0.5),
                    frozenset(surface), dict(adjacent))
 
     def __contains__(self, term: str) -> bool:

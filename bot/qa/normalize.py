@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from functools import lru_cache
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "`": "'", "ʼ": "'"})
 _TOKEN = re.compile(r"[a-z0-9]+")
 _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f.](?=\d{3}\b)")  # « 23 000 » -> « 23000 »
 _KILO = re.compile(r"\b(\d+)\s?k(?:€|e|eur|euros?)?(?!\w)")  # « 23k », « 23 k€ » -> « 23000 »
+_DIGIT = re.compile(r"\d")
 # « quel % », « le % de femmes » (not « 80 % », a figure): the word for what is asked
 _PERCENT = re.compile(r"(?<!\d)(?<!\d\s)%")
 # Elided articles and pronouns: « l'ESS » -> « ess », « qu'est-ce » -> « est ce ».
@@ -116,12 +118,26 @@ class _Unaccented(dict):
         return base
 
 
-_UNACCENTED = _Unaccented()
+# One table for both: the ligatures' replacements are plain ASCII, which the accents' table
+# leaves as they are, so one pass gives what the two did in turn.
+_UNACCENTED = _Unaccented(_LIGATURES)
+
+
+# Runs of the characters folding may change (not ASCII, or « ` »): ``str.translate`` is
+# slow on a text that is not all ASCII, so only these runs go through it.
+_FOLDABLE = re.compile(r"[^\x00-\x5f\x61-\x7f]+")
+
+
+def _unaccented(run: re.Match[str]) -> str:
+    return run.group().translate(_UNACCENTED)
 
 
 def fold(text: str) -> str:
     """Lower case, no accents, ligatures spelt out, typographic apostrophes made plain."""
-    return text.casefold().translate(_LIGATURES).translate(_UNACCENTED)
+    text = text.casefold()
+    if text.isascii() and "`" not in text:
+        return text
+    return _FOLDABLE.sub(_unaccented, text)
 
 
 # « côté mairie », « du côté de Grenoble »: where, not what (before folding, which would
@@ -131,17 +147,37 @@ _SIDE = re.compile(r"\bcôtés?\b", re.IGNORECASE)
 
 def words(text: str) -> list[str]:
     """Folded words, elisions removed: « L'entrée d'une SCIC » -> [entree, une, scic]."""
-    text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", fold(_SIDE.sub(" ", text))))
+    if "ô" in text or "Ô" in text:
+        text = _SIDE.sub(" ", text)
+    text = fold(text)
+    if _DIGIT.search(text):  # the figures' rules, only where there are figures
+        text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", text))
     if "%" in text:
         text = _PERCENT.sub(" pourcentage ", text)
     return _TOKEN.findall(_ELISION.sub(" ", text))
 
 
-def _apply(word: str, rules: tuple[tuple[str, str, int], ...]) -> str:
-    for suffix, replacement, shortest in rules:
+Rules = tuple[tuple[str, str, int], ...]
+
+
+def _by_last_letter(rules: Rules) -> dict[str, Rules]:
+    """The rules grouped by the last letter of their suffix, each group in the rules' order:
+    only those can apply to a word, so the first that applies is the same, found sooner."""
+    grouped: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for rule in rules:
+        grouped[rule[0][-1]].append(rule)
+    return {letter: tuple(group) for letter, group in grouped.items()}
+
+
+def _apply(word: str, rules: dict[str, Rules]) -> str:
+    for suffix, replacement, shortest in rules.get(word[-1:], ()):
         if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
             return word[: len(word) - len(suffix)] + replacement
     return word
+
+
+_PLURALS = _by_last_letter(PLURAL_RULES)
+_SUFFIXES = _by_last_letter(SUFFIX_RULES)
 
 
 # Words the suffix rules would merge with unrelated ones (« montant » is not « monter »,
@@ -165,11 +201,11 @@ def stem(word: str) -> str:
         return word
     if word in EXCEPTIONS:
         return EXCEPTIONS[word]
-    word = _apply(word, PLURAL_RULES)
+    word = _apply(word, _PLURALS)
     if len(word) <= 4:
         return word
-    once = _apply(word, SUFFIX_RULES)
-    return _apply(once, SUFFIX_RULES) if once != word and len(once) > 6 else once
+    once = _apply(word, _SUFFIXES)
+    return _apply(once, _SUFFIXES) if once != word and len(once) > 6 else once
 
 
 def terms(text: str) -> list[str]:
