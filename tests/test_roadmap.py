@@ -234,6 +234,18 @@ def test_the_state_services_are_named_as_they_are_there(code, of, region, expect
     assert localise("Demander à la DDETS la liste ; la DRAAF de votre région", bodies) == expected
 
 
+def test_the_overseas_note_in_brackets_goes_once_the_service_is_named(kb, index):
+    """The content says « la DDETS (outre-mer : la DEETS en Guadeloupe, …) »: Mamoudzou's
+    document names its DEETS, without the bracket listing the other overseas services."""
+    doc, _, _, t = document(kb, index, "Mamoudzou", {"emploi-insertion"}, "soutenir", "commune")
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "la DEETS de Mayotte" in text
+    assert "outre-mer : la DEETS" not in text and "(la DEETS outre-mer)" not in text
+    bodies = local_bodies("15", "du Cantal", "Auvergne-Rhône-Alpes", None)
+    assert localise("par la DRAAF (la DAAF outre-mer ; en Guyane, la DGTM), avec", bodies) == \
+        "par la DRAAF Auvergne-Rhône-Alpes, avec"
+
+
 def test_a_village_is_not_told_to_give_a_lever_to_a_service_it_has_not(kb, index):
     """Pontarion (357 inhabitants, one secretary): the maire or an adjoint with the
     secrétariat de mairie and the intercommunalité's service; a département keeps its

@@ -93,8 +93,14 @@ def _same_body(one: str | None, other: str | None) -> bool:
 DEETS_DEPARTEMENTS = frozenset({"971", "972", "974", "976"})
 GUYANE = "973"
 OVERSEAS_DEPARTEMENTS = DEETS_DEPARTEMENTS | {GUYANE}
-_DDETS = re.compile(r"\b(?P<prep>à |de )?la DDETS(?: de votre département)?\b(?![-\w])")
-_DRAAF = re.compile(r"\b(?P<prep>à |de )?la DRAAF(?: de votre région)?\b(?![-\w])")
+# The content's general wording may add the overseas names in brackets (« la DDETS (outre-mer :
+# la DEETS en Guadeloupe…) », « la DRAAF (la DAAF outre-mer ; …) »): the territory's own name
+# replaces the bracket too.
+_OVERSEAS_NOTE = r"(?:\s*\((?:outre-mer\b|la DEETS outre-mer|la DAAF outre-mer)[^)]*\))?"
+_DDETS = re.compile(r"\b(?P<prep>à |de )?la DDETS(?: de votre département)?\b(?![-\w])"
+                    + _OVERSEAS_NOTE)
+_DRAAF = re.compile(r"\b(?P<prep>à |de )?la DRAAF(?: de votre région)?\b(?![-\w])"
+                    + _OVERSEAS_NOTE)
 _CRESS = re.compile(r"\bla CRESS de votre région\b")
 # « à les services », « de les services »: French contracts them
 _CONTRACT = {"à ": "aux ", "de ": "des "}
