@@ -16,7 +16,13 @@ from bot.i18n import SUPPORTED_LANGUAGES, translator
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.model import RECOMMENDED_KINDS, STEPS
 from bot.knowledge.profile import build_profile, load_territories, names_of, territory_facts
-from bot.knowledge.recommend import HEADINGS, describe_item, recommendations
+from bot.knowledge.recommend import (
+    HEADINGS,
+    describe_item,
+    localised,
+    recommendations,
+    territory_bodies,
+)
 from bot.knowledge.roadmap import (
     FORMATS,
     PdfUnavailable,
@@ -215,6 +221,9 @@ def recommend(ctx: click.Context, type_: str | None, contexts: str, themes: str,
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     t = translator(lang)
+    index = ctx.meta.get("territory_index")
+    names = names_of(place, index) if place is not None and index is not None else None
+    bodies = territory_bodies(kb, profile, names)  # « la DDETS » -> « la DEETS de Mayotte »
     if place is not None or profile.region:
         facts = [kb.label(vocabulary, value or "", t) for vocabulary, value in (
             ("collectivites", profile.type), ("regions", profile.region),
@@ -228,7 +237,7 @@ def recommend(ctx: click.Context, type_: str | None, contexts: str, themes: str,
         if not ranked:
             continue
         click.echo(t._(HEADINGS[kind]).upper() + "\n")
-        for n, r in enumerate(ranked, 1):
+        for n, r in enumerate(localised(ranked, bodies), 1):
             click.echo(describe_item(r.item, t, n, reason=kb.rules.reason(r, t)) + "\n")
 
 

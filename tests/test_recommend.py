@@ -205,6 +205,16 @@ def test_recommend_cli_json(tmp_path: Path):
     assert again.stdout == result.stdout
 
 
+def test_recommend_cli_names_the_bodies_of_the_territory():
+    # the same words as the chat and the feuille de route: Mayotte's DEETS and CSSM, not the
+    # content's general « la DDETS (outre-mer : la DEETS en Guadeloupe…) » and « la CAF »
+    result = run_essbot(["recommend", "--territory", "Mamoudzou", "--themes",
+                         "services-proximite,emploi-insertion", "--step", "soutenir"])
+    assert result.returncode == 0, result.stderr
+    assert "la DEETS de Mayotte" in result.stdout and "outre-mer : la DEETS" not in result.stdout
+    assert "avec la CSSM" in result.stdout
+
+
 def test_recommend_cli_rejects_unknown_values_clearly():
     result = run_essbot(["recommend", "--themes", "alimentaton", "--step", "soutenir"])
     assert result.returncode == 2

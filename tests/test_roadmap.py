@@ -246,6 +246,17 @@ def test_the_overseas_note_in_brackets_goes_once_the_service_is_named(kb, index)
         "par la DRAAF Auvergne-Rhône-Alpes, avec"
 
 
+def test_mayotte_s_caf_is_the_cssm(kb, index):
+    """Mayotte has no CAF: the CSSM serves the family benefits and signs the CTG."""
+    doc, _, _, t = document(kb, index, "Mamoudzou", {"services-proximite"}, "soutenir",
+                            "commune")
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "avec la CSSM" in text and "la CSSM (Caisse de sécurité sociale de Mayotte" in text
+    assert not re.search(r"\bla CAF\b", text.replace("qui y exerce les missions de la CAF", ""))
+    bodies = local_bodies("59", "du Nord", "Hauts-de-France", None)
+    assert localise("avec la CAF", bodies) == "avec la CAF"
+
+
 def test_a_village_is_not_told_to_give_a_lever_to_a_service_it_has_not(kb, index):
     """Pontarion (357 inhabitants, one secretary): the maire or an adjoint with the
     secrétariat de mairie and the intercommunalité's service; a département keeps its

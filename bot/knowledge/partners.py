@@ -102,6 +102,14 @@ _DDETS = re.compile(r"\b(?P<prep>à |de )?la DDETS(?: de votre département)?\b(
 _DRAAF = re.compile(r"\b(?P<prep>à |de )?la DRAAF(?: de votre région)?\b(?![-\w])"
                     + _OVERSEAS_NOTE)
 _CRESS = re.compile(r"\bla CRESS de votre région\b")
+# Mayotte has no CAF: the Caisse de sécurité sociale de Mayotte is the island's one social
+# security body and has served the family benefits since 1 January 2015 (CLEISS, « Le régime
+# mahorais de sécurité sociale »); it signs the conventions territoriales globales with the
+# communes (Outremers360, 2023).
+MAYOTTE = "976"
+CSSM = "la CSSM (Caisse de sécurité sociale de Mayotte, qui y exerce les missions de la CAF)"
+CSSM_AGAIN = "la CSSM"
+_CAF = re.compile(r"\b(?P<prep>à |de )?la CAF\b(?![-\w])")
 # « à les services », « de les services »: French contracts them
 _CONTRACT = {"à ": "aux ", "de ": "des "}
 
@@ -114,6 +122,7 @@ class LocalBodies:
     cress: str | None = None
     state: str | None = None
     agriculture: str | None = None
+    family: bool = False  # « la CAF » is the CSSM (Mayotte)
 
 
 def local_bodies(departement_code: str | None, departement_of: str | None,
@@ -132,16 +141,27 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
             agriculture = f"la DAAF {departement_of}"
     if agriculture is None and region and departement_code not in OVERSEAS_DEPARTEMENTS:
         agriculture = f"la DRAAF {region}"
-    return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture)
+    return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture,
+                       departement_code == MAYOTTE)
 
 
-def localise(text: str, bodies: LocalBodies) -> str:
-    """Content text with the territory's own bodies (:class:`LocalBodies`)."""
+def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
+    """Content text with the territory's own bodies (:class:`LocalBodies`); ``short`` for a
+    title, whose text below explains what it names."""
     if bodies.cress:
         text = _CRESS.sub(lambda _: bodies.cress or "", text)
     for pattern, name in ((_DDETS, bodies.state), (_DRAAF, bodies.agriculture)):
         if name:
             text = pattern.sub(functools.partial(_with_preposition, name=name), text)
+    if bodies.family:
+        said: list[str] = ["title"] if short else []
+
+        def cssm(match: re.Match[str]) -> str:
+            name = CSSM_AGAIN if said else CSSM  # explained once a text
+            said.append(name)
+            return _with_preposition(match, name=name)
+
+        text = _CAF.sub(cssm, text)
     return text
 
 
@@ -165,7 +185,8 @@ def localised_item(item: Item, bodies: LocalBodies | None) -> Item:
     def local(text: str | None) -> str | None:
         return localise(text, bodies) if text else text
 
-    return replace(item, summary=local(item.summary) or "", body=local(item.body) or "",
+    return replace(item, title=localise(item.title, bodies, short=True),
+                   summary=local(item.summary) or "", body=local(item.body) or "",
                    how_to=tuple(localise(step, bodies) for step in item.how_to),
                    first_action=local(item.first_action),
                    how_to_reach=local(item.how_to_reach), carried_by=local(item.carried_by))
