@@ -210,10 +210,11 @@ def parse_context(key: str, data: bytes) -> Any:
         found_codes = set()
         for feature in json.loads(data)["features"]:
             listed = feature["properties"]["liste_geo"]
-            codes_here = re.findall(r"\(([0-9][0-9AB][0-9]{3})\)", listed)
-            if len(codes_here) != listed.count("(") or not codes_here:
-                raise ValueError(f"{key}: unreadable list of communes {listed!r}")
-            found_codes.update(codes_here)
+            for part in listed.split(";"):
+                match = re.fullmatch(r".+ \(([0-9][0-9AB][0-9]{3})\)", part.strip())
+                if match is None:
+                    raise ValueError(f"{key}: unreadable list of communes {listed!r}")
+                found_codes.add(match.group(1))
         return sorted(found_codes)
     if key == "littoral":  # no header; ';'; column 4 the INSEE code, 10 the new commune's
         codes = set()
