@@ -12,7 +12,8 @@ timestamp, fixed gzip header, sorted rows). The bot never runs this script; it o
 shipped file (see ``bot/knowledge/territory.py`` and ``docs/territories.md``).
 
 The territorial contexts (grille de densité, QPV 2024, communes littorales, massifs) and the
-programmes (Petites villes de demain, Action cœur de ville, Territoires d'industrie) come from
+programmes (Petites villes de demain, Action cœur de ville, Territoires d'industrie, Villages
+d'avenir, Cités de l'emploi) come from
 files of public repositories, pinned by commit in ``CONTEXT_SOURCES``: pass a folder holding a
 git clone of each (``--sources DIR``, with ``DIR/<owner>+<name>`` or ``DIR/<owner>/<name>``,
 bare or not). See ``docs/territories.md`` for what each one is worth.
@@ -74,6 +75,9 @@ class ContextSource(NamedTuple):
 # Littoral: the communes littorales riveraines de la mer (2019 list of the ministry of the
 # ecological transition), from a third-party copy whose names are damaged: only codes are read.
 SUPERPOSEUR = ("anct-carto/superposeur-V2", "3f2b0c0b87604a13831a9f214988878b6a4cb67e")
+# Villages d'avenir and Cités de l'emploi: the ANCT's map of its programmes (data of September
+# 2024), one feature per lauréat commune or per Cité, its communes as « Name (INSEE); ... ».
+PROGRAMMES_ANCT = ("anct-carto/superposeur-anct", "949f7e581185229a3bef1962d8f81f5608757f0c")
 CONTEXT_SOURCES = (
     ContextSource("densite", *SUPERPOSEUR, "data/grilles/densite.csv",
                   "Grille communale de densité à 7 niveaux (INSEE), export de l'Observatoire "
@@ -98,6 +102,12 @@ CONTEXT_SOURCES = (
                   "6903e5d473e70f414a448867c16ab9e3f7c63382", "data/coeurdeville.js",
                   "Programme Action cœur de ville : communes bénéficiaires",
                   "ANCT", "avril 2024", "Licence Ouverte 2.0"),
+    ContextSource("villages-avenir", *PROGRAMMES_ANCT, "data/geom/geojsonV2/va_geom.geojson",
+                  "Programme Villages d'avenir : communes lauréates",
+                  "ANCT", "septembre 2024", "Licence Ouverte 2.0"),
+    ContextSource("cites-emploi", *PROGRAMMES_ANCT, "data/geom/geojsonV2/cde_geom.geojson",
+                  "Cités de l'emploi : territoires et leurs communes",
+                  "ANCT", "septembre 2024", "Licence Ouverte 2.0"),
     ContextSource("littoral", "maelvdev/R605_Graphique_Immobilier",
                   "664661d1546c306d3b52c3a309ad08a3a579f853", "files/communes_littorales_2019.csv",
                   "Communes littorales riveraines de la mer, des étangs salés et des estuaires "
@@ -196,6 +206,16 @@ def parse_context(key: str, data: bytes) -> Any:
         document = json.loads(text[text.index("{"):text.rindex("}") + 1])
         return sorted({str(f["properties"]["insee_com"]).zfill(5)
                        for f in document["features"]})
+    if key in ("villages-avenir", "cites-emploi"):  # "Angers (49007); Trélazé (49353)"
+        found_codes = set()
+        for feature in json.loads(data)["features"]:
+            listed = feature["properties"]["liste_geo"]
+            for part in listed.split(";"):
+                match = re.fullmatch(r".+ \(([0-9][0-9AB][0-9]{3})\)", part.strip())
+                if match is None:
+                    raise ValueError(f"{key}: unreadable list of communes {listed!r}")
+                found_codes.add(match.group(1))
+        return sorted(found_codes)
     if key == "littoral":  # no header; ';'; column 4 the INSEE code, 10 the new commune's
         codes = set()
         for row in csv.reader(io.StringIO(data.decode("latin-1")), delimiter=";"):
@@ -350,7 +370,7 @@ def _contexts(parsed: dict[str, Any], current: dict[str, Any], aliases: list[lis
         contexts["qpv"] = [[code, len(found)] for code, found in sorted(qpv.items())]
     if "littoral" in parsed:
         contexts["littoral"] = codes(parsed["littoral"])
-    for key in ("pvd", "acv"):
+    for key in ("pvd", "acv", "villages-avenir", "cites-emploi"):
         if key in parsed:
             programmes[key] = codes(parsed[key])
     if "territoires-industrie" in parsed:

@@ -58,7 +58,8 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                   "region": "53", "taille": "grande",
                                   "contexte": ["rural"], "themes": ["alimentation",
                                                                     "economie-circulaire"],
-                                  "programmes": ["acv", "pvd", "territoires-industrie"],
+                                  "programmes": ["acv", "pvd", "villages-avenir",
+                                                 "territoires-industrie"],
                                   "groupement": "CA Vitré Communauté",
                                   "conseil_departemental":
                                       "le conseil départemental d'Ille-et-Vilaine",
@@ -476,14 +477,14 @@ def test_a_choice_of_another_question_says_so_instead_of_searching(chat: Chat):
 def test_a_territory_in_no_published_list_is_told_so_plainly(chat: Chat):
     chat.send("/start")
     chat.press("Commencer")
-    chat.send("Roubaix")
+    chat.send("Nîmes")
     chat.press("Oui")
     chat.press("Oui, c'est juste")
     assert "ne figure dans aucune des listes publiées" in chat.text
     assert ": —" not in chat.text
     assert chat.labels[0] == "Aucun, continuer"
     chat.press("Aucun, continuer")
-    assert "contrat de ville" in chat.text  # Roubaix has quartiers prioritaires
+    assert "contrat de ville" in chat.text  # Nîmes has quartiers prioritaires
 
 
 def test_a_question_asked_on_the_results_keeps_their_menu(chat: Chat):

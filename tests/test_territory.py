@@ -267,3 +267,25 @@ def test_the_build_transform_is_deterministic_and_loadable(tmp_path):
     assert small.lookup("35000")[0].postal_codes == ("35000", "35200")
     assert small.lookup("vieux bourg")[0].name == "Acigné"
     assert small.lookup("Rennes Métropole")[0].departement_name == "Ille-et-Vilaine"
+
+
+def test_the_anct_programme_lists_are_read_by_insee_code_through_former_codes():
+    build = _build_module()
+    cites = {"features": [
+        {"properties": {"id_territoire": "cde-001", "lib_territoire": "Rennes",
+                        "liste_geo": "Rennes (35238); Ancienne (35999)"}},
+        {"properties": {"id_territoire": "cde-002 ; cde-003", "lib_territoire": "Ailleurs",
+                        "liste_geo": "Disparue (99999)"}}]}
+    codes = build.parse_context("cites-emploi", json.dumps(cites).encode())
+    assert codes == ["35238", "35999", "99999"]
+    villages = {"features": [{"properties": {"liste_geo": "Bourg (22001)"}}]}
+    parsed = {"cites-emploi": codes,
+              "villages-avenir": build.parse_context("villages-avenir",
+                                                     json.dumps(villages).encode())}
+    document = build.transform(FIXTURE, {"version": "0.0.0"}, parsed)
+    # The former code leads to today's commune; a code that leads nowhere is dropped.
+    assert document["programmes"] == {"cites-emploi": ["35001", "35238"],
+                                      "villages-avenir": ["22001"]}
+    broken = {"features": [{"properties": {"liste_geo": "Rennes (35238); Sans code"}}]}
+    with pytest.raises(ValueError, match="unreadable list"):
+        build.parse_context("villages-avenir", json.dumps(broken).encode())

@@ -144,8 +144,12 @@ def test_bad_input_is_a_clear_not_found(index, text):
 
 
 @pytest.mark.parametrize(("text", "contexts", "programmes"), [
-    ("Roubaix", {"qpv", "urbain"}, set()),
+    ("Roubaix", {"qpv", "urbain"}, {"cites-emploi"}),
+    ("Nîmes", {"qpv", "urbain"}, set()),
     ("Eymoutiers", {"rural"}, {"pvd"}),
+    ("Gentioux-Pigerolles", {"rural"}, {"villages-avenir", "territoires-industrie"}),
+    ("Camopi", {"rural", "outre-mer"}, {"villages-avenir"}),  # Guyane: overseas lauréats too
+    ("Pont-Aven", {"rural", "littoral"}, set()),
     ("Lorient", {"qpv", "urbain", "littoral"}, {"acv", "territoires-industrie"}),
     ("Mamoudzou", {"qpv", "urbain", "outre-mer"}, {"acv"}),
     ("Creuse", {"qpv", "rural"}, set()),  # a département: no programme
@@ -163,6 +167,16 @@ def test_an_epci_aggregates_its_communes(index):
     assert "rural" in context.contexts
     assert {"acv", "pvd", "territoires-industrie"} <= set(context.programmes)
     assert context.industrie, "the name of the Territoire d'industrie is known"
+    # Any member commune in a list puts the grouping in it, as for pvd and acv.
+    gueret = index.context(index.resolve("CA du Grand Guéret").best[0])
+    assert {"cites-emploi", "villages-avenir"} <= set(gueret.programmes)
+
+
+def test_a_former_communes_listing_leads_to_the_commune_it_merged_into(index):
+    # The Cités de l'emploi list Pierrefitte-sur-Seine (93059), merged into Saint-Denis in
+    # 2025; Villages d'avenir list Blaudeix (23023), now part of Parsac (23149).
+    assert "cites-emploi" in index.context(index.get("commune", "93066")).programmes
+    assert "villages-avenir" in index.context(index.get("commune", "23149")).programmes
 
 
 def test_massifs_are_facts_not_the_mountain_context(index):
@@ -227,7 +241,10 @@ def test_the_territory_folder_is_small_and_records_every_source():
     document = json.loads(gzip.decompress(DATA.read_bytes()))
     sources = document["source"]["contexts"]
     assert {s["key"] for s in sources} == {"densite", "massif", "qpv", "territoires-industrie",
-                                           "pvd", "acv", "littoral"}
+                                           "pvd", "acv", "villages-avenir", "cites-emploi",
+                                           "littoral"}
+    programmes = document["programmes"]
+    assert len(programmes["villages-avenir"]) == 2493 and len(programmes["cites-emploi"]) == 282
     licence = (folder / "LICENCE.md").read_text(encoding="utf-8")
     for source in sources:
         assert len(source["commit"]) == 40 and len(source["sha256"]) == 64
@@ -368,3 +385,56 @@ def test_mamoudzou_is_told_its_intercommunalite_by_the_name_it_uses(chat: Chat):
     chat.send("Mamoudzou")
     assert "intercommunalité CA de Dembeni-Mamoudzou." in chat.text
     assert "Dembeni / Mamoudzou" not in chat.text
+
+
+# -- programmes found in the data change what the chat recommends ---------------------------
+
+
+def _recommendations(chat: Chat, place: str, programmes_answer: str, theme: str, step: str,
+                     qpv: bool = False) -> str:
+    """Walk the chat from a commune's name to its recommendations; the programmes message."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send(place)
+    chat.press("Oui, c'est bien ça")
+    chat.press("Oui, c'est juste")
+    programmes = chat.text
+    chat.press(programmes_answer)
+    if qpv:
+        chat.press("Oui")  # a contrat de ville is signed
+    for text in [theme, "Continuer", step]:
+        chat.press(text)
+    return programmes
+
+
+def test_a_villages_davenir_commune_is_told_so_and_shown_the_programme(chat: Chat):
+    said = _recommendations(chat, "Gentioux-Pigerolles", "Continuer", "Alimentation",
+                            "Nous débutons")
+    assert "listes publiées : Villages d'avenir, Territoires d'industrie." in said
+    assert "datent de septembre 2024" in said
+    assert chat.conversation.slots["programmes"] == ["villages-avenir", "territoires-industrie"]
+    chat.press("Financements")
+    assert "1. Villages d'avenir : un chef de projet de l'État" in chat.text
+
+
+def test_a_commune_of_a_cite_de_lemploi_is_shown_the_cite(chat: Chat):
+    said = _recommendations(chat, "Roubaix", "Continuer", "Emploi", "Nous connaissons", qpv=True)
+    assert "listes publiées : Cités de l'emploi." in said
+    assert "concerné par la démarche Cités de l'emploi" in chat.text
+    assert "1. Coordonner les acteurs de l'emploi dans les quartiers prioritaires avec une " \
+           "Cité de l'emploi" in chat.text
+
+
+@pytest.mark.parametrize(("place", "theme", "step", "qpv", "absent"), [
+    ("Pont-Aven", "Alimentation", "Nous débutons", False, "Villages d'avenir : un chef"),
+    ("Nîmes", "Emploi", "Nous connaissons", True, "Cité de l'emploi"),
+])
+def test_a_commune_in_neither_list_is_not_shown_them(chat: Chat, place, theme, step, qpv,
+                                                     absent):
+    said = _recommendations(chat, place, "Aucun, continuer", theme, step, qpv=qpv)
+    assert "ne figure dans aucune des listes publiées" in said
+    assert "Villages d'avenir, Cités de l'emploi)" in said
+    assert "programmes" not in chat.conversation.slots
+    cards = chat.text
+    chat.press("Financements")
+    assert absent not in cards + chat.text

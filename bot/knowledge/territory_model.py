@@ -93,10 +93,11 @@ class TerritoryContext:
     """What the open data suggests of a territory: suggestions the agent confirms.
 
     ``contexts`` are values of the taxonomy's ``contexts`` (qpv, rural, urbain, littoral,
-    outre-mer), ``programmes`` of its ``programmes`` (pvd, acv, territoires-industrie). For an
-    EPCI, a département or a région they are aggregated over its communes: QPV and littoral
-    if any commune is; rural or urbain as the majority of the population lives; programmes
-    only for communes and groupings (a département holds communes of every programme).
+    outre-mer), ``programmes`` of its ``programmes`` (pvd, acv, villages-avenir, cites-emploi,
+    territoires-industrie). For an EPCI, a département or a région they are aggregated over
+    its communes: QPV and littoral if any commune is; rural or urbain as the majority of the
+    population lives; programmes only for communes and groupings (a département holds
+    communes of every programme).
     """
 
     contexts: tuple[str, ...] = ()
