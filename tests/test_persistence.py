@@ -22,7 +22,8 @@ def test_a_new_process_resumes_the_conversation_at_the_same_step(tmp_path: Path)
     first = run_essbot(["chat"], "/start\nCommencer\nMorlaix\nOui\n", env)
     assert first.returncode == 0, first.stderr
     assert "votre territoire présente ces caractéristiques : Urbain, Littoral." in first.stdout
-    second = run_essbot(["chat"], "3\n", env)  # a new process: "3" is the first context left
+    # a new process: "4" is the first context left (after « Oui », « Non », « Aucun de ces cas »)
+    second = run_essbot(["chat"], "4\n", env)
     assert second.returncode == 0, second.stderr
     assert second.stdout.startswith("Noté : Urbain, Littoral, Quartiers prioritaires (QPV).")
     assert "Bonjour" not in second.stdout
