@@ -184,14 +184,15 @@ def test_the_summary_gives_three_priority_actions(rural, rural_md):
 def test_the_summary_says_who_to_call_first_with_how_to_reach_them(rural, rural_md):
     calls = section(rural_md, "### Qui appeler en premier")
     for name in ("CRESS Nouvelle-Aquitaine", "Le DLA de la Creuse",
-                 "France Active : l'association territoriale (Nouvelle-Aquitaine)",
                  "Le service du développement économique de l'intercommunalité"):
         assert name in calls, name
-    assert calls.count("Comment les joindre :") == 4
-    # the fifth, the RTES, opens the other contacts: page 1 stays on one page
-    assert "RTES" not in calls
+    assert calls.count("Comment les joindre :") == 3
+    # the fourth, France Active, then the RTES open the other contacts: page 1 stays on one
+    # page (the PDF test)
+    assert "France Active" not in calls and "RTES" not in calls
     others = section(rural_md, "## Autres contacts utiles")
-    assert others.split("\n\n", 1)[1].startswith("- **RTES")
+    assert others.split("\n\n", 1)[1].startswith(
+        "- **France Active : l'association territoriale (Nouvelle-Aquitaine)")
 
 
 def test_a_departement_calls_the_state_services_and_not_an_intercommunalite(kb, index):

@@ -38,10 +38,12 @@ FUNDING_PER_LEVER = 2
 NEXT_STEP_LEVERS = 3
 QUARTERS = 4
 ROLE, REACH = 125, 150  # characters of a contact's role and way to reach on page 1
-# Page 1 holds the territory, three actions and four contacts on one A4 page: a fifth
+# Page 1 holds the territory, three actions and three contacts on one A4 page: a fifth
 # contact (the RTES, a network of peers rather than a first call) spilt onto page 2 in five
-# of the six profiles of review_profiles.md; it opens « Autres contacts utiles » instead.
-FIRST_CALLS = 4
+# of the six profiles of review_profiles.md, then a fourth (France Active) in three of ten
+# profiles once the programmes line and the small commune's « Qui porte » grew (30 November,
+# fourth session); the others open « Autres contacts utiles » instead.
+FIRST_CALLS = 3
 # Who to call first (docs/roadmap.md): content items, by id; absent ones are left out.
 CALL_FIRST_IDS = ("dla", "france_active_territoriale", "rtes")
 STATE_SERVICES_ID = "correspondant_ess_dreets"
@@ -363,7 +365,8 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
                  local: Callable[[Item], Item] = lambda item: item,
                  ) -> tuple[list[Contact], set[str]]:
     """Who to call first, named: the CRESS, the intercommunalité's economic development
-    service, the DLA of the département, France Active, the RTES, the State's services."""
+    service, the DLA of the département, the State's services (for a département, a région,
+    an intercommunalité), France Active, the RTES; page 1 shows the first FIRST_CALLS."""
     calls: list[Contact] = []
     called: set[str] = set()
     items = kb.items
@@ -405,17 +408,18 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         add(dla, name, t._("Le dispositif local d'accompagnement : un diagnostic et du conseil "
                            "gratuits pour les structures employeuses de l'ESS que vous "
                            "soutenez."))
-    france_active = items.get("france_active_territoriale")
-    if france_active is not None:
-        where = names.region if names is not None and names.region else None
-        add(france_active, t._("France Active : l'association territoriale ({region})").format(
-            region=where) if where else None)
+    # a département, a région, an intercommunalité: the State's services before France Active
     if names is None or names.kind in ("departement", "region", "epci", "ept"):
         services = items.get(STATE_SERVICES_ID)
         types = services.restricts("collectivites") if services is not None else None
         if services is not None and (profile.type is None or not types
                                      or profile.type in types):
             add(services)
+    france_active = items.get("france_active_territoriale")
+    if france_active is not None:
+        where = names.region if names is not None and names.region else None
+        add(france_active, t._("France Active : l'association territoriale ({region})").format(
+            region=where) if where else None)
     add(items.get("rtes"))
     return calls, called
 
