@@ -567,13 +567,9 @@ class Searcher:
 
     # -- ranking ----------------------------------------------------------------------------
 
-    def search(self, text: str, top: int | None = None, region: str | None = None,
-               context: AskContext | None = None) -> list[Hit]:
+    def search(self, text: str, top: int | None = None, region: str | None = None) -> list[Hit]:
         """Items matching the question, best first, with their score (0..1)."""
-        analysis = self.analyse(text)
-        hits = self.rank(analysis, region, context)
-        if context and context.theme_words and self.subjectless(text, analysis):
-            hits = self.rank(self.analyse(self.completed(text, context)), region, context)
+        hits = self.rank(self.analyse(text), region)
         return hits[:top] if top else hits
 
     def rank(self, analysis: Analysis, region: str | None = None,
