@@ -356,9 +356,13 @@ class Searcher:
             return []
         found = self.close(term, len(typed), self.grams, completions=True, typos=not spelt)
         if not found and len(typed) > CORRECTED and not spelt:
-            found = {stem(word): weight for word, weight
-                     in self.close(typed, len(typed), self.surface_grams).items()}
-        best = sorted(found.items(), key=lambda kv: -kv[1])
+            # several written words may share a stem: it takes the best of their weights
+            # (the last one seen depended on the order of a set, so on the hash seed)
+            for word, weight in self.close(typed, len(typed), self.surface_grams).items():
+                found[stem(word)] = max(weight, found.get(stem(word), 0.0))
+        # ties by the stem itself: the candidates come from sets, whose order changes with
+        # the process's hash seed, and only six are kept
+        best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
         return best[:6]
 
     def slips(self, typed: str) -> list[str]:
