@@ -403,6 +403,13 @@ class ScoringRules:
                     sum(_shared(r, "themes") == theme for r in top) >= theme_places:
                 waiting.append(ranked)
                 continue
+            if ranked.off_theme and ranked.item.kind == "example":
+                # An example's lesson is its theme: one about other themes comes after
+                # every example that shares one or serves every theme, whatever its place,
+                # type or step (a quartier prioritaire's pôle ESS for insertion and local
+                # services does not lead the examples of a culture and habitat project).
+                off_theme.append(ranked)
+                continue
             if (ranked.off_theme or ranked.only_who) and waiting:
                 # About something else, or sharing only who may use it: it does not take the
                 # place of an item that serves every theme and waits only because of the
