@@ -1005,3 +1005,23 @@ def test_an_example_about_other_themes_comes_after_those_that_share_one(kb):
     assert "saint_jean_de_braye_pole_ess_qpv" in [r.item.id for r in listed]
     first_off = next(i for i, r in enumerate(listed) if r.off_theme)
     assert all(r.off_theme for r in listed[first_off:])
+
+
+def test_a_tool_heavy_to_set_up_does_not_open_the_funding(kb):
+    # Roubaix at « ancrer », on insertion and the circular economy: the contrats à impact
+    # share both themes and the step, but their own text says they are « lourd à monter »
+    # (an investor, an evaluator, a legal set-up): `effort: lourd` takes `effort` off, and
+    # they come after the FSE+ and the ANRU instead of first.
+    w = kb.scoring.weights
+    profile = Profile("commune", frozenset({"qpv", "urbain"}),
+                      frozenset({"emploi-insertion", "economie-circulaire"}), "ancrer", "32",
+                      "grande")
+    heavy = kb.items["contrats_impact_social"]
+    assert heavy.effort == "lourd"
+    light = dataclasses.replace(heavy, effort=None)
+    scored, unburdened = kb.scoring.score(heavy, profile), kb.scoring.score(light, profile)
+    assert scored is not None and unburdened is not None
+    assert unburdened.score - scored.score == w["effort"] > 0
+    funding = [r.item.id for r in kb.scoring.rank(kb.of_kind("funding"), profile, 3)]
+    assert funding[0] != "contrats_impact_social"
+    assert funding.index("fse_plus") < funding.index("contrats_impact_social")
