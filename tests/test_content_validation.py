@@ -141,6 +141,7 @@ def test_how_to_act_on_an_item_loads(content_dir: Path):
     ("    how_to: \"une seule phrase\"\n", "'how_to' of item 'demo' must be a list"),
     ("    family: Tiers Lieux\n", "'family' is a short name"),
     ("    review_by: bientôt\n", "'review_by' takes a date"),
+    ("    effort: énorme\n", "'effort' is lourd"),
     ("    applies_to: {programmes: [pvdd]}\n", "unknown value in 'programmes' 'pvdd'"),
 ])
 def test_mistakes_in_how_to_act_are_located(content_dir: Path, line: str, expected: str):

@@ -982,3 +982,46 @@ def test_an_item_whose_facts_end_within_weeks_does_not_lead_the_plan(kb):
     past = dataclasses.replace(rules, today=tzcld.review_by + dt.timedelta(days=1))
     again = past.score(tzcld, koungou)
     assert again is not None and again.score == later.score and again.matched == later.matched
+
+
+def test_an_example_about_other_themes_comes_after_those_that_share_one(kb):
+    # Lodève, a PVD town whose centre ancien is a quartier prioritaire, on culture and
+    # habitat: Saint-Jean-de-Braye's pôle ESS (insertion and local services, a QPV of the
+    # Loiret) fits its type, place and step but not its project; it no longer leads the
+    # examples, and comes after every example that shares a theme or serves every theme.
+    profile = Profile("commune", frozenset({"qpv", "urbain"}),
+                      frozenset({"culture-tourisme", "habitat"}), "soutenir", "76", "moyenne")
+    pole = kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], profile)
+    assert pole is not None and pole.off_theme
+    everything = kb.scoring.ranked(kb.of_kind("example"), profile)
+    assert any(r.score < pole.score and not r.off_theme for r in everything), \
+        "an example that shares a theme scores less: the order is not the score's"
+    top = kb.scoring.rank(kb.of_kind("example"), profile, 3)
+    ids = [r.item.id for r in top]
+    assert "saint_jean_de_braye_pole_ess_qpv" not in ids
+    assert not any(r.off_theme for r in top)
+    # With no example of its themes left, an example about other themes still comes.
+    listed = kb.scoring.rank(kb.of_kind("example"), profile, 200)
+    assert "saint_jean_de_braye_pole_ess_qpv" in [r.item.id for r in listed]
+    first_off = next(i for i, r in enumerate(listed) if r.off_theme)
+    assert all(r.off_theme for r in listed[first_off:])
+
+
+def test_a_tool_heavy_to_set_up_does_not_open_the_funding(kb):
+    # Roubaix at « ancrer », on insertion and the circular economy: the contrats à impact
+    # share both themes and the step, but their own text says they are « lourd à monter »
+    # (an investor, an evaluator, a legal set-up): `effort: lourd` takes `effort` off, and
+    # they come after the FSE+ and the ANRU instead of first.
+    w = kb.scoring.weights
+    profile = Profile("commune", frozenset({"qpv", "urbain"}),
+                      frozenset({"emploi-insertion", "economie-circulaire"}), "ancrer", "32",
+                      "grande")
+    heavy = kb.items["contrats_impact_social"]
+    assert heavy.effort == "lourd"
+    light = dataclasses.replace(heavy, effort=None)
+    scored, unburdened = kb.scoring.score(heavy, profile), kb.scoring.score(light, profile)
+    assert scored is not None and unburdened is not None
+    assert unburdened.score - scored.score == w["effort"] > 0
+    funding = [r.item.id for r in kb.scoring.rank(kb.of_kind("funding"), profile, 3)]
+    assert funding[0] != "contrats_impact_social"
+    assert funding.index("fse_plus") < funding.index("contrats_impact_social")

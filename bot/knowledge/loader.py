@@ -48,7 +48,8 @@ VOCABULARIES = (*APPLICABILITY.values(), "regions")
 ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
              "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
              "how_to", "first_action", "carried_by", "cost", "indicators", "family", "gender",
-             "plural", "review_by", "places")
+             "plural", "review_by", "places", "effort")
+EFFORTS = ("lourd",)  # values of an item's `effort:` (weights.effort in scoring.yaml)
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
 MAX_SUMMARY = 300
@@ -317,6 +318,10 @@ class _ItemParser:
         plural = node.get("plural", False)
         if not isinstance(plural, bool):
             check.error(node.at("plural"), "'plural' is true or false")
+        effort = node.get("effort")
+        if effort is not None and effort not in EFFORTS:
+            check.error(node.at("effort"), "'effort' is lourd, for an item that its own text "
+                                           "says is heavy to set up; leave it out otherwise")
         places = check.text_list(node, "places", what)
         bad = [code for code in places if not PLACE_CODE.match(code)]
         if bad:
@@ -334,6 +339,7 @@ class _ItemParser:
             "family": family if isinstance(family, str) else None,
             "gender": gender if gender in GENDERS else None,
             "plural": plural is True,
+            "effort": effort if effort in EFFORTS else None,
         }
 
     def review_by(self, node: MarkedDict, what: str) -> dt.date | None:

@@ -70,6 +70,9 @@ class Item:
     gender: str | None = None  # "f" or "m": « elle agit » / « il agit » in reasons
     plural: bool = False  # « ils agissent »
     review_by: dt.date | None = None  # a time-bound fact must be re-checked by this date
+    # "lourd" when the item's own text says it is heavy to set up (a contrat à impact:
+    # investors, an evaluator, a legal set-up): it comes after the tools that fit as well
+    effort: str | None = None
     # Examples: the codes of the collectivités whose own project it is (INSEE code of a
     # commune, département or région, SIREN of an intercommunalité): not shown to them.
     places: frozenset[str] = frozenset()

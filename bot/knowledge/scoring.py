@@ -22,7 +22,7 @@ from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "broad_themes",
            "context", "broad_context", "distinct_context", "place_only",
            "other_step", "type", "few_types", "example_type", "other_level", "size", "region",
-           "priority", "programme")
+           "priority", "programme", "effort")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values, in the order of the phrases
@@ -320,6 +320,11 @@ class ScoringRules:
             total += share
             matched.append(("programmes", shared_programmes))
         total += w["priority"] * item.priority
+        if item.effort is not None:
+            # Heavy to set up, by its own text (the contrats à impact: an investor, an
+            # evaluator, a legal set-up, « lourd à monter »): an option for a programme
+            # already standing, after the tools that fit as well.
+            total -= w["effort"]
         if self.expires_soon(item):
             # Shown, but it does not lead a list that items of lasting facts fit as well:
             # a plan built on a law that ends next month is not a first priority.
@@ -402,6 +407,13 @@ class ScoringRules:
             if rule is not None and ranked.item.kind in rule.kinds and len(theme) == 1 and \
                     sum(_shared(r, "themes") == theme for r in top) >= theme_places:
                 waiting.append(ranked)
+                continue
+            if ranked.off_theme and ranked.item.kind == "example":
+                # An example's lesson is its theme: one about other themes comes after
+                # every example that shares one or serves every theme, whatever its place,
+                # type or step (a quartier prioritaire's pôle ESS for insertion and local
+                # services does not lead the examples of a culture and habitat project).
+                off_theme.append(ranked)
                 continue
             if (ranked.off_theme or ranked.only_who) and waiting:
                 # About something else, or sharing only who may use it: it does not take the
