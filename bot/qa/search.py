@@ -185,6 +185,8 @@ class Concept:
     acronym: bool = False  # typed in capitals (« FONJEP »): the name of something
     common_of: str | None = None  # the région of a place this common word names only with
                                   # a capital (« une grande réunion » is not La Réunion)
+    off_topic: float = 0.0  # the share it has of a phrase of « hors_champ » said whole that no
+                            # item says (« état civil »: ½ each)
 
 
 @dataclass
@@ -307,6 +309,7 @@ class Searcher:
             for phrase in group:
                 self.group_of.setdefault(phrase, number)
         self.phrases = set(self.group_of) | set(synonyms.context)
+        self.off_topic_phrases = synonyms.off_topic_phrases
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         # Stems typos may be corrected into: the index's, and the one-word synonyms.
         self.known = (set(index.postings) | set(self.off_topics.postings)
@@ -493,6 +496,7 @@ class Searcher:
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper(),  # not a question in capitals
                                     common_of=self.common_place(typed, capitalised)))
+        self.mark_off_topic(concepts, stems)
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
         # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
         compares = bool(_COMPARES.search(" ".join(typed_words)))
@@ -515,6 +519,19 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def mark_off_topic(self, concepts: list[Concept], stems: list[str]) -> None:
+        """Marks the concepts of a phrase of « hors_champ » the question says whole, in order,
+        and no item says as such (« changement de prénom à l'état civil »): its subject is
+        that phrase, whatever the weight of its words apart in the knowledge base (« état »
+        is the State there, and weighs little)."""
+        for phrase in self.off_topic_phrases:
+            if self.index.adjacent.get(phrase) or not contains(tuple(stems), phrase):
+                continue
+            for concept in concepts:
+                own = concept.typed.split()
+                if set(own) <= set(phrase):
+                    concept.off_topic = max(concept.off_topic, len(own) / len(phrase))
 
     def common_place(self, typed: list[str], capitalised: set[str]) -> str | None:
         """The région of the place a lower-case word would name with a capital (« réunion »,
@@ -755,11 +772,17 @@ class Searcher:
                 concept.importance *= ASPECT_SHARE
             elif concept.verb and not concept.names and strong < ANCHOR:
                 concept.importance *= VERB_SHARE
+            if concept.off_topic and not concept.names:
+                # a phrase of « hors_champ » no item says weighs as a word no item has,
+                # shared among its words: not what their idf makes of them apart
+                concept.importance = max(concept.importance,
+                                         concept.off_topic * UNKNOWN_SHARE * index.max_idf)
         if long:  # query reduction: the subject of a long question is in the knowledge base
             key = sorted((c for c in analysis.concepts if not c.context),
                          key=lambda c: -c.importance * strength[analysis.concepts.index(c)])
             for concept in key[KEEP:]:
-                concept.importance *= REDUCED
+                if not concept.off_topic:  # the subject, when it is what the bot is not for
+                    concept.importance *= REDUCED
         for concept, best in zip(analysis.concepts, matches, strict=True):
             total += concept.importance
             for number, value in best.items():
