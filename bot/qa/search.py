@@ -80,7 +80,6 @@ LONE_NAME_CONTEXT = 1  # « SCIC ? », « une SCIC à Lyon ? » ask what it is; 
                        # among three lines of context (« 3 agents à la mairie, l'ESS… »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
-LONG_FACTOR = 1.0  # thresholds of long questions, whose context dilutes every score
 KEEP = 4  # in a long question, the concepts kept whole: the rarest found in names, titles...
 REDUCED = 0.4  # ... and the weight of the others
 OFF_TOPIC_MIN = 0.3  # a question this close to a topic of « hors_champ »...
@@ -212,6 +211,7 @@ class Analysis:
     compares: bool = False  # compares things it names (« différence entre SCOP et SCIC »)
     themed: bool = False  # has no subject of its own: asked about the asker's themes
     total: float = 0.0  # the sum of the concepts' importance, once ranked
+    reduced: float = 0.0  # ... of which the concepts a long question's reduction set aside
     sequence: tuple[str, ...] = ()  # the stems of all its words, in order (names said whole)
     meaningful: tuple[str, ...] = ()  # ... of its words but stop words
     capitalised: frozenset[str] = frozenset()  # ... of those typed with a capital, but the
@@ -777,12 +777,14 @@ class Searcher:
                 # shared among its words: not what their idf makes of them apart
                 concept.importance = max(concept.importance,
                                          concept.off_topic * UNKNOWN_SHARE * index.max_idf)
+        analysis.reduced = 0.0
         if long:  # query reduction: the subject of a long question is in the knowledge base
             key = sorted((c for c in analysis.concepts if not c.context),
                          key=lambda c: -c.importance * strength[analysis.concepts.index(c)])
             for concept in key[KEEP:]:
                 if not concept.off_topic:  # the subject, when it is what the bot is not for
                     concept.importance *= REDUCED
+                    analysis.reduced += concept.importance
         for concept, best in zip(analysis.concepts, matches, strict=True):
             total += concept.importance
             for number, value in best.items():
@@ -989,12 +991,14 @@ class Searcher:
             direct, best = None, 0.0  # « FONJEP : combien par poste ? »: a name the base
                                       # does not know, and none it knows (« PDI… du
                                       # CASF »: an acronym it knows is one)
-        if self.is_long(analysis):
-            needed *= LONG_FACTOR
+        relevant = RELEVANT
+        if self.is_long(analysis) and not any(c.unknown for c in topical):
+            kept = (analysis.total - analysis.reduced) / analysis.total
+            needed, relevant = needed * kept, relevant * kept
         if (direct is None and best < needed) or not ranked:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
-        hits = [h for h in ranked if h.score >= RELEVANT]
+        hits = [h for h in ranked if h.score >= relevant]
         if self.funding_request(analysis):
             hits = self.funding_first(hits)
         if (direct is not None and analysis.aspects & OPEN_ASPECTS and not analysis.closed
