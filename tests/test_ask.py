@@ -1335,3 +1335,27 @@ def test_whether_it_works_for_someone_asks_for_whom(searcher):
     assert "eligibility" in result.aspects
     assert result.direct is not None and "structures employeuses" in result.direct.answer.text
     assert "eligibility" in searcher.ask("l'agrément ESUS s'applique aux associations ?").aspects
+
+
+def test_an_off_topic_phrase_said_whole_weighs_as_a_subject(searcher):
+    """Round 8 — abstention (refus17): « état civil » said whole is a phrase of « hors_champ »
+    no item says; it weighs as a word no item has, not as « état » (the State, in many
+    items) and « civil » apart, so a common word beside it (« changement ») no longer
+    carries an item. The same words apart are not that phrase."""
+    assert searcher.ask("changement de patronyme à l'état civil, quelle démarche ?").hits == []
+    analysis = searcher.analyse("changement de patronyme à l'état civil, quelle démarche ?")
+    assert [c.typed for c in analysis.concepts if c.off_topic] == ["etat", "civil"]
+    apart = searcher.analyse("l'État soutient-il la société civile ?")
+    assert not any(c.off_topic for c in apart.concepts)
+
+
+def test_a_long_question_is_held_to_the_share_of_its_subject(searcher):
+    """Round 8 — abstention (refus17): the reduction of a long question sets context words
+    aside (×0.4), but their weight still diluted the score held against the threshold; an
+    item now needs the threshold's share of what the reduction keeps."""
+    long = ("Le premier adjoint aimerait que les habitants participent au financement de la "
+            "centrale photovoltaïque du gymnase grâce à une cagnotte sur internet. Le receveur "
+            "municipal doit-il être consulté ?")
+    ids = [h.item.id for h in searcher.ask(long).hits]
+    assert {"financement_participatif", "crowdfunding_public"} & set(ids)
+    assert all(h.score < RELEVANT for h in searcher.ask(long).hits)  # the relief answered it

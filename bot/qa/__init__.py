@@ -40,6 +40,7 @@ def build_searcher(kb: KnowledgeBase, content_dir: Path,
     synonyms, problems = load_synonyms(content_dir / SYNONYMS_FILE, root)
     lexicon.warm()
     phrases = [phrase for group in synonyms.groups for phrase in group if len(phrase) > 1]
+    phrases += synonyms.off_topic_phrases  # whether an item says « état civil » as such
     texts = fields_by_item(kb)  # the items' fields, made once for the four indexes
     searcher = Searcher(Index.build(kb, phrases=phrases, texts=texts), synonyms,
                         answer_index(kb, direct_answers(kb), texts),

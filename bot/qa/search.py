@@ -80,7 +80,6 @@ LONE_NAME_CONTEXT = 1  # « SCIC ? », « une SCIC à Lyon ? » ask what it is; 
                        # among three lines of context (« 3 agents à la mairie, l'ESS… »)
 LONG = 5  # concepts from which a question is long: words only in items' bodies weigh less
 PERIPHERAL_SHARE = 0.5
-LONG_FACTOR = 1.0  # thresholds of long questions, whose context dilutes every score
 KEEP = 4  # in a long question, the concepts kept whole: the rarest found in names, titles...
 REDUCED = 0.4  # ... and the weight of the others
 OFF_TOPIC_MIN = 0.3  # a question this close to a topic of « hors_champ »...
@@ -185,6 +184,8 @@ class Concept:
     acronym: bool = False  # typed in capitals (« FONJEP »): the name of something
     common_of: str | None = None  # the région of a place this common word names only with
                                   # a capital (« une grande réunion » is not La Réunion)
+    off_topic: float = 0.0  # the share it has of a phrase of « hors_champ » said whole that no
+                            # item says (« état civil »: ½ each)
 
 
 @dataclass
@@ -210,6 +211,7 @@ class Analysis:
     compares: bool = False  # compares things it names (« différence entre SCOP et SCIC »)
     themed: bool = False  # has no subject of its own: asked about the asker's themes
     total: float = 0.0  # the sum of the concepts' importance, once ranked
+    reduced: float = 0.0  # ... of which the concepts a long question's reduction set aside
     sequence: tuple[str, ...] = ()  # the stems of all its words, in order (names said whole)
     meaningful: tuple[str, ...] = ()  # ... of its words but stop words
     capitalised: frozenset[str] = frozenset()  # ... of those typed with a capital, but the
@@ -307,6 +309,7 @@ class Searcher:
             for phrase in group:
                 self.group_of.setdefault(phrase, number)
         self.phrases = set(self.group_of) | set(synonyms.context)
+        self.off_topic_phrases = synonyms.off_topic_phrases
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         # Stems typos may be corrected into: the index's, and the one-word synonyms.
         self.known = (set(index.postings) | set(self.off_topics.postings)
@@ -493,6 +496,7 @@ class Searcher:
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper(),  # not a question in capitals
                                     common_of=self.common_place(typed, capitalised)))
+        self.mark_off_topic(concepts, stems)
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
         # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
         compares = bool(_COMPARES.search(" ".join(typed_words)))
@@ -515,6 +519,19 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def mark_off_topic(self, concepts: list[Concept], stems: list[str]) -> None:
+        """Marks the concepts of a phrase of « hors_champ » the question says whole, in order,
+        and no item says as such (« changement de prénom à l'état civil »): its subject is
+        that phrase, whatever the weight of its words apart in the knowledge base (« état »
+        is the State there, and weighs little)."""
+        for phrase in self.off_topic_phrases:
+            if self.index.adjacent.get(phrase) or not contains(tuple(stems), phrase):
+                continue
+            for concept in concepts:
+                own = concept.typed.split()
+                if set(own) <= set(phrase):
+                    concept.off_topic = max(concept.off_topic, len(own) / len(phrase))
 
     def common_place(self, typed: list[str], capitalised: set[str]) -> str | None:
         """The région of the place a lower-case word would name with a capital (« réunion »,
@@ -755,11 +772,19 @@ class Searcher:
                 concept.importance *= ASPECT_SHARE
             elif concept.verb and not concept.names and strong < ANCHOR:
                 concept.importance *= VERB_SHARE
+            if concept.off_topic and not concept.names:
+                # a phrase of « hors_champ » no item says weighs as a word no item has,
+                # shared among its words: not what their idf makes of them apart
+                concept.importance = max(concept.importance,
+                                         concept.off_topic * UNKNOWN_SHARE * index.max_idf)
+        analysis.reduced = 0.0
         if long:  # query reduction: the subject of a long question is in the knowledge base
             key = sorted((c for c in analysis.concepts if not c.context),
                          key=lambda c: -c.importance * strength[analysis.concepts.index(c)])
             for concept in key[KEEP:]:
-                concept.importance *= REDUCED
+                if not concept.off_topic:  # the subject, when it is what the bot is not for
+                    concept.importance *= REDUCED
+                    analysis.reduced += concept.importance
         for concept, best in zip(analysis.concepts, matches, strict=True):
             total += concept.importance
             for number, value in best.items():
@@ -966,12 +991,14 @@ class Searcher:
             direct, best = None, 0.0  # « FONJEP : combien par poste ? »: a name the base
                                       # does not know, and none it knows (« PDI… du
                                       # CASF »: an acronym it knows is one)
-        if self.is_long(analysis):
-            needed *= LONG_FACTOR
+        relevant = RELEVANT
+        if self.is_long(analysis) and not any(c.unknown for c in topical):
+            kept = (analysis.total - analysis.reduced) / analysis.total
+            needed, relevant = needed * kept, relevant * kept
         if (direct is None and best < needed) or not ranked:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
-        hits = [h for h in ranked if h.score >= RELEVANT]
+        hits = [h for h in ranked if h.score >= relevant]
         if self.funding_request(analysis):
             hits = self.funding_first(hits)
         if (direct is not None and analysis.aspects & OPEN_ASPECTS and not analysis.closed

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine.conditions import suggest
-from bot.qa.normalize import STOP_WORDS, terms, words
+from bot.qa.normalize import STOP_WORDS, stem, terms, words
 from bot.yamlsrc import (
     MarkedDict,
     MarkedList,
@@ -71,6 +71,14 @@ class Synonyms:
                 out.append(folded_words[i])
                 i += 1
         return out
+
+    @property
+    def off_topic_phrases(self) -> frozenset[Phrase]:
+        """The examples of « hors_champ » of two words or more, as a question's stems read
+        them (« état civil », « modification du PLU »): said whole, they say its subject."""
+        phrases = (tuple(stem(w) for w in self.rewrite(words(example)) if w not in STOP_WORDS)
+                   for _, examples in self.off_topics for example in examples)
+        return frozenset(p for p in phrases if len(p) > 1)
 
 
 def _listed(node: MarkedList | None) -> list[tuple[Position, object]]:
