@@ -172,6 +172,15 @@ def test_an_epci_aggregates_its_communes(index):
     assert {"cites-emploi", "villages-avenir"} <= set(gueret.programmes)
 
 
+def test_ligatures_are_shown_but_not_needed_to_find_a_name(index):
+    """The DGCL writes « Coeur »: the name shown is « Cœur », found either way."""
+    for text in ("Grand Auch Coeur de Gascogne", "Grand Auch Cœur de Gascogne"):
+        assert index.resolve(text).best[0].label == "CA Grand Auch Cœur de Gascogne (CA, 32)"
+    assert index.resolve("Auch").best[0].epci_name == "CA Grand Auch Cœur de Gascogne"
+    assert index.resolve("CC des Villes Soeurs").best[0].name == "CC des Villes Sœurs"
+    assert index.resolve("200066926").best[0].name == "CA Grand Auch Cœur de Gascogne"
+
+
 def test_a_former_communes_listing_leads_to_the_commune_it_merged_into(index):
     # The Cités de l'emploi list Pierrefitte-sur-Seine (93059), merged into Saint-Denis in
     # 2025; Villages d'avenir list Blaudeix (23023), now part of Parsac (23149).
