@@ -224,7 +224,8 @@ def test_the_document_names_the_cress_and_the_state_service_of_the_territory(kb,
     ("976", "de Mayotte", "Mayotte",
      "Demander à la DEETS de Mayotte la liste ; la DAAF de Mayotte"),
     ("973", "de la Guyane", "Guyane", "Demander aux services de l'État chargés de l'emploi et des "
-     "solidarités en Guyane la liste ; la DAAF de la Guyane"),
+     "solidarités en Guyane la liste ; la direction générale des territoires et de la mer (DGTM) "
+     "de Guyane"),
     ("15", "du Cantal", "Auvergne-Rhône-Alpes", "Demander à la DDETS ou DDETS-PP du Cantal la "
      "liste ; la DRAAF Auvergne-Rhône-Alpes"),
 ])
@@ -245,6 +246,29 @@ def test_the_overseas_note_in_brackets_goes_once_the_service_is_named(kb, index)
     bodies = local_bodies("15", "du Cantal", "Auvergne-Rhône-Alpes", None)
     assert localise("par la DRAAF (la DAAF outre-mer ; en Guyane, la DGTM), avec", bodies) == \
         "par la DRAAF Auvergne-Rhône-Alpes, avec"
+
+
+def test_hexagone_texts_carry_no_overseas_service(kb, index):
+    """The PAT items shown to the Creuse, the Finistère or the Gers: the DRAAF of the région,
+    without « ou à la DAAF outre-mer » nor the source about Guyane's DGTM; Saint-Laurent-du-
+    Maroni keeps that source, and without a place the general wording stays."""
+    for place in ("Gentioux-Pigerolles", "Douarnenez", "Grand Auch Cœur de Gascogne"):
+        result = run_essbot(["recommend", "--territory", place, "--themes", "alimentation",
+                             "--step", "identifier"])
+        assert result.returncode == 0, result.stderr
+        assert "en Guyane" not in result.stdout and "DAAF outre-mer" not in result.stdout
+        assert "la DRAAF " in result.stdout
+    doc, _, _, t = document(kb, index, "Gentioux-Pigerolles", {"alimentation"}, "identifier",
+                            "commune")
+    text = render_markdown(doc, t)
+    assert "DAAF outre-mer" not in text and "en Guyane" not in text
+    guyane = run_essbot(["recommend", "--territory", "Saint-Laurent-du-Maroni", "--themes",
+                         "alimentation", "--step", "identifier"]).stdout
+    assert "en Guyane, la direction générale des territoires et de la mer" in guyane
+    assert "la direction générale des territoires et de la mer (DGTM) de Guyane" in guyane
+    anywhere = run_essbot(["recommend", "--type", "commune", "--themes", "alimentation",
+                           "--step", "identifier"]).stdout
+    assert "en Guyane, la direction générale des territoires et de la mer" in anywhere
 
 
 def test_mayotte_s_caf_is_the_cssm(kb, index):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.i18n import N_, Translator
-from bot.knowledge.model import Item, KnowledgeBase
+from bot.knowledge.model import Item, KnowledgeBase, Source
 
 # How a body that holds more than its own competences is described (catalog messages:
 # marked for extraction here, translated by describe()).
@@ -89,7 +89,9 @@ def _same_body(one: str | None, other: str | None) -> bool:
 # 1ère, 1 April 2021; the décret's own article was not read); Guyane's service was not
 # verified: « les services de l'État chargés de l'emploi et des solidarités ». Overseas the
 # State's agriculture and food service is a DAAF, not a DRAAF (décret n° 2010-1582 of 17
-# December 2010, presented by the Conseil des ministres of 15 December 2010, vie-publique.fr).
+# December 2010, presented by the Conseil des ministres of 15 December 2010, vie-publique.fr),
+# but in Guyane the DGTM took the DAAF's missions (décret of August 2019, the ministry of the
+# economy's note cited by the PAT items).
 DEETS_DEPARTEMENTS = frozenset({"971", "972", "974", "976"})
 GUYANE = "973"
 OVERSEAS_DEPARTEMENTS = DEETS_DEPARTEMENTS | {GUYANE}
@@ -100,7 +102,11 @@ _OVERSEAS_NOTE = r"(?:\s*\((?:outre-mer\b|la DEETS outre-mer|la DAAF outre-mer)[
 _DDETS = re.compile(r"\b(?P<prep>à |de )?la DDETS(?: de votre département)?\b(?![-\w])"
                     + _OVERSEAS_NOTE)
 _DRAAF = re.compile(r"\b(?P<prep>à |de )?la DRAAF(?: de votre région)?\b(?![-\w])"
-                    + _OVERSEAS_NOTE)
+                    + _OVERSEAS_NOTE + r"(?:,? ou (?:à |de )?la DAAF outre-mer)?")
+# A source about one overseas place (« … — en Guyane, la direction générale des territoires et
+# de la mer remplace notamment la DAAF ») is shown to that place only, once the place is known.
+_OVERSEAS_PLACES = {"971": "en Guadeloupe", "972": "en Martinique", "973": "en Guyane",
+                    "974": "à La Réunion", "976": "à Mayotte"}
 _CRESS = re.compile(r"\bla CRESS de votre région\b")
 # Mayotte has no CAF: the Caisse de sécurité sociale de Mayotte is the island's one social
 # security body and has served the family benefits since 1 January 2015 (CLEISS, « Le régime
@@ -123,6 +129,7 @@ class LocalBodies:
     state: str | None = None
     agriculture: str | None = None
     family: bool = False  # « la CAF » is the CSSM (Mayotte)
+    departement: str | None = None  # its code, when known: a source about another place goes
 
 
 def local_bodies(departement_code: str | None, departement_of: str | None,
@@ -137,12 +144,14 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
             state = f"la DEETS {departement_of}"
         else:
             state = f"la DDETS ou DDETS-PP {departement_of}"
-        if departement_code in OVERSEAS_DEPARTEMENTS:
+        if departement_code == GUYANE:  # the DGTM took over the DAAF (décret of August 2019)
+            agriculture = "la direction générale des territoires et de la mer (DGTM) de Guyane"
+        elif departement_code in OVERSEAS_DEPARTEMENTS:
             agriculture = f"la DAAF {departement_of}"
     if agriculture is None and region and departement_code not in OVERSEAS_DEPARTEMENTS:
         agriculture = f"la DRAAF {region}"
     return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture,
-                       departement_code == MAYOTTE)
+                       departement_code == MAYOTTE, departement_code or None)
 
 
 def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
@@ -163,6 +172,16 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
 
         text = _CAF.sub(cssm, text)
     return text
+
+
+def _sources_for(sources: tuple[Source, ...], departement: str | None) -> tuple[Source, ...]:
+    """The sources, without those about one overseas place when the territory is elsewhere
+    (« en Guyane, … » for the Creuse); all of them when the place is unknown."""
+    if departement is None:
+        return sources
+    elsewhere = [f"— {place}" for code, place in _OVERSEAS_PLACES.items() if code != departement]
+    kept = tuple(s for s in sources if not any(mark in s.title for mark in elsewhere))
+    return kept or sources
 
 
 def _with_preposition(match: re.Match[str], *, name: str) -> str:
@@ -186,6 +205,7 @@ def localised_item(item: Item, bodies: LocalBodies | None) -> Item:
         return localise(text, bodies) if text else text
 
     return replace(item, title=localise(item.title, bodies, short=True),
+                   sources=_sources_for(item.sources, bodies.departement),
                    summary=local(item.summary) or "", body=local(item.body) or "",
                    how_to=tuple(localise(step, bodies) for step in item.how_to),
                    first_action=local(item.first_action),
