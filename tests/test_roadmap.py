@@ -10,7 +10,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
+from bot.config import PROJECT_ROOT
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import KnowledgeBase
@@ -246,6 +248,24 @@ def test_the_overseas_note_in_brackets_goes_once_the_service_is_named(kb, index)
     bodies = local_bodies("15", "du Cantal", "Auvergne-Rhône-Alpes", None)
     assert localise("par la DRAAF (la DAAF outre-mer ; en Guyane, la DGTM), avec", bodies) == \
         "par la DRAAF Auvergne-Rhône-Alpes, avec"
+
+
+def test_a_departement_whose_prefecture_names_its_service_gets_that_one(kb, index):
+    """The Lozère has a DDETSPP (its préfecture's page): one service, not « la DDETS ou
+    DDETS-PP de la Lozère »; each entry of the file cites its préfecture's own page."""
+    doc, _, _, t = document(kb, index, "Lozère", {"sante-social", "habitat"}, "soutenir",
+                            "departement")
+    text = render_markdown(doc, t)
+    assert "la DDETSPP de la Lozère" in text and "DDETS ou DDETS-PP" not in text
+    text = run_essbot(["recommend", "--territory", "Lozère", "--themes", "emploi-insertion",
+                       "--step", "ancrer"]).stdout
+    assert "la DDETSPP de la Lozère" in text and "DDETS ou DDETS-PP" not in text
+    assert local_bodies("35", "d'Ille-et-Vilaine", "Bretagne", None).state == \
+        "la DDETS d'Ille-et-Vilaine"
+    rows = yaml.safe_load((PROJECT_ROOT / "content/territoires/services_etat.yaml").read_text())
+    for row in rows:
+        assert row["service"] in ("DDETS", "DDETSPP") and row["last_checked"]
+        assert re.match(r"https?://(?:www\.)?[a-z-]+\.gouv\.fr/", row["url"]), row["url"]
 
 
 def test_hexagone_texts_carry_no_overseas_service(kb, index):

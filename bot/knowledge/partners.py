@@ -6,7 +6,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+import yaml
+
+from bot.config import PROJECT_ROOT
 from bot.i18n import N_, Translator
 from bot.knowledge.model import Item, KnowledgeBase, Source
 
@@ -82,16 +86,17 @@ def _same_body(one: str | None, other: str | None) -> bool:
 # The content says « la CRESS de votre région », « la DDETS », « la DRAAF de votre région »;
 # the document names them for its territory. The State's services are French words whatever
 # the interface language (content is written in French). Sources (docs/roadmap.md, « The
-# State's services »): décret n° 2020-1545 of 9 December 2020 made the DDETS, or the DDETS-PP
-# where the protection of populations is merged in — the list of those départements was not
-# verified, so both names are given; in Guadeloupe, Martinique, La Réunion and Mayotte a
-# DEETS holds the regional and departmental missions (Journal de Mayotte and Martinique la
-# 1ère, 1 April 2021; the décret's own article was not read); Guyane's service was not
-# verified: « les services de l'État chargés de l'emploi et des solidarités ». Overseas the
-# State's agriculture and food service is a DAAF, not a DRAAF (décret n° 2010-1582 of 17
-# December 2010, presented by the Conseil des ministres of 15 December 2010, vie-publique.fr),
-# but in Guyane the DGTM took the DAAF's missions (décret of August 2019, the ministry of the
-# economy's note cited by the PAT items).
+# State's services »): décret n° 2020-1545 of 9 December 2020 made the DDETS, or the DDETSPP
+# where the protection of populations is merged in — no primary source for the whole list of
+# those départements was found, so both names are given where no préfecture's page says which
+# (content/territoires/services_etat.yaml: the Lozère's DDETSPP...); in Guadeloupe,
+# Martinique, La Réunion and Mayotte a DEETS holds the regional and departmental missions
+# (Journal de Mayotte and Martinique la 1ère, 1 April 2021; the décret's own article was not
+# read); Guyane's service was not verified: « les services de l'État chargés de l'emploi et
+# des solidarités ». Overseas the State's agriculture and food service is a DAAF, not a DRAAF
+# (décret n° 2010-1582 of 17 December 2010, presented by the Conseil des ministres of 15
+# December 2010, vie-publique.fr), but in Guyane the DGTM took the DAAF's missions (décret of
+# August 2019, the ministry of the economy's note cited by the PAT items).
 DEETS_DEPARTEMENTS = frozenset({"971", "972", "974", "976"})
 GUYANE = "973"
 OVERSEAS_DEPARTEMENTS = DEETS_DEPARTEMENTS | {GUYANE}
@@ -132,6 +137,20 @@ class LocalBodies:
     departement: str | None = None  # its code, when known: a source about another place goes
 
 
+STATE_SERVICES = PROJECT_ROOT / "content" / "territoires" / "services_etat.yaml"
+_STATE_SERVICE_NAMES = {"DDETS": "la DDETS", "DDETSPP": "la DDETSPP"}
+
+
+@functools.cache
+def verified_state_services(path: Path = STATE_SERVICES) -> dict[str, str]:
+    """Département code -> « la DDETS » or « la DDETSPP », for the départements whose
+    préfecture says which one it has (the file's header says why the list is partial)."""
+    if not path.is_file():
+        return {}
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return {str(row["departement"]): _STATE_SERVICE_NAMES[row["service"]] for row in rows}
+
+
 def local_bodies(departement_code: str | None, departement_of: str | None,
                  region: str | None, cress: str | None) -> LocalBodies:
     """The bodies of a territory from its département (code, « du Cantal ») and région
@@ -143,7 +162,8 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
         elif departement_code in DEETS_DEPARTEMENTS:
             state = f"la DEETS {departement_of}"
         else:
-            state = f"la DDETS ou DDETS-PP {departement_of}"
+            one = verified_state_services().get(departement_code)
+            state = f"{one or 'la DDETS ou DDETS-PP'} {departement_of}"
         if departement_code == GUYANE:  # the DGTM took over the DAAF (décret of August 2019)
             agriculture = "la direction générale des territoires et de la mer (DGTM) de Guyane"
         elif departement_code in OVERSEAS_DEPARTEMENTS:
