@@ -311,9 +311,12 @@ def test_a_village_is_not_told_to_give_a_lever_to_a_service_it_has_not(kb, index
     carriers = re.findall(r"\*\*Qui porte\*\* : (.+)", render_markdown(doc, t))
     assert carriers and not [c for c in carriers if re.match(r"(?i)services?\b", c)]
     assert not [c for c in carriers if "service du développement économique" in c]
-    assert ("Maire ou adjoint, avec le secrétariat de mairie et le service de la CC Creuse Sud "
-            "Ouest là où elle exerce la compétence ; avec aussi un élu référent et la "
-            "restauration collective") in carriers
+    # One sentence: who in the commune, then where the competence sits (re-rating
+    # 2026-11-30: « … ; avec aussi un élu référent et la restauration collective » was clumsy).
+    assert ("Maire ou adjoint, avec le secrétariat de mairie, un élu référent et la "
+            "restauration collective ; le service de la CC Creuse Sud Ouest là où elle exerce "
+            "la compétence") in carriers
+    assert not [c for c in carriers if "avec aussi" in c]
     doc, _, _, t = document(kb, index, "Cantal", {"sante-social", "emploi-insertion"},
                             "soutenir", "departement")
     assert "**Qui porte** : Direction de l'insertion du département" in render_markdown(doc, t)

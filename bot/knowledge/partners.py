@@ -242,16 +242,18 @@ _SERVICE_WITHIN = re.compile(r"\b(?:le|les) services? (?!de l'intercommunalité)
 
 def small_commune_carrier(carried_by: str, groupement: str | None) -> str:
     """« Service du développement économique, avec l'élu référent ESS » for a village:
-    « Maire ou adjoint, avec le secrétariat de mairie et le service de la CC … qui exerce
-    la compétence ; avec aussi l'élu référent ESS ». A carrier that is not a service (« Maire
+    « Maire ou adjoint, avec le secrétariat de mairie et l'élu référent ESS ; le service de
+    la CC … là où elle exerce la compétence ». A carrier that is not a service (« Maire
     et conseil municipal… ») is kept. French, like the content it rewrites."""
     if not _SERVICE.match(carried_by):  # « Élu référent ESS, avec le service du… »
         return _SERVICE_WITHIN.sub("le secrétariat de mairie", carried_by)
-    epci = (f"le service de {with_article(groupement)} là où elle exerce la compétence"
-            if groupement else "l'intercommunalité là où elle exerce la compétence")
+    epci = (f"le service de {with_article(groupement)}" if groupement
+            else "les services de l'intercommunalité")
     _, _, partners = carried_by.partition(", avec ")
-    extra = f" ; avec aussi {partners}" if partners else ""
-    return f"Maire ou adjoint, avec le secrétariat de mairie et {epci}{extra}"
+    joined = ", " if " et " in partners else " et "  # « …, un élu référent et la cantine »
+    team = f"le secrétariat de mairie{joined}{partners}" if partners else \
+        "le secrétariat de mairie"
+    return f"Maire ou adjoint, avec {team} ; {epci} là où elle exerce la compétence"
 
 
 def regional_cress(kb: KnowledgeBase, region: str | None) -> Item | None:
