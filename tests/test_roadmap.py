@@ -16,7 +16,12 @@ from bot.config import PROJECT_ROOT
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.partners import local_bodies, localise, localised_item
+from bot.knowledge.partners import (
+    at_small_commune_scale,
+    local_bodies,
+    localise,
+    localised_item,
+)
 from bot.knowledge.profile import build_profile, load_territories, names_of
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import (
@@ -322,6 +327,26 @@ def test_a_village_is_not_told_to_give_a_lever_to_a_service_it_has_not(kb, index
     assert "**Qui porte** : Direction de l'insertion du département" in render_markdown(doc, t)
 
 
+def test_a_village_joins_the_pat_of_its_intercommunalite_rather_than_asking_the_draaf(
+        kb, index):
+    """Gentioux-Pigerolles (398 inhabitants): the PAT's scale is the CC, the PETR or the pays;
+    the commune asks them and takes part, it does not request the recognition itself. A town
+    of 14,000 (Douarnenez) keeps the content's steps."""
+    doc, _, _, t = document(kb, index, "Gentioux-Pigerolles",
+                            {"services-proximite", "alimentation"}, "identifier", "commune")
+    text = render_markdown(doc, t)
+    assert ("Demander à l'intercommunalité, au PETR, au pays ou au parc naturel régional si un "
+            "PAT couvre déjà la commune") in section(text, "### Trois actions prioritaires")
+    assert "Prendre contact avec la DRAAF" not in text
+    assert "Demander la reconnaissance du PAT" not in text
+    assert "Soutenir la demande de reconnaissance que le porteur du PAT adresse à la DRAAF " \
+        "Nouvelle-Aquitaine" in text
+    doc, _, _, t = document(kb, index, "Douarnenez", {"alimentation"}, "identifier", "commune")
+    text = render_markdown(doc, t)
+    assert "Demander la reconnaissance du PAT à la DRAAF Bretagne" in text
+    assert "si un PAT couvre déjà la commune" not in text
+
+
 def test_the_calendar_does_not_say_a_title_s_verb_twice(kb, index):
     """« Confier « Confier un service d'intérêt économique général… » » for a lever whose
     title starts with the calendar's verb."""
@@ -369,8 +394,10 @@ def test_each_lever_says_how_why_who_and_what_to_follow(rural, rural_md, kb):
     levers = section(rural_md, "## Vos leviers, un par un")
     assert doc.levers, "levers for this profile"
     for lever in doc.levers:
-        # the reader's text names the CRESS and the State service of the Creuse
-        item = localised_item(kb.items[lever.anchor.removeprefix("levier-")], CREUSE)
+        # the reader's text names the CRESS and the State service of the Creuse; a village
+        # gets the steps at its scale where the content gives them (a PAT)
+        item = at_small_commune_scale(
+            localised_item(kb.items[lever.anchor.removeprefix("levier-")], CREUSE))
         block = section(levers, next(line for line in levers.splitlines()
                                      if line.startswith("### ") and item.title in line))
         assert item.summary in block and "**Pourquoi pour vous** : Parce qu" in block

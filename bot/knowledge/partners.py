@@ -229,6 +229,8 @@ def localised_item(item: Item, bodies: LocalBodies | None) -> Item:
                    summary=local(item.summary) or "", body=local(item.body) or "",
                    how_to=tuple(localise(step, bodies) for step in item.how_to),
                    first_action=local(item.first_action),
+                   first_action_small=local(item.first_action_small),
+                   how_to_small=tuple(localise(step, bodies) for step in item.how_to_small),
                    how_to_reach=local(item.how_to_reach), carried_by=local(item.carried_by))
 
 
@@ -238,6 +240,16 @@ def localised_item(item: Item, bodies: LocalBodies | None) -> Item:
 SMALL_COMMUNE_SIZE = "petite"
 _SERVICE = re.compile(r"^(?:Service|Direction|Services)\b", re.IGNORECASE)
 _SERVICE_WITHIN = re.compile(r"\b(?:le|les) services? (?!de l'intercommunalité)[^,;]*")
+
+
+def at_small_commune_scale(item: Item) -> Item:
+    """The item as a commune under 3,500 inhabitants acts on it: its ``first_action_small``
+    and ``how_to_small`` when the content gives them (a PAT is carried by the intercommunalité,
+    the PETR or the pays, not requested by a village)."""
+    if not (item.first_action_small or item.how_to_small):
+        return item
+    return replace(item, first_action=item.first_action_small or item.first_action,
+                   how_to=item.how_to_small or item.how_to)
 
 
 def small_commune_carrier(carried_by: str, groupement: str | None) -> str:

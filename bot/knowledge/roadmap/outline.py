@@ -21,6 +21,7 @@ from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
 from bot.knowledge.partners import (
     SMALL_COMMUNE_SIZE,
+    at_small_commune_scale,
     describe,
     local_bodies,
     localised_item,
@@ -240,7 +241,10 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         return [replace(r, item=localised_item(r.item, bodies)) for r in ranked]
 
     chosen = {kind: local(ranked) for kind, ranked in chosen.items()}
+    small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
     levers_ranked = _unique(chosen.get("lever", []))
+    if small:  # what a village does itself where the scale is the intercommunalité
+        levers_ranked = [replace(r, item=at_small_commune_scale(r.item)) for r in levers_ranked]
     pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
 
     # The funding table: the chosen tools, then those that fit a lever, in the pool's order.
@@ -252,7 +256,6 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     funding_items += [r.item for r in chosen.get("funding", []) if r.item not in funding_items]
     anchors = {item.id: f"financement-{item.id}" for item in funding_items}
 
-    small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
     levers = [_lever(r, rules.reason(r, t), per_lever[r.item.id], anchors, sources, t, today)
               for r in levers_ranked]
     if small:  # a village has a secrétariat de mairie, not a service of each policy
