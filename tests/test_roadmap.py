@@ -273,6 +273,20 @@ def test_a_departement_whose_prefecture_names_its_service_gets_that_one(kb, inde
         assert re.match(r"https?://(?:www\.)?[a-z-]+\.gouv\.fr/", row["url"]), row["url"]
 
 
+def test_a_health_plan_names_the_ars_among_the_public_partners(kb, index):
+    """The Lozère's santé-social plan: its partners are not the région's council alone; the
+    ARS is the State's partner there. A plan without that theme keeps the councils."""
+    doc, _, _, t = document(kb, index, "Lozère", {"sante-social", "habitat"}, "soutenir",
+                            "departement")
+    assert ("- Vos partenaires publics : le conseil régional d'Occitanie ; pour la santé et le "
+            "médico-social, l'agence régionale de santé (ARS) et sa délégation départementale."
+            ) in render_markdown(doc, t)
+    doc, _, _, t = document(kb, index, "Lozère", {"emploi-insertion"}, "soutenir",
+                            "departement")
+    assert "- Vos partenaires publics : le conseil régional d'Occitanie.\n" in (
+        render_markdown(doc, t))
+
+
 def test_hexagone_texts_carry_no_overseas_service(kb, index):
     """The PAT items shown to the Creuse, the Finistère or the Gers: the DRAAF of the région,
     without « ou à la DAAF outre-mer » nor the source about Guyane's DGTM; Saint-Laurent-du-

@@ -47,6 +47,8 @@ ROLE, REACH = 125, 150  # characters of a contact's role and way to reach on pag
 FIRST_CALLS = 3
 # Who to call first (docs/roadmap.md): content items, by id; absent ones are left out.
 CALL_FIRST_IDS = ("dla", "france_active_territoriale", "rtes")
+# The health theme's State partner (its contact item names the ARS): in the partners line.
+HEALTH_THEME, ARS_ID = "sante-social", "ars_agence_regionale_sante"
 STATE_SERVICES_ID = "correspondant_ess_dreets"
 # Official sources come first in the list: the State, the law, the EU.
 OFFICIAL_DOMAINS = ("gouv.fr", "europa.eu", "service-public.fr")
@@ -434,9 +436,13 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     if names is not None:
         lines.append(_where(names, kb, profile, t))
         partners = _partners(names, t)
-        if partners:
+        state = _state_partner(kb, profile, t)
+        if partners and state:
+            lines.append(t._("Vos partenaires publics : {names} ; {state}.").format(
+                names=_join(partners, t), state=state))
+        elif partners or state:
             lines.append(t._("Vos partenaires publics : {names}.").format(
-                names=_join(partners, t)))
+                names=_join(partners, t) if partners else state))
     elif profile.type:
         what = kb.label("collectivites", profile.type, t)
         region = kb.label("regions", profile.region, t) if profile.region else None
@@ -458,6 +464,15 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         lines.append(t._("Où vous en êtes : {step}.").format(
             step=_step_words(kb.label("steps", profile.step, t))))
     return lines
+
+
+def _state_partner(kb: KnowledgeBase, profile: Profile, t: Translator) -> str | None:
+    """The State's partner of a plan on health and medico-social services: the ARS (its
+    contact item, content/contacts.yaml), which a département's council line alone left out."""
+    if HEALTH_THEME not in profile.themes or ARS_ID not in kb.items:
+        return None
+    return t._("pour la santé et le médico-social, l'agence régionale de santé (ARS) et sa "
+               "délégation départementale")
 
 
 def _partners(names: LocalNames, t: Translator) -> list[str]:
