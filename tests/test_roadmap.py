@@ -287,6 +287,15 @@ def test_a_health_plan_names_the_ars_among_the_public_partners(kb, index):
         render_markdown(doc, t))
 
 
+def test_a_rural_departement_s_calendar_has_no_city_block_task(kb, index):
+    """« Demander à chaque bailleur social la liste de ses locaux vacants en pied d'immeuble »
+    was a city task in the Lozère's calendar: the step now fits a département too."""
+    doc, _, _, t = document(kb, index, "Lozère", {"sante-social", "habitat"}, "soutenir",
+                            "departement")
+    text = render_markdown(doc, t)
+    assert "pied d'immeuble" not in section(text, "## Calendrier sur douze mois")
+
+
 def test_hexagone_texts_carry_no_overseas_service(kb, index):
     """The PAT items shown to the Creuse, the Finistère or the Gers: the DRAAF of the région,
     without « ou à la DAAF outre-mer » nor the source about Guyane's DGTM; Saint-Laurent-du-
