@@ -202,6 +202,24 @@ def test_a_petite_ville_says_why_it_is_urban_and_a_valley_shows_its_share():
         "Lecture du territoire : 12\u00a0% de la population vit dans une commune rurale")
 
 
+def test_the_reading_says_no_more_than_it_needs(index):
+    """Roubaix is a grand centre urbain: no word on petites villes; Plaine Commune has no
+    rural commune at all: not « 0 % de la population… »."""
+    from bot.i18n import translator
+    from bot.knowledge.territory_reading import context_sentence
+    t = translator("fr")
+    roubaix = index.resolve("Roubaix").best[0]
+    assert context_sentence("commune", index.context(roubaix), t) == (
+        "Lecture du territoire : commune urbaine au sens de l'Insee (grand centre urbain, "
+        "niveau 1 sur 7 de la grille communale de densité).")
+    plaine = index.resolve("Plaine Commune").best[0]
+    assert context_sentence("ept", index.context(plaine), t).startswith(
+        "Lecture du territoire : toutes ses communes sont urbaines au sens de l'Insee")
+    creuse_grand_sud = index.resolve("CC Creuse Grand Sud").best[0]
+    assert "toutes ses communes sont rurales" in context_sentence(
+        "epci", index.context(creuse_grand_sud), t)
+
+
 def test_ligatures_are_shown_but_not_needed_to_find_a_name(index):
     """The DGCL writes « Coeur »: the name shown is « Cœur », found either way."""
     for text in ("Grand Auch Coeur de Gascogne", "Grand Auch Cœur de Gascogne"):
@@ -367,8 +385,8 @@ def test_the_chat_resolves_a_departement_and_shows_what_it_understood(chat: Chat
     assert "J'en retiens : Département, région Nouvelle-Aquitaine." in chat.text
     chat.press("Oui")
     # Guéret's QPV is a fact of the reading, not a context of the whole département.
-    assert "caractéristiques : Rural. Lecture du territoire : 89\u00a0% de la population" in (
-        chat.text)
+    assert "caractéristiques : Rural. Ce sont" in chat.text
+    assert "\nLecture du territoire : 89\u00a0% de la population" in chat.text
     assert "1 commune compte un quartier prioritaire (QPV)" in chat.text
     chat.press("Oui, c'est juste")
     # No programmes question for a département, nor the contrat de ville's (review
@@ -381,7 +399,8 @@ def test_a_region_with_priority_areas_is_not_asked_about_its_contrat_de_ville(ch
     for text in ["/start", "Commencer", "Occitanie", "Oui, c'est bien ça"]:
         chat.send(text)
     # 37 % of its people in rural communes: both readings, and its QPV as a count.
-    assert "caractéristiques : Rural, Urbain, Littoral. Lecture du territoire : 37" in chat.text
+    assert "caractéristiques : Rural, Urbain, Littoral. Ce sont" in chat.text
+    assert "\nLecture du territoire : 37" in chat.text
     assert "communes comptent un quartier prioritaire (QPV)" in chat.text
     chat.send("Oui, c'est juste")
     assert chat.conversation.state == "themes"

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from bot.knowledge.territory_model import DENSITY_LABELS, RURAL_LEVELS, TerritoryContext
 
+PETITE_VILLE = 4  # the level of the grille whose « urbain » surprises (Corte, Chamonix)
+
 if TYPE_CHECKING:
     from bot.i18n import Translator
 
@@ -26,20 +28,27 @@ def context_reading(kind: str, context: TerritoryContext, t: Translator) -> str 
     """« Lecture du territoire » for the profile: None when the data say nothing."""
     parts: list[str] = []
     if kind == "commune" and context.density:
-        label = DENSITY_LABELS[context.density]
+        level, n = DENSITY_LABELS[context.density], context.density
         if context.density in RURAL_LEVELS:
             parts.append(t._("commune rurale au sens de l'Insee ({level}, niveau {n} sur 7 "
-                             "de la grille communale de densité)").format(
-                level=label, n=context.density))
-        else:
+                             "de la grille communale de densité)").format(level=level, n=n))
+        elif context.density == PETITE_VILLE:
             parts.append(t._("commune urbaine au sens de l'Insee ({level}, niveau {n} sur 7 "
                              "de la grille communale de densité ; les petites villes y "
-                             "comptent parmi les communes urbaines)").format(
-                level=label, n=context.density))
+                             "comptent parmi les communes urbaines)").format(level=level, n=n))
+        else:
+            parts.append(t._("commune urbaine au sens de l'Insee ({level}, niveau {n} sur 7 "
+                             "de la grille communale de densité)").format(level=level, n=n))
     elif kind != "commune" and context.rural_share is not None:
-        parts.append(t._("{share} de la population vit dans une commune rurale au sens de "
-                         "l'Insee (grille communale de densité, où les petites villes sont "
-                         "urbaines)").format(share=_percent(context.rural_share, t)))
+        if context.rural_share in (0, 1):  # not « 0 % de la population vit… »
+            parts.append(t._("toutes ses communes sont rurales au sens de l'Insee (grille "
+                             "communale de densité)") if context.rural_share else
+                         t._("toutes ses communes sont urbaines au sens de l'Insee (grille "
+                             "communale de densité)"))
+        else:
+            parts.append(t._("{share} de la population vit dans une commune rurale au sens "
+                             "de l'Insee (grille communale de densité, où les petites villes "
+                             "sont urbaines)").format(share=_percent(context.rural_share, t)))
     if kind != "commune" and context.qpv_communes:
         share = context.qpv_population_share
         text = t.ngettext("{n} commune compte un quartier prioritaire (QPV)",
