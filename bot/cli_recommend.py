@@ -31,6 +31,7 @@ from bot.knowledge.roadmap import (
     roadmap_filename,
 )
 from bot.knowledge.scoring import Profile, Ranked
+from bot.knowledge.territory_reading import context_sentence
 
 if TYPE_CHECKING:
     from bot.knowledge.territory import Territory, TerritoryIndex
@@ -189,7 +190,7 @@ def _profile_json(profile: Profile, place: Territory | None, others: list[Territ
                 "status", "note", "competences", "member_count", "detected_contexts",
                 "programmes", "massif", "density", "epci_name", "epci_members", "ept_name",
                 "departement_name", "departement_council", "departement_epci_count",
-                "region_name", "region_council", "partners")},
+                "region_name", "region_council", "partners", "context_reading")},
             "alternatives": [{"kind": t.kind, "code": t.code, "label": t.label}
                              for t in others[:7]],
         }
@@ -231,8 +232,10 @@ def recommend(ctx: click.Context, type_: str | None, contexts: str, themes: str,
         extra = [kb.label("contexts", value, t) for value in sorted(profile.contexts)]
         extra += [kb.label("programmes", value, t) for value in sorted(profile.programmes)]
         head = f"{place.label} — " if place is not None else ""
-        click.echo(f"{head}{', '.join(facts)}" + (f" ({', '.join(extra)})" if extra else "")
-                   + "\n")
+        click.echo(f"{head}{', '.join(facts)}" + (f" ({', '.join(extra)})" if extra else ""))
+        if place is not None and index is not None:
+            click.echo(context_sentence(place.kind, index.context(place), t))
+        click.echo("")
     for kind, ranked in chosen.items():
         if not ranked:
             continue

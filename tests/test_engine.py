@@ -14,10 +14,19 @@ def walk_to_themes(chat: Chat) -> None:
     chat.press("Commencer")
     chat.send("Vitré Communauté")
     chat.press("Oui")
-    assert "caractéristiques : Rural." in chat.text, "what open data suggests is shown"
+    # 65 % of its people in rural communes, a third in Vitré: both readings
+    assert "caractéristiques : Rural, Urbain. Ce sont" in chat.text, \
+        "what open data suggests is shown"
+    assert "\nLecture du territoire : 65" in chat.text, "and what it rests on"
     chat.press("Oui, c'est juste")
     assert "listes publiées : Action cœur de ville, Petites villes de demain" in chat.text
     chat.press("Continuer")
+
+
+READING = ("Lecture du territoire : 65\u00a0% de la population vit dans une commune rurale au "
+           "sens de l'Insee (grille communale de densité, où les petites villes sont urbaines).")
+READING_EN = ("Reading of the area: 65\u00a0% of the population lives in a rural commune as "
+              "INSEE defines it (grille communale de densité, in which small towns are urban).")
 
 
 def walk_to_collectivite(chat: Chat) -> None:
@@ -56,7 +65,8 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
     assert conversation.slots == {"collectivite": "epci",
                                   "territoire": "CA Vitré Communauté (CA, 35)",
                                   "region": "53", "taille": "grande",
-                                  "contexte": ["rural"], "themes": ["alimentation",
+                                  "contexte": ["rural", "urbain"],
+                                  "themes": ["alimentation",
                                                                     "economie-circulaire"],
                                   "programmes": ["acv", "pvd", "villages-avenir",
                                                  "territoires-industrie"],
@@ -73,6 +83,8 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                   "zones": ["departement|35|le conseil départemental "
                                             "d'Ille-et-Vilaine",
                                             "region|53|le conseil régional de Bretagne"],
+                                  "lecture_territoire": READING,
+                                  "lecture_territoire_en": READING_EN,
                                   "etape": "identifier"}
     chat.press("Contacts")
     assert "CRESS Bretagne" in chat.text, "the CRESS of the territory's region is recommended"

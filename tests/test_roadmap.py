@@ -10,11 +10,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
+from bot.config import PROJECT_ROOT
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.partners import local_bodies, localise, localised_item
+from bot.knowledge.partners import (
+    at_small_commune_scale,
+    local_bodies,
+    localise,
+    localised_item,
+)
 from bot.knowledge.profile import build_profile, load_territories, names_of
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import (
@@ -224,7 +231,8 @@ def test_the_document_names_the_cress_and_the_state_service_of_the_territory(kb,
     ("976", "de Mayotte", "Mayotte",
      "Demander à la DEETS de Mayotte la liste ; la DAAF de Mayotte"),
     ("973", "de la Guyane", "Guyane", "Demander aux services de l'État chargés de l'emploi et des "
-     "solidarités en Guyane la liste ; la DAAF de la Guyane"),
+     "solidarités en Guyane la liste ; la direction générale des territoires et de la mer (DGTM) "
+     "de Guyane"),
     ("15", "du Cantal", "Auvergne-Rhône-Alpes", "Demander à la DDETS ou DDETS-PP du Cantal la "
      "liste ; la DRAAF Auvergne-Rhône-Alpes"),
 ])
@@ -247,6 +255,70 @@ def test_the_overseas_note_in_brackets_goes_once_the_service_is_named(kb, index)
         "par la DRAAF Auvergne-Rhône-Alpes, avec"
 
 
+def test_a_departement_whose_prefecture_names_its_service_gets_that_one(kb, index):
+    """The Lozère has a DDETSPP (its préfecture's page): one service, not « la DDETS ou
+    DDETS-PP de la Lozère »; each entry of the file cites its préfecture's own page."""
+    doc, _, _, t = document(kb, index, "Lozère", {"sante-social", "habitat"}, "soutenir",
+                            "departement")
+    text = render_markdown(doc, t)
+    assert "la DDETSPP de la Lozère" in text and "DDETS ou DDETS-PP" not in text
+    text = run_essbot(["recommend", "--territory", "Lozère", "--themes", "emploi-insertion",
+                       "--step", "ancrer"]).stdout
+    assert "la DDETSPP de la Lozère" in text and "DDETS ou DDETS-PP" not in text
+    assert local_bodies("35", "d'Ille-et-Vilaine", "Bretagne", None).state == \
+        "la DDETS d'Ille-et-Vilaine"
+    rows = yaml.safe_load((PROJECT_ROOT / "content/territoires/services_etat.yaml").read_text())
+    for row in rows:
+        assert row["service"] in ("DDETS", "DDETSPP") and row["last_checked"]
+        assert re.match(r"https?://(?:www\.)?[a-z-]+\.gouv\.fr/", row["url"]), row["url"]
+
+
+def test_a_health_plan_names_the_ars_among_the_public_partners(kb, index):
+    """The Lozère's santé-social plan: its partners are not the région's council alone; the
+    ARS is the State's partner there. A plan without that theme keeps the councils."""
+    doc, _, _, t = document(kb, index, "Lozère", {"sante-social", "habitat"}, "soutenir",
+                            "departement")
+    assert ("- Vos partenaires publics : le conseil régional d'Occitanie ; pour la santé et le "
+            "médico-social, l'agence régionale de santé (ARS) et sa délégation départementale."
+            ) in render_markdown(doc, t)
+    doc, _, _, t = document(kb, index, "Lozère", {"emploi-insertion"}, "soutenir",
+                            "departement")
+    assert "- Vos partenaires publics : le conseil régional d'Occitanie.\n" in (
+        render_markdown(doc, t))
+
+
+def test_a_rural_departement_s_calendar_has_no_city_block_task(kb, index):
+    """« Demander à chaque bailleur social la liste de ses locaux vacants en pied d'immeuble »
+    was a city task in the Lozère's calendar: the step now fits a département too."""
+    doc, _, _, t = document(kb, index, "Lozère", {"sante-social", "habitat"}, "soutenir",
+                            "departement")
+    text = render_markdown(doc, t)
+    assert "pied d'immeuble" not in section(text, "## Calendrier sur douze mois")
+
+
+def test_hexagone_texts_carry_no_overseas_service(kb, index):
+    """The PAT items shown to the Creuse, the Finistère or the Gers: the DRAAF of the région,
+    without « ou à la DAAF outre-mer » nor the source about Guyane's DGTM; Saint-Laurent-du-
+    Maroni keeps that source, and without a place the general wording stays."""
+    for place in ("Gentioux-Pigerolles", "Douarnenez", "Grand Auch Cœur de Gascogne"):
+        result = run_essbot(["recommend", "--territory", place, "--themes", "alimentation",
+                             "--step", "identifier"])
+        assert result.returncode == 0, result.stderr
+        assert "en Guyane" not in result.stdout and "DAAF outre-mer" not in result.stdout
+        assert "la DRAAF " in result.stdout
+    doc, _, _, t = document(kb, index, "Gentioux-Pigerolles", {"alimentation"}, "identifier",
+                            "commune")
+    text = render_markdown(doc, t)
+    assert "DAAF outre-mer" not in text and "en Guyane" not in text
+    guyane = run_essbot(["recommend", "--territory", "Saint-Laurent-du-Maroni", "--themes",
+                         "alimentation", "--step", "identifier"]).stdout
+    assert "en Guyane, la direction générale des territoires et de la mer" in guyane
+    assert "la direction générale des territoires et de la mer (DGTM) de Guyane" in guyane
+    anywhere = run_essbot(["recommend", "--type", "commune", "--themes", "alimentation",
+                           "--step", "identifier"]).stdout
+    assert "en Guyane, la direction générale des territoires et de la mer" in anywhere
+
+
 def test_mayotte_s_caf_is_the_cssm(kb, index):
     """Mayotte has no CAF: the CSSM serves the family benefits and signs the CTG."""
     doc, _, _, t = document(kb, index, "Mamoudzou", {"services-proximite"}, "soutenir",
@@ -267,12 +339,35 @@ def test_a_village_is_not_told_to_give_a_lever_to_a_service_it_has_not(kb, index
     carriers = re.findall(r"\*\*Qui porte\*\* : (.+)", render_markdown(doc, t))
     assert carriers and not [c for c in carriers if re.match(r"(?i)services?\b", c)]
     assert not [c for c in carriers if "service du développement économique" in c]
-    assert ("Maire ou adjoint, avec le secrétariat de mairie et le service de la CC Creuse Sud "
-            "Ouest là où elle exerce la compétence ; avec aussi un élu référent et la "
-            "restauration collective") in carriers
+    # One sentence: who in the commune, then where the competence sits (re-rating
+    # 2026-11-30: « … ; avec aussi un élu référent et la restauration collective » was clumsy).
+    assert ("Maire ou adjoint, avec le secrétariat de mairie, un élu référent et la "
+            "restauration collective ; le service de la CC Creuse Sud Ouest là où elle exerce "
+            "la compétence") in carriers
+    assert not [c for c in carriers if "avec aussi" in c]
     doc, _, _, t = document(kb, index, "Cantal", {"sante-social", "emploi-insertion"},
                             "soutenir", "departement")
     assert "**Qui porte** : Direction de l'insertion du département" in render_markdown(doc, t)
+
+
+def test_a_village_joins_the_pat_of_its_intercommunalite_rather_than_asking_the_draaf(
+        kb, index):
+    """Gentioux-Pigerolles (398 inhabitants): the PAT's scale is the CC, the PETR or the pays;
+    the commune asks them and takes part, it does not request the recognition itself. A town
+    of 14,000 (Douarnenez) keeps the content's steps."""
+    doc, _, _, t = document(kb, index, "Gentioux-Pigerolles",
+                            {"services-proximite", "alimentation"}, "identifier", "commune")
+    text = render_markdown(doc, t)
+    assert ("Demander à l'intercommunalité, au PETR, au pays ou au parc naturel régional si un "
+            "PAT couvre déjà la commune") in section(text, "### Trois actions prioritaires")
+    assert "Prendre contact avec la DRAAF" not in text
+    assert "Demander la reconnaissance du PAT" not in text
+    assert "Soutenir la demande de reconnaissance que le porteur du PAT adresse à la DRAAF " \
+        "Nouvelle-Aquitaine" in text
+    doc, _, _, t = document(kb, index, "Douarnenez", {"alimentation"}, "identifier", "commune")
+    text = render_markdown(doc, t)
+    assert "Demander la reconnaissance du PAT à la DRAAF Bretagne" in text
+    assert "si un PAT couvre déjà la commune" not in text
 
 
 def test_the_calendar_does_not_say_a_title_s_verb_twice(kb, index):
@@ -322,8 +417,10 @@ def test_each_lever_says_how_why_who_and_what_to_follow(rural, rural_md, kb):
     levers = section(rural_md, "## Vos leviers, un par un")
     assert doc.levers, "levers for this profile"
     for lever in doc.levers:
-        # the reader's text names the CRESS and the State service of the Creuse
-        item = localised_item(kb.items[lever.anchor.removeprefix("levier-")], CREUSE)
+        # the reader's text names the CRESS and the State service of the Creuse; a village
+        # gets the steps at its scale where the content gives them (a PAT)
+        item = at_small_commune_scale(
+            localised_item(kb.items[lever.anchor.removeprefix("levier-")], CREUSE))
         block = section(levers, next(line for line in levers.splitlines()
                                      if line.startswith("### ") and item.title in line))
         assert item.summary in block and "**Pourquoi pour vous** : Parce qu" in block

@@ -152,7 +152,13 @@ def test_bad_input_is_a_clear_not_found(index, text):
     ("Pont-Aven", {"rural", "littoral"}, set()),
     ("Lorient", {"qpv", "urbain", "littoral"}, {"acv", "territoires-industrie"}),
     ("Mamoudzou", {"qpv", "urbain", "outre-mer"}, {"acv"}),
-    ("Creuse", {"qpv", "rural"}, set()),  # a département: no programme
+    # A département: no programme; Guéret's QPV does not make the Creuse a « qpv » context.
+    ("Creuse", {"rural"}, set()),
+    ("Nord", {"qpv", "urbain", "littoral"}, set()),  # 57 % live in a commune with a QPV
+    ("Auvergne-Rhône-Alpes", {"rural", "urbain"}, set()),  # 34 % rural: both, and no QPV
+    ("Grand Auch Cœur de Gascogne", {"qpv", "rural", "urbain"},  # 43 % rural
+     {"acv", "villages-avenir"}),
+    ("Corte", {"urbain"}, {"pvd"}),  # a « petite ville »: urban as INSEE defines it
 ])
 def test_contexts_and_programmes_come_from_the_data(index, text, contexts, programmes):
     context = index.context(index.resolve(text).best[0])
@@ -170,6 +176,57 @@ def test_an_epci_aggregates_its_communes(index):
     # Any member commune in a list puts the grouping in it, as for pvd and acv.
     gueret = index.context(index.resolve("CA du Grand Guéret").best[0])
     assert {"cites-emploi", "villages-avenir"} <= set(gueret.programmes)
+
+
+def test_a_region_or_departement_is_not_stamped_qpv_or_urbain_as_a_whole():
+    """A région is read by shares, never « Quartiers prioritaires (QPV), Urbain » alone."""
+    result = run_essbot(["recommend", "--territory", "Auvergne-Rhône-Alpes", "--themes",
+                         "transition-ecologique", "--step", "identifier"])
+    assert result.returncode == 0, result.stderr
+    head, reading = result.stdout.splitlines()[:2]
+    assert "Quartiers prioritaires" not in head and "(Rural, Urbain)" in head
+    assert reading.startswith("Lecture du territoire : 34\u00a0% de la population vit dans "
+                              "une commune rurale au sens de l'Insee")
+    assert "82 communes comptent un quartier prioritaire (QPV)" in reading
+
+
+def test_a_petite_ville_says_why_it_is_urban_and_a_valley_shows_its_share():
+    corte = run_essbot(["recommend", "--territory", "Corte", "--step", "identifier"])
+    assert ("Lecture du territoire : commune urbaine au sens de l'Insee (petite ville, niveau 4 "
+            "sur 7 de la grille communale de densité") in corte.stdout
+    valley = run_essbot(["recommend", "--territory", "CC de la Vallée de Chamonix-Mont-Blanc",
+                         "--step", "soutenir", "--json"])
+    territory = json.loads(valley.stdout)["profile"]["territory"]
+    assert territory["detected_contexts"] == ["urbain"]
+    assert territory["context_reading"].startswith(
+        "Lecture du territoire : 12\u00a0% de la population vit dans une commune rurale")
+
+
+def test_the_reading_says_no_more_than_it_needs(index):
+    """Roubaix is a grand centre urbain: no word on petites villes; Plaine Commune has no
+    rural commune at all: not « 0 % de la population… »."""
+    from bot.i18n import translator
+    from bot.knowledge.territory_reading import context_sentence
+    t = translator("fr")
+    roubaix = index.resolve("Roubaix").best[0]
+    assert context_sentence("commune", index.context(roubaix), t) == (
+        "Lecture du territoire : commune urbaine au sens de l'Insee (grand centre urbain, "
+        "niveau 1 sur 7 de la grille communale de densité).")
+    plaine = index.resolve("Plaine Commune").best[0]
+    assert context_sentence("ept", index.context(plaine), t).startswith(
+        "Lecture du territoire : toutes ses communes sont urbaines au sens de l'Insee")
+    creuse_grand_sud = index.resolve("CC Creuse Grand Sud").best[0]
+    assert "toutes ses communes sont rurales" in context_sentence(
+        "epci", index.context(creuse_grand_sud), t)
+
+
+def test_ligatures_are_shown_but_not_needed_to_find_a_name(index):
+    """The DGCL writes « Coeur »: the name shown is « Cœur », found either way."""
+    for text in ("Grand Auch Coeur de Gascogne", "Grand Auch Cœur de Gascogne"):
+        assert index.resolve(text).best[0].label == "CA Grand Auch Cœur de Gascogne (CA, 32)"
+    assert index.resolve("Auch").best[0].epci_name == "CA Grand Auch Cœur de Gascogne"
+    assert index.resolve("CC des Villes Soeurs").best[0].name == "CC des Villes Sœurs"
+    assert index.resolve("200066926").best[0].name == "CA Grand Auch Cœur de Gascogne"
 
 
 def test_a_former_communes_listing_leads_to_the_commune_it_merged_into(index):
@@ -270,7 +327,12 @@ def test_recommend_for_a_departement_gets_its_cress_and_names_the_others():
     assert (profile["type"], profile["region"]) == ("departement", "75")
     territory = profile["territory"]
     assert (territory["kind"], territory["code"]) == ("departement", "23")
-    assert territory["detected_contexts"] == ["qpv", "rural"]
+    assert territory["detected_contexts"] == ["rural"]
+    assert territory["context_reading"] == (
+        "Lecture du territoire : 89\u00a0% de la population vit dans une commune rurale au sens "
+        "de l'Insee (grille communale de densité, où les petites villes sont urbaines) ; "
+        "1 commune compte un quartier prioritaire (QPV), où vit 11\u00a0% de la population "
+        "(des quartiers et du reste de ces communes).")
     assert territory["departement_council"] == "le conseil départemental de la Creuse"
     assert {"kind": "commune", "code": "80225", "label": "Creuse (80, Somme)"} in territory[
         "alternatives"]
@@ -322,7 +384,10 @@ def test_the_chat_resolves_a_departement_and_shows_what_it_understood(chat: Chat
     assert chat.conversation.state == "territoire_trouve_large"
     assert "J'en retiens : Département, région Nouvelle-Aquitaine." in chat.text
     chat.press("Oui")
-    assert "caractéristiques : Quartiers prioritaires (QPV), Rural." in chat.text
+    # Guéret's QPV is a fact of the reading, not a context of the whole département.
+    assert "caractéristiques : Rural. Ce sont" in chat.text
+    assert "\nLecture du territoire : 89\u00a0% de la population" in chat.text
+    assert "1 commune compte un quartier prioritaire (QPV)" in chat.text
     chat.press("Oui, c'est juste")
     # No programmes question for a département, nor the contrat de ville's (review
     # 2026-11-30 second, fault 19): the communes and intercommunalités carry it.
@@ -333,7 +398,10 @@ def test_the_chat_resolves_a_departement_and_shows_what_it_understood(chat: Chat
 def test_a_region_with_priority_areas_is_not_asked_about_its_contrat_de_ville(chat: Chat):
     for text in ["/start", "Commencer", "Occitanie", "Oui, c'est bien ça"]:
         chat.send(text)
-    assert "Quartiers prioritaires (QPV)" in chat.text
+    # 37 % of its people in rural communes: both readings, and its QPV as a count.
+    assert "caractéristiques : Rural, Urbain, Littoral. Ce sont" in chat.text
+    assert "\nLecture du territoire : 37" in chat.text
+    assert "communes comptent un quartier prioritaire (QPV)" in chat.text
     chat.send("Oui, c'est juste")
     assert chat.conversation.state == "themes"
     assert "contrat de ville" not in chat.text

@@ -48,7 +48,7 @@ VOCABULARIES = (*APPLICABILITY.values(), "regions")
 ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
              "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
              "how_to", "first_action", "carried_by", "cost", "indicators", "family", "gender",
-             "plural", "review_by", "places", "effort")
+             "plural", "review_by", "places", "effort", "first_action_small", "how_to_small")
 EFFORTS = ("lourd",)  # values of an item's `effort:` (weights.effort in scoring.yaml)
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
@@ -302,10 +302,12 @@ class _ItemParser:
         """The optional fields that say how to act on an item, and how to speak of it."""
         check = self.check
         first_action = check.text(node, "first_action", what, required=False)
-        if first_action and len(first_action) > MAX_FIRST_ACTION:
-            check.error(node.at("first_action"), f"the first action of {what} has "
-                                                 f"{len(first_action)} characters; keep it "
-                                                 f"under {MAX_FIRST_ACTION}")
+        first_action_small = check.text(node, "first_action_small", what, required=False)
+        for key, text in (("first_action", first_action),
+                          ("first_action_small", first_action_small)):
+            if text and len(text) > MAX_FIRST_ACTION:
+                check.error(node.at(key), f"the {key} of {what} has {len(text)} characters; "
+                                          f"keep it under {MAX_FIRST_ACTION}")
         family = node.get("family")
         if family is not None and (not isinstance(family, str)
                                    or not FAMILY_PATTERN.match(family)):
@@ -333,6 +335,8 @@ class _ItemParser:
             "places": frozenset(places),
             "how_to": check.text_list(node, "how_to", what),
             "first_action": first_action,
+            "first_action_small": first_action_small,
+            "how_to_small": check.text_list(node, "how_to_small", what),
             "carried_by": check.text(node, "carried_by", what, required=False),
             "cost": check.text(node, "cost", what, required=False),
             "indicators": check.text_list(node, "indicators", what),

@@ -64,6 +64,10 @@ class Item:
     how_to: tuple[str, ...] = ()  # the steps to carry it out, in order
     first_action: str | None = None  # one concrete thing to do this month
     carried_by: str | None = None  # who carries it in the collectivité (service, élu)
+    # For a commune under 3,500 inhabitants, when the lever's scale is the intercommunalité,
+    # the PETR or the pays (a PAT): what the commune itself does first, and its steps.
+    first_action_small: str | None = None
+    how_to_small: tuple[str, ...] = ()
     cost: str | None = None  # indicative cost or order of magnitude, as a source gives it
     indicators: tuple[str, ...] = ()  # what to follow to know it works
     family: str | None = None  # near-duplicates share a family: one slot in a top list

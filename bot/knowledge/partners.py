@@ -6,9 +6,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+import yaml
+
+from bot.config import PROJECT_ROOT
 from bot.i18n import N_, Translator
-from bot.knowledge.model import Item, KnowledgeBase
+from bot.knowledge.model import Item, KnowledgeBase, Source
 
 # How a body that holds more than its own competences is described (catalog messages:
 # marked for extraction here, translated by describe()).
@@ -82,14 +86,17 @@ def _same_body(one: str | None, other: str | None) -> bool:
 # The content says « la CRESS de votre région », « la DDETS », « la DRAAF de votre région »;
 # the document names them for its territory. The State's services are French words whatever
 # the interface language (content is written in French). Sources (docs/roadmap.md, « The
-# State's services »): décret n° 2020-1545 of 9 December 2020 made the DDETS, or the DDETS-PP
-# where the protection of populations is merged in — the list of those départements was not
-# verified, so both names are given; in Guadeloupe, Martinique, La Réunion and Mayotte a
-# DEETS holds the regional and departmental missions (Journal de Mayotte and Martinique la
-# 1ère, 1 April 2021; the décret's own article was not read); Guyane's service was not
-# verified: « les services de l'État chargés de l'emploi et des solidarités ». Overseas the
-# State's agriculture and food service is a DAAF, not a DRAAF (décret n° 2010-1582 of 17
-# December 2010, presented by the Conseil des ministres of 15 December 2010, vie-publique.fr).
+# State's services »): décret n° 2020-1545 of 9 December 2020 made the DDETS, or the DDETSPP
+# where the protection of populations is merged in — no primary source for the whole list of
+# those départements was found, so both names are given where no préfecture's page says which
+# (content/territoires/services_etat.yaml: the Lozère's DDETSPP...); in Guadeloupe,
+# Martinique, La Réunion and Mayotte a DEETS holds the regional and departmental missions
+# (Journal de Mayotte and Martinique la 1ère, 1 April 2021; the décret's own article was not
+# read); Guyane's service was not verified: « les services de l'État chargés de l'emploi et
+# des solidarités ». Overseas the State's agriculture and food service is a DAAF, not a DRAAF
+# (décret n° 2010-1582 of 17 December 2010, presented by the Conseil des ministres of 15
+# December 2010, vie-publique.fr), but in Guyane the DGTM took the DAAF's missions (décret of
+# August 2019, the ministry of the economy's note cited by the PAT items).
 DEETS_DEPARTEMENTS = frozenset({"971", "972", "974", "976"})
 GUYANE = "973"
 OVERSEAS_DEPARTEMENTS = DEETS_DEPARTEMENTS | {GUYANE}
@@ -100,7 +107,11 @@ _OVERSEAS_NOTE = r"(?:\s*\((?:outre-mer\b|la DEETS outre-mer|la DAAF outre-mer)[
 _DDETS = re.compile(r"\b(?P<prep>à |de )?la DDETS(?: de votre département)?\b(?![-\w])"
                     + _OVERSEAS_NOTE)
 _DRAAF = re.compile(r"\b(?P<prep>à |de )?la DRAAF(?: de votre région)?\b(?![-\w])"
-                    + _OVERSEAS_NOTE)
+                    + _OVERSEAS_NOTE + r"(?:,? ou (?:à |de )?la DAAF outre-mer)?")
+# A source about one overseas place (« … — en Guyane, la direction générale des territoires et
+# de la mer remplace notamment la DAAF ») is shown to that place only, once the place is known.
+_OVERSEAS_PLACES = {"971": "en Guadeloupe", "972": "en Martinique", "973": "en Guyane",
+                    "974": "à La Réunion", "976": "à Mayotte"}
 _CRESS = re.compile(r"\bla CRESS de votre région\b")
 # Mayotte has no CAF: the Caisse de sécurité sociale de Mayotte is the island's one social
 # security body and has served the family benefits since 1 January 2015 (CLEISS, « Le régime
@@ -123,6 +134,21 @@ class LocalBodies:
     state: str | None = None
     agriculture: str | None = None
     family: bool = False  # « la CAF » is the CSSM (Mayotte)
+    departement: str | None = None  # its code, when known: a source about another place goes
+
+
+STATE_SERVICES = PROJECT_ROOT / "content" / "territoires" / "services_etat.yaml"
+_STATE_SERVICE_NAMES = {"DDETS": "la DDETS", "DDETSPP": "la DDETSPP"}
+
+
+@functools.cache
+def verified_state_services(path: Path = STATE_SERVICES) -> dict[str, str]:
+    """Département code -> « la DDETS » or « la DDETSPP », for the départements whose
+    préfecture says which one it has (the file's header says why the list is partial)."""
+    if not path.is_file():
+        return {}
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return {str(row["departement"]): _STATE_SERVICE_NAMES[row["service"]] for row in rows}
 
 
 def local_bodies(departement_code: str | None, departement_of: str | None,
@@ -136,13 +162,16 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
         elif departement_code in DEETS_DEPARTEMENTS:
             state = f"la DEETS {departement_of}"
         else:
-            state = f"la DDETS ou DDETS-PP {departement_of}"
-        if departement_code in OVERSEAS_DEPARTEMENTS:
+            one = verified_state_services().get(departement_code)
+            state = f"{one or 'la DDETS ou DDETS-PP'} {departement_of}"
+        if departement_code == GUYANE:  # the DGTM took over the DAAF (décret of August 2019)
+            agriculture = "la direction générale des territoires et de la mer (DGTM) de Guyane"
+        elif departement_code in OVERSEAS_DEPARTEMENTS:
             agriculture = f"la DAAF {departement_of}"
     if agriculture is None and region and departement_code not in OVERSEAS_DEPARTEMENTS:
         agriculture = f"la DRAAF {region}"
     return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture,
-                       departement_code == MAYOTTE)
+                       departement_code == MAYOTTE, departement_code or None)
 
 
 def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
@@ -163,6 +192,16 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
 
         text = _CAF.sub(cssm, text)
     return text
+
+
+def _sources_for(sources: tuple[Source, ...], departement: str | None) -> tuple[Source, ...]:
+    """The sources, without those about one overseas place when the territory is elsewhere
+    (« en Guyane, … » for the Creuse); all of them when the place is unknown."""
+    if departement is None:
+        return sources
+    elsewhere = [f"— {place}" for code, place in _OVERSEAS_PLACES.items() if code != departement]
+    kept = tuple(s for s in sources if not any(mark in s.title for mark in elsewhere))
+    return kept or sources
 
 
 def _with_preposition(match: re.Match[str], *, name: str) -> str:
@@ -186,9 +225,12 @@ def localised_item(item: Item, bodies: LocalBodies | None) -> Item:
         return localise(text, bodies) if text else text
 
     return replace(item, title=localise(item.title, bodies, short=True),
+                   sources=_sources_for(item.sources, bodies.departement),
                    summary=local(item.summary) or "", body=local(item.body) or "",
                    how_to=tuple(localise(step, bodies) for step in item.how_to),
                    first_action=local(item.first_action),
+                   first_action_small=local(item.first_action_small),
+                   how_to_small=tuple(localise(step, bodies) for step in item.how_to_small),
                    how_to_reach=local(item.how_to_reach), carried_by=local(item.carried_by))
 
 
@@ -200,18 +242,30 @@ _SERVICE = re.compile(r"^(?:Service|Direction|Services)\b", re.IGNORECASE)
 _SERVICE_WITHIN = re.compile(r"\b(?:le|les) services? (?!de l'intercommunalité)[^,;]*")
 
 
+def at_small_commune_scale(item: Item) -> Item:
+    """The item as a commune under 3,500 inhabitants acts on it: its ``first_action_small``
+    and ``how_to_small`` when the content gives them (a PAT is carried by the intercommunalité,
+    the PETR or the pays, not requested by a village)."""
+    if not (item.first_action_small or item.how_to_small):
+        return item
+    return replace(item, first_action=item.first_action_small or item.first_action,
+                   how_to=item.how_to_small or item.how_to)
+
+
 def small_commune_carrier(carried_by: str, groupement: str | None) -> str:
     """« Service du développement économique, avec l'élu référent ESS » for a village:
-    « Maire ou adjoint, avec le secrétariat de mairie et le service de la CC … qui exerce
-    la compétence ; avec aussi l'élu référent ESS ». A carrier that is not a service (« Maire
+    « Maire ou adjoint, avec le secrétariat de mairie et l'élu référent ESS ; le service de
+    la CC … là où elle exerce la compétence ». A carrier that is not a service (« Maire
     et conseil municipal… ») is kept. French, like the content it rewrites."""
     if not _SERVICE.match(carried_by):  # « Élu référent ESS, avec le service du… »
         return _SERVICE_WITHIN.sub("le secrétariat de mairie", carried_by)
-    epci = (f"le service de {with_article(groupement)} là où elle exerce la compétence"
-            if groupement else "l'intercommunalité là où elle exerce la compétence")
+    epci = (f"le service de {with_article(groupement)}" if groupement
+            else "les services de l'intercommunalité")
     _, _, partners = carried_by.partition(", avec ")
-    extra = f" ; avec aussi {partners}" if partners else ""
-    return f"Maire ou adjoint, avec le secrétariat de mairie et {epci}{extra}"
+    joined = ", " if " et " in partners else " et "  # « …, un élu référent et la cantine »
+    team = f"le secrétariat de mairie{joined}{partners}" if partners else \
+        "le secrétariat de mairie"
+    return f"Maire ou adjoint, avec {team} ; {epci} là où elle exerce la compétence"
 
 
 def regional_cress(kb: KnowledgeBase, region: str | None) -> Item | None:

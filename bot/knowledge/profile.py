@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.flow import Candidate, ResolverSpec
+from bot.i18n import translator
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import AREA_SEPARATOR, Profile, ScoringRules, areas_from_slot
 from bot.knowledge.territory_model import DENSITY_LABELS
+from bot.knowledge.territory_reading import context_sentence
 
 if TYPE_CHECKING:
     from bot.knowledge.territory import Resolution, Territory, TerritoryIndex
@@ -29,7 +31,8 @@ TERRITORY_FACTS = frozenset({
     "massif", "density", "epci_name", "epci_members", "ept_name", "groupement",
     "departement_name",
     "departement_council", "departement_epci_count", "region_name", "region_council",
-    "member_count", "places", "partners", "areas", "partners_en",
+    "member_count", "places", "partners", "areas", "partners_en", "context_reading",
+    "context_reading_en",
 })
 
 
@@ -71,6 +74,9 @@ def territory_facts(territory: Territory, rules: ScoringRules | None = None,
         facts["programmes"] = list(context.programmes)
         facts["massif"] = context.massifs[0] if context.massifs else None
         facts["density"] = DENSITY_LABELS.get(context.density) if context.density else None
+        facts["context_reading"] = context_sentence(territory.kind, context, translator("fr"))
+        facts["context_reading_en"] = context_sentence(territory.kind, context,
+                                                      translator("en"))
         facts.update(index.neighbours(territory))
     facts["detected_contexts"] = facts["contexts"]
     facts["areas"] = [AREA_SEPARATOR.join(area) for area in _areas(territory, facts)]

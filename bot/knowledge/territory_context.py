@@ -8,6 +8,26 @@ from typing import Any
 from bot.knowledge import collectivites as special
 from bot.knowledge.territory_model import RURAL_LEVELS, Territory, TerritoryContext
 
+# A grouping is read « rural » or « urbain » as most of its population lives (INSEE reads its
+# bassins de vie so), and both when the other side still holds this share of it: a third of
+# the people is no detail (the CA du Grand Auch: 43 % in rural communes).
+MIXED_SHARE = 1 / 3
+# A département or a région holds a QPV almost always (the Creuse, the Lozère: one each); it
+# is read « qpv » only when most of its population lives in communes that have one (the Nord,
+# the Seine-Saint-Denis), not as if one quartier described the whole. An EPCI or EPT signs the
+# contrat de ville of its quartiers: any one counts.
+WIDE_QPV_SHARE = 0.5
+
+
+def density_contexts(share: float | None, grouping: bool) -> list[str]:
+    """« rural » and/or « urbain » from the share of the population in rural communes."""
+    if share is None:
+        return []
+    if not grouping:
+        return ["rural" if share >= 0.5 else "urbain"]
+    return [value for value, part in (("rural", share), ("urbain", 1 - share))
+            if part >= MIXED_SHARE]
+
 
 class ContextData:
     """The contexts and programmes of the file, by commune code (or SIREN for Territoires
@@ -45,7 +65,7 @@ class ContextData:
 
     def of(self, territory: Territory, communes: list[Territory]) -> TerritoryContext:
         found: list[str] = []
-        population = rural = 0
+        population = rural = qpv_population = total = 0
         qpv = littoral = 0
         massifs: dict[str, int] = {}
         densities, massif_of = self.density, self.massif
@@ -56,15 +76,18 @@ class ContextData:
                 population += weight
                 rural += weight if level in RURAL_LEVELS else 0
             qpv += commune.code in self.qpv
+            total += weight
+            qpv_population += weight if commune.code in self.qpv else 0
             littoral += commune.code in self.littoral
             massif = massif_of.get(commune.code)
             if massif:
                 massifs[massif] = massifs.get(massif, 0) + 1
         share = rural / population if population else None
-        if qpv:
+        qpv_share = qpv_population / total if total else None
+        wide = territory.kind in ("departement", "region", "com")
+        if qpv and (not wide or (qpv_share or 0) >= WIDE_QPV_SHARE):
             found.append("qpv")
-        if share is not None:
-            found.append("rural" if share >= 0.5 else "urbain")
+        found += density_contexts(share, territory.kind != "commune")
         if littoral:
             found.append("littoral")
         if territory.region_code in special.DROM_REGIONS or territory.kind == "com" or (
@@ -86,7 +109,7 @@ class ContextData:
         density = densities.get(territory.code) if territory.kind == "commune" else None
         ordered = tuple(sorted(massifs, key=lambda name: (-massifs[name], name)))
         return TerritoryContext(tuple(found), tuple(programmes), density, share, qpv, littoral,
-                                ordered, industrie)
+                                ordered, industrie, qpv_share)
 
 
 def departement_council(territory: Territory, name: str | None, tncc: int) -> str | None:

@@ -4,6 +4,7 @@ of the collectivités with a special status (``bot/knowledge/collectivites.py``)
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
@@ -21,6 +22,16 @@ from bot.knowledge.territory_text import fold
 EPCI_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "200060457": ("CA de Dembeni-Mamoudzou", ("cadema",)),
 }
+
+
+# The DGCL's list writes « Coeur », « Soeurs »; French typography (and the COG, for communes)
+# writes œ. Only the displayed name changes: names are folded (œ -> oe) before any search.
+_LIGATURES = re.compile(r"\b([CcSs])oeur")
+
+
+def french_ligatures(name: str) -> str:
+    """« CA Grand Auch Coeur de Gascogne » -> « CA Grand Auch Cœur de Gascogne »."""
+    return _LIGATURES.sub(lambda m: m.group(1) + "œur", name)
 
 
 def special_names(territory: Territory) -> list[str]:
@@ -63,8 +74,8 @@ def territories_from_rows(data: dict[str, Any]) -> list[Territory]:
                for code, name, tncc, zone, population in data["regions"]}
     departements = {code: (name, region, tncc, zone, population)
                     for code, name, region, tncc, zone, population in data["departements"]}
-    epci_rows = [[row[0], EPCI_NAMES[row[0]][0], *row[2:]] if row[0] in EPCI_NAMES else row
-                 for row in data["epci"]]
+    epci_rows = [[row[0], EPCI_NAMES[row[0]][0], *row[2:]] if row[0] in EPCI_NAMES
+                 else [row[0], french_ligatures(row[1]), *row[2:]] for row in data["epci"]]
     epcis = {row[0]: row for row in epci_rows}
     epts = {row[0]: row for row in data["ept"]}
     postal_cache: dict[str, tuple[str, ...]] = {}

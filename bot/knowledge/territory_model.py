@@ -95,9 +95,11 @@ class TerritoryContext:
     ``contexts`` are values of the taxonomy's ``contexts`` (qpv, rural, urbain, littoral,
     outre-mer), ``programmes`` of its ``programmes`` (pvd, acv, villages-avenir, cites-emploi,
     territoires-industrie). For an EPCI, a département or a région they are aggregated over
-    its communes: QPV and littoral if any commune is; rural or urbain as the majority of the
-    population lives; programmes only for communes and groupings (a département holds
-    communes of every programme).
+    its communes: littoral if any commune is; QPV if any commune is (EPCI, EPT) or if most
+    of the population lives in communes with one (département, région); rural or urbain as
+    the majority of the population lives, both when the other side holds a third of it
+    (``territory_context.MIXED_SHARE``); programmes only for communes and groupings (a
+    département holds communes of every programme).
     """
 
     contexts: tuple[str, ...] = ()
@@ -108,6 +110,7 @@ class TerritoryContext:
     littoral_communes: int = 0
     massifs: tuple[str, ...] = ()  # massif perimeters (loi Montagne), not the zone de montagne
     industrie: tuple[str, ...] = ()  # names of the Territoires d'industrie
+    qpv_population_share: float | None = None  # of the population, in communes with a QPV
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
 from bot.knowledge.partners import (
     SMALL_COMMUNE_SIZE,
+    at_small_commune_scale,
     describe,
     local_bodies,
     localised_item,
@@ -46,6 +47,8 @@ ROLE, REACH = 125, 150  # characters of a contact's role and way to reach on pag
 FIRST_CALLS = 3
 # Who to call first (docs/roadmap.md): content items, by id; absent ones are left out.
 CALL_FIRST_IDS = ("dla", "france_active_territoriale", "rtes")
+# The health theme's State partner (its contact item names the ARS): in the partners line.
+HEALTH_THEME, ARS_ID = "sante-social", "ars_agence_regionale_sante"
 STATE_SERVICES_ID = "correspondant_ess_dreets"
 # Official sources come first in the list: the State, the law, the EU.
 OFFICIAL_DOMAINS = ("gouv.fr", "europa.eu", "service-public.fr")
@@ -240,7 +243,10 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         return [replace(r, item=localised_item(r.item, bodies)) for r in ranked]
 
     chosen = {kind: local(ranked) for kind, ranked in chosen.items()}
+    small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
     levers_ranked = _unique(chosen.get("lever", []))
+    if small:  # what a village does itself where the scale is the intercommunalité
+        levers_ranked = [replace(r, item=at_small_commune_scale(r.item)) for r in levers_ranked]
     pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
 
     # The funding table: the chosen tools, then those that fit a lever, in the pool's order.
@@ -252,7 +258,6 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     funding_items += [r.item for r in chosen.get("funding", []) if r.item not in funding_items]
     anchors = {item.id: f"financement-{item.id}" for item in funding_items}
 
-    small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
     levers = [_lever(r, rules.reason(r, t), per_lever[r.item.id], anchors, sources, t, today)
               for r in levers_ranked]
     if small:  # a village has a secrétariat de mairie, not a service of each policy
@@ -431,9 +436,13 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     if names is not None:
         lines.append(_where(names, kb, profile, t))
         partners = _partners(names, t)
-        if partners:
+        state = _state_partner(kb, profile, t)
+        if partners and state:
+            lines.append(t._("Vos partenaires publics : {names} ; {state}.").format(
+                names=_join(partners, t), state=state))
+        elif partners or state:
             lines.append(t._("Vos partenaires publics : {names}.").format(
-                names=_join(partners, t)))
+                names=_join(partners, t) if partners else state))
     elif profile.type:
         what = kb.label("collectivites", profile.type, t)
         region = kb.label("regions", profile.region, t) if profile.region else None
@@ -455,6 +464,15 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         lines.append(t._("Où vous en êtes : {step}.").format(
             step=_step_words(kb.label("steps", profile.step, t))))
     return lines
+
+
+def _state_partner(kb: KnowledgeBase, profile: Profile, t: Translator) -> str | None:
+    """The State's partner of a plan on health and medico-social services: the ARS (its
+    contact item, content/contacts.yaml), which a département's council line alone left out."""
+    if HEALTH_THEME not in profile.themes or ARS_ID not in kb.items:
+        return None
+    return t._("pour la santé et le médico-social, l'agence régionale de santé (ARS) et sa "
+               "délégation départementale")
 
 
 def _partners(names: LocalNames, t: Translator) -> list[str]:

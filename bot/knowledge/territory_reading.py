@@ -1,0 +1,69 @@
+"""What the detected contexts rest on, in one sentence for the agent: the density level of a
+commune, the share of a grouping's population in rural communes, its communes with a QPV.
+
+« Urbain » alone reads oddly for Corte or the Chamonix valley: in INSEE's grille communale de
+densité (7 levels), a « petite ville » is urban; saying so lets the agent judge the reading
+rather than trust a bare word. A grouping is never described by one word as if it were one
+place: the share is shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.knowledge.territory_model import DENSITY_LABELS, RURAL_LEVELS, TerritoryContext
+
+PETITE_VILLE = 4  # the level of the grille whose « urbain » surprises (Corte, Chamonix)
+
+if TYPE_CHECKING:
+    from bot.i18n import Translator
+
+
+def _percent(share: float, t: Translator) -> str:
+    """« 43 % » (a no-break space before the sign)."""
+    return f"{t.format_number(round(share * 100))}\u00a0%"
+
+
+def context_reading(kind: str, context: TerritoryContext, t: Translator) -> str | None:
+    """« Lecture du territoire » for the profile: None when the data say nothing."""
+    parts: list[str] = []
+    if kind == "commune" and context.density:
+        level, n = DENSITY_LABELS[context.density], context.density
+        if context.density in RURAL_LEVELS:
+            parts.append(t._("commune rurale au sens de l'Insee ({level}, niveau {n} sur 7 "
+                             "de la grille communale de densité)").format(level=level, n=n))
+        elif context.density == PETITE_VILLE:
+            parts.append(t._("commune urbaine au sens de l'Insee ({level}, niveau {n} sur 7 "
+                             "de la grille communale de densité ; les petites villes y "
+                             "comptent parmi les communes urbaines)").format(level=level, n=n))
+        else:
+            parts.append(t._("commune urbaine au sens de l'Insee ({level}, niveau {n} sur 7 "
+                             "de la grille communale de densité)").format(level=level, n=n))
+    elif kind != "commune" and context.rural_share is not None:
+        if context.rural_share in (0, 1):  # not « 0 % de la population vit… »
+            parts.append(t._("toutes ses communes sont rurales au sens de l'Insee (grille "
+                             "communale de densité)") if context.rural_share else
+                         t._("toutes ses communes sont urbaines au sens de l'Insee (grille "
+                             "communale de densité)"))
+        else:
+            parts.append(t._("{share} de la population vit dans une commune rurale au sens "
+                             "de l'Insee (grille communale de densité, où les petites villes "
+                             "sont urbaines)").format(share=_percent(context.rural_share, t)))
+    if kind != "commune" and context.qpv_communes:
+        share = context.qpv_population_share
+        text = t.ngettext("{n} commune compte un quartier prioritaire (QPV)",
+                          "{n} communes comptent un quartier prioritaire (QPV)",
+                          context.qpv_communes).format(n=context.qpv_communes)
+        if share is not None and kind in ("departement", "region", "com"):
+            text += t._(", où vit {share} de la population (des quartiers et du reste "
+                        "de ces communes)").format(share=_percent(share, t))
+        parts.append(text)
+    return " ; ".join(parts) or None
+
+
+def context_sentence(kind: str, context: TerritoryContext, t: Translator) -> str:
+    """The reading as a sentence: « Lecture du territoire : … . »"""
+    reading = context_reading(kind, context, t)
+    if not reading:  # the collectivités d'outre-mer of the Pacific, the TAAF
+        return t._("La grille de densité de l'Insee ne couvre pas ce territoire.")
+    return t._("Lecture du territoire : {reading}.").format(reading=reading)
