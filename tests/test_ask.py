@@ -202,43 +202,43 @@ def test_round_four_dev(searcher, knowledge):
     assert_floors(result, ROUND4_DEV_FLOORS)
 
 
+def assert_round(searcher, knowledge, path, split: str, floors: dict[str, float],
+                 sizes: tuple[int, int, int]) -> None:
+    """A blind set's part keeps its figures; ``sizes``: at least so many questions, must-refuse
+    ones and questions with a direct answer to check (the part is the one it says)."""
+    questions, result = measured(searcher, knowledge, split, path)
+    assert all(q.split == split for q in questions)
+    size, unanswerable, with_answer = sizes
+    assert (len(questions) >= size and result.unanswerable >= unanswerable
+            and result.with_answer >= with_answer)
+    assert_floors(result, floors)
+
+
 @pytest.mark.parametrize(("split", "floors", "size"), [("dev", ROUND5_DEV_FLOORS, 140),
                                                        ("test", ROUND5_TEST_FLOORS, 120)])
 def test_round_five(searcher, knowledge, split, floors, size):
     """The round 5 set keeps its figures: the dev part what the work on it reached, the test
     part (the figure that counts, never tuned on) what was measured at the end."""
-    questions, result = measured(searcher, knowledge, split, ROUND5)
-    assert all(q.split == split for q in questions)
-    assert len(questions) >= size and result.unanswerable >= 25 and result.with_answer >= 60
-    assert_floors(result, floors)
+    assert_round(searcher, knowledge, ROUND5, split, floors, (size, 25, 60))
 
 
 @pytest.mark.parametrize(("split", "floors", "size"), [("dev", ROUND6_DEV_FLOORS, 140),
                                                        ("test", ROUND6_TEST_FLOORS, 120)])
 def test_round_six(searcher, knowledge, split, floors, size):
     """The round 6 set keeps its figures (its test part is never tuned on)."""
-    questions, result = measured(searcher, knowledge, split, ROUND6)
-    assert all(q.split == split for q in questions)
-    assert len(questions) >= size and result.unanswerable >= 20 and result.with_answer >= 50
-    assert_floors(result, floors)
+    assert_round(searcher, knowledge, ROUND6, split, floors, (size, 20, 50))
 
 
 @pytest.mark.parametrize("split", list(ROUND7_FLOORS))
 def test_round_seven(searcher, knowledge, split):
     """The round 7 set keeps its figures (its val and test parts are never tuned on)."""
-    questions, result = measured(searcher, knowledge, split, ROUND7)
-    assert all(q.split == split for q in questions)
-    assert len(questions) >= 90 and result.unanswerable >= 20 and result.with_answer >= 40
-    assert_floors(result, ROUND7_FLOORS[split])
+    assert_round(searcher, knowledge, ROUND7, split, ROUND7_FLOORS[split], (90, 20, 40))
 
 
 @pytest.mark.parametrize("split", list(ROUND8_FLOORS))
 def test_round_eight(searcher, knowledge, split):
     """The round 8 set keeps its figures (its test part is never tuned on)."""
-    questions, result = measured(searcher, knowledge, split, ROUND8)
-    assert all(q.split == split for q in questions)
-    assert len(questions) >= 80 and result.unanswerable >= 15 and result.with_answer >= 35
-    assert_floors(result, ROUND8_FLOORS[split])
+    assert_round(searcher, knowledge, ROUND8, split, ROUND8_FLOORS[split], (80, 15, 35))
 
 
 def test_round_four_test(searcher, knowledge):
