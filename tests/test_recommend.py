@@ -287,8 +287,9 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # and fourth sets (measured after the decision).
 # Fifth session of 30 November (fit17 on the ranking faults of an independent re-rating, terr17
 # on the territory's reading, gaps18's five items for gaps two expert reviews saw; France Active
-# at « identifier » reverted after a blind A/B rating): blind 86.1 % (292/339, 0 avoid hits),
-# 91.2 % (333/365, 4), 90.8 % (228/251, 2), 86.0 % (208/242, 0); tune 93.2, 91.2, 94.9, 91.0 %.
+# at « identifier » reverted and the SPASER kept for large collectivités after a blind A/B
+# rating): blind 86.4 % (293/339, 0 avoid hits), 91.2 % (333/365, 4), 91.6 % (230/251, 2),
+# 86.0 % (208/242, 0); tune 93.2, 91.6, 94.4, 91.0 %.
 # fit17 was merged on its own merits before any blind figure, and cost 3 blind groups and two
 # avoid hits; gaps18's items take places that expectations written before them give to others.
 # A blind A/B rating of 15 fresh profiles (docs/reviews/recommendations-2026-11-30-fresh-rating.md)
@@ -297,7 +298,7 @@ MEASURED_ON = dt.date(2026, 11, 30)  # the day the floors below were last measur
 EXPERT_SETS = {  # file: (profiles, blind floor, most avoid hits on it, tune floor, on it)
     "profiles_eval.yaml": (100, 0.86, 0, 0.93, 0),
     "profiles_eval_r2.yaml": (80, 0.91, 4, 0.91, 0),
-    "profiles_eval_r3.yaml": (54, 0.90, 2, 0.94, 0),
+    "profiles_eval_r3.yaml": (54, 0.91, 2, 0.94, 0),
     "profiles_eval_r4.yaml": (60, 0.855, 0, 0.905, 0),
 }
 
