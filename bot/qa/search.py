@@ -309,7 +309,9 @@ class Searcher:
             for phrase in group:
                 self.group_of.setdefault(phrase, number)
         self.phrases = set(self.group_of) | set(synonyms.context)
-        self.off_topic_phrases = synonyms.off_topic_phrases
+        # the phrases of « hors_champ » no item says as such (fixed once the index is built)
+        self.off_topic_phrases = frozenset(p for p in synonyms.off_topic_phrases
+                                           if not index.adjacent.get(p))
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         # Stems typos may be corrected into: the index's, and the one-word synonyms.
         self.known = (set(index.postings) | set(self.off_topics.postings)
@@ -525,8 +527,9 @@ class Searcher:
         and no item says as such (« changement de prénom à l'état civil »): its subject is
         that phrase, whatever the weight of its words apart in the knowledge base (« état »
         is the State there, and weighs little)."""
+        said = tuple(stems)
         for phrase in self.off_topic_phrases:
-            if self.index.adjacent.get(phrase) or not contains(tuple(stems), phrase):
+            if not contains(said, phrase):
                 continue
             for concept in concepts:
                 own = concept.typed.split()
