@@ -718,6 +718,17 @@ def test_verb_forms_are_told_from_subjects():
                                               "zorglubienne", "paella"))
 
 
+def test_a_law_named_with_the_letters_of_a_stop_word_is_a_name(searcher):
+    """« la loi NOTRe » names a law, « Notre commune » says whose: the first is searched."""
+    from bot.qa.normalize import terms
+
+    assert "notre" not in " ".join(terms("Notre commune a une question"))
+    assert terms("la loi NOTRe") != terms("la loi")
+    assert terms("LA LOI NOTRE") == terms("la loi")  # all in capitals: no name read
+    result = searcher.ask("la loi NOTRe en deux mots")
+    assert result.hits and result.hits[0].item.id == "glossaire_clause_competence_generale"
+
+
 def test_folding_is_character_by_character_nfkd():
     import unicodedata
 

@@ -145,10 +145,25 @@ def fold(text: str) -> str:
 _SIDE = re.compile(r"\bcôtés?\b", re.IGNORECASE)
 
 
+# A word typed in capitals with a lower-case end (« la loi NOTRe »): the name of a law or
+# a body, not the stop word its letters spell (« notre », possessive).
+_CAPITALS_THEN_LOWER = re.compile(r"\b[A-Z]{2,}[a-z]+\b")
+NAME_MARK = "0"  # appended to such a name when it spells a stop word: « notre0 » is kept
+
+
+def _named(match: re.Match[str]) -> str:
+    word = match.group()
+    folded = word.casefold()
+    return folded + NAME_MARK if folded in STOP_WORDS else word
+
+
 def words(text: str) -> list[str]:
-    """Folded words, elisions removed: « L'entrée d'une SCIC » -> [entree, une, scic]."""
+    """Folded words, elisions removed: « L'entrée d'une SCIC » -> [entree, une, scic]; a
+    stop word typed as a name (« NOTRe ») is kept, marked (« notre0 »)."""
     if "ô" in text or "Ô" in text:
         text = _SIDE.sub(" ", text)
+    if not text.isupper():  # « LA LOI NOTRE » typed in capitals says nothing of names
+        text = _CAPITALS_THEN_LOWER.sub(_named, text)
     text = fold(text)
     if _DIGIT.search(text):  # the figures' rules, only where there are figures
         text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", text))
