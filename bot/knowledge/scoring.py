@@ -334,6 +334,14 @@ class ScoringRules:
             matched.append(("regions", (item.region,)))
         if not matched:
             return None  # nothing of the profile in it: never shown « for everyone »
+        if preference_only and profile.themes and area is None and not any(
+                dimension in ("themes", "contexts", "programmes", "collectivites")
+                for dimension, _ in matched):
+            # An example's lesson is its theme or its place: one of another level (or of no
+            # level named) that shares neither with a profile that names themes, only the
+            # step or the size (an agglomeration's strategy for a village of 510), does not
+            # fill a slot; one of the profile's own level still may (a région's for a région).
+            return None
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels)
 
