@@ -1007,13 +1007,45 @@ def test_an_example_about_other_themes_comes_after_those_that_share_one(kb):
         "an example that shares a theme scores less: the order is not the score's"
     top = kb.scoring.rank(kb.of_kind("example"), profile, 3)
     ids = [r.item.id for r in top]
-    assert "saint_jean_de_braye_pole_ess_qpv" not in ids
-    assert not any(r.off_theme for r in top)
+    assert ids[0] != "saint_jean_de_braye_pole_ess_qpv" and not top[0].off_theme
     # With no example of its themes left, an example about other themes still comes.
     listed = kb.scoring.rank(kb.of_kind("example"), profile, 200)
     assert "saint_jean_de_braye_pole_ess_qpv" in [r.item.id for r in listed]
     first_off = next(i for i, r in enumerate(listed) if r.off_theme)
     assert all(r.off_theme for r in listed[first_off:])
+
+
+def test_an_example_of_another_level_sharing_neither_theme_nor_place_is_not_shown(kb):
+    # A village of 510 inhabitants on local services and tourism: an agglomeration's ESS
+    # strategy (every theme, every place) shares only the step with it; it does not fill an
+    # example slot « parce que vous en êtes à identifier ». A région's strategy still comes
+    # for a région (its own level), and for a profile that names no theme.
+    village = Profile("commune", frozenset({"rural"}),
+                      frozenset({"services-proximite", "culture-tourisme"}), "identifier",
+                      "84", "petite")
+    assert kb.scoring.score(kb.items["bretagne_poles_ess"], village) is None
+    region = Profile("region", frozenset(), frozenset({"transition-ecologique"}),
+                     "identifier", "75")
+    assert kb.scoring.score(kb.items["bretagne_poles_ess"], region) is not None
+    no_theme = Profile("commune", frozenset({"rural"}), frozenset(), "identifier", "84", "petite")
+    assert kb.scoring.score(kb.items["bretagne_poles_ess"], no_theme) is not None
+
+
+def test_an_example_of_a_context_the_territory_lacks_comes_after_like_place_ones(kb):
+    # Clamecy, a rural PVD town without a quartier prioritaire, on habitat and local
+    # services: Saint-Jean-de-Braye's QPV pôle ESS shares its type, size, step and a theme,
+    # and outscores the examples of a place like Clamecy's; it comes after them.
+    profile = Profile("commune", frozenset({"rural"}),
+                      frozenset({"habitat", "services-proximite"}), "soutenir", "27", "moyenne")
+    pole = kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], profile)
+    assert pole is not None and pole.elsewhere
+    ranked = kb.scoring.ranked(kb.of_kind("example"), profile)
+    assert ranked[0].item.id == "saint_jean_de_braye_pole_ess_qpv"  # the score alone
+    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 3)]
+    assert top[0] != "saint_jean_de_braye_pole_ess_qpv"
+    like_place = [r.item.id for r in ranked if not r.elsewhere and not r.off_theme]
+    assert like_place and all(top.index(i) < top.index("saint_jean_de_braye_pole_ess_qpv")
+                              for i in like_place if i in top)
 
 
 def test_a_tool_heavy_to_set_up_does_not_open_the_funding(kb):

@@ -334,6 +334,14 @@ class ScoringRules:
             matched.append(("regions", (item.region,)))
         if not matched:
             return None  # nothing of the profile in it: never shown « for everyone »
+        if preference_only and profile.themes and area is None and not any(
+                dimension in ("themes", "contexts", "programmes", "collectivites")
+                for dimension, _ in matched):
+            # An example's lesson is its theme or its place: one of another level (or of no
+            # level named) that shares neither with a profile that names themes, only the
+            # step or the size (an agglomeration's strategy for a village of 510), does not
+            # fill a slot; one of the profile's own level still may (a région's for a région).
+            return None
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels)
 
@@ -380,6 +388,7 @@ class ScoringRules:
         families: set[str] = set()
         scored = _general_first(scored if scored is not None else self.ranked(items, profile))
         scored = self._varied(scored)
+        scored = _like_place_first(scored)
         # Items that share only the step with the profile take at most this many places
         # when the profile says more (themes, contexts): the step does not outweigh them
         # (issue 15 §3: a theme weighs at least as much as the step).
@@ -554,6 +563,31 @@ def _general_first(scored: list[Ranked]) -> list[Ranked]:
             result.remove(head)
             result.insert(result.index(first), head)
     return result
+
+
+def _like_place_first(scored: list[Ranked]) -> list[Ranked]:
+    """An example meant for a context the territory does not have (`elsewhere`: a quartier
+    prioritaire's pôle ESS for a small rural town) comes for the theme it shares, but after
+    every example of a place like the profile's that shares one of its themes, whatever the
+    type or size that raised its score; the other items keep their order."""
+    def like_place(ranked: Ranked) -> bool:
+        return ranked.item.kind == "example" and not ranked.elsewhere \
+            and bool(_shared(ranked, "themes"))
+
+    remaining = sum(like_place(r) for r in scored)
+    result: list[Ranked] = []
+    held: list[Ranked] = []
+    for ranked in scored:
+        if ranked.item.kind == "example" and ranked.elsewhere and remaining:
+            held.append(ranked)
+            continue
+        result.append(ranked)
+        if like_place(ranked):
+            remaining -= 1
+            if not remaining:
+                result.extend(held)
+                held = []
+    return result + held
 
 
 def _by_family(scored: list[Ranked]) -> dict[str, list[Ranked]]:
