@@ -31,6 +31,9 @@ class LocalNames:
     region_of: str | None = None  # « de Bretagne »
     region_council: str | None = None
     member_count: int | None = None  # communes of an EPCI or EPT
+    # programmes a commune is in through its groupement (« territoires-industrie »)
+    grouping_programmes: tuple[str, ...] = ()
+    programmes_grouping: str | None = None  # the groupement that holds them
 
     @classmethod
     def from_facts(cls, facts: Mapping[str, Any]) -> LocalNames:
@@ -52,4 +55,6 @@ class LocalNames:
             region_of=facts.get("region_of"),
             region_council=facts.get("region_council"),
             member_count=facts.get("member_count"),
+            grouping_programmes=tuple(facts.get("grouping_programmes") or ()),
+            programmes_grouping=facts.get("programmes_grouping"),
         )

@@ -32,6 +32,7 @@ from bot.knowledge.partners import (
 )
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
+from bot.knowledge.territory_reading import programme_label
 
 PRIORITY_ACTIONS = 3
 FUNDING_POOL = 12  # funding tools considered when matching funding to levers
@@ -454,8 +455,11 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     if described:
         lines.append(t._("Territoire : {contexts}.").format(contexts=_join(described, t)))
     if profile.programmes:
+        held = names.grouping_programmes if names is not None else ()
+        grouping = names.programmes_grouping if names is not None else None
         lines.append(t._("Programmes nationaux : {names}.").format(names=_join(
-            [kb.label("programmes", p, t) for p in sorted(profile.programmes)], t)))
+            [programme_label(kb.label("programmes", p, t), p, held, grouping, t)
+             for p in sorted(profile.programmes)], t)))
     if profile.themes:
         lines.append(t._("Thèmes prioritaires : {themes}.").format(themes=_join(
             [_lower_first(kb.label("themes", p, t)) for p in sorted(profile.themes)], t,
