@@ -556,3 +556,30 @@ def test_the_chat_says_whose_programme_territoires_dindustrie_is(chat: Chat):
     chat.press("Oui, c'est bien ça")
     assert "est Territoire d'industrie : ce programme est le sien, et votre commune en relève " \
            "comme membre." in chat.text, chat.text
+
+
+# -- « le département » where another body holds its competences (blind rating, profile 3) ----
+
+
+def test_le_departement_as_an_actor_names_the_body_that_holds_its_competences():
+    from bot.knowledge.partners import departement_note
+    lyon = "la Métropole de Lyon"
+    said = departement_note("la région et le département copilotent les comités ; le "
+                            "département finance", lyon)
+    assert said == ("la région et le département (ici, la Métropole de Lyon, qui en exerce les "
+                    "compétences) copilotent les comités ; le département finance")
+    for place in ("accordé par le préfet du département du siège", "les services de l'État "
+                  "dans le département", "le département où l'entreprise a son siège",
+                  "le département de la Creuse"):
+        assert departement_note(place, lyon) == place
+
+
+def test_vaulx_en_velin_is_told_the_metropole_de_lyon_holds_the_departements_competences():
+    args = ["--type", "commune", "--themes", "emploi-insertion,petite-enfance-jeunesse",
+            "--step", "ancrer"]
+    text = run_essbot(["recommend", "--territory", "Vaulx-en-Velin", *args]).stdout
+    assert "la région et le département (ici, la Métropole de Lyon, qui en exerce les " \
+           "compétences) copilotent" in text, text
+    elsewhere = run_essbot(["recommend", "--territory", "Guéret", *args]).stdout
+    assert "la région et le département copilotent" in elsewhere
+    assert "(ici, " not in elsewhere
