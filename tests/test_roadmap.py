@@ -594,3 +594,15 @@ def test_plan_cli_writes_a_pdf(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert target.read_bytes().startswith(b"%PDF-")
     assert f"Wrote {target}" in result.stdout
+
+
+def test_the_clauses_step_says_which_condition_is_social_and_which_environmental(kb, index):
+    """« la condition d'exécution et le critère environnementaux, devenus obligatoires » blurred
+    the two obligations of the loi Climat et résilience, art. 35 (blind rating, plan 09)."""
+    doc, _, _, t = document(kb, index, "Bouches-du-Rhône", {"emploi-insertion"}, "ancrer",
+                            "departement")
+    markdown = render_markdown(doc, t)
+    assert "la condition d'exécution et le critère environnementaux" not in markdown
+    assert "pour tous les marchés, une condition d'exécution environnementale et au moins un " \
+           "critère d'attribution environnemental ; au-dessus des seuils européens, une " \
+           "condition d'exécution sociale ou liée à l'emploi" in markdown
