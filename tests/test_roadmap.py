@@ -115,9 +115,16 @@ def test_the_summary_names_the_territory_and_its_partners(rural, rural_md, index
     # every EPT is within the Métropole du Grand Paris
     ("Plaine Commune", "ept", "Vos partenaires publics : la Métropole du Grand Paris, le "
      "conseil départemental de la Seine-Saint-Denis et le conseil régional d'Île-de-France."),
-    # a département is not its own partner
+    # a département is not its own partner; its intercommunalités and the State are
     ("Creuse", "departement",
-     "Vos partenaires publics : le conseil régional de la Nouvelle-Aquitaine."),
+     "Vos partenaires publics : le conseil régional de la Nouvelle-Aquitaine et les 9 "
+     "intercommunalités du département, dont la CA du Grand Guéret ; l'État : la préfecture "
+     "et la DDETS ou DDETS-PP de la Creuse."),
+    # not « le conseil régional » alone (blind rating 2026-11-30, plan 09)
+    ("Bouches-du-Rhône", "departement",
+     "Vos partenaires publics : le conseil régional de Provence-Alpes-Côte d'Azur et les 4 "
+     "intercommunalités du département, dont la Métropole d'Aix-Marseille-Provence ; l'État : "
+     "la préfecture et la DDETS ou DDETS-PP des Bouches-du-Rhône."),
 ])
 def test_the_partners_name_each_public_body_once(kb, index, territory, kind, partners):
     doc, _, _, t = document(kb, index, territory, {"emploi-insertion"}, "soutenir", kind)
@@ -278,13 +285,15 @@ def test_a_health_plan_names_the_ars_among_the_public_partners(kb, index):
     ARS is the State's partner there. A plan without that theme keeps the councils."""
     doc, _, _, t = document(kb, index, "Lozère", {"sante-social", "habitat"}, "soutenir",
                             "departement")
-    assert ("- Vos partenaires publics : le conseil régional d'Occitanie ; pour la santé et le "
-            "médico-social, l'agence régionale de santé (ARS) et sa délégation départementale."
+    assert ("- Vos partenaires publics : le conseil régional d'Occitanie et les 10 "
+            "intercommunalités du département, dont la CC Cœur de Lozère ; l'État : la "
+            "préfecture et la DDETSPP de la Lozère ; pour la santé et le médico-social, "
+            "l'agence régionale de santé (ARS) et sa délégation départementale."
             ) in render_markdown(doc, t)
     doc, _, _, t = document(kb, index, "Lozère", {"emploi-insertion"}, "soutenir",
                             "departement")
-    assert "- Vos partenaires publics : le conseil régional d'Occitanie.\n" in (
-        render_markdown(doc, t))
+    assert "du département, dont la CC Cœur de Lozère ; l'État : la préfecture et la " \
+           "DDETSPP de la Lozère.\n" in render_markdown(doc, t)
 
 
 def test_a_rural_departement_s_calendar_has_no_city_block_task(kb, index):

@@ -27,6 +27,7 @@ class LocalNames:
     departement_of: str | None = None  # « du Finistère »
     departement_council: str | None = None  # « le conseil départemental du Finistère »
     departement_epci_count: int | None = None
+    departement_main_epci: str | None = None  # of a département: its most populated EPCI
     region: str | None = None  # « Bretagne »
     region_of: str | None = None  # « de Bretagne »
     region_council: str | None = None
@@ -51,6 +52,7 @@ class LocalNames:
             departement_of=facts.get("departement_of"),
             departement_council=facts.get("departement_council"),
             departement_epci_count=facts.get("departement_epci_count"),
+            departement_main_epci=facts.get("departement_main_epci"),
             region=facts.get("region_name"),
             region_of=facts.get("region_of"),
             region_council=facts.get("region_council"),

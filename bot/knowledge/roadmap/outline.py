@@ -437,8 +437,9 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     lines: list[str] = []
     if names is not None:
         lines.append(_where(names, kb, profile, t))
-        partners = _partners(names, t)
-        state = _state_partner(kb, profile, t)
+        partners = _partners(names, t) + _departement_partners(names, t)
+        state = " ; ".join(p for p in (_state_of_departement(names, t),
+                                      _state_partner(kb, profile, t)) if p) or None
         if partners and state:
             lines.append(t._("Vos partenaires publics : {names} ; {state}.").format(
                 names=_join(partners, t), state=state))
@@ -469,6 +470,33 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         lines.append(t._("Où vous en êtes : {step}.").format(
             step=_step_words(kb.label("steps", profile.step, t))))
     return lines
+
+
+def _departement_partners(names: LocalNames, t: Translator) -> list[str]:
+    """A département's intercommunalités, the largest named (« les 4 intercommunalités du
+    département, dont la Métropole d'Aix-Marseille-Provence »): with the région, the
+    collectivités it works with."""
+    count = names.departement_epci_count
+    if names.kind != "departement" or not count:
+        return []
+    if names.departement_main_epci and count > 1:
+        return [t.ngettext("{n} intercommunalité du département, dont {main}",
+                           "les {n} intercommunalités du département, dont {main}",
+                           count).format(n=t.format_number(count),
+                                         main=with_article(names.departement_main_epci))]
+    return [t.ngettext("{n} intercommunalité du département",
+                       "les {n} intercommunalités du département",
+                       count).format(n=t.format_number(count))]
+
+
+def _state_of_departement(names: LocalNames, t: Translator) -> str | None:
+    """The State in a département: the préfecture and its employment and solidarity service
+    (« la DDETS ou DDETS-PP des Bouches-du-Rhône »)."""
+    if names.kind != "departement" or not names.departement_code:
+        return None
+    service = local_bodies(names.departement_code, names.departement_of, None, None).state
+    return (t._("l'État : la préfecture et {service}").format(service=service) if service
+            else t._("l'État : la préfecture"))
 
 
 def _state_partner(kb: KnowledgeBase, profile: Profile, t: Translator) -> str | None:
