@@ -615,3 +615,15 @@ def test_the_clauses_step_says_which_condition_is_social_and_which_environmental
     assert "pour tous les marchés, une condition d'exécution environnementale et au moins un " \
            "critère d'attribution environnemental ; au-dessus des seuils européens, une " \
            "condition d'exécution sociale ou liée à l'emploi" in markdown
+
+
+def test_the_france_services_lever_is_not_carried_by_an_elu_a_la_ruralite_in_a_town(kb, index):
+    """France Services serves towns and their QPV as well as the countryside: « avec l'élu à la
+    ruralité » read wrong for Saint-Benoît, an urban commune of La Réunion (blind rating,
+    plan 07)."""
+    doc, _, _, t = document(kb, index, "97470", {"emploi-insertion", "numerique"}, "soutenir",
+                            "commune")
+    markdown = render_markdown(doc, t)
+    assert "France Services" in markdown
+    assert "ruralité" not in markdown
+    assert "avec l'élu chargé des services publics" in markdown
