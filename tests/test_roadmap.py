@@ -385,9 +385,29 @@ def test_the_calendar_does_not_say_a_title_s_verb_twice(kb, index):
     doc, _, _, t = document(kb, index, "Haute-Maurienne Vanoise", {"culture-tourisme", "mobilite"},
                             "soutenir", "epci")
     calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
-    assert "Qui porte « Confier un service d'intérêt économique général (SIEG) par mandat » : " \
-        "service juridique" in calendar
+    assert "« Confier un service d'intérêt économique général (SIEG) par mandat »" in calendar
     assert "Confier « Confier" not in calendar
+
+
+def test_the_calendar_does_not_repeat_the_summary_s_actions_word_for_word(kb, index):
+    """Page 2 repeated page 1's « qui porte » strings and first actions verbatim (blind
+    rating, plan 01): the first quarter points at the priority actions by their titles."""
+    doc, _, _, t = document(kb, index, "Saint-Pierreville", {"services-proximite",
+                            "culture-tourisme"}, "identifier", "commune")
+    markdown = render_markdown(doc, t)
+    calendar = section(markdown, "## Calendrier sur douze mois")
+    priorities = section(markdown, "### Trois actions prioritaires")
+    assert "Lancer les actions prioritaires de « L'essentiel », chacune avec qui la porte : « " \
+        in calendar
+    for plan in doc.levers[:3]:
+        assert plan.carried_by and plan.first_action
+        assert plan.first_action.rstrip(".") in priorities
+        assert plan.first_action.rstrip(".") not in calendar, plan.first_action
+        assert _lower_first_words(plan.carried_by) not in calendar, plan.carried_by
+
+
+def _lower_first_words(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 # -- the calendar -----------------------------------------------------------------------------
@@ -402,16 +422,12 @@ def test_the_calendar_runs_quarter_by_quarter_over_twelve_months(rural, rural_md
         ("3", "juin 2027 – août 2027"), ("4", "septembre 2027 – novembre 2027")]
     launch = section(calendar, "### Trimestre 1 : décembre 2026 – février 2027 — Lancer")
     assert "Premiers contacts : CRESS Nouvelle-Aquitaine" in launch
-    for lever in doc.levers[:3]:
-        if lever.first_action:
-            assert lever.first_action.rstrip(".") in launch
-    # one bullet for the contacts, then one a priority lever: who carries it and its first step
+    # one bullet for the contacts, then one that names the priority actions of the summary
+    # (their first step and who carries them are there, not repeated)
     bullets = [line for line in launch.splitlines() if line.startswith("- ")]
-    assert len(bullets) == 4, bullets
-    for lever, bullet in zip(doc.levers[:3], bullets[1:], strict=True):
-        assert lever.title.split(" « ")[0] in bullet
-        if lever.first_action:
-            assert lever.first_action.rstrip(".") in bullet
+    assert len(bullets) == 2, bullets
+    for lever in doc.levers[:3]:
+        assert lever.title.split(" « ")[0] in bullets[1]
     last = section(calendar, "### Trimestre 4 : septembre 2027 – novembre 2027 — "
                              "Évaluer et préparer la suite")
     assert "Préparer l'étape suivante (soutenir et structurer les initiatives)" in last

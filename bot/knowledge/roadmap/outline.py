@@ -596,14 +596,12 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     if calls:
         launch.append(t._("Premiers contacts : {names}.").format(
             names=", ".join(_lower_article(c.name) for c in calls[:3])))
-    for plan in priority:  # one bullet a lever: who carries it, then its first step
-        start = (_sentence(plan.first_action) if plan.first_action else
-                 t._("Engager « {title} ».").format(title=quoted[plan.title]))
-        if plan.carried_by:
-            # « Confier « Confier un SIEG… » » read twice the verb of a title: ask who carries it
-            start = t._("Qui porte « {title} » : {who}.").format(
-                title=quoted[plan.title], who=_lower_first(plan.carried_by)) + " " + start
-        launch.append(start)
+    if priority:
+        # the summary already says each priority action and who carries it: the calendar
+        # points at them rather than repeat them word for word (« Qui porte « … » : … »)
+        launch.append(t._("Lancer les actions prioritaires de « L'essentiel », chacune avec "
+                          "qui la porte : {titles}.").format(titles=_join(
+            [t._("« {title} »").format(title=quoted[plan.title]) for plan in priority], t)))
     engage, deploy = [], []
     for plan in priority:
         half = (len(plan.steps) + 1) // 2
