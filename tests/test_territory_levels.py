@@ -583,3 +583,13 @@ def test_vaulx_en_velin_is_told_the_metropole_de_lyon_holds_the_departements_com
     elsewhere = run_essbot(["recommend", "--territory", "Guéret", *args]).stdout
     assert "la région et le département copilotent" in elsewhere
     assert "(ici, " not in elsewhere
+
+
+def test_val_eyrieux_keeps_its_apostrophe_and_is_found_by_every_spelling(index):
+    """The DGCL list writes « CC Val Eyrieux »; the plan of Saint-Pierreville showed it so
+    (blind rating 2026-11-30, plan 01)."""
+    village = index.resolve("Saint-Pierreville").best[0]
+    assert village.epci_name == "CC Val'Eyrieux"
+    assert index.neighbours(village)["groupement"] == "CC Val'Eyrieux"
+    for text in ("CC Val'Eyrieux", "Val Eyrieux", "Val d'Eyrieux", "200041465"):
+        assert best(index, text)[0] == "CC Val'Eyrieux (CC, 07)", text
