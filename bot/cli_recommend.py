@@ -31,7 +31,7 @@ from bot.knowledge.roadmap import (
     roadmap_filename,
 )
 from bot.knowledge.scoring import Profile, Ranked
-from bot.knowledge.territory_reading import context_sentence
+from bot.knowledge.territory_reading import context_sentence, programme_label
 
 if TYPE_CHECKING:
     from bot.knowledge.territory import Territory, TerritoryIndex
@@ -188,7 +188,8 @@ def _profile_json(profile: Profile, place: Territory | None, others: list[Territ
             "region": place.region_code, "epci": facts["epci"],
             **{key: facts.get(key) for key in (
                 "status", "note", "competences", "member_count", "detected_contexts",
-                "programmes", "massif", "density", "epci_name", "epci_members", "ept_name",
+                "programmes", "grouping_programmes", "programmes_grouping", "massif",
+                "density", "epci_name", "epci_members", "ept_name",
                 "departement_name", "departement_council", "departement_epci_count",
                 "region_name", "region_council", "partners", "context_reading")},
             "alternatives": [{"kind": t.kind, "code": t.code, "label": t.label}
@@ -230,7 +231,10 @@ def recommend(ctx: click.Context, type_: str | None, contexts: str, themes: str,
             ("collectivites", profile.type), ("regions", profile.region),
             ("sizes", profile.size)) if value in kb.vocabularies.get(vocabulary, {})]
         extra = [kb.label("contexts", value, t) for value in sorted(profile.contexts)]
-        extra += [kb.label("programmes", value, t) for value in sorted(profile.programmes)]
+        held = names.grouping_programmes if names is not None else ()
+        grouping = names.programmes_grouping if names is not None else None
+        extra += [programme_label(kb.label("programmes", value, t), value, held, grouping, t)
+                  for value in sorted(profile.programmes)]
         head = f"{place.label} — " if place is not None else ""
         click.echo(f"{head}{', '.join(facts)}" + (f" ({', '.join(extra)})" if extra else ""))
         if place is not None and index is not None:

@@ -340,6 +340,26 @@ def test_reasons_agree_with_the_item_and_never_double_the_conjunction(kb):
     assert " et la culture et " not in reason
 
 
+def test_a_reason_whose_clause_says_et_reads_as_one_french_sentence(kb):
+    """« votre territoire est urbain et doté de quartiers prioritaires et vous visez l'emploi
+    et l'insertion » (blind rating, profiles 9 and 14): the clauses are joined « , et que »."""
+    profile = Profile("commune", frozenset({"urbain", "qpv"}),
+                      frozenset({"emploi-insertion"}), "ancrer", "44")
+    reasons = {kb.scoring.reason(r, translator(language))
+               for language in ("fr", "en")
+               for r in kb.scoring.ranked(kb.of_kind("example"), profile)
+               if {"contexts", "themes"} <= dict(r.matched).keys()
+               and set(dict(r.matched)["contexts"]) == {"urbain", "qpv"}}
+    french = [r for r in reasons if r.startswith("Parce")]
+    assert french, "an example matches both contexts and the theme"
+    for reason in french:
+        assert "urbain et doté de quartiers prioritaires, " in reason, reason
+        assert "que vous visez l'emploi et l'insertion" in reason, reason
+        assert "prioritaires et vous visez" not in reason, reason
+    assert any("urban and home to priority neighbourhoods, and you focus on" in r
+               for r in reasons if r.startswith("Because")), reasons
+
+
 def test_near_duplicates_share_one_place_and_come_as_see_also(kb):
     profile = Profile("commune", frozenset(), frozenset({"culture-tourisme"}), "soutenir")
     top, see_also = kb.scoring.rank_with_see_also(kb.of_kind("funding"), profile, 5)

@@ -115,9 +115,16 @@ def test_the_summary_names_the_territory_and_its_partners(rural, rural_md, index
     # every EPT is within the Métropole du Grand Paris
     ("Plaine Commune", "ept", "Vos partenaires publics : la Métropole du Grand Paris, le "
      "conseil départemental de la Seine-Saint-Denis et le conseil régional d'Île-de-France."),
-    # a département is not its own partner
+    # a département is not its own partner; its intercommunalités and the State are
     ("Creuse", "departement",
-     "Vos partenaires publics : le conseil régional de la Nouvelle-Aquitaine."),
+     "Vos partenaires publics : le conseil régional de la Nouvelle-Aquitaine et les 9 "
+     "intercommunalités du département, dont la CA du Grand Guéret ; l'État : la préfecture "
+     "et la DDETS ou DDETS-PP de la Creuse."),
+    # not « le conseil régional » alone (blind rating 2026-11-30, plan 09)
+    ("Bouches-du-Rhône", "departement",
+     "Vos partenaires publics : le conseil régional de Provence-Alpes-Côte d'Azur et les 4 "
+     "intercommunalités du département, dont la Métropole d'Aix-Marseille-Provence ; l'État : "
+     "la préfecture et la DDETS ou DDETS-PP des Bouches-du-Rhône."),
 ])
 def test_the_partners_name_each_public_body_once(kb, index, territory, kind, partners):
     doc, _, _, t = document(kb, index, territory, {"emploi-insertion"}, "soutenir", kind)
@@ -278,13 +285,15 @@ def test_a_health_plan_names_the_ars_among_the_public_partners(kb, index):
     ARS is the State's partner there. A plan without that theme keeps the councils."""
     doc, _, _, t = document(kb, index, "Lozère", {"sante-social", "habitat"}, "soutenir",
                             "departement")
-    assert ("- Vos partenaires publics : le conseil régional d'Occitanie ; pour la santé et le "
-            "médico-social, l'agence régionale de santé (ARS) et sa délégation départementale."
+    assert ("- Vos partenaires publics : le conseil régional d'Occitanie et les 10 "
+            "intercommunalités du département, dont la CC Cœur de Lozère ; l'État : la "
+            "préfecture et la DDETSPP de la Lozère ; pour la santé et le médico-social, "
+            "l'agence régionale de santé (ARS) et sa délégation départementale."
             ) in render_markdown(doc, t)
     doc, _, _, t = document(kb, index, "Lozère", {"emploi-insertion"}, "soutenir",
                             "departement")
-    assert "- Vos partenaires publics : le conseil régional d'Occitanie.\n" in (
-        render_markdown(doc, t))
+    assert "du département, dont la CC Cœur de Lozère ; l'État : la préfecture et la " \
+           "DDETSPP de la Lozère.\n" in render_markdown(doc, t)
 
 
 def test_a_rural_departement_s_calendar_has_no_city_block_task(kb, index):
@@ -376,9 +385,29 @@ def test_the_calendar_does_not_say_a_title_s_verb_twice(kb, index):
     doc, _, _, t = document(kb, index, "Haute-Maurienne Vanoise", {"culture-tourisme", "mobilite"},
                             "soutenir", "epci")
     calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
-    assert "Qui porte « Confier un service d'intérêt économique général (SIEG) par mandat » : " \
-        "service juridique" in calendar
+    assert "« Confier un service d'intérêt économique général (SIEG) par mandat »" in calendar
     assert "Confier « Confier" not in calendar
+
+
+def test_the_calendar_does_not_repeat_the_summary_s_actions_word_for_word(kb, index):
+    """Page 2 repeated page 1's « qui porte » strings and first actions verbatim (blind
+    rating, plan 01): the first quarter points at the priority actions by their titles."""
+    doc, _, _, t = document(kb, index, "Saint-Pierreville", {"services-proximite",
+                            "culture-tourisme"}, "identifier", "commune")
+    markdown = render_markdown(doc, t)
+    calendar = section(markdown, "## Calendrier sur douze mois")
+    priorities = section(markdown, "### Trois actions prioritaires")
+    assert "Lancer les actions prioritaires de « L'essentiel », chacune avec qui la porte : « " \
+        in calendar
+    for plan in doc.levers[:3]:
+        assert plan.carried_by and plan.first_action
+        assert plan.first_action.rstrip(".") in priorities
+        assert plan.first_action.rstrip(".") not in calendar, plan.first_action
+        assert _lower_first_words(plan.carried_by) not in calendar, plan.carried_by
+
+
+def _lower_first_words(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 # -- the calendar -----------------------------------------------------------------------------
@@ -393,16 +422,12 @@ def test_the_calendar_runs_quarter_by_quarter_over_twelve_months(rural, rural_md
         ("3", "juin 2027 – août 2027"), ("4", "septembre 2027 – novembre 2027")]
     launch = section(calendar, "### Trimestre 1 : décembre 2026 – février 2027 — Lancer")
     assert "Premiers contacts : CRESS Nouvelle-Aquitaine" in launch
-    for lever in doc.levers[:3]:
-        if lever.first_action:
-            assert lever.first_action.rstrip(".") in launch
-    # one bullet for the contacts, then one a priority lever: who carries it and its first step
+    # one bullet for the contacts, then one that names the priority actions of the summary
+    # (their first step and who carries them are there, not repeated)
     bullets = [line for line in launch.splitlines() if line.startswith("- ")]
-    assert len(bullets) == 4, bullets
-    for lever, bullet in zip(doc.levers[:3], bullets[1:], strict=True):
-        assert lever.title.split(" « ")[0] in bullet
-        if lever.first_action:
-            assert lever.first_action.rstrip(".") in bullet
+    assert len(bullets) == 2, bullets
+    for lever in doc.levers[:3]:
+        assert lever.title.split(" « ")[0] in bullets[1]
     last = section(calendar, "### Trimestre 4 : septembre 2027 – novembre 2027 — "
                              "Évaluer et préparer la suite")
     assert "Préparer l'étape suivante (soutenir et structurer les initiatives)" in last
@@ -594,3 +619,27 @@ def test_plan_cli_writes_a_pdf(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert target.read_bytes().startswith(b"%PDF-")
     assert f"Wrote {target}" in result.stdout
+
+
+def test_the_clauses_step_says_which_condition_is_social_and_which_environmental(kb, index):
+    """« la condition d'exécution et le critère environnementaux, devenus obligatoires » blurred
+    the two obligations of the loi Climat et résilience, art. 35 (blind rating, plan 09)."""
+    doc, _, _, t = document(kb, index, "Bouches-du-Rhône", {"emploi-insertion"}, "ancrer",
+                            "departement")
+    markdown = render_markdown(doc, t)
+    assert "la condition d'exécution et le critère environnementaux" not in markdown
+    assert "pour tous les marchés, une condition d'exécution environnementale et au moins un " \
+           "critère d'attribution environnemental ; au-dessus des seuils européens, une " \
+           "condition d'exécution sociale ou liée à l'emploi" in markdown
+
+
+def test_the_france_services_lever_is_not_carried_by_an_elu_a_la_ruralite_in_a_town(kb, index):
+    """France Services serves towns and their QPV as well as the countryside: « avec l'élu à la
+    ruralité » read wrong for Saint-Benoît, an urban commune of La Réunion (blind rating,
+    plan 07)."""
+    doc, _, _, t = document(kb, index, "97470", {"emploi-insertion", "numerique"}, "soutenir",
+                            "commune")
+    markdown = render_markdown(doc, t)
+    assert "France Services" in markdown
+    assert "ruralité" not in markdown
+    assert "avec l'élu chargé des services publics" in markdown

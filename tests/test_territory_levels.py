@@ -506,3 +506,90 @@ def test_a_commune_in_neither_list_is_not_shown_them(chat: Chat, place, theme, s
     cards = chat.text
     chat.press("Financements")
     assert absent not in cards + chat.text
+
+
+# -- programmes held by the intercommunalité (blind rating 2026-11-30, profile 1) --------------
+
+
+def test_territoires_dindustrie_is_shown_as_the_intercommunalites_programme(index):
+    """Territoires d'industrie is listed by intercommunalité: a village is in it as a member of
+    its CC, and is told whose programme it is, not shown it as its own."""
+    village = index.resolve("Saint-Pierreville").best[0]
+    context = index.context(village)
+    assert "territoires-industrie" in context.programmes
+    assert context.grouping_programmes == ("territoires-industrie",)
+    assert context.grouping == village.epci_name
+    facts = territory_facts(village, None, index)
+    assert f"Votre intercommunalité, {village.epci_name}, est Territoire d'industrie" \
+        in facts["context_reading"]
+    assert "Your inter-municipal body" in facts["context_reading_en"]
+    # the intercommunalité itself holds it: nothing to say of whose it is
+    epci = index.resolve("CA Vitré Communauté").best[0]
+    assert index.context(epci).grouping_programmes == ()
+    assert "Votre intercommunalité" not in territory_facts(epci, None, index)["context_reading"]
+    # a commune in PVD only: its own programme, no note
+    assert index.context(index.resolve("Corte").best[0]).grouping_programmes == ()
+
+
+def test_the_command_line_and_the_plan_say_whose_programme_it_is(tmp_path):
+    args = ["--territory", "Saint-Pierreville", "--type", "commune", "--themes",
+            "services-proximite", "--step", "identifier"]
+    text = run_essbot(["recommend", *args]).stdout
+    header = text.splitlines()[0]
+    assert "Territoires d'industrie (programme de votre intercommunalité, CC " in header, header
+    assert "est Territoire d'industrie : ce programme est le sien" in text
+    data = json.loads(run_essbot(["recommend", *args, "--json"]).stdout)
+    assert "territoires-industrie" in data["profile"]["programmes"]  # unchanged field
+    territory = data["profile"]["territory"]
+    assert territory["grouping_programmes"] == ["territoires-industrie"]
+    assert territory["programmes_grouping"] == territory["epci_name"]
+    out = tmp_path / "plan.md"
+    assert run_essbot(["plan", *args, "--output", str(out)]).returncode == 0
+    assert "Territoires d'industrie (programme de votre intercommunalité, CC " in \
+        out.read_text(encoding="utf-8")
+
+
+def test_the_chat_says_whose_programme_territoires_dindustrie_is(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Gentioux-Pigerolles")
+    chat.press("Oui, c'est bien ça")
+    assert "est Territoire d'industrie : ce programme est le sien, et votre commune en relève " \
+           "comme membre." in chat.text, chat.text
+
+
+# -- « le département » where another body holds its competences (blind rating, profile 3) ----
+
+
+def test_le_departement_as_an_actor_names_the_body_that_holds_its_competences():
+    from bot.knowledge.partners import departement_note
+    lyon = "la Métropole de Lyon"
+    said = departement_note("la région et le département copilotent les comités ; le "
+                            "département finance", lyon)
+    assert said == ("la région et le département (ici, la Métropole de Lyon, qui en exerce les "
+                    "compétences) copilotent les comités ; le département finance")
+    for place in ("accordé par le préfet du département du siège", "les services de l'État "
+                  "dans le département", "le département où l'entreprise a son siège",
+                  "le département de la Creuse"):
+        assert departement_note(place, lyon) == place
+
+
+def test_vaulx_en_velin_is_told_the_metropole_de_lyon_holds_the_departements_competences():
+    args = ["--type", "commune", "--themes", "emploi-insertion,petite-enfance-jeunesse",
+            "--step", "ancrer"]
+    text = run_essbot(["recommend", "--territory", "Vaulx-en-Velin", *args]).stdout
+    assert "la région et le département (ici, la Métropole de Lyon, qui en exerce les " \
+           "compétences) copilotent" in text, text
+    elsewhere = run_essbot(["recommend", "--territory", "Guéret", *args]).stdout
+    assert "la région et le département copilotent" in elsewhere
+    assert "(ici, " not in elsewhere
+
+
+def test_val_eyrieux_keeps_its_apostrophe_and_is_found_by_every_spelling(index):
+    """The DGCL list writes « CC Val Eyrieux »; the plan of Saint-Pierreville showed it so
+    (blind rating 2026-11-30, plan 01)."""
+    village = index.resolve("Saint-Pierreville").best[0]
+    assert village.epci_name == "CC Val'Eyrieux"
+    assert index.neighbours(village)["groupement"] == "CC Val'Eyrieux"
+    for text in ("CC Val'Eyrieux", "Val Eyrieux", "Val d'Eyrieux", "200041465"):
+        assert best(index, text)[0] == "CC Val'Eyrieux (CC, 07)", text

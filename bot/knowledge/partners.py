@@ -123,6 +123,14 @@ CSSM_AGAIN = "la CSSM"
 _CAF = re.compile(r"\b(?P<prep>à |de )?la CAF\b(?![-\w])")
 # « à les services », « de les services »: French contracts them
 _CONTRACT = {"à ": "aux ", "de ": "des "}
+# « le département » or « au département » as an actor (« la région et le département
+# copilotent », « délégation au département »), not as a place (« dans le département », « le
+# département du siège », « le département où… »): where another body holds the département's
+# competences (the Métropole de Lyon, the Ville de Paris, a collectivité unique, the CeA), its
+# first mention says which (:func:`departement_note`).
+_DEPARTEMENT_ACTOR = re.compile(r"(?<!dans )\b(?:[Ll]e|[Aa]u) département\b"
+                                r"(?! de\b| d'| du\b| où\b)")
+DEPARTEMENT_COUNCIL = "le conseil départemental"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +143,9 @@ class LocalBodies:
     agriculture: str | None = None
     family: bool = False  # « la CAF » is the CSSM (Mayotte)
     departement: str | None = None  # its code, when known: a source about another place goes
+    # the body that holds the département's competences when it is not a conseil
+    # départemental (« la Métropole de Lyon »): « le département » in a text is said to be it
+    departement_body: str | None = None
 
 
 STATE_SERVICES = PROJECT_ROOT / "content" / "territoires" / "services_etat.yaml"
@@ -152,9 +163,11 @@ def verified_state_services(path: Path = STATE_SERVICES) -> dict[str, str]:
 
 
 def local_bodies(departement_code: str | None, departement_of: str | None,
-                 region: str | None, cress: str | None) -> LocalBodies:
+                 region: str | None, cress: str | None,
+                 departement_council: str | None = None) -> LocalBodies:
     """The bodies of a territory from its département (code, « du Cantal ») and région
-    (« Nouvelle-Aquitaine »: « la DRAAF Nouvelle-Aquitaine », as the State names them)."""
+    (« Nouvelle-Aquitaine »: « la DRAAF Nouvelle-Aquitaine », as the State names them), and
+    who holds the département's competences (« la Métropole de Lyon »)."""
     state = agriculture = None
     if departement_code and departement_of:
         if departement_code == GUYANE:
@@ -170,8 +183,10 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
             agriculture = f"la DAAF {departement_of}"
     if agriculture is None and region and departement_code not in OVERSEAS_DEPARTEMENTS:
         agriculture = f"la DRAAF {region}"
+    body = departement_council if departement_council and not departement_council.startswith(
+        DEPARTEMENT_COUNCIL) else None
     return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture,
-                       departement_code == MAYOTTE, departement_code or None)
+                       departement_code == MAYOTTE, departement_code or None, body)
 
 
 def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
@@ -191,7 +206,19 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
             return _with_preposition(match, name=name)
 
         text = _CAF.sub(cssm, text)
+    if bodies.departement_body and not short:
+        text = departement_note(text, bodies.departement_body)
     return text
+
+
+def departement_note(text: str, body: str) -> str:
+    """« la région et le département (ici, la Métropole de Lyon, qui en exerce les
+    compétences) copilotent… »: the first mention of the département as an actor, in a place
+    where another body holds its competences, says which body that is."""
+    if body in text:
+        return text
+    return _DEPARTEMENT_ACTOR.sub(
+        lambda m: f"{m.group(0)} (ici, {body}, qui en exerce les compétences)", text, count=1)
 
 
 def _sources_for(sources: tuple[Source, ...], departement: str | None) -> tuple[Source, ...]:

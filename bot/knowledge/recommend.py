@@ -68,7 +68,8 @@ def territory_bodies(kb: KnowledgeBase, profile: Profile, names: LocalNames | No
         return None
     return local_bodies(names.departement_code if names else None,
                         names.departement_of if names else None,
-                        names.region if names else None, cress.title if cress else None)
+                        names.region if names else None, cress.title if cress else None,
+                        names.departement_council if names else None)
 
 
 def localised(ranked: list[Ranked], bodies: LocalBodies | None) -> list[Ranked]:

@@ -35,6 +35,9 @@ REASON_TEXTS = ("sentence", "and", "and_also")
 # optional, after the reason of an example: one carried by the profile's département or région
 # (its council in {council}), one done by other types of collectivité only (in {values})
 OPTIONAL_REASON_TEXTS = {"area": "{council}", "other_level": "{values}"}
+# optional, the joints of clauses when a clause says « et » itself: « parce que A, que B et
+# que C » rather than « parce que A et B et C » (no placeholder)
+OPTIONAL_CLAUSE_TEXTS = ("that", "and_that")
 # The forms of a reason phrase whose subject is the item: masculine singular (the template),
 # feminine, masculine plural, feminine plural (« il agit », « elle agit », « ils agissent »).
 FORMS = ("f", "mp", "fp")
@@ -512,12 +515,31 @@ class ScoringRules:
             merged.append([subject, *words] if not rest else [rendered])
             phrases.append(rendered.replace("{values}", joined))
         prefix, _, suffix = self.texts["sentence"].render(t).partition("{reasons}")
-        reasons = _join(phrases, conjunction)  # phrases are clauses: « et » reads well
+        reasons = self._join_clauses(phrases, conjunction, t)
         if t.language == "fr" and prefix.lower().endswith("que ") and \
                 reasons[:1].lower() in FRENCH_VOWELS:
             prefix = prefix[:-2] + "'"  # « parce que il » → « parce qu'il »
         note = self.area_note(ranked, t)
         return prefix + reasons + suffix + (" " + note if note else "")
+
+    def _join_clauses(self, phrases: list[str], conjunction: str, t: Translator) -> str:
+        """Clauses joined by « et »; when a clause says « et » itself (« votre territoire est
+        urbain et doté de quartiers prioritaires »), « A, que B et que C » (``that``,
+        ``and_that``), so that no « et » is read as joining the wrong parts."""
+        word = conjunction.strip()
+        if len(phrases) <= 1 or "and_that" not in self.texts or \
+                not any(word in f" {phrase} ".split() for phrase in phrases):
+            return _join(phrases, conjunction)
+        that = self.texts.get("that", self.texts["and_that"]).render(t)
+        and_that = self.texts["and_that"].render(t)
+        joined = phrases[0]
+        for n, phrase in enumerate(phrases[1:], start=2):
+            joint = and_that if n == len(phrases) else that
+            if t.language == "fr" and joint.endswith("que ") and \
+                    phrase[:1].lower() in FRENCH_VOWELS:
+                joint = joint[:-2] + "'"  # « que il » → « qu'il »
+            joined += joint + phrase
+        return joined
 
     def area_note(self, ranked: Ranked, t: Translator) -> str | None:
         """« Projet porté par le Département de Mayotte, dont relève votre territoire… »: for
@@ -907,14 +929,17 @@ class _ScoringParser:
         node = self.mapping(document, "reasons")
         if node is None:
             return {}, {}
-        self.unknown_keys(node, (*REASON_TEXTS, *OPTIONAL_REASON_TEXTS, *REASON_DIMENSIONS),
-                          "'reasons'")
+        self.unknown_keys(node, (*REASON_TEXTS, *OPTIONAL_REASON_TEXTS, *OPTIONAL_CLAUSE_TEXTS,
+                                 *REASON_DIMENSIONS), "'reasons'")
         texts = {key: text for key in REASON_TEXTS
                  if (text := self.text(node, key, f"'reasons.{key}'")) is not None}
         self.placeholder(node, "sentence", texts.get("sentence"), "{reasons}")
         for key, placeholder in OPTIONAL_REASON_TEXTS.items():
             if key in node and (text := self.text(node, key, f"'reasons.{key}'")) is not None:
                 self.placeholder(node, key, text, placeholder)
+                texts[key] = text
+        for key in OPTIONAL_CLAUSE_TEXTS:
+            if key in node and (text := self.text(node, key, f"'reasons.{key}'")) is not None:
                 texts[key] = text
         dimensions: dict[str, ReasonTexts] = {}
         for dimension, vocabulary in REASON_DIMENSIONS.items():

@@ -504,6 +504,8 @@ class TerritoryIndex:
             "departement_of": special.of_name(departement_name, dep_tncc)
             if departement_name else None,
             "departement_epci_count": dep.epci_count if dep else None,
+            "departement_main_epci": self._main_epci(territory.departement_code)
+            if territory.kind == "departement" else None,
             "departement_council": councils[0],
             "region_name": region_name,
             "region_of": special.of_name(region_name, region_tncc) if region_name else None,
@@ -511,6 +513,13 @@ class TerritoryIndex:
             "partners": partners_phrase(partners, translator("fr")),
             "partners_en": partners_phrase(partners, translator("en")),
         }
+
+    def _main_epci(self, departement_code: str | None) -> str | None:
+        """The most populated intercommunalité seated in a département (« Métropole
+        d'Aix-Marseille-Provence »): a département's first partner among them."""
+        seated = [t for t in self.territories
+                  if t.kind == "epci" and t.departement_code == departement_code]
+        return max(seated, key=lambda t: t.population or 0).name if seated else None
 
     # -- lookups ----------------------------------------------------------------------
 

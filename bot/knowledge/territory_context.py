@@ -95,21 +95,28 @@ class ContextData:
             found.append("outre-mer")
         programmes: list[str] = []
         industrie: tuple[str, ...] = ()
+        held: tuple[str, ...] = ()
+        grouping: str | None = None
         if territory.kind in ("commune", "epci", "ept"):
             for key, codes in sorted(self.programmes.items()):
                 if any(c.code in codes for c in communes):
                     programmes.append(key)
             group = territory.code if territory.kind != "commune" else (
                 territory.ept_siren or territory.epci_siren)
+            holder = territory.ept_name if territory.ept_siren else territory.epci_name
             industrie = self.industrie.get(group or "", ())
             if not industrie and territory.kind == "commune" and territory.epci_siren:
                 industrie = self.industrie.get(territory.epci_siren, ())
+                holder = territory.epci_name
             if industrie:
                 programmes.append("territoires-industrie")
+                if territory.kind == "commune":  # the grouping's programme, not the commune's
+                    held = ("territoires-industrie",)
+                    grouping = holder
         density = densities.get(territory.code) if territory.kind == "commune" else None
         ordered = tuple(sorted(massifs, key=lambda name: (-massifs[name], name)))
         return TerritoryContext(tuple(found), tuple(programmes), density, share, qpv, littoral,
-                                ordered, industrie, qpv_share)
+                                ordered, industrie, qpv_share, held, grouping)
 
 
 def departement_council(territory: Territory, name: str | None, tncc: int) -> str | None:

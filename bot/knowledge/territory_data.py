@@ -18,9 +18,14 @@ from bot.knowledge.territory_text import fold
 # « CA de Dembeni / Mamoudzou » for the Communauté d'agglomération Dembéni-Mamoudzou, the
 # CADEMA (its name in its own communications and the local press); the other « / » of EPCI
 # names are the names' own (« CC Castillon/Pujols », « CC de Pont-Audemer / Val de Risle »).
+# The DGCL list also drops the apostrophe of « Val'Eyrieux » (« CC Val Eyrieux »), the name the
+# communauté de communes of the Ardèche uses (its activity reports, the local press:
+# https://hebdo-ardeche.fr/actualite-11940-trois-nouveaux-parcours-velo-a-l-etude, December
+# 2021); « Val d'Eyrieux », which agents may type, finds it too.
 # The listed name stays searchable: it folds to the same words.
 EPCI_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "200060457": ("CA de Dembeni-Mamoudzou", ("cadema",)),
+    "200041465": ("CC Val'Eyrieux", ("cc val d eyrieux", "val d eyrieux")),
 }
 
 

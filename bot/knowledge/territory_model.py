@@ -111,6 +111,10 @@ class TerritoryContext:
     massifs: tuple[str, ...] = ()  # massif perimeters (loi Montagne), not the zone de montagne
     industrie: tuple[str, ...] = ()  # names of the Territoires d'industrie
     qpv_population_share: float | None = None  # of the population, in communes with a QPV
+    # programmes a commune is in as a member of its intercommunalité or EPT, which holds them
+    # (Territoires d'industrie is listed by grouping), and that grouping's name
+    grouping_programmes: tuple[str, ...] = ()
+    grouping: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,8 +62,33 @@ def context_reading(kind: str, context: TerritoryContext, t: Translator) -> str 
 
 
 def context_sentence(kind: str, context: TerritoryContext, t: Translator) -> str:
-    """The reading as a sentence: « Lecture du territoire : … . »"""
+    """The reading as a sentence: « Lecture du territoire : … . », and whose programme a
+    commune is in through its intercommunalité (:func:`grouping_sentence`)."""
     reading = context_reading(kind, context, t)
     if not reading:  # the collectivités d'outre-mer of the Pacific, the TAAF
-        return t._("La grille de densité de l'Insee ne couvre pas ce territoire.")
-    return t._("Lecture du territoire : {reading}.").format(reading=reading)
+        text = t._("La grille de densité de l'Insee ne couvre pas ce territoire.")
+    else:
+        text = t._("Lecture du territoire : {reading}.").format(reading=reading)
+    held = grouping_sentence(context, t)
+    return f"{text} {held}" if held else text
+
+
+def grouping_sentence(context: TerritoryContext, t: Translator) -> str | None:
+    """« Votre intercommunalité, CC Val Eyrieux, est Territoire d'industrie… »: a programme
+    listed by grouping is not the commune's own, and the agent should know whose it is."""
+    if "territoires-industrie" not in context.grouping_programmes or not context.grouping:
+        return None
+    return t._("Votre intercommunalité, {grouping}, est Territoire d'industrie : ce programme "
+               "est le sien, et votre commune en relève comme membre.").format(
+        grouping=context.grouping)
+
+
+def programme_label(label: str, value: str, held: tuple[str, ...] | list[str],
+                    grouping: str | None, t: Translator) -> str:
+    """A programme's label in a list, with whose it is when the commune holds it through its
+    intercommunalité: « Territoires d'industrie (programme de votre intercommunalité, CC Val
+    Eyrieux) »."""
+    if value in held and grouping:
+        return t._("{programme} (programme de votre intercommunalité, {grouping})").format(
+            programme=label, grouping=grouping)
+    return label

@@ -27,10 +27,14 @@ class LocalNames:
     departement_of: str | None = None  # « du Finistère »
     departement_council: str | None = None  # « le conseil départemental du Finistère »
     departement_epci_count: int | None = None
+    departement_main_epci: str | None = None  # of a département: its most populated EPCI
     region: str | None = None  # « Bretagne »
     region_of: str | None = None  # « de Bretagne »
     region_council: str | None = None
     member_count: int | None = None  # communes of an EPCI or EPT
+    # programmes a commune is in through its groupement (« territoires-industrie »)
+    grouping_programmes: tuple[str, ...] = ()
+    programmes_grouping: str | None = None  # the groupement that holds them
 
     @classmethod
     def from_facts(cls, facts: Mapping[str, Any]) -> LocalNames:
@@ -48,8 +52,11 @@ class LocalNames:
             departement_of=facts.get("departement_of"),
             departement_council=facts.get("departement_council"),
             departement_epci_count=facts.get("departement_epci_count"),
+            departement_main_epci=facts.get("departement_main_epci"),
             region=facts.get("region_name"),
             region_of=facts.get("region_of"),
             region_council=facts.get("region_council"),
             member_count=facts.get("member_count"),
+            grouping_programmes=tuple(facts.get("grouping_programmes") or ()),
+            programmes_grouping=facts.get("programmes_grouping"),
         )

@@ -32,6 +32,7 @@ from bot.knowledge.partners import (
 )
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
+from bot.knowledge.territory_reading import programme_label
 
 PRIORITY_ACTIONS = 3
 FUNDING_POOL = 12  # funding tools considered when matching funding to levers
@@ -237,7 +238,8 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     cress = regional_cress(kb, profile.region)
     # the content's « la CRESS de votre région », « la DDETS » named for this territory
     bodies = local_bodies(names.departement_code, names.departement_of, names.region,
-                          cress.title if cress is not None else None) if names else None
+                          cress.title if cress is not None else None,
+                          names.departement_council) if names else None
 
     def local(ranked: list[Ranked]) -> list[Ranked]:
         return [replace(r, item=localised_item(r.item, bodies)) for r in ranked]
@@ -435,8 +437,9 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     lines: list[str] = []
     if names is not None:
         lines.append(_where(names, kb, profile, t))
-        partners = _partners(names, t)
-        state = _state_partner(kb, profile, t)
+        partners = _partners(names, t) + _departement_partners(names, t)
+        state = " ; ".join(p for p in (_state_of_departement(names, t),
+                                      _state_partner(kb, profile, t)) if p) or None
         if partners and state:
             lines.append(t._("Vos partenaires publics : {names} ; {state}.").format(
                 names=_join(partners, t), state=state))
@@ -454,8 +457,11 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     if described:
         lines.append(t._("Territoire : {contexts}.").format(contexts=_join(described, t)))
     if profile.programmes:
+        held = names.grouping_programmes if names is not None else ()
+        grouping = names.programmes_grouping if names is not None else None
         lines.append(t._("Programmes nationaux : {names}.").format(names=_join(
-            [kb.label("programmes", p, t) for p in sorted(profile.programmes)], t)))
+            [programme_label(kb.label("programmes", p, t), p, held, grouping, t)
+             for p in sorted(profile.programmes)], t)))
     if profile.themes:
         lines.append(t._("Thèmes prioritaires : {themes}.").format(themes=_join(
             [_lower_first(kb.label("themes", p, t)) for p in sorted(profile.themes)], t,
@@ -464,6 +470,33 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         lines.append(t._("Où vous en êtes : {step}.").format(
             step=_step_words(kb.label("steps", profile.step, t))))
     return lines
+
+
+def _departement_partners(names: LocalNames, t: Translator) -> list[str]:
+    """A département's intercommunalités, the largest named (« les 4 intercommunalités du
+    département, dont la Métropole d'Aix-Marseille-Provence »): with the région, the
+    collectivités it works with."""
+    count = names.departement_epci_count
+    if names.kind != "departement" or not count:
+        return []
+    if names.departement_main_epci and count > 1:
+        return [t.ngettext("{n} intercommunalité du département, dont {main}",
+                           "les {n} intercommunalités du département, dont {main}",
+                           count).format(n=t.format_number(count),
+                                         main=with_article(names.departement_main_epci))]
+    return [t.ngettext("{n} intercommunalité du département",
+                       "les {n} intercommunalités du département",
+                       count).format(n=t.format_number(count))]
+
+
+def _state_of_departement(names: LocalNames, t: Translator) -> str | None:
+    """The State in a département: the préfecture and its employment and solidarity service
+    (« la DDETS ou DDETS-PP des Bouches-du-Rhône »)."""
+    if names.kind != "departement" or not names.departement_code:
+        return None
+    service = local_bodies(names.departement_code, names.departement_of, None, None).state
+    return (t._("l'État : la préfecture et {service}").format(service=service) if service
+            else t._("l'État : la préfecture"))
 
 
 def _state_partner(kb: KnowledgeBase, profile: Profile, t: Translator) -> str | None:
@@ -563,14 +596,12 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     if calls:
         launch.append(t._("Premiers contacts : {names}.").format(
             names=", ".join(_lower_article(c.name) for c in calls[:3])))
-    for plan in priority:  # one bullet a lever: who carries it, then its first step
-        start = (_sentence(plan.first_action) if plan.first_action else
-                 t._("Engager « {title} ».").format(title=quoted[plan.title]))
-        if plan.carried_by:
-            # « Confier « Confier un SIEG… » » read twice the verb of a title: ask who carries it
-            start = t._("Qui porte « {title} » : {who}.").format(
-                title=quoted[plan.title], who=_lower_first(plan.carried_by)) + " " + start
-        launch.append(start)
+    if priority:
+        # the summary already says each priority action and who carries it: the calendar
+        # points at them rather than repeat them word for word (« Qui porte « … » : … »)
+        launch.append(t._("Lancer les actions prioritaires de « L'essentiel », chacune avec "
+                          "qui la porte : {titles}.").format(titles=_join(
+            [t._("« {title} »").format(title=quoted[plan.title]) for plan in priority], t)))
     engage, deploy = [], []
     for plan in priority:
         half = (len(plan.steps) + 1) // 2
