@@ -14,20 +14,23 @@ weigh (``repeated_theme.weight``, ``theme_share.share``, ``expiring.weight``); t
 Search: coordinate descent from the hand values. For each parameter in turn, the values
 hand × (0, 0.5, 0.75, 1, 1.25, 1.5, 2) are tried with the others fixed; the one with the
 most groups found on the fitted sets is kept, provided no fitted set shows more avoid hits
-than with the hand weights. A tie keeps the hand value (else the current one): a weight
-moves only for a strict gain. Passes repeat until one changes nothing (at most
-``--passes``). Every vector's figures are cached per set, and candidates are measured by a
-pool of at most two processes.
+than with the hand weights. A weight moves only for a gain of at least ``--min-gain``
+groups (1: a strict gain) over its current value, so a tie keeps the hand value; among
+candidates of equal figures the hand value is taken first. Passes repeat until one changes
+nothing (at most ``--passes``). Every vector's figures are cached per set, and candidates
+are measured by a pool of at most two processes.
 
 Cross-validation (leave one set out): fit on three sets' tune splits, measure the fourth's
 tune split, for each of the four, against the hand weights on the same held-out split. Then,
 with ``--full``, a fit on all four tune splits, its values rounded to halves (a value that
 rounds to its hand value, or that was not moved, keeps the hand value) and measured again.
 
-    .venv/bin/python scripts/fit_scoring_weights.py [--full] [--json out.json]
+    .venv/bin/python scripts/fit_scoring_weights.py --full --today 2026-11-30 --json out.json
 
-Run time on this project's content (30 November 2026): see docs/content.md, « Fitted
-weights (fitw19) ».
+(``--today`` pins the day review dates are read against, as the tests pin it: the
+``expiring`` penalty would otherwise move the figures as the calendar turns.) Figures, the
+decision and the run time (about five minutes with two processes): docs/content.md,
+« Fitted weights (fitw19) ».
 """
 
 from __future__ import annotations
@@ -142,8 +145,9 @@ class Measurer:
 # -- search ----------------------------------------------------------------------------------
 
 def fit(measurer: Measurer, names: Sequence[str], hand: Vector, sets: Sequence[str],
-        passes: int, log: bool = True) -> Vector:
-    """Coordinate descent on ``sets`` from the hand vector (module docstring)."""
+        passes: int, min_gain: int = 1, log: bool = True) -> Vector:
+    """Coordinate descent on ``sets`` from the hand vector (module docstring); a value moves
+    only for at least ``min_gain`` groups more than the current one."""
     limit = {s: r[2] for s, r in measurer([hand])[0].items()}  # avoid hits may not rise
 
     def objective(result: Result) -> int | None:
@@ -163,6 +167,8 @@ def fit(measurer: Measurer, names: Sequence[str], hand: Vector, sets: Sequence[s
             candidates = [(*current[:i], v, *current[i + 1:]) for v in values]
             scored = [(objective(r), n) for n, r in enumerate(measurer(candidates))]
             best = max((s, -n) for s, n in scored if s is not None)
+            if best[0] < (objective(measurer([current])[0]) or 0) + min_gain:
+                continue
             chosen = candidates[-best[1]]
             if chosen != current:
                 if log:
@@ -192,6 +198,8 @@ def changes(names: Sequence[str], hand: Vector, vector: Vector) -> dict[str, tup
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--passes", type=int, default=3, help="most passes per fit (3)")
+    parser.add_argument("--min-gain", type=int, default=1,
+                        help="groups a move must win on the fitted sets (1)")
     parser.add_argument("--processes", type=int, default=2, choices=(1, 2))
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(),
                         help="the day review dates are read against (default: today)")
@@ -215,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for held_out in sets:
             fitted_on = [s for s in sets if s != held_out]
             print(f"fold: fit on {', '.join(fitted_on)}; held out {held_out}", flush=True)
-            fitted = fit(measurer, names, hand, fitted_on, args.passes)
+            fitted = fit(measurer, names, hand, fitted_on, args.passes, args.min_gain)
             result = measurer([fitted])[0]
             rows.append((held_out, hand_result[held_out], result[held_out]))
             report["folds"].append({  # type: ignore[attr-defined]
@@ -236,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.update(cv_gain=gain, cv_worst=worst, cv_new_avoid=new_avoid, carries=carries)
         if args.full:
             print("full fit on all four tune splits", flush=True)
-            fitted = fit(measurer, names, hand, sets, args.passes)
+            fitted = fit(measurer, names, hand, sets, args.passes, args.min_gain)
             rounded = halves(names, hand, fitted)
             for label, vector in (("fitted", fitted), ("rounded", rounded)):
                 result = measurer([vector])[0]
