@@ -1064,8 +1064,10 @@ def test_an_example_of_a_context_the_territory_lacks_comes_after_like_place_ones
     top = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 3)]
     assert top[0] != "saint_jean_de_braye_pole_ess_qpv"
     like_place = [r.item.id for r in ranked if not r.elsewhere and not r.off_theme]
-    assert like_place and all(top.index(i) < top.index("saint_jean_de_braye_pole_ess_qpv")
-                              for i in like_place if i in top)
+    # the pôle may have left the first three altogether, after enough like-place examples
+    pole_at = (top.index("saint_jean_de_braye_pole_ess_qpv")
+               if "saint_jean_de_braye_pole_ess_qpv" in top else len(top))
+    assert like_place and all(top.index(i) < pole_at for i in like_place if i in top)
 
 
 def test_a_tool_heavy_to_set_up_does_not_open_the_funding(kb):
