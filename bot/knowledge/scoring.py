@@ -362,7 +362,7 @@ class ScoringRules:
         counts `distinct_context`, any other 1. For a tool, a context of much of the country
         (rural, urbain) counts `broad_context`, any other 1: a tool reserved to the outre-mer
         counts its place in full, and is not halved by `place_only` either (the overseas
-        funders are one family, so that one of them comes)."""
+        funders, the AFD and the FEI, are one family, so that one of them comes)."""
         if example:
             return self.weights["distinct_context"] if context in self.distinct_contexts \
                 else 1.0
