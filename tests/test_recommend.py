@@ -862,6 +862,26 @@ def test_a_lever_tie_goes_to_the_one_meant_for_this_step_alone(kb):
     assert order.index("urbanisme_transitoire") < order.index("transversalite_interne")
 
 
+def test_a_funding_tie_goes_to_the_tool_not_meant_above_all_for_another_type(kb):
+    # A département anchoring insertion: the FEDER (the régions' programme, meant above all
+    # for them) and France Active tie on every dimension of the profile (the step); France
+    # Active, for every type alike, comes first, not the FEDER by its id, and the FEDER is
+    # no longer among the first three funders on the step alone.
+    profile = Profile("departement", frozenset({"urbain", "littoral", "qpv"}),
+                      frozenset({"emploi-insertion"}), "ancrer", "93")
+    ranked = {r.item.id: r for r in kb.scoring.ranked(kb.of_kind("funding"), profile)}
+    feder, active = ranked["feder"], ranked["france_active"]
+    assert feder.score == active.score and feder.item.priority == active.item.priority
+    assert feder.step_only and active.step_only
+    order = [r.item.id for r in kb.scoring.ranked(kb.of_kind("funding"), profile)]
+    assert order.index("france_active") < order.index("feder")
+    assert "feder" not in [r.item.id for r in kb.scoring.rank(kb.of_kind("funding"), profile, 3)]
+    # For a région, whose programme it is, the FEDER comes first.
+    region = dataclasses.replace(profile, type="region")
+    order = [r.item.id for r in kb.scoring.ranked(kb.of_kind("funding"), region)]
+    assert order.index("feder") < order.index("france_active")
+
+
 def test_the_type_counts_only_for_an_item_meant_for_few_types(kb):
     # The État's aid to insertion posts is for communes, intercommunalités, EPT and
     # départements: being a commune says nothing more. The AVP is the départements' own.
