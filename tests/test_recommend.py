@@ -366,8 +366,10 @@ def test_near_duplicates_share_one_place_and_come_as_see_also(kb):
     families = [r.item.family for r in top if r.item.family]
     assert len(families) == len(set(families)), "one item per family in a top list"
     assert any(r.item.family == "tiers-lieux" for r in top)
-    assert [r.item.family for r in see_also] and all(r.item.family == "tiers-lieux"
-                                                     for r in see_also)
+    # the relatives of the families placed, and only those (France Active, placed, brings
+    # the Adie and the prêts d'honneur of its family)
+    assert "tiers-lieux" in {r.item.family for r in see_also}
+    assert all(r.item.family in families for r in see_also)
 
 
 def test_an_example_is_not_shown_to_its_own_collectivite(kb):
@@ -585,14 +587,15 @@ def test_an_overseas_territory_learns_first_from_another_overseas_territory(kb):
         agglomeration, themes=frozenset({"mobilite"}))) is None
     # A tool reserved to the outre-mer is its own funders' (State, Union, AFD): it counts its
     # place in full, not halved as a tool for every theme of a place shared by much of the
-    # country, and comes among the first three; the three overseas funders are one family,
-    # so that one of them takes a place and the FSE+, the funder of insertion, keeps its own.
+    # country, and comes among the first three; the AFD and the FEI are one family, so that
+    # one of them takes a place; the European funds of the outermost regions, which the AFD
+    # prefinances, have their own, and the FSE+, the funder of insertion, keeps its own.
     funding = kb.scoring.ranked(kb.of_kind("funding"), profile)
     scores = {r.item.id: r.score for r in funding}
     assert scores["afd_outre_mer"] == w["step"] + w["context"] + w["generic_theme"]
     top = [r.item.id for r in recommendations(kb, profile, limit=5)["funding"]]
-    overseas = {"afd_outre_mer", "fei_outre_mer", "feder_fse_rup"}
-    assert len(overseas & set(top)) == 1 and overseas & set(top[:3])
+    assert len({"afd_outre_mer", "fei_outre_mer"} & set(top)) == 1
+    assert {"afd_outre_mer", "fei_outre_mer"} & set(top[:3]) and "feder_fse_rup" in top[:3]
     assert "fse_plus" in top
 
 
@@ -859,6 +862,26 @@ def test_a_lever_tie_goes_to_the_one_meant_for_this_step_alone(kb):
     assert len(one.item.restricts("steps")) < len(two.item.restricts("steps"))
     order = [r.item.id for r in kb.scoring.ranked(kb.of_kind("lever"), profile)]
     assert order.index("urbanisme_transitoire") < order.index("transversalite_interne")
+
+
+def test_a_funding_tie_goes_to_the_tool_not_meant_above_all_for_another_type(kb):
+    # A département anchoring insertion: the FEDER (the régions' programme, meant above all
+    # for them) and France Active tie on every dimension of the profile (the step); France
+    # Active, for every type alike, comes first, not the FEDER by its id, and the FEDER is
+    # no longer among the first three funders on the step alone.
+    profile = Profile("departement", frozenset({"urbain", "littoral", "qpv"}),
+                      frozenset({"emploi-insertion"}), "ancrer", "93")
+    ranked = {r.item.id: r for r in kb.scoring.ranked(kb.of_kind("funding"), profile)}
+    feder, active = ranked["feder"], ranked["france_active"]
+    assert feder.score == active.score and feder.item.priority == active.item.priority
+    assert feder.step_only and active.step_only
+    order = [r.item.id for r in kb.scoring.ranked(kb.of_kind("funding"), profile)]
+    assert order.index("france_active") < order.index("feder")
+    assert "feder" not in [r.item.id for r in kb.scoring.rank(kb.of_kind("funding"), profile, 3)]
+    # For a région, whose programme it is, the FEDER comes first.
+    region = dataclasses.replace(profile, type="region")
+    order = [r.item.id for r in kb.scoring.ranked(kb.of_kind("funding"), region)]
+    assert order.index("feder") < order.index("france_active")
 
 
 def test_the_type_counts_only_for_an_item_meant_for_few_types(kb):

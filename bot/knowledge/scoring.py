@@ -109,14 +109,18 @@ class Ranked:
         """Best first: score, then an example from a place like the profile's before one
         from another kind of place (`other_place`), then the number of dimensions matched,
         then precision (an item for the profile's themes only before one for many themes),
-        then how central the item is, then how its steps fit (:attr:`step_fit`); the id only
-        when nothing else tells them apart."""
+        then how central the item is, then how its steps fit (:attr:`step_fit`), then an
+        item meant above all for another type of collectivité (`preferred_collectivites`:
+        the FEDER, the régions' programme, for a département) after one for every type; the
+        id only when nothing else tells them apart."""
         dimensions = sum(len(values) for _, values in self.matched)
         themes = self.item.restricts("themes")
         shared = next((len(v) for d, v in self.matched if d == "themes"), 0)
         precision = shared / len(themes) if themes else 0.0
+        other_type = bool(self.item.restricts("preferred_collectivites")) and \
+            "collectivites" not in dict(self.matched)
         return (-self.score, self.elsewhere, -dimensions, -precision, -self.item.priority,
-                -self.step_fit, self.item.id)
+                -self.step_fit, other_type, self.item.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,7 +366,7 @@ class ScoringRules:
         counts `distinct_context`, any other 1. For a tool, a context of much of the country
         (rural, urbain) counts `broad_context`, any other 1: a tool reserved to the outre-mer
         counts its place in full, and is not halved by `place_only` either (the overseas
-        funders are one family, so that one of them comes)."""
+        funders, the AFD and the FEI, are one family, so that one of them comes)."""
         if example:
             return self.weights["distinct_context"] if context in self.distinct_contexts \
                 else 1.0
