@@ -125,6 +125,31 @@ def test_the_summary_names_the_territory_and_its_partners(rural, rural_md, index
      "Vos partenaires publics : le conseil régional de Provence-Alpes-Côte d'Azur et les 4 "
      "intercommunalités du département, dont la Métropole d'Aix-Marseille-Provence ; l'État : "
      "la préfecture et la DDETS ou DDETS-PP des Bouches-du-Rhône."),
+    # a région's: its départements, its intercommunalités and métropoles, the State's regional
+    # services — it had no partners line at all
+    ("Bretagne", "region", "Vos partenaires publics : les 4 départements et les 60 "
+     "intercommunalités de la région, dont Rennes Métropole et Brest Métropole ; l'État : la "
+     "préfecture de région, son SGAR et la DREETS Bretagne."),
+    ("Occitanie", "region", "Vos partenaires publics : les 13 départements et les 161 "
+     "intercommunalités de la région, dont Toulouse Métropole et Montpellier Méditerranée "
+     "Métropole ; l'État : la préfecture de région, son SGAR et la DREETS Occitanie."),
+    # a région with a single département names its council; overseas the DEETS
+    ("La Réunion", "region", "Vos partenaires publics : le conseil départemental de La Réunion "
+     "et les 5 intercommunalités de la région, dont la CA Territoire de la Côte Ouest (TCO) ; "
+     "l'État : la préfecture de région, son SGAR et la DEETS de La Réunion."),
+    # a collectivité unique holds the départements' competences: no département named
+    ("Guyane", "region", "Vos partenaires publics : les 4 intercommunalités de la région, dont "
+     "la CA du Centre Littoral ; l'État : la préfecture de région, son SGAR et ses services "
+     "chargés de l'emploi et des solidarités en Guyane."),
+    ("Martinique", "region", "Vos partenaires publics : les 3 intercommunalités de la région, "
+     "dont la CA du Centre de la Martinique ; l'État : la préfecture de région, son SGAR et la "
+     "DEETS de Martinique."),
+    ("Corse", "region", "Vos partenaires publics : les 19 intercommunalités de la région, dont "
+     "la CA du Pays Ajaccien ; l'État : la préfecture de région, son SGAR et la DREETS de "
+     "Corse."),
+    ("Île-de-France", "region", "Vos partenaires publics : les 8 départements et les 63 "
+     "intercommunalités de la région, dont la Métropole du Grand Paris ; l'État : la préfecture "
+     "de région, son SGAR et la DRIEETS Île-de-France."),
 ])
 def test_the_partners_name_each_public_body_once(kb, index, territory, kind, partners):
     doc, _, _, t = document(kb, index, territory, {"emploi-insertion"}, "soutenir", kind)

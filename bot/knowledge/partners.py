@@ -32,6 +32,8 @@ def with_article(name: str) -> str:
     conseil départemental »; a name without a feminine head (« Plaine Commune ») is kept."""
     if re.match(r"(?:CC|CA|CU|Communauté|Métropole)\b", name):
         return "la " + name
+    if name.startswith("Eurométropole"):
+        return "l'" + name
     return name
 
 
@@ -59,6 +61,24 @@ def public_partners(kind: str, name: str, groupement: str | None, departement: s
     if region:
         partners.append((region, ""))
     return partners
+
+
+# The State in a région: the préfet de région, with the secrétariat général pour les affaires
+# régionales (SGAR), and its employment and solidarity service — the DREETS, the DRIEETS in
+# Île-de-France, the DEETS in Guadeloupe, Martinique, La Réunion and Mayotte (décret
+# n° 2020-1545 of 9 December 2020, Légifrance JORFTEXT000042636412); Guyane's service was not
+# verified (see above). By INSEE région code.
+_REGIONAL_STATE = {"01": "la DEETS de Guadeloupe", "02": "la DEETS de Martinique",
+                   "03": "ses services chargés de l'emploi et des solidarités en Guyane",
+                   "04": "la DEETS de La Réunion", "06": "la DEETS de Mayotte",
+                   "11": "la DRIEETS Île-de-France", "94": "la DREETS de Corse"}
+
+
+def regional_state_service(region_code: str | None, region: str | None) -> str | None:
+    """« la DREETS Bretagne », « la DRIEETS Île-de-France », « la DEETS de La Réunion »."""
+    if region_code in _REGIONAL_STATE:
+        return _REGIONAL_STATE[region_code]
+    return f"la DREETS {region}" if region else None
 
 
 def describe(body: str, role: str, t: Translator) -> str:

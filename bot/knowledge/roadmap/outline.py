@@ -27,6 +27,7 @@ from bot.knowledge.partners import (
     localised_item,
     public_partners,
     regional_cress,
+    regional_state_service,
     small_commune_carrier,
     with_article,
 )
@@ -437,8 +438,10 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     lines: list[str] = []
     if names is not None:
         lines.append(_where(names, kb, profile, t))
-        partners = _partners(names, t) + _departement_partners(names, t)
+        partners = _partners(names, t) + _departement_partners(names, t) + \
+            _region_partners(names, t)
         state = " ; ".join(p for p in (_state_of_departement(names, t),
+                                      _state_of_region(names, t),
                                       _state_partner(kb, profile, t)) if p) or None
         if partners and state:
             lines.append(t._("Vos partenaires publics : {names} ; {state}.").format(
@@ -487,6 +490,47 @@ def _departement_partners(names: LocalNames, t: Translator) -> list[str]:
     return [t.ngettext("{n} intercommunalité du département",
                        "les {n} intercommunalités du département",
                        count).format(n=t.format_number(count))]
+
+
+def _region_partners(names: LocalNames, t: Translator) -> list[str]:
+    """A région's collectivités: its départements (« les 4 départements de la région », or
+    the one council of a région with a single département; none where the région's own
+    collectivité holds their competences) and its intercommunalités, the main ones named
+    (« les 4 départements et les 60 intercommunalités de la région, dont Rennes Métropole et
+    Brest Métropole »)."""
+    if names.kind != "region":
+        return []
+    councils = names.region_departement_councils
+    found: list[str] = []
+    if len(councils) == 1:
+        found.append(councils[0])
+    elif councils:
+        departements = max(names.member_count or 0, len(councils))
+        found.append(t.ngettext("{n} département", "les {n} départements", departements).format(
+            n=t.format_number(departements)))
+    count = names.region_epci_count
+    if count:
+        main = [with_article(name) for name in names.region_main_epcis]
+        if main and count > 1:
+            found.append(t.ngettext("{n} intercommunalité de la région, dont {main}",
+                                    "les {n} intercommunalités de la région, dont {main}",
+                                    count).format(n=t.format_number(count),
+                                                  main=_join(main, t)))
+        else:
+            found.append(t.ngettext("{n} intercommunalité de la région",
+                                    "les {n} intercommunalités de la région",
+                                    count).format(n=t.format_number(count)))
+    return found
+
+
+def _state_of_region(names: LocalNames, t: Translator) -> str | None:
+    """The State in a région: the préfecture de région, its SGAR and its employment and
+    solidarity service (« la DREETS Bretagne », « la DEETS de La Réunion »)."""
+    if names.kind != "region":
+        return None
+    service = regional_state_service(names.region_code, names.region)
+    return (t._("l'État : la préfecture de région, son SGAR et {service}").format(
+        service=service) if service else t._("l'État : la préfecture de région et son SGAR"))
 
 
 def _state_of_departement(names: LocalNames, t: Translator) -> str | None:
