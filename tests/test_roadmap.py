@@ -446,7 +446,10 @@ def test_the_calendar_runs_quarter_by_quarter_over_twelve_months(rural, rural_md
         ("1", "décembre 2026 – février 2027"), ("2", "mars 2027 – mai 2027"),
         ("3", "juin 2027 – août 2027"), ("4", "septembre 2027 – novembre 2027")]
     launch = section(calendar, "### Trimestre 1 : décembre 2026 – février 2027 — Lancer")
-    assert "Premiers contacts : CRESS Nouvelle-Aquitaine" in launch
+    # a sentence, not a list of labels: the CRESS with its article, « et » before the last
+    # (« Premiers contacts : CRESS de La Réunion, le service…, le DLA… », plan 07, 2026-11-30)
+    assert re.search(r"Premiers contacts : la CRESS Nouvelle-Aquitaine, [^\n]+ et le DLA de "
+                     r"la Creuse\.", launch), launch
     # one bullet for the contacts, then one that names the priority actions of the summary
     # (their first step and who carries them are there, not repeated)
     bullets = [line for line in launch.splitlines() if line.startswith("- ")]

@@ -30,6 +30,7 @@ from bot.knowledge.partners import (
     regional_state_service,
     small_commune_carrier,
     with_article,
+    with_cress_article,
 )
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
@@ -639,7 +640,7 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     quoted = {plan.title: _inner_quotes(plan.title) for plan in levers}
     if calls:
         launch.append(t._("Premiers contacts : {names}.").format(
-            names=", ".join(_lower_article(c.name) for c in calls[:3])))
+            names=_join([_contact_in_sentence(c.name, t) for c in calls[:3]], t)))
     if priority:
         # the summary already says each priority action and who carries it: the calendar
         # points at them rather than repeat them word for word (« Qui porte « … » : … »)
@@ -694,6 +695,15 @@ def _lower_first(label: str) -> str:
     if len(label) > 1 and label[1].isupper():
         return label
     return label[:1].lower() + label[1:]
+
+
+def _contact_in_sentence(name: str, t: Translator) -> str:
+    """A contact's title inside a French sentence: « le DLA de la Creuse », and « la CRESS de
+    La Réunion » with the article its title leaves out (« Premiers contacts : CRESS de La
+    Réunion, le service… » read as a list of labels)."""
+    name = _lower_article(name)
+    return with_cress_article(name) if t.language == "fr" and name.startswith("CRESS ") \
+        else name
 
 
 def _lower_article(name: str) -> str:
