@@ -671,3 +671,16 @@ def test_the_france_services_lever_is_not_carried_by_an_elu_a_la_ruralite_in_a_t
     assert "France Services" in markdown
     assert "ruralité" not in markdown
     assert "avec l'élu chargé des services publics" in markdown
+
+
+def test_a_name_with_its_own_parentheses_is_bracketed_inside_parentheses(kb, index):
+    """« (… CA Intercommunale de la Réunion Est (CIREST)) » closed twice on page 1 and in the
+    calendar of Saint-Benoît's plan (fresh review 2026-11-30, plan 07)."""
+    doc, _, _, t = document(kb, index, "97470", {"emploi-insertion", "numerique"}, "soutenir",
+                            "commune")
+    page = render_markdown(doc, t)
+    assert "))" not in page.replace("](", "")
+    assert "Territoires d'industrie (programme de votre intercommunalité, CA Intercommunale de " \
+           "la Réunion Est [CIREST])." in page
+    assert "le service du développement économique de l'intercommunalité (CA Intercommunale " \
+           "de la Réunion Est [CIREST]) et le DLA de La Réunion." in page

@@ -34,7 +34,7 @@ from bot.knowledge.partners import (
 )
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
-from bot.knowledge.territory_reading import programme_label
+from bot.knowledge.territory_reading import programme_label, within_parentheses
 
 PRIORITY_ACTIONS = 3
 FUNDING_POOL = 12  # funding tools considered when matching funding to levers
@@ -402,7 +402,7 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
                               members).format(n=t.format_number(members))
         calls.append(Contact(
             t._("Le service du développement économique de l'intercommunalité ({epci})").format(
-                epci=names.groupement),
+                epci=within_parentheses(names.groupement)),
             role, t._("Par l'accueil de l'intercommunalité ; demandez la personne chargée de "
                       "l'ESS ou de l'économie de proximité.")))
     dla = items.get("dla")
