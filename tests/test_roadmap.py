@@ -684,3 +684,24 @@ def test_a_name_with_its_own_parentheses_is_bracketed_inside_parentheses(kb, ind
            "la Réunion Est [CIREST])." in page
     assert "le service du développement économique de l'intercommunalité (CA Intercommunale " \
            "de la Réunion Est [CIREST]) et le DLA de La Réunion." in page
+
+
+def test_the_dreets_of_your_region_is_named_for_the_territory(kb, index):
+    """« la DREETS de votre région » in the State's contact read so in the Bouches-du-Rhône's
+    plan, which names every other body (fresh review 2026-11-30, plan 09)."""
+    doc, _, _, t = document(kb, index, "Bouches-du-Rhône", {"emploi-insertion"}, "ancrer",
+                            "departement")
+    page = render_markdown(doc, t)
+    assert "Par la préfecture de région (SGAR) ou la DREETS Provence-Alpes-Côte d'Azur ;" in page
+    assert "DREETS de votre région" not in page
+    text = "Demandez-le à la DREETS de votre région."
+    for args, name in ((("93", "de la Seine-Saint-Denis", "Île-de-France", None, None, "11"),
+                        "la DRIEETS Île-de-France"),
+                       (("974", "de La Réunion", "La Réunion", None, None, "04"),
+                        "la DEETS de La Réunion"),
+                       (("973", "de la Guyane", "Guyane", None, None, "03"),
+                        "les services de l'État chargés de l'emploi et des solidarités en "
+                        "Guyane")):
+        said = f"Demandez-le à {name}.".replace("à les ", "aux ")  # French contracts it
+        assert localise(text, local_bodies(*args)) == said
+    assert localise(text, local_bodies("23", "de la Creuse", "Nouvelle-Aquitaine", None)) == text
