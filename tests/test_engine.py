@@ -85,6 +85,14 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                             "region|53|le conseil régional de Bretagne"],
                                   "lecture_territoire": READING,
                                   "lecture_territoire_en": READING_EN,
+                                  # the programmes found, worded (« a, b et c »)
+                                  "programmes_lecture": "Action cœur de ville, Petites villes "
+                                                        "de demain, Villages d'avenir et "
+                                                        "Territoires d'industrie",
+                                  "programmes_lecture_en": "Action cœur de ville (town "
+                                  "centres), Petites villes de demain (small towns), Villages "
+                                  "d'avenir (villages) and Territoires d'industrie (industrial "
+                                  "areas)",
                                   "etape": "identifier"}
     chat.press("Contacts")
     assert "CRESS Bretagne" in chat.text, "the CRESS of the territory's region is recommended"

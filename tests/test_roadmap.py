@@ -125,6 +125,31 @@ def test_the_summary_names_the_territory_and_its_partners(rural, rural_md, index
      "Vos partenaires publics : le conseil régional de Provence-Alpes-Côte d'Azur et les 4 "
      "intercommunalités du département, dont la Métropole d'Aix-Marseille-Provence ; l'État : "
      "la préfecture et la DDETS ou DDETS-PP des Bouches-du-Rhône."),
+    # a région's: its départements, its intercommunalités and métropoles, the State's regional
+    # services — it had no partners line at all
+    ("Bretagne", "region", "Vos partenaires publics : les 4 départements et les 60 "
+     "intercommunalités de la région, dont Rennes Métropole et Brest Métropole ; l'État : la "
+     "préfecture de région, son SGAR et la DREETS Bretagne."),
+    ("Occitanie", "region", "Vos partenaires publics : les 13 départements et les 161 "
+     "intercommunalités de la région, dont Toulouse Métropole et Montpellier Méditerranée "
+     "Métropole ; l'État : la préfecture de région, son SGAR et la DREETS Occitanie."),
+    # a région with a single département names its council; overseas the DEETS
+    ("La Réunion", "region", "Vos partenaires publics : le conseil départemental de La Réunion "
+     "et les 5 intercommunalités de la région, dont la CA Territoire de la Côte Ouest (TCO) ; "
+     "l'État : la préfecture de région, son SGAR et la DEETS de La Réunion."),
+    # a collectivité unique holds the départements' competences: no département named
+    ("Guyane", "region", "Vos partenaires publics : les 4 intercommunalités de la région, dont "
+     "la CA du Centre Littoral ; l'État : la préfecture de région, son SGAR et ses services "
+     "chargés de l'emploi et des solidarités en Guyane."),
+    ("Martinique", "region", "Vos partenaires publics : les 3 intercommunalités de la région, "
+     "dont la CA du Centre de la Martinique ; l'État : la préfecture de région, son SGAR et la "
+     "DEETS de Martinique."),
+    ("Corse", "region", "Vos partenaires publics : les 19 intercommunalités de la région, dont "
+     "la CA du Pays Ajaccien ; l'État : la préfecture de région, son SGAR et la DREETS de "
+     "Corse."),
+    ("Île-de-France", "region", "Vos partenaires publics : les 8 départements et les 63 "
+     "intercommunalités de la région, dont la Métropole du Grand Paris ; l'État : la préfecture "
+     "de région, son SGAR et la DRIEETS Île-de-France."),
 ])
 def test_the_partners_name_each_public_body_once(kb, index, territory, kind, partners):
     doc, _, _, t = document(kb, index, territory, {"emploi-insertion"}, "soutenir", kind)
@@ -421,7 +446,10 @@ def test_the_calendar_runs_quarter_by_quarter_over_twelve_months(rural, rural_md
         ("1", "décembre 2026 – février 2027"), ("2", "mars 2027 – mai 2027"),
         ("3", "juin 2027 – août 2027"), ("4", "septembre 2027 – novembre 2027")]
     launch = section(calendar, "### Trimestre 1 : décembre 2026 – février 2027 — Lancer")
-    assert "Premiers contacts : CRESS Nouvelle-Aquitaine" in launch
+    # a sentence, not a list of labels: the CRESS with its article, « et » before the last
+    # (« Premiers contacts : CRESS de La Réunion, le service…, le DLA… », plan 07, 2026-11-30)
+    assert re.search(r"Premiers contacts : la CRESS Nouvelle-Aquitaine, [^\n]+ et le DLA de "
+                     r"la Creuse\.", launch), launch
     # one bullet for the contacts, then one that names the priority actions of the summary
     # (their first step and who carries them are there, not repeated)
     bullets = [line for line in launch.splitlines() if line.startswith("- ")]
@@ -643,3 +671,37 @@ def test_the_france_services_lever_is_not_carried_by_an_elu_a_la_ruralite_in_a_t
     assert "France Services" in markdown
     assert "ruralité" not in markdown
     assert "avec l'élu chargé des services publics" in markdown
+
+
+def test_a_name_with_its_own_parentheses_is_bracketed_inside_parentheses(kb, index):
+    """« (… CA Intercommunale de la Réunion Est (CIREST)) » closed twice on page 1 and in the
+    calendar of Saint-Benoît's plan (fresh review 2026-11-30, plan 07)."""
+    doc, _, _, t = document(kb, index, "97470", {"emploi-insertion", "numerique"}, "soutenir",
+                            "commune")
+    page = render_markdown(doc, t)
+    assert "))" not in page.replace("](", "")
+    assert "Territoires d'industrie (programme de votre intercommunalité, CA Intercommunale de " \
+           "la Réunion Est [CIREST])." in page
+    assert "le service du développement économique de l'intercommunalité (CA Intercommunale " \
+           "de la Réunion Est [CIREST]) et le DLA de La Réunion." in page
+
+
+def test_the_dreets_of_your_region_is_named_for_the_territory(kb, index):
+    """« la DREETS de votre région » in the State's contact read so in the Bouches-du-Rhône's
+    plan, which names every other body (fresh review 2026-11-30, plan 09)."""
+    doc, _, _, t = document(kb, index, "Bouches-du-Rhône", {"emploi-insertion"}, "ancrer",
+                            "departement")
+    page = render_markdown(doc, t)
+    assert "Par la préfecture de région (SGAR) ou la DREETS Provence-Alpes-Côte d'Azur ;" in page
+    assert "DREETS de votre région" not in page
+    text = "Demandez-le à la DREETS de votre région."
+    for args, name in ((("93", "de la Seine-Saint-Denis", "Île-de-France", None, None, "11"),
+                        "la DRIEETS Île-de-France"),
+                       (("974", "de La Réunion", "La Réunion", None, None, "04"),
+                        "la DEETS de La Réunion"),
+                       (("973", "de la Guyane", "Guyane", None, None, "03"),
+                        "les services de l'État chargés de l'emploi et des solidarités en "
+                        "Guyane")):
+        said = f"Demandez-le à {name}.".replace("à les ", "aux ")  # French contracts it
+        assert localise(text, local_bodies(*args)) == said
+    assert localise(text, local_bodies("23", "de la Creuse", "Nouvelle-Aquitaine", None)) == text

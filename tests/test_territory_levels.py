@@ -478,7 +478,9 @@ def _recommendations(chat: Chat, place: str, programmes_answer: str, theme: str,
 def test_a_villages_davenir_commune_is_told_so_and_shown_the_programme(chat: Chat):
     said = _recommendations(chat, "Gentioux-Pigerolles", "Continuer", "Alimentation",
                             "Nous débutons")
-    assert "listes publiées : Villages d'avenir, Territoires d'industrie." in said
+    # whose Territoires d'industrie is: the CC's (blind rating 2026-11-30, profile 1)
+    assert "listes publiées : Villages d'avenir et Territoires d'industrie (programme de votre " \
+           "intercommunalité, CC Creuse Grand Sud)." in said, said
     assert "datent de septembre 2024" in said
     assert chat.conversation.slots["programmes"] == ["villages-avenir", "territoires-industrie"]
     chat.press("Financements")
@@ -593,3 +595,15 @@ def test_val_eyrieux_keeps_its_apostrophe_and_is_found_by_every_spelling(index):
     assert index.neighbours(village)["groupement"] == "CC Val'Eyrieux"
     for text in ("CC Val'Eyrieux", "Val Eyrieux", "Val d'Eyrieux", "200041465"):
         assert best(index, text)[0] == "CC Val'Eyrieux (CC, 07)", text
+
+
+def test_the_chats_programmes_message_says_whose_territoires_dindustrie_is(chat: Chat):
+    """The programmes question listed « Territoires d'industrie » plainly for a village whose
+    CC holds it, where the reading, `recommend` and the plan say whose it is."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Gentioux-Pigerolles")
+    chat.press("Oui, c'est bien ça")
+    chat.press("Oui, c'est juste")  # the contexts first
+    assert "Territoires d'industrie (programme de votre intercommunalité, CC " in chat.text, \
+        chat.text

@@ -59,7 +59,9 @@ class KnowledgeFeature(Feature):
         territories = default_territory_path(content.directory)
         if territories.exists():  # without it, flows that resolve territories fail validation
             index = load_territories(territories)
-            resolvers["territory"] = territory_resolver(index, knowledge.scoring)
+            resolvers["territory"] = territory_resolver(
+                index, knowledge.scoring,
+                lambda value, t: knowledge.label("programmes", value, t))
         names = functools.partial(names_for_label, index) if index is not None else None
         self.names_for = names
         return Contribution(part=knowledge, actions=knowledge_actions(knowledge, names),

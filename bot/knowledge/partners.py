@@ -32,6 +32,8 @@ def with_article(name: str) -> str:
     conseil départemental »; a name without a feminine head (« Plaine Commune ») is kept."""
     if re.match(r"(?:CC|CA|CU|Communauté|Métropole)\b", name):
         return "la " + name
+    if name.startswith("Eurométropole"):
+        return "l'" + name
     return name
 
 
@@ -59,6 +61,24 @@ def public_partners(kind: str, name: str, groupement: str | None, departement: s
     if region:
         partners.append((region, ""))
     return partners
+
+
+# The State in a région: the préfet de région, with the secrétariat général pour les affaires
+# régionales (SGAR), and its employment and solidarity service — the DREETS, the DRIEETS in
+# Île-de-France, the DEETS in Guadeloupe, Martinique, La Réunion and Mayotte (décret
+# n° 2020-1545 of 9 December 2020, Légifrance JORFTEXT000042636412); Guyane's service was not
+# verified (see above). By INSEE région code.
+_REGIONAL_STATE = {"01": "la DEETS de Guadeloupe", "02": "la DEETS de Martinique",
+                   "03": "ses services chargés de l'emploi et des solidarités en Guyane",
+                   "04": "la DEETS de La Réunion", "06": "la DEETS de Mayotte",
+                   "11": "la DRIEETS Île-de-France", "94": "la DREETS de Corse"}
+
+
+def regional_state_service(region_code: str | None, region: str | None) -> str | None:
+    """« la DREETS Bretagne », « la DRIEETS Île-de-France », « la DEETS de La Réunion »."""
+    if region_code in _REGIONAL_STATE:
+        return _REGIONAL_STATE[region_code]
+    return f"la DREETS {region}" if region else None
 
 
 def describe(body: str, role: str, t: Translator) -> str:
@@ -112,6 +132,7 @@ _DRAAF = re.compile(r"\b(?P<prep>à |de )?la DRAAF(?: de votre région)?\b(?![-\
 # de la mer remplace notamment la DAAF ») is shown to that place only, once the place is known.
 _OVERSEAS_PLACES = {"971": "en Guadeloupe", "972": "en Martinique", "973": "en Guyane",
                     "974": "à La Réunion", "976": "à Mayotte"}
+_DREETS = re.compile(r"\b(?P<prep>à |de )?la DREETS de votre région\b")
 _CRESS = re.compile(r"\bla CRESS de votre région\b")
 # Mayotte has no CAF: the Caisse de sécurité sociale de Mayotte is the island's one social
 # security body and has served the family benefits since 1 January 2015 (CLEISS, « Le régime
@@ -146,6 +167,8 @@ class LocalBodies:
     # the body that holds the département's competences when it is not a conseil
     # départemental (« la Métropole de Lyon »): « le département » in a text is said to be it
     departement_body: str | None = None
+    # the State's employment and solidarity service of the région (« la DREETS Bretagne »)
+    regional_state: str | None = None
 
 
 STATE_SERVICES = PROJECT_ROOT / "content" / "territoires" / "services_etat.yaml"
@@ -164,7 +187,8 @@ def verified_state_services(path: Path = STATE_SERVICES) -> dict[str, str]:
 
 def local_bodies(departement_code: str | None, departement_of: str | None,
                  region: str | None, cress: str | None,
-                 departement_council: str | None = None) -> LocalBodies:
+                 departement_council: str | None = None,
+                 region_code: str | None = None) -> LocalBodies:
     """The bodies of a territory from its département (code, « du Cantal ») and région
     (« Nouvelle-Aquitaine »: « la DRAAF Nouvelle-Aquitaine », as the State names them), and
     who holds the département's competences (« la Métropole de Lyon »)."""
@@ -185,8 +209,11 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
         agriculture = f"la DRAAF {region}"
     body = departement_council if departement_council and not departement_council.startswith(
         DEPARTEMENT_COUNCIL) else None
+    regional = (state if departement_code == GUYANE else
+                regional_state_service(region_code, region) if region and region_code
+                else None)
     return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture,
-                       departement_code == MAYOTTE, departement_code or None, body)
+                       departement_code == MAYOTTE, departement_code or None, body, regional)
 
 
 def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
@@ -194,7 +221,8 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
     title, whose text below explains what it names."""
     if bodies.cress:
         text = _CRESS.sub(lambda _: bodies.cress or "", text)
-    for pattern, name in ((_DDETS, bodies.state), (_DRAAF, bodies.agriculture)):
+    for pattern, name in ((_DDETS, bodies.state), (_DRAAF, bodies.agriculture),
+                          (_DREETS, bodies.regional_state)):
         if name:
             text = pattern.sub(functools.partial(_with_preposition, name=name), text)
     if bodies.family:

@@ -10,15 +10,16 @@ shows them and the agent confirms or corrects them.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.flow import Candidate, ResolverSpec
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import AREA_SEPARATOR, Profile, ScoringRules, areas_from_slot
 from bot.knowledge.territory_model import DENSITY_LABELS
-from bot.knowledge.territory_reading import context_sentence
+from bot.knowledge.territory_reading import context_sentence, programme_label
 
 if TYPE_CHECKING:
     from bot.knowledge.territory import Resolution, Territory, TerritoryIndex
@@ -32,7 +33,7 @@ TERRITORY_FACTS = frozenset({
     "departement_name",
     "departement_council", "departement_epci_count", "region_name", "region_council",
     "member_count", "places", "partners", "areas", "partners_en", "context_reading",
-    "context_reading_en",
+    "context_reading_en", "programmes_reading", "programmes_reading_en",
 })
 
 
@@ -147,10 +148,34 @@ def find_territories(index: TerritoryIndex, text: str, prefer: str | None = None
     return found.best or found.others
 
 
-def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None) -> ResolverSpec:
+def programmes_reading(facts: dict[str, Any], label: Callable[[str, Translator], str],
+                       t: Translator) -> str | None:
+    """The programmes found for a territory as a list a message shows, each with whose it is
+    when the commune holds it through its intercommunalité (« Petites villes de demain et
+    Territoires d'industrie (programme de votre intercommunalité, CC Val Eyrieux) »)."""
+    found = list(facts.get("programmes") or ())
+    if not found:
+        return None
+    held = tuple(facts.get("grouping_programmes") or ())
+    grouping = facts.get("programmes_grouping")
+    names = [programme_label(label(value, t), value, held, grouping, t) for value in found]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + t._(" et ") + names[-1]
+
+
+def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None,
+                       label: Callable[[str, Translator], str] | None = None) -> ResolverSpec:
+    """``label`` names a programme in a language (the taxonomy's): with it, the facts give
+    the worded list of the programmes found (``programmes_reading``)."""
     def lookup(text: str) -> list[Candidate]:
-        return [Candidate(t.label, territory_facts(t, rules, index))
-                for t in find_territories(index, text)]
+        found = []
+        for place in find_territories(index, text):
+            facts = territory_facts(place, rules, index)
+            if label is not None:
+                for key, language in (("programmes_reading", "fr"),
+                                      ("programmes_reading_en", "en")):
+                    facts[key] = programmes_reading(facts, label, translator(language))
+            found.append(Candidate(place.label, facts))
+        return found
 
     return ResolverSpec("territory", lookup, TERRITORY_FACTS,
                         doc="Any collectivité: a commune (name, postal code, INSEE code), an "

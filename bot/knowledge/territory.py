@@ -507,6 +507,8 @@ class TerritoryIndex:
             "departement_main_epci": self._main_epci(territory.departement_code)
             if territory.kind == "departement" else None,
             "departement_council": councils[0],
+            **(self._region_partners(territory, councils[1]) if territory.kind == "region"
+               else {}),
             "region_name": region_name,
             "region_of": special.of_name(region_name, region_tncc) if region_name else None,
             "region_council": councils[1],
@@ -520,6 +522,23 @@ class TerritoryIndex:
         seated = [t for t in self.territories
                   if t.kind == "epci" and t.departement_code == departement_code]
         return max(seated, key=lambda t: t.population or 0).name if seated else None
+
+    def _region_partners(self, region: Territory, council: str | None) -> dict[str, Any]:
+        """A région's collectivités: the councils of its départements other than itself (none
+        for a collectivité unique), how many intercommunalités it counts and the main ones (its
+        métropoles, else its most populated intercommunalité)."""
+        code = region.region_code
+        councils = [c for c in dict.fromkeys(
+            departement_council(d, d.departement_name,
+                                self._contexts.tncc.get(("dep", d.departement_code), 0))
+            for d in self.territories if d.kind == "departement" and d.region_code == code)
+            if c and c != council]
+        epcis = sorted((t for t in self.territories if t.kind == "epci" and t.region_code == code),
+                       key=lambda t: -(t.population or 0))
+        main = [t.name for t in epcis if t.epci_type in ("METRO", "MET69")][:3] or \
+            [t.name for t in epcis[:1]]
+        return {"region_departement_councils": councils, "region_epci_count": region.epci_count,
+                "region_main_epcis": main}
 
     # -- lookups ----------------------------------------------------------------------
 

@@ -83,6 +83,12 @@ def grouping_sentence(context: TerritoryContext, t: Translator) -> str | None:
         grouping=context.grouping)
 
 
+def within_parentheses(name: str) -> str:
+    """A name written inside parentheses, its own in brackets as French typography has them:
+    « (… CA Intercommunale de la Réunion Est [CIREST]) », not « (… (CIREST)) »."""
+    return name.replace("(", "[").replace(")", "]")
+
+
 def programme_label(label: str, value: str, held: tuple[str, ...] | list[str],
                     grouping: str | None, t: Translator) -> str:
     """A programme's label in a list, with whose it is when the commune holds it through its
@@ -90,5 +96,5 @@ def programme_label(label: str, value: str, held: tuple[str, ...] | list[str],
     Eyrieux) »."""
     if value in held and grouping:
         return t._("{programme} (programme de votre intercommunalité, {grouping})").format(
-            programme=label, grouping=grouping)
+            programme=label, grouping=within_parentheses(grouping))
     return label

@@ -31,6 +31,12 @@ class LocalNames:
     region: str | None = None  # « Bretagne »
     region_of: str | None = None  # « de Bretagne »
     region_council: str | None = None
+    region_code: str | None = None  # « 53 »
+    # of a région: the councils of its départements (when another body holds them, none), its
+    # intercommunalités and the main ones (« Rennes Métropole »)
+    region_departement_councils: tuple[str, ...] = ()
+    region_epci_count: int | None = None
+    region_main_epcis: tuple[str, ...] = ()
     member_count: int | None = None  # communes of an EPCI or EPT
     # programmes a commune is in through its groupement (« territoires-industrie »)
     grouping_programmes: tuple[str, ...] = ()
@@ -56,6 +62,10 @@ class LocalNames:
             region=facts.get("region_name"),
             region_of=facts.get("region_of"),
             region_council=facts.get("region_council"),
+            region_code=facts.get("region"),
+            region_departement_councils=tuple(facts.get("region_departement_councils") or ()),
+            region_epci_count=facts.get("region_epci_count"),
+            region_main_epcis=tuple(facts.get("region_main_epcis") or ()),
             member_count=facts.get("member_count"),
             grouping_programmes=tuple(facts.get("grouping_programmes") or ()),
             programmes_grouping=facts.get("programmes_grouping"),

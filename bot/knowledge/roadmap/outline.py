@@ -27,12 +27,14 @@ from bot.knowledge.partners import (
     localised_item,
     public_partners,
     regional_cress,
+    regional_state_service,
     small_commune_carrier,
     with_article,
+    with_cress_article,
 )
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
-from bot.knowledge.territory_reading import programme_label
+from bot.knowledge.territory_reading import programme_label, within_parentheses
 
 PRIORITY_ACTIONS = 3
 FUNDING_POOL = 12  # funding tools considered when matching funding to levers
@@ -239,7 +241,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     # the content's « la CRESS de votre région », « la DDETS » named for this territory
     bodies = local_bodies(names.departement_code, names.departement_of, names.region,
                           cress.title if cress is not None else None,
-                          names.departement_council) if names else None
+                          names.departement_council, profile.region) if names else None
 
     def local(ranked: list[Ranked]) -> list[Ranked]:
         return [replace(r, item=localised_item(r.item, bodies)) for r in ranked]
@@ -400,7 +402,7 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
                               members).format(n=t.format_number(members))
         calls.append(Contact(
             t._("Le service du développement économique de l'intercommunalité ({epci})").format(
-                epci=names.groupement),
+                epci=within_parentheses(names.groupement)),
             role, t._("Par l'accueil de l'intercommunalité ; demandez la personne chargée de "
                       "l'ESS ou de l'économie de proximité.")))
     dla = items.get("dla")
@@ -437,8 +439,10 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     lines: list[str] = []
     if names is not None:
         lines.append(_where(names, kb, profile, t))
-        partners = _partners(names, t) + _departement_partners(names, t)
+        partners = _partners(names, t) + _departement_partners(names, t) + \
+            _region_partners(names, t)
         state = " ; ".join(p for p in (_state_of_departement(names, t),
+                                      _state_of_region(names, t),
                                       _state_partner(kb, profile, t)) if p) or None
         if partners and state:
             lines.append(t._("Vos partenaires publics : {names} ; {state}.").format(
@@ -487,6 +491,47 @@ def _departement_partners(names: LocalNames, t: Translator) -> list[str]:
     return [t.ngettext("{n} intercommunalité du département",
                        "les {n} intercommunalités du département",
                        count).format(n=t.format_number(count))]
+
+
+def _region_partners(names: LocalNames, t: Translator) -> list[str]:
+    """A région's collectivités: its départements (« les 4 départements de la région », or
+    the one council of a région with a single département; none where the région's own
+    collectivité holds their competences) and its intercommunalités, the main ones named
+    (« les 4 départements et les 60 intercommunalités de la région, dont Rennes Métropole et
+    Brest Métropole »)."""
+    if names.kind != "region":
+        return []
+    councils = names.region_departement_councils
+    found: list[str] = []
+    if len(councils) == 1:
+        found.append(councils[0])
+    elif councils:
+        departements = max(names.member_count or 0, len(councils))
+        found.append(t.ngettext("{n} département", "les {n} départements", departements).format(
+            n=t.format_number(departements)))
+    count = names.region_epci_count
+    if count:
+        main = [with_article(name) for name in names.region_main_epcis]
+        if main and count > 1:
+            found.append(t.ngettext("{n} intercommunalité de la région, dont {main}",
+                                    "les {n} intercommunalités de la région, dont {main}",
+                                    count).format(n=t.format_number(count),
+                                                  main=_join(main, t)))
+        else:
+            found.append(t.ngettext("{n} intercommunalité de la région",
+                                    "les {n} intercommunalités de la région",
+                                    count).format(n=t.format_number(count)))
+    return found
+
+
+def _state_of_region(names: LocalNames, t: Translator) -> str | None:
+    """The State in a région: the préfecture de région, its SGAR and its employment and
+    solidarity service (« la DREETS Bretagne », « la DEETS de La Réunion »)."""
+    if names.kind != "region":
+        return None
+    service = regional_state_service(names.region_code, names.region)
+    return (t._("l'État : la préfecture de région, son SGAR et {service}").format(
+        service=service) if service else t._("l'État : la préfecture de région et son SGAR"))
 
 
 def _state_of_departement(names: LocalNames, t: Translator) -> str | None:
@@ -595,7 +640,7 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     quoted = {plan.title: _inner_quotes(plan.title) for plan in levers}
     if calls:
         launch.append(t._("Premiers contacts : {names}.").format(
-            names=", ".join(_lower_article(c.name) for c in calls[:3])))
+            names=_join([_contact_in_sentence(c.name, t) for c in calls[:3]], t)))
     if priority:
         # the summary already says each priority action and who carries it: the calendar
         # points at them rather than repeat them word for word (« Qui porte « … » : … »)
@@ -650,6 +695,15 @@ def _lower_first(label: str) -> str:
     if len(label) > 1 and label[1].isupper():
         return label
     return label[:1].lower() + label[1:]
+
+
+def _contact_in_sentence(name: str, t: Translator) -> str:
+    """A contact's title inside a French sentence: « le DLA de la Creuse », and « la CRESS de
+    La Réunion » with the article its title leaves out (« Premiers contacts : CRESS de La
+    Réunion, le service… » read as a list of labels)."""
+    name = _lower_article(name)
+    return with_cress_article(name) if t.language == "fr" and name.startswith("CRESS ") \
+        else name
 
 
 def _lower_article(name: str) -> str:
