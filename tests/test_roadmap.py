@@ -364,6 +364,18 @@ def test_mayotte_s_caf_is_the_cssm(kb, index):
     assert localise("avec la CAF", bodies) == "avec la CAF"
 
 
+def test_an_example_of_another_place_keeps_its_own_bodies(kb):
+    """Guadeloupe's tiers-lieux, shown to Koungou (Mayotte), are funded with Guadeloupe's CAF:
+    an example tells what bodies did where it happened, so Mayotte's CSSM is not put in its
+    text (blind rating of the sixth session, profile 3)."""
+    example = kb.items["guadeloupe_tiers_lieux_insertion"]
+    assert "la CAF" in example.body
+    mayotte = local_bodies("976", "de Mayotte", "Mayotte", "CRESS de Mayotte")
+    shown = localised_item(example, mayotte)
+    assert "CSSM" not in shown.body + shown.summary and "la CAF" in shown.body
+    assert "avec la CSSM" in localise("avec la CAF", mayotte)  # a lever's text still is
+
+
 def test_a_village_is_not_told_to_give_a_lever_to_a_service_it_has_not(kb, index):
     """Pontarion (357 inhabitants, one secretary): the maire or an adjoint with the
     secrétariat de mairie and the intercommunalité's service; a département keeps its

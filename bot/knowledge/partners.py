@@ -272,8 +272,10 @@ def with_cress_article(title: str) -> str:
 
 
 def localised_item(item: Item, bodies: LocalBodies | None) -> Item:
-    """The item with its text fields localised (:func:`localise`)."""
-    if bodies is None or bodies == LocalBodies():
+    """The item with its text fields localised (:func:`localise`). An item about named
+    places (an example: ``places``) tells what bodies did there, so its text is left as
+    written: Guadeloupe's CAF is not Mayotte's CSSM."""
+    if bodies is None or bodies == LocalBodies() or item.places:
         return item
 
     def local(text: str | None) -> str | None:
