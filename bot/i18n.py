@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import gettext
 import io
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -92,6 +93,12 @@ class Translator:
 
     def format_number(self, value: float | int) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def join(self, words: Sequence[str]) -> str:
+        """« a, b et c » (« a, b and c »): a list inside a sentence."""
+        if len(words) <= 1:
+            return "".join(words)
+        return ", ".join(words[:-1]) + self._(" et ") + words[-1]
 
 
 @functools.lru_cache(maxsize=1024)  # a few distinct dates (last_checked), shown very often

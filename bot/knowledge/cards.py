@@ -123,9 +123,7 @@ def _footer(counts: dict[str, int], t: Translator) -> str:
                                 counts["example"]).format(n=counts["example"]))
     lines = []
     if parts:
-        joined = parts[0] if len(parts) == 1 else \
-            ", ".join(parts[:-1]) + t._(" et ") + parts[-1]
-        lines.append(t._("Aussi pour vous : {list}.").format(list=joined))
+        lines.append(t._("Aussi pour vous : {list}.").format(list=t.join(parts)))
     lines.append(t._("« Détails » : comment faire, la base légale et les sources. « Ma feuille "
                      "de route » : le document complet à transmettre à vos élus (PDF)."))
     return "\n".join(lines)

@@ -93,7 +93,7 @@ def partners_phrase(partners: list[tuple[str, str]], t: Translator) -> str | Non
     names = [describe(body, role, t) for body, role in partners]
     if not names:
         return None
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + t._(" et ") + names[-1]
+    return t.join(names)
 
 
 def _same_body(one: str | None, other: str | None) -> bool:

@@ -159,7 +159,7 @@ def programmes_reading(facts: dict[str, Any], label: Callable[[str, Translator],
     held = tuple(facts.get("grouping_programmes") or ())
     grouping = facts.get("programmes_grouping")
     names = [programme_label(label(value, t), value, held, grouping, t) for value in found]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + t._(" et ") + names[-1]
+    return t.join(names)
 
 
 def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None,

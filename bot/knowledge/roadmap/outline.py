@@ -596,11 +596,9 @@ def _step_words(label: str) -> str:
 def _join(words: list[str], t: Translator, grouped: bool = False) -> str:
     """« a, b et c »; with grouped, labels that hold their own « et » are parted by « ; »
     (« alimentation ; emploi et insertion », not « alimentation et emploi et insertion »)."""
-    if len(words) <= 1:
-        return "".join(words)
-    if grouped and any(t._(" et ") in word for word in words):
+    if grouped and len(words) > 1 and any(t._(" et ") in word for word in words):
         return " ; ".join(words)
-    return ", ".join(words[:-1]) + t._(" et ") + words[-1]
+    return t.join(words)
 
 
 def _facts(kb: KnowledgeBase, profile: Profile, t: Translator) -> list[tuple[str, str]]:
