@@ -551,6 +551,16 @@ def test_the_command_line_and_the_plan_say_whose_programme_it_is(tmp_path):
         out.read_text(encoding="utf-8")
 
 
+def test_the_english_header_names_whose_programme_it_is_briefly():
+    """The English header had « Territoires d'industrie (industrial areas) (a programme of your
+    inter-municipal body, CC …) »: two nested brackets and 90 characters for one programme."""
+    args = ["--territory", "Saint-Pierreville", "--type", "commune", "--themes",
+            "services-proximite", "--step", "identifier", "--lang", "en"]
+    header = run_essbot(["recommend", *args]).stdout.splitlines()[0]
+    assert "Territoires d'industrie (industrial areas) via CC " in header, header
+    assert "a programme of your inter-municipal body" not in header, header
+
+
 def test_the_chat_says_whose_programme_territoires_dindustrie_is(chat: Chat):
     chat.send("/start")
     chat.press("Commencer")
