@@ -147,6 +147,10 @@ def test_the_summary_names_the_territory_and_its_partners(rural, rural_md, index
     ("Corse", "region", "Vos partenaires publics : les 19 intercommunalités de la région, dont "
      "la CA du Pays Ajaccien ; l'État : la préfecture de région, son SGAR et la DREETS de "
      "Corse."),
+    # Paris's petite couronne: the DRIEETS's unité départementale (blind rating 2026-11-30)
+    ("Val-de-Marne", "departement", "Vos partenaires publics : le conseil régional "
+     "d'Île-de-France et les 3 intercommunalités du département ; l'État : la préfecture et "
+     "l'unité départementale du Val-de-Marne de la DRIEETS Île-de-France (ou la DDETS)."),
     ("Île-de-France", "region", "Vos partenaires publics : les 8 départements et les 63 "
      "intercommunalités de la région, dont la Métropole du Grand Paris ; l'État : la préfecture "
      "de région, son SGAR et la DRIEETS Île-de-France."),
@@ -267,12 +271,37 @@ def test_the_document_names_the_cress_and_the_state_service_of_the_territory(kb,
      "de Guyane"),
     ("15", "du Cantal", "Auvergne-Rhône-Alpes", "Demander à la DDETS ou DDETS-PP du Cantal la "
      "liste ; la DRAAF Auvergne-Rhône-Alpes"),
+    # Paris and the petite couronne: the DRIEETS's unité départementale, not a « DDETS ou
+    # DDETS-PP du Val-de-Marne » (blind rating 2026-11-30); the grande couronne: a DDETS; the
+    # other name in brackets, the article read on Légifrance not found (docs/territories.md).
+    # Île-de-France's agriculture service is the DRIAAF (décret n° 2010-687).
+    ("94", "du Val-de-Marne", "Île-de-France", "Demander à l'unité départementale du "
+     "Val-de-Marne de la DRIEETS Île-de-France (ou la DDETS) la liste ; la DRIAAF Île-de-France"),
+    ("75", "de Paris", "Île-de-France", "Demander à l'unité départementale de Paris de la "
+     "DRIEETS Île-de-France (ou la DDETS) la liste ; la DRIAAF Île-de-France"),
+    ("91", "de l'Essonne", "Île-de-France", "Demander à la DDETS de l'Essonne (ou l'unité "
+     "départementale de la DRIEETS Île-de-France) la liste ; la DRIAAF Île-de-France"),
 ])
 def test_the_state_services_are_named_as_they_are_there(code, of, region, expected):
     """Overseas a DEETS and a DAAF, not a DDETS and a DRAAF; Guyane's service unverified:
     described, and the French contracts « à les » into « aux »."""
     bodies = local_bodies(code, of, region, None)
     assert localise("Demander à la DDETS la liste ; la DRAAF de votre région", bodies) == expected
+
+
+def test_each_ile_de_france_departement_gets_its_own_state_service(index):
+    """Paris and the petite couronne: the DRIEETS's unité départementale; the grande couronne:
+    a DDETS; never « DDETS ou DDETS-PP » nor a DRAAF there."""
+    for code in ("75", "92", "93", "94", "77", "78", "91", "95"):
+        departement = index.departement(code)
+        assert departement is not None
+        bodies = local_bodies(code, f"de {departement.name}", "Île-de-France", None, None, "11")
+        first = "l'unité départementale" if code in ("75", "92", "93", "94") else "la DDETS"
+        assert bodies.state and bodies.state.startswith(first), (code, bodies.state)
+        assert "DRIEETS Île-de-France" in bodies.state and "DDETS-PP" not in bodies.state
+        assert bodies.agriculture == "la DRIAAF Île-de-France"
+    assert local_bodies("60", "de l'Oise", "Hauts-de-France", None, None, "32").state == \
+        "la DDETS ou DDETS-PP de l'Oise"
 
 
 def test_the_overseas_note_in_brackets_goes_once_the_service_is_named(kb, index):

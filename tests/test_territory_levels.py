@@ -202,6 +202,31 @@ def test_a_petite_ville_says_why_it_is_urban_and_a_valley_shows_its_share():
         "Lecture du territoire : 12\u00a0% de la population vit dans une commune rurale")
 
 
+def test_a_commune_or_grouping_in_a_massif_is_asked_about_the_zone_de_montagne(index):
+    """The zone de montagne is not in the data (docs/territories.md): a massif perimeter, wider,
+    never sets « montagne », but the reading says the agent may add it (blind rating
+    2026-11-30: Royère read without montagne and nothing said why); a département is not
+    classed as a whole, and a place outside any massif gets no such words."""
+    from bot.i18n import translator
+    from bot.knowledge.territory_reading import context_sentence
+    fr, en = translator("fr"), translator("en")
+    royere = index.resolve("Royère-de-Vassivière").best[0]
+    context = index.context(royere)
+    assert "montagne" not in context.contexts
+    reading = context_sentence("commune", context, fr)
+    assert ("; dans un périmètre de massif (Massif Central, loi Montagne), plus large que la "
+            "zone de montagne, dont le classement n'est pas dans les données : ajoutez le "
+            "contexte « Montagne » si votre commune y est classée.") in reading
+    assert "add the « Mountain » context" in context_sentence("commune", context, en)
+    cc = index.resolve("CC Creuse Sud Ouest").best[0]
+    assert "si la plupart de vos communes y sont classées" in context_sentence(
+        "epci", index.context(cc), fr)
+    creuse = index.resolve("Creuse").best[0]
+    assert "massif" not in context_sentence("departement", index.context(creuse), fr)
+    rennes = index.resolve("Rennes").best[0]
+    assert "massif" not in context_sentence("commune", index.context(rennes), fr)
+
+
 def test_the_reading_says_no_more_than_it_needs(index):
     """Roubaix is a grand centre urbain: no word on petites villes; Plaine Commune has no
     rural commune at all: not « 0 % de la population… »."""

@@ -117,6 +117,20 @@ def _same_body(one: str | None, other: str | None) -> bool:
 # (décret n° 2010-1582 of 17 December 2010, presented by the Conseil des ministres of 15
 # December 2010, vie-publique.fr), but in Guyane the DGTM took the DAAF's missions (décret of
 # August 2019, the ministry of the economy's note cited by the PAT items).
+# Île-de-France: Paris and the petite couronne (75, 92, 93, 94) have interdepartmental services
+# (décret n° 2010-687 of 24 June 2010 on the State's services in Île-de-France, presented by
+# the Conseil des ministres of 23 June 2010, vie-publique.fr: DRIHL, DRIEA, DRIEE and the
+# DRIAAF, the region's agriculture and food service for all of it). Since 1 April 2021 the
+# DRIEETS Île-de-France holds the State's employment and solidarity missions; in the petite
+# couronne it works, to our knowledge, through its unités départementales, and the grande
+# couronne (77, 78, 91, 95) has a DDETS. The consolidated article that says so was not read on
+# Légifrance (searched 2026-11-30, docs/territories.md; only the Seine-Saint-Denis
+# préfecture's recueil des actes administratifs lists acts of the DRIEETS-IdF beside a
+# separate DDPP), so the text names the likely service and the other one in brackets.
+PETITE_COURONNE = frozenset({"75", "92", "93", "94"})
+GRANDE_COURONNE = frozenset({"77", "78", "91", "95"})
+ILE_DE_FRANCE_AGRICULTURE = "la DRIAAF Île-de-France"
+DRIEETS = "la DRIEETS Île-de-France"
 DEETS_DEPARTEMENTS = frozenset({"971", "972", "974", "976"})
 GUYANE = "973"
 OVERSEAS_DEPARTEMENTS = DEETS_DEPARTEMENTS | {GUYANE}
@@ -198,6 +212,11 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
             state = "les services de l'État chargés de l'emploi et des solidarités en Guyane"
         elif departement_code in DEETS_DEPARTEMENTS:
             state = f"la DEETS {departement_of}"
+        elif departement_code in PETITE_COURONNE:
+            state = f"l'unité départementale {departement_of} de {DRIEETS} (ou la DDETS)"
+        elif departement_code in GRANDE_COURONNE:
+            state = (f"la DDETS {departement_of} (ou l'unité départementale de "
+                     f"{DRIEETS})")
         else:
             one = verified_state_services().get(departement_code)
             state = f"{one or 'la DDETS ou DDETS-PP'} {departement_of}"
@@ -205,6 +224,8 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
             agriculture = "la direction générale des territoires et de la mer (DGTM) de Guyane"
         elif departement_code in OVERSEAS_DEPARTEMENTS:
             agriculture = f"la DAAF {departement_of}"
+    if departement_code in PETITE_COURONNE | GRANDE_COURONNE or region_code == "11":
+        agriculture = ILE_DE_FRANCE_AGRICULTURE
     if agriculture is None and region and departement_code not in OVERSEAS_DEPARTEMENTS:
         agriculture = f"la DRAAF {region}"
     body = departement_council if departement_council and not departement_council.startswith(

@@ -58,7 +58,34 @@ def context_reading(kind: str, context: TerritoryContext, t: Translator) -> str 
             text += t._(", où vit {share} de la population (des quartiers et du reste "
                         "de ces communes)").format(share=_percent(share, t))
         parts.append(text)
+    massif = _massif_note(kind, context, t)
+    if massif:
+        parts.append(massif)
     return " ; ".join(parts) or None
+
+
+# The zone de montagne (communes classées, loi Montagne) is not in the data: no open list was
+# found (docs/territories.md). A massif perimeter is wider than it, so it never suggests
+# « montagne »; but it tells the agent that the question is worth asking (blind rating
+# 2026-11-30: Royère, the Haut-Jura, the Cantal read without « montagne » and nothing said
+# why). Communes and groupings only: a département or a région is not classed as a whole.
+_MASSIF_KINDS = ("commune", "epci", "ept")
+
+
+def _massif_note(kind: str, context: TerritoryContext, t: Translator) -> str | None:
+    """« dans un périmètre de massif (Massif central, loi Montagne) : … », or None."""
+    if kind not in _MASSIF_KINDS or not context.massifs or "montagne" in context.contexts:
+        return None
+    massifs = t.join(list(context.massifs))
+    if kind == "commune":
+        return t._("dans un périmètre de massif ({massifs}, loi Montagne), plus large que la "
+                   "zone de montagne, dont le classement n'est pas dans les données : "
+                   "ajoutez le contexte « Montagne » si votre commune y est classée").format(
+            massifs=massifs)
+    return t._("des communes dans un périmètre de massif ({massifs}, loi Montagne), plus "
+               "large que la zone de montagne, dont le classement n'est pas dans les "
+               "données : ajoutez le contexte « Montagne » si la plupart de vos communes y "
+               "sont classées").format(massifs=massifs)
 
 
 def context_sentence(kind: str, context: TerritoryContext, t: Translator) -> str:
