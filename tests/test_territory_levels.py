@@ -214,12 +214,12 @@ def test_a_commune_or_grouping_in_a_massif_is_asked_about_the_zone_de_montagne(i
     context = index.context(royere)
     assert "montagne" not in context.contexts
     reading = context_sentence("commune", context, fr)
-    assert ("; dans un périmètre de massif (Massif Central, loi Montagne), plus large que la "
-            "zone de montagne, dont le classement n'est pas dans les données : ajoutez le "
-            "contexte « Montagne » si votre commune y est classée.") in reading
+    assert ("; dans un périmètre de massif (Massif Central, loi Montagne) ; si votre commune "
+            "est classée en zone de montagne, ce que nos données ne disent pas, ajoutez le "
+            "contexte « Montagne ».") in reading
     assert "add the « Mountain » context" in context_sentence("commune", context, en)
     cc = index.resolve("CC Creuse Sud Ouest").best[0]
-    assert "si la plupart de vos communes y sont classées" in context_sentence(
+    assert "si la plupart sont classées en zone de montagne" in context_sentence(
         "epci", index.context(cc), fr)
     creuse = index.resolve("Creuse").best[0]
     assert "massif" not in context_sentence("departement", index.context(creuse), fr)

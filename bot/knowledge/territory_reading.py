@@ -78,14 +78,12 @@ def _massif_note(kind: str, context: TerritoryContext, t: Translator) -> str | N
         return None
     massifs = t.join(list(context.massifs))
     if kind == "commune":
-        return t._("dans un périmètre de massif ({massifs}, loi Montagne), plus large que la "
-                   "zone de montagne, dont le classement n'est pas dans les données : "
-                   "ajoutez le contexte « Montagne » si votre commune y est classée").format(
-            massifs=massifs)
-    return t._("des communes dans un périmètre de massif ({massifs}, loi Montagne), plus "
-               "large que la zone de montagne, dont le classement n'est pas dans les "
-               "données : ajoutez le contexte « Montagne » si la plupart de vos communes y "
-               "sont classées").format(massifs=massifs)
+        return t._("dans un périmètre de massif ({massifs}, loi Montagne) ; si votre commune "
+                   "est classée en zone de montagne, ce que nos données ne disent pas, ajoutez "
+                   "le contexte « Montagne »").format(massifs=massifs)
+    return t._("des communes dans un périmètre de massif ({massifs}, loi Montagne) ; si la "
+               "plupart sont classées en zone de montagne, ce que nos données ne disent pas, "
+               "ajoutez le contexte « Montagne »").format(massifs=massifs)
 
 
 def context_sentence(kind: str, context: TerritoryContext, t: Translator) -> str:
