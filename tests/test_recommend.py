@@ -858,9 +858,11 @@ def test_a_contact_tie_goes_to_the_one_who_also_serves_the_next_steps(kb):
 def test_a_lever_tie_goes_to_the_one_meant_for_this_step_alone(kb):
     # At « ancrer », temporary urbanism (an « ancrer » lever) and the cross-service
     # organisation (also an « identifier » lever) tie on every dimension of the profile:
-    # the lever of this step alone comes first, not the one whose id comes first.
+    # the lever of this step alone comes first, not the one whose id comes first. (The
+    # intercommunalité's population is not known: the cross-service lever, meant for
+    # collectivités of 3 500 inhabitants or more, would otherwise gain its size weight.)
     profile = Profile("epci", frozenset({"urbain"}), frozenset({"economie-circulaire"}),
-                      "ancrer", size="grande")
+                      "ancrer")
     ranked = {r.item.id: r for r in kb.scoring.ranked(kb.of_kind("lever"), profile)}
     one, two = ranked["urbanisme_transitoire"], ranked["transversalite_interne"]
     assert one.score == two.score and one.item.priority == two.item.priority
@@ -1011,7 +1013,9 @@ def test_items_sharing_only_the_step_leave_places_to_the_profile_s_theme(kb):
         top = kb.scoring.rank(kb.of_kind("lever"), profile, limit)
         assert len(top) == limit
         assert sum(r.step_only for r in top) == {5: 3, 3: 2}[limit]
-    bare = Profile("commune", step="identifier", size="moyenne")
+    # A profile that says nothing but its step (no type or size either: a lever for some
+    # types or sizes would match them too) gets the step's levers, three of three.
+    bare = Profile(step="identifier")
     assert all(r.step_only for r in kb.scoring.rank(kb.of_kind("lever"), bare, 3))
 
 
