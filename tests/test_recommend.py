@@ -714,6 +714,15 @@ def test_a_generic_tool_does_not_fill_the_funding_list_before_the_profiles_funde
     assert set(generic) <= set(funding), funding
 
 
+def test_a_departement_social_profile_gets_the_fse_plus(kb):
+    # The départements are intermediate bodies of the FSE+ « pour l'emploi et l'inclusion »
+    # (its text): a département's social-action profile gets it among its funding tools.
+    profile = Profile("departement", frozenset({"qpv", "urbain"}), frozenset({"sante-social"}),
+                      "ancrer", size="grande")
+    funding = [r.item.id for r in recommendations(kb, profile, limit=3)["funding"]]
+    assert "fse_plus" in funding, funding
+
+
 def test_a_departement_of_unknown_population_is_a_large_collectivite(kb):
     # Every département has more than 50 000 inhabitants: the SPASER, meant for the larger
     # buyers, fits one even when the agent gave no territory.
