@@ -714,6 +714,19 @@ def test_a_generic_tool_does_not_fill_the_funding_list_before_the_profiles_funde
     assert set(generic) <= set(funding), funding
 
 
+def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):
+    # The ANRU funds the NPNRU's renewal projects in 450 quartiers (not every QPV): a town
+    # with a quartier prioritaire and a first insertion project does not get it first; one
+    # that anchors the ESS in its renewal project (« ancrer ») does.
+    assert kb.items["anru"].restricts("steps") == frozenset({"ancrer"})
+    town = Profile("commune", frozenset({"qpv", "urbain"}), frozenset({"emploi-insertion"}),
+                   "soutenir", size="moyenne")
+    first = [r.item.id for r in recommendations(kb, town, limit=3)["funding"]]
+    assert "anru" not in first, first
+    anchored = dataclasses.replace(town, step="ancrer")
+    assert "anru" in [r.item.id for r in recommendations(kb, anchored, limit=3)["funding"]]
+
+
 def test_a_departement_social_profile_gets_the_fse_plus(kb):
     # The départements are intermediate bodies of the FSE+ « pour l'emploi et l'inclusion »
     # (its text): a département's social-action profile gets it among its funding tools.
