@@ -723,6 +723,8 @@ def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):
                    "soutenir", size="moyenne")
     first = [r.item.id for r in recommendations(kb, town, limit=3)["funding"]]
     assert "anru" not in first, first
+    # The contrat de ville's annual call is the entry of an ESS structure in a quartier.
+    assert "credits_politique_ville" in first, first
     anchored = dataclasses.replace(town, step="ancrer")
     assert "anru" in [r.item.id for r in recommendations(kb, anchored, limit=3)["funding"]]
 
