@@ -640,6 +640,8 @@ def test_an_example_from_another_place_comes_for_its_theme(kb):
     ("stage_bound: {kinds: [funding]}", "stage_bound: {kinds: [fundings]}",
      ("'stage_bound.kinds'",)),
     ("repeated_theme: {kinds: [funding],", "repeated_theme: {kinds: [fundng],", ("funding",)),
+    ("generic_tools: {kinds: [funding], central: 2}",
+     "generic_tools: {kinds: [funding], central: -1}", ("'generic_tools.central'",)),
     ("theme_share: {kinds: [lever, example], share: 0.6}",
      "theme_share: {kinds: [lever, example], share: 3}", ("0 to 1",)),
 ])
@@ -688,6 +690,53 @@ def test_a_funding_tool_of_another_step_does_not_come_for_its_theme_alone(kb):
     assert {"afd_outre_mer", "fei_outre_mer"} & set(funding), funding
     assert "contrats_impact_social" not in funding, funding
     # A lever of another step keeps its theme in full: the test above (its place is halved).
+
+
+def test_a_generic_tool_does_not_fill_the_funding_list_before_the_profiles_funders(kb):
+    # At « identifier » few funders are meant for the step: Aides-territoires (a search
+    # engine) and the Fabrique à initiatives (an ingénierie service) share only the step with
+    # an overseas town with an insertion project, yet scored above the RUP's European funds
+    # and the contrat de ville's credits, which share its place (and theme). They come after
+    # such a funder, never two in a row.
+    profile = Profile("commune", frozenset({"outre-mer", "qpv", "urbain"}),
+                      frozenset({"alimentation", "emploi-insertion"}), "identifier",
+                      size="moyenne")
+    ranked = {r.item.id: r for r in kb.ranked("funding", profile)}
+    generic = [i for i in ("aides_territoires", "fabrique_a_initiatives") if ranked[i].step_only]
+    assert len(generic) == 2
+    assert ranked["feder_fse_rup"].score < ranked["aides_territoires"].score
+    funding = [r.item.id for r in recommendations(kb, profile, limit=3)["funding"]]
+    assert len(set(generic) & set(funding)) == 1, funding
+    assert not ranked[funding[0]].step_only and not ranked[funding[2]].step_only, funding
+    assert {"feder_fse_rup", "credits_politique_ville"} & set(funding), funding
+    # A profile that says nothing but its step keeps them: they are all that fits it.
+    bare = Profile("commune", step="identifier")
+    funding = [r.item.id for r in recommendations(kb, bare, limit=3)["funding"]]
+    assert set(generic) <= set(funding), funding
+
+
+def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):
+    # The ANRU funds the NPNRU's renewal projects in 450 quartiers (not every QPV): a town
+    # with a quartier prioritaire and a first insertion project does not get it first; one
+    # that anchors the ESS in its renewal project (« ancrer ») does.
+    assert kb.items["anru"].restricts("steps") == frozenset({"ancrer"})
+    town = Profile("commune", frozenset({"qpv", "urbain"}), frozenset({"emploi-insertion"}),
+                   "soutenir", size="moyenne")
+    first = [r.item.id for r in recommendations(kb, town, limit=3)["funding"]]
+    assert "anru" not in first, first
+    # The contrat de ville's annual call is the entry of an ESS structure in a quartier.
+    assert "credits_politique_ville" in first, first
+    anchored = dataclasses.replace(town, step="ancrer")
+    assert "anru" in [r.item.id for r in recommendations(kb, anchored, limit=3)["funding"]]
+
+
+def test_a_departement_social_profile_gets_the_fse_plus(kb):
+    # The départements are intermediate bodies of the FSE+ « pour l'emploi et l'inclusion »
+    # (its text): a département's social-action profile gets it among its funding tools.
+    profile = Profile("departement", frozenset({"qpv", "urbain"}), frozenset({"sante-social"}),
+                      "ancrer", size="grande")
+    funding = [r.item.id for r in recommendations(kb, profile, limit=3)["funding"]]
+    assert "fse_plus" in funding, funding
 
 
 def test_a_departement_of_unknown_population_is_a_large_collectivite(kb):
@@ -1119,4 +1168,6 @@ def test_a_tool_heavy_to_set_up_does_not_open_the_funding(kb):
     assert unburdened.score - scored.score == w["effort"] > 0
     funding = [r.item.id for r in kb.scoring.rank(kb.of_kind("funding"), profile, 3)]
     assert funding[0] != "contrats_impact_social"
-    assert funding.index("fse_plus") < funding.index("contrats_impact_social")
+    assert "fse_plus" in funding, funding
+    assert "contrats_impact_social" not in funding or \
+        funding.index("fse_plus") < funding.index("contrats_impact_social")

@@ -149,6 +149,17 @@ class ThemeShare:
 
 
 @dataclass(frozen=True, slots=True)
+class GenericTools:
+    """``generic_tools:``: of these kinds, a tool that shares only the step with a profile
+    that has themes or contexts, and whose ``priority`` is below ``central``, takes neither
+    the first place nor two places in a row while a tool that shares a theme, a context or
+    a programme waits."""
+
+    kinds: frozenset[str]
+    central: int
+
+
+@dataclass(frozen=True, slots=True)
 class Expiring:
     """``expiring:``: an item whose facts must be checked again within ``days`` (a legal
     basis that ends, a call that closes), or whose review date is past, loses ``weight``."""
@@ -175,6 +186,7 @@ class ScoringRules:
     # for other steps than the profile's (``stage_bound:``)
     stage_bound: frozenset[str] = frozenset()
     expiring: Expiring | None = None
+    generic_tools: GenericTools | None = None
     today: dt.date | None = None  # the date review dates are read against; None: today
 
     # -- profile ------------------------------------------------------------------------
@@ -396,6 +408,10 @@ class ScoringRules:
         scored = _general_first(scored if scored is not None else self.ranked(items, profile))
         scored = self._varied(scored)
         scored = _like_place_first(scored)
+        generic = self.generic_tools
+        if generic is not None and scored and scored[0].item.kind in generic.kinds and \
+                (profile.themes or profile.contexts):
+            scored = _fitting_tools_first(scored, generic.central)
         # Items that share only the step with the profile take at most this many places
         # when the profile says more (themes, contexts): the step does not outweigh them
         # (issue 15 §3: a theme weighs at least as much as the step).
@@ -589,6 +605,32 @@ def _general_first(scored: list[Ranked]) -> list[Ranked]:
             result.remove(head)
             result.insert(result.index(first), head)
     return result
+
+
+def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
+    """A generic tool (one that shares only the step with the profile and is less central
+    than ``central``: a search engine of aids, an ingénierie service) comes after a funder
+    that shares a theme, a context or a programme, and never two in a row while such a
+    funder waits: at the step « identifier », where few funders are meant for the step, the
+    tools for every project do not fill the list before the funders of the profile's theme
+    or place (issue 15 §3). The central general tools (the DLA, France Active) keep their
+    rank."""
+    def is_generic(ranked: Ranked) -> bool:
+        return ranked.step_only and ranked.item.priority < central
+
+    result: list[Ranked] = []
+    held: list[Ranked] = []
+    for ranked in scored:
+        if is_generic(ranked):
+            if result and not is_generic(result[-1]):
+                result.append(ranked)
+            else:
+                held.append(ranked)
+            continue
+        result.append(ranked)
+        if held:
+            result.append(held.pop(0))
+    return result + held
 
 
 def _like_place_first(scored: list[Ranked]) -> list[Ranked]:
@@ -849,6 +891,18 @@ class _ScoringParser:
             return None
         return Expiring(days, float(weight))
 
+    def generic_tools(self, document: MarkedDict) -> GenericTools | None:
+        """``generic_tools:``, optional: {kinds: [funding], central: 2}."""
+        found = self.kinds_rule(document, "generic_tools", ("kinds", "central"))
+        if found is None:
+            return None
+        node, kinds = found
+        if "central" not in node:
+            self.error(node.position, "'generic_tools' needs 'central:' (a priority, 0-3)")
+            return None
+        central = self.whole_number(node, "central", "'generic_tools.central'")
+        return None if central is None else GenericTools(kinds, central)
+
     def stage_bound(self, document: MarkedDict) -> frozenset[str]:
         """``stage_bound:``, optional: {kinds: [funding]}."""
         found = self.kinds_rule(document, "stage_bound", ("kinds",))
@@ -993,7 +1047,8 @@ def load_scoring(path: Path, root: Path,
     parser = _ScoringParser(vocabularies)
     parser.unknown_keys(document, ("weights", "broad_contexts", "distinct_contexts",
                                    "repeated_theme",
-                                   "theme_share", "stage_bound", "expiring", "limits",
+                                   "theme_share", "stage_bound", "generic_tools", "expiring",
+                                   "limits",
                                    "sizes",
                                    "type_sizes", "reasons"),
                         "scoring.yaml")
@@ -1010,9 +1065,11 @@ def load_scoring(path: Path, root: Path,
     theme_share = parser.theme_share(document)
     stage_bound = parser.stage_bound(document)
     expiring = parser.expiring(document)
+    generic_tools = parser.generic_tools(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
-                        type_sizes, repeated_theme, theme_share, stage_bound, expiring), []
+                        type_sizes, repeated_theme, theme_share, stage_bound, expiring,
+                        generic_tools), []
