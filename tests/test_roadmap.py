@@ -255,6 +255,20 @@ def test_the_first_actions_serve_the_chosen_theme_first(kb, val_de_marne, fecamp
     assert any("commande publique" in task for task in third), third
 
 
+def test_the_theme_s_own_frame_is_not_postponed_to_the_next_step(kb, fecamp):
+    """A town on food at « soutenir » (fresh2 profile 9): the PAT, tagged for a first project
+    and for the long run, ranked just below the plan's levers, takes the place of its last
+    generic lever instead of waiting for « l'étape suivante »; one such lever at most, so the
+    step's generic levers stay."""
+    doc, profile, _, _ = fecamp
+    titles = [lever.title for lever in doc.levers]
+    assert any("projet alimentaire territorial" in title for title in titles), titles
+    assert not any("projet alimentaire territorial" in title for title in doc.next_levers)
+    assert len(doc.levers) == 5
+    assert sum(not _on_theme(kb, lever.anchor, profile.themes) for lever in doc.levers) >= 1
+    assert any("PAT" in task for task in doc.calendar[2].tasks), doc.calendar[2].tasks
+
+
 def test_a_chosen_theme_names_its_filiere_instead_of_offering_a_choice(fecamp):
     """« Choisir une filière prioritaire (alimentation, réemploi, numérique) » is generic when
     the theme is chosen: a town on food reads the food filière."""
@@ -286,15 +300,15 @@ def test_page_1_names_the_ranked_funding_that_fits_the_first_actions(kb, val_de_
     assert any("Mieux manger pour tous" in f.name for f in fecamp[0].first_funding)
 
 
-def test_a_village_is_not_sent_to_services_it_does_not_have(rural, rural_md, val_de_marne):
+def test_a_village_is_not_sent_to_services_it_does_not_have(kb, index, rural, rural_md):
     """plan21: a commune of 565 inhabitants has no « propres services (vie associative,
     emploi, politique de la ville) » and no « direction générale »: its secrétariat de mairie
-    and its CC's services do the work; a département keeps its direction générale."""
+    and its CC's services do the work; a town of 17,000 keeps its own services."""
     assert "vos propres services" not in rural_md and "direction générale" not in rural_md
     assert "Compléter avec le secrétariat de mairie et les services de la CC Creuse Sud Ouest " \
            "pour repérer les petites structures." in rural_md
-    doc, _, _, t = val_de_marne
-    assert "Lister avec la direction générale" in render_markdown(doc, t)
+    doc, _, _, t = document(kb, index, "Fécamp", set(), "identifier", "commune")
+    assert "Compléter avec vos propres services" in render_markdown(doc, t)
 
 
 def test_small_commune_words():

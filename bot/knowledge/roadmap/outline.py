@@ -38,6 +38,10 @@ from bot.knowledge.scoring import Profile, Ranked
 from bot.knowledge.territory_reading import programme_label, within_parentheses
 
 PRIORITY_ACTIONS = 3
+# With a theme chosen, the plan's levers are looked for among this many ranked ones: a
+# lever of the theme just below the list takes the place of the last generic one (plan21)
+THEME_LEVER_POOL = 20
+THEME_LEVERS_ADDED = 1  # at most: the step's generic levers stay in the plan
 FUNDING_POOL = 12  # funding tools considered when matching funding to levers
 FUNDING_PER_LEVER = 2
 # Page 1 names the funding of the recommendations that fits its first actions (plan21): at
@@ -265,7 +269,12 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
 
     chosen = {kind: local(ranked) for kind, ranked in chosen.items()}
     small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
-    levers_ranked = _theme_first(_unique(chosen.get("lever", [])), profile.themes)
+    levers_ranked = _unique(chosen.get("lever", []))
+    if profile.themes and levers_ranked:  # the theme's levers ranked just after the list
+        levers_ranked = _theme_levers_kept(
+            levers_ranked, local(rules.rank(kb.of_kind("lever"), profile, THEME_LEVER_POOL)),
+            profile.themes, profile.step)
+    levers_ranked = _theme_first(levers_ranked, profile.themes)
     if small:  # what a village does itself where the scale is the intercommunalité
         levers_ranked = [replace(r, item=at_small_commune_scale(r.item)) for r in levers_ranked]
     pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
@@ -385,6 +394,40 @@ def chosen_theme_words(text: str, themes: list[str]) -> str:
         yours = "votre thème prioritaire" if len(picked) == 1 else "vos thèmes prioritaires"
         return f"Partir de la {match.group(1)} {' ou '.join(picked)}, {yours},"
     return _CHOICE.sub(chosen, text)
+
+
+def _theme_levers_kept(chosen: list[Ranked], pool: list[Ranked],
+                       themes: frozenset[str] | set[str], step: str | None) -> list[Ranked]:
+    """The plan's levers, the best lever of the chosen theme that the ranking puts below them
+    in place of the lowest lever that serves no chosen theme; same number of levers.
+
+    Fécamp on food (fresh2 profile 9): the PAT, ranked sixth behind the contrat de ville
+    and the CPO, was postponed to « l'étape suivante » though the content tags it for a
+    first project too and the theme is food; it now comes in the third quarter, and the
+    generic CPO leaves the plan. A lever meant only for a later step than the profile's stays
+    for « l'étape suivante »."""
+    def on_theme(r: Ranked) -> bool:
+        return bool((r.item.restricts("themes") or frozenset()) & themes)
+
+    def not_later(r: Ranked) -> bool:
+        steps = r.item.restricts("steps")
+        return step not in STEPS or not steps or \
+            any(s in STEPS and STEPS.index(s) <= STEPS.index(step) for s in steps)
+    kept = list(chosen)
+    ids = {r.item.id for r in kept}
+    for candidate in pool:
+        if candidate.item.id in ids or not on_theme(candidate) or not not_later(candidate):
+            continue
+        generic = [r for r in kept if not on_theme(r)]
+        if not generic:
+            break
+        kept.remove(generic[-1])
+        kept.append(candidate)
+        ids.add(candidate.item.id)
+        if len(kept) - len([r for r in kept if r.item.id in {c.item.id for c in chosen}]) \
+                >= THEME_LEVERS_ADDED:
+            break
+    return kept
 
 
 def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str]) -> list[Ranked]:
