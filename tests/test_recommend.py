@@ -365,6 +365,26 @@ def test_a_reason_whose_clause_says_et_reads_as_one_french_sentence(kb):
                for r in reasons if r.startswith("Because")), reasons
 
 
+def test_every_french_reason_repeats_que_before_each_clause(kb):
+    """« concerné par Villages d'avenir et vous en êtes… » (fresh2 rating, « Broken French »):
+    in French each clause after the first takes its « que », whatever the clause kinds (type,
+    context, programme, theme, step, size, région); English keeps « and »."""
+    profile = Profile("commune", frozenset({"rural"}), frozenset({"services-proximite"}),
+                      "identifier", "75", "petite", programmes=frozenset({"villages-avenir"}))
+    fr, en = translator("fr"), translator("en")
+    reasons = {kb.scoring.reason(r, fr) for kind in ("lever", "funding", "contact", "example")
+               for r in kb.scoring.ranked(kb.of_kind(kind), profile)}
+    joined = [r for r in reasons if " que " in r.removeprefix("Parce que ")]
+    assert any("Villages d'avenir, que vous en êtes" in r or
+               "Villages d'avenir et que vous en êtes" in r for r in joined), sorted(reasons)
+    for reason in reasons:
+        assert not re.search(r"(?:, | et )(?:vous|votre|elle|il) ", reason), reason
+    lever = next(r for r in kb.scoring.ranked(kb.of_kind("lever"), profile)
+                 if len(r.matched) == 2 and "and" not in str(r.matched))
+    assert " and you" in kb.scoring.reason(lever, en) or \
+        " and your" in kb.scoring.reason(lever, en), kb.scoring.reason(lever, en)
+
+
 def test_near_duplicates_share_one_place_and_come_as_see_also(kb):
     profile = Profile("commune", frozenset(), frozenset({"culture-tourisme"}), "soutenir")
     top, see_also = kb.scoring.rank_with_see_also(kb.of_kind("funding"), profile, 5)

@@ -21,6 +21,7 @@ from bot.knowledge.partners import (
     local_bodies,
     localise,
     localised_item,
+    small_commune_words,
 )
 from bot.knowledge.profile import build_profile, load_territories, names_of
 from bot.knowledge.recommend import recommendations
@@ -222,6 +223,120 @@ def test_the_summary_gives_three_priority_actions(rural, rural_md):
     first = doc.levers[0]
     expected = first.first_action or (first.steps[0] if first.steps else first.title)
     assert expected.rstrip(".") in priorities
+
+
+@pytest.fixture(scope="module")
+def val_de_marne(kb, index):
+    """A département on santé-social that anchors the ESS (fresh2 profile 12, no longer blind)."""
+    return document(kb, index, "94", {"sante-social"}, "ancrer", "departement")
+
+
+@pytest.fixture(scope="module")
+def fecamp(kb, index):
+    """A littoral town on food that supports initiatives (fresh2 profile 9, no longer blind)."""
+    return document(kb, index, "Fécamp", {"alimentation"}, "soutenir", "commune")
+
+
+def _on_theme(kb, anchor: str, themes: set[str]) -> bool:
+    item = kb.items[anchor.removeprefix("levier-")]
+    return bool((item.restricts("themes") or frozenset()) & themes)
+
+
+def test_the_first_actions_serve_the_chosen_theme_first(kb, val_de_marne, fecamp):
+    """plan21: a département on santé-social reads its autonomy levers on page 1 (habitat
+    inclusif, aide à domicile), not the SPASER and the transversality every département gets;
+    the step's generic levers follow, in the calendar's third quarter."""
+    for doc, profile, _, _ in (val_de_marne, fecamp):
+        themed = [lever for lever in doc.levers if _on_theme(kb, lever.anchor, profile.themes)]
+        assert len(themed) >= 3, [lever.title for lever in doc.levers]
+        assert all(_on_theme(kb, p.anchor, profile.themes) for p in doc.priorities), \
+            [p.lever for p in doc.priorities]
+    doc, _, _, t = val_de_marne
+    page_1 = section(render_markdown(doc, t), "## L'essentiel")
+    assert "habitat inclusif" in page_1 and "aide à domicile" in page_1
+    assert "Adopter un SPASER" not in page_1
+    third = doc.calendar[2].tasks
+    assert any("commande publique" in task for task in third), third
+
+
+def test_the_theme_s_own_frame_is_not_postponed_to_the_next_step(kb, fecamp):
+    """A town on food at « soutenir » (fresh2 profile 9): the PAT, tagged for a first project
+    and for the long run, ranked just below the plan's levers, takes the place of its last
+    generic lever instead of waiting for « l'étape suivante »; one such lever at most, so the
+    step's generic levers stay."""
+    doc, profile, _, _ = fecamp
+    titles = [lever.title for lever in doc.levers]
+    assert any("projet alimentaire territorial" in title for title in titles), titles
+    assert not any("projet alimentaire territorial" in title for title in doc.next_levers)
+    assert len(doc.levers) == 5
+    assert sum(not _on_theme(kb, lever.anchor, profile.themes) for lever in doc.levers) >= 1
+    assert any("PAT" in task for task in doc.calendar[2].tasks), doc.calendar[2].tasks
+
+
+def test_a_chosen_theme_names_its_filiere_instead_of_offering_a_choice(fecamp):
+    """« Choisir une filière prioritaire (alimentation, réemploi, numérique) » is generic when
+    the theme is chosen: a town on food reads the food filière."""
+    doc, _, _, t = fecamp
+    page = render_markdown(doc, t)
+    assert "(alimentation, réemploi, numérique)" not in page
+    assert "Partir de la filière alimentation, votre thème prioritaire, et réunir ses acteurs" \
+        in section(page, "## L'essentiel")
+
+
+def test_page_1_names_the_ranked_funding_that_fits_the_first_actions(kb, val_de_marne, fecamp,
+                                                                     rural, rural_md):
+    """plan21: page 1 says how to pay for its first actions, with tools of the ranked funding
+    list only, each with the actions it fits and what it finances."""
+    for doc, profile, _, t in (val_de_marne, fecamp, rural):
+        ranked = [r.item.id for r in recommendations(kb, profile, "full")["funding"]]
+        page_1 = section(render_markdown(doc, t), "## L'essentiel")
+        block = section(page_1, "### Pour financer ces premières actions")
+        assert 1 <= len(doc.first_funding) <= 2
+        for tool in doc.first_funding:
+            assert tool.anchor.removeprefix("financement-") in ranked
+            assert f"**[{tool.name}](#{tool.anchor})** — Pour " in block
+            assert tool.why[:30].lower() in block.lower()
+    avp = val_de_marne[0].first_funding
+    assert [f.anchor for f in avp] == ["financement-aide_vie_partagee"]
+    habitat = next(n for n, p in enumerate(val_de_marne[0].priorities, 1)
+                   if p.anchor == "levier-habitat_inclusif")
+    assert avp[0].fits == f"Pour l'action {habitat}"  # not the RSA's insertion action
+    assert any("Mieux manger pour tous" in f.name for f in fecamp[0].first_funding)
+
+
+def test_a_village_is_not_sent_to_services_it_does_not_have(kb, index, rural, rural_md):
+    """plan21: a commune of 565 inhabitants has no « propres services (vie associative,
+    emploi, politique de la ville) » and no « direction générale »: its secrétariat de mairie
+    and its CC's services do the work; a town of 17,000 keeps its own services."""
+    assert "vos propres services" not in rural_md and "direction générale" not in rural_md
+    assert "Compléter avec le secrétariat de mairie et les services de la CC Creuse Sud Ouest " \
+           "pour repérer les petites structures." in rural_md
+    doc, _, _, t = document(kb, index, "Fécamp", set(), "identifier", "commune")
+    assert "Compléter avec vos propres services" in render_markdown(doc, t)
+
+
+def test_small_commune_words():
+    assert small_commune_words("Compléter avec vos propres services (vie associative, emploi) "
+                               "pour repérer.", None) == \
+        "Compléter avec le secrétariat de mairie et les services de l'intercommunalité " \
+        "pour repérer."
+    assert small_commune_words("Présenter le projet à la direction générale des services.",
+                               "CC Creuse Sud Ouest") == \
+        "Présenter le projet au secrétariat de mairie."
+
+
+def test_the_pdf_never_leaves_a_guillemet_alone_on_a_line(rural):
+    """A closing « » » alone at the start of a line in the PDF calendar (fresh2 rating): the
+    HTML glues each guillemet to its word with a non-breaking space."""
+    from pypdf import PdfReader
+
+    doc, _, _, t = rural
+    page = render_html(doc, t)
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "«\u00a0" in text and "« " not in text and " »" not in text
+    reader = PdfReader(io.BytesIO(render(doc, t, ".pdf")))
+    lines = [line.strip() for p in reader.pages[:3] for line in p.extract_text().splitlines()]
+    assert not [line for line in lines if line.startswith("»") or line.endswith("«")]
 
 
 def test_the_summary_says_who_to_call_first_with_how_to_reach_them(rural, rural_md):
@@ -518,11 +633,14 @@ def test_each_lever_says_how_why_who_and_what_to_follow(rural, rural_md, kb):
         block = section(levers, next(line for line in levers.splitlines()
                                      if line.startswith("### ") and item.title in line))
         assert item.summary in block and "**Pourquoi pour vous** : Parce qu" in block
+        # and the village's own words: its secrétariat de mairie, not « vos propres services »
         for n, step in enumerate(item.how_to, 1):
-            assert f"{n}. {step}" in block
+            assert f"{n}. {small_commune_words(step, 'CC Creuse Sud Ouest')}" in block
         if not item.how_to:
             assert "**En pratique**" in block
-        for label, value in (("Pour commencer", item.first_action),
+        first_action = item.first_action and small_commune_words(item.first_action,
+                                                                 "CC Creuse Sud Ouest")
+        for label, value in (("Pour commencer", first_action),
                              ("Qui porte", lever.carried_by), ("Coût indicatif", item.cost),
                              ("Base légale", item.legal_basis)):
             assert (f"**{label}** : {value}" in block) if value else (label not in block)

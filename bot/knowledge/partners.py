@@ -346,6 +346,27 @@ def small_commune_carrier(carried_by: str, groupement: str | None) -> str:
     return f"Maire ou adjoint, avec {team} ; {epci} là où elle exerce la compétence"
 
 
+# What a commune under 3,500 inhabitants does not have, and who does the work there
+# (plan21): « vos propres services (vie associative, emploi, politique de la ville) », « la
+# direction générale (des services) » are the secrétariat de mairie and the
+# intercommunalité's services. French, like the content it rewrites.
+_OWN_SERVICES = re.compile(r"\bvos (?:propres )?services(?: \([^)]*\))?")
+_GENERAL_DIRECTION = re.compile(r"\b(?:la|à la) direction générale(?: des services)?")
+
+
+def small_commune_words(text: str, groupement: str | None) -> str:
+    """A step or first action as a small commune reads it: « Compléter avec vos propres
+    services (vie associative, emploi…) » becomes « Compléter avec le secrétariat de mairie
+    et les services de la CC … »; « Lister avec la direction générale… », « Lister avec le
+    secrétariat de mairie… »."""
+    epci = (f"les services de {with_article(groupement)}" if groupement
+            else "les services de l'intercommunalité")
+    text = _OWN_SERVICES.sub(f"le secrétariat de mairie et {epci}", text)
+    return _GENERAL_DIRECTION.sub(
+        lambda m: ("au" if m.group(0).startswith("à ") else "le") + " secrétariat de mairie",
+        text)
+
+
 def regional_cress(kb: KnowledgeBase, region: str | None) -> Item | None:
     """The CRESS of a région (the contact item that names the région)."""
     if region is None:

@@ -543,12 +543,15 @@ class ScoringRules:
         return prefix + reasons + suffix + (" " + note if note else "")
 
     def _join_clauses(self, phrases: list[str], conjunction: str, t: Translator) -> str:
-        """Clauses joined by « et »; when a clause says « et » itself (« votre territoire est
-        urbain et doté de quartiers prioritaires »), « A, que B et que C » (``that``,
-        ``and_that``), so that no « et » is read as joining the wrong parts."""
+        """Clauses joined: in French always « A, que B et que C » (``that``, ``and_that``);
+        in another language by « and », unless a clause says « and » itself (« urban and with
+        priority neighbourhoods »), so that no « and » is read as joining the wrong parts."""
         word = conjunction.strip()
-        if len(phrases) <= 1 or "and_that" not in self.texts or \
-                not any(word in f" {phrase} ".split() for phrase in phrases):
+        # French repeats « que » before each clause of « parce que » (plan21: « concerné par
+        # Villages d'avenir et vous en êtes… » juxtaposed two subjects without it)
+        if len(phrases) <= 1 or "and_that" not in self.texts or (
+                t.language != "fr"
+                and not any(word in f" {phrase} ".split() for phrase in phrases)):
             return _join(phrases, conjunction)
         that = self.texts.get("that", self.texts["and_that"]).render(t)
         and_that = self.texts["and_that"].render(t)

@@ -34,13 +34,25 @@ def page_rules(x: Texts) -> str:
     )
 
 
+def _glued_guillemets(text: str) -> str:
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
+def _lower_first(text: str) -> str:
+    """« Versée par… » after « Pour l'action 1 : »: « versée par… », an acronym kept."""
+    return text if len(text) > 1 and text[1].isupper() else text[:1].lower() + text[1:]
+
+
 def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def render_html(doc: Outline, t: Translator) -> str:
     x = Texts(t)
-    e = html.escape
+    def e(text: str) -> str:
+        """Escaped, with a non-breaking space inside « »: the PDF never leaves a guillemet
+        alone at the start or the end of a line."""
+        return html.escape(_glued_guillemets(text))
 
     def refs(keys: list[SourceKey]) -> str:
         numbers = doc.refs(keys)
@@ -87,6 +99,11 @@ def render_html(doc: Outline, t: Translator) -> str:
                    f'<span class="who">{e(x.lever.capitalize())}{x.colon} '
                    f'<a href="#{e(p.anchor)}">{e(p.lever)}</a>.</span>{who}</li>')
     out.append("</ol>" + ("" if doc.priorities else f"<p>{e(x.no_lever)}</p>") + "</div>")
+    if doc.first_funding:
+        out.append(f'<h3>{e(x.first_funding)}</h3><ul class="first-funding">' + "".join(
+            f'<li><a class="label" href="#{e(f.anchor)}">{e(f.name)}</a> — {e(f.fits)}'
+            f"{x.colon} {e(_lower_first(f.why))}{refs(f.sources)}</li>"
+            for f in doc.first_funding) + "</ul>")
     out.append(f'<h3>{e(x.first_calls)}</h3><ul class="contacts">')
     out += [contact(c) for c in doc.first_calls]
     out.append("</ul></section>")

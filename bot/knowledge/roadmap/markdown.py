@@ -35,6 +35,11 @@ def render_markdown(doc: Outline, t: Translator) -> str:
                        f"[{p.lever}](#{p.anchor}).{who}")
     if not doc.priorities:
         out.append(x.no_lever)
+    if doc.first_funding:
+        out += ["", f"### {x.first_funding}", ""]
+        out += [f"- **[{f.name}](#{f.anchor})** — {f.fits}{x.colon} "
+                f"{f.why[:1].lower() + f.why[1:] if f.why[1:2].islower() else f.why}"
+                f"{refs(f.sources)}" for f in doc.first_funding]
     out += ["", f"### {x.first_calls}", ""]
     for c in doc.first_calls:
         out += contact(c)

@@ -29,6 +29,7 @@ from bot.knowledge.partners import (
     regional_cress,
     regional_state_service,
     small_commune_carrier,
+    small_commune_words,
     with_article,
     with_cress_article,
 )
@@ -37,8 +38,16 @@ from bot.knowledge.scoring import Profile, Ranked
 from bot.knowledge.territory_reading import programme_label, within_parentheses
 
 PRIORITY_ACTIONS = 3
+# With a theme chosen, the plan's levers are looked for among this many ranked ones: a
+# lever of the theme just below the list takes the place of the last generic one (plan21)
+THEME_LEVER_POOL = 20
+THEME_LEVERS_ADDED = 1  # at most: the step's generic levers stay in the plan
 FUNDING_POOL = 12  # funding tools considered when matching funding to levers
 FUNDING_PER_LEVER = 2
+# Page 1 names the funding of the recommendations that fits its first actions (plan21): at
+# most two tools, each with what it finances in one line.
+FIRST_FUNDING = 2
+FUNDING_WHY = 80  # characters of that line
 NEXT_STEP_LEVERS = 3
 QUARTERS = 4
 ROLE, REACH = 125, 150  # characters of a contact's role and way to reach on page 1
@@ -83,6 +92,17 @@ class Priority:
     def is_lever(self) -> bool:
         """The action is the lever itself (the content gives no first action yet)."""
         return self.action.rstrip(".") == self.lever.rstrip(".")
+
+
+@dataclass(slots=True)
+class FirstFunding:
+    """A funding tool of the recommendations named on page 1, for the first actions it fits."""
+    name: str
+    anchor: str  # its row in the funding table
+    why: str  # what it finances, in one line
+    actions: list[int]  # the numbers of the priority actions it fits
+    fits: str = ""  # « Pour les actions 1 et 3 », or « Pour ces actions » when none is named
+    sources: list[SourceKey] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -147,6 +167,7 @@ class Outline:
     portrait: list[str]  # the profile in words, one sentence each
     facts: list[tuple[str, str]]  # (label, value)
     priorities: list[Priority]
+    first_funding: list[FirstFunding]
     first_calls: list[Contact]
     levers: list[LeverPlan]
     next_step: str | None  # the label of the next step, if any
@@ -249,6 +270,11 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     chosen = {kind: local(ranked) for kind, ranked in chosen.items()}
     small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
     levers_ranked = _unique(chosen.get("lever", []))
+    if profile.themes and levers_ranked:  # the theme's levers ranked just after the list
+        levers_ranked = _theme_levers_kept(
+            levers_ranked, local(rules.rank(kb.of_kind("lever"), profile, THEME_LEVER_POOL)),
+            profile.themes, profile.step)
+    levers_ranked = _theme_first(levers_ranked, profile.themes)
     if small:  # what a village does itself where the scale is the intercommunalité
         levers_ranked = [replace(r, item=at_small_commune_scale(r.item)) for r in levers_ranked]
     pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
@@ -269,8 +295,19 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         for plan in levers:
             if plan.carried_by:
                 plan.carried_by = small_commune_carrier(plan.carried_by, groupement)
+            plan.steps = [small_commune_words(step, groupement) for step in plan.steps]
+            if plan.first_action:
+                plan.first_action = small_commune_words(plan.first_action, groupement)
+    if profile.themes:  # « une filière prioritaire (alimentation, …) »: the theme's own
+        themes = [kb.label("themes", theme, t) for theme in sorted(profile.themes)]
+        for plan in levers:
+            plan.steps = [chosen_theme_words(step, themes) for step in plan.steps]
+            if plan.first_action:
+                plan.first_action = chosen_theme_words(plan.first_action, themes)
     priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
                   for plan in levers[:PRIORITY_ACTIONS]]
+    first_funding = _first_funding(levers_ranked[:PRIORITY_ACTIONS], chosen.get("funding", []),
+                                   per_lever, anchors, sources, t, today)
     first_calls, called = _first_calls(kb, profile, names, cress, sources, t,
                                        lambda item: localised_item(item, bodies))
     first_calls, more_calls = first_calls[:FIRST_CALLS], first_calls[FIRST_CALLS:]
@@ -308,7 +345,8 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     return Outline(
         language=t.language, title=title, subtitle=subtitle, date=today,
         territory=place, portrait=_portrait(kb, profile, names, cress, t),
-        facts=_facts(kb, profile, t), priorities=priorities, first_calls=first_calls,
+        facts=_facts(kb, profile, t), priorities=priorities, first_funding=first_funding,
+        first_calls=first_calls,
         levers=levers, next_step=kb.label("steps", next_step, t) if next_step else None,
         next_levers=[i.title for i in next_levers],
         calendar=_calendar(levers, first_calls, next_step and kb.label("steps", next_step, t),
@@ -336,6 +374,108 @@ def _unique(ranked: list[Ranked]) -> list[Ranked]:
             seen.add(r.item.id)
             result.append(r)
     return result
+
+
+_CHOICE = re.compile(r"\bChoisir une (\w+) prioritaire \(([^)]*)\)")
+
+
+def chosen_theme_words(text: str, themes: list[str]) -> str:
+    """« Choisir une filière prioritaire (alimentation, réemploi, numérique) » when the theme
+    is chosen: « Partir de la filière alimentation, votre thème prioritaire, » — the choice
+    is made (plan21). ``themes`` are the labels of the chosen themes; no option among them:
+    the text stays."""
+    def chosen(match: re.Match[str]) -> str:
+        options = [o.strip() for o in match.group(2).split(",")]
+        picked = [o for o in options
+                  if any(label.lower() == o.lower() or label.lower().startswith(o.lower())
+                         for label in themes)]
+        if not picked:
+            return match.group(0)
+        yours = "votre thème prioritaire" if len(picked) == 1 else "vos thèmes prioritaires"
+        return f"Partir de la {match.group(1)} {' ou '.join(picked)}, {yours},"
+    return _CHOICE.sub(chosen, text)
+
+
+def _theme_levers_kept(chosen: list[Ranked], pool: list[Ranked],
+                       themes: frozenset[str] | set[str], step: str | None) -> list[Ranked]:
+    """The plan's levers, the best lever of the chosen theme that the ranking puts below them
+    in place of the lowest lever that serves no chosen theme; same number of levers.
+
+    Fécamp on food (fresh2 profile 9): the PAT, ranked sixth behind the contrat de ville
+    and the CPO, was postponed to « l'étape suivante » though the content tags it for a
+    first project too and the theme is food; it now comes in the third quarter, and the
+    generic CPO leaves the plan. A lever meant only for a later step than the profile's stays
+    for « l'étape suivante »."""
+    def on_theme(r: Ranked) -> bool:
+        return bool((r.item.restricts("themes") or frozenset()) & themes)
+
+    def not_later(r: Ranked) -> bool:
+        steps = r.item.restricts("steps")
+        return step not in STEPS or not steps or \
+            any(s in STEPS and STEPS.index(s) <= STEPS.index(step) for s in steps)
+    kept = list(chosen)
+    ids = {r.item.id for r in kept}
+    for candidate in pool:
+        if candidate.item.id in ids or not on_theme(candidate) or not not_later(candidate):
+            continue
+        generic = [r for r in kept if not on_theme(r)]
+        if not generic:
+            break
+        kept.remove(generic[-1])
+        kept.append(candidate)
+        ids.add(candidate.item.id)
+        if len(kept) - len([r for r in kept if r.item.id in {c.item.id for c in chosen}]) \
+                >= THEME_LEVERS_ADDED:
+            break
+    return kept
+
+
+def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str]) -> list[Ranked]:
+    """The levers of a chosen theme first, in their order, then the step's generic ones: the
+    plan's first actions serve the theme the collectivité chose (a département on santé-social
+    starts with its autonomy levers, not with the SPASER every département is shown)."""
+    if not themes:
+        return ranked
+    def on_theme(r: Ranked) -> bool:
+        return bool((r.item.restricts("themes") or frozenset()) & themes)
+    return [r for r in ranked if on_theme(r)] + [r for r in ranked if not on_theme(r)]
+
+
+def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
+                   per_lever: Mapping[str, list[Item]], anchors: Mapping[str, str],
+                   sources: _Sources, t: Translator, today: dt.date) -> list[FirstFunding]:
+    """The funding tools of the recommendations (``ranked_funding``, in their order) that fit
+    the first actions, at most FIRST_FUNDING; none fits: the first one ranked, for them all.
+    A tool the recommendations did not rank is never named on page 1."""
+    found: list[FirstFunding] = []
+    for r in ranked_funding:
+        tool = r.item
+        actions = [n for n, lever in enumerate(priority, 1)
+                   if any(fit.id == tool.id for fit in per_lever.get(lever.item.id, []))
+                   and _nested_themes(lever.item, tool)]
+        if actions and tool.id in anchors:
+            fits = t.ngettext("Pour l'action {numbers}", "Pour les actions {numbers}",
+                              len(actions)).format(numbers=t.join([str(n) for n in actions]))
+            found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today),
+                                      actions, fits, sources.cite(tool)))
+    if not found and ranked_funding and ranked_funding[0].item.id in anchors:
+        tool = ranked_funding[0].item
+        found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today), [],
+                                  t._("Pour ces actions"), sources.cite(tool)))
+    return found[:FIRST_FUNDING]
+
+
+def _nested_themes(lever: Item, tool: Item) -> bool:
+    """The tool is for the action's work, not only for one theme they share: the themes of
+    one hold the other's (the AVP, habitat and santé-social, for the habitat inclusif lever,
+    not for the RSA's insertion lever, emploi-insertion and santé-social); an item for every
+    theme fits any."""
+    mine, its = lever.restricts("themes"), tool.restricts("themes")
+    return mine is None or its is None or mine <= its or its <= mine
+
+
+def _why(tool: Item, t: Translator, today: dt.date) -> str:
+    return first_sentence(with_caution(tool.summary, tool, t, today), FUNDING_WHY)
 
 
 def _funding_for(lever: Item, pool: list[Ranked]) -> list[Item]:

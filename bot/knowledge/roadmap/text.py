@@ -16,6 +16,7 @@ class Texts:
         self.summary = _("L'essentiel")
         self.territory = _("Votre territoire")
         self.priorities = _("Trois actions prioritaires")
+        self.first_funding = _("Pour financer ces premières actions")
         self.first_calls = _("Qui appeler en premier")
         self.reach = _("Comment les joindre")
         self.lever = _("levier")
