@@ -605,3 +605,26 @@ def test_the_profile_line_says_plainly_that_no_context_applies(engine, locale: s
         chat.send(word)
     assert line in chat.text
     assert ": —" not in chat.text
+
+
+def test_retour_typed_alone_goes_back_like_the_command(chat: Chat):
+    """Review 2026-12-01 (third): « retour » typed on the results was searched as a question
+    (« Stains et Plaine Commune : structurer la mécanique de rue »), then « 2 » picked the
+    second button of the last list instead of step 2."""
+    for text in ["/start", "Commencer", "Bourganeuf", "Oui", "Oui, c'est juste", "Continuer",
+                 "Services de proximité", "Continuer", "1"]:
+        chat.send(text)
+    assert chat.text.startswith("Voici mes recommandations")
+    chat.send("retour")
+    assert "Voici ce que j'ai trouvé" not in chat.text and "Stains" not in chat.text
+    assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text
+    assert chat.conversation.state == "etape"
+    chat.send("2")
+    assert "étape : 2. Soutenir et structurer les initiatives" in chat.text
+    chat.send("Revenir en arrière")
+    assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text
+    for text in ["/recommencer", "Commencer"]:
+        chat.send(text)
+    assert "Quel est votre territoire ?" in chat.text
+    chat.send("retour")  # where a name is typed: not the commune of Retournac
+    assert "Retournac" not in chat.text and chat.conversation.state == "accueil"

@@ -400,6 +400,12 @@ class Turn:
             if owner is not None and owner.on_dialog_text(self, text):
                 return
             conversation.dialog = None  # the text answers something else
+        # « feuille de route », « retour » typed where no button says it: the command, even
+        # where a name is typed (« retour » was read as the commune of Retournac).
+        named = self._engine.registry.by_phrase(text)
+        if named is not None:
+            self.run_command(named)
+            return
         state = self.state
         if state.input is not None:
             self.on_input(state, text)
@@ -409,10 +415,6 @@ class Turn:
             if said in THANKS:
                 self.say(self.t._("Avec plaisir !"))
             self.prompt()
-            return
-        named = self._engine.registry.by_phrase(text)
-        if named is not None:  # « feuille de route » typed where no button says it
-            self.run_command(named)
             return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
