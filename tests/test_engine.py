@@ -628,3 +628,21 @@ def test_retour_typed_alone_goes_back_like_the_command(chat: Chat):
     assert "Quel est votre territoire ?" in chat.text
     chat.send("retour")  # where a name is typed: not the commune of Retournac
     assert "Retournac" not in chat.text and chat.conversation.state == "accueil"
+
+
+def test_sms_yes_and_i_dont_know_are_understood_in_the_parcours(chat: Chat):
+    """Review 2026-12-01 (third): « ok » at the territory's confirmation was « Je n'ai pas
+    compris votre réponse » (four times in a row for an agent of Sada, Mayotte)."""
+    for text in ["/start", "Commencer", "sada"]:
+        chat.send(text)
+    assert "J'ai trouvé : Sada (976, Mayotte)" in chat.text
+    chat.send("ok")
+    assert "compris" not in chat.text
+    assert "D'après les données publiques" in chat.text
+    chat.send("ok")  # the suggested contexts
+    assert "Programmes" in chat.text or "programmes" in chat.text
+    chat.send("c bon")
+    assert "Un contrat de ville" in chat.text
+    chat.send("jsp")
+    assert chat.conversation.slots.get("contrat_ville") == "ne_sait_pas"
+    assert "Sur quel thème" in chat.text
