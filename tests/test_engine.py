@@ -646,3 +646,24 @@ def test_sms_yes_and_i_dont_know_are_understood_in_the_parcours(chat: Chat):
     chat.send("jsp")
     assert chat.conversation.slots.get("contrat_ville") == "ne_sait_pas"
     assert "Sur quel thème" in chat.text
+
+
+def test_a_place_typed_one_question_early_is_taken_as_the_territory(chat: Chat):
+    """Review 2026-12-01 (third): « faux la montagne » typed at the welcome's buttons got a
+    « Réponse : » on Avenir Montagnes; the village's name, one question early, is the answer
+    the next question wants."""
+    chat.send("/start")
+    chat.send("faux la montagne")
+    assert "Réponse :" not in chat.text and "Avenir Montagnes" not in chat.text
+    assert chat.text.startswith("J'ai trouvé : Faux-la-Montagne (23, Creuse)")
+    assert "Quel est votre territoire ?" not in chat.text
+    assert chat.conversation.state == "territoire_trouve"
+    chat.send("Bourganeuf")  # another place where the confirmation is asked
+    assert chat.text.startswith("J'ai trouvé : Bourganeuf (23, Creuse)")
+    chat.send("/retour")  # back to the question the place answered
+    assert "Quel est votre territoire ?" in chat.text
+    chat.send("/recommencer")
+    chat.send("cress")  # a word that only sounds like places: still a question
+    assert "J'ai trouvé" not in chat.text
+    assert "chambre régionale de l'économie sociale et solidaire" in chat.text.lower() \
+        or "CRESS" in chat.text
