@@ -64,3 +64,14 @@ def test_ok_c_bon_and_jsp_pick_yes_go_on_or_i_dont_know():
                       Choice("s:forget:no", "Non, garder")))
     assert picked(forget, "ok") is None
     assert picked(Offered(CHOICES, free_text=True), "ok") is None  # « ok » may be a name there
+
+
+def test_no_goes_on_only_where_no_label_says_no():
+    assert picked(Offered(CHOICES), "non") == "c:themes:continuer"
+    assert picked(Offered(CHOICES), "Aucun, continuer") == "c:themes:continuer"
+    corrected = Offered((Choice("c:r:juste", "Oui, c'est juste"),
+                         Choice("c:r:corriger", "Non, je corrige"),
+                         Choice("c:r:continuer", "Continuer")))
+    assert picked(corrected, "non") == "c:r:corriger"  # a label says it
+    results = Offered((Choice("c:s:terminer", "Terminer"), Choice("c:s:sigles", "Sigles")))
+    assert picked(results, "non") is None  # nothing goes on: not understood, as before

@@ -667,3 +667,23 @@ def test_a_place_typed_one_question_early_is_taken_as_the_territory(chat: Chat):
     assert "J'ai trouvé" not in chat.text
     assert "chambre régionale de l'économie sociale et solidaire" in chat.text.lower() \
         or "CRESS" in chat.text
+
+
+def test_no_or_none_goes_on_where_the_bot_asks_for_another_one(chat: Chat):
+    """Review 2026-12-01 (third): at Mons-en-Barœul's programmes (« Cités de l'emploi » found;
+    « Votre territoire fait-il partie d'un autre de ces programmes ? »), « Aucun, continuer »
+    got « ne répond pas à cette question », and so would « non »."""
+    for text in ["/start", "Commencer", "Mons-en-Barœul", "Oui, c'est bien ça",
+                 "Oui, c'est juste"]:
+        chat.send(text)
+    assert "listes publiées : Cités de l'emploi" in chat.text
+    chat.send("Aucun, continuer")
+    assert "ne répond pas" not in chat.text and "Un contrat de ville" in chat.text
+    chat.send("/retour")
+    chat.send("non")
+    assert "ne répond pas" not in chat.text and "Un contrat de ville" in chat.text
+    chat.send("non")  # here « Non » is an answer of its own
+    assert chat.conversation.slots.get("contrat_ville") == "non"
+    chat.send("Emploi et insertion")
+    chat.send("non, c'est tout")  # « Un autre thème, ou « Continuer » ? »
+    assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text

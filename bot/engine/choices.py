@@ -33,6 +33,12 @@ GO_ON_LABELS = frozenset({"continuer", "continue"})
 NOT_KNOWING = frozenset({"jsp", "jsais pas", "j sais pas", "je sais pas", "sais pas",
                          "chais pas", "aucune idee", "idk", "dunno", "not sure"})
 NOT_KNOWING_LABELS = frozenset({"je ne sais pas", "i don t know"})
+# « non », « aucun », « c'est tout » where the bot asks for another one (« Un autre thème, ou
+# « Continuer » ? », « … d'un autre de ces programmes ? ») and no label says no: go on.
+DECLINING = frozenset({"non", "no", "aucun", "aucune", "aucun continuer", "none", "nope",
+                       "rien", "non merci", "no thanks", "c tout", "c est tout", "cest tout",
+                       "non c est tout", "non cest tout", "pas d autre", "none continue",
+                       "that s all"})
 ENGINE_PAYLOAD = "s:"  # the engine's own questions (« Oui, tout effacer »): never by « ok »
 
 
@@ -119,6 +125,8 @@ class Offered:
         partial = [choice for choice, label in labels if f" {wanted} " in f" {label} "]
         if partial:
             return partial[0] if len(partial) == 1 else None
+        if wanted in DECLINING:
+            return _go_on(labels)
         return _close_choice(wanted, labels)
 
 
@@ -150,6 +158,11 @@ def _colloquial_choice(wanted: str, labels: list[tuple[Choice, str]]) -> Choice 
     yes = [c for c, label in flow_labels if label.split()[:1] and label.split()[0] in YES_WORDS]
     if yes:
         return only(yes)
-    # « Continuer », « Aucun, continuer » (programmes), « None, continue »
-    return only([c for c, label in flow_labels if label.split()[-1:] and
-                 label.split()[-1] in GO_ON_LABELS])
+    return _go_on(labels)
+
+
+def _go_on(labels: list[tuple[Choice, str]]) -> Choice | None:
+    """The one flow choice that goes on: « Continuer », « Aucun, continuer », « Continue »."""
+    found = [c for c, label in labels if not c.payload.startswith(ENGINE_PAYLOAD)
+             and label.split()[-1:] and label.split()[-1] in GO_ON_LABELS]
+    return found[0] if len(found) == 1 else None
