@@ -75,3 +75,13 @@ def test_no_goes_on_only_where_no_label_says_no():
     assert picked(corrected, "non") == "c:r:corriger"  # a label says it
     results = Offered((Choice("c:s:terminer", "Terminer"), Choice("c:s:sigles", "Sigles")))
     assert picked(results, "non") is None  # nothing goes on: not understood, as before
+
+
+def test_the_same_words_in_english():
+    confirm = Offered((Choice("c:t:oui", "Yes, that's right"), Choice("c:t:autre", "Look again")))
+    assert picked(confirm, "ok") == "c:t:oui"
+    asked = Offered((Choice("c:cv:oui", "Yes"), Choice("c:cv:non", "No"),
+                     Choice("c:cv:ne_sait_pas", "I don't know")))
+    assert picked(asked, "not sure") == "c:cv:ne_sait_pas"
+    assert picked(Offered((Choice("c:s:more", "Food"), Choice("c:s:go", "Continue"))),
+                  "that's all") == "c:s:go"
