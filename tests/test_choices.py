@@ -43,3 +43,45 @@ def test_the_offer_survives_storage():
     assert Offered.from_json(offered.to_json()) == offered
     assert Offered.from_json(None) == Offered()
     assert Offered.from_json({"c": [["x"]], "free": 1}) == Offered((), True)
+
+
+def test_ok_c_bon_and_jsp_pick_yes_go_on_or_i_dont_know():
+    """Review 2026-12-01 (third): an agent of Sada typed « ok » to « Est-ce bien pour cette
+    collectivité ? » and got « Je n'ai pas compris » until she typed « 1 »."""
+    confirm = Offered((Choice("c:territoire_trouve:oui", "Oui, c'est bien ça"),
+                       Choice("c:territoire_trouve:corriger", "Non, corriger le type"),
+                       Choice("c:territoire_trouve:autre", "Chercher un autre territoire")))
+    for text in ["ok", "OK", "Ok.", "c bon", "d'accord", "ouais"]:
+        assert picked(confirm, text) == "c:territoire_trouve:oui", text
+    assert picked(Offered(CHOICES), "c bon") == "c:themes:continuer"  # no yes: go on
+    asked = Offered((Choice("c:cv:oui", "Oui"), Choice("c:cv:non", "Non"),
+                     Choice("c:cv:ne_sait_pas", "Je ne sais pas")))
+    assert picked(asked, "jsp") == "c:cv:ne_sait_pas"
+    assert picked(asked, "je sais pas") == "c:cv:ne_sait_pas"
+    assert picked(Offered(CHOICES), "jsp") is None
+    # never the engine's own confirmation (erasing everything) on a casual « ok »
+    forget = Offered((Choice("s:forget:yes", "Oui, tout effacer"),
+                      Choice("s:forget:no", "Non, garder")))
+    assert picked(forget, "ok") is None
+    assert picked(Offered(CHOICES, free_text=True), "ok") is None  # « ok » may be a name there
+
+
+def test_no_goes_on_only_where_no_label_says_no():
+    assert picked(Offered(CHOICES), "non") == "c:themes:continuer"
+    assert picked(Offered(CHOICES), "Aucun, continuer") == "c:themes:continuer"
+    corrected = Offered((Choice("c:r:juste", "Oui, c'est juste"),
+                         Choice("c:r:corriger", "Non, je corrige"),
+                         Choice("c:r:continuer", "Continuer")))
+    assert picked(corrected, "non") == "c:r:corriger"  # a label says it
+    results = Offered((Choice("c:s:terminer", "Terminer"), Choice("c:s:sigles", "Sigles")))
+    assert picked(results, "non") is None  # nothing goes on: not understood, as before
+
+
+def test_the_same_words_in_english():
+    confirm = Offered((Choice("c:t:oui", "Yes, that's right"), Choice("c:t:autre", "Look again")))
+    assert picked(confirm, "ok") == "c:t:oui"
+    asked = Offered((Choice("c:cv:oui", "Yes"), Choice("c:cv:non", "No"),
+                     Choice("c:cv:ne_sait_pas", "I don't know")))
+    assert picked(asked, "not sure") == "c:cv:ne_sait_pas"
+    assert picked(Offered((Choice("c:s:more", "Food"), Choice("c:s:go", "Continue"))),
+                  "that's all") == "c:s:go"

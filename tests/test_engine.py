@@ -605,3 +605,85 @@ def test_the_profile_line_says_plainly_that_no_context_applies(engine, locale: s
         chat.send(word)
     assert line in chat.text
     assert ": —" not in chat.text
+
+
+def test_retour_typed_alone_goes_back_like_the_command(chat: Chat):
+    """Review 2026-12-01 (third): « retour » typed on the results was searched as a question
+    (« Stains et Plaine Commune : structurer la mécanique de rue »), then « 2 » picked the
+    second button of the last list instead of step 2."""
+    for text in ["/start", "Commencer", "Bourganeuf", "Oui", "Oui, c'est juste", "Continuer",
+                 "Services de proximité", "Continuer", "1"]:
+        chat.send(text)
+    assert chat.text.startswith("Voici mes recommandations")
+    chat.send("retour")
+    assert "Voici ce que j'ai trouvé" not in chat.text and "Stains" not in chat.text
+    assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text
+    assert chat.conversation.state == "etape"
+    chat.send("2")
+    assert "étape : 2. Soutenir et structurer les initiatives" in chat.text
+    chat.send("Revenir en arrière")
+    assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text
+    for text in ["/recommencer", "Commencer"]:
+        chat.send(text)
+    assert "Quel est votre territoire ?" in chat.text
+    chat.send("retour")  # where a name is typed: not the commune of Retournac
+    assert "Retournac" not in chat.text and chat.conversation.state == "accueil"
+
+
+def test_sms_yes_and_i_dont_know_are_understood_in_the_parcours(chat: Chat):
+    """Review 2026-12-01 (third): « ok » at the territory's confirmation was « Je n'ai pas
+    compris votre réponse » (four times in a row for an agent of Sada, Mayotte)."""
+    for text in ["/start", "Commencer", "sada"]:
+        chat.send(text)
+    assert "J'ai trouvé : Sada (976, Mayotte)" in chat.text
+    chat.send("ok")
+    assert "compris" not in chat.text
+    assert "D'après les données publiques" in chat.text
+    chat.send("ok")  # the suggested contexts
+    assert "Programmes" in chat.text or "programmes" in chat.text
+    chat.send("c bon")
+    assert "Un contrat de ville" in chat.text
+    chat.send("jsp")
+    assert chat.conversation.slots.get("contrat_ville") == "ne_sait_pas"
+    assert "Sur quel thème" in chat.text
+
+
+def test_a_place_typed_one_question_early_is_taken_as_the_territory(chat: Chat):
+    """Review 2026-12-01 (third): « faux la montagne » typed at the welcome's buttons got a
+    « Réponse : » on Avenir Montagnes; the village's name, one question early, is the answer
+    the next question wants."""
+    chat.send("/start")
+    chat.send("faux la montagne")
+    assert "Réponse :" not in chat.text and "Avenir Montagnes" not in chat.text
+    assert chat.text.startswith("J'ai trouvé : Faux-la-Montagne (23, Creuse)")
+    assert "Quel est votre territoire ?" not in chat.text
+    assert chat.conversation.state == "territoire_trouve"
+    chat.send("Bourganeuf")  # another place where the confirmation is asked
+    assert chat.text.startswith("J'ai trouvé : Bourganeuf (23, Creuse)")
+    chat.send("/retour")  # back to the question the place answered
+    assert "Quel est votre territoire ?" in chat.text
+    chat.send("/recommencer")
+    chat.send("cress")  # a word that only sounds like places: still a question
+    assert "J'ai trouvé" not in chat.text
+    assert "chambre régionale de l'économie sociale et solidaire" in chat.text.lower() \
+        or "CRESS" in chat.text
+
+
+def test_no_or_none_goes_on_where_the_bot_asks_for_another_one(chat: Chat):
+    """Review 2026-12-01 (third): at Mons-en-Barœul's programmes (« Cités de l'emploi » found;
+    « Votre territoire fait-il partie d'un autre de ces programmes ? »), « Aucun, continuer »
+    got « ne répond pas à cette question », and so would « non »."""
+    for text in ["/start", "Commencer", "Mons-en-Barœul", "Oui, c'est bien ça",
+                 "Oui, c'est juste"]:
+        chat.send(text)
+    assert "listes publiées : Cités de l'emploi" in chat.text
+    chat.send("Aucun, continuer")
+    assert "ne répond pas" not in chat.text and "Un contrat de ville" in chat.text
+    chat.send("/retour")
+    chat.send("non")
+    assert "ne répond pas" not in chat.text and "Un contrat de ville" in chat.text
+    chat.send("non")  # here « Non » is an answer of its own
+    assert chat.conversation.slots.get("contrat_ville") == "non"
+    chat.send("Emploi et insertion")
+    chat.send("non, c'est tout")  # « Un autre thème, ou « Continuer » ? »
+    assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text

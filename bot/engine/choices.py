@@ -21,6 +21,25 @@ NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
 MIN_PARTIAL = 3  # letters a part of a label needs to pick it ("emploi" for "Emploi et ...")
 MIN_TYPO = 5  # letters a mistyped answer needs before it is read as a label ("alimentaton")
 TYPO_RATIO = 0.85  # how alike (difflib ratio) a mistyped answer and a label or word must be
+# « ok », « c bon », « d'accord » (normalized) say yes to the question, or go on where nothing
+# is asked yes or no: the choice whose label starts with « Oui » / « Yes », else the one that
+# ends with « continuer » / « continue ».
+AGREEING = frozenset({"ok", "okay", "oki", "okk", "ok ok", "ouais", "ouai", "d accord", "dac",
+                      "dacc", "daccord", "ca marche", "c bon", "c est bon", "cest bon", "c ok",
+                      "parfait", "yes", "yep", "yeah", "sure", "fine"})
+YES_WORDS = frozenset({"oui", "yes"})
+GO_ON_LABELS = frozenset({"continuer", "continue"})
+# « jsp » and other ways of saying it, for the choice « Je ne sais pas » / « I don't know ».
+NOT_KNOWING = frozenset({"jsp", "jsais pas", "j sais pas", "je sais pas", "sais pas",
+                         "chais pas", "aucune idee", "idk", "dunno", "not sure"})
+NOT_KNOWING_LABELS = frozenset({"je ne sais pas", "i don t know"})
+# « non », « aucun », « c'est tout » where the bot asks for another one (« Un autre thème, ou
+# « Continuer » ? », « … d'un autre de ces programmes ? ») and no label says no: go on.
+DECLINING = frozenset({"non", "no", "aucun", "aucune", "aucun continuer", "none", "nope",
+                       "rien", "non merci", "no thanks", "c tout", "c est tout", "cest tout",
+                       "non c est tout", "non cest tout", "pas d autre", "none continue",
+                       "that s all"})
+ENGINE_PAYLOAD = "s:"  # the engine's own questions (« Oui, tout effacer »): never by « ok »
 
 
 def normalize_answer(text: str) -> str:
@@ -96,11 +115,18 @@ class Offered:
         for choice, label in labels:
             if wanted == label or wanted == choice_key(choice.payload):
                 return choice
-        if self.free_text or len(wanted) < MIN_PARTIAL:
+        if self.free_text:
+            return None
+        colloquial = _colloquial_choice(wanted, labels)
+        if colloquial is not None:
+            return colloquial
+        if len(wanted) < MIN_PARTIAL:
             return None
         partial = [choice for choice, label in labels if f" {wanted} " in f" {label} "]
         if partial:
             return partial[0] if len(partial) == 1 else None
+        if wanted in DECLINING:
+            return _go_on(labels)
         return _close_choice(wanted, labels)
 
 
@@ -116,3 +142,27 @@ def _close_choice(wanted: str, labels: list[tuple[Choice, str]]) -> Choice | Non
                for candidate in candidates):
             close.append(choice)
     return close[0] if len(close) == 1 else None
+
+
+def _colloquial_choice(wanted: str, labels: list[tuple[Choice, str]]) -> Choice | None:
+    """The one choice that « ok », « c bon » (yes, else go on) or « jsp » (« Je ne sais
+    pas ») stands for; None when the words are not such or no single choice fits."""
+    def only(found: list[Choice]) -> Choice | None:
+        return found[0] if len(found) == 1 else None
+
+    flow_labels = [(c, label) for c, label in labels if not c.payload.startswith(ENGINE_PAYLOAD)]
+    if wanted in NOT_KNOWING:
+        return only([c for c, label in flow_labels if label in NOT_KNOWING_LABELS])
+    if wanted not in AGREEING:
+        return None
+    yes = [c for c, label in flow_labels if label.split()[:1] and label.split()[0] in YES_WORDS]
+    if yes:
+        return only(yes)
+    return _go_on(labels)
+
+
+def _go_on(labels: list[tuple[Choice, str]]) -> Choice | None:
+    """The one flow choice that goes on: « Continuer », « Aucun, continuer », « Continue »."""
+    found = [c for c, label in labels if not c.payload.startswith(ENGINE_PAYLOAD)
+             and label.split()[-1:] and label.split()[-1] in GO_ON_LABELS]
+    return found[0] if len(found) == 1 else None

@@ -18,7 +18,11 @@ from bot.i18n import N_
 CORE_COMMANDS: tuple[Command, ...] = (
     Command("start", "start", "start", N_("commencer ou reprendre le parcours")),
     Command("help", "aide", "help", N_("afficher cette aide")),
-    Command("back", "retour", "back", N_("revenir à la question précédente")),
+    # « retour » typed alone is the command, as « feuille de route » is /feuille: a question
+    # search found « en retour » in some item and the next « 2 » picked a stale button.
+    Command("back", "retour", "back", N_("revenir à la question précédente"),
+            phrases=("retour", "revenir", "revenir en arriere", "question precedente",
+                     "revenir a la question precedente", "precedent", "back", "go back")),
     Command("restart", "recommencer", "restart", N_("repartir de zéro")),
     Command("language", "langue", "lang", N_("changer de langue (français, anglais)")),
     Command("forget", "oublier", "forget", N_("effacer tout ce qui est enregistré à votre sujet")),

@@ -335,9 +335,9 @@ class Turn:
             via = "automatic"
         raise RuntimeError(f"more than {MAX_AUTOMATIC_STEPS} automatic steps in a row")
 
-    def apply_choice(self, choice: FlowChoice) -> None:
-        conversation = self.conv
-        slots = copy_slots(conversation.slots)
+    def slots_after(self, choice: FlowChoice) -> dict[str, Any]:
+        """The slots as the choice leaves them (cleared, set, added to)."""
+        slots = copy_slots(self.conv.slots)
         for slot in choice.clear:
             slots.pop(slot, None)
         for slot, value in choice.assign:
@@ -346,6 +346,11 @@ class Turn:
             values = slots.setdefault(slot, [])
             if value not in values:
                 values.append(value)
+        return slots
+
+    def apply_choice(self, choice: FlowChoice) -> None:
+        conversation = self.conv
+        slots = self.slots_after(choice)
         target = self.snapshot.compiled[conversation.flow_id].step(
             conversation.state, slots, choose(choice.id))
         if target is None:
@@ -400,6 +405,12 @@ class Turn:
             if owner is not None and owner.on_dialog_text(self, text):
                 return
             conversation.dialog = None  # the text answers something else
+        # « feuille de route », « retour » typed where no button says it: the command, even
+        # where a name is typed (« retour » was read as the commune of Retournac).
+        named = self._engine.registry.by_phrase(text)
+        if named is not None:
+            self.run_command(named)
+            return
         state = self.state
         if state.input is not None:
             self.on_input(state, text)
@@ -410,16 +421,14 @@ class Turn:
                 self.say(self.t._("Avec plaisir !"))
             self.prompt()
             return
-        named = self._engine.registry.by_phrase(text)
-        if named is not None:  # « feuille de route » typed where no button says it
-            self.run_command(named)
-            return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
             # « continuer » where nothing continues: a question search would only find noise.
             self.reject("unexpected_text", self.t._(
                 "« {answer} » ne répond pas à cette question. Touchez un bouton, ou tapez le "
                 "numéro ou le libellé d'une option.").format(answer=other))
+            return
+        if state.choices and self.take_a_name_typed_early(state, text):
             return
         if self.answer_free_text(text, FreeText.UNEXPECTED):
             return
@@ -430,6 +439,44 @@ class Turn:
             message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
                                "faire, ou /recommencer pour un nouveau parcours.")
         self.reject("unexpected_text", message)
+
+    def take_a_name_typed_early(self, state: State, text: str) -> bool:
+        """A name typed one question early (« faux la montagne » at the welcome's buttons, another
+        commune where the one found is to be confirmed): when exactly one offered choice leads
+        straight to a question that looks names up, and the text is exactly one name it knows
+        (the whole name, not a word that only sounds like places: « cress »), take that choice
+        and the name at once. /retour then goes back to the question the name answered."""
+        routes = []
+        for choice in self.available_choices(state):
+            if len(choice.branches) != 1 or choice.branches[0].condition is not None:
+                continue
+            target = self.flow.states.get(choice.branches[0].target)
+            if target is not None and target.input is not None and target.input.resolve:
+                routes.append((choice, target))
+        if len(routes) != 1:
+            return False
+        choice, target = routes[0]
+        spec = target.input
+        assert spec is not None and spec.resolve is not None
+        wanted = normalize_answer(text)
+        if not wanted or not spec.min_length <= len(text) <= spec.max_length or (
+                spec.pattern is not None and spec.pattern.fullmatch(text) is None):
+            return False
+        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
+        if len(candidates) != 1:
+            return False
+        named = normalize_answer(candidates[0].label)
+        if named != wanted and not named.startswith(wanted + " "):
+            return False
+        conversation = self.conv
+        slots = self.slots_after(choice)
+        conversation.push_back()
+        conversation.slots = slots
+        self.event("transition", state=conversation.state, target=target.name,
+                   detail="typed_early")
+        conversation.state = target.name
+        self.accept_input(target, candidates[0].label, candidates[0])
+        return True
 
     def choice_elsewhere(self, text: str) -> str | None:
         """The label of a flow choice that typed text names exactly (« continuer », « oui »)
