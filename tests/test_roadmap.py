@@ -769,6 +769,10 @@ def test_the_file_name_carries_the_territory_and_the_date(rural):
     _, profile, _, _ = rural
     assert roadmap_filename(profile, TODAY) == \
         "feuille-de-route-ess-royere-de-vassiviere-23-creuse-2026-11-29"
+    # a ligature keeps its letters (chat review 2026-12-01: « mons-en-barul »)
+    named = dataclasses.replace(profile, territory="Mons-en-Barœul (59, Nord)")
+    assert roadmap_filename(named, TODAY) == \
+        "feuille-de-route-ess-mons-en-baroeul-59-nord-2026-11-29"
 
 
 def test_the_pdf_opens_with_the_summary_first_and_numbered_pages(rural):

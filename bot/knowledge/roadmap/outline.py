@@ -184,9 +184,14 @@ class Outline:
         return sorted({self._numbers[key] for key in keys if key in self._numbers})
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
+
+
 def roadmap_filename(profile: Profile, today: dt.date) -> str:
     """« feuille-de-route-ess-pont-aven-29-finistere-2026-11-29 » (no extension)."""
     name = profile.territory or profile.type or "collectivite"
+    # the ligatures have no decomposition: « Mons-en-Barœul » would lose its « œ »
+    name = name.translate(_LIGATURES)
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
     return f"feuille-de-route-ess-{slug or 'collectivite'}-{today.isoformat()}"
