@@ -302,7 +302,9 @@ def test_page_1_names_the_ranked_funding_that_fits_the_first_actions(kb, val_de_
     habitat = next(n for n, p in enumerate(val_de_marne[0].priorities, 1)
                    if p.anchor == "levier-habitat_inclusif")
     assert avp[0].fits == f"Pour l'action {habitat}"  # not the RSA's insertion action
-    assert any("Mieux manger pour tous" in f.name for f in fecamp[0].first_funding)
+    # a tool of the town's theme (DLAL FEAMPA or « Mieux manger pour tous », as ranked)
+    assert any("alimentation" in kb.items[f.anchor.removeprefix("financement-")]
+               .restricts("themes") for f in fecamp[0].first_funding)
 
 
 def test_a_village_is_not_sent_to_services_it_does_not_have(kb, index, rural, rural_md):
