@@ -238,7 +238,7 @@ def recommend(ctx: click.Context, type_: str | None, contexts: str, themes: str,
         head = f"{place.label} — " if place is not None else ""
         click.echo(f"{head}{', '.join(facts)}" + (f" ({', '.join(extra)})" if extra else ""))
         if place is not None and index is not None:
-            click.echo(context_sentence(place.kind, index.context(place), t))
+            click.echo(context_sentence(place.kind, index.context(place), t, profile.contexts))
         click.echo("")
     for kind, ranked in chosen.items():
         if not ranked:

@@ -227,6 +227,21 @@ def test_a_commune_or_grouping_in_a_massif_is_asked_about_the_zone_de_montagne(i
     assert "massif" not in context_sentence("commune", index.context(rennes), fr)
 
 
+def test_the_massif_note_is_not_asked_of_a_port_nor_of_an_agent_who_gave_montagne(index):
+    """Blind rating 2026-12-01: the « Montagne » prompt for Port-Vendres (a fishing port in the
+    Pyrénées' perimeter) was noise, and for Le Chambon-sur-Lignon it asked again what the
+    agent had just given."""
+    from bot.i18n import translator
+    from bot.knowledge.territory_reading import context_sentence
+    fr = translator("fr")
+    port = index.resolve("Port-Vendres").best[0]
+    assert "massif" not in context_sentence("commune", index.context(port), fr)
+    chambon = index.resolve("Le Chambon-sur-Lignon").best[0]
+    assert "massif" in context_sentence("commune", index.context(chambon), fr)
+    assert "massif" not in context_sentence("commune", index.context(chambon), fr,
+                                            frozenset({"rural", "montagne"}))
+
+
 def test_the_reading_says_no_more_than_it_needs(index):
     """Roubaix is a grand centre urbain: no word on petites villes; Plaine Commune has no
     rural commune at all: not « 0 % de la population… »."""

@@ -24,8 +24,10 @@ def _percent(share: float, t: Translator) -> str:
     return f"{t.format_number(round(share * 100))}\u00a0%"
 
 
-def context_reading(kind: str, context: TerritoryContext, t: Translator) -> str | None:
-    """« Lecture du territoire » for the profile: None when the data say nothing."""
+def context_reading(kind: str, context: TerritoryContext, t: Translator,
+                    given: frozenset[str] = frozenset()) -> str | None:
+    """« Lecture du territoire » for the profile: None when the data say nothing. ``given``:
+    the contexts the agent already chose (no need to ask for « montagne » again)."""
     parts: list[str] = []
     if kind == "commune" and context.density:
         level, n = DENSITY_LABELS[context.density], context.density
@@ -58,7 +60,7 @@ def context_reading(kind: str, context: TerritoryContext, t: Translator) -> str 
             text += t._(", où vit {share} de la population (des quartiers et du reste "
                         "de ces communes)").format(share=_percent(share, t))
         parts.append(text)
-    massif = _massif_note(kind, context, t)
+    massif = _massif_note(kind, context, t) if "montagne" not in given else None
     if massif:
         parts.append(massif)
     return " ; ".join(parts) or None
@@ -74,7 +76,10 @@ _MASSIF_KINDS = ("commune", "epci", "ept")
 
 def _massif_note(kind: str, context: TerritoryContext, t: Translator) -> str | None:
     """« dans un périmètre de massif (Massif central, loi Montagne) : … », or None."""
-    if kind not in _MASSIF_KINDS or not context.massifs or "montagne" in context.contexts:
+    # a littoral commune of a massif's perimeter (Port-Vendres, Le Port) is a port first: the
+    # question is noise there (blind rating 2026-12-01)
+    if kind not in _MASSIF_KINDS or not context.massifs or "montagne" in context.contexts \
+            or (kind == "commune" and "littoral" in context.contexts):
         return None
     massifs = t.join(list(context.massifs))
     if kind == "commune":
@@ -86,10 +91,11 @@ def _massif_note(kind: str, context: TerritoryContext, t: Translator) -> str | N
                "ajoutez le contexte « Montagne »").format(massifs=massifs)
 
 
-def context_sentence(kind: str, context: TerritoryContext, t: Translator) -> str:
+def context_sentence(kind: str, context: TerritoryContext, t: Translator,
+                     given: frozenset[str] = frozenset()) -> str:
     """The reading as a sentence: « Lecture du territoire : … . », and whose programme a
     commune is in through its intercommunalité (:func:`grouping_sentence`)."""
-    reading = context_reading(kind, context, t)
+    reading = context_reading(kind, context, t, given)
     if not reading:  # the collectivités d'outre-mer of the Pacific, the TAAF
         text = t._("La grille de densité de l'Insee ne couvre pas ce territoire.")
     else:
