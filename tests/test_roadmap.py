@@ -871,3 +871,13 @@ def test_the_dreets_of_your_region_is_named_for_the_territory(kb, index):
         said = f"Demandez-le à {name}.".replace("à les ", "aux ")  # French contracts it
         assert localise(text, local_bodies(*args)) == said
     assert localise(text, local_bodies("23", "de la Creuse", "Nouvelle-Aquitaine", None)) == text
+
+
+def test_a_region_keeps_its_own_strategy_among_its_first_actions(kb, index):
+    """Blind rating 2026-12-01: the theme-first order gave the Grand Est's page 1 to three
+    levers of its themes and lost the regional strategy, the région's own instrument (a lever
+    meant for régions alone keeps its place with the themes' levers)."""
+    doc, _, _, _ = document(kb, index, "Grand Est",
+                            {"emploi-insertion", "economie-circulaire", "transition-ecologique"},
+                            "ancrer", "region")
+    assert "levier-strategie_regionale_ess" in [p.anchor for p in doc.priorities]

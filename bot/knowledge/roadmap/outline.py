@@ -278,8 +278,8 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     if profile.themes and levers_ranked:  # the theme's levers ranked just after the list
         levers_ranked = _theme_levers_kept(
             levers_ranked, local(rules.rank(kb.of_kind("lever"), profile, THEME_LEVER_POOL)),
-            profile.themes, profile.step)
-    levers_ranked = _theme_first(levers_ranked, profile.themes)
+            profile.themes, profile.step, profile.type)
+    levers_ranked = _theme_first(levers_ranked, profile.themes, profile.type)
     if small:  # what a village does itself where the scale is the intercommunalité
         levers_ranked = [replace(r, item=at_small_commune_scale(r.item)) for r in levers_ranked]
     pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
@@ -401,8 +401,18 @@ def chosen_theme_words(text: str, themes: list[str]) -> str:
     return _CHOICE.sub(chosen, text)
 
 
+def _own_instrument(r: Ranked, kind: str | None) -> bool:
+    """A lever meant for the profile's type of collectivité alone (the région's strategy and
+    SRDEII, a département's insertion pact): its own instrument, which a plan keeps up front
+    with the levers of its themes (blind rating 2026-12-01: the Grand Est's page 1 had lost
+    its regional strategy to the theme levers)."""
+    types = r.item.restricts("collectivites")
+    return kind is not None and types is not None and set(types) == {kind}
+
+
 def _theme_levers_kept(chosen: list[Ranked], pool: list[Ranked],
-                       themes: frozenset[str] | set[str], step: str | None) -> list[Ranked]:
+                       themes: frozenset[str] | set[str], step: str | None,
+                       kind: str | None = None) -> list[Ranked]:
     """The plan's levers, the best lever of the chosen theme that the ranking puts below them
     in place of the lowest lever that serves no chosen theme; same number of levers.
 
@@ -423,7 +433,7 @@ def _theme_levers_kept(chosen: list[Ranked], pool: list[Ranked],
     for candidate in pool:
         if candidate.item.id in ids or not on_theme(candidate) or not not_later(candidate):
             continue
-        generic = [r for r in kept if not on_theme(r)]
+        generic = [r for r in kept if not on_theme(r) and not _own_instrument(r, kind)]
         if not generic:
             break
         kept.remove(generic[-1])
@@ -435,14 +445,17 @@ def _theme_levers_kept(chosen: list[Ranked], pool: list[Ranked],
     return kept
 
 
-def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str]) -> list[Ranked]:
+def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str],
+                 kind: str | None = None) -> list[Ranked]:
     """The levers of a chosen theme first, in their order, then the step's generic ones: the
     plan's first actions serve the theme the collectivité chose (a département on santé-social
-    starts with its autonomy levers, not with the SPASER every département is shown)."""
+    starts with its autonomy levers, not with the SPASER every département is shown). The
+    collectivité's own instrument (:func:`_own_instrument`) keeps its place among them."""
     if not themes:
         return ranked
     def on_theme(r: Ranked) -> bool:
-        return bool((r.item.restricts("themes") or frozenset()) & themes)
+        return bool((r.item.restricts("themes") or frozenset()) & themes) \
+            or _own_instrument(r, kind)
     return [r for r in ranked if on_theme(r)] + [r for r in ranked if not on_theme(r)]
 
 
