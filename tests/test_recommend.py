@@ -455,6 +455,21 @@ def test_a_commune_is_not_shown_its_intercommunalite_s_project_as_an_example(kb)
     assert "mel_entreprendre_autrement" in examples("62498")
 
 
+def test_an_example_of_another_level_sharing_no_theme_waits_for_those_that_share_one(kb):
+    # Blind rating 2026-12-01: Le Port (La Réunion) on circular economy and insertion was shown
+    # the Martinique CTM's ESS conference, shared by nothing but the overseas context, before
+    # La Réunion's own Région's workshops; a project of another level that shares none of the
+    # profile's themes comes after the examples of a place like it that share one.
+    from bot.knowledge.profile import build_profile, find_territories, load_territories
+    index = load_territories(CONTENT / "territoires" / "territoires.json.gz")
+    profile = build_profile(kb.scoring, type="commune",
+                            themes=frozenset({"economie-circulaire", "emploi-insertion"}),
+                            step="ancrer", territory=find_territories(index, "97407")[0],
+                            index=index)
+    shown = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 3)]
+    assert "martinique_conference_territoriale_ess" not in shown, shown
+
+
 def test_an_example_of_the_territory_s_departement_or_region_says_so(kb):
     # Koungou lies in Mayotte: the Département's ESS strategy (its pôles ESS in every
     # intercommunalité) is not an example from elsewhere; it comes labelled, in the chat too

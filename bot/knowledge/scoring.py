@@ -649,7 +649,7 @@ def _like_place_first(scored: list[Ranked]) -> list[Ranked]:
     result: list[Ranked] = []
     held: list[Ranked] = []
     for ranked in scored:
-        if ranked.item.kind == "example" and ranked.elsewhere and remaining:
+        if _held_example(ranked) and remaining:
             held.append(ranked)
             continue
         result.append(ranked)
@@ -659,6 +659,18 @@ def _like_place_first(scored: list[Ranked]) -> list[Ranked]:
                 result.extend(held)
                 held = []
     return result + held
+
+
+def _held_example(ranked: Ranked) -> bool:
+    """An example that waits behind those of a place like the profile's sharing its theme:
+    one from another kind of place, or one done only by another level of collectivité that
+    shares none of the profile's themes (blind rating 2026-12-01: La Réunion's and Mayotte's
+    regional strategies shown to a Martinique commune on food, for their overseas context
+    alone), unless it is the project of the profile's own département or région."""
+    if ranked.item.kind != "example":
+        return False
+    return ranked.elsewhere or (bool(ranked.levels) and ranked.area is None
+                                and not _shared(ranked, "themes"))
 
 
 def _by_family(scored: list[Ranked]) -> dict[str, list[Ranked]]:
