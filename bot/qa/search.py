@@ -106,6 +106,10 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")  # where a sentence ends
+# « depuis 2 ans », « dans cinq ans », « 3 mois »: a time said with its number tells the
+# situation, as the number does
+_DURATION_UNITS = frozenset(stem(w) for w in ("an", "ans", "annee", "annees", "mois", "semaine",
+                                               "semaines", "jour", "jours"))
 NARRATIVE_SHARE = 0.4  # weight of a word said only in a sentence that asks nothing
 _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
@@ -479,7 +483,9 @@ class Searcher:
                 continue  # a place no item names: its région is what counts
             context = (phrase in self.synonyms.context or place
                        or (phrase[0].isdigit() and not self.telling_number(stems, i - size))
-                       or (size == 1 and typed[0] in NUMBER_WORDS))
+                       or (size == 1 and typed[0] in NUMBER_WORDS)
+                       or (size == 1 and phrase[0] in _DURATION_UNITS and i >= 2
+                           and (stems[i - 2].isdigit() or meaningful[i - 2] in NUMBER_WORDS)))
             if (phrase in self.group_of or phrase[0] in self.index
                     or phrase[0] in self.off_topics):
                 alternatives = self.expand(phrase, 1.0)
