@@ -1398,7 +1398,7 @@ def test_a_long_question_is_held_to_the_share_of_its_subject(searcher):
     aside (×0.4), but their weight still diluted the score held against the threshold; an
     item now needs the threshold's share of what the reduction keeps."""
     # One sentence: told in two (« … sur internet. Le receveur… ? »), its situation now
-    # weighs less (round 21, below) and the relief is not needed.
+    # weighs less (round 21, docs/questions.md) and the relief is not needed.
     long = ("Le premier adjoint aimerait que les habitants participent au financement de la "
             "centrale photovoltaïque du gymnase grâce à une cagnotte sur internet : le "
             "receveur municipal doit-il être consulté ?")
