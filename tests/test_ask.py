@@ -1397,9 +1397,13 @@ def test_a_long_question_is_held_to_the_share_of_its_subject(searcher):
     """Round 8 — abstention (refus17): the reduction of a long question sets context words
     aside (×0.4), but their weight still diluted the score held against the threshold; an
     item now needs the threshold's share of what the reduction keeps."""
+    # One sentence: told in two (« … sur internet. Le receveur… ? »), its situation now
+    # weighs less (round 21, docs/questions.md) and the relief is not needed.
     long = ("Le premier adjoint aimerait que les habitants participent au financement de la "
-            "centrale photovoltaïque du gymnase grâce à une cagnotte sur internet. Le receveur "
-            "municipal doit-il être consulté ?")
+            "centrale photovoltaïque du gymnase grâce à une cagnotte sur internet : le "
+            "receveur municipal doit-il être consulté ?")
     ids = [h.item.id for h in searcher.ask(long).hits]
     assert {"financement_participatif", "crowdfunding_public"} & set(ids)
     assert all(h.score < RELEVANT for h in searcher.ask(long).hits)  # the relief answered it
+    told = long.replace(" : le receveur", ". Le receveur")
+    assert searcher.ask(told).hits[0].item.id == "financement_participatif"

@@ -228,6 +228,13 @@ _PERMISSION = re.compile(r"\b(?:a|as|avons|avez|ont|avoir|aurait|aurions|auraien
 
 # A participatory budget is a lever (« un budget citoyen »), not a figure asked.
 _PARTICIPATORY = re.compile(r"\bbudgets? (?:participatifs?|citoyens?)\b")
+# « qui les pilote », « qui la délivre », « qui nous accompagne »: an object pronoun between
+# « qui » and its verb; the verb still says who, as in « qui pilote ».
+_WHO_OBJECT = re.compile(r"\b(qui|ki) (?:le|la|les|l|lui|leur|nous|vous|en|y) (?=[a-z])")
+
+
+def _who_object_dropped(text: str) -> str:
+    return _WHO_OBJECT.sub(r"\1 ", text)
 
 
 # An inverted subject pronoun (« sera-t-elle retenue », « ont-ils été acceptés »): the
@@ -285,7 +292,7 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     """The aspects a question asks (see ASPECTS); « combien de temps » is how long, not
     how much."""
     folded_words = _mute_e_restored(folded_words)
-    text = _PARTICIPATORY.sub(" ", " ".join(folded_words))
+    text = _who_object_dropped(_PARTICIPATORY.sub(" ", " ".join(folded_words)))
     uninverted = _INVERSION.sub(r"\1", text)
     if uninverted != text:
         text = f"{text} . {uninverted}"
@@ -379,6 +386,13 @@ _INTERROGATIVES = frozenset({"quand", "qd", "comment", "cmt", "combien", "cb", "
 _OBJECT_PRONOUNS = frozenset({"le", "la", "les", "l", "lui", "leur", "en", "y"})
 
 
+# Nouns that only say that something is asked for (« des solutions de mobilité », « quelles
+# pistes pour… », « un dispositif pour… »): like aspect words, they say no subject.
+_FRAME_NOUNS = frozenset({"solution", "solutions", "piste", "pistes", "moyen", "moyens",
+                          "possibilite", "possibilites", "option", "options", "idee", "idees",
+                          "dispositif", "dispositifs", "outil", "outils"})
+
+
 # Aspects whose words are also what the question is about (« salaire », « horaires »).
 _SUBJECT_ASPECTS = frozenset({"specific", "address"})
 
@@ -386,14 +400,14 @@ _SUBJECT_ASPECTS = frozenset({"specific", "address"})
 def aspect_words(folded_words: list[str]) -> frozenset[str]:
     """The words of a question that only say what it asks (« pourcentage », « article »,
     « quelle administration »): they choose the answer, they do not say which item."""
-    text = _PARTICIPATORY.sub(" ", " ".join(folded_words))
+    text = _who_object_dropped(_PARTICIPATORY.sub(" ", " ".join(folded_words)))
     found: set[str] = set()
     for aspect, pattern in _PATTERNS.items():
         if aspect in _SUBJECT_ASPECTS:
             continue
         for match in pattern.finditer(text):
             found.update(match.group(0).split())
-    return frozenset(found)
+    return frozenset(found | _FRAME_NOUNS.intersection(folded_words))
 
 
 # Words of « specific » phrases that do not say which fact is asked (« a-t-il », « seront »).

@@ -105,6 +105,12 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # An item's own acronym, in brackets after its words: « projet alimentaire territorial (PAT) »
 _OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")  # where a sentence ends
+# « depuis 2 ans », « dans cinq ans », « 3 mois »: a time said with its number tells the
+# situation, as the number does
+_DURATION_UNITS = frozenset(stem(w) for w in ("an", "ans", "annee", "annees", "mois", "semaine",
+                                               "semaines", "jour", "jours"))
+NARRATIVE_SHARE = 0.4  # weight of a word said only in a sentence that asks nothing
 _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 # « peut-on subventionner… », « la mairie a-t-elle le droit de financer… »: whether it may.
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
@@ -184,6 +190,7 @@ class Concept:
     acronym: bool = False  # typed in capitals (« FONJEP »): the name of something
     common_of: str | None = None  # the région of a place this common word names only with
                                   # a capital (« une grande réunion » is not La Réunion)
+    narrative: bool = False  # said only in a sentence that asks nothing (the situation)
     off_topic: float = 0.0  # the share it has of a phrase of « hors_champ » said whole that no
                             # item says (« état civil »: ½ each)
 
@@ -476,7 +483,9 @@ class Searcher:
                 continue  # a place no item names: its région is what counts
             context = (phrase in self.synonyms.context or place
                        or (phrase[0].isdigit() and not self.telling_number(stems, i - size))
-                       or (size == 1 and typed[0] in NUMBER_WORDS))
+                       or (size == 1 and typed[0] in NUMBER_WORDS)
+                       or (size == 1 and phrase[0] in _DURATION_UNITS and i >= 2
+                           and (stems[i - 2].isdigit() or meaningful[i - 2] in NUMBER_WORDS)))
             if (phrase in self.group_of or phrase[0] in self.index
                     or phrase[0] in self.off_topics):
                 alternatives = self.expand(phrase, 1.0)
@@ -499,6 +508,7 @@ class Searcher:
                                     and not text.isupper(),  # not a question in capitals
                                     common_of=self.common_place(typed, capitalised)))
         self.mark_off_topic(concepts, stems)
+        self.mark_narrative(text, concepts)
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
         # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
         compares = bool(_COMPARES.search(" ".join(typed_words)))
@@ -521,6 +531,21 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def mark_narrative(self, text: str, concepts: list[Concept]) -> None:
+        """In a question of several sentences, the words said only in those that ask
+        nothing (« Le conseil veut aider les habitants… ») tell the situation; the subject
+        is in the sentence that asks (« Existe-t-il des solutions de mobilité… ? »)."""
+        sentences = [s for s in _SENTENCES.split(text.strip()) if s]
+        asking = [s for s in sentences if s.rstrip().endswith("?")]
+        if len(sentences) < 2 or not asking or len(asking) == len(sentences):
+            return
+        asked = {stem(w) for s in asking for w in self.synonyms.rewrite(words(s))}
+        topical = [c for c in concepts if not c.context and not c.aspect]
+        if not any(asked & set(c.typed.split()) for c in topical):
+            return  # « … jusqu'à combien. Réponse ? »: the subject is told before
+        for concept in topical:
+            concept.narrative = not asked & set(concept.typed.split())
 
     def mark_off_topic(self, concepts: list[Concept], stems: list[str]) -> None:
         """Marks the concepts of a phrase of « hors_champ » the question says whole, in order,
@@ -769,6 +794,8 @@ class Searcher:
                 concept.importance = UNKNOWN_SHARE * index.max_idf
                 if anchored and not self.off_topics_only(concept):
                     concept.importance *= ANCHORED_UNKNOWN
+            if concept.narrative and not concept.names:
+                concept.importance *= NARRATIVE_SHARE
             if concept.context:
                 concept.importance *= CONTEXT_SHARE
             elif concept.aspect and not concept.names:
