@@ -27,6 +27,7 @@ from bot.engine.flowparse import FlowEnvironment, load_flows
 from bot.feature import Content, Contribution, Feature
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.rsa_state import RSA_FILE, read_state_rsa
 from bot.qa.synonyms import SYNONYMS_FILE, load_synonyms
 from bot.reload import ReloadResult, content_version
 from bot.store import Store
@@ -70,6 +71,8 @@ def load_content(content_dir: Path, root: Path) -> tuple[KnowledgeBase, list[Pro
     """The knowledge base, and the problems of every content file (synonyms included)."""
     knowledge, problems = load_knowledge(content_dir, root)
     problems += load_synonyms(content_dir / SYNONYMS_FILE, root)[1]
+    if (content_dir / RSA_FILE).is_file():  # where the State pays the RSA
+        problems += read_state_rsa(content_dir / RSA_FILE, root)[1]
     return knowledge, problems
 
 

@@ -77,6 +77,8 @@ def territory_facts(territory: Territory, rules: ScoringRules | None = None,
         facts["programmes_grouping"] = context.grouping  # who holds them
         facts["massif"] = context.massifs[0] if context.massifs else None
         facts["density"] = DENSITY_LABELS.get(context.density) if context.density else None
+        facts["state_rsa"] = ([context.state_rsa.since, context.state_rsa.experiment]
+                              if context.state_rsa else None)
         facts["context_reading"] = context_sentence(territory.kind, context, translator("fr"))
         facts["context_reading_en"] = context_sentence(territory.kind, context,
                                                       translator("en"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.knowledge import collectivites as special
+from bot.knowledge.rsa_state import state_rsa_of
 from bot.knowledge.territory_model import RURAL_LEVELS, Territory, TerritoryContext
 
 # A grouping is read « rural » or « urbain » as most of its population lives (INSEE reads its
@@ -115,8 +116,11 @@ class ContextData:
                     grouping = holder
         density = densities.get(territory.code) if territory.kind == "commune" else None
         ordered = tuple(sorted(massifs, key=lambda name: (-massifs[name], name)))
+        departements = {c.departement_code for c in communes if c.departement_code} or {
+            territory.departement_code}
         return TerritoryContext(tuple(found), tuple(programmes), density, share, qpv, littoral,
-                                ordered, industrie, qpv_share, held, grouping)
+                                ordered, industrie, qpv_share, held, grouping,
+                                state_rsa_of(departements))
 
 
 def departement_council(territory: Territory, name: str | None, tncc: int) -> str | None:

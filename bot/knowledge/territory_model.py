@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.knowledge.collectivites import Status
+from bot.knowledge.rsa_state import StateRsa
 
 SMALL_MAX, MEDIUM_MAX = 3_499, 49_999  # the size classes of content/scoring.yaml (sizes:)
 Kind = Literal["commune", "epci", "ept", "departement", "region", "com"]
@@ -115,6 +116,8 @@ class TerritoryContext:
     # (Territoires d'industrie is listed by grouping), and that grouping's name
     grouping_programmes: tuple[str, ...] = ()
     grouping: str | None = None
+    # the State pays the RSA in all of it (content/territoires/rsa_etat.yaml)
+    state_rsa: StateRsa | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """What the detected contexts rest on, in one sentence for the agent: the density level of a
-commune, the share of a grouping's population in rural communes, its communes with a QPV.
+commune, the share of a grouping's population in rural communes, its communes with a QPV,
+and who pays the RSA where the State does.
 
 « Urbain » alone reads oddly for Corte or the Chamonix valley: in INSEE's grille communale de
 densité (7 levels), a « petite ville » is urban; saying so lets the agent judge the reading
@@ -17,6 +18,7 @@ PETITE_VILLE = 4  # the level of the grille whose « urbain » surprises (Corte,
 
 if TYPE_CHECKING:
     from bot.i18n import Translator
+    from bot.knowledge.rsa_state import StateRsa
 
 
 def _percent(share: float, t: Translator) -> str:
@@ -63,7 +65,22 @@ def context_reading(kind: str, context: TerritoryContext, t: Translator,
     massif = _massif_note(kind, context, t) if "montagne" not in given else None
     if massif:
         parts.append(massif)
+    if context.state_rsa is not None:
+        parts.append(state_rsa_clause(context.state_rsa, t))
     return " ; ".join(parts) or None
+
+
+def state_rsa_clause(state: StateRsa, t: Translator) -> str:
+    """« le RSA y est versé par l'État (recentralisation, expérimentation depuis 2023) ; le
+    département garde l'insertion »: a lever on the RSA is not for a département that pays
+    it there (blind rating 2026-12-01, the Ariège). Overseas, where a collectivité unique
+    (Guyane, Mayotte) holds the département's competences, the insertion is said to stay a
+    départemental competence rather than « le département »'s."""
+    if state.experiment:
+        return t._("le RSA y est versé par l'État (recentralisation, expérimentation depuis "
+                   "{year}) ; le département garde l'insertion").format(year=state.since)
+    return t._("le RSA y est versé par l'État (recentralisation depuis {year}) ; "
+               "l'insertion reste une compétence départementale").format(year=state.since)
 
 
 # The zone de montagne (communes classées, loi Montagne) is not in the data: no open list was

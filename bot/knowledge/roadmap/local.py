@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.knowledge.rsa_state import StateRsa
+
 
 @dataclass(frozen=True, slots=True)
 class LocalNames:
@@ -41,6 +43,7 @@ class LocalNames:
     # programmes a commune is in through its groupement (« territoires-industrie »)
     grouping_programmes: tuple[str, ...] = ()
     programmes_grouping: str | None = None  # the groupement that holds them
+    state_rsa: StateRsa | None = None  # the State pays the RSA there (rsa_etat.yaml)
 
     @classmethod
     def from_facts(cls, facts: Mapping[str, Any]) -> LocalNames:
@@ -69,4 +72,5 @@ class LocalNames:
             member_count=facts.get("member_count"),
             grouping_programmes=tuple(facts.get("grouping_programmes") or ()),
             programmes_grouping=facts.get("programmes_grouping"),
+            state_rsa=StateRsa(*facts["state_rsa"]) if facts.get("state_rsa") else None,
         )

@@ -35,7 +35,11 @@ from bot.knowledge.partners import (
 )
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
-from bot.knowledge.territory_reading import programme_label, within_parentheses
+from bot.knowledge.territory_reading import (
+    programme_label,
+    state_rsa_clause,
+    within_parentheses,
+)
 
 PRIORITY_ACTIONS = 3
 # With a theme chosen, the plan's levers are looked for among this many ranked ones: a
@@ -608,6 +612,9 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         elif partners or state:
             lines.append(t._("Vos partenaires publics : {names}.").format(
                 names=_join(partners, t) if partners else state))
+        if names.state_rsa is not None:  # « Le RSA y est versé par l'État (…) ; … »
+            clause = state_rsa_clause(names.state_rsa, t)
+            lines.append(f"{clause[:1].upper()}{clause[1:]}.")
     elif profile.type:
         what = kb.label("collectivites", profile.type, t)
         region = kb.label("regions", profile.region, t) if profile.region else None
