@@ -760,6 +760,26 @@ def test_a_generic_tool_does_not_fill_the_funding_list_before_the_profiles_funde
     assert set(generic) <= set(funding), funding
 
 
+def test_a_tool_of_another_step_does_not_lead_a_generic_tool_on_its_place_alone(kb):
+    # An EPT with quartiers prioritaires at « identifier », with themes the contrat de ville's
+    # credits do not name: they share only its place, and are meant for later steps, so the
+    # Fabrique à initiatives (the step's own ingénierie) leads; the credits still come.
+    profile = Profile("ept", frozenset({"qpv", "urbain"}),
+                      frozenset({"mobilite", "numerique"}), "identifier", size="grande")
+    ranked = {r.item.id: r for r in kb.ranked("funding", profile)}
+    credits = ranked["credits_politique_ville"]
+    assert dict(credits.matched).keys() == {"contexts"}
+    assert ranked["fabrique_a_initiatives"].step_only
+    assert credits.score < ranked["fabrique_a_initiatives"].score
+    funding = [r.item.id for r in recommendations(kb, profile, limit=3)["funding"]]
+    assert funding[0] == "fabrique_a_initiatives", funding
+    assert "credits_politique_ville" in funding, funding
+    # At « soutenir », its step, the credits lead (its place counts in full there).
+    later = dataclasses.replace(profile, step="soutenir")
+    funding = [r.item.id for r in recommendations(kb, later, limit=3)["funding"]]
+    assert funding[0] == "credits_politique_ville", funding
+
+
 def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):
     # The ANRU funds the NPNRU's renewal projects in 450 quartiers (not every QPV): a town
     # with a quartier prioritaire and a first insertion project does not get it first; one
