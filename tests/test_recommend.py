@@ -795,13 +795,21 @@ def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):
     assert "anru" in [r.item.id for r in recommendations(kb, anchored, limit=3)["funding"]]
 
 
-def test_a_departement_social_profile_gets_the_fse_plus(kb):
-    # The départements are intermediate bodies of the FSE+ « pour l'emploi et l'inclusion »
-    # (its text): a département's social-action profile gets it among its funding tools.
-    profile = Profile("departement", frozenset({"qpv", "urbain"}), frozenset({"sante-social"}),
-                      "ancrer", size="grande")
-    funding = [r.item.id for r in recommendations(kb, profile, limit=3)["funding"]]
-    assert "fse_plus" in funding, funding
+def test_the_fse_plus_comes_for_insertion_not_for_health_and_social_care(kb):
+    # The FSE+ is a fund « pour l'emploi et l'inclusion » (its text): a département's
+    # insertion profile gets it first; a health and local-services profile gets the tools of
+    # its own themes (the France Services forfait), not the FSE+ on a theme its text does not
+    # name (that the départements manage part of it says who, not what).
+    assert kb.items["fse_plus"].restricts("themes") == frozenset({"emploi-insertion"})
+    insertion = Profile("departement", frozenset({"rural"}), frozenset({"emploi-insertion"}),
+                        "soutenir", size="grande")
+    funding = [r.item.id for r in recommendations(kb, insertion, limit=3)["funding"]]
+    assert funding[0] == "fse_plus", funding
+    services = Profile("epci", frozenset({"rural"}),
+                       frozenset({"sante-social", "services-proximite"}), "ancrer",
+                       size="moyenne")
+    funding = [r.item.id for r in recommendations(kb, services, limit=3)["funding"]]
+    assert "france_services_forfait" in funding and "fse_plus" not in funding, funding
 
 
 def test_a_departement_of_unknown_population_is_a_large_collectivite(kb):
