@@ -760,6 +760,26 @@ def test_a_generic_tool_does_not_fill_the_funding_list_before_the_profiles_funde
     assert set(generic) <= set(funding), funding
 
 
+def test_a_tool_of_another_step_does_not_lead_a_generic_tool_on_its_place_alone(kb):
+    # An EPT with quartiers prioritaires at « identifier », with themes the contrat de ville's
+    # credits do not name: they share only its place, and are meant for later steps, so the
+    # Fabrique à initiatives (the step's own ingénierie) leads; the credits still come.
+    profile = Profile("ept", frozenset({"qpv", "urbain"}),
+                      frozenset({"mobilite", "numerique"}), "identifier", size="grande")
+    ranked = {r.item.id: r for r in kb.ranked("funding", profile)}
+    credits = ranked["credits_politique_ville"]
+    assert dict(credits.matched).keys() == {"contexts"}
+    assert ranked["fabrique_a_initiatives"].step_only
+    assert credits.score < ranked["fabrique_a_initiatives"].score
+    funding = [r.item.id for r in recommendations(kb, profile, limit=3)["funding"]]
+    assert funding[0] == "fabrique_a_initiatives", funding
+    assert "credits_politique_ville" in funding, funding
+    # At « soutenir », its step, the credits lead (its place counts in full there).
+    later = dataclasses.replace(profile, step="soutenir")
+    funding = [r.item.id for r in recommendations(kb, later, limit=3)["funding"]]
+    assert funding[0] == "credits_politique_ville", funding
+
+
 def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):
     # The ANRU funds the NPNRU's renewal projects in 450 quartiers (not every QPV): a town
     # with a quartier prioritaire and a first insertion project does not get it first; one
@@ -775,13 +795,21 @@ def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):
     assert "anru" in [r.item.id for r in recommendations(kb, anchored, limit=3)["funding"]]
 
 
-def test_a_departement_social_profile_gets_the_fse_plus(kb):
-    # The départements are intermediate bodies of the FSE+ « pour l'emploi et l'inclusion »
-    # (its text): a département's social-action profile gets it among its funding tools.
-    profile = Profile("departement", frozenset({"qpv", "urbain"}), frozenset({"sante-social"}),
-                      "ancrer", size="grande")
-    funding = [r.item.id for r in recommendations(kb, profile, limit=3)["funding"]]
-    assert "fse_plus" in funding, funding
+def test_the_fse_plus_comes_for_insertion_not_for_health_and_social_care(kb):
+    # The FSE+ is a fund « pour l'emploi et l'inclusion » (its text): a département's
+    # insertion profile gets it first; a health and local-services profile gets the tools of
+    # its own themes (the France Services forfait), not the FSE+ on a theme its text does not
+    # name (that the départements manage part of it says who, not what).
+    assert kb.items["fse_plus"].restricts("themes") == frozenset({"emploi-insertion"})
+    insertion = Profile("departement", frozenset({"rural"}), frozenset({"emploi-insertion"}),
+                        "soutenir", size="grande")
+    funding = [r.item.id for r in recommendations(kb, insertion, limit=3)["funding"]]
+    assert funding[0] == "fse_plus", funding
+    services = Profile("epci", frozenset({"rural"}),
+                       frozenset({"sante-social", "services-proximite"}), "ancrer",
+                       size="moyenne")
+    funding = [r.item.id for r in recommendations(kb, services, limit=3)["funding"]]
+    assert "france_services_forfait" in funding and "fse_plus" not in funding, funding
 
 
 def test_a_departement_of_unknown_population_is_a_large_collectivite(kb):

@@ -617,9 +617,16 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
     funder waits: at the step « identifier », where few funders are meant for the step, the
     tools for every project do not fill the list before the funders of the profile's theme
     or place (issue 15 §3). The central general tools (the DLA, France Active) keep their
-    rank."""
+    rank. A funder meant for other steps that shares only the place (a context, its type or
+    size) is not carried ahead by it: its place alone does not bring it to this step (the
+    score keeps `other_step` of it), so it does not lead a generic tool of the step that
+    outscores it (the contrat de ville's credits at « identifier »)."""
     def is_generic(ranked: Ranked) -> bool:
         return ranked.step_only and ranked.item.priority < central
+
+    def by_place_alone(ranked: Ranked) -> bool:
+        dimensions = {dimension for dimension, _ in ranked.matched}
+        return not dimensions & {"steps", "themes", "programmes"}
 
     result: list[Ranked] = []
     held: list[Ranked] = []
@@ -630,6 +637,8 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
             else:
                 held.append(ranked)
             continue
+        if held and by_place_alone(ranked) and not (result and is_generic(result[-1])):
+            result.append(held.pop(0))  # the generic tool of the step, which scores more
         result.append(ranked)
         if held:
             result.append(held.pop(0))
