@@ -166,6 +166,12 @@ FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first i
 FUNDING_FIRST_AMONG = 5  # ... when it is among these first: the list shows the same items
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
+# « combien ça coûte d'adhérer… », « quel tarif… »: a price, which a sentence gives in money
+# (or says free), not with a year or a count (« créée en 2014… les 18 CRESS »)
+_PRICE = frozenset(stem(w) for w in ("cout", "couts", "coute", "coutent", "prix", "tarif",
+                                     "tarifs", "cotisation", "cotisations"))
+_MONEY = re.compile(r"€|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
+                    r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1121,6 +1127,7 @@ class Searcher:
             return None
         items = {h.item.id: h.score for h in ranked[:3]
                  if h.score >= DIRECT_ITEM_SHARE * ranked[0].score}
+        price = "howmuch" in asked and bool(_PRICE & set(analysis.sequence))
         coverage: dict[int, float] = defaultdict(float)
         for concept in analysis.concepts:
             for number, value in self.concept_matches(self.sentences, concept).items():
@@ -1131,6 +1138,8 @@ class Searcher:
             item_score = items.get(answer.item.id)
             if item_score is None or not answer.aspects & asked:
                 continue
+            if price and not _MONEY.search(answer.text):
+                continue  # a year or a count is no price
             score = 0.5 * item_score + 0.5 * min(covered / analysis.total, 1.0)
             if best is None or score > best.score:
                 best = Direct(answer, round(score, 4))
