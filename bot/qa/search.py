@@ -170,6 +170,11 @@ EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "co
 # (or says free), not with a year or a count (« créée en 2014… les 18 CRESS »)
 _PRICE = frozenset(stem(w) for w in ("cout", "couts", "coute", "coutent", "prix", "tarif",
                                      "tarifs", "cotisation", "cotisations"))
+# What an answer to « la MEL peut-elle financer… ? » speaks of: money or who gives it
+_FUNDS = re.compile(r"\b(?:co)?financ\w*|\bsubvention\w*|\baides?\b|\bargent\b|\bfonds\b|€|"
+                    r"\bbudget\w*|\bprêts?\b|\bgaranti\w*|\bcrédits?\b|\bdotations?\b|\bcapital\b|"
+                    r"\binvesti\w*",
+                    re.IGNORECASE)
 _MONEY = re.compile(r"€|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
                     r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
 
@@ -1203,6 +1208,9 @@ class Searcher:
                     and answer.item.kind != "funding" and not analysis.may_fund
                     and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
+            if (analysis.funding and analysis.may_fund and not analysis.aspects
+                    and not _FUNDS.search(answer.text)):
+                continue  # « la MEL peut-elle financer une régie ? »: not what a régie is
             if answer.general and (answer.item.kind == "example" or (
                     answer.item.kind == "contact" and (
                         (analysis.aspects <= WHO_SUMMARY_ASPECTS
