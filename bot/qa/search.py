@@ -126,6 +126,7 @@ _WHO = re.compile(r"\b(?:qui|ki|who)\b")
 # compared is a subject
 _COMPARES = re.compile(r"\b(?:differences?|differencier|distinguer|distingue|comparer|compare|"
                        r"comparaison|versus|vs|difference)\b")
+_JOINS = frozenset({"et", "ou", "vs", "versu", "contre"})  # « X et Y », « X vs Y »
 # A question that can be answered « oui » or « non » (« peut-on… », « faut-il… », « est-ce
 # que… », « c'est légal ? »); « qui… ? » cannot, whatever answer its words match.
 _CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut il|peut elle|"
@@ -752,6 +753,40 @@ class Searcher:
                  for at, (_, item) in enumerate(compared)]
                 + [hit for hit in hits if hit[1].id not in ids])
 
+    def answer_says(self, number: int, concept: Concept) -> bool:
+        """Whether a direct answer's own questions or text say a concept (not only its
+        item's keywords: « qui représente les SCOP ? » says nothing of associations)."""
+        assert self.answers is not None
+        answer: DirectAnswer = self.answers.items[number]
+        said = set(terms(" ".join(answer.questions) + " " + answer.text))
+        return any(phrase and set(phrase) <= said for phrase, _ in concept.alternatives)
+
+    @staticmethod
+    def compared_things(analysis: Analysis) -> list[Concept]:
+        """The two things a comparison joins (« entre une SCIC et une asso », « SEM ou SCIC
+        pour gérer un service… »): the subjects said next to its first « et », « ou » or
+        « vs », not the rest of the sentence."""
+        if not analysis.compares:
+            return []
+        located: list[tuple[int, Concept]] = []
+        for concept in analysis.concepts:
+            if concept.context or concept.aspect or not concept.alternatives:
+                continue
+            firsts = {phrase[0] for phrase, _ in concept.alternatives if phrase}
+            firsts.add(concept.typed.split()[0])
+            at = next((i for i, s in enumerate(analysis.sequence) if s in firsts), None)
+            if at is not None:
+                located.append((at, concept))
+        for joint, said in enumerate(analysis.sequence):
+            if said not in _JOINS:
+                continue
+            before = [pair for pair in located if pair[0] < joint]
+            after = [pair for pair in located if pair[0] > joint]
+            if before and after:
+                return [max(before, key=lambda pair: pair[0])[1],
+                        min(after, key=lambda pair: pair[0])[1]]
+        return []
+
     def weigh(self, analysis: Analysis) -> dict[int, float]:
         """The share of the question's weight each item covers (0..1).
 
@@ -1162,10 +1197,15 @@ class Searcher:
             return None
         coverage: dict[int, float] = defaultdict(float)
         required: list[set[int]] = []  # a direct answer speaks of what the question names
+        compared: list[set[int]] = []  # ... and of each thing a comparison names
+        things = self.compared_things(analysis)
         for concept in analysis.concepts:
             matched = self.concept_matches(self.answers, concept)
             for number, value in matched.items():
                 coverage[number] += concept.importance * value
+            if any(concept is thing for thing in things):
+                compared.append({n for n, value in matched.items()
+                                 if value > 0 and self.answer_says(n, concept)})
             if concept.full_name and not concept.context and self.rare(concept):
                 required.append(self.saying(self.answers, concept))
         # Every name said, or, when no answer about the best items speaks of them all
@@ -1188,6 +1228,8 @@ class Searcher:
             item_score = item_scores.get(answer.item.id)
             if item_score is None or (required and number not in speaks):
                 continue
+            if len(compared) > 1 and not all(number in said for said in compared):
+                continue  # « différence entre une SCIC et une asso »: not SEM against SCIC
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
             if (item_score >= 0.9 * ranked[0].score
                     or analysis.named.get(self.number_of[answer.item.id]) == 1.0):
