@@ -167,8 +167,9 @@ FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first i
 FUNDING_FIRST_AMONG = 5  # ... when it is among these first: the list shows the same items
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
-# « combien ça coûte d'adhérer… », « quel tarif… »: a price, which a sentence gives in money
-# (or says free), not with a year or a count (« créée en 2014… les 18 CRESS »)
+# « combien ça coûte d'adhérer… », « quel tarif… »: a price, which an answer gives in money,
+# as a share of a cost, or says free; not with a year or a count (« créée en 2014… les 18
+# CRESS »)
 _PRICE = frozenset(stem(w) for w in ("cout", "couts", "coute", "coutent", "prix", "tarif",
                                      "tarifs", "cotisation", "cotisations"))
 # What an answer to « la MEL peut-elle financer… ? » speaks of: money or who gives it
@@ -176,7 +177,7 @@ _FUNDS = re.compile(r"\b(?:co)?financ\w*|\bsubvention\w*|\baides?\b|\bargent\b|\
                     r"\bbudget\w*|\bprêts?\b|\bgaranti\w*|\bcrédits?\b|\bdotations?\b|\bcapital\b|"
                     r"\binvesti\w*",
                     re.IGNORECASE)
-_MONEY = re.compile(r"€|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
+_MONEY = re.compile(r"€|%|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
                     r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
 
 
@@ -1199,6 +1200,7 @@ class Searcher:
         required: list[set[int]] = []  # a direct answer speaks of what the question names
         compared: list[set[int]] = []  # ... and of each thing a comparison names
         things = self.compared_things(analysis)
+        price = "howmuch" in analysis.aspects and bool(_PRICE & set(analysis.sequence))
         for concept in analysis.concepts:
             matched = self.concept_matches(self.answers, concept)
             for number, value in matched.items():
@@ -1228,6 +1230,8 @@ class Searcher:
             item_score = item_scores.get(answer.item.id)
             if item_score is None or (required and number not in speaks):
                 continue
+            if price and not answer.id.endswith(":cost") and not _MONEY.search(answer.text):
+                continue  # « l'adhésion à la CRESS, c'est combien ? »: not how many CRESS
             if len(compared) > 1 and not all(number in said for said in compared):
                 continue  # « différence entre une SCIC et une asso »: not SEM against SCIC
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
