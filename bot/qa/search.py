@@ -177,6 +177,9 @@ _FUNDS = re.compile(r"\b(?:co)?financ\w*|\bsubvention\w*|\baides?\b|\bargent\b|\
                     r"\bbudget\w*|\bprêts?\b|\bgaranti\w*|\bcrédits?\b|\bdotations?\b|\bcapital\b|"
                     r"\binvesti\w*",
                     re.IGNORECASE)
+# « comment l'État finance-t-il… », « comment subventionner… »: the verb, not the name of a
+# tool (« comment lancer un financement participatif ? » asks how to do it)
+_FUNDS_HOW = re.compile(r"\b(?:co)?financ(?:e|ent|er|ez|ons)\b|\bsubventionn\w*")
 _MONEY = re.compile(r"€|%|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
                     r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
 
@@ -754,6 +757,14 @@ class Searcher:
                  for at, (_, item) in enumerate(compared)]
                 + [hit for hit in hits if hit[1].id not in ids])
 
+    @staticmethod
+    def funds_how(answer: DirectAnswer) -> bool:
+        """Whether every question a written answer answers « comment » asks how it is
+        funded (« comment l'État finance-t-il les PTCE ? »): how money comes, not how to
+        do or start the thing."""
+        how = [q for q in answer.questions if "howto" in aspects_of(words(q))]
+        return bool(how) and all(_FUNDS_HOW.search(" ".join(words(q))) for q in how)
+
     def answer_says(self, number: int, concept: Concept) -> bool:
         """Whether a direct answer's own questions or text say a concept (not only its
         item's keywords: « qui représente les SCOP ? » says nothing of associations)."""
@@ -1241,6 +1252,10 @@ class Searcher:
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
             answered = answer.aspects
+            if ("howto" in answered and "howto" in analysis.aspects and not analysis.funding
+                    and self.funds_how(answer)):
+                answered = answered - {"howto"}  # « cmt on fait un PTCE » is not « comment
+                                                 # l'État finance-t-il les PTCE ? »
             if answer.general and answer.item.kind == "contact" and self.only_names(
                     analysis, answer.item):
                 answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
@@ -1282,9 +1297,9 @@ class Searcher:
                 score *= NO_ASPECT
             # Written for the aspect asked and giving that kind of fact: chosen first among
             # the answers about the subject, with no more right to be shown.
-            preference = score + (HOLDS_BONUS if analysis.aspects & answer.aspects
+            preference = score + (HOLDS_BONUS if analysis.aspects & answered
                                   & answer.holds else 0.0) + (
-                WRITTEN_BONUS if analysis.aspects & answer.written_for else 0.0)
+                WRITTEN_BONUS if analysis.aspects & answer.written_for & answered else 0.0)
             if best is None or preference > best_preference:
                 best, best_preference = Direct(answer, round(score, 4)), preference
         needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
