@@ -36,12 +36,16 @@ PRICES = [
     "le DLA coûte combien à une asso ?",
 ]
 
+NOT_MERGED = ("its fix (« X peut-il financer Y ? » answered about money) was not merged: it "
+              "cost one top-1 question on the lead's held-out round 7 val part")
 MAY_FUND = [
-    "la MEL peut-elle financer une régie de quartier",  # the review's
+    pytest.param("la MEL peut-elle financer une régie de quartier",  # the review's
+                 marks=pytest.mark.xfail(reason=NOT_MERGED, strict=True)),
     "notre comcom peut-elle financer un tiers-lieu ?",
     "le département peut-il financer une ressourcerie ?",
     "une commune peut-elle financer une épicerie solidaire ?",
-    "peut-on subventionner une monnaie locale complémentaire ?",
+    pytest.param("peut-on subventionner une monnaie locale complémentaire ?",
+                 marks=pytest.mark.xfail(reason=NOT_MERGED, strict=True)),
 ]
 
 # each with the two things compared, as words the answer must say (folded)
@@ -87,6 +91,7 @@ def test_whether_it_may_be_funded_is_answered_about_money(searcher: Searcher,
     assert direct is None or FUNDS.search(fold(direct.answer.text)), direct.answer.id
 
 
+@pytest.mark.xfail(reason=NOT_MERGED, strict=True)
 def test_a_regie_de_quartier_funded_is_not_its_definition(searcher: Searcher) -> None:
     direct = searcher.ask("la MEL peut-elle financer une régie de quartier").direct
     assert direct is None or direct.answer.id != "regie_quartier_qui"

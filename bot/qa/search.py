@@ -172,11 +172,6 @@ EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "co
 # CRESS »)
 _PRICE = frozenset(stem(w) for w in ("cout", "couts", "coute", "coutent", "prix", "tarif",
                                      "tarifs", "cotisation", "cotisations"))
-# What an answer to « la MEL peut-elle financer… ? » speaks of: money or who gives it
-_FUNDS = re.compile(r"\b(?:co)?financ\w*|\bsubvention\w*|\baides?\b|\bargent\b|\bfonds\b|€|"
-                    r"\bbudget\w*|\bprêts?\b|\bgaranti\w*|\bcrédits?\b|\bdotations?\b|\bcapital\b|"
-                    r"\binvesti\w*",
-                    re.IGNORECASE)
 # « comment l'État finance-t-il… », « comment subventionner… »: the verb, not the name of a
 # tool (« comment lancer un financement participatif ? » asks how to do it)
 _FUNDS_HOW = re.compile(r"\b(?:co)?financ(?:e|ent|er|ez|ons)\b|\bsubventionn\w*")
@@ -1269,9 +1264,6 @@ class Searcher:
                     and answer.item.kind != "funding" and not analysis.may_fund
                     and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
-            if (analysis.funding and analysis.may_fund and not analysis.aspects
-                    and not _FUNDS.search(answer.text)):
-                continue  # « la MEL peut-elle financer une régie ? »: not what a régie is
             if answer.general and (answer.item.kind == "example" or (
                     answer.item.kind == "contact" and (
                         (analysis.aspects <= WHO_SUMMARY_ASPECTS
