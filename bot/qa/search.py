@@ -126,6 +126,7 @@ _WHO = re.compile(r"\b(?:qui|ki|who)\b")
 # compared is a subject
 _COMPARES = re.compile(r"\b(?:differences?|differencier|distinguer|distingue|comparer|compare|"
                        r"comparaison|versus|vs|difference)\b")
+_JOINS = frozenset({"et", "ou", "vs", "versu", "contre"})  # « X et Y », « X vs Y »
 # A question that can be answered « oui » or « non » (« peut-on… », « faut-il… », « est-ce
 # que… », « c'est légal ? »); « qui… ? » cannot, whatever answer its words match.
 _CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut il|peut elle|"
@@ -166,6 +167,16 @@ FUNDING_FIRST = 0.75  # a funding tool this close to the best item comes first i
 FUNDING_FIRST_AMONG = 5  # ... when it is among these first: the list shows the same items
 EXTRACTED_ASPECTS = frozenset({"howmuch", "howlong", "legal", "who", "free", "compatible",
                                "obligation", "eligibility"})
+# « combien ça coûte d'adhérer… », « quel tarif… »: a price, which an answer gives in money,
+# as a share of a cost, or says free; not with a year or a count (« créée en 2014… les 18
+# CRESS »)
+_PRICE = frozenset(stem(w) for w in ("cout", "couts", "coute", "coutent", "prix", "tarif",
+                                     "tarifs", "cotisation", "cotisations"))
+# « comment l'État finance-t-il… », « comment subventionner… »: the verb, not the name of a
+# tool (« comment lancer un financement participatif ? » asks how to do it)
+_FUNDS_HOW = re.compile(r"\b(?:co)?financ(?:e|ent|er|ez|ons)\b|\bsubventionn\w*")
+_MONEY = re.compile(r"€|%|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
+                    r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -741,6 +752,48 @@ class Searcher:
                  for at, (_, item) in enumerate(compared)]
                 + [hit for hit in hits if hit[1].id not in ids])
 
+    @staticmethod
+    def funds_how(answer: DirectAnswer) -> bool:
+        """Whether every question a written answer answers « comment » asks how it is
+        funded (« comment l'État finance-t-il les PTCE ? »): how money comes, not how to
+        do or start the thing."""
+        how = [q for q in answer.questions if "howto" in aspects_of(words(q))]
+        return bool(how) and all(_FUNDS_HOW.search(" ".join(words(q))) for q in how)
+
+    def answer_says(self, number: int, concept: Concept) -> bool:
+        """Whether a direct answer's own questions or text say a concept (not only its
+        item's keywords: « qui représente les SCOP ? » says nothing of associations)."""
+        assert self.answers is not None
+        answer: DirectAnswer = self.answers.items[number]
+        said = set(terms(" ".join(answer.questions) + " " + answer.text))
+        return any(phrase and set(phrase) <= said for phrase, _ in concept.alternatives)
+
+    @staticmethod
+    def compared_things(analysis: Analysis) -> list[Concept]:
+        """The two things a comparison joins (« entre une SCIC et une asso », « SEM ou SCIC
+        pour gérer un service… »): the subjects said next to its first « et », « ou » or
+        « vs », not the rest of the sentence."""
+        if not analysis.compares:
+            return []
+        located: list[tuple[int, Concept]] = []
+        for concept in analysis.concepts:
+            if concept.context or concept.aspect or not concept.alternatives:
+                continue
+            firsts = {phrase[0] for phrase, _ in concept.alternatives if phrase}
+            firsts.add(concept.typed.split()[0])
+            at = next((i for i, s in enumerate(analysis.sequence) if s in firsts), None)
+            if at is not None:
+                located.append((at, concept))
+        for joint, said in enumerate(analysis.sequence):
+            if said not in _JOINS:
+                continue
+            before = [pair for pair in located if pair[0] < joint]
+            after = [pair for pair in located if pair[0] > joint]
+            if before and after:
+                return [max(before, key=lambda pair: pair[0])[1],
+                        min(after, key=lambda pair: pair[0])[1]]
+        return []
+
     def weigh(self, analysis: Analysis) -> dict[int, float]:
         """The share of the question's weight each item covers (0..1).
 
@@ -1121,6 +1174,7 @@ class Searcher:
             return None
         items = {h.item.id: h.score for h in ranked[:3]
                  if h.score >= DIRECT_ITEM_SHARE * ranked[0].score}
+        price = "howmuch" in asked and bool(_PRICE & set(analysis.sequence))
         coverage: dict[int, float] = defaultdict(float)
         for concept in analysis.concepts:
             for number, value in self.concept_matches(self.sentences, concept).items():
@@ -1131,6 +1185,8 @@ class Searcher:
             item_score = items.get(answer.item.id)
             if item_score is None or not answer.aspects & asked:
                 continue
+            if price and not _MONEY.search(answer.text):
+                continue  # a year or a count is no price
             score = 0.5 * item_score + 0.5 * min(covered / analysis.total, 1.0)
             if best is None or score > best.score:
                 best = Direct(answer, round(score, 4))
@@ -1148,10 +1204,16 @@ class Searcher:
             return None
         coverage: dict[int, float] = defaultdict(float)
         required: list[set[int]] = []  # a direct answer speaks of what the question names
+        compared: list[set[int]] = []  # ... and of each thing a comparison names
+        things = self.compared_things(analysis)
+        price = "howmuch" in analysis.aspects and bool(_PRICE & set(analysis.sequence))
         for concept in analysis.concepts:
             matched = self.concept_matches(self.answers, concept)
             for number, value in matched.items():
                 coverage[number] += concept.importance * value
+            if any(concept is thing for thing in things):
+                compared.append({n for n, value in matched.items()
+                                 if value > 0 and self.answer_says(n, concept)})
             if concept.full_name and not concept.context and self.rare(concept):
                 required.append(self.saying(self.answers, concept))
         # Every name said, or, when no answer about the best items speaks of them all
@@ -1174,6 +1236,10 @@ class Searcher:
             item_score = item_scores.get(answer.item.id)
             if item_score is None or (required and number not in speaks):
                 continue
+            if price and not answer.id.endswith(":cost") and not _MONEY.search(answer.text):
+                continue  # « l'adhésion à la CRESS, c'est combien ? »: not how many CRESS
+            if len(compared) > 1 and not all(number in said for said in compared):
+                continue  # « différence entre une SCIC et une asso »: not SEM against SCIC
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
             if (item_score >= 0.9 * ranked[0].score
                     or analysis.named.get(self.number_of[answer.item.id]) == 1.0):
@@ -1181,6 +1247,10 @@ class Searcher:
             if answer.label and not analysis.aspects & answer.aspects:
                 continue  # a field (legal basis, audience...) answers only when asked
             answered = answer.aspects
+            if ("howto" in answered and "howto" in analysis.aspects and not analysis.funding
+                    and self.funds_how(answer)):
+                answered = answered - {"howto"}  # « cmt on fait un PTCE » is not « comment
+                                                 # l'État finance-t-il les PTCE ? »
             if answer.general and answer.item.kind == "contact" and self.only_names(
                     analysis, answer.item):
                 answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
@@ -1219,9 +1289,9 @@ class Searcher:
                 score *= NO_ASPECT
             # Written for the aspect asked and giving that kind of fact: chosen first among
             # the answers about the subject, with no more right to be shown.
-            preference = score + (HOLDS_BONUS if analysis.aspects & answer.aspects
+            preference = score + (HOLDS_BONUS if analysis.aspects & answered
                                   & answer.holds else 0.0) + (
-                WRITTEN_BONUS if analysis.aspects & answer.written_for else 0.0)
+                WRITTEN_BONUS if analysis.aspects & answer.written_for & answered else 0.0)
             if best is None or preference > best_preference:
                 best, best_preference = Direct(answer, round(score, 4)), preference
         needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
