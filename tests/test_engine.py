@@ -312,8 +312,9 @@ def test_back_restores_the_previous_question_and_answers(chat: Chat):
 def test_restart_clears_answers_and_start_resumes(chat: Chat):
     walk_to_themes(chat)
     chat.send("/start")
-    assert "Vous reprenez votre parcours" in chat.text
+    assert "Reprenons où vous en étiez" in chat.text
     assert chat.conversation.state == "themes"
+    assert "Sur quel thème voulez-vous agir en priorité ?" in chat.text, "its own question"
     chat.send("/recommencer")
     assert chat.conversation.state == "accueil"
     assert chat.conversation.slots == {}

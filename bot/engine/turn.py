@@ -276,8 +276,12 @@ class Turn:
         return {name: slot.display(self.conv.slots.get(name), t)
                 for name, slot in self.flow.slots.items()}
 
-    def render(self, state_name: str, entering: bool, extra: tuple[Choice, ...] = ()) -> None:
+    def render(self, state_name: str, entering: bool, extra: tuple[Choice, ...] = (),
+               again: bool = False) -> None:
         """Show a state: its texts, the output of its actions (on entry), its choices.
+
+        ``again``: shown as on entry (its actions run), but it was entered before: not
+        counted as completed a second time (the parcours resumed by /start).
 
         Choices an action put on the last message (a feature's buttons) come first, then
         the state's, in one list: a typed number means the same on every channel.
@@ -294,7 +298,7 @@ class Turn:
                 self.say(rendered)
         if entering:
             self.run_actions(state.actions, state_name)
-            if state.final:
+            if state.final and not again:
                 self.event("completed", state=state_name)
         # A typed answer is expected: a number still picks from the list (« 1. Passer »).
         self._free_text_question, self._numbers_pick = state.input is not None, True
@@ -608,9 +612,11 @@ class Turn:
                 if conversation.state == self.flow.start and not conversation.back:
                     self.render(conversation.state, entering=True)
                 else:
-                    self.say(t._("Vous reprenez votre parcours là où vous l'aviez laissé. "
-                                 "Pour repartir de zéro, tapez /recommencer."))
-                    self.prompt()
+                    # The state as on entry (its cards and its menu), not the last list shown
+                    # before leaving (the contacts' list came back, numbered otherwise).
+                    self.say(t._("Reprenons où vous en étiez. Pour repartir de zéro, tapez "
+                                 "/recommencer."))
+                    self.render(conversation.state, entering=True, again=True)
             case "help":
                 lines = [t._("Voici les commandes disponibles à tout moment :")]
                 lines += [f"/{name} — {description}"
