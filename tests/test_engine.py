@@ -688,3 +688,25 @@ def test_no_or_none_goes_on_where_the_bot_asks_for_another_one(chat: Chat):
     chat.send("Emploi et insertion")
     chat.send("non, c'est tout")  # « Un autre thème, ou « Continuer » ? »
     assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text
+
+
+def test_a_territory_typed_on_the_results_says_how_to_change_territory(chat: Chat):
+    """Review 2026-12-01 (third), fault 13: « Tourcoing » typed on Mons-en-Barœul's results got
+    a bare « Je n'ai pas compris votre réponse », with no hint of how to change territory."""
+    walk_to_themes(chat)
+    for text in ["Alimentation", "Continuer", "Nous débutons"]:
+        chat.press(text)
+    slots = chat.conversation.slots
+    chat.send("Tourcoing")
+    assert chat.text.startswith("« Tourcoing » est un nom de territoire. Pour travailler sur un "
+                                "autre territoire, tapez /recommencer puis « Tourcoing »")
+    assert "Je n'ai pas compris" not in chat.text
+    assert chat.conversation.state == "suite_identifier" and chat.conversation.slots == slots
+    assert "Terminer" in chat.labels, "the menu again"
+    chat.send("saint denis")  # homonyms: a territory's name all the same
+    assert "« saint denis » est un nom de territoire" in chat.text
+    chat.send("blabla")
+    assert "Je n'ai pas compris" in chat.text and "nom de territoire" not in chat.text
+    chat.send("/recommencer")  # the hint followed: the new territory is taken
+    chat.send("Tourcoing")
+    assert chat.text.startswith("J'ai trouvé : Tourcoing (59, Nord)")

@@ -110,6 +110,9 @@ class TextInput:
     pattern: re.Pattern[str] | None = None
     error: LocalText | None = None
     resolve: Resolve | None = None
+    # With ``resolve``: what to say when a name it knows is typed where another question is
+    # asked and nothing leads to this one (« Tourcoing » on the results): how to change it.
+    elsewhere: LocalText | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,8 @@ STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "fin
               "renamed_from")
 CHOICE_KEYS = ("id", "label", "set", "add", "clear", "next", "when")
 CHOICES_FROM_KEYS = ("slot", "next")
-INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "resolve", "next")
+INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "resolve", "elsewhere",
+              "next")
 RESOLVE_KEYS = ("with", "set")
 BRANCH_KEYS = ("if", "goto")
 
@@ -395,6 +396,8 @@ class FlowParser:
                 self.error(node.at("pattern"),
                            f"'pattern' is not a valid regular expression: {exc}")
         error = self.text(node["error"], node.at("error"), "'error'") if "error" in node else None
+        elsewhere = (self.text(node["elsewhere"], node.at("elsewhere"), "'elsewhere'")
+                     if "elsewhere" in node else None)
         if "next" not in node:
             self.error(node.position, "'input' needs 'next: <state>'")
             return None
@@ -403,7 +406,7 @@ class FlowParser:
         branches = self.branches(node["next"], node.at("next"), f"'input' of state '{state}'",
                                  conditions)
         return TextInput(slot.name, branches, lengths["min_length"], lengths["max_length"],
-                         pattern, error, resolve)
+                         pattern, error, resolve, elsewhere)
 
     def parse_resolve(self, value: Any, where: Position) -> Resolve | None:
         node = self._mapping(value, where, "'resolve'")

@@ -26,6 +26,7 @@ from bot.engine.flow import (
     FlowChoice,
     SlotType,
     State,
+    TextInput,
 )
 from bot.engine.flowparse import choice_payload
 from bot.engine.machine import ADVANCE, SUBMIT, choose
@@ -436,6 +437,10 @@ class Turn:
             return
         if self.answer_free_text(text, FreeText.UNEXPECTED):
             return
+        hint = self.name_typed_elsewhere(text)
+        if hint is not None:
+            self.reject("typed_elsewhere", hint)
+            return
         if state.choices:
             message = self.t._("Je n'ai pas compris votre réponse. Touchez un bouton, ou tapez "
                                "le numéro ou le libellé d'une option.")
@@ -443,6 +448,33 @@ class Turn:
             message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
                                "faire, ou /recommencer pour un nouveau parcours.")
         self.reject("unexpected_text", message)
+
+    def fits(self, spec: TextInput, text: str) -> bool:
+        """The text has the length and the form the input asks for."""
+        return spec.min_length <= len(text) <= spec.max_length and (
+            spec.pattern is None or spec.pattern.fullmatch(text) is not None)
+
+    def names_whole(self, spec: TextInput, text: str) -> list[Candidate]:
+        """What the input's resolver finds whose whole name the text is (« sada » for « Sada
+        (976, Mayotte) »), not what only resembles it (« cress »)."""
+        assert spec.resolve is not None
+        wanted = normalize_answer(text)
+        if not wanted or not self.fits(spec, text):
+            return []
+        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
+        return [c for c in candidates if (named := normalize_answer(c.label)) == wanted
+                or named.startswith(wanted + " ")]
+
+    def name_typed_elsewhere(self, text: str) -> str | None:
+        """The flow's hint (an input's ``elsewhere``) when the text is a name that input looks
+        up, typed where nothing leads to it (« Tourcoing » on the results), else None."""
+        for state in self.flow.states.values():
+            spec = state.input
+            if spec is None or spec.resolve is None or spec.elsewhere is None:
+                continue
+            if self.names_whole(spec, text):
+                return spec.elsewhere.render(self.t, {**self.slot_values(), "answer": text})
+        return None
 
     def take_a_name_typed_early(self, state: State, text: str) -> bool:
         """A name typed one question early (« faux la montagne » at the welcome's buttons, another
