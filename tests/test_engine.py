@@ -710,3 +710,23 @@ def test_a_territory_typed_on_the_results_says_how_to_change_territory(chat: Cha
     chat.send("/recommencer")  # the hint followed: the new territory is taken
     chat.send("Tourcoing")
     assert chat.text.startswith("J'ai trouvé : Tourcoing (59, Nord)")
+
+
+def test_a_greeting_and_the_town_hall_s_name_at_the_welcome_start_the_parcours(chat: Chat):
+    """Review 2026-12-01 (third), fault 5: « bjr je sui a la mairie de sada » at the welcome got
+    « Je n'ai pas trouvé de réponse sûre à votre question »; the commune is the territory."""
+    chat.send("/start")
+    chat.send("bjr je sui a la mairie de sada")
+    assert chat.text.startswith("J'ai trouvé : Sada (976, Mayotte)")
+    assert "réponse sûre" not in chat.text
+    assert chat.conversation.state == "territoire_trouve"
+    chat.send("/retour")  # back to the question the name answered
+    assert "Quel est votre territoire ?" in chat.text
+    chat.send("Bonjour, je travaille à la mairie de Faux-la-Montagne")  # at the question itself
+    assert chat.text.startswith("J'ai trouvé : Faux-la-Montagne (23, Creuse)")
+    chat.send("/recommencer")
+    chat.send("je suis à la mairie de Sada, c'est quoi une cress ?")  # a real question
+    assert "J'ai trouvé" not in chat.text and "CRESS" in chat.text
+    assert chat.conversation.state == "accueil"
+    chat.send("je suis à la recherche de financements")  # no territory after the words
+    assert "J'ai trouvé" not in chat.text and chat.conversation.state == "accueil"

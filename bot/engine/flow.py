@@ -113,6 +113,10 @@ class TextInput:
     # With ``resolve``: what to say when a name it knows is typed where another question is
     # asked and nothing leads to this one (« Tourcoing » on the results): how to change it.
     elsewhere: LocalText | None = None
+    # With ``resolve``: words that may come before the name (« je suis à la mairie de »),
+    # regular expressions over the normalized text (lower case, no accents, punctuation as
+    # spaces), after an optional greeting; what follows must be one whole name.
+    lead_ins: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

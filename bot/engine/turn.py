@@ -478,10 +478,11 @@ class Turn:
 
     def take_a_name_typed_early(self, state: State, text: str) -> bool:
         """A name typed one question early (« faux la montagne » at the welcome's buttons, another
-        commune where the one found is to be confirmed): when exactly one offered choice leads
-        straight to a question that looks names up, and the text is exactly one name it knows
-        (the whole name, not a word that only sounds like places: « cress »), take that choice
-        and the name at once. /retour then goes back to the question the name answered."""
+        commune where the one found is to be confirmed, « bjr je sui a la mairie de sada »):
+        when exactly one offered choice leads straight to a question that looks names up, and
+        the text is exactly one name it knows (the whole name, after the input's ``lead_ins``
+        if any; not a word that only sounds like places: « cress »), take that choice and the
+        name at once. /retour then goes back to the question the name answered."""
         routes = []
         for choice in self.available_choices(state):
             if len(choice.branches) != 1 or choice.branches[0].condition is not None:
@@ -493,16 +494,9 @@ class Turn:
             return False
         choice, target = routes[0]
         spec = target.input
-        assert spec is not None and spec.resolve is not None
-        wanted = normalize_answer(text)
-        if not wanted or not spec.min_length <= len(text) <= spec.max_length or (
-                spec.pattern is not None and spec.pattern.fullmatch(text) is None):
-            return False
-        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
-        if len(candidates) != 1:
-            return False
-        named = normalize_answer(candidates[0].label)
-        if named != wanted and not named.startswith(wanted + " "):
+        assert spec is not None
+        found = self.one_name(spec, text) or self.one_name(spec, self.after_lead_in(spec, text))
+        if found is None:
             return False
         conversation = self.conv
         slots = self.slots_after(choice)
@@ -511,8 +505,36 @@ class Turn:
         self.event("transition", state=conversation.state, target=target.name,
                    detail="typed_early")
         conversation.state = target.name
-        self.accept_input(target, candidates[0].label, candidates[0])
+        self.accept_input(target, found.label, found)
         return True
+
+    def one_name(self, spec: TextInput, text: str | None) -> Candidate | None:
+        """The one entity the input's resolver finds for the text, if the text is its whole
+        name; None when it finds none, several, or only names the text resembles."""
+        assert spec.resolve is not None
+        wanted = normalize_answer(text or "")
+        if not text or not wanted or not self.fits(spec, text):
+            return None
+        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
+        if len(candidates) != 1:
+            return None
+        named = normalize_answer(candidates[0].label)
+        return candidates[0] if named == wanted or named.startswith(wanted + " ") else None
+
+    @staticmethod
+    def after_lead_in(spec: TextInput, text: str) -> str | None:
+        """What follows an optional greeting and one of the input's ``lead_ins`` (« bjr je sui
+        a la mairie de » + « sada »), or None when no lead-in opens the text."""
+        said = normalize_answer(text)
+        for greeting in sorted(GREETINGS, key=len, reverse=True):
+            if said.startswith(greeting + " "):
+                said = said[len(greeting) + 1:]
+                break
+        for lead_in in spec.lead_ins:
+            match = lead_in.match(said)
+            if match and said[match.end():].startswith(" "):
+                return said[match.end():].strip()
+        return None
 
     def choice_elsewhere(self, text: str) -> str | None:
         """The label of a flow choice that typed text names exactly (« continuer », « oui »)
@@ -546,6 +568,10 @@ class Turn:
             self.reject("validation", message)
             return
         if spec.resolve is not None:
+            introduced = self.one_name(spec, self.after_lead_in(spec, text))
+            if introduced is not None:  # « je suis à la mairie de Sada » typed here too
+                self.accept_input(state, introduced.label, introduced)
+                return
             self.resolve_input(state, text)
             return
         self.accept_input(state, text)
