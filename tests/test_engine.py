@@ -730,3 +730,24 @@ def test_a_greeting_and_the_town_hall_s_name_at_the_welcome_start_the_parcours(c
     assert chat.conversation.state == "accueil"
     chat.send("je suis à la recherche de financements")  # no territory after the words
     assert "J'ai trouvé" not in chat.text and chat.conversation.state == "accueil"
+
+
+def test_a_sentence_with_the_words_of_one_step_answers_the_step_question(chat: Chat):
+    """Review 2026-12-01 (third), fault 14: « on connait deja les structures, on veut les
+    soutenir » at the step question got the IAE networks, then the question again."""
+    walk_to_themes(chat)
+    chat.press("Alimentation")
+    chat.press("Continuer")
+    assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text
+    for sentence, step in [("on connait deja les structures, on veut les soutenir", "soutenir"),
+                           ("on commence", "identifier"), ("c'est déjà ancré", "ancrer")]:
+        chat.send(sentence)
+        assert chat.conversation.slots.get("etape") == step, sentence
+        assert chat.text.startswith("Voici mes recommandations pour votre profil")
+        chat.send("/retour")
+        assert "Où en est votre collectivité" in chat.text
+    chat.send("on veut identifier puis soutenir les acteurs")  # two steps: not read
+    assert "etape" not in chat.conversation.slots
+    chat.send("comment les soutenir ?")  # a question, answered as one
+    assert "etape" not in chat.conversation.slots
+    assert "Où en est votre collectivité" in chat.text

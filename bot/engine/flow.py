@@ -91,6 +91,9 @@ class FlowChoice:
     add: tuple[tuple[str, str], ...] = ()  # add: value appended to a multiple slot
     when: Condition | None = None  # offered only when this holds
     clear: tuple[str, ...] = ()  # clear: slots emptied (before set and add)
+    # words: comma-separated words of a sentence that stand for this choice (« soutenir »
+    # in « on veut les soutenir »); a trailing * matches any ending (« structur* »).
+    words: LocalText | None = None
 
 
 @dataclass(frozen=True, slots=True)

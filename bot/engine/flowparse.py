@@ -49,7 +49,7 @@ FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands
 SLOT_KEYS = ("type", "vocabulary", "values", "multiple", "empty")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
               "renamed_from")
-CHOICE_KEYS = ("id", "label", "set", "add", "clear", "next", "when")
+CHOICE_KEYS = ("id", "label", "set", "add", "clear", "next", "when", "words")
 CHOICES_FROM_KEYS = ("slot", "next")
 INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "resolve", "elsewhere",
               "lead_ins", "next")
@@ -312,7 +312,9 @@ class FlowParser:
             self.error(node.at("clear") if "clear" in node else node.position,
                        f"{origin}: 'clear' takes a list of slots, e.g. [contexte]")
             cleared = []
-        return FlowChoice(choice_id, label, branches, assign, add, when, tuple(cleared))
+        words = (self.text(node["words"], node.at("words"), f"the words of {origin}")
+                 if "words" in node else None)
+        return FlowChoice(choice_id, label, branches, assign, add, when, tuple(cleared), words)
 
     def _assignments(self, node: MarkedDict, key: str, origin: str) -> tuple[tuple[str, str], ...]:
         if key not in node:

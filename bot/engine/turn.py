@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.choices import Offered, normalize_answer
+from bot.engine.choices import Offered, normalize_answer, says_words
 from bot.engine.commands import ParsedCommand
 from bot.engine.conversation import ENGINE, Conversation, Dialog, copy_slots
 from bot.engine.extension import Audience, Command, FreeText
@@ -426,6 +426,10 @@ class Turn:
                 self.say(self.t._("Avec plaisir !"))
             self.prompt()
             return
+        worded = self.choice_by_words(state, text)
+        if worded is not None:
+            self.apply_choice(worded)
+            return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
             # « continuer » where nothing continues: a question search would only find noise.
@@ -535,6 +539,16 @@ class Turn:
             if match and said[match.end():].startswith(" "):
                 return said[match.end():].strip()
         return None
+
+    def choice_by_words(self, state: State, text: str) -> FlowChoice | None:
+        """The one offered choice whose ``words`` the sentence holds (« on veut les soutenir »
+        at the step question); None when it holds none or those of several, or asks
+        something (a « ? »: « comment les soutenir ? » is a question)."""
+        if "?" in text:
+            return None
+        found = [choice for choice in self.available_choices(state)
+                 if choice.words is not None and says_words(text, choice.words.render(self.t))]
+        return found[0] if len(found) == 1 else None
 
     def choice_elsewhere(self, text: str) -> str | None:
         """The label of a flow choice that typed text names exactly (« continuer », « oui »)
