@@ -751,3 +751,15 @@ def test_a_sentence_with_the_words_of_one_step_answers_the_step_question(chat: C
     chat.send("comment les soutenir ?")  # a question, answered as one
     assert "etape" not in chat.conversation.slots
     assert "Où en est votre collectivité" in chat.text
+
+
+def test_a_word_that_only_begins_a_territory_s_name_is_not_a_territory(chat: Chat):
+    """« bon » typed on the results was told « « bon » est un nom de territoire » (Bon-Encontre,
+    Bon-Repos-sur-Blavet begin with it): only a whole name, before its « (47, …) », counts."""
+    walk_to_themes(chat)
+    for text in ["Alimentation", "Continuer", "Nous débutons"]:
+        chat.press(text)
+    chat.send("bon")
+    assert "nom de territoire" not in chat.text
+    chat.send("Bourganeuf")
+    assert chat.text.startswith("« Bourganeuf » est un nom de territoire")

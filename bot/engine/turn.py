@@ -55,6 +55,16 @@ GREETINGS = frozenset({"bonjour", "bjr", "bonsoir", "bsr", "salut", "slt", "couc
 THANKS = frozenset({"merci", "merci beaucoup", "mci", "thanks", "thank you"})
 
 
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")  # « (976, Mayotte) » after a name
+
+
+def is_whole_name(label: str, wanted: str) -> bool:
+    """Whether ``wanted`` (normalized) is the whole of an entity's label, or of its name
+    before the parenthesis that qualifies it (« sada » for « Sada (976, Mayotte) »; not
+    « bon » for « Bon-Encontre (47, …) »)."""
+    return wanted in (normalize_answer(label), normalize_answer(_QUALIFIER.sub("", label)))
+
+
 class Turn:
     """The handling of one incoming message; discarded afterwards."""
 
@@ -466,8 +476,7 @@ class Turn:
         if not wanted or not self.fits(spec, text):
             return []
         candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
-        return [c for c in candidates if (named := normalize_answer(c.label)) == wanted
-                or named.startswith(wanted + " ")]
+        return [c for c in candidates if is_whole_name(c.label, wanted)]
 
     def name_typed_elsewhere(self, text: str) -> str | None:
         """The flow's hint (an input's ``elsewhere``) when the text is a name that input looks
@@ -522,8 +531,7 @@ class Turn:
         candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
         if len(candidates) != 1:
             return None
-        named = normalize_answer(candidates[0].label)
-        return candidates[0] if named == wanted or named.startswith(wanted + " ") else None
+        return candidates[0] if is_whole_name(candidates[0].label, wanted) else None
 
     @staticmethod
     def after_lead_in(spec: TextInput, text: str) -> str | None:
