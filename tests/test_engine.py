@@ -312,8 +312,9 @@ def test_back_restores_the_previous_question_and_answers(chat: Chat):
 def test_restart_clears_answers_and_start_resumes(chat: Chat):
     walk_to_themes(chat)
     chat.send("/start")
-    assert "Vous reprenez votre parcours" in chat.text
+    assert "Reprenons où vous en étiez" in chat.text
     assert chat.conversation.state == "themes"
+    assert "Sur quel thème voulez-vous agir en priorité ?" in chat.text, "its own question"
     chat.send("/recommencer")
     assert chat.conversation.state == "accueil"
     assert chat.conversation.slots == {}
@@ -687,3 +688,78 @@ def test_no_or_none_goes_on_where_the_bot_asks_for_another_one(chat: Chat):
     chat.send("Emploi et insertion")
     chat.send("non, c'est tout")  # « Un autre thème, ou « Continuer » ? »
     assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text
+
+
+def test_a_territory_typed_on_the_results_says_how_to_change_territory(chat: Chat):
+    """Review 2026-12-01 (third), fault 13: « Tourcoing » typed on Mons-en-Barœul's results got
+    a bare « Je n'ai pas compris votre réponse », with no hint of how to change territory."""
+    walk_to_themes(chat)
+    for text in ["Alimentation", "Continuer", "Nous débutons"]:
+        chat.press(text)
+    slots = chat.conversation.slots
+    chat.send("Tourcoing")
+    assert chat.text.startswith("« Tourcoing » est un nom de territoire. Pour travailler sur un "
+                                "autre territoire, tapez /recommencer puis « Tourcoing »")
+    assert "Je n'ai pas compris" not in chat.text
+    assert chat.conversation.state == "suite_identifier" and chat.conversation.slots == slots
+    assert "Terminer" in chat.labels, "the menu again"
+    chat.send("saint denis")  # homonyms: a territory's name all the same
+    assert "« saint denis » est un nom de territoire" in chat.text
+    chat.send("blabla")
+    assert "Je n'ai pas compris" in chat.text and "nom de territoire" not in chat.text
+    chat.send("/recommencer")  # the hint followed: the new territory is taken
+    chat.send("Tourcoing")
+    assert chat.text.startswith("J'ai trouvé : Tourcoing (59, Nord)")
+
+
+def test_a_greeting_and_the_town_hall_s_name_at_the_welcome_start_the_parcours(chat: Chat):
+    """Review 2026-12-01 (third), fault 5: « bjr je sui a la mairie de sada » at the welcome got
+    « Je n'ai pas trouvé de réponse sûre à votre question »; the commune is the territory."""
+    chat.send("/start")
+    chat.send("bjr je sui a la mairie de sada")
+    assert chat.text.startswith("J'ai trouvé : Sada (976, Mayotte)")
+    assert "réponse sûre" not in chat.text
+    assert chat.conversation.state == "territoire_trouve"
+    chat.send("/retour")  # back to the question the name answered
+    assert "Quel est votre territoire ?" in chat.text
+    chat.send("Bonjour, je travaille à la mairie de Faux-la-Montagne")  # at the question itself
+    assert chat.text.startswith("J'ai trouvé : Faux-la-Montagne (23, Creuse)")
+    chat.send("/recommencer")
+    chat.send("je suis à la mairie de Sada, c'est quoi une cress ?")  # a real question
+    assert "J'ai trouvé" not in chat.text and "CRESS" in chat.text
+    assert chat.conversation.state == "accueil"
+    chat.send("je suis à la recherche de financements")  # no territory after the words
+    assert "J'ai trouvé" not in chat.text and chat.conversation.state == "accueil"
+
+
+def test_a_sentence_with_the_words_of_one_step_answers_the_step_question(chat: Chat):
+    """Review 2026-12-01 (third), fault 14: « on connait deja les structures, on veut les
+    soutenir » at the step question got the IAE networks, then the question again."""
+    walk_to_themes(chat)
+    chat.press("Alimentation")
+    chat.press("Continuer")
+    assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text
+    for sentence, step in [("on connait deja les structures, on veut les soutenir", "soutenir"),
+                           ("on commence", "identifier"), ("c'est déjà ancré", "ancrer")]:
+        chat.send(sentence)
+        assert chat.conversation.slots.get("etape") == step, sentence
+        assert chat.text.startswith("Voici mes recommandations pour votre profil")
+        chat.send("/retour")
+        assert "Où en est votre collectivité" in chat.text
+    chat.send("on veut identifier puis soutenir les acteurs")  # two steps: not read
+    assert "etape" not in chat.conversation.slots
+    chat.send("comment les soutenir ?")  # a question, answered as one
+    assert "etape" not in chat.conversation.slots
+    assert "Où en est votre collectivité" in chat.text
+
+
+def test_a_word_that_only_begins_a_territory_s_name_is_not_a_territory(chat: Chat):
+    """« bon » typed on the results was told « « bon » est un nom de territoire » (Bon-Encontre,
+    Bon-Repos-sur-Blavet begin with it): only a whole name, before its « (47, …) », counts."""
+    walk_to_themes(chat)
+    for text in ["Alimentation", "Continuer", "Nous débutons"]:
+        chat.press(text)
+    chat.send("bon")
+    assert "nom de territoire" not in chat.text
+    chat.send("Bourganeuf")
+    assert chat.text.startswith("« Bourganeuf » est un nom de territoire")

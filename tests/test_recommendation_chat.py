@@ -189,6 +189,25 @@ def test_the_buttons_work_after_a_restart(settings):
         again.close()
 
 
+def test_start_resumes_at_the_results_menu_not_at_the_last_list_shown(app: App):
+    """Review 2026-12-01 (third), fault 15: /start the next day brought back the contacts'
+    list (numbered otherwise, without « Contacts ») rather than the results' menu."""
+    chat = Chat(app.engine)
+    walk(chat, PARCOURS["rural"])
+    menu = chat.labels
+    chat.press("Contacts")
+    assert chat.labels != menu
+    chat.send("/start")
+    assert chat.text.startswith("Reprenons où vous en étiez.")
+    assert chat.labels == menu, "the results' own cards and menu, numbered as before"
+    assert "1. " in chat.text and "➜ " in chat.text
+    chat.send(str(menu.index("Contacts") + 1))
+    assert "CRESS Bretagne" in chat.text
+    events = app.engine.store.events(chat.conversation.key)
+    assert [e["kind"] for e in events].count("completed") == 1, \
+        "resuming does not count the parcours completed twice"
+
+
 def test_an_old_button_outside_the_recommendations_shows_the_item_and_asks_again(app: App):
     chat = Chat(app.engine)
     walk(chat, PARCOURS["rural"])

@@ -166,3 +166,15 @@ def _go_on(labels: list[tuple[Choice, str]]) -> Choice | None:
     found = [c for c, label in labels if not c.payload.startswith(ENGINE_PAYLOAD)
              and label.split()[-1:] and label.split()[-1] in GO_ON_LABELS]
     return found[0] if len(found) == 1 else None
+
+
+def says_words(text: str, words: str) -> bool:
+    """Whether typed text holds one of ``words`` (comma-separated; a trailing * matches any
+    ending: « structur* » in « structurer », « structuration »), case and accents aside."""
+    said = f" {normalize_answer(text)} "
+    for entry in words.split(","):
+        stem = entry.strip().endswith("*")
+        wanted = normalize_answer(entry)
+        if wanted and (f" {wanted}" if stem else f" {wanted} ") in said:
+            return True
+    return False

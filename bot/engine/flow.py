@@ -91,6 +91,9 @@ class FlowChoice:
     add: tuple[tuple[str, str], ...] = ()  # add: value appended to a multiple slot
     when: Condition | None = None  # offered only when this holds
     clear: tuple[str, ...] = ()  # clear: slots emptied (before set and add)
+    # words: comma-separated words of a sentence that stand for this choice (« soutenir »
+    # in « on veut les soutenir »); a trailing * matches any ending (« structur* »).
+    words: LocalText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,13 @@ class TextInput:
     pattern: re.Pattern[str] | None = None
     error: LocalText | None = None
     resolve: Resolve | None = None
+    # With ``resolve``: what to say when a name it knows is typed where another question is
+    # asked and nothing leads to this one (« Tourcoing » on the results): how to change it.
+    elsewhere: LocalText | None = None
+    # With ``resolve``: words that may come before the name (« je suis à la mairie de »),
+    # regular expressions over the normalized text (lower case, no accents, punctuation as
+    # spaces), after an optional greeting; what follows must be one whole name.
+    lead_ins: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,9 +49,10 @@ FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands
 SLOT_KEYS = ("type", "vocabulary", "values", "multiple", "empty")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
               "renamed_from")
-CHOICE_KEYS = ("id", "label", "set", "add", "clear", "next", "when")
+CHOICE_KEYS = ("id", "label", "set", "add", "clear", "next", "when", "words")
 CHOICES_FROM_KEYS = ("slot", "next")
-INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "resolve", "next")
+INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "resolve", "elsewhere",
+              "lead_ins", "next")
 RESOLVE_KEYS = ("with", "set")
 BRANCH_KEYS = ("if", "goto")
 
@@ -311,7 +312,9 @@ class FlowParser:
             self.error(node.at("clear") if "clear" in node else node.position,
                        f"{origin}: 'clear' takes a list of slots, e.g. [contexte]")
             cleared = []
-        return FlowChoice(choice_id, label, branches, assign, add, when, tuple(cleared))
+        words = (self.text(node["words"], node.at("words"), f"the words of {origin}")
+                 if "words" in node else None)
+        return FlowChoice(choice_id, label, branches, assign, add, when, tuple(cleared), words)
 
     def _assignments(self, node: MarkedDict, key: str, origin: str) -> tuple[tuple[str, str], ...]:
         if key not in node:
@@ -395,6 +398,10 @@ class FlowParser:
                 self.error(node.at("pattern"),
                            f"'pattern' is not a valid regular expression: {exc}")
         error = self.text(node["error"], node.at("error"), "'error'") if "error" in node else None
+        elsewhere = (self.text(node["elsewhere"], node.at("elsewhere"), "'elsewhere'")
+                     if "elsewhere" in node else None)
+        lead_ins = self.parse_lead_ins(node["lead_ins"], node.at("lead_ins")) \
+            if "lead_ins" in node else ()
         if "next" not in node:
             self.error(node.position, "'input' needs 'next: <state>'")
             return None
@@ -403,7 +410,21 @@ class FlowParser:
         branches = self.branches(node["next"], node.at("next"), f"'input' of state '{state}'",
                                  conditions)
         return TextInput(slot.name, branches, lengths["min_length"], lengths["max_length"],
-                         pattern, error, resolve)
+                         pattern, error, resolve, elsewhere, lead_ins)
+
+    def parse_lead_ins(self, value: Any, where: Position) -> tuple[re.Pattern[str], ...]:
+        """'lead_ins': a list of regular expressions (the words before a typed name)."""
+        if not isinstance(value, list) or not value:
+            self.error(where, "'lead_ins' takes a list of regular expressions")
+            return ()
+        compiled = []
+        for index, item in enumerate(value):
+            try:
+                compiled.append(re.compile(str(item)))
+            except re.error as exc:
+                at = value.at(index) if isinstance(value, MarkedList) else where
+                self.error(at, f"'lead_ins': {item!r} is not a valid regular expression: {exc}")
+        return tuple(compiled)
 
     def parse_resolve(self, value: Any, where: Position) -> Resolve | None:
         node = self._mapping(value, where, "'resolve'")

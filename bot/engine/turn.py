@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.choices import Offered, normalize_answer
+from bot.engine.choices import Offered, normalize_answer, says_words
 from bot.engine.commands import ParsedCommand
 from bot.engine.conversation import ENGINE, Conversation, Dialog, copy_slots
 from bot.engine.extension import Audience, Command, FreeText
@@ -26,6 +26,7 @@ from bot.engine.flow import (
     FlowChoice,
     SlotType,
     State,
+    TextInput,
 )
 from bot.engine.flowparse import choice_payload
 from bot.engine.machine import ADVANCE, SUBMIT, choose
@@ -52,6 +53,16 @@ PICK_PAYLOAD = "s:pick:"  # the user picks one of several candidates a resolver 
 GREETINGS = frozenset({"bonjour", "bjr", "bonsoir", "bsr", "salut", "slt", "coucou", "hello",
                        "hi", "good morning"})
 THANKS = frozenset({"merci", "merci beaucoup", "mci", "thanks", "thank you"})
+
+
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")  # « (976, Mayotte) » after a name
+
+
+def is_whole_name(label: str, wanted: str) -> bool:
+    """Whether ``wanted`` (normalized) is the whole of an entity's label, or of its name
+    before the parenthesis that qualifies it (« sada » for « Sada (976, Mayotte) »; not
+    « bon » for « Bon-Encontre (47, …) »)."""
+    return wanted in (normalize_answer(label), normalize_answer(_QUALIFIER.sub("", label)))
 
 
 class Turn:
@@ -276,8 +287,12 @@ class Turn:
         return {name: slot.display(self.conv.slots.get(name), t)
                 for name, slot in self.flow.slots.items()}
 
-    def render(self, state_name: str, entering: bool, extra: tuple[Choice, ...] = ()) -> None:
+    def render(self, state_name: str, entering: bool, extra: tuple[Choice, ...] = (),
+               again: bool = False) -> None:
         """Show a state: its texts, the output of its actions (on entry), its choices.
+
+        ``again``: shown as on entry (its actions run), but it was entered before: not
+        counted as completed a second time (the parcours resumed by /start).
 
         Choices an action put on the last message (a feature's buttons) come first, then
         the state's, in one list: a typed number means the same on every channel.
@@ -294,7 +309,7 @@ class Turn:
                 self.say(rendered)
         if entering:
             self.run_actions(state.actions, state_name)
-            if state.final:
+            if state.final and not again:
                 self.event("completed", state=state_name)
         # A typed answer is expected: a number still picks from the list (« 1. Passer »).
         self._free_text_question, self._numbers_pick = state.input is not None, True
@@ -421,6 +436,10 @@ class Turn:
                 self.say(self.t._("Avec plaisir !"))
             self.prompt()
             return
+        worded = self.choice_by_words(state, text)
+        if worded is not None:
+            self.apply_choice(worded)
+            return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
             # « continuer » where nothing continues: a question search would only find noise.
@@ -432,6 +451,10 @@ class Turn:
             return
         if self.answer_free_text(text, FreeText.UNEXPECTED):
             return
+        hint = self.name_typed_elsewhere(text)
+        if hint is not None:
+            self.reject("typed_elsewhere", hint)
+            return
         if state.choices:
             message = self.t._("Je n'ai pas compris votre réponse. Touchez un bouton, ou tapez "
                                "le numéro ou le libellé d'une option.")
@@ -440,12 +463,39 @@ class Turn:
                                "faire, ou /recommencer pour un nouveau parcours.")
         self.reject("unexpected_text", message)
 
+    def fits(self, spec: TextInput, text: str) -> bool:
+        """The text has the length and the form the input asks for."""
+        return spec.min_length <= len(text) <= spec.max_length and (
+            spec.pattern is None or spec.pattern.fullmatch(text) is not None)
+
+    def names_whole(self, spec: TextInput, text: str) -> list[Candidate]:
+        """What the input's resolver finds whose whole name the text is (« sada » for « Sada
+        (976, Mayotte) »), not what only resembles it (« cress »)."""
+        assert spec.resolve is not None
+        wanted = normalize_answer(text)
+        if not wanted or not self.fits(spec, text):
+            return []
+        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
+        return [c for c in candidates if is_whole_name(c.label, wanted)]
+
+    def name_typed_elsewhere(self, text: str) -> str | None:
+        """The flow's hint (an input's ``elsewhere``) when the text is a name that input looks
+        up, typed where nothing leads to it (« Tourcoing » on the results), else None."""
+        for state in self.flow.states.values():
+            spec = state.input
+            if spec is None or spec.resolve is None or spec.elsewhere is None:
+                continue
+            if self.names_whole(spec, text):
+                return spec.elsewhere.render(self.t, {**self.slot_values(), "answer": text})
+        return None
+
     def take_a_name_typed_early(self, state: State, text: str) -> bool:
         """A name typed one question early (« faux la montagne » at the welcome's buttons, another
-        commune where the one found is to be confirmed): when exactly one offered choice leads
-        straight to a question that looks names up, and the text is exactly one name it knows
-        (the whole name, not a word that only sounds like places: « cress »), take that choice
-        and the name at once. /retour then goes back to the question the name answered."""
+        commune where the one found is to be confirmed, « bjr je sui a la mairie de sada »):
+        when exactly one offered choice leads straight to a question that looks names up, and
+        the text is exactly one name it knows (the whole name, after the input's ``lead_ins``
+        if any; not a word that only sounds like places: « cress »), take that choice and the
+        name at once. /retour then goes back to the question the name answered."""
         routes = []
         for choice in self.available_choices(state):
             if len(choice.branches) != 1 or choice.branches[0].condition is not None:
@@ -457,16 +507,9 @@ class Turn:
             return False
         choice, target = routes[0]
         spec = target.input
-        assert spec is not None and spec.resolve is not None
-        wanted = normalize_answer(text)
-        if not wanted or not spec.min_length <= len(text) <= spec.max_length or (
-                spec.pattern is not None and spec.pattern.fullmatch(text) is None):
-            return False
-        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
-        if len(candidates) != 1:
-            return False
-        named = normalize_answer(candidates[0].label)
-        if named != wanted and not named.startswith(wanted + " "):
+        assert spec is not None
+        found = self.one_name(spec, text) or self.one_name(spec, self.after_lead_in(spec, text))
+        if found is None:
             return False
         conversation = self.conv
         slots = self.slots_after(choice)
@@ -475,8 +518,45 @@ class Turn:
         self.event("transition", state=conversation.state, target=target.name,
                    detail="typed_early")
         conversation.state = target.name
-        self.accept_input(target, candidates[0].label, candidates[0])
+        self.accept_input(target, found.label, found)
         return True
+
+    def one_name(self, spec: TextInput, text: str | None) -> Candidate | None:
+        """The one entity the input's resolver finds for the text, if the text is its whole
+        name; None when it finds none, several, or only names the text resembles."""
+        assert spec.resolve is not None
+        wanted = normalize_answer(text or "")
+        if not text or not wanted or not self.fits(spec, text):
+            return None
+        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
+        if len(candidates) != 1:
+            return None
+        return candidates[0] if is_whole_name(candidates[0].label, wanted) else None
+
+    @staticmethod
+    def after_lead_in(spec: TextInput, text: str) -> str | None:
+        """What follows an optional greeting and one of the input's ``lead_ins`` (« bjr je sui
+        a la mairie de » + « sada »), or None when no lead-in opens the text."""
+        said = normalize_answer(text)
+        for greeting in sorted(GREETINGS, key=len, reverse=True):
+            if said.startswith(greeting + " "):
+                said = said[len(greeting) + 1:]
+                break
+        for lead_in in spec.lead_ins:
+            match = lead_in.match(said)
+            if match and said[match.end():].startswith(" "):
+                return said[match.end():].strip()
+        return None
+
+    def choice_by_words(self, state: State, text: str) -> FlowChoice | None:
+        """The one offered choice whose ``words`` the sentence holds (« on veut les soutenir »
+        at the step question); None when it holds none or those of several, or asks
+        something (a « ? »: « comment les soutenir ? » is a question)."""
+        if "?" in text:
+            return None
+        found = [choice for choice in self.available_choices(state)
+                 if choice.words is not None and says_words(text, choice.words.render(self.t))]
+        return found[0] if len(found) == 1 else None
 
     def choice_elsewhere(self, text: str) -> str | None:
         """The label of a flow choice that typed text names exactly (« continuer », « oui »)
@@ -510,6 +590,10 @@ class Turn:
             self.reject("validation", message)
             return
         if spec.resolve is not None:
+            introduced = self.one_name(spec, self.after_lead_in(spec, text))
+            if introduced is not None:  # « je suis à la mairie de Sada » typed here too
+                self.accept_input(state, introduced.label, introduced)
+                return
             self.resolve_input(state, text)
             return
         self.accept_input(state, text)
@@ -608,9 +692,11 @@ class Turn:
                 if conversation.state == self.flow.start and not conversation.back:
                     self.render(conversation.state, entering=True)
                 else:
-                    self.say(t._("Vous reprenez votre parcours là où vous l'aviez laissé. "
-                                 "Pour repartir de zéro, tapez /recommencer."))
-                    self.prompt()
+                    # The state as on entry (its cards and its menu), not the last list shown
+                    # before leaving (the contacts' list came back, numbered otherwise).
+                    self.say(t._("Reprenons où vous en étiez. Pour repartir de zéro, tapez "
+                                 "/recommencer."))
+                    self.render(conversation.state, entering=True, again=True)
             case "help":
                 lines = [t._("Voici les commandes disponibles à tout moment :")]
                 lines += [f"/{name} — {description}"
