@@ -147,24 +147,25 @@ def _close_choice(wanted: str, labels: list[tuple[Choice, str]]) -> Choice | Non
 def _colloquial_choice(wanted: str, labels: list[tuple[Choice, str]]) -> Choice | None:
     """The one choice that « ok », « c bon » (yes, else go on) or « jsp » (« Je ne sais
     pas ») stands for; None when the words are not such or no single choice fits."""
-    def only(found: list[Choice]) -> Choice | None:
-        return found[0] if len(found) == 1 else None
-
     flow_labels = [(c, label) for c, label in labels if not c.payload.startswith(ENGINE_PAYLOAD)]
     if wanted in NOT_KNOWING:
-        return only([c for c, label in flow_labels if label in NOT_KNOWING_LABELS])
+        return _only([c for c, label in flow_labels if label in NOT_KNOWING_LABELS])
     if wanted not in AGREEING:
         return None
     yes = [c for c, label in flow_labels if label.split()[:1] and label.split()[0] in YES_WORDS]
     if yes:
-        return only(yes)
+        return _only(yes)
     return _go_on(labels)
 
 
 def _go_on(labels: list[tuple[Choice, str]]) -> Choice | None:
     """The one flow choice that goes on: « Continuer », « Aucun, continuer », « Continue »."""
-    found = [c for c, label in labels if not c.payload.startswith(ENGINE_PAYLOAD)
-             and label.split()[-1:] and label.split()[-1] in GO_ON_LABELS]
+    return _only([c for c, label in labels if not c.payload.startswith(ENGINE_PAYLOAD)
+                  and label.split()[-1:] and label.split()[-1] in GO_ON_LABELS])
+
+
+def _only(found: list[Choice]) -> Choice | None:
+    """The one choice found, or None when there are none or several."""
     return found[0] if len(found) == 1 else None
 
 

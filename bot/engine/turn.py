@@ -468,14 +468,19 @@ class Turn:
         return spec.min_length <= len(text) <= spec.max_length and (
             spec.pattern is None or spec.pattern.fullmatch(text) is not None)
 
-    def names_whole(self, spec: TextInput, text: str) -> list[Candidate]:
-        """What the input's resolver finds whose whole name the text is (« sada » for « Sada
-        (976, Mayotte) »), not what only resembles it (« cress »)."""
+    def looked_up(self, spec: TextInput, text: str) -> tuple[str, list[Candidate]]:
+        """The text normalized, and what the input's resolver finds for it (nothing when the
+        text does not have the input's form)."""
         assert spec.resolve is not None
         wanted = normalize_answer(text)
         if not wanted or not self.fits(spec, text):
-            return []
-        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
+            return wanted, []
+        return wanted, self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
+
+    def names_whole(self, spec: TextInput, text: str) -> list[Candidate]:
+        """What the input's resolver finds whose whole name the text is (« sada » for « Sada
+        (976, Mayotte) »), not what only resembles it (« cress »)."""
+        wanted, candidates = self.looked_up(spec, text)
         return [c for c in candidates if is_whole_name(c.label, wanted)]
 
     def name_typed_elsewhere(self, text: str) -> str | None:
@@ -524,11 +529,7 @@ class Turn:
     def one_name(self, spec: TextInput, text: str | None) -> Candidate | None:
         """The one entity the input's resolver finds for the text, if the text is its whole
         name; None when it finds none, several, or only names the text resembles."""
-        assert spec.resolve is not None
-        wanted = normalize_answer(text or "")
-        if not text or not wanted or not self.fits(spec, text):
-            return None
-        candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
+        wanted, candidates = self.looked_up(spec, text or "")
         if len(candidates) != 1:
             return None
         return candidates[0] if is_whole_name(candidates[0].label, wanted) else None

@@ -257,6 +257,11 @@ class Result:
     about: tuple[str, ...] | None = None
 
 
+def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
+    """« combien ça coûte… », « quel tarif… »: how much, said with a word of price."""
+    return "howmuch" in aspects and bool(_PRICE & set(analysis.sequence))
+
+
 def contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     """Whether ``phrase`` is a run of ``sequence``."""
     return any(sequence[at:at + len(phrase)] == phrase for at in range(len(sequence)))
@@ -1174,7 +1179,7 @@ class Searcher:
             return None
         items = {h.item.id: h.score for h in ranked[:3]
                  if h.score >= DIRECT_ITEM_SHARE * ranked[0].score}
-        price = "howmuch" in asked and bool(_PRICE & set(analysis.sequence))
+        price = _asks_price(asked, analysis)
         coverage: dict[int, float] = defaultdict(float)
         for concept in analysis.concepts:
             for number, value in self.concept_matches(self.sentences, concept).items():
@@ -1206,7 +1211,7 @@ class Searcher:
         required: list[set[int]] = []  # a direct answer speaks of what the question names
         compared: list[set[int]] = []  # ... and of each thing a comparison names
         things = self.compared_things(analysis)
-        price = "howmuch" in analysis.aspects and bool(_PRICE & set(analysis.sequence))
+        price = _asks_price(analysis.aspects, analysis)
         for concept in analysis.concepts:
             matched = self.concept_matches(self.answers, concept)
             for number, value in matched.items():

@@ -425,26 +425,26 @@ def _theme_levers_kept(chosen: list[Ranked], pool: list[Ranked],
     first project too and the theme is food; it now comes in the third quarter, and the
     generic CPO leaves the plan. A lever meant only for a later step than the profile's stays
     for « l'étape suivante »."""
-    def on_theme(r: Ranked) -> bool:
-        return bool((r.item.restricts("themes") or frozenset()) & themes)
-
     def not_later(r: Ranked) -> bool:
         steps = r.item.restricts("steps")
         return step not in STEPS or not steps or \
             any(s in STEPS and STEPS.index(s) <= STEPS.index(step) for s in steps)
     kept = list(chosen)
     ids = {r.item.id for r in kept}
+    added = 0
     for candidate in pool:
-        if candidate.item.id in ids or not on_theme(candidate) or not not_later(candidate):
+        if candidate.item.id in ids or not _on_theme(candidate, themes) \
+                or not not_later(candidate):
             continue
-        generic = [r for r in kept if not on_theme(r) and not _own_instrument(r, kind)]
+        generic = [r for r in kept
+                   if not _on_theme(r, themes) and not _own_instrument(r, kind)]
         if not generic:
             break
         kept.remove(generic[-1])
         kept.append(candidate)
         ids.add(candidate.item.id)
-        if len(kept) - len([r for r in kept if r.item.id in {c.item.id for c in chosen}]) \
-                >= THEME_LEVERS_ADDED:
+        added += 1
+        if added >= THEME_LEVERS_ADDED:
             break
     return kept
 
@@ -457,10 +457,15 @@ def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str],
     collectivité's own instrument (:func:`_own_instrument`) keeps its place among them."""
     if not themes:
         return ranked
-    def on_theme(r: Ranked) -> bool:
-        return bool((r.item.restricts("themes") or frozenset()) & themes) \
-            or _own_instrument(r, kind)
-    return [r for r in ranked if on_theme(r)] + [r for r in ranked if not on_theme(r)]
+
+    def first(r: Ranked) -> bool:
+        return _on_theme(r, themes) or _own_instrument(r, kind)
+    return [r for r in ranked if first(r)] + [r for r in ranked if not first(r)]
+
+
+def _on_theme(r: Ranked, themes: frozenset[str] | set[str]) -> bool:
+    """The item is meant for one of the chosen themes (not for every theme)."""
+    return bool((r.item.restricts("themes") or frozenset()) & themes)
 
 
 def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
