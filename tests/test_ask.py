@@ -154,6 +154,17 @@ ROUND8_FLOORS = {
     "test": {"top3": 0.89, "answers": 0.69, "refused": 0.84, "funding_first": 0.75},
 }
 
+ROUND9 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r9.yaml"  # blind, newest
+# Round 9 (249 questions written blind on 2026-11-30, eighth session, by someone who never ran the
+# system): dev (the helpers' development part this session) and test (never tuned on). Untuned (the
+# code of the session's start, 4ab85b7): dev 84.7 % top-3 (61/72), 57.1 % direct answers (24/42),
+# 75.0 % refusals (12/16), 3/4 funding first; test 83.6 % (107/128), 61.4 % (43/70), 81.8 %
+# (27/33), 5/8.
+ROUND9_FLOORS = {
+    "dev": {"top3": 0.84, "answers": 0.57, "refused": 0.75, "funding_first": 0.75},
+    "test": {"top3": 0.83, "answers": 0.61, "refused": 0.81, "funding_first": 0.62},
+}
+
 
 @pytest.fixture(scope="module")
 def searcher():
@@ -250,6 +261,12 @@ def test_round_eight(searcher, knowledge, split):
     """The round 8 set keeps its figures (its test part is never tuned on)."""
     assert_round(searcher, knowledge, ROUND8, split, ROUND8_FLOORS[split], (80, 15, 35))
 
+
+
+@pytest.mark.parametrize("split", list(ROUND9_FLOORS))
+def test_round_nine(searcher, knowledge, split):
+    """The round 9 set keeps its figures (its test part is never tuned on)."""
+    assert_round(searcher, knowledge, ROUND9, split, ROUND9_FLOORS[split], (85, 15, 40))
 
 def test_round_four_test(searcher, knowledge):
     """The figure that counts for the newest set: its test part, never tuned on."""
