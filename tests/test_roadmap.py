@@ -259,18 +259,41 @@ def test_the_first_actions_serve_the_chosen_theme_first(kb, val_de_marne, fecamp
     assert any("commande publique" in task for task in third), third
 
 
-def test_the_theme_s_own_frame_is_not_postponed_to_the_next_step(kb, fecamp):
-    """A town on food at « soutenir » (fresh2 profile 9): the PAT, tagged for a first project
-    and for the long run, ranked just below the plan's levers, takes the place of its last
-    generic lever instead of waiting for « l'étape suivante »; one such lever at most, so the
-    step's generic levers stay."""
-    doc, profile, _, _ = fecamp
+def test_the_plan_holds_the_recommended_levers_and_no_other(kb, index, fecamp):
+    """plan23 (blind rating 2026-12-01): the plan took a theme lever ranked below the list
+    (the Grand Est's « choisir une filière prioritaire », Fécamp's PAT) in place of a
+    recommended one (the Grand Est's SPASER): the élu read levers the recommendations did not
+    give. The plan's levers are now the list's five; plan21's swap is gone (the PAT belongs in
+    Fécamp's list: that is the ranking's work)."""
+    grand_est = document(kb, index, "Grand Est", {"emploi-insertion", "economie-circulaire",
+                                                  "transition-ecologique"}, "ancrer", "region")
+    carcassonne = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
+                           "soutenir", "epci")
+    for doc, profile, _, _ in (fecamp, grand_est, carcassonne):
+        listed = [r.item.id for r in recommendations(kb, profile, "full")["lever"]]
+        assert sorted(p.anchor.removeprefix("levier-") for p in doc.levers) == sorted(listed)
+    doc, _, _, t = grand_est
     titles = [lever.title for lever in doc.levers]
-    assert any("projet alimentaire territorial" in title for title in titles), titles
-    assert not any("projet alimentaire territorial" in title for title in doc.next_levers)
-    assert len(doc.levers) == 5
-    assert sum(not _on_theme(kb, lever.anchor, profile.themes) for lever in doc.levers) >= 1
-    assert any("PAT" in task for task in doc.calendar[2].tasks), doc.calendar[2].tasks
+    assert "Adopter un SPASER" in titles
+    assert "Choisir une filière prioritaire" not in render_markdown(doc, t)
+
+
+def test_a_plan_in_another_order_than_the_list_says_why_on_page_1(kb, index, fecamp):
+    """plan23: Carcassonne's list puts the contrat de ville first, its plan the économie
+    circulaire's filières and tiers-lieux: page 1 states the rule; a plan in the list's order
+    says nothing."""
+    doc, profile, _, t = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
+                                  "soutenir", "epci")
+    listed = [r.item.id for r in recommendations(kb, profile, "full")["lever"]]
+    assert [p.anchor.removeprefix("levier-") for p in doc.levers] != listed
+    page_1 = section(render_markdown(doc, t), "## L'essentiel")
+    assert "Ordre des actions : d'abord ce qui sert votre thème (économie circulaire), puis " \
+           "les autres leviers recommandés pour votre profil." in page_1
+    assert "Ordre des actions" in render_html(doc, t)
+    doc, profile, _, t = document(kb, index, "Fécamp", set(), "identifier", "commune")
+    listed = [r.item.id for r in recommendations(kb, profile, "full")["lever"]]
+    assert [p.anchor.removeprefix("levier-") for p in doc.levers] == listed
+    assert doc.order_note is None and "Ordre des actions" not in render_markdown(doc, t)
 
 
 def test_a_chosen_theme_names_its_filiere_instead_of_offering_a_choice(fecamp):

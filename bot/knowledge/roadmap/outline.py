@@ -42,10 +42,6 @@ from bot.knowledge.territory_reading import (
 )
 
 PRIORITY_ACTIONS = 3
-# With a theme chosen, the plan's levers are looked for among this many ranked ones: a
-# lever of the theme just below the list takes the place of the last generic one (plan21)
-THEME_LEVER_POOL = 20
-THEME_LEVERS_ADDED = 1  # at most: the step's generic levers stay in the plan
 FUNDING_POOL = 12  # funding tools considered when matching funding to levers
 FUNDING_PER_LEVER = 2
 # Page 1 names the funding of the recommendations that fits its first actions (plan21): at
@@ -181,6 +177,8 @@ class Outline:
     contacts: list[Contact]  # the other useful contacts
     examples: list[Example]
     sources: list[SourceEntry]
+    # why the plan's levers are not in the recommendations' order, when they are not (plan23)
+    order_note: str | None = None
     _numbers: dict[SourceKey, int] = field(default_factory=dict, repr=False)
 
     def refs(self, keys: list[SourceKey]) -> list[int]:
@@ -278,12 +276,10 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
 
     chosen = {kind: local(ranked) for kind, ranked in chosen.items()}
     small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
-    levers_ranked = _unique(chosen.get("lever", []))
-    if profile.themes and levers_ranked:  # the theme's levers ranked just after the list
-        levers_ranked = _theme_levers_kept(
-            levers_ranked, local(rules.rank(kb.of_kind("lever"), profile, THEME_LEVER_POOL)),
-            profile.themes, profile.step, profile.type)
-    levers_ranked = _theme_first(levers_ranked, profile.themes, profile.type)
+    # the levers of the recommendations, none other; a chosen theme's first (plan23: the
+    # order is the list's, or the visible rule of ``order_note``)
+    listed = _unique(chosen.get("lever", []))
+    levers_ranked = _theme_first(listed, profile.themes, profile.type)
     if small:  # what a village does itself where the scale is the intercommunalité
         levers_ranked = [replace(r, item=at_small_commune_scale(r.item)) for r in levers_ranked]
     pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
@@ -361,7 +357,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         calendar=_calendar(levers, first_calls, next_step and kb.label("steps", next_step, t),
                            [i.title for i in next_levers], today, t),
         funding=funding, contacts=contacts, examples=examples, sources=entries,
-        _numbers=numbers,
+        order_note=_order_note(kb, listed, levers_ranked, profile, t), _numbers=numbers,
     )
 
 
@@ -414,41 +410,6 @@ def _own_instrument(r: Ranked, kind: str | None) -> bool:
     return kind is not None and types is not None and set(types) == {kind}
 
 
-def _theme_levers_kept(chosen: list[Ranked], pool: list[Ranked],
-                       themes: frozenset[str] | set[str], step: str | None,
-                       kind: str | None = None) -> list[Ranked]:
-    """The plan's levers, the best lever of the chosen theme that the ranking puts below them
-    in place of the lowest lever that serves no chosen theme; same number of levers.
-
-    Fécamp on food (fresh2 profile 9): the PAT, ranked sixth behind the contrat de ville
-    and the CPO, was postponed to « l'étape suivante » though the content tags it for a
-    first project too and the theme is food; it now comes in the third quarter, and the
-    generic CPO leaves the plan. A lever meant only for a later step than the profile's stays
-    for « l'étape suivante »."""
-    def not_later(r: Ranked) -> bool:
-        steps = r.item.restricts("steps")
-        return step not in STEPS or not steps or \
-            any(s in STEPS and STEPS.index(s) <= STEPS.index(step) for s in steps)
-    kept = list(chosen)
-    ids = {r.item.id for r in kept}
-    added = 0
-    for candidate in pool:
-        if candidate.item.id in ids or not _on_theme(candidate, themes) \
-                or not not_later(candidate):
-            continue
-        generic = [r for r in kept
-                   if not _on_theme(r, themes) and not _own_instrument(r, kind)]
-        if not generic:
-            break
-        kept.remove(generic[-1])
-        kept.append(candidate)
-        ids.add(candidate.item.id)
-        added += 1
-        if added >= THEME_LEVERS_ADDED:
-            break
-    return kept
-
-
 def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str],
                  kind: str | None = None) -> list[Ranked]:
     """The levers of a chosen theme first, in their order, then the step's generic ones: the
@@ -461,6 +422,36 @@ def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str],
     def first(r: Ranked) -> bool:
         return _on_theme(r, themes) or _own_instrument(r, kind)
     return [r for r in ranked if first(r)] + [r for r in ranked if not first(r)]
+
+
+def _order_note(kb: KnowledgeBase, listed: list[Ranked], ordered: list[Ranked],
+                profile: Profile, t: Translator) -> str | None:
+    """The rule that put the plan's levers in another order than the recommendations'
+    (``essbot recommend``, the chat's list), said on page 1; None when the order is the list's.
+    Blind rating 2026-12-01: Carcassonne's and the Grand Est's plans differed from their lists
+    with no word why."""
+    if [r.item.id for r in listed] == [r.item.id for r in ordered]:
+        return None
+    themes = _join([_lower_first(kb.label("themes", theme, t))
+                    for theme in sorted(profile.themes)], t, grouped=True)
+    own = any(_own_instrument(r, profile.type) and not _on_theme(r, profile.themes)
+              for r in ordered)
+    if own:
+        text = t.ngettext("Ordre des actions : d'abord ce qui sert votre thème ({themes}) et "
+                          "les leviers propres à votre niveau de collectivité, puis les autres "
+                          "leviers recommandés pour votre profil.",
+                          "Ordre des actions : d'abord ce qui sert vos thèmes ({themes}) et "
+                          "les leviers propres à votre niveau de collectivité, puis les autres "
+                          "leviers recommandés pour votre profil.",
+                          len(profile.themes))
+    else:
+        text = t.ngettext("Ordre des actions : d'abord ce qui sert votre thème ({themes}), "
+                          "puis les autres leviers recommandés pour votre "
+                          "profil.",
+                          "Ordre des actions : d'abord ce qui sert vos thèmes ({themes}), "
+                          "puis les autres leviers recommandés pour votre profil.",
+                          len(profile.themes))
+    return text.format(themes=themes)
 
 
 def _on_theme(r: Ranked, themes: frozenset[str] | set[str]) -> bool:
