@@ -296,6 +296,16 @@ def test_a_plan_in_another_order_than_the_list_says_why_on_page_1(kb, index, fec
     assert doc.order_note is None and "Ordre des actions" not in render_markdown(doc, t)
 
 
+def test_the_last_step_s_calendar_closes_without_the_chat_s_words(kb, index):
+    """plan23: the Grand Est's calendar (step « ancrer », the last) closed on « Revenir à
+    l'étape 1 pour associer de nouveaux acteurs », a chat menu's words in a document."""
+    doc, _, _, t = document(kb, index, "Grand Est", {"economie-circulaire"}, "ancrer", "region")
+    calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
+    assert "étape 1" not in calendar
+    assert doc.calendar[-1].tasks[-1] == "Mettre à jour cette feuille de route pour l'année " \
+        "suivante, avec les acteurs apparus en cours d'année et le bilan des actions."
+
+
 def test_a_chosen_theme_names_its_filiere_instead_of_offering_a_choice(fecamp):
     """« Choisir une filière prioritaire (alimentation, réemploi, numérique) » is generic when
     the theme is chosen: a town on food reads the food filière."""

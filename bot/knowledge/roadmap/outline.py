@@ -832,7 +832,9 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
                 [t._("« {title} »").format(title=_inner_quotes(title)) for title in next_levers],
                 t) or "—"))
     else:
-        assess.append(t._("Revenir à l'étape 1 pour associer de nouveaux acteurs."))
+        # the last step: no « étape 1 » of the chat's menu in a document (plan23)
+        assess.append(t._("Mettre à jour cette feuille de route pour l'année suivante, avec "
+                          "les acteurs apparus en cours d'année et le bilan des actions."))
     goals = [t._("Lancer"), t._("Engager"), t._("Déployer"), t._("Évaluer et préparer la "
                                                                  "suite")]
     tasks = [launch, engage, deploy, assess]
