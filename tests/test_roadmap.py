@@ -208,6 +208,22 @@ def test_an_intercommunalite_is_not_sent_to_an_intercommunalite(kb, index):
         assert phrase not in text, phrase
 
 
+@pytest.mark.parametrize("territory, kind, who", [
+    ("Carcassonne Agglo", "epci", "l'intercommunalité"),  # fresh3 profile 6
+    ("Plaine Commune", "ept", "l'EPT"),
+    ("Montreuil", "commune", "l'EPT"),  # a commune of Est Ensemble
+])
+def test_the_document_names_the_intercommunalite_the_territory_has(kb, index, territory,
+                                                                    kind, who):
+    """plan23: « l'intercommunalité (ou l'EPT) », the content's words for every case, read
+    in an agglomération's plan; the document names the one that is there."""
+    doc, _, _, t = document(kb, index, territory, {"economie-circulaire"}, "soutenir", kind)
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "contrat_de_ville" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    assert "(ou l'EPT)" not in text
+    assert f"Faire le point entre les communes et {who} qui pilote le contrat" in text
+
+
 def test_a_departement_is_not_given_a_size_band(kb, index):
     doc, _, _, t = document(kb, index, "Cantal", {"sante-social"}, "soutenir", "departement")
     made = section(render_markdown(doc, t), "## Comment cette feuille de route a été établie")

@@ -303,6 +303,12 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
             plan.steps = [small_commune_words(step, groupement) for step in plan.steps]
             if plan.first_action:
                 plan.first_action = small_commune_words(plan.first_action, groupement)
+    in_ept = profile.type == "ept" or (names is not None and names.in_ept)
+    for plan in levers:  # « l'intercommunalité (ou l'EPT) »: the one that is there
+        plan.summary = ept_words(plan.summary, in_ept)
+        plan.steps = [ept_words(step, in_ept) for step in plan.steps]
+        if plan.first_action:
+            plan.first_action = ept_words(plan.first_action, in_ept)
     if profile.themes:  # « une filière prioritaire (alimentation, …) »: the theme's own
         themes = [kb.label("themes", theme, t) for theme in sorted(profile.themes)]
         for plan in levers:
@@ -379,6 +385,16 @@ def _unique(ranked: list[Ranked]) -> list[Ranked]:
             seen.add(r.item.id)
             result.append(r)
     return result
+
+
+_OR_EPT = re.compile(r"(\bl'intercommunalité) \(ou l'EPT\)")
+
+
+def ept_words(text: str, in_ept: bool) -> str:
+    """Content written for every intercommunalité says « l'intercommunalité (ou l'EPT) »: a
+    document names the one the territory has, « l'EPT » in the Grand Paris and
+    « l'intercommunalité » elsewhere (plan23: « (ou l'EPT) » in Carcassonne Agglo's plan)."""
+    return _OR_EPT.sub("l'EPT" if in_ept else r"\1", text)
 
 
 _CHOICE = re.compile(r"\bChoisir une (\w+) prioritaire \(([^)]*)\)")
