@@ -32,6 +32,7 @@ from bot.knowledge.roadmap import (
     render_markdown,
     roadmap_filename,
 )
+from bot.knowledge.roadmap.outline import legal_words
 from bot.knowledge.territory import default_territory_path
 from tests.conftest import run_essbot
 
@@ -222,6 +223,22 @@ def test_the_document_names_the_intercommunalite_the_territory_has(kb, index, te
     assert "contrat_de_ville" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
     assert "(ou l'EPT)" not in text
     assert f"Faire le point entre les communes et {who} qui pilote le contrat" in text
+
+
+def test_the_legal_basis_gives_no_editor_s_note_to_the_elu(kb, index):
+    """plan23 (blind rating 2026-12-01): « numéro en vigueur à vérifier sur Légifrance » in
+    the élu-facing « Base légale » of Carcassonne's CPO lever; the reference stays, the note
+    reads « référence à confirmer »."""
+    doc, _, _, t = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
+                            "soutenir", "epci")
+    cpo = next(plan for plan in doc.levers if plan.anchor == "levier-subvention_cpo")
+    assert "L2313-1" in (cpo.legal_basis or "")
+    assert "référence à confirmer" in (cpo.legal_basis or "")
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "à vérifier sur" not in text
+    assert legal_words("art. 30, numéro à vérifier sur EUR-Lex ; jusqu'en 2031, à confirmer "
+                       "sur Légifrance ; durée : à vérifier") == \
+        "art. 30, référence à confirmer ; jusqu'en 2031, à confirmer ; durée : à confirmer"
 
 
 def test_a_departement_is_not_given_a_size_band(kb, index):

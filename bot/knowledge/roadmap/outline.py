@@ -397,6 +397,23 @@ def ept_words(text: str, in_ept: bool) -> str:
     return _OR_EPT.sub("l'EPT" if in_ept else r"\1", text)
 
 
+_TO_CHECK = (
+    (re.compile(r"numéro(?: en vigueur| d'article)? à vérifier sur (?:Légifrance|EUR-Lex)"),
+     "référence à confirmer"),
+    (re.compile(r"\bà (?:vérifier|confirmer) sur (?:Légifrance|EUR-Lex)"), "à confirmer"),
+    (re.compile(r"\bà vérifier\b"), "à confirmer"),
+)
+
+
+def legal_words(text: str) -> str:
+    """A legal basis as an élu reads it: the content's note to its editors (« numéro à
+    vérifier sur Légifrance / EUR-Lex ») becomes « référence à confirmer » (plan23, blind
+    rating 2026-12-01). French, like the content it rewrites."""
+    for pattern, words in _TO_CHECK:
+        text = pattern.sub(words, text)
+    return text
+
+
 _CHOICE = re.compile(r"\bChoisir une (\w+) prioritaire \(([^)]*)\)")
 
 
@@ -529,7 +546,8 @@ def _lever(ranked: Ranked, reason: str, tools: list[Item], anchors: Mapping[str,
         anchor=f"levier-{item.id}", title=item.title,
         summary=with_caution(item.summary, item, t, today), reason=reason,
         steps=list(item.how_to), practice="" if item.how_to else item.body.strip(),
-        first_action=item.first_action, legal_basis=item.legal_basis, cost=item.cost,
+        first_action=item.first_action,
+        legal_basis=legal_words(item.legal_basis) if item.legal_basis else None, cost=item.cost,
         carried_by=item.carried_by, indicators=list(item.indicators),
         funding=[(tool.title, anchors[tool.id]) for tool in tools if tool.id in anchors],
         sources=sources.cite(item),
