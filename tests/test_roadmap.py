@@ -32,7 +32,7 @@ from bot.knowledge.roadmap import (
     render_markdown,
     roadmap_filename,
 )
-from bot.knowledge.roadmap.outline import legal_words
+from bot.knowledge.roadmap.outline import assumes_quartiers, legal_words
 from bot.knowledge.territory import default_territory_path
 from tests.conftest import run_essbot
 
@@ -239,6 +239,27 @@ def test_the_legal_basis_gives_no_editor_s_note_to_the_elu(kb, index):
     assert legal_words("art. 30, numéro à vérifier sur EUR-Lex ; jusqu'en 2031, à confirmer "
                        "sur Légifrance ; durée : à vérifier") == \
         "art. 30, référence à confirmer ; jusqu'en 2031, à confirmer ; durée : à confirmer"
+
+
+def test_a_village_without_quartiers_is_not_sent_to_the_quartiers_next(kb, index):
+    """plan23 (fresh3 profile 1): page 3 proposed « Coopérer avec les bailleurs sociaux pour
+    implanter l'ESS dans les quartiers » as the next step of Le Chambon-sur-Lignon, a mountain
+    village of 2,500 with no quartier prioritaire; a town that has them keeps such levers."""
+    place = index.resolve("Le Chambon-sur-Lignon", prefer="commune").all[0]
+    profile = build_profile(kb.scoring, type="commune", contexts=frozenset({"rural", "montagne"}),
+                            themes=frozenset({"culture-tourisme", "habitat"}),
+                            step="identifier", territory=place, index=index)
+    t = translator("fr")
+    doc = build_outline(kb, profile, recommendations(kb, profile, "full"), t, TODAY,
+                        names_of(place, index))
+    assert "qpv" not in profile.contexts
+    assert len(doc.next_levers) == 3
+    assert not [title for title in doc.next_levers if "quartiers" in title], doc.next_levers
+    calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
+    assert "bailleurs sociaux pour implanter l'ESS dans les quartiers" not in calendar
+    assert assumes_quartiers(kb.items["bailleurs_sociaux"])
+    assert assumes_quartiers(kb.items["contrat_de_ville"])
+    assert not assumes_quartiers(kb.items["habitat_participatif"])
 
 
 def test_a_departement_is_not_given_a_size_band(kb, index):

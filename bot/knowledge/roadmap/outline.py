@@ -62,6 +62,10 @@ CALL_FIRST_IDS = ("dla", "france_active_territoriale", "rtes")
 # The health theme's State partner (its contact item names the ARS): in the partners line.
 HEALTH_THEME, ARS_ID = "sante-social", "ars_agence_regionale_sante"
 STATE_SERVICES_ID = "correspondant_ess_dreets"
+# The priority neighbourhoods' context, and the words of an action that assumes them (plan23)
+QPV = "qpv"
+_QUARTIERS = re.compile(r"\bquartiers?\b|contrat de ville|renouvellement urbain|"
+                        r"politique de la ville", re.IGNORECASE)
 # Official sources come first in the list: the State, the law, the EU.
 OFFICIAL_DOMAINS = ("gouv.fr", "europa.eu", "service-public.fr")
 
@@ -330,7 +334,9 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         later = Profile(profile.type, profile.contexts, profile.themes, next_step,
                         profile.region, profile.size, profile.territory, profile.programmes)
         next_levers = [r.item for r in rules.rank(kb.of_kind("lever"), later, 20)
-                       if r.item.id not in shown][:NEXT_STEP_LEVERS]
+                       if r.item.id not in shown
+                       and (QPV in profile.contexts or not assumes_quartiers(r.item))
+                       ][:NEXT_STEP_LEVERS]
 
     funding = [FundingRow(anchors[item.id], item.title,
                           with_caution(item.summary, item, t, today), item.audience or "",
@@ -375,6 +381,18 @@ def _first_step(plan: LeverPlan) -> str:
     if plan.steps:
         return _sentence(plan.steps[0])
     return _sentence(plan.title)
+
+
+def assumes_quartiers(item: Item) -> bool:
+    """The lever works in the priority neighbourhoods: tagged for them, or its title, first
+    action or first step speaks of « quartiers », the contrat de ville, the renouvellement
+    urbain or the politique de la ville. The plan proposes such a lever as a next step only
+    where the territory has quartiers prioritaires (plan23: « Coopérer avec les bailleurs
+    sociaux … dans les quartiers » for Le Chambon-sur-Lignon, a village of 2,500)."""
+    if QPV in (item.restricts("contexts") or frozenset()):
+        return True
+    words = " ".join((item.title, item.first_action or "", *item.how_to[:1]))
+    return bool(_QUARTIERS.search(words))
 
 
 def _unique(ranked: list[Ranked]) -> list[Ranked]:
