@@ -262,6 +262,24 @@ def test_a_village_without_quartiers_is_not_sent_to_the_quartiers_next(kb, index
     assert not assumes_quartiers(kb.items["habitat_participatif"])
 
 
+def test_a_region_s_actions_are_worded_for_a_region(kb, index):
+    """plan23 (blind rating 2026-12-01, plan 10): a région's priority action was « Choisir une
+    filière prioritaire … et réunir ses acteurs autour de la cartographie », an
+    intercommunalité's step; a région chooses among its SRDEII's orientations, funds with its
+    aids and contracts with the intercommunalités. An intercommunalité keeps its own words."""
+    doc, _, _, t = document(kb, index, "Bretagne", {"numerique"}, "soutenir", "region")
+    filieres = next(n for n, p in enumerate(doc.priorities) if p.anchor == "levier-filieres")
+    action = doc.priorities[filieres].action
+    assert "SRDEII" in action and "CRESS Bretagne" in action
+    assert "autour de la cartographie" not in render_markdown(doc, t)
+    tasks = [task for quarter in doc.calendar for task in quarter.tasks]
+    assert any("aides économiques régionales" in task for task in tasks), tasks
+    doc, _, _, t = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
+                            "soutenir", "epci")
+    assert "réunir ses acteurs autour de la cartographie" in render_markdown(doc, t)
+    assert "SRDEII" not in section(render_markdown(doc, t), "## L'essentiel")
+
+
 def test_a_departement_is_not_given_a_size_band(kb, index):
     doc, _, _, t = document(kb, index, "Cantal", {"sante-social"}, "soutenir", "departement")
     made = section(render_markdown(doc, t), "## Comment cette feuille de route a été établie")

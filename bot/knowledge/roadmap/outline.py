@@ -286,6 +286,8 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     levers_ranked = _theme_first(listed, profile.themes, profile.type)
     if small:  # what a village does itself where the scale is the intercommunalité
         levers_ranked = [replace(r, item=at_small_commune_scale(r.item)) for r in levers_ranked]
+    if profile.type == "region":  # what a région does, where the content speaks to an EPCI
+        levers_ranked = [replace(r, item=at_region_scale(r.item)) for r in levers_ranked]
     pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
 
     # The funding table: the chosen tools, then those that fit a lever, in the pool's order.
@@ -381,6 +383,17 @@ def _first_step(plan: LeverPlan) -> str:
     if plan.steps:
         return _sentence(plan.steps[0])
     return _sentence(plan.title)
+
+
+def at_region_scale(item: Item) -> Item:
+    """The lever as a région acts on it: its ``first_action_region`` and ``how_to_region``
+    when the content gives them (plan23: the Grand Est's third action was « Choisir une
+    filière prioritaire … autour de la cartographie », an intercommunalité's step; a région
+    chooses its filières with its SRDEII, funds them and contracts with the EPCI)."""
+    if not (item.first_action_region or item.how_to_region):
+        return item
+    return replace(item, first_action=item.first_action_region or item.first_action,
+                   how_to=item.how_to_region or item.how_to)
 
 
 def assumes_quartiers(item: Item) -> bool:
