@@ -32,7 +32,7 @@ from bot.knowledge.roadmap import (
     render_markdown,
     roadmap_filename,
 )
-from bot.knowledge.roadmap.outline import assumes_quartiers, legal_words
+from bot.knowledge.roadmap.outline import assumes_quartiers, legal_words, level_words
 from bot.knowledge.territory import default_territory_path
 from tests.conftest import run_essbot
 
@@ -278,6 +278,28 @@ def test_a_region_s_actions_are_worded_for_a_region(kb, index):
                             "soutenir", "epci")
     assert "réunir ses acteurs autour de la cartographie" in render_markdown(doc, t)
     assert "SRDEII" not in section(render_markdown(doc, t), "## L'essentiel")
+
+
+def test_a_note_for_one_level_of_collectivite_reads_for_the_reader_s_level(kb, index):
+    """plan23 (fresh3 profile 8): the Ariège's calendar read « Associer dès le début le
+    département, qui cofinance les emplois (pour un département : ses services de
+    l'insertion) », a note written for every reader; the document says it for its own."""
+    doc, _, _, t = document(kb, index, "Ariège", {"emploi-insertion"}, "soutenir",
+                            "departement")
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "tzcld" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    assert "pour un département" not in text
+    assert "Associer dès le début le département, qui cofinance les emplois (ici, vos " \
+           "services de l'insertion)." in text
+    note = "Demander au service Europe de la région (pour une région, à son propre service " \
+           "Europe), et au GAL."
+    assert level_words(note, "epci") == "Demander au service Europe de la région, et au GAL."
+    assert level_words(note, "region") == "Demander au service Europe de la région (ici, à " \
+        "votre propre service Europe), et au GAL."
+    assert level_words("Demander à la sous-préfecture (ou, pour une commune, à son "
+                       "intercommunalité) le CRTE.", "commune") == \
+        "Demander à la sous-préfecture (ou, ici, à votre intercommunalité) le CRTE."
+    assert level_words(note, None) == note
 
 
 def test_a_departement_is_not_given_a_size_band(kb, index):

@@ -310,11 +310,14 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
             if plan.first_action:
                 plan.first_action = small_commune_words(plan.first_action, groupement)
     in_ept = profile.type == "ept" or (names is not None and names.in_ept)
-    for plan in levers:  # « l'intercommunalité (ou l'EPT) »: the one that is there
-        plan.summary = ept_words(plan.summary, in_ept)
-        plan.steps = [ept_words(step, in_ept) for step in plan.steps]
+
+    def for_here(text: str) -> str:
+        return level_words(ept_words(text, in_ept), profile.type)
+    for plan in levers:  # « (ou l'EPT) », « (pour une région, …) »: what applies here
+        plan.summary = for_here(plan.summary)
+        plan.steps = [for_here(step) for step in plan.steps]
         if plan.first_action:
-            plan.first_action = ept_words(plan.first_action, in_ept)
+            plan.first_action = for_here(plan.first_action)
     if profile.themes:  # « une filière prioritaire (alimentation, …) »: the theme's own
         themes = [kb.label("themes", theme, t) for theme in sorted(profile.themes)]
         for plan in levers:
@@ -443,6 +446,35 @@ def legal_words(text: str) -> str:
     for pattern, words in _TO_CHECK:
         text = pattern.sub(words, text)
     return text
+
+
+# « (pour une région, à son propre service) », « (ou, pour une commune, à son
+# intercommunalité) », « (pour un département : ses services de l'insertion) »
+_FOR_LEVEL = re.compile(r" \((ou, )?pour une? (commune|intercommunalité|département|région)"
+                        r"(?:, | : )([^()]*)\)")
+_LEVELS = {"commune": ("commune",), "intercommunalité": ("epci", "ept"),
+           "département": ("departement",), "région": ("region",)}
+_YOURS = ((re.compile(r"\bson\b"), "votre"), (re.compile(r"\bsa\b"), "votre"),
+          (re.compile(r"\bses\b"), "vos"))
+
+
+def level_words(text: str, kind: str | None) -> str:
+    """Content written for every level notes in brackets what one level does instead
+    (« Demander au service Europe de la région (pour une région, à son propre service
+    Europe) »): a document keeps the note, as « ici, à votre propre service Europe », for
+    that level, and drops it for the others (plan23: « (pour un département : ses services
+    de l'insertion) » in the Ariège's calendar). Unknown level: the text stays."""
+    if kind is None:
+        return text
+
+    def here(match: re.Match[str]) -> str:
+        if kind not in _LEVELS[match.group(2)]:
+            return ""
+        words = match.group(3)
+        for pattern, yours in _YOURS:
+            words = pattern.sub(yours, words)
+        return f" ({match.group(1) or ''}ici, {words})"
+    return _FOR_LEVEL.sub(here, text)
 
 
 _CHOICE = re.compile(r"\bChoisir une (\w+) prioritaire \(([^)]*)\)")
