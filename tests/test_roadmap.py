@@ -381,13 +381,13 @@ def test_a_plan_in_another_order_than_the_list_says_why_on_page_1(kb, index, fec
     listed = [r.item.id for r in recommendations(kb, profile, "full")["lever"]]
     assert [p.anchor.removeprefix("levier-") for p in doc.levers] != listed
     page_1 = section(render_markdown(doc, t), "## L'essentiel")
-    assert "Ordre des actions : d'abord ce qui sert votre thème (économie circulaire), puis " \
-           "les autres leviers recommandés pour votre profil." in page_1
-    assert "Ordre des actions" in render_html(doc, t)
+    assert "D'abord ce qui sert votre thème (économie circulaire), puis les autres leviers " \
+           "recommandés." in page_1
+    assert "ce qui sert votre thème (économie circulaire)" in render_html(doc, t)
     doc, profile, _, t = document(kb, index, "Fécamp", set(), "identifier", "commune")
     listed = [r.item.id for r in recommendations(kb, profile, "full")["lever"]]
     assert [p.anchor.removeprefix("levier-") for p in doc.levers] == listed
-    assert doc.order_note is None and "Ordre des actions" not in render_markdown(doc, t)
+    assert doc.order_note is None and "D'abord ce qui sert" not in render_markdown(doc, t)
 
 
 def test_the_last_step_s_calendar_closes_without_the_chat_s_words(kb, index):

@@ -533,20 +533,16 @@ def _order_note(kb: KnowledgeBase, listed: list[Ranked], ordered: list[Ranked],
     own = any(_own_instrument(r, profile.type) and not _on_theme(r, profile.themes)
               for r in ordered)
     if own:
-        text = t.ngettext("Ordre des actions : d'abord ce qui sert votre thème ({themes}) et "
-                          "les leviers propres à votre niveau de collectivité, puis les autres "
-                          "leviers recommandés pour votre profil.",
-                          "Ordre des actions : d'abord ce qui sert vos thèmes ({themes}) et "
-                          "les leviers propres à votre niveau de collectivité, puis les autres "
-                          "leviers recommandés pour votre profil.",
+        text = t.ngettext("D'abord ce qui sert votre thème ({themes}) et les leviers propres à "
+                          "votre niveau de collectivité, puis les autres leviers recommandés.",
+                          "D'abord ce qui sert vos thèmes ({themes}) et les leviers propres à "
+                          "votre niveau de collectivité, puis les autres leviers recommandés.",
                           len(profile.themes))
     else:
-        text = t.ngettext("Ordre des actions : d'abord ce qui sert votre thème ({themes}), "
-                          "puis les autres leviers recommandés pour votre "
-                          "profil.",
-                          "Ordre des actions : d'abord ce qui sert vos thèmes ({themes}), "
-                          "puis les autres leviers recommandés pour votre profil.",
-                          len(profile.themes))
+        text = t.ngettext("D'abord ce qui sert votre thème ({themes}), puis les autres leviers "
+                          "recommandés.",
+                          "D'abord ce qui sert vos thèmes ({themes}), puis les autres leviers "
+                          "recommandés.", len(profile.themes))
     return text.format(themes=themes)
 
 
