@@ -32,7 +32,12 @@ from bot.knowledge.roadmap import (
     render_markdown,
     roadmap_filename,
 )
-from bot.knowledge.roadmap.outline import assumes_quartiers, legal_words, level_words
+from bot.knowledge.roadmap.outline import (
+    assumes_quartiers,
+    legal_words,
+    level_words,
+    without_quartiers,
+)
 from bot.knowledge.territory import default_territory_path
 from tests.conftest import run_essbot
 
@@ -300,6 +305,28 @@ def test_a_note_for_one_level_of_collectivite_reads_for_the_reader_s_level(kb, i
                        "intercommunalité) le CRTE.", "commune") == \
         "Demander à la sous-préfecture (ou, ici, à votre intercommunalité) le CRTE."
     assert level_words(note, None) == note
+
+
+def test_a_territory_without_quartiers_reads_no_step_bound_to_them(kb, index):
+    """plan23 (fresh3 profile 7): the rural CC de la Thiérache du Centre read « Financer ces
+    actions par des conventions pluriannuelles, en lien avec le contrat de ville dans les
+    quartiers prioritaires »; a territory with quartiers keeps the clause."""
+    doc, profile, _, t = document(kb, index, "CC de la Thiérache du Centre",
+                                  {"sante-social", "services-proximite", "mobilite"}, "ancrer",
+                                  "epci")
+    assert "qpv" not in profile.contexts
+    assert "contrat_local_sante" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "Financer ces actions par des conventions pluriannuelles." in text
+    assert "quartiers prioritaires" not in text
+    assert without_quartiers("Compléter avec vos propres services (vie associative, emploi, "
+                             "politique de la ville) pour repérer.") == \
+        "Compléter avec vos propres services (vie associative, emploi) pour repérer."
+    doc, profile, _, t = document(kb, index, "Roubaix", {"sante-social"}, "ancrer", "commune")
+    assert "qpv" in profile.contexts
+    assert "contrat_local_sante" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    assert "en lien avec le contrat de ville dans les quartiers prioritaires" in \
+        render_markdown(doc, t)
 
 
 def test_a_departement_is_not_given_a_size_band(kb, index):

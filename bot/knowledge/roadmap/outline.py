@@ -311,8 +311,11 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
                 plan.first_action = small_commune_words(plan.first_action, groupement)
     in_ept = profile.type == "ept" or (names is not None and names.in_ept)
 
+    has_quartiers = QPV in profile.contexts
+
     def for_here(text: str) -> str:
-        return level_words(ept_words(text, in_ept), profile.type)
+        text = level_words(ept_words(text, in_ept), profile.type)
+        return text if has_quartiers else without_quartiers(text)
     for plan in levers:  # « (ou l'EPT) », « (pour une région, …) »: what applies here
         plan.summary = for_here(plan.summary)
         plan.steps = [for_here(step) for step in plan.steps]
@@ -409,6 +412,22 @@ def assumes_quartiers(item: Item) -> bool:
         return True
     words = " ".join((item.title, item.first_action or "", *item.how_to[:1]))
     return bool(_QUARTIERS.search(words))
+
+
+# a closing clause, or an item of a list of services, that only a territory with quartiers
+# prioritaires has (« …, en lien avec le contrat de ville dans les quartiers prioritaires. »)
+_QUARTIERS_CLAUSE = re.compile(r",[^,;.()]*\b(?:contrat de ville|quartiers prioritaires|"
+                               r"renouvellement urbain)\b[^,;.()]*(?=\.?$)")
+_QUARTIERS_SERVICE = re.compile(r", politique de la ville(?=\))")
+
+
+def without_quartiers(text: str) -> str:
+    """A step written for every territory, as read where there is no quartier prioritaire:
+    its closing clause on the contrat de ville or the quartiers and « politique de la
+    ville » among the services to ask are left out (plan23: « Financer ces actions par des
+    conventions pluriannuelles, en lien avec le contrat de ville dans les quartiers
+    prioritaires » for the rural CC de la Thiérache du Centre)."""
+    return _QUARTIERS_SERVICE.sub("", _QUARTIERS_CLAUSE.sub("", text.strip()))
 
 
 def _unique(ranked: list[Ranked]) -> list[Ranked]:
