@@ -32,6 +32,12 @@ from bot.knowledge.roadmap import (
     render_markdown,
     roadmap_filename,
 )
+from bot.knowledge.roadmap.outline import (
+    assumes_quartiers,
+    legal_words,
+    level_words,
+    without_quartiers,
+)
 from bot.knowledge.territory import default_territory_path
 from tests.conftest import run_essbot
 
@@ -208,6 +214,121 @@ def test_an_intercommunalite_is_not_sent_to_an_intercommunalite(kb, index):
         assert phrase not in text, phrase
 
 
+@pytest.mark.parametrize("territory, kind, who", [
+    ("Carcassonne Agglo", "epci", "l'intercommunalité"),  # fresh3 profile 6
+    ("Plaine Commune", "ept", "l'EPT"),
+    ("Montreuil", "commune", "l'EPT"),  # a commune of Est Ensemble
+])
+def test_the_document_names_the_intercommunalite_the_territory_has(kb, index, territory,
+                                                                    kind, who):
+    """plan23: « l'intercommunalité (ou l'EPT) », the content's words for every case, read
+    in an agglomération's plan; the document names the one that is there."""
+    doc, _, _, t = document(kb, index, territory, {"economie-circulaire"}, "soutenir", kind)
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "contrat_de_ville" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    assert "(ou l'EPT)" not in text
+    assert f"Faire le point entre les communes et {who} qui pilote le contrat" in text
+
+
+def test_the_legal_basis_gives_no_editor_s_note_to_the_elu(kb, index):
+    """plan23 (blind rating 2026-12-01): « numéro en vigueur à vérifier sur Légifrance » in
+    the élu-facing « Base légale » of Carcassonne's CPO lever; the reference stays, the note
+    reads « référence à confirmer »."""
+    doc, _, _, t = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
+                            "soutenir", "epci")
+    cpo = next(plan for plan in doc.levers if plan.anchor == "levier-subvention_cpo")
+    assert "L2313-1" in (cpo.legal_basis or "")
+    assert "référence à confirmer" in (cpo.legal_basis or "")
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "à vérifier sur" not in text
+    assert legal_words("art. 30, numéro à vérifier sur EUR-Lex ; jusqu'en 2031, à confirmer "
+                       "sur Légifrance ; durée : à vérifier") == \
+        "art. 30, référence à confirmer ; jusqu'en 2031, à confirmer ; durée : à confirmer"
+
+
+def test_a_village_without_quartiers_is_not_sent_to_the_quartiers_next(kb, index):
+    """plan23 (fresh3 profile 1): page 3 proposed « Coopérer avec les bailleurs sociaux pour
+    implanter l'ESS dans les quartiers » as the next step of Le Chambon-sur-Lignon, a mountain
+    village of 2,500 with no quartier prioritaire; a town that has them keeps such levers."""
+    place = index.resolve("Le Chambon-sur-Lignon", prefer="commune").all[0]
+    profile = build_profile(kb.scoring, type="commune", contexts=frozenset({"rural", "montagne"}),
+                            themes=frozenset({"culture-tourisme", "habitat"}),
+                            step="identifier", territory=place, index=index)
+    t = translator("fr")
+    doc = build_outline(kb, profile, recommendations(kb, profile, "full"), t, TODAY,
+                        names_of(place, index))
+    assert "qpv" not in profile.contexts
+    assert len(doc.next_levers) == 3
+    assert not [title for title in doc.next_levers if "quartiers" in title], doc.next_levers
+    calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
+    assert "bailleurs sociaux pour implanter l'ESS dans les quartiers" not in calendar
+    assert assumes_quartiers(kb.items["bailleurs_sociaux"])
+    assert assumes_quartiers(kb.items["contrat_de_ville"])
+    assert not assumes_quartiers(kb.items["habitat_participatif"])
+
+
+def test_a_region_s_actions_are_worded_for_a_region(kb, index):
+    """plan23 (blind rating 2026-12-01, plan 10): a région's priority action was « Choisir une
+    filière prioritaire … et réunir ses acteurs autour de la cartographie », an
+    intercommunalité's step; a région chooses among its SRDEII's orientations, funds with its
+    aids and contracts with the intercommunalités. An intercommunalité keeps its own words."""
+    doc, _, _, t = document(kb, index, "Bretagne", {"numerique"}, "soutenir", "region")
+    filieres = next(n for n, p in enumerate(doc.priorities) if p.anchor == "levier-filieres")
+    action = doc.priorities[filieres].action
+    assert "SRDEII" in action and "CRESS Bretagne" in action
+    assert "autour de la cartographie" not in render_markdown(doc, t)
+    tasks = [task for quarter in doc.calendar for task in quarter.tasks]
+    assert any("aides économiques régionales" in task for task in tasks), tasks
+    doc, _, _, t = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
+                            "soutenir", "epci")
+    assert "réunir ses acteurs autour de la cartographie" in render_markdown(doc, t)
+    assert "SRDEII" not in section(render_markdown(doc, t), "## L'essentiel")
+
+
+def test_a_note_for_one_level_of_collectivite_reads_for_the_reader_s_level(kb, index):
+    """plan23 (fresh3 profile 8): the Ariège's calendar read « Associer dès le début le
+    département, qui cofinance les emplois (pour un département : ses services de
+    l'insertion) », a note written for every reader; the document says it for its own."""
+    doc, _, _, t = document(kb, index, "Ariège", {"emploi-insertion"}, "soutenir",
+                            "departement")
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "tzcld" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    assert "pour un département" not in text
+    assert "Associer dès le début le département, qui cofinance les emplois (ici, vos " \
+           "services de l'insertion)." in text
+    note = "Demander au service Europe de la région (pour une région, à son propre service " \
+           "Europe), et au GAL."
+    assert level_words(note, "epci") == "Demander au service Europe de la région, et au GAL."
+    assert level_words(note, "region") == "Demander au service Europe de la région (ici, à " \
+        "votre propre service Europe), et au GAL."
+    assert level_words("Demander à la sous-préfecture (ou, pour une commune, à son "
+                       "intercommunalité) le CRTE.", "commune") == \
+        "Demander à la sous-préfecture (ou, ici, à votre intercommunalité) le CRTE."
+    assert level_words(note, None) == note
+
+
+def test_a_territory_without_quartiers_reads_no_step_bound_to_them(kb, index):
+    """plan23 (fresh3 profile 7): the rural CC de la Thiérache du Centre read « Financer ces
+    actions par des conventions pluriannuelles, en lien avec le contrat de ville dans les
+    quartiers prioritaires »; a territory with quartiers keeps the clause."""
+    doc, profile, _, t = document(kb, index, "CC de la Thiérache du Centre",
+                                  {"sante-social", "services-proximite", "mobilite"}, "ancrer",
+                                  "epci")
+    assert "qpv" not in profile.contexts
+    assert "contrat_local_sante" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    text = render_markdown(doc, t).split("## Annexe : les sources")[0]
+    assert "Financer ces actions par des conventions pluriannuelles." in text
+    assert "quartiers prioritaires" not in text
+    assert without_quartiers("Compléter avec vos propres services (vie associative, emploi, "
+                             "politique de la ville) pour repérer.") == \
+        "Compléter avec vos propres services (vie associative, emploi) pour repérer."
+    doc, profile, _, t = document(kb, index, "Roubaix", {"sante-social"}, "ancrer", "commune")
+    assert "qpv" in profile.contexts
+    assert "contrat_local_sante" in {plan.anchor.removeprefix("levier-") for plan in doc.levers}
+    assert "en lien avec le contrat de ville dans les quartiers prioritaires" in \
+        render_markdown(doc, t)
+
+
 def test_a_departement_is_not_given_a_size_band(kb, index):
     doc, _, _, t = document(kb, index, "Cantal", {"sante-social"}, "soutenir", "departement")
     made = section(render_markdown(doc, t), "## Comment cette feuille de route a été établie")
@@ -259,18 +380,51 @@ def test_the_first_actions_serve_the_chosen_theme_first(kb, val_de_marne, fecamp
     assert any("commande publique" in task for task in third), third
 
 
-def test_the_theme_s_own_frame_is_not_postponed_to_the_next_step(kb, fecamp):
-    """A town on food at « soutenir » (fresh2 profile 9): the PAT, tagged for a first project
-    and for the long run, ranked just below the plan's levers, takes the place of its last
-    generic lever instead of waiting for « l'étape suivante »; one such lever at most, so the
-    step's generic levers stay."""
-    doc, profile, _, _ = fecamp
+def test_the_plan_holds_the_recommended_levers_and_no_other(kb, index, fecamp):
+    """plan23 (blind rating 2026-12-01): the plan took a theme lever ranked below the list
+    (the Grand Est's « choisir une filière prioritaire », Fécamp's PAT) in place of a
+    recommended one (the Grand Est's SPASER): the élu read levers the recommendations did not
+    give. The plan's levers are now the list's five; plan21's swap is gone (the PAT belongs in
+    Fécamp's list: that is the ranking's work)."""
+    grand_est = document(kb, index, "Grand Est", {"emploi-insertion", "economie-circulaire",
+                                                  "transition-ecologique"}, "ancrer", "region")
+    carcassonne = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
+                           "soutenir", "epci")
+    for doc, profile, _, _ in (fecamp, grand_est, carcassonne):
+        listed = [r.item.id for r in recommendations(kb, profile, "full")["lever"]]
+        assert sorted(p.anchor.removeprefix("levier-") for p in doc.levers) == sorted(listed)
+    doc, _, _, t = grand_est
     titles = [lever.title for lever in doc.levers]
-    assert any("projet alimentaire territorial" in title for title in titles), titles
-    assert not any("projet alimentaire territorial" in title for title in doc.next_levers)
-    assert len(doc.levers) == 5
-    assert sum(not _on_theme(kb, lever.anchor, profile.themes) for lever in doc.levers) >= 1
-    assert any("PAT" in task for task in doc.calendar[2].tasks), doc.calendar[2].tasks
+    assert "Adopter un SPASER" in titles
+    assert "Choisir une filière prioritaire" not in render_markdown(doc, t)
+
+
+def test_a_plan_in_another_order_than_the_list_says_why_on_page_1(kb, index, fecamp):
+    """plan23: Carcassonne's list puts the contrat de ville first, its plan the économie
+    circulaire's filières and tiers-lieux: page 1 states the rule; a plan in the list's order
+    says nothing."""
+    doc, profile, _, t = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
+                                  "soutenir", "epci")
+    listed = [r.item.id for r in recommendations(kb, profile, "full")["lever"]]
+    assert [p.anchor.removeprefix("levier-") for p in doc.levers] != listed
+    page_1 = section(render_markdown(doc, t), "## L'essentiel")
+    assert "D'abord ce qui sert votre thème (économie circulaire), puis les autres leviers " \
+           "recommandés." in page_1
+    assert "ce qui sert votre thème (économie circulaire)" in render_html(doc, t)
+    doc, profile, _, t = document(kb, index, "Fécamp", set(), "identifier", "commune")
+    listed = [r.item.id for r in recommendations(kb, profile, "full")["lever"]]
+    assert [p.anchor.removeprefix("levier-") for p in doc.levers] == listed
+    assert doc.order_note is None and "D'abord ce qui sert" not in render_markdown(doc, t)
+
+
+def test_the_last_step_s_calendar_closes_without_the_chat_s_words(kb, index):
+    """plan23: the Grand Est's calendar (step « ancrer », the last) closed on « Revenir à
+    l'étape 1 pour associer de nouveaux acteurs », a chat menu's words in a document."""
+    doc, _, _, t = document(kb, index, "Grand Est", {"economie-circulaire"}, "ancrer", "region")
+    calendar = section(render_markdown(doc, t), "## Calendrier sur douze mois")
+    assert "étape 1" not in calendar
+    assert doc.calendar[-1].tasks[-1] == "Mettre à jour cette feuille de route pour l'année " \
+        "suivante, avec les acteurs apparus en cours d'année et le bilan des actions."
 
 
 def test_a_chosen_theme_names_its_filiere_instead_of_offering_a_choice(fecamp):

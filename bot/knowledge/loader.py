@@ -48,7 +48,8 @@ VOCABULARIES = (*APPLICABILITY.values(), "regions")
 ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", "last_checked",
              "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
              "how_to", "first_action", "carried_by", "cost", "indicators", "family", "gender",
-             "plural", "review_by", "places", "effort", "first_action_small", "how_to_small")
+             "plural", "review_by", "places", "effort", "first_action_small", "how_to_small",
+             "first_action_region", "how_to_region")
 EFFORTS = ("lourd",)  # values of an item's `effort:` (weights.effort in scoring.yaml)
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
@@ -303,8 +304,10 @@ class _ItemParser:
         check = self.check
         first_action = check.text(node, "first_action", what, required=False)
         first_action_small = check.text(node, "first_action_small", what, required=False)
+        first_action_region = check.text(node, "first_action_region", what, required=False)
         for key, text in (("first_action", first_action),
-                          ("first_action_small", first_action_small)):
+                          ("first_action_small", first_action_small),
+                          ("first_action_region", first_action_region)):
             if text and len(text) > MAX_FIRST_ACTION:
                 check.error(node.at(key), f"the {key} of {what} has {len(text)} characters; "
                                           f"keep it under {MAX_FIRST_ACTION}")
@@ -337,6 +340,8 @@ class _ItemParser:
             "first_action": first_action,
             "first_action_small": first_action_small,
             "how_to_small": check.text_list(node, "how_to_small", what),
+            "first_action_region": first_action_region,
+            "how_to_region": check.text_list(node, "how_to_region", what),
             "carried_by": check.text(node, "carried_by", what, required=False),
             "cost": check.text(node, "cost", what, required=False),
             "indicators": check.text_list(node, "indicators", what),

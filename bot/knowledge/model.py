@@ -68,6 +68,10 @@ class Item:
     # the PETR or the pays (a PAT): what the commune itself does first, and its steps.
     first_action_small: str | None = None
     how_to_small: tuple[str, ...] = ()
+    # For a région, when the lever's first action and steps are written for a commune or an
+    # intercommunalité (« choisir une filière… autour de la cartographie »): the région's own.
+    first_action_region: str | None = None
+    how_to_region: tuple[str, ...] = ()
     cost: str | None = None  # indicative cost or order of magnitude, as a source gives it
     indicators: tuple[str, ...] = ()  # what to follow to know it works
     family: str | None = None  # near-duplicates share a family: one slot in a top list

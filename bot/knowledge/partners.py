@@ -309,6 +309,8 @@ def localised_item(item: Item, bodies: LocalBodies | None) -> Item:
                    first_action=local(item.first_action),
                    first_action_small=local(item.first_action_small),
                    how_to_small=tuple(localise(step, bodies) for step in item.how_to_small),
+                   first_action_region=local(item.first_action_region),
+                   how_to_region=tuple(localise(step, bodies) for step in item.how_to_region),
                    how_to_reach=local(item.how_to_reach), carried_by=local(item.carried_by))
 
 

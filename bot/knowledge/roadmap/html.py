@@ -88,7 +88,9 @@ def render_html(doc: Outline, t: Translator) -> str:
         f"{e(x.summary)}</h2>",
         f"<h3>{e(x.territory)}</h3>",
         f'<p class="portrait">{e(" ".join(doc.portrait))}</p>' if doc.portrait else "",
-        f'<h3>{e(x.priorities)}</h3><div class="box"><ol class="priorities">',
+        f'<h3>{e(x.priorities)}</h3><div class="box">'
+        + (f'<p class="order">{e(doc.order_note)}</p>' if doc.order_note else "")
+        + '<ol class="priorities">',
     ]
     for p in doc.priorities:
         who = f' <span class="who">{e(x.carried_by)}{x.colon} {e(p.who)}.</span>' if p.who else ""

@@ -44,6 +44,7 @@ class LocalNames:
     grouping_programmes: tuple[str, ...] = ()
     programmes_grouping: str | None = None  # the groupement that holds them
     state_rsa: StateRsa | None = None  # the State pays the RSA there (rsa_etat.yaml)
+    in_ept: bool = False  # an EPT of the Grand Paris, or one of its communes
 
     @classmethod
     def from_facts(cls, facts: Mapping[str, Any]) -> LocalNames:
@@ -73,4 +74,5 @@ class LocalNames:
             grouping_programmes=tuple(facts.get("grouping_programmes") or ()),
             programmes_grouping=facts.get("programmes_grouping"),
             state_rsa=StateRsa(*facts["state_rsa"]) if facts.get("state_rsa") else None,
+            in_ept=kind == "ept" or bool(facts.get("ept_name")),
         )

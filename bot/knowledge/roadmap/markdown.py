@@ -26,6 +26,8 @@ def render_markdown(doc: Outline, t: Translator) -> str:
     out += [f"## {x.summary}", "", f"### {x.territory}", ""]
     out += [f"- {line}" for line in doc.portrait] or ["- —"]
     out += ["", f"### {x.priorities}", ""]
+    if doc.order_note:
+        out += [f"_{doc.order_note}_", ""]
     for n, p in enumerate(doc.priorities, 1):
         who = f" _{x.carried_by}{x.colon} {p.who}._" if p.who else ""
         if p.is_lever:

@@ -42,10 +42,6 @@ from bot.knowledge.territory_reading import (
 )
 
 PRIORITY_ACTIONS = 3
-# With a theme chosen, the plan's levers are looked for among this many ranked ones: a
-# lever of the theme just below the list takes the place of the last generic one (plan21)
-THEME_LEVER_POOL = 20
-THEME_LEVERS_ADDED = 1  # at most: the step's generic levers stay in the plan
 FUNDING_POOL = 12  # funding tools considered when matching funding to levers
 FUNDING_PER_LEVER = 2
 # Page 1 names the funding of the recommendations that fits its first actions (plan21): at
@@ -66,6 +62,10 @@ CALL_FIRST_IDS = ("dla", "france_active_territoriale", "rtes")
 # The health theme's State partner (its contact item names the ARS): in the partners line.
 HEALTH_THEME, ARS_ID = "sante-social", "ars_agence_regionale_sante"
 STATE_SERVICES_ID = "correspondant_ess_dreets"
+# The priority neighbourhoods' context, and the words of an action that assumes them (plan23)
+QPV = "qpv"
+_QUARTIERS = re.compile(r"\bquartiers?\b|contrat de ville|renouvellement urbain|"
+                        r"politique de la ville", re.IGNORECASE)
 # Official sources come first in the list: the State, the law, the EU.
 OFFICIAL_DOMAINS = ("gouv.fr", "europa.eu", "service-public.fr")
 
@@ -181,6 +181,8 @@ class Outline:
     contacts: list[Contact]  # the other useful contacts
     examples: list[Example]
     sources: list[SourceEntry]
+    # why the plan's levers are not in the recommendations' order, when they are not (plan23)
+    order_note: str | None = None
     _numbers: dict[SourceKey, int] = field(default_factory=dict, repr=False)
 
     def refs(self, keys: list[SourceKey]) -> list[int]:
@@ -278,14 +280,14 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
 
     chosen = {kind: local(ranked) for kind, ranked in chosen.items()}
     small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
-    levers_ranked = _unique(chosen.get("lever", []))
-    if profile.themes and levers_ranked:  # the theme's levers ranked just after the list
-        levers_ranked = _theme_levers_kept(
-            levers_ranked, local(rules.rank(kb.of_kind("lever"), profile, THEME_LEVER_POOL)),
-            profile.themes, profile.step, profile.type)
-    levers_ranked = _theme_first(levers_ranked, profile.themes, profile.type)
+    # the levers of the recommendations, none other; a chosen theme's first (plan23: the
+    # order is the list's, or the visible rule of ``order_note``)
+    listed = _unique(chosen.get("lever", []))
+    levers_ranked = _theme_first(listed, profile.themes, profile.type)
     if small:  # what a village does itself where the scale is the intercommunalité
         levers_ranked = [replace(r, item=at_small_commune_scale(r.item)) for r in levers_ranked]
+    if profile.type == "region":  # what a région does, where the content speaks to an EPCI
+        levers_ranked = [replace(r, item=at_region_scale(r.item)) for r in levers_ranked]
     pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
 
     # The funding table: the chosen tools, then those that fit a lever, in the pool's order.
@@ -307,6 +309,18 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
             plan.steps = [small_commune_words(step, groupement) for step in plan.steps]
             if plan.first_action:
                 plan.first_action = small_commune_words(plan.first_action, groupement)
+    in_ept = profile.type == "ept" or (names is not None and names.in_ept)
+
+    has_quartiers = QPV in profile.contexts
+
+    def for_here(text: str) -> str:
+        text = level_words(ept_words(text, in_ept), profile.type)
+        return text if has_quartiers else without_quartiers(text)
+    for plan in levers:  # « (ou l'EPT) », « (pour une région, …) »: what applies here
+        plan.summary = for_here(plan.summary)
+        plan.steps = [for_here(step) for step in plan.steps]
+        if plan.first_action:
+            plan.first_action = for_here(plan.first_action)
     if profile.themes:  # « une filière prioritaire (alimentation, …) »: the theme's own
         themes = [kb.label("themes", theme, t) for theme in sorted(profile.themes)]
         for plan in levers:
@@ -328,7 +342,9 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         later = Profile(profile.type, profile.contexts, profile.themes, next_step,
                         profile.region, profile.size, profile.territory, profile.programmes)
         next_levers = [r.item for r in rules.rank(kb.of_kind("lever"), later, 20)
-                       if r.item.id not in shown][:NEXT_STEP_LEVERS]
+                       if r.item.id not in shown
+                       and (QPV in profile.contexts or not assumes_quartiers(r.item))
+                       ][:NEXT_STEP_LEVERS]
 
     funding = [FundingRow(anchors[item.id], item.title,
                           with_caution(item.summary, item, t, today), item.audience or "",
@@ -361,7 +377,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         calendar=_calendar(levers, first_calls, next_step and kb.label("steps", next_step, t),
                            [i.title for i in next_levers], today, t),
         funding=funding, contacts=contacts, examples=examples, sources=entries,
-        _numbers=numbers,
+        order_note=_order_note(kb, listed, levers_ranked, profile, t), _numbers=numbers,
     )
 
 
@@ -375,6 +391,45 @@ def _first_step(plan: LeverPlan) -> str:
     return _sentence(plan.title)
 
 
+def at_region_scale(item: Item) -> Item:
+    """The lever as a région acts on it: its ``first_action_region`` and ``how_to_region``
+    when the content gives them (plan23: the Grand Est's third action was « Choisir une
+    filière prioritaire … autour de la cartographie », an intercommunalité's step; a région
+    chooses its filières with its SRDEII, funds them and contracts with the EPCI)."""
+    if not (item.first_action_region or item.how_to_region):
+        return item
+    return replace(item, first_action=item.first_action_region or item.first_action,
+                   how_to=item.how_to_region or item.how_to)
+
+
+def assumes_quartiers(item: Item) -> bool:
+    """The lever works in the priority neighbourhoods: tagged for them, or its title, first
+    action or first step speaks of « quartiers », the contrat de ville, the renouvellement
+    urbain or the politique de la ville. The plan proposes such a lever as a next step only
+    where the territory has quartiers prioritaires (plan23: « Coopérer avec les bailleurs
+    sociaux … dans les quartiers » for Le Chambon-sur-Lignon, a village of 2,500)."""
+    if QPV in (item.restricts("contexts") or frozenset()):
+        return True
+    words = " ".join((item.title, item.first_action or "", *item.how_to[:1]))
+    return bool(_QUARTIERS.search(words))
+
+
+# a closing clause, or an item of a list of services, that only a territory with quartiers
+# prioritaires has (« …, en lien avec le contrat de ville dans les quartiers prioritaires. »)
+_QUARTIERS_CLAUSE = re.compile(r",[^,;.()]*\b(?:contrat de ville|quartiers prioritaires|"
+                               r"renouvellement urbain)\b[^,;.()]*(?=\.?$)")
+_QUARTIERS_SERVICE = re.compile(r", politique de la ville(?=\))")
+
+
+def without_quartiers(text: str) -> str:
+    """A step written for every territory, as read where there is no quartier prioritaire:
+    its closing clause on the contrat de ville or the quartiers and « politique de la
+    ville » among the services to ask are left out (plan23: « Financer ces actions par des
+    conventions pluriannuelles, en lien avec le contrat de ville dans les quartiers
+    prioritaires » for the rural CC de la Thiérache du Centre)."""
+    return _QUARTIERS_SERVICE.sub("", _QUARTIERS_CLAUSE.sub("", text.strip()))
+
+
 def _unique(ranked: list[Ranked]) -> list[Ranked]:
     seen: set[str] = set()
     result = []
@@ -383,6 +438,62 @@ def _unique(ranked: list[Ranked]) -> list[Ranked]:
             seen.add(r.item.id)
             result.append(r)
     return result
+
+
+_OR_EPT = re.compile(r"(\bl'intercommunalité) \(ou l'EPT\)")
+
+
+def ept_words(text: str, in_ept: bool) -> str:
+    """Content written for every intercommunalité says « l'intercommunalité (ou l'EPT) »: a
+    document names the one the territory has, « l'EPT » in the Grand Paris and
+    « l'intercommunalité » elsewhere (plan23: « (ou l'EPT) » in Carcassonne Agglo's plan)."""
+    return _OR_EPT.sub("l'EPT" if in_ept else r"\1", text)
+
+
+_TO_CHECK = (
+    (re.compile(r"numéro(?: en vigueur| d'article)? à vérifier sur (?:Légifrance|EUR-Lex)"),
+     "référence à confirmer"),
+    (re.compile(r"\bà (?:vérifier|confirmer) sur (?:Légifrance|EUR-Lex)"), "à confirmer"),
+    (re.compile(r"\bà vérifier\b"), "à confirmer"),
+)
+
+
+def legal_words(text: str) -> str:
+    """A legal basis as an élu reads it: the content's note to its editors (« numéro à
+    vérifier sur Légifrance / EUR-Lex ») becomes « référence à confirmer » (plan23, blind
+    rating 2026-12-01). French, like the content it rewrites."""
+    for pattern, words in _TO_CHECK:
+        text = pattern.sub(words, text)
+    return text
+
+
+# « (pour une région, à son propre service) », « (ou, pour une commune, à son
+# intercommunalité) », « (pour un département : ses services de l'insertion) »
+_FOR_LEVEL = re.compile(r" \((ou, )?pour une? (commune|intercommunalité|département|région)"
+                        r"(?:, | : )([^()]*)\)")
+_LEVELS = {"commune": ("commune",), "intercommunalité": ("epci", "ept"),
+           "département": ("departement",), "région": ("region",)}
+_YOURS = ((re.compile(r"\bson\b"), "votre"), (re.compile(r"\bsa\b"), "votre"),
+          (re.compile(r"\bses\b"), "vos"))
+
+
+def level_words(text: str, kind: str | None) -> str:
+    """Content written for every level notes in brackets what one level does instead
+    (« Demander au service Europe de la région (pour une région, à son propre service
+    Europe) »): a document keeps the note, as « ici, à votre propre service Europe », for
+    that level, and drops it for the others (plan23: « (pour un département : ses services
+    de l'insertion) » in the Ariège's calendar). Unknown level: the text stays."""
+    if kind is None:
+        return text
+
+    def here(match: re.Match[str]) -> str:
+        if kind not in _LEVELS[match.group(2)]:
+            return ""
+        words = match.group(3)
+        for pattern, yours in _YOURS:
+            words = pattern.sub(yours, words)
+        return f" ({match.group(1) or ''}ici, {words})"
+    return _FOR_LEVEL.sub(here, text)
 
 
 _CHOICE = re.compile(r"\bChoisir une (\w+) prioritaire \(([^)]*)\)")
@@ -414,41 +525,6 @@ def _own_instrument(r: Ranked, kind: str | None) -> bool:
     return kind is not None and types is not None and set(types) == {kind}
 
 
-def _theme_levers_kept(chosen: list[Ranked], pool: list[Ranked],
-                       themes: frozenset[str] | set[str], step: str | None,
-                       kind: str | None = None) -> list[Ranked]:
-    """The plan's levers, the best lever of the chosen theme that the ranking puts below them
-    in place of the lowest lever that serves no chosen theme; same number of levers.
-
-    Fécamp on food (fresh2 profile 9): the PAT, ranked sixth behind the contrat de ville
-    and the CPO, was postponed to « l'étape suivante » though the content tags it for a
-    first project too and the theme is food; it now comes in the third quarter, and the
-    generic CPO leaves the plan. A lever meant only for a later step than the profile's stays
-    for « l'étape suivante »."""
-    def not_later(r: Ranked) -> bool:
-        steps = r.item.restricts("steps")
-        return step not in STEPS or not steps or \
-            any(s in STEPS and STEPS.index(s) <= STEPS.index(step) for s in steps)
-    kept = list(chosen)
-    ids = {r.item.id for r in kept}
-    added = 0
-    for candidate in pool:
-        if candidate.item.id in ids or not _on_theme(candidate, themes) \
-                or not not_later(candidate):
-            continue
-        generic = [r for r in kept
-                   if not _on_theme(r, themes) and not _own_instrument(r, kind)]
-        if not generic:
-            break
-        kept.remove(generic[-1])
-        kept.append(candidate)
-        ids.add(candidate.item.id)
-        added += 1
-        if added >= THEME_LEVERS_ADDED:
-            break
-    return kept
-
-
 def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str],
                  kind: str | None = None) -> list[Ranked]:
     """The levers of a chosen theme first, in their order, then the step's generic ones: the
@@ -461,6 +537,32 @@ def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str],
     def first(r: Ranked) -> bool:
         return _on_theme(r, themes) or _own_instrument(r, kind)
     return [r for r in ranked if first(r)] + [r for r in ranked if not first(r)]
+
+
+def _order_note(kb: KnowledgeBase, listed: list[Ranked], ordered: list[Ranked],
+                profile: Profile, t: Translator) -> str | None:
+    """The rule that put the plan's levers in another order than the recommendations'
+    (``essbot recommend``, the chat's list), said on page 1; None when the order is the list's.
+    Blind rating 2026-12-01: Carcassonne's and the Grand Est's plans differed from their lists
+    with no word why."""
+    if [r.item.id for r in listed] == [r.item.id for r in ordered]:
+        return None
+    themes = _join([_lower_first(kb.label("themes", theme, t))
+                    for theme in sorted(profile.themes)], t, grouped=True)
+    own = any(_own_instrument(r, profile.type) and not _on_theme(r, profile.themes)
+              for r in ordered)
+    if own:
+        text = t.ngettext("D'abord ce qui sert votre thème ({themes}) et les leviers propres à "
+                          "votre niveau de collectivité, puis les autres leviers recommandés.",
+                          "D'abord ce qui sert vos thèmes ({themes}) et les leviers propres à "
+                          "votre niveau de collectivité, puis les autres leviers recommandés.",
+                          len(profile.themes))
+    else:
+        text = t.ngettext("D'abord ce qui sert votre thème ({themes}), puis les autres leviers "
+                          "recommandés.",
+                          "D'abord ce qui sert vos thèmes ({themes}), puis les autres leviers "
+                          "recommandés.", len(profile.themes))
+    return text.format(themes=themes)
 
 
 def _on_theme(r: Ranked, themes: frozenset[str] | set[str]) -> bool:
@@ -522,7 +624,8 @@ def _lever(ranked: Ranked, reason: str, tools: list[Item], anchors: Mapping[str,
         anchor=f"levier-{item.id}", title=item.title,
         summary=with_caution(item.summary, item, t, today), reason=reason,
         steps=list(item.how_to), practice="" if item.how_to else item.body.strip(),
-        first_action=item.first_action, legal_basis=item.legal_basis, cost=item.cost,
+        first_action=item.first_action,
+        legal_basis=legal_words(item.legal_basis) if item.legal_basis else None, cost=item.cost,
         carried_by=item.carried_by, indicators=list(item.indicators),
         funding=[(tool.title, anchors[tool.id]) for tool in tools if tool.id in anchors],
         sources=sources.cite(item),
@@ -841,7 +944,9 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
                 [t._("« {title} »").format(title=_inner_quotes(title)) for title in next_levers],
                 t) or "—"))
     else:
-        assess.append(t._("Revenir à l'étape 1 pour associer de nouveaux acteurs."))
+        # the last step: no « étape 1 » of the chat's menu in a document (plan23)
+        assess.append(t._("Mettre à jour cette feuille de route pour l'année suivante, avec "
+                          "les acteurs apparus en cours d'année et le bilan des actions."))
     goals = [t._("Lancer"), t._("Engager"), t._("Déployer"), t._("Évaluer et préparer la "
                                                                  "suite")]
     tasks = [launch, engage, deploy, assess]
