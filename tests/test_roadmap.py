@@ -232,13 +232,13 @@ def test_the_document_names_the_intercommunalite_the_territory_has(kb, index, te
 
 def test_the_legal_basis_gives_no_editor_s_note_to_the_elu(kb, index):
     """plan23 (blind rating 2026-12-01): « numéro en vigueur à vérifier sur Légifrance » in
-    the élu-facing « Base légale » of Carcassonne's CPO lever; the reference stays, the note
-    reads « référence à confirmer »."""
+    the élu-facing « Base légale » of Carcassonne's CPO lever (src23 has since verified that
+    reference); a note left in any legal basis reads « référence à confirmer »."""
     doc, _, _, t = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
                             "soutenir", "epci")
     cpo = next(plan for plan in doc.levers if plan.anchor == "levier-subvention_cpo")
     assert "L2313-1" in (cpo.legal_basis or "")
-    assert "référence à confirmer" in (cpo.legal_basis or "")
+    assert "vérifier" not in (cpo.legal_basis or "")
     text = render_markdown(doc, t).split("## Annexe : les sources")[0]
     assert "à vérifier sur" not in text
     assert legal_words("art. 30, numéro à vérifier sur EUR-Lex ; jusqu'en 2031, à confirmer "
