@@ -294,6 +294,16 @@ def test_the_neighbours_have_their_real_names(index):
         "du Finistère")
 
 
+
+def test_a_commune_of_an_ept_is_told_its_ept_s_communes_not_the_metropole_s(index):
+    """plan23: Montreuil's feuille de route read « Votre intercommunalité (130 communes) », the
+    Métropole du Grand Paris's count, beside Est Ensemble's name (9 communes)."""
+    facts = territory_facts(index.resolve("Montreuil (93)").best[0], None, index)
+    assert facts["groupement"] == "Est Ensemble"
+    assert facts["groupement_members"] == 9 and facts["epci_members"] > 100
+    eymoutiers = territory_facts(index.resolve("Eymoutiers").best[0], None, index)
+    assert eymoutiers["groupement_members"] == eymoutiers["epci_members"] > 1
+
 @pytest.mark.parametrize(("text", "council"), [
     ("Lyon", "la Métropole de Lyon"), ("Strasbourg", "la Collectivité européenne d'Alsace"),
     ("Ajaccio", "la Collectivité de Corse"), ("Cayenne", "la Collectivité territoriale de Guyane"),

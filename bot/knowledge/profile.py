@@ -30,6 +30,7 @@ TERRITORY_FACTS = frozenset({
     "type", "size", "region", "contexts", "code", "population", "name", "departement", "epci",
     "kind", "label", "status", "note", "competences", "programmes", "detected_contexts",
     "massif", "density", "epci_name", "epci_members", "ept_name", "groupement",
+    "groupement_members",
     "departement_name",
     "departement_council", "departement_epci_count", "region_name", "region_council",
     "member_count", "places", "partners", "areas", "partners_en", "context_reading",

@@ -342,6 +342,15 @@ class TerritoryIndex:
         """Version of @etalab/decoupage-administratif the file was built from."""
         return str(self.meta.get("version", ""))
 
+    def _groupement_members(self, territory: Territory, epci: Territory | None) -> int | None:
+        """How many communes the commune's groupement (its EPT, else its EPCI) has."""
+        if territory.kind != "commune":
+            return None
+        if territory.ept_siren:
+            ept = self.get("ept", territory.ept_siren)
+            return ept.member_count if ept else None
+        return epci.member_count if epci else None
+
     def get(self, kind: str, code: str) -> Territory | None:
         """The territory of that kind and code (INSEE code, SIREN, département or région
         code); a département code of a collectivité unique gives it (« 973 »: the CTG)."""
@@ -497,6 +506,9 @@ class TerritoryIndex:
         return {
             "epci_name": epci.name if epci else None,
             "epci_members": epci.member_count if epci else None,
+            # the communes of the groupement the commune is told about: its EPT's, not the
+            # Métropole du Grand Paris's 130, for a commune of an EPT
+            "groupement_members": self._groupement_members(territory, epci),
             "ept_name": territory.ept_name if territory.kind == "commune" else None,
             "groupement": commune_groupement if territory.kind == "commune" else
             territory.name if territory.kind in ("epci", "ept") else None,

@@ -56,7 +56,7 @@ class LocalNames:
             kind=kind,
             population=facts.get("population"),
             groupement=groupement,
-            groupement_members=facts.get("epci_members") if groupement else None,
+            groupement_members=facts.get("groupement_members") if groupement else None,
             departement=facts.get("departement_name"),
             departement_code=facts.get("departement"),
             departement_of=facts.get("departement_of"),
