@@ -246,6 +246,23 @@ def test_the_legal_basis_gives_no_editor_s_note_to_the_elu(kb, index):
         "art. 30, référence à confirmer ; jusqu'en 2031, à confirmer ; durée : à confirmer"
 
 
+def test_a_closed_programme_never_funds_an_action(kb, index):
+    """plan23 (fresh3 profile 1): page 1 of Le Chambon-sur-Lignon funded its first action with
+    Avenir Montagnes, a plan whose calls closed in 2022; a closed tool may stay in the lists
+    for its relays, never as the money for an action."""
+    place = index.resolve("Le Chambon-sur-Lignon", prefer="commune").all[0]
+    profile = build_profile(kb.scoring, type="commune", contexts=frozenset({"rural", "montagne"}),
+                            themes=frozenset({"culture-tourisme", "habitat"}),
+                            step="identifier", territory=place, index=index)
+    ranked = recommendations(kb, profile, "full")
+    assert kb.items["avenir_montagnes"].closed
+    assert "avenir_montagnes" in [r.item.id for r in ranked["funding"]]
+    doc = build_outline(kb, profile, ranked, translator("fr"), TODAY, names_of(place, index))
+    assert doc.first_funding
+    assert "Avenir Montagnes" not in " ".join(f.name for f in doc.first_funding)
+    assert not [lever.title for lever in doc.levers
+                if any("Avenir Montagnes" in title for title, _ in lever.funding)]
+
 def test_a_village_without_quartiers_is_not_sent_to_the_quartiers_next(kb, index):
     """plan23 (fresh3 profile 1): page 3 proposed « Coopérer avec les bailleurs sociaux pour
     implanter l'ESS dans les quartiers » as the next step of Le Chambon-sur-Lignon, a mountain

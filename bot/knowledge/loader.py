@@ -49,7 +49,7 @@ ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", 
              "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
              "how_to", "first_action", "carried_by", "cost", "indicators", "family", "gender",
              "plural", "review_by", "places", "effort", "first_action_small", "how_to_small",
-             "first_action_region", "how_to_region")
+             "first_action_region", "how_to_region", "closed")
 EFFORTS = ("lourd",)  # values of an item's `effort:` (weights.effort in scoring.yaml)
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
@@ -323,6 +323,12 @@ class _ItemParser:
         plural = node.get("plural", False)
         if not isinstance(plural, bool):
             check.error(node.at("plural"), "'plural' is true or false")
+        closed = node.get("closed", False)
+        if not isinstance(closed, bool):
+            check.error(node.at("closed"), "'closed' is true or false")
+        elif closed and node.get("kind") != "funding":
+            check.error(node.at("closed"), "'closed' is for a funding tool whose calls are "
+                                           "closed; leave it out of other kinds")
         effort = node.get("effort")
         if effort is not None and effort not in EFFORTS:
             check.error(node.at("effort"), "'effort' is lourd, for an item that its own text "
@@ -348,6 +354,7 @@ class _ItemParser:
             "family": family if isinstance(family, str) else None,
             "gender": gender if gender in GENDERS else None,
             "plural": plural is True,
+            "closed": closed is True,
             "effort": effort if effort in EFFORTS else None,
         }
 

@@ -77,6 +77,9 @@ class Item:
     family: str | None = None  # near-duplicates share a family: one slot in a top list
     gender: str | None = None  # "f" or "m": « elle agit » / « il agit » in reasons
     plural: bool = False  # « ils agissent »
+    # A funding tool whose calls are closed (Avenir Montagnes): kept for its relays and the
+    # projects it started, never named in the feuille de route to fund an action
+    closed: bool = False
     review_by: dt.date | None = None  # a time-bound fact must be re-checked by this date
     # "lourd" when the item's own text says it is heavy to set up (a contrat à impact:
     # investors, an evaluator, a legal set-up): it comes after the tools that fit as well

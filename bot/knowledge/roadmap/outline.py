@@ -575,8 +575,10 @@ def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
                    sources: _Sources, t: Translator, today: dt.date) -> list[FirstFunding]:
     """The funding tools of the recommendations (``ranked_funding``, in their order) that fit
     the first actions, at most FIRST_FUNDING; none fits: the first one ranked, for them all.
-    A tool the recommendations did not rank is never named on page 1."""
+    A tool the recommendations did not rank, or whose calls are closed, is never named on
+    page 1."""
     found: list[FirstFunding] = []
+    ranked_funding = [r for r in ranked_funding if not r.item.closed]
     for r in ranked_funding:
         tool = r.item
         actions = [n for n, lever in enumerate(priority, 1)
@@ -609,8 +611,9 @@ def _why(tool: Item, t: Translator, today: dt.date) -> str:
 
 def _funding_for(lever: Item, pool: list[Ranked]) -> list[Item]:
     """The funding tools of the pool that work on a theme of the lever; else the best tool
-    that is not tied to a theme."""
+    that is not tied to a theme; never one whose calls are closed."""
     themes = lever.restricts("themes") or frozenset()
+    pool = [r for r in pool if not r.item.closed]
     shared = [r.item for r in pool if themes & (r.item.restricts("themes") or frozenset())]
     if shared:
         return shared[:FUNDING_PER_LEVER]
