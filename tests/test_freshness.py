@@ -76,3 +76,26 @@ def test_the_feuille_de_route_and_the_details_carry_the_caution(stale_content: P
     assert all(p.severity == "warning" for p in problems)  # and nothing else is wrong
     details = detail_message(knowledge.items["detr"], translator("fr")).text
     assert CAUTION in details.split("\n")[1]
+
+
+def test_a_direct_answer_past_its_own_review_date_says_so(tmp_path: Path):
+    """A faq.yaml answer takes its own review_by: past it, the answer carries the caution
+    while the item and its other answers stay current, and validate warns."""
+    folder = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", folder)
+    faq = folder / "faq.yaml"
+    text = faq.read_text(encoding="utf-8")
+    start = text.index("  - id: dla_gratuit\n")
+    dates = text.index("    last_checked: 2026-11-29\n", start)
+    assert text.index("  - id: ", start + 1) > dates  # the entry's own dates
+    faq.write_text(text[:dates] + "    last_checked: 2025-11-29\n    review_by: 2026-03-31\n"
+                   + text[dates + len("    last_checked: 2026-11-29\n"):], encoding="utf-8")
+    free = json.loads(essbot(["ask", "le DLA c'est payant ?", "--json"], folder, tmp_path))
+    assert free[0]["id"] == "dla" and "gratuit" in free[0]["answer"]["text"]
+    assert CAUTION in free[0]["answer"]["text"]
+    current = json.loads(essbot(["ask", "le DLA c'est payant ?", "--json"],
+                                PROJECT_ROOT / "content", tmp_path))
+    assert "À revérifier" not in current[0]["answer"]["text"]
+    _, problems = load_knowledge(folder, folder.parent)
+    assert [(p.severity, "dla_gratuit" in p.message) for p in problems
+            if "due for review" in p.message] == [("warning", True)]

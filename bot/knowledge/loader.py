@@ -59,7 +59,7 @@ URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 FAMILY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FIRST_ACTION = 200
 PLACE_CODE = re.compile(r"^(?:\d[0-9AB]\d{3}|\d{9}|\d{2,3}|2[AB]|6AE)$")
-ANSWER_KEYS = ("id", "item", "questions", "answer", "sources", "last_checked")
+ANSWER_KEYS = ("id", "item", "questions", "answer", "sources", "last_checked", "review_by")
 MAX_ANSWER = 400  # a direct answer is 1-3 sentences; the item says the rest
 
 
@@ -365,7 +365,7 @@ class _ItemParser:
             return None
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             self.check.error(node.at("review_by"), "'review_by' takes a date YYYY-MM-DD: when "
-                                                   "the time-bound facts of the item must be "
+                                                   f"the time-bound facts of {what} must be "
                                                    "checked again")
             return None
         if value < self.today:
@@ -410,11 +410,13 @@ class _ItemParser:
         elif checked > self.today:
             check.error(node.at("last_checked"), f"'last_checked' of {what} is in the future")
         sources = self.sources(node, what)
+        review_by = self.review_by(node, what)
         if (any(p.severity == "error" for p in check.problems[before:])
                 or not isinstance(item_id, str) or text is None
                 or not isinstance(checked, dt.date)):  # reported above
             return None
-        return Answer(answer_id, item_id, questions, text, sources, checked, node.position)
+        return Answer(answer_id, item_id, questions, text, sources, checked, node.position,
+                      review_by)
 
 
 def load_answers(path: Path, root: Path, parser: _ItemParser,

@@ -105,6 +105,7 @@ class Answer:
     sources: tuple[Source, ...]
     last_checked: dt.date
     position: Position
+    review_by: dt.date | None = None  # its time-bound fact must be re-checked by this date
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.i18n import N_, Translator
-from bot.knowledge.freshness import with_caution
-from bot.knowledge.model import Item, KnowledgeBase, Source
+from bot.knowledge.freshness import overdue, with_caution
+from bot.knowledge.model import Answer, Item, KnowledgeBase, Source
 from bot.qa.aspects import aspects_of
 from bot.qa.index import Index, fields_by_item
 from bot.qa.normalize import words
@@ -126,11 +126,14 @@ class DirectAnswer:
     holds: frozenset[str] = frozenset()  # the kinds of fact its text gives (HELD_ASPECTS)
     written_for: frozenset[str] = frozenset()  # the aspects its own questions ask (not
                                                 # those its words only hint: « gérés par »)
+    entry: Answer | None = None  # the faq.yaml entry it comes from (its own review_by)
 
     def render(self, t: Translator) -> str:
         """The answer as shown: its label (if any) in the user's language, and a caution
-        when the item's time-bound facts are past their review date."""
+        when its own or its item's time-bound facts are past their review date."""
         text = t._(self.label).format(text=self.text) if self.label else self.text
+        if self.entry is not None and overdue(self.entry) and not overdue(self.item):
+            return with_caution(text, self.entry, t)
         return with_caution(text, self.item, t)
 
 
@@ -145,7 +148,8 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
         found.append(DirectAnswer(answer.id, item, answer.questions, answer.text,
                                   answer.sources or item.sources, None,
                                   asked | text_aspects(answer.text),
-                                  holds=held(answer.text), written_for=asked))
+                                  holds=held(answer.text), written_for=asked,
+                                  entry=answer))
     for item in kb.items.values():
         aspects = SUMMARY_ASPECTS | (WHO_SUMMARY_ASPECTS if item.kind == "example"
                                      else frozenset())
