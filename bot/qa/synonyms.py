@@ -143,6 +143,28 @@ def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Pro
             problems.append(Problem(document.key_positions[key],
                                     suggest("section", key, SECTIONS)
                                     + f" Sections: {', '.join(SECTIONS)}."))
+    rewrites: dict[Phrase, Phrase] = {}
+    raw_rewrites = document.get("abreviations")
+    if raw_rewrites is not None and not isinstance(raw_rewrites, MarkedDict):
+        problems.append(Problem(document.at("abreviations"), "'abreviations' must be a "
+                                "mapping: « ce qui est tapé: ce que cela veut dire »"))
+        raw_rewrites = None
+    for typed, meaning, at_key, at_value in _mapped(raw_rewrites):
+        typed_text = _text(typed, at_key, "an abbreviation", problems)
+        meaning_text = _text(meaning, at_value, f"the meaning of '{typed}'", problems)
+        if typed_text is None or meaning_text is None:
+            continue
+        typed_words, meaning_words = tuple(words(typed_text)), tuple(words(meaning_text))
+        if not typed_words or not meaning_words:
+            problems.append(Problem(at_key, f"'{typed_text}' or its meaning has no letters "
+                                            "or digits"))
+            continue
+        if typed_words in rewrites:
+            problems.append(Problem(at_key, f"'{typed_text}' is rewritten twice (the same "
+                                            "once accents and case are ignored)"))
+            continue
+        rewrites[typed_words] = meaning_words
+    rewriter = Synonyms(rewrites)
     groups: list[tuple[Phrase, ...]] = []
     seen: dict[Phrase, tuple[Position, int]] = {}
     raw_groups = document.get("synonymes")
@@ -177,29 +199,15 @@ def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Pro
                 continue
             seen[stems] = (at, len(groups))
             phrases.append(stems)
+            # ... and a phrase as a question says it once rewritten: « food bank » is the
+            # « alimentation bank » of a question (« food » is rewritten); a word rewritten
+            # alone is found by what it means
+            asked = tuple(stem(w) for w in rewriter.rewrite(words(text)) if w not in STOP_WORDS)
+            if len(stems) > 1 and asked and asked not in seen:
+                seen[asked] = (at, len(groups))
+                phrases.append(asked)
         if len(phrases) >= 2:
             groups.append(tuple(phrases))
-    rewrites: dict[Phrase, Phrase] = {}
-    raw_rewrites = document.get("abreviations")
-    if raw_rewrites is not None and not isinstance(raw_rewrites, MarkedDict):
-        problems.append(Problem(document.at("abreviations"), "'abreviations' must be a "
-                                "mapping: « ce qui est tapé: ce que cela veut dire »"))
-        raw_rewrites = None
-    for typed, meaning, at_key, at_value in _mapped(raw_rewrites):
-        typed_text = _text(typed, at_key, "an abbreviation", problems)
-        meaning_text = _text(meaning, at_value, f"the meaning of '{typed}'", problems)
-        if typed_text is None or meaning_text is None:
-            continue
-        typed_words, meaning_words = tuple(words(typed_text)), tuple(words(meaning_text))
-        if not typed_words or not meaning_words:
-            problems.append(Problem(at_key, f"'{typed_text}' or its meaning has no letters "
-                                            "or digits"))
-            continue
-        if typed_words in rewrites:
-            problems.append(Problem(at_key, f"'{typed_text}' is rewritten twice (the same "
-                                            "once accents and case are ignored)"))
-            continue
-        rewrites[typed_words] = meaning_words
     context: set[Phrase] = set()
     raw_context = document.get("contexte")
     if raw_context is not None and not isinstance(raw_context, MarkedList):
