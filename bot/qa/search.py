@@ -257,6 +257,19 @@ class Result:
     about: tuple[str, ...] | None = None
 
 
+_EACH = frozenset(stem(w) for w in ("par", "chaque", "per", "each"))
+
+
+def _per_unit(sequence: tuple[str, ...]) -> set[str]:
+    """The things a figure is asked per (« par place », « pour chaque nouvelle place »,
+    « par poste »): the stems of the two words after « par » or « chaque », but stop words
+    and units of time (« par an » is also how a local total is asked)."""
+    return {sequence[at] for here, said in enumerate(sequence) if said in _EACH
+            for at in (here + 1, here + 2)
+            if at < len(sequence) and sequence[at] not in STOP_WORDS
+            and sequence[at] not in _DURATION_UNITS and not sequence[at].isdigit()}
+
+
 def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
     """« combien ça coûte… », « quel tarif… »: how much, said with a word of price."""
     return "howmuch" in aspects and bool(_PRICE & set(analysis.sequence))
@@ -1132,9 +1145,16 @@ class Searcher:
 
     def figure_of(self, direct: Direct | None, analysis: Analysis) -> bool:
         """Whether a direct answer gives the figure of the places a question names: its
-        item names them, or it gives the figure of the outre-mer for a région of it."""
-        if direct is not None and analysis.region in OVERSEAS and _OVERSEAS.search(
-                fold(direct.answer.text)):
+        item names them, or it gives the figure of the outre-mer for a région of it, or
+        it gives a sum for the thing the question asks a rate per, the same everywhere
+        (« à Guéret : l'aide de la CAF pour chaque nouvelle place » — « 2 600 à 3 600 €
+        par an pour une place nouvelle »)."""
+        if direct is None:
+            return False
+        if analysis.region in OVERSEAS and _OVERSEAS.search(fold(direct.answer.text)):
+            return True
+        if (_per_unit(analysis.sequence) & set(terms(direct.answer.text))
+                and _MONEY.search(direct.answer.text)):
             return True
         return self.speaks_of(direct, analysis.placed)
 
