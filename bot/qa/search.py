@@ -464,11 +464,12 @@ class Searcher:
         # Per clause: « mayotte : qui finance… » asks who; the « qui » after a noun of the
         # same clause is a relative (« une coopérative qui rachète… »).
         # « qui l'a organisée ? »: the elided object pronoun is kept, it makes « qui » ask.
-        aspects = frozenset().union(*(
-            # « il récupère quel % ? » asks how much: words() reads a bare « % » as
-            # « pourcentage »
-            aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
-            for clause in _CLAUSES.split(text)))
+        aspects = self.aspects_of(text)
+        asking_part = self.asking_part(text)
+        if "specific" in aspects and asking_part != text:
+            # the facts of one organisation, which refuse the question, are what it asks,
+            # not who asks (« Je suis agriculteur et adjoint. … qui peut nous aider ? »)
+            aspects -= {"specific"} - self.aspects_of(asking_part)
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
@@ -560,6 +561,24 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def aspects_of(self, text: str) -> frozenset[str]:
+        """What a text asks about its subject, clause by clause."""
+        return frozenset().union(*(
+            # « il récupère quel % ? » asks how much: words() reads a bare « % » as
+            # « pourcentage »
+            aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
+            for clause in _CLAUSES.split(text)))
+
+    @staticmethod
+    def asking_part(text: str) -> str:
+        """The sentences of a question that ask (end with « ? »), when others tell the
+        situation (« Je suis agriculteur et adjoint. »); the whole text otherwise."""
+        sentences = [s for s in _SENTENCES.split(text.strip()) if s]
+        asking = [s for s in sentences if s.rstrip().endswith("?")]
+        if len(sentences) < 2 or not asking or len(asking) == len(sentences):
+            return text
+        return " ".join(asking)
 
     def mark_narrative(self, text: str, concepts: list[Concept]) -> None:
         """In a question of several sentences, the words said only in those that ask
