@@ -5,9 +5,10 @@ The sentences were written for this round (not taken from any evaluation set), o
 for each cause fixed: a feminine adjective in « -enne » (« européennes »), a rewrite typed
 in the plural (« à petits prix »), an English phrase of a synonym group hidden by the
 rewrite of one of its words (« food banks »), set phrases (« avoir la main sur », « coup de
-pouce »), a rate per thing asked where the project is (« à Bondy… pour chaque poste »), the
-adjective of a city (« nantaise »), « ados », common English words of schemes, and a
-sentence telling the asker's role (« Je suis … adjoint. ») that is not the name asked.
+pouce »), a rate per thing asked where the project is (« à Bondy… pour chaque poste »),
+« ados », common English words of schemes, and a sentence telling the asker's role (« Je
+suis … adjoint. ») that is not the name asked. (The adjective of a city, « nantaise », was
+fixed on the branch and not merged: it cost the lead's held-out part.)
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ ANSWERED = [
     ("un coup de pouce pour ouvrir une micro-crèche ?", {"caf_petite_enfance"}),
     ("à Bondy, l'aide au poste en entreprise d'insertion, c'est combien pour chaque poste ?",
      {"aide_poste_iae"}),
-    ("une épicerie solidaire dans la métropole nantaise, qui la finance ?",
-     {"epiceries_solidaires_andes", "andes_epiceries", "mieux_manger_pour_tous"}),
     ("des ados qui montent leur coopérative pendant l'été, ça se fait ?",
      {"cjs_cooperatives_jeunesse"}),
     ("is there a free advisory scheme for struggling charities?",
