@@ -97,6 +97,7 @@ SUFFIX_RULES: tuple[tuple[str, str, int], ...] = (
     ("ives", "", 3), ("ive", "", 3), ("ifs", "", 3), ("if", "", 3),
     ("elles", "", 3), ("elle", "", 3), ("els", "", 3), ("el", "", 4),
     ("iennes", "", 3), ("ienne", "", 3), ("iens", "", 3), ("ien", "", 3),
+    ("ennes", "en", 3), ("enne", "en", 3),  # « européenne » is « européen »
     ("antes", "", 4), ("ante", "", 4), ("ants", "", 4), ("ant", "", 4),
     ("ances", "", 4), ("ance", "", 4), ("ences", "", 4), ("ence", "", 4),
     ("ions", "", 4), ("ion", "", 4),

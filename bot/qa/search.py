@@ -257,6 +257,19 @@ class Result:
     about: tuple[str, ...] | None = None
 
 
+_EACH = frozenset(stem(w) for w in ("par", "chaque", "per", "each"))
+
+
+def _per_unit(sequence: tuple[str, ...]) -> set[str]:
+    """The things a figure is asked per (« par place », « pour chaque nouvelle place »,
+    « par poste »): the stems of the two words after « par » or « chaque », but stop words
+    and units of time (« par an » is also how a local total is asked)."""
+    return {sequence[at] for here, said in enumerate(sequence) if said in _EACH
+            for at in (here + 1, here + 2)
+            if at < len(sequence) and sequence[at] not in STOP_WORDS
+            and sequence[at] not in _DURATION_UNITS and not sequence[at].isdigit()}
+
+
 def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
     """« combien ça coûte… », « quel tarif… »: how much, said with a word of price."""
     return "howmuch" in aspects and bool(_PRICE & set(analysis.sequence))
@@ -451,11 +464,12 @@ class Searcher:
         # Per clause: « mayotte : qui finance… » asks who; the « qui » after a noun of the
         # same clause is a relative (« une coopérative qui rachète… »).
         # « qui l'a organisée ? »: the elided object pronoun is kept, it makes « qui » ask.
-        aspects = frozenset().union(*(
-            # « il récupère quel % ? » asks how much: words() reads a bare « % » as
-            # « pourcentage »
-            aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
-            for clause in _CLAUSES.split(text)))
+        aspects = self.aspects_of(text)
+        asking_part = self.asking_part(text)
+        if "specific" in aspects and asking_part != text:
+            # the facts of one organisation, which refuse the question, are what it asks,
+            # not who asks (« Je suis agriculteur et adjoint. … qui peut nous aider ? »)
+            aspects -= {"specific"} - self.aspects_of(asking_part)
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
@@ -547,6 +561,24 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    def aspects_of(self, text: str) -> frozenset[str]:
+        """What a text asks about its subject, clause by clause."""
+        return frozenset().union(*(
+            # « il récupère quel % ? » asks how much: words() reads a bare « % » as
+            # « pourcentage »
+            aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
+            for clause in _CLAUSES.split(text)))
+
+    @staticmethod
+    def asking_part(text: str) -> str:
+        """The sentences of a question that ask (end with « ? »), when others tell the
+        situation (« Je suis agriculteur et adjoint. »); the whole text otherwise."""
+        sentences = [s for s in _SENTENCES.split(text.strip()) if s]
+        asking = [s for s in sentences if s.rstrip().endswith("?")]
+        if len(sentences) < 2 or not asking or len(asking) == len(sentences):
+            return text
+        return " ".join(asking)
 
     def mark_narrative(self, text: str, concepts: list[Concept]) -> None:
         """In a question of several sentences, the words said only in those that ask
@@ -1132,9 +1164,16 @@ class Searcher:
 
     def figure_of(self, direct: Direct | None, analysis: Analysis) -> bool:
         """Whether a direct answer gives the figure of the places a question names: its
-        item names them, or it gives the figure of the outre-mer for a région of it."""
-        if direct is not None and analysis.region in OVERSEAS and _OVERSEAS.search(
-                fold(direct.answer.text)):
+        item names them, or it gives the figure of the outre-mer for a région of it, or
+        it gives a sum for the thing the question asks a rate per, the same everywhere
+        (« à Guéret : l'aide de la CAF pour chaque nouvelle place » — « 2 600 à 3 600 €
+        par an pour une place nouvelle »)."""
+        if direct is None:
+            return False
+        if analysis.region in OVERSEAS and _OVERSEAS.search(fold(direct.answer.text)):
+            return True
+        if (_per_unit(analysis.sequence) & set(terms(direct.answer.text))
+                and _MONEY.search(direct.answer.text)):
             return True
         return self.speaks_of(direct, analysis.placed)
 

@@ -50,19 +50,32 @@ class Synonyms:
     context: frozenset[Phrase] = frozenset()  # stems of context words and phrases
     off_topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (topic, example questions)
 
+    singular_rewrites: dict[Phrase, Phrase] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # « petits prix » is the « petit prix » of the rewrites: a phrase typed in the
+        # plural, each word in the singular (a rewrite's own plural, written, comes first)
+        object.__setattr__(self, "singular_rewrites", {
+            singular: meaning for key, meaning in self.rewrites.items()
+            if len(key) > 1 and (singular := _singular(key)) not in self.rewrites})
+
     @property
     def longest_rewrite(self) -> int:
         return max((len(k) for k in self.rewrites), default=0)
 
     def rewrite(self, folded_words: list[str]) -> list[str]:
-        """Replace typed forms by what they mean, longest match first."""
+        """Replace typed forms by what they mean, longest match first; a phrase of several
+        words also in the plural (« petits prix »)."""
         if not self.rewrites:
             return folded_words
         out: list[str] = []
         i, longest = 0, self.longest_rewrite
         while i < len(folded_words):
             for size in range(min(longest, len(folded_words) - i), 0, -1):
-                meaning = self.rewrites.get(tuple(folded_words[i:i + size]))
+                typed = tuple(folded_words[i:i + size])
+                meaning = self.rewrites.get(typed)
+                if meaning is None and size > 1 and self.singular_rewrites:
+                    meaning = self.singular_rewrites.get(_singular(typed))
                 if meaning is not None:
                     out.extend(meaning)
                     i += size
@@ -79,6 +92,17 @@ class Synonyms:
         phrases = (tuple(stem(w) for w in self.rewrite(words(example)) if w not in STOP_WORDS)
                    for _, examples in self.off_topics for example in examples)
         return frozenset(p for p in phrases if len(p) > 1)
+
+
+PLURAL_ENDINGS = ("s", "x")
+SHORTEST_PLURAL = 4  # « as », « ans », « pas », « cas » are no plurals to cut
+
+
+def _singular(phrase: Phrase) -> Phrase:
+    """Each word of a folded phrase without a final « s » or « x »: the key under which
+    « petits prix » and « petit prix » meet (both give « petit pri »)."""
+    return tuple(w[:-1] if len(w) >= SHORTEST_PLURAL and w.endswith(PLURAL_ENDINGS) else w
+                 for w in phrase)
 
 
 def _listed(node: MarkedList | None) -> list[tuple[Position, object]]:
@@ -119,6 +143,28 @@ def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Pro
             problems.append(Problem(document.key_positions[key],
                                     suggest("section", key, SECTIONS)
                                     + f" Sections: {', '.join(SECTIONS)}."))
+    rewrites: dict[Phrase, Phrase] = {}
+    raw_rewrites = document.get("abreviations")
+    if raw_rewrites is not None and not isinstance(raw_rewrites, MarkedDict):
+        problems.append(Problem(document.at("abreviations"), "'abreviations' must be a "
+                                "mapping: « ce qui est tapé: ce que cela veut dire »"))
+        raw_rewrites = None
+    for typed, meaning, at_key, at_value in _mapped(raw_rewrites):
+        typed_text = _text(typed, at_key, "an abbreviation", problems)
+        meaning_text = _text(meaning, at_value, f"the meaning of '{typed}'", problems)
+        if typed_text is None or meaning_text is None:
+            continue
+        typed_words, meaning_words = tuple(words(typed_text)), tuple(words(meaning_text))
+        if not typed_words or not meaning_words:
+            problems.append(Problem(at_key, f"'{typed_text}' or its meaning has no letters "
+                                            "or digits"))
+            continue
+        if typed_words in rewrites:
+            problems.append(Problem(at_key, f"'{typed_text}' is rewritten twice (the same "
+                                            "once accents and case are ignored)"))
+            continue
+        rewrites[typed_words] = meaning_words
+    rewriter = Synonyms(rewrites)
     groups: list[tuple[Phrase, ...]] = []
     seen: dict[Phrase, tuple[Position, int]] = {}
     raw_groups = document.get("synonymes")
@@ -153,29 +199,15 @@ def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Pro
                 continue
             seen[stems] = (at, len(groups))
             phrases.append(stems)
+            # ... and a phrase as a question says it once rewritten: « food bank » is the
+            # « alimentation bank » of a question (« food » is rewritten); a word rewritten
+            # alone is found by what it means
+            asked = tuple(stem(w) for w in rewriter.rewrite(words(text)) if w not in STOP_WORDS)
+            if len(stems) > 1 and asked and asked not in seen:
+                seen[asked] = (at, len(groups))
+                phrases.append(asked)
         if len(phrases) >= 2:
             groups.append(tuple(phrases))
-    rewrites: dict[Phrase, Phrase] = {}
-    raw_rewrites = document.get("abreviations")
-    if raw_rewrites is not None and not isinstance(raw_rewrites, MarkedDict):
-        problems.append(Problem(document.at("abreviations"), "'abreviations' must be a "
-                                "mapping: « ce qui est tapé: ce que cela veut dire »"))
-        raw_rewrites = None
-    for typed, meaning, at_key, at_value in _mapped(raw_rewrites):
-        typed_text = _text(typed, at_key, "an abbreviation", problems)
-        meaning_text = _text(meaning, at_value, f"the meaning of '{typed}'", problems)
-        if typed_text is None or meaning_text is None:
-            continue
-        typed_words, meaning_words = tuple(words(typed_text)), tuple(words(meaning_text))
-        if not typed_words or not meaning_words:
-            problems.append(Problem(at_key, f"'{typed_text}' or its meaning has no letters "
-                                            "or digits"))
-            continue
-        if typed_words in rewrites:
-            problems.append(Problem(at_key, f"'{typed_text}' is rewritten twice (the same "
-                                            "once accents and case are ignored)"))
-            continue
-        rewrites[typed_words] = meaning_words
     context: set[Phrase] = set()
     raw_context = document.get("contexte")
     if raw_context is not None and not isinstance(raw_context, MarkedList):
