@@ -689,6 +689,8 @@ def test_an_example_from_another_place_comes_for_its_theme(kb):
      "generic_tools: {kinds: [funding], central: -1}", ("'generic_tools.central'",)),
     ("theme_share: {kinds: [lever, example], share: 0.6}",
      "theme_share: {kinds: [lever, example], share: 3}", ("0 to 1",)),
+    ("theme_before_place: {kinds: [funding]}", "theme_before_place: {kinds: [money]}",
+     ("'theme_before_place.kinds'",)),
 ])
 def test_scoring_rule_mistakes_are_located(tmp_path: Path, kb, written: str, broken: str,
                                            said: tuple[str, ...]):
@@ -702,6 +704,26 @@ def test_scoring_rule_mistakes_are_located(tmp_path: Path, kb, written: str, bro
     assert rules is None
     assert any(str(p).startswith(f"scoring.yaml:{line}:") and all(w in str(p) for w in said)
                for p in problems), [str(p) for p in problems]
+
+
+def test_a_funder_of_the_place_alone_does_not_lead_before_one_of_the_project(kb):
+    # Carcassonne Agglo (blind rating 2026-12-01): the contrat de ville's credits, for every
+    # theme, share only the QPV and the step with a circular-economy project at « soutenir »
+    # and score more than the fonds réemploi, which shares its theme and step; the
+    # project's funder comes first, the credits still come.
+    profile = Profile("epci", frozenset({"qpv", "rural", "urbain"}),
+                      frozenset({"economie-circulaire"}), "soutenir", size="grande",
+                      programmes=frozenset({"acv", "pvd"}))
+    scored = kb.ranked("funding", profile)
+    assert scored[0].item.id == "credits_politique_ville"  # by score alone
+    top = [r.item.id for r in kb.scoring.rank_with_see_also((), profile, 3, scored)[0]]
+    assert top[0] == "fonds_reemploi"
+    assert "credits_politique_ville" in top
+    # An overseas funder keeps its rank: its place is its own funders, not a quartier.
+    overseas = dataclasses.replace(profile, contexts=frozenset({"outre-mer", "urbain"}),
+                                   programmes=frozenset())
+    scored = kb.ranked("funding", overseas)
+    assert kb.scoring.rank_with_see_also((), overseas, 3, scored)[0][0].item is scored[0].item
 
 
 def test_the_place_does_not_carry_a_tool_to_another_step(kb):

@@ -187,6 +187,9 @@ class ScoringRules:
     stage_bound: frozenset[str] = frozenset()
     expiring: Expiring | None = None
     generic_tools: GenericTools | None = None
+    # kinds in which a tool that fits only the place comes after one that shares a theme and
+    # the step (``theme_before_place:``)
+    theme_before_place: frozenset[str] = frozenset()
     today: dt.date | None = None  # the date review dates are read against; None: today
 
     # -- profile ------------------------------------------------------------------------
@@ -408,6 +411,8 @@ class ScoringRules:
         scored = _general_first(scored if scored is not None else self.ranked(items, profile))
         scored = self._varied(scored)
         scored = _like_place_first(scored)
+        if profile.themes and scored and scored[0].item.kind in self.theme_before_place:
+            scored = _theme_before_place(scored, self.distinct_contexts)
         generic = self.generic_tools
         if generic is not None and scored and scored[0].item.kind in generic.kinds and \
                 (profile.themes or profile.contexts):
@@ -643,6 +648,35 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
         if held:
             result.append(held.pop(0))
     return result + held
+
+
+def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[Ranked]:
+    """A tool for every theme that shares with the profile its place (a context, a
+    programme) and nothing of its project does not lead the list before the best tool that
+    shares one of the profile's themes and its step: the contrat de ville's credits fit the
+    quartier, the fonds réemploi a circular-economy project at « soutenir » (blind rating
+    2026-12-01, Carcassonne Agglo). A tool reserved to a distinct context (the outre-mer's
+    own funders) is not a tool of a place shared by much of the country and keeps its rank;
+    a tool whose own text serves the theme is tagged with it and is not held."""
+    def by_place(ranked: Ranked) -> bool:
+        dimensions = {dimension for dimension, _ in ranked.matched}
+        return not ranked.item.restricts("themes") and \
+            bool(dimensions & {"contexts", "programmes"}) and \
+            not dimensions - {"contexts", "programmes", "steps", "collectivites", "sizes"} \
+            and not _shared(ranked, "contexts") & distinct
+
+    def on_project(ranked: Ranked) -> bool:
+        return bool(_shared(ranked, "themes")) and bool(_shared(ranked, "steps"))
+
+    first = next((n for n, r in enumerate(scored) if by_place(r) or on_project(r)), None)
+    if first is None or on_project(scored[first]):
+        return scored
+    best = next((r for r in scored[first:] if on_project(r)), None)
+    if best is None:
+        return scored
+    result = [r for r in scored if r is not best]
+    result.insert(first, best)
+    return result
 
 
 def _like_place_first(scored: list[Ranked]) -> list[Ranked]:
@@ -927,6 +961,11 @@ class _ScoringParser:
         central = self.whole_number(node, "central", "'generic_tools.central'")
         return None if central is None else GenericTools(kinds, central)
 
+    def theme_before_place(self, document: MarkedDict) -> frozenset[str]:
+        """``theme_before_place:``, optional: {kinds: [funding]}."""
+        found = self.kinds_rule(document, "theme_before_place", ("kinds",))
+        return found[1] if found is not None else frozenset()
+
     def stage_bound(self, document: MarkedDict) -> frozenset[str]:
         """``stage_bound:``, optional: {kinds: [funding]}."""
         found = self.kinds_rule(document, "stage_bound", ("kinds",))
@@ -1072,6 +1111,7 @@ def load_scoring(path: Path, root: Path,
     parser.unknown_keys(document, ("weights", "broad_contexts", "distinct_contexts",
                                    "repeated_theme",
                                    "theme_share", "stage_bound", "generic_tools", "expiring",
+                                   "theme_before_place",
                                    "limits",
                                    "sizes",
                                    "type_sizes", "reasons"),
@@ -1090,10 +1130,11 @@ def load_scoring(path: Path, root: Path,
     stage_bound = parser.stage_bound(document)
     expiring = parser.expiring(document)
     generic_tools = parser.generic_tools(document)
+    theme_before_place = parser.theme_before_place(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
                         type_sizes, repeated_theme, theme_share, stage_bound, expiring,
-                        generic_tools), []
+                        generic_tools, theme_before_place), []
