@@ -726,6 +726,26 @@ def test_a_funder_of_the_place_alone_does_not_lead_before_one_of_the_project(kb)
     assert kb.scoring.rank_with_see_also((), overseas, 3, scored)[0][0].item is scored[0].item
 
 
+def test_an_example_from_a_higher_tier_needs_a_theme_of_the_profile(kb):
+    # Le Lorrain (blind rating 2026-12-01): La Réunion's regional ESS strategy shares only
+    # the outre-mer with a Martinique commune working on food; a région's strategy rests on
+    # competences a commune does not have, so its place alone does not bring it. A région
+    # still sees it (its own tier), and so does the commune when it asks for no theme.
+    strategy = kb.items["region_reunion_ateliers_ess"]
+    assert strategy.restricts("collectivites") == frozenset({"region"})
+    commune = Profile("commune", frozenset({"outre-mer", "littoral", "urbain"}),
+                      frozenset({"alimentation"}), "identifier", region="02")
+    assert kb.scoring.score(strategy, commune) is None
+    assert kb.scoring.score(strategy, dataclasses.replace(commune, type="region")) is not None
+    assert kb.scoring.score(strategy, dataclasses.replace(commune, themes=frozenset())) \
+        is not None
+    # An example of a higher tier that shares the theme still comes, said to be transposed.
+    food = kb.items["oleron_autonomie_alimentaire"]
+    assert food.restricts("collectivites") == frozenset({"epci"})
+    ranked = kb.scoring.score(food, commune)
+    assert ranked is not None and ranked.levels == ("epci",)
+
+
 def test_the_place_does_not_carry_a_tool_to_another_step(kb):
     # The NPNRU insertion clauses are an « ancrer » lever: at « identifier », a city with
     # quartiers prioritaires gets them for its theme, but its QPV counts less there.
