@@ -816,10 +816,13 @@ def test_a_tool_of_another_step_does_not_lead_a_generic_tool_on_its_place_alone(
     funding = [r.item.id for r in recommendations(kb, profile, limit=3)["funding"]]
     assert funding[0] == "fabrique_a_initiatives", funding
     assert "credits_politique_ville" in funding, funding
-    # At « soutenir », its step, the credits lead (its place counts in full there).
+    # At « soutenir », its step, the credits come before the generic tools (its place counts
+    # in full there), after the best tool of the project's theme and step (theme_before_place).
     later = dataclasses.replace(profile, step="soutenir")
+    scored = kb.ranked("funding", later)
+    assert scored[0].item.id == "credits_politique_ville"
     funding = [r.item.id for r in recommendations(kb, later, limit=3)["funding"]]
-    assert funding[0] == "credits_politique_ville", funding
+    assert funding[:2] == ["fabriques_de_territoire", "credits_politique_ville"], funding
 
 
 def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):
