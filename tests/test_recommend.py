@@ -865,7 +865,19 @@ def test_a_departement_of_unknown_population_is_a_large_collectivite(kb):
     assert "grande" in spaser.restricts("sizes")
     ranked = kb.scoring.score(spaser, Profile("departement", step="ancrer"))
     assert ranked is not None and ("sizes", ("grande",)) in ranked.matched
-    assert "50 000 habitants ou plus" in kb.scoring.reason(ranked, translator("fr"))
+    # Its reason does not say « 50 000 habitants ou plus » of a collectivité of a million
+    # (blind rating 2026-12-01, the SPASER for the Grand Est), with or without a population.
+    said = kb.scoring.reason(ranked, translator("fr"))
+    assert "habitants ou plus" not in said
+    assert said.endswith("et qu'une collectivité de votre niveau dépasse tout seuil de "
+                         "population."), said
+    counted = kb.scoring.score(spaser, Profile("region", step="ancrer", size="grande"))
+    assert counted is not None and "habitants" not in kb.scoring.reason(counted,
+                                                                        translator("fr"))
+    # A commune of 60 000 inhabitants is told its size.
+    city = kb.scoring.score(spaser, Profile("commune", step="ancrer", size="grande"))
+    assert city is not None
+    assert "50 000 habitants ou plus" in kb.scoring.reason(city, translator("fr"))
     # A commune's size is never guessed: a small-commune lever still reaches one.
     small = kb.scoring.score(kb.items["mutualisation_intercommunale"],
                              Profile("commune", step="soutenir"))

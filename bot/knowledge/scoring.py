@@ -38,6 +38,10 @@ OPTIONAL_REASON_TEXTS = {"area": "{council}", "other_level": "{values}"}
 # optional, the joints of clauses when a clause says « et » itself: « parce que A, que B et
 # que C » rather than « parce que A et B et C » (no placeholder)
 OPTIONAL_CLAUSE_TEXTS = ("that", "and_that")
+# optional, the size clause of a profile whose type sets its size class (``type_sizes:``: a
+# région, a département, an EPT, above any threshold by nature), instead of « votre
+# collectivité compte 50 000 habitants ou plus » (no placeholder)
+OPTIONAL_PLAIN_TEXTS = ("type_size",)
 # The forms of a reason phrase whose subject is the item: masculine singular (the template),
 # feminine, masculine plural, feminine plural (« il agit », « elle agit », « ils agissent »).
 FORMS = ("f", "mp", "fp")
@@ -77,6 +81,7 @@ class Ranked:
     area: str | None = None  # the council of the profile's département or région whose
     # project the example is (« le conseil départemental du Nord »)
     levels: tuple[str, ...] = ()  # an example done only by these other types of collectivité
+    typed_size: bool = False  # its size class is the profile's type's (``type_sizes:``)
 
     @property
     def step_only(self) -> bool:
@@ -374,7 +379,9 @@ class ScoringRules:
             # is not concerned (``levels`` is empty for it).
             return None
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
-        return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels)
+        typed_size = profile.type in self.type_sizes and sizes is not None and size in sizes
+        return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels,
+                      typed_size)
 
     def expires_soon(self, item: Item) -> bool:
         """Whether the item's time-bound facts are to be checked again within
@@ -530,6 +537,12 @@ class ScoringRules:
         phrases: list[str] = []
         merged: list[list[str]] = []  # per phrase: its subject and the words joined after it
         for dimension, values in ranked.matched:
+            if dimension == "sizes" and ranked.typed_size and "type_size" in self.texts:
+                # a région is above any size threshold: « 50 000 habitants ou plus » says
+                # nothing of it
+                phrases.append(self.texts["type_size"].render(t))
+                merged.append([phrases[-1]])
+                continue
             texts = self.reasons[dimension]
             labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
             # the values in the order content/scoring.yaml lists them, unknown ones last
@@ -1077,6 +1090,7 @@ class _ScoringParser:
         if node is None:
             return {}, {}
         self.unknown_keys(node, (*REASON_TEXTS, *OPTIONAL_REASON_TEXTS, *OPTIONAL_CLAUSE_TEXTS,
+                                 *OPTIONAL_PLAIN_TEXTS,
                                  *REASON_DIMENSIONS), "'reasons'")
         texts = {key: text for key in REASON_TEXTS
                  if (text := self.text(node, key, f"'reasons.{key}'")) is not None}
@@ -1085,7 +1099,7 @@ class _ScoringParser:
             if key in node and (text := self.text(node, key, f"'reasons.{key}'")) is not None:
                 self.placeholder(node, key, text, placeholder)
                 texts[key] = text
-        for key in OPTIONAL_CLAUSE_TEXTS:
+        for key in (*OPTIONAL_CLAUSE_TEXTS, *OPTIONAL_PLAIN_TEXTS):
             if key in node and (text := self.text(node, key, f"'reasons.{key}'")) is not None:
                 texts[key] = text
         dimensions: dict[str, ReasonTexts] = {}
