@@ -746,6 +746,24 @@ def test_an_example_from_a_higher_tier_needs_a_theme_of_the_profile(kb):
     assert ranked is not None and ranked.levels == ("epci",)
 
 
+def test_a_contact_about_other_themes_does_not_fill_the_list(kb):
+    # Le Chambon-sur-Lignon (blind rating 2026-12-01): culture, tourism and housing at
+    # « identifier »; the ARS, for health only, shares the step and is no contact of theirs.
+    ars = kb.items["ars_agence_regionale_sante"]
+    assert ars.restricts("themes") == frozenset({"sante-social"})
+    village = Profile("commune", frozenset({"rural", "montagne"}),
+                      frozenset({"culture-tourisme", "habitat"}), "identifier", size="petite")
+    ranked = kb.scoring.score(ars, village)
+    assert ranked is not None and ranked.off_theme
+    contacts = [r.item.id for r in recommendations(kb, village)["contact"]]
+    assert contacts and "ars_agence_regionale_sante" not in contacts
+    assert all(not kb.scoring.score(kb.items[c], village).off_theme for c in contacts)
+    # For a health project it comes.
+    health = dataclasses.replace(village, themes=frozenset({"sante-social"}))
+    assert "ars_agence_regionale_sante" in [
+        r.item.id for r in recommendations(kb, health)["contact"]]
+
+
 def test_the_place_does_not_carry_a_tool_to_another_step(kb):
     # The NPNRU insertion clauses are an « ancrer » lever: at « identifier », a city with
     # quartiers prioritaires gets them for its theme, but its QPV counts less there.

@@ -461,6 +461,11 @@ class ScoringRules:
                     sum(_shared(r, "themes") == theme for r in top) >= theme_places:
                 waiting.append(ranked)
                 continue
+            if ranked.off_theme and ranked.item.kind == "contact":
+                # A contact meant only for other themes (the ARS for a culture and habitat
+                # project, blind rating 2026-12-01) is noise: two contacts say more than a
+                # third one about something else.
+                continue
             if ranked.off_theme and ranked.item.kind == "example":
                 # An example's lesson is its theme: one about other themes comes after
                 # every example that shares one or serves every theme, whatever its place,
