@@ -726,6 +726,28 @@ def test_a_funder_of_the_place_alone_does_not_lead_before_one_of_the_project(kb)
     assert kb.scoring.rank_with_see_also((), overseas, 3, scored)[0][0].item is scored[0].item
 
 
+def test_each_theme_gets_its_funder_before_a_funder_of_the_place_alone(kb):
+    # La Seyne-sur-Mer (blind rating 2026-12-01): insertion and petite enfance at
+    # « soutenir », with quartiers prioritaires. The contrat de ville's credits (the QPV and
+    # the step) score as much as the FSE+ and more than the CAF's petite-enfance funding;
+    # the insertion tools come first, and the crèche's funder before the credits.
+    town = Profile("commune", frozenset({"littoral", "qpv", "urbain"}),
+                   frozenset({"emploi-insertion", "petite-enfance-jeunesse"}), "soutenir",
+                   size="grande", programmes=frozenset({"cites-emploi"}))
+    scored = {r.item.id: r for r in kb.ranked("funding", town)}
+    assert scored["credits_politique_ville"].score > scored["caf_petite_enfance"].score
+    funding = [r.item.id for r in recommendations(kb, town)["funding"]]
+    assert "caf_petite_enfance" in funding, funding
+    assert "fse_plus" in funding, funding
+    # A tool heavy to set up is not brought forward for a theme (the contrats à impact for
+    # a rural CC's health theme, after the DSIL and Petites villes de demain).
+    cc = Profile("epci", frozenset({"rural", "fragile"}),
+                 frozenset({"mobilite", "services-proximite", "sante-social"}), "ancrer",
+                 size="moyenne", programmes=frozenset({"pvd"}))
+    funding = [r.item.id for r in recommendations(kb, cc)["funding"]]
+    assert "contrats_impact_social" not in funding, funding
+
+
 def test_an_example_from_a_higher_tier_needs_a_theme_of_the_profile(kb):
     # Le Lorrain (blind rating 2026-12-01): La Réunion's regional ESS strategy shares only
     # the outre-mer with a Martinique commune working on food; a région's strategy rests on

@@ -679,12 +679,15 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
 
 def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[Ranked]:
     """A tool for every theme that shares with the profile its place (a context, a
-    programme) and nothing of its project does not lead the list before the best tool that
-    shares one of the profile's themes and its step: the contrat de ville's credits fit the
-    quartier, the fonds réemploi a circular-economy project at « soutenir » (blind rating
-    2026-12-01, Carcassonne Agglo). A tool reserved to a distinct context (the outre-mer's
-    own funders) is not a tool of a place shared by much of the country and keeps its rank;
-    a tool whose own text serves the theme is tagged with it and is not held."""
+    programme) and nothing of its project does not come before the best tool of each of the
+    profile's themes at its step: the contrat de ville's credits fit the quartier, the fonds
+    réemploi a circular-economy project at « soutenir » (blind rating 2026-12-01, Carcassonne
+    Agglo), the CAF's petite-enfance funding a crèche beside an insertion project (La Seyne).
+    A theme already served by a tool above the place tool brings none; a tool heavy to set
+    up (`effort`) is not brought forward. A tool reserved to a distinct context (the
+    outre-mer's own funders) is not a tool of a place shared by much of the country and
+    keeps its rank; a tool whose own text serves the theme is tagged with it and is not
+    held."""
     def by_place(ranked: Ranked) -> bool:
         dimensions = {dimension for dimension, _ in ranked.matched}
         return not ranked.item.restricts("themes") and \
@@ -695,14 +698,19 @@ def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[
     def on_project(ranked: Ranked) -> bool:
         return bool(_shared(ranked, "themes")) and bool(_shared(ranked, "steps"))
 
-    first = next((n for n, r in enumerate(scored) if by_place(r) or on_project(r)), None)
-    if first is None or on_project(scored[first]):
+    first = next((n for n, r in enumerate(scored) if by_place(r)), None)
+    if first is None:
         return scored
-    best = next((r for r in scored[first:] if on_project(r)), None)
-    if best is None:
-        return scored
-    result = [r for r in scored if r is not best]
-    result.insert(first, best)
+    served = frozenset().union(*(_shared(r, "themes") for r in scored[:first]))
+    ahead: list[Ranked] = []
+    for theme in sorted(frozenset().union(*(_shared(r, "themes") for r in scored)) - served):
+        best = next((r for r in scored if on_project(r) and theme in _shared(r, "themes")
+                     and r.item.effort is None), None)
+        if best is not None and scored.index(best) > first and all(best is not a for a in ahead):
+            ahead.append(best)
+    ahead.sort(key=scored.index)
+    result = [r for r in scored if all(r is not a for a in ahead)]
+    result[first:first] = ahead
     return result
 
 
