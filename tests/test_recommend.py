@@ -689,6 +689,8 @@ def test_an_example_from_another_place_comes_for_its_theme(kb):
      "generic_tools: {kinds: [funding], central: -1}", ("'generic_tools.central'",)),
     ("theme_share: {kinds: [lever, example], share: 0.6}",
      "theme_share: {kinds: [lever, example], share: 3}", ("0 to 1",)),
+    ("theme_before_place: {kinds: [funding]}", "theme_before_place: {kinds: [money]}",
+     ("'theme_before_place.kinds'",)),
 ])
 def test_scoring_rule_mistakes_are_located(tmp_path: Path, kb, written: str, broken: str,
                                            said: tuple[str, ...]):
@@ -702,6 +704,86 @@ def test_scoring_rule_mistakes_are_located(tmp_path: Path, kb, written: str, bro
     assert rules is None
     assert any(str(p).startswith(f"scoring.yaml:{line}:") and all(w in str(p) for w in said)
                for p in problems), [str(p) for p in problems]
+
+
+def test_a_funder_of_the_place_alone_does_not_lead_before_one_of_the_project(kb):
+    # Carcassonne Agglo (blind rating 2026-12-01): the contrat de ville's credits, for every
+    # theme, share only the QPV and the step with a circular-economy project at « soutenir »
+    # and score more than the fonds réemploi, which shares its theme and step; the
+    # project's funder comes first, the credits still come.
+    profile = Profile("epci", frozenset({"qpv", "rural", "urbain"}),
+                      frozenset({"economie-circulaire"}), "soutenir", size="grande",
+                      programmes=frozenset({"acv", "pvd"}))
+    scored = kb.ranked("funding", profile)
+    assert scored[0].item.id == "credits_politique_ville"  # by score alone
+    top = [r.item.id for r in kb.scoring.rank_with_see_also((), profile, 3, scored)[0]]
+    assert top[0] == "fonds_reemploi"
+    assert "credits_politique_ville" in top
+    # An overseas funder keeps its rank: its place is its own funders, not a quartier.
+    overseas = dataclasses.replace(profile, contexts=frozenset({"outre-mer", "urbain"}),
+                                   programmes=frozenset())
+    scored = kb.ranked("funding", overseas)
+    assert kb.scoring.rank_with_see_also((), overseas, 3, scored)[0][0].item is scored[0].item
+
+
+def test_each_theme_gets_its_funder_before_a_funder_of_the_place_alone(kb):
+    # La Seyne-sur-Mer (blind rating 2026-12-01): insertion and petite enfance at
+    # « soutenir », with quartiers prioritaires. The contrat de ville's credits (the QPV and
+    # the step) score as much as the FSE+ and more than the CAF's petite-enfance funding;
+    # the insertion tools come first, and the crèche's funder before the credits.
+    town = Profile("commune", frozenset({"littoral", "qpv", "urbain"}),
+                   frozenset({"emploi-insertion", "petite-enfance-jeunesse"}), "soutenir",
+                   size="grande", programmes=frozenset({"cites-emploi"}))
+    scored = {r.item.id: r for r in kb.ranked("funding", town)}
+    assert scored["credits_politique_ville"].score > scored["caf_petite_enfance"].score
+    funding = [r.item.id for r in recommendations(kb, town)["funding"]]
+    assert "caf_petite_enfance" in funding, funding
+    assert "fse_plus" in funding, funding
+    # A tool heavy to set up is not brought forward for a theme (the contrats à impact for
+    # a rural CC's health theme, after the DSIL and Petites villes de demain).
+    cc = Profile("epci", frozenset({"rural", "fragile"}),
+                 frozenset({"mobilite", "services-proximite", "sante-social"}), "ancrer",
+                 size="moyenne", programmes=frozenset({"pvd"}))
+    funding = [r.item.id for r in recommendations(kb, cc)["funding"]]
+    assert "contrats_impact_social" not in funding, funding
+
+
+def test_an_example_from_a_higher_tier_needs_a_theme_of_the_profile(kb):
+    # Le Lorrain (blind rating 2026-12-01): La Réunion's regional ESS strategy shares only
+    # the outre-mer with a Martinique commune working on food; a région's strategy rests on
+    # competences a commune does not have, so its place alone does not bring it. A région
+    # still sees it (its own tier), and so does the commune when it asks for no theme.
+    strategy = kb.items["region_reunion_ateliers_ess"]
+    assert strategy.restricts("collectivites") == frozenset({"region"})
+    commune = Profile("commune", frozenset({"outre-mer", "littoral", "urbain"}),
+                      frozenset({"alimentation"}), "identifier", region="02")
+    assert kb.scoring.score(strategy, commune) is None
+    assert kb.scoring.score(strategy, dataclasses.replace(commune, type="region")) is not None
+    assert kb.scoring.score(strategy, dataclasses.replace(commune, themes=frozenset())) \
+        is not None
+    # An example of a higher tier that shares the theme still comes, said to be transposed.
+    food = kb.items["oleron_autonomie_alimentaire"]
+    assert food.restricts("collectivites") == frozenset({"epci"})
+    ranked = kb.scoring.score(food, commune)
+    assert ranked is not None and ranked.levels == ("epci",)
+
+
+def test_a_contact_about_other_themes_does_not_fill_the_list(kb):
+    # Le Chambon-sur-Lignon (blind rating 2026-12-01): culture, tourism and housing at
+    # « identifier »; the ARS, for health only, shares the step and is no contact of theirs.
+    ars = kb.items["ars_agence_regionale_sante"]
+    assert ars.restricts("themes") == frozenset({"sante-social"})
+    village = Profile("commune", frozenset({"rural", "montagne"}),
+                      frozenset({"culture-tourisme", "habitat"}), "identifier", size="petite")
+    ranked = kb.scoring.score(ars, village)
+    assert ranked is not None and ranked.off_theme
+    contacts = [r.item.id for r in recommendations(kb, village)["contact"]]
+    assert contacts and "ars_agence_regionale_sante" not in contacts
+    assert all(not kb.scoring.score(kb.items[c], village).off_theme for c in contacts)
+    # For a health project it comes.
+    health = dataclasses.replace(village, themes=frozenset({"sante-social"}))
+    assert "ars_agence_regionale_sante" in [
+        r.item.id for r in recommendations(kb, health)["contact"]]
 
 
 def test_the_place_does_not_carry_a_tool_to_another_step(kb):
@@ -774,10 +856,13 @@ def test_a_tool_of_another_step_does_not_lead_a_generic_tool_on_its_place_alone(
     funding = [r.item.id for r in recommendations(kb, profile, limit=3)["funding"]]
     assert funding[0] == "fabrique_a_initiatives", funding
     assert "credits_politique_ville" in funding, funding
-    # At « soutenir », its step, the credits lead (its place counts in full there).
+    # At « soutenir », its step, the credits come before the generic tools (its place counts
+    # in full there), after the best tool of the project's theme and step (theme_before_place).
     later = dataclasses.replace(profile, step="soutenir")
+    scored = kb.ranked("funding", later)
+    assert scored[0].item.id == "credits_politique_ville"
     funding = [r.item.id for r in recommendations(kb, later, limit=3)["funding"]]
-    assert funding[0] == "credits_politique_ville", funding
+    assert funding[:2] == ["fabriques_de_territoire", "credits_politique_ville"], funding
 
 
 def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):
@@ -820,7 +905,19 @@ def test_a_departement_of_unknown_population_is_a_large_collectivite(kb):
     assert "grande" in spaser.restricts("sizes")
     ranked = kb.scoring.score(spaser, Profile("departement", step="ancrer"))
     assert ranked is not None and ("sizes", ("grande",)) in ranked.matched
-    assert "50 000 habitants ou plus" in kb.scoring.reason(ranked, translator("fr"))
+    # Its reason does not say « 50 000 habitants ou plus » of a collectivité of a million
+    # (blind rating 2026-12-01, the SPASER for the Grand Est), with or without a population.
+    said = kb.scoring.reason(ranked, translator("fr"))
+    assert "habitants ou plus" not in said
+    assert said.endswith("et qu'une collectivité de votre niveau dépasse tout seuil de "
+                         "population."), said
+    counted = kb.scoring.score(spaser, Profile("region", step="ancrer", size="grande"))
+    assert counted is not None and "habitants" not in kb.scoring.reason(counted,
+                                                                        translator("fr"))
+    # A commune of 60 000 inhabitants is told its size.
+    city = kb.scoring.score(spaser, Profile("commune", step="ancrer", size="grande"))
+    assert city is not None
+    assert "50 000 habitants ou plus" in kb.scoring.reason(city, translator("fr"))
     # A commune's size is never guessed: a small-commune lever still reaches one.
     small = kb.scoring.score(kb.items["mutualisation_intercommunale"],
                              Profile("commune", step="soutenir"))

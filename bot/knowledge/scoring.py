@@ -38,6 +38,10 @@ OPTIONAL_REASON_TEXTS = {"area": "{council}", "other_level": "{values}"}
 # optional, the joints of clauses when a clause says « et » itself: « parce que A, que B et
 # que C » rather than « parce que A et B et C » (no placeholder)
 OPTIONAL_CLAUSE_TEXTS = ("that", "and_that")
+# optional, the size clause of a profile whose type sets its size class (``type_sizes:``: a
+# région, a département, an EPT, above any threshold by nature), instead of « votre
+# collectivité compte 50 000 habitants ou plus » (no placeholder)
+OPTIONAL_PLAIN_TEXTS = ("type_size",)
 # The forms of a reason phrase whose subject is the item: masculine singular (the template),
 # feminine, masculine plural, feminine plural (« il agit », « elle agit », « ils agissent »).
 FORMS = ("f", "mp", "fp")
@@ -77,6 +81,7 @@ class Ranked:
     area: str | None = None  # the council of the profile's département or région whose
     # project the example is (« le conseil départemental du Nord »)
     levels: tuple[str, ...] = ()  # an example done only by these other types of collectivité
+    typed_size: bool = False  # its size class is the profile's type's (``type_sizes:``)
 
     @property
     def step_only(self) -> bool:
@@ -187,6 +192,9 @@ class ScoringRules:
     stage_bound: frozenset[str] = frozenset()
     expiring: Expiring | None = None
     generic_tools: GenericTools | None = None
+    # kinds in which a tool that fits only the place comes after one that shares a theme and
+    # the step (``theme_before_place:``)
+    theme_before_place: frozenset[str] = frozenset()
     today: dt.date | None = None  # the date review dates are read against; None: today
 
     # -- profile ------------------------------------------------------------------------
@@ -361,8 +369,19 @@ class ScoringRules:
             # step or the size (an agglomeration's strategy for a village of 510), does not
             # fill a slot; one of the profile's own level still may (a région's for a région).
             return None
+        if levels and profile.themes and not _shares(matched, "themes") \
+                and _above(levels, profile.type):
+            # Done only by a higher tier (another région's ESS strategy, a département's
+            # programme, for a commune) and about none of the profile's themes: its place
+            # alone does not make its lesson one the agent can follow with its own
+            # competences (blind rating 2026-12-01: La Réunion's and Mayotte's strategies
+            # for a Martinique commune on food). The own département's or région's project
+            # is not concerned (``levels`` is empty for it).
+            return None
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
-        return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels)
+        typed_size = profile.type in self.type_sizes and sizes is not None and size in sizes
+        return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels,
+                      typed_size)
 
     def expires_soon(self, item: Item) -> bool:
         """Whether the item's time-bound facts are to be checked again within
@@ -408,6 +427,8 @@ class ScoringRules:
         scored = _general_first(scored if scored is not None else self.ranked(items, profile))
         scored = self._varied(scored)
         scored = _like_place_first(scored)
+        if profile.themes and scored and scored[0].item.kind in self.theme_before_place:
+            scored = _theme_before_place(scored, self.distinct_contexts)
         generic = self.generic_tools
         if generic is not None and scored and scored[0].item.kind in generic.kinds and \
                 (profile.themes or profile.contexts):
@@ -439,6 +460,11 @@ class ScoringRules:
             if rule is not None and ranked.item.kind in rule.kinds and len(theme) == 1 and \
                     sum(_shared(r, "themes") == theme for r in top) >= theme_places:
                 waiting.append(ranked)
+                continue
+            if ranked.off_theme and ranked.item.kind == "contact":
+                # A contact meant only for other themes (the ARS for a culture and habitat
+                # project, blind rating 2026-12-01) is noise: two contacts say more than a
+                # third one about something else.
                 continue
             if ranked.off_theme and ranked.item.kind == "example":
                 # An example's lesson is its theme: one about other themes comes after
@@ -516,6 +542,12 @@ class ScoringRules:
         phrases: list[str] = []
         merged: list[list[str]] = []  # per phrase: its subject and the words joined after it
         for dimension, values in ranked.matched:
+            if dimension == "sizes" and ranked.typed_size and "type_size" in self.texts:
+                # a région is above any size threshold: « 50 000 habitants ou plus » says
+                # nothing of it
+                phrases.append(self.texts["type_size"].render(t))
+                merged.append([phrases[-1]])
+                continue
             texts = self.reasons[dimension]
             labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
             # the values in the order content/scoring.yaml lists them, unknown ones last
@@ -645,6 +677,43 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
     return result + held
 
 
+def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[Ranked]:
+    """A tool for every theme that shares with the profile its place (a context, a
+    programme) and nothing of its project does not come before the best tool of each of the
+    profile's themes at its step: the contrat de ville's credits fit the quartier, the fonds
+    réemploi a circular-economy project at « soutenir » (blind rating 2026-12-01, Carcassonne
+    Agglo), the CAF's petite-enfance funding a crèche beside an insertion project (La Seyne).
+    A theme already served by a tool above the place tool brings none; a tool heavy to set
+    up (`effort`) is not brought forward. A tool reserved to a distinct context (the
+    outre-mer's own funders) is not a tool of a place shared by much of the country and
+    keeps its rank; a tool whose own text serves the theme is tagged with it and is not
+    held."""
+    def by_place(ranked: Ranked) -> bool:
+        dimensions = {dimension for dimension, _ in ranked.matched}
+        return not ranked.item.restricts("themes") and \
+            bool(dimensions & {"contexts", "programmes"}) and \
+            not dimensions - {"contexts", "programmes", "steps", "collectivites", "sizes"} \
+            and not _shared(ranked, "contexts") & distinct
+
+    def on_project(ranked: Ranked) -> bool:
+        return bool(_shared(ranked, "themes")) and bool(_shared(ranked, "steps"))
+
+    first = next((n for n, r in enumerate(scored) if by_place(r)), None)
+    if first is None:
+        return scored
+    served = frozenset().union(*(_shared(r, "themes") for r in scored[:first]))
+    ahead: list[Ranked] = []
+    for theme in sorted(frozenset().union(*(_shared(r, "themes") for r in scored)) - served):
+        best = next((r for r in scored if on_project(r) and theme in _shared(r, "themes")
+                     and r.item.effort is None), None)
+        if best is not None and scored.index(best) > first and all(best is not a for a in ahead):
+            ahead.append(best)
+    ahead.sort(key=scored.index)
+    result = [r for r in scored if all(r is not a for a in ahead)]
+    result[first:first] = ahead
+    return result
+
+
 def _like_place_first(scored: list[Ranked]) -> list[Ranked]:
     """An example meant for a context the territory does not have (`elsewhere`: a quartier
     prioritaire's pôle ESS for a small rural town) comes for the theme it shares, but after
@@ -668,6 +737,23 @@ def _like_place_first(scored: list[Ranked]) -> list[Ranked]:
                 result.extend(held)
                 held = []
     return result + held
+
+
+# The tiers of collectivités, from the commune up: an example done only above the
+# profile's tier rests on competences its council does not have.
+TIERS = {"commune": 0, "epci": 1, "ept": 1, "departement": 2, "region": 3}
+
+
+def _above(levels: Iterable[str], level: str | None) -> bool:
+    """Whether every one of these types of collectivité is of a higher tier than ``level``
+    (a département or a région for a commune; not an EPT for an intercommunalité)."""
+    if level not in TIERS:
+        return False
+    return all(TIERS.get(other, -1) > TIERS[level] for other in levels)
+
+
+def _shares(matched: list[tuple[str, tuple[str, ...]]], dimension: str) -> bool:
+    return any(d == dimension and values for d, values in matched)
 
 
 def _held_example(ranked: Ranked) -> bool:
@@ -927,6 +1013,11 @@ class _ScoringParser:
         central = self.whole_number(node, "central", "'generic_tools.central'")
         return None if central is None else GenericTools(kinds, central)
 
+    def theme_before_place(self, document: MarkedDict) -> frozenset[str]:
+        """``theme_before_place:``, optional: {kinds: [funding]}."""
+        found = self.kinds_rule(document, "theme_before_place", ("kinds",))
+        return found[1] if found is not None else frozenset()
+
     def stage_bound(self, document: MarkedDict) -> frozenset[str]:
         """``stage_bound:``, optional: {kinds: [funding]}."""
         found = self.kinds_rule(document, "stage_bound", ("kinds",))
@@ -1012,6 +1103,7 @@ class _ScoringParser:
         if node is None:
             return {}, {}
         self.unknown_keys(node, (*REASON_TEXTS, *OPTIONAL_REASON_TEXTS, *OPTIONAL_CLAUSE_TEXTS,
+                                 *OPTIONAL_PLAIN_TEXTS,
                                  *REASON_DIMENSIONS), "'reasons'")
         texts = {key: text for key in REASON_TEXTS
                  if (text := self.text(node, key, f"'reasons.{key}'")) is not None}
@@ -1020,7 +1112,7 @@ class _ScoringParser:
             if key in node and (text := self.text(node, key, f"'reasons.{key}'")) is not None:
                 self.placeholder(node, key, text, placeholder)
                 texts[key] = text
-        for key in OPTIONAL_CLAUSE_TEXTS:
+        for key in (*OPTIONAL_CLAUSE_TEXTS, *OPTIONAL_PLAIN_TEXTS):
             if key in node and (text := self.text(node, key, f"'reasons.{key}'")) is not None:
                 texts[key] = text
         dimensions: dict[str, ReasonTexts] = {}
@@ -1072,6 +1164,7 @@ def load_scoring(path: Path, root: Path,
     parser.unknown_keys(document, ("weights", "broad_contexts", "distinct_contexts",
                                    "repeated_theme",
                                    "theme_share", "stage_bound", "generic_tools", "expiring",
+                                   "theme_before_place",
                                    "limits",
                                    "sizes",
                                    "type_sizes", "reasons"),
@@ -1090,10 +1183,11 @@ def load_scoring(path: Path, root: Path,
     stage_bound = parser.stage_bound(document)
     expiring = parser.expiring(document)
     generic_tools = parser.generic_tools(document)
+    theme_before_place = parser.theme_before_place(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
                         type_sizes, repeated_theme, theme_share, stage_bound, expiring,
-                        generic_tools), []
+                        generic_tools, theme_before_place), []
