@@ -369,15 +369,6 @@ class ScoringRules:
             # step or the size (an agglomeration's strategy for a village of 510), does not
             # fill a slot; one of the profile's own level still may (a région's for a région).
             return None
-        if levels and profile.themes and not _shares(matched, "themes") \
-                and _above(levels, profile.type):
-            # Done only by a higher tier (another région's ESS strategy, a département's
-            # programme, for a commune) and about none of the profile's themes: its place
-            # alone does not make its lesson one the agent can follow with its own
-            # competences (blind rating 2026-12-01: La Réunion's and Mayotte's strategies
-            # for a Martinique commune on food). The own département's or région's project
-            # is not concerned (``levels`` is empty for it).
-            return None
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         typed_size = profile.type in self.type_sizes and sizes is not None and size in sizes
         return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels,
@@ -737,23 +728,6 @@ def _like_place_first(scored: list[Ranked]) -> list[Ranked]:
                 result.extend(held)
                 held = []
     return result + held
-
-
-# The tiers of collectivités, from the commune up: an example done only above the
-# profile's tier rests on competences its council does not have.
-TIERS = {"commune": 0, "epci": 1, "ept": 1, "departement": 2, "region": 3}
-
-
-def _above(levels: Iterable[str], level: str | None) -> bool:
-    """Whether every one of these types of collectivité is of a higher tier than ``level``
-    (a département or a région for a commune; not an EPT for an intercommunalité)."""
-    if level not in TIERS:
-        return False
-    return all(TIERS.get(other, -1) > TIERS[level] for other in levels)
-
-
-def _shares(matched: list[tuple[str, tuple[str, ...]]], dimension: str) -> bool:
-    return any(d == dimension and values for d, values in matched)
 
 
 def _held_example(ranked: Ranked) -> bool:
