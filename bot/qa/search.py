@@ -1197,6 +1197,11 @@ class Searcher:
                 best = Direct(answer, round(score, 4))
         return best if best is not None and best.score >= EXTRACT else None
 
+    @staticmethod
+    def may_answer(answer: DirectAnswer, analysis: Analysis) -> bool:
+        """A field's answer (legal basis, audience...) only for the aspect it is for."""
+        return not answer.label or bool(analysis.aspects & answer.aspects)
+
     def direct_answer(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
         """The direct answer that best fits the question's subject and aspect, if any."""
         if self.answers is None or not analysis.concepts or not ranked:
@@ -1221,10 +1226,14 @@ class Searcher:
                                  if value > 0 and self.answer_says(n, concept)})
             if concept.full_name and not concept.context and self.rare(concept):
                 required.append(self.saying(self.answers, concept))
-        # Every name said, or, when no answer about the best items speaks of them all
-        # (« l'agrément ESUS pour une SCIC »), one of them at least.
+        # Every name said, or, when no answer about the best items that may be shown speaks
+        # of them all (« l'agrément ESUS pour une SCIC »), one of them at least. (A field's
+        # answer says its item's names but answers only the aspect it is for: « l'AVP vient
+        # de quelle collectivité ? » is not answered by the AVP's legal basis.)
         speaks = set.intersection(*required) if required else set()
-        if required and not any(self.answers.items[n].item.id in item_scores for n in speaks):
+        if required and not any(self.answers.items[n].item.id in item_scores
+                                and self.may_answer(self.answers.items[n], analysis)
+                                for n in speaks):
             speaks = set.union(*required)
         best: Direct | None = None
         best_preference = 0.0
@@ -1249,7 +1258,7 @@ class Searcher:
             if (item_score >= 0.9 * ranked[0].score
                     or analysis.named.get(self.number_of[answer.item.id]) == 1.0):
                 score += DIRECT_TOP  # about the best item, or one the question names
-            if answer.label and not analysis.aspects & answer.aspects:
+            if not self.may_answer(answer, analysis):
                 continue  # a field (legal basis, audience...) answers only when asked
             answered = answer.aspects
             if ("howto" in answered and "howto" in analysis.aspects and not analysis.funding
