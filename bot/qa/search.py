@@ -1303,8 +1303,10 @@ class Searcher:
                 score *= NO_ASPECT
             # Written for the aspect asked and giving that kind of fact: chosen first among
             # the answers about the subject, with no more right to be shown.
+            # (Or written for one aspect asked and giving the fact of another: « obligatoire
+            # depuis quand ? » is answered by the answer on the obligation that dates it.)
             preference = score + (HOLDS_BONUS if analysis.aspects & answered
-                                  & answer.holds else 0.0) + (
+                                  and analysis.aspects & answer.holds else 0.0) + (
                 WRITTEN_BONUS if analysis.aspects & answer.written_for & answered else 0.0)
             if best is None or preference > best_preference:
                 best, best_preference = Direct(answer, round(score, 4)), preference
