@@ -1235,6 +1235,9 @@ class Searcher:
                                 and self.may_answer(self.answers.items[n], analysis)
                                 for n in speaks):
             speaks = set.union(*required)
+            if not any(self.answers.items[n].item.id in item_scores
+                       and self.may_answer(self.answers.items[n], analysis) for n in speaks):
+                required = []  # none of the names said is what the best items are about
         best: Direct | None = None
         best_preference = 0.0
         # « quelles aides pour monter une épicerie ? »: « monter » says what the money is
