@@ -116,6 +116,8 @@ _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
 _WHAT = frozenset({"quoi", "koi"})
+# « à Rodez, quelle CRESS ? »: which one, for the place named; not what a CRESS is
+_WHICH = frozenset(stem(w) for w in ("quel", "quelle", "quels", "quelles"))
 # The words after which « quoi » asks what a thing is: « c'est quoi », « ça veut dire
 # quoi », « ça recouvre quoi », « en quoi consiste », « de quoi parle-t-on »
 _DEFINING = frozenset({"est", "c", "ce", "dire", "signifie", "signifient", "veut", "veulent",
@@ -827,7 +829,9 @@ class Searcher:
             concept.specific |= 0 < few <= SPECIFIC_ITEMS and not concept.verb
         topical = [c for c in analysis.concepts if not c.context]
         if (not analysis.aspects and len(topical) == 1 and topical[0].names
-                and len(analysis.concepts) - len(topical) <= LONE_NAME_CONTEXT):
+                and len(analysis.concepts) - len(topical) <= LONE_NAME_CONTEXT
+                and not (analysis.region is not None
+                         and _WHICH.intersection(analysis.sequence))):
             analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
             analysis.intents |= {"glossary"}
         if all(c.context for c in analysis.concepts):
