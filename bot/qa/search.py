@@ -1339,5 +1339,8 @@ class Searcher:
                 WRITTEN_BONUS if analysis.aspects & answer.written_for & answered else 0.0)
             if best is None or preference > best_preference:
                 best, best_preference = Direct(answer, round(score, 4)), preference
-        needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
+        # A long question dilutes the answer's coverage; so does « la commune ou l'interco ? »,
+        # whose « who » is said by two actors' names, not by the words of the answer's
+        # questions (« qui pilote… »).
+        needed = DIRECT_LONG if self.is_long(analysis) or analysis.either else DIRECT
         return best if best is not None and best.score >= needed else None
