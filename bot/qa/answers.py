@@ -185,8 +185,17 @@ TEXT_CLUES: dict[str, re.Pattern[str]] = {
 HELD_ASPECTS = ("howmuch", "howlong", "legal")
 
 
+# The number of a text or an article (« loi n° 2000-321, art. 10 », « L2251-3 »): a law,
+# neither a figure nor a date.
+_REFERENCE = re.compile(r"\bn°\s*\d[\d\-‑/.]*|\b(?:19|20)\d\d[-‑]\d+\b|"
+                        r"\b(?:art\.|articles?)\s+(?:[LRD]\.?\s?)?\d[\d\-‑]*\b|"
+                        r"\b[LRD]\.?\s?\d{3,4}(?:[-‑]\d+)*\b")
+
+
 def held(text: str) -> frozenset[str]:
-    return frozenset(a for a in HELD_ASPECTS if ASPECT_CLUES[a].search(text))
+    unreferenced = _REFERENCE.sub(" ", text)
+    return frozenset(a for a in HELD_ASPECTS if ASPECT_CLUES[a].search(
+        text if a == "legal" else unreferenced))
 
 
 def text_aspects(text: str) -> frozenset[str]:

@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from bot.knowledge.model import Item
 from bot.qa.answers import WHO_SUMMARY_ASPECTS, DirectAnswer
@@ -116,6 +117,8 @@ _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
 _WHAT = frozenset({"quoi", "koi"})
+# « à Rodez, quelle CRESS ? »: which one, for the place named; not what a CRESS is
+_WHICH = frozenset(stem(w) for w in ("quel", "quelle", "quels", "quelles"))
 # The words after which « quoi » asks what a thing is: « c'est quoi », « ça veut dire
 # quoi », « ça recouvre quoi », « en quoi consiste », « de quoi parle-t-on »
 _DEFINING = frozenset({"est", "c", "ce", "dire", "signifie", "signifient", "veut", "veulent",
@@ -273,6 +276,23 @@ def _per_unit(sequence: tuple[str, ...]) -> set[str]:
 def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
     """« combien ça coûte… », « quel tarif… »: how much, said with a word of price."""
     return "howmuch" in aspects and bool(_PRICE & set(analysis.sequence))
+
+
+# Words after « par » that do not open a unit (« financé par la région », « par leur biais »)
+_NOT_UNIT = frozenset(stem(w) for w in ("le", "la", "les", "l", "un", "une", "des", "du", "de",
+                                        "d", "son", "sa", "ses", "leur", "leurs", "notre",
+                                        "nos", "votre", "vos", "mon", "ma", "mes", "ce",
+                                        "cette", "ces", "qui", "quoi", "quel", "quelle",
+                                        "exemple", "rapport", "contre", "ailleurs"))
+
+
+_EACH = stem("chaque")
+
+
+def _per_unit(sequence: tuple[str, ...]) -> bool:
+    """« combien par place », « pour chaque poste »: a sum per unit, not a total."""
+    return _EACH in sequence or any(
+        a == "par" and b not in _NOT_UNIT and b.isalpha() for a, b in pairwise(sequence))
 
 
 def contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -859,7 +879,9 @@ class Searcher:
             concept.specific |= 0 < few <= SPECIFIC_ITEMS and not concept.verb
         topical = [c for c in analysis.concepts if not c.context]
         if (not analysis.aspects and len(topical) == 1 and topical[0].names
-                and len(analysis.concepts) - len(topical) <= LONE_NAME_CONTEXT):
+                and len(analysis.concepts) - len(topical) <= LONE_NAME_CONTEXT
+                and not (analysis.region is not None
+                         and _WHICH.intersection(analysis.sequence))):
             analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
             analysis.intents |= {"glossary"}
         if all(c.context for c in analysis.concepts):
@@ -1175,6 +1197,10 @@ class Searcher:
         if (_per_unit(analysis.sequence) & set(terms(direct.answer.text))
                 and _MONEY.search(direct.answer.text)):
             return True
+        if direct is not None and _per_unit(analysis.sequence) and _MONEY.search(
+                direct.answer.text):
+            return True  # « à Guéret, combien par nouvelle place ? »: a sum per unit, the
+                         # same everywhere; the place is where the asker is
         return self.speaks_of(direct, analysis.placed)
 
     def speaks_of(self, direct: Direct | None, stems: tuple[str, ...]) -> bool:
@@ -1236,6 +1262,11 @@ class Searcher:
                 best = Direct(answer, round(score, 4))
         return best if best is not None and best.score >= EXTRACT else None
 
+    @staticmethod
+    def may_answer(answer: DirectAnswer, analysis: Analysis) -> bool:
+        """A field's answer (legal basis, audience...) only for the aspect it is for."""
+        return not answer.label or bool(analysis.aspects & answer.aspects)
+
     def direct_answer(self, analysis: Analysis, ranked: list[Hit]) -> Direct | None:
         """The direct answer that best fits the question's subject and aspect, if any."""
         if self.answers is None or not analysis.concepts or not ranked:
@@ -1260,11 +1291,18 @@ class Searcher:
                                  if value > 0 and self.answer_says(n, concept)})
             if concept.full_name and not concept.context and self.rare(concept):
                 required.append(self.saying(self.answers, concept))
-        # Every name said, or, when no answer about the best items speaks of them all
-        # (« l'agrément ESUS pour une SCIC »), one of them at least.
+        # Every name said, or, when no answer about the best items that may be shown speaks
+        # of them all (« l'agrément ESUS pour une SCIC »), one of them at least. (A field's
+        # answer says its item's names but answers only the aspect it is for: « l'AVP vient
+        # de quelle collectivité ? » is not answered by the AVP's legal basis.)
         speaks = set.intersection(*required) if required else set()
-        if required and not any(self.answers.items[n].item.id in item_scores for n in speaks):
+        if required and not any(self.answers.items[n].item.id in item_scores
+                                and self.may_answer(self.answers.items[n], analysis)
+                                for n in speaks):
             speaks = set.union(*required)
+            if not any(self.answers.items[n].item.id in item_scores
+                       and self.may_answer(self.answers.items[n], analysis) for n in speaks):
+                required = []  # none of the names said is what the best items are about
         best: Direct | None = None
         best_preference = 0.0
         # « quelles aides pour monter une épicerie ? »: « monter » says what the money is
@@ -1288,7 +1326,7 @@ class Searcher:
             if (item_score >= 0.9 * ranked[0].score
                     or analysis.named.get(self.number_of[answer.item.id]) == 1.0):
                 score += DIRECT_TOP  # about the best item, or one the question names
-            if answer.label and not analysis.aspects & answer.aspects:
+            if not self.may_answer(answer, analysis):
                 continue  # a field (legal basis, audience...) answers only when asked
             answered = answer.aspects
             if ("howto" in answered and "howto" in analysis.aspects and not analysis.funding
@@ -1333,10 +1371,15 @@ class Searcher:
                 score *= NO_ASPECT
             # Written for the aspect asked and giving that kind of fact: chosen first among
             # the answers about the subject, with no more right to be shown.
+            # (Or written for one aspect asked and giving the fact of another: « obligatoire
+            # depuis quand ? » is answered by the answer on the obligation that dates it.)
             preference = score + (HOLDS_BONUS if analysis.aspects & answered
-                                  & answer.holds else 0.0) + (
+                                  and analysis.aspects & answer.holds else 0.0) + (
                 WRITTEN_BONUS if analysis.aspects & answer.written_for & answered else 0.0)
             if best is None or preference > best_preference:
                 best, best_preference = Direct(answer, round(score, 4)), preference
-        needed = DIRECT_LONG if self.is_long(analysis) else DIRECT
+        # A long question dilutes the answer's coverage; so does « la commune ou l'interco ? »,
+        # whose « who » is said by two actors' names, not by the words of the answer's
+        # questions (« qui pilote… »).
+        needed = DIRECT_LONG if self.is_long(analysis) or analysis.either else DIRECT
         return best if best is not None and best.score >= needed else None
