@@ -23,7 +23,6 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
 
 from bot.knowledge.model import Item
 from bot.qa.answers import WHO_SUMMARY_ASPECTS, DirectAnswer
@@ -276,23 +275,6 @@ def _per_unit(sequence: tuple[str, ...]) -> set[str]:
 def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
     """« combien ça coûte… », « quel tarif… »: how much, said with a word of price."""
     return "howmuch" in aspects and bool(_PRICE & set(analysis.sequence))
-
-
-# Words after « par » that do not open a unit (« financé par la région », « par leur biais »)
-_NOT_UNIT = frozenset(stem(w) for w in ("le", "la", "les", "l", "un", "une", "des", "du", "de",
-                                        "d", "son", "sa", "ses", "leur", "leurs", "notre",
-                                        "nos", "votre", "vos", "mon", "ma", "mes", "ce",
-                                        "cette", "ces", "qui", "quoi", "quel", "quelle",
-                                        "exemple", "rapport", "contre", "ailleurs"))
-
-
-_EACH = stem("chaque")
-
-
-def _per_unit(sequence: tuple[str, ...]) -> bool:
-    """« combien par place », « pour chaque poste »: a sum per unit, not a total."""
-    return _EACH in sequence or any(
-        a == "par" and b not in _NOT_UNIT and b.isalpha() for a, b in pairwise(sequence))
 
 
 def contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -1197,10 +1179,6 @@ class Searcher:
         if (_per_unit(analysis.sequence) & set(terms(direct.answer.text))
                 and _MONEY.search(direct.answer.text)):
             return True
-        if direct is not None and _per_unit(analysis.sequence) and _MONEY.search(
-                direct.answer.text):
-            return True  # « à Guéret, combien par nouvelle place ? »: a sum per unit, the
-                         # same everywhere; the place is where the asker is
         return self.speaks_of(direct, analysis.placed)
 
     def speaks_of(self, direct: Direct | None, stems: tuple[str, ...]) -> bool:
