@@ -57,7 +57,11 @@ DEV_TARGETS = {"top3": 0.97, "answers": 0.94, "refused": 0.98}  # dev: 97.1, 94.
 # the lead's held-out parts (round 7 val, round 8 dev: unchanged at every commit); measured
 # afterwards, it loses one top-3 question here, one on round 4's test part and one direct
 # answer on round 6's, and gains one on round 5's. Kept, not tuned back; the floor follows.
-ROUND3_TEST_FLOORS = {"top3": 0.89, "answers": 0.71, "refused": 0.64}
+# Eighth session (qa24 and ans24 tuned on round 9's dev part, each commit checked by the lead on
+# round 7 val and round 8 dev, one dropped there; gaps24, faqL23 and faqF23's FAQ answers):
+# 87.0 % (80/92), 76.7 % (46/60), 64.5 %: two top-3 questions fewer, three direct answers
+# more (not looked at). Kept, not tuned back; the floor follows.
+ROUND3_TEST_FLOORS = {"top3": 0.865, "answers": 0.76, "refused": 0.64}
 # Dev after the third round of work (tuned on it): 95.5 %, 88.3 %, 96.0 %; with the new items
 # of 29 November 94.9 %, 87.2 %, 96.0 %.
 # After the fourth round (conditional « quand », funding tools first, new answers): 95.5 %,
@@ -89,7 +93,10 @@ ROUND4_DEV_FLOORS = {"top3": 0.94, "answers": 0.85, "refused": 0.97}
 # 86.5 % (64/74), 77.5 % (31/40), 81.0 %, 3/5 (one funding request lost its funding tool first
 # with the gaps12 contacts). After the fourth session's rounds (round 7 rules, ACI lever):
 # 85.1 % (63/74), 77.5 %, 81.0 %, 3/5.
-ROUND4_TEST_FLOORS = {"top3": 0.85, "answers": 0.77, "refused": 0.80, "funding_first": 0.6}
+# Eighth session (qa24 and ans24 tuned on round 9's dev part, each commit checked by the lead on
+# round 7 val and round 8 dev, one dropped there; gaps24, faqL23 and faqF23's FAQ answers):
+# 86.5 % (64/74), 75.0 % (30/40), 81.0 %, 3/5. Kept, not tuned back.
+ROUND4_TEST_FLOORS = {"top3": 0.86, "answers": 0.75, "refused": 0.80, "funding_first": 0.6}
 ROUND5 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r5.yaml"  # blind, split, newest
 # Round 5 (276 questions written blind on 2026-11-30), dev part before any tuning on it: 87.7 %
 # top-3, 69.2 % direct answers, 76.7 % refusals, funding first 6/8; after the eighth round of
@@ -107,7 +114,11 @@ ROUND5 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r5.yaml"  # blind, sp
 ROUND5_DEV_FLOORS = {"top3": 0.94, "answers": 0.77, "refused": 1.0, "funding_first": 0.87}
 # After the fifth session's merges (abstention round refus17, gaps18's five items): refusals
 # 85.2 % (23/27), one must-refuse question answered; top-3 and direct answers unchanged.
-ROUND5_TEST_FLOORS = {"top3": 0.93, "answers": 0.72, "refused": 0.85, "funding_first": 1.0}
+# Eighth session (qa24 and ans24 tuned on round 9's dev part, each commit checked by the lead on
+# round 7 val and round 8 dev, one dropped there; gaps24, faqL23 and faqF23's FAQ answers):
+# 92.4 % (97/105), 67.7 % (42/62), 85.2 %, 7/7: two top-3 questions and three direct
+# answers fewer (not looked at). Kept, not tuned back; the floor follows.
+ROUND5_TEST_FLOORS = {"top3": 0.92, "answers": 0.67, "refused": 0.85, "funding_first": 1.0}
 ROUND6 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r6.yaml"  # blind, split, newest
 # Round 6 (256 questions written blind on 2026-11-30, third session), measured once before any
 # work on it: dev 86.0 % top-3 (92/107), 68.3 % direct answers (41/60), 77.8 % refusals, 7/8
@@ -136,10 +147,12 @@ ROUND7 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r7.yaml"  # blind, th
 # with the last content wording merge). Sixth session: val 86.1 % top-3 (68/79): gaps20's two
 # regional citizen-energy examples (Occitanie, Bretagne) now come first for a question on funding a
 # citizen energy cooperative; seen by the lead on the held-out part, not tuned back.
+# Eighth session: val 88.6 % (70/79), 72.3 % (34/47), 100 %, 3/5; test 89.2 % (66/74), 58.5 %
+# (24/41), 80.0 %, 2/4.
 ROUND7_FLOORS = {
     "dev": {"top3": 0.94, "answers": 0.69, "refused": 0.95, "funding_first": 1.0},
-    "val": {"top3": 0.86, "answers": 0.70, "refused": 1.0, "funding_first": 0.6},
-    "test": {"top3": 0.87, "answers": 0.53, "refused": 0.80, "funding_first": 0.5},
+    "val": {"top3": 0.88, "answers": 0.72, "refused": 1.0, "funding_first": 0.6},
+    "test": {"top3": 0.89, "answers": 0.58, "refused": 0.80, "funding_first": 0.5},
 }
 ROUND8 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r8.yaml"  # blind, newest
 # Round 8 (247 questions written blind on 2026-11-30, fifth session, by someone who never ran the
@@ -149,9 +162,11 @@ ROUND8 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r8.yaml"  # blind, ne
 # (114/128), 69.6 % (55/79), 81.2 % (26/32), 6/8. After the session (abstention round, content,
 # no direct-answer change kept): dev 88.6 %, 78.4 %, 76.5 %, 3/4; test 89.8 % (115/128), 69.6 %,
 # 84.4 % (27/32), 6/8.
+# Eighth session (its dev part one of the lead's two held-out parts, per commit): dev 90.0 %
+# (63/70), 78.4 %, 76.5 %, 3/4; test 91.4 % (117/128), 68.4 % (54/79), 87.5 % (28/32), 6/8.
 ROUND8_FLOORS = {
-    "dev": {"top3": 0.88, "answers": 0.78, "refused": 0.76, "funding_first": 0.75},
-    "test": {"top3": 0.89, "answers": 0.69, "refused": 0.84, "funding_first": 0.75},
+    "dev": {"top3": 0.90, "answers": 0.78, "refused": 0.76, "funding_first": 0.75},
+    "test": {"top3": 0.91, "answers": 0.68, "refused": 0.87, "funding_first": 0.75},
 }
 
 ROUND9 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r9.yaml"  # blind, newest
@@ -160,9 +175,13 @@ ROUND9 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r9.yaml"  # blind, ne
 # code of the session's start, 4ab85b7): dev 84.7 % top-3 (61/72), 57.1 % direct answers (24/42),
 # 75.0 % refusals (12/16), 3/4 funding first; test 83.6 % (107/128), 61.4 % (43/70), 81.8 %
 # (27/33), 5/8.
+# After the session (qa24, ans24 tuned on the dev part; content rounds): dev 94.4 % (68/72),
+# 71.4 % (30/42), 81.2 % (13/16), 4/4; test 84.4 % (108/128), 62.9 % (44/70), 78.8 % (26/33),
+# 5/8 — the dev part's gains (+7 top-3, +6 direct answers) did not carry to the test part (+1,
+# +1, one refusal fewer).
 ROUND9_FLOORS = {
-    "dev": {"top3": 0.84, "answers": 0.57, "refused": 0.75, "funding_first": 0.75},
-    "test": {"top3": 0.83, "answers": 0.61, "refused": 0.81, "funding_first": 0.62},
+    "dev": {"top3": 0.94, "answers": 0.71, "refused": 0.81, "funding_first": 1.0},
+    "test": {"top3": 0.84, "answers": 0.62, "refused": 0.78, "funding_first": 0.62},
 }
 
 
