@@ -636,6 +636,30 @@ def test_le_departement_as_an_actor_names_the_body_that_holds_its_competences():
         assert departement_note(place, lyon) == place
 
 
+def test_the_council_and_the_region_as_actors_name_the_collectivite_unique():
+    """Blind rating 2026-12-02 (fresh4): Kourou's feuille de route sent crèche authorisations
+    to « le président du conseil départemental », the Martinique CTM's FEDER contact was « le
+    conseil régional »: neither exists there."""
+    from bot.knowledge.partners import departement_note, region_note
+    ctg = "la Collectivité territoriale de Guyane"
+    assert departement_note("transmises au président du conseil départemental.", ctg) == (
+        "transmises au président du conseil départemental (ici, la Collectivité territoriale "
+        "de Guyane, qui en exerce les compétences).")
+    ctm = "la Collectivité territoriale de Martinique"
+    assert region_note("le service des fonds européens du conseil régional (autorité de "
+                       "gestion)", ctm) == (
+        "le service des fonds européens du conseil régional (ici, la Collectivité territoriale "
+        "de Martinique, qui en exerce les compétences) (autorité de gestion)")
+    for place in ("dans la région", "la CRESS de la région", "la région Bretagne",
+                  "le conseil régional de Bretagne", "votre région", "en région"):
+        assert region_note(place, ctm) == place, place
+    args = ["--type", "region", "--themes", "alimentation", "--step", "ancrer"]
+    text = run_essbot(["recommend", "--territory", "Martinique", *args]).stdout
+    assert "(ici, la Collectivité territoriale de Martinique, qui en exerce les compétences)" \
+        in text, text
+    elsewhere = run_essbot(["recommend", "--territory", "Bretagne", *args]).stdout
+    assert "(ici, " not in elsewhere
+
 def test_vaulx_en_velin_is_told_the_metropole_de_lyon_holds_the_departements_competences():
     args = ["--type", "commune", "--themes", "emploi-insertion,petite-enfance-jeunesse",
             "--step", "ancrer"]

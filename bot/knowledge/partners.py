@@ -164,8 +164,20 @@ _CONTRACT = {"à ": "aux ", "de ": "des "}
 # competences (the Métropole de Lyon, the Ville de Paris, a collectivité unique, the CeA), its
 # first mention says which (:func:`departement_note`).
 _DEPARTEMENT_ACTOR = re.compile(r"(?<!dans )\b(?:[Ll]e|[Aa]u) département\b"
-                                r"(?! de\b| d'| du\b| où\b)")
+                                r"(?! de\b| d'| du\b| où\b)"
+                                # its council or its président, unnamed (« autorisation du
+                                # président du conseil départemental »)
+                                r"|\b(?:[Ll]e|[Aa]u|[Dd]u) (?:président du )?conseil "
+                                r"départemental\b(?! de\b| d'| du\b| des\b)")
 DEPARTEMENT_COUNCIL = "le conseil départemental"
+# « la région » or « le conseil régional » as an actor, the same way: where a collectivité
+# unique or the Département de Mayotte holds the région's competences (:func:`region_note`);
+# not a place (« dans la région », « de la région », « la région Bretagne »).
+_REGION_ACTOR = re.compile(r"(?<!dans )(?<!de )(?<!en )(?<!votre )\b(?:[Ll]a|[Àà] la) région\b"
+                           r"(?! de\b| d'| du\b| où\b| [A-ZÉ])"
+                           r"|\b(?:[Ll]e|[Aa]u|[Dd]u) (?:président du )?conseil régional\b"
+                           r"(?! de\b| d'| du\b| des\b)")
+REGION_COUNCIL = "le conseil régional"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +195,9 @@ class LocalBodies:
     departement_body: str | None = None
     # the State's employment and solidarity service of the région (« la DREETS Bretagne »)
     regional_state: str | None = None
+    # the body that holds the région's competences when it is not a conseil régional (« la
+    # Collectivité territoriale de Martinique »): « la région » in a text is said to be it
+    region_body: str | None = None
 
 
 STATE_SERVICES = PROJECT_ROOT / "content" / "territoires" / "services_etat.yaml"
@@ -202,7 +217,8 @@ def verified_state_services(path: Path = STATE_SERVICES) -> dict[str, str]:
 def local_bodies(departement_code: str | None, departement_of: str | None,
                  region: str | None, cress: str | None,
                  departement_council: str | None = None,
-                 region_code: str | None = None) -> LocalBodies:
+                 region_code: str | None = None,
+                 region_council: str | None = None) -> LocalBodies:
     """The bodies of a territory from its département (code, « du Cantal ») and région
     (« Nouvelle-Aquitaine »: « la DRAAF Nouvelle-Aquitaine », as the State names them), and
     who holds the département's competences (« la Métropole de Lyon »)."""
@@ -233,8 +249,11 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
     regional = (state if departement_code == GUYANE else
                 regional_state_service(region_code, region) if region and region_code
                 else None)
+    region_body = region_council if region_council and not region_council.startswith(
+        REGION_COUNCIL) else None
     return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture,
-                       departement_code == MAYOTTE, departement_code or None, body, regional)
+                       departement_code == MAYOTTE, departement_code or None, body, regional,
+                       region_body)
 
 
 def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
@@ -257,6 +276,8 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
         text = _CAF.sub(cssm, text)
     if bodies.departement_body and not short:
         text = departement_note(text, bodies.departement_body)
+    if bodies.region_body and not short:
+        text = region_note(text, bodies.region_body)
     return text
 
 
@@ -267,6 +288,16 @@ def departement_note(text: str, body: str) -> str:
     if body in text:
         return text
     return _DEPARTEMENT_ACTOR.sub(
+        lambda m: f"{m.group(0)} (ici, {body}, qui en exerce les compétences)", text, count=1)
+
+
+def region_note(text: str, body: str) -> str:
+    """« le conseil régional (ici, la Collectivité territoriale de Martinique, qui en exerce
+    les compétences), autorité de gestion du FEDER »: as :func:`departement_note`, for the
+    région's competences."""
+    if body in text:
+        return text
+    return _REGION_ACTOR.sub(
         lambda m: f"{m.group(0)} (ici, {body}, qui en exerce les compétences)", text, count=1)
 
 

@@ -69,7 +69,8 @@ def territory_bodies(kb: KnowledgeBase, profile: Profile, names: LocalNames | No
     return local_bodies(names.departement_code if names else None,
                         names.departement_of if names else None,
                         names.region if names else None, cress.title if cress else None,
-                        names.departement_council if names else None, profile.region)
+                        names.departement_council if names else None, profile.region,
+                        names.region_council if names else None)
 
 
 def localised(ranked: list[Ranked], bodies: LocalBodies | None) -> list[Ranked]:

@@ -273,7 +273,8 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     # the content's « la CRESS de votre région », « la DDETS » named for this territory
     bodies = local_bodies(names.departement_code, names.departement_of, names.region,
                           cress.title if cress is not None else None,
-                          names.departement_council, profile.region) if names else None
+                          names.departement_council, profile.region,
+                          names.region_council) if names else None
 
     def local(ranked: list[Ranked]) -> list[Ranked]:
         return [replace(r, item=localised_item(r.item, bodies)) for r in ranked]
