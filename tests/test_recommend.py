@@ -896,8 +896,9 @@ def test_a_departement_of_unknown_population_is_a_large_collectivite(kb):
     # (blind rating 2026-12-01, the SPASER for the Grand Est), with or without a population.
     said = kb.scoring.reason(ranked, translator("fr"))
     assert "habitants ou plus" not in said
-    assert said.endswith("et qu'une collectivité de votre niveau dépasse tout seuil de "
-                         "population."), said
+    # (blind rating 2026-12-02: « qu'une collectivité de votre niveau dépasse tout seuil de
+    # population » read badly: the size clause is left out, the other clauses stay)
+    assert "seuil" not in said and said.startswith("Parce que vous en êtes"), said
     counted = kb.scoring.score(spaser, Profile("region", step="ancrer", size="grande"))
     assert counted is not None and "habitants" not in kb.scoring.reason(counted,
                                                                         translator("fr"))

@@ -535,7 +535,10 @@ class ScoringRules:
         for dimension, values in ranked.matched:
             if dimension == "sizes" and ranked.typed_size and "type_size" in self.texts:
                 # a région is above any size threshold: « 50 000 habitants ou plus » says
-                # nothing of it
+                # nothing of it, and the type's clause already says what it is (« vous êtes
+                # une région »); the plain sentence only when nothing else is said
+                if len(ranked.matched) > 1:
+                    continue
                 phrases.append(self.texts["type_size"].render(t))
                 merged.append([phrases[-1]])
                 continue
@@ -669,9 +672,10 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
 
 
 def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[Ranked]:
-    """A tool for every theme that shares with the profile its place (a context, a
-    programme) and nothing of its project does not come before the best tool of each of the
-    profile's themes at its step: the contrat de ville's credits fit the quartier, the fonds
+    """A tool for every theme that shares with the profile its place (a context) and nothing
+    of its project does not come before the best tool of each of the profile's themes at its
+    step (a programme the territory is laureate of keeps its rank: Villages d'avenir first
+    for a Villages d'avenir village, blind rating 2026-12-02, Pesmes): the contrat de ville's credits fit the quartier, the fonds
     réemploi a circular-economy project at « soutenir » (blind rating 2026-12-01, Carcassonne
     Agglo), the CAF's petite-enfance funding a crèche beside an insertion project (La Seyne).
     A theme already served by a tool above the place tool brings none; a tool heavy to set
@@ -681,9 +685,9 @@ def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[
     held."""
     def by_place(ranked: Ranked) -> bool:
         dimensions = {dimension for dimension, _ in ranked.matched}
-        return not ranked.item.restricts("themes") and \
-            bool(dimensions & {"contexts", "programmes"}) and \
-            not dimensions - {"contexts", "programmes", "steps", "collectivites", "sizes"} \
+        return not ranked.item.restricts("themes") and "contexts" in dimensions and \
+            "programmes" not in dimensions and \
+            not dimensions - {"contexts", "steps", "collectivites", "sizes"} \
             and not _shared(ranked, "contexts") & distinct
 
     def on_project(ranked: Ranked) -> bool:
