@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import io
 import json
 import logging
@@ -81,7 +80,6 @@ from nio.exceptions import EncryptionError, LocalProtocolError, OlmTrustError, S
 
 from bot.channels import matrix_log
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
-from bot.channels.links import linked_html, plain_text
 from bot.channels.matrix_cross_signing import CrossSigning
 from bot.channels.matrix_crypto import (
     CryptoFolder,
@@ -90,6 +88,7 @@ from bot.channels.matrix_crypto import (
     file_content,
     store_secret,
 )
+from bot.channels.matrix_format import notice, render
 from bot.channels.matrix_login import NETWORK_ERRORS, MatrixLogin
 from bot.channels.matrix_settings import MatrixSettings
 from bot.channels.pending import deliver_pending
@@ -132,26 +131,7 @@ def from_env(env: Mapping[str, str], dispatcher: Dispatcher) -> MatrixChannel | 
     return MatrixChannel(dispatcher, settings) if settings is not None else None
 
 
-# -- rendering ------------------------------------------------------------------------------
-
-
-def render(outgoing: Outgoing) -> dict[str, Any]:
-    """An ``m.room.message`` content: plain ``body`` and escaped HTML ``formatted_body``."""
-    text = outgoing.text.strip("\n")
-    lines = [f"{n}. {choice.label}" for n, choice in enumerate(outgoing.choices, 1)]
-    plain = plain_text(Outgoing(text, links=outgoing.links)) if outgoing.links else text
-    body = "\n\n".join(part for part in (plain, "\n".join(lines)) if part)
-    formatted = linked_html(text, outgoing.links).replace("\n", "<br>")
-    if outgoing.choices:
-        items = "".join(f"<li>{html.escape(choice.label)}</li>" for choice in outgoing.choices)
-        formatted += f"<ol>{items}</ol>"
-    return {"msgtype": "m.text", "body": body, "format": "org.matrix.custom.html",
-            "formatted_body": formatted}
-
-
-def notice(text: str) -> dict[str, Any]:
-    return {"msgtype": "m.notice", "body": text, "format": "org.matrix.custom.html",
-            "formatted_body": html.escape(text).replace("\n", "<br>")}
+# -- incoming text ------------------------------------------------------------------------
 
 
 def strip_reply_fallback(body: str) -> str:

@@ -1,0 +1,35 @@
+"""Rendering for Matrix: what an ``m.room.message`` carries for each engine message.
+
+Pure functions with no I/O. Every message has a plain ``body`` and an HTML
+``formatted_body`` (``org.matrix.custom.html``) where the engine's text is escaped and
+only the channel's own tags are added: Element and Tchap show the HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from bot.channels.links import linked_html, plain_text
+from bot.engine.messages import Outgoing
+
+__all__ = ["notice", "render"]
+
+
+def render(outgoing: Outgoing) -> dict[str, Any]:
+    """An ``m.room.message`` content: plain ``body`` and escaped HTML ``formatted_body``."""
+    text = outgoing.text.strip("\n")
+    lines = [f"{n}. {choice.label}" for n, choice in enumerate(outgoing.choices, 1)]
+    plain = plain_text(Outgoing(text, links=outgoing.links)) if outgoing.links else text
+    body = "\n\n".join(part for part in (plain, "\n".join(lines)) if part)
+    formatted = linked_html(text, outgoing.links).replace("\n", "<br>")
+    if outgoing.choices:
+        items = "".join(f"<li>{html.escape(choice.label)}</li>" for choice in outgoing.choices)
+        formatted += f"<ol>{items}</ol>"
+    return {"msgtype": "m.text", "body": body, "format": "org.matrix.custom.html",
+            "formatted_body": formatted}
+
+
+def notice(text: str) -> dict[str, Any]:
+    return {"msgtype": "m.notice", "body": text, "format": "org.matrix.custom.html",
+            "formatted_body": html.escape(text).replace("\n", "<br>")}
