@@ -41,3 +41,24 @@ def test_a_turn_with_one_list_is_left_as_it_is():
     turn = [Outgoing("Bonjour."),
             Outgoing("Votre choix ?", (Choice("a", "Un"), Choice("b", "Deux")))]
     assert answerable(turn) == turn
+
+
+def test_a_web_address_in_the_text_is_a_link_named_by_its_site():
+    """A mid-parcours answer's source ends with its address: a hundred characters of URL,
+    not a link in ``formatted_body``. It is a link named by the site; ``body`` keeps it."""
+    text = ("Source : Légifrance — loi n° 2023-1196 du 18 décembre 2023, article 4 — "
+            "https://www.legifrance.gouv.fr/eli/loi/2023/12/18/2023-1196/jo/article_4.\n"
+            "Voir aussi (https://fr.example.org/wiki/Scic_(France)) & <b>")
+    content = render(Outgoing(text))
+    assert content["body"] == text
+    html = content["formatted_body"]
+    assert ('— <a href="https://www.legifrance.gouv.fr/eli/loi/2023/12/18/2023-1196/jo/'
+            'article_4">legifrance.gouv.fr</a>.<br>') in html
+    assert '(<a href="https://fr.example.org/wiki/Scic_(France)">fr.example.org</a>)' in html
+    assert html.endswith("&amp; &lt;b&gt;")
+    assert "article_4</" not in html  # the address is not shown twice
+
+
+def test_an_address_that_is_not_a_web_page_stays_text():
+    html = render(Outgoing("javascript:alert(1) ftp://x.org https://"))["formatted_body"]
+    assert "<a" not in html

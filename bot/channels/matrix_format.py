@@ -8,6 +8,8 @@ only the channel's own tags are added: Element and Tchap show the HTML.
 from __future__ import annotations
 
 import html
+import re
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -15,7 +17,44 @@ from typing import Any
 from bot.channels.links import linked_html, plain_text
 from bot.engine.messages import Outgoing
 
-__all__ = ["answerable", "notice", "render"]
+__all__ = ["answerable", "escape_linking", "notice", "render"]
+
+
+# An address written in the text: up to a space, a quote or an angle bracket.
+_URL = re.compile(r"https?://[^\s<>\"«»]+")
+_TRAILING = ".,;:!?)]»’'"
+
+
+def _address(match: str) -> str:
+    """The address itself, without what ends the sentence around it (a full stop...)."""
+    url = match
+    while url and url[-1] in _TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break  # the address's own closing parenthesis
+        url = url[:-1]
+    return url
+
+
+def escape_linking(text: str) -> str:
+    """Plain text escaped for HTML, each web address in it a link named by its site.
+
+    Sources are written « Titre — https://www.legifrance.gouv.fr/codes/… »: a hundred
+    characters of address in the middle of a message, not even a link where the client
+    does not linkify. The HTML shows the site's name as the link (the whole address is
+    behind it, and in ``body``).
+    """
+    parts, last = [], 0
+    for match in _URL.finditer(text):
+        url = _address(match.group())
+        host = urllib.parse.urlsplit(url).hostname
+        if not host:
+            continue
+        name = host.removeprefix("www.")
+        parts += [html.escape(text[last:match.start()]),
+                  f'<a href="{html.escape(url, quote=True)}">{html.escape(name)}</a>']
+        last = match.start() + len(url)
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
 
 
 def render(outgoing: Outgoing) -> dict[str, Any]:
@@ -24,7 +63,7 @@ def render(outgoing: Outgoing) -> dict[str, Any]:
     lines = [f"{n}. {choice.label}" for n, choice in enumerate(outgoing.choices, 1)]
     plain = plain_text(Outgoing(text, links=outgoing.links)) if outgoing.links else text
     body = "\n\n".join(part for part in (plain, "\n".join(lines)) if part)
-    formatted = linked_html(text, outgoing.links).replace("\n", "<br>")
+    formatted = linked_html(text, outgoing.links, escape=escape_linking).replace("\n", "<br>")
     if outgoing.choices:
         items = "".join(f"<li>{html.escape(choice.label)}</li>" for choice in outgoing.choices)
         formatted += f"<ol>{items}</ol>"
