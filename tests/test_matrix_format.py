@@ -62,3 +62,39 @@ def test_a_web_address_in_the_text_is_a_link_named_by_its_site():
 def test_an_address_that_is_not_a_web_page_stays_text():
     html = render(Outgoing("javascript:alert(1) ftp://x.org https://"))["formatted_body"]
     assert "<a" not in html
+
+
+CONTACTS = (
+    "Pour vos thèmes (Emploi et insertion), voici ce que j'ai trouvé :\n"
+    "1. CRESS Nouvelle-Aquitaine\n"
+    "   Chambre régionale de l'économie sociale et solidaire en Nouvelle-Aquitaine.\n"
+    "   Source : CRESS Nouvelle-Aquitaine — AMI PTCE — https://cress-na.org/ami-ptce\n"
+    "2. Les groupements d'employeurs pour l'insertion et la qualification (GEIQ)\n"
+    "   Des entreprises d'un même bassin s'associent en GEIQ.\n"
+    "\n"
+    "Aussi pour vous : 3 financements.")
+
+
+def test_items_keep_their_lines_together_and_only_choices_are_numbered():
+    """The cards of a result: « 1. Titre » then its indented lines. As ``<br>`` lines the
+    indent was lost (HTML drops spaces) and the items ran into each other; their « 1. »
+    stood above the choices' « 1. »."""
+    content = render(Outgoing(CONTACTS, (Choice("d", "Détails : CRESS Nouvelle-Aquitaine"),
+                                         Choice("r", "Reprendre le parcours"))))
+    assert content["body"].startswith(CONTACTS)  # plain clients get the text as it is
+    assert content["formatted_body"] == (
+        "Pour vos thèmes (Emploi et insertion), voici ce que j&#x27;ai trouvé :"
+        "<ul><li>CRESS Nouvelle-Aquitaine<br>"
+        "Chambre régionale de l&#x27;économie sociale et solidaire en Nouvelle-Aquitaine.<br>"
+        'Source : CRESS Nouvelle-Aquitaine — AMI PTCE — <a href="https://cress-na.org/ami-ptce">'
+        "cress-na.org</a></li>"
+        "<li>Les groupements d&#x27;employeurs pour l&#x27;insertion et la qualification (GEIQ)"
+        "<br>Des entreprises d&#x27;un même bassin s&#x27;associent en GEIQ.</li></ul>"
+        "Aussi pour vous : 3 financements."
+        "<ol><li>Détails : CRESS Nouvelle-Aquitaine</li><li>Reprendre le parcours</li></ol>")
+
+
+def test_an_indented_line_outside_a_list_keeps_an_indent():
+    html = render(Outgoing("Voici ce que j'ai trouvé :\n   Un fait.\n   Source : X\n\nFin"))
+    assert html["formatted_body"] == ("Voici ce que j&#x27;ai trouvé :<br>\u00a0\u00a0\u00a0\u00a0"
+                                      "Un fait.<br>\u00a0\u00a0\u00a0\u00a0Source : X<br><br>Fin")

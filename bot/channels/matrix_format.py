@@ -57,13 +57,61 @@ def escape_linking(text: str) -> str:
     return "".join(parts)
 
 
+_ITEM = re.compile(r"^(\d{1,3})\. (.*)$")
+_INDENT = "\u00a0" * 4  # what an indented line keeps of its indent (HTML drops spaces)
+
+
+def html_blocks(escaped: str) -> str:
+    """Escaped text with its line breaks and lists as HTML.
+
+    The engine writes lists as plain text: « 1. Titre » lines, each followed by its own
+    indented lines (what it is, its source). With every line a ``<br>``, the indents
+    are lost and the items run into each other on Element; here a run of numbered
+    lines is a list whose items hold their indented lines, and any other indented line
+    keeps an indent. A bulleted list (``<ul>``): on Element, a number is then always the
+    number of a choice, the one thing typing a number answers.
+    """
+    blocks: list[tuple[bool, str]] = []  # (is a block element, its HTML)
+    lines = escaped.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if (first := _ITEM.match(line)) is not None:
+            items: list[str] = []
+            expected = int(first.group(1))
+            while index < len(lines) and (item := _ITEM.match(lines[index])) \
+                    and int(item.group(1)) == expected:
+                parts = [item.group(2)]
+                index += 1
+                while index < len(lines) and lines[index][:1].isspace() and lines[index].strip():
+                    parts.append(lines[index].strip())
+                    index += 1
+                items.append("<li>" + "<br>".join(parts) + "</li>")
+                expected += 1
+            blocks.append((True, "<ul>" + "".join(items) + "</ul>"))
+            continue
+        stripped = line.lstrip()
+        blocks.append((False, _INDENT + stripped if stripped and stripped != line else line))
+        index += 1
+    html_text, after_block = "", True  # nothing before the first line
+    for position, (block, part) in enumerate(blocks):
+        following = blocks[position + 1] if position + 1 < len(blocks) else None
+        if not block and not part and (after_block or (following and following[0])):
+            continue  # a blank line beside a list: the list's own margin is enough
+        if not block and not after_block:
+            html_text += "<br>"
+        html_text += part
+        after_block = block
+    return html_text
+
+
 def render(outgoing: Outgoing) -> dict[str, Any]:
     """An ``m.room.message`` content: plain ``body`` and escaped HTML ``formatted_body``."""
     text = outgoing.text.strip("\n")
     lines = [f"{n}. {choice.label}" for n, choice in enumerate(outgoing.choices, 1)]
     plain = plain_text(Outgoing(text, links=outgoing.links)) if outgoing.links else text
     body = "\n\n".join(part for part in (plain, "\n".join(lines)) if part)
-    formatted = linked_html(text, outgoing.links, escape=escape_linking).replace("\n", "<br>")
+    formatted = html_blocks(linked_html(text, outgoing.links, escape=escape_linking))
     if outgoing.choices:
         items = "".join(f"<li>{html.escape(choice.label)}</li>" for choice in outgoing.choices)
         formatted += f"<ol>{items}</ol>"
