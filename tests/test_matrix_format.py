@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from bot.channels.matrix import CHANNEL
-from bot.channels.matrix_format import answerable, render
-from bot.engine.messages import Choice, Outgoing
+from bot.channels.matrix_format import MERGE_LIMIT, answerable, merged, render, turn
+from bot.engine.messages import Choice, Document, Outgoing
 from tests.conftest import Chat
 
 
@@ -98,3 +98,32 @@ def test_an_indented_line_outside_a_list_keeps_an_indent():
     html = render(Outgoing("Voici ce que j'ai trouvé :\n   Un fait.\n   Source : X\n\nFin"))
     assert html["formatted_body"] == ("Voici ce que j&#x27;ai trouvé :<br>\u00a0\u00a0\u00a0\u00a0"
                                       "Un fait.<br>\u00a0\u00a0\u00a0\u00a0Source : X<br><br>Fin")
+
+
+def test_the_texts_of_a_turn_come_as_one_message_when_they_are_short(engine):
+    """Confirming the territory: three messages (what was found, how to read it, the
+    question), three notifications on the agent's phone for 900 characters."""
+    chat = Chat(engine, user_id="creuse-contexts", channel=CHANNEL)
+    for text in ("/start", "Commencer", "st pardoux morterolles"):
+        chat.send(text)
+    replies = chat.send("1")
+    assert len(replies) == 3 and not replies[0].choices and not replies[1].choices
+    [message] = turn(replies)
+    content = render(message)
+    assert content["body"].startswith("\n\n".join(r.text.strip() for r in replies))
+    assert content["formatted_body"].endswith("</ol>")  # the question's list, last
+
+
+def test_merging_keeps_files_in_place_lists_last_and_long_texts_apart():
+    document = Document("feuille.pdf", "application/pdf", b"%PDF-")
+    intro, card = Outgoing("Avant tout, un outil :"), Outgoing("Titre\n   Ce qu'il est.")
+    question = Outgoing("Votre choix ?", (Choice("a", "Un"),))
+    assert merged([intro, card, question]) == [
+        Outgoing("Avant tout, un outil :\n\nTitre\n   Ce qu'il est.\n\nVotre choix ?",
+                 (Choice("a", "Un"),))]
+    with_file = [Outgoing("Votre feuille :", document=document), Outgoing("La même.")]
+    assert merged(with_file) == with_file  # the file stays before the next text
+    asked = [question, Outgoing("Encore ?")]
+    assert merged(asked) == asked  # a list stays the last thing of its message
+    wall = [Outgoing("x" * MERGE_LIMIT), Outgoing("y")]
+    assert merged(wall) == wall

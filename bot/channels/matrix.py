@@ -88,7 +88,7 @@ from bot.channels.matrix_crypto import (
     file_content,
     store_secret,
 )
-from bot.channels.matrix_format import answerable, notice, render
+from bot.channels.matrix_format import notice, render, turn
 from bot.channels.matrix_login import NETWORK_ERRORS, MatrixLogin
 from bot.channels.matrix_settings import MatrixSettings
 from bot.channels.pending import deliver_pending
@@ -686,7 +686,7 @@ class MatrixChannel:
     async def _converse(self, room_id: str, incoming: Incoming) -> None:
         """One turn: the engine's replies, sent in order, then reported delivered."""
         handled = await self.dispatcher.handle_event(incoming)
-        for index, outgoing in enumerate(answerable(handled.replies)):
+        for index, outgoing in enumerate(turn(handled.replies)):
             txn = f"essbot.{handled.token}.{index}" if handled.token else None
             if not await self._send_patiently(room_id, outgoing, txn):
                 break
@@ -695,7 +695,7 @@ class MatrixChannel:
 
     async def _send_pending(self, room_id: str, replies: list[Outgoing], token: str) -> None:
         """Replies a crash left unsent, with the transaction ids of the first attempt."""
-        for index, outgoing in enumerate(answerable(replies)):
+        for index, outgoing in enumerate(turn(replies)):
             txn = f"essbot.{token}.{index}"
             await self._send_patiently(room_id, outgoing, txn, raising=True)
 

@@ -17,8 +17,13 @@ from typing import Any
 from bot.channels.links import linked_html, plain_text
 from bot.engine.messages import Outgoing
 
-__all__ = ["answerable", "escape_linking", "notice", "render"]
+__all__ = ["MERGE_LIMIT", "answerable", "escape_linking", "merged", "notice", "render", "turn"]
 
+
+# Texts of one turn are joined into one message up to this length: each message is a
+# notification on the agent's phone, and a line such as « Avant tout, un outil à
+# connaître : » belongs with what it announces; longer, a message is a wall to scroll.
+MERGE_LIMIT = 1200
 
 # An address written in the text: up to a space, a quote or an angle bracket.
 _URL = re.compile(r"https?://[^\s<>\"«»]+")
@@ -135,3 +140,28 @@ def answerable(replies: Sequence[Outgoing]) -> list[Outgoing]:
     last = max((n for n, reply in enumerate(replies) if reply.choices), default=-1)
     return [reply if n == last or not reply.choices else replace(reply, choices=())
             for n, reply in enumerate(replies)]
+
+
+def merged(replies: Sequence[Outgoing], limit: int = MERGE_LIMIT) -> list[Outgoing]:
+    """The replies of one turn with consecutive texts joined: fewer messages, same content.
+
+    A text-only message (no choices, no document) is joined to the next one by a blank
+    line when the two texts together fit ``limit``. Order is kept: a message with a
+    document is never merged into (its file would come after the next text).
+    """
+    result: list[Outgoing] = []
+    for reply in replies:
+        previous = result[-1] if result else None
+        if previous is not None and not previous.choices and previous.document is None \
+                and previous.text.strip() and reply.text.strip():
+            text = previous.text.strip("\n") + "\n\n" + reply.text.strip("\n")
+            if len(text) <= limit:
+                result[-1] = replace(reply, text=text, links=previous.links + reply.links)
+                continue
+        result.append(reply)
+    return result
+
+
+def turn(replies: Sequence[Outgoing]) -> list[Outgoing]:
+    """The messages the channel sends for the engine's replies to one message, in order."""
+    return merged(answerable(replies))
