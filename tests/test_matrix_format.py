@@ -127,3 +127,14 @@ def test_merging_keeps_files_in_place_lists_last_and_long_texts_apart():
     assert merged(asked) == asked  # a list stays the last thing of its message
     wall = [Outgoing("x" * MERGE_LIMIT), Outgoing("y")]
     assert merged(wall) == wall
+
+
+def test_a_card_keeps_its_lines_in_its_item_across_blank_lines():
+    """The recommendations: « 1. Titre », « Parce que … », « ➜ Pour commencer … », a blank
+    line, « 2. Titre »…: one list, each card whole in its item."""
+    text = ("1. Construire un PAT\nParce que vous visez l'alimentation.\n"
+            "➜ Pour commencer : la DAAF.\n\n2. Cartographier\nParce que.\n\nAussi pour vous.")
+    assert render(Outgoing(text))["formatted_body"] == (
+        "<ul><li>Construire un PAT<br>Parce que vous visez l&#x27;alimentation.<br>"
+        "➜ Pour commencer : la DAAF.</li><li>Cartographier<br>Parce que.</li></ul>"
+        "Aussi pour vous.")

@@ -70,11 +70,11 @@ def html_blocks(escaped: str) -> str:
     """Escaped text with its line breaks and lists as HTML.
 
     The engine writes lists as plain text: « 1. Titre » lines, each followed by its own
-    indented lines (what it is, its source). With every line a ``<br>``, the indents
-    are lost and the items run into each other on Element; here a run of numbered
-    lines is a list whose items hold their indented lines, and any other indented line
-    keeps an indent. A bulleted list (``<ul>``): on Element, a number is then always the
-    number of a choice, the one thing typing a number answers.
+    lines (what it is, its source; indented or not) up to a blank line or the next item.
+    With every line a ``<br>``, the indents are lost and the items run into each other on
+    Element; here a run of numbered lines is a list whose items hold their lines, and
+    any other indented line keeps an indent. A bulleted list (``<ul>``): on Element, a
+    number is then always the number of a choice, the one thing typing a number answers.
     """
     blocks: list[tuple[bool, str]] = []  # (is a block element, its HTML)
     lines = escaped.split("\n")
@@ -88,11 +88,18 @@ def html_blocks(escaped: str) -> str:
                     and int(item.group(1)) == expected:
                 parts = [item.group(2)]
                 index += 1
-                while index < len(lines) and lines[index][:1].isspace() and lines[index].strip():
+                while index < len(lines) and lines[index].strip() \
+                        and not _ITEM.match(lines[index]):
                     parts.append(lines[index].strip())
                     index += 1
                 items.append("<li>" + "<br>".join(parts) + "</li>")
                 expected += 1
+                after = index  # blank lines between two items of the list: one list
+                while after < len(lines) and not lines[after].strip():
+                    after += 1
+                if after < len(lines) and (item := _ITEM.match(lines[after])) \
+                        and int(item.group(1)) == expected:
+                    index = after
             blocks.append((True, "<ul>" + "".join(items) + "</ul>"))
             continue
         stripped = line.lstrip()
