@@ -207,7 +207,7 @@ class MatrixChannel:
     def __init__(self, dispatcher: Dispatcher, settings: MatrixSettings, *,
                  sync_timeout_ms: int = 30_000, max_backoff: float = 30.0,
                  notice_interval: float = 60.0, send_attempts: int = 6,
-                 undecryptable_grace: float = 5.0):
+                 undecryptable_grace: float = 5.0, typing_after: float = 0.5):
         self.dispatcher = dispatcher
         self.settings = settings
         self.store = dispatcher.engine.store
@@ -221,6 +221,9 @@ class MatrixChannel:
         # How long a message that cannot be decrypted waits for its keys before its sender
         # is asked to send it again (keys usually come in the same sync; sometimes just after).
         self.undecryptable_grace = undecryptable_grace
+        # A turn longer than this shows « essbot is typing… » until its replies are sent
+        # (a feuille de route takes seconds; a quick answer costs no extra request).
+        self.typing_after = typing_after
         self.user_id = settings.user_id
         self.client: AsyncClient | None = None
         self.folder: CryptoFolder | None = None
@@ -685,13 +688,34 @@ class MatrixChannel:
 
     async def _converse(self, room_id: str, incoming: Incoming) -> None:
         """One turn: the engine's replies, sent in order, then reported delivered."""
-        handled = await self.dispatcher.handle_event(incoming)
-        for index, outgoing in enumerate(turn(handled.replies)):
-            txn = f"essbot.{handled.token}.{index}" if handled.token else None
-            if not await self._send_patiently(room_id, outgoing, txn):
-                break
+        handling = asyncio.ensure_future(self.dispatcher.handle_event(incoming))
+        typing = False
+        try:
+            done, _ = await asyncio.wait({handling}, timeout=self.typing_after)
+            if not done:
+                typing = await self._typing(room_id, True)
+            handled = await handling
+            for index, outgoing in enumerate(turn(handled.replies)):
+                txn = f"essbot.{handled.token}.{index}" if handled.token else None
+                if not await self._send_patiently(room_id, outgoing, txn):
+                    break
+        except asyncio.CancelledError:
+            handling.cancel()
+            raise
+        finally:
+            if typing:
+                await self._typing(room_id, False)
         if handled.receipt is not None:  # sent, or given up (the room is gone...)
             await self.dispatcher.delivered(handled.receipt)
+
+    async def _typing(self, room_id: str, typing: bool) -> bool:
+        """Show or clear the bot's typing notification; True if the server took it."""
+        if self.client is None or room_id not in self.client.rooms:
+            return False
+        with contextlib.suppress(*NETWORK_ERRORS):
+            answer = await self.client.room_typing(room_id, typing, timeout=30_000)
+            return not isinstance(answer, ErrorResponse)
+        return False
 
     async def _send_pending(self, room_id: str, replies: list[Outgoing], token: str) -> None:
         """Replies a crash left unsent, with the transaction ids of the first attempt."""
