@@ -42,6 +42,7 @@ from nio.crypto.attachments import decrypt_attachment
 from bot.app import build_engine
 from bot.channels.matrix import CHANNEL, MatrixChannel, MatrixSettings
 from bot.channels.matrix_crypto import TrustPolicy
+from bot.channels.matrix_format import turn
 from bot.config import Settings
 from bot.engine import Incoming
 from bot.engine.dispatch import Dispatcher
@@ -366,7 +367,7 @@ class E2EAgent:
 
 
 def expected_replies(settings: Settings, texts: list[str]) -> list[int]:
-    """How many messages the engine sends for each text, on a fresh conversation after /start.
+    """How many messages the bot sends for each text, on a fresh conversation after /start.
 
     The same engine as the bot's (which reads typed numbers and labels itself), on a scratch
     database: the reference to detect a reply set sent twice, or not at all.
@@ -377,8 +378,9 @@ def expected_replies(settings: Settings, texts: list[str]) -> list[int]:
             engine.handle(Incoming.text_message(CHANNEL, "reference", "/start"))
             counts = []
             for text in texts:
-                replies = engine.handle(Incoming.text_message(CHANNEL, "reference", text))
-                counts.append(sum(1 + (o.document is not None) for o in replies))
+                replies = turn(engine.handle(Incoming.text_message(CHANNEL, "reference", text)))
+                counts.append(sum((bool(o.text or o.choices)) + (o.document is not None)
+                                  for o in replies))
             return counts
         finally:
             engine.store.close()

@@ -19,8 +19,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from nio import TypingNoticeEvent
 
 from bot.channels.matrix_crypto import CryptoStoreError, TrustPolicy
+from bot.engine.dispatch import Dispatcher
 from bot.engine.messages import Document, Outgoing
 from tests.conftest import TEST_SECRET, raw_db
 from tests.matrix_helpers import (
@@ -141,6 +143,51 @@ def test_an_encrypted_direct_chat_created_like_element_walks_the_whole_parcours(
             await agent.close()
 
     run(scenario(), timeout=240)
+
+
+class SlowDispatcher(Dispatcher):
+    """An engine that takes a while over « lent » (a feuille de route on a busy server)."""
+
+    async def handle_event(self, incoming):
+        if incoming.text == "lent":
+            await asyncio.sleep(1.5)
+        return await super().handle_event(incoming)
+
+
+def test_the_bot_shows_it_is_typing_while_a_long_turn_is_prepared(synapse, settings, tmp_path):
+    """A turn of seconds: the agent sees « the bot is typing », then the answer, then no
+    more typing. A quick turn sends no typing notification at all."""
+    bot = Bot(synapse, settings, synapse.register(), dispatcher=SlowDispatcher)
+    agent = E2EAgent(synapse, synapse.register(), tmp_path / "agent")
+    bot_id = bot.user.user_id
+    seen: list[tuple[list[str], int]] = []  # (who types, messages of the bot so far)
+
+    async def scenario():
+        await bot.start()
+        await agent.start()
+
+        async def on_typing(room, event):
+            seen.append((list(event.users), len(agent.messages_from(room.room_id, bot_id))))
+
+        agent.client.add_ephemeral_callback(on_typing, TypingNoticeEvent)
+        try:
+            room_id = await direct_chat_with_greeting(agent, bot_id)
+            count = len(agent.messages_from(room_id, bot_id))
+            await bot.settle(room_id, await agent.say(room_id, "1"))
+            await until(lambda: len(agent.messages_from(room_id, bot_id)) > count, "the answer")
+            await bot.quiet()
+            assert not any(bot_id in users for users, _ in seen)  # quick: no typing
+            count = len(agent.messages_from(room_id, bot_id))
+            await bot.settle(room_id, await agent.say(room_id, "lent"))
+            await until(lambda: len(agent.messages_from(room_id, bot_id)) > count, "the answer")
+            await until(lambda: seen and bot_id not in seen[-1][0], "the typing to stop")
+            typing = [n for users, n in seen if bot_id in users]
+            assert typing and typing[0] == count  # typing shown before the answer came
+        finally:
+            await bot.stop()
+            await agent.close()
+
+    run(scenario())
 
 
 class EssbotRun:

@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import io
 import json
 import logging
@@ -81,7 +80,6 @@ from nio.exceptions import EncryptionError, LocalProtocolError, OlmTrustError, S
 
 from bot.channels import matrix_log
 from bot.channels.base import DeliveryError, RateLimited, RecipientGone, TransientError
-from bot.channels.links import linked_html, plain_text
 from bot.channels.matrix_cross_signing import CrossSigning
 from bot.channels.matrix_crypto import (
     CryptoFolder,
@@ -90,6 +88,7 @@ from bot.channels.matrix_crypto import (
     file_content,
     store_secret,
 )
+from bot.channels.matrix_format import notice, render, turn
 from bot.channels.matrix_login import NETWORK_ERRORS, MatrixLogin
 from bot.channels.matrix_settings import MatrixSettings
 from bot.channels.pending import deliver_pending
@@ -132,26 +131,7 @@ def from_env(env: Mapping[str, str], dispatcher: Dispatcher) -> MatrixChannel | 
     return MatrixChannel(dispatcher, settings) if settings is not None else None
 
 
-# -- rendering ------------------------------------------------------------------------------
-
-
-def render(outgoing: Outgoing) -> dict[str, Any]:
-    """An ``m.room.message`` content: plain ``body`` and escaped HTML ``formatted_body``."""
-    text = outgoing.text.strip("\n")
-    lines = [f"{n}. {choice.label}" for n, choice in enumerate(outgoing.choices, 1)]
-    plain = plain_text(Outgoing(text, links=outgoing.links)) if outgoing.links else text
-    body = "\n\n".join(part for part in (plain, "\n".join(lines)) if part)
-    formatted = linked_html(text, outgoing.links).replace("\n", "<br>")
-    if outgoing.choices:
-        items = "".join(f"<li>{html.escape(choice.label)}</li>" for choice in outgoing.choices)
-        formatted += f"<ol>{items}</ol>"
-    return {"msgtype": "m.text", "body": body, "format": "org.matrix.custom.html",
-            "formatted_body": formatted}
-
-
-def notice(text: str) -> dict[str, Any]:
-    return {"msgtype": "m.notice", "body": text, "format": "org.matrix.custom.html",
-            "formatted_body": html.escape(text).replace("\n", "<br>")}
+# -- incoming text ------------------------------------------------------------------------
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -227,7 +207,7 @@ class MatrixChannel:
     def __init__(self, dispatcher: Dispatcher, settings: MatrixSettings, *,
                  sync_timeout_ms: int = 30_000, max_backoff: float = 30.0,
                  notice_interval: float = 60.0, send_attempts: int = 6,
-                 undecryptable_grace: float = 5.0):
+                 undecryptable_grace: float = 5.0, typing_after: float = 0.5):
         self.dispatcher = dispatcher
         self.settings = settings
         self.store = dispatcher.engine.store
@@ -241,6 +221,9 @@ class MatrixChannel:
         # How long a message that cannot be decrypted waits for its keys before its sender
         # is asked to send it again (keys usually come in the same sync; sometimes just after).
         self.undecryptable_grace = undecryptable_grace
+        # A turn longer than this shows « essbot is typing… » until its replies are sent
+        # (a feuille de route takes seconds; a quick answer costs no extra request).
+        self.typing_after = typing_after
         self.user_id = settings.user_id
         self.client: AsyncClient | None = None
         self.folder: CryptoFolder | None = None
@@ -705,17 +688,38 @@ class MatrixChannel:
 
     async def _converse(self, room_id: str, incoming: Incoming) -> None:
         """One turn: the engine's replies, sent in order, then reported delivered."""
-        handled = await self.dispatcher.handle_event(incoming)
-        for index, outgoing in enumerate(handled.replies):
-            txn = f"essbot.{handled.token}.{index}" if handled.token else None
-            if not await self._send_patiently(room_id, outgoing, txn):
-                break
+        handling = asyncio.ensure_future(self.dispatcher.handle_event(incoming))
+        typing = False
+        try:
+            done, _ = await asyncio.wait({handling}, timeout=self.typing_after)
+            if not done:
+                typing = await self._typing(room_id, True)
+            handled = await handling
+            for index, outgoing in enumerate(turn(handled.replies)):
+                txn = f"essbot.{handled.token}.{index}" if handled.token else None
+                if not await self._send_patiently(room_id, outgoing, txn):
+                    break
+        except asyncio.CancelledError:
+            handling.cancel()
+            raise
+        finally:
+            if typing:
+                await self._typing(room_id, False)
         if handled.receipt is not None:  # sent, or given up (the room is gone...)
             await self.dispatcher.delivered(handled.receipt)
 
+    async def _typing(self, room_id: str, typing: bool) -> bool:
+        """Show or clear the bot's typing notification; True if the server took it."""
+        if self.client is None or room_id not in self.client.rooms:
+            return False
+        with contextlib.suppress(*NETWORK_ERRORS):
+            answer = await self.client.room_typing(room_id, typing, timeout=30_000)
+            return not isinstance(answer, ErrorResponse)
+        return False
+
     async def _send_pending(self, room_id: str, replies: list[Outgoing], token: str) -> None:
         """Replies a crash left unsent, with the transaction ids of the first attempt."""
-        for index, outgoing in enumerate(replies):
+        for index, outgoing in enumerate(turn(replies)):
             txn = f"essbot.{token}.{index}"
             await self._send_patiently(room_id, outgoing, txn, raising=True)
 
