@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import build_engine  # noqa: E402
-from bot.channels.matrix import CHANNEL, pick_choice, render  # noqa: E402
+from bot.channels.matrix import CHANNEL  # noqa: E402
+from bot.channels.matrix_format import render  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.engine import Incoming  # noqa: E402
 from tests.conftest import TEST_SECRET  # noqa: E402
@@ -90,11 +91,8 @@ def reference_script(settings: Settings) -> list[tuple[str, int]]:
                     break
                 text = answer_to(render([o for o in replies if o.text or o.choices][-1]), step)
                 texts.append(text)
-                shown = next((list(o.choices) for o in reversed(replies) if o.choices), [])
-                choice = pick_choice(text, shown)
-                replies = engine.handle(
-                    Incoming.choice(CHANNEL, "reference", choice.payload) if choice
-                    else Incoming.text_message(CHANNEL, "reference", text))
+                # the engine reads a typed number or label against the choices it showed
+                replies = engine.handle(Incoming.text_message(CHANNEL, "reference", text))
             else:
                 raise RuntimeError("no recommendations at the end of the parcours")
         finally:
