@@ -674,10 +674,11 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
 def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[Ranked]:
     """A tool for every theme that shares with the profile its place (a context) and nothing
     of its project does not come before the best tool of each of the profile's themes at its
-    step (a programme the territory is laureate of keeps its rank: Villages d'avenir first
-    for a Villages d'avenir village, blind rating 2026-12-02, Pesmes): the contrat de ville's credits fit the quartier, the fonds
-    réemploi a circular-economy project at « soutenir » (blind rating 2026-12-01, Carcassonne
-    Agglo), the CAF's petite-enfance funding a crèche beside an insertion project (La Seyne).
+    step: the contrat de ville's credits fit the quartier, the fonds réemploi a
+    circular-economy project at « soutenir » (blind rating 2026-12-01, Carcassonne Agglo), the
+    CAF's petite-enfance funding a crèche beside an insertion project (La Seyne). A programme
+    the territory is laureate of keeps its rank (Villages d'avenir first for a Villages
+    d'avenir village: blind rating 2026-12-02, Pesmes).
     A theme already served by a tool above the place tool brings none; a tool heavy to set
     up (`effort`) is not brought forward. A tool reserved to a distinct context (the
     outre-mer's own funders) is not a tool of a place shared by much of the country and
