@@ -1329,3 +1329,17 @@ def test_a_tool_heavy_to_set_up_does_not_open_the_funding(kb):
     assert "fse_plus" in funding, funding
     assert "contrats_impact_social" not in funding or \
         funding.index("fse_plus") < funding.index("contrats_impact_social")
+
+
+def test_a_closed_tool_never_leads_the_funding_list(kb):
+    # Villeneuve-sur-Lot (blind rating 2026-12-02): digital and culture at « ancrer »; the
+    # Conseillers numériques, closed to new posts since 2025, came first. A closed tool may
+    # follow, for its relays; a tool one can still apply to leads.
+    town = Profile("commune", frozenset({"urbain"}), frozenset({"numerique"}), "ancrer",
+                   size="moyenne")
+    assert kb.items["conseiller_numerique_etat"].closed
+    scored = [r.item.id for r in kb.ranked("funding", town)]
+    assert scored[0] == "conseiller_numerique_etat"  # the best score, as the content stands
+    funding = [r.item.id for r in recommendations(kb, town)["funding"]]
+    assert funding[0] != "conseiller_numerique_etat"
+    assert "conseiller_numerique_etat" in funding

@@ -424,6 +424,12 @@ class ScoringRules:
         if generic is not None and scored and scored[0].item.kind in generic.kinds and \
                 (profile.themes or profile.contexts):
             scored = _fitting_tools_first(scored, generic.central)
+        # A tool whose calls are closed (``closed: true``) is shown for its relays, never first
+        # (blind rating 2026-12-02: Conseiller numérique, closed to new posts since 2025, led
+        # Villeneuve-sur-Lot's funding list); the first tool one can still apply to leads.
+        opened = next((n for n, r in enumerate(scored) if not r.item.closed), None)
+        if opened:
+            scored = [scored[opened], *scored[:opened], *scored[opened + 1:]]
         # Items that share only the step with the profile take at most this many places
         # when the profile says more (themes, contexts): the step does not outweigh them
         # (issue 15 §3: a theme weighs at least as much as the step).
