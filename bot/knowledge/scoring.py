@@ -369,6 +369,14 @@ class ScoringRules:
             # step or the size (an agglomeration's strategy for a village of 510), does not
             # fill a slot; one of the profile's own level still may (a région's for a région).
             return None
+        if levels and area is None and [dimension for dimension, _ in matched] == ["themes"] \
+                and len(matched[0][1]) == 1:
+            # An example done only by another level of collectivité that shares one theme
+            # and nothing else (not the step, the place, a programme) is too thin a link to
+            # transpose a programme resting on that level's competences: a département's
+            # habitat inclusif programme for the elderly is not shown to a mountain commune
+            # on seasonal workers' housing (blind rating 2026-12-02, Barcelonnette).
+            return None
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         typed_size = profile.type in self.type_sizes and sizes is not None and size in sizes
         return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels,
