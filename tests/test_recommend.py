@@ -1361,3 +1361,20 @@ def test_an_example_of_another_level_needs_more_than_one_theme_to_come(kb):
         mountain, themes=frozenset({"habitat", "sante-social"})))
     assert kb.scoring.score(example, dataclasses.replace(mountain, type="departement",
                                                          size=None))
+
+
+def test_an_example_of_several_levels_does_not_say_it_is_the_profile_s(kb):
+    """fit25 (fourth blind rating, Villeneuve-sur-Lot): « Parce que vous êtes une commune »
+    under « Rennes Métropole », an example the Ville and the Métropole carry together, read
+    as a false type match; an example of one level still says it."""
+    t = translator("fr")
+    town = Profile("commune", frozenset({"qpv", "urbain"}),
+                   frozenset({"numerique", "culture-tourisme"}), "ancrer", "75", "moyenne")
+    rennes = kb.scoring.score(kb.items["rennes_plan_emploi_quartiers"], town)
+    assert rennes is not None and "collectivites" in dict(rennes.matched)  # still scored
+    reason = kb.scoring.reason(rennes, t)
+    assert "vous êtes une commune" not in reason
+    assert reason.startswith("Parce que votre territoire est urbain")
+    single = kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], town)
+    assert single is not None
+    assert "vous êtes une commune" in kb.scoring.reason(single, t)

@@ -547,6 +547,14 @@ class ScoringRules:
         phrases: list[str] = []
         merged: list[list[str]] = []  # per phrase: its subject and the words joined after it
         for dimension, values in ranked.matched:
+            if dimension == "collectivites" and ranked.item.kind == "example" and \
+                    len(ranked.item.restricts("collectivites") or ()) > self.weights["few_types"] \
+                    and len(ranked.matched) > 1:
+                # an example carried jointly by several levels (the Ville de Rennes and Rennes
+                # Métropole) is no one level's: « vous êtes une commune » under « Rennes
+                # Métropole » reads as a false match (blind rating 2026-12-02); its type still
+                # counts in its score, and is said when nothing else is
+                continue
             if dimension == "sizes" and ranked.typed_size and "type_size" in self.texts:
                 # a région is above any size threshold: « 50 000 habitants ou plus » says
                 # nothing of it, and the type's clause already says what it is (« vous êtes
