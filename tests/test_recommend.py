@@ -636,9 +636,9 @@ def test_an_overseas_territory_learns_first_from_another_overseas_territory(kb):
     # agglomération that works on tourism for its rural place.
     agglomeration = Profile("epci", frozenset({"outre-mer", "littoral", "rural"}),
                             frozenset({"culture-tourisme"}), "ancrer", "02")
-    # (fit25: a commune's example that shares one theme and nothing else is not shown to
-    # an intercommunalité at all)
-    assert kb.scoring.score(kb.items["cafes_associatifs_1000_cafes"], agglomeration) is None
+    cafes = kb.scoring.score(kb.items["cafes_associatifs_1000_cafes"], agglomeration)
+    assert cafes is not None and "contexts" not in dict(cafes.matched)
+    assert cafes.score == w["theme"] - w["other_place"] - w["other_level"]  # a commune's
     # Nor does an example of the Hexagone that shares no theme with it.
     assert kb.scoring.score(kb.items["cafes_associatifs_1000_cafes"], dataclasses.replace(
         agglomeration, themes=frozenset({"mobilite"}))) is None
@@ -1348,12 +1348,16 @@ def test_a_closed_tool_never_leads_the_funding_list(kb):
 def test_an_example_of_another_level_needs_more_than_one_theme_to_come(kb):
     """fit25 (fourth blind rating, Barcelonnette): the Loire-Atlantique's habitat inclusif
     programme, a département's, came third to a mountain commune on seasonal workers'
-    housing for the habitat theme alone; it comes when it shares more with the profile (its
-    step, or both its themes), and for a département."""
+    housing and tourism for one of its two themes alone; it comes when it shares more with
+    the profile (its step, or both its themes), for a profile of its one theme, and for a
+    département."""
     example = kb.items["loire_atlantique_habitat_inclusif"]
     mountain = Profile("commune", frozenset({"rural", "montagne"}),
                        frozenset({"habitat", "culture-tourisme"}), "ancrer", "93", "petite")
     assert kb.scoring.score(example, mountain) is None
+    # for a profile of that one theme, the example's lesson is the whole project: it comes
+    # (the Ardèche's crèches AVIP, a département's, for Kourou on petite enfance)
+    assert kb.scoring.score(example, dataclasses.replace(mountain, themes=frozenset({"habitat"})))
     ranked = kb.scoring.rank(kb.of_kind("example"), mountain, 3)
     assert "loire_atlantique_habitat_inclusif" not in [r.item.id for r in ranked]
     assert kb.scoring.score(example, dataclasses.replace(mountain, step="soutenir"))

@@ -370,12 +370,14 @@ class ScoringRules:
             # fill a slot; one of the profile's own level still may (a région's for a région).
             return None
         if levels and area is None and [dimension for dimension, _ in matched] == ["themes"] \
-                and len(matched[0][1]) == 1:
-            # An example done only by another level of collectivité that shares one theme
-            # and nothing else (not the step, the place, a programme) is too thin a link to
-            # transpose a programme resting on that level's competences: a département's
-            # habitat inclusif programme for the elderly is not shown to a mountain commune
-            # on seasonal workers' housing (blind rating 2026-12-02, Barcelonnette).
+                and len(matched[0][1]) == 1 < len(profile.themes):
+            # An example done only by another level of collectivité that shares one of the
+            # profile's several themes and nothing else (not the step, the place, a
+            # programme) is too thin a link to transpose a programme resting on that level's
+            # competences: a département's habitat inclusif programme for the elderly is not
+            # shown to a mountain commune on seasonal workers' housing and tourism (blind
+            # rating 2026-12-02, Barcelonnette). For a profile of that one theme the lesson
+            # is the whole project: the Ardèche's crèches AVIP still come to Kourou.
             return None
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         typed_size = profile.type in self.type_sizes and sizes is not None and size in sizes
