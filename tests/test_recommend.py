@@ -1343,3 +1343,42 @@ def test_a_closed_tool_never_leads_the_funding_list(kb):
     funding = [r.item.id for r in recommendations(kb, town)["funding"]]
     assert funding[0] != "conseiller_numerique_etat"
     assert "conseiller_numerique_etat" in funding
+
+
+def test_an_example_of_another_level_needs_more_than_one_theme_to_come(kb):
+    """fit25 (fourth blind rating, Barcelonnette): the Loire-Atlantique's habitat inclusif
+    programme, a département's, came third to a mountain commune on seasonal workers'
+    housing and tourism for one of its two themes alone; it comes when it shares more with
+    the profile (its step, or both its themes), for a profile of its one theme, and for a
+    département."""
+    example = kb.items["loire_atlantique_habitat_inclusif"]
+    mountain = Profile("commune", frozenset({"rural", "montagne"}),
+                       frozenset({"habitat", "culture-tourisme"}), "ancrer", "93", "petite")
+    assert kb.scoring.score(example, mountain) is None
+    # for a profile of that one theme, the example's lesson is the whole project: it comes
+    # (the Ardèche's crèches AVIP, a département's, for Kourou on petite enfance)
+    assert kb.scoring.score(example, dataclasses.replace(mountain, themes=frozenset({"habitat"})))
+    ranked = kb.scoring.rank(kb.of_kind("example"), mountain, 3)
+    assert "loire_atlantique_habitat_inclusif" not in [r.item.id for r in ranked]
+    assert kb.scoring.score(example, dataclasses.replace(mountain, step="soutenir"))
+    assert kb.scoring.score(example, dataclasses.replace(
+        mountain, themes=frozenset({"habitat", "sante-social"})))
+    assert kb.scoring.score(example, dataclasses.replace(mountain, type="departement",
+                                                         size=None))
+
+
+def test_an_example_of_several_levels_does_not_say_it_is_the_profile_s(kb):
+    """fit25 (fourth blind rating, Villeneuve-sur-Lot): « Parce que vous êtes une commune »
+    under « Rennes Métropole », an example the Ville and the Métropole carry together, read
+    as a false type match; an example of one level still says it."""
+    t = translator("fr")
+    town = Profile("commune", frozenset({"qpv", "urbain"}),
+                   frozenset({"numerique", "culture-tourisme"}), "ancrer", "75", "moyenne")
+    rennes = kb.scoring.score(kb.items["rennes_plan_emploi_quartiers"], town)
+    assert rennes is not None and "collectivites" in dict(rennes.matched)  # still scored
+    reason = kb.scoring.reason(rennes, t)
+    assert "vous êtes une commune" not in reason
+    assert reason.startswith("Parce que votre territoire est urbain")
+    single = kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], town)
+    assert single is not None
+    assert "vous êtes une commune" in kb.scoring.reason(single, t)

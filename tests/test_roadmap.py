@@ -263,6 +263,28 @@ def test_a_closed_programme_never_funds_an_action(kb, index):
     assert not [lever.title for lever in doc.levers
                 if any("Avenir Montagnes" in title for title, _ in lever.funding)]
 
+def test_a_tool_tied_to_one_lever_funds_that_lever_only(kb, index):
+    """fit25 (fourth blind rating, Pesmes): page 1 funded the village café and the CAF's CTG
+    with the France Services forfait, which pays for a France Services only; the forfait
+    shares its family with the France Services lever and funds that lever alone."""
+    forfait = kb.items["france_services_forfait"]
+    assert forfait.family is not None \
+        and forfait.family == kb.items["france_services_ess"].family
+    place = index.resolve("Pesmes", prefer="commune").all[0]
+    profile = build_profile(kb.scoring, type="commune", themes=frozenset({"services-proximite"}),
+                            step="soutenir", territory=place, index=index)
+    ranked = recommendations(kb, profile, "full")
+    assert "france_services_forfait" in [r.item.id for r in ranked["funding"]]
+    doc = build_outline(kb, profile, ranked, translator("fr"), TODAY, names_of(place, index))
+    funded = {lever.anchor: [title for title, _ in lever.funding] for lever in doc.levers}
+    assert funded["levier-france_services_ess"][0] == forfait.title
+    assert [anchor for anchor, titles in funded.items() if forfait.title in titles] == \
+        ["levier-france_services_ess"]
+    assert doc.first_funding
+    assert forfait.title not in [f.name for f in doc.first_funding]
+    assert any(f.actions for f in doc.first_funding)  # the café and the CTG still get one
+
+
 def test_a_village_without_quartiers_is_not_sent_to_the_quartiers_next(kb, index):
     """plan23 (fresh3 profile 1): page 3 proposed « Coopérer avec les bailleurs sociaux pour
     implanter l'ESS dans les quartiers » as the next step of Le Chambon-sur-Lignon, a mountain

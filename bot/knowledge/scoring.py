@@ -369,6 +369,16 @@ class ScoringRules:
             # step or the size (an agglomeration's strategy for a village of 510), does not
             # fill a slot; one of the profile's own level still may (a région's for a région).
             return None
+        if levels and area is None and [dimension for dimension, _ in matched] == ["themes"] \
+                and len(matched[0][1]) == 1 < len(profile.themes):
+            # An example done only by another level of collectivité that shares one of the
+            # profile's several themes and nothing else (not the step, the place, a
+            # programme) is too thin a link to transpose a programme resting on that level's
+            # competences: a département's habitat inclusif programme for the elderly is not
+            # shown to a mountain commune on seasonal workers' housing and tourism (blind
+            # rating 2026-12-02, Barcelonnette). For a profile of that one theme the lesson
+            # is the whole project: the Ardèche's crèches AVIP still come to Kourou.
+            return None
         matched.sort(key=lambda pair: _REASON_ORDER[pair[0]])
         typed_size = profile.type in self.type_sizes and sizes is not None and size in sizes
         return Ranked(item, total, tuple(matched), off_theme, elsewhere, area, levels,
@@ -539,6 +549,14 @@ class ScoringRules:
         phrases: list[str] = []
         merged: list[list[str]] = []  # per phrase: its subject and the words joined after it
         for dimension, values in ranked.matched:
+            if dimension == "collectivites" and ranked.item.kind == "example" and \
+                    len(ranked.item.restricts("collectivites") or ()) > self.weights["few_types"] \
+                    and len(ranked.matched) > 1:
+                # an example carried jointly by several levels (the Ville de Rennes and Rennes
+                # Métropole) is no one level's: « vous êtes une commune » under « Rennes
+                # Métropole » reads as a false match (blind rating 2026-12-02); its type still
+                # counts in its score, and is said when nothing else is
+                continue
             if dimension == "sizes" and ranked.typed_size and "type_size" in self.texts:
                 # a région is above any size threshold: « 50 000 habitants ou plus » says
                 # nothing of it, and the type's clause already says what it is (« vous êtes
@@ -678,42 +696,50 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
 
 
 def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[Ranked]:
-    """A tool for every theme that shares with the profile its place (a context) and nothing
-    of its project does not come before the best tool of each of the profile's themes at its
-    step: the contrat de ville's credits fit the quartier, the fonds réemploi a
-    circular-economy project at « soutenir » (blind rating 2026-12-01, Carcassonne Agglo), the
-    CAF's petite-enfance funding a crèche beside an insertion project (La Seyne). A programme
-    the territory is laureate of keeps its rank (Villages d'avenir first for a Villages
-    d'avenir village: blind rating 2026-12-02, Pesmes).
-    A theme already served by a tool above the place tool brings none; a tool heavy to set
-    up (`effort`) is not brought forward. A tool reserved to a distinct context (the
-    outre-mer's own funders) is not a tool of a place shared by much of the country and
-    keeps its rank; a tool whose own text serves the theme is tagged with it and is not
-    held."""
+    """A tool that a context of the profile's place (not a programme) carries does not
+    come before the best tool of each of the profile's themes at its step: the contrat de
+    ville's credits fit the quartier, the fonds réemploi a circular-economy project at
+    « soutenir » (blind rating 2026-12-01, Carcassonne Agglo), the CAF's petite-enfance
+    funding a crèche beside an insertion project (La Seyne). A place tool that shares one of
+    the themes waits too, also behind the best tool of that theme that no place carries: the
+    DLAL FEAMPA, for fishing and aquaculture zones, fits Marseille's coast, not its food
+    aid, insertion and childhood project, and comes after the FSE+, the CAF's petite-enfance
+    funding and Mieux manger pour tous (blind rating 2026-12-02). A programme the territory
+    is laureate of keeps its rank (Villages d'avenir first for a Villages d'avenir village:
+    blind rating 2026-12-02, Pesmes).
+    A theme already served by a tool above the place tool (a place tool aside) brings none;
+    a tool heavy to set up (`effort`) or carried by its place is not brought forward. A tool
+    reserved to a distinct context (the outre-mer's own funders) is not a tool of a place
+    shared by much of the country and keeps its rank."""
     def by_place(ranked: Ranked) -> bool:
         dimensions = {dimension for dimension, _ in ranked.matched}
-        return not ranked.item.restricts("themes") and "contexts" in dimensions and \
-            "programmes" not in dimensions and \
-            not dimensions - {"contexts", "steps", "collectivites", "sizes"} \
+        return "contexts" in dimensions and "programmes" not in dimensions \
+            and not dimensions - {"contexts", "steps", "collectivites", "sizes", "themes"} \
             and not _shared(ranked, "contexts") & distinct
 
     def on_project(ranked: Ranked) -> bool:
         return bool(_shared(ranked, "themes")) and bool(_shared(ranked, "steps"))
 
-    first = next((n for n, r in enumerate(scored) if by_place(r)), None)
-    if first is None:
-        return scored
-    served = frozenset().union(*(_shared(r, "themes") for r in scored[:first]))
-    ahead: list[Ranked] = []
-    for theme in sorted(frozenset().union(*(_shared(r, "themes") for r in scored)) - served):
-        best = next((r for r in scored if on_project(r) and theme in _shared(r, "themes")
-                     and r.item.effort is None), None)
-        if best is not None and scored.index(best) > first and all(best is not a for a in ahead):
-            ahead.append(best)
-    ahead.sort(key=scored.index)
-    result = [r for r in scored if all(r is not a for a in ahead)]
-    result[first:first] = ahead
-    return result
+    done: set[str] = set()
+    while True:
+        first = next((n for n, r in enumerate(scored)
+                      if by_place(r) and r.item.id not in done), None)
+        if first is None:
+            return scored
+        done.add(scored[first].item.id)
+        served = frozenset().union(*(_shared(r, "themes") for r in scored[:first]
+                                     if not by_place(r)))
+        ahead: list[Ranked] = []
+        for theme in sorted(frozenset().union(*(_shared(r, "themes") for r in scored)) - served):
+            best = next((r for r in scored if on_project(r) and theme in _shared(r, "themes")
+                         and r.item.effort is None and not by_place(r)), None)
+            if best is not None and scored.index(best) > first and \
+                    all(best is not a for a in ahead):
+                ahead.append(best)
+        ahead.sort(key=scored.index)
+        result = [r for r in scored if all(r is not a for a in ahead)]
+        result[first:first] = ahead
+        scored = result
 
 
 def _like_place_first(scored: list[Ranked]) -> list[Ranked]:

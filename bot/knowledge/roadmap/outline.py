@@ -293,7 +293,9 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
 
     # The funding table: the chosen tools, then those that fit a lever, in the pool's order.
     wanted = {r.item.id for r in chosen.get("funding", [])}
-    per_lever = {r.item.id: _funding_for(r.item, pool) for r in levers_ranked}
+    # a funding tool that shares its family with a lever pays for that lever's object only
+    tied = frozenset(item.family for item in kb.of_kind("lever") if item.family)
+    per_lever = {r.item.id: _funding_for(r.item, pool, tied) for r in levers_ranked}
     for tools in per_lever.values():
         wanted.update(tool.id for tool in tools)
     funding_items = [r.item for r in pool if r.item.id in wanted]
@@ -331,7 +333,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
                   for plan in levers[:PRIORITY_ACTIONS]]
     first_funding = _first_funding(levers_ranked[:PRIORITY_ACTIONS], chosen.get("funding", []),
-                                   per_lever, anchors, sources, t, today)
+                                   per_lever, anchors, sources, t, today, tied)
     first_calls, called = _first_calls(kb, profile, names, cress, sources, t,
                                        lambda item: localised_item(item, bodies))
     first_calls, more_calls = first_calls[:FIRST_CALLS], first_calls[FIRST_CALLS:]
@@ -573,11 +575,13 @@ def _on_theme(r: Ranked, themes: frozenset[str] | set[str]) -> bool:
 
 def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
                    per_lever: Mapping[str, list[Item]], anchors: Mapping[str, str],
-                   sources: _Sources, t: Translator, today: dt.date) -> list[FirstFunding]:
+                   sources: _Sources, t: Translator, today: dt.date,
+                   tied: frozenset[str] = frozenset()) -> list[FirstFunding]:
     """The funding tools of the recommendations (``ranked_funding``, in their order) that fit
-    the first actions, at most FIRST_FUNDING; none fits: the first one ranked, for them all.
-    A tool the recommendations did not rank, or whose calls are closed, is never named on
-    page 1."""
+    the first actions, at most FIRST_FUNDING; none fits: the first one ranked, for them all,
+    unless it is tied to a lever (``tied``: the families that a lever shares with a funding
+    tool) that is not one of them. A tool the recommendations did not rank, or whose calls
+    are closed, is never named on page 1."""
     found: list[FirstFunding] = []
     ranked_funding = [r for r in ranked_funding if not r.item.closed]
     for r in ranked_funding:
@@ -590,8 +594,10 @@ def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
                               len(actions)).format(numbers=t.join([str(n) for n in actions]))
             found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today),
                                       actions, fits, sources.cite(tool)))
-    if not found and ranked_funding and ranked_funding[0].item.id in anchors:
-        tool = ranked_funding[0].item
+    families = {lever.item.family for lever in priority}
+    for_all = [r for r in ranked_funding if r.item.family not in tied - families]
+    if not found and for_all and for_all[0].item.id in anchors:
+        tool = for_all[0].item
         found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today), [],
                                   t._("Pour ces actions"), sources.cite(tool)))
     return found[:FIRST_FUNDING]
@@ -610,11 +616,16 @@ def _why(tool: Item, t: Translator, today: dt.date) -> str:
     return first_sentence(with_caution(tool.summary, tool, t, today), FUNDING_WHY)
 
 
-def _funding_for(lever: Item, pool: list[Ranked]) -> list[Item]:
+def _funding_for(lever: Item, pool: list[Ranked],
+                 tied: frozenset[str] = frozenset()) -> list[Item]:
     """The funding tools of the pool that work on a theme of the lever; else the best tool
-    that is not tied to a theme; never one whose calls are closed."""
+    that is not tied to a theme; never one whose calls are closed. A tool that shares its
+    family with a lever (``tied``: the France Services forfait and the France Services lever)
+    pays for that lever's object only, not for another lever of its theme (a village café,
+    the CAF's CTG: blind rating 2026-12-02, Pesmes)."""
     themes = lever.restricts("themes") or frozenset()
-    pool = [r for r in pool if not r.item.closed]
+    pool = [r for r in pool if not r.item.closed
+            and (r.item.family not in tied or r.item.family == lever.family)]
     shared = [r.item for r in pool if themes & (r.item.restricts("themes") or frozenset())]
     if shared:
         return shared[:FUNDING_PER_LEVER]
