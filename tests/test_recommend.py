@@ -315,13 +315,19 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # rule reverted for the third tune set's first avoid hit): blind 85.8 % (291/339, 0), 91.5 %
 # (334/365, 4), 91.6 % (230/251, 2), 86.8 % (210/242, 0), 1,065 against 1,068 before it (not
 # looked at, not tuned back); tune 92.6, 91.9, 95.3, 92.5 % (995 against 991). The third and
-# fourth floors lowered to these figures; a fresh blind A/B rating judges the round.
+# fourth floors lowered to these figures; a fresh blind A/B rating judges the round. That
+# rating (docs/reviews/recommendations-2026-12-02-fresh4-rating.md) gave both versions 25/30;
+# its faults fixed after it (fit25 and the lead: a place's tool after the themes' own, closed
+# tools never first, a programme's tool kept first, the DLAL not for régions, the France
+# Services forfait for its own lever): blind 86.1 % (292/339, 0), 91.5 % (334/365, 4), 92.0 %
+# (231/251, 2), 87.2 % (211/242, 0), 1,068 as at the session's start; tune 92.6, 91.9, 94.9,
+# 93.0 % (995 against 991). Floors back to these figures.
 MEASURED_ON = dt.date(2026, 11, 30)  # the day the floors below were last measured
 EXPERT_SETS = {  # file: (profiles, blind floor, most avoid hits on it, tune floor, on it)
     "profiles_eval.yaml": (100, 0.855, 0, 0.92, 0),
     "profiles_eval_r2.yaml": (80, 0.91, 4, 0.91, 0),
-    "profiles_eval_r3.yaml": (54, 0.915, 2, 0.94, 0),
-    "profiles_eval_r4.yaml": (60, 0.865, 0, 0.92, 0),
+    "profiles_eval_r3.yaml": (54, 0.92, 2, 0.94, 0),
+    "profiles_eval_r4.yaml": (60, 0.87, 0, 0.92, 0),
 }
 
 
