@@ -763,3 +763,22 @@ def test_a_word_that_only_begins_a_territory_s_name_is_not_a_territory(chat: Cha
     assert "nom de territoire" not in chat.text
     chat.send("Bourganeuf")
     assert chat.text.startswith("« Bourganeuf » est un nom de territoire")
+
+
+def test_error_texts_name_no_button_a_text_channel_does_not_have(chat: Chat):
+    """Review 2026-12-02 (Matrix): « Touchez un bouton » was said on channels without buttons;
+    the errors now point at the options in words every channel fits."""
+    walk_to_themes(chat)
+    chat.send("continuer")
+    assert "Choisissez une option ci-dessous : son numéro ou son nom." in chat.text
+    walk_to_collectivite(chat)
+    chat.send("je ne sais pas trop")
+    assert "Je n'ai pas compris votre réponse. Choisissez une option ci-dessous" in chat.text
+    chat.send("/aide")
+    assert "choisissez une option de la question en cours : son numéro ou son nom" in chat.text
+    english = Chat(chat.engine, user_id="4343", locale="en")
+    english.send("/start")
+    english.send("continue")  # a choice of another question
+    assert "Pick an option below: its number or its name." in english.text
+    for text in (chat.text, english.text):
+        assert "ouchez" not in text and "Tap a button" not in text

@@ -444,8 +444,8 @@ class Turn:
         if other is not None:
             # « continuer » where nothing continues: a question search would only find noise.
             self.reject("unexpected_text", self.t._(
-                "« {answer} » ne répond pas à cette question. Touchez un bouton, ou tapez le "
-                "numéro ou le libellé d'une option.").format(answer=other))
+                "« {answer} » ne répond pas à cette question. Choisissez une option ci-dessous : "
+                "son numéro ou son nom.").format(answer=other))
             return
         if state.choices and self.take_a_name_typed_early(state, text):
             return
@@ -456,8 +456,8 @@ class Turn:
             self.reject("typed_elsewhere", hint)
             return
         if state.choices:
-            message = self.t._("Je n'ai pas compris votre réponse. Touchez un bouton, ou tapez "
-                               "le numéro ou le libellé d'une option.")
+            message = self.t._("Je n'ai pas compris votre réponse. Choisissez une option "
+                               "ci-dessous : son numéro ou son nom.")
         else:
             message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
                                "faire, ou /recommencer pour un nouveau parcours.")
@@ -702,8 +702,8 @@ class Turn:
                 lines = [t._("Voici les commandes disponibles à tout moment :")]
                 lines += [f"/{name} — {description}"
                           for name, description in self._engine.command_list(self.language)]
-                lines.append(t._("Pour répondre, touchez un bouton, ou tapez le numéro ou le "
-                                 "libellé d'une option."))
+                lines.append(t._("Pour répondre, choisissez une option de la question en "
+                                 "cours : son numéro ou son nom."))
                 self.say("\n".join(lines))
                 self.prompt()
             case "back":
