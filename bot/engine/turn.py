@@ -168,6 +168,20 @@ class Turn:
             return ()
         return tuple(choice for choice in offered if choice.payload not in own)
 
+    def greet_back(self) -> None:
+        """A greeting typed alone: a word back and the current question's options, without
+        its texts again (the welcome said twice, word for word, read as a duplicate)."""
+        state_name = self.conv.state
+        choices = self.menu_of(state_name) + tuple(
+            Choice(choice_payload(state_name, c.id), c.label.render(self.t))
+            for c in self.available_choices(self.state))
+        if not choices:
+            self.prompt()
+            return
+        self._free_text_question, self._numbers_pick = self.state.input is not None, True
+        self.say(self.t._("Bonjour ! Choisissez une option ci-dessous : son numéro ou son nom."),
+                 choices)
+
     def run_flow_command(self, command_id: str) -> bool:
         """Run the actions the flow gives to a command (``commands:``); False if none."""
         calls = self.flow.commands.get(command_id, ())
@@ -431,10 +445,12 @@ class Turn:
             self.on_input(state, text)
             return
         said = normalize_answer(text)
-        if said in GREETINGS or said in THANKS:
-            if said in THANKS:
-                self.say(self.t._("Avec plaisir !"))
+        if said in THANKS:
+            self.say(self.t._("Avec plaisir !"))
             self.prompt()
+            return
+        if said in GREETINGS:
+            self.greet_back()
             return
         worded = self.choice_by_words(state, text)
         if worded is not None:
