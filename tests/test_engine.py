@@ -787,3 +787,27 @@ def test_error_texts_name_no_button_a_text_channel_does_not_have(chat: Chat):
     assert "Pick an option below: its number or its name." in english.text
     for text in (chat.text, english.text):
         assert "ouchez" not in text and "Tap a button" not in text
+
+
+def test_the_details_of_an_answer_mid_question_can_be_typed(chat: Chat):
+    """Review 2026-12-02 (Matrix): text channels number only the last list of a turn, so the
+    « Détails » of an answer given in the middle of a question could not be picked there
+    (« 1 » took the first theme). « détails 2 » typed, or « détails » and words of the title,
+    opens the answer's second item; the question's own numbers are unchanged."""
+    walk_to_themes(chat)
+    chat.send("c koi la cress")
+    answer, question = chat.replies[0], chat.replies[-1]
+    assert "Pour lire un point en entier, tapez « détails » et son numéro" in answer.text
+    details = [c for c in answer.choices if c.label.startswith("Détails : ")]
+    assert len(details) >= 2
+    second = details[1].label.removeprefix("Détails : ").rstrip("…")
+    assert "Alimentation" in [c.label for c in question.choices]
+    chat.send("détails 2")
+    assert chat.text.startswith(second), "the second item, in full"
+    assert chat.conversation.state == "themes" and not chat.conversation.slots.get("themes")
+    chat.send("c koi la cress")
+    chat.send("Détails " + " ".join(second.split()[:3]))
+    assert chat.text.startswith(second)
+    chat.send("c koi la cress")
+    chat.send("1")  # a number is the question's, as on every channel
+    assert "Thèmes retenus" in chat.text and chat.conversation.slots["themes"]

@@ -200,7 +200,13 @@ class QuestionsFeature(Feature):
         if about is not None and not about:  # no subject, and no themes chosen yet
             lines.append(t._("Pour une réponse plus précise, nommez votre sujet : « qui finance "
                              "une ressourcerie ? », « qui contacter pour un tiers-lieu ? »."))
-        return Outgoing("\n".join(lines), self.buttons([h.item for h in hits], t))
+        buttons = self.buttons([h.item for h in hits], t)
+        if len(buttons) == len(hits) + 1:  # one « Détails » per numbered item, in order
+            # Text channels number only the question's list, shown next: the engine reads
+            # « détails 2 » typed (bot.engine.choices), on every channel.
+            lines.append(t._("Pour lire un point en entier, tapez « détails » et son numéro "
+                             "(par exemple : détails 1)."))
+        return Outgoing("\n".join(lines), buttons)
 
     def no_answer(self, knowledge: KnowledgeBase, nearby: list[Hit], region: str | None,
                   t: Translator) -> Outgoing:
