@@ -29,6 +29,7 @@ from bot.engine.messages import Choice, Outgoing
 from bot.engine.turn import Turn
 from bot.feature import Content, Contribution, Feature
 from bot.i18n import N_, Translator
+from bot.knowledge.cards import short
 from bot.knowledge.model import Item, KnowledgeBase
 from bot.knowledge.recommend import describe_item
 from bot.qa import build_searcher
@@ -88,10 +89,6 @@ def source_line(item: Item) -> str:
         return ""
     first = item.sources[0]
     return first.title + (f" — {first.url}" if first.url else "")
-
-
-def _short(title: str) -> str:
-    return title if len(title) <= LABEL_LENGTH else title[:LABEL_LENGTH - 1].rstrip() + "…"
 
 
 class QuestionsFeature(Feature):
@@ -239,7 +236,7 @@ class QuestionsFeature(Feature):
     @staticmethod
     def buttons(items: list[Item], t: Translator) -> tuple[Choice, ...]:
         choices = [Choice(DETAIL + item.id, t._("Détails : {title}").format(
-                       title=_short(item.title)))
+                       title=short(item.title, LABEL_LENGTH)))
                    for item in items if len((DETAIL + item.id).encode()) <= MAX_PAYLOAD]
         choices.append(Choice(RESUME, t._("Reprendre le parcours")))
         return tuple(choices)
