@@ -811,3 +811,23 @@ def test_the_details_of_an_answer_mid_question_can_be_typed(chat: Chat):
     chat.send("c koi la cress")
     chat.send("1")  # a number is the question's, as on every channel
     assert "Thèmes retenus" in chat.text and chat.conversation.slots["themes"]
+
+
+def test_the_feuille_de_route_asked_too_early_says_how_far_the_end_is(chat: Chat):
+    """Review 2026-12-02 (Matrix): « Ma feuille de route » at the themes question got « sera
+    prête à la fin du parcours » without how far that is. The flow's guard says how many
+    questions remain, counted on the flow (themes, « Continuer », the step), and asks again."""
+    walk_to_themes(chat)
+    chat.send("Ma feuille de route")
+    assert chat.text.startswith("Votre feuille de route sera prête à la fin du parcours. "
+                                "Questions restantes : 3, à commencer par celle-ci.")
+    assert "Sur quel thème" in chat.text and chat.conversation.state == "themes"
+    assert not any(reply.document for reply in chat.replies)
+    chat.press("Alimentation")
+    chat.send("/feuille")
+    assert "Questions restantes : 2, à commencer par celle-ci." in chat.text
+    chat.press("Continuer")
+    chat.press("Nous débutons")
+    chat.send("/feuille")
+    assert [reply.document.media_type for reply in chat.replies if reply.document] == [
+        "application/pdf", "text/html"]

@@ -29,6 +29,7 @@ from bot.engine.flow import (
     TextInput,
 )
 from bot.engine.flowparse import choice_payload
+from bot.engine.graph import questions_to_end
 from bot.engine.machine import ADVANCE, SUBMIT, choose
 from bot.engine.messages import Choice, Incoming, Kind, Outgoing
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator, normalize_language, translator
@@ -185,6 +186,12 @@ class Turn:
     def run_flow_command(self, command_id: str) -> bool:
         """Run the actions the flow gives to a command (``commands:``); False if none."""
         calls = self.flow.commands.get(command_id, ())
+        guard = self.flow.command_guards.get(command_id)
+        if calls and guard is not None and not guard.when.holds(self.conv.slots):
+            remaining = questions_to_end(self.flow, self.conv.state) or 1
+            self.say(guard.before.render(self.t, {**self.slot_values(),
+                                                  "remaining": self.t.format_number(remaining)}))
+            return True
         self.run_actions(calls, self.conv.state)
         return bool(calls)
 
