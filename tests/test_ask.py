@@ -1448,3 +1448,19 @@ def test_a_long_question_is_held_to_the_share_of_its_subject(searcher):
     assert all(h.score < RELEVANT for h in searcher.ask(long).hits)  # the relief answered it
     told = long.replace(" : le receveur", ". Le receveur")
     assert searcher.ask(told).hits[0].item.id == "financement_participatif"
+
+
+def test_a_details_label_is_cut_between_words_not_inside_one():
+    """Review 2026-12-02 (Matrix): « Détails : Ce que doit rendre une association subv… »
+    read as a typo in a text list."""
+    import datetime as dt
+
+    from bot.i18n import translator
+    from bot.knowledge.model import Item
+    from bot.qa.feature import QuestionsFeature
+    from bot.yamlsrc import Position
+
+    item = Item("compte_rendu", "answer", "Ce que doit rendre une association subventionnée",
+                "…", (), dt.date(2026, 11, 30), Position("t.yaml", 1, 1))
+    label = QuestionsFeature.buttons([item], translator("fr"))[0].label
+    assert label == "Détails : Ce que doit rendre une association…"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.choices import Offered
-from bot.engine.messages import Choice
+from bot.engine.messages import Choice, Outgoing
 
 CHOICES = (Choice("c:themes:eco", "Économie circulaire"),
            Choice("c:themes:epci", "Intercommunalité (EPCI)"),
@@ -85,3 +85,25 @@ def test_the_same_words_in_english():
     assert picked(asked, "not sure") == "c:cv:ne_sait_pas"
     assert picked(Offered((Choice("c:s:more", "Food"), Choice("c:s:go", "Continue"))),
                   "that's all") == "c:s:go"
+
+
+def test_the_choices_of_an_earlier_message_are_picked_by_their_lead_and_rank_or_words():
+    """Text channels number only the last list of a turn: the « Détails » of an answer shown
+    above the question are read from « détails 2 » or « détails » and words of the title."""
+    answer = Outgoing("Voici ce que j'ai trouvé : 1. … 2. …", (
+        Choice("q:d:a", "Détails : Villages Vivants, coopérative foncière"),
+        Choice("q:d:b", "Détails : Ce que doit rendre une association…"),
+        Choice("q:resume", "Reprendre le parcours")))
+    offered = Offered.last_of([answer, Outgoing("Sur quel thème ?", CHOICES)])
+    assert offered.choices == CHOICES and len(offered.asides) == 3
+    assert picked(offered, "1") == "c:themes:eco", "a number is the last list's"
+    assert picked(offered, "détails 2") == "q:d:b"
+    assert picked(offered, "Details 1.") == "q:d:a"
+    assert picked(offered, "détails villages vivants") == "q:d:a"
+    assert picked(offered, "détails ce que doit rendre une association subventionnée") == "q:d:b"
+    assert picked(offered, "détails 3") is None, "only two « Détails »"
+    assert picked(offered, "reprendre le parcours") == "q:resume"
+    assert picked(offered, "villages vivants") is None, "words alone answer the question"
+    assert Offered.from_json(offered.to_json()) == offered
+    alone = Offered.last_of([answer])  # no question list after it: the answer's list
+    assert picked(alone, "détails 2") == "q:d:b" and picked(alone, "2") == "q:d:b"

@@ -554,7 +554,12 @@ def test_the_words_of_a_command_typed_alone_run_it_wherever_the_agent_is(chat: C
 def test_a_greeting_or_thanks_typed_alone_gets_a_word_back_and_the_question(chat: Chat):
     chat.send("/start")
     chat.send("bjr")  # SMS style, at the welcome's buttons
-    assert chat.text.startswith("Bonjour ! Je vous aide") and "compris" not in chat.text
+    # Review 2026-12-02 (Matrix): the whole welcome again, word for word, read as a duplicate.
+    assert chat.text == "Bonjour ! Choisissez une option ci-dessous : son numéro ou son nom."
+    assert chat.labels == ["Commencer", "Comment se déroule le parcours ?"]
+    chat.send("1")  # the list shown after the greeting is the one a number picks from
+    assert chat.conversation.state != "accueil"
+    chat.send("/retour")
     chat.send("Commencer")
     chat.send("Bourganeuf")
     chat.send("merci")
@@ -763,3 +768,66 @@ def test_a_word_that_only_begins_a_territory_s_name_is_not_a_territory(chat: Cha
     assert "nom de territoire" not in chat.text
     chat.send("Bourganeuf")
     assert chat.text.startswith("« Bourganeuf » est un nom de territoire")
+
+
+def test_error_texts_name_no_button_a_text_channel_does_not_have(chat: Chat):
+    """Review 2026-12-02 (Matrix): « Touchez un bouton » was said on channels without buttons;
+    the errors now point at the options in words every channel fits."""
+    walk_to_themes(chat)
+    chat.send("continuer")
+    assert "Choisissez une option ci-dessous : son numéro ou son nom." in chat.text
+    walk_to_collectivite(chat)
+    chat.send("je ne sais pas trop")
+    assert "Je n'ai pas compris votre réponse. Choisissez une option ci-dessous" in chat.text
+    chat.send("/aide")
+    assert "choisissez une option de la question en cours : son numéro ou son nom" in chat.text
+    english = Chat(chat.engine, user_id="4343", locale="en")
+    english.send("/start")
+    english.send("continue")  # a choice of another question
+    assert "Pick an option below: its number or its name." in english.text
+    for text in (chat.text, english.text):
+        assert "ouchez" not in text and "Tap a button" not in text
+
+
+def test_the_details_of_an_answer_mid_question_can_be_typed(chat: Chat):
+    """Review 2026-12-02 (Matrix): text channels number only the last list of a turn, so the
+    « Détails » of an answer given in the middle of a question could not be picked there
+    (« 1 » took the first theme). « détails 2 » typed, or « détails » and words of the title,
+    opens the answer's second item; the question's own numbers are unchanged."""
+    walk_to_themes(chat)
+    chat.send("c koi la cress")
+    answer, question = chat.replies[0], chat.replies[-1]
+    assert "Pour lire un point en entier, tapez « détails » et son numéro" in answer.text
+    details = [c for c in answer.choices if c.label.startswith("Détails : ")]
+    assert len(details) >= 2
+    second = details[1].label.removeprefix("Détails : ").rstrip("…")
+    assert "Alimentation" in [c.label for c in question.choices]
+    chat.send("détails 2")
+    assert chat.text.startswith(second), "the second item, in full"
+    assert chat.conversation.state == "themes" and not chat.conversation.slots.get("themes")
+    chat.send("c koi la cress")
+    chat.send("Détails " + " ".join(second.split()[:3]))
+    assert chat.text.startswith(second)
+    chat.send("c koi la cress")
+    chat.send("1")  # a number is the question's, as on every channel
+    assert "Thèmes retenus" in chat.text and chat.conversation.slots["themes"]
+
+
+def test_the_feuille_de_route_asked_too_early_says_how_far_the_end_is(chat: Chat):
+    """Review 2026-12-02 (Matrix): « Ma feuille de route » at the themes question got « sera
+    prête à la fin du parcours » without how far that is. The flow's guard says how many
+    questions remain, counted on the flow (themes, « Continuer », the step), and asks again."""
+    walk_to_themes(chat)
+    chat.send("Ma feuille de route")
+    assert chat.text.startswith("Votre feuille de route sera prête à la fin du parcours. "
+                                "Questions restantes : 3, à commencer par celle-ci.")
+    assert "Sur quel thème" in chat.text and chat.conversation.state == "themes"
+    assert not any(reply.document for reply in chat.replies)
+    chat.press("Alimentation")
+    chat.send("/feuille")
+    assert "Questions restantes : 2, à commencer par celle-ci." in chat.text
+    chat.press("Continuer")
+    chat.press("Nous débutons")
+    chat.send("/feuille")
+    assert [reply.document.media_type for reply in chat.replies if reply.document] == [
+        "application/pdf", "text/html"]

@@ -52,7 +52,7 @@ _LINK = re.compile(r"^https?://[^\s<>\"]+\.[^\s<>\"]+$")
 PICK_STEPS = {"regions": ("r", "regions"), "themes": ("t", "themes"),
               "types": ("c", "collectivites")}
 PICK_QUESTIONS = {
-    ("sub", "regions"): N_("Quelles régions voulez-vous suivre ? Touchez une région pour la "
+    ("sub", "regions"): N_("Quelles régions voulez-vous suivre ? Choisissez une région pour la "
                            "cocher ou la décocher, puis « Valider ». Sans choix : toutes."),
     ("sub", "themes"): N_("Quels thèmes vous intéressent ? Cochez-les, puis « Valider ». "
                           "Sans choix : tous."),
@@ -267,8 +267,8 @@ class BroadcastFeature(Feature):
         if state["s"] in TYPED_STEPS:
             self._typed(turn, state, text.strip())
         else:
-            turn.say(turn.t._("Je n'ai pas compris. Touchez un bouton, ou tapez le numéro ou le "
-                              "libellé d'une option."))
+            turn.say(turn.t._("Je n'ai pas compris. Choisissez une option ci-dessous : "
+                              "son numéro ou son nom."))
             self._ask(turn, state, again=True)
         return True
 
@@ -324,12 +324,12 @@ class BroadcastFeature(Feature):
         elif step == "link":
             if len(text) > LINK_MAX or not _LINK.match(text):
                 error = t._("Ce n'est pas un lien valable : il doit commencer par https:// "
-                            "(ou touchez « Pas de lien »).")
+                            "(ou choisissez « Pas de lien »).")
         elif step == "deadline":
             day = parse_date(text)
             if day is None:
                 error = t._("Je n'ai pas reconnu cette date : tapez-la sous la forme JJ/MM/AAAA, "
-                            "par exemple 15/12/2026 (ou touchez « Pas de date limite »).")
+                            "par exemple 15/12/2026 (ou choisissez « Pas de date limite »).")
             elif day < self.today():
                 error = t._("Cette date est déjà passée.")
             else:

@@ -77,28 +77,41 @@ class Offered:
     choices: tuple[Choice, ...] = ()
     free_text: bool = False
     numbers: bool = True
+    # The choices of the turn's earlier messages (« Détails : … » under an answer given in
+    # the middle of a question). Text channels number only the last list: these are picked
+    # by their whole label, or by its lead and a rank or words (« détails 2 »).
+    asides: tuple[Choice, ...] = ()
 
     def to_json(self) -> dict:
         return {"c": [[c.payload, c.label] for c in self.choices], "free": self.free_text,
-                "n": self.numbers}
+                "n": self.numbers, "a": [[c.payload, c.label] for c in self.asides]}
 
     @classmethod
     def from_json(cls, value: object) -> Offered:
         if not isinstance(value, dict):
             return cls()
-        choices = tuple(Choice(str(pair[0]), str(pair[1])) for pair in value.get("c") or ()
-                        if isinstance(pair, list | tuple) and len(pair) == 2)
-        return cls(choices, bool(value.get("free")), bool(value.get("n", True)))
+
+        def read(pairs: object) -> tuple[Choice, ...]:
+            return tuple(Choice(str(pair[0]), str(pair[1]))
+                         for pair in (pairs if isinstance(pairs, list) else ())
+                         if isinstance(pair, list | tuple) and len(pair) == 2)
+
+        return cls(read(value.get("c")), bool(value.get("free")), bool(value.get("n", True)),
+                   read(value.get("a")))
 
     @classmethod
     def last_of(cls, messages: Iterable, free_text: bool = False,
                 numbers: bool = True) -> Offered:
-        """The choices of the last message that has some (none: nothing is offered)."""
-        last: tuple[Choice, ...] = ()
-        for message in messages:
-            if message.choices:
-                last = message.choices
-        return cls(last, free_text, numbers) if last else cls()
+        """The choices of the last message that has some (none: nothing is offered), and
+        those of the messages before it as asides."""
+        lists = [message.choices for message in messages if message.choices]
+        if not lists:
+            return cls()
+        last = lists[-1]
+        own = {choice.payload for choice in last}
+        asides = tuple(choice for choices in lists[:-1] for choice in choices
+                       if choice.payload not in own)
+        return cls(last, free_text, numbers, asides)
 
     def match(self, text: str) -> Choice | None:
         """The offered choice that typed text stands for, or None."""
@@ -115,6 +128,10 @@ class Offered:
         for choice, label in labels:
             if wanted == label or wanted == choice_key(choice.payload):
                 return choice
+        # « détails 2 »: an aside first (the answer just above the list), else the list's own.
+        by_lead = _aside(wanted, self.asides) or _aside(wanted, choices)
+        if by_lead is not None:
+            return by_lead
         if self.free_text:
             return None
         colloquial = _colloquial_choice(wanted, labels)
@@ -128,6 +145,38 @@ class Offered:
         if wanted in DECLINING:
             return _go_on(labels)
         return _close_choice(wanted, labels)
+
+
+def _lead(label: str) -> tuple[str, str]:
+    """A label's lead and the rest, normalized (« details », « villages vivants… » of
+    « Détails : Villages Vivants… »); no lead without a colon."""
+    lead, colon, rest = label.partition(":")
+    return (normalize_answer(lead), normalize_answer(rest)) if colon else ("", "")
+
+
+def _aside(wanted: str, asides: tuple[Choice, ...]) -> Choice | None:
+    """The aside that typed text names: its whole label, or its lead followed by its rank
+    among the asides with that lead (« details 2 ») or by words of the rest, or the start
+    of it (« details villages vivants »); None when none or several fit."""
+    for choice in asides:
+        if wanted == normalize_answer(choice.label):
+            return choice
+    for choice in asides:
+        lead, _ = _lead(choice.label)
+        if not lead or not wanted.startswith(lead + " "):
+            continue
+        tail = wanted[len(lead) + 1:]
+        same_lead = [c for c in asides if _lead(c.label)[0] == lead]
+        number = typed_number(tail)
+        if number is not None:
+            return same_lead[number - 1] if 1 <= number <= len(same_lead) else None
+        if len(tail) < MIN_PARTIAL:
+            return None
+        return _only([c for c in same_lead
+                      if f" {tail} " in f" {_lead(c.label)[1]} "
+                      or f" {_lead(c.label)[1]}".startswith(f" {tail}")
+                      or tail.startswith(_lead(c.label)[1])])
+    return None
 
 
 def _close_choice(wanted: str, labels: list[tuple[Choice, str]]) -> Choice | None:

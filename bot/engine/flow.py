@@ -155,6 +155,16 @@ class State:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandGuard:
+    """A flow command that has a meaning only once ``when`` holds (the feuille de route at
+    the end of the parcours): before, ``before`` is said instead of running its actions,
+    with ``{remaining}``, the questions left on the shortest way to a final state."""
+
+    when: Condition
+    before: LocalText
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
     id: str
     title: LocalText
@@ -165,6 +175,7 @@ class Flow:
     source: str
     # global commands that run flow actions (e.g. /feuille): command id -> actions
     commands: Mapping[str, tuple[ActionCall, ...]] = field(default_factory=dict)
+    command_guards: Mapping[str, CommandGuard] = field(default_factory=dict)
     # Live reload: where conversations go when their state no longer exists.
     renamed: Mapping[str, str] = field(default_factory=dict)  # old state -> new (renamed_from)
     fallback: str | None = None  # for removed states; None: the start

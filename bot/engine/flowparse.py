@@ -20,6 +20,7 @@ from bot.engine.flow import (
     ActionCall,
     ActionSpec,
     Branch,
+    CommandGuard,
     Flow,
     FlowChoice,
     LocalText,
@@ -49,6 +50,7 @@ FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands
 SLOT_KEYS = ("type", "vocabulary", "values", "multiple", "empty")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
               "renamed_from")
+COMMAND_KEYS = ("when", "before", "actions")
 CHOICE_KEYS = ("id", "label", "set", "add", "clear", "next", "when", "words")
 CHOICES_FROM_KEYS = ("slot", "next")
 INPUT_KEYS = ("slot", "min_length", "max_length", "pattern", "error", "resolve", "elsewhere",
@@ -623,12 +625,13 @@ class FlowParser:
                 self.error(where, f"{origin}: " + suggest("target state", target,
                                                          self.state_names)
                            + " Fix the name, or add the state under 'states:'.")
-        commands = self.parse_commands(doc["commands"], doc.at("commands")) \
-            if "commands" in doc else {}
+        guards: dict[str, CommandGuard] = {}
+        commands = self.parse_commands(doc["commands"], doc.at("commands"), conditions,
+                                       guards) if "commands" in doc else {}
         if self.problems or flow_id is None or title is None or not isinstance(start, str):
             return None
         flow = Flow(flow_id, title, start, dict(self.slots), states, self.digest, self.source,
-                    commands, renamed={old: new for old, (new, _) in self.renamed.items()},
+                    commands, guards, renamed={old: new for old, (new, _) in self.renamed.items()},
                     fallback=fallback, slots_position=doc.at("slots") if "slots" in doc
                     else doc.position)
         self.draft = flow
@@ -649,7 +652,11 @@ class FlowParser:
                 continue
             self.renamed[old] = (state, at)
 
-    def parse_commands(self, value: Any, where: Position) -> dict[str, tuple[ActionCall, ...]]:
+    def parse_commands(self, value: Any, where: Position, conditions: ConditionCompiler,
+                       guards: dict[str, CommandGuard]) -> dict[str, tuple[ActionCall, ...]]:
+        """``commands:``: per command, a list of actions, or ``{when:, before:, actions:}``
+        when the command means something only once ``when`` holds (``before`` is said
+        until then)."""
         node = self._mapping(value, where, "'commands'")
         if node is None:
             return {}
@@ -661,8 +668,22 @@ class FlowParser:
                            suggest("command", command, known)
                            + " Flows may give actions to: " + ", ".join(known) + ".")
                 continue
-            result[command] = self.parse_actions(f"command {command}", actions,
-                                                 node.at(command))
+            at = node.at(command)
+            if isinstance(actions, MarkedDict):
+                self._check_keys(actions, COMMAND_KEYS, f"command '{command}'")
+                for key in COMMAND_KEYS:
+                    if key not in actions:
+                        self.error(position_of(actions, at), f"command '{command}' needs "
+                                   f"'{key}' (keys: {', '.join(COMMAND_KEYS)})")
+                if any(key not in actions for key in COMMAND_KEYS):
+                    continue
+                when = conditions.compile(actions["when"], actions.at("when"), self.problems)
+                before = self.text(actions["before"], actions.at("before"),
+                                   f"'before' of command '{command}'")
+                if when is not None and before is not None:
+                    guards[command] = CommandGuard(when, before)
+                at, actions = actions.at("actions"), actions["actions"]
+            result[command] = self.parse_actions(f"command {command}", actions, at)
         return result
 
     def check_graph(self, flow: Flow) -> None:

@@ -7,7 +7,7 @@ where the flow needs work.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Mapping
 
 from bot.engine.flow import Branch, Flow
@@ -27,6 +27,29 @@ def unreachable_states(flow: Flow) -> set[str]:
                 reachable.add(branch.target)
                 todo.append(branch.target)
     return set(flow.states) - reachable
+
+
+def questions_to_end(flow: Flow, state_name: str) -> int | None:
+    """How many questions (states that wait for the user, this one included) lie on the
+    shortest way from ``state_name`` to a final state; None if no final state is reached.
+    Conditions are not evaluated: a branch the answers would rule out still counts."""
+    best = {state_name: 0}
+    todo = deque([state_name])
+    while todo:
+        name = todo.popleft()
+        state = flow.states.get(name)
+        if state is None:
+            continue
+        cost = best[name] + (1 if state.waits_for_user else 0)
+        if state.final and name != state_name:
+            continue
+        for branch in state.exits():
+            if branch.target not in best or cost < best[branch.target]:
+                best[branch.target] = cost
+                todo.append(branch.target)
+    ends = [cost for name, cost in best.items()
+            if name != state_name and flow.states[name].final]
+    return min(ends) if ends else None
 
 
 def _edges(flow: Flow, language: str) -> dict[tuple[str, str], list[str]]:

@@ -29,6 +29,7 @@ from bot.engine.flow import (
     TextInput,
 )
 from bot.engine.flowparse import choice_payload
+from bot.engine.graph import questions_to_end
 from bot.engine.machine import ADVANCE, SUBMIT, choose
 from bot.engine.messages import Choice, Incoming, Kind, Outgoing
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator, normalize_language, translator
@@ -168,9 +169,29 @@ class Turn:
             return ()
         return tuple(choice for choice in offered if choice.payload not in own)
 
+    def greet_back(self) -> None:
+        """A greeting typed alone: a word back and the current question's options, without
+        its texts again (the welcome said twice, word for word, read as a duplicate)."""
+        state_name = self.conv.state
+        choices = self.menu_of(state_name) + tuple(
+            Choice(choice_payload(state_name, c.id), c.label.render(self.t))
+            for c in self.available_choices(self.state))
+        if not choices:
+            self.prompt()
+            return
+        self._free_text_question, self._numbers_pick = self.state.input is not None, True
+        self.say(self.t._("Bonjour ! Choisissez une option ci-dessous : son numéro ou son nom."),
+                 choices)
+
     def run_flow_command(self, command_id: str) -> bool:
         """Run the actions the flow gives to a command (``commands:``); False if none."""
         calls = self.flow.commands.get(command_id, ())
+        guard = self.flow.command_guards.get(command_id)
+        if calls and guard is not None and not guard.when.holds(self.conv.slots):
+            remaining = questions_to_end(self.flow, self.conv.state) or 1
+            self.say(guard.before.render(self.t, {**self.slot_values(),
+                                                  "remaining": self.t.format_number(remaining)}))
+            return True
         self.run_actions(calls, self.conv.state)
         return bool(calls)
 
@@ -431,10 +452,12 @@ class Turn:
             self.on_input(state, text)
             return
         said = normalize_answer(text)
-        if said in GREETINGS or said in THANKS:
-            if said in THANKS:
-                self.say(self.t._("Avec plaisir !"))
+        if said in THANKS:
+            self.say(self.t._("Avec plaisir !"))
             self.prompt()
+            return
+        if said in GREETINGS:
+            self.greet_back()
             return
         worded = self.choice_by_words(state, text)
         if worded is not None:
@@ -444,8 +467,8 @@ class Turn:
         if other is not None:
             # « continuer » where nothing continues: a question search would only find noise.
             self.reject("unexpected_text", self.t._(
-                "« {answer} » ne répond pas à cette question. Touchez un bouton, ou tapez le "
-                "numéro ou le libellé d'une option.").format(answer=other))
+                "« {answer} » ne répond pas à cette question. Choisissez une option ci-dessous : "
+                "son numéro ou son nom.").format(answer=other))
             return
         if state.choices and self.take_a_name_typed_early(state, text):
             return
@@ -456,8 +479,8 @@ class Turn:
             self.reject("typed_elsewhere", hint)
             return
         if state.choices:
-            message = self.t._("Je n'ai pas compris votre réponse. Touchez un bouton, ou tapez "
-                               "le numéro ou le libellé d'une option.")
+            message = self.t._("Je n'ai pas compris votre réponse. Choisissez une option "
+                               "ci-dessous : son numéro ou son nom.")
         else:
             message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
                                "faire, ou /recommencer pour un nouveau parcours.")
@@ -702,8 +725,8 @@ class Turn:
                 lines = [t._("Voici les commandes disponibles à tout moment :")]
                 lines += [f"/{name} — {description}"
                           for name, description in self._engine.command_list(self.language)]
-                lines.append(t._("Pour répondre, touchez un bouton, ou tapez le numéro ou le "
-                                 "libellé d'une option."))
+                lines.append(t._("Pour répondre, choisissez une option de la question en "
+                                 "cours : son numéro ou son nom."))
                 self.say("\n".join(lines))
                 self.prompt()
             case "back":

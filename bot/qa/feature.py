@@ -29,6 +29,7 @@ from bot.engine.messages import Choice, Outgoing
 from bot.engine.turn import Turn
 from bot.feature import Content, Contribution, Feature
 from bot.i18n import N_, Translator
+from bot.knowledge.cards import short
 from bot.knowledge.model import Item, KnowledgeBase
 from bot.knowledge.recommend import describe_item
 from bot.qa import build_searcher
@@ -88,10 +89,6 @@ def source_line(item: Item) -> str:
         return ""
     first = item.sources[0]
     return first.title + (f" — {first.url}" if first.url else "")
-
-
-def _short(title: str) -> str:
-    return title if len(title) <= LABEL_LENGTH else title[:LABEL_LENGTH - 1].rstrip() + "…"
 
 
 class QuestionsFeature(Feature):
@@ -200,7 +197,13 @@ class QuestionsFeature(Feature):
         if about is not None and not about:  # no subject, and no themes chosen yet
             lines.append(t._("Pour une réponse plus précise, nommez votre sujet : « qui finance "
                              "une ressourcerie ? », « qui contacter pour un tiers-lieu ? »."))
-        return Outgoing("\n".join(lines), self.buttons([h.item for h in hits], t))
+        buttons = self.buttons([h.item for h in hits], t)
+        if len(buttons) == len(hits) + 1:  # one « Détails » per numbered item, in order
+            # Text channels number only the question's list, shown next: the engine reads
+            # « détails 2 » typed (bot.engine.choices), on every channel.
+            lines.append(t._("Pour lire un point en entier, tapez « détails » et son numéro "
+                             "(par exemple : détails 1)."))
+        return Outgoing("\n".join(lines), buttons)
 
     def no_answer(self, knowledge: KnowledgeBase, nearby: list[Hit], region: str | None,
                   t: Translator) -> Outgoing:
@@ -233,7 +236,7 @@ class QuestionsFeature(Feature):
     @staticmethod
     def buttons(items: list[Item], t: Translator) -> tuple[Choice, ...]:
         choices = [Choice(DETAIL + item.id, t._("Détails : {title}").format(
-                       title=_short(item.title)))
+                       title=short(item.title, LABEL_LENGTH)))
                    for item in items if len((DETAIL + item.id).encode()) <= MAX_PAYLOAD]
         choices.append(Choice(RESUME, t._("Reprendre le parcours")))
         return tuple(choices)
