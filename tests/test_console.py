@@ -116,3 +116,17 @@ def test_creuse_secretary_typing_short_with_a_question_and_a_typo(tmp_path: Path
     assert "Thèmes retenus : Alimentation" in out
     assert "Voici mes recommandations pour votre profil" in out
     assert "feuille-de-route-ess-bourganeuf-23-creuse" in out
+
+
+def test_only_the_question_s_list_is_numbered_after_an_answer_mid_question(tmp_path: Path):
+    """The terminal, like Matrix, numbers only the last list of a turn: an answer given in the
+    middle of a question showed its « 1. Détails : … » just above the question's « 1. Oui »,
+    and a « 1 » typed for the details answered the question. The details are typed instead."""
+    script = ("/start\ncommencer\nbourganeuf\noui\nc koi une scic\ndétails 1\n")
+    result = run_essbot(["chat", "--db", str(tmp_path / "c.db")], script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    answer = out.index("tapez « détails »")
+    assert "Détails : " not in out
+    details = out.index("SCIC – société coopérative d'intérêt collectif\n", answer)
+    assert "Base légale : Loi n° 47-1775" in out[details:]

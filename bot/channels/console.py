@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.channels.links import plain_text
+from bot.channels.typed import answerable
 from bot.engine import Engine, Incoming, Outgoing
 
 CHANNEL = "console"
@@ -49,10 +50,11 @@ class ConsoleChannel:
     def send(self, text: str) -> None:
         """Pass one line typed by the user to the engine and print the replies.
 
-        A number or a label picks from the list just shown: the engine remembers it.
+        A number or a label picks from the list just shown: the engine remembers it. Only
+        the last list of a turn is numbered (:func:`bot.channels.typed.answerable`).
         """
         incoming = Incoming.text_message(CHANNEL, self.user_id, text, self.language)
-        for outgoing in self.engine.handle(incoming):
+        for outgoing in answerable(self.engine.handle(incoming)):
             self.show(outgoing)
 
     def show(self, outgoing: Outgoing) -> None:

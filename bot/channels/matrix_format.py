@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.channels.links import linked_html, plain_text
+from bot.channels.typed import answerable
 from bot.engine.messages import Outgoing
 
 __all__ = ["MERGE_LIMIT", "answerable", "escape_linking", "merged", "notice", "render", "turn"]
@@ -134,19 +135,6 @@ def render(outgoing: Outgoing) -> dict[str, Any]:
 def notice(text: str) -> dict[str, Any]:
     return {"msgtype": "m.notice", "body": text, "format": "org.matrix.custom.html",
             "formatted_body": html.escape(text).replace("\n", "<br>")}
-
-
-def answerable(replies: Sequence[Outgoing]) -> list[Outgoing]:
-    """The replies of one turn, with choices only on the last message that has some.
-
-    Matrix has no buttons: a choice is picked by typing its number or label, and typed
-    text answers the last list shown. An earlier list of the same turn (the options of an
-    answer given in the middle of a question, before the question comes again) could
-    not be picked, and its « 1. » would be read as the « 1. » of the list below it.
-    """
-    last = max((n for n, reply in enumerate(replies) if reply.choices), default=-1)
-    return [reply if n == last or not reply.choices else replace(reply, choices=())
-            for n, reply in enumerate(replies)]
 
 
 def merged(replies: Sequence[Outgoing], limit: int = MERGE_LIMIT) -> list[Outgoing]:
