@@ -113,3 +113,16 @@ def raw_db(store):
     """The store's database, for tests that look at the rows themselves."""
     with store.reading() as db:
         return db
+
+
+@pytest.fixture(scope="session")
+def searcher():
+    """The search over the shipped content (bot.qa), built once for the test files that
+    only ask it questions; a file that needs another one defines its own."""
+    from bot.knowledge import load_knowledge
+    from bot.qa import build_searcher
+
+    content = PROJECT_ROOT / "content"
+    knowledge, _ = load_knowledge(content)
+    built, _ = build_searcher(knowledge, content)
+    return built

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import PROJECT_ROOT
-from bot.knowledge import load_knowledge
-from bot.qa import build_searcher
 from bot.qa.search import Searcher
-
-CONTENT = PROJECT_ROOT / "content"
 
 ANSWERED = [
     ("les tiers-lieux, qui les finance ?", {"tiers_lieux", "france_tiers_lieux",
@@ -59,13 +54,6 @@ REFUSED = [
     "Bonjour. Un collègue part à la retraite vendredi. Quel cadeau lui offrir ?",
     "quels moyens pour réparer ma voiture moi-même ?",
 ]
-
-
-@pytest.fixture(scope="module")
-def searcher() -> Searcher:
-    knowledge, _ = load_knowledge(CONTENT)
-    built, _ = build_searcher(knowledge, CONTENT)
-    return built
 
 
 @pytest.mark.parametrize(("text", "expected"), ANSWERED)

@@ -17,13 +17,9 @@ import re
 
 import pytest
 
-from bot.config import PROJECT_ROOT
-from bot.knowledge import load_knowledge
-from bot.qa import build_searcher
 from bot.qa.normalize import fold
 from bot.qa.search import Searcher
 
-CONTENT = PROJECT_ROOT / "content"
 MONEY = re.compile(r"€|\beuros?\b|gratuit|payant|sans frais")
 FUNDS = re.compile(r"financ|subvention|\baides?\b|argent|fonds|€|budget|pret|garanti|capital|"
                    r"investi|dotation|credit")
@@ -56,13 +52,6 @@ COMPARED = [
     ("scop ou scic, quelle différence ?", ("scop", "scic")),
     ("ressourcerie vs recyclerie", ("ressourcerie", "recyclerie")),
 ]
-
-
-@pytest.fixture(scope="module")
-def searcher() -> Searcher:
-    knowledge, _ = load_knowledge(CONTENT)
-    built, _ = build_searcher(knowledge, CONTENT)
-    return built
 
 
 @pytest.mark.parametrize("text", PRICES)

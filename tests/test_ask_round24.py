@@ -15,14 +15,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import PROJECT_ROOT
-from bot.knowledge import load_knowledge
-from bot.qa import build_searcher
 from bot.qa.normalize import stem
 from bot.qa.search import Searcher
 from bot.qa.synonyms import Synonyms
-
-CONTENT = PROJECT_ROOT / "content"
 
 ANSWERED = [
     ("une épicerie à petits prix pour les familles du quartier, qui peut la financer ?",
@@ -46,13 +41,6 @@ REFUSED = [
     # the name asked in the asking sentence is still refused
     "Je suis adjoint. Quel est le numéro de téléphone du président de l'ADMR du Cantal ?",
 ]
-
-
-@pytest.fixture(scope="module")
-def searcher() -> Searcher:
-    knowledge, _ = load_knowledge(CONTENT)
-    built, _ = build_searcher(knowledge, CONTENT)
-    return built
 
 
 @pytest.mark.parametrize(("text", "expected"), ANSWERED)

@@ -20,14 +20,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import PROJECT_ROOT
-from bot.knowledge import load_knowledge
-from bot.qa import build_searcher
 from bot.qa.answers import held
 from bot.qa.normalize import fold
 from bot.qa.search import Searcher
-
-CONTENT = PROJECT_ROOT / "content"
 
 # question -> the item shown first, and words its direct answer must say (folded)
 ANSWERED = [
@@ -56,13 +51,6 @@ LOCAL_COUNTS = [
     "combien de SCIC dans le Cantal ?",
     "combien de tiers-lieux en Corrèze ?",
 ]
-
-
-@pytest.fixture(scope="module")
-def searcher() -> Searcher:
-    knowledge, _ = load_knowledge(CONTENT)
-    built, _ = build_searcher(knowledge, CONTENT)
-    return built
 
 
 @pytest.mark.parametrize(("text", "item", "words"), ANSWERED)
