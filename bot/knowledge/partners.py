@@ -285,19 +285,22 @@ def departement_note(text: str, body: str) -> str:
     """« la région et le département (ici, la Métropole de Lyon, qui en exerce les
     compétences) copilotent… »: the first mention of the département as an actor, in a place
     where another body holds its competences, says which body that is."""
-    if body in text:
-        return text
-    return _DEPARTEMENT_ACTOR.sub(
-        lambda m: f"{m.group(0)} (ici, {body}, qui en exerce les compétences)", text, count=1)
+    return _actor_note(_DEPARTEMENT_ACTOR, text, body)
 
 
 def region_note(text: str, body: str) -> str:
     """« le conseil régional (ici, la Collectivité territoriale de Martinique, qui en exerce
     les compétences), autorité de gestion du FEDER »: as :func:`departement_note`, for the
     région's competences."""
+    return _actor_note(_REGION_ACTOR, text, body)
+
+
+def _actor_note(actor: re.Pattern[str], text: str, body: str) -> str:
+    """The first match of ``actor`` followed by « (ici, <body>, qui en exerce les
+    compétences) »; nothing when the text already names the body."""
     if body in text:
         return text
-    return _REGION_ACTOR.sub(
+    return actor.sub(
         lambda m: f"{m.group(0)} (ici, {body}, qui en exerce les compétences)", text, count=1)
 
 
