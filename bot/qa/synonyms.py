@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bot.engine.conditions import suggest
 from bot.qa.normalize import STOP_WORDS, stem, terms, words
@@ -36,6 +37,7 @@ from bot.yamlsrc import (
 )
 
 SYNONYMS_FILE = "synonymes.yaml"
+_Section = TypeVar("_Section", MarkedDict, MarkedList)
 SECTIONS = ("synonymes", "abreviations", "contexte", "hors_champ")
 
 Phrase = tuple[str, ...]
@@ -128,6 +130,16 @@ def _text(value: object, where: Position, what: str, problems: list[Problem]) ->
     return text
 
 
+def _section(document: MarkedDict, key: str, kind: type[_Section], problems: list[Problem],
+             message: str) -> _Section | None:
+    """A section of the file if it has the shape it must have; else reported, and None."""
+    raw = document.get(key)
+    if raw is not None and not isinstance(raw, kind):
+        problems.append(Problem(document.at(key), message))
+        return None
+    return raw
+
+
 def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Problem]]:
     """Check a parsed synonyms document; bad entries are left out and reported."""
     problems: list[Problem] = []
@@ -144,11 +156,9 @@ def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Pro
                                     suggest("section", key, SECTIONS)
                                     + f" Sections: {', '.join(SECTIONS)}."))
     rewrites: dict[Phrase, Phrase] = {}
-    raw_rewrites = document.get("abreviations")
-    if raw_rewrites is not None and not isinstance(raw_rewrites, MarkedDict):
-        problems.append(Problem(document.at("abreviations"), "'abreviations' must be a "
-                                "mapping: « ce qui est tapé: ce que cela veut dire »"))
-        raw_rewrites = None
+    raw_rewrites = _section(document, "abreviations", MarkedDict, problems,
+                            "'abreviations' must be a mapping: « ce qui est tapé: ce que "
+                            "cela veut dire »")
     for typed, meaning, at_key, at_value in _mapped(raw_rewrites):
         typed_text = _text(typed, at_key, "an abbreviation", problems)
         meaning_text = _text(meaning, at_value, f"the meaning of '{typed}'", problems)
@@ -167,11 +177,9 @@ def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Pro
     rewriter = Synonyms(rewrites)
     groups: list[tuple[Phrase, ...]] = []
     seen: dict[Phrase, tuple[Position, int]] = {}
-    raw_groups = document.get("synonymes")
-    if raw_groups is not None and not isinstance(raw_groups, MarkedList):
-        problems.append(Problem(document.at("synonymes"), "'synonymes' must be a list of "
-                                "groups, each written [mot, autre mot, ...]"))
-        raw_groups = None
+    raw_groups = _section(document, "synonymes", MarkedList, problems,
+                          "'synonymes' must be a list of groups, each written [mot, autre "
+                          "mot, ...]")
     for where, group in _listed(raw_groups):
         if not isinstance(group, MarkedList) or len(group) < 2:
             problems.append(Problem(where, "a group of synonyms is a list of at least two "
@@ -209,11 +217,9 @@ def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Pro
         if len(phrases) >= 2:
             groups.append(tuple(phrases))
     context: set[Phrase] = set()
-    raw_context = document.get("contexte")
-    if raw_context is not None and not isinstance(raw_context, MarkedList):
-        problems.append(Problem(document.at("contexte"), "'contexte' must be a list of words "
-                                "or phrases: [commune, habitants, zone rurale]"))
-        raw_context = None
+    raw_context = _section(document, "contexte", MarkedList, problems,
+                           "'contexte' must be a list of words or phrases: [commune, "
+                           "habitants, zone rurale]")
     for where, entry in _listed(raw_context):
         text = _text(entry, where, "a context word", problems)
         if text is None:
@@ -225,11 +231,9 @@ def parse_synonyms(document: object, path_name: str) -> tuple[Synonyms, list[Pro
             continue
         context.add(stems)
     off_topics: list[tuple[str, tuple[str, ...]]] = []
-    raw_topics = document.get("hors_champ")
-    if raw_topics is not None and not isinstance(raw_topics, MarkedDict):
-        problems.append(Problem(document.at("hors_champ"), "'hors_champ' must map a topic to "
-                                "example questions: « météo: [quel temps demain, ...] »"))
-        raw_topics = None
+    raw_topics = _section(document, "hors_champ", MarkedDict, problems,
+                          "'hors_champ' must map a topic to example questions: « météo: "
+                          "[quel temps demain, ...] »")
     for topic, examples, _at_key, at in _mapped(raw_topics):
         if not isinstance(examples, MarkedList) or not examples:
             problems.append(Problem(at, f"the topic '{topic}' needs a list of example "
