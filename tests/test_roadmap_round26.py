@@ -59,3 +59,33 @@ def test_a_step_for_larger_communes_is_left_out_for_a_village() -> None:
     assert size_words(step, "commune", "petite") == ""
     assert size_words(step, "commune", "grande").startswith("Inscrire dans la planification")
     assert size_words(step, "departement", None) == step
+
+
+def page_1(text: str) -> str:
+    return text.split("## L'essentiel", 1)[1].split("## Calendrier", 1)[0]
+
+
+def test_a_village_asks_whoever_runs_its_canteen(kb, index) -> None:
+    """Saint-Dizier-Masbaraud (1,143 inhabitants) was told to « Demander au service de
+    restauration » its EGalim shares: a village has no such service; its canteen is run by
+    the commune, a syndicat scolaire or the intercommunalité, often through a caterer."""
+    first = page_1(plan(kb, index, "Saint-Dizier-Leyrenne", "commune",
+                        {"services-proximite", "alimentation"}, "soutenir"))
+    assert "Demander au service de restauration" not in first
+    assert "Demander au gestionnaire de la cantine (la commune, le syndicat scolaire" in first
+
+
+def test_a_region_reads_its_own_part_in_the_pat_and_the_canteens(kb, index) -> None:
+    """The Occitanie's vice-présidente read « Prendre contact avec la DRAAF Occitanie pour
+    connaître les PAT voisins » (a commune's step) and, in the calendar, « Demander au service
+    de restauration… »: a région supports the PATs of its territory and runs the lycées'
+    canteens (code de l'éducation, art. L214-6)."""
+    text = plan(kb, index, "Occitanie", "region", {"transition-ecologique", "alimentation"},
+                "ancrer")
+    assert "PAT voisins" not in text
+    assert "Demander à la DRAAF Occitanie la liste des PAT reconnus ou en projet dans la " \
+           "région" in page_1(text)
+    assert "Demander la reconnaissance du PAT" not in text
+    assert "Demander au service chargé de la restauration des lycées" in text
+    assert "Demander au service de restauration" not in text
+
