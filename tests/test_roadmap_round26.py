@@ -89,3 +89,15 @@ def test_a_region_reads_its_own_part_in_the_pat_and_the_canteens(kb, index) -> N
     assert "Demander au service chargé de la restauration des lycées" in text
     assert "Demander au service de restauration" not in text
 
+
+def test_a_chosen_circular_economy_names_its_filiere_and_who_maps_it(kb, index) -> None:
+    """Roubaix, on économie circulaire, read « Choisir une filière prioritaire (alimentation,
+    réemploi, numérique) et réunir ses acteurs autour de la cartographie »: a choice already
+    made, and a map it may not have."""
+    first = page_1(plan(kb, index, "Roubaix", "commune",
+                        {"emploi-insertion", "economie-circulaire"}, "soutenir"))
+    assert "Partir de la filière économie circulaire et réemploi, votre thème prioritaire, et " \
+           "réunir ses acteurs, repérés avec la CRESS Hauts-de-France." in first
+    assert "Choisir une filière prioritaire" not in first
+    assert "autour de la cartographie" not in first
+

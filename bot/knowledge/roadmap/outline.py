@@ -525,13 +525,14 @@ _CHOICE = re.compile(r"\bChoisir une (\w+) prioritaire \(([^)]*)\)")
 def chosen_theme_words(text: str, themes: list[str]) -> str:
     """« Choisir une filière prioritaire (alimentation, réemploi, numérique) » when the theme
     is chosen: « Partir de la filière alimentation, votre thème prioritaire, » — the choice
-    is made (plan21). ``themes`` are the labels of the chosen themes; no option among them:
-    the text stays."""
+    is made (plan21); an option that starts with the theme's label names it too (plan26:
+    « économie circulaire et réemploi » for the économie circulaire). ``themes`` are the
+    labels of the chosen themes; no option among them: the text stays."""
     def chosen(match: re.Match[str]) -> str:
         options = [o.strip() for o in match.group(2).split(",")]
         picked = [o for o in options
-                  if any(label.lower() == o.lower() or label.lower().startswith(o.lower())
-                         for label in themes)]
+                  if any(label.lower().startswith(o.lower())
+                         or o.lower().startswith(label.lower()) for label in themes)]
         if not picked:
             return match.group(0)
         yours = "votre thème prioritaire" if len(picked) == 1 else "vos thèmes prioritaires"
