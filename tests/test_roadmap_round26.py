@@ -101,3 +101,13 @@ def test_a_chosen_circular_economy_names_its_filiere_and_who_maps_it(kb, index) 
     assert "Choisir une filière prioritaire" not in first
     assert "autour de la cartographie" not in first
 
+
+def test_a_city_in_a_programme_is_not_asked_whether_it_is_in_it(kb, index) -> None:
+    """Roubaix's page 1 says « Programmes nationaux : Cités de l'emploi » and then asked it to
+    « Demander au délégué du préfet si une Cité de l'emploi couvre vos quartiers »: the lever
+    is offered only to a territory of the programme, so its first step starts from it."""
+    first = page_1(plan(kb, index, "Roubaix", "commune",
+                        {"emploi-insertion", "economie-circulaire"}, "soutenir"))
+    assert "Programmes nationaux : Cités de l'emploi" in first
+    assert "si une Cité de l'emploi couvre" not in first
+    assert "qui est le chef de file de la Cité de l'emploi de votre territoire" in first
