@@ -4,6 +4,7 @@ Koungou, a département, a région), on what each one reads."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from bot.knowledge import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.profile import build_profile, load_territories, names_of
 from bot.knowledge.recommend import recommendations
-from bot.knowledge.roadmap import build_outline, render_markdown
+from bot.knowledge.roadmap import build_outline, render, render_markdown
 from bot.knowledge.roadmap.outline import size_words
 from bot.knowledge.territory import default_territory_path
 
@@ -33,15 +34,21 @@ def index():
     return load_territories(default_territory_path(CONTENT))
 
 
-def plan(kb, index, territory: str, kind: str, themes: set[str], step: str) -> str:
-    """The Markdown of the feuille de route, as `essbot plan` writes it."""
+def plan(kb, index, territory: str, kind: str, themes: set[str], step: str,
+         suffix: str = ".md") -> str:
+    """The feuille de route as `essbot plan` writes it: the Markdown, or the PDF's pages
+    (text, parted by form feeds)."""
     place = index.resolve(territory, prefer=kind).all[0]
     profile = build_profile(kb.scoring, type=kind, themes=frozenset(themes), step=step,
                             territory=place, index=index)
     t = translator("fr")
     doc = build_outline(kb, profile, recommendations(kb, profile, "full"), t, TODAY,
                         names_of(place, index))
-    return render_markdown(doc, t)
+    if suffix == ".md":
+        return render_markdown(doc, t)
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(render(doc, t, ".pdf")))
+    return "\f".join(page.extract_text() for page in reader.pages)
 
 
 def test_a_large_commune_reads_no_condition_on_its_size(kb, index) -> None:
@@ -68,11 +75,19 @@ def page_1(text: str) -> str:
 def test_a_village_asks_whoever_runs_its_canteen(kb, index) -> None:
     """Saint-Dizier-Masbaraud (1,143 inhabitants) was told to « Demander au service de
     restauration » its EGalim shares: a village has no such service; its canteen is run by
-    the commune, a syndicat scolaire or the intercommunalité, often through a caterer."""
-    first = page_1(plan(kb, index, "Saint-Dizier-Leyrenne", "commune",
-                        {"services-proximite", "alimentation"}, "soutenir"))
+    the commune, a syndicat scolaire or the intercommunalité, often through a caterer. (The
+    manager's list stays in the calendar: on page 1 it pushed the DLA onto page 2.)"""
+    text = plan(kb, index, "Saint-Dizier-Leyrenne", "commune",
+                {"services-proximite", "alimentation"}, "soutenir")
+    first = page_1(text)
     assert "Demander au service de restauration" not in first
-    assert "Demander au gestionnaire de la cantine (la commune, le syndicat scolaire" in first
+    assert "Demander au gestionnaire de la cantine la part de produits durables" in first
+    calendar = text.split("## Calendrier", 1)[1].split("## Vos leviers", 1)[0]
+    printed = plan(kb, index, "Saint-Dizier-Leyrenne", "commune",
+                   {"services-proximite", "alimentation"}, "soutenir", ".pdf")
+    assert "Le DLA de la Creuse" in printed.split("\f")[0]
+    assert "Savoir qui gère la cantine (la commune, un syndicat scolaire ou " \
+           "l'intercommunalité" in calendar
 
 
 def test_a_region_reads_its_own_part_in_the_pat_and_the_canteens(kb, index) -> None:
