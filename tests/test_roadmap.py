@@ -320,7 +320,7 @@ def test_a_region_s_actions_are_worded_for_a_region(kb, index):
     assert any("aides économiques régionales" in task for task in tasks), tasks
     doc, _, _, t = document(kb, index, "Carcassonne Agglo", {"economie-circulaire"},
                             "soutenir", "epci")
-    assert "réunir ses acteurs autour de la cartographie" in render_markdown(doc, t)
+    assert "réunir ses acteurs, repérés avec la CRESS Occitanie" in render_markdown(doc, t)
     assert "SRDEII" not in section(render_markdown(doc, t), "## L'essentiel")
 
 
@@ -471,7 +471,7 @@ def test_a_chosen_theme_names_its_filiere_instead_of_offering_a_choice(fecamp):
     the theme is chosen: a town on food reads the food filière."""
     doc, _, _, t = fecamp
     page = render_markdown(doc, t)
-    assert "(alimentation, réemploi, numérique)" not in page
+    assert "(alimentation, économie circulaire et réemploi, numérique)" not in page
     assert "Partir de la filière alimentation, votre thème prioritaire, et réunir ses acteurs" \
         in section(page, "## L'essentiel")
 

@@ -318,12 +318,13 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
 
     def for_here(text: str) -> str:
         text = level_words(ept_words(text, in_ept), profile.type)
+        text = size_words(text, profile.type, profile.size)
         return text if has_quartiers else without_quartiers(text)
     for plan in levers:  # « (ou l'EPT) », « (pour une région, …) »: what applies here
         plan.summary = for_here(plan.summary)
-        plan.steps = [for_here(step) for step in plan.steps]
+        plan.steps = [step for step in map(for_here, plan.steps) if step]
         if plan.first_action:
-            plan.first_action = for_here(plan.first_action)
+            plan.first_action = for_here(plan.first_action) or None
     if profile.themes:  # « une filière prioritaire (alimentation, …) »: the theme's own
         themes = [kb.label("themes", theme, t) for theme in sorted(profile.themes)]
         for plan in levers:
@@ -499,19 +500,39 @@ def level_words(text: str, kind: str | None) -> str:
     return _FOR_LEVEL.sub(here, text)
 
 
+# « Pour une commune de plus de 3 500 habitants, inscrire… »: a step the content writes for
+# one size of commune (3,500 inhabitants: the « petite » size of content/scoring.yaml)
+_FOR_SIZE = re.compile(r"^Pour une commune de (plus|moins) de 3 500 habitants, (\w)")
+
+
+def size_words(text: str, kind: str | None, size: str | None) -> str:
+    """A step written for one size of commune, as the commune reads it (plan26: Koungou,
+    32,000 inhabitants, read « Pour une commune de plus de 3 500 habitants, inscrire… »):
+    the condition is left out where it holds, and the whole step (an empty text) where it
+    does not. Another level, or an unknown size: the text stays."""
+    match = _FOR_SIZE.match(text)
+    if match is None or kind != "commune" or size is None:
+        return text
+    small = size == SMALL_COMMUNE_SIZE
+    if small != (match.group(1) == "moins"):
+        return ""
+    return match.group(2).upper() + text[match.end():]
+
+
 _CHOICE = re.compile(r"\bChoisir une (\w+) prioritaire \(([^)]*)\)")
 
 
 def chosen_theme_words(text: str, themes: list[str]) -> str:
     """« Choisir une filière prioritaire (alimentation, réemploi, numérique) » when the theme
     is chosen: « Partir de la filière alimentation, votre thème prioritaire, » — the choice
-    is made (plan21). ``themes`` are the labels of the chosen themes; no option among them:
-    the text stays."""
+    is made (plan21); an option that starts with the theme's label names it too (plan26:
+    « économie circulaire et réemploi » for the économie circulaire). ``themes`` are the
+    labels of the chosen themes; no option among them: the text stays."""
     def chosen(match: re.Match[str]) -> str:
         options = [o.strip() for o in match.group(2).split(",")]
         picked = [o for o in options
-                  if any(label.lower() == o.lower() or label.lower().startswith(o.lower())
-                         for label in themes)]
+                  if any(label.lower().startswith(o.lower())
+                         or o.lower().startswith(label.lower()) for label in themes)]
         if not picked:
             return match.group(0)
         yours = "votre thème prioritaire" if len(picked) == 1 else "vos thèmes prioritaires"
