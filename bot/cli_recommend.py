@@ -21,7 +21,7 @@ from bot.knowledge.recommend import (
     describe_item,
     localised,
     recommendations,
-    territory_bodies,
+    told_here,
 )
 from bot.knowledge.roadmap import (
     FORMATS,
@@ -225,7 +225,7 @@ def recommend(ctx: click.Context, type_: str | None, contexts: str, themes: str,
     t = translator(lang)
     index = ctx.meta.get("territory_index")
     names = names_of(place, index) if place is not None and index is not None else None
-    bodies = territory_bodies(kb, profile, names)  # « la DDETS » -> « la DEETS de Mayotte »
+    told = told_here(kb, profile, names, t)  # « la DDETS » -> « la DEETS de Mayotte »
     if place is not None or profile.region:
         facts = [kb.label(vocabulary, value or "", t) for vocabulary, value in (
             ("collectivites", profile.type), ("regions", profile.region),
@@ -244,7 +244,7 @@ def recommend(ctx: click.Context, type_: str | None, contexts: str, themes: str,
         if not ranked:
             continue
         click.echo(t._(HEADINGS[kind]).upper() + "\n")
-        for n, r in enumerate(localised(ranked, bodies), 1):
+        for n, r in enumerate(localised(ranked, told), 1):
             click.echo(describe_item(r.item, t, n, reason=kb.rules.reason(r, t)) + "\n")
 
 

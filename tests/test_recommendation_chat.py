@@ -360,3 +360,34 @@ def test_the_chat_names_the_cress_and_the_state_service_as_the_feuille_de_route(
     assert "CRESS de votre région" not in text
     assert "la DDETS " not in text.replace(named[1], "")
     assert any(body in text for body in named), "the chat names one of them here"
+
+
+def test_a_village_reads_in_chat_the_steps_its_feuille_de_route_gives(app: App):
+    """Pont-Aven (under 3,500 inhabitants): the EGalim card, its « Détails » and the feuille
+    de route all send the village to the canteen's manager and its secrétariat de mairie, not
+    to a city's « service de restauration » (plan26 found the chat still saying it)."""
+    chat = Chat(app.engine)
+    walk(chat, PARCOURS["rural"])
+    cards = chat.text
+    assert "Demander au gestionnaire de la cantine" in cards, cards
+    assert "service de restauration" not in cards
+    chat.press("kb:d:restauration_collective_egalim")
+    details = chat.text
+    assert "Pour commencer : Demander au gestionnaire de la cantine" in details, details
+    assert "Qui porte : Maire ou adjoint, avec le secrétariat de mairie" in details, details
+    chat.press("Ma feuille de route")
+    document = next(r.document for r in chat.replies if r.document is not None
+                    and r.document.media_type == "text/html")
+    assert "Demander au gestionnaire de la cantine" in document.data.decode()
+
+
+def test_a_region_reads_in_chat_the_steps_of_a_region(app: App):
+    """The Grand Est (a région) asks the details of the EGalim lever: its own first step (the
+    lycées' canteens), as its feuille de route gives it, not a commune's."""
+    chat = Chat(app.engine)
+    walk(chat, ["/start", "Commencer", "Grand Est", "Oui", "Oui, c'est juste", "Continuer",
+                "Alimentation", "Continuer", "Nous connaissons"])
+    chat.press("kb:d:restauration_collective_egalim")
+    details = chat.text
+    region_step = KB.items["restauration_collective_egalim"].first_action_region
+    assert region_step and region_step.split(",")[0] in details, details

@@ -15,6 +15,7 @@ import yaml
 from bot.config import PROJECT_ROOT
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
+from bot.knowledge.acting import level_words, without_quartiers
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.partners import (
     at_small_commune_scale,
@@ -32,12 +33,7 @@ from bot.knowledge.roadmap import (
     render_markdown,
     roadmap_filename,
 )
-from bot.knowledge.roadmap.outline import (
-    assumes_quartiers,
-    legal_words,
-    level_words,
-    without_quartiers,
-)
+from bot.knowledge.roadmap.outline import assumes_quartiers, legal_words
 from bot.knowledge.territory import default_territory_path
 from tests.conftest import run_essbot
 

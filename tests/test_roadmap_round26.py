@@ -11,11 +11,11 @@ import pytest
 
 from bot.i18n import translator
 from bot.knowledge import load_knowledge
+from bot.knowledge.acting import size_words
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.profile import build_profile, load_territories, names_of
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import build_outline, render, render_markdown
-from bot.knowledge.roadmap.outline import size_words
 from bot.knowledge.territory import default_territory_path
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"

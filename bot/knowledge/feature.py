@@ -11,7 +11,7 @@ button gives the same answer as a new one.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.engine.extension import Command
@@ -31,15 +31,14 @@ from bot.knowledge.cards import (
     list_message,
     menu,
 )
-from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.partners import LocalBodies, localised_item
+from bot.knowledge.model import Item, KnowledgeBase
 from bot.knowledge.profile import load_territories, names_for_label, territory_resolver
 from bot.knowledge.recommend import (
     knowledge_actions,
     localised,
     profile_from_slots,
     recommendations,
-    territory_bodies,
+    told_here,
 )
 from bot.knowledge.territory import default_territory_path
 
@@ -78,10 +77,7 @@ class KnowledgeFeature(Feature):
                 turn.say(t._("Cette fiche n'existe plus dans la base de connaissances : elle a "
                              "été retirée ou renommée depuis."))
             else:
-                bodies = self.bodies(turn, kb)
-                if bodies is not None:
-                    item = localised_item(item, bodies)
-                turn.reply(detail_message(item, t))
+                turn.reply(detail_message(self.told(turn, kb)(item), t))
                 turn.event("recommended", state=turn.conv.state, detail="details",
                            items=(item.id,))
             self.menu_again(turn, kb)
@@ -110,7 +106,7 @@ class KnowledgeFeature(Feature):
                 ranked = chosen[kind][:LIST]
                 heading = t._(LIST_KINDS[kind][1])
             if ranked:
-                ranked = localised(ranked, self.bodies(turn, kb))
+                ranked = localised(ranked, self.told(turn, kb))
                 turn.reply(list_message(kb, ranked, heading, t, start=1))
                 turn.event("recommended", state=turn.conv.state, detail=kind,
                            items=tuple(r.item.id for r in ranked))
@@ -133,15 +129,17 @@ class KnowledgeFeature(Feature):
             shown = [r.item for r in recommendations(kb, profile, "full")["lever"][:CARDS]]
         turn.prompt(menu(shown or [], turn.t, without=without))
 
-    def bodies(self, turn: Turn, kb: KnowledgeBase) -> LocalBodies | None:
-        """The CRESS and State services of the conversation's territory, named in the
-        items' text as in the feuille de route."""
+    def told(self, turn: Turn, kb: KnowledgeBase) -> Callable[[Item], Item]:
+        """Items as the conversation's collectivité reads them (:func:`told_here`): its CRESS
+        and State services named, a lever's steps those of its level and size, as in the
+        feuille de route."""
         args = self.profile_args(turn)
         if args is None:
-            return None
+            return lambda item: item
         profile = profile_from_slots(turn.slots, args)
         names_for = getattr(self, "names_for", None)
-        return territory_bodies(kb, profile, names_for(profile.territory) if names_for else None)
+        names = names_for(profile.territory) if names_for else None
+        return told_here(kb, profile, names, turn.t)
 
     @staticmethod
     def profile_args(turn: Turn) -> Mapping[str, Any] | None:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.engine.flow import ActionContext, ActionSpec, ParamKind
 from bot.engine.messages import Document, Outgoing
 from bot.i18n import N_, Translator
+from bot.knowledge.acting import acted_here, here_for
 from bot.knowledge.cards import CARDS, LIST_KINDS, MORE, cards_message, menu
 from bot.knowledge.freshness import caution
 from bot.knowledge.model import RECOMMENDED_KINDS, Item, KnowledgeBase, Source
@@ -73,11 +74,22 @@ def territory_bodies(kb: KnowledgeBase, profile: Profile, names: LocalNames | No
                         names.region_council if names else None)
 
 
-def localised(ranked: list[Ranked], bodies: LocalBodies | None) -> list[Ranked]:
-    """Ranked items with their text named for the territory (:func:`territory_bodies`)."""
-    if bodies is None:
-        return ranked
-    return [dataclasses.replace(r, item=localised_item(r.item, bodies)) for r in ranked]
+def told_here(kb: KnowledgeBase, profile: Profile, names: LocalNames | None, t: Translator
+              ) -> Callable[[Item], Item]:
+    """An item as the profile's collectivité reads it, in the chat, ``essbot recommend`` and
+    the feuille de route alike: named for its territory (:func:`territory_bodies`) and, for a
+    lever, worded as it acts on it (:func:`bot.knowledge.acting.acted_here`)."""
+    bodies = territory_bodies(kb, profile, names)
+    here = here_for(kb, profile, names, t)
+
+    def told(item: Item) -> Item:
+        return acted_here(localised_item(item, bodies) if bodies else item, here)
+    return told
+
+
+def localised(ranked: list[Ranked], told: Callable[[Item], Item]) -> list[Ranked]:
+    """Ranked items as :func:`told_here` words them."""
+    return [dataclasses.replace(r, item=told(r.item)) for r in ranked]
 
 
 def describe_item(item: Item, t: Translator, number: int | None = None,
@@ -162,7 +174,7 @@ def knowledge_actions(kb: KnowledgeBase,
         profile = profile_from_slots(context.slots, args)
         chosen = recommendations(kb, profile, "full", more=MORE)
         names = names_for(profile.territory) if names_for is not None else None
-        levers = localised(chosen["lever"], territory_bodies(kb, profile, names))
+        levers = localised(chosen["lever"], told_here(kb, profile, names, t))
         if not levers:
             return [Outgoing(t._("Je n'ai pas trouvé de levier pour ce profil. Essayez "
                                  "d'autres thèmes, ou contactez la CRESS de votre région."),

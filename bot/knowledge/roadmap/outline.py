@@ -17,19 +17,16 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from bot.i18n import Translator
+from bot.knowledge.acting import QPV, acted_here, here_for
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
 from bot.knowledge.partners import (
-    SMALL_COMMUNE_SIZE,
-    at_small_commune_scale,
     describe,
     local_bodies,
     localised_item,
     public_partners,
     regional_cress,
     regional_state_service,
-    small_commune_carrier,
-    small_commune_words,
     with_article,
     with_cress_article,
 )
@@ -63,7 +60,6 @@ CALL_FIRST_IDS = ("dla", "france_active_territoriale", "rtes")
 HEALTH_THEME, ARS_ID = "sante-social", "ars_agence_regionale_sante"
 STATE_SERVICES_ID = "correspondant_ess_dreets"
 # The priority neighbourhoods' context, and the words of an action that assumes them (plan23)
-QPV = "qpv"
 _QUARTIERS = re.compile(r"\bquartiers?\b|contrat de ville|renouvellement urbain|"
                         r"politique de la ville", re.IGNORECASE)
 # Official sources come first in the list: the State, the law, the EU.
@@ -280,15 +276,12 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         return [replace(r, item=localised_item(r.item, bodies)) for r in ranked]
 
     chosen = {kind: local(ranked) for kind, ranked in chosen.items()}
-    small = profile.type == "commune" and profile.size == SMALL_COMMUNE_SIZE
     # the levers of the recommendations, none other; a chosen theme's first (plan23: the
     # order is the list's, or the visible rule of ``order_note``)
     listed = _unique(chosen.get("lever", []))
-    levers_ranked = _theme_first(listed, profile.themes, profile.type)
-    if small:  # what a village does itself where the scale is the intercommunalité
-        levers_ranked = [replace(r, item=at_small_commune_scale(r.item)) for r in levers_ranked]
-    if profile.type == "region":  # what a région does, where the content speaks to an EPCI
-        levers_ranked = [replace(r, item=at_region_scale(r.item)) for r in levers_ranked]
+    here = here_for(kb, profile, names, t)  # as the chat's cards and « Détails » say it
+    levers_ranked = [replace(r, item=acted_here(r.item, here))
+                     for r in _theme_first(listed, profile.themes, profile.type)]
     pool = local(rules.rank(kb.of_kind("funding"), profile, FUNDING_POOL))
 
     # The funding table: the chosen tools, then those that fit a lever, in the pool's order.
@@ -304,33 +297,6 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
 
     levers = [_lever(r, rules.reason(r, t), per_lever[r.item.id], anchors, sources, t, today)
               for r in levers_ranked]
-    if small:  # a village has a secrétariat de mairie, not a service of each policy
-        groupement = names.groupement if names else None
-        for plan in levers:
-            if plan.carried_by:
-                plan.carried_by = small_commune_carrier(plan.carried_by, groupement)
-            plan.steps = [small_commune_words(step, groupement) for step in plan.steps]
-            if plan.first_action:
-                plan.first_action = small_commune_words(plan.first_action, groupement)
-    in_ept = profile.type == "ept" or (names is not None and names.in_ept)
-
-    has_quartiers = QPV in profile.contexts
-
-    def for_here(text: str) -> str:
-        text = level_words(ept_words(text, in_ept), profile.type)
-        text = size_words(text, profile.type, profile.size)
-        return text if has_quartiers else without_quartiers(text)
-    for plan in levers:  # « (ou l'EPT) », « (pour une région, …) »: what applies here
-        plan.summary = for_here(plan.summary)
-        plan.steps = [step for step in map(for_here, plan.steps) if step]
-        if plan.first_action:
-            plan.first_action = for_here(plan.first_action) or None
-    if profile.themes:  # « une filière prioritaire (alimentation, …) »: the theme's own
-        themes = [kb.label("themes", theme, t) for theme in sorted(profile.themes)]
-        for plan in levers:
-            plan.steps = [chosen_theme_words(step, themes) for step in plan.steps]
-            if plan.first_action:
-                plan.first_action = chosen_theme_words(plan.first_action, themes)
     priorities = [Priority(_first_step(plan), plan.title, plan.anchor, plan.carried_by)
                   for plan in levers[:PRIORITY_ACTIONS]]
     first_funding = _first_funding(levers_ranked[:PRIORITY_ACTIONS], chosen.get("funding", []),
@@ -395,17 +361,6 @@ def _first_step(plan: LeverPlan) -> str:
     return _sentence(plan.title)
 
 
-def at_region_scale(item: Item) -> Item:
-    """The lever as a région acts on it: its ``first_action_region`` and ``how_to_region``
-    when the content gives them (plan23: the Grand Est's third action was « Choisir une
-    filière prioritaire … autour de la cartographie », an intercommunalité's step; a région
-    chooses its filières with its SRDEII, funds them and contracts with the EPCI)."""
-    if not (item.first_action_region or item.how_to_region):
-        return item
-    return replace(item, first_action=item.first_action_region or item.first_action,
-                   how_to=item.how_to_region or item.how_to)
-
-
 def assumes_quartiers(item: Item) -> bool:
     """The lever works in the priority neighbourhoods: tagged for them, or its title, first
     action or first step speaks of « quartiers », the contrat de ville, the renouvellement
@@ -418,22 +373,6 @@ def assumes_quartiers(item: Item) -> bool:
     return bool(_QUARTIERS.search(words))
 
 
-# a closing clause, or an item of a list of services, that only a territory with quartiers
-# prioritaires has (« …, en lien avec le contrat de ville dans les quartiers prioritaires. »)
-_QUARTIERS_CLAUSE = re.compile(r",[^,;.()]*\b(?:contrat de ville|quartiers prioritaires|"
-                               r"renouvellement urbain)\b[^,;.()]*(?=\.?$)")
-_QUARTIERS_SERVICE = re.compile(r", politique de la ville(?=\))")
-
-
-def without_quartiers(text: str) -> str:
-    """A step written for every territory, as read where there is no quartier prioritaire:
-    its closing clause on the contrat de ville or the quartiers and « politique de la
-    ville » among the services to ask are left out (plan23: « Financer ces actions par des
-    conventions pluriannuelles, en lien avec le contrat de ville dans les quartiers
-    prioritaires » for the rural CC de la Thiérache du Centre)."""
-    return _QUARTIERS_SERVICE.sub("", _QUARTIERS_CLAUSE.sub("", text.strip()))
-
-
 def _unique(ranked: list[Ranked]) -> list[Ranked]:
     seen: set[str] = set()
     result = []
@@ -442,16 +381,6 @@ def _unique(ranked: list[Ranked]) -> list[Ranked]:
             seen.add(r.item.id)
             result.append(r)
     return result
-
-
-_OR_EPT = re.compile(r"(\bl'intercommunalité) \(ou l'EPT\)")
-
-
-def ept_words(text: str, in_ept: bool) -> str:
-    """Content written for every intercommunalité says « l'intercommunalité (ou l'EPT) »: a
-    document names the one the territory has, « l'EPT » in the Grand Paris and
-    « l'intercommunalité » elsewhere (plan23: « (ou l'EPT) » in Carcassonne Agglo's plan)."""
-    return _OR_EPT.sub("l'EPT" if in_ept else r"\1", text)
 
 
 _TO_CHECK = (
@@ -469,75 +398,6 @@ def legal_words(text: str) -> str:
     for pattern, words in _TO_CHECK:
         text = pattern.sub(words, text)
     return text
-
-
-# « (pour une région, à son propre service) », « (ou, pour une commune, à son
-# intercommunalité) », « (pour un département : ses services de l'insertion) »
-_FOR_LEVEL = re.compile(r" \((ou, )?pour une? (commune|intercommunalité|département|région)"
-                        r"(?:, | : )([^()]*)\)")
-_LEVELS = {"commune": ("commune",), "intercommunalité": ("epci", "ept"),
-           "département": ("departement",), "région": ("region",)}
-_YOURS = ((re.compile(r"\bson\b"), "votre"), (re.compile(r"\bsa\b"), "votre"),
-          (re.compile(r"\bses\b"), "vos"))
-
-
-def level_words(text: str, kind: str | None) -> str:
-    """Content written for every level notes in brackets what one level does instead
-    (« Demander au service Europe de la région (pour une région, à son propre service
-    Europe) »): a document keeps the note, as « ici, à votre propre service Europe », for
-    that level, and drops it for the others (plan23: « (pour un département : ses services
-    de l'insertion) » in the Ariège's calendar). Unknown level: the text stays."""
-    if kind is None:
-        return text
-
-    def here(match: re.Match[str]) -> str:
-        if kind not in _LEVELS[match.group(2)]:
-            return ""
-        words = match.group(3)
-        for pattern, yours in _YOURS:
-            words = pattern.sub(yours, words)
-        return f" ({match.group(1) or ''}ici, {words})"
-    return _FOR_LEVEL.sub(here, text)
-
-
-# « Pour une commune de plus de 3 500 habitants, inscrire… »: a step the content writes for
-# one size of commune (3,500 inhabitants: the « petite » size of content/scoring.yaml)
-_FOR_SIZE = re.compile(r"^Pour une commune de (plus|moins) de 3 500 habitants, (\w)")
-
-
-def size_words(text: str, kind: str | None, size: str | None) -> str:
-    """A step written for one size of commune, as the commune reads it (plan26: Koungou,
-    32,000 inhabitants, read « Pour une commune de plus de 3 500 habitants, inscrire… »):
-    the condition is left out where it holds, and the whole step (an empty text) where it
-    does not. Another level, or an unknown size: the text stays."""
-    match = _FOR_SIZE.match(text)
-    if match is None or kind != "commune" or size is None:
-        return text
-    small = size == SMALL_COMMUNE_SIZE
-    if small != (match.group(1) == "moins"):
-        return ""
-    return match.group(2).upper() + text[match.end():]
-
-
-_CHOICE = re.compile(r"\bChoisir une (\w+) prioritaire \(([^)]*)\)")
-
-
-def chosen_theme_words(text: str, themes: list[str]) -> str:
-    """« Choisir une filière prioritaire (alimentation, réemploi, numérique) » when the theme
-    is chosen: « Partir de la filière alimentation, votre thème prioritaire, » — the choice
-    is made (plan21); an option that starts with the theme's label names it too (plan26:
-    « économie circulaire et réemploi » for the économie circulaire). ``themes`` are the
-    labels of the chosen themes; no option among them: the text stays."""
-    def chosen(match: re.Match[str]) -> str:
-        options = [o.strip() for o in match.group(2).split(",")]
-        picked = [o for o in options
-                  if any(label.lower().startswith(o.lower())
-                         or o.lower().startswith(label.lower()) for label in themes)]
-        if not picked:
-            return match.group(0)
-        yours = "votre thème prioritaire" if len(picked) == 1 else "vos thèmes prioritaires"
-        return f"Partir de la {match.group(1)} {' ou '.join(picked)}, {yours},"
-    return _CHOICE.sub(chosen, text)
 
 
 def _own_instrument(r: Ranked, kind: str | None) -> bool:
