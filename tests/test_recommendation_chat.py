@@ -391,3 +391,14 @@ def test_a_region_reads_in_chat_the_steps_of_a_region(app: App):
     details = chat.text
     region_step = KB.items["restauration_collective_egalim"].first_action_region
     assert region_step and region_step.split(",")[0] in details, details
+
+
+def test_a_village_is_sent_to_its_secretariat_de_mairie_not_to_a_service_foncier(app: App):
+    """Pont-Aven's other levers: the jardins' first step asks the secrétariat de mairie for
+    the commune's land, as a village of 3,000 has no « service foncier »."""
+    chat = Chat(app.engine)
+    walk(chat, PARCOURS["rural"])
+    chat.press("Autres leviers")
+    others = chat.text
+    assert "Demander au secrétariat de mairie la liste des terrains communaux" in others, others
+    assert "service foncier" not in others

@@ -515,6 +515,11 @@ def test_small_commune_words():
     assert small_commune_words("Présenter le projet à la direction générale des services.",
                                "CC Creuse Sud Ouest") == \
         "Présenter le projet au secrétariat de mairie."
+    assert small_commune_words("Demander au service foncier la liste des terrains communaux.",
+                               None) == \
+        "Demander au secrétariat de mairie la liste des terrains communaux."
+    assert small_commune_words("Lister avec le service des marchés les consultations.", None) \
+        == "Lister avec le secrétariat de mairie les consultations."
 
 
 def test_the_pdf_never_leaves_a_guillemet_alone_on_a_line(rural):

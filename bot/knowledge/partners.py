@@ -388,16 +388,22 @@ def small_commune_carrier(carried_by: str, groupement: str | None) -> str:
 # intercommunalité's services. French, like the content it rewrites.
 _OWN_SERVICES = re.compile(r"\bvos (?:propres )?services(?: \([^)]*\))?")
 _GENERAL_DIRECTION = re.compile(r"\b(?:la|à la) direction générale(?: des services)?")
+# the town hall's own services a village does not have (ninth session: Pont-Aven was sent to
+# « le service foncier », « le service des marchés »): the secrétariat de mairie keeps them
+_TOWN_SERVICE = re.compile(r"\b(au|le|du) service (?:de la commande publique|des marchés|"
+                           r"du patrimoine|achats|foncier)\b")
 
 
 def small_commune_words(text: str, groupement: str | None) -> str:
     """A step or first action as a small commune reads it: « Compléter avec vos propres
     services (vie associative, emploi…) » becomes « Compléter avec le secrétariat de mairie
     et les services de la CC … »; « Lister avec la direction générale… », « Lister avec le
-    secrétariat de mairie… »."""
+    secrétariat de mairie… »; « Demander au service foncier… » (the marchés, the patrimoine,
+    the achats), « Demander au secrétariat de mairie… »."""
     epci = (f"les services de {with_article(groupement)}" if groupement
             else "les services de l'intercommunalité")
     text = _OWN_SERVICES.sub(f"le secrétariat de mairie et {epci}", text)
+    text = _TOWN_SERVICE.sub(lambda m: f"{m.group(1)} secrétariat de mairie", text)
     return _GENERAL_DIRECTION.sub(
         lambda m: ("au" if m.group(0).startswith("à ") else "le") + " secrétariat de mairie",
         text)
