@@ -168,7 +168,12 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "seront acceptees", "ou pas encore",
                  # a future event or office holder of one body (« le prochain comité »,
                  # « qui sera l'élu ESS de Roubaix »): no base holds it yet
-                 "prochain", "prochaine", "prochains", "prochaines", "qui sera", "qui seront"),
+                 "prochain", "prochaine", "prochains", "prochaines", "qui sera", "qui seront",
+                 "aura lieu", "auront lieu", "se tiendra", "se tiendront", "se reunira",
+                 "se reuniront",
+                 # who heads one body (« qui préside l'association X »)
+                 "qui preside", "qui presidait", "qui dirige", "qui dirigeait", "a la tete de",
+                 "a la tete du"),
     # Where to write to one organisation: answered by how to reach a contact the question
     # names (« adresse de la CRESS Bretagne »), not by any item near the subject.
     "address": ("adresse de", "adresse du", "adresse de la", "mail du", "mail de",
@@ -268,8 +273,24 @@ _SUBORDINATE = re.compile(r"\b(?:fois que|quand|qd|lorsque|lorsqu|des que|apres 
                           r"\b")
 
 
+# ... in other words: one's own file and a fate, whatever the verb (« notre dossier déposé
+# en janvier, il est accepté ou pas ? », « notre demande sera retenue ? »); not the
+# conditions to be selected (« notre projet peut-il être retenu si… »).
+_OWN_FILE_FATE = re.compile(r"\b(?:notre|nos|mon|ma|mes|leur|leurs) (?:dossier|demande|"
+                            r"candidature|projet|subvention|requete)s? (?:\w+ ){0,10}?"
+                            r"(?<!etre )(?:accepte|refuse|retenu|valide|selectionne|accorde|"
+                            r"rejete|recale)e?s?\b")
+
+
 def _file_outcome(text: str) -> bool:
-    return any(not _SUBORDINATE.search(text[:m.start()]) for m in _FILE_OUTCOME.finditer(text))
+    return any(not _SUBORDINATE.search(text[:m.start()])
+               for pattern in (_FILE_OUTCOME, _OWN_FILE_FATE) for m in pattern.finditer(text))
+
+
+# A figure of last year (« le total versé l'an dernier », « combien a-t-on dépensé l'année
+# passée »): one body's accounts, which the base does not hold.
+_DATED_FIGURE = re.compile(r"\b(?:total|combien|montant|nombre|somme)\b.*\b(?:an dernier|"
+                           r"annee derniere|an passe|annee passee)\b")
 
 
 # « les lauréats…, c'est qui ? »: who one call selected.
@@ -310,7 +331,7 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
                                 # answered « oui, jusqu'à… », not which text says so
     if "howmuch" in found and not _PATTERNS["howmuch"].search(_OWN_BUDGET.sub(" ", text)):
         found.discard("howmuch")  # « abonder un fonds avec son budget »: a means, no figure
-    if _WHO_WON.search(text) or _file_outcome(text):
+    if _WHO_WON.search(text) or _file_outcome(text) or _DATED_FIGURE.search(text):
         found.add("specific")  # « les lauréats…, c'est qui ? », « notre demande a été
                                # acceptée ? »
     if "definition" in found:
