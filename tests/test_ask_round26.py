@@ -9,7 +9,9 @@ refused one failed before its mechanism was added, and the answered ones are gua
 - last year's figure of one body (« le total … l'année dernière »);
 - a future meeting of one body (« quand aura lieu », « se tiendra »);
 - today's count of one named body (« combien de bénévoles compte aujourd'hui Le … »),
-  but not a national count of today.
+  but not a national count of today;
+- SMS and local words of ``content/synonymes.yaml``: « en diff » (en difficulté), « la
+  métropole lilloise » (the Métropole européenne de Lille).
 """
 
 from __future__ import annotations
@@ -49,3 +51,17 @@ def test_the_same_words_about_what_the_base_holds_are_answered(searcher: Searche
                                                                item: str) -> None:
     result = searcher.ask(text)
     assert result.hits and result.hits[0].item.id == item
+
+
+# typed the short way, read as meant: the item shown first
+SHORT = [
+    ("notre ressourcerie est en diff, un accompagnement gratuit existe ?", "dla_departemental"),
+    ("appel à projets ESS de la métropole lilloise : quel plafond ?",
+     "mel_entreprendre_autrement"),
+]
+
+
+@pytest.mark.parametrize(("text", "item"), SHORT)
+def test_short_and_local_words_are_read(searcher: Searcher, text: str, item: str) -> None:
+    result = searcher.ask(text)
+    assert result.hits and result.hits[0].item.id == item, [h.item.id for h in result.hits]
