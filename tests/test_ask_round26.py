@@ -11,7 +11,8 @@ refused one failed before its mechanism was added, and the answered ones are gua
 - today's count of one named body (« combien de bénévoles compte aujourd'hui Le … »),
   but not a national count of today;
 - SMS and local words of ``content/synonymes.yaml``: « en diff » (en difficulté), « la
-  métropole lilloise » (the Métropole européenne de Lille).
+  métropole lilloise » (the Métropole européenne de Lille), « la grand-messe / le grand
+  rendez-vous régional de l'ESS » (the conférence régionale).
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ SHORT = [
     ("notre ressourcerie est en diff, un accompagnement gratuit existe ?", "dla_departemental"),
     ("appel à projets ESS de la métropole lilloise : quel plafond ?",
      "mel_entreprendre_autrement"),
+    ("la grand-messe régionale de l'ESS, elle revient tous les combien ?",
+     "glossaire_conference_regionale_ess"),
+    ("grande réunion régionale de l'ESS imposée par la loi : on y invite qui ?",
+     "glossaire_conference_regionale_ess"),
 ]
 
 
