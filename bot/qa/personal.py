@@ -10,7 +10,8 @@ content:
   content itself names that person;
 - a count of the asker's own territory: « combien d'habitants de notre QPV ont retrouvé
   un emploi », « nombre d'associations chez nous »: local figures, which the CRESS's
-  observatory or the collectivité itself holds.
+  observatory or the collectivité itself holds; and the current count of one named body
+  (« combien de bénévoles compte aujourd'hui Les Jardins du Coteau »).
 """
 
 from __future__ import annotations
@@ -91,3 +92,18 @@ def counts_ours(folded_words: list[str]) -> bool:
     # « combien d'habitants » is « combien habitants » once elisions are dropped
     count = _COUNT.search(text) or _ELIDED_COUNT.search(text)
     return bool(count and _OURS.search(text) and _COUNTED.search(text, count.start()))
+
+
+_NOW = re.compile(r"\b(?:aujourd hui|actuellement|en ce moment|a ce jour|a heure actuelle|"
+                  r"currently|today)\b")
+# A name of one body or town mid-sentence: a capitalised article before a capitalised word
+# (« La Conciergerie Solidaire », « Le Relais »).
+_BODY_NAME = re.compile(r"(?<=\s)(?:La|Le|Les|L['’])\s*[A-ZÀ-Ý][\w-]+")
+
+
+def counts_named_now(text: str, folded_words: list[str]) -> bool:
+    """Whether the question counts, as of today, people or things of one body it names."""
+    folded = " ".join(folded_words)
+    count = _COUNT.search(folded) or _ELIDED_COUNT.search(folded)
+    return bool(count and _COUNTED.search(folded, count.start()) and _NOW.search(folded)
+                and _BODY_NAME.search(text))

@@ -39,7 +39,7 @@ from bot.qa.context import AskContext
 from bot.qa.index import Index, item_names, trigrams
 from bot.qa.lexicon import is_verb_form, is_word
 from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
-from bot.qa.personal import counts_ours, named_people, private_matter
+from bot.qa.personal import counts_named_now, counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer, Place
 from bot.qa.synonyms import Phrase, Synonyms
 
@@ -221,7 +221,7 @@ class Analysis:
     named: dict[int, float] = field(default_factory=dict)  # item -> share of its name said
     private: bool = False  # about the asker's own affairs (bot.qa.personal)
     counts_ours: bool = False  # counts something of the asker's own territory (« combien
-                               # d'habitants de notre QPV »)
+                               # d'habitants de notre QPV ») or, today, of one named body
     people: tuple[str, ...] = ()  # surnames of people it names that the content does not
     facts: frozenset[str] = frozenset()  # stems of the facts of one organisation it asks
     closed: bool = False  # may be answered « oui » or « non »
@@ -551,7 +551,8 @@ class Searcher:
                                     for w in place.words),
                         placed=tuple(stem(w) for place in places for w in place.words),
                         outside=self.programmes_outside(places),
-                        private=private_matter(folded), counts_ours=counts_ours(folded),
+                        private=private_matter(folded),
+                        counts_ours=counts_ours(folded) or counts_named_now(text, folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
                         closed=bool(_CLOSED.search(" ".join(folded))),
                         either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
