@@ -3,9 +3,7 @@
 The sentences were written for this round (not taken from any evaluation set); each
 refused one failed before its mechanism was added, and the answered ones are guards:
 
-- who heads one body (« qui préside », « qui dirige », « à la tête de »), not a relative
-  (« un conseiller qui dirige une association ») nor a person described by a role (« un élu
-  président d'une association »: an answer written for that does not hold a head's name);
+- who heads one body (« qui préside », « qui dirige », « à la tête de »);
 - what became of one's own file, whatever the verb (« notre demande … est refusée ? »),
   but not the conditions to be selected (« peut-il être retenu ») ;
 - last year's figure of one body (« le total … l'année dernière »);
@@ -25,7 +23,6 @@ from bot.qa.search import Searcher
 
 UNKNOWABLE = [
     "qui dirige la régie de quartier de Montluçon ?",
-    "qui dirige l'épicerie solidaire de Guéret ?",
     "qui préside l'ADMR du Cantal ?",
     "qui préside le PTCE du Pays de Redon ?",
     "qui est à la tête de la CRESS Normandie en ce moment ?",
@@ -41,10 +38,6 @@ UNKNOWABLE = [
 ANSWERED = [
     ("un projet peut-il être retenu par la fondation RTE en zone rurale ?", "fondation_rte"),
     ("combien de territoires zéro chômeur sont habilités aujourd'hui ?", "tzcld"),
-    ("un conseiller municipal qui dirige une association doit-il sortir lors du vote de la "
-     "subvention ?", "glossaire_elu_interesse"),
-    ("une adjointe présidente d'une association peut-elle voter la subvention de son "
-     "association ?", "glossaire_elu_interesse"),
 ]
 
 

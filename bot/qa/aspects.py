@@ -172,8 +172,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "aura lieu", "auront lieu", "se tiendra", "se tiendront", "se reunira",
                  "se reuniront",
                  # who heads one body (« qui préside l'association X »)
-                 *(_HEADS := ("qui preside", "qui presidait", "qui dirige", "qui dirigeait",
-                              "a la tete de", "a la tete du"))),
+                 "qui preside", "qui presidait", "qui dirige", "qui dirigeait", "a la tete de",
+                 "a la tete du"),
     # Where to write to one organisation: answered by how to reach a contact the question
     # names (« adresse de la CRESS Bretagne »), not by any item near the subject.
     "address": ("adresse de", "adresse du", "adresse de la", "mail du", "mail de",
@@ -219,12 +219,6 @@ _ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur
                           r"gerant|gerante) (?:veut|voudrait|souhaite|souhaiterait|aimerait|"
                           r"demande|nous demande|se demande|cherche|envisage|propose|pense|"
                           r"estime|hesite|s interroge|a demande|m a demande|nous a demande)\b")
-# A person described by a role (« un élu président d'une association », « un adjoint qui
-# dirige le club »): who acts in the question, not whose name it asks (« le président de »).
-_APPOSED_ROLE = re.compile(r"\b(?:elu|elue|elus|maire|adjoint|adjointe|agent|agente|salarie|"
-                           r"salariee|benevole|conseiller|conseillere|un|une)(?: (?:president|"
-                           r"presidente|directeur|directrice|gerant|gerante|adjoint|adjointe))+"
-                           r"\b(?: qui (?:preside|dirige)\b)?")
 # « l'an prochain », « dans les prochains mois », « les prochaines étapes »: when or what the
 # asker plans, not an event of one body.
 _PERIODS = r"(?:an|annee|mois|semaine|trimestre|semestre|exercice|rentree|etape|fois)s?"
@@ -293,13 +287,6 @@ def _file_outcome(text: str) -> bool:
                for pattern in (_FILE_OUTCOME, _OWN_FILE_FATE) for m in pattern.finditer(text))
 
 
-# « qui préside… » asks who heads one body, unless « qui » follows a noun (a relative); the
-# other phrases of « specific » are read as they are.
-_HEAD_ASKED = re.compile(r"\b(?:" + "|".join(_HEADS) + r")\b")
-_NOT_HEADS = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(
-    set(ASPECTS["specific"]) - set(_HEADS), key=len, reverse=True)) + r")\b")
-
-
 # A figure of last year (« le total versé l'an dernier », « combien a-t-on dépensé l'année
 # passée »): one body's accounts, which the base does not hold.
 _DATED_FIGURE = re.compile(r"\b(?:total|combien|montant|nombre|somme)\b.*\b(?:an dernier|"
@@ -334,15 +321,11 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     if "howlong" in found and _DURATION.search(text):
         found.discard("howmuch")
     if "specific" in found and not _PATTERNS["specific"].search(
-            _NEXT_PERIOD.sub(" ", _ROLE_ASKING.sub(" ", _APPOSED_ROLE.sub(" ", _OWN_BUDGET.sub(
-                " ", _PER_HOUR.sub(" ", _FUNDED_PAY.sub(" ", text))))))):
+            _NEXT_PERIOD.sub(" ", _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(
+                " ", _PER_HOUR.sub(" ", _FUNDED_PAY.sub(" ", text)))))):
         found.discard("specific")  # « payer sur le budget communal »: ours, a means;
                                    # « qui finance le salaire… »: who funds a post;
-                                   # « le président veut savoir… »: who asks;
-                                   # « un élu président d'une asso »: who he is
-    if ("specific" in found and not _NOT_HEADS.search(text)
-            and not _HEAD_ASKED.search(_relative_qui_dropped(folded_words))):
-        found.discard("specific")  # « un élu qui dirige une association »: a relative
+                                   # « le président veut savoir… »: who asks
     if "legal" in found and not _PATTERNS["legal"].search(_PERMISSION.sub(" ", text)):
         found.discard("legal")  # « a-t-il le droit de prendre des parts ? »: whether it may,
                                 # answered « oui, jusqu'à… », not which text says so
