@@ -1,0 +1,72 @@
+"""Round 26: the faults of the fourth blind rating of the recommendations
+(docs/reviews/recommendations-2026-12-02-fresh4-rating.md) that still held, fixed at their
+general cause (a tag, a rule of the ranking), never for a named place."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import load_knowledge
+from bot.knowledge.recommend import recommendations
+from bot.knowledge.scoring import Profile
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    knowledge, problems = load_knowledge(CONTENT, CONTENT.parent)
+    assert not [p for p in problems if p.severity == "error"]
+    return knowledge
+
+
+def ids(kb, profile: Profile, kind: str) -> list[str]:
+    return [r.item.id for r in recommendations(kb, profile)[kind]]
+
+
+def village(themes: str = "services-proximite", **changes) -> Profile:
+    profile = Profile("commune", frozenset({"rural"}), frozenset(themes.split(",")),
+                      "soutenir", "27", "petite")
+    return dataclasses.replace(profile, **changes)
+
+
+def test_a_village_keeping_its_services_is_told_of_the_detr_and_leader(kb):
+    # Pesmes and Ambert (blind rating): a village café or épicerie is paid for by the DETR
+    # and LEADER, which were missing; the France Services forfait came instead.
+    funding = ids(kb, village(), "funding")
+    assert funding[:2] == ["detr", "leader"], funding
+    # with a national programme the village is laureate of, the programme still leads
+    funding = ids(kb, village(programmes=frozenset({"villages-avenir"})), "funding")
+    assert funding == ["villages_avenir", "detr", "leader"], funding
+
+
+def test_a_rural_intercommunality_on_services_and_health_gets_the_rural_funds(kb):
+    cc = Profile("epci", frozenset({"rural", "montagne", "fragile"}),
+                 frozenset({"services-proximite", "sante-social", "petite-enfance-jeunesse"}),
+                 "soutenir", "84", "moyenne")
+    funding = [r.item.id for r in recommendations(kb, cc, limit=5)["funding"]]
+    assert {"detr", "leader"} <= set(funding), funding
+
+
+def test_the_rural_funds_come_for_their_projects_not_for_every_one(kb):
+    # a preferred theme lifts the tool for its projects only: the DETR does not lead a
+    # village's digital project, where the tools of that theme come first
+    digital = [r.item.id for r in kb.scoring.rank(kb.of_kind("funding"),
+                                                  village("numerique"), 5)]
+    assert digital[0] != "detr", digital
+    detr = kb.items["detr"]
+    on_services = kb.scoring.score(detr, village())
+    on_digital = kb.scoring.score(detr, village("numerique"))
+    assert on_services and on_digital and on_services.score > on_digital.score
+    assert ("themes", ("services-proximite",)) in on_services.matched
+
+
+def test_leader_is_a_local_fund_not_a_departement_s_or_a_region_s(kb):
+    # the région manages LEADER and a GAL selects local projects: it is not a funding tool
+    # for a département's or a région's own policy
+    for level in ("departement", "region"):
+        profile = village(type=level, size="grande")
+        assert kb.scoring.score(kb.items["leader"], profile) is None, level
