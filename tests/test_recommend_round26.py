@@ -70,3 +70,11 @@ def test_leader_is_a_local_fund_not_a_departement_s_or_a_region_s(kb):
     for level in ("departement", "region"):
         profile = village(type=level, size="grande")
         assert kb.scoring.score(kb.items["leader"], profile) is None, level
+
+
+def test_a_region_anchoring_its_policy_is_sent_to_the_state_s_services(kb):
+    # Martinique (blind rating): the State's services (the DEETS there) were missing from
+    # the contacts of a collectivité unique at « ancrer »; RTES came instead
+    ctm = Profile("region", frozenset({"outre-mer"}),
+                  frozenset({"alimentation", "economie-circulaire"}), "ancrer", "02")
+    assert "correspondant_ess_dreets" in ids(kb, ctm, "contact")
