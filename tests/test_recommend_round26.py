@@ -78,3 +78,13 @@ def test_a_region_anchoring_its_policy_is_sent_to_the_state_s_services(kb):
     ctm = Profile("region", frozenset({"outre-mer"}),
                   frozenset({"alimentation", "economie-circulaire"}), "ancrer", "02")
     assert "correspondant_ess_dreets" in ids(kb, ctm, "contact")
+
+
+def test_a_departement_anchoring_insertion_keeps_its_siae_cofunding(kb):
+    # Pyrénées-Orientales (blind rating): the département's own IAE lever, the cofunding of
+    # the SIAE posts of RSA recipients, was lost behind TZCLD, an experiment ending this year
+    departement = Profile("departement", frozenset(), frozenset({"emploi-insertion"}),
+                          "ancrer", "76", "grande")
+    levers = ids(kb, departement, "lever")
+    assert "cofinancement_siae" in levers, levers
+    assert levers.index("insertion_rsa_pdi") < levers.index("cofinancement_siae")
