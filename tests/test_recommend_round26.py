@@ -88,3 +88,14 @@ def test_a_departement_anchoring_insertion_keeps_its_siae_cofunding(kb):
     levers = ids(kb, departement, "lever")
     assert "cofinancement_siae" in levers, levers
     assert levers.index("insertion_rsa_pdi") < levers.index("cofinancement_siae")
+
+
+def test_a_preferred_theme_pays_at_the_tool_s_steps_only(kb):
+    # as for a tool's own themes: the DETR pays for an investment at « soutenir » or
+    # « ancrer », so a village still identifying its actors gets half its theme from it
+    detr = kb.items["detr"]
+    at_step = kb.scoring.score(detr, village())
+    before = kb.scoring.score(detr, village(step="identifier"))
+    assert at_step and before
+    # the step (3), half the theme (3 / 2) and half the rural place (1.5 / 2)
+    assert at_step.score - before.score == pytest.approx(3 + 1.5 + 0.75)

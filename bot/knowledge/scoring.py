@@ -336,7 +336,11 @@ class ScoringRules:
         elif favoured & profile.themes:
             # Serves every theme, above all these: the profile's project is the one it fits.
             shared = tuple(sorted(favoured & profile.themes))
-            total += w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(favoured))
+            theme_share = w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(favoured))
+            if item.kind in self.stage_bound and steps and profile.step \
+                    and profile.step not in steps:
+                theme_share *= w["other_step"]  # as for a tool's own themes (above)
+            total += theme_share
             matched.append(("themes", shared))
         else:
             # Serves every theme, so the profile's too; and when the profile names none, an
