@@ -5,12 +5,15 @@ general cause (a tag, a rule of the ranking), never for a named place."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from bot.i18n import translator
 from bot.knowledge import load_knowledge
 from bot.knowledge.recommend import recommendations
+from bot.knowledge.roadmap.outline import build_outline
 from bot.knowledge.scoring import Profile
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -99,3 +102,15 @@ def test_a_preferred_theme_pays_at_the_tool_s_steps_only(kb):
     assert at_step and before
     # the step (3), half the theme (3 / 2) and half the rural place (1.5 / 2)
     assert at_step.score - before.score == pytest.approx(3 + 1.5 + 0.75)
+
+
+def test_the_village_plan_funds_its_shop_with_the_detr(kb):
+    # Pesmes's feuille de route (blind rating): page 1 funded the village café with the
+    # France Services forfait; the DETR, which pays for the rural services, now funds it
+    profile = village(programmes=frozenset({"villages-avenir"}))
+    doc = build_outline(kb, profile, recommendations(kb, profile), translator("fr"),
+                        dt.date(2026, 11, 30))
+    assert doc.levers[0].anchor == "levier-commerce_l2251"
+    first = {f.name: f.actions for f in doc.first_funding}
+    assert 1 in first.get(kb.items["detr"].title, []), first
+    assert kb.items["france_services_forfait"].title not in first
