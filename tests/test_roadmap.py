@@ -269,8 +269,9 @@ def test_a_tool_tied_to_one_lever_funds_that_lever_only(kb, index):
     place = index.resolve("Pesmes", prefer="commune").all[0]
     profile = build_profile(kb.scoring, type="commune", themes=frozenset({"services-proximite"}),
                             step="soutenir", territory=place, index=index)
+    # gaps26: the DETR and LEADER now follow Villages d'avenir in the funding list; the
+    # forfait still funds the France Services lever of the feuille de route
     ranked = recommendations(kb, profile, "full")
-    assert "france_services_forfait" in [r.item.id for r in ranked["funding"]]
     doc = build_outline(kb, profile, ranked, translator("fr"), TODAY, names_of(place, index))
     funded = {lever.anchor: [title for title, _ in lever.funding] for lever in doc.levers}
     assert funded["levier-france_services_ess"][0] == forfait.title

@@ -237,6 +237,10 @@ class _ItemParser:
             self.check.error(raw.at("preferred_programmes"),
                              "'preferred_programmes' is for an item open to every territory: "
                              "drop it, or drop 'programmes'")
+        if "preferred_themes" in raw and "themes" in raw:
+            self.check.error(raw.at("preferred_themes"),
+                             "'preferred_themes' is for an item that serves every theme: "
+                             "drop it, or drop 'themes'")
         return result
 
     def item(self, node: Any, where: Position) -> Item | None:

@@ -27,12 +27,15 @@ STEPS = ("identifier", "soutenir", "ancrer")
 # territory with one of them. `preferred_collectivites` restricts nothing: an item for every
 # type of collectivité fits these above all (the régions manage the European funds);
 # `preferred_programmes` likewise: an item for every territory fits above all those in one
-# of these national programmes (the lever that inscribes the ESS in them).
+# of these national programmes (the lever that inscribes the ESS in them); `preferred_themes`
+# likewise: a tool for every project fits above all these themes (the DETR, for the services
+# kept in rural communes), and scores a match with them as a theme.
 APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
                  "not_contexts": "contexts", "themes": "themes", "steps": "steps",
                  "sizes": "sizes", "programmes": "programmes",
                  "preferred_collectivites": "collectivites",
-                 "preferred_programmes": "programmes"}
+                 "preferred_programmes": "programmes",
+                 "preferred_themes": "themes"}
 GENDERS = ("f", "m")  # grammatical gender of an item's subject, for reason sentences
 
 

@@ -223,6 +223,9 @@ class ScoringRules:
             return None
         contexts = item.restricts("contexts") or frozenset()
         themes = item.restricts("themes") or frozenset()
+        # A tool for every project that fits above all some themes (`preferred_themes`: the
+        # DETR for the services kept in rural communes) matches them as a theme would.
+        favoured = frozenset() if themes else item.restricts("preferred_themes") or frozenset()
         if contexts and not contexts & profile.contexts and not preference_only:
             return None  # a tool for other places does not apply there
         # An example from another kind of place: it shares none of the territory's contexts,
@@ -301,6 +304,7 @@ class ScoringRules:
             # A tool reserved to a distinct context (the outre-mer: its own funders) is not
             # a tool of a place shared by much of the country: its place counts in full.
             if not themes and profile.themes and not preference_only \
+                    and not favoured & profile.themes \
                     and not set(shared_contexts) <= self.distinct_contexts:
                 share *= w["place_only"]
             if steps and profile.step and profile.step not in steps and not preference_only:
@@ -329,6 +333,15 @@ class ScoringRules:
                 # it comes after an item that serves every theme, even if its place fits.
                 total -= w["other_themes"]
                 off_theme = True
+        elif favoured & profile.themes:
+            # Serves every theme, above all these: the profile's project is the one it fits.
+            shared = tuple(sorted(favoured & profile.themes))
+            theme_share = w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(favoured))
+            if item.kind in self.stage_bound and steps and profile.step \
+                    and profile.step not in steps:
+                theme_share *= w["other_step"]  # as for a tool's own themes (above)
+            total += theme_share
+            matched.append(("themes", shared))
         else:
             # Serves every theme, so the profile's too; and when the profile names none, an
             # item for some themes only is a guess where this one is not. An example's lesson
@@ -429,7 +442,7 @@ class ScoringRules:
         scored = self._varied(scored)
         scored = _like_place_first(scored)
         if profile.themes and scored and scored[0].item.kind in self.theme_before_place:
-            scored = _theme_before_place(scored, self.distinct_contexts)
+            scored = _theme_before_place(scored, self.distinct_contexts, self.broad_contexts)
         generic = self.generic_tools
         if generic is not None and scored and scored[0].item.kind in generic.kinds and \
                 (profile.themes or profile.contexts):
@@ -695,7 +708,8 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
     return result + held
 
 
-def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[Ranked]:
+def _theme_before_place(scored: list[Ranked], distinct: frozenset[str],
+                        broad: frozenset[str]) -> list[Ranked]:
     """A tool that a context of the profile's place (not a programme) carries does not
     come before the best tool of each of the profile's themes at its step: the contrat de
     ville's credits fit the quartier, the fonds réemploi a circular-economy project at
@@ -710,12 +724,17 @@ def _theme_before_place(scored: list[Ranked], distinct: frozenset[str]) -> list[
     A theme already served by a tool above the place tool (a place tool aside) brings none;
     a tool heavy to set up (`effort`) or carried by its place is not brought forward. A tool
     reserved to a distinct context (the outre-mer's own funders) is not a tool of a place
-    shared by much of the country and keeps its rank."""
+    shared by much of the country and keeps its rank; nor does a tool of a context shared by
+    much of the country (rural, urbain) that serves one of the profile's themes: that place
+    is the project's ordinary frame, not a narrow place's funder (the DETR and LEADER for a
+    village's café: blind rating 2026-12-02, Pesmes)."""
     def by_place(ranked: Ranked) -> bool:
         dimensions = {dimension for dimension, _ in ranked.matched}
-        return "contexts" in dimensions and "programmes" not in dimensions \
+        contexts = _shared(ranked, "contexts")
+        return bool(contexts) and "programmes" not in dimensions \
             and not dimensions - {"contexts", "steps", "collectivites", "sizes", "themes"} \
-            and not _shared(ranked, "contexts") & distinct
+            and not contexts & distinct \
+            and not (contexts <= broad and _shared(ranked, "themes"))
 
     def on_project(ranked: Ranked) -> bool:
         return bool(_shared(ranked, "themes")) and bool(_shared(ranked, "steps"))

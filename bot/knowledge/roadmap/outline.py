@@ -503,11 +503,17 @@ def _funding_for(lever: Item, pool: list[Ranked],
     that is not tied to a theme; never one whose calls are closed. A tool that shares its
     family with a lever (``tied``: the France Services forfait and the France Services lever)
     pays for that lever's object only, not for another lever of its theme (a village café,
-    the CAF's CTG: blind rating 2026-12-02, Pesmes)."""
+    the CAF's CTG: blind rating 2026-12-02, Pesmes). A tool for every theme that fits some
+    above all (`preferred_themes`: the DETR for the services kept in rural communes) works on
+    those themes."""
     themes = lever.restricts("themes") or frozenset()
     pool = [r for r in pool if not r.item.closed
             and (r.item.family not in tied or r.item.family == lever.family)]
-    shared = [r.item for r in pool if themes & (r.item.restricts("themes") or frozenset())]
+    shared = [r.item for r in pool if themes & (r.item.restricts("themes")
+                                                or r.item.restricts("preferred_themes")
+                                                or frozenset())]
+    # the tool that pays for this lever's object comes first (the forfait for France Services)
+    shared.sort(key=lambda item: lever.family is None or item.family != lever.family)
     if shared:
         return shared[:FUNDING_PER_LEVER]
     return [r.item for r in pool if r.item.restricts("themes") is None][:1]
