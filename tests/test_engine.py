@@ -198,6 +198,23 @@ def test_an_overseas_commune_is_told_its_collectivite_unique_once(chat: Chat):
     assert chat.text.count("Département de Mayotte") == 1
 
 
+def test_a_commune_deleguee_typed_is_told_which_commune_it_is_part_of(chat: Chat):
+    """« Saint-Dizier-Leyrenne » has been part of Saint-Dizier-Masbaraud since their merger:
+    the agent who types the old name is told why another name comes back; another territory
+    then typed is found without the note."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Saint-Dizier-Leyrenne")
+    assert chat.conversation.state == "territoire_trouve_ancien"
+    assert ("J'ai trouvé : Saint-Dizier-Masbaraud (23, Creuse), la commune dont "
+            "Saint-Dizier-Leyrenne fait désormais partie, intercommunalité CC Creuse Sud "
+            "Ouest.") in chat.text
+    chat.press("Chercher un autre territoire")
+    chat.send("Saint-Dizier-Masbaraud")
+    assert chat.conversation.state == "territoire_trouve"
+    assert "fait désormais partie" not in chat.text
+
+
 def test_a_territory_prefills_the_profile_and_can_be_corrected(chat: Chat):
     chat.send("/start")
     chat.press("Commencer")

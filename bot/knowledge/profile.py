@@ -34,7 +34,7 @@ TERRITORY_FACTS = frozenset({
     "departement_name",
     "departement_council", "departement_epci_count", "region_name", "region_council",
     "member_count", "places", "partners", "areas", "partners_en", "context_reading",
-    "context_reading_en", "programmes_reading", "programmes_reading_en",
+    "context_reading_en", "programmes_reading", "programmes_reading_en", "merged_name",
 })
 
 
@@ -173,6 +173,8 @@ def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None,
         found = []
         for place in find_territories(index, text):
             facts = territory_facts(place, rules, index)
+            # « Saint-Dizier-Leyrenne »: found as a commune déléguée of Saint-Dizier-Masbaraud
+            facts["merged_name"] = index.merged_name(text, place)
             if label is not None:
                 for key, language in (("programmes_reading", "fr"),
                                       ("programmes_reading_en", "en")):

@@ -209,6 +209,7 @@ class TerritoryIndex:
         lists = _Lists()
         for tid, territory in enumerate(territories):
             self._add(lists, tid, territory)
+        aliases = list(aliases)
         self._add_aliases(lists, aliases)
         self._keys = sorted(lists.by_key)
         self._buckets: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
@@ -234,6 +235,8 @@ class TerritoryIndex:
             ("dep", "6AE"): 3}  # « de la Collectivité européenne d'Alsace »
         self._members: dict[tuple[str, str], list[int]] | None = None
         self._sirens: dict[str, tuple[int, ...]] | None = None
+        self._merged: dict[str, tuple[str, str]] | None = None
+        self._aliases: list[list[str]] = aliases
         self._context_cache: dict[int, TerritoryContext] = {}
 
     # -- building ---------------------------------------------------------------------
@@ -350,6 +353,24 @@ class TerritoryIndex:
             ept = self.get("ept", territory.ept_siren)
             return ept.member_count if ept else None
         return epci.member_count if epci else None
+
+    def merged_name(self, text: str, territory: Territory) -> str | None:
+        """The commune déléguée or associée that ``text`` names, when it is part of the
+        commune ``territory`` under another name: « Saint-Dizier-Leyrenne » has been a commune
+        déléguée of Saint-Dizier-Masbaraud since their merger (COG). None otherwise."""
+        if territory.kind != "commune":
+            return None
+        if self._merged is None:  # built on first use: most conversations never need it
+            self._merged = {}
+            for _code, name, commune, kind in self._aliases:
+                if name and kind in ("deleguee", "associee"):
+                    for key in (fold(name), without_article(fold(name))):
+                        self._merged.setdefault(f"{commune} {key}", (commune, name))
+        key = fold(text.strip())
+        if key in (fold(territory.name), without_article(fold(territory.name))):
+            return None
+        found = self._merged.get(f"{territory.code} {key}")
+        return found[1] if found else None
 
     def get(self, kind: str, code: str) -> Territory | None:
         """The territory of that kind and code (INSEE code, SIREN, département or région
