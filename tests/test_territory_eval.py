@@ -14,6 +14,11 @@ from bot.knowledge.territory import TerritoryIndex, default_territory_path
 from bot.knowledge.territory_eval import evaluate, identities, load_cases
 
 CASES = PROJECT_ROOT / "tests" / "data" / "territory_inputs.yaml"
+# The second blind set (462 inputs written on 2026-11-30, ninth session, by someone who never
+# ran the resolver): untuned, at 9f8a8a3, dev 90.0 % (279/310), test 92.8 % (141/152). Issue 14
+# asks for 97 % on each split: not reached on this set. Floors at the measured figures.
+CASES_R2 = PROJECT_ROOT / "tests" / "data" / "territory_inputs_r2.yaml"
+R2_FLOORS = {"dev": 0.90, "test": 0.92}
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +38,14 @@ def test_accuracy_is_at_least_97_percent(scores, split):
     failures = "\n".join(f"{case.category}: {case.text[:60]!r} -> {answer[:3]}"
                          for case, answer in score.failures)
     assert score.accuracy >= 0.97, f"{split}: {score.passed}/{score.total}\n{failures}"
+
+
+@pytest.mark.parametrize("split", list(R2_FLOORS))
+def test_the_second_set_keeps_its_figures(split):
+    index = TerritoryIndex.load(default_territory_path(PROJECT_ROOT / "content"))
+    score = evaluate(index, load_cases(CASES_R2))[split]
+    assert score.total >= (300 if split == "dev" else 150)
+    assert score.accuracy >= R2_FLOORS[split], f"{split}: {score.passed}/{score.total}"
 
 
 def test_a_reading_names_the_same_collectivite_under_its_other_codes():
