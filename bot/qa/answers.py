@@ -73,6 +73,8 @@ ASPECT_CLUES: dict[str, re.Pattern[str]] = {
     "eligibility": re.compile(r"\b(?:s'adresse\w*|réservé\w*|éligible\w*|"
                               r"bénéficiaires?|ouvert\w*)\b"),
 }
+# What gives a share (a rate asked: « quel taux », « quel % »): a percentage, or a rate of zero
+SHARE = re.compile(r"%|‰|\bpour ?cent\b|\btaux zéro\b|\bsans intérêts?\b")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-ÝÉ«(0-9])")
 MAX_SENTENCE = 400
 

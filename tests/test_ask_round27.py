@@ -1,0 +1,30 @@
+"""The right direct answer among an item's answers (round 27, issue 16).
+
+The sentences were written for this round (not taken from any evaluation set); each failed
+before its mechanism was added:
+
+- a rate asked (« quel taux », « quel % », read « pourcentage ») is answered by a share (a
+  percentage, a rate of zero), not by an answer about the subject that gives no share
+  (how to get a pre-financing, a ceiling in euros), and by no answer when none gives one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.qa.search import Searcher
+
+
+@pytest.mark.parametrize(("text", "share"), [
+    ("à la Réunion, les fonds européens peuvent aller jusqu'à quel taux ?", "85 %"),
+])
+def test_a_rate_asked_is_answered_by_a_share(searcher: Searcher, text: str,
+                                             share: str) -> None:
+    result = searcher.ask(text)
+    assert result.direct is not None
+    assert share in result.direct.answer.text
+
+
+def test_no_answer_without_a_share_for_a_rate_asked(searcher: Searcher) -> None:
+    result = searcher.ask("AFD outre-mer : préfinancement à quel taux ?")
+    assert result.direct is None or "%" in result.direct.answer.text
