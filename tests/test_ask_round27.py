@@ -5,7 +5,11 @@ before its mechanism was added:
 
 - a rate asked (« quel taux », « quel % », read « pourcentage ») is answered by a share (a
   percentage, a rate of zero), not by an answer about the subject that gives no share
-  (how to get a pre-financing, a ceiling in euros), and by no answer when none gives one.
+  (how to get a pre-financing, a ceiling in euros), and by no answer when none gives one;
+- an answer of the best item, written for the fact asked (how long, how much, which law)
+  and giving that kind of fact, is shown although the situation told around the question
+  (« délivré l'an dernier à la ressourcerie ») dilutes its score, when that item would
+  answer a factual question by itself.
 """
 
 from __future__ import annotations
@@ -28,3 +32,11 @@ def test_a_rate_asked_is_answered_by_a_share(searcher: Searcher, text: str,
 def test_no_answer_without_a_share_for_a_rate_asked(searcher: Searcher) -> None:
     result = searcher.ask("AFD outre-mer : préfinancement à quel taux ?")
     assert result.direct is None or "%" in result.direct.answer.text
+
+
+def test_an_answer_written_for_the_fact_asked_survives_the_situation_told(
+        searcher: Searcher) -> None:
+    result = searcher.ask("agrément ESUS délivré l'an dernier à la ressourcerie : il expire "
+                          "quand ?")
+    assert result.direct is not None
+    assert "cinq ans" in result.direct.answer.text

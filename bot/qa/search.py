@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from bot.knowledge.model import Item
-from bot.qa.answers import SHARE, WHO_SUMMARY_ASPECTS, DirectAnswer
+from bot.qa.answers import HELD_ASPECTS, SHARE, WHO_SUMMARY_ASPECTS, DirectAnswer
 from bot.qa.aspects import (
     FACTUAL,
     asks_for_funding,
@@ -1373,5 +1373,19 @@ class Searcher:
         # A long question dilutes the answer's coverage; so does « la commune ou l'interco ? »,
         # whose « who » is said by two actors' names, not by the words of the answer's
         # questions (« qui pilote… »).
-        needed = DIRECT_LONG if self.is_long(analysis) or analysis.either else DIRECT
+        needed = DIRECT_LONG if (self.is_long(analysis) or analysis.either
+                                 or (best is not None and self.answers_surely(best, analysis,
+                                                                              ranked))) else DIRECT
         return best if best is not None and best.score >= needed else None
+
+    @staticmethod
+    def answers_surely(direct: Direct, analysis: Analysis, ranked: list[Hit]) -> bool:
+        """An answer of the best item, written for the fact asked and giving that kind of
+        fact (« l'agrément ESUS, à renouveler quand ? » → « il vaut cinq ans »): the words
+        of the situation told around it (« obtenu en 2024 par la régie ») dilute it; when
+        the item itself would answer a factual question without it."""
+        answer = direct.answer
+        asked = analysis.aspects & frozenset(HELD_ASPECTS)
+        return (bool(asked) and answer.item.id == ranked[0].item.id
+                and ranked[0].score >= FACTUAL_RELEVANT
+                and bool(asked & answer.written_for & answer.holds))
