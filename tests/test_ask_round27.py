@@ -9,7 +9,10 @@ before its mechanism was added:
 - an answer of the best item, written for the fact asked (how long, how much, which law)
   and giving that kind of fact, is shown although the situation told around the question
   (« délivré l'an dernier à la ressourcerie ») dilutes its score, when that item would
-  answer a factual question by itself.
+  answer a factual question by itself;
+- an item's own legal basis (a field of the item) counts as written for « quelle base
+  légale ? » and giving a law, as a written answer does: it is no longer passed over for an
+  answer that cites a law in passing or belongs to a neighbouring item.
 """
 
 from __future__ import annotations
@@ -40,3 +43,17 @@ def test_an_answer_written_for_the_fact_asked_survives_the_situation_told(
                           "quand ?")
     assert result.direct is not None
     assert "cinq ans" in result.direct.answer.text
+
+
+@pytest.mark.parametrize(("text", "item", "law"), [
+    ("aide à l'immobilier d'entreprise par la commune : quelle base légale ?",
+     "immobilier_eco", "L1511-3"),
+    ("quel texte encadre le financement participatif d'une collectivité ?",
+     "financement_participatif", "2020/1503"),
+])
+def test_the_legal_basis_of_the_item_answers_which_law(searcher: Searcher, text: str,
+                                                       item: str, law: str) -> None:
+    result = searcher.ask(text)
+    assert result.direct is not None
+    assert result.hits[0].item.id == item
+    assert law in result.direct.answer.text

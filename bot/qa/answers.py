@@ -160,8 +160,10 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
         for name, (questions, label) in FIELD_ANSWERS.items():
             value = getattr(item, name)
             if value and item.kind != "example":
+                asked = _aspects(questions)
                 found.append(DirectAnswer(f"{item.id}:{name}", item, questions, value,
-                                          item.sources, label, _aspects(questions)))
+                                          item.sources, label, asked, holds=held(value),
+                                          written_for=asked))
     return found
 
 
