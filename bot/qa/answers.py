@@ -73,6 +73,8 @@ ASPECT_CLUES: dict[str, re.Pattern[str]] = {
     "eligibility": re.compile(r"\b(?:s'adresse\w*|réservé\w*|éligible\w*|"
                               r"bénéficiaires?|ouvert\w*)\b"),
 }
+# What gives a share (a rate asked: « quel taux », « quel % »): a percentage, or a rate of zero
+SHARE = re.compile(r"%|‰|\bpour ?cent\b|\btaux zéro\b|\bsans intérêts?\b")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-ÝÉ«(0-9])")
 MAX_SENTENCE = 400
 
@@ -158,8 +160,10 @@ def direct_answers(kb: KnowledgeBase) -> list[DirectAnswer]:
         for name, (questions, label) in FIELD_ANSWERS.items():
             value = getattr(item, name)
             if value and item.kind != "example":
+                asked = _aspects(questions)
                 found.append(DirectAnswer(f"{item.id}:{name}", item, questions, value,
-                                          item.sources, label, _aspects(questions)))
+                                          item.sources, label, asked, holds=held(value),
+                                          written_for=asked))
     return found
 
 

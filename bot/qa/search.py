@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from bot.knowledge.model import Item
-from bot.qa.answers import WHO_SUMMARY_ASPECTS, DirectAnswer
+from bot.qa.answers import HELD_ASPECTS, SHARE, WHO_SUMMARY_ASPECTS, DirectAnswer
 from bot.qa.aspects import (
     FACTUAL,
     asks_for_funding,
@@ -177,6 +177,8 @@ _PRICE = frozenset(stem(w) for w in ("cout", "couts", "coute", "coutent", "prix"
 # « comment l'État finance-t-il… », « comment subventionner… »: the verb, not the name of a
 # tool (« comment lancer un financement participatif ? » asks how to do it)
 _FUNDS_HOW = re.compile(r"\b(?:co)?financ(?:e|ent|er|ez|ons)\b|\bsubventionn\w*")
+# « quel taux… », « cb % » (read « pourcentage »): a share, that a sum or a count does not give
+_RATE = frozenset(stem(w) for w in ("taux", "tx", "pourcentage", "pourcentages"))
 _MONEY = re.compile(r"€|%|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
                     r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
 
@@ -275,6 +277,11 @@ def _per_unit(sequence: tuple[str, ...]) -> set[str]:
 def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
     """« combien ça coûte… », « quel tarif… »: how much, said with a word of price."""
     return "howmuch" in aspects and bool(_PRICE & set(analysis.sequence))
+
+
+def _asks_rate(aspects: frozenset[str], analysis: Analysis) -> bool:
+    """« quel taux pour… », « mécénat cb % »: how much, said as a share."""
+    return "howmuch" in aspects and bool(_RATE & set(analysis.sequence))
 
 
 def contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -1224,6 +1231,7 @@ class Searcher:
         items = {h.item.id: h.score for h in ranked[:3]
                  if h.score >= DIRECT_ITEM_SHARE * ranked[0].score}
         price = _asks_price(asked, analysis)
+        rate = _asks_rate(asked, analysis)
         coverage: dict[int, float] = defaultdict(float)
         for concept in analysis.concepts:
             for number, value in self.concept_matches(self.sentences, concept).items():
@@ -1236,6 +1244,8 @@ class Searcher:
                 continue
             if price and not _MONEY.search(answer.text):
                 continue  # a year or a count is no price
+            if rate and not SHARE.search(answer.text):
+                continue  # nor is it a rate
             score = 0.5 * item_score + 0.5 * min(covered / analysis.total, 1.0)
             if best is None or score > best.score:
                 best = Direct(answer, round(score, 4))
@@ -1261,6 +1271,7 @@ class Searcher:
         compared: list[set[int]] = []  # ... and of each thing a comparison names
         things = self.compared_things(analysis)
         price = _asks_price(analysis.aspects, analysis)
+        rate = _asks_rate(analysis.aspects, analysis)
         for concept in analysis.concepts:
             matched = self.concept_matches(self.answers, concept)
             for number, value in matched.items():
@@ -1299,6 +1310,8 @@ class Searcher:
                 continue
             if price and not answer.id.endswith(":cost") and not _MONEY.search(answer.text):
                 continue  # « l'adhésion à la CRESS, c'est combien ? »: not how many CRESS
+            if rate and not SHARE.search(answer.text):
+                continue  # « mécénat, quel taux ? »: not the ceiling in euros
             if len(compared) > 1 and not all(number in said for said in compared):
                 continue  # « différence entre une SCIC et une asso »: not SEM against SCIC
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
@@ -1360,5 +1373,19 @@ class Searcher:
         # A long question dilutes the answer's coverage; so does « la commune ou l'interco ? »,
         # whose « who » is said by two actors' names, not by the words of the answer's
         # questions (« qui pilote… »).
-        needed = DIRECT_LONG if self.is_long(analysis) or analysis.either else DIRECT
+        needed = DIRECT_LONG if (self.is_long(analysis) or analysis.either
+                                 or (best is not None and self.answers_surely(best, analysis,
+                                                                              ranked))) else DIRECT
         return best if best is not None and best.score >= needed else None
+
+    @staticmethod
+    def answers_surely(direct: Direct, analysis: Analysis, ranked: list[Hit]) -> bool:
+        """An answer of the best item, written for the fact asked and giving that kind of
+        fact (« l'agrément ESUS, à renouveler quand ? » → « il vaut cinq ans »): the words
+        of the situation told around it (« obtenu en 2024 par la régie ») dilute it; when
+        the item itself would answer a factual question without it."""
+        answer = direct.answer
+        asked = analysis.aspects & frozenset(HELD_ASPECTS)
+        return (bool(asked) and answer.item.id == ranked[0].item.id
+                and ranked[0].score >= FACTUAL_RELEVANT
+                and bool(asked & answer.written_for & answer.holds))
