@@ -6,7 +6,9 @@ before its mechanism was added:
 - an adverb is its adjective (« provisoirement » is « provisoire », « obligatoirement »
   « obligatoire »), so the word that carries a question's subject is found in the base;
 - a former public building named by agents' words (« l'ex-gendarmerie », « l'ancienne
-  caserne ») is a disused building: its temporary use is urbanisme transitoire.
+  caserne ») is a disused building: its temporary use is urbanisme transitoire;
+- a sports club or a comité des fêtes is an association (« club sportif », « club de
+  rugby »), while the practice of a sport (« le club de foot de mon fils ») stays off-topic.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ ANSWERED = [
      "provisoirement des associations ?", "urbanisme_transitoire"),
     ("l'ex-gendarmerie du bourg : on voudrait y installer provisoirement une épicerie "
      "associative avant sa vente", "urbanisme_transitoire"),
+    ("le comité des fêtes reçoit 30 000 € de la commune, une convention est-elle obligatoire ?",
+     "subvention_cpo"),
+    ("un club sportif de la commune est en difficulté financière, qui peut l'accompagner ?",
+     "dla_departemental"),
 ]
 
 
@@ -38,3 +44,8 @@ def test_the_subject_said_in_agents_words_is_answered(searcher: Searcher, text: 
                                                       item: str) -> None:
     result = searcher.ask(text)
     assert result.hits and result.hits[0].item.id == item, [h.item.id for h in result.hits]
+
+
+def test_the_practice_of_a_sport_stays_off_topic(searcher: Searcher) -> None:
+    result = searcher.ask("comment inscrire mon fils au club de foot ?")
+    assert not result.hits and result.direct is None, [h.item.id for h in result.hits]
