@@ -9,6 +9,8 @@ before its mechanism was added:
   caserne ») is a disused building: its temporary use is urbanisme transitoire;
 - a sports club or a comité des fêtes is an association (« club sportif », « club de
   rugby »), while the practice of a sport (« le club de foot de mon fils ») stays off-topic;
+- a structure that « perd de l'argent » or is « déficitaire » is in difficulty: the DLA
+  accompanies it;
 - a long, narrative question whose direct answer is diluted by the story told
   (``DIRECT_LONG`` 0.425 -> 0.395) is answered.
 """
@@ -59,3 +61,12 @@ def test_a_narrative_question_is_answered(searcher: Searcher) -> None:
                           "Réponse ?")
     assert result.direct is not None and result.hits
     assert result.hits[0].item.id == "glossaire_scic"
+
+
+@pytest.mark.parametrize("text", [
+    "la ressourcerie perd de l'argent, quel accompagnement existe ?",
+    "notre chantier d'insertion est déficitaire depuis deux ans, qui peut l'accompagner ?",
+])
+def test_losing_money_is_a_difficulty(searcher: Searcher, text: str) -> None:
+    shown = [h.item.id for h in searcher.ask(text).hits]
+    assert {"dla", "dla_departemental"} & set(shown), shown
