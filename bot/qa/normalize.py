@@ -86,6 +86,7 @@ SUFFIX_RULES: tuple[tuple[str, str, int], ...] = (
     ("tionnee", "", 3), ("tionne", "", 3), ("ations", "", 3), ("ation", "", 3),
     ("itions", "", 3), ("ition", "", 3),
     ("tions", "", 3), ("tion", "", 3),
+    ("airement", "ar", 3), ("oirement", "or", 4),  # « provisoirement » is « provisoire »
     ("ements", "", 4), ("ement", "", 4), ("ments", "", 4), ("ment", "", 4),
     ("atives", "", 3), ("ative", "", 3), ("atifs", "", 3), ("atif", "", 3),
     ("ites", "", 3), ("ite", "", 3), ("istes", "", 3), ("iste", "", 3), ("isme", "", 3),
