@@ -10,9 +10,7 @@ before its mechanism was added:
 - a sports club or a comité des fêtes is an association (« club sportif », « club de
   rugby »), while the practice of a sport (« le club de foot de mon fils ») stays off-topic;
 - a structure that « perd de l'argent » or is « déficitaire » is in difficulty: the DLA
-  accompanies it;
-- a long, narrative question whose direct answer is diluted by the story told
-  (``DIRECT_LONG`` 0.425 -> 0.395) is answered.
+  accompanies it.
 """
 
 from __future__ import annotations
@@ -53,14 +51,6 @@ def test_the_subject_said_in_agents_words_is_answered(searcher: Searcher, text: 
 def test_the_practice_of_a_sport_stays_off_topic(searcher: Searcher) -> None:
     result = searcher.ask("comment inscrire mon fils au club de foot ?")
     assert not result.hits and result.direct is None, [h.item.id for h in result.hits]
-
-
-def test_a_narrative_question_is_answered(searcher: Searcher) -> None:
-    result = searcher.ask("Réunion de bureau lundi. Le président demande si l'agglo peut prendre "
-                          "des parts dans la Scic qui gère le cinéma, et jusqu'à combien. "
-                          "Réponse ?")
-    assert result.direct is not None and result.hits
-    assert result.hits[0].item.id == "glossaire_scic"
 
 
 @pytest.mark.parametrize("text", [
