@@ -58,3 +58,21 @@ def test_a_homonym_typed_when_asked_to_confirm_offers_them_too(chat: Chat):
     chat.send("Koungou")
     chat.send("marsac")
     assert "Marsac (23, Creuse)" in chat.labels
+
+
+def test_a_label_typed_in_english_in_a_french_conversation_picks_its_choice(chat: Chat):
+    """The Koungou agent types short English words: « start », « no », « food » were « Je
+    n'ai pas compris » while « yes » worked. A choice's whole label in another language of
+    the flow picks it; the conversation stays in French."""
+    chat.send("/start")
+    chat.send("start")
+    assert "Quel est votre territoire ?" in chat.text
+    chat.send("Koungou")
+    chat.send("yes")
+    chat.send("ok")  # the contexts suggested are right
+    chat.send("ok")  # no other programme
+    assert "contrat de ville" in chat.text
+    chat.send("no")
+    assert "Sur quel thème voulez-vous agir en priorité ?" in chat.text
+    chat.send("food")
+    assert "Thèmes retenus : Alimentation." in chat.text

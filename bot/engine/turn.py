@@ -467,7 +467,7 @@ class Turn:
         if said in GREETINGS:
             self.greet_back()
             return
-        worded = self.choice_by_words(state, text)
+        worded = self.choice_by_words(state, text) or self.choice_in_other_language(state, text)
         if worded is not None:
             self.apply_choice(worded)
             return
@@ -597,6 +597,17 @@ class Turn:
             return None
         found = [choice for choice in self.available_choices(state)
                  if choice.words is not None and says_words(text, choice.words.render(self.t))]
+        return found[0] if len(found) == 1 else None
+
+    def choice_in_other_language(self, state: State, text: str) -> FlowChoice | None:
+        """The one offered choice whose whole label in another language the text is
+        (« start », « no », « food » in a French conversation), or None."""
+        wanted = normalize_answer(text)
+        if not wanted:
+            return None
+        found = [choice for choice in self.available_choices(state)
+                 if any(wanted == normalize_answer(choice.label.render(translator(language)))
+                        for language in SUPPORTED_LANGUAGES if language != self.language)]
         return found[0] if len(found) == 1 else None
 
     def choice_elsewhere(self, text: str) -> str | None:
