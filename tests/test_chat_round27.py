@@ -76,3 +76,13 @@ def test_a_label_typed_in_english_in_a_french_conversation_picks_its_choice(chat
     assert "Sur quel thème voulez-vous agir en priorité ?" in chat.text
     chat.send("food")
     assert "Thèmes retenus : Alimentation." in chat.text
+
+
+def test_la_comcom_typed_with_its_article_is_the_intercommunalite(chat: Chat):
+    """« la comcom creuse grand sud » was not found (« comcom creuse grand sud » and « la cc
+    … » were): read as a question, it answered about Grand Paris Sud Est Avenir."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("la comcom creuse grand sud")
+    assert "Grand Paris Sud Est Avenir" not in chat.text
+    assert "J'ai trouvé : CC Creuse Grand Sud (CC, 23)" in chat.text
