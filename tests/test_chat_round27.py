@@ -86,3 +86,15 @@ def test_la_comcom_typed_with_its_article_is_the_intercommunalite(chat: Chat):
     chat.send("la comcom creuse grand sud")
     assert "Grand Paris Sud Est Avenir" not in chat.text
     assert "J'ai trouvé : CC Creuse Grand Sud (CC, 23)" in chat.text
+
+
+def test_a_job_title_with_its_field_before_the_commune_is_understood(chat: Chat):
+    """« je suis chargée de mission emploi à la ville de Roubaix »: the field after the job
+    title (« emploi », « petite enfance ») hid the commune, and every answer after that was
+    « Je n'ai pas compris » at the welcome."""
+    chat.send("bjr je suis chargée de mission emploi à la ville de roubaix")
+    assert "J'ai trouvé : Roubaix (59, Nord)" in chat.text
+    other = Chat(chat.engine, user_id="976")
+    other.send("/start")
+    other.send("je suis responsable petite enfance a la mairie de sada")
+    assert "J'ai trouvé : Sada (976, Mayotte)" in other.text
