@@ -224,6 +224,9 @@ class Candidate:
 
     label: str
     facts: Mapping[str, Any]  # fact name -> a string, or a list of strings
+    # Other whole names the text found it by (a former name, a commune déléguée's): typed
+    # alone, they name it as surely as its label does.
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,12 @@ def is_whole_name(label: str, wanted: str) -> bool:
     return wanted in (normalize_answer(label), normalize_answer(_QUALIFIER.sub("", label)))
 
 
+def names_whole(candidate: Candidate, wanted: str) -> bool:
+    """Whether ``wanted`` (normalized) is the whole of one of the candidate's names: its label
+    or a name it was also found by (« saint dizier leyrenne » for Saint-Dizier-Masbaraud)."""
+    return any(is_whole_name(name, wanted) for name in (candidate.label, *candidate.also))
+
+
 class Turn:
     """The handling of one incoming message; discarded afterwards."""
 
@@ -214,6 +220,8 @@ class Turn:
                                   "effacer."))
                 return
             self.begin()
+            if command is None and text and self.take_a_name_typed_early(self.state, text):
+                return  # « bonjour, je suis à la mairie de Faux-la-Montagne » as a first message
             if command is None or (command.command and command.command.id == "start"):
                 return  # a first message, whatever it says, is answered by the welcome
         else:
@@ -459,7 +467,7 @@ class Turn:
         if said in GREETINGS:
             self.greet_back()
             return
-        worded = self.choice_by_words(state, text)
+        worded = self.choice_by_words(state, text) or self.choice_in_other_language(state, text)
         if worded is not None:
             self.apply_choice(worded)
             return
@@ -504,7 +512,7 @@ class Turn:
         """What the input's resolver finds whose whole name the text is (« sada » for « Sada
         (976, Mayotte) »), not what only resembles it (« cress »)."""
         wanted, candidates = self.looked_up(spec, text)
-        return [c for c in candidates if is_whole_name(c.label, wanted)]
+        return [c for c in candidates if names_whole(c, wanted)]
 
     def name_typed_elsewhere(self, text: str) -> str | None:
         """The flow's hint (an input's ``elsewhere``) when the text is a name that input looks
@@ -536,9 +544,20 @@ class Turn:
         choice, target = routes[0]
         spec = target.input
         assert spec is not None
-        found = self.one_name(spec, text) or self.one_name(spec, self.after_lead_in(spec, text))
-        if found is None:
+        name = text if self.names_whole(spec, text) else self.after_lead_in(spec, text)
+        found = self.one_name(spec, name)
+        homonyms = len(self.names_whole(spec, name or "")) > 1
+        if found is None and not homonyms:
             return False
+        self.go_straight_to(choice, target)
+        if found is None:  # « Marsac »: several communes bear it, the user picks one
+            self.resolve_input(target, name or text)
+        else:
+            self.accept_input(target, found.label, found)
+        return True
+
+    def go_straight_to(self, choice: FlowChoice, target: State) -> None:
+        """Take the choice that leads to the target question, as if it had been pressed."""
         conversation = self.conv
         slots = self.slots_after(choice)
         conversation.push_back()
@@ -546,8 +565,6 @@ class Turn:
         self.event("transition", state=conversation.state, target=target.name,
                    detail="typed_early")
         conversation.state = target.name
-        self.accept_input(target, found.label, found)
-        return True
 
     def one_name(self, spec: TextInput, text: str | None) -> Candidate | None:
         """The one entity the input's resolver finds for the text, if the text is its whole
@@ -555,7 +572,7 @@ class Turn:
         wanted, candidates = self.looked_up(spec, text or "")
         if len(candidates) != 1:
             return None
-        return candidates[0] if is_whole_name(candidates[0].label, wanted) else None
+        return candidates[0] if names_whole(candidates[0], wanted) else None
 
     @staticmethod
     def after_lead_in(spec: TextInput, text: str) -> str | None:
@@ -580,6 +597,17 @@ class Turn:
             return None
         found = [choice for choice in self.available_choices(state)
                  if choice.words is not None and says_words(text, choice.words.render(self.t))]
+        return found[0] if len(found) == 1 else None
+
+    def choice_in_other_language(self, state: State, text: str) -> FlowChoice | None:
+        """The one offered choice whose whole label in another language the text is
+        (« start », « no », « food » in a French conversation), or None."""
+        wanted = normalize_answer(text)
+        if not wanted:
+            return None
+        found = [choice for choice in self.available_choices(state)
+                 if any(wanted == normalize_answer(choice.label.render(translator(language)))
+                        for language in SUPPORTED_LANGUAGES if language != self.language)]
         return found[0] if len(found) == 1 else None
 
     def choice_elsewhere(self, text: str) -> str | None:

@@ -174,12 +174,13 @@ def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None,
         for place in find_territories(index, text):
             facts = territory_facts(place, rules, index)
             # « Saint-Dizier-Leyrenne »: found as a commune déléguée of Saint-Dizier-Masbaraud
-            facts["merged_name"] = index.merged_name(text, place)
+            merged = index.merged_name(text, place)
+            facts["merged_name"] = merged
             if label is not None:
                 for key, language in (("programmes_reading", "fr"),
                                       ("programmes_reading_en", "en")):
                     facts[key] = programmes_reading(facts, label, translator(language))
-            found.append(Candidate(place.label, facts))
+            found.append(Candidate(place.label, facts, (merged,) if merged else ()))
         return found
 
     return ResolverSpec("territory", lookup, TERRITORY_FACTS,

@@ -63,6 +63,9 @@ def fold(text: str) -> str:
 def core_name(key: str) -> tuple[str, str | None]:
     """A folded name without the words that say it is an intercommunality, and that type."""
     kind = None
+    bare = without_article(key)  # « la comcom creuse grand sud », « l'agglo du Choletais »
+    if bare != key and any(bare.startswith(head + " ") for head, _kind in _TYPE_HEADS):
+        key = bare
     for head, head_kind in _TYPE_HEADS:
         if key == head or key.startswith(head + " "):
             key, kind = key[len(head):].lstrip(), head_kind
