@@ -57,6 +57,7 @@ from bot.knowledge.territory_model import (
     Territory,
     TerritoryContext,
 )
+from bot.knowledge.territory_sentence import mentions
 from bot.knowledge.territory_text import (
     core_name,
     drop_words,
@@ -454,7 +455,39 @@ class TerritoryIndex:
         parsed = self._parse(query, prefer)
         if parsed.epci_type and not prefer:
             asked = ("ept",) if parsed.epci_type == "EPT" else ("epci",)
-        return self._by_name(parsed, limit), asked
+        found = self._by_name(parsed, limit)
+        if not found:
+            return self._in_sentence(query, limit, prefer)
+        return found, asked
+
+    def _in_sentence(self, text: str, limit: int, prefer: str | None
+                     ) -> tuple[list[tuple[Territory, int]], tuple[str, ...]]:
+        """When the whole text names nothing: a SIREN inside it (« siren CINOR 249740119 »),
+        else the name it holds (« je suis à la mairie de Tourcoing », see
+        ``territory_sentence``). A département or région named beside another name narrows
+        it (« petite commune de Creuse, Jarnages »: Jarnages, in the Creuse)."""
+        for number in re.findall(r"(?<!\d)\d{9}(?!\d)", text):
+            ids = self._by_code.get(number) or self._commune_sirens().get(number, ())
+            if ids:
+                return [(t, EXACT) for t in self._ranked(ids, limit)], ()
+        found = mentions(text, self._is_name)
+        if not found:
+            return [], ()
+        places = {m.key: self._place(m.key) for m in found}
+        for mention in found:
+            hint = next((places[m.key] for m in found
+                         if m.key != mention.key and any(places[m.key])), (None, None))
+            kinds = mention.kinds or ((prefer,) if prefer else ())
+            query = _Query(mention.key, *hint, kinds=frozenset(kinds))
+            readings = self._by_name(query, limit)
+            if any(hint) and readings and any(_fits(t, query) for t, _tier in readings):
+                return readings, kinds
+        first = found[0]
+        kinds = first.kinds or ((prefer,) if prefer else ())
+        return self._by_name(_Query(first.key, kinds=frozenset(kinds)), limit), kinds
+
+    def _is_name(self, key: str) -> bool:
+        return key in self._by_key and key not in _NOT_A_NAME
 
     def _by_code_text(self, text: str, limit: int, prefer: str | None, code: str | None
                       ) -> list[tuple[Territory, int]] | None:
@@ -821,20 +854,43 @@ class TerritoryIndex:
             text = match["name"]
             break
         key = fold(text)
+        if not (departement or region) and key not in self._by_key:
+            key, departement, region = self._trailing_place(key)
         core, epci_type = core_name(key)
         alternates = [k for k in dict.fromkeys((core, without_article(key))) if k and k != key]
         kinds = frozenset({prefer}) if prefer else frozenset()
         return _Query(key, departement, region, epci_type, kinds, alternates, postal)
 
+    def _trailing_place(self, key: str) -> tuple[str, str | None, str | None]:
+        """« boussac creuse », « saint pierre martinique »: a known name followed, with no
+        sign between, by a département or région (its name or number) narrows the homonyms;
+        else the key as it is."""
+        words = key.split()
+        for size in range(min(3, len(words) - 1), 0, -1):
+            name = " ".join(words[:-size])
+            if name not in self._by_key:
+                continue
+            departement, region = self._place(" ".join(words[-size:]))
+            if departement or region:
+                return name, departement, region
+        return key, None, None
+
     def _place(self, hint: str) -> tuple[str | None, str | None]:
-        """A département or a region named by a code or a name, or (None, None)."""
+        """A département or a region named by a code or a name (or another name of a
+        collectivité that is both: « Martinique », « CTG »), or (None, None)."""
         code = hint.strip().upper()
         if code in self._by_dep_code:
             return code, None
         key = fold(hint)
         if key in self._dep_by_name:
             return self._dep_by_name[key], None
-        return None, self._region_by_name.get(key)
+        if key in self._region_by_name:
+            return None, self._region_by_name[key]
+        for tier, tid in self._by_key.get(key, ()):
+            territory = self.territories[tid]
+            if tier == EXACT and territory.kind == "region" and not _is_former_region(territory):
+                return None, territory.region_code
+        return None, None
 
 
 # -- contexts -------------------------------------------------------------------------------
