@@ -55,3 +55,14 @@ def test_a_sentence_without_a_name_finds_nothing(index: TerritoryIndex, text: st
 def test_a_place_after_a_homonym_narrows_it(index: TerritoryIndex, text: str,
                                             expected: tuple[str, str]) -> None:
     assert first(index, text) == expected
+
+
+def test_four_digits_are_a_postal_code_not_an_insee_code(index: TerritoryIndex) -> None:
+    assert first(index, "6000") == ("commune", "06088")  # Nice, 06000
+    assert index.lookup("1001") == []  # no postal code 01001; 01001 is an INSEE code
+
+
+def test_a_commune_of_a_com_for_a_com(index: TerritoryIndex) -> None:
+    # the agent chose « collectivité d'outre-mer », then typed a commune's name
+    assert first(index, "Saint-Barth", prefer="com")[0] == "com"
+    assert first(index, "Miquelon-Langlade", prefer="com") == ("com", "975")

@@ -499,7 +499,10 @@ class TerritoryIndex:
             ids = self._by_code.get(compact) or self._commune_sirens().get(compact, ())
             return [(t, EXACT) for t in self._ranked(ids, limit)]
         if _INSEE_OR_POSTAL.fullmatch(compact) and code in (None, "insee", "postal"):
-            return self._by_number(compact.zfill(5), limit, code)
+            # four digits are a postal code that lost its zero (« 6000 », Nice); an INSEE
+            # code is copied with it: « 1234 » is no commune, the INSEE 01234 is
+            four = len(compact) == 4 and code is None
+            return self._by_number(compact.zfill(5), limit, "postal" if four else code)
         if code is None and _DEP_CODE.fullmatch(text.strip().upper()):
             return self._by_dep_number(text.strip().upper(), limit, prefer)
         return None
@@ -675,7 +678,7 @@ class TerritoryIndex:
         if query.epci_type or query.kinds & {"epci", "ept"}:
             self._add_groups_of_communes(query.epci_type, tiers,
                                          "ept" in query.kinds or query.epci_type == "EPT")
-        if query.kinds & {"departement", "region"}:
+        if query.kinds & {"departement", "region", "com"}:
             self._add_places_of_communes(query.kinds, tiers)
         pool: Iterable[int] = tiers
         if query.departement or query.region:
@@ -714,8 +717,9 @@ class TerritoryIndex:
                     _keep(tiers, group, tiers[tid])
 
     def _add_places_of_communes(self, kinds: frozenset[str], tiers: dict[int, int]) -> None:
-        """« Guéret » for a département: when no département (or région) matches the name,
-        that of the communes of that name does, at their tier."""
+        """« Guéret » for a département: when no département (or région, or collectivité
+        d'outre-mer: « St Pierre » for a COM) matches the name, that of the communes of that
+        name does, at their tier."""
         strong = [tid for tid, tier in tiers.items() if tier <= LOOSE]
         territories = self.territories
         if not strong or any(_is_kind(territories[tid], kinds) for tid in strong):
@@ -726,7 +730,7 @@ class TerritoryIndex:
             if commune.kind != "commune" or tiers[tid] != best:
                 continue
             place = (self._by_dep_code.get(commune.departement_code)
-                     if "departement" in kinds else
+                     if kinds & {"departement", "com"} else
                      self._by_region_code.get(commune.region_code))
             if place is not None and territories[place].kind in kinds:
                 _keep(tiers, place, tiers[tid])
