@@ -66,3 +66,10 @@ def test_a_commune_of_a_com_for_a_com(index: TerritoryIndex) -> None:
     # the agent chose « collectivité d'outre-mer », then typed a commune's name
     assert first(index, "Saint-Barth", prefer="com")[0] == "com"
     assert first(index, "Miquelon-Langlade", prefer="com") == ("com", "975")
+
+
+def test_a_named_departement_keeps_the_other_homonyms_as_weaker_readings(
+        index: TerritoryIndex) -> None:
+    found = index.resolve("Aubusson (Orne)")
+    assert [(t.kind, t.code) for t in found.best] == [("commune", "61011")]
+    assert ("commune", "23008") in [(t.kind, t.code) for t in found.others]
