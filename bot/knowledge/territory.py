@@ -64,6 +64,7 @@ from bot.knowledge.territory_text import (
     fold,
     group_names,
     label_key,
+    sound,
     without_article,
     without_head,
 )
@@ -671,6 +672,9 @@ class TerritoryIndex:
             self._add_prefixed(key, tiers)
         distances: dict[int, int] = {}  # id -> 1000 * (1 - similarity), near spellings only
         if not tiers:
+            for key in self._sounding(query.key):
+                for _tier, tid in self._by_key[key]:
+                    tiers[tid], distances[tid] = FUZZY, 0
             for key, ratio in self._fuzzy(query.key, limit):
                 for _tier, tid in self._by_key[key]:
                     if tid not in tiers:
@@ -795,6 +799,23 @@ class TerritoryIndex:
             return lambda tid: (tiers[tid] << 40) | base[tid] | (distances[tid] << 20)
         return lambda tid: (tiers[tid] << 40) | base[tid]
 
+    def _sounding(self, key: str) -> list[str]:
+        """Names written otherwise but sounding the same (« creuze »: Creuse; see ``sound``),
+        the nearest of near spellings; five letters at least, among the same candidates as
+        ``_fuzzy``."""
+        if len(key) < 5:
+            return []
+        heard = sound(key)
+        return [name for name in self._near_pool(key) if sound(name) == heard]
+
+    def _near_pool(self, key: str) -> set[str]:
+        """The keys that share ``key``'s fuzzy head or its last three letters (see
+        ``_fuzzy``); the buckets are built on the first use, out of the load time."""
+        if self._buckets is None:
+            self._buckets = _buckets(self._keys)
+        heads, tails = self._buckets
+        return set(heads.get(_head(key), ())) | set(tails.get(key[-3:], ()))
+
     def _fuzzy(self, key: str, limit: int) -> list[tuple[str, float]]:
         """Near spellings of ``key``, with their similarity, best first.
 
@@ -806,10 +827,7 @@ class TerritoryIndex:
         """
         if len(key) < 4:
             return []
-        if self._buckets is None:
-            self._buckets = _buckets(self._keys)
-        heads, tails = self._buckets
-        pool = set(heads.get(_head(key), ())) | set(tails.get(key[-3:], ()))
+        pool = self._near_pool(key)
         # Short words need to be nearer: « null » is not « Nully », nor « Genève » « Genevrey ».
         cutoff = 0.9 if len(key) <= 6 else 0.85
         near = difflib.get_close_matches(key, sorted(pool), n=limit, cutoff=cutoff)
