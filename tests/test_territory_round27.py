@@ -78,3 +78,14 @@ def test_a_named_departement_keeps_the_other_homonyms_as_weaker_readings(
 def test_a_name_that_sounds_the_same_is_the_nearest_spelling(index: TerritoryIndex) -> None:
     assert first(index, "Vozges") == ("departement", "88")
     assert first(index, "Bourganneuff") == ("commune", "23030")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("la CACEM", ("epci", "249720061")),
+    ("EPT POLD", ("ept", "200057982")),
+    ("îles Marquises", ("com", "987")),
+    ("je suis à Tahiti", ("com", "987")),
+])
+def test_official_short_names_and_islands(index: TerritoryIndex, text: str,
+                                          expected: tuple[str, str]) -> None:
+    assert first(index, text) == expected
