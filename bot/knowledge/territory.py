@@ -675,7 +675,8 @@ class TerritoryIndex:
             for key in self._sounding(query.key):
                 for _tier, tid in self._by_key[key]:
                     tiers[tid], distances[tid] = FUZZY, 0
-            for key, ratio in self._fuzzy(query.key, limit):
+            # a name that sounds the same is the nearest: other near spellings only without
+            for key, ratio in () if tiers else self._fuzzy(query.key, limit):
                 for _tier, tid in self._by_key[key]:
                     if tid not in tiers:
                         tiers[tid], distances[tid] = FUZZY, round(1000 * (1 - ratio))
@@ -805,8 +806,10 @@ class TerritoryIndex:
         ``_fuzzy``."""
         if len(key) < 5:
             return []
-        heard = sound(key)
-        return [name for name in self._near_pool(key) if sound(name) == heard]
+        heard, size = sound(key), len(key)
+        # a sound is never longer than the name: only names of about the same length count
+        return [name for name in self._near_pool(key)
+                if len(heard) <= len(name) <= size + 3 and sound(name) == heard]
 
     def _near_pool(self, key: str) -> set[str]:
         """The keys that share ``key``'s fuzzy head or its last three letters (see
