@@ -68,13 +68,6 @@ def test_a_commune_of_a_com_for_a_com(index: TerritoryIndex) -> None:
     assert first(index, "Miquelon-Langlade", prefer="com") == ("com", "975")
 
 
-def test_a_named_departement_keeps_the_other_homonyms_as_weaker_readings(
-        index: TerritoryIndex) -> None:
-    found = index.resolve("Aubusson (Orne)")
-    assert [(t.kind, t.code) for t in found.best] == [("commune", "61011")]
-    assert ("commune", "23008") in [(t.kind, t.code) for t in found.others]
-
-
 def test_a_name_that_sounds_the_same_is_the_nearest_spelling(index: TerritoryIndex) -> None:
     assert first(index, "Vozges") == ("departement", "88")
     assert first(index, "Bourganneuff") == ("commune", "23030")

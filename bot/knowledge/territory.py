@@ -694,22 +694,8 @@ class TerritoryIndex:
                     or self.territories[tid].code == code] or [
                 tid for tid in pool if self.territories[tid].departement_code in (
                     code[:2], code[:3])] or pool
-        ranker = self._ranker(query, tiers, distances)
-        chosen = heapq.nsmallest(limit, pool, key=ranker)
-        found = [(self.territories[tid], tiers[tid]) for tid in chosen]
-        if pool is not tiers and len(chosen) < limit:
-            found += self._other_homonyms(query, tiers, set(chosen), limit - len(chosen), ranker)
-        return found
-
-    def _other_homonyms(self, query: _Query, tiers: dict[int, int], chosen: set[int],
-                        room: int, ranker: Callable[[int], int]) -> list[tuple[Territory, int]]:
-        """« Valence (Drôme) »: the communes of that very name elsewhere, as weaker readings
-        after those the département or région narrowed to (the agent may have mistyped it)."""
-        homonyms = [tid for tid, tier in tiers.items() if tier == EXACT and tid not in chosen
-                    and self.territories[tid].kind == "commune"
-                    and fold(self.territories[tid].name) == query.key]
-        return [(self.territories[tid], FUZZY) for tid in heapq.nsmallest(room, homonyms,
-                                                                        key=ranker)]
+        chosen = heapq.nsmallest(limit, pool, key=self._ranker(query, tiers, distances))
+        return [(self.territories[tid], tiers[tid]) for tid in chosen]
 
     def _add_groups_of_communes(self, epci_type: str | None, tiers: dict[int, int],
                                 ept: bool) -> None:
