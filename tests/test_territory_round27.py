@@ -82,3 +82,8 @@ def test_a_name_that_sounds_the_same_is_the_nearest_spelling(index: TerritoryInd
 def test_official_short_names_and_islands(index: TerritoryIndex, text: str,
                                           expected: tuple[str, str]) -> None:
     assert first(index, text) == expected
+
+
+def test_a_question_is_not_read_as_a_territory(index: TerritoryIndex) -> None:
+    assert index.lookup("comment créer une SCIC à Guéret ?") == []
+    assert first(index, "Guéret ?") == ("commune", "23096")

@@ -57,7 +57,10 @@ class Mention:
 
 def mentions(text: str, known: Callable[[str], bool]) -> list[Mention]:
     """The names ``known`` knows inside ``text``, strongest introduction first, then in the
-    order of the text; each start gives its longest name."""
+    order of the text; each start gives its longest name. A question (« ? ») names no
+    territory: « quelles aides de la région Bretagne ? » is for whoever answers questions."""
+    if "?" in text:
+        return []
     found: list[Mention] = []
     order = 0
     for segment in _SEGMENTS.split(text):
