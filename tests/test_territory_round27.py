@@ -41,7 +41,7 @@ def test_a_name_inside_a_sentence(index: TerritoryIndex, text: str,
 @pytest.mark.parametrize("text", [
     "je suis chargée de mission", "on est une commune de montagne", "on est à la campagne",
     "je ne sais pas, à voir", "merci de votre aide", "je travaille dans le sud",
-    "agent de la ville", "notre EPCI"])
+    "agent de la ville", "notre EPCI", "mairie de Saint-Machin", "la ville de Grand-Truc"])
 def test_a_sentence_without_a_name_finds_nothing(index: TerritoryIndex, text: str) -> None:
     assert index.lookup(text) == []
 

@@ -33,12 +33,15 @@ _PLACE_WORDS = frozenset({"a", "au", "aux", "de", "d", "du", "des", "dans", "ici
                           "chez", "sur"})
 _ARTICLES = frozenset({"la", "le", "les", "l"})
 # Everyday words met in such sentences that are also names of small communes (« Chargé »,
-# « Mairé », « Le Pas », « une commune de montagne », « à la campagne »): never taken as a
-# name inside a sentence (typed alone, they still are).
+# « Mairé », « Le Pas », « une commune de montagne », « à la campagne »), and the first words
+# of many names (« Saint-Machin » is not Le Saint, nor « Grand-Truc » Grand): never taken
+# alone as a name inside a sentence (typed alone, they still are).
 _ORDINARY = frozenset({
     "charge", "chargee", "maire", "pas", "plan", "service", "mission", "agent", "bonjour",
     "merci", "oui", "non", "campagne", "montagne", "mer", "ecole", "quartier", "bourg",
-    "riviere", "foret", "marche", "vallee", "champs", "bois", "jardin", "port", "sud"})
+    "riviere", "foret", "marche", "vallee", "champs", "bois", "jardin", "port", "sud",
+    "saint", "sainte", "saints", "saintes", "grand", "grande", "petit", "petite", "mont",
+    "val", "pays", "ile", "iles", "notre", "dame"})
 _SEGMENTS = re.compile(r"[,;:()\[\]!?\n\r\t.\"«»]+|\s[-–—]+\s")
 MAX_WORDS = 8  # the longest names have more words, but are not typed inside a sentence
 
