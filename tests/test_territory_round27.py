@@ -32,6 +32,8 @@ def first(index: TerritoryIndex, text: str, prefer: str | None = None) -> tuple[
     ("nous sommes un petit village de la Creuse, Crozant", ("commune", "23070")),
     ("je travaille à la ville de Roubaix, dans la MEL", ("commune", "59512")),
     ("chez nous à la comcom Creuse Confluence", ("epci", "200067544")),
+    ("je représente le conseil départemental de la Creuse", ("departement", "23")),
+    ("nous travaillons en Martinique", ("region", "02")),
 ])
 def test_a_name_inside_a_sentence(index: TerritoryIndex, text: str,
                                   expected: tuple[str, str]) -> None:
@@ -41,7 +43,8 @@ def test_a_name_inside_a_sentence(index: TerritoryIndex, text: str,
 @pytest.mark.parametrize("text", [
     "je suis chargée de mission", "on est une commune de montagne", "on est à la campagne",
     "je ne sais pas, à voir", "merci de votre aide", "je travaille dans le sud",
-    "agent de la ville", "notre EPCI", "mairie de Saint-Machin", "la ville de Grand-Truc"])
+    "agent de la ville", "notre EPCI", "mairie de Saint-Machin", "la ville de Grand-Truc",
+    "dossier en cours", "un projet en centre bourg"])
 def test_a_sentence_without_a_name_finds_nothing(index: TerritoryIndex, text: str) -> None:
     assert index.lookup(text) == []
 

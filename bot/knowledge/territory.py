@@ -476,16 +476,20 @@ class TerritoryIndex:
             return [], ()
         places = {m.key: self._place(m.key) for m in found}
         for mention in found:
-            hint = next((places[m.key] for m in found
-                         if m.key != mention.key and any(places[m.key])), (None, None))
+            hint = next((places[m.key] for m in found  # another place, not its own words
+                         if not _overlap(m.key, mention.key) and any(places[m.key])),
+                        (None, None))
             kinds = mention.kinds or ((prefer,) if prefer else ())
-            query = _Query(mention.key, *hint, kinds=frozenset(kinds))
+            query = _Query(mention.key, *hint, kinds=frozenset(kinds),
+                           alternates=_alternates(mention.key))
             readings = self._by_name(query, limit)
-            if any(hint) and readings and any(_fits(t, query) for t, _tier in readings):
+            if any(hint) and any(_fits(t, query) and t.kind not in ("departement", "region")
+                                 for t, _tier in readings):  # not the place itself
                 return readings, kinds
         first = found[0]
         kinds = first.kinds or ((prefer,) if prefer else ())
-        return self._by_name(_Query(first.key, kinds=frozenset(kinds)), limit), kinds
+        query = _Query(first.key, kinds=frozenset(kinds), alternates=_alternates(first.key))
+        return self._by_name(query, limit), kinds
 
     def _is_name(self, key: str) -> bool:
         return key in self._by_key and key not in _NOT_A_NAME
@@ -881,8 +885,8 @@ class TerritoryIndex:
         key = fold(text)
         if not (departement or region) and key not in self._by_key:
             key, departement, region = self._trailing_place(key)
-        core, epci_type = core_name(key)
-        alternates = [k for k in dict.fromkeys((core, without_article(key))) if k and k != key]
+        epci_type = core_name(key)[1]
+        alternates = _alternates(key)
         kinds = frozenset({prefer}) if prefer else frozenset()
         return _Query(key, departement, region, epci_type, kinds, alternates, postal)
 
@@ -940,6 +944,18 @@ def _whole_words(name: str, size: int) -> bool:
     end = name.find(" ", size)
     word_end = len(name) if end < 0 else end
     return size - start >= 5 and word_end - size >= 3
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Whether one key's words hold the other's (« la creuse », « creuse »)."""
+    return f" {one} " in f" {other} " or f" {other} " in f" {one} "
+
+
+def _alternates(key: str) -> list[str]:
+    """Other keys a name may be found by: without the words that say it is an EPCI, without
+    its article (« la creuse »: « creuse »)."""
+    return [k for k in dict.fromkeys((core_name(key)[0], without_article(key)))
+            if k and k != key]
 
 
 def _is_former_region(territory: Territory) -> bool:

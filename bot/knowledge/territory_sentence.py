@@ -22,15 +22,17 @@ from bot.knowledge.territory_text import fold
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "mairie": ("commune",), "commune": ("commune",), "ville": ("commune",),
     "municipalite": ("commune",), "deleguee": ("commune",), "maire": ("commune",),
-    "departement": ("departement",), "region": ("region",),
+    "departement": ("departement",), "departemental": ("departement",),
+    "region": ("region",), "regional": ("region",), "municipal": ("commune",),
+    "communautaire": ("epci",),
     "territoire": ("ept",), "ept": ("ept",),
     "intercommunalite": ("epci",), "comcom": ("epci",), "agglo": ("epci",),
     "communaute": ("epci",), "epci": ("epci",), "metropole": ("epci",),
     "collectivite": (), "ile": (), "siren": (), "ex": ("region",),
 }
 # Words after which a name may come, saying nothing of its kind.
-_PLACE_WORDS = frozenset({"a", "au", "aux", "de", "d", "du", "des", "dans", "ici", "pour",
-                          "chez", "sur"})
+_PLACE_WORDS = frozenset({"a", "au", "aux", "de", "d", "du", "des", "dans", "en", "ici",
+                          "pour", "chez", "sur"})
 _ARTICLES = frozenset({"la", "le", "les", "l"})
 # Everyday words met in such sentences that are also names of small communes (« Chargé »,
 # « Mairé », « Le Pas », « une commune de montagne », « à la campagne »), and the first words
@@ -41,7 +43,7 @@ _ORDINARY = frozenset({
     "merci", "oui", "non", "campagne", "montagne", "mer", "ecole", "quartier", "bourg",
     "riviere", "foret", "marche", "vallee", "champs", "bois", "jardin", "port", "sud",
     "saint", "sainte", "saints", "saintes", "grand", "grande", "petit", "petite", "mont",
-    "val", "pays", "ile", "iles", "notre", "dame"})
+    "val", "pays", "ile", "iles", "notre", "dame", "cours", "centre"})
 _SEGMENTS = re.compile(r"[,;:()\[\]!?\n\r\t.\"«»]+|\s[-–—]+\s")
 MAX_WORDS = 8  # the longest names have more words, but are not typed inside a sentence
 
