@@ -57,12 +57,14 @@ from bot.knowledge.territory_model import (
     Territory,
     TerritoryContext,
 )
+from bot.knowledge.territory_sentence import mentions
 from bot.knowledge.territory_text import (
     core_name,
     drop_words,
     fold,
     group_names,
     label_key,
+    sound,
     without_article,
     without_head,
 )
@@ -454,7 +456,43 @@ class TerritoryIndex:
         parsed = self._parse(query, prefer)
         if parsed.epci_type and not prefer:
             asked = ("ept",) if parsed.epci_type == "EPT" else ("epci",)
-        return self._by_name(parsed, limit), asked
+        found = self._by_name(parsed, limit)
+        if not found:
+            return self._in_sentence(query, limit, prefer)
+        return found, asked
+
+    def _in_sentence(self, text: str, limit: int, prefer: str | None
+                     ) -> tuple[list[tuple[Territory, int]], tuple[str, ...]]:
+        """When the whole text names nothing: a SIREN inside it (« siren CINOR 249740119 »),
+        else the name it holds (« je suis à la mairie de Tourcoing », see
+        ``territory_sentence``). A département or région named beside another name narrows
+        it (« petite commune de Creuse, Jarnages »: Jarnages, in the Creuse)."""
+        for number in re.findall(r"(?<!\d)\d{9}(?!\d)", text):
+            ids = self._by_code.get(number) or self._commune_sirens().get(number, ())
+            if ids:
+                return [(t, EXACT) for t in self._ranked(ids, limit)], ()
+        found = mentions(text, self._is_name)
+        if not found:
+            return [], ()
+        places = {m.key: self._place(m.key) for m in found}
+        for mention in found:
+            hint = next((places[m.key] for m in found  # another place, not its own words
+                         if not _overlap(m.key, mention.key) and any(places[m.key])),
+                        (None, None))
+            kinds = mention.kinds or ((prefer,) if prefer else ())
+            query = _Query(mention.key, *hint, kinds=frozenset(kinds),
+                           alternates=_alternates(mention.key))
+            readings = self._by_name(query, limit)
+            if any(hint) and any(_fits(t, query) and t.kind not in ("departement", "region")
+                                 for t, _tier in readings):  # not the place itself
+                return readings, kinds
+        first = found[0]
+        kinds = first.kinds or ((prefer,) if prefer else ())
+        query = _Query(first.key, kinds=frozenset(kinds), alternates=_alternates(first.key))
+        return self._by_name(query, limit), kinds
+
+    def _is_name(self, key: str) -> bool:
+        return key in self._by_key and key not in _NOT_A_NAME
 
     def _by_code_text(self, text: str, limit: int, prefer: str | None, code: str | None
                       ) -> list[tuple[Territory, int]] | None:
@@ -466,7 +504,10 @@ class TerritoryIndex:
             ids = self._by_code.get(compact) or self._commune_sirens().get(compact, ())
             return [(t, EXACT) for t in self._ranked(ids, limit)]
         if _INSEE_OR_POSTAL.fullmatch(compact) and code in (None, "insee", "postal"):
-            return self._by_number(compact.zfill(5), limit, code)
+            # four digits are a postal code that lost its zero (« 6000 », Nice); an INSEE
+            # code is copied with it: « 1234 » is no commune, the INSEE 01234 is
+            four = len(compact) == 4 and code is None
+            return self._by_number(compact.zfill(5), limit, "postal" if four else code)
         if code is None and _DEP_CODE.fullmatch(text.strip().upper()):
             return self._by_dep_number(text.strip().upper(), limit, prefer)
         return None
@@ -635,14 +676,18 @@ class TerritoryIndex:
             self._add_prefixed(key, tiers)
         distances: dict[int, int] = {}  # id -> 1000 * (1 - similarity), near spellings only
         if not tiers:
-            for key, ratio in self._fuzzy(query.key, limit):
+            for key in self._sounding(query.key):
+                for _tier, tid in self._by_key[key]:
+                    tiers[tid], distances[tid] = FUZZY, 0
+            # a name that sounds the same is the nearest: other near spellings only without
+            for key, ratio in () if tiers else self._fuzzy(query.key, limit):
                 for _tier, tid in self._by_key[key]:
                     if tid not in tiers:
                         tiers[tid], distances[tid] = FUZZY, round(1000 * (1 - ratio))
         if query.epci_type or query.kinds & {"epci", "ept"}:
             self._add_groups_of_communes(query.epci_type, tiers,
                                          "ept" in query.kinds or query.epci_type == "EPT")
-        if query.kinds & {"departement", "region"}:
+        if query.kinds & {"departement", "region", "com"}:
             self._add_places_of_communes(query.kinds, tiers)
         pool: Iterable[int] = tiers
         if query.departement or query.region:
@@ -681,8 +726,9 @@ class TerritoryIndex:
                     _keep(tiers, group, tiers[tid])
 
     def _add_places_of_communes(self, kinds: frozenset[str], tiers: dict[int, int]) -> None:
-        """« Guéret » for a département: when no département (or région) matches the name,
-        that of the communes of that name does, at their tier."""
+        """« Guéret » for a département: when no département (or région, or collectivité
+        d'outre-mer: « St Pierre » for a COM) matches the name, that of the communes of that
+        name does, at their tier."""
         strong = [tid for tid, tier in tiers.items() if tier <= LOOSE]
         territories = self.territories
         if not strong or any(_is_kind(territories[tid], kinds) for tid in strong):
@@ -693,7 +739,7 @@ class TerritoryIndex:
             if commune.kind != "commune" or tiers[tid] != best:
                 continue
             place = (self._by_dep_code.get(commune.departement_code)
-                     if "departement" in kinds else
+                     if kinds & {"departement", "com"} else
                      self._by_region_code.get(commune.region_code))
             if place is not None and territories[place].kind in kinds:
                 _keep(tiers, place, tiers[tid])
@@ -744,6 +790,25 @@ class TerritoryIndex:
             return lambda tid: (tiers[tid] << 40) | base[tid] | (distances[tid] << 20)
         return lambda tid: (tiers[tid] << 40) | base[tid]
 
+    def _sounding(self, key: str) -> list[str]:
+        """Names written otherwise but sounding the same (« creuze »: Creuse; see ``sound``),
+        the nearest of near spellings; five letters at least, among the same candidates as
+        ``_fuzzy``."""
+        if len(key) < 5:
+            return []
+        heard, size = sound(key), len(key)
+        # a sound is never longer than the name: only names of about the same length count
+        return [name for name in self._near_pool(key)
+                if len(heard) <= len(name) <= size + 3 and sound(name) == heard]
+
+    def _near_pool(self, key: str) -> set[str]:
+        """The keys that share ``key``'s fuzzy head or its last three letters (see
+        ``_fuzzy``); the buckets are built on the first use, out of the load time."""
+        if self._buckets is None:
+            self._buckets = _buckets(self._keys)
+        heads, tails = self._buckets
+        return set(heads.get(_head(key), ())) | set(tails.get(key[-3:], ()))
+
     def _fuzzy(self, key: str, limit: int) -> list[tuple[str, float]]:
         """Near spellings of ``key``, with their similarity, best first.
 
@@ -755,10 +820,7 @@ class TerritoryIndex:
         """
         if len(key) < 4:
             return []
-        if self._buckets is None:
-            self._buckets = _buckets(self._keys)
-        heads, tails = self._buckets
-        pool = set(heads.get(_head(key), ())) | set(tails.get(key[-3:], ()))
+        pool = self._near_pool(key)
         # Short words need to be nearer: « null » is not « Nully », nor « Genève » « Genevrey ».
         cutoff = 0.9 if len(key) <= 6 else 0.85
         near = difflib.get_close_matches(key, sorted(pool), n=limit, cutoff=cutoff)
@@ -821,20 +883,43 @@ class TerritoryIndex:
             text = match["name"]
             break
         key = fold(text)
-        core, epci_type = core_name(key)
-        alternates = [k for k in dict.fromkeys((core, without_article(key))) if k and k != key]
+        if not (departement or region) and key not in self._by_key:
+            key, departement, region = self._trailing_place(key)
+        epci_type = core_name(key)[1]
+        alternates = _alternates(key)
         kinds = frozenset({prefer}) if prefer else frozenset()
         return _Query(key, departement, region, epci_type, kinds, alternates, postal)
 
+    def _trailing_place(self, key: str) -> tuple[str, str | None, str | None]:
+        """« boussac creuse », « saint pierre martinique »: a known name followed, with no
+        sign between, by a département or région (its name or number) narrows the homonyms;
+        else the key as it is."""
+        words = key.split()
+        for size in range(min(3, len(words) - 1), 0, -1):
+            name = " ".join(words[:-size])
+            if name not in self._by_key:
+                continue
+            departement, region = self._place(" ".join(words[-size:]))
+            if departement or region:
+                return name, departement, region
+        return key, None, None
+
     def _place(self, hint: str) -> tuple[str | None, str | None]:
-        """A département or a region named by a code or a name, or (None, None)."""
+        """A département or a region named by a code or a name (or another name of a
+        collectivité that is both: « Martinique », « CTG »), or (None, None)."""
         code = hint.strip().upper()
         if code in self._by_dep_code:
             return code, None
         key = fold(hint)
         if key in self._dep_by_name:
             return self._dep_by_name[key], None
-        return None, self._region_by_name.get(key)
+        if key in self._region_by_name:
+            return None, self._region_by_name[key]
+        for tier, tid in self._by_key.get(key, ()):
+            territory = self.territories[tid]
+            if tier == EXACT and territory.kind == "region" and not _is_former_region(territory):
+                return None, territory.region_code
+        return None, None
 
 
 # -- contexts -------------------------------------------------------------------------------
@@ -859,6 +944,18 @@ def _whole_words(name: str, size: int) -> bool:
     end = name.find(" ", size)
     word_end = len(name) if end < 0 else end
     return size - start >= 5 and word_end - size >= 3
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Whether one key's words hold the other's (« la creuse », « creuse »)."""
+    return f" {one} " in f" {other} " or f" {other} " in f" {one} "
+
+
+def _alternates(key: str) -> list[str]:
+    """Other keys a name may be found by: without the words that say it is an EPCI, without
+    its article (« la creuse »: « creuse »)."""
+    return [k for k in dict.fromkeys((core_name(key)[0], without_article(key)))
+            if k and k != key]
 
 
 def _is_former_region(territory: Territory) -> bool:

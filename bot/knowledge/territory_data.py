@@ -29,6 +29,28 @@ EPCI_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# Acronyms an EPCI or EPT goes by that neither its listed name nor its initials give, by
+# SIREN, folded; each from the body's own pages or a public body's (checked 2026-12-01):
+# the CACEM (« la CACEM, Communauté d'Agglomération du Centre de la Martinique »,
+# https://www.cacem.fr/lagglomeration/presentation/); POLD, Paris Ouest La Défense (the
+# chambre régionale des comptes d'Île-de-France, https://www.ccomptes.fr/fr/documents/62164,
+# and a member town, https://puteaux.fr/decouvrir-puteaux/vie-des-quartiers/territoire-paris-ouest-la-defense-pold).
+SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "249720061": ("cacem",),
+    "200057982": ("pold",),
+}
+# Islands and archipelagos of a collectivité d'outre-mer, typed for it: those of the
+# Polynésie française as the ministry of the Interior lists them (Tahiti among the îles du
+# Vent; the Marquises, Tuamotu, Gambier, Australes, îles Sous-le-Vent:
+# https://www.interieur.gouv.fr/Le-ministere/Prefectures/987-Polynesie-Francaise, checked
+# 2026-12-01). « Gambier », « Moorea-Maiao », « Bora-Bora »... are communes: not here.
+COM_ISLANDS: dict[str, tuple[str, ...]] = {
+    "987": ("tahiti", "iles du vent", "iles sous le vent", "iles de la societe",
+            "archipel de la societe", "tuamotu", "iles tuamotu", "marquises",
+            "iles marquises", "australes", "iles australes"),
+}
+
+
 # The DGCL's list writes « Coeur », « Soeurs »; French typography (and the COG, for communes)
 # writes œ. Only the displayed name changes: names are folded (œ -> oe) before any search.
 _LIGATURES = re.compile(r"\b([CcSs])oeur")
@@ -53,6 +75,10 @@ def special_names(territory: Territory) -> list[str]:
     found = list(names.get(territory.status.key, ())) if territory.status else []
     if territory.kind == "epci" and territory.code in EPCI_NAMES:
         found += EPCI_NAMES[territory.code][1]
+    if territory.kind in ("epci", "ept"):
+        found += SHORT_NAMES.get(territory.code, ())
+    if territory.kind == "com":
+        found += COM_ISLANDS.get(territory.code, ())
     if territory.kind == "com":
         found += {"975": ["spm", "saint pierre et miquelon"],
                   "977": ["saint barth", "saint barts", "saint barthelemy"],

@@ -122,6 +122,15 @@ def group_names(name: str) -> list[str]:
     return [key for key in found if key]
 
 
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+def sound(key: str) -> str:
+    """A folded name as it sounds, for spellings that differ but sound alike: « z » for
+    « s » (« creuze »), « ph » for « f », doubled letters once (« dordognne »)."""
+    return _DOUBLED.sub(r"\1", key.replace("ph", "f").replace("z", "s"))
+
+
 def label_key(label: str) -> str:
     """Labels are matched as sent back by a button: only case and spacing may differ."""
     return " ".join(label.casefold().split())
