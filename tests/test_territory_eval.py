@@ -16,9 +16,12 @@ from bot.knowledge.territory_eval import evaluate, identities, load_cases
 CASES = PROJECT_ROOT / "tests" / "data" / "territory_inputs.yaml"
 # The second blind set (462 inputs written on 2026-11-30, ninth session, by someone who never
 # ran the resolver): untuned, at 9f8a8a3, dev 90.0 % (279/310), test 92.8 % (141/152). Issue 14
-# asks for 97 % on each split: not reached on this set. Floors at the measured figures.
+# asks for 97 % on each split: not reached on this set untuned. After terr27, tuned on its dev
+# split only (names inside sentences, a département after a homonym, sound-alike spellings,
+# four-digit postal codes, cited acronyms and Polynesian islands): dev 99.7 % (309/310), test
+# 99.3 % (151/152); the first set's test split rose from 97.1 % to 98.6 % (207/210) with it.
 CASES_R2 = PROJECT_ROOT / "tests" / "data" / "territory_inputs_r2.yaml"
-R2_FLOORS = {"dev": 0.90, "test": 0.92}
+R2_FLOORS = {"dev": 0.99, "test": 0.99}
 
 
 @pytest.fixture(scope="module")
