@@ -90,3 +90,12 @@ def test_official_short_names_and_islands(index: TerritoryIndex, text: str,
 def test_a_question_is_not_read_as_a_territory(index: TerritoryIndex) -> None:
     assert index.lookup("comment créer une SCIC à Guéret ?") == []
     assert first(index, "Guéret ?") == ("commune", "23096")
+
+
+def test_a_departement_with_its_article_comes_before_the_commune_of_that_exact_name(
+        index: TerritoryIndex) -> None:
+    """« la creuse » typed by an agent of the Creuse: the département first, then the commune
+    La Creuse (Haute-Saône), which alone held that exact name before (chat27)."""
+    found = index.resolve("la creuse")
+    assert [(t.kind, t.code) for t in found.best][:2] == [("departement", "23"),
+                                                          ("commune", "70186")], found.best

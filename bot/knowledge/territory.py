@@ -213,6 +213,7 @@ class TerritoryIndex:
             self._add(lists, tid, territory)
         aliases = list(aliases)
         self._add_aliases(lists, aliases)
+        self._add_articles(lists, data)
         self._keys = sorted(lists.by_key)
         self._buckets: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
         # Lists become tuples (no spare room: a few MiB less), and missing keys raise again.
@@ -304,6 +305,18 @@ class TerritoryIndex:
             self._by_region_code.setdefault(territory.code, tid)
             self._region_by_name.setdefault(key, territory.code)
             self._region_by_name.setdefault(bare, territory.code)
+
+    def _add_articles(self, lists: _Lists, data: dict[str, Any]) -> None:
+        """A département's or région's name with its own article (« la Creuse », « le Nord »,
+        « les Vosges ») names it as exactly as its bare name: « la creuse » is the département
+        first, then the commune La Creuse (Haute-Saône), which alone held that exact key."""
+        articles = {2: "le ", 3: "la ", 4: "les ", 5: "l'"}  # INSEE's TNCC
+        tncc = {**{("departement", row[0]): row[3] for row in data.get("departements", ())},
+                **{("region", row[0]): row[2] for row in data.get("regions", ())}}
+        for tid, territory in enumerate(self.territories):
+            article = articles.get(tncc.get((territory.kind, territory.code), 0))
+            if article and not _is_former_region(territory):
+                lists.add_key(fold(article + territory.name), EXACT, tid)
 
     def _add_aliases(self, lists: _Lists, aliases: Iterable[list[str]]) -> None:
         """Former codes and names (merged communes, arrondissements) lead to today's commune;
