@@ -116,6 +116,27 @@ def raw_db(store):
 
 
 @pytest.fixture(scope="session")
+def kb():
+    """The shipped knowledge base, loaded once, with no error (a file that needs another one
+    defines its own)."""
+    from bot.knowledge import load_knowledge
+
+    knowledge, problems = load_knowledge(PROJECT_ROOT / "content", PROJECT_ROOT)
+    assert not [p for p in problems if p.severity == "error"]
+    return knowledge
+
+
+@pytest.fixture(scope="session")
+def index():
+    """The shipped territory index (content/territoires/), loaded once (the territory tests
+    define their own)."""
+    from bot.knowledge.profile import load_territories
+    from bot.knowledge.territory import default_territory_path
+
+    return load_territories(default_territory_path(PROJECT_ROOT / "content"))
+
+
+@pytest.fixture(scope="session")
 def searcher():
     """The search over the shipped content (bot.qa), built once for the test files that
     only ask it questions; a file that needs another one defines its own."""

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import translator
-from bot.knowledge import load_knowledge
 from bot.knowledge.cards import detail_message
 from bot.knowledge.model import Item, Source
 from bot.knowledge.recommend import recommendations
@@ -22,12 +21,6 @@ from tests.conftest import run_essbot
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 
-
-@pytest.fixture(scope="module")
-def kb():
-    knowledge, problems = load_knowledge(CONTENT, CONTENT.parent)
-    assert not [p for p in problems if p.severity == "error"]
-    return knowledge
 
 
 def rural_food_epci(step: str = "soutenir") -> Profile:

@@ -11,19 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import translator
-from bot.knowledge import load_knowledge
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap.outline import build_outline
 from bot.knowledge.scoring import Profile
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 
-
-@pytest.fixture(scope="module")
-def kb():
-    knowledge, problems = load_knowledge(CONTENT, CONTENT.parent)
-    assert not [p for p in problems if p.severity == "error"]
-    return knowledge
 
 
 def ids(kb, profile: Profile, kind: str) -> list[str]:

@@ -11,19 +11,12 @@ from typing import Any
 import pytest
 
 from bot.i18n import translator
-from bot.knowledge import load_knowledge
 from bot.knowledge.scoring import Profile
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 # « de » before a vowel or a mute h must elide: « fait partie de Action cœur de ville » is wrong
 UNELIDED_DE = re.compile(r"\bde (?=[AEIOUÉÈÊaeiouéèêh])")
 
-
-@pytest.fixture(scope="module")
-def kb() -> Any:
-    knowledge, problems = load_knowledge(CONTENT, CONTENT.parent)
-    assert not [p for p in problems if p.severity == "error"]
-    return knowledge
 
 
 def overseas_town(programmes: frozenset[str]) -> Profile:

@@ -14,7 +14,6 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.i18n import translator
-from bot.knowledge import load_knowledge
 from bot.knowledge.acting import level_words, without_quartiers
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.partners import (
@@ -24,7 +23,7 @@ from bot.knowledge.partners import (
     localised_item,
     small_commune_words,
 )
-from bot.knowledge.profile import build_profile, load_territories, names_of
+from bot.knowledge.profile import build_profile, names_of
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import (
     build_outline,
@@ -34,7 +33,6 @@ from bot.knowledge.roadmap import (
     roadmap_filename,
 )
 from bot.knowledge.roadmap.outline import assumes_quartiers, legal_words
-from bot.knowledge.territory import default_territory_path
 from tests.conftest import run_essbot
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -42,16 +40,6 @@ TODAY = dt.date(2026, 11, 29)
 CREUSE = local_bodies("23", "de la Creuse", "Nouvelle-Aquitaine", "CRESS Nouvelle-Aquitaine")
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    knowledge, problems = load_knowledge(CONTENT, CONTENT.parent)
-    assert not [p for p in problems if p.severity == "error"]
-    return knowledge
-
-
-@pytest.fixture(scope="module")
-def index():
-    return load_territories(default_territory_path(CONTENT))
 
 
 def document(kb, index, territory: str, themes: set[str], step: str, kind: str | None = None,

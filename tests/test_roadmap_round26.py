@@ -7,31 +7,16 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import pytest
-
 from bot.i18n import translator
-from bot.knowledge import load_knowledge
 from bot.knowledge.acting import size_words
-from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.profile import build_profile, load_territories, names_of
+from bot.knowledge.profile import build_profile, names_of
 from bot.knowledge.recommend import recommendations
 from bot.knowledge.roadmap import build_outline, render, render_markdown
-from bot.knowledge.territory import default_territory_path
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 TODAY = dt.date(2026, 11, 30)
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    knowledge, problems = load_knowledge(CONTENT, CONTENT.parent)
-    assert not [p for p in problems if p.severity == "error"]
-    return knowledge
-
-
-@pytest.fixture(scope="module")
-def index():
-    return load_territories(default_territory_path(CONTENT))
 
 
 def plan(kb, index, territory: str, kind: str, themes: set[str], step: str,
