@@ -30,7 +30,7 @@ EPCI_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 # Acronyms an EPCI or EPT goes by that neither its listed name nor its initials give, by
-# SIREN, folded; each from the body's own pages or a public body's (checked 2026-12-01):
+# SIREN, folded; each from the body's own pages or a public body's (checked 2026-11-30):
 # the CACEM (« la CACEM, Communauté d'Agglomération du Centre de la Martinique »,
 # https://www.cacem.fr/lagglomeration/presentation/); POLD, Paris Ouest La Défense (the
 # chambre régionale des comptes d'Île-de-France, https://www.ccomptes.fr/fr/documents/62164,
@@ -43,7 +43,7 @@ SHORT_NAMES: dict[str, tuple[str, ...]] = {
 # Polynésie française as the ministry of the Interior lists them (Tahiti among the îles du
 # Vent; the Marquises, Tuamotu, Gambier, Australes, îles Sous-le-Vent:
 # https://www.interieur.gouv.fr/Le-ministere/Prefectures/987-Polynesie-Francaise, checked
-# 2026-12-01). « Gambier », « Moorea-Maiao », « Bora-Bora »... are communes: not here.
+# 2026-11-30). « Gambier », « Moorea-Maiao », « Bora-Bora »... are communes: not here.
 COM_ISLANDS: dict[str, tuple[str, ...]] = {
     "987": ("tahiti", "iles du vent", "iles sous le vent", "iles de la societe",
             "archipel de la societe", "tuamotu", "iles tuamotu", "marquises",
