@@ -3,6 +3,8 @@ Mayotte commune) discover the bot in the terminal (docs/reviews/chat-2026-11-30-
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Chat
 
 
@@ -98,3 +100,13 @@ def test_a_job_title_with_its_field_before_the_commune_is_understood(chat: Chat)
     other.send("/start")
     other.send("je suis responsable petite enfance a la mairie de sada")
     assert "J'ai trouvé : Sada (976, Mayotte)" in other.text
+
+
+@pytest.mark.parametrize("word", ["test", "question", "essai"])
+def test_a_word_typed_to_try_the_bot_is_not_answered_as_a_question(chat: Chat, word: str):
+    """« test » typed at the welcome, as people try a new bot, was answered with the CAE
+    (« tester son activité »), « question » with the élu intéressé: they say no subject."""
+    chat.send("/start")
+    chat.send(word)
+    assert "Voici ce que j'ai trouvé" not in chat.text and "Réponse :" not in chat.text
+    assert "Commencer" in chat.labels
