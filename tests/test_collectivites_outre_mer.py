@@ -53,3 +53,16 @@ def test_saint_pierre_gets_no_cress_and_learns_there_is_none():
     for wrong in ("DRAAF Saint-Pierre", "DREETS Saint-Pierre", "DDETS ou DDETS-PP"):
         assert wrong not in done.stdout, wrong
 
+
+def test_a_housing_profile_is_told_of_the_adil_and_the_epf(kb):
+    from bot.knowledge.recommend import recommendations
+    from bot.knowledge.scoring import Profile
+
+    start = Profile("epci", frozenset({"urbain"}), frozenset({"habitat"}), "identifier", "75",
+                    "grande")
+    later = Profile("epci", frozenset({"urbain"}), frozenset({"habitat"}), "soutenir", "75",
+                    "grande")
+    first = [r.item.id for r in recommendations(kb, start, limit=5)["contact"]]
+    second = [r.item.id for r in recommendations(kb, later, limit=5)["contact"]]
+    assert "adil_information_logement" in first, first
+    assert "etablissements_publics_fonciers" in second, second
