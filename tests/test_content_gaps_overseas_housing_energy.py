@@ -1,6 +1,6 @@
-"""The collectivités d'outre-mer and Mayotte as the recommendations name their bodies (issue
-15 §2, blind rating 2026-12-03): no service that does not exist there (« la DRAAF
-Saint-Pierre-et-Miquelon »), no CRESS, and the CSSM without a broken splice."""
+"""Content gaps of issue 15 §2 (blind rating 2026-12-03): the collectivités d'outre-mer and
+Mayotte as the recommendations name their bodies (no service that does not exist there, no
+CRESS, the CSSM without a broken splice), the housing contacts and the région's citizen energy."""
 
 from __future__ import annotations
 
@@ -66,3 +66,17 @@ def test_a_housing_profile_is_told_of_the_adil_and_the_epf(kb):
     second = [r.item.id for r in recommendations(kb, later, limit=5)["contact"]]
     assert "adil_information_logement" in first, first
     assert "etablissements_publics_fonciers" in second, second
+
+
+def test_a_region_on_the_transition_is_told_how_to_support_citizen_energy(kb):
+    from bot.knowledge.recommend import recommendations
+    from bot.knowledge.scoring import Profile
+
+    region = Profile("region", frozenset(), frozenset({"transition-ecologique"}), "soutenir",
+                     "76", "grande")
+    levers = [r.item.id for r in recommendations(kb, region, limit=5)["lever"]]
+    assert "energie_citoyenne_region" in levers, levers
+    commune = Profile("commune", frozenset({"rural"}), frozenset({"transition-ecologique"}),
+                      "soutenir", "76", "petite")
+    assert "energie_citoyenne_region" not in [
+        r.item.id for r in recommendations(kb, commune, limit=10)["lever"]]
