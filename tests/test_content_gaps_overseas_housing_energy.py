@@ -80,3 +80,11 @@ def test_a_region_on_the_transition_is_told_how_to_support_citizen_energy(kb):
                       "soutenir", "76", "petite")
     assert "energie_citoyenne_region" not in [
         r.item.id for r in recommendations(kb, commune, limit=10)["lever"]]
+
+
+def test_a_com_is_told_once_a_text_that_it_has_no_cress():
+    text = localise("Demander à la CRESS de votre région son observatoire ; la CRESS de votre "
+                    "région anime le réseau.", SPM)
+    assert text.count("il n'y en a pas dans les collectivités d'outre-mer") == 1, text
+    assert "la CRESS de votre région (à notre connaissance" in text
+    assert localise("la CRESS de votre région", MAYOTTE) == "la CRESS de Mayotte"

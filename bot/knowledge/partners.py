@@ -145,6 +145,10 @@ OVERSEAS_DEPARTEMENTS = DEETS_DEPARTEMENTS | {GUYANE}
 # names « le représentant de l'État sur place » rather than a service that does not exist
 # (blind rating 2026-12-03: « la DRAAF Saint-Pierre-et-Miquelon »).
 OVERSEAS_COLLECTIVITES = frozenset({"975", "977", "978", "986", "987", "988"})
+# No CRESS is known in a COM (bot/knowledge/collectivites.py, the COM note): the content's
+# « la CRESS de votre région » says so the first time in a text.
+NO_CRESS = (" (à notre connaissance, il n'y en a pas dans les collectivités d'outre-mer ; "
+            "ESS France Outre-mer y appuie les démarches)")
 COM_STATE = "le représentant de l'État sur place (préfecture ou haut-commissariat)"
 _COM_SERVICES = {
     "975": ("la DCSTEP de Saint-Pierre-et-Miquelon (direction de la cohésion sociale, du "
@@ -218,6 +222,9 @@ class LocalBodies:
     # the body that holds the région's competences when it is not a conseil régional (« la
     # Collectivité territoriale de Martinique »): « la région » in a text is said to be it
     region_body: str | None = None
+    # where no CRESS is known (a collectivité d'outre-mer): said once a text, after the
+    # content's « la CRESS de votre région »
+    no_cress: str | None = None
 
 
 STATE_SERVICES = PROJECT_ROOT / "content" / "territoires" / "services_etat.yaml"
@@ -246,7 +253,8 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
     if departement_code in OVERSEAS_COLLECTIVITES:
         state, agriculture = _COM_SERVICES.get(departement_code, (COM_STATE, COM_STATE))
         return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture,
-                           departement=departement_code, regional_state=state)
+                           departement=departement_code, regional_state=state,
+                           no_cress=None if cress else NO_CRESS)
     if departement_code and departement_of:
         if departement_code == GUYANE:
             state = "les services de l'État chargés de l'emploi et des solidarités en Guyane"
@@ -285,6 +293,8 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
     title, whose text below explains what it names."""
     if bodies.cress:
         text = _CRESS.sub(lambda _: bodies.cress or "", text)
+    elif bodies.no_cress and not short:
+        text = _CRESS.sub(lambda match: match.group(0) + (bodies.no_cress or ""), text, count=1)
     for pattern, name in ((_DDETS, bodies.state), (_DRAAF, bodies.agriculture),
                           (_DREETS, bodies.regional_state)):
         if name:
