@@ -79,12 +79,17 @@ MAYOTTE = Status(
     "Loi organique n° 2010-1486 et loi n° 2010-1487 du 7 décembre 2010 relatives au "
     "Département de Mayotte")
 
+# No CRESS in a COM: ESS France counted 18 regional or territorial chambers in 2023 (13 in the
+# Hexagone and Corse, 5 in the DROM); Saint-Martin's council planned a chambre territoriale
+# with ESS France Outre-mer (Fax Info, 2023), and the Polynésie's Agence de développement
+# économique prepares an ESS law of the Pays with it (service-public.pf/ade, 2025).
 _COM_NOTE = (
     "{name} est une collectivité d'outre-mer (article 74 de la Constitution), avec ses "
     "propres compétences : selon les domaines, les lois nationales, dont la loi ESS de 2014, "
     "et les programmes de l'État ne s'y appliquent pas, ou pas comme en métropole. Les "
     "recommandations sont à vérifier auprès de la collectivité et des services de l'État sur "
-    "place.")
+    "place. Il n'y a pas de chambre régionale de l'ESS (CRESS) dans les collectivités "
+    "d'outre-mer à notre connaissance : ESS France Outre-mer y appuie des démarches.")
 COM = Status("collectivite-d-outre-mer", "", (), _COM_NOTE, "Constitution, art. 74")
 NOUVELLE_CALEDONIE = Status(
     "nouvelle-caledonie", "Nouvelle-Calédonie", (),

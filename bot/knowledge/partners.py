@@ -134,6 +134,27 @@ DRIEETS = "la DRIEETS Île-de-France"
 DEETS_DEPARTEMENTS = frozenset({"971", "972", "974", "976"})
 GUYANE = "973"
 OVERSEAS_DEPARTEMENTS = DEETS_DEPARTEMENTS | {GUYANE}
+# The collectivités d'outre-mer (article 74) and the Nouvelle-Calédonie have no DREETS, DDETS
+# or DRAAF: the State is there a préfet (a haut-commissaire, an administrateur supérieur) with
+# services of their own, named only where a source was read. Saint-Pierre-et-Miquelon: the
+# direction des territoires, de l'alimentation et de la mer (DTAM), born on 1 January 2011
+# from the former DAF, équipement and affaires maritimes (the State's site in the archipel,
+# saint-pierre-et-miquelon.developpement-durable.gouv.fr, its 2023 activity report), and the
+# direction de la cohésion sociale, du travail, de l'emploi et de la population (DCSTEP: SPM
+# la 1ère, April 2026, the préfet's commission on jobs in short supply). Elsewhere a text
+# names « le représentant de l'État sur place » rather than a service that does not exist
+# (blind rating 2026-12-03: « la DRAAF Saint-Pierre-et-Miquelon »).
+OVERSEAS_COLLECTIVITES = frozenset({"975", "977", "978", "986", "987", "988"})
+# No CRESS is known in a COM (bot/knowledge/collectivites.py, the COM note): the content's
+# « la CRESS de votre région » says so the first time in a text.
+NO_CRESS = (" (à notre connaissance, il n'y en a pas dans les collectivités d'outre-mer ; "
+            "ESS France Outre-mer y appuie les démarches)")
+COM_STATE = "le représentant de l'État sur place (préfecture ou haut-commissariat)"
+_COM_SERVICES = {
+    "975": ("la DCSTEP de Saint-Pierre-et-Miquelon (direction de la cohésion sociale, du "
+            "travail, de l'emploi et de la population)",
+            "la DTAM de Saint-Pierre-et-Miquelon (direction des territoires, de "
+            "l'alimentation et de la mer)")}
 # The content's general wording may add the overseas names in brackets (« la DDETS (outre-mer :
 # la DEETS en Guadeloupe…) », « la DRAAF (la DAAF outre-mer ; …) »): the territory's own name
 # replaces the bracket too.
@@ -155,7 +176,10 @@ _CRESS = re.compile(r"\bla CRESS de votre région\b")
 MAYOTTE = "976"
 CSSM = "la CSSM (Caisse de sécurité sociale de Mayotte, qui y exerce les missions de la CAF)"
 CSSM_AGAIN = "la CSSM"
-_CAF = re.compile(r"\b(?P<prep>à |de )?la CAF\b(?![-\w])")
+# « la CAF du département »: Mayotte's one body needs no « du département » after its name
+# (blind rating 2026-12-03: « de la CSSM (…) du département », a broken splice)
+_CAF = re.compile(r"\b(?P<prep>à |de )?la CAF\b(?![-\w])(?: du département| de votre "
+                  r"département)?")
 # « à les services », « de les services »: French contracts them
 _CONTRACT = {"à ": "aux ", "de ": "des "}
 # « le département » or « au département » as an actor (« la région et le département
@@ -198,6 +222,9 @@ class LocalBodies:
     # the body that holds the région's competences when it is not a conseil régional (« la
     # Collectivité territoriale de Martinique »): « la région » in a text is said to be it
     region_body: str | None = None
+    # where no CRESS is known (a collectivité d'outre-mer): said once a text, after the
+    # content's « la CRESS de votre région »
+    no_cress: str | None = None
 
 
 STATE_SERVICES = PROJECT_ROOT / "content" / "territoires" / "services_etat.yaml"
@@ -223,6 +250,11 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
     (« Nouvelle-Aquitaine »: « la DRAAF Nouvelle-Aquitaine », as the State names them), and
     who holds the département's competences (« la Métropole de Lyon »)."""
     state = agriculture = None
+    if departement_code in OVERSEAS_COLLECTIVITES:
+        state, agriculture = _COM_SERVICES.get(departement_code, (COM_STATE, COM_STATE))
+        return LocalBodies(with_cress_article(cress) if cress else None, state, agriculture,
+                           departement=departement_code, regional_state=state,
+                           no_cress=None if cress else NO_CRESS)
     if departement_code and departement_of:
         if departement_code == GUYANE:
             state = "les services de l'État chargés de l'emploi et des solidarités en Guyane"
@@ -261,6 +293,8 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
     title, whose text below explains what it names."""
     if bodies.cress:
         text = _CRESS.sub(lambda _: bodies.cress or "", text)
+    elif bodies.no_cress and not short:
+        text = _CRESS.sub(lambda match: match.group(0) + (bodies.no_cress or ""), text, count=1)
     for pattern, name in ((_DDETS, bodies.state), (_DRAAF, bodies.agriculture),
                           (_DREETS, bodies.regional_state)):
         if name:
@@ -318,6 +352,8 @@ def _with_preposition(match: re.Match[str], *, name: str) -> str:
     prep = match.group("prep") or ""
     if prep and name.startswith("les "):
         return _CONTRACT[prep] + name.removeprefix("les ")
+    if prep and name.startswith("le "):  # « au représentant de l'État », « du représentant »
+        return {"à ": "au ", "de ": "du "}[prep] + name.removeprefix("le ")
     return prep + name
 
 

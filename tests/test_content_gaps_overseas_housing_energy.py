@@ -1,0 +1,90 @@
+"""Content gaps of issue 15 §2 (blind rating 2026-12-03): the collectivités d'outre-mer and
+Mayotte as the recommendations name their bodies (no service that does not exist there, no
+CRESS, the CSSM without a broken splice), the housing contacts and the région's citizen energy."""
+
+from __future__ import annotations
+
+import json
+
+from bot.knowledge.partners import local_bodies, localise, localised_item
+from tests.conftest import run_essbot
+
+SPM = local_bodies("975", "de Saint-Pierre-et-Miquelon", "Saint-Pierre-et-Miquelon", None,
+                   None, "975")
+POLYNESIE = local_bodies("987", "de la Polynésie française", "Polynésie française", None,
+                         None, "987")
+MAYOTTE = local_bodies("976", "de Mayotte", "Mayotte", "CRESS de Mayotte")
+
+
+def test_the_pat_call_is_sent_to_the_archipelago_s_own_service(kb):
+    item = localised_item(kb.items["appel_projets_pna_pat"], SPM)
+    assert "la DTAM de Saint-Pierre-et-Miquelon" in (item.how_to_reach or "")
+    shown = " ".join(filter(None, (item.how_to_reach, item.first_action, *item.how_to)))
+    assert "DRAAF" not in shown and "DAAF" not in shown, shown
+    assert "DCSTEP" in (SPM.state or "") and SPM.regional_state == SPM.state
+
+
+def test_a_com_without_a_verified_service_names_the_state_s_representative():
+    text = localise("Demander à la DRAAF de votre région (la DAAF outre-mer) la date.",
+                    POLYNESIE)
+    assert text == ("Demander au représentant de l'État sur place (préfecture ou "
+                    "haut-commissariat) la date.")
+    said = localise("Par la préfecture de région (SGAR) ou la DREETS de votre région ; "
+                    "la DDETS suit les SIAE.", POLYNESIE)
+    assert "DREETS" not in said and "DDETS" not in said, said
+
+
+def test_mayotte_s_cssm_is_named_without_a_departement_after_it():
+    text = localise("Auprès du service « partenaires » de la CAF du département, qui "
+                    "instruit les demandes.", MAYOTTE)
+    assert ("de la CSSM (Caisse de sécurité sociale de Mayotte, qui y exerce les missions "
+            "de la CAF), qui instruit") in text, text
+    assert "du département" not in text
+
+
+def test_saint_pierre_gets_no_cress_and_learns_there_is_none():
+    done = run_essbot(["recommend", "--territory", "Saint-Pierre-et-Miquelon", "--themes",
+                       "alimentation", "--step", "identifier", "--json"])
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert "pas de chambre régionale de l'ESS (CRESS)" in shown["profile"]["territory"]["note"]
+    contacts = [entry["id"] for entry in shown["contacts"]]
+    assert not any(one.startswith("cress_") for one in contacts), contacts
+    for wrong in ("DRAAF Saint-Pierre", "DREETS Saint-Pierre", "DDETS ou DDETS-PP"):
+        assert wrong not in done.stdout, wrong
+
+
+def test_a_housing_profile_is_told_of_the_adil_and_the_epf(kb):
+    from bot.knowledge.recommend import recommendations
+    from bot.knowledge.scoring import Profile
+
+    start = Profile("epci", frozenset({"urbain"}), frozenset({"habitat"}), "identifier", "75",
+                    "grande")
+    later = Profile("epci", frozenset({"urbain"}), frozenset({"habitat"}), "soutenir", "75",
+                    "grande")
+    first = [r.item.id for r in recommendations(kb, start, limit=5)["contact"]]
+    second = [r.item.id for r in recommendations(kb, later, limit=5)["contact"]]
+    assert "adil_information_logement" in first, first
+    assert "etablissements_publics_fonciers" in second, second
+
+
+def test_a_region_on_the_transition_is_told_how_to_support_citizen_energy(kb):
+    from bot.knowledge.recommend import recommendations
+    from bot.knowledge.scoring import Profile
+
+    region = Profile("region", frozenset(), frozenset({"transition-ecologique"}), "soutenir",
+                     "76", "grande")
+    levers = [r.item.id for r in recommendations(kb, region, limit=5)["lever"]]
+    assert "energie_citoyenne_region" in levers, levers
+    commune = Profile("commune", frozenset({"rural"}), frozenset({"transition-ecologique"}),
+                      "soutenir", "76", "petite")
+    assert "energie_citoyenne_region" not in [
+        r.item.id for r in recommendations(kb, commune, limit=10)["lever"]]
+
+
+def test_a_com_is_told_once_a_text_that_it_has_no_cress():
+    text = localise("Demander à la CRESS de votre région son observatoire ; la CRESS de votre "
+                    "région anime le réseau.", SPM)
+    assert text.count("il n'y en a pas dans les collectivités d'outre-mer") == 1, text
+    assert "la CRESS de votre région (à notre connaissance" in text
+    assert localise("la CRESS de votre région", MAYOTTE) == "la CRESS de Mayotte"
