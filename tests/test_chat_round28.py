@@ -4,9 +4,19 @@ Seine, Marseille 13003 and a Département's insertion officer discover the bot i
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from bot.i18n import translator
+from bot.knowledge.partners import local_bodies
+from bot.knowledge.profile import build_profile, names_of
+from bot.knowledge.recommend import recommendations
+from bot.knowledge.roadmap import build_outline, render_markdown
 from tests.conftest import Chat
+
+TODAY = dt.date(2026, 11, 30)
+
 
 @pytest.mark.parametrize("first", [
     "bonjour, EPT boucle nord de seine",
@@ -21,7 +31,43 @@ def test_an_ept_named_with_its_kind_in_the_first_message_is_found(chat: Chat, fi
     assert chat.conversation.state == "territoire_trouve"
 
 
+def test_an_ept_across_two_departements_names_both_councils(chat: Chat):
+    """Argenteuil, in the EPT Boucle Nord de Seine, is in the Val-d'Oise: the partners named
+    the Hauts-de-Seine's council only."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("boucle nord de seine")
+    assert ("vos partenaires publics sont notamment la Métropole du Grand Paris, le conseil "
+            "départemental des Hauts-de-Seine, le conseil départemental du Val-d'Oise et le "
+            "conseil régional d'Île-de-France") in chat.text
 
+
+def test_the_feuille_de_route_of_an_ept_across_departements_names_each_state_service(kb, index):
+    """The feuille de route named the Hauts-de-Seine's State service for the whole EPT, and
+    its partners and place without the Val-d'Oise."""
+    place = index.resolve("boucle nord de seine").all[0]
+    profile = build_profile(kb.scoring, type="ept", themes=frozenset({"emploi-insertion"}),
+                            step="identifier", territory=place, index=index)
+    t = translator("fr")
+    names = names_of(place, index)
+    text = render_markdown(build_outline(kb, profile, recommendations(kb, profile, "full"), t,
+                                         TODAY, names), t)
+    assert "(Hauts-de-Seine, Val-d'Oise, Île-de-France)" in text
+    assert "le conseil départemental du Val-d'Oise" in text
+    bodies = local_bodies(names.departement_code, names.departement_of, names.region, None,
+                          names.departement_council, profile.region, names.region_council,
+                          names.other_departements)
+    assert bodies.state == ("l'unité départementale des Hauts-de-Seine de la DRIEETS "
+                            "Île-de-France (ou la DDETS) ou la DDETS du Val-d'Oise (ou l'unité "
+                            "départementale de la DRIEETS Île-de-France), selon la commune")
+
+
+def test_an_intercommunalite_in_one_departement_names_one_council(index):
+    place = index.resolve("CC Creuse Grand Sud").all[0]
+    facts = index.neighbours(place)
+    assert facts["other_departements"] == []
+    assert facts["partners"] == ("le conseil départemental de la Creuse et le conseil régional "
+                                 "de la Nouvelle-Aquitaine")
 
 
 def test_a_departement_officer_s_first_message_names_her_departement(chat: Chat):
