@@ -415,14 +415,15 @@ class FlowParser:
                          pattern, error, resolve, elsewhere, lead_ins)
 
     def parse_lead_ins(self, value: Any, where: Position) -> tuple[re.Pattern[str], ...]:
-        """'lead_ins': a list of regular expressions (the words before a typed name)."""
+        """'lead_ins': a list of regular expressions (the words before a typed name), each
+        ending at a whole word: « je suis au » is not read « je suis a » + « u … »."""
         if not isinstance(value, list) or not value:
             self.error(where, "'lead_ins' takes a list of regular expressions")
             return ()
         compiled = []
         for index, item in enumerate(value):
             try:
-                compiled.append(re.compile(str(item)))
+                compiled.append(re.compile(f"(?:{item})(?= )"))
             except re.error as exc:
                 at = value.at(index) if isinstance(value, MarkedList) else where
                 self.error(at, f"'lead_ins': {item!r} is not a valid regular expression: {exc}")

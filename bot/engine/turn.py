@@ -8,6 +8,7 @@ in one transaction. Features act on the conversation only through the public met
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -89,6 +90,7 @@ class Turn:
         self._free_text_question, self._numbers_pick = False, True
         self.language = normalize_language(incoming.locale) or engine.default_language
         self.language_changed = False  # by this turn: the labels shown before are stale
+        self._pending_pick: list[Candidate] = []  # offered before this text (on_text)
 
     # -- what features use ---------------------------------------------------------------
 
@@ -444,6 +446,9 @@ class Turn:
             self.on_payload(picked.payload)
             return
         dialog = conversation.dialog
+        # the candidates offered just before (« Roubaix », « Bousignies »): kept if the text
+        # names no territory either (« oui »), rather than lost with a « not found »
+        self._pending_pick = self.pending_candidates()
         if dialog is not None:
             owner = self._engine.extension_named(dialog.owner)
             if owner is not None and owner.on_dialog_text(self, text):
@@ -474,9 +479,12 @@ class Turn:
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
             # « continuer » where nothing continues: a question search would only find noise.
+            # What they typed is quoted (« oui », not another question's « Oui, c'est bien
+            # ça »), as the label when it is the whole label.
+            said = other if normalize_answer(other) == normalize_answer(text) else text
             self.reject("unexpected_text", self.t._(
                 "« {answer} » ne répond pas à cette question. Choisissez une option ci-dessous : "
-                "son numéro ou son nom.").format(answer=other))
+                "son numéro ou son nom.").format(answer=said))
             return
         if state.choices and self.take_a_name_typed_early(state, text):
             return
@@ -544,14 +552,17 @@ class Turn:
         choice, target = routes[0]
         spec = target.input
         assert spec is not None
-        name = text if self.names_whole(spec, text) else self.after_lead_in(spec, text)
-        found = self.one_name(spec, name)
-        homonyms = len(self.names_whole(spec, name or "")) > 1
+        names = self.names_in(spec, text)
+        if not (self.names_whole(spec, text) or len(names) > 1):
+            return False  # neither a whole name nor opened by a lead-in: a question, a word
+        found = next((one for one in map(functools.partial(self.one_name, spec), names)
+                      if one is not None), None)
+        homonyms = len(self.names_whole(spec, names[-1])) > 1
         if found is None and not homonyms:
             return False
         self.go_straight_to(choice, target)
         if found is None:  # « Marsac »: several communes bear it, the user picks one
-            self.resolve_input(target, name or text)
+            self.resolve_input(target, names[-1])
         else:
             self.accept_input(target, found.label, found)
         return True
@@ -568,21 +579,40 @@ class Turn:
 
     def one_name(self, spec: TextInput, text: str | None) -> Candidate | None:
         """The one entity the input's resolver finds for the text, if the text is its whole
-        name; None when it finds none, several, or only names the text resembles."""
+        name, or its whole name after more of the input's ``lead_ins`` (« conseil
+        departemental de la creuse », « ept boucle nord de seine »: the resolver reads the
+        kind, the name is whole); None when it finds none, several, or only names the text
+        resembles."""
         wanted, candidates = self.looked_up(spec, text or "")
         if len(candidates) != 1:
             return None
-        return candidates[0] if names_whole(candidates[0], wanted) else None
+        names = [wanted]
+        while (rest := self.after_lead_in(spec, names[-1], greeting=False)) and rest != names[-1]:
+            names.append(rest)
+        return candidates[0] if any(names_whole(candidates[0], n) for n in names) else None
+
+    def names_in(self, spec: TextInput, text: str) -> list[str]:
+        """The text without its greeting, then after each ``lead_in`` that opens what is left
+        (« bjr je suis au conseil departemental de la creuse », « conseil departemental de la
+        creuse », « creuse »)."""
+        names = [self.after_greeting(text)]
+        while (rest := self.after_lead_in(spec, names[-1], greeting=False)) and rest != names[-1]:
+            names.append(rest)
+        return names
 
     @staticmethod
-    def after_lead_in(spec: TextInput, text: str) -> str | None:
+    def after_greeting(text: str) -> str:
+        said = normalize_answer(text)
+        for word in sorted(GREETINGS, key=len, reverse=True):
+            if said.startswith(word + " "):
+                return said[len(word) + 1:]
+        return said
+
+    @staticmethod
+    def after_lead_in(spec: TextInput, text: str, greeting: bool = True) -> str | None:
         """What follows an optional greeting and one of the input's ``lead_ins`` (« bjr je sui
         a la mairie de » + « sada »), or None when no lead-in opens the text."""
-        said = normalize_answer(text)
-        for greeting in sorted(GREETINGS, key=len, reverse=True):
-            if said.startswith(greeting + " "):
-                said = said[len(greeting) + 1:]
-                break
+        said = Turn.after_greeting(text) if greeting else normalize_answer(text)
         for lead_in in spec.lead_ins:
             match = lead_in.match(said)
             if match and said[match.end():].startswith(" "):
@@ -658,6 +688,12 @@ class Turn:
         if not candidates:
             if self.answer_free_text(text, FreeText.SURE_ONLY):
                 return
+            if self._pending_pick:  # « oui » at « Laquelle est la bonne ? »: ask it again
+                self.event("invalid_input", state=state.name, detail="not_a_pick")
+                self.offer(self._pending_pick, self.t._(
+                    "« {answer} » ne désigne aucune des réponses proposées. Choisissez-en une "
+                    "(son numéro ou son nom), ou tapez un autre nom.").format(answer=text))
+                return
             message = (spec.error.render(self.t) if spec.error else
                        self.t._("Je n'ai rien trouvé sous ce nom. Vérifiez l'orthographe, "
                                 "ou essayez autrement."))
@@ -667,12 +703,16 @@ class Turn:
             self.accept_input(state, candidates[0].label, candidates[0])
             return
         self.event("disambiguation", state=state.name, detail=str(len(candidates)))
+        self.offer(candidates, self.t._("Plusieurs réponses correspondent. Laquelle est la "
+                                        "bonne ?"))
+
+    def offer(self, candidates: list[Candidate], text: str) -> None:
+        """Ask which of several candidates is meant (or none: the user types again)."""
         choices = [Choice(f"{PICK_PAYLOAD}{i}", c.label) for i, c in enumerate(candidates)]
         choices.append(Choice(f"{PICK_PAYLOAD}none", self.t._("Aucune : je retape")))
         self.ask(ENGINE, {"q": "pick", "candidates": [[c.label, dict(c.facts)]
                                                       for c in candidates]},
-                 self.t._("Plusieurs réponses correspondent. Laquelle est la bonne ?"),
-                 tuple(choices))
+                 text, tuple(choices))
 
     def accept_input(self, state: State, text: str, found: Candidate | None = None) -> None:
         spec = state.input

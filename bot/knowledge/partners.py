@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,12 +39,25 @@ def with_article(name: str) -> str:
 
 
 def public_partners(kind: str, name: str, groupement: str | None, departement: str | None,
-                    region: str | None) -> list[tuple[str, str]]:
+                    region: str | None, other_departements: Sequence[str | None] = ()
+                    ) -> list[tuple[str, str]]:
     """The intercommunalité (of a commune), département and région over a territory, each
     body once, as (name, role) with a role of :data:`PARTNER_ROLES` or "": a collectivité
     unique (Corse, Guyane, Martinique, Mayotte) holds both competences, the Métropole de Lyon
     is the intercommunalité and holds the département's, the Ville de Paris is the commune
-    itself, and a département or région is not its own partner."""
+    itself, and a département or région is not its own partner. ``other_departements`` are
+    the councils of the other départements a grouping's communes lie in (« Boucle Nord de
+    Seine »: the Val-d'Oise's), named after its own."""
+    partners = _public_partners(kind, name, groupement, departement, region)
+    others = [(body, "") for body in dict.fromkeys(other_departements)
+              if body and body not in dict(partners)]
+    at = next((i + 1 for i, (body, _) in enumerate(partners) if body == departement),
+              len(partners) - (1 if region and partners and partners[-1][0] == region else 0))
+    return [*partners[:at], *others, *partners[at:]]
+
+
+def _public_partners(kind: str, name: str, groupement: str | None, departement: str | None,
+                     region: str | None) -> list[tuple[str, str]]:
     if kind in ("departement", "region") or (kind == "epci" and _same_body(departement, name)):
         own = departement if kind != "region" else region
         departement = None if _same_body(departement, own) else departement
@@ -241,14 +255,32 @@ def verified_state_services(path: Path = STATE_SERVICES) -> dict[str, str]:
     return {str(row["departement"]): _STATE_SERVICE_NAMES[row["service"]] for row in rows}
 
 
+def departement_state_service(code: str, of: str) -> str:
+    """The State's employment and solidarity service of a département (« la DDETS ou DDETS-PP
+    du Cantal », « la DEETS de Mayotte »...)."""
+    if code == GUYANE:
+        return "les services de l'État chargés de l'emploi et des solidarités en Guyane"
+    if code in DEETS_DEPARTEMENTS:
+        return f"la DEETS {of}"
+    if code in PETITE_COURONNE:
+        return f"l'unité départementale {of} de {DRIEETS} (ou la DDETS)"
+    if code in GRANDE_COURONNE:
+        return f"la DDETS {of} (ou l'unité départementale de {DRIEETS})"
+    one = verified_state_services().get(code)
+    return f"{one or 'la DDETS ou DDETS-PP'} {of}"
+
+
 def local_bodies(departement_code: str | None, departement_of: str | None,
                  region: str | None, cress: str | None,
                  departement_council: str | None = None,
                  region_code: str | None = None,
-                 region_council: str | None = None) -> LocalBodies:
+                 region_council: str | None = None,
+                 other_departements: Sequence[Sequence[str | None]] = ()) -> LocalBodies:
     """The bodies of a territory from its département (code, « du Cantal ») and région
     (« Nouvelle-Aquitaine »: « la DRAAF Nouvelle-Aquitaine », as the State names them), and
-    who holds the département's competences (« la Métropole de Lyon »)."""
+    who holds the département's competences (« la Métropole de Lyon »). A grouping across
+    départements gives the others as (code, name, « du Val-d'Oise », …): the State's service of
+    each is named after its own département's."""
     state = agriculture = None
     if departement_code in OVERSEAS_COLLECTIVITES:
         state, agriculture = _COM_SERVICES.get(departement_code, (COM_STATE, COM_STATE))
@@ -256,18 +288,12 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
                            departement=departement_code, regional_state=state,
                            no_cress=None if cress else NO_CRESS)
     if departement_code and departement_of:
-        if departement_code == GUYANE:
-            state = "les services de l'État chargés de l'emploi et des solidarités en Guyane"
-        elif departement_code in DEETS_DEPARTEMENTS:
-            state = f"la DEETS {departement_of}"
-        elif departement_code in PETITE_COURONNE:
-            state = f"l'unité départementale {departement_of} de {DRIEETS} (ou la DDETS)"
-        elif departement_code in GRANDE_COURONNE:
-            state = (f"la DDETS {departement_of} (ou l'unité départementale de "
-                     f"{DRIEETS})")
-        else:
-            one = verified_state_services().get(departement_code)
-            state = f"{one or 'la DDETS ou DDETS-PP'} {departement_of}"
+        services = [departement_state_service(departement_code, departement_of)]
+        services += [departement_state_service(str(other[0]), str(other[2]))
+                     for other in other_departements if other[0] and other[2]]
+        # one service per commune: « A ou B, selon la commune » (never « A et B et … »)
+        state = services[0] if len(services) == 1 else (
+            ", ".join(services[:-1]) + " ou " + services[-1] + ", selon la commune")
         if departement_code == GUYANE:  # the DGTM took over the DAAF (décret of August 2019)
             agriculture = "la direction générale des territoires et de la mer (DGTM) de Guyane"
         elif departement_code in OVERSEAS_DEPARTEMENTS:

@@ -71,7 +71,8 @@ def territory_bodies(kb: KnowledgeBase, profile: Profile, names: LocalNames | No
                         names.departement_of if names else None,
                         names.region if names else None, cress.title if cress else None,
                         names.departement_council if names else None, profile.region,
-                        names.region_council if names else None)
+                        names.region_council if names else None,
+                        names.other_departements if names else ())
 
 
 def told_here(kb: KnowledgeBase, profile: Profile, names: LocalNames | None, t: Translator

@@ -575,9 +575,10 @@ class TerritoryIndex:
                               if territory.kind == "commune" else None)
         # the councils a conversation names after « intercommunalité X »: X itself only when
         # it also holds the département's competences (the Métropole de Lyon)
+        others = self._other_departements(territory)
         partners = [(body, role) for body, role in public_partners(
-            territory.kind, territory.name, commune_groupement, *councils)
-            if body != commune_groupement or role]
+            territory.kind, territory.name, commune_groupement, *councils,
+            [other[3] for other in others]) if body != commune_groupement or role]
         return {
             "epci_name": epci.name if epci else None,
             "epci_members": epci.member_count if epci else None,
@@ -594,6 +595,9 @@ class TerritoryIndex:
             "departement_main_epci": self._main_epci(territory.departement_code)
             if territory.kind == "departement" else None,
             "departement_council": councils[0],
+            # the other départements a grouping's communes lie in: [code, « Val-d'Oise »,
+            # « du Val-d'Oise », its council], most inhabitants first
+            "other_departements": [list(other) for other in others],
             **(self._region_partners(territory, councils[1]) if territory.kind == "region"
                else {}),
             "region_name": region_name,
@@ -602,6 +606,29 @@ class TerritoryIndex:
             "partners": partners_phrase(partners, translator("fr")),
             "partners_en": partners_phrase(partners, translator("en")),
         }
+
+    def _other_departements(self, territory: Territory
+                            ) -> list[tuple[str, str, str, str | None]]:
+        """The départements other than its own (the one where most of its inhabitants live)
+        where an intercommunalité or EPT has communes (« Boucle Nord de Seine »: Argenteuil
+        is in the Val-d'Oise), most inhabitants first: (code, name, « du Val-d'Oise »,
+        council)."""
+        if territory.kind not in ("epci", "ept"):
+            return []
+        people: dict[str, int] = {}
+        for commune in self.members(territory):
+            code = commune.departement_code
+            if code and code != territory.departement_code:
+                people[code] = people.get(code, 0) + (commune.population or 0)
+        found = []
+        for code in sorted(people, key=lambda c: (-people[c], c)):
+            dep = self.departement(code)
+            if dep is None or not dep.departement_name:
+                continue
+            tncc = self._contexts.tncc.get(("dep", code), 0)
+            found.append((code, dep.departement_name, special.of_name(dep.departement_name, tncc),
+                          departement_council(dep, dep.departement_name, tncc)))
+        return found
 
     def _main_epci(self, departement_code: str | None) -> str | None:
         """The most populated intercommunalité seated in a département (« Métropole

@@ -45,6 +45,9 @@ class LocalNames:
     programmes_grouping: str | None = None  # the groupement that holds them
     state_rsa: StateRsa | None = None  # the State pays the RSA there (rsa_etat.yaml)
     in_ept: bool = False  # an EPT of the Grand Paris, or one of its communes
+    # the other départements of a grouping across départements: (code, « Val-d'Oise », « du
+    # Val-d'Oise », their council)
+    other_departements: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def from_facts(cls, facts: Mapping[str, Any]) -> LocalNames:
@@ -75,4 +78,6 @@ class LocalNames:
             programmes_grouping=facts.get("programmes_grouping"),
             state_rsa=StateRsa(*facts["state_rsa"]) if facts.get("state_rsa") else None,
             in_ept=kind == "ept" or bool(facts.get("ept_name")),
+            other_departements=tuple(tuple(str(part or "") for part in other)
+                                     for other in facts.get("other_departements") or ()),
         )

@@ -270,7 +270,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     bodies = local_bodies(names.departement_code, names.departement_of, names.region,
                           cress.title if cress is not None else None,
                           names.departement_council, profile.region,
-                          names.region_council) if names else None
+                          names.region_council, names.other_departements) if names else None
 
     def local(ranked: list[Ranked]) -> list[Ranked]:
         return [replace(r, item=localised_item(r.item, bodies)) for r in ranked]
@@ -731,7 +731,8 @@ def _state_partner(kb: KnowledgeBase, profile: Profile, t: Translator) -> str | 
 def _partners(names: LocalNames, t: Translator) -> list[str]:
     """The public bodies over a territory, each once (see public_partners)."""
     bodies = public_partners(names.kind, names.name, names.groupement,
-                             names.departement_council, names.region_council)
+                             names.departement_council, names.region_council,
+                             [other[3] for other in names.other_departements])
     return [describe(with_article(body), role, t) for body, role in bodies]
 
 
@@ -740,6 +741,7 @@ def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator
         n=t.format_number(names.population)) if names.population else None)
     area = ", ".join(dict.fromkeys(  # « (Mayotte) », not « (Mayotte, Mayotte) »
         p for p in (names.departement if names.kind != "departement" else None,
+                    *(other[1] for other in names.other_departements),
                     names.region if names.kind != "region" else None) if p))
     kind = _lower_first(kb.label("collectivites", profile.type, t)) if profile.type else ""
     parts = [names.name]
