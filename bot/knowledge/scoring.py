@@ -749,6 +749,7 @@ def _fitting_tools_first(scored: list[Ranked], central: int,
                 held.append(ranked)
             continue
         if held and (ranked.item.closed or (by_place_alone(ranked)
+                                            and _shared(ranked, "contexts")
                                             and _shared(ranked, "contexts") <= broad)):
             # A place shared by much of the country (rural) alone, without the step, a theme
             # or a programme, brings a tool to none of the profile's needs: it waits with
