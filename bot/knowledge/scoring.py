@@ -265,6 +265,10 @@ class ScoringRules:
         if programmes and not programmes & profile.programmes:
             return None
         total = 0.0
+        # What the type and size of a lever, funding tool or contact, and the place and the
+        # programmes of any item add: for an item that shares none of the themes of a
+        # profile that names some, at most what a theme adds over an item for every theme
+        # (below). An example's type and size are its lesson's level: they count in full.
         place_lift = 0.0
         levels: tuple[str, ...] = ()
         steps = item.restricts("steps")
@@ -309,9 +313,6 @@ class ScoringRules:
         if elsewhere:
             total -= w["other_place"]  # after the examples of a place like the profile's
         shared_contexts = tuple(sorted(contexts & profile.contexts)) if contexts else ()
-        # What the place and the programmes add to a lever, a funding tool or a contact: for
-        # one that shares none of the themes of a profile that names some, at most what a
-        # theme adds over an item for every theme (below).
         if contexts and shared_contexts and not elsewhere:
             # An item for one context only (outre-mer) says more than one for three. For a
             # tool, a context of much of the country (rural, urbain) says less than the QPV,
