@@ -948,7 +948,9 @@ def test_an_item_for_every_type_may_fit_one_above_all(kb):
 def test_an_item_for_every_territory_may_fit_programme_territories_above_all(kb):
     # The lever that inscribes the ESS in the ANCT programmes serves every commune, but one
     # in Territoires d'industrie gets it as if it were meant for it; at another step, the
-    # programme carries it only half as far, as a place does.
+    # programme carries it only half as far, as a place does. For a profile that names
+    # themes, it fits the programme, not the project: it keeps `place_only` of it, as of a
+    # place (issue 15 §3).
     item = kb.items["programmes_anct"]
     assert item.restricts("programmes") is None
     assert "territoires-industrie" in item.restricts("preferred_programmes")
@@ -958,27 +960,35 @@ def test_an_item_for_every_territory_may_fit_programme_territories_above_all(kb)
                      programmes=frozenset({"territoires-industrie"}))
     plain, fits = kb.scoring.score(item, base), kb.scoring.score(item, member)
     assert plain is not None and fits is not None
-    assert fits.score - plain.score == w["programme"]
+    assert fits.score - plain.score == w["programme"] * w["place_only"]
+    bare = [kb.scoring.score(item, dataclasses.replace(p, themes=frozenset()))
+            for p in (base, member)]
+    assert bare[0] is not None and bare[1] is not None
+    assert bare[1].score - bare[0].score == w["programme"]
     assert "Territoires d'industrie" in kb.scoring.reason(fits, translator("fr"))
     earlier = kb.scoring.score(item, Profile("commune", step="identifier",
                                              programmes=frozenset({"territoires-industrie"})))
-    assert earlier is not None and earlier.score < fits.score - w["step"]
+    assert earlier is not None and earlier.score < bare[1].score - w["step"]
     top = [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), member, 5)]
     assert "programmes_anct" in top
 
 
 def test_an_example_of_the_profiles_theme_comes_before_one_for_every_theme(kb):
     # An example's lesson is its theme: for a profile that names themes, an example for
-    # every theme (a council, a plan) has no `generic_theme`; without themes it has.
+    # every theme (a council, a plan) has no `generic_theme`; without themes it has. Its
+    # place then adds at most what a theme adds over an item for every theme (issue 15 §3:
+    # the place does not lift an item of no theme of the profile above one of its theme).
     w = kb.scoring.weights
     council = kb.items["strasbourg_conseil_ess"]
     assert council.kind == "example" and not council.restricts("themes")
+    assert council.restricts("contexts") == {"urbain"}
     profile = Profile("epci", frozenset({"urbain"}), frozenset({"sante-social"}), "ancrer",
                       size="grande")
     themed = kb.scoring.score(council, profile)
     bare = kb.scoring.score(council, dataclasses.replace(profile, themes=frozenset()))
     assert themed is not None and bare is not None
-    assert bare.score - themed.score == w["generic_theme"]
+    place_cap = w["theme"] - w["generic_theme"]
+    assert bare.score - themed.score == w["generic_theme"] + w["context"] - place_cap
     # A lever for every theme keeps it: it is a tool of any project.
     lever = kb.items["transversalite_interne"]
     assert not lever.restricts("themes")
@@ -1338,15 +1348,23 @@ def test_a_tool_heavy_to_set_up_does_not_open_the_funding(kb):
 def test_a_closed_tool_never_leads_the_funding_list(kb):
     # Villeneuve-sur-Lot (blind rating 2026-12-02): digital and culture at « ancrer »; the
     # Conseillers numériques, closed to new posts since 2025, came first. A closed tool may
-    # follow, for its relays; a tool one can still apply to leads.
+    # follow, for its relays; tools one can still apply to come first: it loses `closed`
+    # (as much as a step) and takes none of the three funding places (blind rating
+    # 2026-12-03: « closed tools take funding slots »).
     town = Profile("commune", frozenset({"urbain"}), frozenset({"numerique"}), "ancrer",
                    size="moyenne")
-    assert kb.items["conseiller_numerique_etat"].closed
-    scored = [r.item.id for r in kb.ranked("funding", town)]
-    assert scored[0] == "conseiller_numerique_etat"  # the best score, as the content stands
+    item = kb.items["conseiller_numerique_etat"]
+    assert item.closed
+    closed = kb.scoring.score(item, town)
+    opened = kb.scoring.score(dataclasses.replace(item, closed=False), town)
+    assert closed is not None and opened is not None
+    assert opened.score - closed.score == kb.scoring.weights["closed"]
     funding = [r.item.id for r in recommendations(kb, town)["funding"]]
-    assert funding[0] != "conseiller_numerique_etat"
-    assert "conseiller_numerique_etat" in funding
+    assert len(funding) == 3 and "conseiller_numerique_etat" not in funding
+    assert "conseiller_numerique_etat" in [r.item.id for r in kb.ranked("funding", town)]
+    # when nothing open fits as well, it may come, but never first
+    alone = kb.scoring.rank([item, kb.items["aides_territoires"]], town, 2)
+    assert alone[0].item.id == "aides_territoires"
 
 
 def test_an_example_of_another_level_needs_more_than_one_theme_to_come(kb):

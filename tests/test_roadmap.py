@@ -238,8 +238,12 @@ def test_a_closed_programme_never_funds_an_action(kb, index):
     profile = build_profile(kb.scoring, type="commune", contexts=frozenset({"rural", "montagne"}),
                             themes=frozenset({"culture-tourisme", "habitat"}),
                             step="identifier", territory=place, index=index)
-    ranked = recommendations(kb, profile, "full")
     assert kb.items["avenir_montagnes"].closed
+    # rank28 (blind rating 2026-12-03): a closed tool no longer takes one of the three
+    # funding places when open tools fit; in a longer list it still comes, for its relays
+    assert "avenir_montagnes" not in [r.item.id for r in
+                                      recommendations(kb, profile, "full")["funding"]]
+    ranked = recommendations(kb, profile, limit=10)
     assert "avenir_montagnes" in [r.item.id for r in ranked["funding"]]
     doc = build_outline(kb, profile, ranked, translator("fr"), TODAY, names_of(place, index))
     assert doc.first_funding
@@ -390,18 +394,24 @@ def _on_theme(kb, anchor: str, themes: set[str]) -> bool:
 def test_the_first_actions_serve_the_chosen_theme_first(kb, val_de_marne, fecamp):
     """plan21: a département on santé-social reads its autonomy levers on page 1 (habitat
     inclusif, aide à domicile), not the SPASER and the transversality every département gets;
-    the step's generic levers follow, in the calendar's third quarter."""
-    for doc, profile, _, _ in (val_de_marne, fecamp):
+    the step's generic levers follow them (the SPASER third, when no third lever of the theme
+    fits: the SIAE cofinancing is insertion, not health and social care)."""
+    # (the Val-de-Marne has two: the SIAE cofinancing for RSA recipients, insertion, is no
+    # longer tagged health and social care: blind rating 2026-12-03, Lozère)
+    for (doc, profile, _, _), least in ((val_de_marne, 2), (fecamp, 3)):
         themed = [lever for lever in doc.levers if _on_theme(kb, lever.anchor, profile.themes)]
-        assert len(themed) >= 3, [lever.title for lever in doc.levers]
-        assert all(_on_theme(kb, p.anchor, profile.themes) for p in doc.priorities), \
+        assert len(themed) >= least, [lever.title for lever in doc.levers]
+        first = doc.priorities[:len(themed)]
+        assert all(_on_theme(kb, p.anchor, profile.themes) for p in first), \
             [p.lever for p in doc.priorities]
     doc, _, _, t = val_de_marne
     page_1 = section(render_markdown(doc, t), "## L'essentiel")
     assert "habitat inclusif" in page_1 and "aide à domicile" in page_1
-    assert "Adopter un SPASER" not in page_1
-    third = doc.calendar[2].tasks
-    assert any("commande publique" in task for task in third), third
+    # the two autonomy levers first; the SPASER may only follow them, no insertion lever
+    # comes as health and social care
+    assert page_1.find("Adopter un SPASER") == -1 or \
+        page_1.find("Adopter un SPASER") > page_1.find("aide à domicile")
+    assert "allocataires du RSA" not in page_1
 
 
 def test_the_plan_holds_the_recommended_levers_and_no_other(kb, index, fecamp):

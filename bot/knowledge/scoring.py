@@ -22,7 +22,7 @@ from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "broad_themes",
            "context", "broad_context", "distinct_context", "place_only",
            "other_step", "type", "few_types", "example_type", "other_level", "size", "region",
-           "priority", "programme", "effort")
+           "priority", "programme", "effort", "closed")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
 # reasons: dimension -> the taxonomy vocabulary of its values, in the order of the phrases
@@ -97,14 +97,19 @@ class Ranked:
     @property
     def step_fit(self) -> float:
         """How well the item's steps fit the profile's, to break a tie. A lever is an action:
-        the one meant for this step alone is this step's own (1 for one step, 1/3 for all).
+        the one meant for this step alone is this step's own (1 for one step, 1/3 for all);
+        so is an example of this step.
         A contact is a relationship: the one who also serves the steps after the profile's
         stays useful on the way (one point per later step). 0 when the step is not shared."""
         steps = dict(self.matched).get("steps")
         if not steps:
             return 0.0
         meant = self.item.restricts("steps") or frozenset(STEPS)
-        if self.item.kind == "lever":
+        if self.item.kind in ("lever", "example"):
+            # an example of the profile's step shows the stage the agent is at: VRAC's
+            # buying groups (« soutenir ») before Oléron's food strategy (« identifier »,
+            # « ancrer ») for a métropole at « soutenir », not the alphabet (blind rating
+            # 2026-12-03)
             return 1 / len(meant)
         if self.item.kind == "contact":
             return float(len(meant & set(STEPS[STEPS.index(steps[0]) + 1:])))
@@ -112,7 +117,8 @@ class Ranked:
 
     def sort_key(self) -> tuple:
         """Best first: score, then an example from a place like the profile's before one
-        from another kind of place (`other_place`), then the number of dimensions matched,
+        from another kind of place (`other_place`), then an item that shares a theme with
+        the profile before one that does not, then the number of dimensions matched,
         then precision (an item for the profile's themes only before one for many themes),
         then how central the item is, then how its steps fit (:attr:`step_fit`), then an
         item meant above all for another type of collectivité (`preferred_collectivites`:
@@ -124,7 +130,10 @@ class Ranked:
         precision = shared / len(themes) if themes else 0.0
         other_type = bool(self.item.restricts("preferred_collectivites")) and \
             "collectivites" not in dict(self.matched)
-        return (-self.score, self.elsewhere, -dimensions, -precision, -self.item.priority,
+        # an item that shares a theme before one that does not (issue 15 §3: a theme weighs
+        # at least as much as what lifted the other to the same score: its type, its place)
+        return (-self.score, self.elsewhere, not shared, -dimensions, -precision,
+                -self.item.priority,
                 -self.step_fit, other_type, self.item.id)
 
 
@@ -256,6 +265,11 @@ class ScoringRules:
         if programmes and not programmes & profile.programmes:
             return None
         total = 0.0
+        # What the type and size of a lever, funding tool or contact, and the place and the
+        # programmes of any item add: for an item that shares none of the themes of a
+        # profile that names some, at most what a theme adds over an item for every theme
+        # (below). An example's type and size are its lesson's level: they count in full.
+        place_lift = 0.0
         levels: tuple[str, ...] = ()
         steps = item.restricts("steps")
         if steps and profile.step in steps:
@@ -273,7 +287,10 @@ class ScoringRules:
             # An example from the same type of collectivité is the one the agent can follow
             # (an EPT's for an EPT, a département's for a département): it weighs as much
             # as a theme, above the type of a tool.
-            total += (w["example_type"] if preference_only else w["type"]) / len(types)
+            if preference_only:
+                total += w["example_type"] / len(types)
+            else:
+                place_lift += w["type"] / len(types)
             matched.append(("collectivites", (profile.type,)))
         elif preference_only and types and profile.type and area is None:
             # An example done by another level of collectivité (a département's schéma for
@@ -285,10 +302,13 @@ class ScoringRules:
             levels = tuple(sorted(types))
         elif preferred and profile.type in preferred:
             # For every type, but above all for this one: as if it were meant for it.
-            total += w["type"] / len(preferred)
+            place_lift += w["type"] / len(preferred)
             matched.append(("collectivites", (profile.type,)))
         if sizes and size in sizes:
-            total += w["size"]
+            if preference_only:
+                total += w["size"]
+            else:
+                place_lift += w["size"]
             matched.append(("sizes", (size,)))
         if elsewhere:
             total -= w["other_place"]  # after the examples of a place like the profile's
@@ -311,7 +331,10 @@ class ScoringRules:
                 # A tool of another step may come for the profile's themes, but the place
                 # does not carry it there (NPNRU clauses, an « ancrer » lever, at identifier).
                 share *= w["other_step"]
-            total += share
+            if not set(shared_contexts) <= self.distinct_contexts:
+                place_lift += share  # capped below when no theme is shared
+            else:
+                total += share
             matched.append(("contexts", shared_contexts))
         off_theme = False
         if themes:
@@ -357,14 +380,39 @@ class ScoringRules:
             share = w["programme"] * len(shared_programmes)
             if steps and profile.step and profile.step not in steps and not preference_only:
                 share *= w["other_step"]  # as for the place: it does not carry a tool there
-            total += share
+            if programmes and not themes:
+                # A tool for every theme reserved to a programme the territory is laureate
+                # of is its programme's own (the ACV and PVD credits): it keeps its rank.
+                total += share
+            else:
+                if not themes and profile.themes and not preference_only \
+                        and not favoured & profile.themes:
+                    # A tool for every theme that fits some programmes above all fits the
+                    # programme, not the project: as for its place (`place_only`), a PTCE
+                    # does not lead a food project's levers only because the
+                    # intercommunality is a Territoire d'industrie.
+                    share *= w["place_only"]
+                place_lift += share
             matched.append(("programmes", shared_programmes))
+        if profile.themes and not any(dimension == "themes" for dimension, _ in matched):
+            # Issue 15 §3: the place and the programmes weigh in, but they do not lift an
+            # item that shares none of the profile's themes above one that shares one at
+            # the same step: together they add at most what a theme adds over an item for
+            # every theme (`theme` - `generic_theme`), so that Cité de l'emploi does not
+            # lead a métropole's food and mobility levers for its QPV and its programme.
+            place_lift = min(place_lift, max(0.0, w["theme"] - w["generic_theme"]))
+        total += place_lift
         total += w["priority"] * item.priority
         if item.effort is not None:
             # Heavy to set up, by its own text (the contrats à impact: an investor, an
             # evaluator, a legal set-up, « lourd à monter »): an option for a programme
             # already standing, after the tools that fit as well.
             total -= w["effort"]
+        if item.closed:
+            # Its calls are closed (Avenir Montagnes, the Conseillers numériques' new posts):
+            # kept for its relays, it comes after the open tools that fit as well, and does
+            # not take one of the first funding places from them (blind rating 2026-12-03).
+            total -= w["closed"]
         if self.expires_soon(item):
             # Shown, but it does not lead a list that items of lasting facts fit as well:
             # a plan built on a law that ends next month is not a first priority.
@@ -446,7 +494,7 @@ class ScoringRules:
         generic = self.generic_tools
         if generic is not None and scored and scored[0].item.kind in generic.kinds and \
                 (profile.themes or profile.contexts):
-            scored = _fitting_tools_first(scored, generic.central)
+            scored = _fitting_tools_first(scored, generic.central, self.broad_contexts)
         # A tool whose calls are closed (``closed: true``) is shown for its relays, never first
         # (blind rating 2026-12-02: Conseiller numérique, closed to new posts since 2025, led
         # Villeneuve-sur-Lot's funding list); the first tool one can still apply to leads.
@@ -673,7 +721,8 @@ def _general_first(scored: list[Ranked]) -> list[Ranked]:
     return result
 
 
-def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
+def _fitting_tools_first(scored: list[Ranked], central: int,
+                         broad: frozenset[str] = frozenset()) -> list[Ranked]:
     """A generic tool (one that shares only the step with the profile and is less central
     than ``central``: a search engine of aids, an ingénierie service) comes after a funder
     that shares a theme, a context or a programme, and never two in a row while such a
@@ -699,6 +748,18 @@ def _fitting_tools_first(scored: list[Ranked], central: int) -> list[Ranked]:
                 result.append(ranked)
             else:
                 held.append(ranked)
+            continue
+        if held and (ranked.item.closed or (by_place_alone(ranked)
+                                            and _shared(ranked, "contexts")
+                                            and _shared(ranked, "contexts") <= broad)):
+            # A place shared by much of the country (rural) alone, without the step, a theme
+            # or a programme, brings a tool to none of the profile's needs: it waits with
+            # the generic tools of the step, in the order of their scores, and does not pass
+            # those that outscore it (blind rating 2026-12-03: the Fondation RTE in a rural
+            # Département's three funders at « identifier »); nor does a tool whose calls are
+            # closed (Avenir Montagnes for Saint-Flour).
+            at = next((n for n, r in enumerate(held) if r.score < ranked.score), len(held))
+            held.insert(at, ranked)
             continue
         if held and by_place_alone(ranked) and not (result and is_generic(result[-1])):
             result.append(held.pop(0))  # the generic tool of the step, which scores more
