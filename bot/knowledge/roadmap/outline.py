@@ -417,10 +417,16 @@ def _theme_first(ranked: list[Ranked], themes: frozenset[str] | set[str],
     collectivité's own instrument (:func:`_own_instrument`) keeps its place among them."""
     if not themes:
         return ranked
-
-    def first(r: Ranked) -> bool:
-        return _on_theme(r, themes) or _own_instrument(r, kind)
-    return [r for r in ranked if first(r)] + [r for r in ranked if not first(r)]
+    themed = [r.item.id for r in ranked if _on_theme(r, themes)]
+    own = [r.item.id for r in ranked if r.item.id not in themed and _own_instrument(r, kind)]
+    # page 1 (the first PRIORITY_ACTIONS) keeps a slot for the level's own instrument even
+    # when the themes hold enough levers to fill it (gaps28's regional energy lever had pushed
+    # the Grand Est's strategy off page 1 again)
+    head = set(themed[:PRIORITY_ACTIONS - 1] + own[:1]) if own else set()
+    firsts = set(themed) | set(own)
+    return ([r for r in ranked if r.item.id in head]
+            + [r for r in ranked if r.item.id in firsts - head]
+            + [r for r in ranked if r.item.id not in firsts])
 
 
 def _order_note(kb: KnowledgeBase, listed: list[Ranked], ordered: list[Ranked],
