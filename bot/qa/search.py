@@ -96,6 +96,11 @@ ASPECT_HELD = 0.85  # ... whose text still gives the kind of fact asked (a law, 
 HOLDS_BONUS = 0.05  # an answer written for the aspect asked that gives that kind of fact
 WRITTEN_BONUS = 0.01  # ... and one written for it, before one whose words only hint at it
 NO_ASPECT = 0.9  # a direct answer when the question names no aspect
+# Whom to turn to in a place (« à qui s'adresser à Mamoudzou ? »): answered by the summary of
+# the contact of the région named, when it is the best item (« a qui » is also « for whom »).
+PLACE_CONTACT_ASKED = frozenset({"who", "contact"})  # both: not « leur site ? » (how to reach
+                                                    # it), nor « qui l'a co-organisée ? »
+PLACE_CONTACT_ASPECTS = frozenset({"who", "contact", "eligibility"})
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
 EXTRACT = 0.45  # a sentence of an item answers a factual question from this score
@@ -1328,6 +1333,12 @@ class Searcher:
             if answer.general and answer.item.kind == "contact" and self.only_names(
                     analysis, answer.item):
                 answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
+            if (answer.general and answer.item.kind == "contact"
+                    and analysis.region is not None and answer.item.region == analysis.region
+                    and analysis.aspects >= PLACE_CONTACT_ASKED):
+                answered = answered | PLACE_CONTACT_ASPECTS  # « qui contacter… pour le
+                                                             # Cantal ? »: the contact of the
+                                                             # région named says who it is
             if (answer.general and answer.item.kind == "example"
                     and "example" in analysis.intents):
                 answered = answered | {"howto"}  # « comment ils ont monté ça ? »: what they did
@@ -1342,11 +1353,13 @@ class Searcher:
                     answer.item.kind == "contact" and (
                         (analysis.aspects <= WHO_SUMMARY_ASPECTS
                          and self.only_names(analysis, answer.item))
-                        or (not analysis.aspects and analysis.region is not None
+                        or ((not analysis.aspects or analysis.aspects >= PLACE_CONTACT_ASKED)
+                            and analysis.region is not None
                             and answer.item.region == analysis.region)))):
                 score += DIRECT_TOP  # an example's summary says who did what, and where; a
                                      # contact's who it is (« c'est qui la CRESS à Mayotte »),
-                                     # and for the place named (« Lozère, réseau de l'ESS ? »)
+                                     # and for the place named (« Lozère, réseau de l'ESS ? »,
+                                     # « à qui s'adresser à Mamoudzou ? »)
             if (answer.general and "definition" in analysis.aspects
                     and answer.item.id == ranked[0].item.id
                     and analysis.named.get(self.number_of[answer.item.id]) == 1.0):
