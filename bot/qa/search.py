@@ -109,6 +109,11 @@ UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of t
 _LETTERS = re.compile(r"[^\W\d_]+")
 # An item's own acronym, in brackets after its words: « projet alimentaire territorial (PAT) »
 _OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
+# Words that point back to a place said before (« combien y en a-t-il ? », « chez nous »)
+_HERE = re.compile(r"\b(?:y|ici|la bas|chez nous|sur place|localement|notre|nos|du coin|"
+                   r"dans le coin|sur le territoire|sur notre territoire)\b")
+# ... and that say the place is the asker's (« on est une commune du Cantal. Combien… »)
+_OURS = frozenset({"on", "nous", "notre", "nos", "je", "j", "mon", "ma", "mes", "m"})
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")  # where a sentence ends
 # « depuis 2 ans », « dans cinq ans », « 3 mois »: a time said with its number tells the
@@ -561,7 +566,8 @@ class Searcher:
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
-                        placed=tuple(stem(w) for place in places for w in place.words),
+                        placed=tuple(stem(w) for place in self.figure_places(text, places)
+                                     for w in place.words),
                         outside=self.programmes_outside(places),
                         private=private_matter(folded),
                         counts_ours=counts_ours(folded) or counts_named_now(text, folded),
@@ -584,6 +590,27 @@ class Searcher:
             # « pourcentage »
             aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
             for clause in _CLAUSES.split(text)))
+
+    def figure_places(self, text: str, places: list[Place]) -> list[Place]:
+        """The places of the figure a question asks: those of its clauses that ask how much,
+        or that say nothing but a place (« Cantal : combien de SCIC ? »); not those of a
+        clause telling the situation (« la MJC de Langres obtient un poste Fonjep : ça
+        couvre quelle somme ? » asks the sum of a Fonjep post, the same everywhere)."""
+        clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+        if len(clauses) < 2 or not self.places:
+            return places
+        found: list[Place] = []
+        for clause in clauses:
+            own = self.places.find(clause)
+            said = {w for place in own for w in place.words}
+            if "howmuch" in self.aspects_of(clause):
+                if _HERE.search(" ".join(words(clause))):
+                    return places  # « … dans la Creuse. Combien de SCIC y a-t-il ? »
+                found += own
+            elif (not [w for w in words(clause) if w not in STOP_WORDS and w not in said]
+                  or _OURS.intersection(words(clause))):
+                found += own  # « Cantal : … », « on est une commune du Cantal. … »
+        return found
 
     @staticmethod
     def asking_part(text: str) -> str:
