@@ -96,6 +96,11 @@ ASPECT_HELD = 0.85  # ... whose text still gives the kind of fact asked (a law, 
 HOLDS_BONUS = 0.05  # an answer written for the aspect asked that gives that kind of fact
 WRITTEN_BONUS = 0.01  # ... and one written for it, before one whose words only hint at it
 NO_ASPECT = 0.9  # a direct answer when the question names no aspect
+# Whom to turn to in a place (« à qui s'adresser à Mamoudzou ? »): answered by the summary of
+# the contact of the région named, when it is the best item (« a qui » is also « for whom »).
+PLACE_CONTACT_ASKED = frozenset({"who", "contact"})  # both: not « leur site ? » (how to reach
+                                                    # it), nor « qui l'a co-organisée ? »
+PLACE_CONTACT_ASPECTS = frozenset({"who", "contact", "eligibility"})
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
 EXTRACT = 0.45  # a sentence of an item answers a factual question from this score
@@ -104,6 +109,11 @@ UNKNOWN_LENGTH = 3  # shorter unknown words (« i », « we ») say nothing of t
 _LETTERS = re.compile(r"[^\W\d_]+")
 # An item's own acronym, in brackets after its words: « projet alimentaire territorial (PAT) »
 _OWN_ACRONYM = re.compile(r"\(([A-ZÉ][A-ZÉ0-9]{1,9})\)")
+# Words that point back to a place said before (« combien y en a-t-il ? », « chez nous »)
+_HERE = re.compile(r"\b(?:y|ici|la bas|chez nous|sur place|localement|notre|nos|du coin|"
+                   r"dans le coin|sur le territoire|sur notre territoire)\b")
+# ... and that say the place is the asker's (« on est une commune du Cantal. Combien… »)
+_OURS = frozenset({"on", "nous", "notre", "nos", "je", "j", "mon", "ma", "mes", "m"})
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")  # where a sentence ends
 # « depuis 2 ans », « dans cinq ans », « 3 mois »: a time said with its number tells the
@@ -556,7 +566,8 @@ class Searcher:
                         regions.pop() if len(regions) == 1 else None,
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
-                        placed=tuple(stem(w) for place in places for w in place.words),
+                        placed=tuple(stem(w) for place in self.figure_places(text, places)
+                                     for w in place.words),
                         outside=self.programmes_outside(places),
                         private=private_matter(folded),
                         counts_ours=counts_ours(folded) or counts_named_now(text, folded),
@@ -579,6 +590,27 @@ class Searcher:
             # « pourcentage »
             aspects_of(self.synonyms.rewrite(words(_WHO_ELIDED.sub("qui le ", clause))))
             for clause in _CLAUSES.split(text)))
+
+    def figure_places(self, text: str, places: list[Place]) -> list[Place]:
+        """The places of the figure a question asks: those of its clauses that ask how much,
+        or that say nothing but a place (« Cantal : combien de SCIC ? »); not those of a
+        clause telling the situation (« la MJC de Langres obtient un poste Fonjep : ça
+        couvre quelle somme ? » asks the sum of a Fonjep post, the same everywhere)."""
+        clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+        if len(clauses) < 2 or not self.places:
+            return places
+        found: list[Place] = []
+        for clause in clauses:
+            own = self.places.find(clause)
+            said = {w for place in own for w in place.words}
+            if "howmuch" in self.aspects_of(clause):
+                if _HERE.search(" ".join(words(clause))):
+                    return places  # « … dans la Creuse. Combien de SCIC y a-t-il ? »
+                found += own
+            elif (not [w for w in words(clause) if w not in STOP_WORDS and w not in said]
+                  or _OURS.intersection(words(clause))):
+                found += own  # « Cantal : … », « on est une commune du Cantal. … »
+        return found
 
     @staticmethod
     def asking_part(text: str) -> str:
@@ -1328,6 +1360,12 @@ class Searcher:
             if answer.general and answer.item.kind == "contact" and self.only_names(
                     analysis, answer.item):
                 answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
+            if (answer.general and answer.item.kind == "contact"
+                    and analysis.region is not None and answer.item.region == analysis.region
+                    and analysis.aspects >= PLACE_CONTACT_ASKED):
+                answered = answered | PLACE_CONTACT_ASPECTS  # « qui contacter… pour le
+                                                             # Cantal ? »: the contact of the
+                                                             # région named says who it is
             if (answer.general and answer.item.kind == "example"
                     and "example" in analysis.intents):
                 answered = answered | {"howto"}  # « comment ils ont monté ça ? »: what they did
@@ -1342,11 +1380,13 @@ class Searcher:
                     answer.item.kind == "contact" and (
                         (analysis.aspects <= WHO_SUMMARY_ASPECTS
                          and self.only_names(analysis, answer.item))
-                        or (not analysis.aspects and analysis.region is not None
+                        or ((not analysis.aspects or analysis.aspects >= PLACE_CONTACT_ASKED)
+                            and analysis.region is not None
                             and answer.item.region == analysis.region)))):
                 score += DIRECT_TOP  # an example's summary says who did what, and where; a
                                      # contact's who it is (« c'est qui la CRESS à Mayotte »),
-                                     # and for the place named (« Lozère, réseau de l'ESS ? »)
+                                     # and for the place named (« Lozère, réseau de l'ESS ? »,
+                                     # « à qui s'adresser à Mamoudzou ? »)
             if (answer.general and "definition" in analysis.aspects
                     and answer.item.id == ranked[0].item.id
                     and analysis.named.get(self.number_of[answer.item.id]) == 1.0):
