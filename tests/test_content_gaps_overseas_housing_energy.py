@@ -88,3 +88,35 @@ def test_a_com_is_told_once_a_text_that_it_has_no_cress():
     assert text.count("il n'y en a pas dans les collectivités d'outre-mer") == 1, text
     assert "la CRESS de votre région (à notre connaissance" in text
     assert localise("la CRESS de votre région", MAYOTTE) == "la CRESS de Mayotte"
+
+
+def test_a_com_is_sent_to_ess_france_outre_mer_rather_than_to_an_unnamed_cress():
+    """Issue 15 §1 (content29): « avec la CRESS », « la CRESS du territoire » must not send a
+    collectivité d'outre-mer to a CRESS that does not exist there."""
+    text = localise("Faire, avec la CRESS et les observatoires, l'état des lieux ; "
+                    "associez la CRESS aux comités.", SPM)
+    assert "CRESS et" not in text and "associez ESS France Outre-mer aux comités" in text
+    assert text.count("faute de CRESS connue") == 1, text
+    said = localise("Demander à la CRESS de votre région l'extrait, puis à la CRESS la liste.",
+                    SPM)
+    assert said.count("il n'y en a pas") == 1 and "faute de CRESS" not in said, said
+    assert "puis à ESS France Outre-mer la liste" in said
+    afd = localise("Par ESS France Outre-mer (offre Cap ESSor) ou la CRESS du territoire.", SPM)
+    assert afd == "Par ESS France Outre-mer (offre Cap ESSor).", afd
+    assert localise("l'appui de la CRESS", SPM).startswith("l'appui d'ESS France Outre-mer")
+    # where a CRESS exists, or when a text names one, nothing changes
+    assert localise("avec la CRESS et les réseaux", MAYOTTE) == "avec la CRESS et les réseaux"
+    named = "la CRESS de La Réunion et la CRESS Occitanie"
+    assert localise(named, SPM) == named
+
+
+def test_saint_pierre_s_plan_names_no_dla_or_france_active_body_that_may_not_exist(tmp_path):
+    done = run_essbot(["plan", "--territory", "Saint-Pierre 97500", "--themes", "alimentation",
+                       "--step", "identifier", "--output", str(tmp_path / "plan.md")])
+    assert done.returncode == 0, done.stderr
+    plan = (tmp_path / "plan.md").read_text(encoding="utf-8")
+    for wrong in ("DLA de Saint-Pierre", "association territoriale (Saint-Pierre",
+                  "ou la CRESS du territoire", "l'appui de la CRESS"):
+        assert wrong not in plan, wrong
+    assert "aucun DLA n'a pu être vérifié dans votre collectivité" in plan
+    assert "France Active (réseau national)" in plan

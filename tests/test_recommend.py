@@ -852,8 +852,11 @@ def test_a_tool_of_another_step_does_not_lead_a_generic_tool_on_its_place_alone(
     later = dataclasses.replace(profile, step="soutenir")
     scored = kb.ranked("funding", later)
     assert scored[0].item.id == "credits_politique_ville"
+    # The Fabriques de territoire's calls are closed since the 2024 wave (content29): the
+    # tiers-lieux family's slot goes to France Tiers-Lieux, its open relay.
     funding = [r.item.id for r in recommendations(kb, later, limit=3)["funding"]]
-    assert funding[:2] == ["fabriques_de_territoire", "credits_politique_ville"], funding
+    assert funding[:2] == ["france_tiers_lieux", "credits_politique_ville"], funding
+    assert "fabriques_de_territoire" not in funding, funding
 
 
 def test_the_anru_comes_for_a_renewal_project_under_way_not_for_a_first_one(kb):

@@ -183,6 +183,18 @@ _OVERSEAS_PLACES = {"971": "en Guadeloupe", "972": "en Martinique", "973": "en G
                     "974": "à La Réunion", "976": "à Mayotte"}
 _DREETS = re.compile(r"\b(?P<prep>à |de )?la DREETS de votre région\b")
 _CRESS = re.compile(r"\bla CRESS de votre région\b")
+# Where no CRESS is known (a COM), the content's other unnamed CRESS (« avec la CRESS », « la
+# CRESS du territoire », « l'appui de la CRESS »: not « la CRESS de Mayotte », nor « de votre
+# région », which :data:`NO_CRESS` explains) are ESS France Outre-mer, the delegation of ESS
+# France that supports the COM's ESS (content/glossary.yaml, the COM entry): the text never
+# sends the reader to a body that does not exist there (issue 15 §1, content29).
+_ANY_CRESS = re.compile(r"(?P<prep>\b[àÀ] |\b[dD]e )?\b[Ll]a CRESS(?: du territoire)?\b"
+                        r"(?! de votre région)(?! (?:de |d'|du )?(?:La |L'|Le )?[A-ZÉÎ])")
+NO_CRESS_HERE = "ESS France Outre-mer"
+_OR_CRESS = re.compile(r"(?P<named>ESS France Outre-mer[^.;]*?),? ou (?:à |de )?la CRESS"
+                       r"(?: du territoire| de votre région)?\b")
+NO_CRESS_FIRST = ("ESS France Outre-mer (faute de CRESS connue dans les collectivités "
+                  "d'outre-mer)")
 # Mayotte has no CAF: the Caisse de sécurité sociale de Mayotte is the island's one social
 # security body and has served the family benefits since 1 January 2015 (CLEISS, « Le régime
 # mahorais de sécurité sociale »); it signs the conventions territoriales globales with the
@@ -319,8 +331,11 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
     title, whose text below explains what it names."""
     if bodies.cress:
         text = _CRESS.sub(lambda _: bodies.cress or "", text)
-    elif bodies.no_cress and not short:
-        text = _CRESS.sub(lambda match: match.group(0) + (bodies.no_cress or ""), text, count=1)
+    elif bodies.no_cress:
+        if not short:
+            text = _CRESS.sub(lambda match: match.group(0) + (bodies.no_cress or ""), text,
+                              count=1)
+        text = no_cress_here(text, explained=short or (bodies.no_cress or "") in text)
     for pattern, name in ((_DDETS, bodies.state), (_DRAAF, bodies.agriculture),
                           (_DREETS, bodies.regional_state)):
         if name:
@@ -339,6 +354,24 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
     if bodies.region_body and not short:
         text = region_note(text, bodies.region_body)
     return text
+
+
+def no_cress_here(text: str, explained: bool = False) -> str:
+    """In a place without a CRESS, the content's unnamed CRESS (« avec la CRESS ») become ESS
+    France Outre-mer, its first mention saying why unless ``explained`` already."""
+    said = [explained]
+    # « par ESS France Outre-mer (…) ou la CRESS du territoire »: the alternative goes
+    text = _OR_CRESS.sub(r"\g<named>", text)
+
+    def name(match: re.Match[str]) -> str:
+        words = NO_CRESS_HERE if said[0] else NO_CRESS_FIRST
+        said[0] = True
+        prep = match.group("prep") or ""
+        if prep[:1] in ("d", "D"):  # « de ESS France » -> « d'ESS France »
+            return prep[0] + "'" + words
+        return prep + words
+
+    return _ANY_CRESS.sub(name, text)
 
 
 def departement_note(text: str, body: str) -> str:

@@ -21,6 +21,7 @@ from bot.knowledge.acting import QPV, acted_here, here_for
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
 from bot.knowledge.partners import (
+    OVERSEAS_COLLECTIVITES,
     describe,
     local_bodies,
     localised_item,
@@ -558,14 +559,19 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     called: set[str] = set()
     items = kb.items
 
-    def add(item: Item | None, name: str | None = None, role: str | None = None) -> None:
+    def add(item: Item | None, name: str | None = None, role: str | None = None,
+            reach: str | None = None) -> None:
         if item is None or item.id in called:
             return
         called.add(item.id)
         item = local(item)
         calls.append(Contact(name or item.title, role or first_sentence(item.summary, ROLE),
-                             first_sentence(item.how_to_reach or "", REACH), _link(item),
-                             sources.cite(item)))
+                             reach or first_sentence(item.how_to_reach or "", REACH),
+                             _link(item), sources.cite(item)))
+
+    # a collectivité d'outre-mer: no DLA and no France Active territorial association could
+    # be verified there (content29, 2026-12-01): none is named after the territory
+    com = names is not None and names.departement_code in OVERSEAS_COLLECTIVITES
 
     add(cress)
     if names is not None and names.groupement:
@@ -586,6 +592,12 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     dla = items.get("dla")
     if dla is not None:
         # {of} is the French « de la Creuse »; a translation may use {place}, the name.
+        if com:
+            add(dla, t._("Le dispositif local d'accompagnement (DLA, à vérifier sur place)"),
+                t._("Un diagnostic et du conseil gratuits pour les structures employeuses de "
+                    "l'ESS ; aucun DLA n'a pu être vérifié dans votre collectivité."),
+                t._("Demandez à Avise, qui anime le DLA au niveau national, et au représentant "
+                    "de l'État sur place si le dispositif y est mis en œuvre."))
         if names is not None and names.kind == "region" and names.region_of:
             name = t._("Le DLA régional {of}").format(of=names.region_of, place=names.region)
         elif names is not None and names.departement_of:
@@ -605,6 +617,12 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     france_active = items.get("france_active_territoriale")
     if france_active is not None:
         where = names.region if names is not None and names.region else None
+        if com:
+            add(france_active, t._("France Active (réseau national)"),
+                t._("Un réseau de financement solidaire organisé en associations "
+                    "territoriales ; aucune n'a pu être vérifiée dans votre collectivité."),
+                t._("Par le site national de France Active, en demandant si un relais "
+                    "intervient dans votre collectivité."))
         add(france_active, t._("France Active : l'association territoriale ({region})").format(
             region=where) if where else None)
     add(items.get("rtes"))
