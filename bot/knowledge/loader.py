@@ -58,7 +58,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 FAMILY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FIRST_ACTION = 200
-PLACE_CODE = re.compile(r"^(?:\d[0-9AB]\d{3}|\d{9}|\d{2,3}|2[AB]|6AE)$")
+PLACE_CODE = re.compile(r"^(?:\d[0-9AB]\d{3}|\d{9}"
+                        r"|(?:(?:region|departement):)?(?:\d{2,3}|2[AB]|6AE))$")
 ANSWER_KEYS = ("id", "item", "questions", "answer", "sources", "last_checked", "review_by")
 MAX_ANSWER = 400  # a direct answer is 1-3 sentences; the item says the rest
 
@@ -342,8 +343,10 @@ class _ItemParser:
         if bad:
             check.error(node.at("places"), f"'places' of {what} takes codes: the INSEE code of a "
                                            "commune (« 67482 »), a département (« 23 », "
-                                           "« 2A », « 974 ») or a région (« 44 »), or the "
-                                           f"SIREN of an intercommunalité; not {bad[0]!r}")
+                                           "« 2A », « 974 ») or a région (« 44 »), with "
+                                           "« region: » or « departement: » before it when "
+                                           "the item is done by both levels (« region:32 »), "
+                                           f"or the SIREN of an intercommunalité; not {bad[0]!r}")
         return {
             "places": frozenset(places),
             "how_to": check.text_list(node, "how_to", what),

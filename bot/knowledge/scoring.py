@@ -914,13 +914,21 @@ def _names(item: Item, codes: frozenset[str], level: str | None) -> bool:
     (``collectivites`` value). A code of two or three characters is a département's or a
     région's, and INSEE numbers them apart (52 is the Haute-Marne and the Pays de la Loire):
     it names a collectivité of this level only when the item was done by that level (its
-    ``collectivites``). SIREN and commune codes are unique."""
-    shared = item.places & codes
-    if not shared:
-        return False
+    ``collectivites``), or when the code says its level (« region:32 », for an item done by a
+    région and départements: the Hauts-de-France are 32, and so is the Gers, which a blind
+    rating saw told « projet porté par le conseil départemental du Gers » of a Hauts-de-France
+    plan). SIREN and commune codes are unique."""
     types = item.restricts("collectivites")
-    return any(len(code) > 3 or not types or level is None or level in types
-               for code in shared)
+    for place in item.places:
+        said, _, code = place.rpartition(":")
+        if code not in codes:
+            continue
+        if said:
+            if level is None or said == level:
+                return True
+        elif len(code) > 3 or not types or level is None or level in types:
+            return True
+    return False
 
 
 def _form(item: Item) -> str | None:

@@ -79,8 +79,9 @@ def places_regions(kb: KnowledgeBase, index: TerritoryIndex) -> dict[str, str]:
             continue
         text = " ".join(words(" ".join((item.title, item.summary, item.body))))
         regions: set[str] = set()
-        for code in item.places:
-            candidates = [t for kind in _PLACE_KINDS
+        for place in item.places:
+            said, _, code = place.rpartition(":")  # « region:32 »: a région's code
+            candidates = [t for kind in ((said,) if said else _PLACE_KINDS)
                           if (t := index.get(kind, code)) is not None and t.region_code]
             # « 44 » is a région and a département: the one the item's text names
             named = [t for t in candidates

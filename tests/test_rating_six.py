@@ -1,0 +1,25 @@
+"""The sixth blind rating (docs/reviews/recommendations-2026-12-01-fresh6-rating.md): what an
+agent read that was false, replayed as they typed it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import run_essbot
+
+
+@pytest.mark.parametrize(("place", "other"), [("Condom", "Hauts-de-France"),
+                                              ("Laon", None)])
+def test_a_regional_plan_is_never_said_to_be_carried_by_a_departement_of_the_same_number(
+        place, other):
+    # The Hauts-de-France (région 32) and the Gers (département 32) share a number: Condom
+    # read « Projet porté par le conseil départemental du Gers, dont relève votre territoire »
+    # under the Hauts-de-France's mobility plan. Laon, in the Hauts-de-France, is told the
+    # région carries it.
+    done = run_essbot(["recommend", "--territory", place, "--type", "commune",
+                       "--themes", "mobilite,sante-social", "--step", "identifier"])
+    assert done.returncode == 0, done.stderr
+    assert "conseil départemental du Gers, dont relève" not in done.stdout
+    if other is None:
+        assert "conseil régional des Hauts-de-France, dont relève votre territoire" in \
+            done.stdout
