@@ -1407,3 +1407,40 @@ def test_an_example_of_several_levels_does_not_say_it_is_the_profile_s(kb):
     single = kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], town)
     assert single is not None
     assert "vous êtes une commune" in kb.scoring.reason(single, t)
+
+
+def test_the_agec_reemploi_obligation_is_a_circular_economy_lever(kb):
+    """rank29: the AGEC réemploi purchase obligation came for every ecological-transition
+    project (a wood-boiler SCIC, a région's agricultural transition) and pushed a région's
+    own aids lever out of its five; it serves the circular economy."""
+    assert kb.items["reemploi_commande_publique"].restricts("themes") == {"economie-circulaire"}
+    guadeloupe = Profile("region", frozenset({"outre-mer"}),
+                         frozenset({"transition-ecologique", "alimentation"}), "ancrer", "01")
+    levers = [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), guadeloupe, 5)]
+    assert "reemploi_commande_publique" not in levers
+    assert {"strategie_regionale_ess", "aides_regionales_ess"} <= set(levers), levers
+    circular = dataclasses.replace(guadeloupe, themes=frozenset({"economie-circulaire"}))
+    assert "reemploi_commande_publique" in [
+        r.item.id for r in kb.scoring.rank(kb.of_kind("lever"), circular, 5)]
+
+
+def test_the_caf_s_two_levers_share_one_place(kb):
+    """rank29: the CTG frames the CAF's support to the centres sociaux and EVS: one place in a
+    top five for both, the other as « voir aussi », so that a small Guyane commune on local
+    services keeps its intercommunal lever and a QPV agglomeration its contrat de ville."""
+    ctg, centres = kb.items["convention_territoriale_globale"], kb.items["centres_sociaux_evs"]
+    assert ctg.family is not None and ctg.family == centres.family
+    approuague = Profile("commune", frozenset({"fragile", "outre-mer", "rural"}),
+                         frozenset({"numerique", "services-proximite"}), "soutenir", "03",
+                         "petite")
+    top, see_also = kb.scoring.rank_with_see_also(kb.of_kind("lever"), approuague, 5)
+    ids = [r.item.id for r in top]
+    assert len({"convention_territoriale_globale", "centres_sociaux_evs"} & set(ids)) == 1
+    assert {r.item.id for r in see_also} & {"convention_territoriale_globale",
+                                             "centres_sociaux_evs"}
+    assert "mutualisation_intercommunale" in ids, ids
+    ales = Profile("epci", frozenset({"rural", "qpv", "urbain", "fragile"}),
+                   frozenset({"sante-social", "services-proximite"}), "ancrer", "76",
+                   programmes=frozenset({"territoires-industrie"}))
+    assert "contrat_de_ville" in [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"),
+                                                                     ales, 5)]
