@@ -23,3 +23,16 @@ def test_a_regional_plan_is_never_said_to_be_carried_by_a_departement_of_the_sam
     if other is None:
         assert "conseil régional des Hauts-de-France, dont relève votre territoire" in \
             done.stdout
+
+
+def test_the_metropole_de_lyon_plan_says_what_it_is_on_page_one(tmp_path):
+    # « Métropole de Lyon, intercommunalité (EPCI) de 1 433 613 habitants » and no word of its
+    # département competences: page 1 now names it and says what it holds.
+    out = tmp_path / "lyon.md"
+    done = run_essbot(["plan", "--territory", "Métropole de Lyon", "--themes",
+                       "habitat,sante-social", "--step", "ancrer", "--output", str(out)])
+    assert done.returncode == 0, done.stderr
+    page_1 = out.read_text(encoding="utf-8").split("## Calendrier")[0]
+    assert "intercommunalité (EPCI) de" not in page_1
+    assert "Métropole de Lyon, collectivité à statut particulier de" in page_1
+    assert "celles du département" in page_1

@@ -48,6 +48,10 @@ class LocalNames:
     # the other départements of a grouping across départements: (code, « Val-d'Oise », « du
     # Val-d'Oise », their council)
     other_departements: tuple[tuple[str, ...], ...] = ()
+    # a collectivité à statut particulier (the Métropole de Lyon, the CTG): what it is and the
+    # competences it holds (bot/knowledge/collectivites.py), in French like the content
+    status: str | None = None  # its key (« metropole-de-lyon »)
+    status_note: str | None = None
 
     @classmethod
     def from_facts(cls, facts: Mapping[str, Any]) -> LocalNames:
@@ -80,4 +84,6 @@ class LocalNames:
             in_ept=kind == "ept" or bool(facts.get("ept_name")),
             other_departements=tuple(tuple(str(part or "") for part in other)
                                      for other in facts.get("other_departements") or ()),
+            status=facts.get("status"),
+            status_note=facts.get("note") if facts.get("status") else None,
         )

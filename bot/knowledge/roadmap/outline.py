@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.knowledge.acting import QPV, acted_here, here_for
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
@@ -635,6 +635,9 @@ def _portrait(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
     lines: list[str] = []
     if names is not None:
         lines.append(_where(names, kb, profile, t))
+        if names.status in _STATUS_KINDS and names.status_note:
+            lines.append(names.status_note)  # « … elle exerce les compétences d'une métropole
+            # et celles du département » (sixth blind rating: Lyon's and the CTG's page 1)
         partners = _partners(names, t) + _departement_partners(names, t) + \
             _region_partners(names, t)
         state = " ; ".join(p for p in (_state_of_departement(names, t),
@@ -760,6 +763,15 @@ def _partners(names: LocalNames, t: Translator) -> list[str]:
     return [describe(with_article(body), role, t) for body, role in bodies]
 
 
+# What a collectivité holding two levels' competences is called in the plan's portrait
+# (Mayotte stays « département »: its note says so)
+_STATUS_KINDS = {"metropole-de-lyon": N_("collectivité à statut particulier"),
+                 "ville-de-paris": N_("collectivité à statut particulier"),
+                 "collectivite-de-corse": N_("collectivité à statut particulier"),
+                 "collectivite-territoriale-de-guyane": N_("collectivité unique"),
+                 "collectivite-territoriale-de-martinique": N_("collectivité unique")}
+
+
 def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator) -> str:
     population = (t.ngettext("{n} habitant", "{n} habitants", names.population).format(
         n=t.format_number(names.population)) if names.population else None)
@@ -768,6 +780,10 @@ def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator
                     *(other[1] for other in names.other_departements),
                     names.region if names.kind != "region" else None) if p))
     kind = _lower_first(kb.label("collectivites", profile.type, t)) if profile.type else ""
+    if names.status in _STATUS_KINDS:
+        # not « intercommunalité (EPCI) » for the Métropole de Lyon, nor « région » for the CTG
+        # (sixth blind rating): the note below says which competences it holds
+        kind = t._(_STATUS_KINDS[names.status])
     parts = [names.name]
     if kind:
         parts.append(kind)
