@@ -36,3 +36,13 @@ def test_the_metropole_de_lyon_plan_says_what_it_is_on_page_one(tmp_path):
     assert "intercommunalité (EPCI) de" not in page_1
     assert "Métropole de Lyon, collectivité à statut particulier de" in page_1
     assert "celles du département" in page_1
+
+
+def test_saint_martin_told_as_a_commune_is_not_sent_to_an_intercommunality():
+    # Saint-Martin (a COM of 31,160 inhabitants, with no intercommunalité) typed as a commune:
+    # « Petite commune : s'appuyer sur l'intercommunalité et mutualiser » came first.
+    done = run_essbot(["recommend", "--territory", "Saint-Martin 97150", "--type", "commune",
+                       "--themes", "economie-circulaire", "--step", "identifier"])
+    assert done.returncode == 0, done.stderr
+    assert "De 3 500 à 49 999 habitants" in done.stdout
+    assert "Petite commune : s'appuyer sur l'intercommunalité" not in done.stdout

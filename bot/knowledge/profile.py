@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -225,8 +226,14 @@ def build_profile(rules: ScoringRules | None, *, type: str | None = None,
     chosen_type = type or facts["type"]
     suggested = frozenset(facts["contexts"])
     chosen_contexts = (contexts | (suggested & {"outre-mer"})) if contexts else suggested
+    size = facts["size"] if chosen_type == facts["type"] else None
+    if size is None and territory.kind == "com" and chosen_type in ("commune", "epci") and \
+            territory.population:
+        # A collectivité d'outre-mer told as a commune is sized by its own population: Saint-
+        # Martin (31,160 inhabitants) was given « Petite commune : s'appuyer sur
+        # l'intercommunalité » first, with no intercommunalité there (sixth blind rating).
+        size = replace(territory, kind="commune").size_class  # the same classes for an EPCI
     return Profile(chosen_type, chosen_contexts, themes, step,
-                   facts["region"] or region,
-                   facts["size"] if chosen_type == facts["type"] else None, territory.label,
+                   facts["region"] or region, size, territory.label,
                    frozenset(facts["programmes"]) if programmes is None else programmes,
                    frozenset(facts["places"]), areas_from_slot(facts["areas"]))
