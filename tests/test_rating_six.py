@@ -46,3 +46,16 @@ def test_saint_martin_told_as_a_commune_is_not_sent_to_an_intercommunality():
     assert done.returncode == 0, done.stderr
     assert "De 3 500 à 49 999 habitants" in done.stdout
     assert "Petite commune : s'appuyer sur l'intercommunalité" not in done.stdout
+
+
+def test_the_guyane_plan_shares_no_diagnosis_with_departements_it_does_not_have(tmp_path):
+    # The CTG holds the région's and the département's competences: « Partager un diagnostic
+    # avec les départements, les intercommunalités et les communes » named no one.
+    out = tmp_path / "guyane.md"
+    done = run_essbot(["plan", "--territory", "Guyane", "--type", "region", "--themes",
+                       "petite-enfance-jeunesse,transition-ecologique", "--step", "soutenir",
+                       "--output", str(out)])
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "avec les départements" not in text
+    assert "Partager un diagnostic avec les intercommunalités et les communes" in text

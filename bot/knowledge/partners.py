@@ -223,6 +223,7 @@ DEPARTEMENT_COUNCIL = "le conseil départemental"
 # « la région » or « le conseil régional » as an actor, the same way: where a collectivité
 # unique or the Département de Mayotte holds the région's competences (:func:`region_note`);
 # not a place (« dans la région », « de la région », « la région Bretagne »).
+_DEPARTEMENTS_LISTED = re.compile(r"\bles départements(?:, | et )(?=les |des |l')")
 _REGION_ACTOR = re.compile(r"(?<!dans )(?<!de )(?<!en )(?<!votre )\b(?:[Ll]a|[Àà] la) région\b"
                            r"(?! de\b| d'| du\b| où\b| [A-ZÉ])"
                            r"|\b(?:[Ll]e|[Aa]u|[Dd]u) (?:président du )?conseil régional\b"
@@ -353,6 +354,12 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
         text = departement_note(text, bodies.departement_body)
     if bodies.region_body and not short:
         text = region_note(text, bodies.region_body)
+    if bodies.region_body:
+        # one collectivité holds the région's and the département's competences (the CTG, the
+        # CTM, the Collectivité de Corse): « les départements » of a list are no one there
+        # (sixth blind rating: « Partager un diagnostic avec les départements, les
+        # intercommunalités et les communes » in the Guyane's plan)
+        text = _DEPARTEMENTS_LISTED.sub("", text)
     return text
 
 
