@@ -1237,8 +1237,10 @@ class Searcher:
         if direct is None:
             return False
         if "specific" in direct.answer.aspects:
-            answer = direct.answer
-            said = set(terms(" ".join(answer.questions) + " " + answer.text))
+            # the fact asked must be one its questions ask: its text may name it in passing
+            # (the bodies « qui ont reçu plus de 75 000 € » listed in the commune's budget
+            # do not give what one association received)
+            said = set(terms(" ".join(direct.answer.questions)))
             return address or not analysis.facts or bool(analysis.facts & said)
         item = direct.answer.item
         if not address or item.kind != "contact":
