@@ -1461,6 +1461,19 @@ def test_an_off_topic_phrase_said_whole_weighs_as_a_subject(searcher):
     assert not any(c.off_topic for c in apart.concepts)
 
 
+def test_a_word_of_an_off_topic_phrase_said_once_in_a_body_still_weighs_as_the_subject(
+        searcher):
+    """fix29 (issue 16): « rupture », said once in the Cités de l'emploi's body, reached the
+    idf threshold of a word an item has after a content merge, was halved as a peripheral
+    word, and town-hall HR (« rupture conventionnelle », a phrase of « hors_champ ») was
+    answered with the monnaie locale (« accepter »). A word of such a phrase said whole is
+    the subject: it is not halved."""
+    for question in ("un agent demande une rupture conventionnelle, la mairie est-elle "
+                     "obligée d'accepter ?",
+                     "notre agent veut une rupture conventionnelle, doit-on accepter ?"):
+        assert searcher.ask(question).hits == []
+
+
 def test_a_long_question_is_held_to_the_share_of_its_subject(searcher):
     """Round 8 — abstention (refus17): the reduction of a long question sets context words
     aside (×0.4), but their weight still diluted the score held against the threshold; an

@@ -922,7 +922,9 @@ class Searcher:
                 concept.importance = math.log(1 + (n - having + 0.5) / (having + 0.5))
                 if concept.names:
                     concept.importance = max(concept.importance, NAME_FLOOR)
-                elif (long or anchored) and strong < MATCHED:
+                elif (long or anchored) and strong < MATCHED and not concept.off_topic:
+                    # (a word of a phrase of « hors_champ » said whole is the subject, not
+                    # the periphery: « rupture », said once in an item's body)
                     concept.importance *= PERIPHERAL_SHARE
             else:
                 concept.importance = UNKNOWN_SHARE * index.max_idf
