@@ -1485,9 +1485,18 @@ def test_a_long_question_is_held_to_the_share_of_its_subject(searcher):
             "receveur municipal doit-il être consulté ?")
     ids = [h.item.id for h in searcher.ask(long).hits]
     assert {"financement_participatif", "crowdfunding_public"} & set(ids)
-    assert all(h.score < RELEVANT for h in searcher.ask(long).hits)  # the relief answered it
+    # fix29: the receveur municipal is now read as the comptable public (synonymes.yaml),
+    # so this question no longer needs the relief; the same story asking about a régie does
+    # (the energy items of the story, two since gaps28, had taken its place).
+    told = long.split(" : ")[0] + " : faut-il créer une régie ?"
+    hits = searcher.ask(told).hits
+    assert hits and hits[0].item.id == "crowdfunding_public"
+    assert all(h.score < RELEVANT for h in hits)  # the relief answered it
     told = long.replace(" : le receveur", ". Le receveur")
-    assert searcher.ask(told).hits[0].item.id == "financement_participatif"
+    # the crowdfunding of a collectivité, whose answers name the comptable public, or
+    # crowdfunding in general: the subject, before the story's energy
+    assert searcher.ask(told).hits[0].item.id in {"financement_participatif",
+                                                  "crowdfunding_public"}
 
 
 def test_a_details_label_is_cut_between_words_not_inside_one():
