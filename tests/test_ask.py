@@ -659,6 +659,21 @@ def test_direct_answer_comes_first_with_its_source():
     assert "1. " in readable
 
 
+def test_a_communes_loan_guarantee_is_not_france_active(searcher):
+    """fix29 (issue 16): « garantie d'emprunt » (the commune's, CGCT L2252-1, the name of
+    glossaire_garantie_emprunt) was a synonym of France Active; each answer saying it made
+    « garantie bancaire » weigh less, and faq28's Scic answer put France Active 4th for
+    « garantie bancaire pour une scop qui démarre ». A bank guarantee still reads as
+    France Active; a loan guarantee no longer does."""
+    def alternatives(question: str) -> set[tuple[str, ...]]:
+        return {phrase for c in searcher.analyse(question).concepts
+                for phrase, _ in c.alternatives}
+    assert ("franc", "act") in alternatives("une garantie bancaire")
+    assert ("franc", "act") not in alternatives("une garantie d'emprunt de la commune")
+    assert searcher.search("la commune peut-elle garantir l'emprunt d'une association ?",
+                           1)[0].item.id == "glossaire_garantie_emprunt"
+
+
 def test_an_answer_drawn_from_an_item_field_is_labelled_in_the_users_language():
     fr = ask_json("quelle est la base légale de la DETR ?")
     assert fr[0]["id"] == "detr" and "L2334" in fr[0]["answer"]["text"]
