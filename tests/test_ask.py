@@ -659,6 +659,21 @@ def test_direct_answer_comes_first_with_its_source():
     assert "1. " in readable
 
 
+def test_a_communes_loan_guarantee_is_not_france_active(searcher):
+    """fix29 (issue 16): « garantie d'emprunt » (the commune's, CGCT L2252-1, the name of
+    glossaire_garantie_emprunt) was a synonym of France Active; each answer saying it made
+    « garantie bancaire » weigh less, and faq28's Scic answer put France Active 4th for
+    « garantie bancaire pour une scop qui démarre ». A bank guarantee still reads as
+    France Active; a loan guarantee no longer does."""
+    def alternatives(question: str) -> set[tuple[str, ...]]:
+        return {phrase for c in searcher.analyse(question).concepts
+                for phrase, _ in c.alternatives}
+    assert ("franc", "act") in alternatives("une garantie bancaire")
+    assert ("franc", "act") not in alternatives("une garantie d'emprunt de la commune")
+    assert searcher.search("la commune peut-elle garantir l'emprunt d'une association ?",
+                           1)[0].item.id == "glossaire_garantie_emprunt"
+
+
 def test_an_answer_drawn_from_an_item_field_is_labelled_in_the_users_language():
     fr = ask_json("quelle est la base légale de la DETR ?")
     assert fr[0]["id"] == "detr" and "L2334" in fr[0]["answer"]["text"]
@@ -1461,6 +1476,19 @@ def test_an_off_topic_phrase_said_whole_weighs_as_a_subject(searcher):
     assert not any(c.off_topic for c in apart.concepts)
 
 
+def test_a_word_of_an_off_topic_phrase_said_once_in_a_body_still_weighs_as_the_subject(
+        searcher):
+    """fix29 (issue 16): « rupture », said once in the Cités de l'emploi's body, reached the
+    idf threshold of a word an item has after a content merge, was halved as a peripheral
+    word, and town-hall HR (« rupture conventionnelle », a phrase of « hors_champ ») was
+    answered with the monnaie locale (« accepter »). A word of such a phrase said whole is
+    the subject: it is not halved."""
+    for question in ("un agent demande une rupture conventionnelle, la mairie est-elle "
+                     "obligée d'accepter ?",
+                     "notre agent veut une rupture conventionnelle, doit-on accepter ?"):
+        assert searcher.ask(question).hits == []
+
+
 def test_a_long_question_is_held_to_the_share_of_its_subject(searcher):
     """Round 8 — abstention (refus17): the reduction of a long question sets context words
     aside (×0.4), but their weight still diluted the score held against the threshold; an
@@ -1472,9 +1500,18 @@ def test_a_long_question_is_held_to_the_share_of_its_subject(searcher):
             "receveur municipal doit-il être consulté ?")
     ids = [h.item.id for h in searcher.ask(long).hits]
     assert {"financement_participatif", "crowdfunding_public"} & set(ids)
-    assert all(h.score < RELEVANT for h in searcher.ask(long).hits)  # the relief answered it
+    # fix29: the receveur municipal is now read as the comptable public (synonymes.yaml),
+    # so this question no longer needs the relief; the same story asking about a régie does
+    # (the energy items of the story, two since gaps28, had taken its place).
+    told = long.split(" : ")[0] + " : faut-il créer une régie ?"
+    hits = searcher.ask(told).hits
+    assert hits and hits[0].item.id == "crowdfunding_public"
+    assert all(h.score < RELEVANT for h in hits)  # the relief answered it
     told = long.replace(" : le receveur", ". Le receveur")
-    assert searcher.ask(told).hits[0].item.id == "financement_participatif"
+    # the crowdfunding of a collectivité, whose answers name the comptable public, or
+    # crowdfunding in general: the subject, before the story's energy
+    assert searcher.ask(told).hits[0].item.id in {"financement_participatif",
+                                                  "crowdfunding_public"}
 
 
 def test_a_details_label_is_cut_between_words_not_inside_one():

@@ -922,7 +922,9 @@ class Searcher:
                 concept.importance = math.log(1 + (n - having + 0.5) / (having + 0.5))
                 if concept.names:
                     concept.importance = max(concept.importance, NAME_FLOOR)
-                elif (long or anchored) and strong < MATCHED:
+                elif (long or anchored) and strong < MATCHED and not concept.off_topic:
+                    # (a word of a phrase of « hors_champ » said whole is the subject, not
+                    # the periphery: « rupture », said once in an item's body)
                     concept.importance *= PERIPHERAL_SHARE
             else:
                 concept.importance = UNKNOWN_SHARE * index.max_idf
@@ -1237,8 +1239,10 @@ class Searcher:
         if direct is None:
             return False
         if "specific" in direct.answer.aspects:
-            answer = direct.answer
-            said = set(terms(" ".join(answer.questions) + " " + answer.text))
+            # the fact asked must be one its questions ask: its text may name it in passing
+            # (the bodies « qui ont reçu plus de 75 000 € » listed in the commune's budget
+            # do not give what one association received)
+            said = set(terms(" ".join(direct.answer.questions)))
             return address or not analysis.facts or bool(analysis.facts & said)
         item = direct.answer.item
         if not address or item.kind != "contact":
