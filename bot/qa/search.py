@@ -189,6 +189,10 @@ _PRICE = frozenset(stem(w) for w in ("cout", "couts", "coute", "coutent", "prix"
 _FUNDS_HOW = re.compile(r"\b(?:co)?financ(?:e|ent|er|ez|ons)\b|\bsubventionn\w*")
 # « quel taux… », « cb % » (read « pourcentage »): a share, that a sum or a count does not give
 _RATE = frozenset(stem(w) for w in ("taux", "tx", "pourcentage", "pourcentages"))
+# ... and asked as a percentage (« cb % »): a per-mille is another share (« 5 ‰ du chiffre
+# d'affaires » is the ceiling of a gift, not the rate of its tax reduction)
+_PERCENTAGE = frozenset(stem(w) for w in ("pourcentage", "pourcentages"))
+_PER_CENT = re.compile(r"%|\bpour ?cent\b|\btaux zéro\b|\bsans intérêts?\b")
 _MONEY = re.compile(r"€|%|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
                     r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
 
@@ -292,6 +296,13 @@ def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
 def _asks_rate(aspects: frozenset[str], analysis: Analysis) -> bool:
     """« quel taux pour… », « mécénat cb % »: how much, said as a share."""
     return "howmuch" in aspects and bool(_RATE & set(analysis.sequence))
+
+
+def _gives_rate(text: str, analysis: Analysis) -> bool:
+    """Whether an answer gives the share asked: a percentage when the question says one
+    (« cb % »), any share otherwise (« quel taux »)."""
+    share = _PER_CENT if _PERCENTAGE & set(analysis.sequence) else SHARE
+    return bool(share.search(text))
 
 
 def contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -1276,7 +1287,7 @@ class Searcher:
                 continue
             if price and not _MONEY.search(answer.text):
                 continue  # a year or a count is no price
-            if rate and not SHARE.search(answer.text):
+            if rate and not _gives_rate(answer.text, analysis):
                 continue  # nor is it a rate
             score = 0.5 * item_score + 0.5 * min(covered / analysis.total, 1.0)
             if best is None or score > best.score:
@@ -1342,8 +1353,9 @@ class Searcher:
                 continue
             if price and not answer.id.endswith(":cost") and not _MONEY.search(answer.text):
                 continue  # « l'adhésion à la CRESS, c'est combien ? »: not how many CRESS
-            if rate and not SHARE.search(answer.text):
-                continue  # « mécénat, quel taux ? »: not the ceiling in euros
+            if rate and not _gives_rate(answer.text, analysis):
+                continue  # « mécénat, quel taux ? »: not the ceiling in euros, nor, asked
+                          # « cb % », in per-mille of the turnover
             if len(compared) > 1 and not all(number in said for said in compared):
                 continue  # « différence entre une SCIC et une asso »: not SEM against SCIC
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
