@@ -5,7 +5,10 @@ before its mechanism was added:
 
 - a share asked as a percentage (« quel pourcentage », « cb % ») is answered with a
   percentage, not with a per-mille (the ceiling of a company's gifts, 5 ‰ of its turnover,
-  is not the rate of its tax reduction); « quel taux » still takes either.
+  is not the rate of its tax reduction); « quel taux » still takes either;
+- a sum of money paid to, received or asked by a structure (« l'association touchera
+  27 000 € », « la ville va verser 27 000 € à… ») is a subsidy, though the word is not said;
+  a gift (« donner 2 000 € ») is not.
 """
 
 from __future__ import annotations
@@ -23,3 +26,22 @@ def test_a_percentage_asked_is_not_a_per_mille(searcher: Searcher, text: str) ->
     result = searcher.ask(text)
     assert result.direct is not None
     assert "60 %" in result.direct.answer.text
+
+
+@pytest.mark.parametrize("text", [
+    "l'association de quartier touchera 27 000 € : faut-il une convention ?",
+    "la ville va verser 27 000 € à l'association sportive : que faut-il signer ?",
+])
+def test_a_sum_paid_with_a_verb_is_a_subsidy(searcher: Searcher, text: str) -> None:
+    assert "subvention_cpo" in [hit.item.id for hit in searcher.ask(text).hits]
+
+
+def test_a_sum_granted_is_read_from_the_verb_before_it() -> None:
+    from bot.qa.normalize import sums, words
+    def granted(text: str) -> bool:
+        return Searcher.sum_granted(words(text), sums(text))
+
+    assert granted("le club touchera 25 000 €")
+    assert granted("on verse environ 30k€")
+    assert not granted("le garage veut donner 2 000 €")
+    assert not granted("reçu en 2024")  # a year, no sum

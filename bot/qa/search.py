@@ -38,7 +38,7 @@ from bot.qa.aspects import (
 from bot.qa.context import AskContext
 from bot.qa.index import Index, item_names, trigrams
 from bot.qa.lexicon import is_verb_form, is_word
-from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
+from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, sums, terms, words
 from bot.qa.personal import counts_named_now, counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer, Place
 from bot.qa.synonyms import Phrase, Synonyms
@@ -126,6 +126,12 @@ _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
 _WHAT = frozenset({"quoi", "koi"})
+# « le club touchera 25 000 € », « on lui verse 30 000 € », « l'asso demande 30 000 € »: a sum
+# paid to or asked by a structure is a subsidy, said with a verb (folded words; not « donner »,
+# a gift, which is mécénat)
+_GRANTED = re.compile(r"(?:vers(?:e|a|o)|touch|rec(?:oi|ev|u)|perc(?:oi|ev|u)|attribu|accord|"
+                      r"octro|allou|demand|sollicit|obten|obtien)\w*")
+_SUBSIDY = ("subven",)
 # « à Rodez, quelle CRESS ? »: which one, for the place named; not what a CRESS is
 _WHICH = frozenset(stem(w) for w in ("quel", "quelle", "quels", "quelles"))
 # The words after which « quoi » asks what a thing is: « c'est quoi », « ça veut dire
@@ -517,6 +523,7 @@ class Searcher:
         stems = [stem(w) for w in meaningful]
         concepts: list[Concept] = []
         seen: set[Phrase] = set()
+        money = sums(text)
         i = 0
         while i < len(stems):
             if (i + 2 < len(stems) and (stems[i], stems[i + 1]) not in self.phrases
@@ -567,6 +574,8 @@ class Searcher:
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper(),  # not a question in capitals
                                     common_of=self.common_place(typed, capitalised)))
+        if _SUBSIDY not in seen and self.sum_granted(list(typed_words), money):
+            concepts.append(Concept(_SUBSIDY[0], 0.0, self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
         self.mark_off_topic(concepts, stems)
         self.mark_narrative(text, concepts)
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
@@ -593,6 +602,15 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    @staticmethod
+    def sum_granted(typed: list[str], money: frozenset[str]) -> bool:
+        """Whether a sum of money is said as paid to, received or asked by someone (« le
+        club touchera 25 000 € », « on verse 30 000 € à l'asso »): the verb just before
+        it, or one word before that (« recevra environ 25 000 € »)."""
+        return any(said in money and any(_GRANTED.fullmatch(typed[before])
+                                         for before in range(max(at - 2, 0), at))
+                   for at, said in enumerate(typed))
 
     def aspects_of(self, text: str) -> frozenset[str]:
         """What a text asks about its subject, clause by clause."""
