@@ -8,7 +8,9 @@ before its mechanism was added:
   is not the rate of its tax reduction); « quel taux » still takes either;
 - a sum of money paid to, received or asked by a structure (« l'association touchera
   27 000 € », « la ville va verser 27 000 € à… ») is a subsidy, though the word is not said;
-  a gift (« donner 2 000 € ») is not.
+  a gift (« donner 2 000 € ») is not;
+- in a « which of the two » question (« … : la préfecture ou la région ? »), the two actors
+  are the choices of the answer, weighed as aspect words, not as its subject.
 """
 
 from __future__ import annotations
@@ -45,3 +47,15 @@ def test_a_sum_granted_is_read_from_the_verb_before_it() -> None:
     assert granted("on verse environ 30k€")
     assert not granted("le garage veut donner 2 000 €")
     assert not granted("reçu en 2024")  # a year, no sum
+
+
+def test_the_two_actors_of_an_either_question_are_not_its_subject(searcher: Searcher) -> None:
+    text = ("qui décide du conventionnement d'une entreprise d'insertion, la région ou la "
+            "préfecture ?")
+    analysis = searcher.analyse(text)
+    assert analysis.either
+    actors = [c for c in analysis.concepts if c.typed in {"prefectur", "region"}]
+    assert actors and all(c.aspect for c in actors)
+    assert [hit.item.id for hit in searcher.ask(text).hits][:2] == ["aide_poste_iae",
+                                                                   "porter_soutenir_aci"]
+    assert "conseiller_numerique_etat" not in [hit.item.id for hit in searcher.ask(text).hits]

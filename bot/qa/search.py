@@ -32,6 +32,7 @@ from bot.qa.aspects import (
     aspect_words,
     aspects_of,
     drop_aspect_phrases,
+    is_actor,
     names_two_actors,
     specific_words,
 )
@@ -524,6 +525,8 @@ class Searcher:
         concepts: list[Concept] = []
         seen: set[Phrase] = set()
         money = sums(text)
+        either = any(names_two_actors(self.synonyms.rewrite(words(clause)))
+                     for clause in _CLAUSES.split(text))
         i = 0
         while i < len(stems):
             if (i + 2 < len(stems) and (stems[i], stems[i + 1]) not in self.phrases
@@ -563,7 +566,10 @@ class Searcher:
                 spelt = is_word(accented.get(typed[0], ""))
                 for candidate, weight in self.corrections(phrase[0], typed[0], spelt):
                     alternatives += self.expand((candidate,), weight)
-            aspect = all(w in asking for w in typed)
+            # « c'est la région ou la préfecture qui… ? »: the two actors are the choices
+            # of the answer, what is asked, not its subject
+            aspect = (all(w in asking for w in typed)
+                      or (either and is_actor(" ".join(typed))))
             unknown = not alternatives and not context and not aspect
             verb = (size == 1 and typed[0] not in acronyms  # « PLU » is no form of « plaire »
                     and is_verb_form(accented.get(typed[0], typed[0])))
@@ -593,8 +599,7 @@ class Searcher:
                         counts_ours=counts_ours(folded) or counts_named_now(text, folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
                         closed=bool(_CLOSED.search(" ".join(folded))),
-                        either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
-                                   for clause in _CLAUSES.split(text)),
+                        either=either,
                         compares=compares, sequence=sequence, meaningful=said_terms,
                         capitalised=capitalised_stems,
                         may_fund=bool(_MAY.search(" ".join(folded))
