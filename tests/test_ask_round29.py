@@ -10,7 +10,9 @@ before its mechanism was added:
   27 000 € », « la ville va verser 27 000 € à… ») is a subsidy, though the word is not said;
   a gift (« donner 2 000 € ») is not;
 - in a « which of the two » question (« … : la préfecture ou la région ? »), the two actors
-  are the choices of the answer, weighed as aspect words, not as its subject.
+  are the choices of the answer, weighed as aspect words, not as its subject;
+- a « chauffeur » is a « conducteur » (`content/synonymes.yaml`): « des chauffeurs
+  bénévoles » finds the transport solidaire, whose drivers are « conducteurs bénévoles ».
 """
 
 from __future__ import annotations
@@ -59,3 +61,9 @@ def test_the_two_actors_of_an_either_question_are_not_its_subject(searcher: Sear
     assert [hit.item.id for hit in searcher.ask(text).hits][:2] == ["aide_poste_iae",
                                                                    "porter_soutenir_aci"]
     assert "conseiller_numerique_etat" not in [hit.item.id for hit in searcher.ask(text).hits]
+
+
+def test_volunteer_drivers_are_the_transport_solidaire(searcher: Searcher) -> None:
+    text = "un minibus avec des chauffeurs bénévoles pour la comcom, qui finance ?"
+    hits = searcher.ask(text).hits
+    assert "transport_solidaire_commune" in [hit.item.id for hit in hits]
