@@ -257,6 +257,15 @@ _EITHER_ACTOR = re.compile(rf"\b{_ACTOR} (?:ou|or) (?:a |au |aux |de |du |des )?
                            rf"(?:le |la |les )?{_ACTOR}(?: qui \w+)?$")
 
 
+_ONE_ACTOR = re.compile(_ACTOR)
+
+
+def is_actor(phrase: str) -> bool:
+    """Whether folded words name one of the actors a « which of the two » question
+    chooses between (« conseil regional », « prefecture »)."""
+    return bool(_ONE_ACTOR.fullmatch(phrase))
+
+
 def names_two_actors(folded_words: list[str]) -> bool:
     """« la commune ou l'interco ? »: who, between two actors a clause ends with (an answer
     is one of them, not a guess: no higher threshold than any question)."""

@@ -175,6 +175,22 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(_ELISION.sub(" ", text))
 
 
+# « 25 000 € », « 30000 euros », « 23k€ »: a figure said as a sum of money
+_SUM = re.compile(r"\b(\d+)\s?(?:€|euros?\b|eur\b)")
+_KILO_SUM = re.compile(r"\b(\d+)\s?k(?:€|e|eur|euros?)?(?!\w)")
+
+
+def sums(text: str) -> frozenset[str]:
+    """The figures of a text said as sums of money, as words() gives them: « touchera
+    25 000 € » -> {« 25000 »}; « 23k » too; not a year or a count (« en 2024 », « 800
+    habitants »)."""
+    if not _DIGIT.search(text):
+        return frozenset()
+    text = _THOUSANDS.sub("", fold(text))
+    return frozenset({m.group(1) for m in _SUM.finditer(text)}
+                     | {m.group(1) + "000" for m in _KILO_SUM.finditer(text)})
+
+
 Rules = tuple[tuple[str, str, int], ...]
 
 

@@ -32,13 +32,14 @@ from bot.qa.aspects import (
     aspect_words,
     aspects_of,
     drop_aspect_phrases,
+    is_actor,
     names_two_actors,
     specific_words,
 )
 from bot.qa.context import AskContext
 from bot.qa.index import Index, item_names, trigrams
 from bot.qa.lexicon import is_verb_form, is_word
-from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, terms, words
+from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, sums, terms, words
 from bot.qa.personal import counts_named_now, counts_ours, named_people, private_matter
 from bot.qa.places import Gazetteer, Place
 from bot.qa.synonyms import Phrase, Synonyms
@@ -126,6 +127,12 @@ _WHO_ELIDED = re.compile(r"\b(?:qui|ki) l['’]", re.IGNORECASE)
 _MAY = re.compile(r"\b(?:peut|peuvent|pouvons|pouvez|peux|possible|autorise|autorisee|"
                   r"le droit)\b")
 _WHAT = frozenset({"quoi", "koi"})
+# « le club touchera 25 000 € », « on lui verse 30 000 € », « l'asso demande 30 000 € »: a sum
+# paid to or asked by a structure is a subsidy, said with a verb (folded words; not « donner »,
+# a gift, which is mécénat)
+_GRANTED = re.compile(r"(?:vers(?:e|a|o)|touch|rec(?:oi|ev|u)|perc(?:oi|ev|u)|attribu|accord|"
+                      r"octro|allou|demand|sollicit|obten|obtien)\w*")
+_SUBSIDY = ("subven",)
 # « à Rodez, quelle CRESS ? »: which one, for the place named; not what a CRESS is
 _WHICH = frozenset(stem(w) for w in ("quel", "quelle", "quels", "quelles"))
 # The words after which « quoi » asks what a thing is: « c'est quoi », « ça veut dire
@@ -189,6 +196,10 @@ _PRICE = frozenset(stem(w) for w in ("cout", "couts", "coute", "coutent", "prix"
 _FUNDS_HOW = re.compile(r"\b(?:co)?financ(?:e|ent|er|ez|ons)\b|\bsubventionn\w*")
 # « quel taux… », « cb % » (read « pourcentage »): a share, that a sum or a count does not give
 _RATE = frozenset(stem(w) for w in ("taux", "tx", "pourcentage", "pourcentages"))
+# ... and asked as a percentage (« cb % »): a per-mille is another share (« 5 ‰ du chiffre
+# d'affaires » is the ceiling of a gift, not the rate of its tax reduction)
+_PERCENTAGE = frozenset(stem(w) for w in ("pourcentage", "pourcentages"))
+_PER_CENT = re.compile(r"%|\bpour ?cent\b|\btaux zéro\b|\bsans intérêts?\b")
 _MONEY = re.compile(r"€|%|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
                     r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
 
@@ -292,6 +303,13 @@ def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
 def _asks_rate(aspects: frozenset[str], analysis: Analysis) -> bool:
     """« quel taux pour… », « mécénat cb % »: how much, said as a share."""
     return "howmuch" in aspects and bool(_RATE & set(analysis.sequence))
+
+
+def _gives_rate(text: str, analysis: Analysis) -> bool:
+    """Whether an answer gives the share asked: a percentage when the question says one
+    (« cb % »), any share otherwise (« quel taux »)."""
+    share = _PER_CENT if _PERCENTAGE & set(analysis.sequence) else SHARE
+    return bool(share.search(text))
 
 
 def contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -506,6 +524,9 @@ class Searcher:
         stems = [stem(w) for w in meaningful]
         concepts: list[Concept] = []
         seen: set[Phrase] = set()
+        money = sums(text)
+        either = any(names_two_actors(self.synonyms.rewrite(words(clause)))
+                     for clause in _CLAUSES.split(text))
         i = 0
         while i < len(stems):
             if (i + 2 < len(stems) and (stems[i], stems[i + 1]) not in self.phrases
@@ -545,7 +566,10 @@ class Searcher:
                 spelt = is_word(accented.get(typed[0], ""))
                 for candidate, weight in self.corrections(phrase[0], typed[0], spelt):
                     alternatives += self.expand((candidate,), weight)
-            aspect = all(w in asking for w in typed)
+            # « c'est la région ou la préfecture qui… ? »: the two actors are the choices
+            # of the answer, what is asked, not its subject
+            aspect = (all(w in asking for w in typed)
+                      or (either and is_actor(" ".join(typed))))
             unknown = not alternatives and not context and not aspect
             verb = (size == 1 and typed[0] not in acronyms  # « PLU » is no form of « plaire »
                     and is_verb_form(accented.get(typed[0], typed[0])))
@@ -556,6 +580,8 @@ class Searcher:
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper(),  # not a question in capitals
                                     common_of=self.common_place(typed, capitalised)))
+        if _SUBSIDY not in seen and self.sum_granted(list(typed_words), money):
+            concepts.append(Concept(_SUBSIDY[0], 0.0, self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
         self.mark_off_topic(concepts, stems)
         self.mark_narrative(text, concepts)
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
@@ -573,8 +599,7 @@ class Searcher:
                         counts_ours=counts_ours(folded) or counts_named_now(text, folded),
                         facts=frozenset(stem(w) for w in specific_words(folded)),
                         closed=bool(_CLOSED.search(" ".join(folded))),
-                        either=any(names_two_actors(self.synonyms.rewrite(words(clause)))
-                                   for clause in _CLAUSES.split(text)),
+                        either=either,
                         compares=compares, sequence=sequence, meaningful=said_terms,
                         capitalised=capitalised_stems,
                         may_fund=bool(_MAY.search(" ".join(folded))
@@ -582,6 +607,15 @@ class Searcher:
                         people=tuple(p for p in named_people(text) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
+
+    @staticmethod
+    def sum_granted(typed: list[str], money: frozenset[str]) -> bool:
+        """Whether a sum of money is said as paid to, received or asked by someone (« le
+        club touchera 25 000 € », « on verse 30 000 € à l'asso »): the verb just before
+        it, or one word before that (« recevra environ 25 000 € »)."""
+        return any(said in money and any(_GRANTED.fullmatch(typed[before])
+                                         for before in range(max(at - 2, 0), at))
+                   for at, said in enumerate(typed))
 
     def aspects_of(self, text: str) -> frozenset[str]:
         """What a text asks about its subject, clause by clause."""
@@ -1280,7 +1314,7 @@ class Searcher:
                 continue
             if price and not _MONEY.search(answer.text):
                 continue  # a year or a count is no price
-            if rate and not SHARE.search(answer.text):
+            if rate and not _gives_rate(answer.text, analysis):
                 continue  # nor is it a rate
             score = 0.5 * item_score + 0.5 * min(covered / analysis.total, 1.0)
             if best is None or score > best.score:
@@ -1346,8 +1380,9 @@ class Searcher:
                 continue
             if price and not answer.id.endswith(":cost") and not _MONEY.search(answer.text):
                 continue  # « l'adhésion à la CRESS, c'est combien ? »: not how many CRESS
-            if rate and not SHARE.search(answer.text):
-                continue  # « mécénat, quel taux ? »: not the ceiling in euros
+            if rate and not _gives_rate(answer.text, analysis):
+                continue  # « mécénat, quel taux ? »: not the ceiling in euros, nor, asked
+                          # « cb % », in per-mille of the turnover
             if len(compared) > 1 and not all(number in said for said in compared):
                 continue  # « différence entre une SCIC et une asso »: not SEM against SCIC
             score = 0.5 * item_score + 0.5 * min(covered / total, 1.0)
