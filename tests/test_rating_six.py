@@ -36,3 +36,44 @@ def test_the_metropole_de_lyon_plan_says_what_it_is_on_page_one(tmp_path):
     assert "intercommunalité (EPCI) de" not in page_1
     assert "Métropole de Lyon, collectivité à statut particulier de" in page_1
     assert "celles du département" in page_1
+
+
+def _levers(stdout: str) -> list[str]:
+    """The titles of the levers of an `essbot recommend` answer, in their order."""
+    titles: list[str] = []
+    for line in stdout.split("LEVIERS À ACTIONNER", 1)[1].splitlines():
+        if line.strip() and line.strip() == line.upper().strip():
+            break  # the next section's heading
+        if line[:1].isdigit() and ". " in line[:4]:
+            titles.append(line.split(". ", 1)[1])
+    return titles
+
+
+def test_a_lever_for_many_themes_does_not_lead_the_departement_s_own_for_three_of_them():
+    # The Aveyron, on childcare, mobility and care, got « Confier un service d'intérêt
+    # économique général (SIEG) par mandat » first: tagged with four themes, it counted as
+    # serving three of them in full, above the département's habitat inclusif and aide à
+    # domicile levers. It now counts as one theme's lever and comes after them.
+    done = run_essbot(["recommend", "--territory", "Aveyron", "--type", "departement",
+                       "--themes", "petite-enfance-jeunesse,mobilite,sante-social",
+                       "--step", "soutenir"])
+    assert done.returncode == 0, done.stderr
+    levers = _levers(done.stdout)
+    assert len(levers) == 5
+    sieg = next(n for n, title in enumerate(levers) if "(SIEG) par mandat" in title)
+    assert any("habitat inclusif" in title for title in levers[:sieg])
+    assert any("aide à domicile" in title for title in levers[:sieg])
+    assert any("mobilité solidaire" in title for title in levers[:sieg])
+
+
+def test_a_care_lever_for_condom_instead_of_a_mandate_for_four_themes():
+    # Condom, on care and mobility at « identifier »: the only lever tagged with a theme was
+    # the SIEG mandate (four themes); a care lever of its own, the contrat local de santé,
+    # now takes that place.
+    done = run_essbot(["recommend", "--territory", "Condom", "--type", "commune",
+                       "--themes", "sante-social,mobilite", "--step", "identifier",
+                       "--programmes", "pvd,frr"])
+    assert done.returncode == 0, done.stderr
+    levers = _levers(done.stdout)
+    assert any("contrat local de santé" in title for title in levers)
+    assert not any("(SIEG) par mandat" in title for title in levers)

@@ -339,9 +339,7 @@ class ScoringRules:
         off_theme = False
         if themes:
             shared = tuple(sorted(themes & profile.themes))
-            # An item for many themes says less about each: beyond `broad_themes` themes,
-            # each match counts for less (a lever for one theme before a tool for six).
-            theme_share = w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(themes))
+            theme_share = _theme_match(w, len(shared), len(themes))
             if item.kind in self.stage_bound and steps and profile.step \
                     and profile.step not in steps:
                 # A funding tool pays for a project at a given stage: one meant for the
@@ -359,7 +357,7 @@ class ScoringRules:
         elif favoured & profile.themes:
             # Serves every theme, above all these: the profile's project is the one it fits.
             shared = tuple(sorted(favoured & profile.themes))
-            theme_share = w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(favoured))
+            theme_share = _theme_match(w, len(shared), len(favoured))
             if item.kind in self.stage_bound and steps and profile.step \
                     and profile.step not in steps:
                 theme_share *= w["other_step"]  # as for a tool's own themes (above)
@@ -688,6 +686,19 @@ class ScoringRules:
             joined = _join(words, self.texts["and"].render(t), self.texts["and_also"].render(t))
             return self.texts["other_level"].render(t).replace("{values}", joined)
         return None
+
+
+def _theme_match(w: Mapping[str, float], shared: int, themes: int) -> float:
+    """What an item for ``themes`` themes that shares ``shared`` of them with the profile
+    adds: ``theme`` for each, up to ``broad_themes`` themes. An item for more says less about
+    each (a lever for one theme before a tool for six), and it does not serve each of the
+    profile's themes as a specific item does: it counts as serving one of them, at
+    ``broad_themes`` / ``themes`` of a theme (issue 15 §3; blind rating 2026-12-01: a SIEG
+    mandate for four themes first for the Aveyron on childcare, mobility and care, above the
+    département's own levers)."""
+    if themes <= w["broad_themes"]:
+        return w["theme"] * shared
+    return w["theme"] * min(shared, 1) * w["broad_themes"] / themes
 
 
 def _general_first(scored: list[Ranked]) -> list[Ranked]:
