@@ -77,3 +77,17 @@ def test_a_care_lever_for_condom_instead_of_a_mandate_for_four_themes():
     levers = _levers(done.stdout)
     assert any("contrat local de santé" in title for title in levers)
     assert not any("(SIEG) par mandat" in title for title in levers)
+
+
+def test_each_theme_chosen_gets_a_lever_of_its_own_when_the_content_has_one():
+    # A commune at « identifier » on food and employment got the PAT and four levers of the
+    # step alone, although the TZCLD lever is meant for employment at that step: each of a
+    # profile's several themes now gets a lever when one fits its type and step, in the place
+    # of the last lever that serves none of them alone (issue 15 §3, sixth blind rating).
+    done = run_essbot(["recommend", "--type", "commune", "--themes",
+                       "alimentation,emploi-insertion", "--step", "identifier"])
+    assert done.returncode == 0, done.stderr
+    levers = _levers(done.stdout)
+    assert len(levers) == 5
+    assert any("projet alimentaire territorial" in title for title in levers)
+    assert any("zéro chômeur" in title.lower() for title in levers)

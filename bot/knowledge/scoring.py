@@ -204,6 +204,9 @@ class ScoringRules:
     # kinds in which a tool that fits only the place comes after one that shares a theme and
     # the step (``theme_before_place:``)
     theme_before_place: frozenset[str] = frozenset()
+    # kinds in which each of a profile's several themes that has a fitting item of its own
+    # gets a place in a top list (``theme_cover:``)
+    theme_cover: frozenset[str] = frozenset()
     today: dt.date | None = None  # the date review dates are read against; None: today
 
     # -- profile ------------------------------------------------------------------------
@@ -558,7 +561,41 @@ class ScoringRules:
             top.append(ranked)
             if family is not None:
                 families.add(family)
+        if top and top[0].item.kind in self.theme_cover and len(profile.themes) > 1:
+            top = self._cover_themes(top, scored, profile)
         return top, [r for r in see_also if any(t.item.family == r.item.family for t in top)]
+
+    def _serves(self, ranked: Ranked, theme: str) -> bool:
+        """The item is meant for this theme and a few others at most (``broad_themes``): an
+        item for many themes does not stand for each of them."""
+        themes = ranked.item.restricts("themes") or frozenset()
+        return theme in themes and len(themes) <= self.weights["broad_themes"]
+
+    def _cover_themes(self, top: list[Ranked], scored: list[Ranked], profile: Profile
+                      ) -> list[Ranked]:
+        """``theme_cover``: each theme of a profile that names several, that no item of the
+        top list serves (``_serves``), gets the best item that does, meant for the profile's
+        step (its type and place already let it be scored), in the place of the last item
+        that is not the only one to serve one of the profile's themes (issue 15 §3; blind
+        rating 2026-12-01: childcare, digital inclusion, care and mobility chosen and given
+        no lever in the top five)."""
+        top = list(top)
+        for theme in sorted(profile.themes):
+            if any(self._serves(r, theme) for r in top):
+                continue
+            families = {r.item.family for r in top if r.item.family is not None}
+            candidate = next((r for r in scored if r not in top and self._serves(r, theme)
+                              and (r.item.family is None or r.item.family not in families)
+                              and _at_step(r.item, profile.step)), None)
+            if candidate is None:
+                continue
+            for place in range(len(top) - 1, -1, -1):
+                if not any(self._serves(top[place], t)
+                           and sum(self._serves(r, t) for r in top) == 1
+                           for t in profile.themes):
+                    top[place] = candidate
+                    break
+        return top
 
     def _varied(self, scored: list[Ranked]) -> list[Ranked]:
         """The order in which a top list takes the items: for the kinds of
@@ -686,6 +723,12 @@ class ScoringRules:
             joined = _join(words, self.texts["and"].render(t), self.texts["and_also"].render(t))
             return self.texts["other_level"].render(t).replace("{values}", joined)
         return None
+
+
+def _at_step(item: Item, step: str | None) -> bool:
+    """The item is meant for this step (or for every step, or the profile names none)."""
+    steps = item.restricts("steps")
+    return step is None or not steps or step in steps
 
 
 def _theme_match(w: Mapping[str, float], shared: int, themes: int) -> float:
@@ -1128,6 +1171,11 @@ class _ScoringParser:
         found = self.kinds_rule(document, "theme_before_place", ("kinds",))
         return found[1] if found is not None else frozenset()
 
+    def theme_cover(self, document: MarkedDict) -> frozenset[str]:
+        """``theme_cover:``, optional: {kinds: [lever]}."""
+        found = self.kinds_rule(document, "theme_cover", ("kinds",))
+        return found[1] if found is not None else frozenset()
+
     def stage_bound(self, document: MarkedDict) -> frozenset[str]:
         """``stage_bound:``, optional: {kinds: [funding]}."""
         found = self.kinds_rule(document, "stage_bound", ("kinds",))
@@ -1274,7 +1322,7 @@ def load_scoring(path: Path, root: Path,
     parser.unknown_keys(document, ("weights", "broad_contexts", "distinct_contexts",
                                    "repeated_theme",
                                    "theme_share", "stage_bound", "generic_tools", "expiring",
-                                   "theme_before_place",
+                                   "theme_before_place", "theme_cover",
                                    "limits",
                                    "sizes",
                                    "type_sizes", "reasons"),
@@ -1294,10 +1342,11 @@ def load_scoring(path: Path, root: Path,
     expiring = parser.expiring(document)
     generic_tools = parser.generic_tools(document)
     theme_before_place = parser.theme_before_place(document)
+    theme_cover = parser.theme_cover(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
                         type_sizes, repeated_theme, theme_share, stage_bound, expiring,
-                        generic_tools, theme_before_place), []
+                        generic_tools, theme_before_place, theme_cover), []
