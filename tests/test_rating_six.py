@@ -79,6 +79,20 @@ def test_a_care_lever_for_condom_instead_of_a_mandate_for_four_themes():
     assert not any("(SIEG) par mandat" in title for title in levers)
 
 
+def test_condom_gets_a_care_and_a_mobility_lever_at_identifier():
+    # « nothing on a centre de santé or on solidarity transport »: the contrat local de santé
+    # and the transport solidaire de bénévoles were tagged for later steps only, although each
+    # one's first action is a census (ask the ARS whether a CLS exists, list the inhabitants
+    # with no way to travel): both are now « identifier » levers, and Condom gets both.
+    done = run_essbot(["recommend", "--territory", "Condom", "--type", "commune",
+                       "--themes", "sante-social,mobilite", "--step", "identifier",
+                       "--programmes", "pvd,frr"])
+    assert done.returncode == 0, done.stderr
+    levers = _levers(done.stdout)
+    assert any("contrat local de santé" in title for title in levers[:2])
+    assert any("transport solidaire" in title for title in levers[:2])
+
+
 def test_each_theme_chosen_gets_a_lever_of_its_own_when_the_content_has_one():
     # A commune at « identifier » on food and employment got the PAT and four levers of the
     # step alone, although the TZCLD lever is meant for employment at that step: each of a
