@@ -59,3 +59,72 @@ def test_the_guyane_plan_shares_no_diagnosis_with_departements_it_does_not_have(
     text = out.read_text(encoding="utf-8")
     assert "avec les départements" not in text
     assert "Partager un diagnostic avec les intercommunalités et les communes" in text
+
+
+def _levers(stdout: str) -> list[str]:
+    """The titles of the levers of an `essbot recommend` answer, in their order."""
+    titles: list[str] = []
+    for line in stdout.split("LEVIERS À ACTIONNER", 1)[1].splitlines():
+        if line.strip() and line.strip() == line.upper().strip():
+            break  # the next section's heading
+        if line[:1].isdigit() and ". " in line[:4]:
+            titles.append(line.split(". ", 1)[1])
+    return titles
+
+
+def test_a_lever_for_many_themes_does_not_lead_the_departement_s_own_for_three_of_them():
+    # The Aveyron, on childcare, mobility and care, got « Confier un service d'intérêt
+    # économique général (SIEG) par mandat » first: tagged with four themes, it counted as
+    # serving three of them in full, above the département's habitat inclusif and aide à
+    # domicile levers. It now counts as one theme's lever and comes after them.
+    done = run_essbot(["recommend", "--territory", "Aveyron", "--type", "departement",
+                       "--themes", "petite-enfance-jeunesse,mobilite,sante-social",
+                       "--step", "soutenir"])
+    assert done.returncode == 0, done.stderr
+    levers = _levers(done.stdout)
+    assert len(levers) == 5
+    sieg = next(n for n, title in enumerate(levers) if "(SIEG) par mandat" in title)
+    assert any("habitat inclusif" in title for title in levers[:sieg])
+    assert any("aide à domicile" in title for title in levers[:sieg])
+    assert any("mobilité solidaire" in title for title in levers[:sieg])
+
+
+def test_a_care_lever_for_condom_instead_of_a_mandate_for_four_themes():
+    # Condom, on care and mobility at « identifier »: the only lever tagged with a theme was
+    # the SIEG mandate (four themes); a care lever of its own, the contrat local de santé,
+    # now takes that place.
+    done = run_essbot(["recommend", "--territory", "Condom", "--type", "commune",
+                       "--themes", "sante-social,mobilite", "--step", "identifier",
+                       "--programmes", "pvd,frr"])
+    assert done.returncode == 0, done.stderr
+    levers = _levers(done.stdout)
+    assert any("contrat local de santé" in title for title in levers)
+    assert not any("(SIEG) par mandat" in title for title in levers)
+
+
+def test_condom_gets_a_care_and_a_mobility_lever_at_identifier():
+    # « nothing on a centre de santé or on solidarity transport »: the contrat local de santé
+    # and the transport solidaire de bénévoles were tagged for later steps only, although each
+    # one's first action is a census (ask the ARS whether a CLS exists, list the inhabitants
+    # with no way to travel): both are now « identifier » levers, and Condom gets both.
+    done = run_essbot(["recommend", "--territory", "Condom", "--type", "commune",
+                       "--themes", "sante-social,mobilite", "--step", "identifier",
+                       "--programmes", "pvd,frr"])
+    assert done.returncode == 0, done.stderr
+    levers = _levers(done.stdout)
+    assert any("contrat local de santé" in title for title in levers[:2])
+    assert any("transport solidaire" in title for title in levers[:2])
+
+
+def test_each_theme_chosen_gets_a_lever_of_its_own_when_the_content_has_one():
+    # A commune at « identifier » on food and employment got the PAT and four levers of the
+    # step alone, although the TZCLD lever is meant for employment at that step: each of a
+    # profile's several themes now gets a lever when one fits its type and step, in the place
+    # of the last lever that serves none of them alone (issue 15 §3, sixth blind rating).
+    done = run_essbot(["recommend", "--type", "commune", "--themes",
+                       "alimentation,emploi-insertion", "--step", "identifier"])
+    assert done.returncode == 0, done.stderr
+    levers = _levers(done.stdout)
+    assert len(levers) == 5
+    assert any("projet alimentaire territorial" in title for title in levers)
+    assert any("zéro chômeur" in title.lower() for title in levers)

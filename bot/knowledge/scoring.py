@@ -204,6 +204,9 @@ class ScoringRules:
     # kinds in which a tool that fits only the place comes after one that shares a theme and
     # the step (``theme_before_place:``)
     theme_before_place: frozenset[str] = frozenset()
+    # kinds in which each of a profile's several themes that has a fitting item of its own
+    # gets a place in a top list (``theme_cover:``)
+    theme_cover: frozenset[str] = frozenset()
     today: dt.date | None = None  # the date review dates are read against; None: today
 
     # -- profile ------------------------------------------------------------------------
@@ -339,9 +342,7 @@ class ScoringRules:
         off_theme = False
         if themes:
             shared = tuple(sorted(themes & profile.themes))
-            # An item for many themes says less about each: beyond `broad_themes` themes,
-            # each match counts for less (a lever for one theme before a tool for six).
-            theme_share = w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(themes))
+            theme_share = _theme_match(w, len(shared), len(themes))
             if item.kind in self.stage_bound and steps and profile.step \
                     and profile.step not in steps:
                 # A funding tool pays for a project at a given stage: one meant for the
@@ -359,7 +360,7 @@ class ScoringRules:
         elif favoured & profile.themes:
             # Serves every theme, above all these: the profile's project is the one it fits.
             shared = tuple(sorted(favoured & profile.themes))
-            theme_share = w["theme"] * len(shared) * min(1.0, w["broad_themes"] / len(favoured))
+            theme_share = _theme_match(w, len(shared), len(favoured))
             if item.kind in self.stage_bound and steps and profile.step \
                     and profile.step not in steps:
                 theme_share *= w["other_step"]  # as for a tool's own themes (above)
@@ -560,7 +561,41 @@ class ScoringRules:
             top.append(ranked)
             if family is not None:
                 families.add(family)
+        if top and top[0].item.kind in self.theme_cover and len(profile.themes) > 1:
+            top = self._cover_themes(top, scored, profile)
         return top, [r for r in see_also if any(t.item.family == r.item.family for t in top)]
+
+    def _serves(self, ranked: Ranked, theme: str) -> bool:
+        """The item is meant for this theme and a few others at most (``broad_themes``): an
+        item for many themes does not stand for each of them."""
+        themes = ranked.item.restricts("themes") or frozenset()
+        return theme in themes and len(themes) <= self.weights["broad_themes"]
+
+    def _cover_themes(self, top: list[Ranked], scored: list[Ranked], profile: Profile
+                      ) -> list[Ranked]:
+        """``theme_cover``: each theme of a profile that names several, that no item of the
+        top list serves (``_serves``), gets the best item that does, meant for the profile's
+        step (its type and place already let it be scored), in the place of the last item
+        that is not the only one to serve one of the profile's themes (issue 15 §3; blind
+        rating 2026-12-01: childcare, digital inclusion, care and mobility chosen and given
+        no lever in the top five)."""
+        top = list(top)
+        for theme in sorted(profile.themes):
+            if any(self._serves(r, theme) for r in top):
+                continue
+            families = {r.item.family for r in top if r.item.family is not None}
+            candidate = next((r for r in scored if r not in top and self._serves(r, theme)
+                              and (r.item.family is None or r.item.family not in families)
+                              and _at_step(r.item, profile.step)), None)
+            if candidate is None:
+                continue
+            for place in range(len(top) - 1, -1, -1):
+                if not any(self._serves(top[place], t)
+                           and sum(self._serves(r, t) for r in top) == 1
+                           for t in profile.themes):
+                    top[place] = candidate
+                    break
+        return top
 
     def _varied(self, scored: list[Ranked]) -> list[Ranked]:
         """The order in which a top list takes the items: for the kinds of
@@ -688,6 +723,25 @@ class ScoringRules:
             joined = _join(words, self.texts["and"].render(t), self.texts["and_also"].render(t))
             return self.texts["other_level"].render(t).replace("{values}", joined)
         return None
+
+
+def _at_step(item: Item, step: str | None) -> bool:
+    """The item is meant for this step (or for every step, or the profile names none)."""
+    steps = item.restricts("steps")
+    return step is None or not steps or step in steps
+
+
+def _theme_match(w: Mapping[str, float], shared: int, themes: int) -> float:
+    """What an item for ``themes`` themes that shares ``shared`` of them with the profile
+    adds: ``theme`` for each, up to ``broad_themes`` themes. An item for more says less about
+    each (a lever for one theme before a tool for six), and it does not serve each of the
+    profile's themes as a specific item does: it counts as serving one of them, at
+    ``broad_themes`` / ``themes`` of a theme (issue 15 §3; blind rating 2026-12-01: a SIEG
+    mandate for four themes first for the Aveyron on childcare, mobility and care, above the
+    département's own levers)."""
+    if themes <= w["broad_themes"]:
+        return w["theme"] * shared
+    return w["theme"] * min(shared, 1) * w["broad_themes"] / themes
 
 
 def _general_first(scored: list[Ranked]) -> list[Ranked]:
@@ -1117,6 +1171,11 @@ class _ScoringParser:
         found = self.kinds_rule(document, "theme_before_place", ("kinds",))
         return found[1] if found is not None else frozenset()
 
+    def theme_cover(self, document: MarkedDict) -> frozenset[str]:
+        """``theme_cover:``, optional: {kinds: [lever]}."""
+        found = self.kinds_rule(document, "theme_cover", ("kinds",))
+        return found[1] if found is not None else frozenset()
+
     def stage_bound(self, document: MarkedDict) -> frozenset[str]:
         """``stage_bound:``, optional: {kinds: [funding]}."""
         found = self.kinds_rule(document, "stage_bound", ("kinds",))
@@ -1263,7 +1322,7 @@ def load_scoring(path: Path, root: Path,
     parser.unknown_keys(document, ("weights", "broad_contexts", "distinct_contexts",
                                    "repeated_theme",
                                    "theme_share", "stage_bound", "generic_tools", "expiring",
-                                   "theme_before_place",
+                                   "theme_before_place", "theme_cover",
                                    "limits",
                                    "sizes",
                                    "type_sizes", "reasons"),
@@ -1283,10 +1342,11 @@ def load_scoring(path: Path, root: Path,
     expiring = parser.expiring(document)
     generic_tools = parser.generic_tools(document)
     theme_before_place = parser.theme_before_place(document)
+    theme_cover = parser.theme_cover(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
                         type_sizes, repeated_theme, theme_share, stage_bound, expiring,
-                        generic_tools, theme_before_place), []
+                        generic_tools, theme_before_place, theme_cover), []
