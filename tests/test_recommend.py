@@ -320,12 +320,23 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # plan26, the chat worded as the feuille de route; merged on their tune figures before any
 # blind figure): blind 85.8 % (291/339, 0), 91.8 % (335/365, 4), 91.6 % (230/251, 2), 87.6 %
 # (212/242, 0), 1,068 as at the session's start; tune 996 (995). The third set's floor follows.
+# Tenth session (rank28: a theme weighs at least as much as the place and the programmes, closed
+# tools after open ones; rank29, rank30: one place for an item of many themes, each chosen theme
+# its lever; gaps28's housing, COM and regional-energy items; each merged on its tune figures
+# before any blind figure): blind 85.8 % (291/339, 0), 92.3 % (337/365, 2), 91.6 % (230/251, 2),
+# 88.4 % (214/242, 0), 1,072 against 1,068 at the start (rank28 alone had cost 5); tune 91.4, 92.2,
+# 95.3, 94.0 % (995 against 996: four groups of the first set expect Avenir Montagnes, whose
+# calls are closed, in a funding top five; its tune floor follows). A fifth set
+# (tests/data/profiles_eval_r5.yaml, 64 profiles written blind on 1 December, 40 of them test),
+# measured untuned at the session's start: test 91.4 % (296/324, 2 avoid hits), tune 91.8 %
+# (169/184, 2); at its end: test 91.7 % (297/324, 1), tune 91.8 %.
 MEASURED_ON = dt.date(2026, 11, 30)  # the day the floors below were last measured
 EXPERT_SETS = {  # file: (profiles, blind floor, most avoid hits on it, tune floor, on it)
-    "profiles_eval.yaml": (100, 0.855, 0, 0.92, 0),
+    "profiles_eval.yaml": (100, 0.855, 0, 0.91, 0),
     "profiles_eval_r2.yaml": (80, 0.91, 4, 0.91, 0),
     "profiles_eval_r3.yaml": (54, 0.916, 2, 0.94, 0),
     "profiles_eval_r4.yaml": (60, 0.87, 0, 0.92, 0),
+    "profiles_eval_r5.yaml": (64, 0.916, 1, 0.918, 2),
 }
 
 
