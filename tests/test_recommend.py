@@ -1457,3 +1457,18 @@ def test_the_caf_s_two_levers_share_one_place(kb):
                    programmes=frozenset({"territoires-industrie"}))
     assert "contrat_de_ville" in [r.item.id for r in kb.scoring.rank(kb.of_kind("lever"),
                                                                      ales, 5)]
+
+
+@pytest.mark.parametrize("territory, theme, lever", [
+    # a département on childcare: the autorisation, the PMI, the comité des services aux familles
+    ("Aveyron", "petite-enfance-jeunesse", "departement_petite_enfance_ess"),
+    # a commune supporting a ressourcerie, a recyclerie or a repair café
+    ("Vierzon", "economie-circulaire", "soutenir_ressourcerie_reemploi"),
+])
+def test_the_gaps_an_expert_found_are_filled_at_soutenir(territory: str, theme: str,
+                                                         lever: str):
+    result = run_essbot(["recommend", "--territory", territory, "--themes", theme,
+                         "--step", "soutenir", "--json"])
+    assert result.returncode == 0, result.stderr
+    levers = [item["id"] for item in json.loads(result.stdout)["levers"]]
+    assert lever in levers[:3], levers
