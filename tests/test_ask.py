@@ -173,13 +173,13 @@ ROUND8 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r8.yaml"  # blind, ne
 # (63/70), 78.4 %, 76.5 %, 3/4; test 91.4 % (117/128), 68.4 % (54/79), 87.5 % (28/32), 6/8.
 # Ninth session (dev still the lead's held-out part): dev 91.4 % (64/70), 75.7 % (28/37),
 # 82.4 % (14/17); test 91.4 % (117/128), 69.6 % (55/79), 87.5 % (28/32).
-# Tenth session (dev still the lead's held-out part, per merge): dev 90.0 % (63/70), 73.0 %
-# (27/37), 82.4 %; test 91.4 %, 70.9 % (56/79), 87.5 %. The dev part lost one top-3 question
-# and two direct answers when gaps28's and faq28's content met (each alone changed nothing
-# there: one answer of the same item chosen over another, an example's summary over the Scic's
-# capital answer); kept for the content, the floor follows.
+# Tenth session (dev still the lead's held-out part, per merge): the dev part lost one top-3
+# question and two direct answers when gaps28's and faq28's content met (each alone changed
+# nothing there: one answer of the same item chosen over another, an example's summary over the
+# Scic's capital answer), and found them again with gaps31's: dev 91.4 % (64/70), 75.7 %
+# (28/37), 82.4 %; test 91.4 %, 70.9 % (56/79), 87.5 %.
 ROUND8_FLOORS = {
-    "dev": {"top3": 0.90, "answers": 0.72, "refused": 0.76, "funding_first": 0.75},
+    "dev": {"top3": 0.90, "answers": 0.75, "refused": 0.76, "funding_first": 0.75},
     "test": {"top3": 0.91, "answers": 0.68, "refused": 0.87, "funding_first": 0.75},
 }
 
