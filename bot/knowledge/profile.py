@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -227,12 +226,13 @@ def build_profile(rules: ScoringRules | None, *, type: str | None = None,
     suggested = frozenset(facts["contexts"])
     chosen_contexts = (contexts | (suggested & {"outre-mer"})) if contexts else suggested
     size = facts["size"] if chosen_type == facts["type"] else None
-    if size is None and territory.kind == "com" and chosen_type in ("commune", "epci") and \
-            territory.population:
-        # A collectivité d'outre-mer told as a commune is sized by its own population: Saint-
-        # Martin (31,160 inhabitants) was given « Petite commune : s'appuyer sur
-        # l'intercommunalité » first, with no intercommunalité there (sixth blind rating).
-        size = replace(territory, kind="commune").size_class  # the same classes for an EPCI
+    if size is None and rules is not None and territory.kind == "com" and \
+            chosen_type in ("commune", "epci"):
+        # A collectivité d'outre-mer told as a commune is sized by its own population, as
+        # territory_facts sizes a commune: Saint-Martin (31,160 inhabitants) was given « Petite
+        # commune : s'appuyer sur l'intercommunalité » first, with no intercommunalité there
+        # (sixth blind rating).
+        size = rules.size_class(territory.population)
     return Profile(chosen_type, chosen_contexts, themes, step,
                    facts["region"] or region, size, territory.label,
                    frozenset(facts["programmes"]) if programmes is None else programmes,

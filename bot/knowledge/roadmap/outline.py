@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from bot.i18n import N_, Translator
 from bot.knowledge.acting import QPV, acted_here, here_for
+from bot.knowledge.collectivites import CORSE, GUYANE, LYON, MARTINIQUE, PARIS
 from bot.knowledge.freshness import with_caution
 from bot.knowledge.model import STEPS, Item, KnowledgeBase, Source
 from bot.knowledge.partners import (
@@ -765,11 +766,11 @@ def _partners(names: LocalNames, t: Translator) -> list[str]:
 
 # What a collectivité holding two levels' competences is called in the plan's portrait
 # (Mayotte stays « département »: its note says so)
-_STATUS_KINDS = {"metropole-de-lyon": N_("collectivité à statut particulier"),
-                 "ville-de-paris": N_("collectivité à statut particulier"),
-                 "collectivite-de-corse": N_("collectivité à statut particulier"),
-                 "collectivite-territoriale-de-guyane": N_("collectivité unique"),
-                 "collectivite-territoriale-de-martinique": N_("collectivité unique")}
+_STATUS_KINDS = {LYON.key: N_("collectivité à statut particulier"),
+                 PARIS.key: N_("collectivité à statut particulier"),
+                 CORSE.key: N_("collectivité à statut particulier"),
+                 GUYANE.key: N_("collectivité unique"),
+                 MARTINIQUE.key: N_("collectivité unique")}
 
 
 def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator) -> str:
