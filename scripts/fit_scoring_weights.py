@@ -57,7 +57,7 @@ from bot.knowledge.scoring import ScoringRules  # noqa: E402
 
 CONTENT = ROOT / "content"
 SETS = ("profiles_eval.yaml", "profiles_eval_r2.yaml", "profiles_eval_r3.yaml",
-        "profiles_eval_r4.yaml", "profiles_eval_r5.yaml")
+        "profiles_eval_r4.yaml", "profiles_eval_r5.yaml", "profiles_eval_r6.yaml")
 MULTIPLES = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 # settings beside `weights:` that weigh: (setting, its field)
 SETTINGS = (("repeated_theme", "weight"), ("theme_share", "share"), ("expiring", "weight"))

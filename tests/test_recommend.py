@@ -334,6 +334,10 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # (tests/data/profiles_eval_r5.yaml, 64 profiles written blind on 1 December, 40 of them test),
 # measured untuned at the session's start: test 91.4 % (296/324, 2 avoid hits), tune 91.8 %
 # (169/184, 2); at its end: test 91.7 % (297/324, 1), tune 91.8 %.
+# Eleventh session: a sixth set (tests/data/profiles_eval_r6.yaml, 64 profiles written blind on
+# 1 December, 40 test / 24 tune; every collectivité with a special status in test), measured
+# untuned at the session's start (6b6721c): test 89.1 % (318/357, 2 avoid hits), tune 91.9 %
+# (193/210, 1).
 MEASURED_ON = dt.date(2026, 11, 30)  # the day the floors below were last measured
 EXPERT_SETS = {  # file: (profiles, blind floor, most avoid hits on it, tune floor, on it)
     "profiles_eval.yaml": (100, 0.855, 0, 0.91, 0),
@@ -341,6 +345,7 @@ EXPERT_SETS = {  # file: (profiles, blind floor, most avoid hits on it, tune flo
     "profiles_eval_r3.yaml": (54, 0.912, 2, 0.94, 0),
     "profiles_eval_r4.yaml": (60, 0.87, 0, 0.92, 0),
     "profiles_eval_r5.yaml": (64, 0.916, 1, 0.918, 2),
+    "profiles_eval_r6.yaml": (64, 0.89, 2, 0.919, 1),
 }
 
 
