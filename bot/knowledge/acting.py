@@ -43,6 +43,8 @@ class Here:
     in_ept: bool = False
     groupement: str | None = None
     theme_labels: tuple[str, ...] = ()
+    # the levels whose competences it exercises besides its type's (Profile.other_levels)
+    also: frozenset[str] = frozenset()
 
     @property
     def small_commune(self) -> bool:
@@ -55,7 +57,8 @@ def here_for(kb: KnowledgeBase, profile: Profile, names: LocalNames | None, t: T
     return Here(profile.type, profile.size, QPV in profile.contexts,
                 profile.type == "ept" or (names is not None and names.in_ept),
                 names.groupement if names else None,
-                tuple(kb.label("themes", theme, t) for theme in sorted(profile.themes)))
+                tuple(kb.label("themes", theme, t) for theme in sorted(profile.themes)),
+                profile.other_levels)
 
 
 def acted_here(item: Item, here: Here) -> Item:
@@ -77,7 +80,7 @@ def acted_here(item: Item, here: Here) -> Item:
         carrier = small_commune_carrier(carrier, here.groupement) if carrier else carrier
 
     def words(text: str) -> str:
-        text = level_words(ept_words(text, here.in_ept), here.type)
+        text = level_words(ept_words(text, here.in_ept), here.type, here.also)
         text = size_words(text, here.type, here.size)
         return text if here.quartiers else without_quartiers(text)
 
@@ -138,17 +141,19 @@ _YOURS = ((re.compile(r"\bson\b"), "votre"), (re.compile(r"\bsa\b"), "votre"),
           (re.compile(r"\bses\b"), "vos"))
 
 
-def level_words(text: str, kind: str | None) -> str:
+def level_words(text: str, kind: str | None, also: frozenset[str] = frozenset()) -> str:
     """Content written for every level notes in brackets what one level does instead
     (« Demander au service Europe de la région (pour une région, à son propre service
     Europe) »): a document keeps the note, as « ici, à votre propre service Europe », for
     that level, and drops it for the others (plan23: « (pour un département : ses services
-    de l'insertion) » in the Ariège's calendar). Unknown level: the text stays."""
+    de l'insertion) » in the Ariège's calendar). A collectivité that exercises another
+    level's competences too (``also``: the CTG, a département's) keeps that level's note.
+    Unknown level: the text stays."""
     if kind is None:
         return text
 
     def here(match: re.Match[str]) -> str:
-        if kind not in _LEVELS[match.group(2)]:
+        if not {kind, *also} & set(_LEVELS[match.group(2)]):
             return ""
         words = match.group(3)
         for pattern, yours in _YOURS:

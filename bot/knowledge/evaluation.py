@@ -56,21 +56,27 @@ class Figures:
 def load_cases(path: Path, place_of: Any = None) -> list[Case]:
     """The profiles of the set, as their fields say (explicit fields win over the place).
 
-    ``place_of(territory text) -> (region code | None, own codes)`` reads the place a profile
-    names: its region fills a missing one, its codes keep its own projects out of examples.
+    ``place_of(territory text) -> (region code | None, own codes[, competences])`` reads the
+    place a profile names: its region fills a missing one, its codes keep its own projects out
+    of examples, and the levels whose competences it exercises (its status's) are the
+    profile's, as ``build_profile`` gives them, unless the profile names its ``competences``.
     """
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases = []
     for raw in data["profiles"]:
         region, places = raw.get("region"), frozenset[str]()
+        competences = frozenset[str](raw.get("competences") or ())
         if raw.get("territory") and place_of is not None:
-            found_region, codes = place_of(raw["territory"])
+            found_region, codes, *levels = place_of(raw["territory"])
             region = region or found_region
             places = frozenset(codes)
+            if "competences" not in raw and levels and raw["type"] in levels[0]:
+                competences = frozenset(levels[0])
         profile = Profile(raw["type"], frozenset(raw.get("contexts") or ()),
                           frozenset(raw.get("themes") or ()), raw["step"], region,
                           raw.get("size"), raw.get("territory"),
-                          frozenset(raw.get("programmes") or ()), places)
+                          frozenset(raw.get("programmes") or ()), places,
+                          competences=competences)
         expect = {kind: tuple(tuple(group) for group in groups)
                   for kind, groups in (raw.get("expect") or {}).items()}
         cases.append(Case(raw["name"], raw["split"], profile, expect,
@@ -122,10 +128,10 @@ def territory_places(content_dir: Path) -> Any:
 
     index = load_territories(default_territory_path(content_dir))
 
-    def place_of(text: str) -> tuple[str | None, list[str]]:
+    def place_of(text: str) -> tuple[str | None, list[str], list[str]]:
         found = find_territories(index, text)
         if not found:
-            return None, []
-        return found[0].region_code or None, own_places(found[0])
+            return None, [], []
+        return found[0].region_code or None, own_places(found[0]), list(found[0].competences)
 
     return place_of

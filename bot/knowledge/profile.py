@@ -211,7 +211,9 @@ def build_profile(rules: ScoringRules | None, *, type: str | None = None,
                   step: str | None = None, territory: Territory | None = None,
                   index: TerritoryIndex | None = None, region: str | None = None,
                   programmes: frozenset[str] | None = None) -> Profile:
-    """A profile from explicit answers; a territory fills what they leave out.
+    """A profile from explicit answers; a territory fills what they leave out, with the
+    levels whose competences it exercises (its status's: an item meant for one of them
+    applies, see ``Profile.other_levels``).
 
     Contexts and programmes given explicitly replace what the territory suggests (the agent's
     word wins), but outre-mer, which the code says for sure, stays; without them, the
@@ -233,7 +235,12 @@ def build_profile(rules: ScoringRules | None, *, type: str | None = None,
         # commune : s'appuyer sur l'intercommunalité » first, with no intercommunalité there
         # (sixth blind rating).
         size = rules.size_class(territory.population)
+    # the levels whose competences it exercises (the CTG: a région's and a département's),
+    # as long as the type is one of them: a type corrected to another level is another
+    # collectivité than the one the status describes
+    competences = frozenset(facts["competences"]) if chosen_type in facts["competences"] \
+        else frozenset()
     return Profile(chosen_type, chosen_contexts, themes, step,
                    facts["region"] or region, size, territory.label,
                    frozenset(facts["programmes"]) if programmes is None else programmes,
-                   frozenset(facts["places"]), areas_from_slot(facts["areas"]))
+                   frozenset(facts["places"]), areas_from_slot(facts["areas"]), competences)

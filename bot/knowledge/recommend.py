@@ -42,7 +42,8 @@ HEADINGS = {
 PROFILE_PARAMS = {"type": ParamKind.SLOT, "contexts": ParamKind.SLOT, "themes": ParamKind.SLOT,
                   "step": ParamKind.SLOT, "region": ParamKind.SLOT, "size": ParamKind.SLOT,
                   "territory": ParamKind.SLOT, "programmes": ParamKind.SLOT,
-                  "places": ParamKind.SLOT, "areas": ParamKind.SLOT}
+                  "places": ParamKind.SLOT, "areas": ParamKind.SLOT,
+                  "competences": ParamKind.SLOT}
 
 
 def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
@@ -142,7 +143,7 @@ def profile_from_slots(slots: Mapping[str, Any], args: Mapping[str, str]) -> Pro
     return Profile(slot("type"), _slot_list(slot("contexts")), _slot_list(slot("themes")),
                    slot("step"), slot("region"), slot("size"), slot("territory"),
                    _slot_list(slot("programmes")), _slot_list(slot("places")),
-                   areas_from_slot(slot("areas")))
+                   areas_from_slot(slot("areas")), _slot_list(slot("competences")))
 
 
 def plan_documents(kb: KnowledgeBase, profile: Profile, t: Translator, today: dt.date,

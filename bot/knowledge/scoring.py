@@ -21,13 +21,18 @@ from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "broad_themes",
            "context", "broad_context", "distinct_context", "place_only",
-           "other_step", "type", "few_types", "example_type", "other_level", "size", "region",
+           "other_step", "type", "few_types", "example_type", "other_level", "competence",
+           "size", "region",
            "priority", "programme", "effort", "closed")
 LIMIT_SETS = ("chat", "full")
 STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the step
+# of a top list, at most, for items that another level whose competences the collectivité
+# exercises brings and that share none of its themes (Ranked.by_other_level)
+OTHER_LEVEL_PLACES = 1
 # reasons: dimension -> the taxonomy vocabulary of its values, in the order of the phrases
 # (the programmes after the contexts: both describe the territory, one subject for both)
-REASON_DIMENSIONS = {"collectivites": "collectivites", "contexts": "contexts",
+REASON_DIMENSIONS = {"collectivites": "collectivites", "competences": "collectivites",
+                     "contexts": "contexts",
                      "programmes": "programmes", "themes": "themes", "steps": "steps",
                      "sizes": "sizes", "regions": "regions"}
 _REASON_ORDER = {dimension: n for n, dimension in enumerate(REASON_DIMENSIONS)}  # in reasons
@@ -47,6 +52,10 @@ OPTIONAL_PLAIN_TEXTS = ("type_size",)
 FORMS = ("f", "mp", "fp")
 # regions use the taxonomy labels; every other dimension needs a phrase per value
 PHRASES_FROM_TAXONOMY = ("regions",)
+# dimensions a scoring.yaml may leave out: its clause is then not said (the levels whose
+# competences a collectivité exercises besides its type's, « vous exercez les compétences
+# d'un département »)
+OPTIONAL_DIMENSIONS = ("competences",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,26 @@ class Profile:
     # e.g. ("departement", "59", "le conseil départemental du Nord"); an example of theirs is
     # labelled as such
     areas: tuple[tuple[str, str, str], ...] = ()
+    # the levels of collectivité whose competences it exercises (``collectivites`` values),
+    # as the territory's status says: the Collectivité territoriale de Guyane those of a
+    # région and of a département, the Métropole de Lyon those of a métropole and of the
+    # département, the Ville de Paris those of a commune and of a département
+    competences: frozenset[str] = frozenset()
+
+    @property
+    def other_levels(self) -> frozenset[str]:
+        """The levels whose competences the collectivité exercises besides its type's: an
+        item meant for one of them applies to it (the département's insertion levers for the
+        CTG). None when the type is not one of its levels (the agent corrected the type: it
+        works for another collectivité than the one the territory's status describes)."""
+        if self.type is None or self.type not in self.competences:
+            return frozenset()
+        return self.competences - {self.type}
+
+    def exercises(self, types: Iterable[str]) -> bool:
+        """The collectivité is of one of these types, or exercises one's competences."""
+        wanted = set(types)
+        return self.type in wanted or bool(self.other_levels & wanted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +121,16 @@ class Ranked:
     def only_who(self) -> bool:
         """It shares with the profile only the type or size of collectivité it is for: not
         the step, nor a theme, a context or a programme."""
-        return all(dimension in ("collectivites", "sizes") for dimension, _ in self.matched)
+        return all(dimension in ("collectivites", "competences", "sizes")
+                   for dimension, _ in self.matched)
+
+    @property
+    def by_other_level(self) -> bool:
+        """It applies through a level whose competences the collectivité exercises besides
+        its type's (``Profile.other_levels``), and shares none of the profile's themes: the
+        région's strategy and economic aids for the Département de Mayotte on childcare."""
+        dimensions = dict(self.matched)
+        return "competences" in dimensions and "themes" not in dimensions
 
     @property
     def step_fit(self) -> float:
@@ -129,7 +167,7 @@ class Ranked:
         shared = next((len(v) for d, v in self.matched if d == "themes"), 0)
         precision = shared / len(themes) if themes else 0.0
         other_type = bool(self.item.restricts("preferred_collectivites")) and \
-            "collectivites" not in dict(self.matched)
+            not {"collectivites", "competences"} & set(dict(self.matched))
         # an item that shares a theme before one that does not (issue 15 §3: a theme weighs
         # at least as much as what lifted the other to the same score: its type, its place)
         return (-self.score, self.elsewhere, not shared, -dimensions, -precision,
@@ -231,7 +269,13 @@ class ScoringRules:
         # city's ESS council) rests on a scheme or means of that size only.
         preference_only = item.kind == "example"
         types = item.restricts("collectivites")
-        if types and profile.type and profile.type not in types and not preference_only:
+        # An item meant for a level whose competences the collectivité also exercises (the
+        # département's insertion levers for the CTG, a commune's for the Ville de Paris)
+        # applies to it; it weighs `competence` of what its own type's would (below).
+        held = types & profile.other_levels if types and profile.type not in types \
+            else frozenset()
+        if types and profile.type and profile.type not in types and not held \
+                and not preference_only:
             return None
         contexts = item.restricts("contexts") or frozenset()
         themes = item.restricts("themes") or frozenset()
@@ -260,7 +304,8 @@ class ScoringRules:
             return None  # another size class: for an example too (above)
         if item.region is not None and item.region != profile.region:
             return None
-        if _names(item, _own_places(profile), profile.type):
+        own = _own_places(profile)
+        if any(_names(item, own, level) for level in (profile.type, *profile.other_levels)):
             return None  # the collectivité's own project: it knows it
         area = next((council for level, code, council in profile.areas
                      if _names(item, frozenset({code}), level)), None)
@@ -273,6 +318,7 @@ class ScoringRules:
         # profile that names some, at most what a theme adds over an item for every theme
         # (below). An example's type and size are its lesson's level: they count in full.
         place_lift = 0.0
+        level_lift = 0.0  # what another level whose competences it exercises adds (below)
         levels: tuple[str, ...] = ()
         steps = item.restricts("steps")
         if steps and profile.step in steps:
@@ -295,7 +341,15 @@ class ScoringRules:
             else:
                 place_lift += w["type"] / len(types)
             matched.append(("collectivites", (profile.type,)))
-        elif preference_only and types and profile.type and area is None:
+        elif held and types and (len(types) <= w["few_types"] or preference_only):
+            # Meant for another level whose competences the collectivité exercises too: it
+            # applies, but its own level's instruments keep the lead at equal fit (the
+            # Métropole de Lyon's EPCI levers before the département's, the CTG's SRDEII
+            # before a département's schéma): `competence` of the type's weight.
+            level_lift = (w["example_type"] if preference_only else w["type"]) \
+                * w["competence"] / len(types)
+            matched.append(("competences", tuple(sorted(held))))
+        elif preference_only and types and profile.type and area is None and not held:
             # An example done by another level of collectivité (a département's schéma for
             # a commune, an agglomeration's strategy for a village, a city's council for a
             # région) rests on competences and means the agent does not have: it comes
@@ -402,7 +456,12 @@ class ScoringRules:
             # every theme (`theme` - `generic_theme`), so that Cité de l'emploi does not
             # lead a métropole's food and mobility levers for its QPV and its programme.
             place_lift = min(place_lift, max(0.0, w["theme"] - w["generic_theme"]))
-        total += place_lift
+            # nor does another level's: it makes the item applicable, and it is the
+            # collectivité's own instrument for that level's themes; for the others it is
+            # one tool of the step among many (the région's strategy does not lead the
+            # Département de Mayotte's food levers)
+            level_lift = 0.0
+        total += place_lift + level_lift
         total += w["priority"] * item.priority
         if item.effort is not None:
             # Heavy to set up, by its own text (the contrats à impact: an investor, an
@@ -424,7 +483,7 @@ class ScoringRules:
         if not matched:
             return None  # nothing of the profile in it: never shown « for everyone »
         if preference_only and profile.themes and area is None and not any(
-                dimension in ("themes", "contexts", "programmes", "collectivites")
+                dimension in ("themes", "contexts", "programmes", "collectivites", "competences")
                 for dimension, _ in matched):
             # An example's lesson is its theme or its place: one of another level (or of no
             # level named) that shares neither with a profile that names themes, only the
@@ -509,6 +568,11 @@ class ScoringRules:
             else limit
         waiting: list[Ranked] = []
         off_theme: list[Ranked] = []
+        # Another level's items that share no theme take OTHER_LEVEL_PLACES: the secondary
+        # level does not crowd out the primary one (the Département de Mayotte on childcare
+        # keeps its own and its theme's levers beside the région's strategy; the CTG, the
+        # région's instruments beside the département's)
+        other_level: list[Ranked] = []
         rule = self.theme_share
         # One theme of several does not fill the list: its items take at most this many
         # places, so that the profile's other themes and its place keep one.
@@ -524,6 +588,10 @@ class ScoringRules:
                 break
             if ranked.step_only and sum(r.step_only for r in top) >= step_only_places:
                 waiting.append(ranked)
+                continue
+            if ranked.by_other_level and \
+                    sum(r.by_other_level for r in top) >= OTHER_LEVEL_PLACES:
+                other_level.append(ranked)
                 continue
             theme = _shared(ranked, "themes")
             if rule is not None and ranked.item.kind in rule.kinds and len(theme) == 1 and \
@@ -551,7 +619,8 @@ class ScoringRules:
             top.append(ranked)
             if family is not None:
                 families.add(family)
-        for ranked in waiting + off_theme:  # nothing else fits: the step alone is better
+        # nothing else fits: the step alone is better, another level's last
+        for ranked in waiting + off_theme + other_level:
             if len(top) >= limit:
                 break
             family = ranked.item.family
@@ -645,7 +714,8 @@ class ScoringRules:
         phrases: list[str] = []
         merged: list[list[str]] = []  # per phrase: its subject and the words joined after it
         for dimension, values in ranked.matched:
-            if dimension == "collectivites" and ranked.item.kind == "example" and \
+            if dimension in ("collectivites", "competences") and \
+                    ranked.item.kind == "example" and \
                     len(ranked.item.restricts("collectivites") or ()) > self.weights["few_types"] \
                     and len(ranked.matched) > 1:
                 # an example carried jointly by several levels (the Ville de Rennes and Rennes
@@ -662,6 +732,8 @@ class ScoringRules:
                 phrases.append(self.texts["type_size"].render(t))
                 merged.append([phrases[-1]])
                 continue
+            if dimension not in self.reasons:
+                continue  # an optional dimension this scoring.yaml does not word
             texts = self.reasons[dimension]
             labels = self.region_labels if dimension in PHRASES_FROM_TAXONOMY else texts.values
             # the values in the order content/scoring.yaml lists them, unknown ones last
@@ -1275,6 +1347,8 @@ class _ScoringParser:
                 texts[key] = text
         dimensions: dict[str, ReasonTexts] = {}
         for dimension, vocabulary in REASON_DIMENSIONS.items():
+            if dimension in OPTIONAL_DIMENSIONS and dimension not in node:
+                continue
             inner = self.mapping(node, dimension)
             if inner is None:
                 continue

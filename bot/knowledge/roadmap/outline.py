@@ -312,7 +312,8 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     next_levers: list[Item] = []
     if next_step is not None:
         later = Profile(profile.type, profile.contexts, profile.themes, next_step,
-                        profile.region, profile.size, profile.territory, profile.programmes)
+                        profile.region, profile.size, profile.territory, profile.programmes,
+                        competences=profile.competences)
         next_levers = [r.item for r in rules.rank(kb.of_kind("lever"), later, 20)
                        if r.item.id not in shown
                        and (QPV in profile.contexts or not assumes_quartiers(r.item))
@@ -613,7 +614,7 @@ def _first_calls(kb: KnowledgeBase, profile: Profile, names: LocalNames | None,
         services = items.get(STATE_SERVICES_ID)
         types = services.restricts("collectivites") if services is not None else None
         if services is not None and (profile.type is None or not types
-                                     or profile.type in types):
+                                     or profile.exercises(types)):
             add(services)
     france_active = items.get("france_active_territoriale")
     if france_active is not None:
