@@ -313,7 +313,9 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     if next_step is not None:
         later = Profile(profile.type, profile.contexts, profile.themes, next_step,
                         profile.region, profile.size, profile.territory, profile.programmes)
-        next_levers = [r.item for r in rules.rank(kb.of_kind("lever"), later, 20)
+        # named for the territory as the levers above are (plan32: « la CTG avec la CAF » in
+        # Mamoudzou's calendar)
+        next_levers = [r.item for r in local(rules.rank(kb.of_kind("lever"), later, 20))
                        if r.item.id not in shown
                        and (QPV in profile.contexts or not assumes_quartiers(r.item))
                        ][:NEXT_STEP_LEVERS]
