@@ -99,3 +99,23 @@ def test_the_budget_lines_fit_the_collectivite(kb, index) -> None:
                            "identifier"))
     assert "Budget 20" not in spm
 
+
+def test_page_one_never_cuts_a_figure_or_an_aside(kb, index) -> None:
+    """Page 1's one-line « what it funds » read « le programme national (environ 4… » (the
+    FSE+'s 4 Md€ cut in half) and, in Mayotte, « la CSSM (Caisse de sécurité sociale de
+    Mayotte, qui y exerce les missions de… »: a line too long loses its brackets first, and is
+    never cut after a figure."""
+    from bot.knowledge.roadmap.outline import first_sentence
+    assert first_sentence("Fonds européen pour l'emploi et l'inclusion : le programme national "
+                          "(environ 4 Md€) est géré par la DGEFP, dont un tiers par des "
+                          "organismes intermédiaires.", 80) == \
+        "Fonds européen pour l'emploi et l'inclusion : le programme national est géré…"
+    assert first_sentence("Un fonds doté de 1,15 Md€ en 2025 pour les projets de transition "
+                          "des collectivités.", 24) == "Un fonds doté…"
+    for territory, kind, themes, step in (
+            ("Roubaix", "commune", {"emploi-insertion", "economie-circulaire"}, "soutenir"),
+            ("Mamoudzou", "commune", {"petite-enfance-jeunesse", "alimentation"}, "identifier")):
+        text = plan(kb, index, territory, kind, themes, step)
+        page_1 = text.split("### Pour financer ces premières actions")[1].split("### Qui")[0]
+        assert page_1.strip()
+        assert not re.search(r"\([^)]*…", page_1) and not re.search(r"\d…", page_1), page_1

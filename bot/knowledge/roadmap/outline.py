@@ -205,14 +205,30 @@ def roadmap_filename(profile: Profile, today: dt.date) -> str:
 
 
 def first_sentence(text: str, limit: int = 200) -> str:
-    """The first sentence of a text, cut at a word boundary if it is longer than ``limit``."""
+    """The first sentence of a text, cut at a word boundary if it is longer than ``limit``.
+    A sentence too long loses its asides in brackets first, and a cut never ends on a
+    figure (plan32: page 1 read « le programme national (environ 4… » for « environ 4 Md€ »,
+    and Mayotte's « la CSSM (Caisse de sécurité sociale de Mayotte, qui y exerce les missions
+    de… »)."""
     text = " ".join(text.split())
     match = re.search(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«])", text)
     sentence = text[:match.start()] if match else text
     if len(sentence) <= limit:
         return sentence
+    sentence = re.sub(r"\s*\([^()]*\)", "", sentence)
+    if len(sentence) <= limit:
+        return sentence
     cut = sentence[:limit - 1].rsplit(" ", 1)[0].rstrip(",;: ")
+    while " " in cut and (re.search(r"\d", cut.rsplit(" ", 1)[1])
+                          or cut.rsplit(" ", 1)[1].lower() in _DANGLING):
+        cut = cut.rsplit(" ", 1)[0].rstrip(",;: ")
     return cut + "…"
+
+
+# words a cut line must not end on (« doté de… »)
+_DANGLING = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'", "un", "une", "et", "ou",
+                       "à", "au", "aux", "en", "par", "pour", "avec", "sur", "dont", "qui",
+                       "que", "of", "the", "and", "a", "to", "for", "with", "by"})
 
 
 def is_official(url: str | None) -> bool:
