@@ -804,9 +804,10 @@ def test_the_calendar_runs_quarter_by_quarter_over_twelve_months(rural, rural_md
     assert re.search(r"Premiers contacts : la CRESS Nouvelle-Aquitaine, [^\n]+ et le DLA de "
                      r"la Creuse\.", launch), launch
     # one bullet for the contacts, then one that names the priority actions of the summary
-    # (their first step and who carries them are there, not repeated)
+    # (their first step and who carries them are there, not repeated), then the budget's
+    # vote (plan32)
     bullets = [line for line in launch.splitlines() if line.startswith("- ")]
-    assert len(bullets) == 2, bullets
+    assert len(bullets) == 3 and bullets[2].startswith("- Budget 2027 : "), bullets
     for lever in doc.levers[:3]:
         assert lever.title.split(" « ")[0] in bullets[1]
     last = section(calendar, "### Trimestre 4 : septembre 2027 – novembre 2027 — "

@@ -204,8 +204,10 @@ CSSM = "la CSSM (Caisse de sécurité sociale de Mayotte, qui y exerce les missi
 CSSM_AGAIN = "la CSSM"
 # « la CAF du département »: Mayotte's one body needs no « du département » after its name
 # (blind rating 2026-12-03: « de la CSSM (…) du département », a broken splice)
-_CAF = re.compile(r"\b(?P<prep>à |de )?la CAF\b(?![-\w])(?: du département| de votre "
-                  r"département)?")
+_CAF = re.compile(r"\b(?P<prep>[àÀ] |[dD]e )?(?P<article>[lL]a) CAF\b(?![-\w])(?: du "
+                  r"département| de votre département)?")
+# a title that opens on the body's name (« CAF : financer l'accueil du jeune enfant »), plan32
+_CAF_OPENING = re.compile(r"^CAF\b(?![-\w])")
 # « à les services », « de les services »: French contracts them
 _CONTRACT = {"à ": "aux ", "de ": "des "}
 # « le département » or « au département » as an actor (« la région et le département
@@ -347,8 +349,12 @@ def localise(text: str, bodies: LocalBodies, short: bool = False) -> str:
         def cssm(match: re.Match[str]) -> str:
             name = CSSM_AGAIN if said else CSSM  # explained once a text
             said.append(name)
-            return _with_preposition(match, name=name)
+            said_here = _with_preposition(match, name=name)
+            if match.group(0)[:1].isupper():  # « La CAF finance… » opens a sentence (plan32)
+                return said_here[:1].upper() + said_here[1:]
+            return said_here
 
+        text = _CAF_OPENING.sub("CSSM", text) if short else text
         text = _CAF.sub(cssm, text)
     if bodies.departement_body and not short:
         text = departement_note(text, bodies.departement_body)
@@ -447,7 +453,8 @@ def localised_item(item: Item, bodies: LocalBodies | None) -> Item:
                    how_to_small=tuple(localise(step, bodies) for step in item.how_to_small),
                    first_action_region=local(item.first_action_region),
                    how_to_region=tuple(localise(step, bodies) for step in item.how_to_region),
-                   how_to_reach=local(item.how_to_reach), carried_by=local(item.carried_by))
+                   how_to_reach=local(item.how_to_reach), carried_by=local(item.carried_by),
+                   audience=local(item.audience))
 
 
 # Who carries a lever in a commune under 3,500 inhabitants (the « petite » size of

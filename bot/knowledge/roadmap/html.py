@@ -114,7 +114,8 @@ def render_html(doc: Outline, t: Translator) -> str:
                f'<h2 id="s-calendar">{e(x.calendar)}</h2><p>{e(x.calendar_intro)}</p>')
     for quarter in doc.calendar:
         out.append(f'<div class="quarter"><h3>{e(quarter.title)} — {e(quarter.goal)}</h3><ul>'
-                   + "".join(f"<li>{e(task)}</li>" for task in quarter.tasks) + "</ul></div>")
+                   + "".join(f"<li>{e(task)}{refs(quarter.cited.get(i, []))}</li>"
+                             for i, task in enumerate(quarter.tasks)) + "</ul></div>")
     out.append("</section>")
 
     out.append(f'<section class="levers" aria-labelledby="s-levers">'

@@ -49,7 +49,8 @@ def render_markdown(doc: Outline, t: Translator) -> str:
     out += ["", f"## {x.calendar}", "", x.calendar_intro, ""]
     for quarter in doc.calendar:
         out += [f"### {quarter.title} — {quarter.goal}", ""]
-        out += [f"- {task}" for task in quarter.tasks]
+        out += [f"- {task}{refs(quarter.cited.get(i, []))}"
+                for i, task in enumerate(quarter.tasks)]
         out.append("")
 
     out += [f"## {x.levers}", ""]

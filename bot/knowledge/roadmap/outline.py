@@ -32,6 +32,7 @@ from bot.knowledge.partners import (
     with_article,
     with_cress_article,
 )
+from bot.knowledge.roadmap.budget import BUDGET_ITEM, budget_lines, has_budget_cycle
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
 from bot.knowledge.territory_reading import (
@@ -129,6 +130,8 @@ class Quarter:
     title: str  # « Trimestre 1 : décembre 2026 – février 2027 »
     goal: str  # « Lancer »
     tasks: list[str]
+    # the sources of some tasks, by their index (the budget's lines: plan32)
+    cited: dict[int, list[SourceKey]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -202,14 +205,30 @@ def roadmap_filename(profile: Profile, today: dt.date) -> str:
 
 
 def first_sentence(text: str, limit: int = 200) -> str:
-    """The first sentence of a text, cut at a word boundary if it is longer than ``limit``."""
+    """The first sentence of a text, cut at a word boundary if it is longer than ``limit``.
+    A sentence too long loses its asides in brackets first, and a cut never ends on a
+    figure (plan32: page 1 read « le programme national (environ 4… » for « environ 4 Md€ »,
+    and Mayotte's « la CSSM (Caisse de sécurité sociale de Mayotte, qui y exerce les missions
+    de… »)."""
     text = " ".join(text.split())
     match = re.search(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«])", text)
     sentence = text[:match.start()] if match else text
     if len(sentence) <= limit:
         return sentence
+    sentence = re.sub(r"\s*\([^()]*\)", "", sentence)
+    if len(sentence) <= limit:
+        return sentence
     cut = sentence[:limit - 1].rsplit(" ", 1)[0].rstrip(",;: ")
+    while " " in cut and (re.search(r"\d", cut.rsplit(" ", 1)[1])
+                          or cut.rsplit(" ", 1)[1].lower() in _DANGLING):
+        cut = cut.rsplit(" ", 1)[0].rstrip(",;: ")
     return cut + "…"
+
+
+# words a cut line must not end on (« doté de… »)
+_DANGLING = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'", "un", "une", "et", "ou",
+                       "à", "au", "aux", "en", "par", "pour", "avec", "sur", "dont", "qui",
+                       "que", "of", "the", "and", "a", "to", "for", "with", "by"})
 
 
 def is_official(url: str | None) -> bool:
@@ -306,6 +325,11 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     first_calls, called = _first_calls(kb, profile, names, cress, sources, t,
                                        lambda item: localised_item(item, bodies))
     first_calls, more_calls = first_calls[:FIRST_CALLS], first_calls[FIRST_CALLS:]
+    # the calendar's budget lines cite the glossary's item on the budget cycle (plan32)
+    budget_item = kb.items.get(BUDGET_ITEM)
+    budget = (profile.type, profile.size, sources.cite(budget_item)) if budget_item and \
+        has_budget_cycle(names.departement_code if names else None,
+                         names.kind if names else profile.type) else None
 
     next_step = _next_step(profile.step)
     shown = {r.item.id for r in levers_ranked}
@@ -314,7 +338,9 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         later = Profile(profile.type, profile.contexts, profile.themes, next_step,
                         profile.region, profile.size, profile.territory, profile.programmes,
                         competences=profile.competences)
-        next_levers = [r.item for r in rules.rank(kb.of_kind("lever"), later, 20)
+        # named for the territory as the levers above are (plan32: « la CTG avec la CAF » in
+        # Mamoudzou's calendar)
+        next_levers = [r.item for r in local(rules.rank(kb.of_kind("lever"), later, 20))
                        if r.item.id not in shown
                        and (QPV in profile.contexts or not assumes_quartiers(r.item))
                        ][:NEXT_STEP_LEVERS]
@@ -348,7 +374,7 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         levers=levers, next_step=kb.label("steps", next_step, t) if next_step else None,
         next_levers=[i.title for i in next_levers],
         calendar=_calendar(levers, first_calls, next_step and kb.label("steps", next_step, t),
-                           [i.title for i in next_levers], today, t),
+                           [i.title for i in next_levers], today, t, budget),
         funding=funding, contacts=contacts, examples=examples, sources=entries,
         order_note=_order_note(kb, listed, levers_ranked, profile, t), _numbers=numbers,
     )
@@ -840,16 +866,22 @@ def _facts(kb: KnowledgeBase, profile: Profile, t: Translator) -> list[tuple[str
 
 
 def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | None,
-              next_levers: list[str], today: dt.date, t: Translator) -> list[Quarter]:
+              next_levers: list[str], today: dt.date, t: Translator,
+              budget: tuple[str | None, str | None, list[SourceKey]] | None = None
+              ) -> list[Quarter]:
     """Four quarters from the month after the document's date: launch (the contacts and
     the first actions), engage and deploy (the steps of the priority levers, then the
-    first actions of the others), assess and prepare the next step (the indicators)."""
+    first actions of the others), assess and prepare the next step (the indicators); with
+    ``budget`` (the collectivité's kind, size and the sources of the budget cycle), the
+    budget's moments in their quarters (plan32)."""
     from babel.dates import format_date
 
-    def month(offset: int) -> str:
+    def first_day(offset: int) -> dt.date:
         index = today.month + offset  # the month after today is offset 0
-        day = dt.date(today.year + index // 12, index % 12 + 1, 1)
-        return format_date(day, "MMMM y", locale=t.language)
+        return dt.date(today.year + index // 12, index % 12 + 1, 1)
+
+    def month(offset: int) -> str:
+        return format_date(first_day(offset), "MMMM y", locale=t.language)
 
     priority = levers[:PRIORITY_ACTIONS]
     others = levers[PRIORITY_ACTIONS:]
@@ -896,9 +928,21 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     goals = [t._("Lancer"), t._("Engager"), t._("Déployer"), t._("Évaluer et préparer la "
                                                                  "suite")]
     tasks = [launch, engage, deploy, assess]
+    tasks = [quarter or [t._("Poursuivre les actions engagées.")] for quarter in tasks]
+    cited: list[dict[int, list[SourceKey]]] = [{} for _ in range(QUARTERS)]
+    if budget is not None:
+        kind, size, keys = budget
+        months = [[first_day(3 * n + m) for m in range(3)] for n in range(QUARTERS)]
+        lines = budget_lines(months, kind, size, t)
+        for n in range(QUARTERS):
+            said = [line for quarter, line in lines if quarter == n]
+            # the last quarter closes on the next step (or the update of the plan)
+            at = len(tasks[n]) - 1 if n == QUARTERS - 1 else len(tasks[n])
+            tasks[n][at:at] = said
+            cited[n] = {at + i: keys for i in range(len(said))}
     return [Quarter(t._("Trimestre {n} : {start} – {end}").format(
                         n=n + 1, start=month(3 * n), end=month(3 * n + 2)),
-                    goals[n], tasks[n] or [t._("Poursuivre les actions engagées.")])
+                    goals[n], tasks[n], cited[n])
             for n in range(QUARTERS)]
 
 
