@@ -37,3 +37,19 @@ def test_the_nievre_plan_lists_a_care_lever_among_its_actions(kb, index):
                 "ancrer")
     levers = text.split("## Vos leviers, un par un")[1].split("## Financements")[0]
     assert "habitat inclusif" in levers or "aide à domicile" in levers, levers[:2000]
+
+
+def test_no_funding_tool_is_offered_for_a_clause_d_insertion(kb, index):
+    # The Nièvre's plan offered « Contrats à impact » (an investor prefinancing an ESS
+    # structure's programme) for every action, the clause d'insertion included: a clause is
+    # paid by the contract it is written into.
+    assert kb.items["clause_insertion"].own_purchases
+    text = plan(kb, index, "Nièvre", "departement", {"sante-social", "emploi-insertion"},
+                "ancrer")
+    section = text.split('<a id="levier-clause_insertion"></a>')[1].split("\n### ")[0]
+    assert "Financements à étudier" not in section, section
+    # the tools still come for the actions they can pay for (the PDI's: the FSE+)
+    pdi = text.split('<a id="levier-insertion_rsa_pdi"></a>')[1].split("\n### ")[0]
+    assert "Financements à étudier" in pdi and "FSE+" in pdi
+    page_1 = text.split("### Pour financer ces premières actions")[1].split("### Qui")[0]
+    assert "Contrats à impact" not in page_1
