@@ -49,7 +49,7 @@ ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", 
              "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
              "how_to", "first_action", "carried_by", "cost", "indicators", "family", "gender",
              "plural", "review_by", "places", "effort", "first_action_small", "how_to_small",
-             "first_action_region", "how_to_region", "closed")
+             "first_action_region", "how_to_region", "closed", "own_purchases")
 EFFORTS = ("lourd",)  # values of an item's `effort:` (weights.effort in scoring.yaml)
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
@@ -334,6 +334,13 @@ class _ItemParser:
         elif closed and node.get("kind") != "funding":
             check.error(node.at("closed"), "'closed' is for a funding tool whose calls are "
                                            "closed; leave it out of other kinds")
+        own_purchases = node.get("own_purchases", False)
+        if not isinstance(own_purchases, bool):
+            check.error(node.at("own_purchases"), "'own_purchases' is true or false")
+        elif own_purchases and node.get("kind") != "lever":
+            check.error(node.at("own_purchases"), "'own_purchases' is for a lever that works "
+                                                  "through the collectivité's own purchases; "
+                                                  "leave it out of other kinds")
         effort = node.get("effort")
         if effort is not None and effort not in EFFORTS:
             check.error(node.at("effort"), "'effort' is lourd, for an item that its own text "
@@ -363,6 +370,7 @@ class _ItemParser:
             "plural": plural is True,
             "closed": closed is True,
             "effort": effort if effort in EFFORTS else None,
+            "own_purchases": own_purchases is True,
         }
 
     def review_by(self, node: MarkedDict, what: str) -> dt.date | None:

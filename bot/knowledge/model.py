@@ -87,6 +87,11 @@ class Item:
     # "lourd" when the item's own text says it is heavy to set up (a contrat à impact:
     # investors, an evaluator, a legal set-up): it comes after the tools that fit as well
     effort: str | None = None
+    # A lever that works through the collectivité's own purchases (a clause d'insertion, a
+    # reserved contract, a SPASER): the contract pays for the work, so the feuille de route
+    # names no funding tool for it (plan32 review: the contrats à impact offered to fund the
+    # Nièvre's clause d'insertion)
+    own_purchases: bool = False
     # Examples: the codes of the collectivités whose own project it is (INSEE code of a
     # commune, département or région, SIREN of an intercommunalité): not shown to them.
     places: frozenset[str] = frozenset()

@@ -496,7 +496,8 @@ def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
     """The funding tools of the recommendations (``ranked_funding``, in their order) that fit
     the first actions, at most FIRST_FUNDING; none fits: the first one ranked, for them all,
     unless it is tied to a lever (``tied``: the families that a lever shares with a funding
-    tool) that is not one of them. A tool the recommendations did not rank, or whose calls
+    tool) that is not one of them, or every first action works through the collectivité's own
+    purchases (``own_purchases``). A tool the recommendations did not rank, or whose calls
     are closed, is never named on page 1."""
     found: list[FirstFunding] = []
     ranked_funding = [r for r in ranked_funding if not r.item.closed]
@@ -512,7 +513,9 @@ def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
                                       actions, fits, sources.cite(tool)))
     families = {lever.item.family for lever in priority}
     for_all = [r for r in ranked_funding if r.item.family not in tied - families]
-    if not found and for_all and for_all[0].item.id in anchors:
+    # actions that work through the collectivité's own purchases need no tool « for them »
+    needs_funding = any(not lever.item.own_purchases for lever in priority)
+    if not found and needs_funding and for_all and for_all[0].item.id in anchors:
         tool = for_all[0].item
         found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today), [],
                                   t._("Pour ces actions"), sources.cite(tool)))
@@ -535,12 +538,16 @@ def _why(tool: Item, t: Translator, today: dt.date) -> str:
 def _funding_for(lever: Item, pool: list[Ranked],
                  tied: frozenset[str] = frozenset()) -> list[Item]:
     """The funding tools of the pool that work on a theme of the lever; else the best tool
-    that is not tied to a theme; never one whose calls are closed. A tool that shares its
-    family with a lever (``tied``: the France Services forfait and the France Services lever)
-    pays for that lever's object only, not for another lever of its theme (a village café,
+    that is not tied to a theme; never one whose calls are closed, and none for a lever that
+    works through the collectivité's own purchases (``own_purchases``: a clause d'insertion).
+    A tool that shares its family with a lever (``tied``: the France Services forfait and the
+    France Services lever) pays for that lever's object only, not for another lever of its
+    theme (a village café,
     the CAF's CTG: blind rating 2026-12-02, Pesmes). A tool for every theme that fits some
     above all (`preferred_themes`: the DETR for the services kept in rural communes) works on
     those themes."""
+    if lever.own_purchases:  # the contract pays for the work: no tool to name
+        return []
     themes = lever.restricts("themes") or frozenset()
     pool = [r for r in pool if not r.item.closed
             and (r.item.family not in tied or r.item.family == lever.family)]
