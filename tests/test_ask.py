@@ -322,8 +322,8 @@ def test_round_ten(searcher, knowledge, split):
 
 
 ROUND11 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r11.yaml"  # blind, newest
-# Round 11 (241 questions written blind on 2026-12-01, eleventh session, by someone who never ran the
-# system): dev (the helpers' development part) and test (never tuned on). Untuned (the code of the
+# Round 11 (241 questions written blind on 2026-12-01, eleventh session, by someone who never ran
+# the system): dev (the helpers' development part) and test (never tuned on). Untuned (the code of the
 # session's start, 6b6721c): dev 87.0 % top-3 (60/69), 65.0 % direct answers (26/40), 81.2 %
 # refusals (13/16), 4/4 funding first; test 83.9 % (104/124), 66.2 % (45/68), 90.6 % (29/32), 6/8.
 ROUND11_FLOORS = {
