@@ -322,10 +322,11 @@ def test_round_ten(searcher, knowledge, split):
 
 
 ROUND11 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r11.yaml"  # blind, newest
-# Round 11 (241 questions written blind on 2026-12-01, eleventh session, by someone who never ran
-# the system): dev (the helpers' development part) and test (never tuned on). Untuned (the code of the
-# session's start, 6b6721c): dev 87.0 % top-3 (60/69), 65.0 % direct answers (26/40), 81.2 %
-# refusals (13/16), 4/4 funding first; test 83.9 % (104/124), 66.2 % (45/68), 90.6 % (29/32), 6/8.
+# Round 11 (241 questions written blind on 2026-12-01, eleventh session, by someone who never
+# ran the system): dev (the helpers' development part) and test (never tuned on). Untuned (the
+# code of the session's start, 6b6721c): dev 87.0 % top-3 (60/69), 65.0 % direct answers (26/40),
+# 81.2 % refusals (13/16), 4/4 funding first; test 83.9 % (104/124), 66.2 % (45/68), 90.6 %
+# (29/32), 6/8.
 ROUND11_FLOORS = {
     "dev": {"top3": 0.86, "answers": 0.65, "refused": 0.81, "funding_first": 1.0},
     "test": {"top3": 0.83, "answers": 0.66, "refused": 0.90, "funding_first": 0.75},
