@@ -594,11 +594,35 @@ class Turn:
     def names_in(self, spec: TextInput, text: str) -> list[str]:
         """The text without its greeting, then after each ``lead_in`` that opens what is left
         (« bjr je suis au conseil departemental de la creuse », « conseil departemental de la
-        creuse », « creuse »)."""
-        names = [self.after_greeting(text)]
+        creuse », « creuse »); then the same before a ``lead_in`` that closes it (« ept boucle
+        nord de seine, je suis chargé de mission »: the name first, the job after)."""
+        names = self.chain_of_lead_ins(spec, self.after_greeting(text))
+        for name in list(names):
+            head = self.before_closing_lead_in(spec, name)
+            if head is not None:
+                names += [one for one in self.chain_of_lead_ins(spec, head) if one not in names]
+        return names
+
+    def chain_of_lead_ins(self, spec: TextInput, said: str) -> list[str]:
+        """The text, then what follows each ``lead_in`` that opens what is left."""
+        names = [said]
         while (rest := self.after_lead_in(spec, names[-1], greeting=False)) and rest != names[-1]:
             names.append(rest)
         return names
+
+    @staticmethod
+    def before_closing_lead_in(spec: TextInput, said: str) -> str | None:
+        """What comes before the longest run of whole words that a ``lead_in`` matches
+        entirely at the end of the text (« boucle nord de seine » + « je suis charge de
+        mission »), or None when no lead-in closes it."""
+        words = said.split()
+        for start in range(1, len(words)):
+            tail = " ".join(words[start:])
+            for lead_in in spec.lead_ins:  # each ends before a space (a whole word)
+                match = lead_in.match(tail + " ")
+                if match and match.end() == len(tail):
+                    return " ".join(words[:start])
+        return None
 
     @staticmethod
     def after_greeting(text: str) -> str:
@@ -672,8 +696,12 @@ class Turn:
             self.reject("validation", message)
             return
         if spec.resolve is not None:
-            introduced = self.one_name(spec, self.after_lead_in(spec, text))
-            if introduced is not None:  # « je suis à la mairie de Sada » typed here too
+            # « je suis à la mairie de Sada », « Sada, je suis secrétaire de mairie » typed
+            # here too
+            introduced = next((one for one in map(functools.partial(self.one_name, spec),
+                                                  self.names_in(spec, text)[1:])
+                               if one is not None), None)
+            if introduced is not None:
                 self.accept_input(state, introduced.label, introduced)
                 return
             self.resolve_input(state, text)
