@@ -27,3 +27,70 @@ def test_the_territory_question_reads_the_place_before_the_job(chat: Chat):
     chat.press("Commencer")
     chat.send("Faux-la-Montagne, je suis secrétaire de mairie")
     assert "J'ai trouvé : Faux-la-Montagne (23, Creuse)" in chat.text
+
+
+def to_the_themes(chat: Chat, place: str = "faux la montagne") -> None:
+    """From the territory question to the themes, accepting what is suggested."""
+    chat.send(place)
+    chat.send("oui")
+    chat.send("oui")
+    chat.send("aucun")
+
+
+def test_themes_typed_at_the_territory_question_are_kept_for_the_themes(chat: Chat):
+    """« insertion et alimentation » typed when the territory was asked got an answer to a
+    question about public food procurement, and the territory question again."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("insertion et alimentation")
+    assert chat.text.startswith("Noté pour plus tard : Emploi et insertion, Alimentation.")
+    assert "Quel est votre territoire ?" in chat.text
+    assert chat.conversation.state == "territoire"
+    to_the_themes(chat)
+    assert "Thèmes retenus : Emploi et insertion, Alimentation. Un autre thème" in chat.text
+    assert chat.conversation.state == "themes_suite"
+
+
+def test_a_theme_typed_where_the_territory_is_confirmed_is_kept(chat: Chat):
+    """« mobilité » at « Est-ce bien pour cette collectivité… ? » was « « Mobilité » ne
+    répond pas à cette question »."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("faux la montagne")
+    chat.send("mobilité")
+    assert "Noté pour plus tard : Mobilité." in chat.text
+    assert "Est-ce bien pour cette collectivité que vous travaillez ?" in chat.text
+    chat.send("oui")
+    chat.send("oui")
+    chat.send("aucun")
+    assert "Thèmes retenus : Mobilité." in chat.text
+
+
+def test_a_commune_is_still_a_commune_at_the_territory_question(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("roubaix")
+    assert "J'ai trouvé : Roubaix (59, Nord)" in chat.text
+    assert "Noté pour plus tard" not in chat.text
+
+
+def test_several_themes_in_one_message_are_all_taken(chat: Chat):
+    """At the themes question itself, « insertion et alimentation » was answered as a
+    question (public food procurement)."""
+    chat.send("/start")
+    chat.press("Commencer")
+    to_the_themes(chat)
+    assert "Sur quel thème voulez-vous agir en priorité ?" in chat.text
+    chat.send("insertion et alimentation")
+    assert "Thèmes retenus : Emploi et insertion, Alimentation." in chat.text
+    chat.send("/retour")
+    assert "Sur quel thème voulez-vous agir en priorité ?" in chat.text
+    assert not chat.conversation.slots.get("themes")
+
+
+def test_several_numbers_pick_what_the_list_shows(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    to_the_themes(chat)
+    chat.send("1, 2")
+    assert "Thèmes retenus : Emploi et insertion, Alimentation." in chat.text

@@ -33,6 +33,7 @@ from bot.engine.flowparse import choice_payload
 from bot.engine.graph import questions_to_end
 from bot.engine.machine import ADVANCE, SUBMIT, choose
 from bot.engine.messages import Choice, Incoming, Kind, Outgoing
+from bot.engine.several import picked_in, values_named
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator, normalize_language, translator
 from bot.store import Event, Transaction
 
@@ -381,9 +382,10 @@ class Turn:
             via = "automatic"
         raise RuntimeError(f"more than {MAX_AUTOMATIC_STEPS} automatic steps in a row")
 
-    def slots_after(self, choice: FlowChoice) -> dict[str, Any]:
+    def slots_after(self, choice: FlowChoice, before: dict[str, Any] | None = None
+                    ) -> dict[str, Any]:
         """The slots as the choice leaves them (cleared, set, added to)."""
-        slots = copy_slots(self.conv.slots)
+        slots = copy_slots(self.conv.slots if before is None else before)
         for slot in choice.clear:
             slots.pop(slot, None)
         for slot, value in choice.assign:
@@ -394,18 +396,59 @@ class Turn:
                 values.append(value)
         return slots
 
-    def apply_choice(self, choice: FlowChoice) -> None:
+    def apply_choice(self, choice: FlowChoice, *before: FlowChoice) -> None:
+        """Take the choice, after ``before`` (the other answers of one message: « insertion
+        et alimentation »), in one step that /retour undoes at once."""
         conversation = self.conv
-        slots = self.slots_after(choice)
+        slots = conversation.slots
+        for one in (*before, choice):
+            slots = self.slots_after(one, slots)
         target = self.snapshot.compiled[conversation.flow_id].step(
             conversation.state, slots, choose(choice.id))
         if target is None:
             raise RuntimeError(f"no branch of choice {choice.id!r} applies")
         conversation.push_back()
         conversation.slots = slots
-        for slot, value in (*choice.assign, *choice.add):
-            self.event("slot_set", state=conversation.state, slot=slot, value=value)
+        for one in (*before, choice):
+            for slot, value in (*one.assign, *one.add):
+                self.event("slot_set", state=conversation.state, slot=slot, value=value)
         self.move(target, via="choice")
+
+    def several_choices(self, state: State, text: str) -> list[FlowChoice]:
+        """The choices that add to a slot which one message lists several of (« insertion et
+        alimentation », « 2 et 3 » at the themes), each answer picking one as if typed alone;
+        empty when it lists fewer than two or one answer picks nothing such."""
+        adding = {choice_payload(state.name, c.id): c for c in self.available_choices(state)
+                  if c.add}
+
+        def pick(part: str) -> str | None:
+            picked = self.conv.offered.match(part)
+            return picked.payload if picked is not None and picked.payload in adding else None
+
+        found = picked_in(text, pick)
+        return [adding[payload] for payload in found] if len(found) > 1 else []
+
+    def keep_for_later(self, state: State, text: str) -> bool:
+        """Values of an ``early`` slot typed before its question (« insertion et
+        alimentation » at the territory question): kept in the slot, said so, and the
+        current question asked again. Only while the slot is empty and this question does
+        not ask it."""
+        asked_here = {slot for choice in state.choices for slot, _ in choice.add}
+        for name, slot in self.flow.slots.items():
+            if not slot.early or name in asked_here or self.conv.slots.get(name):
+                continue
+            values = values_named(slot, text, self.t)
+            if not values:
+                continue
+            self.conv.slots = {**copy_slots(self.conv.slots), name: values}
+            for value in values:
+                self.event("slot_set", state=state.name, slot=name, value=value)
+            self.say(self.t._("Noté pour plus tard : {values}. J'y reviendrai à la question "
+                              "qui s'y rapporte ; pour l'instant :").format(
+                values=slot.display(values, self.t)))
+            self.prompt()
+            return True
+        return False
 
     # -- payloads (pressed buttons, or typed answers that picked one) --------------------
 
@@ -475,6 +518,12 @@ class Turn:
         worded = self.choice_by_words(state, text) or self.choice_in_other_language(state, text)
         if worded is not None:
             self.apply_choice(worded)
+            return
+        several = self.several_choices(state, text)
+        if several:
+            self.apply_choice(several[-1], *several[:-1])
+            return
+        if self.keep_for_later(state, text):
             return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
@@ -703,6 +752,8 @@ class Turn:
                                if one is not None), None)
             if introduced is not None:
                 self.accept_input(state, introduced.label, introduced)
+                return
+            if not self.names_whole(spec, text) and self.keep_for_later(state, text):
                 return
             self.resolve_input(state, text)
             return
