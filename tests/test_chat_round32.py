@@ -94,3 +94,64 @@ def test_several_numbers_pick_what_the_list_shows(chat: Chat):
     to_the_themes(chat)
     chat.send("1, 2")
     assert "Thèmes retenus : Emploi et insertion, Alimentation." in chat.text
+
+
+@pytest.mark.parametrize(("typed", "district", "found"), [
+    ("marseille 13003", "Marseille 3e arrondissement", "Marseille (13, Bouches-du-Rhône)"),
+    ("Lyon 7e", "Lyon 7e arrondissement", "Lyon (69, Rhône)"),
+    ("Paris 18e", "Paris 18e arrondissement", "Paris (75, Paris)"),
+    ("75116", "Paris 16e arrondissement", "Paris (75, Paris)"),
+])
+def test_an_arrondissement_is_said_to_be_part_of_its_commune(chat: Chat, typed: str,
+                                                             district: str, found: str):
+    """« marseille 13003 » gave Marseille and dropped the 3rd arrondissement silently."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send(typed)
+    assert (f"{district} fait partie de la commune : les arrondissements de Paris, Lyon et "
+            "Marseille ne sont pas des communes") in chat.text
+    assert f"J'ai trouvé : {found}" in chat.text
+    assert chat.text.index("fait partie de la commune") < chat.text.index("J'ai trouvé")
+
+
+def test_the_commune_s_qpv_stays_with_its_arrondissement(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("marseille 13003")
+    chat.send("oui")
+    assert "Quartiers prioritaires (QPV)" in chat.text
+
+
+def test_the_arrondissement_picked_among_homonyms_is_said_too(chat: Chat):
+    """« 13003 » is also Alleins's INSEE code: both are offered; Marseille picked, the line
+    about its 3rd arrondissement comes with it."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("13003")
+    assert "Marseille (13, Bouches-du-Rhône)" in chat.labels
+    chat.press("Marseille (13, Bouches-du-Rhône)")
+    assert "Marseille 3e arrondissement fait partie de la commune" in chat.text
+
+
+def test_the_commune_alone_gets_no_arrondissement_line(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("marseille")
+    assert "fait partie de la commune" not in chat.text
+    assert "J'ai trouvé : Marseille (13, Bouches-du-Rhône)" in chat.text
+
+
+def test_an_arrondissement_in_the_first_message_is_taken(chat: Chat):
+    chat.send("bonjour, je suis à la mairie de Paris 18e")
+    assert "Paris 18e arrondissement fait partie de la commune" in chat.text
+    assert chat.conversation.state == "territoire_statut"
+
+
+def test_another_territory_forgets_the_arrondissement(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("Lyon 7e")
+    chat.press("Chercher un autre territoire")
+    chat.send("Lyon")
+    assert "fait partie de la commune" not in chat.text
+    assert not chat.conversation.slots.get("territoire_arrondissement")

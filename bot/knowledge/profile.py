@@ -35,6 +35,7 @@ TERRITORY_FACTS = frozenset({
     "departement_council", "departement_epci_count", "region_name", "region_council",
     "member_count", "places", "partners", "areas", "partners_en", "context_reading",
     "context_reading_en", "programmes_reading", "programmes_reading_en", "merged_name",
+    "district",
 })
 
 
@@ -176,11 +177,15 @@ def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None,
             # « Saint-Dizier-Leyrenne »: found as a commune déléguée of Saint-Dizier-Masbaraud
             merged = index.merged_name(text, place)
             facts["merged_name"] = merged
+            # « marseille 13003 »: the commune, of which the 3rd arrondissement is part
+            facts["district"] = index.district_name(text, place)
             if label is not None:
                 for key, language in (("programmes_reading", "fr"),
                                       ("programmes_reading_en", "en")):
                     facts[key] = programmes_reading(facts, label, translator(language))
-            found.append(Candidate(place.label, facts, (merged,) if merged else ()))
+            # the arrondissement typed names its commune as surely as its name
+            also = (merged,) if merged else (text,) if facts["district"] else ()
+            found.append(Candidate(place.label, facts, also))
         return found
 
     return ResolverSpec("territory", lookup, TERRITORY_FACTS,
