@@ -155,3 +155,24 @@ def test_another_territory_forgets_the_arrondissement(chat: Chat):
     chat.send("Lyon")
     assert "fait partie de la commune" not in chat.text
     assert not chat.conversation.slots.get("territoire_arrondissement")
+
+
+@pytest.mark.parametrize("yes", ["wi", "oui c bon", "ok merci", "oui oui"])
+def test_a_colloquial_yes_confirms_the_territory(chat: Chat, yes: str):
+    """Mamoudzou's « wi » and the Creuse's « oui c bon » were « Je n'ai pas compris »."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("mamoudzou")
+    chat.send(yes)
+    assert chat.conversation.state == "contexte_repere"
+
+
+def test_oui_alone_still_answers_nothing_where_no_label_says_it(chat: Chat):
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("roubaix")
+    chat.send("oui")
+    chat.send("oui")
+    assert chat.conversation.state == "programmes_choix"
+    chat.send("oui")
+    assert "« oui » ne répond pas à cette question" in chat.text
