@@ -176,3 +176,18 @@ def test_oui_alone_still_answers_nothing_where_no_label_says_it(chat: Chat):
     assert chat.conversation.state == "programmes_choix"
     chat.send("oui")
     assert "« oui » ne répond pas à cette question" in chat.text
+
+
+@pytest.mark.parametrize("typed", ["continuer", "je ne sais pas", "jsp"])
+def test_go_on_or_i_dont_know_keeps_the_suggested_contexts(chat: Chat, typed: str):
+    """At « D'après les données publiques… », the Creuse agent's « continuer » and « je ne
+    sais pas », Roubaix's « jsp » were refused (« « Je ne sais pas » ne répond pas à cette
+    question », a label of another question)."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("roubaix")
+    chat.send("oui")
+    assert chat.conversation.state == "contexte_repere"
+    chat.send(typed)
+    assert chat.conversation.state == "programmes_choix"
+    assert chat.conversation.slots["contexte"] == ["qpv", "urbain"]
