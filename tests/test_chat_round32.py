@@ -191,3 +191,18 @@ def test_go_on_or_i_dont_know_keeps_the_suggested_contexts(chat: Chat, typed: st
     chat.send(typed)
     assert chat.conversation.state == "programmes_choix"
     assert chat.conversation.slots["contexte"] == ["qpv", "urbain"]
+
+
+@pytest.mark.parametrize("first", ["bonjour je suis au conseil départemental du 58", "cd 58"])
+def test_a_departement_s_number_after_its_kind_is_found_at_the_welcome(chat: Chat, first: str):
+    """The Nièvre's agent: « … au conseil départemental du 58 » got the welcome alone, then
+    « cd 58 » at the welcome an answer on article 58 of the AGEC law."""
+    chat.send(first)
+    assert "J'ai trouvé : Nièvre (département, 58)" in chat.text
+    assert "AGEC" not in chat.text
+
+
+def test_a_number_alone_at_the_welcome_is_still_no_territory(chat: Chat):
+    chat.send("58")
+    assert chat.conversation.state == "accueil"
+    assert "J'ai trouvé" not in chat.text
