@@ -26,8 +26,12 @@ TYPO_RATIO = 0.85  # how alike (difflib ratio) a mistyped answer and a label or 
 # ends with « continuer » / « continue ».
 AGREEING = frozenset({"ok", "okay", "oki", "okk", "ok ok", "ouais", "ouai", "d accord", "dac",
                       "dacc", "daccord", "ca marche", "c bon", "c est bon", "cest bon", "c ok",
-                      "parfait", "yes", "yep", "yeah", "sure", "fine"})
+                      "parfait", "yes", "yep", "yeah", "sure", "fine", "wi", "ui", "ouii",
+                      "ouiii", "oui oui"})
 YES_WORDS = frozenset({"oui", "yes"})
+# What may open an agreeing reply before more of it (« oui c bon », « ok merci », « wi ok »).
+_AGREEING_LEADS = YES_WORDS | {"ok", "okay", "ouais", "wi", "ui", "ouii"}
+_AGREEING_TAILS = AGREEING | _AGREEING_LEADS | {"merci", "merci beaucoup", "thanks"}
 GO_ON_LABELS = frozenset({"continuer", "continue"})
 # « jsp » and other ways of saying it, for the choice « Je ne sais pas » / « I don't know ».
 NOT_KNOWING = frozenset({"jsp", "jsais pas", "j sais pas", "je sais pas", "sais pas",
@@ -199,12 +203,22 @@ def _colloquial_choice(wanted: str, labels: list[tuple[Choice, str]]) -> Choice 
     flow_labels = [(c, label) for c, label in labels if not c.payload.startswith(ENGINE_PAYLOAD)]
     if wanted in NOT_KNOWING:
         return _only([c for c, label in flow_labels if label in NOT_KNOWING_LABELS])
-    if wanted not in AGREEING:
+    if not agreeing(wanted):
         return None
     yes = [c for c, label in flow_labels if label.split()[:1] and label.split()[0] in YES_WORDS]
     if yes:
         return _only(yes)
     return _go_on(labels)
+
+
+def agreeing(wanted: str) -> bool:
+    """Whether normalized text says yes or « go on » as a whole (« ok », « c bon », « wi »),
+    or as a yes and more of it (« oui c bon », « ok merci »); « oui » alone is not: it picks
+    a label that says it, and where none does it answers nothing."""
+    if wanted in AGREEING:
+        return True
+    lead, _, rest = wanted.partition(" ")
+    return lead in _AGREEING_LEADS and rest in _AGREEING_TAILS
 
 
 def _go_on(labels: list[tuple[Choice, str]]) -> Choice | None:

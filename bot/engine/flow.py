@@ -58,6 +58,7 @@ class Slot:
     vocabulary: str | None = None  # the taxonomy list the values come from, if any
     position: Position | None = None  # where it is declared, for problems about it
     empty: LocalText | None = None  # what messages say while it holds nothing (else « — »)
+    early: bool = False  # values typed before its question are kept for it
 
     def label(self, value: str, t: Translator) -> str:
         text = self.values.get(value)

@@ -47,7 +47,7 @@ from bot.yamlsrc import (
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit
 FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands", "fallback")
-SLOT_KEYS = ("type", "vocabulary", "values", "multiple", "empty")
+SLOT_KEYS = ("type", "vocabulary", "values", "multiple", "empty", "early")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
               "renamed_from")
 COMMAND_KEYS = ("when", "before", "actions")
@@ -218,8 +218,13 @@ class FlowParser:
                 self.error(spec.position, f"choice slot '{name}' declares no values")
             empty = (self.text(spec["empty"], spec.at("empty"), f"'empty' of slot '{name}'")
                      if "empty" in spec else None)
+            early = spec.get("early", False)
+            if early is not False and (early is not True or kind != "choice" or not multiple):
+                self.error(spec.at("early"), "'early' takes true, on a choice slot with "
+                           "'multiple: true'")
+                early = False
             self.slots[name] = Slot(name, SlotType(kind), multiple, values, vocabulary, at,
-                                    empty)
+                                    empty, early)
 
     def check_value(self, slot_name: str, value: Any) -> str | None:
         slot = self.slots.get(slot_name)

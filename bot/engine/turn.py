@@ -33,6 +33,7 @@ from bot.engine.flowparse import choice_payload
 from bot.engine.graph import questions_to_end
 from bot.engine.machine import ADVANCE, SUBMIT, choose
 from bot.engine.messages import Choice, Incoming, Kind, Outgoing
+from bot.engine.several import picked_in, values_named
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator, normalize_language, translator
 from bot.store import Event, Transaction
 
@@ -381,9 +382,10 @@ class Turn:
             via = "automatic"
         raise RuntimeError(f"more than {MAX_AUTOMATIC_STEPS} automatic steps in a row")
 
-    def slots_after(self, choice: FlowChoice) -> dict[str, Any]:
+    def slots_after(self, choice: FlowChoice, before: dict[str, Any] | None = None
+                    ) -> dict[str, Any]:
         """The slots as the choice leaves them (cleared, set, added to)."""
-        slots = copy_slots(self.conv.slots)
+        slots = copy_slots(self.conv.slots if before is None else before)
         for slot in choice.clear:
             slots.pop(slot, None)
         for slot, value in choice.assign:
@@ -394,18 +396,59 @@ class Turn:
                 values.append(value)
         return slots
 
-    def apply_choice(self, choice: FlowChoice) -> None:
+    def apply_choice(self, choice: FlowChoice, *before: FlowChoice) -> None:
+        """Take the choice, after ``before`` (the other answers of one message: « insertion
+        et alimentation »), in one step that /retour undoes at once."""
         conversation = self.conv
-        slots = self.slots_after(choice)
+        slots = conversation.slots
+        for one in (*before, choice):
+            slots = self.slots_after(one, slots)
         target = self.snapshot.compiled[conversation.flow_id].step(
             conversation.state, slots, choose(choice.id))
         if target is None:
             raise RuntimeError(f"no branch of choice {choice.id!r} applies")
         conversation.push_back()
         conversation.slots = slots
-        for slot, value in (*choice.assign, *choice.add):
-            self.event("slot_set", state=conversation.state, slot=slot, value=value)
+        for one in (*before, choice):
+            for slot, value in (*one.assign, *one.add):
+                self.event("slot_set", state=conversation.state, slot=slot, value=value)
         self.move(target, via="choice")
+
+    def several_choices(self, state: State, text: str) -> list[FlowChoice]:
+        """The choices that add to a slot which one message lists several of (« insertion et
+        alimentation », « 2 et 3 » at the themes), each answer picking one as if typed alone;
+        empty when it lists fewer than two or one answer picks nothing such."""
+        adding = {choice_payload(state.name, c.id): c for c in self.available_choices(state)
+                  if c.add}
+
+        def pick(part: str) -> str | None:
+            picked = self.conv.offered.match(part)
+            return picked.payload if picked is not None and picked.payload in adding else None
+
+        found = picked_in(text, pick)
+        return [adding[payload] for payload in found] if len(found) > 1 else []
+
+    def keep_for_later(self, state: State, text: str) -> bool:
+        """Values of an ``early`` slot typed before its question (« insertion et
+        alimentation » at the territory question): kept in the slot, said so, and the
+        current question asked again. Only while the slot is empty and this question does
+        not ask it."""
+        asked_here = {slot for choice in state.choices for slot, _ in choice.add}
+        for name, slot in self.flow.slots.items():
+            if not slot.early or name in asked_here or self.conv.slots.get(name):
+                continue
+            values = values_named(slot, text, self.t)
+            if not values:
+                continue
+            self.conv.slots = {**copy_slots(self.conv.slots), name: values}
+            for value in values:
+                self.event("slot_set", state=state.name, slot=name, value=value)
+            self.say(self.t._("Noté pour plus tard : {values}. J'y reviendrai à la question "
+                              "qui s'y rapporte ; pour l'instant :").format(
+                values=slot.display(values, self.t)))
+            self.prompt()
+            return True
+        return False
 
     # -- payloads (pressed buttons, or typed answers that picked one) --------------------
 
@@ -475,6 +518,12 @@ class Turn:
         worded = self.choice_by_words(state, text) or self.choice_in_other_language(state, text)
         if worded is not None:
             self.apply_choice(worded)
+            return
+        several = self.several_choices(state, text)
+        if several:
+            self.apply_choice(several[-1], *several[:-1])
+            return
+        if self.keep_for_later(state, text):
             return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
@@ -594,11 +643,35 @@ class Turn:
     def names_in(self, spec: TextInput, text: str) -> list[str]:
         """The text without its greeting, then after each ``lead_in`` that opens what is left
         (« bjr je suis au conseil departemental de la creuse », « conseil departemental de la
-        creuse », « creuse »)."""
-        names = [self.after_greeting(text)]
+        creuse », « creuse »); then the same before a ``lead_in`` that closes it (« ept boucle
+        nord de seine, je suis chargé de mission »: the name first, the job after)."""
+        names = self.chain_of_lead_ins(spec, self.after_greeting(text))
+        for name in list(names):
+            head = self.before_closing_lead_in(spec, name)
+            if head is not None:
+                names += [one for one in self.chain_of_lead_ins(spec, head) if one not in names]
+        return names
+
+    def chain_of_lead_ins(self, spec: TextInput, said: str) -> list[str]:
+        """The text, then what follows each ``lead_in`` that opens what is left."""
+        names = [said]
         while (rest := self.after_lead_in(spec, names[-1], greeting=False)) and rest != names[-1]:
             names.append(rest)
         return names
+
+    @staticmethod
+    def before_closing_lead_in(spec: TextInput, said: str) -> str | None:
+        """What comes before the longest run of whole words that a ``lead_in`` matches
+        entirely at the end of the text (« boucle nord de seine » + « je suis charge de
+        mission »), or None when no lead-in closes it."""
+        words = said.split()
+        for start in range(1, len(words)):
+            tail = " ".join(words[start:])
+            for lead_in in spec.lead_ins:  # each ends before a space (a whole word)
+                match = lead_in.match(tail + " ")
+                if match and match.end() == len(tail):
+                    return " ".join(words[:start])
+        return None
 
     @staticmethod
     def after_greeting(text: str) -> str:
@@ -672,9 +745,15 @@ class Turn:
             self.reject("validation", message)
             return
         if spec.resolve is not None:
-            introduced = self.one_name(spec, self.after_lead_in(spec, text))
-            if introduced is not None:  # « je suis à la mairie de Sada » typed here too
+            # « je suis à la mairie de Sada », « Sada, je suis secrétaire de mairie » typed
+            # here too
+            introduced = next((one for one in map(functools.partial(self.one_name, spec),
+                                                  self.names_in(spec, text)[1:])
+                               if one is not None), None)
+            if introduced is not None:
                 self.accept_input(state, introduced.label, introduced)
+                return
+            if not self.names_whole(spec, text) and self.keep_for_later(state, text):
                 return
             self.resolve_input(state, text)
             return

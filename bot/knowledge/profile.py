@@ -35,6 +35,7 @@ TERRITORY_FACTS = frozenset({
     "departement_council", "departement_epci_count", "region_name", "region_council",
     "member_count", "places", "partners", "areas", "partners_en", "context_reading",
     "context_reading_en", "programmes_reading", "programmes_reading_en", "merged_name",
+    "district",
 })
 
 
@@ -176,11 +177,18 @@ def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None,
             # « Saint-Dizier-Leyrenne »: found as a commune déléguée of Saint-Dizier-Masbaraud
             merged = index.merged_name(text, place)
             facts["merged_name"] = merged
+            # « marseille 13003 »: the commune, of which the 3rd arrondissement is part
+            facts["district"] = index.district_name(text, place)
             if label is not None:
                 for key, language in (("programmes_reading", "fr"),
                                       ("programmes_reading_en", "en")):
                     facts[key] = programmes_reading(facts, label, translator(language))
-            found.append(Candidate(place.label, facts, (merged,) if merged else ()))
+            # the arrondissement typed names its commune as surely as its name, and so does
+            # a département's or région's number after the words that say its kind (« cd 58 »,
+            # « conseil départemental du 58 »)
+            also = (merged,) if merged else (text,) if (
+                facts["district"] or by_kind_and_number(text, place)) else ()
+            found.append(Candidate(place.label, facts, also))
         return found
 
     return ResolverSpec("territory", lookup, TERRITORY_FACTS,
@@ -189,6 +197,14 @@ def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None,
                             "(name, former name, INSEE code), a collectivité d'outre-mer; from "
                             "the COG of INSEE and the DGCL, with the contexts and programmes of "
                             "open data (docs/territories.md).")
+
+
+def by_kind_and_number(text: str, territory: Territory) -> bool:
+    """Whether the text is words then the number of the département, région or collectivité
+    d'outre-mer found (« cd 58 », « région 53 »), not the number alone."""
+    said = text.replace("’", "'").split()
+    return (territory.kind in ("departement", "region", "com") and len(said) > 1
+            and said[-1].upper() == territory.code.upper())
 
 
 def own_places(territory: Territory) -> list[str]:

@@ -45,6 +45,7 @@ from bot.knowledge import collectivites as special
 from bot.knowledge.partners import partners_phrase, public_partners
 from bot.knowledge.territory_context import ContextData, departement_council, region_council
 from bot.knowledge.territory_data import extra_codes, special_names, territories_from_rows
+from bot.knowledge.territory_district import district_code
 from bot.knowledge.territory_model import (
     DENSITY_LABELS,
     KINDS,
@@ -239,6 +240,7 @@ class TerritoryIndex:
         self._members: dict[tuple[str, str], list[int]] | None = None
         self._sirens: dict[str, tuple[int, ...]] | None = None
         self._merged: dict[str, tuple[str, str]] | None = None
+        self._districts: dict[str, str] | None = None
         self._aliases: list[list[str]] = aliases
         self._context_cache: dict[int, TerritoryContext] = {}
 
@@ -386,6 +388,29 @@ class TerritoryIndex:
             return None
         found = self._merged.get(f"{territory.code} {key}")
         return found[1] if found else None
+
+    def district_name(self, text: str, territory: Territory) -> str | None:
+        """The arrondissement of Paris, Lyon or Marseille that ``text`` names (« marseille
+        13003 », « Lyon 7e », « 75018 », « Marseille 3e arrondissement »), when ``territory``
+        is its commune: « Marseille 3e arrondissement » (COG). None otherwise."""
+        if territory.kind != "commune" or territory.code not in _CITY_CODES.values():
+            return None
+        if self._districts is None:  # built on first use, as the merged communes
+            self._districts = {code: name for code, name, _commune, kind in self._aliases
+                               if kind == "arrondissement" and name}
+        key = fold(text.strip())
+        match = _ARRONDISSEMENT.match(key)
+        number = None
+        if match:
+            if _CITY_CODES[match["city"] or match["city2"]] != territory.code:
+                return None
+            number = match["num"] or match["roman"] or match["num2"]
+        code = district_code(key, territory.code, number)
+        if code is None:  # the COG's own name (« Marseille 3e Arrondissement »)
+            code = next((code for code, name in self._districts.items()
+                         if code.startswith(territory.code[:2]) and fold(name) == key), None)
+        name = self._districts.get(code) if code else None
+        return name.replace(" Arrondissement", " arrondissement") if name else None
 
     def get(self, kind: str, code: str) -> Territory | None:
         """The territory of that kind and code (INSEE code, SIREN, département or région
