@@ -5,7 +5,11 @@ before its mechanism was added:
 
 - « quelle CRESS », « quelle chambre régionale » asked for a place names which contact
   serves it: the summary of the contact of the place's région, which says who it is and
-  for which région, answers — not how to reach it (its site), which names no région.
+  for which région, answers — not how to reach it (its site), which names no région;
+- a written answer whose question asks « qui contacter… ? » answers whom to turn to (a
+  contact), not « qui pilote… ? », « qui est l'autorité de gestion ? »: the answer written
+  for who runs the thing comes first (« les conseils régionaux »), while « qui contacter… ? »
+  still gets the answer on whom to contact.
 """
 
 from __future__ import annotations
@@ -32,3 +36,19 @@ def test_the_site_asked_is_still_how_to_reach_it(searcher: Searcher) -> None:
     result = searcher.ask("quel est le site de la CRESS Bretagne ?")
     assert result.direct is not None
     assert "ess-bretagne.org" in result.direct.answer.text
+
+
+@pytest.mark.parametrize("text", [
+    "FEDER : qui est l'autorité de gestion ?",
+    "qui pilote le programme FEDER en métropole ?",
+])
+def test_who_runs_it_is_not_whom_to_contact(searcher: Searcher, text: str) -> None:
+    result = searcher.ask(text)
+    assert result.direct is not None
+    assert "conseils régionaux" in result.direct.answer.text
+
+
+def test_whom_to_contact_is_still_the_contact_answer(searcher: Searcher) -> None:
+    result = searcher.ask("qui contacter pour un financement FEDER ?")
+    assert result.direct is not None
+    assert result.direct.answer.text.startswith("Contactez")
