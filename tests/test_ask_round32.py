@@ -9,7 +9,9 @@ before its mechanism was added:
 - a written answer whose question asks « qui contacter… ? » answers whom to turn to (a
   contact), not « qui pilote… ? », « qui est l'autorité de gestion ? »: the answer written
   for who runs the thing comes first (« les conseils régionaux »), while « qui contacter… ? »
-  still gets the answer on whom to contact.
+  still gets the answer on whom to contact;
+- « les signataires », « quels signataires » ask who (who signs a contract), as « qui
+  signe » did: « les signataires obligatoires d'un contrat local de santé ? » is answered.
 """
 
 from __future__ import annotations
@@ -52,3 +54,10 @@ def test_whom_to_contact_is_still_the_contact_answer(searcher: Searcher) -> None
     result = searcher.ask("qui contacter pour un financement FEDER ?")
     assert result.direct is not None
     assert result.direct.answer.text.startswith("Contactez")
+
+
+def test_the_signatories_asked_are_who(searcher: Searcher) -> None:
+    result = searcher.ask("les signataires obligatoires d'un contrat local de santé ?")
+    assert "who" in result.aspects
+    assert result.direct is not None
+    assert "agence régionale de santé" in result.direct.answer.text
