@@ -206,9 +206,21 @@ def text_aspects(text: str) -> frozenset[str]:
     return frozenset(a for a, clue in TEXT_CLUES.items() if clue.search(text))
 
 
+# « qui contacter… ? » asks whom to turn to: the contact aspect, not who decides or runs it
+WHOM_TO_CONTACT = frozenset({"who", "contact"})
+
+
 @lru_cache(maxsize=1024)  # the fields' answers share a few constant questions
 def _aspects(questions: tuple[str, ...]) -> frozenset[str]:
-    return frozenset().union(*(aspects_of(words(q)) for q in questions))
+    """The aspects a written answer's questions ask; « qui contacter pour… ? » asks whom to
+    turn to (a contact), not who decides or runs the thing."""
+    found: frozenset[str] = frozenset()
+    for question in questions:
+        asked = aspects_of(words(question))
+        if asked >= WHOM_TO_CONTACT:
+            asked = asked - {"who"}
+        found |= asked
+    return found
 
 
 def answer_index(kb: KnowledgeBase, answers: list[DirectAnswer],

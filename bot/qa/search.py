@@ -1044,6 +1044,17 @@ class Searcher:
             concept.full_name = any(stems & name for name in whole.values())
             concept.specific = concept.full_name
 
+    def asks_which(self, analysis: Analysis, item: Item) -> bool:
+        """Whether the question asks which one of the kind an item's name says (« Valence,
+        quelle CRESS nous couvre ? », « on s'adresse à quelle chambre régionale ? »): « quel »
+        before a word that names it."""
+        name = self.name_stems[self.number_of[item.id]]
+        after = {analysis.sequence[at + 1] for at, said in enumerate(analysis.sequence[:-1])
+                 if said in _WHICH}
+        return any(concept.typed.split()[0] in after
+                   and any(set(phrase) & name for phrase, _ in concept.alternatives)
+                   for concept in analysis.concepts if concept.typed)
+
     def phrase_said(self, number: int, sequence: tuple[str, ...]) -> bool:
         """Whether one of an item's names of two words or more is said as one phrase."""
         return any(len(phrase) >= 2 and contains(sequence, phrase)
@@ -1399,9 +1410,13 @@ class Searcher:
             if answer.general and answer.item.kind == "contact" and self.only_names(
                     analysis, answer.item):
                 answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
+            which = (answer.general and answer.item.kind == "contact"
+                     and analysis.region is not None and answer.item.region == analysis.region
+                     and analysis.aspects <= PLACE_CONTACT_ASPECTS
+                     and self.asks_which(analysis, answer.item))
             if (answer.general and answer.item.kind == "contact"
                     and analysis.region is not None and answer.item.region == analysis.region
-                    and analysis.aspects >= PLACE_CONTACT_ASKED):
+                    and analysis.aspects >= PLACE_CONTACT_ASKED) or which:
                 answered = answered | PLACE_CONTACT_ASPECTS  # « qui contacter… pour le
                                                              # Cantal ? »: the contact of the
                                                              # région named says who it is
@@ -1421,7 +1436,7 @@ class Searcher:
                          and self.only_names(analysis, answer.item))
                         or ((not analysis.aspects or analysis.aspects >= PLACE_CONTACT_ASKED)
                             and analysis.region is not None
-                            and answer.item.region == analysis.region)))):
+                            and answer.item.region == analysis.region) or which))):
                 score += DIRECT_TOP  # an example's summary says who did what, and where; a
                                      # contact's who it is (« c'est qui la CRESS à Mayotte »),
                                      # and for the place named (« Lozère, réseau de l'ESS ? »,
