@@ -222,6 +222,18 @@ EXCEPTIONS = {"decheterie": "decheteri", "decheteries": "decheteri",
               "montants": "montant", "aider": "aide", "aidez": "aide",
               "aident": "aide", "aidons": "aide", "valable": "valabl", "valables": "valabl",
               "renouvelable": "renouvelabl", "renouvelables": "renouvelabl"}
+# Words the suffix rules merge with an unrelated word of the base: the « repair café » is
+# not a « repas », the « loisirs » are not « lois », the Seine and the Maine not « au sein
+# de » or a « main », the « foncier » not the « fonctionnement », a « développement
+# durable » not what « dure ». Each is kept whole (one stem for its inflections).
+_KEPT_WHOLE = {"repair": ("repair",), "loisir": ("loisir", "loisirs"),
+               "seine": ("seine",), "maine": ("maine",),
+               "foncier": ("foncier", "fonciere", "foncieres", "fonciers"),
+               "durabl": ("durable", "durables"), "animal": ("animal", "animale",
+                                                             "animales", "animaux"),
+               "avenant": ("avenant", "avenants"), "metier": ("metier", "metiers"),
+               "travers": ("travers",), "pension": ("pension", "pensions")}
+EXCEPTIONS.update({word: kept for kept, forms in _KEPT_WHOLE.items() for word in forms})
 
 
 @lru_cache(maxsize=65536)
