@@ -66,6 +66,8 @@ question questions test tests essai
 lundi mardi mercredi jeudi vendredi samedi dimanche
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those off up out
+we us i me has have had was were been will would could should may might any some from at by
+as if so than also just only get gets got back want wants wanted small
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
 
 # Numbers written in words (« pendant trois ans », « après six ans »): like digits, they say
