@@ -49,6 +49,7 @@ quelles quels qui quoi s sa sais sait sans savoir se selon ses si sil soit son s
 t ta te tes toi ton tous tout toute toutes tres trop tu un une unes uns vers veux voila vos
 votre vous vu y dire dit sert servir fonctionne exactement combien cb ki koi aujourd hui
 dure durent duree svp stp faudrait fallait voudrait voudraient voudrions veut
+connais connait connaissez connaissons connaissent
 souhaite souhaitons aimerait aimerions aller va vont allons prendre
 competent competente competents competentes veulent voulons voulez voulait voulaient
 voudrais voudrions pouvait pourraient pourrions devons devez devrait devraient
