@@ -58,3 +58,15 @@ def test_english_off_topic_questions_are_still_refused(searcher: Searcher, text:
 def test_connaitre_is_scaffolding(searcher: Searcher) -> None:
     result = searcher.ask("on n'y connaît rien, c'est quoi une SCIC ?")
     assert result.hits and result.hits[0].item.id == "glossaire_scic"
+
+
+@pytest.mark.parametrize("text", [
+    "qui est l'élue référente ESS à la région Bretagne ?",
+    "qui sont les élus référents ESS de la métropole de Lyon ?",
+])
+def test_who_holds_an_office_in_one_body_is_refused(searcher: Searcher, text: str) -> None:
+    assert not searcher.ask(text).hits
+
+
+def test_what_an_office_is_still_answered(searcher: Searcher) -> None:
+    assert searcher.ask("qui est l'élu intéressé ?").hits
