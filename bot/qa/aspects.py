@@ -114,6 +114,11 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "telephone du", "numero de", "numero du", "tel de", "tel du", "horaires",
                  "horaire", "nom du", "nom de la",
                  "president", "presidente", "adjoint", "adjointe", "gerant", "gerante",
+                 # who holds an office in one body (« qui est l'élu référent ESS au
+                 # département ? »), not what the office is
+                 "qui est elu referent", "qui est elue referente", "qui est elu charge",
+                 "qui est elue chargee", "qui est elu en charge", "qui est elue en charge",
+                 "qui sont elus referents", "qui sont les elus referents",
                  "directeur", "directrice", "chiffre affaires", "bilan comptable",
                  "montant exact", "numero personnel", "telephone personnel", "portable de",
                  "portable du",

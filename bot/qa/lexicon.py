@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import simplemma
 
+from bot.qa.normalize import fold
+
 _LANG = "fr"
 _INFINITIVE = ("er", "ir", "oir")
 # Endings of conjugated forms and participles of « -re » verbs (« entendu », « prennent »):
@@ -41,7 +43,8 @@ def is_verb_form(word: str) -> bool:
     if lemma == word and word.endswith("re"):  # « reprendre », « vendre », « construire »
         return any(simplemma.lemmatize(form, lang=_LANG) == word
                    for form in (word[:-2] + "ons", word[:-3] + "ons", word[:-2] + "s"))
-    return lemma.endswith("re") and lemma != word and word.endswith(_RE_VERB_FORMS)
+    # endings read without accents: « il connaît », « il paraît » end as « il dit »
+    return lemma.endswith("re") and lemma != word and fold(word).endswith(_RE_VERB_FORMS)
 
 
 @lru_cache(maxsize=16384)

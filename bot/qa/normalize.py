@@ -49,6 +49,7 @@ quelles quels qui quoi s sa sais sait sans savoir se selon ses si sil soit son s
 t ta te tes toi ton tous tout toute toutes tres trop tu un une unes uns vers veux voila vos
 votre vous vu y dire dit sert servir fonctionne exactement combien cb ki koi aujourd hui
 dure durent duree svp stp faudrait fallait voudrait voudraient voudrions veut
+connais connait connaissez connaissons connaissent
 souhaite souhaitons aimerait aimerions aller va vont allons prendre
 competent competente competents competentes veulent voulons voulez voulait voulaient
 voudrais voudrions pouvait pourraient pourrions devons devez devrait devraient
@@ -66,6 +67,8 @@ question questions test tests essai
 lundi mardi mercredi jeudi vendredi samedi dimanche
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those off up out
+we us i me has have had was were been will would could should may might any some from at by
+as if so than also just only get gets got back want wants wanted small
 """.split()) | frozenset().union(*INTENTS.values())  # noqa: SIM905
 
 # Numbers written in words (« pendant trois ans », « après six ans »): like digits, they say
@@ -222,6 +225,18 @@ EXCEPTIONS = {"decheterie": "decheteri", "decheteries": "decheteri",
               "montants": "montant", "aider": "aide", "aidez": "aide",
               "aident": "aide", "aidons": "aide", "valable": "valabl", "valables": "valabl",
               "renouvelable": "renouvelabl", "renouvelables": "renouvelabl"}
+# Words the suffix rules merge with an unrelated word of the base: the « repair café » is
+# not a « repas », the « loisirs » are not « lois », the Seine and the Maine not « au sein
+# de » or a « main », the « foncier » not the « fonctionnement », a « développement
+# durable » not what « dure ». Each is kept whole (one stem for its inflections).
+_KEPT_WHOLE = {"repair": ("repair",), "loisir": ("loisir", "loisirs"),
+               "seine": ("seine",), "maine": ("maine",),
+               "foncier": ("foncier", "fonciere", "foncieres", "fonciers"),
+               "durabl": ("durable", "durables"), "animal": ("animal", "animale",
+                                                             "animales", "animaux"),
+               "avenant": ("avenant", "avenants"), "metier": ("metier", "metiers"),
+               "travers": ("travers",), "pension": ("pension", "pensions")}
+EXCEPTIONS.update({word: kept for kept, forms in _KEPT_WHOLE.items() for word in forms})
 
 
 @lru_cache(maxsize=65536)

@@ -1173,7 +1173,8 @@ class Searcher:
         needed = RELEVANT
         if direct is None and "howmuch" in analysis.aspects:
             needed = NUMBER_RELEVANT  # numbers come from direct answers, not from guesses
-        elif direct is None and factual and not analysis.either:
+        elif (direct is None and factual and not analysis.either
+              and not (ranked and self.named_whole(analysis, ranked[0]))):
             needed = FACTUAL_RELEVANT
         off = self.off_topic(analysis)
         evidence = max(best, direct.score if direct else 0.0)
@@ -1224,6 +1225,12 @@ class Searcher:
                        Hit(direct.answer.item, direct.score))
             hits = [own] + [h for h in hits if h.item.id != own.item.id]
         return Result(hits[:top], [], direct, analysis.region, analysis.aspects)
+
+    def named_whole(self, analysis: Analysis, hit: Hit) -> bool:
+        """Whether the question says this item's whole name (« c'est qui l'ANCT ? »): a
+        factual question about it needs no more than :data:`RELEVANT` to be answered by it."""
+        return (analysis.named.get(self.number_of[hit.item.id]) == 1.0
+                and any(c.full_name for c in analysis.concepts))
 
     @staticmethod
     def funding_request(analysis: Analysis) -> bool:
