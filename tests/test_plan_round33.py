@@ -61,11 +61,10 @@ def test_page_one_says_what_to_decide_first_at_each_level(kb, index) -> None:
     nievre = page_one(plan(kb, index, "Nièvre", "departement",
                            {"sante-social", "emploi-insertion"}, "ancrer"))
     assert "**À décider d'abord (président et assemblée départementale)**" in nievre
-    assert "budget primitif 2027" in nievre
+    assert "budget primitif 2027 (en avril au plus tard)" in nievre
     village = page_one(plan(kb, index, "Royère-de-Vassivière", "commune", {"alimentation"},
                             "identifier"))
-    assert "choisir l'élu qui suit ces actions (le maire ou un adjoint)" in village
-    assert "avec le secrétariat de mairie au budget primitif 2027" in village
+    assert "choisir l'élu qui suit ces actions ; prévoir leurs crédits au budget 2027" in village
 
 
 def test_a_collectivite_d_outre_mer_gets_no_budget_date(kb, index) -> None:
@@ -83,7 +82,8 @@ def test_the_municipal_term_is_named(kb, index) -> None:
     by the councils elected in March 2026, and an intercommunalité reads its pacte de
     gouvernance (CGCT, art. L5211-11-2) in the calendar, with its source."""
     roubaix = plan(kb, index, "Roubaix", "commune", {"emploi-insertion"}, "soutenir")
-    assert "le premier préparé en entier dans le mandat 2026-2032" in page_one(roubaix)
+    assert "au budget primitif 2027, le premier du mandat 2026-2032 préparé en entier" in \
+        page_one(roubaix)
     assert "pacte de gouvernance" not in roubaix
     nievre = plan(kb, index, "Nièvre", "departement", {"sante-social", "emploi-insertion"},
                   "ancrer")
@@ -102,7 +102,7 @@ def test_the_municipal_term_is_named(kb, index) -> None:
                  {"services-proximite", "alimentation"}, "identifier",
                  today=dt.date(2027, 12, 1))
     assert "pacte de gouvernance" not in later and "mandat" not in page_one(later)
-    assert "budget primitif 2028" in page_one(later)
+    assert "budget primitif 2028 (en avril au plus tard)" in page_one(later)
 
 
 def test_a_commune_of_unknown_size_reads_a_conditional_dob() -> None:
@@ -118,13 +118,16 @@ def test_a_commune_of_unknown_size_reads_a_conditional_dob() -> None:
 
 
 def test_page_one_still_holds_its_three_first_calls(kb, index) -> None:
-    """The decision takes two lines: on paper, the Nièvre's page 1 (the fullest of the four
-    profiles read) still ends on its third first call, before « Page 1 sur »."""
+    """The decision takes two lines: on paper, page 1 of the Nièvre (the fullest of the four
+    profiles read) and of Saint-Dizier-Leyrenne (a village with a two-line order note) still
+    ends on its third first call."""
     from pypdf import PdfReader
-    doc, t = outline(kb, index, "Nièvre", "departement", {"sante-social", "emploi-insertion"},
-                     "ancrer")
-    first = PdfReader(io.BytesIO(render(doc, t, ".pdf"))).pages[0].extract_text()
-    assert "À décider d'abord" in first
-    assert len(doc.first_calls) == 3
-    for call in doc.first_calls:
-        assert call.name.split(" (")[0] in first.replace("\n", " "), call.name
+    for args in (("Nièvre", "departement", {"sante-social", "emploi-insertion"}, "ancrer"),
+                 ("Saint-Dizier-Leyrenne", "commune", {"services-proximite", "alimentation"},
+                  "soutenir")):
+        doc, t = outline(kb, index, *args)
+        first = PdfReader(io.BytesIO(render(doc, t, ".pdf"))).pages[0].extract_text()
+        assert "À décider d'abord" in first
+        assert len(doc.first_calls) == 3
+        for call in doc.first_calls:
+            assert call.name.split(" (")[0] in first.replace("\n", " "), call.name

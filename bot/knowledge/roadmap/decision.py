@@ -61,7 +61,7 @@ def first_decision(kind: str | None, size: str | None, budget_cycle: bool, today
     first one prepared entirely by the councils elected at the renewal)."""
     small = kind == "commune" and size == SMALL_COMMUNE_SIZE
     if small:
-        who = t._("choisir l'élu qui suit ces actions (le maire ou un adjoint)")
+        who = t._("choisir l'élu qui suit ces actions")
     elif kind in GROUPINGS:
         who = t._("nommer un vice-président référent ESS et un service pilote")
     else:
@@ -73,14 +73,16 @@ def first_decision(kind: str | None, size: str | None, budget_cycle: bool, today
     year = budget_year(today)
     start, end = term_of(year)
     if small:
-        money = t._("prévoir leurs crédits avec le secrétariat de mairie au budget primitif "
-                    "{year} (voté en avril au plus tard)").format(year=year)
+        money = t._("prévoir leurs crédits au budget {year}").format(year=year)
     else:
-        money = t._("voter les crédits de ces actions au budget primitif {year} (en avril au "
-                    "plus tard)").format(year=year)
+        money = t._("voter les crédits de ces actions au budget primitif {year}").format(
+            year=year)
     if kind in COMMUNAL and year == start + 1:
-        money += t._(", le premier préparé en entier dans le mandat {start}-{end}").format(
+        # the first budget whose DOB and vote fall wholly in the term
+        money += t._(", le premier du mandat {start}-{end} préparé en entier").format(
             start=start, end=end)
+    else:
+        money += t._(" (en avril au plus tard)")
     return t._("{who} ; {money}.").format(who=who, money=money)
 
 
