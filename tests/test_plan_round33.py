@@ -91,18 +91,20 @@ def test_the_municipal_term_is_named(kb, index) -> None:
     full = plan(kb, index, "CC Creuse Sud-Ouest", "epci",
                 {"services-proximite", "alimentation"}, "identifier")
     first = calendar_of(full).split("### Trimestre ")[1]
-    line = re.search(r"- Mandat 2026-2032 : après le renouvellement de mars 2026, le conseil "
-                     r"communautaire délibère sur l'élaboration d'un pacte de gouvernance.*"
-                     r"\[([\d, –]+)\]", first)
+    # the calendar opens in January 2027, after the nine months to adopt a pacte: it speaks
+    # of the pacte adopted, if any, not of one to adopt
+    line = re.search(r"- Mandat 2026-2032 : présenter ces actions aux maires dans les "
+                     r"instances que prévoit le pacte de gouvernance adopté après le "
+                     r"renouvellement de mars 2026, s'il y en a un.*\[([\d, –]+)\]", first)
     assert line, first
     annex = full.split("## Annexe : les sources")[1]
     assert re.search(r"Légifrance — loi n° 2019-1461 du 27 décembre 2019", annex)
-    # a year later the 2027 budget is past: no term in the decision, no pacte line
+    # two years later the 2027 budget is past: no term in the decision, no pacte line
     later = plan(kb, index, "CC Creuse Sud-Ouest", "epci",
                  {"services-proximite", "alimentation"}, "identifier",
-                 today=dt.date(2027, 12, 1))
+                 today=dt.date(2028, 12, 1))
     assert "pacte de gouvernance" not in later and "mandat" not in page_one(later)
-    assert "budget primitif 2028 (en avril au plus tard)" in page_one(later)
+    assert "budget primitif 2029 (en avril au plus tard)" in page_one(later)
 
 
 def test_a_commune_of_unknown_size_reads_a_conditional_dob() -> None:

@@ -92,15 +92,17 @@ def decision_label(kind: str | None, t: Translator) -> str:
 
 
 def pact_line(kind: str | None, today: dt.date, t: Translator) -> str | None:
-    """For an intercommunalité, in the year of the municipal renewal: the pacte de
-    gouvernance with its communes (CGCT, art. L5211-11-2) as the place to say which ESS
-    actions the communes carry with it. The EPT are left out: the article speaks of the EPCI
-    with their own taxation."""
-    if kind != "epci" or (today.year - MUNICIPAL_RENEWAL) % MUNICIPAL_TERM:
+    """For an intercommunalité, in the first two years of a municipal term: the bodies of the
+    pacte de gouvernance with its communes (CGCT, art. L5211-11-2), if it adopted one within
+    the nine months after the renewal, as the place where the mayors say which ESS actions
+    their communes carry. The calendar starts after that window (January 2027 for a plan of
+    December 2026): the line speaks of a pacte adopted, not to adopt. The EPT are left out:
+    the article speaks of the EPCI with their own taxation."""
+    if kind != "epci" or (today.year - MUNICIPAL_RENEWAL) % MUNICIPAL_TERM > 1:
         return None
     start, end = term_of(today.year)
-    return t._("Mandat {start}-{end} : après le renouvellement de mars {start}, le conseil "
-               "communautaire délibère sur l'élaboration d'un pacte de gouvernance avec les "
-               "communes, adopté dans les neuf mois s'il est élaboré : y dire quelles actions "
-               "de l'ESS les communes portent avec l'intercommunalité.").format(start=start,
-                                                                                 end=end)
+    return t._("Mandat {start}-{end} : présenter ces actions aux maires dans les instances "
+               "que prévoit le pacte de gouvernance adopté après le renouvellement de mars "
+               "{start}, s'il y en a un (commissions, conférences territoriales des maires), "
+               "pour convenir de celles que les communes portent avec l'intercommunalité."
+               ).format(start=start, end=end)
