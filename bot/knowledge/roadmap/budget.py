@@ -37,6 +37,8 @@ def budget_lines(quarters: list[list[dt.date]], kind: str | None, size: str | No
     next year's budget (its DOB where the law asks for one) in the quarter holding October to
     December, the vote of the year's budget in the one holding January to April."""
     small = kind == "commune" and size == SMALL_COMMUNE_SIZE
+    # a commune whose size is unknown may be under 3,500 inhabitants: its DOB is conditional
+    unknown = kind == "commune" and size is None
     lines: list[tuple[int, str]] = []
     prepared: set[int] = set()
     voted: set[int] = set()
@@ -45,17 +47,21 @@ def budget_lines(quarters: list[list[dt.date]], kind: str | None, size: str | No
         prepare = next((d.year + 1 for d in months if d.month in PREPARE_MONTHS), None)
         if prepare is not None and prepare not in prepared and prepare != vote:
             prepared.add(prepare)
-            lines.append((n, _prepare(prepare, kind, small, t)))
+            lines.append((n, _prepare(prepare, kind, small, unknown, t)))
         if vote is not None and vote not in voted:
             voted.add(vote)
-            lines.append((n, _vote(vote, kind, small, vote in prepared, t)))
+            lines.append((n, _vote(vote, kind, small, unknown, vote in prepared, t)))
     return lines
 
 
-def _dob(kind: str | None, small: bool, t: Translator) -> str | None:
+def _dob(kind: str | None, small: bool, unknown: bool, t: Translator) -> str | None:
     """« le débat d'orientation budgétaire (DOB) », with its condition for an
-    intercommunalité; None where the law asks for none (a commune under 3,500 inhabitants) or
-    the kind is unknown."""
+    intercommunalité or a commune whose size is unknown (plan33: not told it applies as if
+    certain); None where the law asks for none (a commune under 3,500 inhabitants) or the
+    kind is unknown."""
+    if unknown:
+        return t._("le débat d'orientation budgétaire (DOB ; obligatoire dans les communes de "
+                   "3 500 habitants ou plus)")
     if kind in GROUPINGS:
         return t._("le débat d'orientation budgétaire (DOB ; obligatoire dès qu'une commune "
                    "membre compte 3 500 habitants ou plus)")
@@ -64,8 +70,8 @@ def _dob(kind: str | None, small: bool, t: Translator) -> str | None:
     return None
 
 
-def _prepare(year: int, kind: str | None, small: bool, t: Translator) -> str:
-    dob = _dob(kind, small, t)
+def _prepare(year: int, kind: str | None, small: bool, unknown: bool, t: Translator) -> str:
+    dob = _dob(kind, small, unknown, t)
     if dob:
         return t._("Budget {year} : présenter au {dob} les moyens de l'ESS pour {year}, à "
                    "partir du bilan de l'année (subventions pluriannuelles, achats, temps "
@@ -78,7 +84,8 @@ def _prepare(year: int, kind: str | None, small: bool, t: Translator) -> str:
                "temps d'agent) avant le vote du budget primitif.").format(year=year)
 
 
-def _vote(year: int, kind: str | None, small: bool, prepared: bool, t: Translator) -> str:
+def _vote(year: int, kind: str | None, small: bool, unknown: bool, prepared: bool,
+          t: Translator) -> str:
     if kind in COMMUNAL and year % MUNICIPAL_TERM == MUNICIPAL_RENEWAL % MUNICIPAL_TERM:
         deadline = t._("le 30 avril {year}, année du renouvellement des conseils "
                        "municipaux").format(year=year)
@@ -87,7 +94,7 @@ def _vote(year: int, kind: str | None, small: bool, prepared: bool, t: Translato
                        "année-là)").format(year=year)
     else:
         deadline = t._("le 15 avril {year}").format(year=year)
-    dob = None if prepared else _dob(kind, small, t)
+    dob = None if prepared else _dob(kind, small, unknown, t)
     after = t._("après {dob}, ").format(dob=dob) if dob else ""
     return t._("Budget {year} : {after}inscrire les crédits des actions prioritaires "
                "(subventions, études, temps d'agent) au budget primitif, voté au plus tard "

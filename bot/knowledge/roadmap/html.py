@@ -100,7 +100,10 @@ def render_html(doc: Outline, t: Translator) -> str:
         out.append(f'<li><span class="label">{e(p.action)}</span> '
                    f'<span class="who">{e(x.lever.capitalize())}{x.colon} '
                    f'<a href="#{e(p.anchor)}">{e(p.lever)}</a>.</span>{who}</li>')
-    out.append("</ol>" + ("" if doc.priorities else f"<p>{e(x.no_lever)}</p>") + "</div>")
+    out.append("</ol>" + ("" if doc.priorities else f"<p>{e(x.no_lever)}</p>")
+               + (f'<p class="decide"><span class="label">{e(doc.decision_label)}{x.colon}</span> '
+                  f"{e(doc.decision)}{refs(doc.decision_sources)}</p>" if doc.decision else "")
+               + "</div>")
     if doc.first_funding:
         out.append(f'<h3>{e(x.first_funding)}</h3><ul class="first-funding">' + "".join(
             f'<li><a class="label" href="#{e(f.anchor)}">{e(f.name)}</a> — {e(f.fits)}'

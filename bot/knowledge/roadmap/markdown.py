@@ -37,6 +37,8 @@ def render_markdown(doc: Outline, t: Translator) -> str:
                        f"[{p.lever}](#{p.anchor}).{who}")
     if not doc.priorities:
         out.append(x.no_lever)
+    if doc.decision:
+        out += ["", f"**{doc.decision_label}**{x.colon} {doc.decision}{refs(doc.decision_sources)}"]
     if doc.first_funding:
         out += ["", f"### {x.first_funding}", ""]
         out += [f"- **[{f.name}](#{f.anchor})** — {f.fits}{x.colon} "

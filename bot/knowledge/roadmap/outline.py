@@ -33,6 +33,12 @@ from bot.knowledge.partners import (
     with_cress_article,
 )
 from bot.knowledge.roadmap.budget import BUDGET_ITEM, budget_lines, has_budget_cycle
+from bot.knowledge.roadmap.decision import (
+    PACT_ITEM,
+    decision_label,
+    first_decision,
+    pact_line,
+)
 from bot.knowledge.roadmap.local import LocalNames
 from bot.knowledge.scoring import Profile, Ranked
 from bot.knowledge.territory_reading import (
@@ -184,6 +190,10 @@ class Outline:
     sources: list[SourceEntry]
     # why the plan's levers are not in the recommendations' order, when they are not (plan23)
     order_note: str | None = None
+    # the first decision to put to the executive and the assembly, and its sources (plan33)
+    decision: str | None = None
+    decision_label: str = ""  # « À décider d'abord par le maire et le conseil municipal »
+    decision_sources: list[SourceKey] = field(default_factory=list)
     _numbers: dict[SourceKey, int] = field(default_factory=dict, repr=False)
 
     def refs(self, keys: list[SourceKey]) -> list[int]:
@@ -327,9 +337,19 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
     first_calls, more_calls = first_calls[:FIRST_CALLS], first_calls[FIRST_CALLS:]
     # the calendar's budget lines cite the glossary's item on the budget cycle (plan32)
     budget_item = kb.items.get(BUDGET_ITEM)
+    cycle = has_budget_cycle(names.departement_code if names else None,
+                             names.kind if names else profile.type)
     budget = (profile.type, profile.size, sources.cite(budget_item)) if budget_item and \
-        has_budget_cycle(names.departement_code if names else None,
-                         names.kind if names else profile.type) else None
+        cycle else None
+    # page 1's first decision (plan33), and an intercommunalité's pacte de gouvernance in
+    # the year of the municipal renewal
+    # the territory's own kind first: Saint-Martin chosen as a commune is a collectivité
+    # d'outre-mer, whose executive and assembly decide
+    level = (names.kind if names and names.kind else None) or profile.type
+    decision = first_decision(level, profile.size, cycle, today, t) if levers else None
+    pact_item = kb.items.get(PACT_ITEM)
+    pact = pact_line(level, today, t) if cycle and pact_item else None
+    pact_cited = (pact, sources.cite(pact_item)) if pact and pact_item else None
 
     next_step = _next_step(profile.step)
     shown = {r.item.id for r in levers_ranked}
@@ -374,9 +394,12 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         levers=levers, next_step=kb.label("steps", next_step, t) if next_step else None,
         next_levers=[i.title for i in next_levers],
         calendar=_calendar(levers, first_calls, next_step and kb.label("steps", next_step, t),
-                           [i.title for i in next_levers], today, t, budget),
+                           [i.title for i in next_levers], today, t, budget, pact_cited),
         funding=funding, contacts=contacts, examples=examples, sources=entries,
-        order_note=_order_note(kb, listed, levers_ranked, profile, t), _numbers=numbers,
+        order_note=_order_note(kb, listed, levers_ranked, profile, t),
+        decision=decision, decision_label=decision_label(level, t),
+        decision_sources=budget[2] if budget and decision else [],
+        _numbers=numbers,
     )
 
 
@@ -874,13 +897,14 @@ def _facts(kb: KnowledgeBase, profile: Profile, t: Translator) -> list[tuple[str
 
 def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | None,
               next_levers: list[str], today: dt.date, t: Translator,
-              budget: tuple[str | None, str | None, list[SourceKey]] | None = None
-              ) -> list[Quarter]:
+              budget: tuple[str | None, str | None, list[SourceKey]] | None = None,
+              pact: tuple[str, list[SourceKey]] | None = None) -> list[Quarter]:
     """Four quarters from the month after the document's date: launch (the contacts and
     the first actions), engage and deploy (the steps of the priority levers, then the
     first actions of the others), assess and prepare the next step (the indicators); with
     ``budget`` (the collectivité's kind, size and the sources of the budget cycle), the
-    budget's moments in their quarters (plan32)."""
+    budget's moments in their quarters (plan32); with ``pact`` (a line and its sources), an
+    intercommunalité's pacte de gouvernance in the first quarter (plan33)."""
     from babel.dates import format_date
 
     def first_day(offset: int) -> dt.date:
@@ -937,6 +961,9 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
     tasks = [launch, engage, deploy, assess]
     tasks = [quarter or [t._("Poursuivre les actions engagées.")] for quarter in tasks]
     cited: list[dict[int, list[SourceKey]]] = [{} for _ in range(QUARTERS)]
+    if pact is not None:
+        cited[0][len(tasks[0])] = pact[1]
+        tasks[0].append(pact[0])
     if budget is not None:
         kind, size, keys = budget
         months = [[first_day(3 * n + m) for m in range(3)] for n in range(QUARTERS)]
@@ -946,7 +973,7 @@ def _calendar(levers: list[LeverPlan], calls: list[Contact], next_step: str | No
             # the last quarter closes on the next step (or the update of the plan)
             at = len(tasks[n]) - 1 if n == QUARTERS - 1 else len(tasks[n])
             tasks[n][at:at] = said
-            cited[n] = {at + i: keys for i in range(len(said))}
+            cited[n].update({at + i: keys for i in range(len(said))})
     return [Quarter(t._("Trimestre {n} : {start} – {end}").format(
                         n=n + 1, start=month(3 * n), end=month(3 * n + 2)),
                     goals[n], tasks[n], cited[n])
