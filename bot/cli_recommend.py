@@ -235,8 +235,11 @@ def recommend(ctx: click.Context, type_: str | None, contexts: str, themes: str,
         grouping = names.programmes_grouping if names is not None else None
         extra += [programme_label(kb.label("programmes", value, t), value, held, grouping, t)
                   for value in sorted(profile.programmes)]
-        head = f"{place.label} — " if place is not None else ""
-        click.echo(f"{head}{', '.join(facts)}" + (f" ({', '.join(extra)})" if extra else ""))
+        said = (", ".join(facts) + (f" ({', '.join(extra)})" if extra else "") if facts
+                else ", ".join(extra))
+        # a collectivité d'outre-mer has no type of the taxonomy: no dash before nothing
+        head = place.label if place is not None else ""
+        click.echo(" — ".join(part for part in (head, said.strip()) if part))
         if place is not None and index is not None:
             click.echo(context_sentence(place.kind, index.context(place), t, profile.contexts))
         click.echo("")

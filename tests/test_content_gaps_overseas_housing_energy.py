@@ -120,3 +120,13 @@ def test_saint_pierre_s_plan_names_no_dla_or_france_active_body_that_may_not_exi
         assert wrong not in plan, wrong
     assert "aucun DLA n'a pu être vérifié dans votre collectivité" in plan
     assert "France Active (réseau national)" in plan
+
+
+def test_a_com_s_heading_has_no_dash_before_nothing():
+    """A COM has no type of the taxonomy: its heading reads « Saint-Martin (…) — Outre-mer »,
+    not « … —  (Outre-mer) »."""
+    done = run_essbot(["recommend", "--territory", "Saint-Martin", "--themes", "alimentation",
+                       "--step", "identifier"])
+    assert done.returncode == 0, done.stderr
+    heading = next(line for line in done.stdout.splitlines() if line.startswith("Saint-Martin ("))
+    assert heading == "Saint-Martin (collectivité d'outre-mer, 978) — Outre-mer", heading
