@@ -45,3 +45,24 @@ def test_a_town_with_quartiers_keeps_its_qpv_example(kb, index):
     shown = _shown(kb, index, "Vénissieux", "commune",
                    {"emploi-insertion", "petite-enfance-jeunesse"}, "soutenir")
     assert "contrat_de_ville" in shown["lever"], shown["lever"]
+
+
+def test_housing_and_culture_in_paris_are_not_answered_by_the_renouvellement_urbain(kb, index):
+    # Paris on habitat and culture at « ancrer »: the NPNRU insertion clauses and the ANRU
+    # took a lever and a funding place « parce que vous visez l'habitat », with the contrat de
+    # ville and its credits: four QPV items for a housing and culture project. Their ESS use
+    # is insertion hours: tagged emploi-insertion only, they leave the housing project.
+    for item_id in ("npnru_insertion", "anru"):
+        assert kb.items[item_id].restricts("themes") == frozenset({"emploi-insertion"})
+    shown = _shown(kb, index, "Paris", "commune", {"habitat", "culture-tourisme"}, "ancrer")
+    listed = [i for kind in ("lever", "funding") for i in shown[kind]]
+    assert not {"npnru_insertion", "anru"} & set(listed), listed
+    assert len(set(QPV_ONLY) & set(listed)) <= 2, listed
+    assert "foncier_solidaire_brs" in shown["lever"]
+    assert "politique_culturelle_ess" in shown["lever"]
+    # a town in renouvellement urbain on insertion keeps them
+    for territory in ("Clichy-sous-Bois",):
+        renewal = _shown(kb, index, territory, "commune", {"emploi-insertion", "habitat"},
+                         "ancrer")
+        assert "npnru_insertion" in renewal["lever"], renewal["lever"]
+        assert "anru" in renewal["funding"], renewal["funding"]
