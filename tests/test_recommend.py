@@ -450,20 +450,22 @@ def test_an_example_is_not_shown_to_its_own_collectivite(kb):
 
 
 def test_an_example_of_a_place_like_the_profile_s_wins_a_tie(kb):
-    # A rural commune on insertion, at « identifier » (its population not given): the pôle
-    # ESS of an urban quartier prioritaire comes for its theme, type and step, but a rural
-    # example that scores as much comes first (its place is the agent's).
+    # A rural commune on insertion, at « identifier » (its population not given): an urban
+    # conciergerie solidaire comes for its theme, but a rural example that scores as much
+    # comes first (its place is the agent's).
     profile = Profile("commune", frozenset({"rural"}), frozenset({"emploi-insertion"}),
                       "identifier", "75")
     # Since `other_level`, the intercommunalité's rural example scores less than the town's
     # for a commune: the tie is made here, the rule under test is the tie-break.
     ranked = {r.item.id: r for r in kb.scoring.ranked(kb.of_kind("example"), profile)}
-    town = ranked["saint_jean_de_braye_pole_ess_qpv"]
+    town = ranked["conciergerie_solidaire"]
     rural = dataclasses.replace(ranked["remendaires_gard_recycleries"], score=town.score)
     assert town.elsewhere and not rural.elsewhere
     assert sorted([town, rural], key=lambda r: r.sort_key())[0] is rural
-    # A village of 800 inhabitants is not shown that town's example at all (its sizes).
-    village = dataclasses.replace(profile, size="petite")
+    # The pôle ESS of a quartier prioritaire (tagged for the QPV alone, a `bound_contexts`
+    # context) is not shown to it at all (round 34), nor to a village with a QPV (its sizes).
+    assert "saint_jean_de_braye_pole_ess_qpv" not in ranked
+    village = dataclasses.replace(profile, contexts=frozenset({"qpv"}), size="petite")
     assert kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], village) is None
 
 
@@ -1331,15 +1333,22 @@ def test_an_example_of_another_level_sharing_neither_theme_nor_place_is_not_show
 
 def test_an_example_of_a_context_the_territory_lacks_comes_after_like_place_ones(kb):
     # Clamecy, a rural PVD town without a quartier prioritaire, on habitat and local
-    # services: Saint-Jean-de-Braye's QPV pôle ESS shares its type, size, step and a theme,
-    # and outscores the examples of a place like Clamecy's; it comes after them.
+    # services: a town's pôle ESS of an urban place (Saint-Jean-de-Braye's, as if it were
+    # tagged for urban places as well as the QPV: tagged for the QPV alone, it is not shown
+    # at all since round 34) shares its type, size, step and a theme, and outscores the
+    # examples of a place like Clamecy's; it comes after them.
     profile = Profile("commune", frozenset({"rural"}),
                       frozenset({"habitat", "services-proximite"}), "soutenir", "27", "moyenne")
-    pole = kb.scoring.score(kb.items["saint_jean_de_braye_pole_ess_qpv"], profile)
+    real = kb.items["saint_jean_de_braye_pole_ess_qpv"]
+    assert kb.scoring.score(real, profile) is None
+    urban = dataclasses.replace(real, applies_to={**real.applies_to,
+                                                  "contexts": frozenset({"qpv", "urbain"})})
+    pole = kb.scoring.score(urban, profile)
     assert pole is not None and pole.elsewhere
-    ranked = kb.scoring.ranked(kb.of_kind("example"), profile)
+    items = [urban, *(i for i in kb.of_kind("example") if i.id != real.id)]
+    ranked = kb.scoring.ranked(items, profile)
     assert ranked[0].item.id == "saint_jean_de_braye_pole_ess_qpv"  # the score alone
-    top = [r.item.id for r in kb.scoring.rank(kb.of_kind("example"), profile, 3)]
+    top = [r.item.id for r in kb.scoring.rank(items, profile, 3)]
     assert top[0] != "saint_jean_de_braye_pole_ess_qpv"
     like_place = [r.item.id for r in ranked if not r.elsewhere and not r.off_theme]
     # the pôle may have left the first three altogether, after enough like-place examples

@@ -246,6 +246,10 @@ class ScoringRules:
     # gets a place in a top list (``theme_cover:``)
     theme_cover: frozenset[str] = frozenset()
     today: dt.date | None = None  # the date review dates are read against; None: today
+    # contexts whose own frame an item meant only for them rests on (the quartiers
+    # prioritaires: the contrat de ville, the NPNRU, the bailleurs of the quartier): such an
+    # item, an example too, is shown only to a territory that has one of them
+    bound_contexts: frozenset[str] = frozenset()
 
     # -- profile ------------------------------------------------------------------------
 
@@ -295,6 +299,13 @@ class ScoringRules:
             # Its place is a preference: its lesson travels for the theme it shares (a
             # crèche coopérative of the countryside for a town), but not from the outre-mer
             # to the Hexagone, nor for its place alone.
+            return None
+        if preference_only and contexts and contexts <= self.bound_contexts \
+                and not contexts & profile.contexts:
+            # An example set in a quartier prioritaire alone rests on its frame (the contrat
+            # de ville, the bailleur, the renouvellement urbain): not shown to a territory
+            # without one, as a tool meant for it is not (blind rating 2026-12-01: Île
+            # d'Yeu's third example was Saint-Jean-de-Braye's pôle ESS in a QPV).
             return None
         if (item.restricts("not_contexts") or frozenset()) & profile.contexts:
             return None  # an item for the Hexagone only, for an overseas territory...
@@ -1137,7 +1148,8 @@ class _ScoringParser:
         return result
 
     def contexts(self, document: MarkedDict, key: str, example: str) -> frozenset[str]:
-        """``broad_contexts:`` or ``distinct_contexts:``, optional: a list of contexts."""
+        """``broad_contexts:``, ``distinct_contexts:`` or ``bound_contexts:``, optional: a
+        list of contexts."""
         if key not in document:
             return frozenset()
         value = document.get(key)
@@ -1394,6 +1406,7 @@ def load_scoring(path: Path, root: Path,
                               "scoring.yaml must be a mapping: weights, limits, sizes, reasons")]
     parser = _ScoringParser(vocabularies)
     parser.unknown_keys(document, ("weights", "broad_contexts", "distinct_contexts",
+                                   "bound_contexts",
                                    "repeated_theme",
                                    "theme_share", "stage_bound", "generic_tools", "expiring",
                                    "theme_before_place", "theme_cover",
@@ -1407,6 +1420,10 @@ def load_scoring(path: Path, root: Path,
     for context in broad_contexts & distinct_contexts:
         parser.error(document.at("distinct_contexts"),
                      f"'{context}' cannot be both broad and distinct")
+    bound_contexts = parser.contexts(document, "bound_contexts", "[qpv]")
+    for context in broad_contexts & bound_contexts:
+        parser.error(document.at("bound_contexts"),
+                     f"'{context}' cannot be both broad and bound")
     limits = parser.limits(document)
     sizes = parser.sizes(document)
     type_sizes = parser.type_sizes(document)
@@ -1423,4 +1440,5 @@ def load_scoring(path: Path, root: Path,
     return ScoringRules(weights, limits, sizes, texts, reasons,
                         vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
                         type_sizes, repeated_theme, theme_share, stage_bound, expiring,
-                        generic_tools, theme_before_place, theme_cover), []
+                        generic_tools, theme_before_place, theme_cover,
+                        bound_contexts=bound_contexts), []

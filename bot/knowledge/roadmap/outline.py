@@ -414,13 +414,14 @@ def _first_step(plan: LeverPlan) -> str:
 
 
 def assumes_quartiers(item: Item) -> bool:
-    """The lever works in the priority neighbourhoods: tagged for them, or its title, first
-    action or first step speaks of « quartiers », the contrat de ville, the renouvellement
-    urbain or the politique de la ville. The plan proposes such a lever as a next step only
-    where the territory has quartiers prioritaires (plan23: « Coopérer avec les bailleurs
-    sociaux … dans les quartiers » for Le Chambon-sur-Lignon, a village of 2,500)."""
-    if QPV in (item.restricts("contexts") or frozenset()):
-        return True
+    """The lever's own words send to the priority neighbourhoods: its title, first action or
+    first step speaks of « quartiers », the contrat de ville, the renouvellement urbain or
+    the politique de la ville. An item tagged for the quartiers prioritaires alone never
+    reaches a territory without them (the ranking's `bound_contexts`, for every kind); this
+    catches a lever meant for every place whose words still assume them, which the plan
+    does not propose as a next step where the territory has none (plan23: « Coopérer avec
+    les bailleurs sociaux … dans les quartiers » for Le Chambon-sur-Lignon, a village of
+    2,500)."""
     words = " ".join((item.title, item.first_action or "", *item.how_to[:1]))
     return bool(_QUARTIERS.search(words))
 
