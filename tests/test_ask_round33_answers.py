@@ -13,7 +13,10 @@ item still share their questions rightly:
   not which law recognises these currencies;
 - since when an association asking a subsidy signs the contrat d'engagement républicain
   (cer_qui_souscrit: 2 January 2022), and within which delay a withdrawn subsidy is paid
-  back (cer_retrait_subvention: six months at most), each its own answer.
+  back (cer_retrait_subvention: six months at most), each its own answer;
+- « ça fait quoi ? », « ils font quoi ? » ask what the thing does (the role aspect, as
+  « que fait… ? »): the item's summary answers, not an entry written for a side fact (its
+  funding, who makes it up, whether a marché may be reserved to it).
 """
 
 from __future__ import annotations
@@ -42,3 +45,14 @@ def test_the_entry_written_for_the_question(searcher: Searcher, text: str, answe
     assert result.direct is not None
     assert result.direct.answer.id == answer
     assert said in result.direct.answer.text
+
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("un GEIQ, ça fait quoi pour les entreprises ?", "geiq"),
+    ("les PTCE font quoi au juste ?", "ptce"),
+    ("une régie de quartier, ça fait quoi ?", "glossaire_regie_quartier"),
+])
+def test_what_it_does_is_its_summary(searcher: Searcher, text: str, item: str) -> None:
+    result = searcher.ask(text)
+    assert result.direct is not None
+    assert result.direct.answer.id == f"{item}:summary"
