@@ -103,7 +103,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     # What something is for, what an organisation does: its written answer, not the entry.
     "role": ("que fait", "a quoi sert", "a quoi servent", "sert a quoi", "role", "roles",
              "que finance", "que financent", "finance quoi", "financent quoi",
-             "que peut faire", "que peuvent faire", "what does"),
+             "que peut faire", "que peuvent faire", "what does", "fait quoi", "font quoi"),
     "contact": ("contact", "contacter", "joindre", "coordonnees", "telephone", "mail",
                 "adresse", "interlocuteur", "adresser", "site", "site internet", "site web",
                 "url", "website", "web", "ou trouver", "ou se trouve", "where do i find",
