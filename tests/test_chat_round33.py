@@ -148,3 +148,15 @@ def test_a_dgs_of_a_commune_nouvelle_is_found_at_the_welcome(chat: Chat, first: 
     an answer on the CRESS Normandie and LEADER, and the welcome again."""
     chat.send(first)
     assert "J'ai trouvé : Percy-en-Normandie (50, Manche)" in chat.text
+
+
+@pytest.mark.parametrize("typed", ["on a aucun programme", "pas d'autre programme",
+                                   "non, c'est tout"])
+def test_no_other_programme_said_in_a_sentence_goes_on(chat: Chat, typed: str):
+    """« on a aucun programme » at the programmes question: an answer on the ANCT's study of
+    fragile territories, and the question again."""
+    to_the_programmes(chat, "percy en normandie")
+    assert chat.conversation.state == "programmes_choix"
+    chat.send(typed)
+    assert chat.conversation.state == "themes"
+    assert "Sur quel thème voulez-vous agir en priorité ?" in chat.text
