@@ -160,3 +160,20 @@ def test_no_other_programme_said_in_a_sentence_goes_on(chat: Chat, typed: str):
     chat.send(typed)
     assert chat.conversation.state == "themes"
     assert "Sur quel thème voulez-vous agir en priorité ?" in chat.text
+
+
+@pytest.mark.parametrize(("first", "found"), [
+    ("bonjour je suis secrétaire de mairie à Maripasoula en Guyane", "Maripasoula (973, Guyane)"),
+    ("Percy en Normandie (50)", "Percy-en-Normandie (50, Manche)"),
+    ("roubaix 59100", "Roubaix (59, Nord)"),
+])
+def test_a_commune_with_its_departement_is_found_at_the_welcome(chat: Chat, first: str,
+                                                                found: str):
+    """« … à Maripasoula en Guyane » got the welcome alone: the name was not whole."""
+    chat.send(first)
+    assert f"J'ai trouvé : {found}" in chat.text
+
+
+def test_a_commune_with_another_departement_is_not_taken_at_the_welcome(chat: Chat):
+    chat.send("Maripasoula en Bretagne")
+    assert "J'ai trouvé" not in chat.text
