@@ -177,3 +177,22 @@ def test_a_commune_with_its_departement_is_found_at_the_welcome(chat: Chat, firs
 def test_a_commune_with_another_departement_is_not_taken_at_the_welcome(chat: Chat):
     chat.send("Maripasoula en Bretagne")
     assert "J'ai trouvé" not in chat.text
+
+
+def test_the_contrat_de_ville_is_signed_said_otherwise(chat: Chat):
+    """« le contrat de ville est signé » at the programmes question got an answer on
+    contrats de ville."""
+    to_the_programmes(chat, "agent a plaine commune")
+    chat.send("le contrat de ville est signé")
+    assert chat.text.startswith("Noté pour plus tard : Contrat de ville signé.")
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("on les connait deja", True),
+                                             ("on ne connait pas encore les acteurs", False)])
+def test_knowing_the_actors_is_the_second_step(chat: Chat, typed: str, kept: bool):
+    """« on les connait deja » at the contrat de ville question: « Je n'ai pas compris »."""
+    to_the_programmes(chat, "agent a plaine commune")
+    chat.send("continuer")
+    assert chat.conversation.state == "contrat_ville"
+    chat.send(typed)
+    assert ("Noté pour plus tard : 2. Soutenir et structurer les initiatives." in chat.text) is kept
