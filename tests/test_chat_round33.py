@@ -141,7 +141,8 @@ def test_a_theme_typed_again_once_kept_is_said_already_noted(chat: Chat):
 
 @pytest.mark.parametrize("first", [
     "je suis DGS de la commune nouvelle de Percy en Normandie",
-    "bonjour, je suis directrice générale des services de la commune nouvelle de Percy-en-Normandie",
+    "bonjour, je suis directrice générale des services de la commune nouvelle de "
+    "Percy-en-Normandie",
 ])
 def test_a_dgs_of_a_commune_nouvelle_is_found_at_the_welcome(chat: Chat, first: str):
     """« commune nouvelle de … » and « directeur général des services » were not lead-ins:
