@@ -197,3 +197,12 @@ def test_knowing_the_actors_is_the_second_step(chat: Chat, typed: str, kept: boo
     assert chat.conversation.state == "contrat_ville"
     chat.send(typed)
     assert ("Noté pour plus tard : 2. Soutenir et structurer les initiatives." in chat.text) is kept
+
+
+def test_on_commence_at_the_welcome_starts_the_parcours(chat: Chat):
+    """With the step kept early, « on commence » at the welcome would have been noted as the
+    first step: it means « Commencer » there."""
+    chat.send("bonjour")
+    chat.send("on commence")
+    assert "Quel est votre territoire ?" in chat.text
+    assert not chat.conversation.slots.get("etape")
