@@ -80,6 +80,8 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                                     "d'Ille-et-Vilaine and le conseil "
                                                     "régional de Bretagne",
                                   "lieux": ["200039022"],
+                                  "competences": ["epci"],
+                                  "etape_choisie": "oui",
                                   "zones": ["departement|35|le conseil départemental "
                                             "d'Ille-et-Vilaine",
                                             "region|53|le conseil régional de Bretagne"],

@@ -219,9 +219,8 @@ class FlowParser:
             empty = (self.text(spec["empty"], spec.at("empty"), f"'empty' of slot '{name}'")
                      if "empty" in spec else None)
             early = spec.get("early", False)
-            if early is not False and (early is not True or kind != "choice" or not multiple):
-                self.error(spec.at("early"), "'early' takes true, on a choice slot with "
-                           "'multiple: true'")
+            if early is not False and (early is not True or kind != "choice"):
+                self.error(spec.at("early"), "'early' takes true, on a choice slot")
                 early = False
             self.slots[name] = Slot(name, SlotType(kind), multiple, values, vocabulary, at,
                                     empty, early)

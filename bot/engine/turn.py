@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.engine.choices import Offered, normalize_answer, says_words
 from bot.engine.commands import ParsedCommand
 from bot.engine.conversation import ENGINE, Conversation, Dialog, copy_slots
+from bot.engine.early import asking_states, states_ahead, value_by_words
 from bot.engine.extension import Audience, Command, FreeText
 from bot.engine.flow import (
     ActionCall,
@@ -430,22 +431,38 @@ class Turn:
 
     def keep_for_later(self, state: State, text: str) -> bool:
         """Values of an ``early`` slot typed before its question (« insertion et
-        alimentation » at the territory question): kept in the slot, said so, and the
-        current question asked again. Only while the slot is empty and this question does
-        not ask it."""
-        asked_here = {slot for choice in state.choices for slot, _ in choice.add}
+        alimentation » at the territory question, « on débute » at the themes): kept in the
+        slot, said so, and the current question asked again. Only while one of its questions
+        lies ahead and this one does not ask it; a single value only by its choice's
+        ``words``, and never over another one already given. Named again: « déjà noté »."""
+        ahead = states_ahead(self.flow, state.name, self.conv.slots)
         for name, slot in self.flow.slots.items():
-            if not slot.early or name in asked_here or self.conv.slots.get(name):
+            asking = asking_states(self.flow, name) if slot.early else set()
+            if state.name in asking or not asking & ahead:
                 continue
-            values = values_named(slot, text, self.t)
-            if not values:
+            if slot.multiple:
+                values = values_named(slot, text, self.t)
+            else:
+                one = value_by_words(self.flow, name, asking, text, self.t)
+                values = [one] if one is not None else []
+            held = self.conv.slots.get(name)
+            kept = list(held) if isinstance(held, list) else [held] if held else []
+            new = [value for value in values if value not in kept]
+            if not values or (new and kept and not slot.multiple):
                 continue
-            self.conv.slots = {**copy_slots(self.conv.slots), name: values}
-            for value in values:
+            if not new:
+                self.say(self.t._("Déjà noté : {values}. J'y reviendrai à la question qui s'y "
+                                  "rapporte ; pour l'instant :").format(
+                    values=slot.display(values, self.t)))
+                self.prompt()
+                return True
+            self.conv.slots = {**copy_slots(self.conv.slots),
+                               name: kept + new if slot.multiple else new[0]}
+            for value in new:
                 self.event("slot_set", state=state.name, slot=name, value=value)
             self.say(self.t._("Noté pour plus tard : {values}. J'y reviendrai à la question "
                               "qui s'y rapporte ; pour l'instant :").format(
-                values=slot.display(values, self.t)))
+                values=slot.display(new, self.t)))
             self.prompt()
             return True
         return False

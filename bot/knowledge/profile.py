@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.engine.choices import normalize_answer
 from bot.engine.flow import Candidate, ResolverSpec
 from bot.i18n import Translator, translator
 from bot.knowledge.roadmap.local import LocalNames
@@ -186,8 +187,10 @@ def territory_resolver(index: TerritoryIndex, rules: ScoringRules | None,
             # the arrondissement typed names its commune as surely as its name, and so does
             # a département's or région's number after the words that say its kind (« cd 58 »,
             # « conseil départemental du 58 »)
+            # a commune's name then its département's or région's (« Maripasoula en Guyane »)
             also = (merged,) if merged else (text,) if (
-                facts["district"] or by_kind_and_number(text, place)) else ()
+                facts["district"] or by_kind_and_number(text, place)
+                or by_name_and_place(text, place)) else ()
             found.append(Candidate(place.label, facts, also))
         return found
 
@@ -205,6 +208,25 @@ def by_kind_and_number(text: str, territory: Territory) -> bool:
     said = text.replace("’", "'").split()
     return (territory.kind in ("departement", "region", "com") and len(said) > 1
             and said[-1].upper() == territory.code.upper())
+
+
+# Words between a commune's name and its département's (« en », « dans la », « (50) »)
+_PLACE_LINKS = frozenset({"en", "dans", "le", "la", "l", "les", "du", "de", "des", "d", "in"})
+
+
+def by_name_and_place(text: str, territory: Territory) -> bool:
+    """Whether the text is a commune's whole name then the name or number of its département
+    or région, or a postal code of its département (« Maripasoula en Guyane », « Percy en
+    Normandie (50) », « Roubaix 59100 »), so that it names the commune as surely as its name."""
+    name, said = normalize_answer(territory.name), normalize_answer(text)
+    if territory.kind != "commune" or not said.startswith(name + " "):
+        return False
+    rest = " ".join(w for w in said[len(name):].split() if w not in _PLACE_LINKS)
+    code = territory.departement_code.lower()
+    return bool(rest) and (
+        rest in (normalize_answer(territory.departement_name),
+                 normalize_answer(territory.region_name), code)
+        or (len(rest) == 5 and rest.isdigit() and rest.startswith(code)))
 
 
 def own_places(territory: Territory) -> list[str]:

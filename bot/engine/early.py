@@ -1,0 +1,62 @@
+"""Answers typed before their question (docs/flows.md: the slot key `early`): which questions
+ask a slot, whether one of them still lies ahead, and which single value a sentence names."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.engine.choices import normalize_answer, says_words
+from bot.engine.flow import Flow
+from bot.i18n import Translator
+
+# A sentence that asks something even without « ? » (« comment structurer une SCIC »): a
+# question for the search, not an answer kept for later.
+_ASKING = re.compile(r"^(?:comment|pourquoi|quel|quelle|quels|quelles|quoi|qui|ou|combien|"
+                     r"est ce|c est quoi|peut on|faut il|how|what|which|why|who|where|can)\b")
+# Longer than this, a sentence says more than one answer: it is left to the search.
+MAX_WORDS = 12
+
+
+def asking_states(flow: Flow, slot: str) -> set[str]:
+    """The states with a choice that sets or adds to the slot (its questions)."""
+    return {state.name for state in flow.states.values()
+            if any(name == slot for choice in state.choices
+                   for name, _ in (*choice.assign, *choice.add))}
+
+
+def states_ahead(flow: Flow, state_name: str, slots: dict[str, Any]) -> set[str]:
+    """The states the conversation may still reach from ``state_name``: every answer of a
+    question is followed, but a state that moves on by itself takes the branch it would take
+    with the answers given so far (no contrat de ville ahead where no QPV is known)."""
+    seen: set[str] = set()
+    todo = [state_name]
+    while todo:
+        state = flow.states.get(todo.pop())
+        if state is None:
+            continue
+        if state.waits_for_user or state.name == state_name:
+            branches = state.exits()
+        else:
+            taken = next((b for b in state.branches
+                          if b.condition is None or b.condition.holds(slots)), None)
+            branches = [taken] if taken is not None else []
+        for branch in branches:
+            if branch.target not in seen:
+                seen.add(branch.target)
+                todo.append(branch.target)
+    return seen
+
+
+def value_by_words(flow: Flow, slot: str, states: set[str], text: str,
+                   t: Translator) -> str | None:
+    """The one value of a single-valued slot whose choice's ``words`` the sentence holds
+    (« on débute », « on a un contrat de ville signé »); None when it holds none, those of
+    several values, or asks something."""
+    said = normalize_answer(text)
+    if "?" in text or not said or len(said.split()) > MAX_WORDS or _ASKING.match(said):
+        return None
+    found = {value for name in states for choice in flow.states[name].choices
+             if choice.words is not None and says_words(text, choice.words.render(t))
+             for assigned, value in choice.assign if assigned == slot}
+    return found.pop() if len(found) == 1 else None
