@@ -796,11 +796,12 @@ class Searcher:
 
     def misfits(self, item: Item, number: int, context: AskContext, region: str | None) -> int:
         """On how many counts an item does not apply to the asker's profile, as far as the
-        profile says: another type of collectivité, a context the territory is not in (or
-        one it is excluded from), an example of another région."""
+        profile says: another type of collectivité (not one whose competences it exercises:
+        the CTG's RSA is a département's), a context the territory is not in (or one it is
+        excluded from), an example of another région."""
         count = 0
         kinds = item.restricts("collectivites")
-        if context.collectivite and kinds and context.collectivite not in kinds:
+        if kinds and not context.fits(kinds):
             count += 1
         contexts = item.restricts("contexts")
         if context.contexts and (context.contexts & (item.restricts("not_contexts") or set())

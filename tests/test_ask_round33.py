@@ -1,0 +1,36 @@
+"""Round 33 of issue 16 (qa33): the free-question path and refusals, with sentences written
+for these tests (not taken from any evaluation set)."""
+
+from __future__ import annotations
+
+from bot.config import PROJECT_ROOT
+from bot.knowledge import load_knowledge
+from bot.qa.context import ask_context, from_slots
+from bot.qa.search import Searcher
+
+KNOWLEDGE, _ = load_knowledge(PROJECT_ROOT / "content")
+RSA = "comment faire revenir vers l'emploi les allocataires du RSA de chez nous ?"
+
+
+def _order(searcher: Searcher, kind: str, competences: list[str] | None) -> list[str]:
+    context = ask_context(KNOWLEDGE, kind, "03", [], None, competences)
+    return [hit.item.id for hit in searcher.ask(RSA, 5, context.region, context).hits]
+
+
+def test_a_collectivite_holding_a_departements_competences_is_not_told_they_do_not_fit(
+        searcher: Searcher) -> None:
+    """The Collectivité territoriale de Guyane, a région that exercises a département's
+    competences, pays the RSA: the département's items apply to it as to a département."""
+    alone = _order(searcher, "region", None)
+    ctg = _order(searcher, "region", ["region", "departement"])
+    assert ctg == _order(searcher, "departement", None)
+    assert ctg.index("cofinancement_siae") < alone.index("cofinancement_siae")
+
+
+def test_the_competences_are_read_from_the_conversations_slots() -> None:
+    context = from_slots(KNOWLEDGE, {"collectivite": "region", "region": "03",
+                                     "competences": ["region", "departement", "lune"]})
+    assert context.competences == {"region", "departement"}
+    assert context.fits(frozenset({"departement"}))
+    assert not ask_context(KNOWLEDGE, "region", "03").fits(frozenset({"departement"}))
+
