@@ -3,6 +3,8 @@ for these tests (not taken from any evaluation set)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.config import PROJECT_ROOT
 from bot.knowledge import load_knowledge
 from bot.qa.context import ask_context, from_slots
@@ -33,4 +35,19 @@ def test_the_competences_are_read_from_the_conversations_slots() -> None:
     assert context.competences == {"region", "departement"}
     assert context.fits(frozenset({"departement"}))
     assert not ask_context(KNOWLEDGE, "region", "03").fits(frozenset({"departement"}))
+
+
+@pytest.mark.parametrize("text", [
+    "la dotation allouée par le département au jardin partagé de Tulle l'année dernière ?",
+    "aide versée par l'agglo à la régie de quartier l'an passé ?",
+])
+def test_the_grant_one_body_gave_last_year_is_refused(searcher: Searcher, text: str) -> None:
+    """One body's accounts: the base holds no grant given to a named structure."""
+    assert not searcher.ask(text).hits
+
+
+def test_whether_a_grant_must_be_voted_every_year_is_still_answered(
+        searcher: Searcher) -> None:
+    assert searcher.ask("une subvention accordée à une asso doit-elle être revotée chaque "
+                        "année ?").hits
 

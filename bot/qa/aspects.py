@@ -302,9 +302,11 @@ def _file_outcome(text: str) -> bool:
 
 
 # A figure of last year (« le total versé l'an dernier », « combien a-t-on dépensé l'année
-# passée »): one body's accounts, which the base does not hold.
-_DATED_FIGURE = re.compile(r"\b(?:total|combien|montant|nombre|somme)\b.*\b(?:an dernier|"
-                           r"annee derniere|an passe|annee passee)\b")
+# passée »), or the grant one body gave last year (« la subvention accordée par la Région à
+# la recyclerie l'an dernier ? »): one body's accounts, which the base does not hold.
+_DATED_FIGURE = re.compile(r"\b(?:total|combien|montant|nombre|somme|(?:subvention|aide|dotation)s?"
+                           r" (?:accorde|verse|attribue|alloue|octroye|obtenu|recu|touche)e?s?)\b"
+                           r".*\b(?:an dernier|annee derniere|an passe|annee passee)\b")
 
 
 # « les lauréats…, c'est qui ? »: who one call selected.
