@@ -51,3 +51,19 @@ def test_whether_a_grant_must_be_voted_every_year_is_still_answered(
     assert searcher.ask("une subvention accordée à une asso doit-elle être revotée chaque "
                         "année ?").hits
 
+
+def test_a_sum_told_in_the_situation_is_not_the_figure_asked(searcher: Searcher) -> None:
+    """The sum the commune gives is the situation; the asking sentence asks whether the
+    councillor who chairs the association may vote: the notion of élu intéressé answers."""
+    text = ("Le club de judo reçoit de la ville une aide à hauteur de 8 000 euros. Sa "
+            "trésorière est conseillère municipale. Doit-elle sortir de la salle pendant le "
+            "vote ?")
+    assert "howmuch" not in searcher.analyse(text).aspects
+    assert "glossaire_elu_interesse" in [hit.item.id for hit in searcher.ask(text).hits]
+
+
+def test_a_figure_asked_after_the_situation_is_still_a_figure(searcher: Searcher) -> None:
+    analysis = searcher.analyse("On aide la recyclerie à hauteur de 5 000 euros. Jusqu'à "
+                                "combien peut-on aller ?")
+    assert "howmuch" in analysis.aspects
+

@@ -507,6 +507,12 @@ class Searcher:
             # the facts of one organisation, which refuse the question, are what it asks,
             # not who asks (« Je suis agriculteur et adjoint. … qui peut nous aider ? »)
             aspects -= {"specific"} - self.aspects_of(asking_part)
+        if "howmuch" in aspects and asking_part != text:
+            # a sum told in the situation (« l'association que nous aidons à hauteur de
+            # 15 000 € ») is not the figure asked, when the sentences that ask ask something
+            asked = self.aspects_of(asking_part)
+            if asked and "howmuch" not in asked:
+                aspects -= {"howmuch"}
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
