@@ -8,6 +8,7 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.knowledge import load_knowledge
 from bot.qa.context import ask_context, from_slots
+from bot.qa.lexicon import is_verb_form
 from bot.qa.search import Searcher
 
 KNOWLEDGE, _ = load_knowledge(PROJECT_ROOT / "content")
@@ -66,4 +67,21 @@ def test_a_figure_asked_after_the_situation_is_still_a_figure(searcher: Searcher
     analysis = searcher.analyse("On aide la recyclerie à hauteur de 5 000 euros. Jusqu'à "
                                 "combien peut-on aller ?")
     assert "howmuch" in analysis.aspects
+
+
+@pytest.mark.parametrize("word", ["dépend", "prend", "répond", "attend", "prends"])
+def test_the_present_of_a_dre_verb_is_a_verb_form(word: str) -> None:
+    assert is_verb_form(word)
+
+
+@pytest.mark.parametrize("word", ["fond", "fonds", "nord", "grand", "accord"])
+def test_nouns_ending_in_d_are_not_verb_forms(word: str) -> None:
+    assert not is_verb_form(word)
+
+
+def test_a_verb_carrying_the_question_does_not_outweigh_the_name(searcher: Searcher) -> None:
+    """« elle dépend de… » carries the question: the Avise answers, not an item that happens
+    to say « dépend »."""
+    hits = searcher.ask("l'Avise, elle dépend de l'État ?").hits
+    assert hits and hits[0].item.id == "avise"
 
