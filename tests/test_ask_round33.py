@@ -85,3 +85,14 @@ def test_a_verb_carrying_the_question_does_not_outweigh_the_name(searcher: Searc
     hits = searcher.ask("l'Avise, elle dépend de l'État ?").hits
     assert hits and hits[0].item.id == "avise"
 
+
+@pytest.mark.parametrize("text", [
+    "Saint-Pierre, dimanche matin : quelle boulangerie est ouverte ?",
+    "la mairie annexe est-elle ouverte samedi ?",
+])
+def test_whether_a_place_is_open_on_a_day_is_refused(searcher: Searcher, text: str) -> None:
+    assert not searcher.ask(text).hits
+
+
+def test_whether_a_call_is_still_open_is_answered(searcher: Searcher) -> None:
+    assert searcher.ask("l'appel à projets FDVA est-il encore ouvert ?").hits

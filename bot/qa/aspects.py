@@ -309,6 +309,22 @@ _DATED_FIGURE = re.compile(r"\b(?:total|combien|montant|nombre|somme|(?:subventi
                            r".*\b(?:an dernier|annee derniere|an passe|annee passee)\b")
 
 
+# Whether one place is open on a given day (« dimanche : quelle officine est ouverte ? »,
+# « la mairie est ouverte samedi ? »): its opening hours, which the base does not hold.
+_DAYS = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|jour ferie|ce soir|cette nuit)s?"
+_OPEN_ON_A_DAY = re.compile(rf"\b{_DAYS}\b.*\bouverte?s?\b|\bouverte?s?\b.*\b{_DAYS}\b")
+_OPEN_WORD = re.compile(rf"ouverte?s?|{_DAYS}")
+
+
+def opening_words(folded_words: list[str]) -> frozenset[str]:
+    """When a question asks whether a place is open on a day, across its clauses (the day
+    may be said before a colon: « Pointe-à-Pitre dimanche : quelle officine est ouverte ? »),
+    the words that say it (« ouverte », « dimanche »): the fact of one place asked."""
+    if not _OPEN_ON_A_DAY.search(" ".join(folded_words)):
+        return frozenset()
+    return frozenset(w for w in folded_words if _OPEN_WORD.fullmatch(w))
+
+
 # « les lauréats…, c'est qui ? »: who one call selected.
 _WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:est|sont|seront) (?:qui|ki)\b|"
                       r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat")

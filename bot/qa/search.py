@@ -34,6 +34,7 @@ from bot.qa.aspects import (
     drop_aspect_phrases,
     is_actor,
     names_two_actors,
+    opening_words,
     specific_words,
 )
 from bot.qa.context import AskContext
@@ -507,6 +508,9 @@ class Searcher:
             # the facts of one organisation, which refuse the question, are what it asks,
             # not who asks (« Je suis agriculteur et adjoint. … qui peut nous aider ? »)
             aspects -= {"specific"} - self.aspects_of(asking_part)
+        opening = opening_words(folded)
+        if opening:
+            aspects |= {"specific"}  # one place's opening hours
         if "howmuch" in aspects and asking_part != text:
             # a sum told in the situation (« l'association que nous aidons à hauteur de
             # 15 000 € ») is not the figure asked, when the sentences that ask ask something
@@ -603,7 +607,7 @@ class Searcher:
                         outside=self.programmes_outside(places),
                         private=private_matter(folded),
                         counts_ours=counts_ours(folded) or counts_named_now(text, folded),
-                        facts=frozenset(stem(w) for w in specific_words(folded)),
+                        facts=frozenset(stem(w) for w in specific_words(folded) | opening),
                         closed=bool(_CLOSED.search(" ".join(folded))),
                         either=either,
                         compares=compares, sequence=sequence, meaningful=said_terms,
