@@ -302,9 +302,27 @@ def _file_outcome(text: str) -> bool:
 
 
 # A figure of last year (« le total versé l'an dernier », « combien a-t-on dépensé l'année
-# passée »): one body's accounts, which the base does not hold.
-_DATED_FIGURE = re.compile(r"\b(?:total|combien|montant|nombre|somme)\b.*\b(?:an dernier|"
-                           r"annee derniere|an passe|annee passee)\b")
+# passée »), or the grant one body gave last year (« la subvention accordée par la Région à
+# la recyclerie l'an dernier ? »): one body's accounts, which the base does not hold.
+_DATED_FIGURE = re.compile(r"\b(?:total|combien|montant|nombre|somme|(?:subvention|aide|dotation)s?"
+                           r" (?:accorde|verse|attribue|alloue|octroye|obtenu|recu|touche)e?s?)\b"
+                           r".*\b(?:an dernier|annee derniere|an passe|annee passee)\b")
+
+
+# Whether one place is open on a given day (« dimanche : quelle officine est ouverte ? »,
+# « la mairie est ouverte samedi ? »): its opening hours, which the base does not hold.
+_DAYS = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|jour ferie|ce soir|cette nuit)s?"
+_OPEN_ON_A_DAY = re.compile(rf"\b{_DAYS}\b.*\bouverte?s?\b|\bouverte?s?\b.*\b{_DAYS}\b")
+_OPEN_WORD = re.compile(rf"ouverte?s?|{_DAYS}")
+
+
+def opening_words(folded_words: list[str]) -> frozenset[str]:
+    """When a question asks whether a place is open on a day, across its clauses (the day
+    may be said before a colon: « Pointe-à-Pitre dimanche : quelle officine est ouverte ? »),
+    the words that say it (« ouverte », « dimanche »): the fact of one place asked."""
+    if not _OPEN_ON_A_DAY.search(" ".join(folded_words)):
+        return frozenset()
+    return frozenset(w for w in folded_words if _OPEN_WORD.fullmatch(w))
 
 
 # « les lauréats…, c'est qui ? »: who one call selected.

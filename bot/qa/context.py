@@ -26,7 +26,8 @@ from bot.knowledge.profile import OVERSEAS_REGIONS
 # The slots of the main flow the context is read from, with their vocabulary (the questions
 # feature declares them in its ``required_slots``).
 SLOTS: Mapping[str, str] = {"collectivite": "collectivites", "region": "regions",
-                            "contexte": "contexts", "themes": "themes"}
+                            "contexte": "contexts", "themes": "themes",
+                            "competences": "collectivites"}
 CONTENT_LANGUAGE = "fr"  # the knowledge base is written in French: so are the themes' words
 
 
@@ -37,6 +38,16 @@ class AskContext:
     contexts: frozenset[str] = frozenset()  # rural, qpv, outre-mer...
     themes: tuple[str, ...] = ()  # theme ids, in the order the agent chose them
     theme_words: tuple[str, ...] = ()  # their labels, as the agent would name them
+    # the levels whose competences the collectivité exercises, from its status (the
+    # Collectivité territoriale de Guyane: a région's and a département's; the Métropole de
+    # Lyon: an EPCI's and a département's): an item meant for one of them applies to it
+    competences: frozenset[str] = frozenset()
+
+    def fits(self, kinds: frozenset[str]) -> bool:
+        """Whether an item meant for these types of collectivité applies to the asker: its
+        type is one of them, or a level whose competences it exercises."""
+        return not self.collectivite or self.collectivite in kinds or bool(
+            self.competences & kinds)
 
     @property
     def hexagone(self) -> bool:
@@ -57,7 +68,8 @@ def _values(value: object) -> tuple[str, ...]:
 
 
 def ask_context(knowledge: KnowledgeBase, collectivite: object = None, region: object = None,
-                contexts: object = None, themes: object = None) -> AskContext:
+                contexts: object = None, themes: object = None,
+                competences: object = None) -> AskContext:
     """The context of a profile; values the taxonomy does not know are left out."""
     vocabularies = knowledge.vocabularies
 
@@ -72,10 +84,11 @@ def ask_context(knowledge: KnowledgeBase, collectivite: object = None, region: o
         texts = vocabularies["themes"][theme].texts or {}
         labels.append(texts.get(CONTENT_LANGUAGE) or theme.replace("-", " "))
     return AskContext(kinds[0] if kinds else None, regions[0] if regions else None,
-                      frozenset(known("contexts", _values(contexts))), chosen, tuple(labels))
+                      frozenset(known("contexts", _values(contexts))), chosen, tuple(labels),
+                      frozenset(known("collectivites", _values(competences))))
 
 
 def from_slots(knowledge: KnowledgeBase, slots: Mapping[str, object]) -> AskContext:
     """The context of a conversation's slots (see :data:`SLOTS`)."""
     return ask_context(knowledge, slots.get("collectivite"), slots.get("region"),
-                       slots.get("contexte"), slots.get("themes"))
+                       slots.get("contexte"), slots.get("themes"), slots.get("competences"))

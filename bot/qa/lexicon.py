@@ -18,10 +18,11 @@ from bot.qa.normalize import fold
 
 _LANG = "fr"
 _INFINITIVE = ("er", "ir", "oir")
-# Endings of conjugated forms and participles of « -re » verbs (« entendu », « prennent »):
-# « mère » or « lettre », whose lemma also ends in « re », are nouns.
+# Endings of conjugated forms and participles of « -re » verbs (« entendu », « prennent »,
+# « ça dépend », « je prends »): « mère » or « lettre », whose lemma also ends in « re », are
+# nouns.
 _RE_VERB_FORMS = ("ons", "ez", "ent", "ait", "ais", "aient", "u", "ue", "us", "ues",
-                  "it", "is", "rai", "rais", "ra", "rons", "ront")
+                  "it", "is", "rai", "rais", "ra", "rons", "ront", "d", "ds")
 
 
 def warm() -> None:

@@ -34,6 +34,7 @@ from bot.qa.aspects import (
     drop_aspect_phrases,
     is_actor,
     names_two_actors,
+    opening_words,
     specific_words,
 )
 from bot.qa.context import AskContext
@@ -507,6 +508,15 @@ class Searcher:
             # the facts of one organisation, which refuse the question, are what it asks,
             # not who asks (« Je suis agriculteur et adjoint. … qui peut nous aider ? »)
             aspects -= {"specific"} - self.aspects_of(asking_part)
+        opening = opening_words(folded)
+        if opening:
+            aspects |= {"specific"}  # one place's opening hours
+        if "howmuch" in aspects and asking_part != text:
+            # a sum told in the situation (« l'association que nous aidons à hauteur de
+            # 15 000 € ») is not the figure asked, when the sentences that ask ask something
+            asked = self.aspects_of(asking_part)
+            if asked and "howmuch" not in asked:
+                aspects -= {"howmuch"}
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
         intents = frozenset(kind for kind, marks in INTENTS.items()
@@ -597,7 +607,7 @@ class Searcher:
                         outside=self.programmes_outside(places),
                         private=private_matter(folded),
                         counts_ours=counts_ours(folded) or counts_named_now(text, folded),
-                        facts=frozenset(stem(w) for w in specific_words(folded)),
+                        facts=frozenset(stem(w) for w in specific_words(folded) | opening),
                         closed=bool(_CLOSED.search(" ".join(folded))),
                         either=either,
                         compares=compares, sequence=sequence, meaningful=said_terms,
@@ -796,11 +806,12 @@ class Searcher:
 
     def misfits(self, item: Item, number: int, context: AskContext, region: str | None) -> int:
         """On how many counts an item does not apply to the asker's profile, as far as the
-        profile says: another type of collectivité, a context the territory is not in (or
-        one it is excluded from), an example of another région."""
+        profile says: another type of collectivité (not one whose competences it exercises:
+        the CTG's RSA is a département's), a context the territory is not in (or one it is
+        excluded from), an example of another région."""
         count = 0
         kinds = item.restricts("collectivites")
-        if context.collectivite and kinds and context.collectivite not in kinds:
+        if kinds and not context.fits(kinds):
             count += 1
         contexts = item.restricts("contexts")
         if context.contexts and (context.contexts & (item.restricts("not_contexts") or set())
