@@ -206,3 +206,13 @@ def test_on_commence_at_the_welcome_starts_the_parcours(chat: Chat):
     chat.send("on commence")
     assert "Quel est votre territoire ?" in chat.text
     assert not chat.conversation.slots.get("etape")
+
+
+@pytest.mark.parametrize("first", ["bonjour, Faux-la-Montagne", "bonjour, CC Creuse Sud-Ouest"])
+def test_a_greeting_then_a_whole_name_is_read_as_a_first_message(chat: Chat, first: str):
+    """« bonjour, Faux-la-Montagne » as the very first message got the welcome alone (a bare
+    name was taken, and a name after a lead-in, not a name after a greeting); at the welcome
+    « bonjour, CC Creuse Sud-Ouest » got an example of the Côte Ouest of La Réunion."""
+    chat.send(first)
+    assert "J'ai trouvé :" in chat.text
+    assert "Est-ce bien pour cette collectivité que vous travaillez ?" in chat.text

@@ -619,8 +619,10 @@ class Turn:
         spec = target.input
         assert spec is not None
         names = self.names_in(spec, text)
-        if not (self.names_whole(spec, text) or len(names) > 1):
-            return False  # neither a whole name nor opened by a lead-in: a question, a word
+        if not (self.names_whole(spec, text) or self.names_whole(spec, names[0])
+                or len(names) > 1):
+            return False  # neither a whole name (after a greeting: « bonjour, Faux-la-Montagne »)
+                          # nor opened by a lead-in: a question, a word
         found = next((one for one in map(functools.partial(self.one_name, spec), names)
                       if one is not None), None)
         homonyms = len(self.names_whole(spec, names[-1])) > 1

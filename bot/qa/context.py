@@ -26,8 +26,11 @@ from bot.knowledge.profile import OVERSEAS_REGIONS
 # The slots of the main flow the context is read from, with their vocabulary (the questions
 # feature declares them in its ``required_slots``).
 SLOTS: Mapping[str, str] = {"collectivite": "collectivites", "region": "regions",
-                            "contexte": "contexts", "themes": "themes",
-                            "competences": "collectivites"}
+                            "contexte": "contexts", "themes": "themes"}
+# Read when the flow has it, not required of every flow (an administrator's flow without a
+# territory resolver has no levels to say): the levels whose competences the collectivité
+# exercises besides its own (the CTG, Mayotte, the Métropole de Lyon).
+OPTIONAL_SLOTS: Mapping[str, str] = {"competences": "collectivites"}
 CONTENT_LANGUAGE = "fr"  # the knowledge base is written in French: so are the themes' words
 
 
@@ -89,6 +92,6 @@ def ask_context(knowledge: KnowledgeBase, collectivite: object = None, region: o
 
 
 def from_slots(knowledge: KnowledgeBase, slots: Mapping[str, object]) -> AskContext:
-    """The context of a conversation's slots (see :data:`SLOTS`)."""
+    """The context of a conversation's slots (see :data:`SLOTS` and :data:`OPTIONAL_SLOTS`)."""
     return ask_context(knowledge, slots.get("collectivite"), slots.get("region"),
                        slots.get("contexte"), slots.get("themes"), slots.get("competences"))
