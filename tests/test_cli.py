@@ -23,7 +23,7 @@ def test_graph_mermaid_shows_states_and_choices():
     out = result.stdout
     assert out.startswith("stateDiagram-v2\n    [*] --> accueil\n")
     assert "    accueil --> territoire: Commencer" in out
-    assert ("contexte_fin --> contrat_ville: [contexte contains qpv and collectivite not_in"
+    assert ("contexte_fin --> contrat_ville_debut: [contexte contains qpv and collectivite not_in"
             in out)
     assert "    fin --> [*]" in out
 
