@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.i18n import translator
 from bot.knowledge.partners import local_bodies, localise
-from bot.knowledge.profile import build_profile, names_of
-from bot.knowledge.recommend import recommendations
-from bot.knowledge.roadmap import build_outline, render_markdown
+from bot.knowledge.roadmap import render_markdown
+from tests.test_plan_round33 import outline
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -18,12 +16,7 @@ TODAY = dt.date(2026, 12, 1)
 def plan(kb, index, territory: str, kind: str, themes: set[str], step: str,
          today: dt.date = TODAY) -> str:
     """The feuille de route's Markdown, as `essbot plan` writes it, without its source annex."""
-    place = index.resolve(territory, prefer=kind).all[0]
-    profile = build_profile(kb.scoring, type=kind, themes=frozenset(themes), step=step,
-                            territory=place, index=index)
-    t = translator("fr")
-    doc = build_outline(kb, profile, recommendations(kb, profile, "full"), t, today,
-                        names_of(place, index))
+    doc, t = outline(kb, index, territory, kind, themes, step, today)
     return render_markdown(doc, t).split("## Annexe : les sources")[0]
 
 
@@ -67,13 +60,8 @@ def test_the_calendar_follows_the_budget_cycle(kb, index) -> None:
 
 
 def render_annex(kb, index, territory: str, kind: str) -> str:
-    place = index.resolve(territory, prefer=kind).all[0]
-    profile = build_profile(kb.scoring, type=kind, themes=frozenset({"emploi-insertion",
-                            "economie-circulaire"}), step="soutenir", territory=place,
-                            index=index)
-    t = translator("fr")
-    doc = build_outline(kb, profile, recommendations(kb, profile, "full"), t, TODAY,
-                        names_of(place, index))
+    doc, t = outline(kb, index, territory, kind, {"emploi-insertion", "economie-circulaire"},
+                     "soutenir", TODAY)
     return render_markdown(doc, t).split("## Annexe : les sources")[1]
 
 
