@@ -94,6 +94,7 @@ class Item:
     own_purchases: bool = False
     # Examples: the codes of the collectivités whose own project it is (INSEE code of a
     # commune, département or région, SIREN of an intercommunalité): not shown to them.
+    # A code may say its level (« region:32 »): read them with :func:`place_level_code`.
     places: frozenset[str] = frozenset()
 
     def restricts(self, dimension: str) -> frozenset[str] | None:
@@ -161,3 +162,11 @@ class KnowledgeBase:
         """The label of a value of a taxonomy vocabulary; the value itself if unknown."""
         text = self.vocabularies.get(vocabulary, {}).get(value)
         return text.render(t) if text else value
+
+
+def place_level_code(place: str) -> tuple[str | None, str]:
+    """An item's ``places`` entry as (level, code): « region:32 » -> ("region", "32"),
+    « 23176 » -> (None, "23176"). INSEE numbers départements and régions apart (32 is the
+    Gers and the Hauts-de-France), so a short code may say which level it is."""
+    level, _, code = place.rpartition(":")
+    return level or None, code

@@ -16,7 +16,7 @@ from typing import Any
 from bot.engine.conditions import suggest
 from bot.engine.flow import LocalText
 from bot.i18n import SUPPORTED_LANGUAGES, Translator
-from bot.knowledge.model import RECOMMENDED_KINDS, STEPS, Item
+from bot.knowledge.model import RECOMMENDED_KINDS, STEPS, Item, place_level_code
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "broad_themes",
@@ -1057,7 +1057,7 @@ def _names(item: Item, codes: frozenset[str], level: str | None) -> bool:
     plan). SIREN and commune codes are unique."""
     types = item.restricts("collectivites")
     for place in item.places:
-        said, _, code = place.rpartition(":")
+        said, code = place_level_code(place)
         if code not in codes:
             continue
         if said:

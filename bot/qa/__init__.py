@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.model import KnowledgeBase, place_level_code
 from bot.knowledge.territory import TerritoryIndex
 from bot.qa import lexicon
 from bot.qa.answers import answer_index, direct_answers, sentence_answers, sentence_index
@@ -80,7 +80,7 @@ def places_regions(kb: KnowledgeBase, index: TerritoryIndex) -> dict[str, str]:
         text = " ".join(words(" ".join((item.title, item.summary, item.body))))
         regions: set[str] = set()
         for place in item.places:
-            said, _, code = place.rpartition(":")  # « region:32 »: a région's code
+            said, code = place_level_code(place)
             candidates = [t for kind in ((said,) if said else _PLACE_KINDS)
                           if (t := index.get(kind, code)) is not None and t.region_code]
             # « 44 » is a région and a département: the one the item's text names
