@@ -50,14 +50,27 @@ def recommendations(kb: KnowledgeBase, profile: Profile, limits: str = "full",
                     limit: int | None = None, more: int = 0) -> dict[str, list[Ranked]]:
     """The best items of each kind for a profile; ``limits`` is "chat" or "full" (the
     counts of scoring.yaml), ``limit`` the same count for every kind instead; ``more``
-    levers after them (« Autres leviers »)."""
+    levers after them (« Autres leviers »).
+
+    The first levers are the top list of ``limits`` itself, ``more`` or not: the chat's
+    cards and the feuille de route's and ``essbot recommend``'s levers are the same, and the
+    others follow in the order of a longer list (its places for a share of the list, a theme
+    or the step alone, would otherwise reorder the first five)."""
     rules = kb.scoring
     if rules is None:
         raise RuntimeError("the ranking rules (content/scoring.yaml) did not load")
-    return {kind: rules.rank_with_see_also(
-                (), profile, (limit if limit is not None else rules.limits[limits][kind])
-                + (more if kind == "lever" else 0), kb.ranked(kind, profile))[0]
-            for kind in RECOMMENDED_KINDS}
+    chosen: dict[str, list[Ranked]] = {}
+    for kind in RECOMMENDED_KINDS:
+        scored = kb.ranked(kind, profile)
+        count = limit if limit is not None else rules.limits[limits][kind]
+        top = rules.rank_with_see_also((), profile, count, scored)[0]
+        if kind == "lever" and more:
+            longer = rules.rank_with_see_also((), profile, count + more, scored)[0]
+            families = {r.item.family for r in top if r.item.family is not None}
+            top += [r for r in longer if r not in top and
+                    (r.item.family is None or r.item.family not in families)][:more]
+        chosen[kind] = top
+    return chosen
 
 
 def territory_bodies(kb: KnowledgeBase, profile: Profile, names: LocalNames | None

@@ -125,6 +125,14 @@ class Ranked:
                    for dimension, _ in self.matched)
 
     @property
+    def step_and_size_only(self) -> bool:
+        """It shares with the profile only the step, and the size class it is for: a lever for
+        every theme, type and place (mapping the actors, a co-built plan, a diagnostic)."""
+        return bool(self.matched) and all(dimension in ("steps", "sizes")
+                                          for dimension, _ in self.matched) \
+            and not self.item.restricts("themes")
+
+    @property
     def by_other_level(self) -> bool:
         """It applies through a level whose competences the collectivité exercises besides
         its type's (``Profile.other_levels``), and shares none of the profile's themes: the
@@ -212,6 +220,18 @@ class GenericTools:
 
 
 @dataclass(frozen=True, slots=True)
+class GenericBlock:
+    """``generic_block:``: at these steps, for a profile that names themes, the items of
+    these kinds that share only the step and size with it (``Ranked.step_and_size_only``)
+    beyond ``places`` in a top list give way to a theme of the profile that no item of the
+    list serves, with its best item of the step or a neighbouring one."""
+
+    kinds: frozenset[str]
+    steps: frozenset[str]
+    places: int
+
+
+@dataclass(frozen=True, slots=True)
 class Expiring:
     """``expiring:``: an item whose facts must be checked again within ``days`` (a legal
     basis that ends, a call that closes), or whose review date is past, loses ``weight``."""
@@ -250,6 +270,7 @@ class ScoringRules:
     # prioritaires: the contrat de ville, the NPNRU, the bailleurs of the quartier): such an
     # item, an example too, is shown only to a territory that has one of them
     bound_contexts: frozenset[str] = frozenset()
+    generic_block: GenericBlock | None = None
 
     # -- profile ------------------------------------------------------------------------
 
@@ -643,6 +664,10 @@ class ScoringRules:
                 families.add(family)
         if top and top[0].item.kind in self.theme_cover and len(profile.themes) > 1:
             top = self._cover_themes(top, scored, profile)
+        block = self.generic_block
+        if block is not None and top and top[0].item.kind in block.kinds and profile.themes \
+                and profile.step in block.steps:
+            top = self._open_block(top, scored, profile, block.places)
         return top, [r for r in see_also if any(t.item.family == r.item.family for t in top)]
 
     def _serves(self, ranked: Ranked, theme: str) -> bool:
@@ -675,6 +700,42 @@ class ScoringRules:
                            for t in profile.themes):
                     top[place] = candidate
                     break
+        return top
+
+    def _open_block(self, top: list[Ranked], scored: list[Ranked], profile: Profile,
+                    places: int) -> list[Ranked]:
+        """``generic_block``: beyond ``places`` levers that share only the step and size with
+        the profile (mapping the actors, a co-built plan, the transversality of the services,
+        a diagnostic: four of five at « identifier »), each one gives way to a theme of the
+        profile that no item of the list serves (``_serves``), with the best item that serves
+        it meant for the step or a neighbouring one: a housing cooperative or an OFS at
+        « identifier » rather than a fourth way of starting (blind rating 2026-12-01: Lodève,
+        Le Prêcheur, Mayotte). An item meant for that theme and none the profile left out
+        comes before one that serves another project too (the habitat inclusif of the
+        elderly for Mayotte's housing after cyclone Chido). The generic lever that gives way
+        is the one least the step's own (meant for other steps too: the transversality of the
+        services, an « ancrer » item as well), then the least central, then the last: the
+        mapping, first at « identifier », stays (issue 15 §3)."""
+        top = list(top)
+        for theme in sorted(profile.themes):
+            generic = [n for n, r in enumerate(top) if r.step_and_size_only]
+            if len(generic) <= places:
+                break
+            if any(self._serves(r, theme) for r in top):
+                continue
+            families = {r.item.family for r in top if r.item.family is not None}
+            fitting = [r for r in scored if r not in top and self._serves(r, theme)
+                       and _near_step(r.item, profile.step)
+                       and (r.item.family is None or r.item.family not in families)]
+            candidate = next((r for r in fitting if (r.item.restricts("themes") or frozenset())
+                              <= profile.themes), fitting[0] if fitting else None)
+            if candidate is None:
+                continue
+            del top[min(reversed(generic), key=lambda n: (top[n].step_fit,
+                                                           top[n].item.priority))]
+            at = next((n for n, r in enumerate(top) if r.sort_key() > candidate.sort_key()),
+                      len(top))
+            top.insert(at, candidate)
         return top
 
     def _varied(self, scored: list[Ranked]) -> list[Ranked]:
@@ -812,6 +873,15 @@ def _at_step(item: Item, step: str | None) -> bool:
     """The item is meant for this step (or for every step, or the profile names none)."""
     steps = item.restricts("steps")
     return step is None or not steps or step in steps
+
+
+def _near_step(item: Item, step: str | None) -> bool:
+    """The item is meant for the profile's step or for one next to it (« soutenir » for
+    « identifier » and « ancrer », « identifier » and « ancrer » for « soutenir »)."""
+    if _at_step(item, step) or step not in STEPS:
+        return True
+    at = STEPS.index(step)
+    return bool((item.restricts("steps") or frozenset()) & set(STEPS[max(0, at - 1):at + 2]))
 
 
 def _theme_match(w: Mapping[str, float], shared: int, themes: int) -> float:
@@ -1250,6 +1320,24 @@ class _ScoringParser:
         central = self.whole_number(node, "central", "'generic_tools.central'")
         return None if central is None else GenericTools(kinds, central)
 
+    def generic_block(self, document: MarkedDict) -> GenericBlock | None:
+        """``generic_block:``, optional: {kinds: [lever], steps: [identifier], places: 2}."""
+        found = self.kinds_rule(document, "generic_block", ("kinds", "steps", "places"))
+        if found is None:
+            return None
+        node, kinds = found
+        steps = node.get("steps")
+        if not isinstance(steps, list) or not steps or \
+                not all(isinstance(s, str) and s in STEPS for s in steps):
+            self.error(node.at("steps") if "steps" in node else node.position,
+                       "'generic_block.steps' takes a list of steps among " + ", ".join(STEPS))
+            return None
+        if "places" not in node:
+            self.error(node.position, "'generic_block' needs 'places:' (a number of items)")
+            return None
+        places = self.whole_number(node, "places", "'generic_block.places'")
+        return None if places is None else GenericBlock(kinds, frozenset(steps), places)
+
     def theme_before_place(self, document: MarkedDict) -> frozenset[str]:
         """``theme_before_place:``, optional: {kinds: [funding]}."""
         found = self.kinds_rule(document, "theme_before_place", ("kinds",))
@@ -1410,7 +1498,7 @@ def load_scoring(path: Path, root: Path,
                                    "repeated_theme",
                                    "theme_share", "stage_bound", "generic_tools", "expiring",
                                    "theme_before_place", "theme_cover",
-                                   "limits",
+                                   "generic_block", "limits",
                                    "sizes",
                                    "type_sizes", "reasons"),
                         "scoring.yaml")
@@ -1434,6 +1522,7 @@ def load_scoring(path: Path, root: Path,
     generic_tools = parser.generic_tools(document)
     theme_before_place = parser.theme_before_place(document)
     theme_cover = parser.theme_cover(document)
+    generic_block = parser.generic_block(document)
     texts, reasons = parser.reasons(document)
     if parser.problems:
         return None, parser.problems
@@ -1441,4 +1530,4 @@ def load_scoring(path: Path, root: Path,
                         vocabularies.get("regions", {}), broad_contexts, distinct_contexts,
                         type_sizes, repeated_theme, theme_share, stage_bound, expiring,
                         generic_tools, theme_before_place, theme_cover,
-                        bound_contexts=bound_contexts), []
+                        bound_contexts=bound_contexts, generic_block=generic_block), []
