@@ -42,7 +42,8 @@ def build_searcher(kb: KnowledgeBase, content_dir: Path,
     phrases = [phrase for group in synonyms.groups for phrase in group if len(phrase) > 1]
     phrases += synonyms.off_topic_phrases  # whether an item says « état civil » as such
     texts = fields_by_item(kb)  # the items' fields, made once for the four indexes
-    searcher = Searcher(Index.build(kb, phrases=phrases, texts=texts), synonyms,
+    searcher = Searcher(Index.build(kb, phrases=phrases, texts=texts,
+                                    around=synonyms.off_topic_stems), synonyms,
                         answer_index(kb, direct_answers(kb), texts),
                         gazetteer(kb, content_dir), Index.build(kb, STRONG_FIELDS, texts=texts),
                         Index.build(kb, ("keywords",), texts=texts),

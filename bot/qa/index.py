@@ -129,9 +129,11 @@ class Index:
     @classmethod
     def build(cls, kb: KnowledgeBase, fields: tuple[str, ...] = tuple(FIELDS),
               phrases: Collection[tuple[str, ...]] = (),
-              texts: Mapping[str, dict[str, str]] | None = None) -> Index:
+              texts: Mapping[str, dict[str, str]] | None = None,
+              around: Collection[str] = ()) -> Index:
         """The index of the knowledge items, in id order (of some fields only, if given);
-        ``phrases``: stems of phrases whose adjacency is recorded; ``texts``: the items'
+        ``phrases``: stems of phrases whose adjacency is recorded; ``around``: stems whose
+        pairs with the stem before and after them are recorded too; ``texts``: the items'
         fields, when the caller has made them once (:func:`fields_by_item`)."""
         items = sorted(kb.items.values(), key=lambda it: it.id)
         texts = fields_by_item(kb) if texts is None else texts
@@ -139,12 +141,14 @@ class Index:
         def fields_of(it: Item) -> dict[str, str]:
             return {k: v for k, v in texts[it.id].items() if k in fields}
 
-        return cls.of_documents(items, fields_of, {k: FIELDS[k] for k in fields}, phrases)
+        return cls.of_documents(items, fields_of, {k: FIELDS[k] for k in fields}, phrases,
+                                around)
 
     @classmethod
     def of_documents(cls, items: list[Any], fields_of: Callable[[Any], dict[str, str]],
                      weights: dict[str, tuple[float, float]],
-                     phrases: Collection[tuple[str, ...]] = ()) -> Index:
+                     phrases: Collection[tuple[str, ...]] = (),
+                     around: Collection[str] = ()) -> Index:
         per_item: list[dict[str, Mapping[str, int]]] = []
         lengths: dict[str, list[int]] = {name: [] for name in weights}
         surface: set[str] = set()
@@ -160,6 +164,11 @@ class Index:
                 surface.update(folded)
                 fields[name] = term_counts(text)
                 lengths[name].append(len(stems))
+                for i in [i for i, said in enumerate(stems) if said in around]:
+                    if i:
+                        adjacent[stems[i - 1:i + 1]].add(number)
+                    if i + 1 < len(stems):
+                        adjacent[stems[i:i + 2]].add(number)
                 if not starting:
                     continue
                 # only where a phrase may start: most stems start none

@@ -1100,11 +1100,36 @@ class Searcher:
             return 0.0
         covered: dict[int, float] = defaultdict(float)
         for concept in analysis.concepts:
-            if concept.names:
+            if concept.names or self.said_with_the_rest(analysis, concept):
                 continue  # a question naming an item is about the knowledge base
             for number, value in self.concept_matches(self.off_topics, concept).items():
                 covered[number] += concept.importance * value
         return max(covered.values(), default=0.0) / analysis.total
+
+    def said_with_the_rest(self, analysis: Analysis, concept: Concept) -> bool:
+        """Whether an item says this word next to a word the question has next to it, and
+        every other word of the question (« la loi d'urgence pour Mayotte »: one says « loi
+        d'urgence » and « Mayotte »): a word of « hors_champ » (« urgences ») is then said in
+        the base's sense, not the off-topic one. Only with another word that is not who
+        asks (« les urgences à Mayotte » is still health), one that names an item (« quelle
+        loi pour les urgences ? » is not about one) and none the base lacks."""
+        others = [c for c in analysis.concepts if c is not concept and not c.verb]
+        if (concept.context or not any(not c.context for c in others)
+                or not any(c.names for c in others) or any(c.unknown for c in others)):
+            return False
+        said = analysis.meaningful
+        own = set(concept.typed.split())
+        together: set[int] = set()
+        for at, word in enumerate(said):
+            if word in own:
+                for pair in (said[at - 1:at + 1] if at else (), said[at:at + 2]):
+                    if len(pair) == 2:
+                        together |= self.index.adjacent.get(tuple(pair), set())
+        for other in [concept, *others]:
+            together &= self.saying(self.index, other)
+            if not together:
+                return False
+        return True
 
     @staticmethod
     def saying(index: Index, concept: Concept) -> set[int]:

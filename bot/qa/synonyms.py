@@ -95,6 +95,13 @@ class Synonyms:
                    for _, examples in self.off_topics for example in examples)
         return frozenset(p for p in phrases if len(p) > 1)
 
+    @property
+    def off_topic_stems(self) -> frozenset[str]:
+        """Every stem of the examples of « hors_champ » (« urgenc »): where the knowledge
+        base says one, the words next to it tell in which sense."""
+        return frozenset(stem(w) for _, examples in self.off_topics for example in examples
+                         for w in self.rewrite(words(example)) if w not in STOP_WORDS)
+
 
 PLURAL_ENDINGS = ("s", "x")
 SHORTEST_PLURAL = 4  # « as », « ans », « pas », « cas » are no plurals to cut
