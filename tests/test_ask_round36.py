@@ -32,3 +32,28 @@ def test_an_off_topic_word_said_otherwise_still_refuses(searcher: Searcher,
     associations »), nor with only who asks (a place) or nothing that names an item."""
     assert not searcher.ask(question).hits
 
+
+@pytest.mark.parametrize(("question", "item"), [
+    ("cantine de notre commune des Landes : on doit servir combien de bio ?",
+     "restauration_collective_egalim"),
+    ("on crée une CUMA à Aurillac avec les éleveurs du coin, il faut combien d'associés au "
+     "minimum ?", "glossaire_cuma"),
+    ("notre asso de Cayenne : le FEI finance jusqu'à quel pourcentage d'un investissement ?",
+     "fei_outre_mer"),
+])
+def test_the_figure_of_a_rule_is_the_same_in_the_place_the_asker_names(
+        searcher: Searcher, question: str, item: str) -> None:
+    """« on doit… combien », « faut-il au minimum », « jusqu'où peut-on » ask a floor or a
+    ceiling set by law, not a figure of the place named: answered, not refused."""
+    result = searcher.ask(question)
+    assert result.direct is not None
+    assert result.hits[0].item.id == item
+
+
+@pytest.mark.parametrize("question", [
+    "combien de SCIC dans le Cantal ?",
+    "notre commune des Landes : combien d'associations employeuses y a-t-il ?",
+])
+def test_a_count_of_the_place_named_is_still_refused(searcher: Searcher,
+                                                      question: str) -> None:
+    assert not searcher.ask(question).hits

@@ -296,6 +296,20 @@ def _per_unit(sequence: tuple[str, ...]) -> set[str]:
             and sequence[at] not in _DURATION_UNITS and not sequence[at].isdigit()}
 
 
+# « on doit atteindre combien », « faut-il au minimum », « jusqu'où / jusqu'à quel % peut-on… »:
+# the figure of a rule (a floor, a ceiling, a duty, a deadline), the same in every place the
+# question names
+_RULE = frozenset(stem(w) for w in ("doit", "doivent", "devons", "devez", "dois", "faut",
+                                    "minimum", "maximum", "plafond", "plafonds"))
+
+
+def _asks_rule(sequence: tuple[str, ...]) -> bool:
+    """Whether a question asks the figure of a rule (:data:`_RULE`, « jusqu'où »,
+    « jusqu'à »)."""
+    return bool(_RULE.intersection(sequence)) or any(
+        a == "jusqu" and b in ("ou", "a") for a, b in zip(sequence, sequence[1:]))
+
+
 def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
     """« combien ça coûte… », « quel tarif… »: how much, said with a word of price."""
     return "howmuch" in aspects and bool(_PRICE & set(analysis.sequence))
@@ -1304,6 +1318,8 @@ class Searcher:
         par an pour une place nouvelle »)."""
         if direct is None:
             return False
+        if _asks_rule(analysis.sequence):
+            return True  # « on doit atteindre combien en bio ? »: a rule, the same everywhere
         if analysis.region in OVERSEAS and _OVERSEAS.search(fold(direct.answer.text)):
             return True
         if (_per_unit(analysis.sequence) & set(terms(direct.answer.text))
