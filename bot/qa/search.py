@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from bot.knowledge.model import Item
 from bot.qa.answers import HELD_ASPECTS, SHARE, WHO_SUMMARY_ASPECTS, DirectAnswer
@@ -307,7 +308,7 @@ def _asks_rule(sequence: tuple[str, ...]) -> bool:
     """Whether a question asks the figure of a rule (:data:`_RULE`, « jusqu'où »,
     « jusqu'à »)."""
     return bool(_RULE.intersection(sequence)) or any(
-        a == "jusqu" and b in ("ou", "a") for a, b in zip(sequence, sequence[1:]))
+        a == "jusqu" and b in ("ou", "a") for a, b in pairwise(sequence))
 
 
 def _asks_price(aspects: frozenset[str], analysis: Analysis) -> bool:
