@@ -1276,10 +1276,13 @@ class Searcher:
         item names them, or it gives the figure of the outre-mer for a région of it, or
         it gives a sum for the thing the question asks a rate per, the same everywhere
         (« à Guéret : l'aide de la CAF pour chaque nouvelle place » — « 2 600 à 3 600 €
-        par an pour une place nouvelle »)."""
+        par an pour une place nouvelle »). An item made for the outre-mer as a whole (its
+        title says so: « Fonds exceptionnel d'investissement outre-mer ») gives the figure
+        of every région of the outre-mer (« le FEI… une école à Saint-Laurent-du-Maroni »)."""
         if direct is None:
             return False
-        if analysis.region in OVERSEAS and _OVERSEAS.search(fold(direct.answer.text)):
+        if analysis.region in OVERSEAS and (_OVERSEAS.search(fold(direct.answer.text))
+                                            or _OVERSEAS.search(fold(direct.answer.item.title))):
             return True
         if (_per_unit(analysis.sequence) & set(terms(direct.answer.text))
                 and _MONEY.search(direct.answer.text)):
