@@ -1474,8 +1474,11 @@ class Searcher:
                 if not analysis.aspects & answered:
                     score *= (ASPECT_HELD if analysis.aspects & answer.holds
                               else ASPECT_MISMATCH)
-            else:
-                score *= NO_ASPECT
+            elif not (answer.general and answer.item.kind == "contact"
+                      and analysis.region is not None and answer.item.region == analysis.region):
+                score *= NO_ASPECT  # (not the contact of the région named: « Valence, quelle
+                                    # CRESS nous couvre ? », « Nantes Métropole cherche la
+                                    # CRESS de sa région » ask for it, and its summary says it)
             # Written for the aspect asked and giving that kind of fact: chosen first among
             # the answers about the subject, with no more right to be shown.
             # (Or written for one aspect asked and giving the fact of another: « obligatoire
