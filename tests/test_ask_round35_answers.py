@@ -7,7 +7,9 @@ before the change it tests, unless it is marked as a guard:
   figure of every place of the outre-mer, not a local figure the base lacks;
 - « X, quelle CRESS nous couvre ? », « X cherche la CRESS de sa région » ask for the contact
   of the région named: its summary answers, and is not scored down as the answer to a
-  question that asks nothing precise.
+  question that asks nothing precise;
+- the legal basis of keeping the last village shop (CGCT, art. L2251-3), asked in words of
+  the asker's own, has its written entry (dernier_commerce_base_legale).
 """
 
 from __future__ import annotations
@@ -46,4 +48,15 @@ def test_the_contact_of_the_region_named_is_what_is_asked(
     assert result.direct is not None
     assert result.direct.answer.id == f"{item}:summary"
     assert result.direct.score >= least
+
+
+@pytest.mark.parametrize("text", [
+    "le bar-tabac du village ferme, la mairie peut le reprendre sur quel fondement ?",
+    "épicerie du village : quel texte autorise la commune à la soutenir ?",
+])
+def test_the_legal_basis_of_the_last_village_shop(searcher: Searcher, text: str) -> None:
+    result = searcher.ask(text)
+    assert result.direct is not None
+    assert result.direct.answer.item.id == "commerce_l2251"
+    assert "L2251-3" in result.direct.answer.text
 
