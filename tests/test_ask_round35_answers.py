@@ -9,13 +9,17 @@ before the change it tests, unless it is marked as a guard:
   of the région named: its summary answers, and is not scored down as the answer to a
   question that asks nothing precise;
 - the legal basis of keeping the last village shop (CGCT, art. L2251-3), asked in words of
-  the asker's own, has its written entry (dernier_commerce_base_legale).
+  the asker's own, has its written entry (dernier_commerce_base_legale);
+- an inverted « devoir » asks whether something is required in every person (« dois-je
+  sortir ? », « devons-nous… ? »), as « doit-il… ? » did.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from bot.qa.aspects import aspects_of
+from bot.qa.normalize import words
 from bot.qa.search import Searcher
 
 
@@ -59,4 +63,22 @@ def test_the_legal_basis_of_the_last_village_shop(searcher: Searcher, text: str)
     assert result.direct is not None
     assert result.direct.answer.item.id == "commerce_l2251"
     assert "L2251-3" in result.direct.answer.text
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("dois-je quitter la séance ?", True),
+    ("devons-nous signer une convention ?", True),
+    ("devez-vous déclarer ce don ?", True),
+    ("je dois partir à midi, comment candidater ?", False),
+])
+def test_an_inverted_devoir_asks_the_obligation(text: str, asked: bool) -> None:
+    assert ("obligation" in aspects_of(words(text))) is asked
+
+
+def test_an_elected_member_asks_whether_to_leave_the_vote(searcher: Searcher) -> None:
+    result = searcher.ask("conseillère municipale et trésorière de l'amicale laïque : au "
+                          "moment du vote de sa subvention, devrai-je sortir ? dois-je me "
+                          "taire ?")
+    assert result.direct is not None
+    assert result.direct.answer.id == "elu_interesse_vote"
 

@@ -89,7 +89,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "obligee", "doit on", "faut il", "mandatory", "required", "impose",
                    # an inverted « devoir » asks whether it is required (« le département
                    # doit-il financer… ? »)
-                   "doit il", "doit elle", "doivent ils", "doivent elles"),
+                   "doit il", "doit elle", "doivent ils", "doivent elles",
+                   # ... in every person (« dois-je sortir de la salle ? »)
+                   "dois je", "devons nous", "devez vous"),
     "definition": ("definition", "definir", "signifie", "veut dire",
                    "sigle", "est quoi", "est ce un", "est ce une", "est ce le", "est ce la",
                    "est ce les", "est ce des", "est ce que est",
