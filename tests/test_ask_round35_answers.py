@@ -11,7 +11,8 @@ before the change it tests, unless it is marked as a guard:
 - the legal basis of keeping the last village shop (CGCT, art. L2251-3), asked in words of
   the asker's own, has its written entry (dernier_commerce_base_legale);
 - an inverted « devoir » asks whether something is required in every person (« dois-je
-  sortir ? », « devons-nous… ? »), as « doit-il… ? » did.
+  sortir ? », « devons-nous… ? »), as « doit-il… ? » did;
+- « à prix social », « à petit prix » say how a thing is sold, not a price asked.
 """
 
 from __future__ import annotations
@@ -81,4 +82,21 @@ def test_an_elected_member_asks_whether_to_leave_the_vote(searcher: Searcher) ->
                           "taire ?")
     assert result.direct is not None
     assert result.direct.answer.id == "elu_interesse_vote"
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("une laverie solidaire à prix social, comment la monter ?", False),
+    ("louer la salle à petit prix à une association", False),
+    ("à quel prix louer la salle ?", True),
+    ("le prix de la location de la salle ?", True),
+])
+def test_a_price_said_as_a_manner_is_not_asked(text: str, asked: bool) -> None:
+    assert ("howmuch" in aspects_of(words(text))) is asked
+
+
+def test_how_a_social_price_garage_began(searcher: Searcher) -> None:
+    result = searcher.ask("garage solidaire à prix social en Seine-Eure : comment l'agglo "
+                          "l'a lancé ?")
+    assert result.direct is not None
+    assert result.direct.answer.id == "seine_eure_qui"  # not a sentence giving a figure
 
