@@ -12,7 +12,8 @@ before the change it tests, unless it is marked as a guard:
   the asker's own, has its written entry (dernier_commerce_base_legale);
 - an inverted « devoir » asks whether something is required in every person (« dois-je
   sortir ? », « devons-nous… ? »), as « doit-il… ? » did;
-- « à prix social », « à petit prix » say how a thing is sold, not a price asked.
+- « à prix social », « à petit prix » say how a thing is sold, not a price asked;
+- « les quotas » ask a figure (a share), like « le seuil » or « le plafond ».
 """
 
 from __future__ import annotations
@@ -100,3 +101,10 @@ def test_how_a_social_price_garage_began(searcher: Searcher) -> None:
     assert result.direct is not None
     assert result.direct.answer.id == "seine_eure_qui"  # not a sentence giving a figure
 
+
+def test_quotas_ask_a_figure(searcher: Searcher) -> None:
+    assert "howmuch" in aspects_of(words("atteindre les quotas de bio à la cantine"))
+    result = searcher.ask("les quotas de la loi EGalim pour nos cantines ?")
+    assert result.direct is not None
+    assert result.direct.answer.id == "egalim_taux"  # the shares, not the law's reference
+    assert "50 %" in result.direct.answer.text
