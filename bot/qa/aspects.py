@@ -37,7 +37,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "quelle somme", "jusqu a combien", "minimal", "minimale", "maximal",
                 "quelle portion", "quelle proportion", "quelle quotite", "quotite",
                 "maximale", "plafonne", "plafonnee", "fourchette", "ordre de grandeur",
-                "a hauteur de", "a quelle hauteur"),
+                "a hauteur de", "a quelle hauteur", "quota", "quotas"),
     "free": ("gratuit", "gratuite", "gratuits", "gratuites", "gratuitement", "payant",
              "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
              "paying", "cost"),
@@ -89,7 +89,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "obligee", "doit on", "faut il", "mandatory", "required", "impose",
                    # an inverted « devoir » asks whether it is required (« le département
                    # doit-il financer… ? »)
-                   "doit il", "doit elle", "doivent ils", "doivent elles"),
+                   "doit il", "doit elle", "doivent ils", "doivent elles",
+                   # ... in every person (« dois-je sortir de la salle ? »)
+                   "dois je", "devons nous", "devez vous"),
     "definition": ("definition", "definir", "signifie", "veut dire",
                    "sigle", "est quoi", "est ce un", "est ce une", "est ce le", "est ce la",
                    "est ce les", "est ce des", "est ce que est",
@@ -236,6 +238,13 @@ _PERMISSION = re.compile(r"\b(?:a|as|avons|avez|ont|avoir|aurait|aurions|auraien
                          r"(?:(?:il|elle|on|ils|elles|nous|vous) )?le droit\b")
 
 
+# « réparation automobile à prix social », « louer à petit prix »: how it is sold, not a
+# price asked.
+_AT_A_PRICE = re.compile(r"\ba (?:(?:petit|bas|moindre|tout petit) )?prix(?: (?:social|sociaux|"
+                         r"solidaire|solidaires|reduit|reduits|modere|moderes|modique|coutant|"
+                         r"abordable|abordables|bas|casse|accessible|accessibles))?\b")
+
+
 # A participatory budget is a lever (« un budget citoyen »), not a figure asked.
 _PARTICIPATORY = re.compile(r"\bbudgets? (?:participatifs?|citoyens?)\b")
 # « qui les pilote », « qui la délivre », « qui nous accompagne »: an object pronoun between
@@ -361,7 +370,8 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     if "legal" in found and not _PATTERNS["legal"].search(_PERMISSION.sub(" ", text)):
         found.discard("legal")  # « a-t-il le droit de prendre des parts ? »: whether it may,
                                 # answered « oui, jusqu'à… », not which text says so
-    if "howmuch" in found and not _PATTERNS["howmuch"].search(_OWN_BUDGET.sub(" ", text)):
+    if "howmuch" in found and not _PATTERNS["howmuch"].search(
+            _AT_A_PRICE.sub(" ", _OWN_BUDGET.sub(" ", text))):
         found.discard("howmuch")  # « abonder un fonds avec son budget »: a means, no figure
     if _WHO_WON.search(text) or _file_outcome(text) or _DATED_FIGURE.search(text):
         found.add("specific")  # « les lauréats…, c'est qui ? », « notre demande a été

@@ -1276,10 +1276,13 @@ class Searcher:
         item names them, or it gives the figure of the outre-mer for a région of it, or
         it gives a sum for the thing the question asks a rate per, the same everywhere
         (« à Guéret : l'aide de la CAF pour chaque nouvelle place » — « 2 600 à 3 600 €
-        par an pour une place nouvelle »)."""
+        par an pour une place nouvelle »). An item made for the outre-mer as a whole (its
+        title says so: « Fonds exceptionnel d'investissement outre-mer ») gives the figure
+        of every région of the outre-mer (« le FEI… une école à Saint-Laurent-du-Maroni »)."""
         if direct is None:
             return False
-        if analysis.region in OVERSEAS and _OVERSEAS.search(fold(direct.answer.text)):
+        if analysis.region in OVERSEAS and (_OVERSEAS.search(fold(direct.answer.text))
+                                            or _OVERSEAS.search(fold(direct.answer.item.title))):
             return True
         if (_per_unit(analysis.sequence) & set(terms(direct.answer.text))
                 and _MONEY.search(direct.answer.text)):
@@ -1471,8 +1474,11 @@ class Searcher:
                 if not analysis.aspects & answered:
                     score *= (ASPECT_HELD if analysis.aspects & answer.holds
                               else ASPECT_MISMATCH)
-            else:
-                score *= NO_ASPECT
+            elif not (answer.general and answer.item.kind == "contact"
+                      and analysis.region is not None and answer.item.region == analysis.region):
+                score *= NO_ASPECT  # (not the contact of the région named: « Valence, quelle
+                                    # CRESS nous couvre ? », « Nantes Métropole cherche la
+                                    # CRESS de sa région » ask for it, and its summary says it)
             # Written for the aspect asked and giving that kind of fact: chosen first among
             # the answers about the subject, with no more right to be shown.
             # (Or written for one aspect asked and giving the fact of another: « obligatoire
