@@ -954,7 +954,10 @@ class Searcher:
         if all(c.context for c in analysis.concepts):
             for concept in analysis.concepts:  # « EPCI définition »: the context is the subject
                 said = {s for phrase, _ in concept.alternatives for s in phrase}
+                # (a name of its own, said whole: « c'est quoi une commune nouvelle ? »)
                 concept.context = not any(name and name <= said for name in self.name_stems)
+                concept.context &= not any(own and set(own) <= said and len(own) > 1
+                                           for names in self.name_terms for own in names)
         topical = [c for c in analysis.concepts if not c.context]
         anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
                        if not c.context)
