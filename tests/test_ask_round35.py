@@ -37,3 +37,34 @@ def test_a_commune_nouvelle_that_only_says_who_asks_is_context(searcher: Searche
             "garant du prêt bancaire de l'association du foyer rural ?")
     ids = _ids(searcher, text)
     assert ids and "glossaire_commune_nouvelle" not in ids
+
+
+@pytest.mark.parametrize("text", [
+    "faut-il nommer un adjoint à l'ESS dans notre commune ?",
+    "quel est le rôle d'une adjointe à l'économie sociale et solidaire ?",
+])
+def test_an_adjoint_to_the_ess_is_an_office_not_a_person_asked(
+        searcher: Searcher, text: str) -> None:
+    """« adjoint » alone no longer asks a fact of one person: whether to have one, or what
+    one does, is answered (by the internal organisation of the ESS policy)."""
+    assert searcher.ask(text).hits
+
+
+@pytest.mark.parametrize("text", [
+    "qui est l'adjointe à l'ESS de Quimper ?",
+    "le nom de l'adjoint chargé de la vie associative à Alençon",
+    "l'adjointe de Vesoul, son téléphone ?",
+    "qui sont les adjoints de la mairie de Cherbourg ?",
+])
+def test_who_the_adjoint_is_is_still_refused(searcher: Searcher, text: str) -> None:
+    assert not searcher.ask(text).hits
+
+
+def test_on_behalf_of_the_collectivite_asks_no_name() -> None:
+    from bot.qa.aspects import aspects_of
+    from bot.qa.normalize import words
+    assert "specific" not in aspects_of(words(
+        "un élu qui siège au nom de la commune au conseil de l'association"))
+    assert "specific" not in aspects_of(words(
+        "je suis adjointe au maire de Vannes, par quoi commencer ?"))
+    assert "specific" in aspects_of(words("le nom de l'adjointe de Vannes ?"))

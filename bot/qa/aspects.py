@@ -113,7 +113,14 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "specific": ("budget", "salaire", "salaires", "remuneration", "telephone de",
                  "telephone du", "numero de", "numero du", "tel de", "tel du", "horaires",
                  "horaire", "nom du", "nom de la",
-                 "president", "presidente", "adjoint", "adjointe", "gerant", "gerante",
+                 "president", "presidente", "gerant", "gerante",
+                 # who the adjoint is (« qui est l'adjointe à l'ESS de Lille ? »), not what
+                 # an adjoint does or whether to have one (« faut-il un adjoint à l'ESS ? »)
+                 "qui est adjoint", "qui est adjointe", "qui sont adjoints",
+                 "qui sont les adjoints", "nom de adjoint", "nom de adjointe",
+                 "adjoint de", "adjointe de", "adjoint du", "adjointe du", "adjoints de",
+                 "adjoints du", "adjoint au maire de", "adjointe au maire de",
+                 "son telephone", "son numero", "son portable",
                  # who holds an office in one body (« qui est l'élu référent ESS au
                  # département ? »), not what the office is
                  "qui est elu referent", "qui est elue referente", "qui est elu charge",
@@ -216,6 +223,13 @@ _FUNDED_PAY = re.compile(r"\b(?:financ\w*|cofinanc\w*|pai\w*|pay\w*|subventionn\
                          r"financement|financements) (?:(?:le|les|la|un|une|des|du|de|au|aux) )?"
                          r"(?:salaires?|remunerations?)\b")
 # « coût horaire », « taux horaire »: a figure per hour, not opening hours.
+# Who asks, by their office (« je suis adjointe au maire de Vannes », « en tant que
+# président du syndicat »): no name asked
+_ASKER = re.compile(r"\b(?:je suis|en tant que) (?:le |la |l |un |une )?(?:maire )?"
+                    r"(?:adjoint|adjointe|president|presidente|directeur|directrice|gerant|"
+                    r"gerante)(?: au maire)?(?: de| du)?\b")
+# « au nom de la collectivité »: on behalf of, no name asked
+_ON_BEHALF = re.compile(r"\bau nom (?:de la|de|du|des)\b")
 _PER_HOUR = re.compile(r"\b(?:cout|prix|taux|tarif|volume|forfait|montant|remuneration|"
                        r"salaire) horaires?\b")
 # A head who asks, not whose name is asked: « le président veut savoir… », « notre
@@ -354,7 +368,8 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         found.discard("howmuch")
     if "specific" in found and not _PATTERNS["specific"].search(
             _NEXT_PERIOD.sub(" ", _ROLE_ASKING.sub(" ", _OWN_BUDGET.sub(
-                " ", _PER_HOUR.sub(" ", _FUNDED_PAY.sub(" ", text)))))):
+                " ", _PER_HOUR.sub(" ", _FUNDED_PAY.sub(
+                    " ", _ON_BEHALF.sub(" ", _ASKER.sub(" ", text)))))))):
         found.discard("specific")  # « payer sur le budget communal »: ours, a means;
                                    # « qui finance le salaire… »: who funds a post;
                                    # « le président veut savoir… »: who asks
