@@ -68,3 +68,18 @@ def test_on_behalf_of_the_collectivite_asks_no_name() -> None:
     assert "specific" not in aspects_of(words(
         "je suis adjointe au maire de Vannes, par quoi commencer ?"))
     assert "specific" in aspects_of(words("le nom de l'adjointe de Vannes ?"))
+
+
+@pytest.mark.parametrize("text", [
+    "clôture de l'appel à projets FDVA 2028 dans le Cher ?",
+    "AAP tiers-lieux 2027 de la région : la date limite de dépôt ?",
+])
+def test_the_calendar_of_one_edition_of_a_call_is_refused(searcher: Searcher,
+                                                          text: str) -> None:
+    """Each organiser sets the dates of each year's call: the base does not hold them."""
+    assert not searcher.ask(text).hits
+
+
+def test_how_a_call_works_is_still_answered(searcher: Searcher) -> None:
+    assert _ids(searcher, "appel à projets de la DETR : date limite ?")[:1] == ["detr"]
+    assert searcher.ask("quand a été lancé l'appel à projets du PNA en 2023 ?").hits

@@ -339,6 +339,21 @@ def opening_words(folded_words: list[str]) -> frozenset[str]:
     return frozenset(w for w in folded_words if _OPEN_WORD.fullmatch(w))
 
 
+# The calendar of one edition of a call (« date limite de l'appel à projets FDVA 2027 »,
+# « AAP 2026 de la région : clôture quand ? »): set by its organiser each year, which the
+# base does not hold (a written answer that does is asked for it).
+_EDITION_DATE = re.compile(r"^(?=.*\b(?:date limite|date de cloture|cloture|deadline|"
+                           r"date de depot|dates? des? depots?|calendrier)\b)"
+                           r"(?=.*\b(?:appel|appels|aap|ami|campagne|session)\b)"
+                           r"(?=.*\b20\d\d\b)")
+
+
+def edition_date(folded_words: list[str]) -> bool:
+    """Whether a question asks the calendar of one edition of a call, across its clauses
+    (the call may be named before a colon: « AAP ESS 2026 : clôture quand ? »)."""
+    return bool(_EDITION_DATE.search(" ".join(folded_words)))
+
+
 # « les lauréats…, c'est qui ? »: who one call selected.
 _WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:est|sont|seront) (?:qui|ki)\b|"
                       r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat")
@@ -378,7 +393,8 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
                                 # answered « oui, jusqu'à… », not which text says so
     if "howmuch" in found and not _PATTERNS["howmuch"].search(_OWN_BUDGET.sub(" ", text)):
         found.discard("howmuch")  # « abonder un fonds avec son budget »: a means, no figure
-    if _WHO_WON.search(text) or _file_outcome(text) or _DATED_FIGURE.search(text):
+    if (_WHO_WON.search(text) or _file_outcome(text) or _DATED_FIGURE.search(text)
+            or _EDITION_DATE.search(text)):
         found.add("specific")  # « les lauréats…, c'est qui ? », « notre demande a été
                                # acceptée ? »
     if "definition" in found:

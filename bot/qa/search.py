@@ -32,6 +32,7 @@ from bot.qa.aspects import (
     aspect_words,
     aspects_of,
     drop_aspect_phrases,
+    edition_date,
     is_actor,
     names_two_actors,
     opening_words,
@@ -509,8 +510,8 @@ class Searcher:
             # not who asks (« Je suis agriculteur et adjoint. … qui peut nous aider ? »)
             aspects -= {"specific"} - self.aspects_of(asking_part)
         opening = opening_words(folded)
-        if opening:
-            aspects |= {"specific"}  # one place's opening hours
+        if opening or edition_date(folded):
+            aspects |= {"specific"}  # one place's opening hours, one call's calendar
         if "howmuch" in aspects and asking_part != text:
             # a sum told in the situation (« l'association que nous aidons à hauteur de
             # 15 000 € ») is not the figure asked, when the sentences that ask ask something
