@@ -83,3 +83,21 @@ def test_the_calendar_of_one_edition_of_a_call_is_refused(searcher: Searcher,
 def test_how_a_call_works_is_still_answered(searcher: Searcher) -> None:
     assert _ids(searcher, "appel à projets de la DETR : date limite ?")[:1] == ["detr"]
     assert searcher.ask("quand a été lancé l'appel à projets du PNA en 2023 ?").hits
+
+
+def test_a_glossary_term_ends_at_a_comma_or_a_colon() -> None:
+    """« Commune nouvelle, communes déléguées et maire délégué »: the term is the commune
+    nouvelle; the rest of the title says what the entry also explains, not its name (an
+    adjointe « déléguée à l'ESS » by the « maire » did not name it)."""
+    from bot.config import PROJECT_ROOT
+    from bot.knowledge import load_knowledge
+    from bot.qa.index import item_names
+    items = load_knowledge(PROJECT_ROOT / "content")[0].items
+    assert item_names(items["glossaire_commune_nouvelle"]) == ["commune nouvelle",
+                                                               "Commune nouvelle"]
+
+
+def test_what_a_subsidised_association_owes_back(searcher: Searcher) -> None:
+    text = ("le comité des fêtes a reçu 5 000 € de la commune pour la fête du village, "
+            "qu'est-ce qu'il doit nous rendre ?")
+    assert _ids(searcher, text)[:1] == ["glossaire_obligations_association_subventionnee"]
