@@ -242,3 +242,15 @@ def says_words(text: str, words: str) -> bool:
         if wanted and (f" {wanted}" if stem else f" {wanted} ") in said:
             return True
     return False
+
+
+def opens_with_words(text: str, words: str) -> bool:
+    """Whether typed text opens with one of ``words`` (comma-separated, a trailing * for any
+    ending, as in :func:`says_words`): « comment structurer » opens with « comment »."""
+    said = f"{normalize_answer(text)} "
+    for entry in words.split(","):
+        stem = entry.strip().endswith("*")
+        wanted = normalize_answer(entry)
+        if wanted and said.startswith(wanted if stem else f"{wanted} "):
+            return True
+    return False

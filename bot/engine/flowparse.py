@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.engine.choices import normalize_answer
 from bot.engine.conditions import Combination, Condition, ConditionCompiler, Test, suggest
 from bot.engine.flow import (
     ActionCall,
@@ -46,7 +47,8 @@ from bot.yamlsrc import (
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit
-FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands", "fallback")
+FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands", "fallback",
+             "question_words")
 SLOT_KEYS = ("type", "vocabulary", "values", "multiple", "empty", "early")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
               "renamed_from")
@@ -633,15 +635,34 @@ class FlowParser:
         guards: dict[str, CommandGuard] = {}
         commands = self.parse_commands(doc["commands"], doc.at("commands"), conditions,
                                        guards) if "commands" in doc else {}
+        question_words = self.parse_question_words(doc["question_words"],
+                                                   doc.at("question_words")) \
+            if "question_words" in doc else None
         if self.problems or flow_id is None or title is None or not isinstance(start, str):
             return None
         flow = Flow(flow_id, title, start, dict(self.slots), states, self.digest, self.source,
                     commands, guards, renamed={old: new for old, (new, _) in self.renamed.items()},
                     fallback=fallback, slots_position=doc.at("slots") if "slots" in doc
-                    else doc.position)
+                    else doc.position, question_words=question_words)
         self.draft = flow
         self.check_graph(flow)
         return None if any(p.severity == "error" for p in self.problems) else flow
+
+    def parse_question_words(self, value: Any, where: Position) -> LocalText | None:
+        """``question_words``: the words that open a sentence asking something even without
+        « ? » (« comment structurer une SCIC »), per language, comma-separated as a choice's
+        ``words``; such a sentence is never kept as an answer to a later question."""
+        text = self.text(value, where, "'question_words'")
+        if text is None or text.texts is None:
+            return text
+        node = value if isinstance(value, MarkedDict) else None
+        for language, words in text.texts.items():
+            if any(not normalize_answer(entry) for entry in words.split(",")):
+                at = node.at(language) if node is not None else where
+                self.error(at, f"'question_words' ({language}): an empty word between two "
+                               "commas; write the words as \"comment, pourquoi, c est quoi\"")
+                return None
+        return text
 
     def parse_renamed(self, state: str, value: Any, where: Position) -> None:
         """``renamed_from``: the former names of a state, so that conversations left in a
