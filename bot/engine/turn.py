@@ -415,19 +415,76 @@ class Turn:
                 self.event("slot_set", state=conversation.state, slot=slot, value=value)
         self.move(target, via="choice")
 
-    def several_choices(self, state: State, text: str) -> list[FlowChoice]:
+    def several_choices(self, state: State, text: str) -> tuple[list[FlowChoice],
+                                                                list[FlowChoice]]:
         """The choices that add to a slot which one message lists several of (« insertion et
-        alimentation », « 2 et 3 » at the themes), each answer picking one as if typed alone;
-        empty when it lists fewer than two or one answer picks nothing such."""
+        alimentation », « 2 et 3 » at the themes), each answer picking one as if typed alone,
+        and those among them whose values the slot already holds (« cités de l'emploi et
+        villages d'avenir » where the first was found); nothing when it lists fewer than two
+        or one answer picks nothing such."""
         adding = {choice_payload(state.name, c.id): c for c in self.available_choices(state)
                   if c.add}
+        held = self.held_choices(state)
+        held_offered = Offered(tuple(Choice(payload, choice.label.render(self.t))
+                                     for payload, choice in held.items()), numbers=False)
 
         def pick(part: str) -> str | None:
             picked = self.conv.offered.match(part)
-            return picked.payload if picked is not None and picked.payload in adding else None
+            if picked is not None and picked.payload in adding:
+                return picked.payload
+            picked = held_offered.match(part) if picked is None else None
+            return picked.payload if picked is not None else None
 
         found = picked_in(text, pick)
-        return [adding[payload] for payload in found] if len(found) > 1 else []
+        if len(found) < 2 or not any(payload in adding for payload in found):
+            return [], []
+        return ([adding[payload] for payload in found if payload in adding],
+                [held[payload] for payload in found if payload in held])
+
+    def held_choices(self, state: State) -> dict[str, FlowChoice]:
+        """The state's choices that are not offered because the slot they add to already
+        holds their values (« Cités de l'emploi », found in the published lists), by
+        payload."""
+        offered = {choice.id for choice in self.available_choices(state)}
+        slots = self.conv.slots
+        return {choice_payload(state.name, choice.id): choice for choice in state.choices
+                if choice.add and choice.id not in offered
+                and all(value in (slots.get(slot) or []) for slot, value in choice.add)}
+
+    def already_held(self, state: State, text: str) -> bool:
+        """Values the question adds to its slot, named although the slot already holds them
+        (« cités de l'emploi » where the lists found it), maybe followed by what goes on
+        (« cités de l'emploi c bon »): « Déjà retenu : … », then the choice that goes on, or
+        the question again. False when the text is not such."""
+        held = self.held_choices(state)
+        if not held:
+            return False
+        offered = Offered(tuple(Choice(payload, choice.label.render(self.t))
+                                for payload, choice in held.items()), numbers=False)
+
+        def pick(part: str) -> str | None:
+            picked = offered.match(part)
+            return picked.payload if picked is not None else None
+
+        own = {choice_payload(state.name, c.id): c for c in self.available_choices(state)
+               if not c.add}
+        words = text.split()
+        # what goes on after the values first: « cités de l'emploi c bon » is close enough
+        # to the label alone to be read as a slip of the keyboard
+        for cut in (*range(1, len(words)), len(words)):
+            found = picked_in(" ".join(words[:cut]), pick)
+            tail = " ".join(words[cut:])
+            after = self.conv.offered.match(tail) if tail else None
+            if not found or (tail and (after is None or after.payload not in own)):
+                continue
+            self.say(self.t._("Déjà retenu : {values}.").format(
+                values=", ".join(held[payload].label.render(self.t) for payload in found)))
+            if after is not None:
+                self.apply_choice(own[after.payload])
+            else:
+                self.prompt()
+            return True
+        return False
 
     def keep_for_later(self, state: State, text: str) -> bool:
         """Values of an ``early`` slot typed before its question (« insertion et
@@ -536,11 +593,14 @@ class Turn:
         if worded is not None:
             self.apply_choice(worded)
             return
-        several = self.several_choices(state, text)
+        several, held = self.several_choices(state, text)
         if several:
+            if held:
+                self.say(self.t._("Déjà retenu : {values}.").format(
+                    values=", ".join(choice.label.render(self.t) for choice in held)))
             self.apply_choice(several[-1], *several[:-1])
             return
-        if self.keep_for_later(state, text):
+        if self.keep_for_later(state, text) or self.already_held(state, text):
             return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:

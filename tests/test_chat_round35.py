@@ -1,0 +1,99 @@
+"""Round 35 of the chat reviews: the faults the second pass left open, and three more agents
+(docs/reviews/chat-2026-12-01-chat32.md, « Third pass »)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine.early import asks
+from bot.engine.flowparse import parse_flow_text
+from tests.conftest import Chat
+
+
+def to_the_programmes(chat: Chat, place: str = "roubaix") -> None:
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send(place)
+    chat.send("oui")
+    chat.send("oui")
+
+
+# -- the question words come from the flow ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def environment_flow():
+    from bot.app import load_all
+    from bot.config import Settings
+
+    environment = load_all(Settings.from_env({})).environment
+    return lambda text: parse_flow_text(text, "parcours.yaml", environment)[0]
+
+
+def test_the_question_words_are_the_flows(engine):
+    flow = engine.snapshot.main
+    assert asks(flow, "comment structurer une SCIC")
+    assert asks(flow, "c'est quoi un contrat de ville")
+    assert asks(flow, "how to support them")
+    assert asks(flow, "on débute ?")
+    assert not asks(flow, "on débute")
+    assert not asks(flow, "commencons")  # « comment » is a whole word, not a stem
+
+
+def test_without_question_words_only_a_question_mark_asks(environment_flow):
+    flow = environment_flow(Path("flows/parcours.yaml").read_text(encoding="utf-8")
+                            .replace("question_words:", "unused_question_words:"))
+    assert flow is None  # an unknown key: the flow says which keys it takes
+    plain = environment_flow(_without_question_words())
+    assert plain is not None and plain.question_words is None
+    assert not asks(plain, "comment structurer une SCIC")
+    assert asks(plain, "comment structurer une SCIC ?")
+
+
+def _without_question_words() -> str:
+    lines = Path("flows/parcours.yaml").read_text(encoding="utf-8").splitlines()
+    start = lines.index("question_words:")
+    return "\n".join(lines[:start] + lines[start + 3:])
+
+
+def test_a_question_without_its_mark_is_not_kept_as_the_step(chat: Chat):
+    to_the_programmes(chat, "faux la montagne")
+    chat.send("continuer")
+    chat.send("comment structurer une SCIC")
+    assert "Noté pour plus tard" not in chat.text
+    assert not chat.conversation.slots.get("etape")
+
+
+# -- a programme already listed, named again ---------------------------------------------------
+
+def test_a_listed_programme_with_c_bon_goes_on(chat: Chat):
+    """« cités de l'emploi c bon » at Roubaix's programmes: a search answer on the Cités de
+    l'emploi."""
+    to_the_programmes(chat)
+    assert chat.conversation.state == "programmes_choix"
+    chat.send("cités de l'emploi c bon")
+    assert chat.text.startswith("Déjà retenu : Cités de l'emploi.")
+    assert chat.conversation.state == "contrat_ville"
+    assert chat.conversation.slots["programmes"] == ["cites-emploi"]
+
+
+def test_a_listed_programme_named_alone_asks_again(chat: Chat):
+    to_the_programmes(chat)
+    chat.send("cités de l'emploi")
+    assert chat.text.startswith("Déjà retenu : Cités de l'emploi.")
+    assert chat.conversation.state == "programmes_choix"
+    assert "Réponse :" not in chat.text
+
+
+def test_a_listed_programme_and_a_new_one(chat: Chat):
+    to_the_programmes(chat)
+    chat.send("cités de l'emploi et villages d'avenir")
+    assert chat.text.startswith("Déjà retenu : Cités de l'emploi.")
+    assert "Programmes retenus : Cités de l'emploi, Villages d'avenir." in chat.text
+
+
+def test_a_theme_at_the_programmes_is_still_kept_for_later(chat: Chat):
+    to_the_programmes(chat)
+    chat.send("emploi")
+    assert chat.text.startswith("Noté pour plus tard : Emploi et insertion.")
