@@ -97,3 +97,46 @@ def test_a_theme_at_the_programmes_is_still_kept_for_later(chat: Chat):
     to_the_programmes(chat)
     chat.send("emploi")
     assert chat.text.startswith("Noté pour plus tard : Emploi et insertion.")
+
+
+# -- « je ne sais pas » at the step, « oui » at « Un autre thème, ou « Continuer » ? » ----------
+
+def to_the_themes(chat: Chat) -> None:
+    to_the_programmes(chat, "faux la montagne")
+    chat.send("aucun")
+    assert chat.conversation.state == "themes"
+
+
+def test_not_knowing_at_the_step_says_how_to_answer(chat: Chat):
+    """« je ne sais pas » got « « Je ne sais pas » ne répond pas à cette question » (the
+    contrat de ville's label quoted)."""
+    to_the_themes(chat)
+    chat.send("emploi")
+    chat.send("continuer")
+    assert chat.conversation.state == "etape"
+    for typed in ("je ne sais pas", "jsp"):
+        chat.send(typed)
+        assert chat.text.startswith("Si vous hésitez, choisissez la réponse la plus proche")
+        assert "ne répond pas à cette question" not in chat.text
+        assert "Où en est votre collectivité dans sa démarche ESS ?" in chat.text
+        assert chat.conversation.state == "etape"
+
+
+def test_not_knowing_where_a_choice_says_it_picks_it(chat: Chat):
+    to_the_programmes(chat)
+    chat.send("continuer")
+    assert chat.conversation.state == "contrat_ville"
+    chat.send("je ne sais pas")
+    assert chat.conversation.slots["contrat_ville"] == "ne_sait_pas"
+
+
+def test_yes_at_another_theme_or_continue_offers_both(chat: Chat):
+    to_the_themes(chat)
+    chat.send("emploi")
+    chat.send("oui")
+    assert chat.text.startswith("Pour en ajouter un autre, choisissez-le dans la liste")
+    assert "choisissez « Continuer »" in chat.text
+    assert chat.labels[:2] == ["Continuer", "Alimentation"]
+    assert chat.conversation.state == "themes_suite"
+    chat.send("ok")
+    assert chat.conversation.state == "etape"

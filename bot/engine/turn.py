@@ -15,7 +15,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.choices import Offered, normalize_answer, says_words
+from bot.engine.choices import (
+    GO_ON_LABELS,
+    NOT_KNOWING,
+    NOT_KNOWING_LABELS,
+    YES_WORDS,
+    Offered,
+    normalize_answer,
+    says_words,
+)
 from bot.engine.commands import ParsedCommand
 from bot.engine.conversation import ENGINE, Conversation, Dialog, copy_slots
 from bot.engine.early import asking_states, states_ahead, value_by_words
@@ -602,6 +610,8 @@ class Turn:
             return
         if self.keep_for_later(state, text) or self.already_held(state, text):
             return
+        if self.unsure_or_ambiguous(state, said):
+            return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
             # « continuer » where nothing continues: a question search would only find noise.
@@ -627,6 +637,31 @@ class Turn:
             message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
                                "faire, ou /recommencer pour un nouveau parcours.")
         self.reject("unexpected_text", message)
+
+    def unsure_or_ambiguous(self, state: State, said: str) -> bool:
+        """« je ne sais pas » where no choice says it (the step question), or a bare « oui »
+        where the question offers more values or going on (« Un autre thème, ou « Continuer »
+        ? »): how to answer, and the question again, rather than « ne répond pas à cette
+        question » with another question's label. False for any other text."""
+        offered = self.available_choices(state)
+        if said in NOT_KNOWING or said in NOT_KNOWING_LABELS:
+            if not offered:
+                return False
+            self.reject("unsure", self.t._(
+                "Si vous hésitez, choisissez la réponse la plus proche de votre situation "
+                "(son numéro ou son nom) : vous pourrez revenir sur ce choix avec /retour."))
+            return True
+        if said not in YES_WORDS or not any(choice.add for choice in offered):
+            return False
+        go_on = [choice.label.render(self.t) for choice in offered if not choice.add
+                 and normalize_answer(choice.label.render(self.t)).split()[-1:]
+                 and normalize_answer(choice.label.render(self.t)).split()[-1] in GO_ON_LABELS]
+        if len(go_on) != 1:
+            return False
+        self.reject("ambiguous_yes", self.t._(
+            "Pour en ajouter un autre, choisissez-le dans la liste (son numéro ou son nom) ; "
+            "pour passer à la suite, choisissez « {go_on} ».").format(go_on=go_on[0]))
+        return True
 
     def fits(self, spec: TextInput, text: str) -> bool:
         """The text has the length and the form the input asks for."""
