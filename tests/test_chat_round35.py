@@ -140,3 +140,29 @@ def test_yes_at_another_theme_or_continue_offers_both(chat: Chat):
     assert chat.conversation.state == "themes_suite"
     chat.send("ok")
     assert chat.conversation.state == "etape"
+
+
+# -- a programme typed early where the lists found others ---------------------------------------
+
+def test_a_programme_typed_early_is_shown_beside_the_listed_ones(chat: Chat):
+    """« villages d'avenir » at Roubaix's contexts was kept, but the programmes question
+    showed the Cités de l'emploi only."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send("roubaix")
+    chat.send("oui")
+    chat.send("villages d'avenir")
+    assert chat.text.startswith("Noté pour plus tard : Villages d'avenir.")
+    chat.send("oui")
+    assert ("Programmes nationaux repérés dans les listes publiées : Cités de l'emploi. "
+            "Avec ceux que vous m'avez indiqués, je retiens : Cités de l'emploi, Villages "
+            "d'avenir.") in chat.text
+    assert "Villages d'avenir" not in chat.labels
+    chat.send("continuer")
+    assert chat.conversation.state == "contrat_ville"
+
+
+def test_without_a_programme_typed_early_the_lists_alone(chat: Chat):
+    to_the_programmes(chat)
+    assert chat.conversation.state == "programmes_choix"
+    assert "Avec ceux que vous m'avez indiqués" not in chat.text
