@@ -166,3 +166,23 @@ def test_without_a_programme_typed_early_the_lists_alone(chat: Chat):
     to_the_programmes(chat)
     assert chat.conversation.state == "programmes_choix"
     assert "Avec ceux que vous m'avez indiqués" not in chat.text
+
+
+# -- the Creuse village: the name after a comma, more said before it ------------------------------
+
+@pytest.mark.parametrize("first", [True, False])
+def test_the_village_named_after_a_comma_is_found(chat: Chat, first: bool):
+    """« je suis secrétaire de mairie dans un petit village de la creuse, saint-yrieix-la-
+    montagne » got an answer on crèches in the Isère, and the welcome."""
+    if not first:
+        chat.send("bonjour")
+    chat.send("je suis secrétaire de mairie dans un petit village de la creuse, "
+              "saint-yrieix-la-montagne")
+    assert "J'ai trouvé : Saint-Yrieix-la-Montagne (23, Creuse)" in chat.text
+    assert chat.conversation.state == "territoire_trouve"
+
+
+def test_a_question_with_a_comma_is_still_a_question(chat: Chat):
+    chat.send("bonjour")
+    chat.send("je suis secrétaire de mairie, c'est quoi une SCIC ?")
+    assert "J'ai trouvé" not in chat.text

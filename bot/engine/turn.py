@@ -764,6 +764,13 @@ class Turn:
             head = self.before_closing_lead_in(spec, name)
             if head is not None:
                 names += [one for one in self.chain_of_lead_ins(spec, head) if one not in names]
+        if len(names) > 1:
+            # an introduction that says more before the name, after a comma (« je suis
+            # secrétaire de mairie dans un petit village de la Creuse, Saint-Yrieix-la-
+            # Montagne »): each part after a comma may be the name
+            for part in text.split(",")[1:]:
+                names += [one for one in self.chain_of_lead_ins(spec, normalize_answer(part))
+                          if one and one not in names]
         return names
 
     def chain_of_lead_ins(self, spec: TextInput, said: str) -> list[str]:
