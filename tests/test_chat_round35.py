@@ -186,3 +186,14 @@ def test_a_question_with_a_comma_is_still_a_question(chat: Chat):
     chat.send("bonjour")
     chat.send("je suis secrétaire de mairie, c'est quoi une SCIC ?")
     assert "J'ai trouvé" not in chat.text
+
+
+@pytest.mark.parametrize("typed", ["oui c'est ça", "c'est ça", "exactement", "oui, tout à fait"])
+def test_yes_that_is_it_confirms_the_territory(chat: Chat, typed: str):
+    """« oui c'est ça » at « Est-ce bien pour cette collectivité … ? »: « Je n'ai pas
+    compris »."""
+    chat.send("bonjour")
+    chat.send("je suis secrétaire de mairie à saint-yrieix-la-montagne")
+    assert chat.conversation.state == "territoire_trouve"
+    chat.send(typed)
+    assert chat.conversation.state == "contexte_repere"

@@ -27,7 +27,9 @@ TYPO_RATIO = 0.85  # how alike (difflib ratio) a mistyped answer and a label or 
 AGREEING = frozenset({"ok", "okay", "oki", "okk", "ok ok", "ouais", "ouai", "d accord", "dac",
                       "dacc", "daccord", "ca marche", "c bon", "c est bon", "cest bon", "c ok",
                       "parfait", "yes", "yep", "yeah", "sure", "fine", "wi", "ui", "ouii",
-                      "ouiii", "oui oui"})
+                      "ouiii", "oui oui", "c est ca", "cest ca", "c ca", "c est bien ca",
+                      "exact", "exactement", "tout a fait", "c est juste", "that s right",
+                      "right", "correct"})
 YES_WORDS = frozenset({"oui", "yes"})
 # What may open an agreeing reply before more of it (« oui c bon », « ok merci », « wi ok »).
 _AGREEING_LEADS = YES_WORDS | {"ok", "okay", "ouais", "wi", "ui", "ouii"}
