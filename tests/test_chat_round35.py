@@ -197,3 +197,15 @@ def test_yes_that_is_it_confirms_the_territory(chat: Chat, typed: str):
     assert chat.conversation.state == "territoire_trouve"
     chat.send(typed)
     assert chat.conversation.state == "contexte_repere"
+
+
+@pytest.mark.parametrize("typed", ["on n'a jamais rien fait", "on part de zéro",
+                                   "on ne connaît pas les acteurs"])
+def test_never_done_anything_is_the_first_step(chat: Chat, typed: str):
+    """« on n'a jamais rien fait » at the step question: « Je n'ai pas compris »."""
+    to_the_themes(chat)
+    chat.send("services de proximité")
+    chat.send("c'est tout")
+    assert chat.conversation.state == "etape"
+    chat.send(typed)
+    assert "étape : 1. Identifier et mobiliser les acteurs" in chat.text
