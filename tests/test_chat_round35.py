@@ -209,3 +209,25 @@ def test_never_done_anything_is_the_first_step(chat: Chat, typed: str):
     assert chat.conversation.state == "etape"
     chat.send(typed)
     assert "étape : 1. Identifier et mobiliser les acteurs" in chat.text
+
+
+# -- Roubaix: the feuille de route asked early, themes listed with « et aussi » --------------------
+
+@pytest.mark.parametrize("typed", ["je peux avoir la feuille de route directement ?",
+                                   "je veux ma feuille de route", "la feuille de route svp"])
+def test_the_feuille_de_route_asked_in_a_sentence(chat: Chat, typed: str):
+    """« je peux avoir la feuille de route directement ? » at the contexts: an answer on the
+    feuilles de route of France Numérique Ensemble."""
+    chat.send("Bonjour, chargée de mission politique de la ville à Roubaix")
+    chat.send("oui")
+    chat.send(typed)
+    assert chat.text.startswith("Votre feuille de route sera prête à la fin du parcours. "
+                                "Questions restantes : 3")
+    assert chat.conversation.state == "contexte_repere"
+
+
+def test_a_question_on_another_feuille_de_route_is_a_question(chat: Chat):
+    chat.send("Bonjour, chargée de mission politique de la ville à Roubaix")
+    chat.send("oui")
+    chat.send("c'est quoi une feuille de route numérique ?")
+    assert "Votre feuille de route sera prête" not in chat.text
