@@ -231,3 +231,14 @@ def test_a_question_on_another_feuille_de_route_is_a_question(chat: Chat):
     chat.send("oui")
     chat.send("c'est quoi une feuille de route numérique ?")
     assert "Votre feuille de route sera prête" not in chat.text
+
+
+def test_themes_listed_with_et_aussi(chat: Chat):
+    """« emploi et insertion, et aussi alimentation » at the themes: a search answer on
+    EGalim, and the themes question again."""
+    to_the_programmes(chat)
+    chat.send("continuer")
+    chat.send("oui")
+    assert chat.conversation.state == "themes"
+    chat.send("emploi et insertion, et aussi alimentation")
+    assert "Thèmes retenus : Emploi et insertion, Alimentation." in chat.text
