@@ -242,3 +242,16 @@ def test_themes_listed_with_et_aussi(chat: Chat):
     assert chat.conversation.state == "themes"
     chat.send("emploi et insertion, et aussi alimentation")
     assert "Thèmes retenus : Emploi et insertion, Alimentation." in chat.text
+
+
+# -- Mayotte after Chido, SMS spellings ---------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["jtravaille o departement de mayotte",
+                                   "bjr chui o conseil departemental de mayotte"])
+def test_o_for_au_in_an_introduction(chat: Chat, typed: str):
+    """« jtravaille o departement de mayotte » at the welcome: « pas de réponse sûre »."""
+    chat.send("bjr")
+    chat.send(typed)
+    assert "J'ai trouvé : Mayotte (département, 976)." in chat.text
+    chat.send("wi")
+    assert chat.conversation.state == "contexte_repere"
