@@ -255,3 +255,20 @@ def test_o_for_au_in_an_introduction(chat: Chat, typed: str):
     assert "J'ai trouvé : Mayotte (département, 976)." in chat.text
     chat.send("wi")
     assert chat.conversation.state == "contexte_repere"
+
+
+def test_sms_spellings_to_the_feuille_de_route(chat: Chat):
+    """« c tt » at « Un autre thème, ou « Continuer » ? » and « fdr »: « Je n'ai pas
+    compris »."""
+    chat.send("bjr")
+    chat.send("jtravaille o departement de mayotte")
+    chat.send("wi")
+    chat.send("c bon")
+    chat.send("alimentation et emploi")
+    chat.send("c tt")
+    assert chat.conversation.state == "etape"
+    chat.send("fdr")
+    assert "Votre feuille de route sera prête à la fin du parcours." in chat.text
+    chat.send("on debute")
+    chat.send("fdr")
+    assert "Votre feuille de route, à transmettre à vos élus" in chat.text

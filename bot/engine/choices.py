@@ -44,6 +44,7 @@ NOT_KNOWING_LABELS = frozenset({"je ne sais pas", "i don t know"})
 DECLINING = frozenset({"non", "no", "aucun", "aucune", "aucun continuer", "none", "nope",
                        "rien", "non merci", "no thanks", "c tout", "c est tout", "cest tout",
                        "non c est tout", "non cest tout", "pas d autre", "none continue",
+                       "c tt", "c est tt", "cest tt", "non c tt",
                        "that s all"})
 ENGINE_PAYLOAD = "s:"  # the engine's own questions (« Oui, tout effacer »): never by « ok »
 

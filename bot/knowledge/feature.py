@@ -53,7 +53,8 @@ _PLAN_PHRASES = tuple(
                 "est ce que je peux avoir ", "envoyez moi ", "donnez moi ")
     for article in ("ma", "la", "notre")
     for tail in ("", " directement", " maintenant", " svp", " stp", " s il vous plait")
-) + ("feuille de route", "feuille de route directement", "action plan", "my action plan",
+) + ("feuille de route", "feuille de route directement", "fdr", "ma fdr", "la fdr",
+     "action plan", "my action plan",
      "can i have my action plan", "can i have the action plan")
 
 
