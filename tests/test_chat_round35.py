@@ -272,3 +272,29 @@ def test_sms_spellings_to_the_feuille_de_route(chat: Chat):
     chat.send("on debute")
     chat.send("fdr")
     assert "Votre feuille de route, à transmettre à vos élus" in chat.text
+
+
+# -- a label named in a sentence, unless it says no ------------------------------------------------
+
+def test_a_context_named_in_a_sentence_is_added(chat: Chat):
+    """« on est en montagne aussi » at the suggested contexts: an answer on Avenir
+    Montagnes."""
+    chat.send("je suis secrétaire de mairie à saint-yrieix-la-montagne")
+    chat.send("oui")
+    assert chat.conversation.state == "contexte_repere"
+    chat.send("on est en montagne aussi")
+    assert "Noté : Rural, Montagne." in chat.text
+
+
+def test_a_context_denied_in_a_sentence_is_not_added(chat: Chat):
+    chat.send("je suis secrétaire de mairie à saint-yrieix-la-montagne")
+    chat.send("oui")
+    chat.send("on n'est pas en montagne")
+    assert "montagne" not in chat.conversation.slots["contexte"]
+    assert chat.conversation.state == "contexte_repere"
+
+
+def test_a_theme_named_in_a_sentence_at_the_themes(chat: Chat):
+    to_the_themes(chat)
+    chat.send("on voudrait travailler sur l'alimentation")
+    assert "Thèmes retenus : Alimentation." in chat.text

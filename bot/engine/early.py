@@ -55,6 +55,13 @@ def asks(flow: Flow, text: str) -> bool:
         for language in SUPPORTED_LANGUAGES)
 
 
+def denies(flow: Flow, text: str) -> bool:
+    """Whether a sentence holds one of the flow's ``negation_words`` (any language)."""
+    words = flow.negation_words
+    return words is not None and any(says_words(text, words.render(translator(language)))
+                                     for language in SUPPORTED_LANGUAGES)
+
+
 def value_by_words(flow: Flow, slot: str, states: set[str], text: str,
                    t: Translator) -> str | None:
     """The one value of a single-valued slot whose choice's ``words`` the sentence holds

@@ -48,7 +48,7 @@ from bot.yamlsrc import (
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit
 FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands", "fallback",
-             "question_words")
+             "question_words", "negation_words")
 SLOT_KEYS = ("type", "vocabulary", "values", "multiple", "empty", "early")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
               "renamed_from")
@@ -635,32 +635,33 @@ class FlowParser:
         guards: dict[str, CommandGuard] = {}
         commands = self.parse_commands(doc["commands"], doc.at("commands"), conditions,
                                        guards) if "commands" in doc else {}
-        question_words = self.parse_question_words(doc["question_words"],
-                                                   doc.at("question_words")) \
-            if "question_words" in doc else None
+        question_words, negation_words = (
+            self.parse_word_list(key, doc[key], doc.at(key)) if key in doc else None
+            for key in ("question_words", "negation_words"))
         if self.problems or flow_id is None or title is None or not isinstance(start, str):
             return None
         flow = Flow(flow_id, title, start, dict(self.slots), states, self.digest, self.source,
                     commands, guards, renamed={old: new for old, (new, _) in self.renamed.items()},
                     fallback=fallback, slots_position=doc.at("slots") if "slots" in doc
-                    else doc.position, question_words=question_words)
+                    else doc.position, question_words=question_words,
+                    negation_words=negation_words)
         self.draft = flow
         self.check_graph(flow)
         return None if any(p.severity == "error" for p in self.problems) else flow
 
-    def parse_question_words(self, value: Any, where: Position) -> LocalText | None:
-        """``question_words``: the words that open a sentence asking something even without
-        « ? » (« comment structurer une SCIC »), per language, comma-separated as a choice's
-        ``words``; such a sentence is never kept as an answer to a later question."""
-        text = self.text(value, where, "'question_words'")
+    def parse_word_list(self, key: str, value: Any, where: Position) -> LocalText | None:
+        """``question_words`` (the words that open a sentence asking something even without
+        « ? ») or ``negation_words`` (those that say no: « pas », « aucun »), per language,
+        comma-separated as a choice's ``words``."""
+        text = self.text(value, where, f"'{key}'")
         if text is None or text.texts is None:
             return text
         node = value if isinstance(value, MarkedDict) else None
         for language, words in text.texts.items():
             if any(not normalize_answer(entry) for entry in words.split(",")):
                 at = node.at(language) if node is not None else where
-                self.error(at, f"'question_words' ({language}): an empty word between two "
-                               "commas; write the words as \"comment, pourquoi, c est quoi\"")
+                self.error(at, f"'{key}' ({language}): an empty word between two commas; "
+                               "write the words as \"comment, pourquoi, c est quoi\"")
                 return None
         return text
 

@@ -26,7 +26,7 @@ from bot.engine.choices import (
 )
 from bot.engine.commands import ParsedCommand
 from bot.engine.conversation import ENGINE, Conversation, Dialog, copy_slots
-from bot.engine.early import asking_states, states_ahead, value_by_words
+from bot.engine.early import MAX_WORDS, asking_states, asks, denies, states_ahead, value_by_words
 from bot.engine.extension import Audience, Command, FreeText
 from bot.engine.flow import (
     ActionCall,
@@ -612,6 +612,10 @@ class Turn:
             return
         if self.unsure_or_ambiguous(state, said):
             return
+        in_sentence = self.label_in_sentence(state, text)
+        if in_sentence is not None:
+            self.apply_choice(in_sentence)
+            return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
             # « continuer » where nothing continues: a question search would only find noise.
@@ -637,6 +641,18 @@ class Turn:
             message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
                                "faire, ou /recommencer pour un nouveau parcours.")
         self.reject("unexpected_text", message)
+
+    def label_in_sentence(self, state: State, text: str) -> FlowChoice | None:
+        """The one offered choice that adds to a slot whose whole label a short sentence
+        holds (« on est en montagne aussi » at the contexts), or None: when it names none or
+        several, asks something, or says no (the flow's ``negation_words``: « on n'est pas en
+        montagne »)."""
+        said = f" {normalize_answer(text)} "
+        if len(said.split()) > MAX_WORDS or asks(self.flow, text) or denies(self.flow, text):
+            return None
+        found = [choice for choice in self.available_choices(state) if choice.add
+                 and f" {normalize_answer(choice.label.render(self.t))} " in said]
+        return found[0] if len(found) == 1 else None
 
     def unsure_or_ambiguous(self, state: State, said: str) -> bool:
         """« je ne sais pas » where no choice says it (the step question), or a bare « oui »
