@@ -57,3 +57,20 @@ def test_two_chosen_themes_both_reach_page_one(kb, index) -> None:
                                for a in anchors))
         assert served == themes, (territory, anchors)
 
+
+def test_a_single_collectivite_decides_with_its_own_bodies(kb, index) -> None:
+    """« À décider d'abord (président et conseil régional) » for the Collectivité territoriale
+    de Martinique, « maire et conseil municipal » for Paris as a département: each single
+    collectivité names its own executive and assembly, and no « Qui porte » says « de la
+    région » for it."""
+    cases = {("Martinique", "region"): "président du conseil exécutif et Assemblée de "
+             "Martinique", ("Corse", "region"): "président du conseil exécutif et Assemblée "
+             "de Corse", ("Guyane", "departement"): "président et Assemblée de Guyane",
+             ("Paris", "departement"): "maire et Conseil de Paris",
+             ("Métropole de Lyon", "epci"): "président et conseil de la Métropole",
+             ("Mayotte", "departement"): "président et assemblée départementale"}
+    for (territory, kind), deciders in cases.items():
+        text = plan(kb, index, territory, kind, {"transition-ecologique", "numerique"},
+                    "identifier")
+        assert f"**À décider d'abord ({deciders})**" in page_one(text), territory
+        assert not re.search(r"Qui porte.*de la région\b", text), territory

@@ -397,7 +397,8 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
                            [i.title for i in next_levers], today, t, budget, pact_cited),
         funding=funding, contacts=contacts, examples=examples, sources=entries,
         order_note=_order_note(kb, listed, levers_ranked, profile, t),
-        decision=decision, decision_label=decision_label(level, t),
+        decision=decision,
+        decision_label=decision_label(level, t, names.status if names else None),
         decision_sources=budget[2] if budget and decision else [],
         _numbers=numbers,
     )
