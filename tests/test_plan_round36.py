@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import re
 
-from tests.test_plan_round33 import outline, page_one, plan
+from bot.i18n import translator
+from bot.knowledge.profile import build_profile, names_of
+from bot.knowledge.recommend import recommendations
+from bot.knowledge.roadmap import build_outline, render_markdown
+from tests.test_plan_round33 import TODAY, outline, page_one, plan
 
 DEFAULT = "Mayotte", "departement", {"habitat", "petite-enfance-jeunesse"}, "identifier"
 
@@ -74,3 +78,18 @@ def test_a_single_collectivite_decides_with_its_own_bodies(kb, index) -> None:
                     "identifier")
         assert f"**À décider d'abord ({deciders})**" in page_one(text), territory
         assert not re.search(r"Qui porte.*de la région\b", text), territory
+
+
+def test_page_one_says_so_when_no_recommended_tool_fits(kb, index) -> None:
+    """No recommended tool fits the first actions (here: the list has none): page 1 says so
+    under its heading rather than name a tool of another theme « Pour ces actions »."""
+    place = index.resolve("Nièvre", prefer="departement").all[0]
+    profile = build_profile(kb.scoring, type="departement", themes=frozenset({"mobilite"}),
+                            step="identifier", territory=place, index=index)
+    t = translator("fr")
+    chosen = {**recommendations(kb, profile, "full"), "funding": []}
+    doc = build_outline(kb, profile, chosen, t, TODAY, names_of(place, index))
+    assert not doc.first_funding
+    page = page_one(render_markdown(doc, t))
+    assert "### Pour financer ces premières actions\n\nAucun des financements recommandés ne " \
+        "vise ces actions" in page

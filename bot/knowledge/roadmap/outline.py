@@ -194,6 +194,8 @@ class Outline:
     decision: str | None = None
     decision_label: str = ""  # « À décider d'abord par le maire et le conseil municipal »
     decision_sources: list[SourceKey] = field(default_factory=list)
+    # no recommended tool fits the first actions: page 1 says so rather than name a misfit
+    first_funding_note: str | None = None
     _numbers: dict[SourceKey, int] = field(default_factory=dict, repr=False)
 
     def refs(self, keys: list[SourceKey]) -> list[int]:
@@ -400,6 +402,10 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
         decision=decision,
         decision_label=decision_label(level, t, names.status if names else None),
         decision_sources=budget[2] if budget and decision else [],
+        first_funding_note=None if first_funding or all(
+            r.item.own_purchases for r in levers_ranked[:PRIORITY_ACTIONS]) else t._(
+            "Aucun des financements recommandés ne vise ces actions : voir les financements à "
+            "étudier de chaque levier, plus bas."),
         _numbers=numbers,
     )
 
@@ -547,7 +553,12 @@ def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
             found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today),
                                       actions, fits, sources.cite(tool)))
     families = {lever.item.family for lever in priority}
-    for_all = [r for r in ranked_funding if r.item.family not in tied - families]
+    # « Pour ces actions » is said of a tool for every theme or of one of these actions'
+    # theme: a tool of another theme would be named for work it does not pay for
+    for_all = [r for r in ranked_funding if r.item.family not in tied - families
+               and (r.item.restricts("themes") is None
+                    or any(_on_theme(r, lever.item.restricts("themes") or frozenset())
+                           and _nested_themes(lever.item, r.item) for lever in priority))]
     # actions that work through the collectivité's own purchases need no tool « for them »
     needs_funding = any(not lever.item.own_purchases for lever in priority)
     if not found and needs_funding and for_all and for_all[0].item.id in anchors:
