@@ -57,3 +57,16 @@ def test_the_figure_of_a_rule_is_the_same_in_the_place_the_asker_names(
 def test_a_count_of_the_place_named_is_still_refused(searcher: Searcher,
                                                       question: str) -> None:
     assert not searcher.ask(question).hits
+
+
+@pytest.mark.parametrize("question", [
+    "quelle note a obtenue notre candidature à l'appel DSIL de la préfecture ?",
+    "quel classement pour notre dossier LEADER au comité de sélection ?",
+])
+def test_the_mark_of_ones_own_file_is_refused(searcher: Searcher, question: str) -> None:
+    """One jury's mark of one file is not in the base, like its acceptance."""
+    assert not searcher.ask(question).hits
+
+
+def test_how_files_are_marked_is_still_answered(searcher: Searcher) -> None:
+    assert searcher.ask("comment est noté notre projet au Fonds vert ?").hits

@@ -319,9 +319,17 @@ _OWN_FILE_FATE = re.compile(r"\b(?:notre|nos|mon|ma|mes|leur|leurs) (?:dossier|d
                             r"rejete|recale)e?s?\b")
 
 
+# ... or the mark it got (« quelle note notre dossier a-t-il obtenue ? », « quel rang pour
+# notre candidature ? »): one jury's view of one file
+_OWN_FILE = r"(?:notre|nos|mon|ma|mes|leur|leurs) (?:dossier|demande|candidature|projet)s?"
+_OWN_FILE_MARK = re.compile(r"\bquel(?:le)?s? (?:note|score|classement|rang)\b(?: \w+){0,6}? "
+                            + _OWN_FILE + r"\b")
+
+
 def _file_outcome(text: str) -> bool:
     return any(not _SUBORDINATE.search(text[:m.start()])
-               for pattern in (_FILE_OUTCOME, _OWN_FILE_FATE) for m in pattern.finditer(text))
+               for pattern in (_FILE_OUTCOME, _OWN_FILE_FATE, _OWN_FILE_MARK)
+               for m in pattern.finditer(text))
 
 
 # A figure of last year (« le total versé l'an dernier », « combien a-t-on dépensé l'année
