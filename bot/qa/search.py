@@ -32,6 +32,7 @@ from bot.qa.aspects import (
     aspect_words,
     aspects_of,
     drop_aspect_phrases,
+    edition_date,
     is_actor,
     names_two_actors,
     opening_words,
@@ -509,8 +510,8 @@ class Searcher:
             # not who asks (« Je suis agriculteur et adjoint. … qui peut nous aider ? »)
             aspects -= {"specific"} - self.aspects_of(asking_part)
         opening = opening_words(folded)
-        if opening:
-            aspects |= {"specific"}  # one place's opening hours
+        if opening or edition_date(folded):
+            aspects |= {"specific"}  # one place's opening hours, one call's calendar
         if "howmuch" in aspects and asking_part != text:
             # a sum told in the situation (« l'association que nous aidons à hauteur de
             # 15 000 € ») is not the figure asked, when the sentences that ask ask something
@@ -954,7 +955,10 @@ class Searcher:
         if all(c.context for c in analysis.concepts):
             for concept in analysis.concepts:  # « EPCI définition »: the context is the subject
                 said = {s for phrase, _ in concept.alternatives for s in phrase}
+                # (a name of its own, said whole: « c'est quoi une commune nouvelle ? »)
                 concept.context = not any(name and name <= said for name in self.name_stems)
+                concept.context &= not any(own and set(own) <= said and len(own) > 1
+                                           for names in self.name_terms for own in names)
         topical = [c for c in analysis.concepts if not c.context]
         anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
                        if not c.context)
