@@ -63,11 +63,14 @@ def test_an_item_for_the_hexagone_never_reaches_an_overseas_territory(kb):
     hexagone = [i for i in kb.items.values() if "outre-mer" in (i.restricts("not_contexts") or ())]
     assert hexagone, "the Fondation RTE funds the countryside of metropolitan France only"
     for item in hexagone:
-        # a place of the item's own contexts (the massif conventions: a mountain commune)
+        # a place of the item's own contexts and a collectivité of its own types (the massif
+        # conventions: a mountain commune's département, not the commune)
         own = frozenset(item.restricts("contexts") or ()) - {"outre-mer"}
-        overseas = Profile("commune", frozenset({"rural", "outre-mer"}) | own, frozenset(),
+        kind = "commune" if "commune" in (item.restricts("collectivites") or {"commune"}) \
+            else sorted(item.restricts("collectivites") or ())[0]
+        overseas = Profile(kind, frozenset({"rural", "outre-mer"}) | own, frozenset(),
                            "soutenir")
-        mainland = Profile("commune", frozenset({"rural"}) | own, frozenset(), "soutenir")
+        mainland = Profile(kind, frozenset({"rural"}) | own, frozenset(), "soutenir")
         assert kb.scoring.score(item, overseas) is None, item.id
         assert kb.scoring.score(item, mainland) is not None, item.id
 
