@@ -1,0 +1,37 @@
+"""Direct answers for questions as agents type them (round 36, issue 16).
+
+The sentences were written for this round (not taken from any evaluation set):
+
+- « référence légale », « références juridiques » ask the legal basis, as « base légale »
+  does: the answer giving the article (the item's legal basis field, or an entry written
+  for it), not the entry on who takes part.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.qa.aspects import aspects_of
+from bot.qa.normalize import words
+from bot.qa.search import Searcher
+
+
+@pytest.mark.parametrize("text", [
+    "la référence légale du plan de mobilité solidaire ?",
+    "quelles références juridiques pour un PTCE ?",
+    "legal reference of the mobility plan?",
+])
+def test_a_legal_reference_asks_the_legal_basis(text: str) -> None:
+    assert "legal" in aspects_of(words(text))
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("les PTCE, référence légale ?", "2014-856"),
+    ("l'agrément ESUS : référence juridique précise ?", "L3332-17-1"),
+    ("mobilité solidaire par bassin, la LOM : référence légale exacte ?", "L1215-3"),
+])
+def test_the_legal_reference_of_an_item_gives_its_article(searcher: Searcher, text: str,
+                                                          said: str) -> None:
+    result = searcher.ask(text)
+    assert result.direct is not None
+    assert said in result.direct.answer.text
