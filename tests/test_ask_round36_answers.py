@@ -35,3 +35,18 @@ def test_the_legal_reference_of_an_item_gives_its_article(searcher: Searcher, te
     result = searcher.ask(text)
     assert result.direct is not None
     assert said in result.direct.answer.text
+
+
+@pytest.mark.parametrize(("text", "answer", "said"), [
+    ("la mairie peut-elle se porter caution pour le prêt du foyer rural, quel article ?",
+     "garantie_emprunt_commune", "L2252-1"),
+    ("DLA : qui en est la tête de réseau nationale ?", "dla_qui", "Avise"),
+    ("L'agrément ESUS, c'est la préfecture de la région ou celle du département ?", "esus_qui",
+     "préfet"),
+])
+def test_the_entry_written_for_the_question(searcher: Searcher, text: str, answer: str,
+                                            said: str) -> None:
+    result = searcher.ask(text)
+    assert result.direct is not None
+    assert result.direct.answer.id == answer
+    assert said in result.direct.answer.text
