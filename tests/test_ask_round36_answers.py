@@ -4,7 +4,14 @@ The sentences were written for this round (not taken from any evaluation set):
 
 - « référence légale », « références juridiques » ask the legal basis, as « base légale »
   does: the answer giving the article (the item's legal basis field, or an entry written
-  for it), not the entry on who takes part.
+  for it), not the entry on who takes part;
+- written answers given the question they already answered: a commune's caution of an
+  association's loan (garantie_emprunt_commune, CGCT L2252-1), the DLA's national « tête
+  de réseau » (dla_qui: Avise), the département's or the région's préfet for the ESUS
+  agrément (esus_qui);
+- how an atelier et chantier d'insertion gets its convention (aci_conventionnement: the
+  DDETS instructs, the préfet concludes after the CDIAE), a recurring question no entry
+  held (the others said who may carry one and how a collectivité supports it).
 """
 
 from __future__ import annotations
@@ -50,3 +57,14 @@ def test_the_entry_written_for_the_question(searcher: Searcher, text: str, answe
     assert result.direct is not None
     assert result.direct.answer.id == answer
     assert said in result.direct.answer.text
+
+
+@pytest.mark.parametrize("text", [
+    "comment on fait conventionner notre chantier d'insertion ?",
+    "notre asso veut ouvrir un ACI, la démarche pour être conventionné ?",
+])
+def test_how_an_aci_is_conventioned(searcher: Searcher, text: str) -> None:
+    result = searcher.ask(text)
+    assert result.direct is not None
+    assert result.direct.answer.id == "aci_conventionnement"
+    assert "DDETS" in result.direct.answer.text
