@@ -11,7 +11,9 @@ The sentences were written for this round (not taken from any evaluation set):
   agrément (esus_qui);
 - how an atelier et chantier d'insertion gets its convention (aci_conventionnement: the
   DDETS instructs, the préfet concludes after the CDIAE), a recurring question no entry
-  held (the others said who may carry one and how a collectivité supports it).
+  held (the others said who may carry one and how a collectivité supports it);
+- one actor of which of two places (« la préfecture de Bordeaux ou celle de la
+  Dordogne ? ») asks who, as « la commune ou l'interco ? » does.
 """
 
 from __future__ import annotations
@@ -68,3 +70,18 @@ def test_how_an_aci_is_conventioned(searcher: Searcher, text: str) -> None:
     assert result.direct is not None
     assert result.direct.answer.id == "aci_conventionnement"
     assert "DDETS" in result.direct.answer.text
+
+
+@pytest.mark.parametrize("text", [
+    "c'est la préfecture de Bordeaux ou celle de la Dordogne ?",
+    "le département du Gard ou celui de l'Hérault ?",
+])
+def test_one_actor_of_which_of_two_places_asks_who(text: str) -> None:
+    assert "who" in aspects_of(words(text))
+
+
+def test_the_prefecture_of_which_place_is_who_issues(searcher: Searcher) -> None:
+    result = searcher.ask("agrément ESUS pour notre association de Lille : la préfecture du "
+                          "Nord ou celle de la région ?")
+    assert result.direct is not None
+    assert result.direct.answer.id == "esus_qui"

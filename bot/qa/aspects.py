@@ -261,7 +261,11 @@ _ACTOR = (r"(?:communes?|mairies?|interco|intercommunalites?|epci|comcom|etat|re
           r"conseil regional|departements?|conseil departemental|prefet|prefecture|"
           r"metropoles?|agglo|agglomeration)")
 _EITHER_ACTOR = re.compile(rf"\b{_ACTOR} (?:ou|or) (?:a |au |aux |de |du |des )?"
-                           rf"(?:le |la |les )?{_ACTOR}(?: qui \w+)?$")
+                           rf"(?:le |la |les )?{_ACTOR}(?: qui \w+)?$"
+                           # « la préfecture de Bordeaux ou celle de la Dordogne ? »: one
+                           # actor, of which of two places
+                           rf"|\b{_ACTOR} (?:de|du|des|d) (?:\w+ ){{1,3}}(?:ou|or) "
+                           rf"(?:celle|celui) (?:de|du|des|d) (?:\w+ ){{0,2}}\w+$")
 
 
 _ONE_ACTOR = re.compile(_ACTOR)
