@@ -70,6 +70,9 @@ def test_whole_parcours_by_buttons_gives_sourced_recommendations(chat: Chat):
                                                                     "economie-circulaire"],
                                   "programmes": ["acv", "pvd", "villages-avenir",
                                                  "territoires-industrie"],
+                                  # the same, as the lists name them (chat35)
+                                  "programmes_listes": ["acv", "pvd", "villages-avenir",
+                                                        "territoires-industrie"],
                                   "groupement": "CA Vitré Communauté",
                                   "conseil_departemental":
                                       "le conseil départemental d'Ille-et-Vilaine",

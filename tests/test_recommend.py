@@ -62,9 +62,12 @@ def test_restrictions_leave_items_out(kb):
 def test_an_item_for_the_hexagone_never_reaches_an_overseas_territory(kb):
     hexagone = [i for i in kb.items.values() if "outre-mer" in (i.restricts("not_contexts") or ())]
     assert hexagone, "the Fondation RTE funds the countryside of metropolitan France only"
-    overseas = Profile("commune", frozenset({"rural", "outre-mer"}), frozenset(), "soutenir")
-    mainland = Profile("commune", frozenset({"rural"}), frozenset(), "soutenir")
     for item in hexagone:
+        # a place of the item's own contexts (the massif conventions: a mountain commune)
+        own = frozenset(item.restricts("contexts") or ()) - {"outre-mer"}
+        overseas = Profile("commune", frozenset({"rural", "outre-mer"}) | own, frozenset(),
+                           "soutenir")
+        mainland = Profile("commune", frozenset({"rural"}) | own, frozenset(), "soutenir")
         assert kb.scoring.score(item, overseas) is None, item.id
         assert kb.scoring.score(item, mainland) is not None, item.id
 

@@ -27,7 +27,9 @@ TYPO_RATIO = 0.85  # how alike (difflib ratio) a mistyped answer and a label or 
 AGREEING = frozenset({"ok", "okay", "oki", "okk", "ok ok", "ouais", "ouai", "d accord", "dac",
                       "dacc", "daccord", "ca marche", "c bon", "c est bon", "cest bon", "c ok",
                       "parfait", "yes", "yep", "yeah", "sure", "fine", "wi", "ui", "ouii",
-                      "ouiii", "oui oui"})
+                      "ouiii", "oui oui", "c est ca", "cest ca", "c ca", "c est bien ca",
+                      "exact", "exactement", "tout a fait", "c est juste", "that s right",
+                      "right", "correct"})
 YES_WORDS = frozenset({"oui", "yes"})
 # What may open an agreeing reply before more of it (« oui c bon », « ok merci », « wi ok »).
 _AGREEING_LEADS = YES_WORDS | {"ok", "okay", "ouais", "wi", "ui", "ouii"}
@@ -42,6 +44,7 @@ NOT_KNOWING_LABELS = frozenset({"je ne sais pas", "i don t know"})
 DECLINING = frozenset({"non", "no", "aucun", "aucune", "aucun continuer", "none", "nope",
                        "rien", "non merci", "no thanks", "c tout", "c est tout", "cest tout",
                        "non c est tout", "non cest tout", "pas d autre", "none continue",
+                       "c tt", "c est tt", "cest tt", "non c tt",
                        "that s all"})
 ENGINE_PAYLOAD = "s:"  # the engine's own questions (« Oui, tout effacer »): never by « ok »
 
@@ -240,5 +243,17 @@ def says_words(text: str, words: str) -> bool:
         stem = entry.strip().endswith("*")
         wanted = normalize_answer(entry)
         if wanted and (f" {wanted}" if stem else f" {wanted} ") in said:
+            return True
+    return False
+
+
+def opens_with_words(text: str, words: str) -> bool:
+    """Whether typed text opens with one of ``words`` (comma-separated, a trailing * for any
+    ending, as in :func:`says_words`): « comment structurer » opens with « comment »."""
+    said = f"{normalize_answer(text)} "
+    for entry in words.split(","):
+        stem = entry.strip().endswith("*")
+        wanted = normalize_answer(entry)
+        if wanted and said.startswith(wanted if stem else f"{wanted} "):
             return True
     return False

@@ -3,17 +3,12 @@ ask a slot, whether one of them still lies ahead, and which single value a sente
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from bot.engine.choices import normalize_answer, says_words
+from bot.engine.choices import normalize_answer, opens_with_words, says_words
 from bot.engine.flow import Flow
-from bot.i18n import Translator
+from bot.i18n import SUPPORTED_LANGUAGES, Translator, translator
 
-# A sentence that asks something even without « ? » (« comment structurer une SCIC »): a
-# question for the search, not an answer kept for later.
-_ASKING = re.compile(r"^(?:comment|pourquoi|quel|quelle|quels|quelles|quoi|qui|ou|combien|"
-                     r"est ce|c est quoi|peut on|faut il|how|what|which|why|who|where|can)\b")
 # Longer than this, a sentence says more than one answer: it is left to the search.
 MAX_WORDS = 12
 
@@ -48,13 +43,32 @@ def states_ahead(flow: Flow, state_name: str, slots: dict[str, Any]) -> set[str]
     return seen
 
 
+def asks(flow: Flow, text: str) -> bool:
+    """Whether a sentence asks something: a « ? », or, without one, the flow's
+    ``question_words`` in any of its languages at its start (« comment structurer une
+    SCIC »): a question for the search, not an answer kept for later."""
+    if "?" in text:
+        return True
+    words = flow.question_words
+    return words is not None and any(
+        opens_with_words(text, words.render(translator(language)))
+        for language in SUPPORTED_LANGUAGES)
+
+
+def denies(flow: Flow, text: str) -> bool:
+    """Whether a sentence holds one of the flow's ``negation_words`` (any language)."""
+    words = flow.negation_words
+    return words is not None and any(says_words(text, words.render(translator(language)))
+                                     for language in SUPPORTED_LANGUAGES)
+
+
 def value_by_words(flow: Flow, slot: str, states: set[str], text: str,
                    t: Translator) -> str | None:
     """The one value of a single-valued slot whose choice's ``words`` the sentence holds
     (« on débute », « on a un contrat de ville signé »); None when it holds none, those of
     several values, or asks something."""
     said = normalize_answer(text)
-    if "?" in text or not said or len(said.split()) > MAX_WORDS or _ASKING.match(said):
+    if not said or len(said.split()) > MAX_WORDS or asks(flow, text):
         return None
     found = {value for name in states for choice in flow.states[name].choices
              if choice.words is not None and says_words(text, choice.words.render(t))

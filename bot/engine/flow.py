@@ -181,6 +181,12 @@ class Flow:
     renamed: Mapping[str, str] = field(default_factory=dict)  # old state -> new (renamed_from)
     fallback: str | None = None  # for removed states; None: the start
     slots_position: Position | None = None  # the 'slots:' key, for problems about slots
+    # The words that open a sentence asking something even without « ? » (« comment
+    # structurer une SCIC »), comma-separated per language; None: only « ? » says so.
+    question_words: LocalText | None = None
+    # The words that say no (« pas », « aucun »): a sentence holding one never picks a choice
+    # by a label it names (« on n'est pas en montagne »).
+    negation_words: LocalText | None = None
 
 
 # -- actions: named engine functions that flows may call -------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.engine.choices import normalize_answer
 from bot.engine.conditions import Combination, Condition, ConditionCompiler, Test, suggest
 from bot.engine.flow import (
     ActionCall,
@@ -46,7 +47,8 @@ from bot.yamlsrc import (
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit
-FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands", "fallback")
+FLOW_KEYS = ("id", "title", "start", "slots", "states", "description", "commands", "fallback",
+             "question_words", "negation_words")
 SLOT_KEYS = ("type", "vocabulary", "values", "multiple", "empty", "early")
 STATE_KEYS = ("say", "actions", "choices", "choices_from", "input", "next", "final",
               "renamed_from")
@@ -633,15 +635,35 @@ class FlowParser:
         guards: dict[str, CommandGuard] = {}
         commands = self.parse_commands(doc["commands"], doc.at("commands"), conditions,
                                        guards) if "commands" in doc else {}
+        question_words, negation_words = (
+            self.parse_word_list(key, doc[key], doc.at(key)) if key in doc else None
+            for key in ("question_words", "negation_words"))
         if self.problems or flow_id is None or title is None or not isinstance(start, str):
             return None
         flow = Flow(flow_id, title, start, dict(self.slots), states, self.digest, self.source,
                     commands, guards, renamed={old: new for old, (new, _) in self.renamed.items()},
                     fallback=fallback, slots_position=doc.at("slots") if "slots" in doc
-                    else doc.position)
+                    else doc.position, question_words=question_words,
+                    negation_words=negation_words)
         self.draft = flow
         self.check_graph(flow)
         return None if any(p.severity == "error" for p in self.problems) else flow
+
+    def parse_word_list(self, key: str, value: Any, where: Position) -> LocalText | None:
+        """``question_words`` (the words that open a sentence asking something even without
+        « ? ») or ``negation_words`` (those that say no: « pas », « aucun »), per language,
+        comma-separated as a choice's ``words``."""
+        text = self.text(value, where, f"'{key}'")
+        if text is None or text.texts is None:
+            return text
+        node = value if isinstance(value, MarkedDict) else None
+        for language, words in text.texts.items():
+            if any(not normalize_answer(entry) for entry in words.split(",")):
+                at = node.at(language) if node is not None else where
+                self.error(at, f"'{key}' ({language}): an empty word between two commas; "
+                               "write the words as \"comment, pourquoi, c est quoi\"")
+                return None
+        return text
 
     def parse_renamed(self, state: str, value: Any, where: Position) -> None:
         """``renamed_from``: the former names of a state, so that conversations left in a

@@ -12,8 +12,10 @@ from bot.engine.flow import Slot
 from bot.engine.messages import Choice
 from bot.i18n import Translator
 
-# What separates answers in one message: a comma, « et », « and », a slash, a plus.
-_SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\s(?:et|and|puis|plus)\s)\s*", re.IGNORECASE)
+# What separates answers in one message: a comma, « et », « and », a slash, a plus, maybe
+# followed by « et », « aussi » (« emploi et insertion, et aussi alimentation »).
+_SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\s(?:et|and|puis|plus)\s)\s*"
+                         r"(?:(?:et|and|puis|aussi|also)\s+)*", re.IGNORECASE)
 
 
 def parts_of(text: str) -> list[str]:

@@ -15,10 +15,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.choices import Offered, normalize_answer, says_words
+from bot.engine.choices import (
+    GO_ON_LABELS,
+    NOT_KNOWING,
+    NOT_KNOWING_LABELS,
+    YES_WORDS,
+    Offered,
+    normalize_answer,
+    says_words,
+)
 from bot.engine.commands import ParsedCommand
 from bot.engine.conversation import ENGINE, Conversation, Dialog, copy_slots
-from bot.engine.early import asking_states, states_ahead, value_by_words
+from bot.engine.early import MAX_WORDS, asking_states, asks, denies, states_ahead, value_by_words
 from bot.engine.extension import Audience, Command, FreeText
 from bot.engine.flow import (
     ActionCall,
@@ -415,19 +423,76 @@ class Turn:
                 self.event("slot_set", state=conversation.state, slot=slot, value=value)
         self.move(target, via="choice")
 
-    def several_choices(self, state: State, text: str) -> list[FlowChoice]:
+    def several_choices(self, state: State, text: str) -> tuple[list[FlowChoice],
+                                                                list[FlowChoice]]:
         """The choices that add to a slot which one message lists several of (« insertion et
-        alimentation », « 2 et 3 » at the themes), each answer picking one as if typed alone;
-        empty when it lists fewer than two or one answer picks nothing such."""
+        alimentation », « 2 et 3 » at the themes), each answer picking one as if typed alone,
+        and those among them whose values the slot already holds (« cités de l'emploi et
+        villages d'avenir » where the first was found); nothing when it lists fewer than two
+        or one answer picks nothing such."""
         adding = {choice_payload(state.name, c.id): c for c in self.available_choices(state)
                   if c.add}
+        held = self.held_choices(state)
+        held_offered = Offered(tuple(Choice(payload, choice.label.render(self.t))
+                                     for payload, choice in held.items()), numbers=False)
 
         def pick(part: str) -> str | None:
             picked = self.conv.offered.match(part)
-            return picked.payload if picked is not None and picked.payload in adding else None
+            if picked is not None and picked.payload in adding:
+                return picked.payload
+            picked = held_offered.match(part) if picked is None else None
+            return picked.payload if picked is not None else None
 
         found = picked_in(text, pick)
-        return [adding[payload] for payload in found] if len(found) > 1 else []
+        if len(found) < 2 or not any(payload in adding for payload in found):
+            return [], []
+        return ([adding[payload] for payload in found if payload in adding],
+                [held[payload] for payload in found if payload in held])
+
+    def held_choices(self, state: State) -> dict[str, FlowChoice]:
+        """The state's choices that are not offered because the slot they add to already
+        holds their values (« Cités de l'emploi », found in the published lists), by
+        payload."""
+        offered = {choice.id for choice in self.available_choices(state)}
+        slots = self.conv.slots
+        return {choice_payload(state.name, choice.id): choice for choice in state.choices
+                if choice.add and choice.id not in offered
+                and all(value in (slots.get(slot) or []) for slot, value in choice.add)}
+
+    def already_held(self, state: State, text: str) -> bool:
+        """Values the question adds to its slot, named although the slot already holds them
+        (« cités de l'emploi » where the lists found it), maybe followed by what goes on
+        (« cités de l'emploi c bon »): « Déjà retenu : … », then the choice that goes on, or
+        the question again. False when the text is not such."""
+        held = self.held_choices(state)
+        if not held:
+            return False
+        offered = Offered(tuple(Choice(payload, choice.label.render(self.t))
+                                for payload, choice in held.items()), numbers=False)
+
+        def pick(part: str) -> str | None:
+            picked = offered.match(part)
+            return picked.payload if picked is not None else None
+
+        own = {choice_payload(state.name, c.id): c for c in self.available_choices(state)
+               if not c.add}
+        words = text.split()
+        # what goes on after the values first: « cités de l'emploi c bon » is close enough
+        # to the label alone to be read as a slip of the keyboard
+        for cut in (*range(1, len(words)), len(words)):
+            found = picked_in(" ".join(words[:cut]), pick)
+            tail = " ".join(words[cut:])
+            after = self.conv.offered.match(tail) if tail else None
+            if not found or (tail and (after is None or after.payload not in own)):
+                continue
+            self.say(self.t._("Déjà retenu : {values}.").format(
+                values=", ".join(held[payload].label.render(self.t) for payload in found)))
+            if after is not None:
+                self.apply_choice(own[after.payload])
+            else:
+                self.prompt()
+            return True
+        return False
 
     def keep_for_later(self, state: State, text: str) -> bool:
         """Values of an ``early`` slot typed before its question (« insertion et
@@ -536,11 +601,20 @@ class Turn:
         if worded is not None:
             self.apply_choice(worded)
             return
-        several = self.several_choices(state, text)
+        several, held = self.several_choices(state, text)
         if several:
+            if held:
+                self.say(self.t._("Déjà retenu : {values}.").format(
+                    values=", ".join(choice.label.render(self.t) for choice in held)))
             self.apply_choice(several[-1], *several[:-1])
             return
-        if self.keep_for_later(state, text):
+        if self.keep_for_later(state, text) or self.already_held(state, text):
+            return
+        if self.unsure_or_ambiguous(state, said):
+            return
+        in_sentence = self.label_in_sentence(state, text)
+        if in_sentence is not None:
+            self.apply_choice(in_sentence)
             return
         other = self.choice_elsewhere(text) if state.choices else None
         if other is not None:
@@ -567,6 +641,43 @@ class Turn:
             message = self.t._("Je n'ai pas compris. Tapez /aide pour voir ce que je sais "
                                "faire, ou /recommencer pour un nouveau parcours.")
         self.reject("unexpected_text", message)
+
+    def label_in_sentence(self, state: State, text: str) -> FlowChoice | None:
+        """The one offered choice that adds to a slot whose whole label a short sentence
+        holds (« on est en montagne aussi » at the contexts), or None: when it names none or
+        several, asks something, or says no (the flow's ``negation_words``: « on n'est pas en
+        montagne »)."""
+        said = f" {normalize_answer(text)} "
+        if len(said.split()) > MAX_WORDS or asks(self.flow, text) or denies(self.flow, text):
+            return None
+        found = [choice for choice in self.available_choices(state) if choice.add
+                 and f" {normalize_answer(choice.label.render(self.t))} " in said]
+        return found[0] if len(found) == 1 else None
+
+    def unsure_or_ambiguous(self, state: State, said: str) -> bool:
+        """« je ne sais pas » where no choice says it (the step question), or a bare « oui »
+        where the question offers more values or going on (« Un autre thème, ou « Continuer »
+        ? »): how to answer, and the question again, rather than « ne répond pas à cette
+        question » with another question's label. False for any other text."""
+        offered = self.available_choices(state)
+        if said in NOT_KNOWING or said in NOT_KNOWING_LABELS:
+            if not offered:
+                return False
+            self.reject("unsure", self.t._(
+                "Si vous hésitez, choisissez la réponse la plus proche de votre situation "
+                "(son numéro ou son nom) : vous pourrez revenir sur ce choix avec /retour."))
+            return True
+        if said not in YES_WORDS or not any(choice.add for choice in offered):
+            return False
+        go_on = [choice.label.render(self.t) for choice in offered if not choice.add
+                 and normalize_answer(choice.label.render(self.t)).split()[-1:]
+                 and normalize_answer(choice.label.render(self.t)).split()[-1] in GO_ON_LABELS]
+        if len(go_on) != 1:
+            return False
+        self.reject("ambiguous_yes", self.t._(
+            "Pour en ajouter un autre, choisissez-le dans la liste (son numéro ou son nom) ; "
+            "pour passer à la suite, choisissez « {go_on} ».").format(go_on=go_on[0]))
+        return True
 
     def fits(self, spec: TextInput, text: str) -> bool:
         """The text has the length and the form the input asks for."""
@@ -669,6 +780,13 @@ class Turn:
             head = self.before_closing_lead_in(spec, name)
             if head is not None:
                 names += [one for one in self.chain_of_lead_ins(spec, head) if one not in names]
+        if len(names) > 1:
+            # an introduction that says more before the name, after a comma (« je suis
+            # secrétaire de mairie dans un petit village de la Creuse, Saint-Yrieix-la-
+            # Montagne »): each part after a comma may be the name
+            for part in text.split(",")[1:]:
+                names += [one for one in self.chain_of_lead_ins(spec, normalize_answer(part))
+                          if one and one not in names]
         return names
 
     def chain_of_lead_ins(self, spec: TextInput, said: str) -> list[str]:

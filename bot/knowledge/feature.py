@@ -45,11 +45,22 @@ from bot.knowledge.territory import default_territory_path
 RECOMMEND = "recommend"
 
 
+# Typed as a whole (case, accents and punctuation aside), these ask for the feuille de route:
+# « je peux avoir la feuille de route directement ? » got a search answer on another one.
+_PLAN_PHRASES = (
+    "feuille de route", "feuille de route directement", "fdr", "ma fdr", "la fdr",
+    "action plan", "my action plan", "can i have my action plan", "can i have the action plan",
+    *(f"{ask}{article} feuille de route{tail}"
+      for ask in ("", "je veux ", "je voudrais ", "je peux avoir ", "on peut avoir ",
+                  "est ce que je peux avoir ", "envoyez moi ", "donnez moi ")
+      for article in ("ma", "la", "notre")
+      for tail in ("", " directement", " maintenant", " svp", " stp", " s il vous plait")))
+
+
 class KnowledgeFeature(Feature):
     name = "kb"
     commands = (Command("plan", "feuille", "plan", N_("recevoir votre feuille de route"),
-                        from_flow=True, phrases=("feuille de route", "ma feuille de route",
-                                                 "action plan", "my action plan")),)
+                        from_flow=True, phrases=_PLAN_PHRASES),)
 
     def load(self, content: Content) -> Contribution:
         knowledge = content.knowledge

@@ -54,20 +54,29 @@ def context_reading(kind: str, context: TerritoryContext, t: Translator,
                              "de l'Insee (grille communale de densité, où les petites villes "
                              "sont urbaines)").format(share=_percent(context.rural_share, t)))
     if kind != "commune" and context.qpv_communes:
-        share = context.qpv_population_share
-        text = t.ngettext("{n} commune compte un quartier prioritaire (QPV)",
-                          "{n} communes comptent un quartier prioritaire (QPV)",
-                          context.qpv_communes).format(n=context.qpv_communes)
-        if share is not None and kind in ("departement", "region", "com"):
-            text += t._(", où vit {share} de la population (des quartiers et du reste "
-                        "de ces communes)").format(share=_percent(share, t))
-        parts.append(text)
+        parts.append(_qpv_clause(kind, context, t))
     massif = _massif_note(kind, context, t) if "montagne" not in given else None
     if massif:
         parts.append(massif)
     if context.state_rsa is not None:
         parts.append(state_rsa_clause(context.state_rsa, t))
     return " ; ".join(parts) or None
+
+
+def _qpv_clause(kind: str, context: TerritoryContext, t: Translator) -> str:
+    """« 17 communes comptent un quartier prioritaire (QPV), où vit 42 % de la population… »;
+    where every commune has one, said so: « où vit 100 % de la population » reads as if all
+    of Mayotte lived in a QPV."""
+    n = context.qpv_communes
+    share = context.qpv_population_share
+    if share is not None and share >= 0.995 and n > 1:
+        return t._("ses {n} communes comptent toutes un quartier prioritaire (QPV)").format(n=n)
+    text = t.ngettext("{n} commune compte un quartier prioritaire (QPV)",
+                      "{n} communes comptent un quartier prioritaire (QPV)", n).format(n=n)
+    if share is not None and kind in ("departement", "region", "com"):
+        text += t._(", où vit {share} de la population (des quartiers et du reste "
+                    "de ces communes)").format(share=_percent(share, t))
+    return text
 
 
 def state_rsa_clause(state: StateRsa, t: Translator) -> str:

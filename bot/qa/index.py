@@ -41,7 +41,7 @@ def item_names(it: Item) -> list[str]:
     """The names of an item: its id's words, and a glossary entry's term."""
     names = [it.id.replace("_", " ").removeprefix("glossaire ")]
     if it.kind == "glossary":
-        names.append(re.split(r"\s+[–—-]\s+|\s*\(", it.title, maxsplit=1)[0])
+        names.append(re.split(r"\s+[–—-]\s+|\s*[(,:]", it.title, maxsplit=1)[0])
     return names
 
 

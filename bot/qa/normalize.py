@@ -163,14 +163,25 @@ def _named(match: re.Match[str]) -> str:
     return folded + NAME_MARK if folded in STOP_WORDS else word
 
 
+# Names of which a word is a stop word elsewhere: a « commune nouvelle » (CGCT, art.
+# L2113-1) is a kind of commune, not a « nouvelle commune » of any kind; its « nouvelle »
+# is kept, marked as a name's word (« nouvelle0 »), in the questions and in the content
+# alike, so that « c'est quoi une commune nouvelle ? » has a subject besides « commune »,
+# a context word.
+_NAMES_WITH_STOP_WORDS = re.compile(r"\b(communes?[\s-]+)(nouvelles?)\b")
+
+
 def words(text: str) -> list[str]:
     """Folded words, elisions removed: « L'entrée d'une SCIC » -> [entree, une, scic]; a
-    stop word typed as a name (« NOTRe ») is kept, marked (« notre0 »)."""
+    stop word typed as a name (« NOTRe ») or said in a name (« commune nouvelle ») is
+    kept, marked (« notre0 », « nouvelle0 »)."""
     if "ô" in text or "Ô" in text:
         text = _SIDE.sub(" ", text)
     if not text.isupper():  # « LA LOI NOTRE » typed in capitals says nothing of names
         text = _CAPITALS_THEN_LOWER.sub(_named, text)
     text = fold(text)
+    if "nouvel" in text:
+        text = _NAMES_WITH_STOP_WORDS.sub(r"\g<1>nouvelle" + NAME_MARK, text)
     if _DIGIT.search(text):  # the figures' rules, only where there are figures
         text = _KILO.sub(r"\g<1>000", _THOUSANDS.sub("", text))
     if "%" in text:

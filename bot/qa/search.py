@@ -32,6 +32,7 @@ from bot.qa.aspects import (
     aspect_words,
     aspects_of,
     drop_aspect_phrases,
+    edition_date,
     is_actor,
     names_two_actors,
     opening_words,
@@ -509,8 +510,8 @@ class Searcher:
             # not who asks (« Je suis agriculteur et adjoint. … qui peut nous aider ? »)
             aspects -= {"specific"} - self.aspects_of(asking_part)
         opening = opening_words(folded)
-        if opening:
-            aspects |= {"specific"}  # one place's opening hours
+        if opening or edition_date(folded):
+            aspects |= {"specific"}  # one place's opening hours, one call's calendar
         if "howmuch" in aspects and asking_part != text:
             # a sum told in the situation (« l'association que nous aidons à hauteur de
             # 15 000 € ») is not the figure asked, when the sentences that ask ask something
@@ -954,7 +955,10 @@ class Searcher:
         if all(c.context for c in analysis.concepts):
             for concept in analysis.concepts:  # « EPCI définition »: the context is the subject
                 said = {s for phrase, _ in concept.alternatives for s in phrase}
+                # (a name of its own, said whole: « c'est quoi une commune nouvelle ? »)
                 concept.context = not any(name and name <= said for name in self.name_stems)
+                concept.context &= not any(own and set(own) <= said and len(own) > 1
+                                           for names in self.name_terms for own in names)
         topical = [c for c in analysis.concepts if not c.context]
         anchored = any(s >= ANCHOR for c, s in zip(analysis.concepts, strength, strict=True)
                        if not c.context)
@@ -1276,10 +1280,13 @@ class Searcher:
         item names them, or it gives the figure of the outre-mer for a région of it, or
         it gives a sum for the thing the question asks a rate per, the same everywhere
         (« à Guéret : l'aide de la CAF pour chaque nouvelle place » — « 2 600 à 3 600 €
-        par an pour une place nouvelle »)."""
+        par an pour une place nouvelle »). An item made for the outre-mer as a whole (its
+        title says so: « Fonds exceptionnel d'investissement outre-mer ») gives the figure
+        of every région of the outre-mer (« le FEI… une école à Saint-Laurent-du-Maroni »)."""
         if direct is None:
             return False
-        if analysis.region in OVERSEAS and _OVERSEAS.search(fold(direct.answer.text)):
+        if analysis.region in OVERSEAS and (_OVERSEAS.search(fold(direct.answer.text))
+                                            or _OVERSEAS.search(fold(direct.answer.item.title))):
             return True
         if (_per_unit(analysis.sequence) & set(terms(direct.answer.text))
                 and _MONEY.search(direct.answer.text)):
@@ -1471,8 +1478,11 @@ class Searcher:
                 if not analysis.aspects & answered:
                     score *= (ASPECT_HELD if analysis.aspects & answer.holds
                               else ASPECT_MISMATCH)
-            else:
-                score *= NO_ASPECT
+            elif not (answer.general and answer.item.kind == "contact"
+                      and analysis.region is not None and answer.item.region == analysis.region):
+                score *= NO_ASPECT  # (not the contact of the région named: « Valence, quelle
+                                    # CRESS nous couvre ? », « Nantes Métropole cherche la
+                                    # CRESS de sa région » ask for it, and its summary says it)
             # Written for the aspect asked and giving that kind of fact: chosen first among
             # the answers about the subject, with no more right to be shown.
             # (Or written for one aspect asked and giving the fact of another: « obligatoire

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.knowledge.partners import SMALL_COMMUNE_SIZE
 from bot.knowledge.roadmap.budget import (
     COMMUNAL,
@@ -38,8 +38,25 @@ def term_of(year: int) -> tuple[int, int]:
     return start, start + MUNICIPAL_TERM
 
 
-def who_decides(kind: str | None, t: Translator) -> str:
-    """The executive and the assembly of the level, as the label of the line."""
+# A collectivité holding two levels' competences has its own bodies (plan36, blind rating
+# fresh7): « président et conseil régional » is not the Assemblée de Martinique's label.
+# CGCT: L2512-1 (Paris), L3631-1 (Lyon), L4422-1 (Corse), L7121-1 (Guyane), L7221-1 and
+# L7224-1 (Martinique); Mayotte is a département and keeps its label.
+_STATUS_DECIDERS = {
+    "ville-de-paris": N_("maire et Conseil de Paris"),
+    "metropole-de-lyon": N_("président et conseil de la Métropole"),
+    "collectivite-de-corse": N_("président du conseil exécutif et Assemblée de Corse"),
+    "collectivite-territoriale-de-guyane": N_("président et Assemblée de Guyane"),
+    "collectivite-territoriale-de-martinique": N_("président du conseil exécutif et "
+                                                  "Assemblée de Martinique"),
+}
+
+
+def who_decides(kind: str | None, t: Translator, status: str | None = None) -> str:
+    """The executive and the assembly of the level, as the label of the line; those of the
+    collectivité itself when its ``status`` gives it its own bodies."""
+    if status in _STATUS_DECIDERS:
+        return t._(_STATUS_DECIDERS[status])
     if kind == "commune":
         return t._("maire et conseil municipal")
     if kind == "ept":
@@ -86,9 +103,10 @@ def first_decision(kind: str | None, size: str | None, budget_cycle: bool, today
     return t._("{who} ; {money}.").format(who=who, money=money)
 
 
-def decision_label(kind: str | None, t: Translator) -> str:
+def decision_label(kind: str | None, t: Translator, status: str | None = None) -> str:
     """« À décider d'abord (maire et conseil municipal) »."""
-    return t._("À décider d'abord ({deciders})").format(deciders=who_decides(kind, t))
+    return t._("À décider d'abord ({deciders})").format(
+        deciders=who_decides(kind, t, status))
 
 
 def pact_line(kind: str | None, today: dt.date, t: Translator) -> str | None:

@@ -109,6 +109,8 @@ def render_html(doc: Outline, t: Translator) -> str:
             f'<li><a class="label" href="#{e(f.anchor)}">{e(f.name)}</a> — {e(f.fits)}'
             f"{x.colon} {e(_lower_first(f.why))}{refs(f.sources)}</li>"
             for f in doc.first_funding) + "</ul>")
+    elif doc.first_funding_note and doc.priorities:
+        out.append(f"<h3>{e(x.first_funding)}</h3><p>{e(doc.first_funding_note)}</p>")
     out.append(f'<h3>{e(x.first_calls)}</h3><ul class="contacts">')
     out += [contact(c) for c in doc.first_calls]
     out.append("</ul></section>")

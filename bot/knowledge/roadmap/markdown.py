@@ -44,6 +44,8 @@ def render_markdown(doc: Outline, t: Translator) -> str:
         out += [f"- **[{f.name}](#{f.anchor})** — {f.fits}{x.colon} "
                 f"{f.why[:1].lower() + f.why[1:] if f.why[1:2].islower() else f.why}"
                 f"{refs(f.sources)}" for f in doc.first_funding]
+    elif doc.first_funding_note and doc.priorities:
+        out += ["", f"### {x.first_funding}", "", doc.first_funding_note]
     out += ["", f"### {x.first_calls}", ""]
     for c in doc.first_calls:
         out += contact(c)

@@ -194,6 +194,8 @@ class Outline:
     decision: str | None = None
     decision_label: str = ""  # « À décider d'abord par le maire et le conseil municipal »
     decision_sources: list[SourceKey] = field(default_factory=list)
+    # no recommended tool fits the first actions: page 1 says so rather than name a misfit
+    first_funding_note: str | None = None
     _numbers: dict[SourceKey, int] = field(default_factory=dict, repr=False)
 
     def refs(self, keys: list[SourceKey]) -> list[int]:
@@ -397,8 +399,13 @@ def build_outline(kb: KnowledgeBase, profile: Profile, chosen: Mapping[str, list
                            [i.title for i in next_levers], today, t, budget, pact_cited),
         funding=funding, contacts=contacts, examples=examples, sources=entries,
         order_note=_order_note(kb, listed, levers_ranked, profile, t),
-        decision=decision, decision_label=decision_label(level, t),
+        decision=decision,
+        decision_label=decision_label(level, t, names.status if names else None),
         decision_sources=budget[2] if budget and decision else [],
+        first_funding_note=None if first_funding or all(
+            r.item.own_purchases for r in levers_ranked[:PRIORITY_ACTIONS]) else t._(
+            "Aucun des financements recommandés ne vise ces actions : voir les financements à "
+            "étudier de chaque levier, plus bas."),
         _numbers=numbers,
     )
 
@@ -521,14 +528,24 @@ def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
     the first actions, at most FIRST_FUNDING; none fits: the first one ranked, for them all,
     unless it is tied to a lever (``tied``: the families that a lever shares with a funding
     tool) that is not one of them, or every first action works through the collectivité's own
-    purchases (``own_purchases``). A tool the recommendations did not rank, or whose calls
-    are closed, is never named on page 1."""
+    purchases (``own_purchases``). An action whose lever has its own tool (:func:`own_tool`)
+    is funded by it alone, ranked or not (it is in the funding table); any other tool the
+    recommendations did not rank, or whose calls are closed, is never named on page 1."""
     found: list[FirstFunding] = []
     ranked_funding = [r for r in ranked_funding if not r.item.closed]
-    for r in ranked_funding:
-        tool = r.item
+    # an action whose lever has its own tool (:func:`own_tool`) is funded by that tool alone,
+    # named even when the recommendations ranked it below their first ones: it is in the
+    # funding table, and another tool of the theme would be named for a public or a frame
+    # the action does not have
+    own = {lever.item.id: [tool for tool in per_lever.get(lever.item.id, [])
+                           if own_tool(lever.item, tool) and not tool.closed]
+           for lever in priority}
+    listed = [r.item for r in ranked_funding]
+    unlisted = [tools[0] for tools in own.values() if tools and tools[0] not in listed]
+    for tool in [*unlisted, *listed]:
         actions = [n for n, lever in enumerate(priority, 1)
-                   if any(fit.id == tool.id for fit in per_lever.get(lever.item.id, []))
+                   if any(fit.id == tool.id for fit in (own[lever.item.id][:1]
+                                                        or per_lever.get(lever.item.id, [])))
                    and _nested_themes(lever.item, tool)]
         if actions and tool.id in anchors:
             fits = t.ngettext("Pour l'action {numbers}", "Pour les actions {numbers}",
@@ -536,14 +553,20 @@ def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
             found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today),
                                       actions, fits, sources.cite(tool)))
     families = {lever.item.family for lever in priority}
-    for_all = [r for r in ranked_funding if r.item.family not in tied - families]
+    # « Pour ces actions » is said of a tool for every theme or of one of these actions'
+    # theme: a tool of another theme would be named for work it does not pay for
+    for_all = [r for r in ranked_funding if r.item.family not in tied - families
+               and (r.item.restricts("themes") is None
+                    or any(_on_theme(r, lever.item.restricts("themes") or frozenset())
+                           and _nested_themes(lever.item, r.item) for lever in priority))]
     # actions that work through the collectivité's own purchases need no tool « for them »
     needs_funding = any(not lever.item.own_purchases for lever in priority)
     if not found and needs_funding and for_all and for_all[0].item.id in anchors:
         tool = for_all[0].item
         found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today), [],
                                   t._("Pour ces actions"), sources.cite(tool)))
-    return found[:FIRST_FUNDING]
+    # shown in the order of the actions they fund (« Pour l'action 1 » before « … 3 »)
+    return sorted(found[:FIRST_FUNDING], key=lambda tool: min(tool.actions, default=0))
 
 
 def _nested_themes(lever: Item, tool: Item) -> bool:
@@ -578,11 +601,29 @@ def _funding_for(lever: Item, pool: list[Ranked],
     shared = [r.item for r in pool if themes & (r.item.restricts("themes")
                                                 or r.item.restricts("preferred_themes")
                                                 or frozenset())]
-    # the tool that pays for this lever's object comes first (the forfait for France Services)
-    shared.sort(key=lambda item: lever.family is None or item.family != lever.family)
+    # the tool that pays for this lever's object comes first (the forfait for France Services),
+    # then one of its frame (the LBU for the overseas informal housing), then the pool's order
+    shared.sort(key=lambda item: not own_tool(lever, item))
     if shared:
         return shared[:FUNDING_PER_LEVER]
     return [r.item for r in pool if r.item.restricts("themes") is None][:1]
+
+
+def own_tool(lever: Item, tool: Item) -> bool:
+    """The funding tool pays for this lever's object: it shares the lever's ``family`` (the
+    France Services forfait and the France Services lever; the AVP and the habitat inclusif),
+    or it is bound to a context the lever is bound to and works on one of its themes (the LBU,
+    the State's housing credits overseas, for the overseas informal housing lever). A lever
+    bound to a context is written for that frame; a tool of that frame and theme is its
+    funding before any tool of the theme alone (plan36, blind rating fresh7: the AVP, the
+    housing of elderly and disabled people, funded Mayotte's informal housing action)."""
+    if lever.family is not None and tool.family == lever.family:
+        return True
+    frame = (lever.restricts("contexts") or frozenset()) & (tool.restricts("contexts")
+                                                          or frozenset())
+    themes = (lever.restricts("themes") or frozenset()) & (tool.restricts("themes")
+                                                         or frozenset())
+    return bool(frame and themes)
 
 
 def _lever(ranked: Ranked, reason: str, tools: list[Item], anchors: Mapping[str, str],
