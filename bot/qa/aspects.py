@@ -47,7 +47,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
               "legalement", "law", "code", "reglement", "juridique", "juridiquement",
               "le droit", "a le droit", "droit de", "legal basis", "reglementation",
               "reglementaire", "regle", "regles", "legislation", "autorise", "autorisee",
-              "interdit", "interdite", "legal rule"),
+              "interdit", "interdite", "legal rule", "reference legale",
+              "references legales", "reference juridique", "references juridiques",
+              "reference reglementaire", "legal reference"),
     "howlong": ("combien de temps", "duree", "dure", "durent", "jusqu a quand",
                 "depuis quand", "tous les combien", "how long", "until when",
                 "tps", "delai", "delais", "periode", "echeance", "a partir de quand",
@@ -282,7 +284,11 @@ _ACTOR = (r"(?:communes?|mairies?|interco|intercommunalites?|epci|comcom|etat|re
           r"conseil regional|departements?|conseil departemental|prefet|prefecture|"
           r"metropoles?|agglo|agglomeration)")
 _EITHER_ACTOR = re.compile(rf"\b{_ACTOR} (?:ou|or) (?:a |au |aux |de |du |des )?"
-                           rf"(?:le |la |les )?{_ACTOR}(?: qui \w+)?$")
+                           rf"(?:le |la |les )?{_ACTOR}(?: qui \w+)?$"
+                           # « la préfecture de Bordeaux ou celle de la Dordogne ? »: one
+                           # actor, of which of two places
+                           rf"|\b{_ACTOR} (?:de|du|des|d) (?:\w+ ){{1,3}}(?:ou|or) "
+                           rf"(?:celle|celui) (?:de|du|des|d) (?:\w+ ){{0,2}}\w+$")
 
 
 _ONE_ACTOR = re.compile(_ACTOR)
