@@ -676,6 +676,13 @@ class ScoringRules:
         themes = ranked.item.restricts("themes") or frozenset()
         return theme in themes and len(themes) <= self.weights["broad_themes"]
 
+    def _servers(self, top: list[Ranked], scored: list[Ranked], theme: str) -> list[Ranked]:
+        """The scored items, in order, that serve a theme (``_serves``) and could join a top
+        list: not in it, and of no family an item of it has."""
+        families = {r.item.family for r in top if r.item.family is not None}
+        return [r for r in scored if r not in top and self._serves(r, theme)
+                and (r.item.family is None or r.item.family not in families)]
+
     def _cover_themes(self, top: list[Ranked], scored: list[Ranked], profile: Profile
                       ) -> list[Ranked]:
         """``theme_cover``: each theme of a profile that names several, that no item of the
@@ -688,10 +695,8 @@ class ScoringRules:
         for theme in sorted(profile.themes):
             if any(self._serves(r, theme) for r in top):
                 continue
-            families = {r.item.family for r in top if r.item.family is not None}
-            candidate = next((r for r in scored if r not in top and self._serves(r, theme)
-                              and (r.item.family is None or r.item.family not in families)
-                              and _at_step(r.item, profile.step)), None)
+            candidate = next((r for r in self._servers(top, scored, theme)
+                              if _at_step(r.item, profile.step)), None)
             if candidate is None:
                 continue
             for place in range(len(top) - 1, -1, -1):
@@ -723,10 +728,8 @@ class ScoringRules:
                 break
             if any(self._serves(r, theme) for r in top):
                 continue
-            families = {r.item.family for r in top if r.item.family is not None}
-            fitting = [r for r in scored if r not in top and self._serves(r, theme)
-                       and _near_step(r.item, profile.step)
-                       and (r.item.family is None or r.item.family not in families)]
+            fitting = [r for r in self._servers(top, scored, theme)
+                       if _near_step(r.item, profile.step)]
             candidate = next((r for r in fitting if (r.item.restricts("themes") or frozenset())
                               <= profile.themes), fitting[0] if fitting else None)
             if candidate is None:

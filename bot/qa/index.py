@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -99,6 +99,11 @@ def term_counts(text: str) -> Mapping[str, int]:
     return counts
 
 
+def pairs_around(stems: Sequence[str], at: int) -> list[tuple[str, ...]]:
+    """The pairs a word makes with the word before it and with the word after it."""
+    return [tuple(stems[i:i + 2]) for i in (at - 1, at) if i >= 0 and i + 1 < len(stems)]
+
+
 def trigrams(term: str) -> set[str]:
     padded = f"^{term}$"
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
@@ -165,10 +170,8 @@ class Index:
                 fields[name] = term_counts(text)
                 lengths[name].append(len(stems))
                 for i in [i for i, said in enumerate(stems) if said in around]:
-                    if i:
-                        adjacent[stems[i - 1:i + 1]].add(number)
-                    if i + 1 < len(stems):
-                        adjacent[stems[i:i + 2]].add(number)
+                    for pair in pairs_around(stems, i):
+                        adjacent[pair].add(number)
                 if not starting:
                     continue
                 # only where a phrase may start: most stems start none

@@ -40,7 +40,7 @@ from bot.qa.aspects import (
     specific_words,
 )
 from bot.qa.context import AskContext
-from bot.qa.index import Index, item_names, trigrams
+from bot.qa.index import Index, item_names, pairs_around, trigrams
 from bot.qa.lexicon import is_verb_form, is_word
 from bot.qa.normalize import INTENTS, NUMBER_WORDS, STOP_WORDS, fold, stem, sums, terms, words
 from bot.qa.personal import counts_named_now, counts_ours, named_people, private_matter
@@ -1141,9 +1141,8 @@ class Searcher:
         together: set[int] = set()
         for at, word in enumerate(said):
             if word in own:
-                for pair in (said[at - 1:at + 1] if at else (), said[at:at + 2]):
-                    if len(pair) == 2:
-                        together |= self.index.adjacent.get(tuple(pair), set())
+                for pair in pairs_around(said, at):
+                    together |= self.index.adjacent.get(pair, set())
         for other in [concept, *others]:
             together &= self.saying(self.index, other)
             if not together:
