@@ -101,6 +101,15 @@ def chat(engine: Engine) -> Chat:
     return Chat(engine)
 
 
+def to_the_programmes(chat: Chat, place: str = "roubaix") -> None:
+    """From the start to the programmes question, the place found and its suggestions kept."""
+    chat.send("/start")
+    chat.press("Commencer")
+    chat.send(place)
+    chat.send("oui")
+    chat.send("oui")
+
+
 def run_essbot(args: list[str], stdin: str = "", env: dict | None = None,
                cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
     """Run the installed command line, as a user would."""

@@ -6,15 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Chat
-
-
-def to_the_programmes(chat: Chat, place: str = "roubaix") -> None:
-    chat.send("/start")
-    chat.press("Commencer")
-    chat.send(place)
-    chat.send("oui")
-    chat.send("oui")
+from tests.conftest import Chat, to_the_programmes
 
 
 def test_a_signed_contrat_de_ville_typed_early_is_kept_and_confirmed(chat: Chat):

@@ -9,16 +9,7 @@ import pytest
 
 from bot.engine.early import asks
 from bot.engine.flowparse import parse_flow_text
-from tests.conftest import Chat
-
-
-def to_the_programmes(chat: Chat, place: str = "roubaix") -> None:
-    chat.send("/start")
-    chat.press("Commencer")
-    chat.send(place)
-    chat.send("oui")
-    chat.send("oui")
-
+from tests.conftest import Chat, to_the_programmes
 
 # -- the question words come from the flow ---------------------------------------------------
 
