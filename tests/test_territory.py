@@ -282,3 +282,18 @@ def test_the_anct_programme_lists_are_read_by_insee_code_through_former_codes():
     broken = {"features": [{"properties": {"liste_geo": "Rennes (35238); Sans code"}}]}
     with pytest.raises(ValueError, match="unreadable list"):
         build.parse_context("villages-avenir", json.dumps(broken).encode())
+
+
+def test_an_intercommunality_named_by_the_start_of_its_name_beats_a_villages_one(index):
+    # « Val de Drôme » for an intercommunalité is the CC du Val de Drôme en Biovallée, not the
+    # CC of the Calvados village Val de Drôme (899 inhabitants), which stays another reading.
+    found = index.resolve("Val de Drôme", prefer="epci")
+    assert [t.name for t in found.best] == ["CC du Val de Drôme en Biovallée"]
+    assert "CC Pré-Bocage Intercom" in [t.name for t in found.others]
+    assert index.resolve("CC du Val de Drôme").best[0].name == "CC du Val de Drôme en Biovallée"
+    # A town's own grouping still wins: its name bears the town's (Paris), or the town is not
+    # a village beside the named grouping (Saint-Quentin, 53,000 inhabitants), or it has none
+    # of that name (Guéret).
+    assert index.resolve("Paris", prefer="epci").best[0].name == "Métropole du Grand Paris"
+    assert index.resolve("Saint-Quentin", prefer="epci").best[0].name == "CA du Saint-Quentinois"
+    assert index.resolve("Guéret", prefer="epci").best[0].name == "CA du Grand Guéret"

@@ -781,14 +781,40 @@ class TerritoryIndex:
         territories = self.territories
         if any(fits(territories[tid]) for tid in strong):
             return
+        named = [tid for tid, tier in tiers.items() if tier == PREFIX and fits(territories[tid])]
         for tid in strong:
             commune = territories[tid]
             siren = commune.ept_siren if ept else commune.epci_siren
             if commune.kind != "commune" or not siren:
                 continue
-            for group in self._by_code.get(siren, ()):
-                if fits(territories[group]):
-                    _keep(tiers, group, tiers[tid])
+            groups = [g for g in self._by_code.get(siren, ()) if fits(territories[g])]
+            if named and self._named_first(commune, groups, named):
+                # « Val de Drôme » for an intercommunalité: the CC du Val de Drôme en
+                # Biovallée, whose name starts with it, before the CC of the Calvados
+                # commune Val de Drôme (still offered as another reading)
+                for group in named:
+                    if f" {fold(commune.name)} " in f" {fold(territories[group].name)} ":
+                        _keep(tiers, group, tiers[tid])
+                for group in groups:
+                    _keep(tiers, group, tiers[tid] + 1)
+                continue
+            for group in groups:
+                _keep(tiers, group, tiers[tid])
+
+    def _named_first(self, commune: Territory, groups: list[int], named: list[int]) -> bool:
+        """Whether groupings whose name starts with the text come before the grouping of a
+        commune of that name: when that grouping is another one, does not bear the
+        commune's name (« Métropole du Grand Paris » does, for « Paris »), and the commune
+        is a tenth of the named grouping at most (a village named like a valley's CC)."""
+        territories = self.territories
+        name = f" {fold(commune.name)} "
+        named = [g for g in named if name in f" {fold(territories[g].name)} "]  # whole words
+        if not named or set(groups) & set(named):
+            return False
+        if any(name in f" {fold(territories[g].name)} " for g in groups):
+            return False
+        largest = max(territories[g].population or 0 for g in named)
+        return (commune.population or 0) * 10 < largest
 
     def _add_places_of_communes(self, kinds: frozenset[str], tiers: dict[int, int]) -> None:
         """« Guéret » for a département: when no département (or région, or collectivité
