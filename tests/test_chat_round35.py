@@ -289,3 +289,20 @@ def test_a_theme_named_in_a_sentence_at_the_themes(chat: Chat):
     to_the_themes(chat)
     chat.send("on voudrait travailler sur l'alimentation")
     assert "Thèmes retenus : Alimentation." in chat.text
+
+
+def test_another_questions_button_typed_where_a_name_is_asked(chat: Chat):
+    """« Continuer » typed at « Quel est votre territoire ? » was searched as a question and
+    answered with the Service civique, Strasbourg and Rennes."""
+    chat.send("/start")
+    chat.send("Commencer")
+    assert chat.conversation.state == "territoire"
+    chat.send("Continuer")
+    assert chat.text.startswith("« Continuer » ne répond pas à cette question.")
+    assert "Voici ce que j'ai trouvé" not in chat.text
+    assert "Quel est votre territoire ?" in chat.text
+    assert chat.conversation.state == "territoire"
+    chat.send("Aubusson")
+    chat.send("Continuer")  # at « Laquelle est la bonne ? », the candidates are offered again
+    assert "ne désigne aucune des réponses proposées" in chat.text
+    assert "Aubusson (23, Creuse)" in chat.labels

@@ -902,7 +902,15 @@ class Turn:
         assert spec is not None and spec.resolve is not None
         candidates = self.snapshot.resolvers[spec.resolve.resolver].lookup(text)
         if not candidates:
-            if self.answer_free_text(text, FreeText.SURE_ONLY):
+            # « Continuer » where a name is asked: another question's button, not a question
+            # to search (it found the Service civique)
+            other = self.choice_elsewhere(text)
+            if other is not None and not self._pending_pick:
+                said = other if normalize_answer(other) == normalize_answer(text) else text
+                self.reject("unexpected_text", self.t._(
+                    "« {answer} » ne répond pas à cette question.").format(answer=said))
+                return
+            if other is None and self.answer_free_text(text, FreeText.SURE_ONLY):
                 return
             if self._pending_pick:  # « oui » at « Laquelle est la bonne ? »: ask it again
                 self.event("invalid_input", state=state.name, detail="not_a_pick")
