@@ -21,6 +21,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "who": ("qui", "ki", "who", "whom", "competent", "competente", "competents",
             "competentes", "quel organisme", "quelle autorite", "quel service",
             "quel acteur", "quels acteurs", "quelle structure", "quel interlocuteur",
+            # « l'interlocuteur régional ? »: whom to turn to, who it is
+            "interlocuteur", "interlocuteurs", "interlocutrice",
             "autorite de gestion", "which body", "which authority", "quelle administration",
             "quel ministere", "quelle institution", "quel operateur", "quelle instance",
             "quel partenaire", "quels partenaires", "qui pilote", "pilote par", "avec qui",
