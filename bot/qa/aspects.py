@@ -62,7 +62,12 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "quel mois", "quelle annee", "when", "combien annees", "combien ans",
                 "combien de mois", "combien de semaines", "combien de jours", "date de fin",
                 "date limite", "how many years", "frequence", "quelle frequence",
-                "how often"),
+                "how often",
+                # whether a call or a scheme is still open (« la procédure est-elle toujours
+                # ouverte ? »): until when
+                "toujours ouvert", "toujours ouverte", "toujours ouverts", "toujours ouvertes",
+                "encore ouvert", "encore ouverte", "encore ouverts", "encore ouvertes",
+                "still open"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
               "y prendre", "y prend", "y prenons", "y prennent", "monter",
