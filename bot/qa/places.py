@@ -24,7 +24,8 @@ from bot.qa.normalize import STOP_WORDS, fold, words
 
 MIN_POPULATION = 2_000
 LONGEST = 6  # words in a place name looked up (« provence alpes cote d azur »)
-_CONTRACTED = {"au": "le", "du": "le", "aux": "les", "des": "les"}  # « au Lamentin » is « le Lamentin »
+# « au Lamentin » is « le Lamentin »: the article a contraction holds
+_CONTRACTED = {"au": "le", "du": "le", "aux": "les", "des": "les"}
 REGION_ALIASES: dict[str, str] = {
     "paca": "93", "region sud": "93", "idf": "11", "ile de france": "11", "aura": "84",
     "bfc": "27", "hdf": "32", "nouvelle aquitaine": "75", "brittany": "53",
