@@ -21,6 +21,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "who": ("qui", "ki", "who", "whom", "competent", "competente", "competents",
             "competentes", "quel organisme", "quelle autorite", "quel service",
             "quel acteur", "quels acteurs", "quelle structure", "quel interlocuteur",
+            # « l'interlocuteur régional ? »: whom to turn to, who it is
+            "interlocuteur", "interlocuteurs", "interlocutrice",
             "autorite de gestion", "which body", "which authority", "quelle administration",
             "quel ministere", "quelle institution", "quel operateur", "quelle instance",
             "quel partenaire", "quels partenaires", "qui pilote", "pilote par", "avec qui",
@@ -49,7 +51,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
               "reglementaire", "regle", "regles", "legislation", "autorise", "autorisee",
               "interdit", "interdite", "legal rule", "reference legale",
               "references legales", "reference juridique", "references juridiques",
-              "reference reglementaire", "legal reference"),
+              "reference reglementaire", "legal reference",
+              # « est-ce possible et sur quelle base ? »: which text allows it
+              "sur quelle base", "sur quelles bases"),
     "howlong": ("combien de temps", "duree", "dure", "durent", "jusqu a quand",
                 "depuis quand", "tous les combien", "how long", "until when",
                 "tps", "delai", "delais", "periode", "echeance", "a partir de quand",
@@ -58,7 +62,12 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "quel mois", "quelle annee", "when", "combien annees", "combien ans",
                 "combien de mois", "combien de semaines", "combien de jours", "date de fin",
                 "date limite", "how many years", "frequence", "quelle frequence",
-                "how often"),
+                "how often",
+                # whether a call or a scheme is still open (« la procédure est-elle toujours
+                # ouverte ? »): until when
+                "toujours ouvert", "toujours ouverte", "toujours ouverts", "toujours ouvertes",
+                "encore ouvert", "encore ouverte", "encore ouverts", "encore ouvertes",
+                "still open"),
     "howto": ("comment", "cmt", "demarche", "demarches", "etapes", "candidater",
               "candidature", "postuler", "how to", "how do", "how can", "procedure",
               "y prendre", "y prend", "y prenons", "y prennent", "monter",
@@ -93,7 +102,10 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    # doit-il financer… ? »)
                    "doit il", "doit elle", "doivent ils", "doivent elles",
                    # ... in every person (« dois-je sortir de la salle ? »)
-                   "dois je", "devons nous", "devez vous"),
+                   "dois je", "devons nous", "devez vous",
+                   # what the rule requires beyond a step (« une délibération suffit ? »,
+                   # « quelles formalités ? »)
+                   "suffit", "suffit il", "suffisent", "formalite", "formalites"),
     "definition": ("definition", "definir", "signifie", "veut dire",
                    "sigle", "est quoi", "est ce un", "est ce une", "est ce le", "est ce la",
                    "est ce les", "est ce des", "est ce que est",
@@ -224,7 +236,8 @@ _OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du|sur son|sur leu
 # not the pay of one person.
 _FUNDED_PAY = re.compile(r"\b(?:financ\w*|cofinanc\w*|pai\w*|pay\w*|subventionn\w*|"
                          r"prend en charge|prendre en charge|prise en charge|aide|aides|"
-                         r"financement|financements) (?:(?:le|les|la|un|une|des|du|de|au|aux) )?"
+                         r"financement|financements) (?:(?:le|les|la|un|une|des|du|de|au|aux|"
+                         r"son|sa|ses|leur|leurs) )?"
                          r"(?:salaires?|remunerations?)\b")
 # « coût horaire », « taux horaire »: a figure per hour, not opening hours.
 # Who asks, by their office (« je suis adjointe au maire de Vannes », « en tant que
@@ -285,6 +298,10 @@ _ACTOR = (r"(?:communes?|mairies?|interco|intercommunalites?|epci|comcom|etat|re
           r"metropoles?|agglo|agglomeration)")
 _EITHER_ACTOR = re.compile(rf"\b{_ACTOR} (?:ou|or) (?:a |au |aux |de |du |des )?"
                            rf"(?:le |la |les )?{_ACTOR}(?: qui \w+)?$"
+                           # « c'est le conseil régional ou la préfecture qui accorde ce
+                           # label ? »: a cleft sentence, whatever follows its verb
+                           rf"|\best (?:le |la |les |l )?{_ACTOR} (?:ou|or) "
+                           rf"(?:le |la |les |l )?{_ACTOR} qui \w+"
                            # « la préfecture de Bordeaux ou celle de la Dordogne ? »: one
                            # actor, of which of two places
                            rf"|\b{_ACTOR} (?:de|du|des|d) (?:\w+ ){{1,3}}(?:ou|or) "

@@ -24,6 +24,8 @@ from bot.qa.normalize import STOP_WORDS, fold, words
 
 MIN_POPULATION = 2_000
 LONGEST = 6  # words in a place name looked up (« provence alpes cote d azur »)
+# « au Lamentin » is « le Lamentin »: the article a contraction holds
+_CONTRACTED = {"au": "le", "du": "le", "aux": "les", "des": "les"}
 REGION_ALIASES: dict[str, str] = {
     "paca": "93", "region sud": "93", "idf": "11", "ile de france": "11", "aura": "84",
     "bfc": "27", "hdf": "32", "nouvelle aquitaine": "75", "brittany": "53",
@@ -172,6 +174,11 @@ class Gazetteer:
         while i < len(folded):
             for size in range(min(LONGEST, len(folded) - i), 0, -1):
                 key = tuple(folded[i:i + size])
+                # « au Lamentin », « du Port »: the article the contraction holds is part
+                # of the name (Le Lamentin, in Martinique, is not Lamentin, in Guadeloupe)
+                article = _CONTRACTED.get(folded[i - 1]) if i else None
+                if article is not None and (article, *key) in self.names:
+                    key = (article, *key)
                 found = self.names.get(key)
                 if found is None:
                     continue

@@ -1426,7 +1426,9 @@ class Searcher:
             if any(concept is thing for thing in things):
                 compared.append({n for n, value in matched.items()
                                  if value > 0 and self.answer_says(n, concept)})
-            if concept.full_name and not concept.context and self.rare(concept):
+            if (concept.full_name and not concept.context and not concept.narrative
+                    and self.rare(concept)):  # (not a name said only in the situation
+                                              # told: « Au CCAS de Maubeuge, on a… »)
                 required.append(self.saying(self.answers, concept))
         # Every name said, or, when no answer about the best items that may be shown speaks
         # of them all (« l'agrément ESUS pour une SCIC »), one of them at least. (A field's
