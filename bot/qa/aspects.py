@@ -187,6 +187,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "prochain", "prochaine", "prochains", "prochaines", "qui sera", "qui seront",
                  "aura lieu", "auront lieu", "se tiendra", "se tiendront", "se reunira",
                  "se reuniront",
+                 # what one body is preparing (« un fonds est-il dans les tuyaux ? »)
+                 "dans les tuyaux", "dans le pipe",
                  # who heads one body (« qui préside l'association X »)
                  "qui preside", "qui presidait", "qui dirige", "qui dirigeait", "a la tete de",
                  "a la tete du"),
@@ -220,9 +222,11 @@ _OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du|sur son|sur leu
                          r"avec leur|avec notre|avec le|avec un|propre) budget\b|"
                          r"\bbudget (?:communal|municipal|intercommunal|communautaire|"
                          r"departemental|regional|general|principal|annexe|propre)\b")
-# « qui finance le salaire d'un animateur », « qui paye les salaires » ask who funds a post,
-# not the pay of one person.
+# « qui finance le salaire d'un animateur », « qui paye les salaires », « compléter le
+# salaire par une subvention » ask who funds a post or whether one may, not the pay of one
+# person.
 _FUNDED_PAY = re.compile(r"\b(?:financ\w*|cofinanc\w*|pai\w*|pay\w*|subventionn\w*|"
+                         r"complet\w*|completer|abond\w*|"
                          r"prend en charge|prendre en charge|prise en charge|aide|aides|"
                          r"financement|financements) (?:(?:le|les|la|un|une|des|du|de|au|aux) )?"
                          r"(?:salaires?|remunerations?)\b")
@@ -363,11 +367,15 @@ def opening_words(folded_words: list[str]) -> frozenset[str]:
 
 
 # The calendar of one edition of a call (« date limite de l'appel à projets FDVA 2027 »,
-# « AAP 2026 de la région : clôture quand ? »): set by its organiser each year, which the
-# base does not hold (a written answer that does is asked for it).
+# « AAP 2026 de la région : clôture quand ? », « quand la préfecture lance-t-elle l'appel
+# 2027 ? », « calendrier 2027 des séances du comité »): set by its organiser each year,
+# which the base does not hold (a written answer that does is asked for it).
 _EDITION_DATE = re.compile(r"^(?=.*\b(?:date limite|date de cloture|cloture|deadline|"
-                           r"date de depot|dates? des? depots?|calendrier)\b)"
-                           r"(?=.*\b(?:appel|appels|aap|ami|campagne|session)\b)"
+                           r"date de depot|dates? des? depots?|calendrier|dates|"
+                           r"lance t (?:il|elle|on)|lanceront|lancera|lancement|"
+                           r"ouvrira|ouvriront)\b)"
+                           r"(?=.*\b(?:appel|appels|aap|ami|campagne|session|sessions|"
+                           r"seance|seances|comite|comites|jury|jurys)\b)"
                            r"(?=.*\b20\d\d\b)")
 
 
