@@ -630,7 +630,7 @@ class Searcher:
                         capitalised=capitalised_stems,
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
-                        people=tuple(p for p in named_people(text) if not any(
+                        people=tuple(p for p in named_people(text, place_words) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
 
@@ -1253,10 +1253,14 @@ class Searcher:
         if any(c.unknown for c in topical) and not any(c.specific for c in topical):
             direct, best = None, 0.0  # « financer une zorglubienne »: another subject
         if (any(c.unknown and c.acronym for c in topical)
-                and not any(c.full_name or (c.acronym and c.names) for c in topical)):
+                and not any(c.full_name or (c.names and (c.acronym or (
+                    c.specific and self.proper_name(c.typed)))) for c in topical)):
             direct, best = None, 0.0  # « FONJEP : combien par poste ? »: a name the base
                                       # does not know, and none it knows (« PDI… du
-                                      # CASF »: an acronym it knows is one)
+                                      # CASF »: an acronym it knows is one; so is a rare
+                                      # name of an item that no dictionary has, « la
+                                      # MJC… touche un Fonjep », not « RIFSEEP d'un
+                                      # adjoint »)
         relevant = RELEVANT
         if self.is_long(analysis) and not any(c.unknown for c in topical):
             kept = (analysis.total - analysis.reduced) / analysis.total
@@ -1285,6 +1289,12 @@ class Searcher:
         factual question about it needs no more than :data:`RELEVANT` to be answered by it."""
         return (analysis.named.get(self.number_of[hit.item.id]) == 1.0
                 and any(c.full_name for c in analysis.concepts))
+
+    @staticmethod
+    def proper_name(term: str) -> bool:
+        """Whether a stem is a name rather than a French word (« fonjep », not « adjoint »):
+        no dictionary has it and the suffix rules leave it whole."""
+        return " " not in term and stem(term) == term and not is_word(term)
 
     @staticmethod
     def funding_request(analysis: Analysis) -> bool:
