@@ -397,8 +397,18 @@ MUTE_E_MIN = 5  # shorter words are too often another word once an « e » is ad
 
 
 def _mute_e_restored(folded_words: list[str]) -> list[str]:
+    """The aspect words typed without their final mute « e » (« obligatoir ») or with a
+    consonant doubled (« horraires », « combbien »), as meant."""
     return [w + "e" if (len(w) >= MUTE_E_MIN and w not in _ASPECT_WORDS
-                        and w + "e" in _ASPECT_WORDS) else w for w in folded_words]
+                        and w + "e" in _ASPECT_WORDS) else _undoubled(w) for w in folded_words]
+
+
+def _undoubled(word: str) -> str:
+    if len(word) < MUTE_E_MIN or word in _ASPECT_WORDS:
+        return word
+    meant = {word[:at] + word[at + 1:] for at in range(1, len(word) - 1)
+             if word[at] == word[at + 1] and word[at].isalpha() and word[at] not in "aeiou"}
+    return next(iter(sorted(meant & _ASPECT_WORDS)), word)
 
 
 def aspects_of(folded_words: list[str]) -> frozenset[str]:

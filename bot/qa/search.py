@@ -62,6 +62,7 @@ SLIP_WEIGHT = 0.8  # a word typed with a common slip (« monaie »): surer than 
 _DOUBLED = frozenset("cflmnprst")  # consonants French doubles (« monnaie », « accepter »)
 _ELIDED = frozenset("dljnsmtc")  # articles and pronouns elided before a vowel (« d'insertion »)
 _VOWELS = frozenset("aeiouyh")
+_DROPPED = "aeiou"  # vowels left out between two consonants (« mobilté »)
 INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... »: examples
 FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
 HOWTO_EXAMPLE = 0.9  # an example, for a question asking how to (the lever says how)
@@ -443,7 +444,7 @@ class Searcher:
         of the content as written. A word of the French dictionary (``spelt``: « entrepôt »)
         is no typo: only completed, never corrected into another word (« entretien »).
         """
-        if not spelt and len(typed) > CORRECTED and typed.isalpha():
+        if not spelt and len(typed) >= CORRECTED and typed.isalpha():
             meant = self.slips(typed)
             if meant:
                 return [(candidate, SLIP_WEIGHT) for candidate in meant]
@@ -464,10 +465,14 @@ class Searcher:
         """The stems of the words a typed word most likely slipped from, by the commonest
         slips of French typing: a doubled consonant typed once (« monaie », « acepté »),
         the mute final « e » left out (« obligatoir », « territoir »), an elided article
-        glued to its word (« dinsertion », « lentreprise »)."""
+        glued to its word (« dinsertion », « lentreprise »), a vowel dropped between two
+        consonants (« mobilté »)."""
         variants = [typed + "e"]
         variants += [typed[:at] + typed[at] + typed[at:] for at in range(1, len(typed) - 1)
                      if typed[at] in _DOUBLED and typed[at - 1] != typed[at] != typed[at + 1]]
+        variants += [typed[:at] + vowel + typed[at:] for at in range(2, len(typed) - 1)
+                     if typed[at - 1] not in _VOWELS and typed[at] not in _VOWELS
+                     for vowel in _DROPPED]
         if typed[0] in _ELIDED and typed[1] in _VOWELS:
             variants.append(typed[1:])
         elif typed.startswith("qu") and typed[2] in _VOWELS:
