@@ -32,7 +32,8 @@ INTENTS: dict[str, frozenset[str]] = {
                            "means", "mean", "kesako"}),
     "example": frozenset({"exemple", "exemples", "example", "examples", "cas"}),
     "contact": frozenset({"contact", "contacts", "contacter", "joindre", "appeler", "telephone",
-                          "tel", "mail", "email", "adresse", "coordonnees", "numero"}),
+                          "tel", "mail", "email", "adresse", "coordonnees", "numero",
+                          "interlocuteur", "interlocutrice", "interlocuteurs"}),
 }
 # Function words and question scaffolding: they say nothing about the topic.
 STOP_WORDS = frozenset("""
