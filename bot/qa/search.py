@@ -119,6 +119,8 @@ _HERE = re.compile(r"\b(?:y|ici|la bas|chez nous|sur place|localement|notre|nos|
                    r"dans le coin|sur le territoire|sur notre territoire)\b")
 # ... and that say the place is the asker's (« on est une commune du Cantal. Combien… »)
 _OURS = frozenset({"on", "nous", "notre", "nos", "je", "j", "mon", "ma", "mes", "m"})
+# ... and that count things, which are the asker's place's (« combien de SCIC ? »), not a sum
+_COUNTING = re.compile(r"\b(?:combien de|combien d|combien y|nombre de|nombre d|how many)\b")
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")  # where a sentence ends
 # « depuis 2 ans », « dans cinq ans », « 3 mois »: a time said with its number tells the
@@ -665,6 +667,8 @@ class Searcher:
         if len(clauses) < 2 or not self.places:
             return places
         found: list[Place] = []
+        counting = any(_COUNTING.search(" ".join(words(clause))) for clause in clauses
+                       if "howmuch" in self.aspects_of(clause))
         for clause in clauses:
             own = self.places.find(clause)
             said = {w for place in own for w in place.words}
@@ -673,8 +677,10 @@ class Searcher:
                     return places  # « … dans la Creuse. Combien de SCIC y a-t-il ? »
                 found += own
             elif (not [w for w in words(clause) if w not in STOP_WORDS and w not in said]
-                  or _OURS.intersection(words(clause))):
-                found += own  # « Cantal : … », « on est une commune du Cantal. … »
+                  or (counting and _OURS.intersection(words(clause)))):
+                found += own  # « Cantal : … », « on est une commune du Cantal. Combien
+                              # de… ? » (not « notre France Services à Sada : l'État nous
+                              # verse quelle somme ? », the sum of any France Services)
         return found
 
     @staticmethod
