@@ -228,8 +228,8 @@ _OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du|sur son|sur leu
 _FUNDED_PAY = re.compile(r"\b(?:financ\w*|cofinanc\w*|pai\w*|pay\w*|subventionn\w*|"
                          r"complet\w*|completer|abond\w*|"
                          r"prend en charge|prendre en charge|prise en charge|aide|aides|"
-                         r"financement|financements) (?:(?:le|les|la|un|une|des|du|de|au|aux) )?"
-                         r"(?:salaires?|remunerations?)\b")
+                         r"financement|financements) (?:(?:le|les|la|un|une|des|du|de|au|aux|"
+                         r"son|sa|ses|leur|leurs|notre|nos) )?(?:salaires?|remunerations?)\b")
 # « coût horaire », « taux horaire »: a figure per hour, not opening hours.
 # Who asks, by their office (« je suis adjointe au maire de Vannes », « en tant que
 # président du syndicat »): no name asked
@@ -258,11 +258,12 @@ _PERMISSION = re.compile(r"\b(?:a|as|avons|avez|ont|avoir|aurait|aurions|auraien
                          r"(?:(?:il|elle|on|ils|elles|nous|vous) )?le droit\b")
 
 
-# « réparation automobile à prix social », « louer à petit prix »: how it is sold, not a
-# price asked.
+# « réparation automobile à prix social », « louer à petit prix », « où les gens paient une
+# petite partie du prix »: how it is sold, not a price asked.
 _AT_A_PRICE = re.compile(r"\ba (?:(?:petit|bas|moindre|tout petit) )?prix(?: (?:social|sociaux|"
                          r"solidaire|solidaires|reduit|reduits|modere|moderes|modique|coutant|"
-                         r"abordable|abordables|bas|casse|accessible|accessibles))?\b")
+                         r"abordable|abordables|bas|casse|accessible|accessibles))?\b|"
+                         r"\b(?:petite |faible |seule )?(?:partie|part|fraction) du prix\b")
 
 
 # A participatory budget is a lever (« un budget citoyen »), not a figure asked.
