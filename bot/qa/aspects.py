@@ -64,7 +64,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
               "y prendre", "y prend", "y prenons", "y prennent", "monter",
               "faire pour", "par quoi je commence",
               "apply", "marche a suivre", "pieces a fournir", "pieces fournir",
-              "pieces justificatives", "mettre en place", "mettre en oeuvre"),
+              "pieces justificatives", "mettre en place", "mettre en oeuvre",
+              "formalite", "formalites"),
     "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
                    "compatibles", "a la fois", "en meme temps", "combine", "combiner",
                    # two aids on one operation (« DETR et DSIL sur le même projet »)

@@ -65,6 +65,7 @@ enfin ensuite souvent parfois assez davantage presque tellement ailleurs dela qu
 chose choses truc trucs possible possibles vrai vraie vrais vraies dernier derniere derniers
 dernieres actuel actuelle actuels actuelles sous via rien malgre plusieurs memes
 question questions test tests essai
+appuyer appuie appuient appuyant
 lundi mardi mercredi jeudi vendredi samedi dimanche
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those off up out
