@@ -231,7 +231,8 @@ _FUNDED_PAY = re.compile(r"\b(?:financ\w*|cofinanc\w*|pai\w*|pay\w*|subventionn\
                          r"prend en charge|prendre en charge|prise en charge|aide|aides|"
                          r"financement|financements) (?:(?:le|les|la|un|une|des|du|de|au|aux|"
                          r"son|sa|ses|leur|leurs|notre|nos) )?(?:salaires?|remunerations?)\b")
-# « coût horaire », « taux horaire »: a figure per hour, not opening hours.
+# « coût horaire », « taux horaire »: a figure per hour, not opening hours; nor are
+# « horaires atypiques », a kind of service (a crèche open early and late).
 # Who asks, by their office (« je suis adjointe au maire de Vannes », « en tant que
 # président du syndicat »): no name asked
 _ASKER = re.compile(r"\b(?:je suis|en tant que) (?:le |la |l |un |une )?(?:maire )?"
@@ -240,7 +241,9 @@ _ASKER = re.compile(r"\b(?:je suis|en tant que) (?:le |la |l |un |une )?(?:maire
 # « au nom de la collectivité »: on behalf of, no name asked
 _ON_BEHALF = re.compile(r"\bau nom (?:de la|de|du|des)\b")
 _PER_HOUR = re.compile(r"\b(?:cout|prix|taux|tarif|volume|forfait|montant|remuneration|"
-                       r"salaire) horaires?\b")
+                       r"salaire) horaires?\b|"
+                       r"\bhoraires? (?:atypiques?|decales?|elargis?|etendus?|adaptes?|"
+                       r"de nuit|flexibles?)\b")
 # A head who asks, not whose name is asked: « le président veut savoir… », « notre
 # directrice souhaite… ».
 _ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur|directrice|"
