@@ -73,7 +73,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
               "y prendre", "y prend", "y prenons", "y prennent", "monter",
               "faire pour", "par quoi je commence",
               "apply", "marche a suivre", "pieces a fournir", "pieces fournir",
-              "pieces justificatives", "mettre en place", "mettre en oeuvre"),
+              "pieces justificatives", "mettre en place", "mettre en oeuvre",
+              "formalite", "formalites"),
     "compatible": ("cumuler", "cumul", "cumulable", "cumulables", "compatible",
                    "compatibles", "a la fois", "en meme temps", "combine", "combiner",
                    # two aids on one operation (« DETR et DSIL sur le même projet »)
@@ -199,6 +200,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "prochain", "prochaine", "prochains", "prochaines", "qui sera", "qui seront",
                  "aura lieu", "auront lieu", "se tiendra", "se tiendront", "se reunira",
                  "se reuniront",
+                 # what one body is preparing (« un fonds est-il dans les tuyaux ? »)
+                 "dans les tuyaux", "dans le pipe",
                  # who heads one body (« qui préside l'association X »)
                  "qui preside", "qui presidait", "qui dirige", "qui dirigeait", "a la tete de",
                  "a la tete du"),
@@ -232,14 +235,16 @@ _OWN_BUDGET = re.compile(r"\b(?:notre|nos|sur le|sur notre|au|du|sur son|sur leu
                          r"avec leur|avec notre|avec le|avec un|propre) budget\b|"
                          r"\bbudget (?:communal|municipal|intercommunal|communautaire|"
                          r"departemental|regional|general|principal|annexe|propre)\b")
-# « qui finance le salaire d'un animateur », « qui paye les salaires » ask who funds a post,
-# not the pay of one person.
+# « qui finance le salaire d'un animateur », « qui paye les salaires », « compléter le
+# salaire par une subvention » ask who funds a post or whether one may, not the pay of one
+# person.
 _FUNDED_PAY = re.compile(r"\b(?:financ\w*|cofinanc\w*|pai\w*|pay\w*|subventionn\w*|"
+                         r"complet\w*|completer|abond\w*|"
                          r"prend en charge|prendre en charge|prise en charge|aide|aides|"
                          r"financement|financements) (?:(?:le|les|la|un|une|des|du|de|au|aux|"
-                         r"son|sa|ses|leur|leurs) )?"
-                         r"(?:salaires?|remunerations?)\b")
-# « coût horaire », « taux horaire »: a figure per hour, not opening hours.
+                         r"son|sa|ses|leur|leurs|notre|nos) )?(?:salaires?|remunerations?)\b")
+# « coût horaire », « taux horaire »: a figure per hour, not opening hours; nor are
+# « horaires atypiques », a kind of service (a crèche open early and late).
 # Who asks, by their office (« je suis adjointe au maire de Vannes », « en tant que
 # président du syndicat »): no name asked
 _ASKER = re.compile(r"\b(?:je suis|en tant que) (?:le |la |l |un |une )?(?:maire )?"
@@ -248,7 +253,9 @@ _ASKER = re.compile(r"\b(?:je suis|en tant que) (?:le |la |l |un |une )?(?:maire
 # « au nom de la collectivité »: on behalf of, no name asked
 _ON_BEHALF = re.compile(r"\bau nom (?:de la|de|du|des)\b")
 _PER_HOUR = re.compile(r"\b(?:cout|prix|taux|tarif|volume|forfait|montant|remuneration|"
-                       r"salaire) horaires?\b")
+                       r"salaire) horaires?\b|"
+                       r"\bhoraires? (?:atypiques?|decales?|elargis?|etendus?|adaptes?|"
+                       r"de nuit|flexibles?)\b")
 # A head who asks, not whose name is asked: « le président veut savoir… », « notre
 # directrice souhaite… ».
 _ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur|directrice|"
@@ -267,11 +274,12 @@ _PERMISSION = re.compile(r"\b(?:a|as|avons|avez|ont|avoir|aurait|aurions|auraien
                          r"(?:(?:il|elle|on|ils|elles|nous|vous) )?le droit\b")
 
 
-# « réparation automobile à prix social », « louer à petit prix »: how it is sold, not a
-# price asked.
+# « réparation automobile à prix social », « louer à petit prix », « où les gens paient une
+# petite partie du prix »: how it is sold, not a price asked.
 _AT_A_PRICE = re.compile(r"\ba (?:(?:petit|bas|moindre|tout petit) )?prix(?: (?:social|sociaux|"
                          r"solidaire|solidaires|reduit|reduits|modere|moderes|modique|coutant|"
-                         r"abordable|abordables|bas|casse|accessible|accessibles))?\b")
+                         r"abordable|abordables|bas|casse|accessible|accessibles))?\b|"
+                         r"\b(?:petite |faible |seule )?(?:partie|part|fraction) du prix\b")
 
 
 # A participatory budget is a lever (« un budget citoyen »), not a figure asked.
@@ -380,11 +388,15 @@ def opening_words(folded_words: list[str]) -> frozenset[str]:
 
 
 # The calendar of one edition of a call (« date limite de l'appel à projets FDVA 2027 »,
-# « AAP 2026 de la région : clôture quand ? »): set by its organiser each year, which the
-# base does not hold (a written answer that does is asked for it).
+# « AAP 2026 de la région : clôture quand ? », « quand la préfecture lance-t-elle l'appel
+# 2027 ? », « calendrier 2027 des séances du comité »): set by its organiser each year,
+# which the base does not hold (a written answer that does is asked for it).
 _EDITION_DATE = re.compile(r"^(?=.*\b(?:date limite|date de cloture|cloture|deadline|"
-                           r"date de depot|dates? des? depots?|calendrier)\b)"
-                           r"(?=.*\b(?:appel|appels|aap|ami|campagne|session)\b)"
+                           r"date de depot|dates? des? depots?|calendrier|dates|"
+                           r"lance t (?:il|elle|on)|lanceront|lancera|lancement|"
+                           r"ouvrira|ouvriront)\b)"
+                           r"(?=.*\b(?:appel|appels|aap|ami|campagne|session|sessions|"
+                           r"seance|seances|comite|comites|jury|jurys)\b)"
                            r"(?=.*\b20\d\d\b)")
 
 
@@ -406,8 +418,18 @@ MUTE_E_MIN = 5  # shorter words are too often another word once an « e » is ad
 
 
 def _mute_e_restored(folded_words: list[str]) -> list[str]:
+    """The aspect words typed without their final mute « e » (« obligatoir ») or with a
+    consonant doubled (« horraires », « combbien »), as meant."""
     return [w + "e" if (len(w) >= MUTE_E_MIN and w not in _ASPECT_WORDS
-                        and w + "e" in _ASPECT_WORDS) else w for w in folded_words]
+                        and w + "e" in _ASPECT_WORDS) else _undoubled(w) for w in folded_words]
+
+
+def _undoubled(word: str) -> str:
+    if len(word) < MUTE_E_MIN or word in _ASPECT_WORDS:
+        return word
+    meant = {word[:at] + word[at + 1:] for at in range(1, len(word) - 1)
+             if word[at] == word[at + 1] and word[at].isalpha() and word[at] not in "aeiou"}
+    return next(iter(sorted(meant & _ASPECT_WORDS)), word)
 
 
 def aspects_of(folded_words: list[str]) -> frozenset[str]:

@@ -32,7 +32,8 @@ INTENTS: dict[str, frozenset[str]] = {
                            "means", "mean", "kesako"}),
     "example": frozenset({"exemple", "exemples", "example", "examples", "cas"}),
     "contact": frozenset({"contact", "contacts", "contacter", "joindre", "appeler", "telephone",
-                          "tel", "mail", "email", "adresse", "coordonnees", "numero"}),
+                          "tel", "mail", "email", "adresse", "coordonnees", "numero",
+                          "interlocuteur", "interlocutrice", "interlocuteurs"}),
 }
 # Function words and question scaffolding: they say nothing about the topic.
 STOP_WORDS = frozenset("""
@@ -64,6 +65,7 @@ enfin ensuite souvent parfois assez davantage presque tellement ailleurs dela qu
 chose choses truc trucs possible possibles vrai vraie vrais vraies dernier derniere derniers
 dernieres actuel actuelle actuels actuelles sous via rien malgre plusieurs memes
 question questions test tests essai
+appuyer appuie appuient appuyant
 lundi mardi mercredi jeudi vendredi samedi dimanche
 what is the a an of to do does can how for in on and or what's whats which who why with
 much many my our your their it its are be there this that these those off up out

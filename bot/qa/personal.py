@@ -17,6 +17,7 @@ content:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,14 +64,15 @@ def first_names() -> frozenset[str]:
     return frozenset(FIRST_NAMES_FILE.read_text(encoding="utf-8").split())
 
 
-def named_people(text: str) -> list[str]:
+def named_people(text: str, places: Collection[str] = ()) -> list[str]:
     """The surnames (folded) of the people a question names: « Mme Martin », « Jean
-    Dupont » (a known first name followed by a capitalised word)."""
+    Dupont » (a known first name followed by a capitalised word); not a first name that is
+    the name of a place the question names (« Paris Terres d'Envol », an EPCI)."""
     found = [fold(m.group(1)) for m in _CIVILITY.finditer(text)]
     names = first_names()
     for match in _NAME_PAIR.finditer(text):
         first, last = fold(match.group(1)), fold(match.group(2))
-        if first in names and last not in names:
+        if first in names and last not in names and first not in places:
             found.append(last)
     return found
 

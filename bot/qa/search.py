@@ -62,6 +62,7 @@ SLIP_WEIGHT = 0.8  # a word typed with a common slip (« monaie »): surer than 
 _DOUBLED = frozenset("cflmnprst")  # consonants French doubles (« monnaie », « accepter »)
 _ELIDED = frozenset("dljnsmtc")  # articles and pronouns elided before a vowel (« d'insertion »)
 _VOWELS = frozenset("aeiouyh")
+_DROPPED = "aeiou"  # vowels left out between two consonants (« mobilté »)
 INTENT_BOOST = 1.3  # « c'est quoi... »: the glossary first; « exemple de... »: examples
 FUNDING_BOOST = 1.3  # « quelles aides pour... »: funding tools first
 HOWTO_EXAMPLE = 0.9  # an example, for a question asking how to (the lever says how)
@@ -118,6 +119,8 @@ _HERE = re.compile(r"\b(?:y|ici|la bas|chez nous|sur place|localement|notre|nos|
                    r"dans le coin|sur le territoire|sur notre territoire)\b")
 # ... and that say the place is the asker's (« on est une commune du Cantal. Combien… »)
 _OURS = frozenset({"on", "nous", "notre", "nos", "je", "j", "mon", "ma", "mes", "m"})
+# ... and that count things, which are the asker's place's (« combien de SCIC ? »), not a sum
+_COUNTING = re.compile(r"\b(?:combien de|combien d|combien y|nombre de|nombre d|how many)\b")
 _CLAUSES = re.compile(r"[.:;!?\n]+")  # where a clause of a question ends
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")  # where a sentence ends
 # « depuis 2 ans », « dans cinq ans », « 3 mois »: a time said with its number tells the
@@ -443,7 +446,7 @@ class Searcher:
         of the content as written. A word of the French dictionary (``spelt``: « entrepôt »)
         is no typo: only completed, never corrected into another word (« entretien »).
         """
-        if not spelt and len(typed) > CORRECTED and typed.isalpha():
+        if not spelt and len(typed) >= CORRECTED and typed.isalpha():
             meant = self.slips(typed)
             if meant:
                 return [(candidate, SLIP_WEIGHT) for candidate in meant]
@@ -464,10 +467,14 @@ class Searcher:
         """The stems of the words a typed word most likely slipped from, by the commonest
         slips of French typing: a doubled consonant typed once (« monaie », « acepté »),
         the mute final « e » left out (« obligatoir », « territoir »), an elided article
-        glued to its word (« dinsertion », « lentreprise »)."""
+        glued to its word (« dinsertion », « lentreprise »), a vowel dropped between two
+        consonants (« mobilté »)."""
         variants = [typed + "e"]
         variants += [typed[:at] + typed[at] + typed[at:] for at in range(1, len(typed) - 1)
                      if typed[at] in _DOUBLED and typed[at - 1] != typed[at] != typed[at + 1]]
+        variants += [typed[:at] + vowel + typed[at:] for at in range(2, len(typed) - 1)
+                     if typed[at - 1] not in _VOWELS and typed[at] not in _VOWELS
+                     for vowel in _DROPPED]
         if typed[0] in _ELIDED and typed[1] in _VOWELS:
             variants.append(typed[1:])
         elif typed.startswith("qu") and typed[2] in _VOWELS:
@@ -630,7 +637,7 @@ class Searcher:
                         capitalised=capitalised_stems,
                         may_fund=bool(_MAY.search(" ".join(folded))
                                       and not _WHO.search(" ".join(folded))),
-                        people=tuple(p for p in named_people(text) if not any(
+                        people=tuple(p for p in named_people(text, place_words) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))
 
@@ -660,6 +667,8 @@ class Searcher:
         if len(clauses) < 2 or not self.places:
             return places
         found: list[Place] = []
+        counting = any(_COUNTING.search(" ".join(words(clause))) for clause in clauses
+                       if "howmuch" in self.aspects_of(clause))
         for clause in clauses:
             own = self.places.find(clause)
             said = {w for place in own for w in place.words}
@@ -668,8 +677,10 @@ class Searcher:
                     return places  # « … dans la Creuse. Combien de SCIC y a-t-il ? »
                 found += own
             elif (not [w for w in words(clause) if w not in STOP_WORDS and w not in said]
-                  or _OURS.intersection(words(clause))):
-                found += own  # « Cantal : … », « on est une commune du Cantal. … »
+                  or (counting and _OURS.intersection(words(clause)))):
+                found += own  # « Cantal : … », « on est une commune du Cantal. Combien
+                              # de… ? » (not « notre France Services à Sada : l'État nous
+                              # verse quelle somme ? », the sum of any France Services)
         return found
 
     @staticmethod
@@ -1253,10 +1264,14 @@ class Searcher:
         if any(c.unknown for c in topical) and not any(c.specific for c in topical):
             direct, best = None, 0.0  # « financer une zorglubienne »: another subject
         if (any(c.unknown and c.acronym for c in topical)
-                and not any(c.full_name or (c.acronym and c.names) for c in topical)):
+                and not any(c.full_name or (c.names and (c.acronym or (
+                    c.specific and self.proper_name(c.typed)))) for c in topical)):
             direct, best = None, 0.0  # « FONJEP : combien par poste ? »: a name the base
                                       # does not know, and none it knows (« PDI… du
-                                      # CASF »: an acronym it knows is one)
+                                      # CASF »: an acronym it knows is one; so is a rare
+                                      # name of an item that no dictionary has, « la
+                                      # MJC… touche un Fonjep », not « RIFSEEP d'un
+                                      # adjoint »)
         relevant = RELEVANT
         if self.is_long(analysis) and not any(c.unknown for c in topical):
             kept = (analysis.total - analysis.reduced) / analysis.total
@@ -1285,6 +1300,12 @@ class Searcher:
         factual question about it needs no more than :data:`RELEVANT` to be answered by it."""
         return (analysis.named.get(self.number_of[hit.item.id]) == 1.0
                 and any(c.full_name for c in analysis.concepts))
+
+    @staticmethod
+    def proper_name(term: str) -> bool:
+        """Whether a stem is a name rather than a French word (« fonjep », not « adjoint »):
+        no dictionary has it and the suffix rules leave it whole."""
+        return " " not in term and stem(term) == term and not is_word(term)
 
     @staticmethod
     def funding_request(analysis: Analysis) -> bool:
