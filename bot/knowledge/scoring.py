@@ -596,8 +596,16 @@ class ScoringRules:
         # Items that share only the step with the profile take at most this many places
         # when the profile says more (themes, contexts): the step does not outweigh them
         # (issue 15 §3: a theme weighs at least as much as the step).
+        # A lever profile with no theme and only a broad context (rural, urbain: much of
+        # the country) says nothing the step's levers do not fit: the ways of starting
+        # (mapping, plan, a study of the needs) are its answer, not a rural tourism lever
+        # that shares the countryside alone (the Perche's young CC « par où commencer »).
+        # Funding keeps the share: there the broad place's tools (DETR) are the fit.
         step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
             else limit
+        if not profile.themes and not profile.contexts - self.broad_contexts \
+                and scored and scored[0].item.kind == "lever":
+            step_only_places = limit
         waiting: list[Ranked] = []
         off_theme: list[Ranked] = []
         # Another level's items that share no theme take OTHER_LEVEL_PLACES: the secondary
