@@ -29,6 +29,13 @@ STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the s
 # of a top list, at most, for items that another level whose competences the collectivité
 # exercises brings and that share none of its themes (Ranked.by_other_level)
 OTHER_LEVEL_PLACES = 1
+# The pays et territoires d'outre-mer (PTOM) of the TFUE's annex II, by their region code:
+# Saint-Pierre-et-Miquelon, Saint-Barthélemy (a PTOM since 1 January 2012, decision
+# 2010/718/UE), Wallis-et-Futuna, the Polynésie française and the Nouvelle-Calédonie. They
+# are not part of the Union's territory and its law does not apply there (EUR-Lex summary of
+# decision (UE) 2021/1764): an item of the European funds (``eu_funds: true``) is not for
+# them. Saint-Martin, an outermost region, keeps them.
+OUTSIDE_EU_REGIONS = frozenset({"975", "977", "986", "987", "988"})
 # reasons: dimension -> the taxonomy vocabulary of its values, in the order of the phrases
 # (the programmes after the contexts: both describe the territory, one subject for both)
 REASON_DIMENSIONS = {"collectivites": "collectivites", "competences": "collectivites",
@@ -330,6 +337,8 @@ class ScoringRules:
             return None
         if (item.restricts("not_contexts") or frozenset()) & profile.contexts:
             return None  # an item for the Hexagone only, for an overseas territory...
+        if item.eu_funds and profile.region in OUTSIDE_EU_REGIONS:
+            return None  # a European fund, for a PTOM outside the Union's territory
         sizes = item.restricts("sizes")
         size = profile.size or self.type_sizes.get(profile.type or "")
         if sizes and size and size not in sizes:
