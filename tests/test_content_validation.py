@@ -143,6 +143,7 @@ def test_how_to_act_on_an_item_loads(content_dir: Path):
     ("    review_by: bientôt\n", "'review_by' takes a date"),
     ("    effort: énorme\n", "'effort' is lourd"),
     ("    own_purchases: oui\n", "'own_purchases' is true or false"),
+    ("    eu_funds: oui\n", "'eu_funds' is true or false"),
     ("    applies_to: {programmes: [pvdd]}\n", "unknown value in 'programmes' 'pvdd'"),
 ])
 def test_mistakes_in_how_to_act_are_located(content_dir: Path, line: str, expected: str):

@@ -75,6 +75,21 @@ def test_an_item_for_the_hexagone_never_reaches_an_overseas_territory(kb):
         assert kb.scoring.score(item, mainland) is not None, item.id
 
 
+def test_the_european_funds_never_reach_a_pays_et_territoire_d_outre_mer(kb):
+    # Saint-Pierre-et-Miquelon (975) and Saint-Barthélemy (977) are PTOM, outside the Union's
+    # territory (TFUE annex II); Saint-Martin (978) and the DROM are outermost regions.
+    european = [i for i in kb.items.values() if i.eu_funds]
+    assert {"feder", "fse_plus", "leader", "dlal_feampa", "fonds_europeens"} <= \
+        {i.id for i in european}
+    for item in european:
+        own = frozenset(item.restricts("contexts") or ()) | {"rural", "littoral", "outre-mer"}
+        kind = "commune" if "commune" in (item.restricts("collectivites") or {"commune"}) \
+            else sorted(item.restricts("collectivites") or ())[0]
+        for region, kept in (("975", False), ("977", False), ("978", True), ("01", True)):
+            profile = Profile(kind, own, frozenset(), "soutenir", region)
+            assert (kb.scoring.score(item, profile) is not None) is kept, (item.id, region)
+
+
 def test_an_item_for_other_themes_comes_after_one_for_every_theme(kb):
     # A rural département working on the ecological transition: the rural contacts meant for
     # petite enfance or local services are about something else; the URSCOP, for any theme.

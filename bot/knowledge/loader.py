@@ -49,7 +49,8 @@ ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", 
              "legal_basis", "how_to_reach", "url", "region", "audience", "priority",
              "how_to", "first_action", "carried_by", "cost", "indicators", "family", "gender",
              "plural", "review_by", "places", "effort", "first_action_small", "how_to_small",
-             "first_action_region", "how_to_region", "closed", "own_purchases")
+             "first_action_region", "how_to_region", "closed", "own_purchases",
+             "eu_funds")
 EFFORTS = ("lourd",)  # values of an item's `effort:` (weights.effort in scoring.yaml)
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
@@ -341,6 +342,9 @@ class _ItemParser:
             check.error(node.at("own_purchases"), "'own_purchases' is for a lever that works "
                                                   "through the collectivité's own purchases; "
                                                   "leave it out of other kinds")
+        eu_funds = node.get("eu_funds", False)
+        if not isinstance(eu_funds, bool):
+            check.error(node.at("eu_funds"), "'eu_funds' is true or false")
         effort = node.get("effort")
         if effort is not None and effort not in EFFORTS:
             check.error(node.at("effort"), "'effort' is lourd, for an item that its own text "
@@ -371,6 +375,7 @@ class _ItemParser:
             "closed": closed is True,
             "effort": effort if effort in EFFORTS else None,
             "own_purchases": own_purchases is True,
+            "eu_funds": eu_funds is True,
         }
 
     def review_by(self, node: MarkedDict, what: str) -> dt.date | None:

@@ -92,6 +92,11 @@ class Item:
     # names no funding tool for it (plan32 review: the contrats à impact offered to fund the
     # Nièvre's clause d'insertion)
     own_purchases: bool = False
+    # A European structural or investment fund, or a lever that mobilises them (the FEDER,
+    # the FSE+, LEADER, the DLAL FEAMPA): they do not apply in the pays et territoires
+    # d'outre-mer, outside the Union's territory (TFUE annex II: Saint-Pierre-et-Miquelon,
+    # Saint-Barthélemy, the Pacific collectivités), which the ranking leaves them out of
+    eu_funds: bool = False
     # Examples: the codes of the collectivités whose own project it is (INSEE code of a
     # commune, département or région, SIREN of an intercommunalité): not shown to them.
     # A code may say its level (« region:32 »): read them with :func:`place_level_code`.

@@ -29,6 +29,13 @@ STEP_ONLY_SHARE = 0.6  # of a top list, at most, for items that share only the s
 # of a top list, at most, for items that another level whose competences the collectivité
 # exercises brings and that share none of its themes (Ranked.by_other_level)
 OTHER_LEVEL_PLACES = 1
+# The pays et territoires d'outre-mer (PTOM) of the TFUE's annex II, by their region code:
+# Saint-Pierre-et-Miquelon, Saint-Barthélemy (a PTOM since 1 January 2012, decision
+# 2010/718/UE), Wallis-et-Futuna, the Polynésie française and the Nouvelle-Calédonie. They
+# are not part of the Union's territory and its law does not apply there (EUR-Lex summary of
+# decision (UE) 2021/1764): an item of the European funds (``eu_funds: true``) is not for
+# them. Saint-Martin, an outermost region, keeps them.
+OUTSIDE_EU_REGIONS = frozenset({"975", "977", "986", "987", "988"})
 # reasons: dimension -> the taxonomy vocabulary of its values, in the order of the phrases
 # (the programmes after the contexts: both describe the territory, one subject for both)
 REASON_DIMENSIONS = {"collectivites": "collectivites", "competences": "collectivites",
@@ -330,6 +337,8 @@ class ScoringRules:
             return None
         if (item.restricts("not_contexts") or frozenset()) & profile.contexts:
             return None  # an item for the Hexagone only, for an overseas territory...
+        if item.eu_funds and profile.region in OUTSIDE_EU_REGIONS:
+            return None  # a European fund, for a PTOM outside the Union's territory
         sizes = item.restricts("sizes")
         size = profile.size or self.type_sizes.get(profile.type or "")
         if sizes and size and size not in sizes:
@@ -596,8 +605,16 @@ class ScoringRules:
         # Items that share only the step with the profile take at most this many places
         # when the profile says more (themes, contexts): the step does not outweigh them
         # (issue 15 §3: a theme weighs at least as much as the step).
+        # A lever profile with no theme and only a broad context (rural, urbain: much of
+        # the country) says nothing the step's levers do not fit: the ways of starting
+        # (mapping, plan, a study of the needs) are its answer, not a rural tourism lever
+        # that shares the countryside alone (the Perche's young CC « par où commencer »).
+        # Funding keeps the share: there the broad place's tools (DETR) are the fit.
         step_only_places = STEP_ONLY_SHARE * limit if profile.themes or profile.contexts \
             else limit
+        if not profile.themes and not profile.contexts - self.broad_contexts \
+                and scored and scored[0].item.kind == "lever":
+            step_only_places = limit
         waiting: list[Ranked] = []
         off_theme: list[Ranked] = []
         # Another level's items that share no theme take OTHER_LEVEL_PLACES: the secondary
