@@ -106,6 +106,7 @@ NO_ASPECT = 0.9  # a direct answer when the question names no aspect
 PLACE_CONTACT_ASKED = frozenset({"who", "contact"})  # both: not « leur site ? » (how to reach
                                                     # it), nor « qui l'a co-organisée ? »
 PLACE_CONTACT_ASPECTS = frozenset({"who", "contact", "eligibility"})
+PLACE_CONTACT_FIRST = 1.0  # whom to turn to in a place: its contact's answer, before any other
 DIRECT_TOP = 0.1  # bonus of a direct answer about the best item
 DIRECT_ITEM_SHARE = 0.8  # a direct answer's item scores at least this share of the best
 EXTRACT = 0.45  # a sentence of an item answers a factual question from this score
@@ -1554,6 +1555,12 @@ class Searcher:
             preference = score + (HOLDS_BONUS if analysis.aspects & answered
                                   and analysis.aspects & answer.holds else 0.0) + (
                 WRITTEN_BONUS if analysis.aspects & answer.written_for & answered else 0.0)
+            if (answer.general and answer.item.kind == "contact"
+                    and analysis.region is not None and answer.item.region == analysis.region
+                    and analysis.aspects >= PLACE_CONTACT_ASKED):
+                preference += PLACE_CONTACT_FIRST  # « interlocuteur ESS dans le 35 »: the
+                                                   # contact of the place named, not ESS
+                                                   # France's history
             if best is None or preference > best_preference:
                 best, best_preference = Direct(answer, round(score, 4)), preference
         # A long question dilutes the answer's coverage; so does « la commune ou l'interco ? »,
