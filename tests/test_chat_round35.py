@@ -306,3 +306,20 @@ def test_another_questions_button_typed_where_a_name_is_asked(chat: Chat):
     chat.send("Continuer")  # at « Laquelle est la bonne ? », the candidates are offered again
     assert "ne désigne aucune des réponses proposées" in chat.text
     assert "Aubusson (23, Creuse)" in chat.labels
+
+
+def test_a_village_named_like_a_valleys_cc_is_asked_about(chat: Chat):
+    """« Val de Drôme » at the welcome gave the Calvados village alone: the agent of the CC du
+    Val de Drôme en Biovallée (Drôme) could not find hers. Both are offered; the CC is said
+    once, not « CC …, intercommunalité CC … »."""
+    chat.send("bonjour")
+    chat.send("Val de Drôme")
+    assert "Laquelle est la bonne ?" in chat.text
+    assert chat.labels[:2] == ["Val de Drôme (14, Calvados)",
+                               "CC du Val de Drôme en Biovallée (CC, 26)"]
+    chat.send("CC du Val de Drôme en Biovallée (CC, 26)")
+    assert "J'ai trouvé : CC du Val de Drôme en Biovallée (CC, 26). J'en retiens" in chat.text
+    assert "intercommunalité CC du Val de Drôme" not in chat.text
+    assert "région Auvergne-Rhône-Alpes" in chat.text
+    chat.send("oui")
+    assert chat.conversation.state == "contexte_repere"

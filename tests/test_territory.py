@@ -297,3 +297,15 @@ def test_an_intercommunality_named_by_the_start_of_its_name_beats_a_villages_one
     assert index.resolve("Paris", prefer="epci").best[0].name == "Métropole du Grand Paris"
     assert index.resolve("Saint-Quentin", prefer="epci").best[0].name == "CA du Saint-Quentinois"
     assert index.resolve("Guéret", prefer="epci").best[0].name == "CA du Grand Guéret"
+
+
+def test_a_village_named_like_a_valleys_cc_is_offered_with_it(index):
+    # « Val de Drôme » with no kind said: the Calvados village first, and the CC du Val de
+    # Drôme en Biovallée offered beside it, so that the CC's agent can choose it.
+    found = index.resolve("Val de Drôme")
+    assert [t.name for t in found.best] == ["Val de Drôme", "CC du Val de Drôme en Biovallée"]
+    # Not when a département bears the name (« Creuse »: not the CC Creuse Confluence), nor
+    # when the name starts many groupings' (« La Plaine »), nor for a town's own (« Guéret »).
+    assert "CC Creuse Confluence" not in [t.name for t in index.resolve("Creuse").best]
+    assert [t.name for t in index.resolve("La Plaine").best] == ["La Plaine"]
+    assert [t.name for t in index.resolve("Guéret").best] == ["Guéret"]

@@ -736,11 +736,14 @@ class Turn:
                           # nor opened by a lead-in: a question, a word
         found = next((one for one in map(functools.partial(self.one_name, spec), names)
                       if one is not None), None)
-        homonyms = len(self.names_whole(spec, names[-1])) > 1
+        # « Marsac »: several communes bear the name; « Val de Drôme »: the village, and the
+        # intercommunalité whose name starts with it, offered beside it
+        homonyms = bool(self.names_whole(spec, names[-1])) and len(
+            self.looked_up(spec, names[-1])[1]) > 1
         if found is None and not homonyms:
             return False
         self.go_straight_to(choice, target)
-        if found is None:  # « Marsac »: several communes bear it, the user picks one
+        if found is None:  # the user picks one
             self.resolve_input(target, names[-1])
         else:
             self.accept_input(target, found.label, found)

@@ -89,6 +89,9 @@ MAX_QUERY = 200  # longer text is not a territory name (the longest label is ~11
 # of such words (« agglo quimperlé »: « quimperlé »), the name of a former commune merged into
 # it, the start of one of those, the start of a former name, a near spelling.
 EXACT, ALTERNATE, LOOSE, FORMER, PREFIX, FORMER_PREFIX, FUZZY = range(7)
+# Groupings whose name starts with a village's, offered beside it (« Val de Drôme »); more
+# say a common word of names (« La Plaine », « Portes »), not one grouping's name.
+OFFERED_GROUPS = 2
 
 
 def default_territory_path(content_dir: Path) -> Path:
@@ -754,6 +757,9 @@ class TerritoryIndex:
                                          "ept" in query.kinds or query.epci_type == "EPT")
         if query.kinds & {"departement", "region", "com"}:
             self._add_places_of_communes(query.kinds, tiers)
+        if not (query.kinds or query.epci_type or query.departement or query.region
+                or query.postal):
+            self._offer_named_groups(tiers)
         pool: Iterable[int] = tiers
         if query.departement or query.region:
             pool = [tid for tid in tiers if _fits(self.territories[tid], query)] or tiers
@@ -800,6 +806,28 @@ class TerritoryIndex:
                 continue
             for group in groups:
                 _keep(tiers, group, tiers[tid])
+
+    def _offer_named_groups(self, tiers: dict[int, int]) -> None:
+        """« Val de Drôme » with no kind said: the CC du Val de Drôme en Biovallée, whose
+        name starts with it, is offered beside the Calvados village of that name, at its
+        tier, for the agent to choose (see ``_named_first``; the village stays first)."""
+        territories = self.territories
+        named = [tid for tid, tier in tiers.items()
+                 if tier == PREFIX and territories[tid].kind in ("epci", "ept")]
+        exact = [tid for tid, tier in tiers.items() if tier == EXACT]
+        if not named or any(territories[tid].kind != "commune" for tid in exact):
+            return  # (« Creuse » is the département, with the Somme commune)
+        for tid, tier in list(tiers.items()):
+            commune = territories[tid]
+            if tier != EXACT or commune.kind != "commune":
+                continue
+            groups = [g for siren in (commune.epci_siren, commune.ept_siren) if siren
+                      for g in self._by_code.get(siren, ())]
+            offered = [g for g in named
+                       if f" {fold(commune.name)} " in f" {fold(territories[g].name)} "]
+            if len(offered) <= OFFERED_GROUPS and self._named_first(commune, groups, named):
+                for group in offered:
+                    _keep(tiers, group, tier)
 
     def _named_first(self, commune: Territory, groups: list[int], named: list[int]) -> bool:
         """Whether groupings whose name starts with the text come before the grouping of a
