@@ -27,8 +27,8 @@ def test_an_ept_named_with_its_kind_in_the_first_message_is_found(chat: Chat, fi
     « oui » was « « Oui, c'est bien ça » ne répond pas à cette question », « ok » was not
     understood, and so on — he never saw his territory."""
     chat.send(first)
-    assert "J'ai trouvé : Boucle Nord de Seine (EPT, 92)" in chat.text
-    assert chat.conversation.state == "territoire_trouve"
+    assert "J'ai trouvé : Boucle Nord de Seine (EPT, 92). J'en retiens" in chat.text
+    assert chat.conversation.state == "territoire_trouve_groupement"
 
 
 def test_an_ept_across_two_departements_names_both_councils(chat: Chat):

@@ -18,8 +18,8 @@ def test_the_welcome_reads_the_place_before_or_after_the_job(chat: Chat, first: 
     """« EPT boucle nord de seine, je suis chargé de mission » (the place first) stayed at the
     welcome, while « je suis chargé de mission à l'EPT … » was found."""
     chat.send(first)
-    assert "J'ai trouvé : Boucle Nord de Seine (EPT, 92)" in chat.text
-    assert chat.conversation.state == "territoire_trouve"
+    assert "J'ai trouvé : Boucle Nord de Seine (EPT, 92). J'en retiens" in chat.text
+    assert chat.conversation.state == "territoire_trouve_groupement"
 
 
 def test_the_territory_question_reads_the_place_before_the_job(chat: Chat):
