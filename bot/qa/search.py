@@ -182,7 +182,14 @@ _ONE_WHO = re.compile(r"^(?:(?:vous )?(?:connaissez vous|connaissez|avez vous|av
 # The régions of the outre-mer (INSEE codes), whose figures the content gives as a whole:
 # « en Martinique, quel taux ? » is answered by « 85 % dans les départements d'outre-mer ».
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
+# ... and the collectivités d'outre-mer a question may name (their INSEE codes)
+OVERSEAS_PLACES = OVERSEAS | {"975", "977", "978", "984", "986", "987", "988"}
 _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
+# An answer all of whose questions name the outre-mer or one of its places is written for it.
+_OVERSEAS_PLACE = re.compile(
+    r"\boutre[- ]mer\b|\bdrom?\b|\bultramarin|\bguadeloupe|\bmartinique|\bguyane|"
+    r"\breunion\b|\bmayotte|\bsaint[- ]martin\b|\bmiquelon|\bsaint[- ]barthelemy|"
+    r"\bpolynesie|\bcaledonie|\bwallis")
 RULE_ASPECTS = frozenset({"obligation", "legal"})  # a funding word here asks the rule
 FUNDING_REQUEST_ASPECTS = frozenset({"who", "eligibility", "howto"})
 # Verbs whose subject, asked by « qui », is a funder (« qui finance… », « qui subventionne… »).
@@ -1490,6 +1497,11 @@ class Searcher:
             if (item_score >= 0.9 * ranked[0].score
                     or analysis.named.get(self.number_of[answer.item.id]) == 1.0):
                 score += DIRECT_TOP  # about the best item, or one the question names
+            if (analysis.region is not None and analysis.region not in OVERSEAS_PLACES
+                    and answer.questions
+                    and all(_OVERSEAS_PLACE.search(fold(q)) for q in answer.questions)):
+                continue  # written for the outre-mer: « … de l'Orne, combien en bio ? » is
+                          # not answered with the thresholds of Mayotte
             if not self.may_answer(answer, analysis):
                 continue  # a field (legal basis, audience...) answers only when asked
             answered = answer.aspects
