@@ -239,6 +239,10 @@ class _ItemParser:
             self.check.error(raw.at("preferred_programmes"),
                              "'preferred_programmes' is for an item open to every territory: "
                              "drop it, or drop 'programmes'")
+        if "preferred_contexts" in raw and "contexts" in raw:
+            self.check.error(raw.at("preferred_contexts"),
+                             "'preferred_contexts' is for an item open to every place: "
+                             "drop it, or drop 'contexts'")
         if "preferred_themes" in raw and "themes" in raw:
             self.check.error(raw.at("preferred_themes"),
                              "'preferred_themes' is for an item that serves every theme: "

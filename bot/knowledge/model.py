@@ -29,13 +29,16 @@ STEPS = ("identifier", "soutenir", "ancrer")
 # `preferred_programmes` likewise: an item for every territory fits above all those in one
 # of these national programmes (the lever that inscribes the ESS in them); `preferred_themes`
 # likewise: a tool for every project fits above all these themes (the DETR, for the services
-# kept in rural communes), and scores a match with them as a theme.
+# kept in rural communes), and scores a match with them as a theme; `preferred_contexts`
+# likewise: an item for every place fits above all these contexts (the European funds in the
+# outermost regions), and scores them as a tool meant for them would, at `preferred_context`.
 APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
                  "not_contexts": "contexts", "themes": "themes", "steps": "steps",
                  "sizes": "sizes", "programmes": "programmes",
                  "preferred_collectivites": "collectivites",
                  "preferred_programmes": "programmes",
-                 "preferred_themes": "themes"}
+                 "preferred_themes": "themes",
+                 "preferred_contexts": "contexts"}
 GENDERS = ("f", "m")  # grammatical gender of an item's subject, for reason sentences
 
 

@@ -20,7 +20,7 @@ from bot.knowledge.model import RECOMMENDED_KINDS, STEPS, Item, place_level_code
 from bot.yamlsrc import MarkedDict, Position, Problem, load_marked_file
 
 WEIGHTS = ("step", "theme", "generic_theme", "other_themes", "other_place", "broad_themes",
-           "context", "broad_context", "distinct_context", "place_only",
+           "context", "broad_context", "distinct_context", "place_only", "preferred_context",
            "other_step", "type", "few_types", "example_type", "other_level", "competence",
            "size", "region",
            "priority", "programme", "effort", "closed")
@@ -410,26 +410,32 @@ class ScoringRules:
             matched.append(("sizes", (size,)))
         if elsewhere:
             total -= w["other_place"]  # after the examples of a place like the profile's
-        shared_contexts = tuple(sorted(contexts & profile.contexts)) if contexts else ()
-        if contexts and shared_contexts and not elsewhere:
+        # A tool for every place that fits above all some contexts (`preferred_contexts`: the
+        # European funds in the outermost regions) scores them as a tool meant for them.
+        placed = contexts or (frozenset() if preference_only
+                              else item.restricts("preferred_contexts") or frozenset())
+        shared_contexts = tuple(sorted(placed & profile.contexts)) if placed else ()
+        if placed and shared_contexts and not elsewhere:
             # An item for one context only (outre-mer) says more than one for three. For a
             # tool, a context of much of the country (rural, urbain) says less than the QPV,
             # and a tool for every theme fits the place, not the project (LEADER, a fund for
             # urban areas): it does not outrank one for the theme. An example is chosen for
             # a place like the profile's, so its context counts in full.
             fit = sum(self._context_fit(c, preference_only) for c in shared_contexts)
-            share = w["context"] * fit / len(contexts)
+            share = w["context"] * fit / len(placed)
+            if not contexts:
+                share *= w["preferred_context"]
             # A tool reserved to a distinct context (the outre-mer: its own funders) is not
             # a tool of a place shared by much of the country: its place counts in full.
+            reserved = bool(contexts) and set(shared_contexts) <= self.distinct_contexts
             if not themes and profile.themes and not preference_only \
-                    and not favoured & profile.themes \
-                    and not set(shared_contexts) <= self.distinct_contexts:
+                    and not favoured & profile.themes and not reserved:
                 share *= w["place_only"]
             if steps and profile.step and profile.step not in steps and not preference_only:
                 # A tool of another step may come for the profile's themes, but the place
                 # does not carry it there (NPNRU clauses, an « ancrer » lever, at identifier).
                 share *= w["other_step"]
-            if not set(shared_contexts) <= self.distinct_contexts:
+            if not reserved:
                 place_lift += share  # capped below when no theme is shared
             else:
                 total += share
