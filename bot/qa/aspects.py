@@ -83,7 +83,10 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     # How two things differ (« ressourcerie vs recyclerie »): the answer written for that,
     # not the summary of one of them.
     "difference": ("difference", "differences", "nuance", "nuances", "vs", "versus",
-                   "distinguer", "distingue", "distinguent", "difference between"),
+                   "distinguer", "distingue", "distinguent", "difference between",
+                   # « une SCOP c'est pareil qu'une SCIC ? » (the elided « qu' » is dropped)
+                   "pareil que", "pareil un", "pareil une", "meme chose que",
+                   "meme chose un", "meme chose une"),
     "eligibility": ("qui peut", "ki peut", "pour qui", "a qui", "beneficier", "eligible",
                     "eligibles", "eligibilite", "concerne", "concernes", "concernees",
                     "pour quels", "pour quelles", "quelles communes", "quels territoires",
