@@ -1,7 +1,9 @@
-"""Two things compared, as agents type it (sentences written for this fix, not taken from any
-evaluation set): « c'est pareil qu'une … ? » asks how they differ, and the answer written
-for the difference reads as well after « quelle différence » as after « c'est pareil ? »
-(it began « Non : », shown for « c'est quoi la différence entre une scic et une scop »)."""
+"""Two things compared, and whether an elected official may chair an association, as agents
+type them (sentences written for these fixes, not taken from any evaluation set).
+
+« c'est pareil qu'une … ? » asks how they differ, and the answer written for the difference
+reads as well after « quelle différence » as after « c'est pareil ? » (it began « Non : »,
+shown for « c'est quoi la différence entre une scic et une scop »)."""
 
 from __future__ import annotations
 
@@ -35,3 +37,23 @@ def test_the_difference_of_recycling_shops_is_answered(searcher: Searcher) -> No
     result = searcher.ask("une recyclerie c'est la même chose qu'une ressourcerie ?")
     assert result.direct is not None
     assert result.direct.answer.id == "ressourcerie_recyclerie_difference"
+
+
+@pytest.mark.parametrize("text", [
+    "le maire peut-il être président d'une association ?",
+    "un élu peut-il présider une association subventionnée par la commune ?",
+])
+def test_whether_an_elected_official_may_chair_an_association(searcher: Searcher,
+                                                              text: str) -> None:
+    """« être président de » asks whether one may hold the office, not who holds it (it was
+    refused as a question about one body's president); the answer says yes, and the rule."""
+    result = searcher.ask(text)
+    assert result.direct is not None
+    assert result.direct.answer.text.startswith("Oui, un élu peut présider")
+    assert "L2131-11" in result.direct.answer.text
+    assert result.hits[0].item.id == "glossaire_elu_interesse"
+
+
+def test_who_chairs_a_body_is_still_a_specific_question() -> None:
+    assert "specific" in aspects_of(words("qui est le président de la CRESS Bretagne ?"))
+    assert "specific" not in aspects_of(words("le maire peut-il être président de l'asso ?"))

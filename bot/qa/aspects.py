@@ -264,7 +264,11 @@ _PER_HOUR = re.compile(r"\b(?:cout|prix|taux|tarif|volume|forfait|montant|remune
 _ROLE_ASKING = re.compile(r"\b(?:president|presidente|adjoint|adjointe|directeur|directrice|"
                           r"gerant|gerante) (?:veut|voudrait|souhaite|souhaiterait|aimerait|"
                           r"demande|nous demande|se demande|cherche|envisage|propose|pense|"
-                          r"estime|hesite|s interroge|a demande|m a demande|nous a demande)\b")
+                          r"estime|hesite|s interroge|a demande|m a demande|nous a demande)\b"
+                          # « le maire peut-il être président de l'asso ? »: whether one may
+                          # hold the office, not who holds it
+                          r"|\b(?:etre|devenir|rester|reste|devient) (?:le |la )?"
+                          r"(?:president|presidente|directeur|directrice|gerant|gerante)\b")
 # « l'an prochain », « dans les prochains mois », « les prochaines étapes »: when or what the
 # asker plans, not an event of one body.
 _PERIODS = r"(?:an|annee|mois|semaine|trimestre|semestre|exercice|rentree|etape|fois)s?"
