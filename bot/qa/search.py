@@ -976,7 +976,9 @@ class Searcher:
         if (not analysis.aspects and len(topical) == 1 and topical[0].names
                 and len(analysis.concepts) - len(topical) <= LONE_NAME_CONTEXT
                 and not (analysis.region is not None
-                         and _WHICH.intersection(analysis.sequence))):
+                         and (_WHICH.intersection(analysis.sequence)
+                              or self.names_place_contact(analysis, matches[
+                                  analysis.concepts.index(topical[0])])))):
             analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
             analysis.intents |= {"glossary"}
         if all(c.context for c in analysis.concepts):
@@ -1035,6 +1037,14 @@ class Searcher:
         if total <= 0:
             return {}
         return {number: raw / total for number, raw in scores.items()}
+
+    def names_place_contact(self, analysis: Analysis, matches: dict[int, float]) -> bool:
+        """Whether the lone name a question says is the name of the contact of the région
+        its place is in (« au Lamentin, la CRESS ? » asks for the CRESS of Martinique, not
+        what a CRESS is)."""
+        return any(value >= MATCHED and self.index.items[number].kind == "contact"
+                   and self.index.items[number].region == analysis.region
+                   for number, value in matches.items())
 
     def off_topics_only(self, concept: Concept) -> bool:
         """Whether a concept is a word of « hors_champ » that no item has (« tennis »): it

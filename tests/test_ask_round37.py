@@ -1,0 +1,30 @@
+"""Round 37 of issue 16 (qa16): rules of reading found on the dev parts of rounds 9 to 12,
+with sentences written for these tests (not taken from any evaluation set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.qa.search import Searcher
+
+
+@pytest.mark.parametrize(("question", "item"), [
+    ("à Brest, la CRESS ?", "cress_bretagne"),
+    ("au Havre, la chambre régionale de l'ESS ?", "cress_normandie"),
+])
+def test_a_lone_contact_name_after_a_place_asks_for_that_place_s_contact(
+        searcher: Searcher, question: str, item: str) -> None:
+    """« au Lamentin, la CRESS ? » asks for the CRESS of the place's région, not what a
+    CRESS is: its summary answers."""
+    result = searcher.ask(question)
+    assert result.hits[0].item.id == item
+    assert result.direct is not None
+    assert result.direct.answer.item.id == item
+
+
+@pytest.mark.parametrize("question", ["la CRESS ?", "à Lyon, une SCIC ?"])
+def test_a_lone_name_with_no_contact_of_the_place_still_asks_what_it_is(
+        searcher: Searcher, question: str) -> None:
+    result = searcher.ask(question)
+    assert result.direct is not None
+    assert result.direct.answer.item.kind == "glossary"
