@@ -28,3 +28,17 @@ def test_a_lone_name_with_no_contact_of_the_place_still_asks_what_it_is(
     result = searcher.ask(question)
     assert result.direct is not None
     assert result.direct.answer.item.kind == "glossary"
+
+
+@pytest.mark.parametrize("question", [
+    "what is the cap on public shareholding in a SCIC?",
+    "SCIC: what is the ceiling for local authorities in the capital?",
+])
+def test_a_cap_or_ceiling_asked_in_english_is_a_figure_not_a_definition(
+        searcher: Searcher, question: str) -> None:
+    """« what is the cap on… » asks how much, as « quel plafond » does: the figure, not
+    what a SCIC is."""
+    result = searcher.ask(question)
+    assert "howmuch" in result.aspects
+    assert result.direct is not None
+    assert "50 %" in result.direct.answer.text

@@ -39,7 +39,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "quelle somme", "jusqu a combien", "minimal", "minimale", "maximal",
                 "quelle portion", "quelle proportion", "quelle quotite", "quotite",
                 "maximale", "plafonne", "plafonnee", "fourchette", "ordre de grandeur",
-                "a hauteur de", "a quelle hauteur", "quota", "quotas"),
+                "a hauteur de", "a quelle hauteur", "quota", "quotas", "cap on", "ceiling"),
     "free": ("gratuit", "gratuite", "gratuits", "gratuites", "gratuitement", "payant",
              "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
              "paying", "cost"),
