@@ -42,3 +42,17 @@ def test_a_cap_or_ceiling_asked_in_english_is_a_figure_not_a_definition(
     assert "howmuch" in result.aspects
     assert result.direct is not None
     assert "50 %" in result.direct.answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "le club de basket de Langres touchera 26 000 €, une simple délibération suffit ou il "
+    "faut signer autre chose ?",
+    "le club de rugby recevra 35 000 € : le vote suffit ou il faut signer autre chose ?",
+])
+def test_the_verb_that_pays_a_sum_weighs_as_the_subsidy_it_stands_for(
+        searcher: Searcher, question: str) -> None:
+    """« touchera 25 000 € » says a subsidy (read as « subvention »); the verb weighs
+    nothing of its own, or it pulls the question away from what the rule requires."""
+    result = searcher.ask(question)
+    assert result.direct is not None
+    assert result.direct.answer.id == "cpo_seuil"

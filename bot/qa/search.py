@@ -614,8 +614,16 @@ class Searcher:
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper(),  # not a question in capitals
                                     common_of=self.common_place(typed, capitalised)))
-        if _SUBSIDY not in seen and self.sum_granted(list(typed_words), money):
-            concepts.append(Concept(_SUBSIDY[0], 0.0, self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
+        if self.sum_granted(list(typed_words), money):
+            # « le club touchera 25 000 € »: the verb that pays the sum says « subvention »,
+            # which stands for it; it weighs nothing of its own
+            granting = {stem(w) for w in typed_words if _GRANTED.fullmatch(w)}
+            for concept in concepts:
+                if concept.verb and concept.typed in granting:
+                    concept.context = True
+            if _SUBSIDY not in seen:
+                concepts.append(Concept(_SUBSIDY[0], 0.0,
+                                        self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
         self.mark_off_topic(concepts, stems)
         self.mark_narrative(text, concepts)
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
