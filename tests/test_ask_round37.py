@@ -56,3 +56,22 @@ def test_the_verb_that_pays_a_sum_weighs_as_the_subsidy_it_stands_for(
     result = searcher.ask(question)
     assert result.direct is not None
     assert result.direct.answer.id == "cpo_seuil"
+
+
+@pytest.mark.parametrize("question", [
+    "hameau sans bus : des voisins bénévoles pourraient emmener les anciens chez le médecin ?",
+    "plus de transport en commun dans nos villages, des bénévoles peuvent faire chauffeur ?",
+])
+def test_a_bus_or_public_transport_is_said_of_mobility(searcher: Searcher,
+                                                        question: str) -> None:
+    """« sans bus » says a need of mobility (« bus », « transport en commun » are read as
+    « mobilité », « transport »): volunteers who drive are the transport solidaire."""
+    result = searcher.ask(question)
+    assert result.hits
+    assert "transport_solidaire_commune" in [h.item.id for h in result.hits[:3]]
+
+
+@pytest.mark.parametrize("question", ["horaires de bus de Lyon ?",
+                                      "abonnement de bus pour mon fils ?"])
+def test_a_bus_of_one_s_own_is_still_refused(searcher: Searcher, question: str) -> None:
+    assert not searcher.ask(question).hits
