@@ -75,3 +75,18 @@ def test_a_bus_or_public_transport_is_said_of_mobility(searcher: Searcher,
                                       "abonnement de bus pour mon fils ?"])
 def test_a_bus_of_one_s_own_is_still_refused(searcher: Searcher, question: str) -> None:
     assert not searcher.ask(question).hits
+
+
+@pytest.mark.parametrize(("question", "item"), [
+    ("une ferme d'insertion en maraîchage bio : quel réseau peut nous aider ?",
+     "cocagne_jardins_insertion"),
+    ("notre commune veut un garage solidaire, il y a un réseau qui fait ça ?",
+     "mob_in_mobilite"),
+])
+def test_a_network_asked_is_whom_to_turn_to(searcher: Searcher, question: str,
+                                            item: str) -> None:
+    """« il existe un réseau qui fait ça ? », « quel réseau… ? » ask for a network to turn
+    to (a contact), not for a place that did it (« qui fait ça » alone asks an example)."""
+    result = searcher.ask(question)
+    assert result.hits[0].item.id == item
+    assert result.hits[0].item.kind == "contact"

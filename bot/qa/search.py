@@ -162,6 +162,9 @@ _YES = re.compile(r"Oui\s*:\s*")  # « Oui : les collectivités… peuvent… »
 OPEN_ASPECTS = frozenset({"who", "role"})  # asked openly, not answered « oui »
 # « un département a-t-il déjà… », « qui a déjà fait… », « qui fait ça ? »: asks who did
 # it, an example.
+# « il existe un réseau qui fait ça ? », « quel réseau les accompagne ? »: a network asked
+_NETWORK = re.compile(r"\b(?:quel|quels|un|des|existe t il un|y a t il un) reseaux?\b"
+                      r"(?! de chaleur| des)")
 _DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
                           r"\bqui (?:le fait|le font)\b|"
                           r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
@@ -548,7 +551,10 @@ class Searcher:
                                    for at, w in enumerate(folded)))
         if "definition" in aspects:  # « qu'est-ce qu'un... »
             intents |= {"glossary"}
-        if (_DONE_BEFORE.search(" ".join(folded))  # « un département a-t-il déjà… »
+        if _NETWORK.search(" ".join(folded)):
+            intents |= {"contact"}  # « il existe un réseau qui fait ça ? »: whom to turn to,
+                                    # not a place that did it
+        elif (_DONE_BEFORE.search(" ".join(folded))  # « un département a-t-il déjà… »
                 or _ONE_WHO.search(" ".join(folded))):  # « une comcom qui a… ? »
             intents |= {"example"}
         places = self.places.find(text) if self.places else []
