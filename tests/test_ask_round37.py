@@ -90,3 +90,15 @@ def test_a_network_asked_is_whom_to_turn_to(searcher: Searcher, question: str,
     result = searcher.ask(question)
     assert result.hits[0].item.id == item
     assert result.hits[0].item.kind == "contact"
+
+
+@pytest.mark.parametrize("question", [
+    "Which office signs off the ESUS label?",
+    "which agency signs off the ESUS label for an association?",
+])
+def test_which_office_or_agency_signs_off_asks_who(searcher: Searcher, question: str) -> None:
+    """« which office », « which agency », « signs off » ask who, as « quel organisme »,
+    « qui valide » do."""
+    result = searcher.ask(question)
+    assert "who" in result.aspects
+    assert "agrement_esus" in [h.item.id for h in result.hits[:3]]

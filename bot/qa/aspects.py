@@ -30,7 +30,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
             # the verb of « qui décide » says who, not which item
             "qui decide", "qui peut decider", "qui delivre", "qui peut delivrer",
             "qui attribue", "qui peut attribuer", "qui accorde", "qui peut accorder",
-            "qui instruit", "qui valide", "qui signe", "signataires", "signataire"),
+            "qui instruit", "qui valide", "qui signe", "signataires", "signataire",
+            "which office", "which agency", "signs off"),
     "howmuch": ("combien", "cb", "montant", "montants", "taux", "tx", "pourcentage", "plafond",
                 "seuil", "how much", "how many", "nombre", "prix", "cout",
                 "coute", "coutent", "proportion", "maximum", "max", "minimum", "budget",
