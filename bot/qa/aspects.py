@@ -30,7 +30,8 @@ ASPECTS: dict[str, tuple[str, ...]] = {
             # the verb of « qui décide » says who, not which item
             "qui decide", "qui peut decider", "qui delivre", "qui peut delivrer",
             "qui attribue", "qui peut attribuer", "qui accorde", "qui peut accorder",
-            "qui instruit", "qui valide", "qui signe", "signataires", "signataire"),
+            "qui instruit", "qui valide", "qui signe", "signataires", "signataire",
+            "which office", "which agency", "signs off"),
     "howmuch": ("combien", "cb", "montant", "montants", "taux", "tx", "pourcentage", "plafond",
                 "seuil", "how much", "how many", "nombre", "prix", "cout",
                 "coute", "coutent", "proportion", "maximum", "max", "minimum", "budget",
@@ -39,7 +40,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "quelle somme", "jusqu a combien", "minimal", "minimale", "maximal",
                 "quelle portion", "quelle proportion", "quelle quotite", "quotite",
                 "maximale", "plafonne", "plafonnee", "fourchette", "ordre de grandeur",
-                "a hauteur de", "a quelle hauteur", "quota", "quotas"),
+                "a hauteur de", "a quelle hauteur", "quota", "quotas", "cap on", "ceiling"),
     "free": ("gratuit", "gratuite", "gratuits", "gratuites", "gratuitement", "payant",
              "payante", "payants", "payantes", "sans frais", "payer", "free of charge",
              "paying", "cost"),

@@ -162,6 +162,9 @@ _YES = re.compile(r"Oui\s*:\s*")  # « Oui : les collectivités… peuvent… »
 OPEN_ASPECTS = frozenset({"who", "role"})  # asked openly, not answered « oui »
 # « un département a-t-il déjà… », « qui a déjà fait… », « qui fait ça ? »: asks who did
 # it, an example.
+# « il existe un réseau qui fait ça ? », « quel réseau les accompagne ? »: a network asked
+_NETWORK = re.compile(r"\b(?:quel|quels|un|des|existe t il un|y a t il un) reseaux?\b"
+                      r"(?! de chaleur| des)")
 _DONE_BEFORE = re.compile(r"\bqui (?:fait|font|a fait|ont fait) (?:ca|cela)\b|"
                           r"\bqui (?:le fait|le font)\b|"
                           r"\b(?:a t il|a t elle|ont ils|ont elles|qui a|quelqu un a|"
@@ -555,7 +558,10 @@ class Searcher:
                                    for at, w in enumerate(folded)))
         if "definition" in aspects:  # « qu'est-ce qu'un... »
             intents |= {"glossary"}
-        if (_DONE_BEFORE.search(" ".join(folded))  # « un département a-t-il déjà… »
+        if _NETWORK.search(" ".join(folded)):
+            intents |= {"contact"}  # « il existe un réseau qui fait ça ? »: whom to turn to,
+                                    # not a place that did it
+        elif (_DONE_BEFORE.search(" ".join(folded))  # « un département a-t-il déjà… »
                 or _ONE_WHO.search(" ".join(folded))):  # « une comcom qui a… ? »
             intents |= {"example"}
         places = self.places.find(text) if self.places else []
@@ -621,8 +627,16 @@ class Searcher:
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper(),  # not a question in capitals
                                     common_of=self.common_place(typed, capitalised)))
-        if _SUBSIDY not in seen and self.sum_granted(list(typed_words), money):
-            concepts.append(Concept(_SUBSIDY[0], 0.0, self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
+        if self.sum_granted(list(typed_words), money):
+            # « le club touchera 25 000 € »: the verb that pays the sum says « subvention »,
+            # which stands for it; it weighs nothing of its own
+            granting = {stem(w) for w in typed_words if _GRANTED.fullmatch(w)}
+            for concept in concepts:
+                if concept.verb and concept.typed in granting:
+                    concept.context = True
+            if _SUBSIDY not in seen:
+                concepts.append(Concept(_SUBSIDY[0], 0.0,
+                                        self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
         self.mark_off_topic(concepts, stems)
         self.mark_narrative(text, concepts)
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
@@ -983,7 +997,9 @@ class Searcher:
         if (not analysis.aspects and len(topical) == 1 and topical[0].names
                 and len(analysis.concepts) - len(topical) <= LONE_NAME_CONTEXT
                 and not (analysis.region is not None
-                         and _WHICH.intersection(analysis.sequence))):
+                         and (_WHICH.intersection(analysis.sequence)
+                              or self.names_place_contact(analysis, matches[
+                                  analysis.concepts.index(topical[0])])))):
             analysis.aspects = frozenset({"definition"})  # « SCIC ? »: what it is
             analysis.intents |= {"glossary"}
         if all(c.context for c in analysis.concepts):
@@ -1042,6 +1058,14 @@ class Searcher:
         if total <= 0:
             return {}
         return {number: raw / total for number, raw in scores.items()}
+
+    def names_place_contact(self, analysis: Analysis, matches: dict[int, float]) -> bool:
+        """Whether the lone name a question says is the name of the contact of the région
+        its place is in (« au Lamentin, la CRESS ? » asks for the CRESS of Martinique, not
+        what a CRESS is)."""
+        return any(value >= MATCHED and self.index.items[number].kind == "contact"
+                   and self.index.items[number].region == analysis.region
+                   for number, value in matches.items())
 
     def off_topics_only(self, concept: Concept) -> bool:
         """Whether a concept is a word of « hors_champ » that no item has (« tennis »): it
