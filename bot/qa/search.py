@@ -188,11 +188,18 @@ OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
 # ... and the collectivités d'outre-mer a question may name (their INSEE codes)
 OVERSEAS_PLACES = OVERSEAS | {"975", "977", "978", "984", "986", "987", "988"}
 _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
-# An answer all of whose questions name the outre-mer or one of its places is written for it.
+# An answer all of whose questions name the outre-mer or one of its places is written for it
+# (on the folded text; La Réunion on the text as written, not « une réunion »).
 _OVERSEAS_PLACE = re.compile(
     r"\boutre[- ]mer\b|\bdrom?\b|\bultramarin|\bguadeloupe|\bmartinique|\bguyane|"
-    r"\breunion\b|\bmayotte|\bsaint[- ]martin\b|\bmiquelon|\bsaint[- ]barthelemy|"
+    r"\bmayotte|\bsaint[- ]martin\b|\bmiquelon|\bsaint[- ]barthelemy|"
     r"\bpolynesie|\bcaledonie|\bwallis")
+_LA_REUNION = re.compile(r"\bRéunion\b")
+
+
+def written_for_the_outre_mer(question: str) -> bool:
+    """Whether a question an answer was written for names the outre-mer or one of its places."""
+    return bool(_OVERSEAS_PLACE.search(fold(question)) or _LA_REUNION.search(question))
 RULE_ASPECTS = frozenset({"obligation", "legal"})  # a funding word here asks the rule
 FUNDING_REQUEST_ASPECTS = frozenset({"who", "eligibility", "howto"})
 # Verbs whose subject, asked by « qui », is a funder (« qui finance… », « qui subventionne… »).
@@ -1523,7 +1530,7 @@ class Searcher:
                 score += DIRECT_TOP  # about the best item, or one the question names
             if (analysis.region is not None and analysis.region not in OVERSEAS_PLACES
                     and answer.questions
-                    and all(_OVERSEAS_PLACE.search(fold(q)) for q in answer.questions)):
+                    and all(map(written_for_the_outre_mer, answer.questions))):
                 continue  # written for the outre-mer: « … de l'Orne, combien en bio ? » is
                           # not answered with the thresholds of Mayotte
             if not self.may_answer(answer, analysis):
