@@ -768,13 +768,18 @@ class ScoringRules:
         """The order in which a top list takes the items: for the kinds of
         ``repeated_theme``, an item whose themes shared with the profile are each served
         already by ``served`` items placed above it loses ``weight`` (funding tools for one
-        theme are alternatives for one need: a third one comes after the general tools)."""
+        theme are alternatives for one need: a third one comes after the general tools).
+        The European funds (``eu_funds``) of one theme are one route, European cofinancing,
+        and count once: overseas the FSE+ of the outermost regions is the national programme
+        itself (its text), so the FEDER/FSE+ RUP and the FSE+ do not leave the
+        State's insertion funding (the aide au poste) behind the general tools."""
         rule = self.repeated_theme
         if rule is None or not scored or scored[0].item.kind not in rule.kinds:
             return scored
         left = list(scored)
         result: list[Ranked] = []
         served: dict[str, int] = {}
+        european: set[str] = set()  # the themes a European fund placed already serves
         families: set[str] = set()
         # A family's general member placed before a narrower one (_general_first) holds the
         # place it took: the score of the items after it, and its rank among them.
@@ -797,6 +802,10 @@ class ScoringRules:
             family = best.item.family
             if family is None or family not in families:  # a relative takes no place
                 for theme in _shared(best, "themes"):
+                    if best.item.eu_funds:
+                        if theme in european:
+                            continue  # the same route as a European fund above it
+                        european.add(theme)
                     served[theme] = served.get(theme, 0) + 1
             if family is not None:
                 families.add(family)

@@ -1,0 +1,28 @@
+"""prof38 (issue 15 §3): funding lists an ESS expert recommends (the profiles are made up
+here)."""
+
+from __future__ import annotations
+
+from bot.knowledge.recommend import recommendations
+from bot.knowledge.scoring import Profile
+
+
+def _funding(kb, profile: Profile) -> list[str]:
+    return [r.item.id for r in recommendations(kb, profile, limit=5)["funding"]]
+
+
+def test_the_european_funds_of_one_theme_count_once_among_its_funders(kb):
+    # Overseas, the FSE+ of the outermost regions is the national programme itself: the
+    # FEDER/FSE+ RUP and the FSE+ are one route for an insertion project, which still needs
+    # the State's insertion funding (the aide au poste, the FDI) before the general tools.
+    assert kb.items["feder_fse_rup"].eu_funds and kb.items["fse_plus"].eu_funds
+    profile = Profile("commune", frozenset({"outre-mer", "littoral", "urbain", "fragile"}),
+                      frozenset({"emploi-insertion"}), "soutenir", "978", size="moyenne")
+    top = _funding(kb, profile)
+    assert {"feder_fse_rup", "fse_plus"} <= set(top), top
+    assert {"aide_poste_iae", "fdi_inclusion"} & set(top), top
+    # In the Hexagone the FSE+ is one funder of the theme among others, as before.
+    hexagone = Profile("commune", frozenset({"urbain"}), frozenset({"emploi-insertion"}),
+                       "soutenir", size="moyenne")
+    top = _funding(kb, hexagone)
+    assert "fse_plus" in top and "aide_poste_iae" in top, top
