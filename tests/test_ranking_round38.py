@@ -26,3 +26,19 @@ def test_the_european_funds_of_one_theme_count_once_among_its_funders(kb):
                        "soutenir", size="moyenne")
     top = _funding(kb, hexagone)
     assert "fse_plus" in top and "aide_poste_iae" in top, top
+
+
+def test_a_place_tool_whose_place_its_general_member_took_holds_nothing_back(kb):
+    # A fragile overseas département on insertion and digital inclusion: the Adie (fragile
+    # territories) scores above France Active, its family's general member, which takes its
+    # place. The Adie is not shown, so it does not bring France Tiers-Lieux (digital) before
+    # the FSE+ and the aide au poste as a place tool would.
+    profile = Profile("departement", frozenset({"outre-mer", "littoral", "urbain", "fragile"}),
+                      frozenset({"emploi-insertion", "numerique"}), "soutenir", "01")
+    ranked = {r.item.id: r for r in kb.ranked("funding", profile)}
+    assert ranked["adie"].score > ranked["france_active"].score
+    assert kb.items["adie"].family == kb.items["france_active"].family
+    top = _funding(kb, profile)
+    assert "france_active" in top and "adie" not in top, top
+    assert {"aide_poste_iae", "fdi_inclusion"} & set(top), top
+    assert "france_tiers_lieux" not in top[:top.index("fse_plus")], top

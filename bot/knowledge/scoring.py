@@ -1030,7 +1030,12 @@ def _theme_before_place(scored: list[Ranked], distinct: frozenset[str],
     shared by much of the country and keeps its rank; nor does a tool of a context shared by
     much of the country (rural, urbain) that serves one of the profile's themes: that place
     is the project's ordinary frame, not a narrow place's funder (the DETR and LEADER for a
-    village's café: blind rating 2026-12-02, Pesmes)."""
+    village's café: blind rating 2026-12-02, Pesmes).
+    A place tool whose family's general member took its place (``_general_first``: placed
+    above it though it scores less) holds nothing back: it takes no place, and the tool shown
+    in its place is the general one, which no place carries (the Adie, for a fragile
+    territory, behind France Active: the Guadeloupe's insertion and digital project kept the
+    aide au poste, not France Tiers-Lieux brought before the FSE+)."""
     def by_place(ranked: Ranked) -> bool:
         dimensions = {dimension for dimension, _ in ranked.matched}
         contexts = _shared(ranked, "contexts")
@@ -1042,10 +1047,15 @@ def _theme_before_place(scored: list[Ranked], distinct: frozenset[str],
     def on_project(ranked: Ranked) -> bool:
         return bool(_shared(ranked, "themes")) and bool(_shared(ranked, "steps"))
 
+    def replaced(n: int) -> bool:
+        family = scored[n].item.family
+        return family is not None and any(r.item.family == family and r.score < scored[n].score
+                                          for r in scored[:n])
+
     done: set[str] = set()
     while True:
         first = next((n for n, r in enumerate(scored)
-                      if by_place(r) and r.item.id not in done), None)
+                      if by_place(r) and r.item.id not in done and not replaced(n)), None)
         if first is None:
             return scored
         done.add(scored[first].item.id)
