@@ -42,3 +42,18 @@ def test_a_place_tool_whose_place_its_general_member_took_holds_nothing_back(kb)
     assert "france_active" in top and "adie" not in top, top
     assert {"aide_poste_iae", "fdi_inclusion"} & set(top), top
     assert "france_tiers_lieux" not in top[:top.index("fse_plus")], top
+
+
+def test_the_feders_urban_strand_keeps_its_place_for_an_urban_intercommunality(kb):
+    # The FEDER is the family's general member, but meant above all for the régions (its
+    # regional programme): for a métropole with quartiers prioritaires the urban strand (the
+    # ITI an intercommunality carries) is its own route to the fund and keeps the place.
+    assert kb.items["feder"].restricts("preferred_collectivites") == frozenset({"region"})
+    assert kb.items["feder"].family == kb.items["feder_developpement_urbain"].family
+    metropole = Profile("epci", frozenset({"qpv", "urbain"}), frozenset(), "ancrer",
+                        size="grande")
+    top = _funding(kb, metropole)
+    assert "feder_developpement_urbain" in top and "feder" not in top, top
+    # A région gets the regional programme itself (the urban strand is not for it).
+    region = Profile("region", frozenset({"urbain"}), frozenset(), "ancrer")
+    assert "feder" in _funding(kb, region)

@@ -940,7 +940,11 @@ def _general_first(scored: list[Ranked]) -> list[Ranked]:
     narrower member that scores higher because of its place or type does not take the
     family's slot from it when the general one shares every theme and the step that the
     narrower one shares with the profile; it does when it serves a theme or step the
-    general one does not.
+    general one does not. Nor does a general member meant above all for another type of
+    collectivité (`preferred_collectivites`: the FEDER, the régions' programme) take the
+    place of a member meant for the profile's type: the FEDER's urban strand is a commune's,
+    an EPCI's or an EPT's own route to the fund (the integrated territorial investments an
+    intercommunality carries).
     """
     heads: dict[str, Ranked] = {}
     for family, members in _by_family(scored).items():
@@ -954,6 +958,10 @@ def _general_first(scored: list[Ranked]) -> list[Ranked]:
         first = next(r for r in result if r.item.family == family)
         if first is head or head.off_theme:
             continue
+        if head.item.restricts("preferred_collectivites") \
+                and first.item.restricts("collectivites") \
+                and not {"collectivites", "competences"} & set(dict(head.matched)):
+            continue  # meant above all for another type: the profile's type's member keeps it
         head_themes = _shared(head, "themes") if head.item.restricts("themes") \
             else _shared(first, "themes")  # an item for every theme serves the profile's
         if _shared(first, "themes") <= head_themes and \
