@@ -768,13 +768,18 @@ class ScoringRules:
         """The order in which a top list takes the items: for the kinds of
         ``repeated_theme``, an item whose themes shared with the profile are each served
         already by ``served`` items placed above it loses ``weight`` (funding tools for one
-        theme are alternatives for one need: a third one comes after the general tools)."""
+        theme are alternatives for one need: a third one comes after the general tools).
+        The European funds (``eu_funds``) of one theme are one route, European cofinancing,
+        and count once: overseas the FSE+ of the outermost regions is the national programme
+        itself (its text), so the FEDER/FSE+ RUP and the FSE+ do not leave the
+        State's insertion funding (the aide au poste) behind the general tools."""
         rule = self.repeated_theme
         if rule is None or not scored or scored[0].item.kind not in rule.kinds:
             return scored
         left = list(scored)
         result: list[Ranked] = []
         served: dict[str, int] = {}
+        european: set[str] = set()  # the themes a European fund placed already serves
         families: set[str] = set()
         # A family's general member placed before a narrower one (_general_first) holds the
         # place it took: the score of the items after it, and its rank among them.
@@ -797,6 +802,10 @@ class ScoringRules:
             family = best.item.family
             if family is None or family not in families:  # a relative takes no place
                 for theme in _shared(best, "themes"):
+                    if best.item.eu_funds:
+                        if theme in european:
+                            continue  # the same route as a European fund above it
+                        european.add(theme)
                     served[theme] = served.get(theme, 0) + 1
             if family is not None:
                 families.add(family)
@@ -931,7 +940,11 @@ def _general_first(scored: list[Ranked]) -> list[Ranked]:
     narrower member that scores higher because of its place or type does not take the
     family's slot from it when the general one shares every theme and the step that the
     narrower one shares with the profile; it does when it serves a theme or step the
-    general one does not.
+    general one does not. Nor does a general member meant above all for another type of
+    collectivité (`preferred_collectivites`: the FEDER, the régions' programme) take the
+    place of a member meant for the profile's type: the FEDER's urban strand is a commune's,
+    an EPCI's or an EPT's own route to the fund (the integrated territorial investments an
+    intercommunality carries).
     """
     heads: dict[str, Ranked] = {}
     for family, members in _by_family(scored).items():
@@ -945,6 +958,10 @@ def _general_first(scored: list[Ranked]) -> list[Ranked]:
         first = next(r for r in result if r.item.family == family)
         if first is head or head.off_theme:
             continue
+        if head.item.restricts("preferred_collectivites") \
+                and first.item.restricts("collectivites") \
+                and not {"collectivites", "competences"} & set(dict(head.matched)):
+            continue  # meant above all for another type: the profile's type's member keeps it
         head_themes = _shared(head, "themes") if head.item.restricts("themes") \
             else _shared(first, "themes")  # an item for every theme serves the profile's
         if _shared(first, "themes") <= head_themes and \
@@ -1021,7 +1038,12 @@ def _theme_before_place(scored: list[Ranked], distinct: frozenset[str],
     shared by much of the country and keeps its rank; nor does a tool of a context shared by
     much of the country (rural, urbain) that serves one of the profile's themes: that place
     is the project's ordinary frame, not a narrow place's funder (the DETR and LEADER for a
-    village's café: blind rating 2026-12-02, Pesmes)."""
+    village's café: blind rating 2026-12-02, Pesmes).
+    A place tool whose family's general member took its place (``_general_first``: placed
+    above it though it scores less) holds nothing back: it takes no place, and the tool shown
+    in its place is the general one, which no place carries (the Adie, for a fragile
+    territory, behind France Active: the Guadeloupe's insertion and digital project kept the
+    aide au poste, not France Tiers-Lieux brought before the FSE+)."""
     def by_place(ranked: Ranked) -> bool:
         dimensions = {dimension for dimension, _ in ranked.matched}
         contexts = _shared(ranked, "contexts")
@@ -1033,10 +1055,15 @@ def _theme_before_place(scored: list[Ranked], distinct: frozenset[str],
     def on_project(ranked: Ranked) -> bool:
         return bool(_shared(ranked, "themes")) and bool(_shared(ranked, "steps"))
 
+    def replaced(n: int) -> bool:
+        family = scored[n].item.family
+        return family is not None and any(r.item.family == family and r.score < scored[n].score
+                                          for r in scored[:n])
+
     done: set[str] = set()
     while True:
         first = next((n for n, r in enumerate(scored)
-                      if by_place(r) and r.item.id not in done), None)
+                      if by_place(r) and r.item.id not in done and not replaced(n)), None)
         if first is None:
             return scored
         done.add(scored[first].item.id)
