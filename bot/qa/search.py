@@ -191,7 +191,7 @@ _OVERSEAS = re.compile(r"\boutre[- ]mer\b|\bdrom?\b")
 # An answer all of whose questions name the outre-mer or one of its places is written for it
 # (on the folded text; La Réunion on the text as written, not « une réunion »).
 _OVERSEAS_PLACE = re.compile(
-    r"\boutre[- ]mer\b|\bdrom?\b|\bultramarin|\bguadeloupe|\bmartinique|\bguyane|"
+    _OVERSEAS.pattern + r"|\bultramarin|\bguadeloupe|\bmartinique|\bguyane|"
     r"\bmayotte|\bsaint[- ]martin\b|\bmiquelon|\bsaint[- ]barthelemy|"
     r"\bpolynesie|\bcaledonie|\bwallis")
 _LA_REUNION = re.compile(r"\bRéunion\b")
@@ -387,6 +387,11 @@ class Searcher:
         self.strong = strong  # the same items, their names, titles and questions only
         self.names = names  # the same items, their names only (id, term, acronyms)
         self.sentences = sentences  # the items' sentences that hold a fact (answers.py)
+        # The direct answers written for the outre-mer: each of their questions names it or
+        # one of its places.
+        self.for_the_outre_mer = frozenset(
+            number for number, answer in enumerate(answers.items if answers else ())
+            if answer.questions and all(map(written_for_the_outre_mer, answer.questions)))
         self.name_stems: list[set[str]] = [set() for _ in index.items]
         self.number_of = {item.id: number for number, item in enumerate(index.items)}
         item_regions = places.item_regions if places else {}
@@ -1528,9 +1533,8 @@ class Searcher:
             if (item_score >= 0.9 * ranked[0].score
                     or analysis.named.get(self.number_of[answer.item.id]) == 1.0):
                 score += DIRECT_TOP  # about the best item, or one the question names
-            if (analysis.region is not None and analysis.region not in OVERSEAS_PLACES
-                    and answer.questions
-                    and all(map(written_for_the_outre_mer, answer.questions))):
+            if (number in self.for_the_outre_mer and analysis.region is not None
+                    and analysis.region not in OVERSEAS_PLACES):
                 continue  # written for the outre-mer: « … de l'Orne, combien en bio ? » is
                           # not answered with the thresholds of Mayotte
             if not self.may_answer(answer, analysis):
@@ -1543,13 +1547,14 @@ class Searcher:
             if answer.general and answer.item.kind == "contact" and self.only_names(
                     analysis, answer.item):
                 answered = answered | WHO_SUMMARY_ASPECTS  # « c'est qui la CRESS à Mayotte »
-            which = (answer.general and answer.item.kind == "contact"
-                     and analysis.region is not None and answer.item.region == analysis.region
-                     and analysis.aspects <= PLACE_CONTACT_ASPECTS
+            # the summary of the contact of the région named (its CRESS)
+            place_contact = (answer.general and answer.item.kind == "contact"
+                             and analysis.region is not None
+                             and answer.item.region == analysis.region)
+            which = (place_contact and analysis.aspects <= PLACE_CONTACT_ASPECTS
                      and self.asks_which(analysis, answer.item))
-            if (answer.general and answer.item.kind == "contact"
-                    and analysis.region is not None and answer.item.region == analysis.region
-                    and analysis.aspects >= PLACE_CONTACT_ASKED) or which:
+            asked_of_place = place_contact and analysis.aspects >= PLACE_CONTACT_ASKED
+            if asked_of_place or which:
                 answered = answered | PLACE_CONTACT_ASPECTS  # « qui contacter… pour le
                                                              # Cantal ? »: the contact of the
                                                              # région named says who it is
@@ -1568,8 +1573,7 @@ class Searcher:
                         (analysis.aspects <= WHO_SUMMARY_ASPECTS
                          and self.only_names(analysis, answer.item))
                         or ((not analysis.aspects or analysis.aspects >= PLACE_CONTACT_ASKED)
-                            and analysis.region is not None
-                            and answer.item.region == analysis.region) or which))):
+                            and place_contact) or which))):
                 score += DIRECT_TOP  # an example's summary says who did what, and where; a
                                      # contact's who it is (« c'est qui la CRESS à Mayotte »),
                                      # and for the place named (« Lozère, réseau de l'ESS ? »,
@@ -1586,8 +1590,7 @@ class Searcher:
                 if not analysis.aspects & answered:
                     score *= (ASPECT_HELD if analysis.aspects & answer.holds
                               else ASPECT_MISMATCH)
-            elif not (answer.general and answer.item.kind == "contact"
-                      and analysis.region is not None and answer.item.region == analysis.region):
+            elif not place_contact:
                 score *= NO_ASPECT  # (not the contact of the région named: « Valence, quelle
                                     # CRESS nous couvre ? », « Nantes Métropole cherche la
                                     # CRESS de sa région » ask for it, and its summary says it)
@@ -1598,9 +1601,7 @@ class Searcher:
             preference = score + (HOLDS_BONUS if analysis.aspects & answered
                                   and analysis.aspects & answer.holds else 0.0) + (
                 WRITTEN_BONUS if analysis.aspects & answer.written_for & answered else 0.0)
-            if (answer.general and answer.item.kind == "contact"
-                    and analysis.region is not None and answer.item.region == analysis.region
-                    and analysis.aspects >= PLACE_CONTACT_ASKED):
+            if asked_of_place:
                 preference += PLACE_CONTACT_FIRST  # « interlocuteur ESS dans le 35 »: the
                                                    # contact of the place named, not ESS
                                                    # France's history
