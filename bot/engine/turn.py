@@ -738,8 +738,8 @@ class Turn:
                       if one is not None), None)
         # « Marsac »: several communes bear the name; « Val de Drôme »: the village, and the
         # intercommunalité whose name starts with it, offered beside it
-        homonyms = bool(self.names_whole(spec, names[-1])) and len(
-            self.looked_up(spec, names[-1])[1]) > 1
+        wanted, candidates = self.looked_up(spec, names[-1])
+        homonyms = len(candidates) > 1 and any(names_whole(c, wanted) for c in candidates)
         if found is None and not homonyms:
             return False
         self.go_straight_to(choice, target)

@@ -794,13 +794,13 @@ class TerritoryIndex:
             if commune.kind != "commune" or not siren:
                 continue
             groups = [g for g in self._by_code.get(siren, ()) if fits(territories[g])]
-            if named and self._named_first(commune, groups, named):
+            bearing = self._bearing_name(commune, named)
+            if self._named_first(commune, groups, bearing):
                 # « Val de Drôme » for an intercommunalité: the CC du Val de Drôme en
                 # Biovallée, whose name starts with it, before the CC of the Calvados
                 # commune Val de Drôme (still offered as another reading)
-                for group in named:
-                    if f" {fold(commune.name)} " in f" {fold(territories[group].name)} ":
-                        _keep(tiers, group, tiers[tid])
+                for group in bearing:
+                    _keep(tiers, group, tiers[tid])
                 for group in groups:
                     _keep(tiers, group, tiers[tid] + 1)
                 continue
@@ -823,23 +823,26 @@ class TerritoryIndex:
                 continue
             groups = [g for siren in (commune.epci_siren, commune.ept_siren) if siren
                       for g in self._by_code.get(siren, ())]
-            offered = [g for g in named
-                       if f" {fold(commune.name)} " in f" {fold(territories[g].name)} "]
-            if len(offered) <= OFFERED_GROUPS and self._named_first(commune, groups, named):
+            offered = self._bearing_name(commune, named)
+            if len(offered) <= OFFERED_GROUPS and self._named_first(commune, groups, offered):
                 for group in offered:
                     _keep(tiers, group, tier)
 
-    def _named_first(self, commune: Territory, groups: list[int], named: list[int]) -> bool:
-        """Whether groupings whose name starts with the text come before the grouping of a
-        commune of that name: when that grouping is another one, does not bear the
-        commune's name (« Métropole du Grand Paris » does, for « Paris »), and the commune
-        is a tenth of the named grouping at most (a village named like a valley's CC)."""
-        territories = self.territories
+    def _bearing_name(self, commune: Territory, ids: list[int]) -> list[int]:
+        """The groupings among ``ids`` whose name holds the commune's, as whole words."""
         name = f" {fold(commune.name)} "
-        named = [g for g in named if name in f" {fold(territories[g].name)} "]  # whole words
+        return [g for g in ids if name in f" {fold(self.territories[g].name)} "]
+
+    def _named_first(self, commune: Territory, groups: list[int], named: list[int]) -> bool:
+        """Whether groupings whose name starts with the text and bears the commune's
+        (``named``, see ``_bearing_name``) come before the grouping of a commune of that
+        name: when that grouping is another one, does not bear the commune's name
+        (« Métropole du Grand Paris » does, for « Paris »), and the commune is a tenth of
+        the named grouping at most (a village named like a valley's CC)."""
+        territories = self.territories
         if not named or set(groups) & set(named):
             return False
-        if any(name in f" {fold(territories[g].name)} " for g in groups):
+        if self._bearing_name(commune, groups):
             return False
         largest = max(territories[g].population or 0 for g in named)
         return (commune.population or 0) * 10 < largest
