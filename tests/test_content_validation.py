@@ -83,12 +83,24 @@ def test_a_valid_item_loads(content_dir: Path):
       "{steps: [identifier], programmes: [pvd], preferred_programmes: [acv]}"),
      "content/items.yaml:7:80: error: 'preferred_programmes' is for an item open to every "
      "territory"),
+    (("{steps: [identifier]}",
+      "{steps: [identifier], contexts: [rural], preferred_contexts: [outre-mer]}"),
+     "content/items.yaml:7:78: error: 'preferred_contexts' is for an item open to every "
+     "place"),
 ])
 def test_content_mistakes_are_located(content_dir: Path, change, expected):
     old, new = change
     assert old in VALID_ITEM
     problems = problems_for(content_dir, VALID_ITEM.replace(old, new))
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_preferred_contexts_loads_on_an_item_open_to_every_place(content_dir: Path):
+    text = VALID_ITEM.replace("{steps: [identifier]}",
+                              "{steps: [identifier], preferred_contexts: [outre-mer]}")
+    assert problems_for(content_dir, text) == []
+    knowledge, _ = load_knowledge(content_dir, content_dir.parent)
+    assert knowledge.items["demo"].restricts("preferred_contexts") == frozenset({"outre-mer"})
 
 
 def test_duplicate_id_across_files(content_dir: Path):

@@ -47,38 +47,3 @@ def test_the_european_funds_lever_fits_the_outermost_regions_above_all(kb):
     levers = [r.item.id for r in kb.ranked("lever", overseas)]
     assert levers.index("subvention_cpo") < levers.index("fonds_europeens") \
         < levers.index("ptce")
-
-
-
-def test_preferred_contexts_goes_with_no_contexts(tmp_path):
-    import shutil
-    from pathlib import Path
-
-    from bot.knowledge import load_knowledge
-
-    folder = tmp_path / "content"
-    folder.mkdir()
-    for name in ("taxonomy.yaml", "sources.yaml", "scoring.yaml"):
-        shutil.copy(Path("content") / name, folder / name)
-    item = """\
-items:
-  - id: demo
-    kind: lever
-    title: "Un levier"
-    summary: "En bref."
-    body: "Le détail."
-    applies_to: {steps: [soutenir], %s}
-    sources:
-      - document: anct-guide-ess
-    last_checked: 2026-01-15
-"""
-    (folder / "items.yaml").write_text(item % "preferred_contexts: [outre-mer]",
-                                       encoding="utf-8")
-    knowledge, problems = load_knowledge(folder, tmp_path)
-    assert [str(p) for p in problems] == []
-    assert knowledge.items["demo"].restricts("preferred_contexts") == frozenset({"outre-mer"})
-    (folder / "items.yaml").write_text(
-        item % "contexts: [rural], preferred_contexts: [outre-mer]", encoding="utf-8")
-    _, problems = load_knowledge(folder, tmp_path)
-    assert any("'preferred_contexts' is for an item open to every place" in str(p)
-               for p in problems), problems
