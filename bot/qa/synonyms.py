@@ -53,6 +53,7 @@ class Synonyms:
     off_topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (topic, example questions)
 
     singular_rewrites: dict[Phrase, Phrase] = field(init=False, repr=False, compare=False)
+    longest_rewrite: int = field(init=False, repr=False, compare=False)  # in words
 
     def __post_init__(self) -> None:
         # « petits prix » is the « petit prix » of the rewrites: a phrase typed in the
@@ -60,10 +61,9 @@ class Synonyms:
         object.__setattr__(self, "singular_rewrites", {
             singular: meaning for key, meaning in self.rewrites.items()
             if len(key) > 1 and (singular := _singular(key)) not in self.rewrites})
-
-    @property
-    def longest_rewrite(self) -> int:
-        return max((len(k) for k in self.rewrites), default=0)
+        # read at every rewrite, so measured once (the rewrites never change)
+        object.__setattr__(self, "longest_rewrite",
+                           max((len(k) for k in self.rewrites), default=0))
 
     def rewrite(self, folded_words: list[str]) -> list[str]:
         """Replace typed forms by what they mean, longest match first; a phrase of several
