@@ -159,6 +159,10 @@ _CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut i
                      r"peuvent ils|peuvent elles|on peut|doit on|faut il|possible|legal|"
                      r"legale|le droit|est il|est elle|sont ils|sont elles)\b")
 _YES = re.compile(r"Oui\s*:\s*")  # « Oui : les collectivités… peuvent… »
+# « qui peut financer une crèche ? », « combien touche… ? », « comment… ? »: asked openly
+# (unless also closed: « une asso qui… peut-elle… ? »), never answered « oui »
+_OPEN = re.compile(r"\b(?:qui|ki|quel|quels|quelle|quelles|kel|kels|kelle|combien|cb|comment|"
+                   r"cmt|quand|qd|pourquoi)\b")
 OPEN_ASPECTS = frozenset({"who", "role"})  # asked openly, not answered « oui »
 # « un département a-t-il déjà… », « qui a déjà fait… », « qui fait ça ? »: asks who did
 # it, an example.
@@ -272,6 +276,7 @@ class Analysis:
     people: tuple[str, ...] = ()  # surnames of people it names that the content does not
     facts: frozenset[str] = frozenset()  # stems of the facts of one organisation it asks
     closed: bool = False  # may be answered « oui » or « non »
+    open: bool = False  # asks who, which, how much, how, when or why
     may_fund: bool = False  # asks whether something may be funded (« peut-on subventionner
                             # une monnaie locale ? »), not who funds it
     either: bool = False  # asks which of two actors it names (« la commune ou l'interco ? »)
@@ -666,6 +671,7 @@ class Searcher:
                         counts_ours=counts_ours(folded) or counts_named_now(text, folded),
                         facts=frozenset(stem(w) for w in specific_words(folded) | opening),
                         closed=bool(_CLOSED.search(" ".join(folded))),
+                        open=bool(_OPEN.search(" ".join(folded))),
                         either=either,
                         compares=compares, sequence=sequence, meaningful=said_terms,
                         capitalised=capitalised_stems,
@@ -1326,10 +1332,10 @@ class Searcher:
         hits = [h for h in ranked if h.score >= relevant]
         if self.funding_request(analysis):
             hits = self.funding_first(hits)
-        if (direct is not None and analysis.aspects & OPEN_ASPECTS and not analysis.closed
-                and _YES.match(direct.answer.text)):
-            # « qui peut entrer au capital ? », « quel rôle pour le département ? » are not
-            # answered « Oui : les collectivités… »
+        if (direct is not None and (analysis.aspects & OPEN_ASPECTS or analysis.open)
+                and not analysis.closed and _YES.match(direct.answer.text)):
+            # « qui peut entrer au capital ? », « quel rôle pour le département ? », « qui
+            # peut financer une crèche associative ? » are not answered « Oui : … »
             text = _YES.sub("", direct.answer.text, count=1)
             direct = Direct(replace(direct.answer, text=text[:1].upper() + text[1:]),
                             direct.score)

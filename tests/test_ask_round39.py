@@ -1,0 +1,30 @@
+"""Round 39 of issue 16 (lead): how a direct answer reads, with sentences written for these
+tests (not taken from any evaluation set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.qa.search import Searcher
+
+
+@pytest.mark.parametrize("question", [
+    "qui peut financer le fonctionnement d'une crèche associative à Mamoudzou ?",
+    "quels financeurs pour une micro-crèche parentale ?",
+])
+def test_an_open_question_is_not_answered_oui(searcher: Searcher, question: str) -> None:
+    """« qui peut financer… ? » asks who: the answer written for « une crèche associative
+    peut-elle toucher la PSU ? » is shown without its « Oui : »."""
+    result = searcher.ask(question)
+    assert result.direct is not None
+    assert result.direct.answer.item.id == "caf_petite_enfance"
+    assert not result.direct.answer.text.startswith("Oui")
+    assert result.direct.answer.text[0].isupper()
+
+
+def test_a_closed_question_keeps_its_oui(searcher: Searcher) -> None:
+    """« une crèche associative peut-elle toucher la PSU ? » may be answered « oui », even
+    with a « qui » in it."""
+    result = searcher.ask("une crèche associative qui ouvre peut-elle toucher la PSU ?")
+    assert result.direct is not None
+    assert result.direct.answer.text.startswith("Oui")
