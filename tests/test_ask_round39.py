@@ -28,3 +28,15 @@ def test_a_closed_question_keeps_its_oui(searcher: Searcher) -> None:
     result = searcher.ask("une crèche associative qui ouvre peut-elle toucher la PSU ?")
     assert result.direct is not None
     assert result.direct.answer.text.startswith("Oui")
+
+
+@pytest.mark.parametrize("question", [
+    "qui joue le rôle de la CAF à Mayotte ?",
+    "à Mayotte y a-t-il une CAF pour financer notre crèche ?",
+])
+def test_mayotte_s_caf_is_the_cssm(searcher: Searcher, question: str) -> None:
+    """Mayotte has no CAF of its own: its social security fund (CSSM) plays that role."""
+    result = searcher.ask(question)
+    assert result.direct is not None
+    assert "CSSM" in result.direct.answer.text
+    assert any("cleiss.fr" in (source.url or "") for source in result.direct.answer.sources)
