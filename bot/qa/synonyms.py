@@ -54,6 +54,8 @@ class Synonyms:
 
     singular_rewrites: dict[Phrase, Phrase] = field(init=False, repr=False, compare=False)
     longest_rewrite: int = field(init=False, repr=False, compare=False)  # in words
+    _examples_read: tuple[Phrase, ...] | None = field(init=False, default=None, repr=False,
+                                                      compare=False)
 
     def __post_init__(self) -> None:
         # « petits prix » is the « petit prix » of the rewrites: a phrase typed in the
@@ -91,16 +93,24 @@ class Synonyms:
     def off_topic_phrases(self) -> frozenset[Phrase]:
         """The examples of « hors_champ » of two words or more, as a question's stems read
         them (« état civil », « modification du PLU »): said whole, they say its subject."""
-        phrases = (tuple(stem(w) for w in self.rewrite(words(example)) if w not in STOP_WORDS)
-                   for _, examples in self.off_topics for example in examples)
-        return frozenset(p for p in phrases if len(p) > 1)
+        return frozenset(p for p in self._off_topic_examples if len(p) > 1)
 
     @property
     def off_topic_stems(self) -> frozenset[str]:
         """Every stem of the examples of « hors_champ » (« urgenc »): where the knowledge
         base says one, the words next to it tell in which sense."""
-        return frozenset(stem(w) for _, examples in self.off_topics for example in examples
-                         for w in self.rewrite(words(example)) if w not in STOP_WORDS)
+        return frozenset(w for example in self._off_topic_examples for w in example)
+
+    @property
+    def _off_topic_examples(self) -> tuple[Phrase, ...]:
+        """The stems of each example of « hors_champ », read once (two properties and the
+        searcher read them; the lemmatiser is not needed before)."""
+        if self._examples_read is None:
+            object.__setattr__(self, "_examples_read", tuple(
+                tuple(stem(w) for w in self.rewrite(words(example)) if w not in STOP_WORDS)
+                for _, examples in self.off_topics for example in examples))
+        assert self._examples_read is not None
+        return self._examples_read
 
 
 PLURAL_ENDINGS = ("s", "x")
