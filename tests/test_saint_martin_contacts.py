@@ -26,3 +26,14 @@ def test_saint_martin_s_contact_is_not_named_as_a_cress(kb):
     # « la CRESS de votre région » stays generic there: the island has none
     assert regional_cress(kb, "978") is None
     assert regional_cress(kb, "01") is not None
+
+
+def test_saint_martin_s_contact_answers_its_questions_only(searcher):
+    # named with the Guadeloupe, the island still counts as named
+    asked = ("agent de la collectivité de saint martin, y a t il une cress ou on depend de la "
+             "guadeloupe ?")
+    assert searcher.ask(asked).hits[0].item.id == SAINT_MARTIN
+    # its préfecture and its insertion contracts do not answer a question of no place
+    elsewhere = ("qui décide du conventionnement d'une entreprise d'insertion, la région ou la "
+                 "préfecture ?")
+    assert SAINT_MARTIN not in [hit.item.id for hit in searcher.ask(elsewhere).hits][:3]
