@@ -108,6 +108,11 @@ NO_COLLECTIVITE = Status(
 OVERSEAS_COLLECTIVITES = {"975": COM, "977": COM, "978": COM, "986": COM, "987": COM,
                           "988": NOUVELLE_CALEDONIE, "984": NO_COLLECTIVITE,
                           "989": NO_COLLECTIVITE}
+# The codes a contact's ``region:`` may take besides the régions': a collectivité d'outre-mer
+# has no CRESS, but a contact may be its own (Saint-Martin's ESS bodies, cont39); a profile
+# there carries its code as its région.
+COM_REGION_CODES = frozenset(code for code, status in OVERSEAS_COLLECTIVITES.items()
+                             if status is COM)
 # Saint-Barthélemy and Saint-Martin are each one collectivité, listed as one commune too.
 COM_COMMUNES = {"97701": "977", "97801": "978"}
 DROM_REGIONS = frozenset({"01", "02", "03", "04", "06"})

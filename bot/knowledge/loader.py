@@ -16,6 +16,7 @@ from typing import Any
 from bot.engine.conditions import suggest
 from bot.engine.flow import LocalText
 from bot.i18n import SUPPORTED_LANGUAGES
+from bot.knowledge.collectivites import COM_REGION_CODES
 from bot.knowledge.model import (
     APPLICABILITY,
     GENDERS,
@@ -281,10 +282,12 @@ class _ItemParser:
         if region is not None and (kind != "contact" or not isinstance(region, str)):
             check.error(node.at("region"), "'region' is for contacts only, as a quoted INSEE "
                                            "region code such as \"53\"")
-        elif region is not None and region not in self.vocabularies.get("regions", {}):
+        elif (region is not None and region not in self.vocabularies.get("regions", {})
+              and region not in COM_REGION_CODES):
             check.error(node.at("region"), suggest("region code", region,
                                                    self.vocabularies.get("regions", {}))
-                        + " Region codes are listed under 'regions:' in taxonomy.yaml.")
+                        + " Region codes are listed under 'regions:' in taxonomy.yaml (or a "
+                          "collectivité d'outre-mer's code, such as \"978\").")
         url = node.get("url")
         if url is not None and (not isinstance(url, str) or not URL_PATTERN.match(url)):
             check.error(node.at("url"), "'url' must start with https://")

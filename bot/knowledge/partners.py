@@ -519,7 +519,8 @@ def small_commune_words(text: str, groupement: str | None) -> str:
 
 
 def regional_cress(kb: KnowledgeBase, region: str | None) -> Item | None:
-    """The CRESS of a région (the contact item that names the région)."""
-    if region is None:
+    """The CRESS of a région (the contact item that names the région); none for a
+    collectivité d'outre-mer, whose own contacts (``region: "978"``) are no CRESS."""
+    if region is None or region not in kb.vocabularies.get("regions", {}):
         return None
     return next((i for i in kb.of_kind("contact") if i.region == region), None)

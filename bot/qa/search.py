@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from bot.knowledge.collectivites import COM_REGION_CODES
 from bot.knowledge.model import Item
 from bot.qa.answers import HELD_ASPECTS, SHARE, WHO_SUMMARY_ASPECTS, DirectAnswer
 from bot.qa.aspects import (
@@ -266,6 +267,7 @@ class Analysis:
     aspects: frozenset[str] = frozenset()  # what it asks about its subject (bot.qa.aspects)
     funding: bool = False  # asks for money: funding tools first
     region: str | None = None  # the région of the places it names
+    regions: frozenset[str] = frozenset()  # ... every one, when they do not agree on one
     local: tuple[str, ...] = ()  # stems of the communes or départements it names
     placed: tuple[str, ...] = ()  # ... and of the régions
     outside: frozenset[str] = frozenset()  # programmes the commune it names is not in
@@ -660,8 +662,10 @@ class Searcher:
         # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
         compares = bool(_COMPARES.search(" ".join(typed_words)))
         funding = asks_for_funding(folded) and not aspects & RULE_ASPECTS and not compares
+        every_region = frozenset(regions)
         return Analysis(concepts, intents, aspects, funding,
                         regions.pop() if len(regions) == 1 else None,
+                        regions=every_region,
                         local=tuple(stem(w) for place in places if place.level != "region"
                                     for w in place.words),
                         placed=tuple(stem(w) for place in self.figure_places(text, places)
@@ -853,6 +857,10 @@ class Searcher:
                     score *= NAMED_REGION if named else OWN_REGION
                 else:
                     score *= OTHER_REGION
+            elif item.region in COM_REGION_CODES and item.region not in analysis.regions:
+                # a collectivité d'outre-mer's own contact (Saint-Martin's préfecture and
+                # DEETS) answers a question of that place, not one that names none
+                score *= OTHER_REGION
             elif named and self.places and self.places.item_regions.get(item.id) == named:
                 score *= OWN_REGION  # an example of the région the question names
             if context and (misfits := self.misfits(item, number, context, region)):
