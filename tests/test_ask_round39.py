@@ -40,3 +40,18 @@ def test_mayotte_s_caf_is_the_cssm(searcher: Searcher, question: str) -> None:
     assert result.direct is not None
     assert "CSSM" in result.direct.answer.text
     assert any("cleiss.fr" in (source.url or "") for source in result.direct.answer.sources)
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("qu'est-ce que finance la région pour les entreprises de l'économie sociale ?",
+     {"aides_regionales_ess", "strategie_regionale_ess"}),
+    ("que pourrait financer un conseil départemental pour l'ESS ?",
+     {"glossaire_clause_competence_generale", "insertion_rsa_pdi", "cofinancement_siae"}),
+])
+def test_what_a_region_or_departement_funds_is_told_by_the_levers_about_it(
+        searcher: Searcher, question: str, wanted: set[str]) -> None:
+    """« que finance la région ? » asks about the région as a funder: the levers about its
+    aid come before other funders (foundations, the Banque des Territoires), and « région »
+    or « département » is the subject here, not the asker's context."""
+    result = searcher.ask(question)
+    assert result.hits[0].item.id in wanted, [h.item.id for h in result.hits]

@@ -159,6 +159,18 @@ _JOINS = frozenset({"et", "ou", "vs", "versu", "contre"})  # « X et Y », « X 
 _CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut il|peut elle|"
                      r"peuvent ils|peuvent elles|on peut|doit on|faut il|possible|legal|"
                      r"legale|le droit|est il|est elle|sont ils|sont elles)\b")
+# « que finance la région ? », « les aides du département », « le département peut-il
+# financer… ? »: the collectivité named is the funder asked about (its subject), not the
+# asker's context; what it funds is told by the levers about it, not by other funders
+_FUNDER = r"(?:la |le |un |une )?(?:region|departement|conseil (?:regional|departemental))"
+_FUNDS = (r"(?:peut |peuvent |pourrait )?(?:finance|financer|subventionne|subventionner|cofinance|"
+          r"cofinancer|soutient|soutenir|paie|paye|payer)")
+_COLLECTIVITE_FUNDS = re.compile(
+    r"\b(?:que|qu est ce que|quoi|qu) " + _FUNDS + " " + _FUNDER + r"\b"
+    r"|\baides? (?:de la region|du departement|du conseil (?:regional|departemental))\b"
+    r"|\b" + _FUNDER + r" (?:" + _FUNDS + r"|peut (?:il |elle )?(?:financer|subventionner|"
+    r"aider|soutenir))\b")
+_FUNDER_STEMS = frozenset({"region", "depart", "conseil region", "conseil depart"})
 _YES = re.compile(r"Oui\s*:\s*")  # « Oui : les collectivités… peuvent… »
 # « qui peut financer une crèche ? », « combien touche… ? », « comment… ? »: asked openly
 # (unless also closed: « une asso qui… peut-elle… ? »), never answered « oui »
@@ -282,6 +294,7 @@ class Analysis:
     may_fund: bool = False  # asks whether something may be funded (« peut-on subventionner
                             # une monnaie locale ? »), not who funds it
     either: bool = False  # asks which of two actors it names (« la commune ou l'interco ? »)
+    funder_named: bool = False  # asks what a région or département funds (its levers)
     compares: bool = False  # compares things it names (« différence entre SCOP et SCIC »)
     themed: bool = False  # has no subject of its own: asked about the asker's themes
     total: float = 0.0  # the sum of the concepts' importance, once ranked
@@ -656,6 +669,11 @@ class Searcher:
             if _SUBSIDY not in seen:
                 concepts.append(Concept(_SUBSIDY[0], 0.0,
                                         self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
+        funder_named = bool(_COLLECTIVITE_FUNDS.search(" ".join(folded)))
+        if funder_named:
+            for concept in concepts:
+                if concept.typed in _FUNDER_STEMS:
+                    concept.context = False
         self.mark_off_topic(concepts, stems)
         self.mark_narrative(text, concepts)
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
@@ -676,7 +694,7 @@ class Searcher:
                         facts=frozenset(stem(w) for w in specific_words(folded) | opening),
                         closed=bool(_CLOSED.search(" ".join(folded))),
                         open=bool(_OPEN.search(" ".join(folded))),
-                        either=either,
+                        either=either, funder_named=funder_named,
                         compares=compares, sequence=sequence, meaningful=said_terms,
                         capitalised=capitalised_stems,
                         may_fund=bool(_MAY.search(" ".join(folded))
@@ -1338,7 +1356,7 @@ class Searcher:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
         hits = [h for h in ranked if h.score >= relevant]
-        if self.funding_request(analysis):
+        if self.funding_request(analysis) and not analysis.funder_named:
             hits = self.funding_first(hits)
         if (direct is not None and (analysis.aspects & OPEN_ASPECTS or analysis.open)
                 and not analysis.closed and _YES.match(direct.answer.text)):
@@ -1580,6 +1598,7 @@ class Searcher:
                 continue  # the best item's summary says what it is, not how much, who...
             if (analysis.funding and analysis.aspects <= funding_request
                     and answer.item.kind != "funding" and not analysis.may_fund
+                    and not analysis.funder_named
                     and "example" not in analysis.intents):
                 continue  # « financement pour une épicerie solidaire »: who funds, first
             if answer.general and (answer.item.kind == "example" or (
