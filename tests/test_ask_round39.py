@@ -55,3 +55,15 @@ def test_what_a_region_or_departement_funds_is_told_by_the_levers_about_it(
     or « département » is the subject here, not the asker's context."""
     result = searcher.ask(question)
     assert result.hits[0].item.id in wanted, [h.item.id for h in result.hits]
+
+
+def test_an_answer_written_for_one_overseas_place_is_not_given_for_another(
+        searcher: Searcher) -> None:
+    """review39: « le FEDER … en Guadeloupe » was answered with Saint-Martin's rule (the État
+    manages its funds), while the Région Guadeloupe manages its own programme."""
+    guadeloupe = searcher.ask("le fonds européen FEDER, qui le gère en Guadeloupe ?")
+    assert guadeloupe.direct is not None
+    assert "Saint-Martin" not in guadeloupe.direct.answer.text
+    saint_martin = searcher.ask("les fonds européens à Saint-Martin, qui les gère ?")
+    assert saint_martin.direct is not None
+    assert "Saint-Martin" in saint_martin.direct.answer.text

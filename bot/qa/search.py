@@ -412,6 +412,15 @@ class Searcher:
         self.for_the_outre_mer = frozenset(
             number for number, answer in enumerate(answers.items if answers else ())
             if answer.questions and all(map(written_for_the_outre_mer, answer.questions)))
+        # ... and, of those, the places each is written for, where all its questions name
+        # one (« Qui gère les fonds européens à Saint-Martin ? »: 978): not the answer for
+        # another overseas place (« le FEDER en Guadeloupe ? »), whose rules differ
+        self.written_for: dict[int, frozenset[str]] = {}
+        for number in self.for_the_outre_mer if places else ():
+            named = [frozenset(place.region for place in places.find(question)) & OVERSEAS_PLACES
+                     for question in answers.items[number].questions]
+            if common := frozenset.intersection(*named):  # named by every question
+                self.written_for[number] = common
         self.name_stems: list[set[str]] = [set() for _ in index.items]
         self.number_of = {item.id: number for number, item in enumerate(index.items)}
         item_regions = places.item_regions if places else {}
@@ -1569,6 +1578,9 @@ class Searcher:
                     and analysis.region not in OVERSEAS_PLACES):
                 continue  # written for the outre-mer: « … de l'Orne, combien en bio ? » is
                           # not answered with the thresholds of Mayotte
+            if (analysis.regions and number in self.written_for
+                    and not analysis.regions & self.written_for[number]):
+                continue  # « le FEDER en Guadeloupe ? » is not answered for Saint-Martin
             if not self.may_answer(answer, analysis):
                 continue  # a field (legal basis, audience...) answers only when asked
             answered = answer.aspects
