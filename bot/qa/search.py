@@ -416,7 +416,8 @@ class Searcher:
         # one (« Qui gère les fonds européens à Saint-Martin ? »: 978): not the answer for
         # another overseas place (« le FEDER en Guadeloupe ? »), whose rules differ
         self.written_for: dict[int, frozenset[str]] = {}
-        for number in self.for_the_outre_mer if places else ():
+        for number in self.for_the_outre_mer if places and answers else ():
+            assert places is not None and answers is not None
             named = [frozenset(place.region for place in places.find(question)) & OVERSEAS_PLACES
                      for question in answers.items[number].questions]
             if common := frozenset.intersection(*named):  # named by every question
