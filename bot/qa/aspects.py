@@ -416,7 +416,14 @@ def edition_date(folded_words: list[str]) -> bool:
 
 # « les lauréats…, c'est qui ? »: who one call selected.
 _WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:est|sont|seront) (?:qui|ki)\b|"
-                      r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat")
+                      r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat|"
+                      # « le nom des cinq lauréats de cette année »
+                      r"\bnoms? (?:des|de ces|de nos) (?:\w+ )?laureat")
+# How many people work for one organisation (« combien de salariés travaillent à la CRESS
+# de Corse ? »): its own figure, not the jobs of the ESS (« … dans l'ESS »)
+_STAFF_OF = re.compile(r"\bcombien (?:de |d )?(?:salaries|employes|agents|permanents|"
+                       r"benevoles|personnes) (?:travaillent|bossent|sont employes|"
+                       r"sont salaries) (?:a la|au|aux|chez|pour la|pour le)\b(?! sein)")
 
 
 # The one-word phrases of the aspects, to read a word typed without its final mute « e »
@@ -438,6 +445,12 @@ def _undoubled(word: str) -> str:
     meant = {word[:at] + word[at + 1:] for at in range(1, len(word) - 1)
              if word[at] == word[at + 1] and word[at].isalpha() and word[at] not in "aeiou"}
     return next(iter(sorted(meant & _ASPECT_WORDS)), word)
+
+
+def refers_back(folded_words: list[str]) -> bool:
+    """Whether a sentence that asks says nothing but common words (« Vous les avez ? »):
+    it asks what the sentences before it tell (« … demande le nom des lauréats »)."""
+    return all(word in STOP_WORDS for word in folded_words)
 
 
 def aspects_of(folded_words: list[str]) -> frozenset[str]:
@@ -465,6 +478,7 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
             _AT_A_PRICE.sub(" ", _OWN_BUDGET.sub(" ", text))):
         found.discard("howmuch")  # « abonder un fonds avec son budget »: a means, no figure
     if (_WHO_WON.search(text) or _file_outcome(text) or _DATED_FIGURE.search(text)
+            or _STAFF_OF.search(text)
             or _EDITION_DATE.search(text)):
         found.add("specific")  # « les lauréats…, c'est qui ? », « notre demande a été
                                # acceptée ? »
