@@ -447,6 +447,17 @@ def _undoubled(word: str) -> str:
     return next(iter(sorted(meant & _ASPECT_WORDS)), word)
 
 
+# A question that asks nothing else and names a sum by its kind asks how much: « la CAF
+# ajoute quel bonus par place ? », « réduction d'impôt pour une entreprise qui donne ? ».
+# (A regular expression, not aspect phrases: these words stay the question's subject.)
+_SUM_KIND = re.compile(r"\bquel(?:le)?s? (?:bonus|primes?)\b|\breductions? (?:d )?impots?\b")
+
+
+def sum_implied(text: str, found: set[str]) -> bool:
+    """Whether a question with no aspect of its own asks a sum by naming its kind."""
+    return not found and bool(_SUM_KIND.search(text))
+
+
 def refers_back(folded_words: list[str]) -> bool:
     """Whether a sentence that asks says nothing but common words (« Vous les avez ? »):
     it asks what the sentences before it tell (« … demande le nom des lauréats »)."""
@@ -495,6 +506,8 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         rest = re.sub(r"\b(?:qui peut|ki peut|pour qui)\b", " ", text)
         if not re.search(r"\b(?:qui|ki)\b", rest):
             found.discard("who")  # « qui peut en bénéficier » asks for whom, not who acts
+    if sum_implied(text, found):
+        found.add("howmuch")
     if _EITHER_ACTOR.search(text):
         found.add("who")  # « le pilotage revient à la commune ou à l'intercommunalité ? »
     return frozenset(found)
