@@ -513,6 +513,19 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+_EXISTS = re.compile(r"\b(?:existe t il|existe il|il existe|y a t il|y a il|connaissez vous|"
+                     r"cherche|cherchons)\b")
+
+
+def _sought_thing(folded_words: list[str], at: int) -> bool:
+    """Whether the « qui » at ``at`` follows a thing whose existence is asked (« existe-t-il
+    une formule qui leur laisse du temps ? »): a relative, even before « leur » or « lui »
+    (not « il existe un fonds, qui le gère ? »)."""
+    after = folded_words[at + 1] if at + 1 < len(folded_words) else ""
+    return (at >= 2 and folded_words[at - 2] in ("un", "une", "des") and after in ("leur", "lui")
+            and bool(_EXISTS.search(" ".join(folded_words[:at - 2]))))
+
+
 def _relative_qui_dropped(folded_words: list[str]) -> str:
     """The question without the « qui » that follow a noun (« une coopérative qui
     rachète »): a relative pronoun, not the question « who »."""
@@ -523,7 +536,8 @@ def _relative_qui_dropped(folded_words: list[str]) -> str:
         coordinated = any(a == "et" and b in _INTERROGATIVES
                           for a, b in pairwise(then))
         return (before.isalpha() and before not in STOP_WORDS
-                and after not in _OBJECT_PRONOUNS  # « le DLA, qui le finance ? » asks
+                and (after not in _OBJECT_PRONOUNS  # « le DLA, qui le finance ? » asks
+                     or _sought_thing(folded_words, i))
                 and not coordinated)  # « le contrat, qui rembourse et quand ? » asks
 
     return " ".join(w for i, w in enumerate(folded_words)
