@@ -416,7 +416,14 @@ def edition_date(folded_words: list[str]) -> bool:
 
 # « les lauréats…, c'est qui ? »: who one call selected.
 _WHO_WON = re.compile(r"\blaureat\w*\b.*\b(?:est|sont|seront) (?:qui|ki)\b|"
-                      r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat")
+                      r"\b(?:qui|ki) (?:sont|seront|ont ete|etaient|sera) (?:les )?laureat|"
+                      # « le nom des cinq lauréats de cette année »
+                      r"\bnoms? (?:des|de ces|de nos) (?:\w+ )?laureat")
+# How many people work for one organisation (« combien de salariés travaillent à la CRESS
+# de Corse ? »): its own figure, not the jobs of the ESS (« … dans l'ESS »)
+_STAFF_OF = re.compile(r"\bcombien (?:de |d )?(?:salaries|employes|agents|permanents|"
+                       r"benevoles|personnes) (?:travaillent|bossent|sont employes|"
+                       r"sont salaries) (?:a la|au|aux|chez|pour la|pour le)\b(?! sein)")
 
 
 # The one-word phrases of the aspects, to read a word typed without its final mute « e »
@@ -438,6 +445,23 @@ def _undoubled(word: str) -> str:
     meant = {word[:at] + word[at + 1:] for at in range(1, len(word) - 1)
              if word[at] == word[at + 1] and word[at].isalpha() and word[at] not in "aeiou"}
     return next(iter(sorted(meant & _ASPECT_WORDS)), word)
+
+
+# A question that asks nothing else and names a sum by its kind asks how much: « la CAF
+# ajoute quel bonus par place ? », « réduction d'impôt pour une entreprise qui donne ? ».
+# (A regular expression, not aspect phrases: these words stay the question's subject.)
+_SUM_KIND = re.compile(r"\bquel(?:le)?s? (?:bonus|primes?)\b|\breductions? (?:d )?impots?\b")
+
+
+def sum_implied(text: str, found: set[str]) -> bool:
+    """Whether a question with no aspect of its own asks a sum by naming its kind."""
+    return not found and bool(_SUM_KIND.search(text))
+
+
+def refers_back(folded_words: list[str]) -> bool:
+    """Whether a sentence that asks says nothing but common words (« Vous les avez ? »):
+    it asks what the sentences before it tell (« … demande le nom des lauréats »)."""
+    return all(word in STOP_WORDS for word in folded_words)
 
 
 def aspects_of(folded_words: list[str]) -> frozenset[str]:
@@ -465,6 +489,7 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
             _AT_A_PRICE.sub(" ", _OWN_BUDGET.sub(" ", text))):
         found.discard("howmuch")  # « abonder un fonds avec son budget »: a means, no figure
     if (_WHO_WON.search(text) or _file_outcome(text) or _DATED_FIGURE.search(text)
+            or _STAFF_OF.search(text)
             or _EDITION_DATE.search(text)):
         found.add("specific")  # « les lauréats…, c'est qui ? », « notre demande a été
                                # acceptée ? »
@@ -481,9 +506,24 @@ def aspects_of(folded_words: list[str]) -> frozenset[str]:
         rest = re.sub(r"\b(?:qui peut|ki peut|pour qui)\b", " ", text)
         if not re.search(r"\b(?:qui|ki)\b", rest):
             found.discard("who")  # « qui peut en bénéficier » asks for whom, not who acts
+    if sum_implied(text, found):
+        found.add("howmuch")
     if _EITHER_ACTOR.search(text):
         found.add("who")  # « le pilotage revient à la commune ou à l'intercommunalité ? »
     return frozenset(found)
+
+
+_EXISTS = re.compile(r"\b(?:existe t il|existe il|il existe|y a t il|y a il|connaissez vous|"
+                     r"cherche|cherchons)\b")
+
+
+def _sought_thing(folded_words: list[str], at: int) -> bool:
+    """Whether the « qui » at ``at`` follows a thing whose existence is asked (« existe-t-il
+    une formule qui leur laisse du temps ? »): a relative, even before « leur » or « lui »
+    (not « il existe un fonds, qui le gère ? »)."""
+    after = folded_words[at + 1] if at + 1 < len(folded_words) else ""
+    return (at >= 2 and folded_words[at - 2] in ("un", "une", "des") and after in ("leur", "lui")
+            and bool(_EXISTS.search(" ".join(folded_words[:at - 2]))))
 
 
 def _relative_qui_dropped(folded_words: list[str]) -> str:
@@ -496,7 +536,8 @@ def _relative_qui_dropped(folded_words: list[str]) -> str:
         coordinated = any(a == "et" and b in _INTERROGATIVES
                           for a, b in pairwise(then))
         return (before.isalpha() and before not in STOP_WORDS
-                and after not in _OBJECT_PRONOUNS  # « le DLA, qui le finance ? » asks
+                and (after not in _OBJECT_PRONOUNS  # « le DLA, qui le finance ? » asks
+                     or _sought_thing(folded_words, i))
                 and not coordinated)  # « le contrat, qui rembourse et quand ? » asks
 
     return " ".join(w for i, w in enumerate(folded_words)

@@ -38,6 +38,7 @@ from bot.qa.aspects import (
     is_actor,
     names_two_actors,
     opening_words,
+    refers_back,
     specific_words,
 )
 from bot.qa.context import AskContext
@@ -54,6 +55,8 @@ NUMBER_RELEVANT = 0.75  # ... asking for a number (« combien... ») without a d
 NEARBY = 0.12  # below RELEVANT, an item above this is a « close topic »
 DIRECT = 0.5  # a direct answer is shown from this score
 DIRECT_LONG = 0.425  # ... in a long question, whose context dilutes the answer's coverage
+DIRECT_LEAD = 0.35  # ... written for the aspect asked, of a best item that leads clearly
+LEAD = 1.2  # the best item leads clearly from this ratio to the next one's score
 SYNONYM_WEIGHT = 0.9
 PHRASE_APART = 0.4  # an item that has the words of a phrase, never side by side
 COMPLETION_WEIGHT = 0.7
@@ -580,7 +583,7 @@ class Searcher:
         # « qui l'a organisée ? »: the elided object pronoun is kept, it makes « qui » ask.
         aspects = self.aspects_of(text)
         asking_part = self.asking_part(text)
-        if "specific" in aspects and asking_part != text:
+        if "specific" in aspects and asking_part != text and not refers_back(words(asking_part)):
             # the facts of one organisation, which refuse the question, are what it asks,
             # not who asks (« Je suis agriculteur et adjoint. … qui peut nous aider ? »)
             aspects -= {"specific"} - self.aspects_of(asking_part)
@@ -1659,7 +1662,20 @@ class Searcher:
         needed = DIRECT_LONG if (self.is_long(analysis) or analysis.either
                                  or (best is not None and self.answers_surely(best, analysis,
                                                                               ranked))) else DIRECT
+        if best is not None and self.answers_the_lead(best, analysis, ranked):
+            needed = min(needed, DIRECT_LEAD)
         return best if best is not None and best.score >= needed else None
+
+    def answers_the_lead(self, direct: Direct, analysis: Analysis, ranked: list[Hit]) -> bool:
+        """In a long question (a situation told, then the question), an answer written for
+        an aspect asked, of the best item when it leads the next one clearly: the situation
+        dilutes its coverage more than a short question's words would (« La MJC nous demande
+        30 000 euros… Faut-il une convention ? » → the 23 000 € threshold)."""
+        answer = direct.answer
+        return (self.is_long(analysis) and not answer.general
+                and bool(analysis.aspects & answer.written_for)
+                and answer.item.id == ranked[0].item.id and ranked[0].score >= RELEVANT
+                and (len(ranked) < 2 or ranked[0].score >= LEAD * ranked[1].score))
 
     @staticmethod
     def answers_surely(direct: Direct, analysis: Analysis, ranked: list[Hit]) -> bool:
