@@ -67,3 +67,16 @@ def test_an_answer_written_for_one_overseas_place_is_not_given_for_another(
     saint_martin = searcher.ask("les fonds européens à Saint-Martin, qui les gère ?")
     assert saint_martin.direct is not None
     assert "Saint-Martin" in saint_martin.direct.answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "notre CC peut-elle adhérer à une SCIC ?",
+    "une comcom peut-elle être sociétaire d'une SCIC ?",
+])
+def test_joining_a_scic_is_taking_a_share_of_its_capital(searcher: Searcher,
+                                                         question: str) -> None:
+    """review39: « adhérer à une SCIC » was read as joining a network (the RTES); it is
+    becoming one of its associés, whose share the law caps for collectivités."""
+    shown = [hit.item.id for hit in searcher.ask(question).hits]
+    assert "scic_capital" in shown[:2], shown
+    assert "rtes" not in shown
