@@ -173,6 +173,8 @@ _COLLECTIVITE_FUNDS = re.compile(
     r"|\baides? (?:de la region|du departement|du conseil (?:regional|departemental))\b"
     r"|\b" + _FUNDER + r" (?:" + _FUNDS + r"|peut (?:il |elle )?(?:financer|subventionner|"
     r"aider|soutenir))\b")
+_MAY_IT = re.compile(r"\b(?:peut|peuvent|pourrait|pourraient) (?:il|elle|ils|elles)\b|"
+                     r"\best ce que " + _FUNDER + r" (?:peut|peuvent|pourrait)\b")
 _FUNDER_STEMS = frozenset({"region", "depart", "conseil region", "conseil depart"})
 _YES = re.compile(r"Oui\s*:\s*")  # « Oui : les collectivités… peuvent… »
 # « qui peut financer une crèche ? », « combien touche… ? », « comment… ? »: asked openly
@@ -682,7 +684,10 @@ class Searcher:
             if _SUBSIDY not in seen:
                 concepts.append(Concept(_SUBSIDY[0], 0.0,
                                         self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
-        funder_named = bool(_COLLECTIVITE_FUNDS.search(" ".join(folded)))
+        # (not « le département peut-il financer une ressourcerie ? »: whether it may, about
+        # that money, answered as any such question)
+        funder_named = bool(_COLLECTIVITE_FUNDS.search(" ".join(folded))
+                            and not _MAY_IT.search(" ".join(folded)))
         if funder_named:
             for concept in concepts:
                 if concept.typed in _FUNDER_STEMS:
