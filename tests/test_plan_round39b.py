@@ -105,3 +105,20 @@ def test_expenses_are_a_known_kind(kb) -> None:
     for one in kb.items.values():
         assert one.expenses <= set(EXPENSES), one.id
         assert not one.expenses or one.kind in ("lever", "funding"), one.id
+
+
+def test_a_town_over_3500_is_not_sent_to_1000_cafes(kb, index) -> None:
+    """« 1000 cafés » is for communes under 3 500 inhabitants: Clamecy (3 544) is not sent
+    there, a village is."""
+    doc, _ = outline(kb, index, *REVIEWED[0])
+    assert not [p for p in doc.priorities if "1000 cafés" in p.action], doc.priorities
+    village, _ = outline(kb, index, "Meyrueis", "alimentation,services-proximite", "identifier")
+    assert [p for p in village.priorities if "1000 cafés" in p.action], village.priorities
+
+
+def test_mayotte_s_cssm_source_is_for_mayotte_alone(kb, index) -> None:
+    _, markdown = outline(kb, index, *REVIEWED[3])
+    assert "CLEISS" not in markdown
+    _, markdown = outline(kb, index, "Dembéni", "alimentation,petite-enfance-jeunesse",
+                          "identifier")
+    assert "CLEISS" in markdown
