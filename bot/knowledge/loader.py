@@ -51,7 +51,10 @@ ITEM_KEYS = ("id", "kind", "title", "summary", "body", "applies_to", "sources", 
              "how_to", "first_action", "carried_by", "cost", "indicators", "family", "gender",
              "plural", "review_by", "places", "effort", "first_action_small", "how_to_small",
              "first_action_region", "how_to_region", "closed", "own_purchases",
-             "eu_funds")
+             "eu_funds", "expenses")
+# values of an item's `expenses:` (docs/content.md): what a funding tool pays for, and what
+# the work of a lever costs; the feuille de route pairs them (plan39)
+EXPENSES = ("investissement", "fonctionnement", "pilotage")
 EFFORTS = ("lourd",)  # values of an item's `effort:` (weights.effort in scoring.yaml)
 REQUIRED_BODY = ("lever", "example")
 REQUIRED_REACH = ("funding", "contact")
@@ -352,6 +355,12 @@ class _ItemParser:
         eu_funds = node.get("eu_funds", False)
         if not isinstance(eu_funds, bool):
             check.error(node.at("eu_funds"), "'eu_funds' is true or false")
+        expenses = check.text_list(node, "expenses", what)
+        if expenses and node.get("kind") not in ("lever", "funding"):
+            check.error(node.at("expenses"), "'expenses' is for a lever (what its work costs) "
+                                             "or a funding tool (what it pays for)")
+        if any(kind not in EXPENSES for kind in expenses):
+            check.error(node.at("expenses"), "'expenses' takes " + ", ".join(EXPENSES))
         effort = node.get("effort")
         if effort is not None and effort not in EFFORTS:
             check.error(node.at("effort"), "'effort' is lourd, for an item that its own text "
@@ -383,6 +392,7 @@ class _ItemParser:
             "effort": effort if effort in EFFORTS else None,
             "own_purchases": own_purchases is True,
             "eu_funds": eu_funds is True,
+            "expenses": frozenset(kind for kind in expenses if kind in EXPENSES),
         }
 
     def review_by(self, node: MarkedDict, what: str) -> dt.date | None:

@@ -100,6 +100,12 @@ class Item:
     # d'outre-mer, outside the Union's territory (TFUE annex II: Saint-Pierre-et-Miquelon,
     # Saint-Barthélemy, the Pacific collectivités), which the ranking leaves them out of
     eu_funds: bool = False
+    # What a funding tool pays for, and what a lever's work costs: « investissement » (works,
+    # equipment), « fonctionnement » (running a service or a structure), « pilotage » (the
+    # collectivité's own steering: a contract, a strategy, a coordination). A lever that says
+    # it is funded only by a tool that says it pays for one of them (plan39, review39: the
+    # DETR offered for a CTG, the ANRU for a Cité de l'emploi); empty: not said
+    expenses: frozenset[str] = frozenset()
     # Examples: the codes of the collectivités whose own project it is (INSEE code of a
     # commune, département or région, SIREN of an intercommunalité): not shown to them.
     # A code may say its level (« region:32 »): read them with :func:`place_level_code`.

@@ -555,16 +555,26 @@ def _first_funding(priority: list[Ranked], ranked_funding: list[Ranked],
     families = {lever.item.family for lever in priority}
     # « Pour ces actions » is said of a tool for every theme or of one of these actions'
     # theme: a tool of another theme would be named for work it does not pay for
+    # and it pays for what one of them costs (:func:`pays_for`)
     for_all = [r for r in ranked_funding if r.item.family not in tied - families
-               and (r.item.restricts("themes") is None
-                    or any(_on_theme(r, lever.item.restricts("themes") or frozenset())
-                           and _nested_themes(lever.item, r.item) for lever in priority))]
+               and any(pays_for(lever.item, r.item)
+                       and (r.item.restricts("themes") is None
+                            or (_on_theme(r, lever.item.restricts("themes") or frozenset())
+                                and _nested_themes(lever.item, r.item)))
+                       for lever in priority)]
     # actions that work through the collectivité's own purchases need no tool « for them »
     needs_funding = any(not lever.item.own_purchases for lever in priority)
     if not found and needs_funding and for_all and for_all[0].item.id in anchors:
         tool = for_all[0].item
-        found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today), [],
-                                  t._("Pour ces actions"), sources.cite(tool)))
+        # a tool that does not pay for what some of them cost is named for the others only
+        # (review39: the FEDER « pour ces actions », the région's conférence among them)
+        needing = [n for n, lever in enumerate(priority, 1) if not lever.item.own_purchases]
+        paid = [n for n in needing if pays_for(priority[n - 1].item, tool)]
+        fits = (t._("Pour ces actions") if paid == needing else
+                t.ngettext("Pour l'action {numbers}", "Pour les actions {numbers}",
+                           len(paid)).format(numbers=t.join([str(n) for n in paid])))
+        found.append(FirstFunding(tool.title, anchors[tool.id], _why(tool, t, today),
+                                  [] if paid == needing else paid, fits, sources.cite(tool)))
     # shown in the order of the actions they fund (« Pour l'action 1 » before « … 3 »)
     return sorted(found[:FIRST_FUNDING], key=lambda tool: min(tool.actions, default=0))
 
@@ -586,17 +596,17 @@ def _funding_for(lever: Item, pool: list[Ranked],
                  tied: frozenset[str] = frozenset()) -> list[Item]:
     """The funding tools of the pool that work on a theme of the lever; else the best tool
     that is not tied to a theme; never one whose calls are closed, and none for a lever that
-    works through the collectivité's own purchases (``own_purchases``: a clause d'insertion).
-    A tool that shares its family with a lever (``tied``: the France Services forfait and the
-    France Services lever) pays for that lever's object only, not for another lever of its
-    theme (a village café,
-    the CAF's CTG: blind rating 2026-12-02, Pesmes). A tool for every theme that fits some
-    above all (`preferred_themes`: the DETR for the services kept in rural communes) works on
-    those themes."""
+    works through the collectivité's own purchases (``own_purchases``: a clause d'insertion);
+    never one that does not pay for what the lever costs (:func:`pays_for`). A tool that
+    shares its family with a lever (``tied``: the France Services forfait and the France
+    Services lever) pays for that lever's object only, not for another lever of its theme (a
+    village café, the CAF's CTG: blind rating 2026-12-02, Pesmes). A tool for every theme that
+    fits some above all (`preferred_themes`: the DETR for the services kept in rural communes)
+    works on those themes."""
     if lever.own_purchases:  # the contract pays for the work: no tool to name
         return []
     themes = lever.restricts("themes") or frozenset()
-    pool = [r for r in pool if not r.item.closed
+    pool = [r for r in pool if not r.item.closed and pays_for(lever, r.item)
             and (r.item.family not in tied or r.item.family == lever.family)]
     shared = [r.item for r in pool if themes & (r.item.restricts("themes")
                                                 or r.item.restricts("preferred_themes")
@@ -607,6 +617,16 @@ def _funding_for(lever: Item, pool: list[Ranked],
     if shared:
         return shared[:FUNDING_PER_LEVER]
     return [r.item for r in pool if r.item.restricts("themes") is None][:1]
+
+
+def pays_for(lever: Item, tool: Item) -> bool:
+    """The tool pays for what the lever's work costs (``expenses``): a lever that says what it
+    costs (a CTG, a Cité de l'emploi, a contrat local de santé: « pilotage ») is funded only by
+    a tool that says it pays for one of them — not by an investment grant that shares its
+    theme (plan39, review39: the DETR for a CTG, the ANRU for a Cité de l'emploi, the FEDER
+    for the région's conférence, the CAF's centre social grant for a CLS). A lever that does
+    not say fits any tool."""
+    return not lever.expenses or bool(lever.expenses & tool.expenses)
 
 
 def own_tool(lever: Item, tool: Item) -> bool:
