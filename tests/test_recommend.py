@@ -75,6 +75,22 @@ def test_an_item_for_the_hexagone_never_reaches_an_overseas_territory(kb):
         assert kb.scoring.score(item, mainland) is not None, item.id
 
 
+def test_an_item_for_some_regions_reaches_them_only(kb):
+    # content39b: the chlordécone of Guadeloupe (01) and Martinique (02), not La Réunion's
+    # (04) nor a profile whose région is unknown
+    item = kb.items["chlordecone_sols_alimentation"]
+    assert item.restricts("regions") == {"01", "02"}
+
+    def food(region: str | None) -> Profile:
+        return Profile("commune", frozenset({"outre-mer", "littoral"}),
+                       frozenset({"alimentation"}), "soutenir", region=region)
+
+    assert kb.scoring.score(item, food("01")) is not None
+    assert kb.scoring.score(item, food("02")) is not None
+    assert kb.scoring.score(item, food("04")) is None
+    assert kb.scoring.score(item, food(None)) is None
+
+
 def test_the_european_funds_never_reach_a_pays_et_territoire_d_outre_mer(kb):
     # Saint-Pierre-et-Miquelon (975) and Saint-Barthélemy (977) are PTOM, outside the Union's
     # territory (TFUE annex II); Saint-Martin (978) and the DROM are outermost regions.

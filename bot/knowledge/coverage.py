@@ -34,7 +34,7 @@ MIN_FUNDING = 2
 # Types whose every territory is in the largest size class (no upper bound in scoring.yaml).
 LARGE_BY_NATURE = frozenset({"ept", "departement", "region"})
 # Restrictions that keep an item away from some territories of a type: reported apart.
-NARROWING = ("contexts", "programmes")
+NARROWING = ("contexts", "programmes", "regions")
 
 
 @dataclass(frozen=True, slots=True)

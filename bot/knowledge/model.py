@@ -38,7 +38,10 @@ APPLICABILITY = {"collectivites": "collectivites", "contexts": "contexts",
                  "preferred_collectivites": "collectivites",
                  "preferred_programmes": "programmes",
                  "preferred_themes": "themes",
-                 "preferred_contexts": "contexts"}
+                 "preferred_contexts": "contexts",
+                 # INSEE region codes: an item about one or two régions' own matter (the
+                 # chlordécone of Guadeloupe and Martinique), not shown elsewhere
+                 "regions": "regions"}
 GENDERS = ("f", "m")  # grammatical gender of an item's subject, for reason sentences
 
 

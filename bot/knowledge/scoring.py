@@ -345,6 +345,9 @@ class ScoringRules:
             return None  # another size class: for an example too (above)
         if item.region is not None and item.region != profile.region:
             return None
+        regions = item.restricts("regions")
+        if regions and profile.region not in regions:
+            return None  # another région's own matter (the Antilles' chlordécone), or unknown
         own = _own_places(profile)
         if any(_names(item, own, level) for level in (profile.type, *profile.other_levels)):
             return None  # the collectivité's own project: it knows it
