@@ -16,6 +16,31 @@ def town(themes: str, step: str = "soutenir") -> Profile:
                    step, "11", "grande")
 
 
+def test_a_housing_project_is_told_of_the_scic(kb):
+    # The habitat levers (habitat participatif, OFS, bailleurs sociaux) give the collectivité
+    # no seat in the company that houses; a Scic does (its text: Habitats Solidaires). It
+    # was sixth or later for every housing project, behind three habitat levers and the
+    # generic ones (the tune experts expect it in 15 of 18 housing profiles).
+    for step in ("soutenir", "ancrer"):
+        shown = levers(kb, town("habitat", step))
+        assert "scic_capital" in shown, (step, shown)
+    seasonal = Profile("commune", frozenset({"montagne", "rural"}),
+                       frozenset({"habitat", "culture-tourisme"}), "soutenir", "84", "petite")
+    assert "scic_capital" in levers(kb, seasonal)
+
+
+def test_the_scic_preference_is_for_housing_only(kb):
+    # Another theme does not lift it: an insertion project keeps its own levers, and the
+    # Scic scores there as a lever for every theme (the step and its priority).
+    scic = kb.items["scic_capital"]
+    on_housing = kb.scoring.score(scic, town("habitat"))
+    on_insertion = kb.scoring.score(scic, town("emploi-insertion"))
+    assert on_housing and on_insertion and on_housing.score > on_insertion.score
+    assert ("themes", ("habitat",)) in on_housing.matched
+    assert not any(dimension == "themes" for dimension, _ in on_insertion.matched)
+    assert "scic_capital" not in levers(kb, town("emploi-insertion"))
+
+
 def test_two_themes_leave_a_place_to_what_serves_the_whole_project(kb):
     # A ressourcerie with insertion workshops in a town with a QPV: the circular economy
     # took three of the five levers (ressourcerie, filières, tiers-lieux) and the CPO, which
