@@ -775,7 +775,7 @@ def test_an_example_from_another_place_comes_for_its_theme(kb):
     ("repeated_theme: {kinds: [funding],", "repeated_theme: {kinds: [fundng],", ("funding",)),
     ("generic_tools: {kinds: [funding], central: 2}",
      "generic_tools: {kinds: [funding], central: -1}", ("'generic_tools.central'",)),
-    ("theme_share: {kinds: [lever, example], share: 0.6}",
+    ("theme_share: {kinds: [lever, example], share: 0.4}",
      "theme_share: {kinds: [lever, example], share: 3}", ("0 to 1",)),
     ("theme_before_place: {kinds: [funding]}", "theme_before_place: {kinds: [money]}",
      ("'theme_before_place.kinds'",)),
