@@ -1,4 +1,4 @@
-"""Round 39 of issue 16 (lead): how a direct answer reads, with sentences written for these
+"""Round 39 of issue 16 (lead, fifteenth session): how a direct answer reads and which one is
 tests (not taken from any evaluation set)."""
 
 from __future__ import annotations
