@@ -25,3 +25,26 @@ def test_the_help_of_the_commune_is_what_it_can_do_not_a_request_for_money(
 def test_a_request_for_aids_still_puts_funding_first(searcher: Searcher) -> None:
     result = searcher.ask("quelles aides pour une épicerie solidaire ?")
     assert result.hits[0].item.kind == "funding"
+
+
+@pytest.mark.parametrize("question", [
+    "exemple de cantine d'une île avec un PAT",
+    "exemple de PAT sur une île pour la restauration scolaire",
+])
+def test_an_answer_that_spells_out_the_acronym_said_speaks_of_it(
+        searcher: Searcher, question: str) -> None:
+    """« PAT » said whole requires an answer that speaks of it: the example's summary,
+    which says « projet alimentaire territorial » in full, does."""
+    result = searcher.ask(question)
+    assert result.hits[0].item.id == "oleron_autonomie_alimentaire"
+    assert result.direct is not None
+    assert result.direct.answer.item.id == "oleron_autonomie_alimentaire"
+
+
+def test_an_example_asked_with_its_funding_shows_the_example_first(
+        searcher: Searcher) -> None:
+    """« exemple de … financée avec la DETR » asks for a place that did it, not for money:
+    no funding tool is put before the example."""
+    result = searcher.ask("exemple de cantine intercommunale à la campagne financée avec le "
+                          "PAT et la DETR")
+    assert result.hits[0].item.id == "ardennes_thierache_cuisine_centrale"

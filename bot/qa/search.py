@@ -1214,6 +1214,21 @@ class Searcher:
             found |= set.intersection(*having) if having else set()
         return found
 
+    def saying_spelt_out(self, concept: Concept) -> set[int]:
+        """The direct answers that spell out the name of the item whose own acronym the
+        concept is (« PAT »: « l'île d'Oléron… son projet alimentaire territorial »)."""
+        assert self.answers is not None
+        said = {s for phrase, _ in concept.alternatives for s in phrase}
+        found: set[int] = set()
+        for number, acronyms in enumerate(self.acronyms):
+            if not acronyms & said:
+                continue
+            for name in self.name_terms[number]:
+                if len(name) > 1 and not acronyms & set(name):
+                    found |= self.saying(self.answers, Concept(" ".join(name), 0.0,
+                                                               [(name, 1.0)]))
+        return found
+
     @staticmethod
     def concept_matches(index: Index, concept: Concept) -> dict[int, float]:
         """For each document, how well its best alternative of the concept matches (0..1)."""
@@ -1324,8 +1339,9 @@ class Searcher:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
         hits = [h for h in ranked if h.score >= relevant]
-        if self.funding_request(analysis):
-            hits = self.funding_first(hits)
+        if self.funding_request(analysis) and "example" not in analysis.intents:
+            hits = self.funding_first(hits)  # (« exemple de cantine financée par la
+                                             # DETR » asks for a place that did it)
         if (direct is not None and analysis.aspects & OPEN_ASPECTS and not analysis.closed
                 and _YES.match(direct.answer.text)):
             # « qui peut entrer au capital ? », « quel rôle pour le département ? » are not
@@ -1494,7 +1510,8 @@ class Searcher:
             if (concept.full_name and not concept.context and not concept.narrative
                     and self.rare(concept)):  # (not a name said only in the situation
                                               # told: « Au CCAS de Maubeuge, on a… »)
-                required.append(self.saying(self.answers, concept))
+                required.append(self.saying(self.answers, concept)
+                                | self.saying_spelt_out(concept))
         # Every name said, or, when no answer about the best items that may be shown speaks
         # of them all (« l'agrément ESUS pour une SCIC »), one of them at least. (A field's
         # answer says its item's names but answers only the aspect it is for: « l'AVP vient
