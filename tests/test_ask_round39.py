@@ -48,3 +48,22 @@ def test_an_example_asked_with_its_funding_shows_the_example_first(
     result = searcher.ask("exemple de cantine intercommunale à la campagne financée avec le "
                           "PAT et la DETR")
     assert result.hits[0].item.id == "ardennes_thierache_cuisine_centrale"
+
+
+@pytest.mark.parametrize(("question", "item"), [
+    ("le sigle SIAE dans le compte rendu du conseil municipal, ça veut dire quoi ?",
+     "glossaire_siae"),
+    ("l'acronyme CTG vu dans le compte rendu du comité de pilotage, c'est quoi ?",
+     "convention_territoriale_globale"),
+])
+def test_the_name_after_sigle_is_what_is_asked(searcher: Searcher, question: str,
+                                               item: str) -> None:
+    """« le sigle X dans le compte rendu… » asks what X is; where it was read is the
+    situation (not the « compte rendu » of a subsidy)."""
+    assert searcher.ask(question).hits[0].item.id == item
+
+
+def test_comite_is_not_the_acronym_com(searcher: Searcher) -> None:
+    """« comite » (folded) was cut to « com », the COM of the outre-mer."""
+    result = searcher.ask("le comité de pilotage du PAT, qui le réunit ?")
+    assert all(h.item.id != "glossaire_collectivites_outre_mer" for h in result.hits)

@@ -228,6 +228,10 @@ _MONEY = re.compile(r"€|%|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
                     r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
 
 
+# « le sigle ACI », « l'acronyme CTG »: the name that follows is what is asked.
+_SPELT = frozenset({"sigl", "acronym", "abrevi"})
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     item: Item
@@ -1002,6 +1006,7 @@ class Searcher:
         strength = [max(m.values(), default=0.0) if self.strong else 1.0
                     for m in strong_matches]
         self.name_items(analysis)
+        self.mark_spelt(analysis)
         for concept, strong_match in zip(analysis.concepts, strong_matches, strict=True):
             few = sum(1 for value in strong_match.values() if value >= ANCHOR)
             concept.specific |= 0 < few <= SPECIFIC_ITEMS and not concept.verb
@@ -1070,6 +1075,22 @@ class Searcher:
         if total <= 0:
             return {}
         return {number: raw / total for number, raw in scores.items()}
+
+    @staticmethod
+    def mark_spelt(analysis: Analysis) -> None:
+        """« le sigle ACI dans le compte rendu du comité…, ça désigne quoi ? »: the name
+        after « sigle », « acronyme » is what is asked; the other words tell where it was
+        read, and weigh as the situation told (not the « compte rendu » of a subsidy)."""
+        sequence = analysis.sequence
+        spelt = {sequence[at + 1] for at, said in enumerate(sequence[:-1]) if said in _SPELT}
+        if not spelt:
+            return
+        named = [c for c in analysis.concepts if c.full_name and spelt & set(c.typed.split())]
+        if not named:
+            return
+        for concept in analysis.concepts:
+            if not concept.context and not concept.aspect and concept not in named:
+                concept.narrative = True
 
     def names_place_contact(self, analysis: Analysis, matches: dict[int, float]) -> bool:
         """Whether the lone name a question says is the name of the contact of the région
