@@ -67,3 +67,16 @@ def test_comite_is_not_the_acronym_com(searcher: Searcher) -> None:
     """« comite » (folded) was cut to « com », the COM of the outre-mer."""
     result = searcher.ask("le comité de pilotage du PAT, qui le réunit ?")
     assert all(h.item.id != "glossaire_collectivites_outre_mer" for h in result.hits)
+
+
+@pytest.mark.parametrize(("question", "item"), [
+    ("un PTCE, ça regroupe quoi ?", "glossaire_ptce"),
+    ("que recouvre l'IAE ?", "glossaire_iae"),
+])
+def test_what_a_kind_covers_asks_what_it_is(searcher: Searcher, question: str,
+                                            item: str) -> None:
+    """« ça regroupe quoi ? », « que recouvre… ? » ask for the definition: the verb is
+    no subject of its own (it pulled an example that « regroupe » partners)."""
+    result = searcher.ask(question)
+    assert "definition" in result.aspects
+    assert result.hits[0].item.id == item

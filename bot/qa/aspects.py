@@ -115,7 +115,10 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "sigle", "est quoi", "est ce un", "est ce une", "est ce le", "est ce la",
                    "est ce les", "est ce des", "est ce que est",
                    "what is", "what s", "kesako", "explication", "de quoi parle t on",
-                   "appelle t on"),
+                   "appelle t on",
+                   # what a kind covers (« une SIAE, ça regroupe quoi ? »)
+                   "regroupe quoi", "regroupent quoi", "que regroupe", "que regroupent",
+                   "recouvre quoi", "que recouvre", "englobe quoi"),
     # Who carries it inside the collectivité (which service, which élu): not who runs,
     # funds or signs it outside.
     "inhouse": ("quel service", "quels services", "quelle direction", "quel elu",
