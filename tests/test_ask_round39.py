@@ -80,3 +80,16 @@ def test_what_a_kind_covers_asks_what_it_is(searcher: Searcher, question: str,
     result = searcher.ask(question)
     assert "definition" in result.aspects
     assert result.hits[0].item.id == item
+
+
+@pytest.mark.parametrize("question", [
+    "épicerie solidaire : kel soutien de la comunauté de comunes ?",
+    "recyclerie : quel appui de la comune ?",
+])
+def test_commune_typed_with_one_m_is_still_who_asks(searcher: Searcher,
+                                                    question: str) -> None:
+    """« comune », « comunauté de comunes » are read as spelt right: context words, not an
+    unknown subject weighing as much as the question's own."""
+    analysis = searcher.analyse(question)
+    assert [c.typed for c in analysis.concepts if c.context]
+    assert not any(c.typed.startswith("comun") for c in analysis.concepts)
