@@ -93,3 +93,12 @@ def test_commune_typed_with_one_m_is_still_who_asks(searcher: Searcher,
     analysis = searcher.analyse(question)
     assert [c.typed for c in analysis.concepts if c.context]
     assert not any(c.typed.startswith("comun") for c in analysis.concepts)
+
+
+def test_a_gift_deductible_from_taxes_is_the_reduction_of_patronage(
+        searcher: Searcher) -> None:
+    """« déductible », « déduire de ses impôts » say the réduction d'impôt of mécénat."""
+    result = searcher.ask("un don d'entreprise à une asso, c'est déductible ?")
+    assert result.hits[0].item.id == "mecenat"
+    assert result.direct is not None
+    assert "60 %" in result.direct.answer.text
