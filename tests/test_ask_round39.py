@@ -117,3 +117,17 @@ def test_a_verb_that_titles_have_weighs_less_than_the_subject(searcher: Searcher
     it no longer weighs as the tiers-lieu itself (the budget participatif came in)."""
     result = searcher.ask("ouvrir un tiers-lieu dans l'ancienne gare du village")
     assert all("tiers_lieu" in h.item.id for h in result.hits[:3])
+
+
+def test_a_verb_does_not_name_an_item_by_the_abbreviation_of_its_id(
+        searcher: Searcher) -> None:
+    """« s'en mêler » (stem « mel ») is no name of the MEL, whose id is
+    mel_entreprendre_autrement: it does not weigh as a name said, and the commune's own
+    competence for the last shop comes first."""
+    question = ("Je suis adjointe dans un bourg de 500 habitants. La boulangerie a fermé au "
+                "printemps et un collectif veut rouvrir un café-épicerie avec des bénévoles : "
+                "la mairie a-t-elle le droit de s'en mêler ?")
+    analysis = searcher.analyse(question)
+    searcher.rank(analysis)
+    assert not any(c.names for c in analysis.concepts if c.typed == "mel")
+    assert searcher.ask(question).hits[0].item.id == "commerce_l2251"

@@ -76,6 +76,7 @@ STRONG_VERB_SHARE = 0.8  # ... and of one that items' names, titles or questions
 ASPECT_SHARE = 0.25  # ... and of a word that only says what is asked (« pourcentage »)
 ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
 NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
+SHORT_NAME = 4  # a word of an id this short, that its title does not say, is an abbreviation
 NAMED = 0.5  # an item is named when the question has this share of its name's words
 RARE_NAME_WORD = 0.1  # a word of a name in at most this share of items names it partly
 NEAR_TIE = 0.99  # an item the question names whole goes before one this close above it
@@ -419,6 +420,10 @@ class Searcher:
             for item in index.items]
         self.name_terms: list[list[tuple[str, ...]]] = [
             [tuple(terms(name)) for name in item_names(item)] for item in index.items]
+        # The short words of ids (« mel », « cpo ») that their item's title does not say
+        self.id_abbreviations = {
+            s for number, item in enumerate(index.items)
+            for s in self.name_stems[number] - set(terms(item.title)) if len(s) <= SHORT_NAME}
         self.acronyms: list[set[str]] = [
             {stem(fold(a)) for a in _OWN_ACRONYM.findall(item.title)} & self.rare_names
             & self.name_stems[number] for number, item in enumerate(index.items)]
@@ -1111,7 +1116,11 @@ class Searcher:
         """The items the question names (most of the words of their id, term or acronym),
         and the concepts that name them."""
         said = [{s for phrase, _ in c.alternatives for s in phrase} for c in analysis.concepts]
-        everything = set().union(*said) if said else set()
+        # a verb form names nothing by the short word of an id its title does not say
+        # (« s'en mêler » is not the MEL, the Métropole européenne de Lille)
+        naming = [stems - self.id_abbreviations if c.verb else stems
+                  for c, stems in zip(analysis.concepts, said, strict=True)]
+        everything = set().union(*naming) if naming else set()
         # « une grande réunion »: a common word names no item of the place it would name
         commons = [(c, stems, everything - stems) for c, stems in zip(analysis.concepts, said,
                                                                       strict=True)
