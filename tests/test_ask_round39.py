@@ -131,3 +131,15 @@ def test_a_verb_does_not_name_an_item_by_the_abbreviation_of_its_id(
     searcher.rank(analysis)
     assert not any(c.names for c in analysis.concepts if c.typed == "mel")
     assert searcher.ask(question).hits[0].item.id == "commerce_l2251"
+
+
+@pytest.mark.parametrize("question", [
+    "la brasserie associative veut passer en coopérative avec ses salariés et la comcom : "
+    "quel réseau les accompagne ?",
+    "transformer en coopérative la librairie associative du bourg : quel réseau contacter ?",
+])
+def test_passing_into_a_cooperative_is_the_transformation_the_urscop_supports(
+        searcher: Searcher, question: str) -> None:
+    """« passer en coopérative » is the transformation of an association into a coopérative
+    (its words together), which the unions régionales des Scop accompany."""
+    assert searcher.ask(question).hits[0].item.id == "urscop"
