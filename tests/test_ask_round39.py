@@ -143,3 +143,15 @@ def test_passing_into_a_cooperative_is_the_transformation_the_urscop_supports(
     """« passer en coopérative » is the transformation of an association into a coopérative
     (its words together), which the unions régionales des Scop accompany."""
     assert searcher.ask(question).hits[0].item.id == "urscop"
+
+
+@pytest.mark.parametrize("question", [
+    "une épicerie à petits prix dans le bourg, qui peut la financer ?",
+    "monter une épicerie à bas prix, quelles aides ?",
+])
+def test_a_grocery_at_low_prices_is_a_solidarity_grocery(searcher: Searcher,
+                                                          question: str) -> None:
+    """« épicerie à petits prix », « à bas prix » say the épicerie solidaire: its funding
+    tool first, not the commune's competence for a last shop."""
+    result = searcher.ask(question)
+    assert result.hits[0].item.id == "mieux_manger_pour_tous"
