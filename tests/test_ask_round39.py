@@ -155,3 +155,13 @@ def test_a_grocery_at_low_prices_is_a_solidarity_grocery(searcher: Searcher,
     tool first, not the commune's competence for a last shop."""
     result = searcher.ask(question)
     assert result.hits[0].item.id == "mieux_manger_pour_tous"
+
+
+def test_the_sum_one_body_touched_is_answered_when_an_answer_is_written_for_it(
+        searcher: Searcher) -> None:
+    """« a touché combien » asks a fact of one body: answered by the answer written for
+    what Oléron received from the PNA."""
+    result = searcher.ask("combien a touché la communauté de communes d'Oléron pour son "
+                          "projet alimentaire ?")
+    assert result.direct is not None
+    assert "100 000 €" in result.direct.answer.text
