@@ -165,3 +165,13 @@ def test_the_sum_one_body_touched_is_answered_when_an_answer_is_written_for_it(
                           "projet alimentaire ?")
     assert result.direct is not None
     assert "100 000 €" in result.direct.answer.text
+
+
+def test_the_sum_told_in_the_situation_counts_for_the_rule_asked(searcher: Searcher) -> None:
+    """« L'association … nous demande 26 000 €. Faut-il une convention ? »: the subsidy the
+    sum stands for is what the rule depends on, not a detail of the situation told; the
+    23 000 € threshold answers (not the AGEC convention of a recyclerie)."""
+    result = searcher.ask("Commune de 3 000 habitants. L'association de la recyclerie nous "
+                          "demande 26 000 € cette année. Faut-il une convention ?")
+    assert result.direct is not None
+    assert "23 000 €" in result.direct.answer.text

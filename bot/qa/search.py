@@ -650,6 +650,7 @@ class Searcher:
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper(),  # not a question in capitals
                                     common_of=self.common_place(typed, capitalised)))
+        granted: Concept | None = None
         if self.sum_granted(list(typed_words), money):
             # « le club touchera 25 000 € »: the verb that pays the sum says « subvention »,
             # which stands for it; it weighs nothing of its own
@@ -658,10 +659,14 @@ class Searcher:
                 if concept.verb and concept.typed in granting:
                     concept.context = True
             if _SUBSIDY not in seen:
-                concepts.append(Concept(_SUBSIDY[0], 0.0,
-                                        self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
+                granted = Concept(_SUBSIDY[0], 0.0, self.expand(_SUBSIDY, SYNONYM_WEIGHT))
+                concepts.append(granted)
         self.mark_off_topic(concepts, stems)
         self.mark_narrative(text, concepts)
+        if granted is not None:
+            granted.narrative = False  # « une asso nous demande 30 000 €. Faut-il une
+                                       # convention ? »: the sum told is what the rule asked
+                                       # depends on
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
         # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
         compares = bool(_COMPARES.search(" ".join(typed_words)))
