@@ -175,3 +175,19 @@ def test_the_sum_told_in_the_situation_counts_for_the_rule_asked(searcher: Searc
                           "demande 26 000 € cette année. Faut-il une convention ?")
     assert result.direct is not None
     assert "23 000 €" in result.direct.answer.text
+
+
+@pytest.mark.parametrize(("question", "item"), [
+    ("Je suis animatrice du PAT de notre agglo. Une association veut ouvrir une recyclerie "
+     "dans un hangar. Qui peut l'accompagner ?", "soutenir_ressourcerie_reemploi"),
+    ("Je suis chargé de mission au contrat de ville. Des habitants veulent monter un garage "
+     "solidaire. Comment les aider ?", "plateformes_mobilite_garages_solidaires"),
+])
+def test_the_sentence_that_says_who_asks_is_context(searcher: Searcher, question: str,
+                                                    item: str) -> None:
+    """« Je suis animatrice du PAT… »: who asks, in a sentence of its own, is context, even
+    a name (the PAT, the contrat de ville); the subject is the recyclerie, the garage."""
+    result = searcher.ask(question)
+    ids = [h.item.id for h in result.hits[:3]]
+    assert item in ids
+    assert "projet_alimentaire_territorial" not in ids and "contrat_de_ville" not in ids

@@ -235,6 +235,10 @@ _MONEY = re.compile(r"€|%|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
 _SPELT = frozenset({"sigl", "acronym", "abrevi"})
 
 
+# A sentence that says who asks: « Je suis maire-adjoint… », « Bonjour, nous sommes… »
+_PRESENTING = re.compile(r"\W*(?:bonjour\W+)?(?:je suis|nous sommes)\b")
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     item: Item
@@ -757,6 +761,16 @@ class Searcher:
             return  # « … jusqu'à combien. Réponse ? »: the subject is told before
         for concept in topical:
             concept.narrative = not asked & set(concept.typed.split())
+        # « Je suis maire-adjoint, ancien professeur des écoles… »: who asks, said in a
+        # sentence of its own, is context, even a word that names an item
+        presenting = [s for s in sentences if s not in asking and _PRESENTING.match(fold(s))]
+        if not presenting:
+            return
+        told = {stem(w) for s in sentences if s not in presenting
+                for w in self.synonyms.rewrite(words(s))}
+        for concept in topical:
+            if not told & set(concept.typed.split()):
+                concept.context = True
 
     def mark_off_topic(self, concepts: list[Concept], stems: list[str]) -> None:
         """Marks the concepts of a phrase of « hors_champ » the question says whole, in order,
