@@ -112,12 +112,6 @@ def test_the_region_s_economic_scheme_is_its_srdeii(searcher: Searcher) -> None:
     assert "glossaire_srdeii" in [h.item.id for h in result.hits[:3]]
 
 
-def test_a_verb_that_titles_have_weighs_less_than_the_subject(searcher: Searcher) -> None:
-    """« ouvrir » is in items' titles and questions, but says what is done, not which item:
-    it no longer weighs as the tiers-lieu itself (the budget participatif came in)."""
-    result = searcher.ask("ouvrir un tiers-lieu dans l'ancienne gare du village")
-    assert all("tiers_lieu" in h.item.id for h in result.hits[:3])
-
 
 def test_a_verb_does_not_name_an_item_by_the_abbreviation_of_its_id(
         searcher: Searcher) -> None:

@@ -71,8 +71,6 @@ UNKNOWN_SHARE = 0.8  # weight of a word nothing matches, relative to the rarest 
 ANCHORED_UNKNOWN = 0.35  # ... in a question that names an item (« le SIEG au juste »)
 CONTEXT_SHARE = 0.25  # weight of a context word (place, « notre EPCI »), relative to others
 VERB_SHARE = 0.5  # ... and of a verb form no item's name, title or questions has (« devenue »)
-STRONG_VERB_SHARE = 0.8  # ... and of one that items' names, titles or questions have (« ouvrir »,
-                         # « passer », « décider »): it says what is done, not which item
 ASPECT_SHARE = 0.25  # ... and of a word that only says what is asked (« pourcentage »)
 ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
 NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
@@ -1078,8 +1076,8 @@ class Searcher:
                 concept.importance *= CONTEXT_SHARE
             elif concept.aspect and not concept.names:
                 concept.importance *= ASPECT_SHARE
-            elif concept.verb and not concept.names:
-                concept.importance *= VERB_SHARE if strong < ANCHOR else STRONG_VERB_SHARE
+            elif concept.verb and not concept.names and strong < ANCHOR:
+                concept.importance *= VERB_SHARE
             if concept.off_topic and not concept.names:
                 # a phrase of « hors_champ » no item says weighs as a word no item has,
                 # shared among its words: not what their idf makes of them apart
