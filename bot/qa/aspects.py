@@ -115,7 +115,10 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                    "sigle", "est quoi", "est ce un", "est ce une", "est ce le", "est ce la",
                    "est ce les", "est ce des", "est ce que est",
                    "what is", "what s", "kesako", "explication", "de quoi parle t on",
-                   "appelle t on"),
+                   "appelle t on",
+                   # what a kind covers (« une SIAE, ça regroupe quoi ? »)
+                   "regroupe quoi", "regroupent quoi", "que regroupe", "que regroupent",
+                   "recouvre quoi", "que recouvre", "englobe quoi"),
     # Who carries it inside the collectivité (which service, which élu): not who runs,
     # funds or signs it outside.
     "inhouse": ("quel service", "quels services", "quelle direction", "quel elu",
@@ -627,8 +630,11 @@ _SPECIFIC_AT = re.compile(r"(?=\b(" + "|".join(
     re.escape(p) for p in sorted(ASPECTS["specific"], key=len, reverse=True)) + r")\b)")
 
 
-# « un programme aide-t-il à relancer… », « qui aide les… »: the verb, not money.
-_HELPS = re.compile(r"\baide t (?:il|elle|on)\b|\baident ils\b|\b(?:qui|ca|cela) aide\b")
+# « un programme aide-t-il à relancer… », « qui aide les… »: the verb, not money; nor « aide
+# de la commune », the help the commune itself may give (« habitat participatif : aide de la
+# commune ? » asks what the commune can do, not for the département's AVP).
+_HELPS = re.compile(r"\baide t (?:il|elle|on)\b|\baident ils\b|\b(?:qui|ca|cela) aide\b"
+                    r"|\baides? (?:de|du) (?:la |l )?(?:commune|comune|mairie|ville|interco)\b")
 
 
 def asks_for_funding(folded_words: list[str]) -> bool:

@@ -241,14 +241,16 @@ EXCEPTIONS = {"decheterie": "decheteri", "decheteries": "decheteri",
 # Words the suffix rules merge with an unrelated word of the base: the « repair café » is
 # not a « repas », the « loisirs » are not « lois », the Seine and the Maine not « au sein
 # de » or a « main », the « foncier » not the « fonctionnement », a « développement
-# durable » not what « dure ». Each is kept whole (one stem for its inflections).
+# durable » not what « dure », a « comité » not the COM (collectivités d'outre-mer). Each
+# is kept whole (one stem for its inflections).
 _KEPT_WHOLE = {"repair": ("repair",), "loisir": ("loisir", "loisirs"),
                "seine": ("seine",), "maine": ("maine",),
                "foncier": ("foncier", "fonciere", "foncieres", "fonciers"),
                "durabl": ("durable", "durables"), "animal": ("animal", "animale",
                                                              "animales", "animaux"),
                "avenant": ("avenant", "avenants"), "metier": ("metier", "metiers"),
-               "travers": ("travers",), "pension": ("pension", "pensions")}
+               "travers": ("travers",), "pension": ("pension", "pensions"),
+               "comite": ("comite", "comites")}
 EXCEPTIONS.update({word: kept for kept, forms in _KEPT_WHOLE.items() for word in forms})
 
 

@@ -78,6 +78,7 @@ VERB_SHARE = 0.5  # ... and of a verb form no item's name, title or questions ha
 ASPECT_SHARE = 0.25  # ... and of a word that only says what is asked (« pourcentage »)
 ANCHOR = 0.5  # a concept matching an item's name, title or questions this well anchors
 NAME_FLOOR = 2.0  # least weight of a word that names an item (« ESS », in every item)
+SHORT_NAME = 4  # a word of an id this short, that its title does not say, is an abbreviation
 NAMED = 0.5  # an item is named when the question has this share of its name's words
 RARE_NAME_WORD = 0.1  # a word of a name in at most this share of items names it partly
 NEAR_TIE = 0.99  # an item the question names whole goes before one this close above it
@@ -248,6 +249,14 @@ _PERCENTAGE = frozenset(stem(w) for w in ("pourcentage", "pourcentages"))
 _PER_CENT = re.compile(r"%|\bpour ?cent\b|\btaux zéro\b|\bsans intérêts?\b")
 _MONEY = re.compile(r"€|%|\beuros?\b|\bgratuit\w*|\bpayant\w*|\bsans frais\b|"
                     r"\btaux zéro\b|\bsans intérêts?\b", re.IGNORECASE)
+
+
+# « le sigle ACI », « l'acronyme CTG »: the name that follows is what is asked.
+_SPELT = frozenset({"sigl", "acronym", "abrevi"})
+
+
+# A sentence that says who asks: « Je suis maire-adjoint… », « Bonjour, nous sommes… »
+_PRESENTING = re.compile(r"\W*(?:bonjour\W+)?(?:je suis|nous sommes)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +457,10 @@ class Searcher:
             for item in index.items]
         self.name_terms: list[list[tuple[str, ...]]] = [
             [tuple(terms(name)) for name in item_names(item)] for item in index.items]
+        # The short words of ids (« mel », « cpo ») that their item's title does not say
+        self.id_abbreviations = {
+            s for number, item in enumerate(index.items)
+            for s in self.name_stems[number] - set(terms(item.title)) if len(s) <= SHORT_NAME}
         self.acronyms: list[set[str]] = [
             {stem(fold(a)) for a in _OWN_ACRONYM.findall(item.title)} & self.rare_names
             & self.name_stems[number] for number, item in enumerate(index.items)]
@@ -674,6 +687,7 @@ class Searcher:
                                     acronym=size == 1 and typed[0] in acronyms
                                     and not text.isupper(),  # not a question in capitals
                                     common_of=self.common_place(typed, capitalised)))
+        granted: Concept | None = None
         if self.sum_granted(list(typed_words), money):
             # « le club touchera 25 000 € »: the verb that pays the sum says « subvention »,
             # which stands for it; it weighs nothing of its own
@@ -682,8 +696,8 @@ class Searcher:
                 if concept.verb and concept.typed in granting:
                     concept.context = True
             if _SUBSIDY not in seen:
-                concepts.append(Concept(_SUBSIDY[0], 0.0,
-                                        self.expand(_SUBSIDY, SYNONYM_WEIGHT)))
+                granted = Concept(_SUBSIDY[0], 0.0, self.expand(_SUBSIDY, SYNONYM_WEIGHT))
+                concepts.append(granted)
         # (not « le département peut-il financer une ressourcerie ? »: whether it may, about
         # that money, answered as any such question)
         funder_named = bool(_COLLECTIVITE_FUNDS.search(" ".join(folded))
@@ -694,6 +708,10 @@ class Searcher:
                     concept.context = False
         self.mark_off_topic(concepts, stems)
         self.mark_narrative(text, concepts)
+        if granted is not None:
+            granted.narrative = False  # « une asso nous demande 30 000 €. Faut-il une
+                                       # convention ? »: the sum told is what the rule asked
+                                       # depends on
         # « faut-il une convention pour une subvention ? »: what the rule requires, not money;
         # « la différence entre TZCLD et le fonds ETCLD »: what tells them apart
         compares = bool(_COMPARES.search(" ".join(typed_words)))
@@ -787,6 +805,16 @@ class Searcher:
             return  # « … jusqu'à combien. Réponse ? »: the subject is told before
         for concept in topical:
             concept.narrative = not asked & set(concept.typed.split())
+        # « Je suis maire-adjoint, ancien professeur des écoles… »: who asks, said in a
+        # sentence of its own, is context, even a word that names an item
+        presenting = [s for s in sentences if s not in asking and _PRESENTING.match(fold(s))]
+        if not presenting:
+            return
+        told = {stem(w) for s in sentences if s not in presenting
+                for w in self.synonyms.rewrite(words(s))}
+        for concept in topical:
+            if not told & set(concept.typed.split()):
+                concept.context = True
 
     def mark_off_topic(self, concepts: list[Concept], stems: list[str]) -> None:
         """Marks the concepts of a phrase of « hors_champ » the question says whole, in order,
@@ -1052,6 +1080,7 @@ class Searcher:
         strength = [max(m.values(), default=0.0) if self.strong else 1.0
                     for m in strong_matches]
         self.name_items(analysis)
+        self.mark_spelt(analysis)
         for concept, strong_match in zip(analysis.concepts, strong_matches, strict=True):
             few = sum(1 for value in strong_match.values() if value >= ANCHOR)
             concept.specific |= 0 < few <= SPECIFIC_ITEMS and not concept.verb
@@ -1121,6 +1150,22 @@ class Searcher:
             return {}
         return {number: raw / total for number, raw in scores.items()}
 
+    @staticmethod
+    def mark_spelt(analysis: Analysis) -> None:
+        """« le sigle ACI dans le compte rendu du comité…, ça désigne quoi ? »: the name
+        after « sigle », « acronyme » is what is asked; the other words tell where it was
+        read, and weigh as the situation told (not the « compte rendu » of a subsidy)."""
+        sequence = analysis.sequence
+        spelt = {sequence[at + 1] for at, said in enumerate(sequence[:-1]) if said in _SPELT}
+        if not spelt:
+            return
+        named = [c for c in analysis.concepts if c.full_name and spelt & set(c.typed.split())]
+        if not named:
+            return
+        for concept in analysis.concepts:
+            if not concept.context and not concept.aspect and concept not in named:
+                concept.narrative = True
+
     def names_place_contact(self, analysis: Analysis, matches: dict[int, float]) -> bool:
         """Whether the lone name a question says is the name of the contact of the région
         its place is in (« au Lamentin, la CRESS ? » asks for the CRESS of Martinique, not
@@ -1138,7 +1183,11 @@ class Searcher:
         """The items the question names (most of the words of their id, term or acronym),
         and the concepts that name them."""
         said = [{s for phrase, _ in c.alternatives for s in phrase} for c in analysis.concepts]
-        everything = set().union(*said) if said else set()
+        # a verb form names nothing by the short word of an id its title does not say
+        # (« s'en mêler » is not the MEL, the Métropole européenne de Lille)
+        naming = [stems - self.id_abbreviations if c.verb else stems
+                  for c, stems in zip(analysis.concepts, said, strict=True)]
+        everything = set().union(*naming) if naming else set()
         # « une grande réunion »: a common word names no item of the place it would name
         commons = [(c, stems, everything - stems) for c, stems in zip(analysis.concepts, said,
                                                                       strict=True)
@@ -1264,6 +1313,21 @@ class Searcher:
             found |= set.intersection(*having) if having else set()
         return found
 
+    def saying_spelt_out(self, concept: Concept) -> set[int]:
+        """The direct answers that spell out the name of the item whose own acronym the
+        concept is (« PAT »: « l'île d'Oléron… son projet alimentaire territorial »)."""
+        assert self.answers is not None
+        said = {s for phrase, _ in concept.alternatives for s in phrase}
+        found: set[int] = set()
+        for number, acronyms in enumerate(self.acronyms):
+            if not acronyms & said:
+                continue
+            for name in self.name_terms[number]:
+                if len(name) > 1 and not acronyms & set(name):
+                    found |= self.saying(self.answers, Concept(" ".join(name), 0.0,
+                                                               [(name, 1.0)]))
+        return found
+
     @staticmethod
     def concept_matches(index: Index, concept: Concept) -> dict[int, float]:
         """For each document, how well its best alternative of the concept matches (0..1)."""
@@ -1374,8 +1438,10 @@ class Searcher:
             nearby = [h for h in ranked[:top] if h.score >= NEARBY]
             return Result([], nearby, None, analysis.region, analysis.aspects)
         hits = [h for h in ranked if h.score >= relevant]
-        if self.funding_request(analysis) and not analysis.funder_named:
-            hits = self.funding_first(hits)
+        if (self.funding_request(analysis) and not analysis.funder_named
+                and "example" not in analysis.intents):
+            hits = self.funding_first(hits)  # (« exemple de cantine financée par la
+                                             # DETR » asks for a place that did it)
         if (direct is not None and (analysis.aspects & OPEN_ASPECTS or analysis.open)
                 and not analysis.closed and _YES.match(direct.answer.text)):
             # « qui peut entrer au capital ? », « quel rôle pour le département ? », « qui
@@ -1544,7 +1610,8 @@ class Searcher:
             if (concept.full_name and not concept.context and not concept.narrative
                     and self.rare(concept)):  # (not a name said only in the situation
                                               # told: « Au CCAS de Maubeuge, on a… »)
-                required.append(self.saying(self.answers, concept))
+                required.append(self.saying(self.answers, concept)
+                                | self.saying_spelt_out(concept))
         # Every name said, or, when no answer about the best items that may be shown speaks
         # of them all (« l'agrément ESUS pour une SCIC »), one of them at least. (A field's
         # answer says its item's names but answers only the aspect it is for: « l'AVP vient
