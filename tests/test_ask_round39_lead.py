@@ -1,6 +1,5 @@
 """Round 39 of issue 16 (lead, fifteenth session): how a direct answer reads and which one is
-chosen, with sentences written for these
-tests (not taken from any evaluation set)."""
+chosen, with sentences written for these tests (not taken from any evaluation set)."""
 
 from __future__ import annotations
 
