@@ -357,7 +357,7 @@ def test_round_eleven(searcher, knowledge, split):
     assert_round(searcher, knowledge, ROUND11, split, ROUND11_FLOORS[split], (85, 16, 40))
 
 
-ROUND12 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r12.yaml"  # blind, newest
+ROUND12 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r12.yaml"  # blind
 # Round 12 (246 questions written blind on 2026-12-01, twelfth session, by someone who never
 # ran the system): dev (the helpers' development part) and test (never tuned on). Untuned (the
 # code of the session's start, 42a0a51): dev 79.4 % top-3 (54/68), 52.6 % direct answers
@@ -376,6 +376,26 @@ def test_round_twelve(searcher, knowledge, split):
     """The round 12 set keeps its figures (its test part is never tuned on)."""
     sizes = {"dev": (86, 18, 38), "test": (160, 28, 72)}[split]
     assert_round(searcher, knowledge, ROUND12, split, ROUND12_FLOORS[split], sizes)
+
+
+ROUND13 = PROJECT_ROOT / "tests" / "data" / "questions_eval_r13.yaml"  # blind, newest
+# Round 13 (261 questions written blind on 2026-12-02, fifteenth session, by qaset13, who never
+# ran the system): dev (qa18 tuned on it) and test (never tuned on). Untuned (the code of the
+# session's start, 9a75462): dev 92.4 % top-3 (73/79), 73.1 % direct answers (38/52), 90.5 %
+# refusals (19/21), 6/6 funding first; test 95.3 % (122/128), 85.1 % (63/74), 90.9 % (30/33),
+# 8/8. At the session's end: dev 98.7 % (78/79), 100 % (52/52), 100 % (21/21), 6/6; test
+# unchanged, 95.3 %, 85.1 %, 90.9 %, 8/8 — the dev gains did not carry to the test part.
+ROUND13_FLOORS = {
+    "dev": {"top3": 0.98, "answers": 0.98, "refused": 0.95, "funding_first": 1.0},
+    "test": {"top3": 0.95, "answers": 0.85, "refused": 0.90, "funding_first": 1.0},
+}
+
+
+@pytest.mark.parametrize("split", list(ROUND13_FLOORS))
+def test_round_thirteen(searcher, knowledge, split):
+    """The round 13 set keeps its figures (its test part is never tuned on)."""
+    sizes = {"dev": (100, 21, 52), "test": (161, 33, 74)}[split]
+    assert_round(searcher, knowledge, ROUND13, split, ROUND13_FLOORS[split], sizes)
 
 
 def test_round_four_test(searcher, knowledge):

@@ -393,14 +393,22 @@ def test_plan_cli_writes_the_format_of_the_extension(tmp_path: Path):
 # (287/339, 0), 91.5 % (334/365, 1), 89.2 % (224/251, 1), 86.0 % (208/242, 0) — 1,053 against
 # 1,062 —; fifth set 91.7 % (297/324, 1), unchanged; sixth set 88.0 % (314/357, 0). Tune 303, 293,
 # 201, 184, 168, 194 (1,343 against 1,351). Floors follow these figures.
+# Fifteenth session (9a75462 → end): a seventh set (profiles_eval_r7.yaml, 64 profiles written
+# blind by profset7 before any output; untuned 92.3 % on its test split, 311/337); prof39
+# (theme_share 0.6 → 0.4: two levers of each chosen theme, the fifth to the place or the whole
+# project; the Scic lever prefers housing). Blind at the end: 86.1 % (292/339, 0), 91.8 %
+# (335/365, 1), 90.0 % (226/251, 1), 88.4 % (214/242, 0), 92.6 % (300/324, 0), 88.0 % (314/357,
+# 0), 92.6 % (312/337, 0) — 1,993 against 1,981. Tune 307, 297, 205, 186, 169, 195, 183 (1,542
+# against 1,532). Floors follow these figures.
 MEASURED_ON = dt.date(2026, 11, 30)  # the day the floors below were last measured
 EXPERT_SETS = {  # file: (profiles, blind floor, most avoid hits on it, tune floor, on it)
-    "profiles_eval.yaml": (100, 0.845, 0, 0.90, 0),
-    "profiles_eval_r2.yaml": (80, 0.91, 1, 0.91, 0),
-    "profiles_eval_r3.yaml": (54, 0.89, 1, 0.93, 0),
-    "profiles_eval_r4.yaml": (60, 0.855, 0, 0.92, 0),
-    "profiles_eval_r5.yaml": (64, 0.916, 1, 0.91, 2),
-    "profiles_eval_r6.yaml": (64, 0.875, 0, 0.92, 1),
+    "profiles_eval.yaml": (100, 0.86, 0, 0.91, 0),
+    "profiles_eval_r2.yaml": (80, 0.915, 1, 0.925, 0),
+    "profiles_eval_r3.yaml": (54, 0.90, 1, 0.95, 0),
+    "profiles_eval_r4.yaml": (60, 0.88, 0, 0.93, 0),
+    "profiles_eval_r5.yaml": (64, 0.925, 1, 0.915, 2),
+    "profiles_eval_r6.yaml": (64, 0.875, 0, 0.925, 1),
+    "profiles_eval_r7.yaml": (64, 0.925, 0, 0.935, 0),
 }
 
 
