@@ -163,9 +163,10 @@ _JOINS = frozenset({"et", "ou", "vs", "versu", "contre"})  # « X et Y », « X 
 _CLOSED = re.compile(r"\b(?:est ce|t il|t elle|t on|t ils|t elles|peut on|peut il|peut elle|"
                      r"peuvent ils|peuvent elles|on peut|doit on|faut il|possible|legal|"
                      r"legale|le droit|est il|est elle|sont ils|sont elles)\b")
-# « que finance la région ? », « les aides du département », « le département peut-il
-# financer… ? »: the collectivité named is the funder asked about (its subject), not the
-# asker's context; what it funds is told by the levers about it, not by other funders
+# « que finance la région ? », « les aides du département », « que peut financer un conseil
+# départemental ? »: the collectivité named is the funder asked about (its subject), not the
+# asker's context; what it funds is told by the levers about it, not by other funders (but
+# « le département peut-il financer… ? » asks whether it may: :data:`_MAY_IT`)
 _FUNDER = r"(?:la |le |un |une )?(?:region|departement|conseil (?:regional|departemental))"
 _FUNDS = (r"(?:peut |peuvent |pourrait )?(?:finance|financer|subventionne|subventionner|cofinance|"
           r"cofinancer|soutient|soutenir|paie|paye|payer)")
@@ -430,12 +431,12 @@ class Searcher:
         # one (« Qui gère les fonds européens à Saint-Martin ? »: 978): not the answer for
         # another overseas place (« le FEDER en Guadeloupe ? »), whose rules differ
         self.written_for: dict[int, frozenset[str]] = {}
-        for number in self.for_the_outre_mer if places and answers else ():
-            assert places is not None and answers is not None
-            named = [frozenset(place.region for place in places.find(question)) & OVERSEAS_PLACES
-                     for question in answers.items[number].questions]
-            if common := frozenset.intersection(*named):  # named by every question
-                self.written_for[number] = common
+        if places and answers:
+            for number in self.for_the_outre_mer:
+                named = [frozenset(place.region for place in places.find(question))
+                         & OVERSEAS_PLACES for question in answers.items[number].questions]
+                if common := frozenset.intersection(*named):  # named by every question
+                    self.written_for[number] = common
         self.name_stems: list[set[str]] = [set() for _ in index.items]
         self.number_of = {item.id: number for number, item in enumerate(index.items)}
         item_regions = places.item_regions if places else {}

@@ -895,10 +895,11 @@ _STATUS_KINDS = {LYON.key: N_("collectivité à statut particulier"),
 def _where(names: LocalNames, kb: KnowledgeBase, profile: Profile, t: Translator) -> str:
     population = (t.ngettext("{n} habitant", "{n} habitants", names.population).format(
         n=t.format_number(names.population)) if names.population else None)
-    area = ", ".join(dict.fromkeys(  # « (Mayotte) », not « (Mayotte, Mayotte) », nor
-        p for p in (names.departement if names.kind != "departement" else None,  # « Saint-
-                    *(other[1] for other in names.other_departements),  # Martin (Saint-
-                    names.region if names.kind != "region" else None)  # Martin) »
+    # « (Mayotte) », not « (Mayotte, Mayotte) », nor « Saint-Martin (Saint-Martin) »
+    area = ", ".join(dict.fromkeys(
+        p for p in (names.departement if names.kind != "departement" else None,
+                    *(other[1] for other in names.other_departements),
+                    names.region if names.kind != "region" else None)
         if p and p != names.name))
     kind = _lower_first(kb.label("collectivites", profile.type, t)) if profile.type else ""
     if names.kind == "com":  # « Saint-Martin, collectivité d'outre-mer de 31 160 habitants »
