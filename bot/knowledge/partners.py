@@ -319,9 +319,9 @@ def local_bodies(departement_code: str | None, departement_of: str | None,
         agriculture = f"la DRAAF {region}"
     body = departement_council if departement_council and not departement_council.startswith(
         DEPARTEMENT_COUNCIL) else None
-    # overseas one DEETS holds the regional and departmental missions: one name for both
-    regional = (state if departement_code == GUYANE or departement_code in DEETS_DEPARTEMENTS
-                else
+    # overseas one State service (a DEETS; in Guyane, the État's single service) holds the
+    # regional and departmental missions: one name for both
+    regional = (state if departement_code in OVERSEAS_DEPARTEMENTS else
                 regional_state_service(region_code, region) if region and region_code
                 else None)
     region_body = region_council if region_council and not region_council.startswith(

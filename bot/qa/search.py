@@ -614,16 +614,17 @@ class Searcher:
                 aspects -= {"howmuch"}
         asking = aspect_words(folded)
         folded = drop_aspect_phrases(folded)
+        said = " ".join(folded)  # read by the patterns below
         intents = frozenset(kind for kind, marks in INTENTS.items()
                             if any(w in marks and not self.open_what(folded, at)
                                    for at, w in enumerate(folded)))
         if "definition" in aspects:  # « qu'est-ce qu'un... »
             intents |= {"glossary"}
-        if _NETWORK.search(" ".join(folded)):
+        if _NETWORK.search(said):
             intents |= {"contact"}  # « il existe un réseau qui fait ça ? »: whom to turn to,
                                     # not a place that did it
-        elif (_DONE_BEFORE.search(" ".join(folded))  # « un département a-t-il déjà… »
-                or _ONE_WHO.search(" ".join(folded))):  # « une comcom qui a… ? »
+        elif (_DONE_BEFORE.search(said)  # « un département a-t-il déjà… »
+                or _ONE_WHO.search(said)):  # « une comcom qui a… ? »
             intents |= {"example"}
         places = self.places.find(text) if self.places else []
         place_words = {w for place in places for w in place.words}
@@ -701,8 +702,8 @@ class Searcher:
                 concepts.append(granted)
         # (not « le département peut-il financer une ressourcerie ? »: whether it may, about
         # that money, answered as any such question)
-        funder_named = bool(_COLLECTIVITE_FUNDS.search(" ".join(folded))
-                            and not _MAY_IT.search(" ".join(folded)))
+        funder_named = bool(_COLLECTIVITE_FUNDS.search(said)
+                            and not _MAY_IT.search(said))
         if funder_named:
             for concept in concepts:
                 if concept.typed in _FUNDER_STEMS:
@@ -729,13 +730,13 @@ class Searcher:
                         private=private_matter(folded),
                         counts_ours=counts_ours(folded) or counts_named_now(text, folded),
                         facts=frozenset(stem(w) for w in specific_words(folded) | opening),
-                        closed=bool(_CLOSED.search(" ".join(folded))),
-                        open=bool(_OPEN.search(" ".join(folded))),
+                        closed=bool(_CLOSED.search(said)),
+                        open=bool(_OPEN.search(said)),
                         either=either, funder_named=funder_named,
                         compares=compares, sequence=sequence, meaningful=said_terms,
                         capitalised=capitalised_stems,
-                        may_fund=bool(_MAY.search(" ".join(folded))
-                                      and not _WHO.search(" ".join(folded))),
+                        may_fund=bool(_MAY.search(said)
+                                      and not _WHO.search(said)),
                         people=tuple(p for p in named_people(text, place_words) if not any(
                                      part in self.index.surface or part in place_words
                                      for part in p.split("-"))))

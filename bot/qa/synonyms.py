@@ -105,12 +105,13 @@ class Synonyms:
     def _off_topic_examples(self) -> tuple[Phrase, ...]:
         """The stems of each example of « hors_champ », read once (two properties and the
         searcher read them; the lemmatiser is not needed before)."""
-        if self._examples_read is None:
-            object.__setattr__(self, "_examples_read", tuple(
+        read = self._examples_read
+        if read is None:
+            read = tuple(
                 tuple(stem(w) for w in self.rewrite(words(example)) if w not in STOP_WORDS)
-                for _, examples in self.off_topics for example in examples))
-        assert self._examples_read is not None
-        return self._examples_read
+                for _, examples in self.off_topics for example in examples)
+            object.__setattr__(self, "_examples_read", read)
+        return read
 
 
 PLURAL_ENDINGS = ("s", "x")
